@@ -1,0 +1,65 @@
+# recon — plain Makefile, libraries found with pkg-config (libharu ships no .pc).
+CC       ?= cc
+BUILD    ?= build
+PKGS      = jansson sqlite3 xlsxwriter libcurl libcrypto
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Wmissing-prototypes
+CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_GNU_SOURCE
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(shell pkg-config --cflags $(PKGS)) -MMD -MP
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lhpdf -lpthread -lm
+
+SRC      := $(sort $(wildcard src/*.c))
+OBJ      := $(SRC:src/%.c=$(BUILD)/%.o)
+LIBOBJ   := $(filter-out $(BUILD)/main.o,$(OBJ))
+UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNITBIN  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test unit e2e demo asan valgrind bench fuzz clean
+all: recon
+
+# The default build is also linked as ./recon (DESIGN §2); other builds stay in $(BUILD).
+recon: $(BUILD)/recon
+	@ln -f $(BUILD)/recon recon
+
+$(BUILD)/recon: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
+
+deps:
+	@sh scripts/deps.sh
+
+unit: $(UNITBIN)
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@BUILD=$(BUILD) RECON=$(abspath $(BUILD)/recon) sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh
+
+asan:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/recon unit
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  BUILD=build-asan RECON=$(abspath build-asan/recon) sh tests/run.sh
+
+valgrind:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS="-O0 -g" build-vg/recon unit
+	@BUILD=build-vg VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	  RECON=$(abspath build-vg/recon) sh tests/run.sh
+
+clean:
+	rm -rf build build-asan build-vg recon
+
+-include $(OBJ:.o=.d)

@@ -1,0 +1,56 @@
+/* recon.ini (DESIGN §2): sections of `key = value` lines. Keys keep their
+ * case and inner spaces (Shopify location names are keys in [locations]);
+ * values are trimmed. `#` or `;` starts a comment line. The parsed file owns
+ * every string it hands out; they live until config_free(). */
+#ifndef RECON_CONFIG_H
+#define RECON_CONFIG_H
+
+#include <stddef.h>
+
+#include "recon/error.h"
+
+struct config;
+
+/* Read and parse FILE. A file that cannot be read, a line that is neither
+ * a section, a comment nor `key = value`, a key outside any section or a key
+ * given twice in one section is RECON_ERR_CONFIG, with a message naming
+ * file:line. Secrets from the environment (RECON_SHOPIFY_TOKEN,
+ * RECON_ERPNEXT_KEY, RECON_ERPNEXT_SECRET) override the file. A file that
+ * holds secrets and is readable by group or others gets a warning. */
+recon_err config_load(const char *path, struct config **out);
+
+/* The same from text in memory; `name` is used in messages. */
+recon_err config_parse(const char *text, size_t len, const char *name, struct config **out);
+
+/* A configuration with no file: every value at its default, secrets from
+ * the environment only. */
+recon_err config_defaults(struct config **out);
+
+void config_free(struct config *cfg);
+
+/* The file it came from ("(defaults)" when none). */
+const char *config_path(const struct config *cfg);
+
+/* Value of [section] key, or NULL when absent or empty. Section and key
+ * names are compared case-insensitively. */
+const char *config_get(const struct config *cfg, const char *section, const char *key);
+const char *config_get_or(const struct config *cfg, const char *section, const char *key,
+                          const char *fallback);
+
+/* Integer value within [min, max]; absent -> fallback. Anything else is
+ * RECON_ERR_CONFIG naming file:line. */
+recon_err config_get_long(const struct config *cfg, const char *section, const char *key,
+                          long fallback, long min, long max, long *out);
+
+/* Lines of one section, in file order (for [locations] and [accounts]). */
+size_t config_section_size(const struct config *cfg, const char *section);
+void config_section_entry(const struct config *cfg, const char *section, size_t i,
+                          const char **key, const char **value);
+
+/* Line number of [section] key in the file, 0 when not from the file. */
+int config_line(const struct config *cfg, const char *section, const char *key);
+
+/* True for keys whose values must never be printed (tokens, secrets). */
+int config_is_secret(const char *section, const char *key);
+
+#endif

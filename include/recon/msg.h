@@ -1,0 +1,24 @@
+/* Messages to the user, on stderr, in git's style: lower case, no full stop,
+ * the failing thing in quotes. Verbosity is process-wide (set once by -v/-q). */
+#ifndef RECON_MSG_H
+#define RECON_MSG_H
+
+#include <stdarg.h>
+
+#define RECON_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+enum msg_level { MSG_QUIET = -1, MSG_NORMAL = 0, MSG_VERBOSE = 1 };
+
+void msg_set_level(int level);
+int msg_level(void);
+
+/* "recon: error: ..." always printed. */
+void msg_error(const char *fmt, ...) RECON_PRINTF(1, 2);
+/* "recon: warning: ..." printed unless -q. */
+void msg_warn(const char *fmt, ...) RECON_PRINTF(1, 2);
+/* plain progress line, printed unless -q. */
+void msg_info(const char *fmt, ...) RECON_PRINTF(1, 2);
+/* detail, printed only with -v. */
+void msg_debug(const char *fmt, ...) RECON_PRINTF(1, 2);
+
+#endif
