@@ -1,0 +1,38 @@
+/* Loading a raw-layout directory into the typed tables of one snapshot.
+ * Runs inside the caller's transaction; on error the caller rolls back, so
+ * a snapshot loads whole or not at all. */
+#ifndef RECON_LOAD_H
+#define RECON_LOAD_H
+
+#include <stdint.h>
+
+#include "recon/datetime.h"
+#include "recon/error.h"
+#include "recon/store.h"
+
+struct load_info {
+	char shop_name[256];
+	char shop_domain[256];
+	char currency[8];       /* shop currency */
+	char erp_currency[8];   /* company currency used for ERPNext rows without one */
+	char timezone[64];
+};
+
+/* One extract of the raw layout: DESIGN §3's folders, in load order. */
+struct extract_def {
+	const char *name;       /* "shopify/orders" */
+	const char *source;     /* "shopify" | "erpnext" */
+	const char *folder;     /* relative folder, or file for single-object pages */
+	const char *root_key;   /* "orders", "data", ... */
+	const char *endpoint;   /* API endpoint or DocType it mirrors */
+	const char *table;      /* main table, for the row count */
+	const char *control;    /* SQL for the control total (?1 = snapshot id), or NULL */
+};
+extern const struct extract_def load_extracts[];
+
+/* Load DIR (a raw layout) as snapshot `snapshot_id`, recording evidence_file
+ * and extract rows. `erp_currency` may be NULL (then the shop currency). */
+recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const struct period *p,
+                   const char *erp_currency, struct load_info *info);
+
+#endif

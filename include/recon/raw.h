@@ -1,0 +1,74 @@
+/* The raw layout of DESIGN §3: pages read in file-name order, each hashed as
+ * evidence and parsed one at a time (a month never sits in memory whole),
+ * and typed access to record fields whose every failure names file, record
+ * and field. */
+#ifndef RECON_RAW_H
+#define RECON_RAW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "recon/error.h"
+
+#define RAW_PAGE_MAX ((size_t)256 << 20)   /* one page larger than this is bad input */
+
+/* Where a record came from, for messages: 'file', record N, field 'prefix.key'. */
+struct raw_rec {
+	const char *file;     /* path as shown to the user */
+	size_t index;         /* 1-based record number within the page */
+	const char *prefix;   /* "" or e.g. "line_items[2]." for child rows */
+};
+
+/* Called once per page before its records: relative path, bytes, sha256. */
+typedef recon_err (*raw_page_fn)(void *arg, const char *relpath, int64_t bytes, const char *sha256);
+/* Called once per record (borrowed reference: valid during the call only). */
+typedef recon_err (*raw_record_fn)(void *arg, const struct raw_rec *rec, json_t *obj);
+
+/* Sorted list of "*.json" names in DIR/sub (byte order, like LC_ALL=C ls).
+ * A missing folder is an empty list (*n = 0, RECON_OK). Free with raw_list_free. */
+recon_err raw_list_pages(const char *dir, const char *sub, char ***names, size_t *n);
+void raw_list_free(char **names, size_t n);
+
+/* Read one page file: hash it, call page_fn, parse it, check that its root
+ * is an object whose `root_key` holds an array (or, when single is set, an
+ * object treated as one record) and call record_fn on every element. */
+recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
+                        raw_page_fn page_fn, raw_record_fn record_fn, void *arg);
+
+/* Report "'file', record N, field 'x': why" and return RECON_ERR_INPUT. */
+recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Typed getters. `required`: absent or null is an error; otherwise *present
+ * (may be NULL) says whether a value was there. Strings are borrowed from obj.
+ * `key` may be a dotted path into nested objects ("a.b.c"). */
+json_t *raw_get(json_t *obj, const char *key);
+recon_err raw_str(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                  const char **out);
+/* String, or integer printed as text (ids ERPNext stores as Small Text). buf >= 32. */
+recon_err raw_idtext(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                     char *buf, size_t size, const char **out);
+recon_err raw_int(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                  int64_t *out, int *present);
+/* true/false, or 0/1 (ERPNext Check fields). */
+recon_err raw_bool(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                   int *out, int *present);
+recon_err raw_date(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                   const char **out);
+recon_err raw_ts(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                 const char **text, int64_t *utc);
+/* Money: decimal string (exact) or JSON number (rounded once, here). */
+recon_err raw_money(const struct raw_rec *rec, json_t *obj, const char *key, int exponent,
+                    int required, int64_t *out, int *present);
+/* Quantity in thousandths: JSON number or decimal string. */
+recon_err raw_qty(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                  int64_t *out, int *present);
+/* Three upper-case letters. */
+recon_err raw_currency(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                       const char **out);
+/* An array (absent/null -> NULL when not required). */
+recon_err raw_array(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+                    json_t **out);
+
+#endif

@@ -1,0 +1,44 @@
+/* The SQLite store (DESIGN §4): one file in WAL mode, schema created on open.
+ * The store owns its sqlite3 handle; callers may use store->db directly for
+ * queries but go through store_tx_* for transactions. */
+#ifndef RECON_STORE_H
+#define RECON_STORE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "recon/error.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Tables that hold evidence rows of a snapshot, in digest order. Their
+ * canonical digests are recorded at load and re-checked by verify. */
+extern const char *const store_data_tables[];
+
+recon_err store_open(const char *path, struct store **out);
+void store_close(struct store *s);
+
+recon_err store_exec(struct store *s, const char *sql);
+recon_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **out);
+recon_err store_tx_begin(struct store *s);   /* BEGIN IMMEDIATE: writers queue, never interleave */
+recon_err store_tx_commit(struct store *s);
+void store_tx_rollback(struct store *s);
+recon_err store_create_indexes(struct store *s);
+
+/* Canonical digest of one table's rows of one snapshot: every column of
+ * every row, type-tagged, in insertion order, excluding nothing. Hex SHA-256
+ * into hex[65]. */
+recon_err store_table_digest(struct store *s, const char *table, int64_t snapshot_id,
+                             char hex[65], int64_t *rows);
+
+/* Snapshot id to use: `wanted` when > 0 (checked to exist), else the newest.
+ * RECON_ERR_NOTFOUND with a message when there is none. */
+recon_err store_resolve_snapshot(struct store *s, int64_t wanted, int64_t *out);
+
+/* Report an SQLite failure with context; returns RECON_ERR_DB. */
+recon_err store_fail(struct store *s, const char *what);
+
+#endif

@@ -1,0 +1,146 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "recon/cli.h"
+#include "recon/msg.h"
+
+int cli_index(const struct command *cmd, const char *name)
+{
+	for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+		if (strcmp(cmd->opts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+void cli_usage(const struct command *cmd, int to_stderr)
+{
+	FILE *f = to_stderr ? stderr : stdout;
+	fprintf(f, "usage: recon [--config FILE] [--db FILE] [-v|-q] %s%s%s\n", cmd->name,
+	        cmd->synopsis && *cmd->synopsis ? " " : "", cmd->synopsis ? cmd->synopsis : "");
+	if (!to_stderr)
+		fprintf(f, "\n%s\n", cmd->summary);
+	if (cmd->opts && cmd->opts[0].name) {
+		fprintf(f, "\noptions:\n");
+		for (int i = 0; cmd->opts[i].name; i++) {
+			char left[64];
+			snprintf(left, sizeof(left), "%s%s%s", cmd->opts[i].name,
+			         cmd->opts[i].metavar ? " " : "",
+			         cmd->opts[i].metavar ? cmd->opts[i].metavar : "");
+			fprintf(f, "  %-28s %s\n", left, cmd->opts[i].help);
+		}
+	}
+}
+
+recon_err cli_parse(const struct command *cmd, int argc, char **argv, const char **values)
+{
+	int n = 0;
+	while (cmd->opts && cmd->opts[n].name)
+		values[n++] = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		const char *eq = strchr(arg, '=');
+		char name[64];
+		int k;
+
+		if (strncmp(arg, "--", 2) != 0) {
+			msg_error("%s: unexpected argument '%s'", cmd->name, arg);
+			cli_usage(cmd, 1);
+			return RECON_ERR_USAGE;
+		}
+		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+		k = cli_index(cmd, name);
+		if (k < 0) {
+			msg_error("%s: unknown option '%s'", cmd->name, name);
+			cli_usage(cmd, 1);
+			return RECON_ERR_USAGE;
+		}
+		if (!cmd->opts[k].metavar) {
+			if (eq) {
+				msg_error("%s: option '%s' takes no value", cmd->name, name);
+				return RECON_ERR_USAGE;
+			}
+			values[k] = "1";
+		} else if (eq) {
+			values[k] = eq + 1;
+		} else if (i + 1 < argc) {
+			values[k] = argv[++i];
+		} else {
+			msg_error("%s: option '%s' needs a value (%s)", cmd->name, name, cmd->opts[k].metavar);
+			cli_usage(cmd, 1);
+			return RECON_ERR_USAGE;
+		}
+	}
+	return RECON_OK;
+}
+
+recon_err cli_period(const struct command *cmd, const char **values, struct period *p)
+{
+	int ip = cli_index(cmd, "--period"), ifr = cli_index(cmd, "--from"), ito = cli_index(cmd, "--to");
+	const char *month = values[ip], *from = values[ifr], *to = values[ito];
+
+	if (month && (from || to)) {
+		msg_error("%s: give either --period or --from/--to, not both", cmd->name);
+		return RECON_ERR_USAGE;
+	}
+	if (month)
+		return period_month(month, p);
+	if (from && to)
+		return period_range(from, to, p);
+	msg_error("%s: a period is required: --period YYYY-MM or --from YYYY-MM-DD --to YYYY-MM-DD",
+	          cmd->name);
+	cli_usage(cmd, 1);
+	return RECON_ERR_USAGE;
+}
+
+recon_err cli_snapshot(struct app *app, const struct command *cmd, const char *value, int64_t *id)
+{
+	struct store *s;
+	long long want = 0;
+	recon_err err;
+
+	if (value) {
+		char *end;
+		errno = 0;
+		want = strtoll(value, &end, 10);
+		if (errno || *end || want <= 0) {
+			msg_error("%s: --snapshot '%s': expected a snapshot id (see 'recon snapshots')",
+			          cmd->name, value);
+			return RECON_ERR_USAGE;
+		}
+	}
+	err = app_store(app, &s);
+	if (err)
+		return err;
+	return store_resolve_snapshot(s, want, id);
+}
+
+recon_err app_config(struct app *app, struct config **out)
+{
+	recon_err err;
+	if (!app->cfg) {
+		if (app->config_given || access(app->config_path, F_OK) == 0) {
+			err = config_load(app->config_path, &app->cfg);
+		} else {
+			msg_debug("no '%s': using defaults (run 'recon init' to write one)", app->config_path);
+			err = config_defaults(&app->cfg);
+		}
+		if (err)
+			return err;
+	}
+	*out = app->cfg;
+	return RECON_OK;
+}
+
+recon_err app_store(struct app *app, struct store **out)
+{
+	if (!app->store) {
+		recon_err err = store_open(app->db_path, &app->store);
+		if (err)
+			return err;
+	}
+	*out = app->store;
+	return RECON_OK;
+}

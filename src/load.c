@@ -1,0 +1,1051 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/hash.h"
+#include "recon/load.h"
+#include "recon/money.h"
+#include "recon/msg.h"
+#include "recon/raw.h"
+#include "recon/text.h"
+
+const struct extract_def load_extracts[] = {
+	{ "shopify/shop", "shopify", "shopify/shop.json", "shop", "shop.json", "s_shop", NULL },
+	{ "shopify/orders", "shopify", "shopify/orders", "orders", "orders.json?status=any", "s_order",
+	  "SELECT sum(total_price) FROM s_order WHERE snapshot_id = ?1 AND in_period AND NOT test" },
+	{ "shopify/payouts", "shopify", "shopify/payouts", "payouts", "shopify_payments/payouts.json",
+	  "s_payout", "SELECT sum(amount) FROM s_payout WHERE snapshot_id = ?1 AND in_period" },
+	{ "shopify/balance_transactions", "shopify", "shopify/balance_transactions", "transactions",
+	  "shopify_payments/balance/transactions.json", "s_balance_txn",
+	  "SELECT sum(net) FROM s_balance_txn WHERE snapshot_id = ?1 AND type <> 'payout'" },
+	{ "shopify/locations", "shopify", "shopify/locations", "locations", "locations.json", "s_location", NULL },
+	{ "shopify/inventory_levels", "shopify", "shopify/inventory_levels", "inventory_levels",
+	  "inventory_levels.json", "s_inventory_level", NULL },
+	{ "shopify/products", "shopify", "shopify/products", "products", "products.json", "s_variant", NULL },
+	{ "erpnext/sales_order", "erpnext", "erpnext/sales_order", "data", "Sales Order", "e_sales_order",
+	  "SELECT sum(grand_total) FROM e_sales_order WHERE snapshot_id = ?1 AND docstatus < 2" },
+	{ "erpnext/sales_invoice", "erpnext", "erpnext/sales_invoice", "data", "Sales Invoice",
+	  "e_sales_invoice", "SELECT sum(grand_total) FROM e_sales_invoice WHERE snapshot_id = ?1 AND docstatus = 1" },
+	{ "erpnext/delivery_note", "erpnext", "erpnext/delivery_note", "data", "Delivery Note",
+	  "e_delivery_note", NULL },
+	{ "erpnext/journal_entry", "erpnext", "erpnext/journal_entry", "data", "Journal Entry",
+	  "e_journal_entry", "SELECT sum(total_debit) FROM e_journal_entry WHERE snapshot_id = ?1 AND docstatus = 1" },
+	{ "erpnext/gl_entry", "erpnext", "erpnext/gl_entry", "data", "GL Entry", "e_gl_entry",
+	  "SELECT sum(debit) FROM e_gl_entry WHERE snapshot_id = ?1 AND NOT is_cancelled" },
+	{ "erpnext/bin", "erpnext", "erpnext/bin", "data", "Bin", "e_bin",
+	  "SELECT sum(stock_value) FROM e_bin WHERE snapshot_id = ?1" },
+	{ "erpnext/item", "erpnext", "erpnext/item", "data", "Item", "e_item", NULL },
+	{ "erpnext/customer", "erpnext", "erpnext/customer", "data", "Customer", "e_customer", NULL },
+	{ "erpnext/warehouse", "erpnext", "erpnext/warehouse", "data", "Warehouse", "e_warehouse", NULL },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+
+enum {
+	T_SHOP, T_ORDER, T_LINE, T_REFUND, T_FULFIL, T_PAYOUT, T_BTXN, T_LOCATION, T_LEVEL, T_VARIANT,
+	T_SO, T_SOI, T_SI, T_SII, T_DN, T_DNI, T_JE, T_JEA, T_GL, T_BIN, T_ITEM, T_CUSTOMER,
+	T_WAREHOUSE, T_EVIDENCE, T_COUNT
+};
+
+static const char *const insert_sql[T_COUNT] = {
+	[T_SHOP] = "INSERT INTO s_shop VALUES (?,?,?,?,?,?,?)",
+	[T_ORDER] = "INSERT INTO s_order VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[T_LINE] = "INSERT INTO s_order_line VALUES (?,?,?,?,?,?,?,?,?)",
+	[T_REFUND] = "INSERT INTO s_refund VALUES (?,?,?,?,?,?,?,?)",
+	[T_FULFIL] = "INSERT INTO s_fulfillment VALUES (?,?,?,?,?,?)",
+	[T_PAYOUT] = "INSERT INTO s_payout VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[T_BTXN] = "INSERT INTO s_balance_txn VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[T_LOCATION] = "INSERT INTO s_location VALUES (?,?,?,?)",
+	[T_LEVEL] = "INSERT INTO s_inventory_level VALUES (?,?,?,?,?)",
+	[T_VARIANT] = "INSERT INTO s_variant VALUES (?,?,?,?,?,?,?)",
+	[T_SO] = "INSERT INTO e_sales_order VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[T_SOI] = "INSERT INTO e_sales_order_item VALUES (?,?,?,?,?,?,?,?)",
+	[T_SI] = "INSERT INTO e_sales_invoice VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[T_SII] = "INSERT INTO e_sales_invoice_item VALUES (?,?,?,?,?,?,?,?)",
+	[T_DN] = "INSERT INTO e_delivery_note VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	[T_DNI] = "INSERT INTO e_delivery_note_item VALUES (?,?,?,?,?,?,?)",
+	[T_JE] = "INSERT INTO e_journal_entry VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+	[T_JEA] = "INSERT INTO e_journal_entry_account VALUES (?,?,?,?,?,?,?,?,?,?)",
+	[T_GL] = "INSERT INTO e_gl_entry VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[T_BIN] = "INSERT INTO e_bin VALUES (?,?,?,?,?,?,?,?,?)",
+	[T_ITEM] = "INSERT INTO e_item VALUES (?,?,?,?,?,?,?)",
+	[T_CUSTOMER] = "INSERT INTO e_customer VALUES (?,?,?,?,?,?,?)",
+	[T_WAREHOUSE] = "INSERT INTO e_warehouse VALUES (?,?,?,?,?,?)",
+	[T_EVIDENCE] = "INSERT INTO evidence_file VALUES (?,?,?,?)",
+};
+
+struct loader {
+	struct store *s;
+	int64_t sid;
+	const struct period *p;
+	struct load_info *info;
+	int erp_exp;
+	sqlite3_stmt *st[T_COUNT];
+	sqlite3_stmt *cur;          /* statement being bound */
+	int col;                    /* next parameter index */
+	struct sha256 *extract_hash;
+	int64_t extract_files;
+	const char *relpath;        /* page being loaded, relative to the raw dir */
+};
+
+/* ---- binding: parameters are filled left to right, like the columns ---- */
+
+static void row_begin(struct loader *l, int t)
+{
+	l->cur = l->st[t];
+	l->col = 1;
+	sqlite3_reset(l->cur);
+	sqlite3_clear_bindings(l->cur);
+	sqlite3_bind_int64(l->cur, l->col++, l->sid);
+}
+
+static void b_text(struct loader *l, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(l->cur, l->col, v, -1, SQLITE_TRANSIENT);
+	l->col++;
+}
+
+static void b_int(struct loader *l, int64_t v) { sqlite3_bind_int64(l->cur, l->col++, v); }
+
+static void b_opt(struct loader *l, int64_t v, int present)
+{
+	if (present)
+		sqlite3_bind_int64(l->cur, l->col, v);
+	l->col++;
+}
+
+static recon_err row_end(struct loader *l)
+{
+	if (sqlite3_step(l->cur) != SQLITE_DONE)
+		return store_fail(l->s, "cannot insert row");
+	return RECON_OK;
+}
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
+
+/* A child row's messages name its place: "line_items[2].quantity". */
+struct child {
+	struct raw_rec rec;
+	char prefix[96];
+};
+
+static const struct raw_rec *child_rec(struct child *c, const struct raw_rec *parent,
+                                       const char *array, size_t i)
+{
+	snprintf(c->prefix, sizeof(c->prefix), "%s%s[%zu].", parent->prefix, array, i);
+	c->rec = *parent;
+	c->rec.prefix = c->prefix;
+	return &c->rec;
+}
+
+static recon_err child_object(const struct raw_rec *rec, json_t *v)
+{
+	if (json_is_object(v))
+		return RECON_OK;
+	msg_error("'%s', record %zu, field '%s': expected an object", rec->file, rec->index,
+	          rec->prefix);
+	return RECON_ERR_INPUT;
+}
+
+/* ---- Shopify ---- */
+
+static recon_err load_shop(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *name, *domain, *mdomain, *currency, *tz;
+	int64_t id;
+	int has_id;
+
+	TRY(raw_int(rec, o, "id", 0, &id, &has_id));
+	TRY(raw_str(rec, o, "name", 0, &name));
+	TRY(raw_str(rec, o, "domain", 0, &domain));
+	TRY(raw_str(rec, o, "myshopify_domain", 0, &mdomain));
+	TRY(raw_currency(rec, o, "currency", 1, &currency));
+	TRY(raw_str(rec, o, "iana_timezone", 1, &tz));
+	if (tz_use(tz) != RECON_OK)
+		return raw_field_error(rec, "iana_timezone", "'%s' is not a known IANA time zone", tz);
+	snprintf(l->info->shop_name, sizeof(l->info->shop_name), "%s", name ? name : "");
+	snprintf(l->info->shop_domain, sizeof(l->info->shop_domain), "%s",
+	         mdomain ? mdomain : domain ? domain : "");
+	snprintf(l->info->currency, sizeof(l->info->currency), "%s", currency);
+	snprintf(l->info->timezone, sizeof(l->info->timezone), "%s", tz);
+	row_begin(l, T_SHOP);
+	b_opt(l, id, has_id);
+	b_text(l, name);
+	b_text(l, domain);
+	b_text(l, mdomain);
+	b_text(l, currency);
+	b_text(l, tz);
+	return row_end(l);
+}
+
+static recon_err load_order_lines(struct loader *l, const struct raw_rec *rec, json_t *o,
+                                  int64_t order_id, int exp)
+{
+	json_t *lines;
+	TRY(raw_array(rec, o, "line_items", 1, &lines));
+	for (size_t i = 0; i < json_array_size(lines); i++) {
+		struct child c;
+		const struct raw_rec *r = child_rec(&c, rec, "line_items", i);
+		json_t *li = json_array_get(lines, i);
+		int64_t id, variant, qty, price, disc;
+		int has_variant, has_price, has_disc;
+		const char *sku, *title;
+
+		TRY(child_object(r, li));
+		TRY(raw_int(r, li, "id", 1, &id, NULL));
+		TRY(raw_str(r, li, "sku", 0, &sku));
+		TRY(raw_str(r, li, "title", 0, &title));
+		TRY(raw_int(r, li, "variant_id", 0, &variant, &has_variant));
+		TRY(raw_int(r, li, "quantity", 1, &qty, NULL));
+		if (qty < 0)
+			return raw_field_error(r, "quantity", "negative quantity %lld", (long long)qty);
+		TRY(qty_from_int((long long)qty, &qty));
+		TRY(raw_money(r, li, "price", exp, 0, &price, &has_price));
+		TRY(raw_money(r, li, "total_discount", exp, 0, &disc, &has_disc));
+		row_begin(l, T_LINE);
+		b_int(l, order_id);
+		b_int(l, id);
+		b_text(l, sku);
+		b_text(l, title);
+		b_opt(l, variant, has_variant);
+		b_int(l, qty);
+		b_opt(l, price, has_price);
+		b_opt(l, disc, has_disc);
+		TRY(row_end(l));
+	}
+	return RECON_OK;
+}
+
+static recon_err load_order_refunds(struct loader *l, const struct raw_rec *rec, json_t *o,
+                                    int64_t order_id, const char *currency, int exp)
+{
+	json_t *refunds;
+	TRY(raw_array(rec, o, "refunds", 0, &refunds));
+	for (size_t i = 0; i < json_array_size(refunds); i++) {
+		struct child c, tc;
+		const struct raw_rec *r = child_rec(&c, rec, "refunds", i);
+		json_t *rf = json_array_get(refunds, i), *txns;
+		int64_t id, utc, total = 0;
+		const char *created;
+		char local[DATE_BUFSZ];
+
+		TRY(child_object(r, rf));
+		TRY(raw_int(r, rf, "id", 1, &id, NULL));
+		TRY(raw_ts(r, rf, "created_at", 1, &created, &utc));
+		TRY(raw_array(r, rf, "transactions", 0, &txns));
+		/* The refunded amount is what actually went back: successful refund
+		 * transactions, not the line subtotals (which omit shipping). */
+		for (size_t j = 0; j < json_array_size(txns); j++) {
+			const struct raw_rec *tr = child_rec(&tc, r, "transactions", j);
+			json_t *t = json_array_get(txns, j);
+			const char *kind, *status;
+			int64_t amount;
+			TRY(child_object(tr, t));
+			TRY(raw_str(tr, t, "kind", 0, &kind));
+			TRY(raw_str(tr, t, "status", 0, &status));
+			TRY(raw_money(tr, t, "amount", exp, 1, &amount, NULL));
+			if (kind && status && strcmp(kind, "refund") == 0 && strcmp(status, "success") == 0)
+				if (money_add(total, amount, &total))
+					return raw_field_error(tr, "amount", "refund total out of range");
+		}
+		tz_local_date(utc, local);
+		row_begin(l, T_REFUND);
+		b_int(l, order_id);
+		b_int(l, id);
+		b_text(l, created);
+		b_text(l, local);
+		b_int(l, period_contains(l->p, local));
+		b_int(l, total);
+		b_text(l, currency);
+		TRY(row_end(l));
+	}
+	return RECON_OK;
+}
+
+static recon_err load_order_fulfillments(struct loader *l, const struct raw_rec *rec, json_t *o,
+                                         int64_t order_id)
+{
+	json_t *list;
+	TRY(raw_array(rec, o, "fulfillments", 0, &list));
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		struct child c;
+		const struct raw_rec *r = child_rec(&c, rec, "fulfillments", i);
+		json_t *f = json_array_get(list, i);
+		int64_t id, loc;
+		int has_loc;
+		const char *status, *created;
+		TRY(child_object(r, f));
+		TRY(raw_int(r, f, "id", 1, &id, NULL));
+		TRY(raw_str(r, f, "status", 0, &status));
+		TRY(raw_str(r, f, "created_at", 0, &created));
+		TRY(raw_int(r, f, "location_id", 0, &loc, &has_loc));
+		row_begin(l, T_FULFIL);
+		b_int(l, order_id);
+		b_int(l, id);
+		b_text(l, status);
+		b_text(l, created);
+		b_opt(l, loc, has_loc);
+		TRY(row_end(l));
+	}
+	return RECON_OK;
+}
+
+static recon_err load_order(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	int64_t id, number, cust_id = 0, total, sub, tax, disc, ship, items, utc;
+	int has_number, has_cust = 0, has_sub, has_tax, has_disc, has_ship, has_items, test, has_test;
+	const char *name, *email, *cust_email = NULL, *currency, *fin, *ful, *cancelled, *created,
+		*processed;
+	char cust_name[512] = "", local[DATE_BUFSZ];
+	json_t *cust;
+	int exp;
+
+	TRY(raw_int(rec, o, "id", 1, &id, NULL));
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_int(rec, o, "order_number", 0, &number, &has_number));
+	TRY(raw_str(rec, o, "email", 0, &email));
+	TRY(raw_currency(rec, o, "currency", 1, &currency));
+	exp = money_exponent(currency);
+	cust = json_object_get(o, "customer");
+	if (cust && !json_is_null(cust)) {
+		const char *first, *last;
+		if (!json_is_object(cust))
+			return raw_field_error(rec, "customer", "expected an object or null");
+		TRY(raw_int(rec, o, "customer.id", 0, &cust_id, &has_cust));
+		TRY(raw_str(rec, o, "customer.email", 0, &cust_email));
+		TRY(raw_str(rec, o, "customer.first_name", 0, &first));
+		TRY(raw_str(rec, o, "customer.last_name", 0, &last));
+		snprintf(cust_name, sizeof(cust_name), "%s%s%s", first ? first : "",
+		         first && last ? " " : "", last ? last : "");
+	}
+	TRY(raw_money(rec, o, "total_price", exp, 1, &total, NULL));
+	TRY(raw_money(rec, o, "subtotal_price", exp, 0, &sub, &has_sub));
+	TRY(raw_money(rec, o, "total_tax", exp, 0, &tax, &has_tax));
+	TRY(raw_money(rec, o, "total_discounts", exp, 0, &disc, &has_disc));
+	TRY(raw_money(rec, o, "total_shipping_price_set.shop_money.amount", exp, 0, &ship, &has_ship));
+	TRY(raw_money(rec, o, "total_line_items_price", exp, 0, &items, &has_items));
+	TRY(raw_str(rec, o, "financial_status", 0, &fin));
+	TRY(raw_str(rec, o, "fulfillment_status", 0, &ful));
+	TRY(raw_str(rec, o, "cancelled_at", 0, &cancelled));
+	TRY(raw_bool(rec, o, "test", 0, &test, &has_test));
+	TRY(raw_str(rec, o, "created_at", 0, &created));
+	TRY(raw_ts(rec, o, "processed_at", 1, &processed, &utc));
+	tz_local_date(utc, local);
+
+	row_begin(l, T_ORDER);
+	b_int(l, id);
+	b_text(l, name);
+	b_opt(l, number, has_number);
+	b_text(l, email);
+	b_opt(l, cust_id, has_cust);
+	b_text(l, cust_email);
+	b_text(l, cust_name[0] ? cust_name : NULL);
+	b_text(l, currency);
+	b_int(l, total);
+	b_opt(l, sub, has_sub);
+	b_opt(l, tax, has_tax);
+	b_opt(l, disc, has_disc);
+	b_opt(l, ship, has_ship);
+	b_opt(l, items, has_items);
+	b_text(l, fin);
+	b_text(l, ful);
+	b_text(l, cancelled);
+	b_int(l, test);
+	b_text(l, created);
+	b_text(l, processed);
+	b_int(l, utc);
+	b_text(l, local);
+	b_int(l, period_contains(l->p, local));
+	b_text(l, l->relpath);
+	TRY(row_end(l));
+	TRY(load_order_lines(l, rec, o, id, exp));
+	TRY(load_order_refunds(l, rec, o, id, currency, exp));
+	return load_order_fulfillments(l, rec, o, id);
+}
+
+static recon_err load_payout(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	static const char *const summary[] = {
+		"summary.charges_gross_amount", "summary.charges_fee_amount",
+		"summary.refunds_gross_amount", "summary.refunds_fee_amount",
+		"summary.adjustments_gross_amount", "summary.adjustments_fee_amount",
+		"summary.reserved_funds_gross_amount", "summary.reserved_funds_fee_amount",
+	};
+	struct loader *l = arg;
+	int64_t id, amount, v[8];
+	int has[8];
+	const char *status, *date, *currency;
+	int exp;
+
+	TRY(raw_int(rec, o, "id", 1, &id, NULL));
+	TRY(raw_str(rec, o, "status", 1, &status));
+	TRY(raw_date(rec, o, "date", 1, &date));
+	TRY(raw_currency(rec, o, "currency", 1, &currency));
+	exp = money_exponent(currency);
+	TRY(raw_money(rec, o, "amount", exp, 1, &amount, NULL));
+	for (int i = 0; i < 8; i++)
+		TRY(raw_money(rec, o, summary[i], exp, 0, &v[i], &has[i]));
+	row_begin(l, T_PAYOUT);
+	b_int(l, id);
+	b_text(l, status);
+	b_text(l, date);
+	b_text(l, currency);
+	b_int(l, amount);
+	for (int i = 0; i < 8; i++)
+		b_opt(l, v[i], has[i]);
+	b_int(l, period_contains(l->p, date));
+	return row_end(l);
+}
+
+static recon_err load_btxn(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	int64_t id, payout, amount, fee, net, order;
+	int has_payout, has_order, test;
+	const char *pstatus, *type, *currency, *stype, *processed;
+	int exp;
+
+	TRY(raw_int(rec, o, "id", 1, &id, NULL));
+	TRY(raw_int(rec, o, "payout_id", 0, &payout, &has_payout));
+	TRY(raw_str(rec, o, "payout_status", 0, &pstatus));
+	TRY(raw_str(rec, o, "type", 1, &type));
+	TRY(raw_bool(rec, o, "test", 0, &test, NULL));
+	TRY(raw_currency(rec, o, "currency", 1, &currency));
+	exp = money_exponent(currency);
+	TRY(raw_money(rec, o, "amount", exp, 1, &amount, NULL));
+	TRY(raw_money(rec, o, "fee", exp, 1, &fee, NULL));
+	TRY(raw_money(rec, o, "net", exp, 1, &net, NULL));
+	TRY(raw_int(rec, o, "source_order_id", 0, &order, &has_order));
+	TRY(raw_str(rec, o, "source_type", 0, &stype));
+	TRY(raw_str(rec, o, "processed_at", 0, &processed));
+	row_begin(l, T_BTXN);
+	b_int(l, id);
+	b_opt(l, payout, has_payout);
+	b_text(l, pstatus);
+	b_text(l, type);
+	b_int(l, test);
+	b_text(l, currency);
+	b_int(l, amount);
+	b_int(l, fee);
+	b_int(l, net);
+	b_opt(l, order, has_order);
+	b_text(l, stype);
+	b_text(l, processed);
+	return row_end(l);
+}
+
+static recon_err load_location(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	int64_t id;
+	int active, has_active;
+	const char *name;
+	TRY(raw_int(rec, o, "id", 1, &id, NULL));
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_bool(rec, o, "active", 0, &active, &has_active));
+	row_begin(l, T_LOCATION);
+	b_int(l, id);
+	b_text(l, name);
+	b_opt(l, active, has_active);
+	return row_end(l);
+}
+
+static recon_err load_level(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	int64_t item, loc, avail;
+	int has_avail;
+	const char *updated;
+	TRY(raw_int(rec, o, "inventory_item_id", 1, &item, NULL));
+	TRY(raw_int(rec, o, "location_id", 1, &loc, NULL));
+	TRY(raw_qty(rec, o, "available", 0, &avail, &has_avail));
+	TRY(raw_str(rec, o, "updated_at", 0, &updated));
+	row_begin(l, T_LEVEL);
+	b_int(l, item);
+	b_int(l, loc);
+	b_opt(l, avail, has_avail);
+	b_text(l, updated);
+	return row_end(l);
+}
+
+static recon_err load_product(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	int64_t pid;
+	const char *ptitle;
+	json_t *variants;
+	TRY(raw_int(rec, o, "id", 1, &pid, NULL));
+	TRY(raw_str(rec, o, "title", 0, &ptitle));
+	TRY(raw_array(rec, o, "variants", 0, &variants));
+	for (size_t i = 0; i < json_array_size(variants); i++) {
+		struct child c;
+		const struct raw_rec *r = child_rec(&c, rec, "variants", i);
+		json_t *v = json_array_get(variants, i);
+		int64_t id, inv;
+		int has_inv;
+		const char *sku, *title;
+		TRY(child_object(r, v));
+		TRY(raw_int(r, v, "id", 1, &id, NULL));
+		TRY(raw_str(r, v, "sku", 0, &sku));
+		TRY(raw_int(r, v, "inventory_item_id", 0, &inv, &has_inv));
+		TRY(raw_str(r, v, "title", 0, &title));
+		row_begin(l, T_VARIANT);
+		b_int(l, id);
+		b_int(l, pid);
+		b_text(l, ptitle);
+		b_text(l, title);
+		b_text(l, sku);
+		b_opt(l, inv, has_inv);
+		TRY(row_end(l));
+	}
+	return RECON_OK;
+}
+
+/* ---- ERPNext ---- */
+
+/* ERPNext's own currency field, else the company currency. */
+static recon_err erp_currency(struct loader *l, const struct raw_rec *rec, json_t *o,
+                              const char *key, int required, const char **cur, int *exp)
+{
+	TRY(raw_currency(rec, o, key, required, cur));
+	if (!*cur)
+		*cur = l->info->erp_currency;
+	*exp = money_exponent(*cur);
+	return RECON_OK;
+}
+
+static recon_err load_sales_order(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *name, *customer, *cname, *company, *tdate, *ddate, *po, *currency, *status, *sid,
+		*snum;
+	char b1[32], b2[32];
+	int64_t total, docstatus;
+	int exp;
+	json_t *items;
+
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_str(rec, o, "customer", 0, &customer));
+	TRY(raw_str(rec, o, "customer_name", 0, &cname));
+	TRY(raw_str(rec, o, "company", 0, &company));
+	TRY(raw_date(rec, o, "transaction_date", 1, &tdate));
+	TRY(raw_date(rec, o, "delivery_date", 0, &ddate));
+	TRY(raw_str(rec, o, "po_no", 0, &po));
+	TRY(erp_currency(l, rec, o, "currency", 1, &currency, &exp));
+	TRY(raw_money(rec, o, "grand_total", exp, 1, &total, NULL));
+	TRY(raw_int(rec, o, "docstatus", 1, &docstatus, NULL));
+	TRY(raw_str(rec, o, "status", 0, &status));
+	TRY(raw_idtext(rec, o, "shopify_order_id", 0, b1, sizeof(b1), &sid));
+	TRY(raw_idtext(rec, o, "shopify_order_number", 0, b2, sizeof(b2), &snum));
+	if (docstatus < 0 || docstatus > 2)
+		return raw_field_error(rec, "docstatus", "%lld is not 0, 1 or 2", (long long)docstatus);
+	row_begin(l, T_SO);
+	b_text(l, name);
+	b_text(l, customer);
+	b_text(l, cname);
+	b_text(l, company);
+	b_text(l, tdate);
+	b_text(l, ddate);
+	b_text(l, po);
+	b_text(l, currency);
+	b_int(l, total);
+	b_int(l, docstatus);
+	b_text(l, status);
+	b_text(l, sid && *sid ? sid : NULL);
+	b_text(l, snum);
+	TRY(row_end(l));
+
+	TRY(raw_array(rec, o, "items", 0, &items));
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		struct child c;
+		const struct raw_rec *r = child_rec(&c, rec, "items", i);
+		json_t *it = json_array_get(items, i);
+		const char *code, *wh;
+		int64_t idx, qty, rate, amount;
+		int has_idx, has_rate, has_amount;
+		TRY(child_object(r, it));
+		TRY(raw_int(r, it, "idx", 0, &idx, &has_idx));
+		TRY(raw_str(r, it, "item_code", 1, &code));
+		TRY(raw_qty(r, it, "qty", 1, &qty, NULL));
+		TRY(raw_money(r, it, "rate", exp, 0, &rate, &has_rate));
+		TRY(raw_money(r, it, "amount", exp, 0, &amount, &has_amount));
+		TRY(raw_str(r, it, "warehouse", 0, &wh));
+		row_begin(l, T_SOI);
+		b_text(l, name);
+		b_opt(l, idx, has_idx);
+		b_text(l, code);
+		b_int(l, qty);
+		b_opt(l, rate, has_rate);
+		b_opt(l, amount, has_amount);
+		b_text(l, wh);
+		TRY(row_end(l));
+	}
+	return RECON_OK;
+}
+
+static recon_err load_sales_invoice(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *name, *customer, *pdate, *against, *currency, *status, *po, *sid, *snum;
+	char b1[32], b2[32];
+	int64_t total, docstatus;
+	int is_return, exp;
+	json_t *items;
+
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_str(rec, o, "customer", 0, &customer));
+	TRY(raw_date(rec, o, "posting_date", 1, &pdate));
+	TRY(raw_bool(rec, o, "is_return", 0, &is_return, NULL));
+	TRY(raw_str(rec, o, "return_against", 0, &against));
+	TRY(erp_currency(l, rec, o, "currency", 1, &currency, &exp));
+	TRY(raw_money(rec, o, "grand_total", exp, 1, &total, NULL));
+	TRY(raw_int(rec, o, "docstatus", 1, &docstatus, NULL));
+	TRY(raw_str(rec, o, "status", 0, &status));
+	TRY(raw_str(rec, o, "po_no", 0, &po));
+	TRY(raw_idtext(rec, o, "shopify_order_id", 0, b1, sizeof(b1), &sid));
+	TRY(raw_idtext(rec, o, "shopify_order_number", 0, b2, sizeof(b2), &snum));
+	row_begin(l, T_SI);
+	b_text(l, name);
+	b_text(l, customer);
+	b_text(l, pdate);
+	b_int(l, is_return);
+	b_text(l, against);
+	b_text(l, currency);
+	b_int(l, total);
+	b_int(l, docstatus);
+	b_text(l, status);
+	b_text(l, po);
+	b_text(l, sid && *sid ? sid : NULL);
+	b_text(l, snum);
+	TRY(row_end(l));
+
+	TRY(raw_array(rec, o, "items", 0, &items));
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		struct child c;
+		const struct raw_rec *r = child_rec(&c, rec, "items", i);
+		json_t *it = json_array_get(items, i);
+		const char *code, *so;
+		int64_t idx, qty, rate, amount;
+		int has_idx, has_rate, has_amount;
+		TRY(child_object(r, it));
+		TRY(raw_int(r, it, "idx", 0, &idx, &has_idx));
+		TRY(raw_str(r, it, "item_code", 0, &code));
+		TRY(raw_qty(r, it, "qty", 1, &qty, NULL));
+		TRY(raw_money(r, it, "rate", exp, 0, &rate, &has_rate));
+		TRY(raw_money(r, it, "amount", exp, 0, &amount, &has_amount));
+		TRY(raw_str(r, it, "sales_order", 0, &so));
+		row_begin(l, T_SII);
+		b_text(l, name);
+		b_opt(l, idx, has_idx);
+		b_text(l, code);
+		b_int(l, qty);
+		b_opt(l, rate, has_rate);
+		b_opt(l, amount, has_amount);
+		b_text(l, so);
+		TRY(row_end(l));
+	}
+	return RECON_OK;
+}
+
+static recon_err load_delivery_note(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *name, *customer, *pdate, *status, *currency, *po, *sid, *fid;
+	char b1[32], b2[32];
+	int64_t total, docstatus;
+	int is_return, has_total, exp;
+	json_t *items;
+
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_str(rec, o, "customer", 0, &customer));
+	TRY(raw_date(rec, o, "posting_date", 1, &pdate));
+	TRY(raw_bool(rec, o, "is_return", 0, &is_return, NULL));
+	TRY(raw_int(rec, o, "docstatus", 1, &docstatus, NULL));
+	TRY(raw_str(rec, o, "status", 0, &status));
+	TRY(erp_currency(l, rec, o, "currency", 0, &currency, &exp));
+	TRY(raw_money(rec, o, "grand_total", exp, 0, &total, &has_total));
+	TRY(raw_str(rec, o, "po_no", 0, &po));
+	TRY(raw_idtext(rec, o, "shopify_order_id", 0, b1, sizeof(b1), &sid));
+	TRY(raw_idtext(rec, o, "shopify_fulfillment_id", 0, b2, sizeof(b2), &fid));
+	row_begin(l, T_DN);
+	b_text(l, name);
+	b_text(l, customer);
+	b_text(l, pdate);
+	b_int(l, is_return);
+	b_int(l, docstatus);
+	b_text(l, status);
+	b_text(l, currency);
+	b_opt(l, total, has_total);
+	b_text(l, po);
+	b_text(l, sid && *sid ? sid : NULL);
+	b_text(l, fid);
+	TRY(row_end(l));
+
+	TRY(raw_array(rec, o, "items", 0, &items));
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		struct child c;
+		const struct raw_rec *r = child_rec(&c, rec, "items", i);
+		json_t *it = json_array_get(items, i);
+		const char *code, *so, *wh;
+		int64_t idx, qty;
+		int has_idx;
+		TRY(child_object(r, it));
+		TRY(raw_int(r, it, "idx", 0, &idx, &has_idx));
+		TRY(raw_str(r, it, "item_code", 0, &code));
+		TRY(raw_qty(r, it, "qty", 1, &qty, NULL));
+		TRY(raw_str(r, it, "against_sales_order", 0, &so));
+		TRY(raw_str(r, it, "warehouse", 0, &wh));
+		row_begin(l, T_DNI);
+		b_text(l, name);
+		b_opt(l, idx, has_idx);
+		b_text(l, code);
+		b_int(l, qty);
+		b_text(l, so);
+		b_text(l, wh);
+		TRY(row_end(l));
+	}
+	return RECON_OK;
+}
+
+/* Journal Entry rows carry amounts in the account's currency; older exports
+ * have only debit/credit (company currency), so fall back to those. */
+static recon_err je_amount(const struct raw_rec *r, json_t *a, const char *key, const char *fallback,
+                           int exp, int64_t *out)
+{
+	int present;
+	TRY(raw_money(r, a, key, exp, 0, out, &present));
+	if (!present)
+		TRY(raw_money(r, a, fallback, exp, 0, out, &present));
+	return RECON_OK;
+}
+
+static recon_err load_journal_entry(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *name, *vtype, *pdate, *company, *cheque, *cdate, *remark, *currency;
+	char b1[32];
+	int64_t docstatus, td, tc;
+	int has_td, has_tc, exp = l->erp_exp;
+	json_t *accounts;
+
+	currency = l->info->erp_currency;
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_str(rec, o, "voucher_type", 0, &vtype));
+	TRY(raw_date(rec, o, "posting_date", 1, &pdate));
+	TRY(raw_str(rec, o, "company", 0, &company));
+	TRY(raw_idtext(rec, o, "cheque_no", 0, b1, sizeof(b1), &cheque));
+	TRY(raw_date(rec, o, "cheque_date", 0, &cdate));
+	TRY(raw_int(rec, o, "docstatus", 1, &docstatus, NULL));
+	TRY(raw_money(rec, o, "total_debit", exp, 0, &td, &has_td));
+	TRY(raw_money(rec, o, "total_credit", exp, 0, &tc, &has_tc));
+	TRY(raw_str(rec, o, "user_remark", 0, &remark));
+	row_begin(l, T_JE);
+	b_text(l, name);
+	b_text(l, vtype);
+	b_text(l, pdate);
+	b_text(l, company);
+	b_text(l, cheque);
+	b_text(l, cdate);
+	b_int(l, docstatus);
+	b_opt(l, td, has_td);
+	b_opt(l, tc, has_tc);
+	b_text(l, remark);
+	b_text(l, currency);
+	TRY(row_end(l));
+
+	TRY(raw_array(rec, o, "accounts", 0, &accounts));
+	for (size_t i = 0; i < json_array_size(accounts); i++) {
+		struct child c;
+		const struct raw_rec *r = child_rec(&c, rec, "accounts", i);
+		json_t *a = json_array_get(accounts, i);
+		const char *account, *ptype, *party, *cc, *acur;
+		int64_t idx, debit, credit;
+		int has_idx, aexp;
+		TRY(child_object(r, a));
+		TRY(raw_int(r, a, "idx", 0, &idx, &has_idx));
+		TRY(raw_str(r, a, "account", 1, &account));
+		TRY(raw_str(r, a, "party_type", 0, &ptype));
+		TRY(raw_str(r, a, "party", 0, &party));
+		TRY(raw_str(r, a, "cost_center", 0, &cc));
+		TRY(erp_currency(l, r, a, "account_currency", 0, &acur, &aexp));
+		TRY(je_amount(r, a, "debit_in_account_currency", "debit", aexp, &debit));
+		TRY(je_amount(r, a, "credit_in_account_currency", "credit", aexp, &credit));
+		row_begin(l, T_JEA);
+		b_text(l, name);
+		b_opt(l, idx, has_idx);
+		b_text(l, account);
+		b_text(l, ptype);
+		b_text(l, party);
+		b_text(l, cc);
+		b_int(l, debit);
+		b_int(l, credit);
+		b_text(l, acur);
+		TRY(row_end(l));
+	}
+	return RECON_OK;
+}
+
+static recon_err load_gl_entry(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *name, *pdate, *account, *ptype, *party, *vtype, *vno, *company, *cc;
+	int64_t debit, credit;
+	int cancelled;
+
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_date(rec, o, "posting_date", 1, &pdate));
+	TRY(raw_str(rec, o, "account", 1, &account));
+	TRY(raw_str(rec, o, "party_type", 0, &ptype));
+	TRY(raw_str(rec, o, "party", 0, &party));
+	/* debit/credit are in company currency whatever the account's currency. */
+	TRY(raw_money(rec, o, "debit", l->erp_exp, 1, &debit, NULL));
+	TRY(raw_money(rec, o, "credit", l->erp_exp, 1, &credit, NULL));
+	TRY(raw_str(rec, o, "voucher_type", 1, &vtype));
+	TRY(raw_str(rec, o, "voucher_no", 1, &vno));
+	TRY(raw_bool(rec, o, "is_cancelled", 0, &cancelled, NULL));
+	TRY(raw_str(rec, o, "company", 0, &company));
+	TRY(raw_str(rec, o, "cost_center", 0, &cc));
+	row_begin(l, T_GL);
+	b_text(l, name);
+	b_text(l, pdate);
+	b_text(l, account);
+	b_text(l, ptype);
+	b_text(l, party);
+	b_int(l, debit);
+	b_int(l, credit);
+	b_text(l, l->info->erp_currency);
+	b_text(l, vtype);
+	b_text(l, vno);
+	b_int(l, cancelled);
+	b_text(l, company);
+	b_text(l, cc);
+	return row_end(l);
+}
+
+static recon_err load_bin(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *item, *wh;
+	int64_t actual, reserved, projected, rate, value;
+	int has_rate, has_value;
+	TRY(raw_str(rec, o, "item_code", 1, &item));
+	TRY(raw_str(rec, o, "warehouse", 1, &wh));
+	TRY(raw_qty(rec, o, "actual_qty", 1, &actual, NULL));
+	TRY(raw_qty(rec, o, "reserved_qty", 0, &reserved, NULL));
+	TRY(raw_qty(rec, o, "projected_qty", 0, &projected, NULL));
+	TRY(raw_money(rec, o, "valuation_rate", l->erp_exp, 0, &rate, &has_rate));
+	TRY(raw_money(rec, o, "stock_value", l->erp_exp, 0, &value, &has_value));
+	row_begin(l, T_BIN);
+	b_text(l, item);
+	b_text(l, wh);
+	b_int(l, actual);
+	b_int(l, reserved);
+	b_int(l, projected);
+	b_opt(l, rate, has_rate);
+	b_opt(l, value, has_value);
+	b_text(l, l->info->erp_currency);
+	return row_end(l);
+}
+
+static recon_err load_item(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *code, *name, *group, *uom;
+	int stock, has_stock, disabled, has_disabled;
+	TRY(raw_str(rec, o, "item_code", 1, &code));
+	TRY(raw_str(rec, o, "item_name", 0, &name));
+	TRY(raw_str(rec, o, "item_group", 0, &group));
+	TRY(raw_str(rec, o, "stock_uom", 0, &uom));
+	TRY(raw_bool(rec, o, "is_stock_item", 0, &stock, &has_stock));
+	TRY(raw_bool(rec, o, "disabled", 0, &disabled, &has_disabled));
+	row_begin(l, T_ITEM);
+	b_text(l, code);
+	b_text(l, name);
+	b_text(l, group);
+	b_text(l, uom);
+	b_opt(l, stock, has_stock);
+	b_opt(l, disabled, has_disabled);
+	return row_end(l);
+}
+
+static recon_err load_customer(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *name, *cname, *email, *sid;
+	char b1[32];
+	int disabled, has_disabled;
+	char *norm;
+	recon_err err;
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_str(rec, o, "customer_name", 0, &cname));
+	TRY(raw_str(rec, o, "email_id", 0, &email));
+	TRY(raw_bool(rec, o, "disabled", 0, &disabled, &has_disabled));
+	TRY(raw_idtext(rec, o, "shopify_customer_id", 0, b1, sizeof(b1), &sid));
+	norm = text_email_norm(email);
+	row_begin(l, T_CUSTOMER);
+	b_text(l, name);
+	b_text(l, cname);
+	b_text(l, email);
+	b_text(l, norm);
+	b_opt(l, disabled, has_disabled);
+	b_text(l, sid);
+	err = row_end(l);
+	free(norm);
+	return err;
+}
+
+static recon_err load_warehouse(void *arg, const struct raw_rec *rec, json_t *o)
+{
+	struct loader *l = arg;
+	const char *name, *wname, *company;
+	int group, has_group, disabled, has_disabled;
+	TRY(raw_str(rec, o, "name", 1, &name));
+	TRY(raw_str(rec, o, "warehouse_name", 0, &wname));
+	TRY(raw_str(rec, o, "company", 0, &company));
+	TRY(raw_bool(rec, o, "is_group", 0, &group, &has_group));
+	TRY(raw_bool(rec, o, "disabled", 0, &disabled, &has_disabled));
+	row_begin(l, T_WAREHOUSE);
+	b_text(l, name);
+	b_text(l, wname);
+	b_text(l, company);
+	b_opt(l, group, has_group);
+	b_opt(l, disabled, has_disabled);
+	return row_end(l);
+}
+
+static const raw_record_fn record_fns[] = {
+	load_shop, load_order, load_payout, load_btxn, load_location, load_level, load_product,
+	load_sales_order, load_sales_invoice, load_delivery_note, load_journal_entry, load_gl_entry,
+	load_bin, load_item, load_customer, load_warehouse,
+};
+
+static recon_err on_page(void *arg, const char *relpath, int64_t bytes, const char *sha)
+{
+	struct loader *l = arg;
+	l->relpath = relpath;
+	sha256_update_str(l->extract_hash, relpath);
+	sha256_update_str(l->extract_hash, sha);
+	l->extract_files++;
+	row_begin(l, T_EVIDENCE);
+	b_text(l, relpath);
+	b_int(l, bytes);
+	b_text(l, sha);
+	return row_end(l);
+}
+
+static recon_err count_rows(struct loader *l, const struct extract_def *x, int64_t *rows,
+                            int64_t *control, int *has_control)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE snapshot_id = ?", x->table);
+	TRY(store_prepare(l->s, sql, &st));
+	sqlite3_bind_int64(st, 1, l->sid);
+	*rows = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	*has_control = 0;
+	if (!x->control)
+		return RECON_OK;
+	TRY(store_prepare(l->s, x->control, &st));
+	sqlite3_bind_int64(st, 1, l->sid);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*control = sqlite3_column_int64(st, 0);
+		*has_control = 1;
+	} else if (sqlite3_errcode(l->s->db) == SQLITE_ERROR) {
+		/* sum() overflowing int64 is an SQLite error, and bad input. */
+		msg_error("control total of '%s' is out of range", x->name);
+		sqlite3_finalize(st);
+		return RECON_ERR_INPUT;
+	}
+	sqlite3_finalize(st);
+	return RECON_OK;
+}
+
+static recon_err load_extract(struct loader *l, const char *dir, size_t xi)
+{
+	const struct extract_def *x = &load_extracts[xi];
+	char **names = NULL;
+	size_t n = 0;
+	int64_t rows = 0, control = 0;
+	int has_control = 0, single = strstr(x->folder, ".json") != NULL;
+	char hex[65], rel[1024];
+	sqlite3_stmt *st = NULL;
+	recon_err err = RECON_OK;
+
+	l->extract_hash = sha256_new();
+	l->extract_files = 0;
+	if (!l->extract_hash)
+		return RECON_ERR_NOMEM;
+	if (single) {
+		err = raw_read_page(dir, x->folder, x->root_key, 1, on_page, record_fns[xi], l);
+	} else {
+		err = raw_list_pages(dir, x->folder, &names, &n);
+		if (!err && n == 0)
+			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
+		for (size_t i = 0; !err && i < n; i++) {
+			snprintf(rel, sizeof(rel), "%s/%s", x->folder, names[i]);
+			err = raw_read_page(dir, rel, x->root_key, 0, on_page, record_fns[xi], l);
+		}
+		raw_list_free(names, n);
+	}
+	l->relpath = NULL;
+	if (!err)
+		err = count_rows(l, x, &rows, &control, &has_control);
+	sha256_final_hex(l->extract_hash, hex);
+	l->extract_hash = NULL;
+	if (err)
+		return err;
+	TRY(store_prepare(l->s, "INSERT INTO extract VALUES (?,?,?,?,?,?,?,?,?,?,?)", &st));
+	sqlite3_bind_int64(st, 1, l->sid);
+	sqlite3_bind_text(st, 2, x->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, x->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, x->endpoint, -1, SQLITE_STATIC);
+	/* filters and fetched_at are filled by live fetches (connector) */
+	sqlite3_bind_int64(st, 7, l->extract_files);
+	sqlite3_bind_int64(st, 8, rows);
+	if (has_control) {
+		sqlite3_bind_int64(st, 9, control);
+		sqlite3_bind_text(st, 10, strcmp(x->source, "shopify") == 0 ? l->info->currency
+		                                                            : l->info->erp_currency,
+		                  -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_text(st, 11, hex, -1, SQLITE_TRANSIENT);
+	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(l->s, "cannot record extract");
+	sqlite3_finalize(st);
+	msg_debug("loaded '%s': %lld pages, %lld rows", x->name, (long long)l->extract_files,
+	          (long long)rows);
+	return err;
+}
+
+recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const struct period *p,
+                   const char *erp_currency, struct load_info *info)
+{
+	struct loader l = { .s = s, .sid = snapshot_id, .p = p, .info = info };
+	recon_err err = RECON_OK;
+
+	memset(info, 0, sizeof(*info));
+	for (int t = 0; t < T_COUNT; t++) {
+		err = store_prepare(s, insert_sql[t], &l.st[t]);
+		if (err)
+			goto out;
+	}
+	/* The shop page comes first: its currency and time zone decide how every
+	 * other page is read. */
+	for (size_t xi = 0; load_extracts[xi].name; xi++) {
+		if (xi == 1) {
+			snprintf(info->erp_currency, sizeof(info->erp_currency), "%s",
+			         erp_currency && *erp_currency ? erp_currency : info->currency);
+			l.erp_exp = money_exponent(info->erp_currency);
+		}
+		err = load_extract(&l, dir, xi);
+		if (err)
+			goto out;
+	}
+out:
+	for (int t = 0; t < T_COUNT; t++)
+		sqlite3_finalize(l.st[t]);
+	sha256_free(l.extract_hash);
+	return err;
+}

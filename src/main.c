@@ -1,0 +1,100 @@
+/* recon: reconcile a Shopify store against ERPNext (see README.md).
+ *
+ * Exit statuses (DESIGN §2): 0 nothing at or above --fail-on; 1 discrepancies
+ * at or above it (or verification failed); 2 usage or configuration error;
+ * 3 bad input data; 4 a remote system failed after retries. */
+#include <stdio.h>
+#include <string.h>
+
+#include "recon/cli.h"
+#include "recon/commands.h"
+#include "recon/msg.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: recon [--config FILE] [--db FILE] [-v|-q] COMMAND [options]\n\ncommands:\n");
+	for (int i = 0; commands[i]; i++)
+		fprintf(f, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\nPERIOD is --period YYYY-MM, or --from YYYY-MM-DD --to YYYY-MM-DD.\n"
+	           "'recon help COMMAND' shows a command's options.\n");
+}
+
+static const struct command *find(const char *name)
+{
+	for (int i = 0; commands[i]; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static recon_err cmd_help(struct app *app, int argc, char **argv)
+{
+	(void)app;
+	if (argc == 0) {
+		usage(stdout);
+		return RECON_OK;
+	}
+	const struct command *c = find(argv[0]);
+	if (!c || argc > 1) {
+		msg_error("help: no command '%s'", argv[0]);
+		usage(stderr);
+		return RECON_ERR_USAGE;
+	}
+	cli_usage(c, 0);
+	return RECON_OK;
+}
+
+const struct command command_help = {
+	"help", cmd_help, "[COMMAND]", "show the commands, or one command's options", NULL
+};
+
+int main(int argc, char **argv)
+{
+	struct app app = { .config_path = "recon.ini", .db_path = "recon.db" };
+	const struct command *cmd;
+	recon_err err;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			msg_set_level(MSG_VERBOSE);
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			msg_set_level(MSG_QUIET);
+		} else if ((strcmp(a, "--config") == 0 || strcmp(a, "--db") == 0) && i + 1 < argc) {
+			if (a[2] == 'c') {
+				app.config_path = argv[++i];
+				app.config_given = 1;
+			} else {
+				app.db_path = argv[++i];
+			}
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			return EXIT_CLEAN;
+		} else {
+			msg_error("unknown option '%s'", a);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		msg_error("no command given");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = find(argv[i]);
+	if (!cmd) {
+		msg_error("unknown command '%s'", argv[i]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	err = cmd->run(&app, argc - i - 1, argv + i + 1);
+	store_close(app.store);
+	config_free(app.cfg);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		msg_error("cannot write standard output");
+		if (!err)
+			err = RECON_ERR_IO;
+	}
+	return recon_exit_status(err);
+}

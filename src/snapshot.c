@@ -1,0 +1,396 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/hash.h"
+#include "recon/load.h"
+#include "recon/msg.h"
+#include "recon/raw.h"
+#include "recon/snapshot.h"
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
+
+/* Columns of the snapshot row covered by its hash, in hash order. */
+static const char snapshot_cols[] =
+	"id, period_from, period_to, period_label, shop, site, company, currency, timezone, source, "
+	"raw_dir, shopify_api_version, erpnext_version, shopify_fetched_at, erpnext_fetched_at, "
+	"taken_at, evidence_sha256, rows_sha256, prev_hash";
+
+/* The hash of a snapshot: its recorded facts, the digest of its extract
+ * rows, and the previous hash, so no stored snapshot can change unseen. */
+static recon_err compute_hash(struct store *s, int64_t id, char hex[65])
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	struct sha256 *h;
+	char xd[65];
+	recon_err err;
+
+	TRY(store_table_digest(s, "extract", id, xd, NULL));
+	snprintf(sql, sizeof(sql), "SELECT %s FROM snapshot WHERE id = ?", snapshot_cols);
+	TRY(store_prepare(s, sql, &st));
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_fail(s, "cannot read snapshot");
+	}
+	h = sha256_new();
+	if (!h) {
+		sqlite3_finalize(st);
+		return RECON_ERR_NOMEM;
+	}
+	sha256_update_str(h, "recon-snapshot-v1");
+	for (int i = 0; i < sqlite3_column_count(st); i++) {
+		const unsigned char *v = sqlite3_column_text(st, i);
+		unsigned char isnull = sqlite3_column_type(st, i) == SQLITE_NULL;
+		sha256_update(h, &isnull, 1);
+		sha256_update_str(h, v ? (const char *)v : "");
+	}
+	sha256_update_str(h, xd);
+	sqlite3_finalize(st);
+	sha256_final_hex(h, hex);
+	err = RECON_OK;
+	return err;
+}
+
+/* rows_sha256 from the per-table digests as stored (or as recomputed). */
+static recon_err rows_hash(struct store *s, int64_t id, int recompute, char hex[65], int *bad)
+{
+	struct sha256 *h = sha256_new();
+	sqlite3_stmt *st = NULL;
+	recon_err err = RECON_OK;
+
+	if (!h)
+		return RECON_ERR_NOMEM;
+	err = store_prepare(s, "SELECT rows, sha256 FROM table_digest WHERE snapshot_id = ? AND tbl = ?", &st);
+	for (int i = 0; !err && store_data_tables[i]; i++) {
+		const char *t = store_data_tables[i];
+		char d[65] = "";
+		int64_t rows = 0;
+		err = store_table_digest(s, t, id, d, &rows);
+		if (err)
+			break;
+		if (!recompute) {
+			/* recording: store what was just loaded */
+			sqlite3_stmt *ins;
+			err = store_prepare(s, "INSERT INTO table_digest VALUES (?,?,?,?)", &ins);
+			if (err)
+				break;
+			sqlite3_bind_int64(ins, 1, id);
+			sqlite3_bind_text(ins, 2, t, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 3, rows);
+			sqlite3_bind_text(ins, 4, d, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				err = store_fail(s, "cannot record table digest");
+			sqlite3_finalize(ins);
+		} else {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW) {
+				printf("snapshot %lld: table '%s': digest missing from the store\n", (long long)id, t);
+				(*bad)++;
+			} else if (strcmp((const char *)sqlite3_column_text(st, 1), d) != 0 ||
+			           sqlite3_column_int64(st, 0) != rows) {
+				printf("snapshot %lld: table '%s': rows were altered after load "
+				       "(%lld rows recorded, %lld now; digest differs)\n",
+				       (long long)id, t, (long long)sqlite3_column_int64(st, 0), (long long)rows);
+				(*bad)++;
+			}
+		}
+		sha256_update_str(h, t);
+		sha256_update_i64(h, rows);
+		sha256_update_str(h, d);
+	}
+	sqlite3_finalize(st);
+	if (err) {
+		sha256_free(h);
+		return err;
+	}
+	sha256_final_hex(h, hex);
+	return RECON_OK;
+}
+
+/* evidence_sha256 over the recorded page list (path, bytes, sha256). */
+static recon_err evidence_hash(struct store *s, int64_t id, char hex[65])
+{
+	sqlite3_stmt *st;
+	struct sha256 *h = sha256_new();
+	if (!h)
+		return RECON_ERR_NOMEM;
+	if (store_prepare(s, "SELECT path, bytes, sha256 FROM evidence_file WHERE snapshot_id = ? "
+	                     "ORDER BY path", &st)) {
+		sha256_free(h);
+		return RECON_ERR_DB;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sha256_update_str(h, (const char *)sqlite3_column_text(st, 0));
+		sha256_update_i64(h, sqlite3_column_int64(st, 1));
+		sha256_update_str(h, (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	sha256_final_hex(h, hex);
+	return RECON_OK;
+}
+
+static recon_err set_text(struct store *s, int64_t id, const char *col, const char *val)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	recon_err err;
+	snprintf(sql, sizeof(sql), "UPDATE snapshot SET %s = ? WHERE id = ?", col);
+	TRY(store_prepare(s, sql, &st));
+	sqlite3_bind_text(st, 1, val, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, id);
+	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot update snapshot");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static recon_err take(struct store *s, const struct period *p, const struct snapshot_source *src,
+                      const char *absdir, int64_t *out)
+{
+	sqlite3_stmt *st;
+	char taken[32], hex[65], prev[65] = "";
+	int has_prev = 0;
+	int64_t id;
+	struct load_info info;
+
+	TRY(store_prepare(s, "SELECT hash FROM snapshot ORDER BY id DESC LIMIT 1", &st));
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(prev, sizeof(prev), "%s", (const char *)sqlite3_column_text(st, 0));
+		has_prev = 1;
+	}
+	sqlite3_finalize(st);
+
+	now_utc(taken);
+	TRY(store_prepare(s,
+		"INSERT INTO snapshot (period_from, period_to, period_label, site, company, source, raw_dir, "
+		"shopify_api_version, shopify_fetched_at, erpnext_fetched_at, taken_at, evidence_sha256, "
+		"rows_sha256, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,'','',?,'')", &st));
+	sqlite3_bind_text(st, 1, p->from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, src->site, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, src->company, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, src->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, absdir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, src->shopify_api_version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, src->shopify_fetched_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, src->erpnext_fetched_at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, taken, -1, SQLITE_STATIC);
+	if (has_prev)
+		sqlite3_bind_text(st, 12, prev, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return store_fail(s, "cannot create snapshot");
+	}
+	sqlite3_finalize(st);
+	id = sqlite3_last_insert_rowid(s->db);
+
+	TRY(load_raw(s, id, absdir, p, src->erp_currency, &info));
+	TRY(store_create_indexes(s));
+	if (src->after_load)
+		TRY(src->after_load(s, id, src->arg));
+	TRY(set_text(s, id, "shop", info.shop_domain[0] ? info.shop_domain : info.shop_name));
+	TRY(set_text(s, id, "currency", info.currency));
+	TRY(set_text(s, id, "timezone", info.timezone));
+	TRY(rows_hash(s, id, 0, hex, NULL));
+	TRY(set_text(s, id, "rows_sha256", hex));
+	TRY(evidence_hash(s, id, hex));
+	TRY(set_text(s, id, "evidence_sha256", hex));
+	TRY(compute_hash(s, id, hex));
+	TRY(set_text(s, id, "hash", hex));
+	*out = id;
+	return RECON_OK;
+}
+
+recon_err snapshot_take(struct store *s, const struct period *p, const struct snapshot_source *src,
+                        int64_t *snapshot_id)
+{
+	char absdir[PATH_MAX];
+	recon_err err;
+
+	if (!realpath(src->raw_dir, absdir)) {
+		msg_error("cannot read raw folder '%s': %s", src->raw_dir, strerror(errno));
+		return RECON_ERR_IO;
+	}
+	TRY(store_tx_begin(s));
+	err = take(s, p, src, absdir, snapshot_id);
+	if (err) {
+		store_tx_rollback(s);
+		msg_error("nothing was stored: the snapshot loads whole or not at all");
+		return err;
+	}
+	err = store_tx_commit(s);
+	if (err)
+		store_tx_rollback(s);
+	return err;
+}
+
+/* ---- verify ---- */
+
+static recon_err verify_evidence(struct store *s, int64_t id, const char *dir, int *bad)
+{
+	sqlite3_stmt *st;
+	TRY(store_prepare(s, "SELECT path, bytes, sha256 FROM evidence_file WHERE snapshot_id = ? ORDER BY path", &st));
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *rel = (const char *)sqlite3_column_text(st, 0);
+		const char *want = (const char *)sqlite3_column_text(st, 2);
+		char path[8192], hex[65];
+		int64_t bytes = 0;
+		snprintf(path, sizeof(path), "%s/%s", dir, rel);
+		int lvl = msg_level();
+		msg_set_level(MSG_QUIET);   /* the line below says it better */
+		recon_err e = sha256_file(path, hex, &bytes);
+		msg_set_level(lvl);
+		if (e) {
+			printf("snapshot %lld: page '%s' is missing or unreadable\n", (long long)id, path);
+			(*bad)++;
+		} else if (strcmp(hex, want) != 0) {
+			printf("snapshot %lld: page '%s' was altered (sha256 %.12s..., recorded %.12s...)\n",
+			       (long long)id, path, hex, want);
+			(*bad)++;
+		}
+	}
+	sqlite3_finalize(st);
+	/* A page added to the folder after the load is as much a change as an edit. */
+	for (size_t xi = 0; load_extracts[xi].name; xi++) {
+		const struct extract_def *x = &load_extracts[xi];
+		char **names;
+		size_t n;
+		if (strstr(x->folder, ".json"))
+			continue;
+		if (raw_list_pages(dir, x->folder, &names, &n))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			char rel[1024];
+			snprintf(rel, sizeof(rel), "%s/%s", x->folder, names[i]);
+			TRY(store_prepare(s, "SELECT 1 FROM evidence_file WHERE snapshot_id = ? AND path = ?", &st));
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_text(st, 2, rel, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW) {
+				printf("snapshot %lld: page '%s/%s' was added after the snapshot\n", (long long)id,
+				       dir, rel);
+				(*bad)++;
+			}
+			sqlite3_finalize(st);
+		}
+		raw_list_free(names, n);
+	}
+	return RECON_OK;
+}
+
+recon_err snapshot_verify(struct store *s, int64_t only)
+{
+	sqlite3_stmt *st;
+	char prev_hash[65] = "";
+	int have_prev = 0, total_bad = 0, checked = 0;
+	recon_err err = RECON_OK;
+
+	TRY(store_prepare(s, "SELECT id, prev_hash, hash, raw_dir, evidence_sha256, rows_sha256 "
+	                     "FROM snapshot ORDER BY id", &st));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *prev = (const char *)sqlite3_column_text(st, 1);
+		char stored[65], dir[4096], ev[65], rows[65], hex[65];
+		int bad = 0;
+		snprintf(stored, sizeof(stored), "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(dir, sizeof(dir), "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(ev, sizeof(ev), "%s", (const char *)sqlite3_column_text(st, 4));
+		snprintf(rows, sizeof(rows), "%s", (const char *)sqlite3_column_text(st, 5));
+
+		if (only <= 0 || only == id) {
+			checked++;
+			if (have_prev ? (!prev || strcmp(prev, prev_hash) != 0) : prev != NULL) {
+				printf("snapshot %lld: chain broken: previous hash does not match snapshot before it\n",
+				       (long long)id);
+				bad++;
+			}
+			if ((err = compute_hash(s, id, hex)) != RECON_OK)
+				break;
+			if (strcmp(hex, stored) != 0) {
+				printf("snapshot %lld: snapshot record was altered (hash differs)\n", (long long)id);
+				bad++;
+			}
+			if ((err = rows_hash(s, id, 1, hex, &bad)) != RECON_OK)
+				break;
+			if (strcmp(hex, rows) != 0) {
+				printf("snapshot %lld: table digests were altered\n", (long long)id);
+				bad++;
+			}
+			if ((err = evidence_hash(s, id, hex)) != RECON_OK)
+				break;
+			if (strcmp(hex, ev) != 0) {
+				printf("snapshot %lld: evidence list was altered\n", (long long)id);
+				bad++;
+			}
+			if ((err = verify_evidence(s, id, dir, &bad)) != RECON_OK)
+				break;
+			if (!bad)
+				printf("snapshot %lld: ok (%s)\n", (long long)id, stored);
+			total_bad += bad;
+		}
+		snprintf(prev_hash, sizeof(prev_hash), "%s", stored);
+		have_prev = 1;
+	}
+	sqlite3_finalize(st);
+	if (err)
+		return err;
+	if (only > 0 && !checked) {
+		msg_error("no snapshot %lld in '%s'", (long long)only, s->path);
+		return RECON_ERR_NOTFOUND;
+	}
+	if (total_bad) {
+		msg_error("verification failed: %d difference%s found", total_bad, total_bad == 1 ? "" : "s");
+		return RECON_ERR_VERIFY;
+	}
+	if (!checked)
+		printf("no snapshots to verify\n");
+	return RECON_OK;
+}
+
+recon_err snapshot_list(struct store *s, int json)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+	TRY(store_prepare(s,
+		"SELECT id, period_label, source, shop, coalesce(site, ''), taken_at, "
+		"coalesce(shopify_fetched_at, ''), coalesce(erpnext_fetched_at, ''), hash, raw_dir, "
+		"(SELECT group_concat(name || '=' || rows, ' ') FROM extract x WHERE x.snapshot_id = snapshot.id "
+		" AND rows > 0), "
+		"(SELECT sum(rows) FROM extract x WHERE x.snapshot_id = snapshot.id AND x.source = 'shopify'), "
+		"(SELECT sum(rows) FROM extract x WHERE x.snapshot_id = snapshot.id AND x.source = 'erpnext') "
+		"FROM snapshot ORDER BY id", &st));
+	if (!json)
+		printf("%-4s %-10s %-6s %-32s %-20s %9s %9s  %s\n", "id", "period", "source", "shop",
+		       "taken at", "shopify", "erpnext", "hash");
+	else
+		printf("[");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *c[13];
+		for (int i = 0; i < 13; i++)
+			c[i] = (const char *)sqlite3_column_text(st, i);
+		if (json) {
+			printf("%s\n {\"id\": %s, \"period\": \"%s\", \"source\": \"%s\", \"taken_at\": \"%s\", "
+			       "\"shopify_rows\": %s, \"erpnext_rows\": %s, \"hash\": \"%s\"}",
+			       n ? "," : "", c[0], c[1], c[2], c[5], c[11] ? c[11] : "0", c[12] ? c[12] : "0", c[8]);
+		} else {
+			printf("%-4s %-10s %-6s %-32s %-20s %9s %9s  %.16s\n", c[0], c[1], c[2], c[3] ? c[3] : "",
+			       c[5], c[11] ? c[11] : "0", c[12] ? c[12] : "0", c[8]);
+			if (msg_level() >= MSG_VERBOSE)
+				printf("     raw: %s\n     rows: %s\n", c[9], c[10] ? c[10] : "");
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		printf("%s]\n", n ? "\n" : "");
+	else if (!n)
+		printf("(no snapshots yet)\n");
+	return RECON_OK;
+}

@@ -1,0 +1,180 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/hash.h"
+#include "recon/msg.h"
+#include "recon/store.h"
+
+#include "schema.sql.h"
+
+const char *const store_data_tables[] = {
+	"s_shop", "s_order", "s_order_line", "s_refund", "s_fulfillment", "s_payout",
+	"s_balance_txn", "s_location", "s_inventory_level", "s_variant",
+	"e_sales_order", "e_sales_order_item", "e_sales_invoice", "e_sales_invoice_item",
+	"e_delivery_note", "e_delivery_note_item", "e_journal_entry", "e_journal_entry_account",
+	"e_gl_entry", "e_bin", "e_item", "e_customer", "e_warehouse",
+	NULL
+};
+
+recon_err store_fail(struct store *s, const char *what)
+{
+	msg_error("database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	return RECON_ERR_DB;
+}
+
+recon_err store_open(const char *path, struct store **out)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	recon_err err = RECON_OK;
+
+	*out = NULL;
+	if (!s)
+		return RECON_ERR_NOMEM;
+	s->path = strdup(path);
+	if (!s->path) {
+		free(s);
+		return RECON_ERR_NOMEM;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		err = store_fail(s, "cannot open");
+		goto out;
+	}
+	/* A second recon on the same file waits for the first instead of failing
+	 * at once; 30 s is longer than any single write transaction we make. */
+	sqlite3_busy_timeout(s->db, 30000);
+	err = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+	if (err)
+		goto out;
+	err = store_exec(s, schema_sql);
+out:
+	if (err) {
+		store_close(s);
+		return err;
+	}
+	*out = s;
+	return RECON_OK;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+recon_err store_exec(struct store *s, const char *sql)
+{
+	char *emsg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &emsg) != SQLITE_OK) {
+		msg_error("database '%s': %s", s->path, emsg ? emsg : sqlite3_errmsg(s->db));
+		sqlite3_free(emsg);
+		return RECON_ERR_DB;
+	}
+	return RECON_OK;
+}
+
+recon_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **out)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
+		return store_fail(s, "cannot prepare statement");
+	return RECON_OK;
+}
+
+recon_err store_tx_begin(struct store *s) { return store_exec(s, "BEGIN IMMEDIATE"); }
+recon_err store_tx_commit(struct store *s) { return store_exec(s, "COMMIT"); }
+
+void store_tx_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+recon_err store_create_indexes(struct store *s) { return store_exec(s, index_sql); }
+
+recon_err store_table_digest(struct store *s, const char *table, int64_t snapshot_id,
+                             char hex[65], int64_t *rows)
+{
+	char sql[160];
+	sqlite3_stmt *st = NULL;
+	struct sha256 *h = NULL;
+	int64_t n = 0;
+	int rc;
+	recon_err err;
+
+	snprintf(sql, sizeof(sql), "SELECT * FROM %s WHERE snapshot_id = ? ORDER BY rowid", table);
+	err = store_prepare(s, sql, &st);
+	if (err)
+		return err;
+	h = sha256_new();
+	if (!h) {
+		sqlite3_finalize(st);
+		return RECON_ERR_NOMEM;
+	}
+	sha256_update_str(h, table);
+	sqlite3_bind_int64(st, 1, snapshot_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int ncol = sqlite3_column_count(st);
+		for (int i = 0; i < ncol; i++) {
+			int t = sqlite3_column_type(st, i);
+			unsigned char tag = (unsigned char)t;
+			sha256_update(h, &tag, 1);
+			if (t == SQLITE_INTEGER) {
+				sha256_update_i64(h, sqlite3_column_int64(st, i));
+			} else if (t == SQLITE_TEXT || t == SQLITE_BLOB) {
+				int len = sqlite3_column_bytes(st, i);
+				const void *p = t == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, i)
+				                                 : sqlite3_column_blob(st, i);
+				sha256_update_i64(h, len);
+				sha256_update(h, p, (size_t)len);
+			} else if (t == SQLITE_FLOAT) {
+				/* No money is ever REAL; a REAL here means someone edited a row by hand. */
+				char buf[40];
+				snprintf(buf, sizeof(buf), "%.17g", sqlite3_column_double(st, i));
+				sha256_update_str(h, buf);
+			}
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sha256_free(h);
+		return store_fail(s, "cannot read rows");
+	}
+	sha256_update_i64(h, n);
+	sha256_final_hex(h, hex);
+	if (rows)
+		*rows = n;
+	return RECON_OK;
+}
+
+recon_err store_resolve_snapshot(struct store *s, int64_t wanted, int64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	recon_err err;
+	int rc;
+
+	err = store_prepare(s, wanted > 0 ? "SELECT id FROM snapshot WHERE id = ?"
+	                                  : "SELECT max(id) FROM snapshot", &st);
+	if (err)
+		return err;
+	if (wanted > 0)
+		sqlite3_bind_int64(st, 1, wanted);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*out = sqlite3_column_int64(st, 0);
+		err = RECON_OK;
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		if (wanted > 0)
+			msg_error("no snapshot %lld in '%s' (see 'recon snapshots')", (long long)wanted, s->path);
+		else
+			msg_error("no snapshot in '%s' yet (run 'recon snapshot' first)", s->path);
+		err = RECON_ERR_NOTFOUND;
+	} else {
+		err = store_fail(s, "cannot find snapshot");
+	}
+	sqlite3_finalize(st);
+	return err;
+}

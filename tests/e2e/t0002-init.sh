@@ -1,0 +1,19 @@
+#!/bin/sh
+# recon init writes recon.ini from the template, private, and never overwrites.
+. tests/e2e/lib.sh
+
+recon init --templates "$TOP/templates"; expect_rc 0
+[ -f recon.ini ] || fail "no recon.ini"
+cmp recon.ini "$TOP/templates/recon.ini" || fail "recon.ini differs from the template"
+[ "$(stat -c %a recon.ini)" = 600 ] || fail "recon.ini is not mode 600"
+echo "# mine" >> recon.ini
+recon init --templates "$TOP/templates"; expect_rc 2
+grep_in err "already exists"
+grep_in recon.ini "# mine"
+# A malformed config names file and line.
+printf '[shopify]\nshop = x\nthis line is wrong\n' > bad.ini
+recon --config bad.ini snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 2
+grep_in err "'bad.ini', line 3"
+# An explicitly named config that does not exist is an error, not defaults.
+recon --config missing.ini snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 2
+echo ok

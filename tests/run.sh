@@ -1,0 +1,56 @@
+#!/bin/sh
+# Runs every test: cmocka unit binaries, the fake-server suite and the
+# end-to-end scripts. Prints one closing "N passed, N failed" line and exits
+# non-zero if anything failed.
+# Environment: BUILD (object folder), RECON (binary), VALGRIND (prefix, optional).
+set -u
+LC_ALL=C
+export LC_ALL
+BUILD=${BUILD:-build}
+RECON=${RECON:-$(pwd)/recon}
+export RECON VALGRIND="${VALGRIND:-}"
+top=$(pwd)
+passed=0
+failed=0
+failures=""
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+record() { # name status
+	if [ "$2" -eq 0 ]; then
+		passed=$((passed + 1)); echo "ok   $1"
+	else
+		failed=$((failed + 1)); failures="$failures $1"; echo "FAIL $1"
+	fi
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=unit/$(basename "$t")
+	# shellcheck disable=SC2086
+	$VALGRIND "$t" >"$log/out" 2>&1
+	st=$?
+	n=$(grep -c '^\[       OK \]' "$log/out")
+	echo "     ($n cases)"
+	[ $st -ne 0 ] && cat "$log/out"
+	record "$name" $st
+done
+
+if [ -z "${SKIP_FAKE_TESTS:-}" ] && [ -f tests/fake/test_fakes.py ] && [ -z "$VALGRIND" ]; then
+	python3 tests/fake/test_fakes.py >"$log/out" 2>&1
+	st=$?
+	[ $st -ne 0 ] && cat "$log/out"
+	record fake/test_fakes.py $st
+fi
+
+for t in tests/e2e/t[0-9]*.sh; do
+	[ -f "$t" ] || continue
+	( cd "$top" && sh "$t" ) >"$log/out" 2>&1
+	st=$?
+	[ $st -ne 0 ] && cat "$log/out"
+	record "e2e/$(basename "$t")" $st
+done
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
