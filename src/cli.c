@@ -144,3 +144,20 @@ recon_err app_store(struct app *app, struct store **out)
 	*out = app->store;
 	return RECON_OK;
 }
+
+void cli_main_usage(FILE *f)
+{
+	fprintf(f, "usage: recon [--config FILE] [--db FILE] [-v|-q] COMMAND [options]\n\ncommands:\n");
+	for (int i = 0; commands[i]; i++)
+		fprintf(f, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f, "\nPERIOD is --period YYYY-MM, or --from YYYY-MM-DD --to YYYY-MM-DD.\n"
+	           "'recon help COMMAND' shows a command's options.\n");
+}
+
+const struct command *cli_find(const char *name)
+{
+	for (int i = 0; commands[i]; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}

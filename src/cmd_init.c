@@ -13,53 +13,64 @@ static const struct cli_opt opts[] = {
 	{ NULL, NULL, NULL }
 };
 
+/* Append one file to an open stream; 0 on success. */
+static int copy_file(const char *path, FILE *out)
+{
+	char buf[8192];
+	size_t n;
+	FILE *in = fopen(path, "rb");
+	if (!in) {
+		msg_error("cannot read template '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	int bad = ferror(in) || ferror(out);
+	fclose(in);
+	return bad ? -1 : 0;
+}
+
 static recon_err run(struct app *app, int argc, char **argv)
 {
 	const char *v[2];
-	char src[4096];
-	FILE *in = NULL, *out = NULL;
-	char buf[8192];
-	size_t n;
+	char main_tpl[4096], accounts_tpl[4096];
+	FILE *out = NULL;
 	int fd;
 	recon_err err = cli_parse(&command_init, argc, argv, v);
 
 	if (err)
 		return err;
-	snprintf(src, sizeof(src), "%s/recon.ini", v[0] ? v[0] : "templates");
-	in = fopen(src, "rb");
-	if (!in) {
-		msg_error("cannot read template '%s': %s", src, strerror(errno));
+	snprintf(main_tpl, sizeof(main_tpl), "%s/recon.ini", v[0] ? v[0] : "templates");
+	snprintf(accounts_tpl, sizeof(accounts_tpl), "%s/payout-accounts.ini", v[0] ? v[0] : "templates");
+	if (access(main_tpl, R_OK) != 0 || access(accounts_tpl, R_OK) != 0) {
+		msg_error("cannot read templates '%s' and '%s': %s", main_tpl, accounts_tpl, strerror(errno));
 		return RECON_ERR_CONFIG;
 	}
 	/* O_EXCL: an existing recon.ini holds someone's secrets; never replace it.
 	 * 0600: it is about to hold them. */
 	fd = open(app->config_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
-		if (errno == EEXIST)
+		int e = errno;
+		if (e == EEXIST)
 			msg_error("'%s' already exists; not overwriting it", app->config_path);
 		else
-			msg_error("cannot create '%s': %s", app->config_path, strerror(errno));
-		fclose(in);
-		return errno == EEXIST ? RECON_ERR_USAGE : RECON_ERR_IO;
+			msg_error("cannot create '%s': %s", app->config_path, strerror(e));
+		return e == EEXIST ? RECON_ERR_USAGE : RECON_ERR_IO;
 	}
 	out = fdopen(fd, "wb");
 	if (!out) {
 		close(fd);
-		fclose(in);
-		return RECON_ERR_IO;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			break;
-	if (ferror(in) || ferror(out) | (fclose(out) != 0)) {
-		msg_error("cannot write '%s': %s", app->config_path, strerror(errno));
 		unlink(app->config_path);
-		fclose(in);
 		return RECON_ERR_IO;
 	}
-	fclose(in);
-	msg_info("wrote '%s' from '%s': fill in [shopify], [erpnext], [locations] and [accounts]",
-	         app->config_path, src);
+	int bad = copy_file(main_tpl, out) || fputs("\n", out) < 0 || copy_file(accounts_tpl, out);
+	if (fclose(out) != 0 || bad) {
+		msg_error("cannot write '%s'", app->config_path);
+		unlink(app->config_path);
+		return RECON_ERR_IO;
+	}
+	msg_info("wrote '%s': fill in [shopify], [erpnext], [locations] and [accounts]", app->config_path);
 	return RECON_OK;
 }
 

@@ -9,6 +9,8 @@ const struct command *const commands[] = {
 	&command_snapshot,
 	&command_snapshots,
 	&command_verify,
+	&command_diff,
+	&command_journal,
 	&command_help,
 	NULL
 };

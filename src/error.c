@@ -15,6 +15,7 @@ const char *recon_strerror(recon_err err)
 	case RECON_ERR_VERIFY: return "verification failed";
 	case RECON_ERR_NOTFOUND: return "not found";
 	case RECON_ERR_FOUND: return "discrepancies found";
+	case RECON_ERR_REJECTED: return "remote system refused the document";
 	}
 	return "unknown error";
 }
@@ -27,7 +28,8 @@ int recon_exit_status(recon_err err)
 	case RECON_ERR_VERIFY: return EXIT_FOUND;
 	case RECON_ERR_INPUT:
 	case RECON_ERR_OVERFLOW: return EXIT_BAD_INPUT;
-	case RECON_ERR_REMOTE: return EXIT_REMOTE;
+	case RECON_ERR_REMOTE:
+	case RECON_ERR_REJECTED: return EXIT_REMOTE;
 	default: return EXIT_USAGE;
 	}
 }

@@ -10,44 +10,6 @@
 #include "recon/commands.h"
 #include "recon/msg.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: recon [--config FILE] [--db FILE] [-v|-q] COMMAND [options]\n\ncommands:\n");
-	for (int i = 0; commands[i]; i++)
-		fprintf(f, "  %-11s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(f, "\nPERIOD is --period YYYY-MM, or --from YYYY-MM-DD --to YYYY-MM-DD.\n"
-	           "'recon help COMMAND' shows a command's options.\n");
-}
-
-static const struct command *find(const char *name)
-{
-	for (int i = 0; commands[i]; i++)
-		if (strcmp(commands[i]->name, name) == 0)
-			return commands[i];
-	return NULL;
-}
-
-static recon_err cmd_help(struct app *app, int argc, char **argv)
-{
-	(void)app;
-	if (argc == 0) {
-		usage(stdout);
-		return RECON_OK;
-	}
-	const struct command *c = find(argv[0]);
-	if (!c || argc > 1) {
-		msg_error("help: no command '%s'", argv[0]);
-		usage(stderr);
-		return RECON_ERR_USAGE;
-	}
-	cli_usage(c, 0);
-	return RECON_OK;
-}
-
-const struct command command_help = {
-	"help", cmd_help, "[COMMAND]", "show the commands, or one command's options", NULL
-};
-
 int main(int argc, char **argv)
 {
 	struct app app = { .config_path = "recon.ini", .db_path = "recon.db" };
@@ -69,23 +31,23 @@ int main(int argc, char **argv)
 				app.db_path = argv[++i];
 			}
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			usage(stdout);
+			cli_main_usage(stdout);
 			return EXIT_CLEAN;
 		} else {
 			msg_error("unknown option '%s'", a);
-			usage(stderr);
+			cli_main_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (i >= argc) {
 		msg_error("no command given");
-		usage(stderr);
+		cli_main_usage(stderr);
 		return EXIT_USAGE;
 	}
-	cmd = find(argv[i]);
+	cmd = cli_find(argv[i]);
 	if (!cmd) {
 		msg_error("unknown command '%s'", argv[i]);
-		usage(stderr);
+		cli_main_usage(stderr);
 		return EXIT_USAGE;
 	}
 	err = cmd->run(&app, argc - i - 1, argv + i + 1);

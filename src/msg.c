@@ -7,6 +7,7 @@ static int level = MSG_NORMAL;
 void msg_set_level(int l) { level = l; }
 int msg_level(void) { return level; }
 
+__attribute__((format(printf, 2, 0)))
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	fputs("recon: ", stderr);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "recon/hash.h"
+#include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/store.h"
 
@@ -21,6 +22,50 @@ recon_err store_fail(struct store *s, const char *what)
 {
 	msg_error("database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
 	return RECON_ERR_DB;
+}
+
+/* money(minor, currency) -> decimal text, so SQL can build messages and JSON
+ * with exact amounts; NULL in, NULL out. */
+static void sql_money(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[MONEY_BUFSZ];
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	money_format(sqlite3_value_int64(argv[0]),
+	             money_exponent((const char *)sqlite3_value_text(argv[1])), buf, sizeof(buf));
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* qty(thousandths) -> "2", "1.5". */
+static void sql_qty(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[MONEY_BUFSZ];
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	qty_format(sqlite3_value_int64(argv[0]), buf, sizeof(buf));
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* value(qty_thousandths, rate_minor) -> minor units, rounded half away from zero. */
+static void sql_value(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t out;
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (money_mul_qty(sqlite3_value_int64(argv[1]), sqlite3_value_int64(argv[0]), &out)) {
+		sqlite3_result_error(ctx, "stock value out of range", -1);
+		return;
+	}
+	sqlite3_result_int64(ctx, out);
 }
 
 recon_err store_open(const char *path, struct store **out)
@@ -43,6 +88,9 @@ recon_err store_open(const char *path, struct store **out)
 	/* A second recon on the same file waits for the first instead of failing
 	 * at once; 30 s is longer than any single write transaction we make. */
 	sqlite3_busy_timeout(s->db, 30000);
+	sqlite3_create_function(s->db, "money", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_money, NULL, NULL);
+	sqlite3_create_function(s->db, "qty", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_qty, NULL, NULL);
+	sqlite3_create_function(s->db, "stock_value", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_value, NULL, NULL);
 	err = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
 	if (err)
 		goto out;

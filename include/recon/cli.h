@@ -5,6 +5,7 @@
 #define RECON_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "recon/config.h"
 #include "recon/datetime.h"
@@ -50,5 +51,8 @@ recon_err app_config(struct app *app, struct config **out);
 recon_err app_store(struct app *app, struct store **out);
 
 extern const struct command *const commands[];
+
+const struct command *cli_find(const char *name);
+void cli_main_usage(FILE *f);
 
 #endif

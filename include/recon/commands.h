@@ -9,5 +9,7 @@ extern const struct command command_init;
 extern const struct command command_snapshot;
 extern const struct command command_snapshots;
 extern const struct command command_verify;
+extern const struct command command_diff;
+extern const struct command command_journal;
 
 #endif

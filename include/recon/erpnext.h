@@ -1,0 +1,32 @@
+/* ERPNext (Frappe REST API) client: token auth, paged lists, document
+ * inserts, errors in plain words. Facts: shared/reference/erpnext-api.md. */
+#ifndef RECON_ERPNEXT_H
+#define RECON_ERPNEXT_H
+
+#include <jansson.h>
+
+#include "recon/config.h"
+#include "recon/error.h"
+
+struct erpnext;
+
+/* From [erpnext] url, api_key, api_secret (environment overrides applied by
+ * config). Missing settings: RECON_ERR_CONFIG naming them (never a secret's value). */
+recon_err erpnext_open(const struct config *cfg, struct erpnext **out);
+void erpnext_close(struct erpnext *e);
+
+/* Every row of GET /api/resource/<doctype> with `fields` and `filters`
+ * (JSON text), paged until a short page. *rows: new reference (an array).
+ * Transport failures after retries, 401/403: RECON_ERR_REMOTE with a message. */
+recon_err erpnext_list(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
+                       json_t **rows);
+
+/* POST /api/resource/<doctype> with the document as its body (the serialised
+ * text is given, so money can travel as exact decimal numbers). On success
+ * *name = new string (free()). When ERPNext refuses the document (4xx such as
+ * 417 with _server_messages) returns RECON_ERR_REJECTED and *why = the reason
+ * in plain words (new string, HTML tags removed). Transport failures:
+ * RECON_ERR_REMOTE; the caller must look the document up before any retry. */
+recon_err erpnext_insert(struct erpnext *e, const char *doctype, const char *body, char **name, char **why);
+
+#endif

@@ -1,0 +1,16 @@
+/* Serialising request bodies whose amounts must reach the remote system as
+ * exact JSON numbers: jansson would send a double ("1234.5599999999999"). */
+#ifndef RECON_JSONOUT_H
+#define RECON_JSONOUT_H
+
+#include <jansson.h>
+
+/* A value that json_dumps_exact() writes as the bare JSON number `decimal`
+ * (which must be decimal text such as "-1234.50"). New reference. */
+json_t *json_decimal(const char *decimal);
+
+/* json_dumps(doc, JSON_COMPACT) with every json_decimal() value unquoted.
+ * Returns a new string (free()) or NULL. */
+char *json_dumps_exact(const json_t *doc);
+
+#endif

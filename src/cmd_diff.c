@@ -1,0 +1,201 @@
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "recon/commands.h"
+#include "recon/msg.h"
+#include "recon/rules.h"
+
+static const struct cli_opt opts[] = {
+	{ "--snapshot", "N", "snapshot to check (default: the newest)" },
+	{ "--format", "table|json|csv", "output format (default table)" },
+	{ "--fail-on", "error|warning|never", "exit 1 when discrepancies at or above this (default error)" },
+	{ NULL, NULL, NULL }
+};
+
+/* Rows in report order: family, then code as listed in rule_defs, then key. */
+static const char order_sql[] =
+	"SELECT d.code, d.severity, d.family, d.key, d.message, d.currency, d.shopify_json, d.erpnext_json, "
+	"d.first_seen, d.first_seen_at FROM discrepancy d JOIN rule_order r ON r.code = d.code "
+	"WHERE d.snapshot_id = ? ORDER BY r.pos, d.key";
+
+static recon_err make_rule_order(struct store *s)
+{
+	sqlite3_stmt *st;
+	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.rule_order; "
+	                              "CREATE TEMP TABLE rule_order (code TEXT PRIMARY KEY, pos INTEGER)");
+	if (err)
+		return err;
+	if ((err = store_prepare(s, "INSERT INTO rule_order VALUES (?, ?)", &st)))
+		return err;
+	int pos = 0;
+	for (const char *const *f = rule_families; *f; f++)
+		for (const struct rule_def *r = rule_defs; r->code; r++)
+			if (!strcmp(r->family, *f)) {
+				sqlite3_reset(st);
+				sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
+				sqlite3_bind_int(st, 2, pos++);
+				sqlite3_step(st);
+			}
+	sqlite3_finalize(st);
+	return RECON_OK;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : "";
+}
+
+static void csv_field(const char *s, int last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+static recon_err print_json(struct store *s, int64_t sid, sqlite3_stmt *st)
+{
+	json_t *doc = json_object(), *counts = json_object(), *list = json_array(), *period = json_object();
+	sqlite3_stmt *ps;
+	recon_err err = RECON_OK;
+
+	if (!doc || !counts || !list || !period) {
+		err = RECON_ERR_NOMEM;
+		goto out;
+	}
+	if ((err = store_prepare(s, "SELECT period_from, period_to FROM snapshot WHERE id = ?", &ps)))
+		goto out;
+	sqlite3_bind_int64(ps, 1, sid);
+	if (sqlite3_step(ps) == SQLITE_ROW) {
+		json_object_set_new(period, "from", json_string(col(ps, 0)));
+		json_object_set_new(period, "to", json_string(col(ps, 1)));
+	}
+	sqlite3_finalize(ps);
+	for (const struct rule_def *r = rule_defs; r->code; r++)
+		json_object_set_new(counts, r->code, json_integer(0));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *d = json_object();
+		const char *code = col(st, 0);
+		json_t *c = json_object_get(counts, code);
+		json_integer_set(c, json_integer_value(c) + 1);
+		json_object_set_new(d, "code", json_string(code));
+		json_object_set_new(d, "severity", json_string(col(st, 1)));
+		json_object_set_new(d, "family", json_string(col(st, 2)));
+		json_object_set_new(d, "key", json_string(col(st, 3)));
+		json_object_set_new(d, "message", json_string(col(st, 4)));
+		json_object_set_new(d, "currency", sqlite3_column_type(st, 5) == SQLITE_NULL ? json_null()
+		                                                                          : json_string(col(st, 5)));
+		json_object_set_new(d, "shopify", sqlite3_column_type(st, 6) == SQLITE_NULL
+		                                      ? json_object() : json_loads(col(st, 6), 0, NULL));
+		json_object_set_new(d, "erpnext", sqlite3_column_type(st, 7) == SQLITE_NULL
+		                                      ? json_object() : json_loads(col(st, 7), 0, NULL));
+		json_object_set_new(d, "first_seen", json_integer(sqlite3_column_int64(st, 8)));
+		json_object_set_new(d, "first_seen_at", json_string(col(st, 9)));
+		json_array_append_new(list, d);
+	}
+	json_object_set_new(doc, "snapshot", json_integer(sid));
+	json_object_set(doc, "period", period);
+	json_object_set(doc, "counts", counts);
+	json_object_set(doc, "discrepancies", list);
+	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+		err = RECON_ERR_IO;
+	putchar('\n');
+out:
+	json_decref(doc);
+	json_decref(counts);
+	json_decref(list);
+	json_decref(period);
+	return err;
+}
+
+static void print_table(int64_t sid, sqlite3_stmt *st, int errors, int warnings)
+{
+	char family[32] = "";
+	printf("snapshot %lld: %d discrepanc%s (%d error%s, %d warning%s)\n", (long long)sid,
+	       errors + warnings, errors + warnings == 1 ? "y" : "ies", errors, errors == 1 ? "" : "s",
+	       warnings, warnings == 1 ? "" : "s");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (strcmp(family, col(st, 2)) != 0) {
+			snprintf(family, sizeof(family), "%s", col(st, 2));
+			printf("\n%s\n", rule_family_title(family));
+		}
+		printf("  %-7s %-29s %-22s %s\n", col(st, 1), col(st, 0), col(st, 3), col(st, 4));
+	}
+}
+
+static recon_err run(struct app *app, int argc, char **argv)
+{
+	const char *v[3];
+	struct config *cfg;
+	struct store *s;
+	sqlite3_stmt *st;
+	int64_t sid;
+	int errors = 0, warnings = 0;
+	const char *format, *fail_on;
+	recon_err err;
+
+	if ((err = cli_parse(&command_diff, argc, argv, v)))
+		return err;
+	format = v[1] ? v[1] : "table";
+	fail_on = v[2] ? v[2] : "error";
+	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv")) {
+		msg_error("diff: --format '%s': expected table, json or csv", format);
+		return RECON_ERR_USAGE;
+	}
+	if (strcmp(fail_on, "error") && strcmp(fail_on, "warning") && strcmp(fail_on, "never")) {
+		msg_error("diff: --fail-on '%s': expected error, warning or never", fail_on);
+		return RECON_ERR_USAGE;
+	}
+	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_diff, v[0], &sid)) ||
+	    (err = app_store(app, &s)))
+		return err;
+	if ((err = rules_run(s, cfg, sid)) || (err = make_rule_order(s)))
+		return err;
+	if ((err = store_prepare(s, "SELECT sum(severity = 'error'), sum(severity = 'warning') FROM discrepancy "
+	                            "WHERE snapshot_id = ?", &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, sid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		errors = sqlite3_column_int(st, 0);
+		warnings = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	if ((err = store_prepare(s, order_sql, &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, sid);
+	if (!strcmp(format, "json")) {
+		err = print_json(s, sid, st);
+	} else if (!strcmp(format, "csv")) {
+		printf("code,severity,family,key,message,currency,first_seen,first_seen_at\n");
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int i = 0; i < 6; i++)
+				csv_field(col(st, i == 2 ? 2 : i), 0);
+			csv_field(col(st, 8), 0);
+			csv_field(col(st, 9), 1);
+		}
+	} else {
+		print_table(sid, st, errors, warnings);
+	}
+	sqlite3_finalize(st);
+	if (err)
+		return err;
+	if ((!strcmp(fail_on, "error") && errors) || (!strcmp(fail_on, "warning") && (errors || warnings)))
+		return RECON_ERR_FOUND;
+	return RECON_OK;
+}
+
+const struct command command_diff = {
+	"diff", run, "[--snapshot N] [--format table|json|csv] [--fail-on error|warning|never]",
+	"check a snapshot against every rule and list the discrepancies", opts
+};

@@ -1,0 +1,95 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "recon/commands.h"
+#include "recon/journal.h"
+#include "recon/msg.h"
+#include "recon/post.h"
+
+static const struct cli_opt opts[] = {
+	{ "--snapshot", "N", "snapshot to plan from (default: the newest)" },
+	{ "--format", "table|json", "output format (default table)" },
+	{ "--force", NULL, "also plan payouts whose transactions do not add up (difference to clearing)" },
+	{ "--post", NULL, "create the planned entries in ERPNext (looked up first: never twice)" },
+	{ NULL, NULL, NULL }
+};
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static void print_table(json_t *doc)
+{
+	json_t *entries = json_object_get(doc, "entries"), *e;
+	size_t i, n[4] = { 0 };
+	static const char *const states[] = { "planned", "posted", "exists", "failed" };
+
+	json_array_foreach(entries, i, e)
+		for (int k = 0; k < 4; k++)
+			if (!strcmp(str(e, "status"), states[k]))
+				n[k]++;
+	printf("snapshot %lld: %zu payout Journal Entr%s: %zu planned, %zu posted, %zu exist, %zu failed\n",
+	       (long long)json_integer_value(json_object_get(doc, "snapshot")), json_array_size(entries),
+	       json_array_size(entries) == 1 ? "y" : "ies", n[0], n[1], n[2], n[3]);
+	json_array_foreach(entries, i, e) {
+		json_t *accounts = json_object_get(e, "accounts"), *a;
+		size_t j;
+		printf("\npayout %s  %s  %s  %s%s%s\n", str(e, "cheque_no"), str(e, "posting_date"),
+		       str(e, "currency"), str(e, "status"), json_is_string(json_object_get(e, "name")) ? "  " : "",
+		       str(e, "name"));
+		if (json_object_get(e, "error"))
+			printf("  error: %s\n", str(e, "error"));
+		printf("  %-40s %14s %14s\n", "account", "debit", "credit");
+		json_array_foreach(accounts, j, a)
+			printf("  %-40s %14s %14s\n", str(a, "account"),
+			       strcmp(str(a, "debit"), "0.00") && strcmp(str(a, "debit"), "0") ? str(a, "debit") : "",
+			       strcmp(str(a, "credit"), "0.00") && strcmp(str(a, "credit"), "0") ? str(a, "credit") : "");
+		if (json_object_get(e, "total_debit"))
+			printf("  %-40s %14s %14s\n", "total", str(e, "total_debit"), str(e, "total_credit"));
+	}
+}
+
+static recon_err run(struct app *app, int argc, char **argv)
+{
+	const char *v[4];
+	struct config *cfg;
+	struct store *s;
+	int64_t sid;
+	json_t *doc = NULL;
+	const char *format;
+	recon_err err;
+
+	if ((err = cli_parse(&command_journal, argc, argv, v)))
+		return err;
+	format = v[1] ? v[1] : "table";
+	if (strcmp(format, "table") && strcmp(format, "json")) {
+		msg_error("journal: --format '%s': expected table or json", format);
+		return RECON_ERR_USAGE;
+	}
+	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_journal, v[0], &sid)) ||
+	    (err = app_store(app, &s)))
+		return err;
+	if ((err = journal_plan(s, cfg, sid, v[2] != NULL)))
+		return err;
+	if (v[3] && (err = post_journal(s, cfg, sid)) && err != RECON_ERR_REMOTE)
+		return err;
+	recon_err post_err = err;
+	if ((err = journal_document(s, sid, &doc)))
+		return err;
+	if (!strcmp(format, "json")) {
+		if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
+			err = RECON_ERR_IO;
+		putchar('\n');
+	} else {
+		print_table(doc);
+	}
+	json_decref(doc);
+	return err ? err : post_err;
+}
+
+const struct command command_journal = {
+	"journal", run, "[--snapshot N] [--format table|json] [--force] [--post]",
+	"plan the payout Journal Entries (balanced Bank Entries) and, with --post, create them", opts
+};

@@ -1,0 +1,587 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "recon/config.h"
+#include "recon/msg.h"
+
+/* A configuration file is a few hundred bytes; the caps only stop a wrong
+ * path (a log, a database) from being slurped and reported line by line. */
+#define CONFIG_MAX_BYTES (1024L * 1024L)
+#define CONFIG_MAX_LINE (64L * 1024L)
+#define DEFAULTS_NAME "(defaults)"
+
+struct config_entry {
+	char *key;
+	char *value;   /* "" when the file says `key =` */
+	int line;      /* 0 when the value came from a default or the environment */
+};
+
+struct config_section {
+	char *name;
+	struct config_entry *entries;
+	size_t n, cap;
+};
+
+struct config {
+	char *path;
+	struct config_section *sections;
+	size_t n, cap;
+};
+
+static const struct {
+	const char *section, *key, *value;
+} defaults[] = {
+	{ "shopify", "api_version", "2025-07" },
+	{ "match", "order_field", "shopify_order_id" },
+	{ "match", "amount_tolerance", "0.00" },
+	{ "match", "stock_field", "actual_qty" },
+	{ "match", "sales_order_margin_days", "7" },
+	{ "report", "out", "reports" },
+	{ "report", "templates", "templates" },
+};
+
+static const struct {
+	const char *env, *section, *key;
+} env_secrets[] = {
+	{ "RECON_SHOPIFY_TOKEN", "shopify", "access_token" },
+	{ "RECON_ERPNEXT_KEY", "erpnext", "api_key" },
+	{ "RECON_ERPNEXT_SECRET", "erpnext", "api_secret" },
+};
+
+static const struct {
+	const char *section, *key;
+} secrets[] = {
+	{ "shopify", "access_token" },
+	{ "shopify", "client_secret" },
+	{ "erpnext", "api_key" },
+	{ "erpnext", "api_secret" },
+};
+
+static recon_err no_memory(void)
+{
+	msg_error("out of memory");
+	return RECON_ERR_NOMEM;
+}
+
+/* "'recon.ini', line 7: ..." or, for values not from the file, "'recon.ini': ...". */
+static void RECON_PRINTF(3, 4) config_error(const char *name, int line, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		msg_error("'%s', line %d: %s", name, line, detail);
+	else
+		msg_error("'%s': %s", name, detail);
+}
+
+static char *dup_range(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static void trim(const char **b, const char **e)
+{
+	while (*b < *e && is_blank(**b))
+		(*b)++;
+	while (*e > *b && is_blank((*e)[-1]))
+		(*e)--;
+}
+
+static struct config_section *find_section(const struct config *cfg, const char *name)
+{
+	if (!cfg || !name)
+		return NULL;
+	for (size_t i = 0; i < cfg->n; i++)
+		if (strcasecmp(cfg->sections[i].name, name) == 0)
+			return &cfg->sections[i];
+	return NULL;
+}
+
+static struct config_entry *find_entry(const struct config *cfg, const char *section,
+                                       const char *key)
+{
+	struct config_section *s = find_section(cfg, section);
+	if (!s || !key)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcasecmp(s->entries[i].key, key) == 0)
+			return &s->entries[i];
+	return NULL;
+}
+
+static struct config *config_new(const char *path)
+{
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return NULL;
+	cfg->path = dup_range(path, strlen(path));
+	if (!cfg->path) {
+		free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/* Index of the section, created at the end when new; -1 when out of memory. */
+static long add_section(struct config *cfg, const char *name, size_t len)
+{
+	struct config_section *s;
+
+	for (size_t i = 0; i < cfg->n; i++)
+		if (strlen(cfg->sections[i].name) == len &&
+		    strncasecmp(cfg->sections[i].name, name, len) == 0)
+			return (long)i;
+	if (cfg->n == cfg->cap) {
+		size_t cap = cfg->cap ? cfg->cap * 2 : 8;
+		s = realloc(cfg->sections, cap * sizeof(*s));
+		if (!s)
+			return -1;
+		cfg->sections = s;
+		cfg->cap = cap;
+	}
+	s = &cfg->sections[cfg->n];
+	memset(s, 0, sizeof(*s));
+	s->name = dup_range(name, len);
+	if (!s->name)
+		return -1;
+	return (long)cfg->n++;
+}
+
+static recon_err add_entry(struct config_section *s, const char *key, size_t klen,
+                           const char *value, size_t vlen, int line)
+{
+	struct config_entry *e;
+	char *k, *v;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		e = realloc(s->entries, cap * sizeof(*e));
+		if (!e)
+			return RECON_ERR_NOMEM;
+		s->entries = e;
+		s->cap = cap;
+	}
+	k = dup_range(key, klen);
+	v = dup_range(value, vlen);
+	if (!k || !v) {
+		free(k);
+		free(v);
+		return RECON_ERR_NOMEM;
+	}
+	s->entries[s->n++] = (struct config_entry){ .key = k, .value = v, .line = line };
+	return RECON_OK;
+}
+
+/* Value not from the file (default or environment): replaces or appends. */
+static recon_err set_value(struct config *cfg, const char *section, const char *key,
+                           const char *value)
+{
+	struct config_entry *e = find_entry(cfg, section, key);
+	long si;
+
+	if (e) {
+		char *v = dup_range(value, strlen(value));
+		if (!v)
+			return RECON_ERR_NOMEM;
+		free(e->value);
+		e->value = v;
+		e->line = 0;
+		return RECON_OK;
+	}
+	si = add_section(cfg, section, strlen(section));
+	if (si < 0)
+		return RECON_ERR_NOMEM;
+	return add_entry(&cfg->sections[si], key, strlen(key), value, strlen(value), 0);
+}
+
+static recon_err parse_line(struct config *cfg, const char *name, int line, const char *b,
+                            const char *e, long *cur)
+{
+	const char *eq, *kb, *ke, *vb, *ve;
+	struct config_entry *dup;
+	char *key;
+
+	if (*b == '[') {
+		const char *nb = b + 1, *ne = e - 1;
+		if (e - b < 2 || *ne != ']') {
+			config_error(name, line, "expected 'key = value' or '[section]'");
+			return RECON_ERR_CONFIG;
+		}
+		trim(&nb, &ne);
+		if (nb == ne) {
+			config_error(name, line, "expected a section name between '[' and ']'");
+			return RECON_ERR_CONFIG;
+		}
+		*cur = add_section(cfg, nb, (size_t)(ne - nb));
+		return *cur < 0 ? RECON_ERR_NOMEM : RECON_OK;
+	}
+	eq = memchr(b, '=', (size_t)(e - b));
+	if (!eq) {
+		/* The line itself is not quoted: it may be a pasted token. */
+		config_error(name, line, "expected 'key = value' or '[section]'");
+		return RECON_ERR_CONFIG;
+	}
+	kb = b;
+	ke = eq;
+	vb = eq + 1;
+	ve = e;
+	trim(&kb, &ke);
+	trim(&vb, &ve);
+	if (kb == ke) {
+		config_error(name, line, "expected a key before '='");
+		return RECON_ERR_CONFIG;
+	}
+	key = dup_range(kb, (size_t)(ke - kb));
+	if (!key)
+		return RECON_ERR_NOMEM;
+	if (*cur < 0) {
+		config_error(name, line, "'%s' is outside any [section]", key);
+		free(key);
+		return RECON_ERR_CONFIG;
+	}
+	dup = find_entry(cfg, cfg->sections[*cur].name, key);
+	if (dup) {
+		config_error(name, line, "'%s' in [%s] is given twice (first on line %d)", key,
+		             cfg->sections[*cur].name, dup->line);
+		free(key);
+		return RECON_ERR_CONFIG;
+	}
+	free(key);
+	return add_entry(&cfg->sections[*cur], kb, (size_t)(ke - kb), vb, (size_t)(ve - vb), line);
+}
+
+static recon_err parse_text(struct config *cfg, const char *text, size_t len, const char *name)
+{
+	size_t pos = 0;
+	long cur = -1;
+	int line = 0;
+
+	if (len > (size_t)CONFIG_MAX_BYTES) {
+		config_error(name, 0, "file is larger than 1 MiB");
+		return RECON_ERR_CONFIG;
+	}
+	/* Editors on Windows like to start UTF-8 files with a byte order mark. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		const char *b = text + pos, *e, *nl;
+		recon_err err;
+
+		nl = memchr(b, '\n', len - pos);
+		e = nl ? nl : text + len;
+		pos = (size_t)(e - text) + (nl ? 1 : 0);
+		line++;
+		if (e > b && e[-1] == '\r')
+			e--;
+		if (e - b > CONFIG_MAX_LINE) {
+			config_error(name, line, "line is longer than 64 KiB");
+			return RECON_ERR_CONFIG;
+		}
+		if (memchr(b, '\0', (size_t)(e - b))) {
+			config_error(name, line, "line contains a NUL byte");
+			return RECON_ERR_CONFIG;
+		}
+		trim(&b, &e);
+		if (b == e || *b == '#' || *b == ';')
+			continue;
+		err = parse_line(cfg, name, line, b, e, &cur);
+		if (err == RECON_ERR_NOMEM)
+			return no_memory();
+		if (err)
+			return err;
+	}
+	return RECON_OK;
+}
+
+/* Defaults fill keys the file does not have; the environment's secrets win
+ * over the file. */
+static recon_err finish(struct config *cfg)
+{
+	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		if (!find_entry(cfg, defaults[i].section, defaults[i].key) &&
+		    set_value(cfg, defaults[i].section, defaults[i].key, defaults[i].value))
+			return no_memory();
+	for (size_t i = 0; i < sizeof(env_secrets) / sizeof(env_secrets[0]); i++) {
+		const char *v = getenv(env_secrets[i].env);
+		if (v && *v && set_value(cfg, env_secrets[i].section, env_secrets[i].key, v))
+			return no_memory();
+	}
+	return RECON_OK;
+}
+
+static int holds_secret(const struct config *cfg)
+{
+	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+		if (config_get(cfg, secrets[i].section, secrets[i].key))
+			return 1;
+	return 0;
+}
+
+/* The whole file, NUL-terminated, refusing more than CONFIG_MAX_BYTES. */
+static recon_err read_file(const char *path, char **text, size_t *len, mode_t *mode)
+{
+	struct stat st;
+	size_t cap = 4096, n = 0;
+	char *buf;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+		return RECON_ERR_CONFIG;
+	}
+	if (fstat(fileno(f), &st) != 0) {
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+		fclose(f);
+		return RECON_ERR_CONFIG;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		msg_error("cannot read '%s': it is a directory", path);
+		fclose(f);
+		return RECON_ERR_CONFIG;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > CONFIG_MAX_BYTES) {
+		msg_error("'%s' is larger than 1 MiB; is it really the configuration?", path);
+		fclose(f);
+		return RECON_ERR_CONFIG;
+	}
+	*mode = st.st_mode;
+	buf = malloc(cap);
+	if (!buf) {
+		fclose(f);
+		return no_memory();
+	}
+	for (;;) {
+		size_t got;
+		if (n + 1 == cap) {
+			char *nb;
+			/* A pipe or a growing file is only known to be too big by reading. */
+			if (n > (size_t)CONFIG_MAX_BYTES)
+				break;
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return no_memory();
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		got = fread(buf + n, 1, cap - 1 - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+		free(buf);
+		fclose(f);
+		return RECON_ERR_CONFIG;
+	}
+	fclose(f);
+	if (n > (size_t)CONFIG_MAX_BYTES) {
+		msg_error("'%s' is larger than 1 MiB; is it really the configuration?", path);
+		free(buf);
+		return RECON_ERR_CONFIG;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return RECON_OK;
+}
+
+recon_err config_load(const char *path, struct config **out)
+{
+	struct config *cfg;
+	char *text;
+	size_t len;
+	mode_t mode = 0;
+	recon_err err;
+
+	*out = NULL;
+	if (!path) {
+		msg_error("no configuration file given");
+		return RECON_ERR_CONFIG;
+	}
+	err = read_file(path, &text, &len, &mode);
+	if (err)
+		return err;
+	cfg = config_new(path);
+	if (!cfg) {
+		free(text);
+		return no_memory();
+	}
+	err = parse_text(cfg, text, len, path);
+	free(text);
+	/* Checked before the environment is merged: only the file's own
+	 * secrets make its mode matter. */
+	if (!err && (mode & 044) && holds_secret(cfg))
+		msg_warn("'%s' holds secrets and is readable by others (chmod 600 it)", path);
+	if (!err)
+		err = finish(cfg);
+	if (err) {
+		config_free(cfg);
+		return err;
+	}
+	*out = cfg;
+	return RECON_OK;
+}
+
+recon_err config_parse(const char *text, size_t len, const char *name, struct config **out)
+{
+	struct config *cfg;
+	recon_err err;
+
+	*out = NULL;
+	if (!name)
+		name = "(text)";
+	if (!text && len) {
+		msg_error("'%s': no text to parse", name);
+		return RECON_ERR_CONFIG;
+	}
+	cfg = config_new(name);
+	if (!cfg)
+		return no_memory();
+	err = text ? parse_text(cfg, text, len, name) : RECON_OK;
+	if (!err)
+		err = finish(cfg);
+	if (err) {
+		config_free(cfg);
+		return err;
+	}
+	*out = cfg;
+	return RECON_OK;
+}
+
+recon_err config_defaults(struct config **out)
+{
+	return config_parse(NULL, 0, DEFAULTS_NAME, out);
+}
+
+void config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->n; i++) {
+		struct config_section *s = &cfg->sections[i];
+		for (size_t j = 0; j < s->n; j++) {
+			free(s->entries[j].key);
+			free(s->entries[j].value);
+		}
+		free(s->entries);
+		free(s->name);
+	}
+	free(cfg->sections);
+	free(cfg->path);
+	free(cfg);
+}
+
+const char *config_path(const struct config *cfg)
+{
+	return cfg ? cfg->path : DEFAULTS_NAME;
+}
+
+const char *config_get(const struct config *cfg, const char *section, const char *key)
+{
+	const struct config_entry *e = find_entry(cfg, section, key);
+	return e && e->value[0] ? e->value : NULL;
+}
+
+const char *config_get_or(const struct config *cfg, const char *section, const char *key,
+                          const char *fallback)
+{
+	const char *v = config_get(cfg, section, key);
+	return v ? v : fallback;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+recon_err config_get_long(const struct config *cfg, const char *section, const char *key,
+                          long fallback, long min, long max, long *out)
+{
+	const struct config_entry *e = find_entry(cfg, section, key);
+	const char *v, *p;
+	char *end;
+	long n;
+
+	if (!e || !e->value[0]) {
+		*out = fallback;
+		return RECON_OK;
+	}
+	v = e->value;
+	p = v + (*v == '-' || *v == '+');
+	/* strtol would also skip leading spaces; a number here is [+-]digits only. */
+	if (is_digit(*p)) {
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (*end == '\0' && errno != ERANGE && n >= min && n <= max) {
+			*out = n;
+			return RECON_OK;
+		}
+	}
+	if (config_is_secret(section, key))
+		config_error(cfg->path, e->line, "[%s] %s: expected a whole number from %ld to %ld",
+		             section, e->key, min, max);
+	else
+		config_error(cfg->path, e->line,
+		             "[%s] %s = '%s': expected a whole number from %ld to %ld", section,
+		             e->key, v, min, max);
+	return RECON_ERR_CONFIG;
+}
+
+size_t config_section_size(const struct config *cfg, const char *section)
+{
+	const struct config_section *s = find_section(cfg, section);
+	return s ? s->n : 0;
+}
+
+void config_section_entry(const struct config *cfg, const char *section, size_t i,
+                          const char **key, const char **value)
+{
+	const struct config_section *s = find_section(cfg, section);
+	int ok = s && i < s->n;
+
+	if (key)
+		*key = ok ? s->entries[i].key : NULL;
+	if (value)
+		*value = ok ? s->entries[i].value : NULL;
+}
+
+int config_line(const struct config *cfg, const char *section, const char *key)
+{
+	const struct config_entry *e = find_entry(cfg, section, key);
+	return e ? e->line : 0;
+}
+
+int config_is_secret(const char *section, const char *key)
+{
+	if (!section || !key)
+		return 0;
+	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+		if (strcasecmp(secrets[i].section, section) == 0 &&
+		    strcasecmp(secrets[i].key, key) == 0)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,598 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/money.h"
+#include "recon/msg.h"
+#include "recon/rules.h"
+
+/*
+ * Parameters every rule may use:
+ *   :sid  snapshot id          :from, :to  period (shop-local dates)
+ *   :tol  amount tolerance, minor units of the shop currency
+ *   :bank bank account of the payout Journal Entries
+ *   :prev earliest earlier snapshot of the same period (NULL if none)
+ * Temporary tables built first (setup_sql): so_link (orders <-> Sales Orders
+ * by the configured field), one_so (orders in scope with exactly one live
+ * Sales Order), dn_link, cn/rf pairing for refunds, loc_map (from [locations])
+ * and lv (Shopify stock per SKU and mapped warehouse).
+ * An order is "in scope" when it is of the period (processed_at in the shop's
+ * zone), not a test order and not cancelled.
+ */
+
+#define ORDER_JSON \
+	"json_object('order', o.name, 'order_id', o.id, 'processed_at', o.processed_at, " \
+	"'total', money(o.total_price, o.currency), 'currency', o.currency, " \
+	"'customer', o.customer_name, 'email', coalesce(o.email, o.customer_email))"
+#define SO_JSON(so) \
+	"json_object('sales_order', " so ".name, 'date', " so ".transaction_date, 'grand_total', " \
+	"money(" so ".grand_total, " so ".currency), 'currency', " so ".currency, 'docstatus', " so ".docstatus, " \
+	"'customer', " so ".customer)"
+#define IN_SCOPE "o.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NULL"
+
+const struct rule_def rule_defs[] = {
+	{ "ORDER_MISSING_IN_ERPNEXT", "error", "orders",
+	  "Shopify order of the period, neither cancelled nor a test order, with no Sales Order (a draft counts as one)",
+	  "SELECT o.name, printf('order %s (%s %s, %s) has no Sales Order', o.name, "
+	  "money(o.total_price, o.currency), o.currency, o.processed_local_date), o.currency, " ORDER_JSON ", NULL "
+	  "FROM s_order o WHERE " IN_SCOPE " AND NOT EXISTS "
+	  "(SELECT 1 FROM so_link l WHERE l.order_id = o.id AND l.docstatus < 2)" },
+
+	{ "ORDER_DUPLICATE_IN_ERPNEXT", "error", "orders",
+	  "more than one non-cancelled Sales Order for one Shopify order",
+	  "SELECT o.name, printf('order %s has %d Sales Orders: %s', o.name, x.n, x.names), o.currency, "
+	  ORDER_JSON ", json_object('sales_orders', json(x.list)) "
+	  "FROM s_order o JOIN (SELECT order_id, count(*) AS n, group_concat(so_name, ', ') AS names, "
+	  "json_group_array(so_name) AS list FROM (SELECT * FROM so_link WHERE docstatus < 2 ORDER BY so_name) "
+	  "GROUP BY order_id HAVING count(*) > 1) x ON x.order_id = o.id "
+	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test" },
+
+	{ "ORDER_ORPHAN_IN_ERPNEXT", "warning", "orders",
+	  "Sales Order dated in the period refers to a Shopify order id that is not in the snapshot",
+	  "SELECT so.name, printf('Sales Order %s (%s) refers to Shopify order id %s, which Shopify does not have', "
+	  "so.name, so.transaction_date, so.shopify_order_id), so.currency, "
+	  "json_object('order_id', so.shopify_order_id), " SO_JSON("so") " "
+	  "FROM e_sales_order so WHERE so.snapshot_id = :sid AND so.docstatus < 2 AND :by_id "
+	  "AND so.transaction_date BETWEEN :from AND :to AND so.shopify_order_id IS NOT NULL "
+	  "AND NOT EXISTS (SELECT 1 FROM s_order o WHERE o.snapshot_id = :sid "
+	  "AND o.id = CAST(so.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = so.shopify_order_id)" },
+
+	{ "ORDER_TOTAL_MISMATCH", "error", "orders",
+	  "Sales Order grand total differs from the order's total beyond tolerance",
+	  "SELECT o.name, printf('order %s total %s %s, Sales Order %s grand total %s %s: difference %s', "
+	  "o.name, money(o.total_price, o.currency), o.currency, so.name, money(so.grand_total, so.currency), "
+	  "so.currency, money(so.grand_total - o.total_price, o.currency)), o.currency, " ORDER_JSON ", "
+	  SO_JSON("so") " FROM s_order o JOIN one_so x ON x.order_id = o.id "
+	  "JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
+	  "WHERE " IN_SCOPE " AND so.currency = o.currency AND abs(so.grand_total - o.total_price) > :tol" },
+
+	{ "ORDER_CURRENCY_MISMATCH", "error", "orders",
+	  "the order and its Sales Order are in different currencies",
+	  "SELECT o.name, printf('order %s is in %s, Sales Order %s in %s', o.name, o.currency, so.name, "
+	  "so.currency), o.currency, " ORDER_JSON ", " SO_JSON("so") " "
+	  "FROM s_order o JOIN one_so x ON x.order_id = o.id "
+	  "JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
+	  "WHERE " IN_SCOPE " AND so.currency <> o.currency" },
+
+	{ "ORDER_LINE_MISMATCH", "error", "orders",
+	  "quantity for a SKU differs between the order and its Sales Order (missing line, extra line, other quantity)",
+	  /* Three parts instead of a FULL JOIN: Shopify-only, ERPNext-only, both but different. */
+	  "SELECT o.name || '/' || s.sku, printf('order %s: %s x %s in Shopify, not on Sales Order %s', "
+	  "o.name, qty(s.qty), s.sku, x.so_name), o.currency, json_object('order', o.name, 'sku', s.sku, "
+	  "'quantity', qty(s.qty)), json_object('sales_order', x.so_name, 'item_code', s.sku, 'quantity', '0') "
+	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
+	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM e_sku e WHERE e.so_name = x.so_name AND e.item_code = s.sku) "
+	  "UNION ALL "
+	  "SELECT o.name || '/' || e.item_code, printf('order %s: Sales Order %s has %s x %s, the order has none', "
+	  "o.name, x.so_name, qty(e.qty), e.item_code), o.currency, json_object('order', o.name, 'sku', e.item_code, "
+	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', e.item_code, 'quantity', qty(e.qty)) "
+	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN e_sku e ON e.so_name = x.so_name "
+	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM s_order_line li WHERE li.snapshot_id = :sid "
+	  "AND li.order_id = o.id AND li.sku = e.item_code) "
+	  "UNION ALL "
+	  "SELECT o.name || '/' || s.sku, printf('order %s: %s x %s in Shopify, %s on Sales Order %s', "
+	  "o.name, qty(s.qty), s.sku, qty(e.qty), x.so_name), o.currency, json_object('order', o.name, "
+	  "'sku', s.sku, 'quantity', qty(s.qty)), json_object('sales_order', x.so_name, 'item_code', "
+	  "e.item_code, 'quantity', qty(e.qty)) "
+	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
+	  "JOIN e_sku e ON e.so_name = x.so_name AND e.item_code = s.sku WHERE " IN_SCOPE " AND e.qty <> s.qty" },
+
+	{ "ORDER_UNKNOWN_SKU", "error", "orders",
+	  "an order line's SKU is empty or not an ERPNext Item code",
+	  "SELECT o.name || '/' || coalesce(li.sku, ''), CASE WHEN coalesce(li.sku, '') = '' "
+	  "THEN printf('order %s: line \"%s\" has no SKU', o.name, min(li.title)) "
+	  "ELSE printf('order %s: SKU %s is not an ERPNext Item', o.name, li.sku) END, o.currency, "
+	  "json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), 'quantity', qty(sum(li.quantity))), NULL "
+	  "FROM s_order o JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = o.id "
+	  "WHERE " IN_SCOPE " AND (coalesce(li.sku, '') = '' OR NOT EXISTS "
+	  "(SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = li.sku)) "
+	  "GROUP BY o.id, coalesce(li.sku, '')" },
+
+	{ "ORDER_CANCELLED_IN_SHOPIFY", "error", "orders",
+	  "cancelled in Shopify, still a submitted Sales Order",
+	  "SELECT o.name, printf('order %s was cancelled in Shopify on %s, Sales Order %s is still submitted', "
+	  "o.name, substr(o.cancelled_at, 1, 10), min(l.so_name)), o.currency, "
+	  "json_object('order', o.name, 'cancelled_at', o.cancelled_at, 'total', money(o.total_price, o.currency), "
+	  "'currency', o.currency), json_object('sales_order', min(l.so_name), 'docstatus', 1) "
+	  "FROM s_order o JOIN so_link l ON l.order_id = o.id AND l.docstatus = 1 "
+	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NOT NULL GROUP BY o.id" },
+
+	{ "ORDER_NOT_SUBMITTED", "warning", "orders",
+	  "the Sales Order exists only as a draft",
+	  "SELECT o.name, printf('order %s: Sales Order %s is a draft (not submitted)', o.name, min(l.so_name)), "
+	  "o.currency, " ORDER_JSON ", json_object('sales_order', min(l.so_name), 'docstatus', 0) "
+	  "FROM s_order o JOIN so_link l ON l.order_id = o.id AND l.docstatus = 0 WHERE " IN_SCOPE " "
+	  "AND NOT EXISTS (SELECT 1 FROM so_link k WHERE k.order_id = o.id AND k.docstatus = 1) GROUP BY o.id" },
+
+	{ "FULFILLMENT_NOT_IN_SHOPIFY", "warning", "fulfilment",
+	  "submitted Delivery Note, order unfulfilled in Shopify",
+	  "SELECT o.name, printf('order %s is unfulfilled in Shopify, Delivery Note %s is submitted', o.name, "
+	  "min(d.dn_name)), o.currency, json_object('order', o.name, 'fulfillment_status', "
+	  "coalesce(o.fulfillment_status, 'unfulfilled')), json_object('delivery_note', min(d.dn_name)) "
+	  "FROM s_order o JOIN dn_link d ON d.order_id = o.id WHERE " IN_SCOPE " "
+	  "AND coalesce(o.fulfillment_status, 'unfulfilled') IN ('unfulfilled', 'restocked') GROUP BY o.id" },
+
+	{ "FULFILLMENT_NOT_IN_ERPNEXT", "warning", "fulfilment",
+	  "fulfilled in Shopify, no submitted Delivery Note",
+	  "SELECT o.name, printf('order %s is fulfilled in Shopify, no submitted Delivery Note in ERPNext', o.name), "
+	  "o.currency, json_object('order', o.name, 'fulfillment_status', o.fulfillment_status, 'fulfillments', "
+	  "(SELECT count(*) FROM s_fulfillment f WHERE f.snapshot_id = :sid AND f.order_id = o.id)), NULL "
+	  "FROM s_order o WHERE " IN_SCOPE " AND o.fulfillment_status = 'fulfilled' "
+	  "AND NOT EXISTS (SELECT 1 FROM dn_link d WHERE d.order_id = o.id)" },
+
+	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds",
+	  "Shopify refund of the period with no return Sales Invoice (credit note)",
+	  "SELECT o.name || '/' || r.refund_id, printf('order %s: refund %s of %s %s (%s) has no credit note', "
+	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.local_date), r.currency, "
+	  "json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, 'amount', "
+	  "money(r.amount, r.currency), 'currency', r.currency), NULL "
+	  "FROM rf r JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
+	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NULL" },
+
+	{ "REFUND_AMOUNT_MISMATCH", "error", "refunds",
+	  "the credit note's amount differs from the refund",
+	  "SELECT o.name || '/' || r.refund_id, printf('order %s: refund %s of %s %s, credit note %s of %s %s', "
+	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.cn_name, money(r.cn_amount, r.cn_currency), "
+	  "r.cn_currency), r.currency, json_object('order', o.name, 'refund_id', r.refund_id, 'amount', "
+	  "money(r.amount, r.currency), 'currency', r.currency), json_object('credit_note', r.cn_name, 'amount', "
+	  "money(r.cn_amount, r.cn_currency), 'currency', r.cn_currency) "
+	  "FROM rf r JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
+	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NOT NULL "
+	  "AND (abs(r.cn_amount - r.amount) > :tol OR r.cn_currency <> r.currency)" },
+
+	{ "PAYOUT_MISSING_JOURNAL", "error", "payouts",
+	  "paid payout of the period with no Journal Entry (matched on cheque_no)",
+	  "SELECT CAST(p.id AS TEXT), printf('payout %d of %s (%s %s) has no Journal Entry with cheque_no %d', "
+	  "p.id, p.date, money(p.amount, p.currency), p.currency, p.id), p.currency, "
+	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', p.currency), NULL "
+	  "FROM s_payout p WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' "
+	  "AND NOT EXISTS (SELECT 1 FROM e_journal_entry j WHERE j.snapshot_id = :sid AND j.docstatus < 2 "
+	  "AND j.cheque_no = CAST(p.id AS TEXT))" },
+
+	{ "PAYOUT_AMOUNT_MISMATCH", "error", "payouts",
+	  "the bank line of the payout's Journal Entry differs from the payout amount",
+	  "SELECT CAST(p.id AS TEXT), printf('payout %d: %s %s paid out, Journal Entry %s puts %s %s on %s', "
+	  "p.id, money(p.amount, p.currency), p.currency, j.je_name, money(j.bank, p.currency), p.currency, :bank), "
+	  "p.currency, json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), "
+	  "'currency', p.currency), json_object('journal_entry', j.je_name, 'bank_account', :bank, 'amount', "
+	  "money(j.bank, p.currency)) "
+	  "FROM s_payout p JOIN je_payout j ON j.cheque_no = CAST(p.id AS TEXT) "
+	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND j.bank <> p.amount" },
+
+	{ "PAYOUT_NOT_IN_GL", "error", "payouts",
+	  "the payout's Journal Entry exists but no live GL entry posts it to the bank account",
+	  "SELECT CAST(p.id AS TEXT), printf('payout %d: Journal Entry %s has no live GL entry on %s', p.id, "
+	  "j.je_name, :bank), p.currency, json_object('payout_id', p.id, 'date', p.date, 'amount', "
+	  "money(p.amount, p.currency), 'currency', p.currency), json_object('journal_entry', j.je_name, "
+	  "'docstatus', j.docstatus, 'bank_account', :bank) "
+	  "FROM s_payout p JOIN je_payout j ON j.cheque_no = CAST(p.id AS TEXT) "
+	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' "
+	  "AND NOT EXISTS (SELECT 1 FROM e_gl_entry g WHERE g.snapshot_id = :sid AND g.voucher_type = 'Journal Entry' "
+	  "AND g.voucher_no = j.je_name AND g.account = :bank AND NOT g.is_cancelled)" },
+
+	{ "PAYOUT_TRANSACTIONS_MISMATCH", "error", "payouts",
+	  "payout amount differs from the sum of its balance transactions' net",
+	  "SELECT CAST(p.id AS TEXT), printf('payout %d: amount %s %s, its balance transactions net %s %s', "
+	  "p.id, money(p.amount, p.currency), p.currency, money(t.net, p.currency), p.currency), p.currency, "
+	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', "
+	  "p.currency, 'transactions_net', money(t.net, p.currency), 'transactions', t.n), NULL "
+	  "FROM s_payout p JOIN (SELECT p2.id, coalesce(sum(b.net), 0) AS net, count(b.id) AS n FROM s_payout p2 "
+	  "LEFT JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p2.id AND b.type <> 'payout' "
+	  "WHERE p2.snapshot_id = :sid GROUP BY p2.id) t ON t.id = p.id "
+	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND t.net <> p.amount" },
+
+	{ "STOCK_DRIFT", "error", "stock",
+	  "Shopify available differs from ERPNext stock for a mapped location",
+	  "SELECT lv.sku || '@' || lv.warehouse, printf('%s at %s: Shopify %s available, ERPNext %s (%s): "
+	  "difference %s, valued %s %s', lv.sku, lv.warehouse, qty(lv.available), qty(coalesce(b.qty, 0)), "
+	  ":stock_field_name, qty(coalesce(b.qty, 0) - lv.available), "
+	  "coalesce(money(stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate), b.currency), 'n/a'), "
+	  "coalesce(b.currency, '')), coalesce(b.currency, :currency), "
+	  "json_object('sku', lv.sku, 'locations', lv.locations, 'available', qty(lv.available)), "
+	  "json_object('item_code', lv.sku, 'warehouse', lv.warehouse, 'quantity', qty(coalesce(b.qty, 0)), "
+	  "'field', :stock_field_name, 'difference', qty(coalesce(b.qty, 0) - lv.available), 'valuation_rate', "
+	  "money(b.valuation_rate, b.currency), 'value', money(stock_value(coalesce(b.qty, 0) - lv.available, "
+	  "b.valuation_rate), b.currency), 'currency', b.currency) "
+	  "FROM lv LEFT JOIN bin_qty b ON b.item_code = lv.sku AND b.warehouse = lv.warehouse "
+	  "WHERE coalesce(b.qty, 0) <> lv.available" },
+
+	{ "STOCK_UNMAPPED_SKU", "warning", "stock",
+	  "a Shopify variant's SKU is not an ERPNext Item",
+	  "SELECT v.sku, printf('SKU %s (%s) is sold in Shopify but is not an ERPNext Item', v.sku, "
+	  "min(coalesce(v.product_title, '') || CASE WHEN v.title IS NULL OR v.title = 'Default Title' THEN '' "
+	  "ELSE ' - ' || v.title END)), NULL, json_object('sku', v.sku, 'variant_id', min(v.id), 'product', "
+	  "min(v.product_title)), NULL FROM s_variant v WHERE v.snapshot_id = :sid AND coalesce(v.sku, '') <> '' "
+	  "AND NOT EXISTS (SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = v.sku) GROUP BY v.sku" },
+
+	{ "SKU_DUPLICATE_IN_SHOPIFY", "error", "master",
+	  "one SKU is used by several Shopify variants",
+	  "SELECT v.sku, printf('SKU %s is on %d Shopify variants (%s)', v.sku, count(*), group_concat(v.id, ', ')), "
+	  "NULL, json_object('sku', v.sku, 'variants', json_group_array(v.id)), NULL "
+	  "FROM (SELECT * FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' ORDER BY id) v "
+	  "GROUP BY v.sku HAVING count(*) > 1" },
+
+	{ "CUSTOMER_DUPLICATE", "warning", "master",
+	  "several ERPNext Customers share one e-mail address",
+	  "SELECT c.email_norm, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
+	  "group_concat(c.name, ', ')), NULL, NULL, json_object('email', c.email_norm, 'customers', "
+	  "json_group_array(c.name)) FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IS NOT NULL "
+	  "ORDER BY name) c GROUP BY c.email_norm HAVING count(*) > 1" },
+
+	{ "GL_CHANGED_AFTER_CLOSE", "error", "gl",
+	  "a voucher's live GL lines in the period were added, changed or cancelled since the earliest snapshot of the period",
+	  "SELECT c.voucher_type || '/' || c.voucher_no, printf('%s %s: %s since snapshot %d (%d live lines then, %d now)', "
+	  "c.voucher_type, c.voucher_no, CASE WHEN c.before_n = 0 THEN 'added' WHEN c.after_n = 0 THEN "
+	  "'cancelled or removed' ELSE 'changed' END, :prev, c.before_n, c.after_n), :erp_currency, NULL, "
+	  "json_object('voucher_type', c.voucher_type, 'voucher_no', c.voucher_no, 'since_snapshot', :prev, "
+	  "'lines_before', c.before_n, 'lines_now', c.after_n, 'debit_before', money(c.before_dr, :erp_currency), "
+	  "'debit_now', money(c.after_dr, :erp_currency), 'currency', :erp_currency) FROM gl_changed c" },
+
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+const char *const rule_families[] = { "orders", "fulfilment", "refunds", "payouts", "stock", "master", "gl", NULL };
+
+const char *rule_family_title(const char *family)
+{
+	static const char *const titles[][2] = {
+		{ "orders", "Orders" }, { "fulfilment", "Fulfilment" }, { "refunds", "Refunds" },
+		{ "payouts", "Payouts" }, { "stock", "Stock" }, { "master", "Master data" },
+		{ "gl", "GL changes after close" },
+	};
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (strcmp(titles[i][0], family) == 0)
+			return titles[i][1];
+	return family;
+}
+
+/* Working tables of one run. Built once, used by several rules. */
+static const char setup_sql[] =
+	"DROP TABLE IF EXISTS temp.so_link; DROP TABLE IF EXISTS temp.one_so; DROP TABLE IF EXISTS temp.s_sku;"
+	"DROP TABLE IF EXISTS temp.e_sku; DROP TABLE IF EXISTS temp.dn_link; DROP TABLE IF EXISTS temp.cn;"
+	"DROP TABLE IF EXISTS temp.rf; DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.lv;"
+	"DROP TABLE IF EXISTS temp.bin_qty; DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.dup_sku;"
+	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty. */
+	"CREATE TEMP TABLE so_link AS "
+	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus FROM s_order o "
+	"JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_id = CAST(o.id AS TEXT) "
+	"WHERE o.snapshot_id = :sid AND :by_id "
+	"UNION "
+	"SELECT o.id, so.name, so.docstatus FROM s_order o "
+	"JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
+	"WHERE o.snapshot_id = :sid AND :by_number "
+	"UNION "
+	"SELECT o.id, so.name, so.docstatus FROM s_order o "
+	"JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
+	"AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
+	"CREATE INDEX temp.so_link_o ON so_link(order_id, docstatus);"
+	"CREATE INDEX temp.so_link_n ON so_link(so_name);"
+	"CREATE TEMP TABLE one_so AS SELECT order_id, min(so_name) AS so_name FROM so_link WHERE docstatus < 2 "
+	"GROUP BY order_id HAVING count(*) = 1;"
+	"CREATE INDEX temp.one_so_o ON one_so(order_id);"
+	/* Quantities per SKU: Shopify lines with a known Item code (unknown ones are ORDER_UNKNOWN_SKU). */
+	"CREATE TEMP TABLE s_sku AS SELECT li.order_id, li.sku, sum(li.quantity) AS qty FROM s_order_line li "
+	"WHERE li.snapshot_id = :sid AND coalesce(li.sku, '') <> '' AND EXISTS (SELECT 1 FROM e_item i "
+	"WHERE i.snapshot_id = :sid AND i.item_code = li.sku) GROUP BY li.order_id, li.sku;"
+	"CREATE INDEX temp.s_sku_o ON s_sku(order_id, sku);"
+	"CREATE TEMP TABLE e_sku AS SELECT parent AS so_name, item_code, sum(qty) AS qty FROM e_sales_order_item "
+	"WHERE snapshot_id = :sid GROUP BY parent, item_code;"
+	"CREATE INDEX temp.e_sku_s ON e_sku(so_name, item_code);"
+	/* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id. */
+	"CREATE TEMP TABLE dn_link AS "
+	"SELECT l.order_id, dn.name AS dn_name FROM so_link l "
+	"JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
+	"JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
+	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
+	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
+	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
+	"CREATE INDEX temp.dn_link_o ON dn_link(order_id);"
+	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order. */
+	"CREATE TEMP TABLE cn AS SELECT o.id AS order_id, si.name, abs(si.grand_total) AS amount, si.currency, "
+	"si.posting_date, 0 AS used FROM e_sales_invoice si JOIN s_order o ON o.snapshot_id = :sid "
+	"AND ((si.shopify_order_id IS NOT NULL AND o.id = CAST(si.shopify_order_id AS INTEGER) "
+	"AND CAST(o.id AS TEXT) = si.shopify_order_id) OR (si.shopify_order_id IS NULL AND si.po_no = o.name)) "
+	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1;"
+	"CREATE TEMP TABLE rf AS SELECT r.order_id, r.id AS refund_id, r.amount, r.currency, r.created_at, "
+	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency "
+	"FROM s_refund r WHERE r.snapshot_id = :sid AND r.amount <> 0;"
+	"UPDATE rf SET cn_name = (SELECT c.name FROM (SELECT c1.*, row_number() OVER (PARTITION BY order_id, amount "
+	"ORDER BY posting_date, name) AS k FROM cn c1) c WHERE c.order_id = rf.order_id AND c.amount = rf.amount "
+	"AND c.k = (SELECT count(*) FROM rf r2 WHERE r2.order_id = rf.order_id AND r2.amount = rf.amount "
+	"AND (r2.created_at < rf.created_at OR (r2.created_at = rf.created_at AND r2.refund_id <= rf.refund_id))));"
+	"UPDATE cn SET used = 1 WHERE name IN (SELECT cn_name FROM rf WHERE cn_name IS NOT NULL);"
+	"UPDATE rf SET cn_name = (SELECT c.name FROM (SELECT c1.*, row_number() OVER (PARTITION BY order_id "
+	"ORDER BY posting_date, name) AS k FROM cn c1 WHERE NOT used) c WHERE c.order_id = rf.order_id "
+	"AND c.k = (SELECT count(*) FROM rf r2 WHERE r2.order_id = rf.order_id AND r2.cn_name IS NULL "
+	"AND (r2.created_at < rf.created_at OR (r2.created_at = rf.created_at AND r2.refund_id <= rf.refund_id)))) "
+	"WHERE cn_name IS NULL;"
+	"UPDATE rf SET cn_amount = (SELECT amount FROM cn WHERE cn.name = rf.cn_name), "
+	"cn_currency = (SELECT currency FROM cn WHERE cn.name = rf.cn_name) WHERE cn_name IS NOT NULL;"
+	/* The Journal Entry of each payout (the first by name if several) and its bank-line amount. */
+	"CREATE TEMP TABLE je_payout AS SELECT j.cheque_no, j.name AS je_name, j.docstatus, "
+	"coalesce((SELECT sum(a.debit) - sum(a.credit) FROM e_journal_entry_account a WHERE a.snapshot_id = :sid "
+	"AND a.parent = j.name AND a.account = :bank), 0) AS bank FROM e_journal_entry j "
+	"WHERE j.snapshot_id = :sid AND j.docstatus < 2 AND j.cheque_no IS NOT NULL AND j.name = (SELECT min(j2.name) "
+	"FROM e_journal_entry j2 WHERE j2.snapshot_id = :sid AND j2.docstatus < 2 AND j2.cheque_no = j.cheque_no);"
+	"CREATE INDEX temp.je_payout_c ON je_payout(cheque_no);"
+	/* Shopify stock per SKU and mapped warehouse; duplicated SKUs cannot be attributed and are left to SKU_DUPLICATE_IN_SHOPIFY. */
+	"CREATE TEMP TABLE dup_sku AS SELECT sku FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' "
+	"GROUP BY sku HAVING count(*) > 1;"
+	"CREATE TEMP TABLE lv AS SELECT v.sku, m.warehouse, sum(il.available) AS available, "
+	"group_concat(DISTINCT m.location_name) AS locations FROM s_inventory_level il "
+	"JOIN loc_map m ON m.location_id = il.location_id "
+	"JOIN s_variant v ON v.snapshot_id = :sid AND v.inventory_item_id = il.inventory_item_id "
+	"WHERE il.snapshot_id = :sid AND il.available IS NOT NULL AND coalesce(v.sku, '') <> '' "
+	"AND v.sku NOT IN (SELECT sku FROM dup_sku) "
+	"AND EXISTS (SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = v.sku) "
+	"GROUP BY v.sku, m.warehouse;"
+	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, STOCK_FIELD AS qty, valuation_rate, currency "
+	"FROM e_bin WHERE snapshot_id = :sid;"
+	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);"
+	/* GL lines as multisets per voucher: (voucher, account, party, debit, credit, date, k-th copy). */
+	"CREATE TEMP TABLE gl_changed AS WITH "
+	"b AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
+	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "
+	"FROM e_gl_entry WHERE snapshot_id = :prev AND NOT is_cancelled AND posting_date BETWEEN :from AND :to), "
+	"a AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
+	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "
+	"FROM e_gl_entry WHERE snapshot_id = :sid AND NOT is_cancelled AND posting_date BETWEEN :from AND :to), "
+	"d AS (SELECT * FROM b EXCEPT SELECT * FROM a UNION SELECT * FROM a EXCEPT SELECT * FROM b) "
+	"SELECT v.voucher_type, v.voucher_no, "
+	"(SELECT count(*) FROM b WHERE b.voucher_type = v.voucher_type AND b.voucher_no = v.voucher_no) AS before_n, "
+	"(SELECT count(*) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_n, "
+	"(SELECT sum(debit) FROM b WHERE b.voucher_type = v.voucher_type AND b.voucher_no = v.voucher_no) AS before_dr, "
+	"(SELECT sum(debit) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_dr "
+	"FROM (SELECT DISTINCT voucher_type, voucher_no FROM d) v WHERE :prev IS NOT NULL;";
+
+struct params {
+	int64_t sid, prev;
+	int has_prev;
+	char from[16], to[16], taken[40], currency[8], erp_currency[8];
+	int64_t tol;
+	const char *bank;
+	const char *stock_field_name;
+	int by_id, by_number;
+};
+
+static void bind_params(sqlite3_stmt *st, const struct params *p)
+{
+	for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
+		const char *n = sqlite3_bind_parameter_name(st, i);
+		if (!n)
+			continue;
+		if (!strcmp(n, ":sid"))
+			sqlite3_bind_int64(st, i, p->sid);
+		else if (!strcmp(n, ":prev") && p->has_prev)
+			sqlite3_bind_int64(st, i, p->prev);
+		else if (!strcmp(n, ":from"))
+			sqlite3_bind_text(st, i, p->from, -1, SQLITE_STATIC);
+		else if (!strcmp(n, ":to"))
+			sqlite3_bind_text(st, i, p->to, -1, SQLITE_STATIC);
+		else if (!strcmp(n, ":taken"))
+			sqlite3_bind_text(st, i, p->taken, -1, SQLITE_STATIC);
+		else if (!strcmp(n, ":tol"))
+			sqlite3_bind_int64(st, i, p->tol);
+		else if (!strcmp(n, ":bank"))
+			sqlite3_bind_text(st, i, p->bank, -1, SQLITE_STATIC);
+		else if (!strcmp(n, ":currency"))
+			sqlite3_bind_text(st, i, p->currency, -1, SQLITE_STATIC);
+		else if (!strcmp(n, ":erp_currency"))
+			sqlite3_bind_text(st, i, p->erp_currency, -1, SQLITE_STATIC);
+		else if (!strcmp(n, ":stock_field_name"))
+			sqlite3_bind_text(st, i, p->stock_field_name, -1, SQLITE_STATIC);
+		else if (!strcmp(n, ":by_id"))
+			sqlite3_bind_int(st, i, p->by_id);
+		else if (!strcmp(n, ":by_number"))
+			sqlite3_bind_int(st, i, p->by_number);
+	}
+}
+
+/* Run every statement of a multi-statement SQL text with the parameters bound. */
+static recon_err exec_all(struct store *s, const char *sql, const struct params *p)
+{
+	const char *tail = sql;
+	while (tail && *tail) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db, tail, -1, &st, &tail) != SQLITE_OK) {
+			msg_error("rules: %s", sqlite3_errmsg(s->db));
+			return RECON_ERR_DB;
+		}
+		if (!st)
+			break;
+		bind_params(st, p);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+			msg_error("rules: %s", sqlite3_errmsg(s->db));
+			return RECON_ERR_DB;
+		}
+	}
+	return RECON_OK;
+}
+
+static recon_err load_params(struct store *s, const struct config *cfg, int64_t sid, struct params *p)
+{
+	sqlite3_stmt *st;
+	const char *tol, *field, *sf;
+	recon_err err;
+
+	memset(p, 0, sizeof(*p));
+	p->sid = sid;
+	err = store_prepare(s, "SELECT period_from, period_to, taken_at, currency, "
+	                       "(SELECT min(id) FROM snapshot e WHERE e.id < s.id AND e.period_from = s.period_from "
+	                       "AND e.period_to = s.period_to), "
+	                       "(SELECT currency FROM e_gl_entry WHERE snapshot_id = s.id LIMIT 1) "
+	                       "FROM snapshot s WHERE id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, sid);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		msg_error("no snapshot %lld", (long long)sid);
+		return RECON_ERR_NOTFOUND;
+	}
+	snprintf(p->from, sizeof(p->from), "%s", sqlite3_column_text(st, 0));
+	snprintf(p->to, sizeof(p->to), "%s", sqlite3_column_text(st, 1));
+	snprintf(p->taken, sizeof(p->taken), "%s", sqlite3_column_text(st, 2));
+	snprintf(p->currency, sizeof(p->currency), "%s",
+	         sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "");
+	p->has_prev = sqlite3_column_type(st, 4) != SQLITE_NULL;
+	p->prev = sqlite3_column_int64(st, 4);
+	snprintf(p->erp_currency, sizeof(p->erp_currency), "%s",
+	         sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : p->currency);
+	sqlite3_finalize(st);
+
+	tol = config_get_or(cfg, "match", "amount_tolerance", "0.00");
+	if (money_parse_round(tol, money_exponent(p->currency), &p->tol) != RECON_OK || p->tol < 0) {
+		msg_error("'%s', line %d: [match] amount_tolerance '%s' is not a non-negative amount in %s",
+		          config_path(cfg), config_line(cfg, "match", "amount_tolerance"), tol, p->currency);
+		return RECON_ERR_CONFIG;
+	}
+	field = config_get_or(cfg, "match", "order_field", "shopify_order_id");
+	if (!strcmp(field, "shopify_order_id")) {
+		p->by_id = 1;
+	} else if (!strcmp(field, "shopify_order_number")) {
+		p->by_number = 1;
+	} else if (strcmp(field, "po_no") != 0) {
+		msg_error("'%s', line %d: [match] order_field '%s': expected shopify_order_id, "
+		          "shopify_order_number or po_no", config_path(cfg),
+		          config_line(cfg, "match", "order_field"), field);
+		return RECON_ERR_CONFIG;
+	}
+	sf = config_get_or(cfg, "match", "stock_field", "actual_qty");
+	if (strcmp(sf, "actual_qty") && strcmp(sf, "projected_qty") && strcmp(sf, "actual_qty - reserved_qty")) {
+		msg_error("'%s', line %d: [match] stock_field '%s': expected actual_qty, projected_qty or "
+		          "actual_qty - reserved_qty", config_path(cfg), config_line(cfg, "match", "stock_field"), sf);
+		return RECON_ERR_CONFIG;
+	}
+	p->stock_field_name = sf;
+	p->bank = config_get_or(cfg, "accounts", "bank", "");
+	return RECON_OK;
+}
+
+/* [locations]: each key is a Shopify location name or id, each value a warehouse. */
+static recon_err build_loc_map(struct store *s, const struct config *cfg, int64_t sid)
+{
+	sqlite3_stmt *ins, *find;
+	size_t n = config_section_size(cfg, "locations");
+	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.loc_map; CREATE TEMP TABLE loc_map "
+	                              "(location_id INTEGER, location_name TEXT, warehouse TEXT)");
+	if (err)
+		return err;
+	if ((err = store_prepare(s, "INSERT INTO loc_map VALUES (?,?,?)", &ins)))
+		return err;
+	if ((err = store_prepare(s, "SELECT id, name FROM s_location WHERE snapshot_id = ?1 AND "
+	                            "(name = ?2 OR CAST(id AS TEXT) = ?2)", &find))) {
+		sqlite3_finalize(ins);
+		return err;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *loc, *wh;
+		int found = 0;
+		config_section_entry(cfg, "locations", i, &loc, &wh);
+		sqlite3_reset(find);
+		sqlite3_bind_int64(find, 1, sid);
+		sqlite3_bind_text(find, 2, loc, -1, SQLITE_STATIC);
+		while (sqlite3_step(find) == SQLITE_ROW) {
+			sqlite3_reset(ins);
+			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(find, 0));
+			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(find, 1), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 3, wh, -1, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				err = store_fail(s, "cannot map location");
+			found = 1;
+		}
+		if (!found)
+			msg_warn("'%s', line %d: [locations] '%s' is not a Shopify location in this snapshot",
+			         config_path(cfg), config_line(cfg, "locations", loc), loc);
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(find);
+	return err;
+}
+
+static recon_err run_rules(struct store *s, const struct config *cfg, int64_t sid)
+{
+	struct params p;
+	char *setup = NULL, *at;
+	const char *expr;
+	recon_err err;
+
+	if ((err = load_params(s, cfg, sid, &p)))
+		return err;
+	if ((err = build_loc_map(s, cfg, sid)))
+		return err;
+	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
+	expr = !strcmp(p.stock_field_name, "actual_qty") ? "actual_qty"
+	     : !strcmp(p.stock_field_name, "projected_qty") ? "projected_qty" : "actual_qty - reserved_qty";
+	setup = malloc(sizeof(setup_sql) + 64);
+	if (!setup)
+		return RECON_ERR_NOMEM;
+	at = strstr(setup_sql, "STOCK_FIELD");
+	snprintf(setup, sizeof(setup_sql) + 64, "%.*s%s%s", (int)(at - setup_sql), setup_sql, expr,
+	         at + strlen("STOCK_FIELD"));
+	err = exec_all(s, setup, &p);
+	free(setup);
+	if (err)
+		return err;
+	if ((err = exec_all(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p)))
+		return err;
+	for (const struct rule_def *r = rule_defs; r->code; r++) {
+		char *sql = sqlite3_mprintf(
+			"INSERT INTO discrepancy (snapshot_id, code, severity, family, key, message, currency, "
+			"shopify_json, erpnext_json, first_seen, first_seen_at) "
+			"SELECT :sid, %Q, %Q, %Q, t.*, :sid, :taken FROM (%s) AS t",
+			r->code, r->severity, r->family, r->sql);
+		if (!sql)
+			return RECON_ERR_NOMEM;
+		err = exec_all(s, sql, &p);
+		sqlite3_free(sql);
+		if (err) {
+			msg_error("rule %s failed", r->code);
+			return err;
+		}
+	}
+	/* An exception seen before keeps the date it was first seen. */
+	return exec_all(s,
+		"UPDATE discrepancy SET first_seen = (SELECT min(d.snapshot_id) FROM discrepancy d "
+		"WHERE d.code = discrepancy.code AND d.key = discrepancy.key AND d.snapshot_id <= :sid) "
+		"WHERE snapshot_id = :sid;"
+		"UPDATE discrepancy SET first_seen_at = (SELECT taken_at FROM snapshot WHERE id = first_seen) "
+		"WHERE snapshot_id = :sid;", &p);
+}
+
+recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id)
+{
+	recon_err err = store_tx_begin(s);
+	if (err)
+		return err;
+	err = run_rules(s, cfg, snapshot_id);
+	if (err) {
+		store_tx_rollback(s);
+		return err;
+	}
+	err = store_tx_commit(s);
+	if (err)
+		store_tx_rollback(s);
+	return err;
+}
