@@ -356,7 +356,9 @@ static const char setup_sql[] =
 	"a AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
 	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "
 	"FROM e_gl_entry WHERE snapshot_id = :sid AND NOT is_cancelled AND posting_date BETWEEN :from AND :to), "
-	"d AS (SELECT * FROM b EXCEPT SELECT * FROM a UNION SELECT * FROM a EXCEPT SELECT * FROM b) "
+	/* Compound selects bind left to right: each difference needs its own subquery. */
+	"d AS (SELECT * FROM (SELECT * FROM b EXCEPT SELECT * FROM a) "
+	"UNION SELECT * FROM (SELECT * FROM a EXCEPT SELECT * FROM b)) "
 	"SELECT v.voucher_type, v.voucher_no, "
 	"(SELECT count(*) FROM b WHERE b.voucher_type = v.voucher_type AND b.voucher_no = v.voucher_no) AS before_n, "
 	"(SELECT count(*) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_n, "
@@ -531,7 +533,16 @@ static recon_err build_loc_map(struct store *s, const struct config *cfg, int64_
 	return err;
 }
 
-static recon_err run_rules(struct store *s, const struct config *cfg, int64_t sid)
+static char *rule_insert_sql(const struct rule_def *r)
+{
+	return sqlite3_mprintf(
+		"INSERT INTO discrepancy (snapshot_id, code, severity, family, key, message, currency, "
+		"shopify_json, erpnext_json, first_seen, first_seen_at) "
+		"SELECT :sid, %Q, %Q, %Q, t.*, :sid, :taken FROM (%s) AS t",
+		r->code, r->severity, r->family, r->sql);
+}
+
+static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, struct params *pp)
 {
 	struct params p;
 	char *setup = NULL, *at;
@@ -553,16 +564,21 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 	         at + strlen("STOCK_FIELD"));
 	err = exec_all(s, setup, &p);
 	free(setup);
-	if (err)
+	*pp = p;
+	return err;
+}
+
+static recon_err run_rules(struct store *s, const struct config *cfg, int64_t sid)
+{
+	struct params p;
+	recon_err err;
+
+	if ((err = setup(s, cfg, sid, &p)))
 		return err;
 	if ((err = exec_all(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p)))
 		return err;
 	for (const struct rule_def *r = rule_defs; r->code; r++) {
-		char *sql = sqlite3_mprintf(
-			"INSERT INTO discrepancy (snapshot_id, code, severity, family, key, message, currency, "
-			"shopify_json, erpnext_json, first_seen, first_seen_at) "
-			"SELECT :sid, %Q, %Q, %Q, t.*, :sid, :taken FROM (%s) AS t",
-			r->code, r->severity, r->family, r->sql);
+		char *sql = rule_insert_sql(r);
 		if (!sql)
 			return RECON_ERR_NOMEM;
 		err = exec_all(s, sql, &p);
@@ -594,5 +610,37 @@ recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_
 	err = store_tx_commit(s);
 	if (err)
 		store_tx_rollback(s);
+	return err;
+}
+
+recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,
+                        void (*fn)(void *arg, const char *code, const char *detail), void *arg)
+{
+	struct params p;
+	recon_err err = store_tx_begin(s);
+	if (err)
+		return err;
+	err = setup(s, cfg, sid, &p);
+	for (const struct rule_def *r = rule_defs; !err && r->code; r++) {
+		char *ins = rule_insert_sql(r);
+		char *sql = ins ? sqlite3_mprintf("EXPLAIN QUERY PLAN %s", ins) : NULL;
+		sqlite3_stmt *st;
+		sqlite3_free(ins);
+		if (!sql) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+			sqlite3_free(sql);
+			err = store_fail(s, "cannot explain rule");
+			break;
+		}
+		sqlite3_free(sql);
+		bind_params(st, &p);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			fn(arg, r->code, (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+	}
+	store_tx_rollback(s);
 	return err;
 }

@@ -28,4 +28,9 @@ const char *rule_family_title(const char *family);
  * (in one transaction) and first_seen carried over from earlier snapshots. */
 recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id);
 
+/* EXPLAIN QUERY PLAN of every rule over the snapshot (inside a transaction
+ * that is rolled back): fn is called with each rule code and plan line. */
+recon_err rules_explain(struct store *s, const struct config *cfg, int64_t snapshot_id,
+                        void (*fn)(void *arg, const char *code, const char *detail), void *arg);
+
 #endif

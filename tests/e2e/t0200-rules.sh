@@ -1,0 +1,88 @@
+#!/bin/sh
+# Every discrepancy code: positive cases and their near misses (tests/rules/cases.py)
+# give exactly the expected (code, key) list; config settings change it as they should.
+. tests/e2e/lib.sh
+
+python3 "$TOP/tests/rules/cases.py" cases
+cp cases/recon.ini recon.ini
+
+# compare JSON EXPECTED: the diff's (code, key) set equals the expected list.
+compare() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = {(x["code"], x["key"]) for x in d["discrepancies"]}
+exp = {tuple(l.rstrip("\n").split("\t")) for l in open(sys.argv[2]) if l.strip()}
+if got != exp:
+    print("missing:", sorted(exp - got)); print("unexpected:", sorted(got - exp)); sys.exit(1)
+PY
+}
+
+recon snapshot --period 2026-10 --raw cases/raw; expect_rc 0
+recon diff --format json; expect_rc 1
+compare out cases/expected1.tsv || fail "snapshot 1 discrepancies differ"
+# The document's shape (DESIGN §5).
+python3 - <<'PY' || fail "diff JSON shape"
+import json
+d = json.load(open("out"))
+assert d["snapshot"] == 1 and d["period"] == {"from": "2026-10-01", "to": "2026-10-31"}, d["period"]
+assert len(d["counts"]) == 22 and d["counts"]["ORDER_MISSING_IN_ERPNEXT"] == 1, d["counts"]
+for x in d["discrepancies"]:
+    assert set(x) >= {"code", "severity", "key", "message", "shopify", "erpnext", "currency"}, x
+    assert isinstance(x["shopify"], dict) and isinstance(x["erpnext"], dict)
+t = [x for x in d["discrepancies"] if x["code"] == "ORDER_TOTAL_MISMATCH"][0]
+assert t["shopify"]["total"] == "100.00" and t["erpnext"]["grand_total"] == "99.00" and t["currency"] == "USD", t
+s = [x for x in d["discrepancies"] if x["code"] == "STOCK_DRIFT"][0]
+assert s["erpnext"]["difference"] == "-1" and s["erpnext"]["value"] == "-2.50", s
+PY
+
+# The month reopened: only the changed vouchers are GL changes (renamed rows are not),
+# and exceptions carried over keep the snapshot they were first seen in.
+recon snapshot --period 2026-10 --raw cases/raw2; expect_rc 0
+recon diff --format json; expect_rc 1
+compare out cases/expected2.tsv || fail "snapshot 2 discrepancies differ"
+python3 - <<'PY' || fail "first_seen"
+import json
+d = json.load(open("out"))
+m = {(x["code"], x["key"]): x for x in d["discrepancies"]}
+assert m[("ORDER_MISSING_IN_ERPNEXT", "#2001")]["first_seen"] == 1
+assert m[("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-C")]["first_seen"] == 2
+assert "cancelled" in m[("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-B")]["message"]
+PY
+# Snapshot 1 still gives its own answer.
+recon diff --snapshot 1 --format json; expect_rc 1
+compare out cases/expected1.tsv || fail "snapshot 1 changed after snapshot 2"
+
+# Settings: tolerance, stock field, order field.
+sed 's/amount_tolerance = 0.00/amount_tolerance = 1.00/' cases/recon.ini > tol.ini
+recon --config tol.ini diff --snapshot 1 --format csv; expect_rc 1
+grep_not out "ORDER_TOTAL_MISMATCH"
+sed 's/stock_field = actual_qty/stock_field = actual_qty - reserved_qty/' cases/recon.ini > stock.ini
+recon --config stock.ini diff --snapshot 1 --format csv; expect_rc 1
+grep_in out "STOCK_DRIFT,error,stock,B@Stores - R"
+grep_in out "STOCK_DRIFT,error,stock,A@Stores - R"
+sed 's/stock_field = actual_qty/stock_field = reserved_qty; DROP TABLE x/' cases/recon.ini > bad.ini
+recon --config bad.ini diff --snapshot 1; expect_rc 2
+grep_in err "stock_field"
+printf '[match]\norder_field = po_no\n' > po.ini; cat cases/recon.ini | sed '/^\[match\]/d;/amount_tolerance/d;/stock_field/d' >> po.ini
+recon --config po.ini diff --snapshot 1 --format csv; expect_rc 1
+grep_in out "ORDER_MISSING_IN_ERPNEXT,error,orders,#2001"
+grep_not out ",#2002,"
+grep_in out "ORDER_MISSING_IN_ERPNEXT,error,orders,#2030"
+grep_not out "ORDER_ORPHAN_IN_ERPNEXT"
+
+# Exit statuses and formats.
+recon diff --snapshot 1 --fail-on never; expect_rc 0
+grep_in out "snapshot 1: 25 discrepancies"
+recon diff --snapshot 1 --fail-on warning --format table; expect_rc 1
+recon diff --snapshot 1 --fail-on sometimes; expect_rc 2
+recon diff --snapshot 9; expect_rc 2
+grep_in err "no snapshot 9"
+
+# JPY: whole yen, ERPNext floats rounded once.
+python3 "$TOP/tests/rules/cases.py" --jpy jpy
+recon --config jpy/recon.ini --db jpy.db snapshot --period 2026-10 --raw jpy/raw; expect_rc 0
+recon --config jpy/recon.ini --db jpy.db diff --format json; expect_rc 1
+compare out jpy/expected1.tsv || fail "JPY discrepancies differ"
+grep_in out '"total": "1500"'
+echo ok

@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""Rule cases: every discrepancy code with a positive case and the near miss
+next to it, written as a raw-layout month (DESIGN §3) plus the exact list of
+(code, key) a correct `recon diff` reports.
+
+usage: cases.py OUT            -> OUT/raw (snapshot 1), OUT/raw2 (the same
+                                  month reopened, GL changed), OUT/recon.ini,
+                                  OUT/expected1.tsv, OUT/expected2.tsv
+       cases.py --jpy OUT      -> a JPY/KWD month: amounts without decimals
+"""
+import copy
+import json
+import os
+import sys
+
+TZ = "America/New_York"
+
+
+class Month:
+    def __init__(self, currency="USD"):
+        self.cur = currency
+        self.orders, self.payouts, self.txns = [], [], []
+        self.variants, self.levels, self.items = [], [], []
+        self.so, self.si, self.dn, self.je, self.gl = [], [], [], [], []
+        self.bins, self.customers = [], []
+        self.expected = set()
+        self.next_id = 5000
+
+    def nid(self):
+        self.next_id += 1
+        return self.next_id
+
+    def expect(self, code, key):
+        self.expected.add((code, key))
+
+    def order(self, name, total="10.00", processed="2026-10-10T10:00:00-04:00", lines=(("A", 1),),
+              **kw):
+        oid = int(name.lstrip("#")) * 10
+        o = {"id": oid, "name": name, "order_number": int(name.lstrip("#")), "currency": self.cur,
+             "total_price": total, "processed_at": processed, "created_at": processed,
+             "test": False, "cancelled_at": None, "financial_status": "paid",
+             "fulfillment_status": None, "email": None, "customer": None,
+             "line_items": [{"id": oid + i, "sku": sku, "quantity": q, "title": "Item %s" % sku,
+                             "price": "1.00", "total_discount": "0.00"}
+                            for i, (sku, q) in enumerate(lines)],
+             "refunds": [], "fulfillments": []}
+        o.update(kw)
+        self.orders.append(o)
+        return o
+
+    def sales_order(self, name, order=None, total=10.0, date="2026-10-10", docstatus=1,
+                    items=(("A", 1),), currency=None, by_po=False, sid=None):
+        d = {"name": name, "customer": "Walk-in", "company": "Rules Co",
+             "transaction_date": date, "currency": currency or self.cur,
+             "grand_total": total, "docstatus": docstatus,
+             "items": [{"idx": i + 1, "item_code": c, "qty": q} for i, (c, q) in enumerate(items)]}
+        if sid is not None:
+            d["shopify_order_id"] = str(sid)
+        elif order is not None and not by_po:
+            d["shopify_order_id"] = str(order["id"])
+        if order is not None and by_po:
+            d["po_no"] = order["name"]
+        self.so.append(d)
+        return d
+
+    def refund(self, order, rid, amount, created, status="success"):
+        order["refunds"].append({"id": rid, "created_at": created, "transactions": [
+            {"kind": "refund", "status": status, "amount": amount}]})
+
+    def credit_note(self, name, order, amount, date="2026-10-20"):
+        self.si.append({"name": name, "posting_date": date, "is_return": 1, "docstatus": 1,
+                        "currency": self.cur, "grand_total": -amount,
+                        "shopify_order_id": str(order["id"]), "items": []})
+
+    def payout(self, pid, amount, date="2026-10-15", status="paid", txns=None):
+        self.payouts.append({"id": pid, "status": status, "date": date, "currency": self.cur,
+                             "amount": amount})
+        for t in txns if txns is not None else [(amount, "0.00", amount)]:
+            a, f, n = t
+            self.txns.append({"id": self.nid(), "type": "charge", "test": False, "payout_id": pid,
+                              "payout_status": status, "currency": self.cur, "amount": a,
+                              "fee": f, "net": n})
+        neg = "-" + amount if not amount.startswith("-") else amount[1:]
+        self.txns.append({"id": self.nid(), "type": "payout", "test": False, "payout_id": pid,
+                          "payout_status": status, "currency": self.cur, "amount": neg,
+                          "fee": "0.00", "net": neg})
+
+    def journal(self, name, pid, bank, date="2026-10-15", gl=True, docstatus=1):
+        self.je.append({"name": name, "voucher_type": "Bank Entry", "posting_date": date,
+                        "cheque_no": str(pid), "cheque_date": date, "docstatus": docstatus,
+                        "accounts": [
+                            {"idx": 1, "account": "Bank - R", "debit_in_account_currency": bank,
+                             "credit_in_account_currency": 0},
+                            {"idx": 2, "account": "Clearing - R", "debit_in_account_currency": 0,
+                             "credit_in_account_currency": bank}]})
+        if gl:
+            self.gl_voucher("Journal Entry", name, date, [("Bank - R", bank, 0), ("Clearing - R", 0, bank)])
+
+    def gl_voucher(self, vtype, vno, date, lines, cancelled=0):
+        for acct, dr, cr in lines:
+            self.gl.append({"name": "GL%05d" % self.nid(), "posting_date": date, "account": acct,
+                            "debit": dr, "credit": cr, "voucher_type": vtype, "voucher_no": vno,
+                            "is_cancelled": cancelled, "company": "Rules Co"})
+
+    def write(self, out):
+        def w(path, key, recs, n=3):
+            folder = os.path.join(out, path)
+            os.makedirs(folder, exist_ok=True)
+            for i in range(0, max(len(recs), 1), n):
+                with open(os.path.join(folder, "page-%04d.json" % (i // n + 1)), "w") as f:
+                    json.dump({key: recs[i:i + n]}, f, ensure_ascii=False, indent=1)
+        os.makedirs(os.path.join(out, "shopify"), exist_ok=True)
+        with open(os.path.join(out, "shopify", "shop.json"), "w") as f:
+            json.dump({"shop": {"id": 1, "name": "Rules", "myshopify_domain": "rules.myshopify.com",
+                                "currency": self.cur, "iana_timezone": TZ}}, f)
+        w("shopify/orders", "orders", self.orders)
+        w("shopify/payouts", "payouts", self.payouts)
+        w("shopify/balance_transactions", "transactions", self.txns)
+        w("shopify/locations", "locations", [{"id": 11, "name": "Main", "active": True},
+                                             {"id": 12, "name": "Popup", "active": True}])
+        w("shopify/products", "products", [{"id": 1, "title": "Things", "variants": self.variants}])
+        w("shopify/inventory_levels", "inventory_levels", self.levels)
+        w("erpnext/sales_order", "data", self.so)
+        w("erpnext/sales_invoice", "data", self.si)
+        w("erpnext/delivery_note", "data", self.dn)
+        w("erpnext/journal_entry", "data", self.je)
+        w("erpnext/gl_entry", "data", self.gl, n=50)
+        w("erpnext/bin", "data", self.bins)
+        w("erpnext/item", "data", [{"item_code": c, "item_name": c} for c in self.items])
+        w("erpnext/customer", "data", self.customers)
+        w("erpnext/warehouse", "data", [{"name": "Stores - R"}])
+
+
+def build():
+    m = Month()
+    m.items = ["A", "B", "C", "DUP"]
+    E = m.expect
+
+    # ORDER_MISSING_IN_ERPNEXT and its near misses
+    m.order("#2001"); E("ORDER_MISSING_IN_ERPNEXT", "#2001")
+    o = m.order("#2002"); m.sales_order("SO-2002", o, by_po=True)           # po_no fallback: present
+    m.order("#2003", cancelled_at="2026-10-11T09:00:00-04:00")              # cancelled, no SO: fine
+    m.order("#2004", test=True)                                             # test order: never
+    o = m.order("#2005", processed="2026-10-31T23:40:00-04:00")            # last day, local
+    m.sales_order("SO-2005", o, date="2026-11-01")                          # SO dated next day: present
+    m.order("#2006", processed="2026-11-01T00:20:00-04:00")                 # November, not ours
+    m.order("#2007", processed="2026-10-01T03:30:00Z")                      # Sep 30 local, not ours
+    o = m.order("#2009", processed="2026-09-20T10:00:00-04:00")             # September order
+    # ORDER_NOT_SUBMITTED: a draft counts as present
+    o = m.order("#2008"); m.sales_order("SO-2008", o, docstatus=0); E("ORDER_NOT_SUBMITTED", "#2008")
+
+    # ORDER_DUPLICATE_IN_ERPNEXT
+    o = m.order("#2010"); m.sales_order("SO-2010a", o); m.sales_order("SO-2010b", o)
+    E("ORDER_DUPLICATE_IN_ERPNEXT", "#2010")
+    o = m.order("#2011"); m.sales_order("SO-2011a", o); m.sales_order("SO-2011b", o, docstatus=2)
+
+    # ORDER_ORPHAN_IN_ERPNEXT
+    m.sales_order("SO-ORPH", sid=99999, date="2026-10-15"); E("ORDER_ORPHAN_IN_ERPNEXT", "SO-ORPH")
+    m.sales_order("SO-OLD", sid=99998, date="2026-09-15")                   # dated before the period
+    m.sales_order("SO-2009", m.orders[-5] if False else next(x for x in m.orders if x["name"] == "#2009"),
+                  date="2026-10-02")                                        # refers to a Sept order we have
+
+    # ORDER_TOTAL_MISMATCH
+    o = m.order("#2020", total="100.00"); m.sales_order("SO-2020", o, total=99.0)
+    E("ORDER_TOTAL_MISMATCH", "#2020")
+    o = m.order("#2021", total="1234.50"); m.sales_order("SO-2021", o, total=1234.5)
+
+    # ORDER_CURRENCY_MISMATCH (no total mismatch on top of it)
+    o = m.order("#2025", total="50.00"); m.sales_order("SO-2025", o, total=45.0, currency="EUR")
+    E("ORDER_CURRENCY_MISMATCH", "#2025")
+
+    # ORDER_LINE_MISMATCH
+    o = m.order("#2030", lines=(("A", 2),)); m.sales_order("SO-2030", o, items=(("A", 1),))
+    E("ORDER_LINE_MISMATCH", "#2030/A")
+    o = m.order("#2031", lines=(("A", 1), ("B", 1))); m.sales_order("SO-2031", o, items=(("A", 1),))
+    E("ORDER_LINE_MISMATCH", "#2031/B")
+    o = m.order("#2032"); m.sales_order("SO-2032", o, items=(("A", 1), ("C", 3)))
+    E("ORDER_LINE_MISMATCH", "#2032/C")
+    o = m.order("#2033", lines=(("A", 1), ("A", 1))); m.sales_order("SO-2033", o, items=(("A", 2),))
+
+    # ORDER_UNKNOWN_SKU
+    o = m.order("#2040", lines=(("A", 1), ("NOPE", 1))); m.sales_order("SO-2040", o)
+    E("ORDER_UNKNOWN_SKU", "#2040/NOPE")
+    o = m.order("#2041", lines=(("A", 1), (None, 1))); m.sales_order("SO-2041", o)
+    E("ORDER_UNKNOWN_SKU", "#2041/")
+
+    # ORDER_CANCELLED_IN_SHOPIFY
+    o = m.order("#2050", cancelled_at="2026-10-12T09:00:00-04:00"); m.sales_order("SO-2050", o)
+    E("ORDER_CANCELLED_IN_SHOPIFY", "#2050")
+    o = m.order("#2051", cancelled_at="2026-10-12T09:00:00-04:00"); m.sales_order("SO-2051", o, docstatus=2)
+
+    # FULFILLMENT_NOT_IN_SHOPIFY / _NOT_IN_ERPNEXT
+    o = m.order("#2060"); m.sales_order("SO-2060", o)
+    m.dn.append({"name": "DN-2060", "posting_date": "2026-10-12", "docstatus": 1, "is_return": 0,
+                 "items": [{"item_code": "A", "qty": 1, "against_sales_order": "SO-2060"}]})
+    E("FULFILLMENT_NOT_IN_SHOPIFY", "#2060")
+    o = m.order("#2061"); m.sales_order("SO-2061", o)
+    m.dn.append({"name": "DN-2061", "posting_date": "2026-10-12", "docstatus": 0, "is_return": 0,
+                 "items": [{"item_code": "A", "qty": 1, "against_sales_order": "SO-2061"}]})
+    o = m.order("#2062", fulfillment_status="fulfilled"); m.sales_order("SO-2062", o)
+    E("FULFILLMENT_NOT_IN_ERPNEXT", "#2062")
+    o = m.order("#2063", fulfillment_status="fulfilled"); m.sales_order("SO-2063", o)
+    m.dn.append({"name": "DN-2063", "posting_date": "2026-10-12", "docstatus": 1, "is_return": 0,
+                 "shopify_order_id": str(o["id"]), "items": [{"item_code": "A", "qty": 1}]})
+
+    # REFUND_MISSING_CREDIT_NOTE / REFUND_AMOUNT_MISMATCH
+    o = m.order("#2070"); m.sales_order("SO-2070", o)
+    m.refund(o, 7001, "5.00", "2026-10-12T10:00:00-04:00"); E("REFUND_MISSING_CREDIT_NOTE", "#2070/7001")
+    o = m.order("#2071"); m.sales_order("SO-2071", o)
+    m.refund(o, 7101, "5.00", "2026-10-12T10:00:00-04:00"); m.credit_note("CN-2071", o, 5.0)
+    o = m.order("#2072"); m.sales_order("SO-2072", o)
+    m.refund(o, 7201, "5.00", "2026-11-02T10:00:00-05:00")                  # November's business
+    o = m.order("#2073"); m.sales_order("SO-2073", o)
+    m.refund(o, 7301, "5.00", "2026-10-12T10:00:00-04:00", status="failure")  # nothing went back
+    o = m.order("#2074"); m.sales_order("SO-2074", o)
+    m.refund(o, 7401, "10.00", "2026-10-12T10:00:00-04:00"); m.credit_note("CN-2074", o, 9.5)
+    E("REFUND_AMOUNT_MISMATCH", "#2074/7401")
+    o = m.order("#2075", total="20.00"); m.sales_order("SO-2075", o, total=20.0)
+    m.refund(o, 7501, "10.00", "2026-10-12T10:00:00-04:00")
+    m.refund(o, 7502, "5.00", "2026-10-14T10:00:00-04:00"); m.credit_note("CN-2075", o, 5.0)
+    E("REFUND_MISSING_CREDIT_NOTE", "#2075/7501")                            # the 5.00 one is matched
+    o = m.order("#2076", processed="2026-09-20T10:00:00-04:00"); m.sales_order("SO-2076", o, date="2026-09-20")
+    m.refund(o, 7601, "3.00", "2026-10-03T10:00:00-04:00"); m.credit_note("CN-2076", o, 3.0)
+
+    # Payouts
+    m.payout(801, "40.00"); E("PAYOUT_MISSING_JOURNAL", "801")
+    m.payout(802, "40.00", status="in_transit")                             # not paid: not checked
+    m.payout(803, "40.00", date="2026-09-28")                               # September
+    m.payout(804, "40.00"); m.journal("JE-804", 804, 41.0); E("PAYOUT_AMOUNT_MISMATCH", "804")
+    m.payout(805, "40.00", txns=[("45.00", "1.50", "43.50"), ("-3.50", "0.00", "-3.50")])
+    m.journal("JE-805", 805, 40.0)                                          # clean payout
+    m.payout(806, "40.00"); m.journal("JE-806", 806, 40.0, gl=False)
+    m.gl_voucher("Journal Entry", "JE-806", "2026-10-15", [("Bank - R", 40.0, 0), ("Clearing - R", 0, 40.0)],
+                 cancelled=1)
+    E("PAYOUT_NOT_IN_GL", "806")
+    m.payout(807, "50.00", txns=[("49.00", "0.00", "49.00")]); m.journal("JE-807", 807, 50.0)
+    E("PAYOUT_TRANSACTIONS_MISMATCH", "807")
+
+    # Stock: SKU A drifts at the mapped location; B agrees on actual_qty
+    # (reserved 2 would drift under actual_qty - reserved_qty); the unmapped
+    # location is ignored.
+    m.variants = [{"id": 91, "sku": "A", "inventory_item_id": 901, "title": "A"},
+                  {"id": 92, "sku": "B", "inventory_item_id": 902, "title": "B"},
+                  {"id": 93, "sku": "GHOST", "inventory_item_id": 903, "title": "Ghost"},
+                  {"id": 94, "sku": "", "inventory_item_id": 904, "title": "No SKU"},
+                  {"id": 95, "sku": "DUP", "inventory_item_id": 905, "title": "Dup 1"},
+                  {"id": 96, "sku": "DUP", "inventory_item_id": 906, "title": "Dup 2"}]
+    m.levels = [{"inventory_item_id": 901, "location_id": 11, "available": 5},
+                {"inventory_item_id": 902, "location_id": 11, "available": 5},
+                {"inventory_item_id": 901, "location_id": 12, "available": 100},
+                {"inventory_item_id": 905, "location_id": 11, "available": 1}]
+    m.bins = [{"item_code": "A", "warehouse": "Stores - R", "actual_qty": 4.0, "reserved_qty": 0,
+               "projected_qty": 4.0, "valuation_rate": 2.5, "stock_value": 10.0},
+              {"item_code": "B", "warehouse": "Stores - R", "actual_qty": 5.0, "reserved_qty": 2.0,
+               "projected_qty": 3.0, "valuation_rate": 1.25, "stock_value": 6.25}]
+    E("STOCK_DRIFT", "A@Stores - R")
+    E("STOCK_UNMAPPED_SKU", "GHOST")
+    E("SKU_DUPLICATE_IN_SHOPIFY", "DUP")
+
+    # CUSTOMER_DUPLICATE: case and spaces differ; no e-mail is never a duplicate.
+    m.customers = [{"name": "Ana Pérez", "email_id": " Ana.Pérez@Example.com "},
+                   {"name": "Ana Perez 2", "email_id": "ana.pérez@example.com"},
+                   {"name": "No Mail 1"}, {"name": "No Mail 2"},
+                   {"name": "Bob", "email_id": "bob@x.com"}, {"name": "Bob 2", "email_id": "bob@x.co"}]
+    E("CUSTOMER_DUPLICATE", "ana.pérez@example.com")
+
+    # GL vouchers that the reopened month changes
+    m.gl_voucher("Sales Invoice", "SI-A", "2026-10-05", [("Debtors - R", 100.0, 0), ("Sales - R", 0, 100.0)])
+    m.gl_voucher("Sales Invoice", "SI-B", "2026-10-06", [("Debtors - R", 50.0, 0), ("Sales - R", 0, 50.0)])
+    m.gl_voucher("Sales Invoice", "SI-SEP", "2026-09-29", [("Debtors - R", 70.0, 0), ("Sales - R", 0, 70.0)])
+    m.gl_voucher("Sales Invoice", "SI-SAME", "2026-10-07", [("Debtors - R", 10.0, 0), ("Sales - R", 0, 10.0)])
+    return m
+
+
+def reopen(m):
+    """The same month fetched later: SI-A changed, SI-B cancelled, SI-C added,
+    a September voucher changed (outside the period), every GL row renamed."""
+    r = copy.deepcopy(m)
+    for g in r.gl:
+        g["name"] = "RN" + g["name"]
+        if g["voucher_no"] == "SI-A":
+            g["debit"] = 110.0 if g["debit"] else 0
+            g["credit"] = 110.0 if g["credit"] else 0
+        if g["voucher_no"] == "SI-B":
+            g["is_cancelled"] = 1
+        if g["voucher_no"] == "SI-SEP":
+            g["debit"] = 75.0 if g["debit"] else 0
+    r.gl_voucher("Sales Invoice", "SI-B", "2026-10-06", [("Debtors - R", 0, 50.0), ("Sales - R", 50.0, 0)], cancelled=1)
+    r.gl_voucher("Sales Invoice", "SI-C", "2026-10-25", [("Debtors - R", 30.0, 0), ("Sales - R", 0, 30.0)])
+    r.gl.reverse()  # order of rows must not matter either
+    r.expected = set(m.expected) | {("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-A"),
+                                    ("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-B"),
+                                    ("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-C")}
+    return r
+
+
+def build_jpy():
+    m = Month("JPY")
+    m.items = ["A"]
+    o = m.order("#3001", total="1500"); m.sales_order("SO-3001", o, total=1500)      # equal
+    o = m.order("#3002", total="1500"); m.sales_order("SO-3002", o, total=1499.6)    # rounds to 1500
+    o = m.order("#3003", total="1500"); m.sales_order("SO-3003", o, total=1490)
+    m.expect("ORDER_TOTAL_MISMATCH", "#3003")
+    m.payout(901, "98000", txns=[("100000", "2000", "98000")]); m.journal("JE-901", 901, 98000)
+    return m
+
+
+CONFIG = """[erpnext]
+company = Rules Co
+[match]
+amount_tolerance = %s
+stock_field = %s
+[locations]
+Main = Stores - R
+[accounts]
+bank = Bank - R
+clearing = Clearing - R
+fees = Fees - R
+cost_center = Main - R
+"""
+
+
+def main():
+    if sys.argv[1] == "--jpy":
+        out = sys.argv[2]
+        m = build_jpy()
+        m.write(os.path.join(out, "raw"))
+        sets = [(m, "expected1.tsv")]
+    else:
+        out = sys.argv[1]
+        m = build()
+        r = reopen(m)
+        m.write(os.path.join(out, "raw"))
+        r.write(os.path.join(out, "raw2"))
+        sets = [(m, "expected1.tsv"), (r, "expected2.tsv")]
+    for mm, name in sets:
+        with open(os.path.join(out, name), "w") as f:
+            for code, key in sorted(mm.expected):
+                f.write("%s\t%s\n" % (code, key))
+    with open(os.path.join(out, "recon.ini"), "w") as f:
+        f.write(CONFIG % ("0.00", "actual_qty"))
+
+
+if __name__ == "__main__":
+    main()
