@@ -11,6 +11,7 @@ const struct command *const commands[] = {
 	&command_verify,
 	&command_diff,
 	&command_journal,
+	&command_fix,
 	&command_help,
 	NULL
 };

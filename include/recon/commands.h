@@ -11,5 +11,6 @@ extern const struct command command_snapshots;
 extern const struct command command_verify;
 extern const struct command command_diff;
 extern const struct command command_journal;
+extern const struct command command_fix;
 
 #endif

@@ -235,6 +235,8 @@ def build():
     E("PAYOUT_NOT_IN_GL", "806")
     m.payout(807, "50.00", txns=[("49.00", "0.00", "49.00")]); m.journal("JE-807", 807, 50.0)
     E("PAYOUT_TRANSACTIONS_MISMATCH", "807")
+    m.payout(808, "30.00", txns=[("29.00", "0.00", "29.00")])              # no JE and does not add up
+    E("PAYOUT_MISSING_JOURNAL", "808"); E("PAYOUT_TRANSACTIONS_MISMATCH", "808")
 
     # Stock: SKU A drifts at the mapped location; B agrees on actual_qty
     # (reserved 2 would drift under actual_qty - reserved_qty); the unmapped

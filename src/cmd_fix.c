@@ -1,0 +1,120 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "recon/commands.h"
+#include "recon/fix.h"
+#include "recon/msg.h"
+#include "recon/rules.h"
+
+static const struct cli_opt opts[] = {
+	{ "--snapshot", "N", "snapshot to plan from (default: the newest)" },
+	{ "--what", "LIST", "customers,orders,stock (default: all three)" },
+	{ "--format", "table|json", "output format (default table)" },
+	{ "--post", NULL, "send the planned documents (each looked up first: never twice)" },
+	{ NULL, NULL, NULL }
+};
+
+static recon_err parse_what(const char *list, unsigned *what)
+{
+	char buf[128];
+	*what = 0;
+	if (!list) {
+		*what = FIX_CUSTOMERS | FIX_ORDERS | FIX_STOCK;
+		return RECON_OK;
+	}
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save = NULL, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(w, "customers"))
+			*what |= FIX_CUSTOMERS;
+		else if (!strcmp(w, "orders"))
+			*what |= FIX_ORDERS;
+		else if (!strcmp(w, "stock"))
+			*what |= FIX_STOCK;
+		else {
+			msg_error("fix: --what '%s': expected customers, orders or stock "
+			          "(fulfillments are not supported yet)", w);
+			return RECON_ERR_USAGE;
+		}
+	}
+	return *what ? RECON_OK : RECON_ERR_USAGE;
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static void print_table(json_t *doc)
+{
+	json_t *fixes = json_object_get(doc, "fixes"), *blocked = json_object_get(doc, "blocked"), *f;
+	size_t i;
+	printf("snapshot %lld: %zu document%s to fix, %zu blocked\n",
+	       (long long)json_integer_value(json_object_get(doc, "snapshot")), json_array_size(fixes),
+	       json_array_size(fixes) == 1 ? "" : "s", json_array_size(blocked));
+	json_array_foreach(fixes, i, f) {
+		json_t *d = json_object_get(f, "document");
+		char what[256];
+		if (!strcmp(str(f, "kind"), "customer"))
+			snprintf(what, sizeof(what), "Customer '%s' <%s>", str(d, "customer_name"), str(d, "email_id"));
+		else if (!strcmp(str(f, "kind"), "sales_order"))
+			snprintf(what, sizeof(what), "Sales Order for %s, customer '%s', %zu line%s", str(f, "ref"),
+			         str(d, "customer"), json_array_size(json_object_get(d, "items")),
+			         json_array_size(json_object_get(d, "items")) == 1 ? "" : "s");
+		else
+			snprintf(what, sizeof(what), "Shopify stock %s at %s: set available to %lld", str(d, "sku"),
+			         str(d, "location"), (long long)json_integer_value(json_object_get(d, "available")));
+		printf("  %-8s %s%s%s%s%s\n", str(f, "status"), what, json_is_string(json_object_get(f, "name")) ? " -> " : "",
+		       str(f, "name"), json_object_get(f, "error") ? ": " : "", str(f, "error"));
+	}
+	if (json_array_size(blocked))
+		printf("\nblocked (fix these first):\n");
+	json_array_foreach(blocked, i, f)
+		printf("  %-11s %-24s %s\n", str(f, "kind"), str(f, "ref"), str(f, "reason"));
+}
+
+static recon_err run(struct app *app, int argc, char **argv)
+{
+	const char *v[4];
+	struct config *cfg;
+	struct store *s;
+	int64_t sid;
+	unsigned what;
+	json_t *doc = NULL;
+	const char *format;
+	recon_err err, post_err = RECON_OK;
+
+	if ((err = cli_parse(&command_fix, argc, argv, v)) || (err = parse_what(v[1], &what)))
+		return err;
+	format = v[2] ? v[2] : "table";
+	if (strcmp(format, "table") && strcmp(format, "json")) {
+		msg_error("fix: --format '%s': expected table or json", format);
+		return RECON_ERR_USAGE;
+	}
+	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_fix, v[0], &sid)) ||
+	    (err = app_store(app, &s)))
+		return err;
+	if ((err = rules_run(s, cfg, sid)) || (err = fix_plan(s, cfg, sid, what)))
+		return err;
+	if (v[3]) {
+		post_err = fix_post(s, cfg, sid, what);
+		if (post_err && post_err != RECON_ERR_REMOTE && post_err != RECON_ERR_REJECTED)
+			return post_err;
+	}
+	if ((err = fix_document(s, sid, what, &doc)))
+		return err;
+	if (!strcmp(format, "json")) {
+		if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
+			err = RECON_ERR_IO;
+		putchar('\n');
+	} else {
+		print_table(doc);
+	}
+	json_decref(doc);
+	return err ? err : post_err;
+}
+
+const struct command command_fix = {
+	"fix", run, "[--snapshot N] [--what customers,orders,stock] [--format table|json] [--post]",
+	"plan the missing Customers, Sales Orders and Shopify stock levels and, with --post, send them", opts
+};

@@ -1,0 +1,482 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/datetime.h"
+#include "recon/erpnext.h"
+#include "recon/fix.h"
+#include "recon/jsonout.h"
+#include "recon/money.h"
+#include "recon/msg.h"
+#include "recon/shopify.h"
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
+
+static const char *const kind_names[] = { "customer", "sales_order", "stock" };
+
+static const char *kind_of(unsigned bit)
+{
+	return bit == FIX_CUSTOMERS ? kind_names[0] : bit == FIX_ORDERS ? kind_names[1] : kind_names[2];
+}
+
+/* A plan row. Payload is the document as it will be sent (amounts as decimal
+ * strings, turned into exact numbers on the wire); `blocked` rows carry the
+ * reason instead and are never sent. */
+static recon_err put(struct store *s, int64_t sid, const char *kind, const char *ref, json_t *doc,
+                     const char *blocked)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	char *payload = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	recon_err err;
+
+	if (!payload)
+		return RECON_ERR_NOMEM;
+	now_utc(now);
+	err = store_prepare(s,
+		"INSERT INTO outbox (snapshot_id, kind, ref, payload, status, error, updated_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (snapshot_id, kind, ref) DO UPDATE SET "
+		"payload = excluded.payload, status = excluded.status, error = excluded.error, "
+		"updated_at = excluded.updated_at WHERE outbox.status IN ('planned', 'failed', 'blocked')", &st);
+	if (!err) {
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, ref, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, payload, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, blocked ? "blocked" : "planned", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, blocked, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			err = store_fail(s, "cannot write the outbox");
+		sqlite3_finalize(st);
+	}
+	free(payload);
+	return err;
+}
+
+static const char *text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Customers: Shopify buyers of the period whose e-mail no ERPNext Customer has. */
+static recon_err plan_customers(struct store *s, const struct config *cfg, int64_t sid)
+{
+	sqlite3_stmt *st;
+	recon_err err = RECON_OK;
+	TRY(store_prepare(s,
+		"SELECT lower(trim(coalesce(o.customer_email, o.email))) AS e, "
+		"max(coalesce(nullif(o.customer_name, ''), coalesce(o.customer_email, o.email))), "
+		"max(coalesce(o.customer_email, o.email)) "
+		"FROM s_order o WHERE o.snapshot_id = ?1 AND o.in_period AND NOT o.test "
+		"AND trim(coalesce(o.customer_email, o.email, '')) <> '' "
+		"AND NOT EXISTS (SELECT 1 FROM e_customer c WHERE c.snapshot_id = ?1 "
+		"AND c.email_norm = lower(trim(coalesce(o.customer_email, o.email)))) GROUP BY e ORDER BY e", &st));
+	sqlite3_bind_int64(st, 1, sid);
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s}", "customer_name", text(st, 1),
+		                        "customer_type", "Individual",
+		                        "customer_group", config_get_or(cfg, "fix", "customer_group", "All Customer Groups"),
+		                        "territory", config_get_or(cfg, "fix", "territory", "All Territories"),
+		                        "email_id", text(st, 2));
+		if (!doc) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		err = put(s, sid, "customer", text(st, 0), doc, NULL);
+		json_decref(doc);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static json_t *money_str(int64_t v, const char *cur)
+{
+	char buf[MONEY_BUFSZ];
+	return json_string(money_format(v, money_exponent(cur), buf, sizeof(buf)));
+}
+
+/* The Sales Order for one missing order: lines at their unit price, the
+ * order's discounts as a net-total discount and tax and shipping as Actual
+ * charges, so the grand total equals the Shopify total. */
+static recon_err order_doc(struct store *s, const struct config *cfg, int64_t sid, int64_t oid,
+                           json_t **out, char *blocked, size_t bsize)
+{
+	sqlite3_stmt *st;
+	json_t *doc = NULL, *items = json_array(), *taxes = json_array();
+	const char *wh = config_get(cfg, "fix", "warehouse");
+	char idbuf[32];
+	recon_err err = RECON_OK;
+	int missing = 0;
+
+	*out = NULL;
+	blocked[0] = '\0';
+	if (!wh && config_section_size(cfg, "locations") > 0)
+		config_section_entry(cfg, "locations", 0, &(const char *){ NULL }, &wh);
+	if ((err = store_prepare(s, "SELECT li.sku, li.quantity, li.price, o.currency, "
+	                            "EXISTS (SELECT 1 FROM e_item i WHERE i.snapshot_id = ?1 AND i.item_code = li.sku) "
+	                            "FROM s_order_line li JOIN s_order o ON o.snapshot_id = ?1 AND o.id = li.order_id "
+	                            "WHERE li.snapshot_id = ?1 AND li.order_id = ?2 ORDER BY li.line_id", &st)))
+		goto out;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int64(st, 2, oid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *sku = text(st, 0);
+		char q[MONEY_BUFSZ];
+		if (!sku || !*sku || !sqlite3_column_int(st, 4)) {
+			size_t n = strlen(blocked);
+			snprintf(blocked + n, bsize - n, "%screate Item '%s' first", missing ? ", " : "", sku ? sku : "");
+			missing++;
+			continue;
+		}
+		qty_format(sqlite3_column_int64(st, 1), q, sizeof(q));
+		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:s*}", "item_code", sku, "qty", q,
+		                                       "rate", money_str(sqlite3_column_int64(st, 2), text(st, 3)),
+		                                       "warehouse", wh));
+	}
+	sqlite3_finalize(st);
+	if (missing)
+		goto out;
+	if ((err = store_prepare(s, "SELECT o.id, o.name, o.currency, o.processed_local_date, "
+	                            "coalesce(o.total_tax, 0), coalesce(o.total_shipping, 0), coalesce(o.total_discounts, 0), "
+	                            "(SELECT c.name FROM e_customer c WHERE c.snapshot_id = ?1 AND c.email_norm = "
+	                            " lower(trim(coalesce(o.customer_email, o.email))) ORDER BY c.name LIMIT 1), "
+	                            "(SELECT x.remote_name FROM outbox x WHERE x.kind = 'customer' AND x.status IN ('posted', 'exists') "
+	                            " AND x.ref = lower(trim(coalesce(o.customer_email, o.email))) LIMIT 1) "
+	                            "FROM s_order o WHERE o.snapshot_id = ?1 AND o.id = ?2", &st)))
+		goto out;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int64(st, 2, oid);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *cur = text(st, 2);
+		const char *customer = text(st, 7) ? text(st, 7) : text(st, 8) ? text(st, 8)
+		                     : config_get(cfg, "fix", "default_customer");
+		if (!customer) {
+			snprintf(blocked, bsize, "no ERPNext Customer has the buyer's e-mail: run 'recon fix --what "
+			                         "customers --post' first or set [fix] default_customer");
+		} else {
+			snprintf(idbuf, sizeof(idbuf), "%lld", (long long)sqlite3_column_int64(st, 0));
+			if (sqlite3_column_int64(st, 4))
+				json_array_append_new(taxes, json_pack("{s:s, s:s*, s:o, s:s}", "charge_type", "Actual",
+				                                       "account_head", config_get(cfg, "fix", "tax_account"),
+				                                       "tax_amount", money_str(sqlite3_column_int64(st, 4), cur),
+				                                       "description", "Tax"));
+			if (sqlite3_column_int64(st, 5))
+				json_array_append_new(taxes, json_pack("{s:s, s:s*, s:o, s:s}", "charge_type", "Actual",
+				                                       "account_head", config_get(cfg, "fix", "shipping_account"),
+				                                       "tax_amount", money_str(sqlite3_column_int64(st, 5), cur),
+				                                       "description", "Shipping"));
+			doc = json_pack("{s:s, s:s*, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:O, s:O}",
+			                "customer", customer, "company", config_get(cfg, "erpnext", "company"),
+			                "transaction_date", text(st, 3), "delivery_date", text(st, 3),
+			                "currency", cur, "po_no", text(st, 1), "shopify_order_id", idbuf,
+			                "shopify_order_number", text(st, 1), "apply_discount_on", "Net Total",
+			                "discount_amount", money_str(sqlite3_column_int64(st, 6), cur),
+			                "docstatus", strcmp(config_get_or(cfg, "fix", "submit_orders", "yes"), "no") ? 1 : 0,
+			                "items", items, "taxes", taxes);
+			if (!doc)
+				err = RECON_ERR_NOMEM;
+		}
+	}
+	sqlite3_finalize(st);
+out:
+	json_decref(items);
+	json_decref(taxes);
+	*out = doc;
+	return err;
+}
+
+static recon_err plan_orders(struct store *s, const struct config *cfg, int64_t sid)
+{
+	sqlite3_stmt *st;
+	recon_err err = RECON_OK;
+	TRY(store_prepare(s, "SELECT o.id, o.name FROM discrepancy d JOIN s_order o ON o.snapshot_id = d.snapshot_id "
+	                     "AND o.name = d.key WHERE d.snapshot_id = ? AND d.code = 'ORDER_MISSING_IN_ERPNEXT' "
+	                     "ORDER BY o.processed_utc, o.id", &st));
+	sqlite3_bind_int64(st, 1, sid);
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		char blocked[512];
+		json_t *doc = NULL;
+		err = order_doc(s, cfg, sid, sqlite3_column_int64(st, 0), &doc, blocked, sizeof(blocked));
+		if (!err) {
+			json_t *empty = doc ? NULL : json_object();
+			err = put(s, sid, "sales_order", text(st, 1), doc ? doc : empty, blocked[0] ? blocked : NULL);
+			json_decref(empty);
+		}
+		json_decref(doc);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Stock: ERPNext is the master. Each drifting SKU@warehouse becomes one
+ * absolute set per Shopify location mapped to that warehouse. */
+static recon_err plan_stock(struct store *s, int64_t sid)
+{
+	sqlite3_stmt *st;
+	recon_err err = RECON_OK;
+	TRY(store_prepare(s,
+		"SELECT d.key, json_extract(d.erpnext_json, '$.quantity'), m.location_id, m.location_name, "
+		"v.inventory_item_id, json_extract(d.shopify_json, '$.sku'), "
+		"(SELECT count(*) FROM loc_map m2 WHERE m2.warehouse = m.warehouse) "
+		"FROM discrepancy d JOIN loc_map m ON m.warehouse = json_extract(d.erpnext_json, '$.warehouse') "
+		"JOIN s_variant v ON v.snapshot_id = d.snapshot_id AND v.sku = json_extract(d.shopify_json, '$.sku') "
+		"WHERE d.snapshot_id = ? AND d.code = 'STOCK_DRIFT' ORDER BY d.key, m.location_id", &st));
+	sqlite3_bind_int64(st, 1, sid);
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		char ref[256], why[256] = "";
+		int64_t q = 0;
+		const char *qt = text(st, 1);
+		snprintf(ref, sizeof(ref), "%s@%lld", text(st, 5), (long long)sqlite3_column_int64(st, 2));
+		if (qty_parse(qt ? qt : "", &q) != RECON_OK || q % QTY_SCALE != 0)
+			snprintf(why, sizeof(why), "ERPNext quantity %s is not a whole number", qt ? qt : "?");
+		else if (sqlite3_column_int(st, 6) > 1)
+			snprintf(why, sizeof(why), "several Shopify locations map to this warehouse: "
+			                           "which one holds the stock is not known");
+		json_t *doc = json_pack("{s:I, s:I, s:I}", "location_id", (json_int_t)sqlite3_column_int64(st, 2),
+		                        "inventory_item_id", (json_int_t)sqlite3_column_int64(st, 4),
+		                        "available", (json_int_t)(q / QTY_SCALE));
+		json_object_set_new(doc, "sku", json_string(text(st, 5)));
+		json_object_set_new(doc, "location", json_string(text(st, 3)));
+		err = put(s, sid, "stock", ref, doc, why[0] ? why : NULL);
+		json_decref(doc);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+static recon_err need_loc_map(struct store *s)
+{
+	sqlite3_stmt *st;
+	/* rules_run leaves loc_map behind on this connection; without it, nothing maps. */
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM temp.loc_map", -1, &st, NULL) != SQLITE_OK) {
+		msg_error("fix: run the rules first (internal: no location map)");
+		return RECON_ERR_DB;
+	}
+	sqlite3_finalize(st);
+	return RECON_OK;
+}
+
+recon_err fix_plan(struct store *s, const struct config *cfg, int64_t sid, unsigned what)
+{
+	recon_err err;
+	TRY(store_tx_begin(s));
+	err = RECON_OK;
+	if (what & FIX_CUSTOMERS)
+		err = plan_customers(s, cfg, sid);
+	if (!err && (what & FIX_ORDERS))
+		err = plan_orders(s, cfg, sid);
+	if (!err && (what & FIX_STOCK) && !(err = need_loc_map(s)))
+		err = plan_stock(s, sid);
+	if (err) {
+		store_tx_rollback(s);
+		return err;
+	}
+	err = store_tx_commit(s);
+	if (err)
+		store_tx_rollback(s);
+	return err;
+}
+
+static recon_err set_state(struct store *s, int64_t row, const char *status, const char *name, const char *error)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	recon_err err;
+	now_utc(now);
+	TRY(store_prepare(s, "UPDATE outbox SET status = ?, remote_name = coalesce(?, remote_name), error = ?, "
+	                     "updated_at = ? WHERE id = ?", &st));
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, error, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, row);
+	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot update the outbox");
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Look the document up in ERPNext: Customer by e-mail (case-insensitive, as
+ * Frappe's like is), Sales Order by shopify_order_id. */
+static recon_err erp_lookup(struct erpnext *e, const char *kind, json_t *doc, char **name)
+{
+	json_t *filters, *rows = NULL;
+	char *ft;
+	recon_err err;
+	*name = NULL;
+	if (!strcmp(kind, "customer"))
+		filters = json_pack("[[s, s, O]]", "email_id", "like", json_object_get(doc, "email_id"));
+	else
+		filters = json_pack("[[s, s, O], [s, s, i]]", "shopify_order_id", "=",
+		                    json_object_get(doc, "shopify_order_id"), "docstatus", "<", 2);
+	ft = filters ? json_dumps(filters, JSON_COMPACT) : NULL;
+	json_decref(filters);
+	if (!ft)
+		return RECON_ERR_NOMEM;
+	err = erpnext_list(e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", "[\"name\"]", ft, &rows);
+	free(ft);
+	if (!err && json_array_size(rows)) {
+		const char *n = json_string_value(json_object_get(json_array_get(rows, 0), "name"));
+		*name = n ? strdup(n) : NULL;
+	}
+	json_decref(rows);
+	return err;
+}
+
+/* Amount strings of a Sales Order become exact JSON numbers on the wire. */
+static void decimals_for_wire(json_t *doc)
+{
+	static const char *const keys[] = { "rate", "qty", "tax_amount", "discount_amount", NULL };
+	const char *k;
+	json_t *v;
+	json_object_foreach(doc, k, v) {
+		if (json_is_array(v)) {
+			size_t i;
+			json_t *row;
+			json_array_foreach(v, i, row)
+				decimals_for_wire(row);
+		}
+		for (int j = 0; keys[j]; j++)
+			if (!strcmp(k, keys[j]) && json_is_string(v))
+				json_object_set_new(doc, k, json_decimal(json_string_value(v)));
+	}
+}
+
+static recon_err post_one(struct store *s, struct erpnext **e, struct shopify **sh, const struct config *cfg,
+                          int64_t row, const char *kind, const char *ref, json_t *doc)
+{
+	char *name = NULL, *why = NULL, *body = NULL;
+	recon_err err;
+
+	if (!strcmp(kind, "stock")) {
+		if (!*sh && (err = shopify_open(cfg, sh)))
+			return err;
+		/* An absolute set: sending it twice leaves the same level. */
+		TRY(set_state(s, row, "sending", NULL, NULL));
+		err = shopify_set_inventory(*sh, json_integer_value(json_object_get(doc, "location_id")),
+		                            json_integer_value(json_object_get(doc, "inventory_item_id")),
+		                            json_integer_value(json_object_get(doc, "available")), &why);
+		if (!err)
+			msg_info("stock %s: Shopify available set to %lld", ref,
+			         (long long)json_integer_value(json_object_get(doc, "available")));
+		set_state(s, row, err ? "failed" : "posted", err ? NULL : "inventory_levels/set",
+		          err ? (why ? why : "no answer from Shopify") : NULL);
+		free(why);
+		return err;
+	}
+	if (!*e && (err = erpnext_open(cfg, e)))
+		return err;
+	if ((err = erp_lookup(*e, kind, doc, &name))) {
+		set_state(s, row, "failed", NULL, "lookup in ERPNext failed; nothing was sent");
+		return err;
+	}
+	if (name) {
+		msg_info("%s %s: already in ERPNext as %s", kind, ref, name);
+		err = set_state(s, row, "exists", name, NULL);
+		free(name);
+		return err;
+	}
+	decimals_for_wire(doc);
+	if (!(body = json_dumps_exact(doc)))
+		return RECON_ERR_NOMEM;
+	if ((err = set_state(s, row, "sending", NULL, NULL)) == RECON_OK) {
+		err = erpnext_insert(*e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", body, &name, &why);
+		if (!err) {
+			msg_info("%s %s: created %s", kind, ref, name);
+			err = set_state(s, row, "posted", name, NULL);
+		} else {
+			if (err == RECON_ERR_REJECTED)
+				msg_error("%s %s: ERPNext refused it: %s", kind, ref, why ? why : "");
+			set_state(s, row, "failed", NULL, why ? why : "no answer from ERPNext; it will be looked up before any retry");
+		}
+	}
+	free(name);
+	free(why);
+	free(body);
+	return err;
+}
+
+recon_err fix_post(struct store *s, const struct config *cfg, int64_t sid, unsigned what)
+{
+	struct erpnext *e = NULL;
+	struct shopify *sh = NULL;
+	recon_err err = RECON_OK, worst = RECON_OK;
+
+	/* Customers first: the Sales Orders planned after them name them. */
+	for (unsigned bit = FIX_CUSTOMERS; bit <= FIX_STOCK && !err; bit <<= 1) {
+		sqlite3_stmt *st;
+		if (!(what & bit))
+			continue;
+		if ((err = store_prepare(s, "SELECT id, ref, payload FROM outbox WHERE snapshot_id = ? AND kind = ? "
+		                            "AND status IN ('planned', 'failed', 'sending') ORDER BY id LIMIT 1 OFFSET ?", &st)))
+			break;
+		for (int skip = 0; !err;) {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, sid);
+			sqlite3_bind_text(st, 2, kind_of(bit), -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 3, skip);
+			if (sqlite3_step(st) != SQLITE_ROW)
+				break;
+			int64_t row = sqlite3_column_int64(st, 0);
+			char *ref = strdup(text(st, 1));
+			json_t *doc = json_loads(text(st, 2), 0, NULL);
+			sqlite3_reset(st);
+			if (!ref || !doc) {
+				err = RECON_ERR_NOMEM;
+			} else {
+				err = post_one(s, &e, &sh, cfg, row, kind_of(bit), ref, doc);
+				if (err == RECON_ERR_REJECTED || err == RECON_ERR_REMOTE) {
+					worst = err;
+					err = RECON_OK;
+					skip++; /* it stays failed; go on with the next one */
+				}
+			}
+			free(ref);
+			json_decref(doc);
+		}
+		sqlite3_finalize(st);
+	}
+	erpnext_close(e);
+	shopify_close(sh);
+	return err ? err : worst;
+}
+
+recon_err fix_document(struct store *s, int64_t sid, unsigned what, json_t **out)
+{
+	sqlite3_stmt *st;
+	json_t *doc = json_object(), *fixes = json_array(), *blocked = json_array();
+	if (!doc || !fixes || !blocked) {
+		json_decref(doc);
+		json_decref(fixes);
+		json_decref(blocked);
+		return RECON_ERR_NOMEM;
+	}
+	json_object_set_new(doc, "snapshot", json_integer(sid));
+	json_object_set_new(doc, "fixes", fixes);
+	json_object_set_new(doc, "blocked", blocked);
+	if (store_prepare(s, "SELECT kind, ref, status, remote_name, error, payload FROM outbox WHERE snapshot_id = ? "
+	                     "AND kind IN (?, ?, ?) ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'sales_order' THEN 1 "
+	                     "ELSE 2 END, id", &st)) {
+		json_decref(doc);
+		return RECON_ERR_DB;
+	}
+	sqlite3_bind_int64(st, 1, sid);
+	for (int i = 0; i < 3; i++)
+		sqlite3_bind_text(st, 2 + i, (what & (1u << i)) ? kind_names[i] : "-", -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (!strcmp(text(st, 2), "blocked")) {
+			json_array_append_new(blocked, json_pack("{s:s, s:s, s:s}", "kind", text(st, 0), "ref", text(st, 1),
+			                                         "reason", text(st, 4)));
+			continue;
+		}
+		json_t *f = json_pack("{s:s, s:s, s:s}", "kind", text(st, 0), "ref", text(st, 1), "status", text(st, 2));
+		json_object_set_new(f, "name", text(st, 3) ? json_string(text(st, 3)) : json_null());
+		if (text(st, 4))
+			json_object_set_new(f, "error", json_string(text(st, 4)));
+		json_object_set_new(f, "document", json_loads(text(st, 5), 0, NULL));
+		json_array_append_new(fixes, f);
+	}
+	sqlite3_finalize(st);
+	*out = doc;
+	return RECON_OK;
+}

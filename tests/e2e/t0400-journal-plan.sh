@@ -1,0 +1,63 @@
+#!/bin/sh
+# Journal planning (no network): one balanced Bank Entry per paid payout of the
+# period without one; bank line = payout amount; mismatched payouts not planned
+# unless --force; the DESIGN §7 JSON; nothing sent without --post.
+. tests/e2e/lib.sh
+
+python3 "$TOP/tests/rules/cases.py" cases
+cp cases/recon.ini recon.ini
+recon snapshot --period 2026-10 --raw cases/raw; expect_rc 0
+recon journal --format json; expect_rc 0
+grep_in err "payout 808"; grep_in err "not planned"
+python3 - <<'PY' || fail "journal plan"
+import json
+from decimal import Decimal as D
+d = json.load(open("out"))
+assert d["snapshot"] == 1
+e = {x["payout_id"]: x for x in d["entries"]}
+# 801 has no JE: planned. 804-807 have one: exists. 808 does not add up: skipped.
+# 802 (in transit) and 803 (September) are not the period's paid payouts.
+assert sorted(e) == [801, 804, 805, 806, 807], sorted(e)
+assert e[801]["status"] == "planned" and e[801]["name"] is None
+assert e[804]["status"] == "exists" and e[804]["name"] == "JE-804"
+p = e[801]
+assert p["cheque_no"] == "801" and p["posting_date"] == "2026-10-15" and p["currency"] == "USD"
+dr = sum(D(a["debit"]) for a in p["accounts"]); cr = sum(D(a["credit"]) for a in p["accounts"])
+assert dr == cr, (dr, cr)
+bank = [a for a in p["accounts"] if a["account"] == "Bank - R"]
+assert len(bank) == 1 and bank[0]["debit"] == "40.00", bank
+for a in p["accounts"]:
+    assert (D(a["debit"]) == 0) != (D(a["credit"]) == 0), a      # never both, never neither
+PY
+# Nothing was sent: the outbox only holds plans.
+[ "$(count "SELECT count(*) FROM outbox WHERE status NOT IN ('planned', 'exists')")" = 0 ] || fail "sent without --post"
+
+# --force plans 808 with the difference on clearing, still balanced.
+recon journal --force --format json; expect_rc 0
+python3 - <<'PY' || fail "forced plan"
+import json
+from decimal import Decimal as D
+d = json.load(open("out"))
+p = [x for x in d["entries"] if x["payout_id"] == 808][0]
+assert p["status"] == "planned"
+assert sum(D(a["debit"]) for a in p["accounts"]) == sum(D(a["credit"]) for a in p["accounts"])
+assert [a for a in p["accounts"] if a["account"] == "Bank - R"][0]["debit"] == "30.00"
+PY
+# Re-planning is stable: same rows, no duplicates.
+recon journal --format json; expect_rc 0
+[ "$(count "SELECT count(*) FROM outbox WHERE kind = 'journal_entry'")" = 5 ] || fail "re-plan duplicated or kept the skipped payout"
+recon journal; expect_rc 0
+grep_in out "payout 801"
+grep_in out "Bank - R"
+
+# A config without the bank account is a configuration error.
+grep -v '^bank' cases/recon.ini > nobank.ini
+recon --config nobank.ini journal; expect_rc 2
+grep_in err "[accounts] bank is not set"
+
+# JPY: whole yen.
+python3 "$TOP/tests/rules/cases.py" --jpy jpy
+recon --config jpy/recon.ini --db jpy.db snapshot --period 2026-10 --raw jpy/raw; expect_rc 0
+recon --config jpy/recon.ini --db jpy.db journal --format json; expect_rc 0
+grep_in out '"debit": "98000"'
+echo ok
