@@ -27,6 +27,7 @@ PY
 try() { # description, then expectations via grep_in on err
 	recon --config "$cfg" snapshot --period 2026-10 --raw demo
 	expect_rc 3
+	cp err bad.err
 	check_nothing_stored
 	recon verify; expect_rc 0
 }
@@ -34,42 +35,42 @@ try() { # description, then expectations via grep_in on err
 rm -rf demo; demo_copy
 orders=$(ls demo/shopify/orders/*.json | head -1)
 edit "$orders" 'd["orders"][2]["total_price"] = {"amount": "1"}'
-try; grep_in err "$(basename "$orders")', record 3, field 'total_price'"
+try; grep_in bad.err "$(basename "$orders")', record 3, field 'total_price'"
 
 rm -rf demo; demo_copy
 edit "$orders" 'del d["orders"][0]["processed_at"]'
-try; grep_in err "record 1, field 'processed_at': missing"
+try; grep_in bad.err "record 1, field 'processed_at': missing"
 
 rm -rf demo; demo_copy
 edit "$orders" 'd["orders"][1]["line_items"][0]["quantity"] = "two"'
-try; grep_in err "record 2, field 'line_items[0].quantity': expected an integer"
+try; grep_in bad.err "record 2, field 'line_items[0].quantity': expected an integer"
 
 rm -rf demo; demo_copy
 edit "$orders" 'd["orders"][0]["total_price"] = "12.345"'
-try; grep_in err "field 'total_price': '12.345' is not a decimal amount"
+try; grep_in bad.err "field 'total_price': '12.345' is not a decimal amount"
 
 rm -rf demo; demo_copy
 edit "$orders" 'd["orders"][0]["total_price"] = "99999999999999999999.00"'
-try; grep_in err "field 'total_price': amount out of range"
+try; grep_in bad.err "field 'total_price': amount out of range"
 
 # The last extract too: a snapshot loads whole or not at all.
 rm -rf demo; demo_copy
 wh=$(ls demo/erpnext/warehouse/*.json | tail -1)
 printf '{"data": [{"name": "X", ' > "$wh"
-try; grep_in err "$(basename "$wh")', line 1"; grep_in err "not valid JSON"
+try; grep_in bad.err "$(basename "$wh")', line 1"; grep_in bad.err "not valid JSON"
 
 rm -rf demo; demo_copy
 gl=$(ls demo/erpnext/gl_entry/*.json | tail -1)
 edit "$gl" 'd["data"][-1]["debit"] = "lots"'
-try; grep_in err "field 'debit'"
+try; grep_in bad.err "field 'debit'"
 
 rm -rf demo; demo_copy
 edit "$gl" 'd["data"] = {"not": "a list"}'
-try; grep_in err "field 'data': expected an array"
+try; grep_in bad.err "field 'data': expected an array"
 
 rm -rf demo; demo_copy
 python3 -c 'import json; json.dump({"shop": {"currency": "USD", "iana_timezone": "Mars/Olympus"}}, open("demo/shopify/shop.json","w"))'
-try; grep_in err "iana_timezone"
+try; grep_in bad.err "iana_timezone"
 
 # Unknown fields are ignored.
 rm -rf demo; demo_copy

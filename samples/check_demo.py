@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""Independent check of the demo month (standard library only).
+
+Reads nothing but the raw pages and recon.ini of samples/demo (and
+samples/demo-reopened), applies the reconciliation rules of DESIGN.md
+section 5/6 as written in the brief, and compares the result with
+EXPECTED.tsv / EXPECTED-GL.tsv. It shares no code or data with gen_demo.py.
+It also checks the internal consistency of the pages (order arithmetic,
+balanced journal entries, GL lines matching their vouchers, payout sums,
+page sizes and required fields).
+
+    python3 samples/check_demo.py [DEMO_DIR [REOPENED_DIR]]
+
+Exit status 0 when everything agrees, 1 otherwise.
+"""
+import configparser
+import json
+import os
+import sys
+from collections import Counter, defaultdict
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PERIOD = ("2026-10-01", "2026-10-31")
+problems = []
+
+
+def bad(msg):
+    problems.append(msg)
+
+
+def cents(v):
+    """Decimal string or JSON number -> integer cents (exact for 2-dp values)."""
+    if isinstance(v, bool) or v is None:
+        raise ValueError("not money: %r" % (v,))
+    d = Decimal(str(v)) * 100
+    if d != d.to_integral_value():
+        raise ValueError("more than 2 decimals: %r" % (v,))
+    return int(d)
+
+
+def load(root, folder, key, limit):
+    out = []
+    p = os.path.join(root, folder)
+    names = sorted(f for f in os.listdir(p) if f.endswith(".json"))
+    if not names:
+        bad("%s: no pages" % folder)
+    for f in names:
+        with open(os.path.join(p, f), encoding="utf-8") as fh:
+            page = json.load(fh)
+        recs = page[key]
+        if len(recs) > limit:
+            bad("%s/%s: %d records > %d" % (folder, f, len(recs), limit))
+        out += recs
+    return out
+
+
+def need(recs, what, fields, child=None):
+    for i, r in enumerate(recs):
+        for f in fields:
+            if f not in r:
+                bad("%s record %d (%s): missing %s" % (what, i + 1, r.get("name", r.get("id")), f))
+        if child:
+            ck, cfields = child
+            for j, c in enumerate(r.get(ck) or []):
+                for f in cfields:
+                    if f not in c:
+                        bad("%s record %d %s[%d]: missing %s" % (what, i + 1, ck, j, f))
+
+
+def local_date(stamp, tz):
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(tz).date().isoformat()
+
+
+def in_period(d):
+    return PERIOD[0] <= d <= PERIOD[1]
+
+
+class Snapshot:
+    def __init__(self, root):
+        self.root = root
+        with open(os.path.join(root, "shopify", "shop.json"), encoding="utf-8") as fh:
+            self.shop = json.load(fh)["shop"]
+        self.tz = ZoneInfo(self.shop["iana_timezone"])
+        self.orders = load(root, "shopify/orders", "orders", 50)
+        self.payouts = load(root, "shopify/payouts", "payouts", 50)
+        self.txns = load(root, "shopify/balance_transactions", "transactions", 50)
+        self.locations = load(root, "shopify/locations", "locations", 50)
+        self.levels = load(root, "shopify/inventory_levels", "inventory_levels", 50)
+        self.products = load(root, "shopify/products", "products", 50)
+        e = {}
+        for dt in ("sales_order", "sales_invoice", "delivery_note", "journal_entry", "gl_entry", "bin", "item",
+                   "customer", "warehouse"):
+            e[dt] = load(root, "erpnext/" + dt, "data", 20)
+        self.e = e
+        cfg = configparser.ConfigParser(interpolation=None)
+        cfg.optionxform = str
+        cfg.read(os.path.join(root, "recon.ini"), encoding="utf-8")
+        self.cfg = cfg
+
+
+# ---------------------------------------------------------------- rules
+
+def diff(s):
+    out = set()
+    tol = cents(s.cfg["match"]["amount_tolerance"])
+    bank = s.cfg["accounts"]["bank"]
+    items = {i["item_code"] for i in s.e["item"]}
+    order_ids = {str(o["id"]) for o in s.orders}
+    live_so = [so for so in s.e["sales_order"] if so["docstatus"] in (0, 1)]
+
+    def sos_for(o):
+        by_id = [so for so in live_so if so.get("shopify_order_id") == str(o["id"])]
+        if by_id:
+            return by_id
+        return [so for so in live_so if so.get("po_no") == o["name"]]
+
+    for o in s.orders:
+        if o["test"]:
+            continue
+        name = o["name"]
+        period = in_period(local_date(o["processed_at"], s.tz))
+        if period:
+            sos = sos_for(o)
+            cancelled = o.get("cancelled_at") is not None
+            if not sos and not cancelled:
+                out.add(("ORDER_MISSING_IN_ERPNEXT", name))
+            if len(sos) > 1:
+                out.add(("ORDER_DUPLICATE_IN_ERPNEXT", name))
+            if sos and all(so["docstatus"] == 0 for so in sos):
+                out.add(("ORDER_NOT_SUBMITTED", name))
+            if cancelled and any(so["docstatus"] == 1 for so in sos):
+                out.add(("ORDER_CANCELLED_IN_SHOPIFY", name))
+            for so in sos:
+                if so["currency"] != o["currency"]:
+                    out.add(("ORDER_CURRENCY_MISMATCH", name))
+                elif abs(cents(o["total_price"]) - cents(so["grand_total"])) > tol:
+                    out.add(("ORDER_TOTAL_MISMATCH", name))
+                sq, eq = Counter(), Counter()
+                for li in o["line_items"]:
+                    sq[li.get("sku") or ""] += li["quantity"] * 1000
+                for it in so.get("items", []):
+                    eq[it["item_code"]] += int(Decimal(str(it["qty"])) * 1000)
+                for sku in set(sq) | set(eq):
+                    if sq[sku] != eq[sku]:
+                        out.add(("ORDER_LINE_MISMATCH", "%s/%s" % (name, sku)))
+            for li in o["line_items"]:
+                sku = li.get("sku") or ""
+                if sku == "" or sku not in items:
+                    out.add(("ORDER_UNKNOWN_SKU", "%s/%s" % (name, sku)))
+            # Fulfilment
+            so_names = {so["name"] for so in s.e["sales_order"]
+                        if so.get("shopify_order_id") == str(o["id"]) or so.get("po_no") == name}
+            dns = [dn for dn in s.e["delivery_note"] if dn["docstatus"] == 1 and (
+                dn.get("shopify_order_id") == str(o["id"])
+                or any(it.get("against_sales_order") in so_names for it in dn.get("items", [])))]
+            fs = o.get("fulfillment_status")
+            if dns and fs in (None, "unfulfilled"):
+                out.add(("FULFILLMENT_NOT_IN_SHOPIFY", name))
+            if fs == "fulfilled" and not dns:
+                out.add(("FULFILLMENT_NOT_IN_ERPNEXT", name))
+        # Refunds belong to the period of their own created_at.
+        for r in o.get("refunds") or []:
+            if not in_period(local_date(r["created_at"], s.tz)):
+                continue
+            amount = sum(cents(t["amount"]) for t in r.get("transactions") or []
+                         if t.get("kind") == "refund" and t.get("status") == "success")
+            cns = [si for si in s.e["sales_invoice"] if si.get("is_return") == 1 and si["docstatus"] == 1
+                   and si.get("shopify_order_id") == str(o["id"])]
+            key = "%s/%d" % (name, r["id"])
+            if not cns:
+                out.add(("REFUND_MISSING_CREDIT_NOTE", key))
+            elif sum(abs(cents(si["grand_total"])) for si in cns) != amount:
+                out.add(("REFUND_AMOUNT_MISMATCH", key))
+
+    for so in live_so:
+        sid = so.get("shopify_order_id")
+        if sid and in_period(so["transaction_date"]) and sid not in order_ids:
+            out.add(("ORDER_ORPHAN_IN_ERPNEXT", so["name"]))
+
+    # Payouts
+    for p in s.payouts:
+        if p["status"] != "paid" or not in_period(p["date"]):
+            continue
+        pid = str(p["id"])
+        amount = cents(p["amount"])
+        jes = [je for je in s.e["journal_entry"] if je["docstatus"] < 2 and je.get("cheque_no") == pid]
+        if not jes:
+            out.add(("PAYOUT_MISSING_JOURNAL", pid))
+        else:
+            for je in jes:
+                dr = sum(cents(a.get("debit_in_account_currency", 0)) for a in je["accounts"] if a["account"] == bank)
+                if dr != amount:
+                    out.add(("PAYOUT_AMOUNT_MISMATCH", pid))
+                if not any(g["is_cancelled"] == 0 and g["voucher_type"] == "Journal Entry"
+                           and g["voucher_no"] == je["name"] and g["account"] == bank for g in s.e["gl_entry"]):
+                    out.add(("PAYOUT_NOT_IN_GL", pid))
+        net = sum(cents(t["net"]) for t in s.txns if t.get("payout_id") == p["id"] and t["type"] != "payout")
+        if net != amount:
+            out.add(("PAYOUT_TRANSACTIONS_MISMATCH", pid))
+
+    # Stock
+    locmap = {}
+    for k, v in s.cfg["locations"].items():
+        for l in s.locations:
+            if l["name"] == k or str(l["id"]) == k:
+                locmap[l["id"]] = v
+    variants = [v for p in s.products for v in p["variants"]]
+    by_inv = defaultdict(list)
+    for v in variants:
+        by_inv[v["inventory_item_id"]].append(v)
+    bins = {(b["item_code"], b["warehouse"]): b for b in s.e["bin"]}
+    field = s.cfg["match"]["stock_field"]
+    for lv in s.levels:
+        wh = locmap.get(lv["location_id"])
+        if not wh:
+            continue
+        for v in by_inv[lv["inventory_item_id"]]:
+            sku = v.get("sku")
+            if not sku or sku not in items:
+                continue
+            b = bins.get((sku, wh))
+            erp = Decimal(str(b[field])) if b else Decimal(0)
+            if Decimal(lv["available"] or 0) != erp:
+                out.add(("STOCK_DRIFT", "%s@%s" % (sku, wh)))
+    skus = Counter(v.get("sku") for v in variants if v.get("sku"))
+    for sku, n in skus.items():
+        if sku not in items:
+            out.add(("STOCK_UNMAPPED_SKU", sku))
+        if n > 1:
+            out.add(("SKU_DUPLICATE_IN_SHOPIFY", sku))
+
+    # Customers
+    emails = Counter()
+    for c in s.e["customer"]:
+        e = (c.get("email_id") or "").strip().lower()
+        if e:
+            emails[e] += 1
+    for e, n in emails.items():
+        if n > 1:
+            out.add(("CUSTOMER_DUPLICATE", e))
+    return out
+
+
+def gl_changes(a, b):
+    def live(s):
+        v = defaultdict(Counter)
+        for g in s.e["gl_entry"]:
+            if g["is_cancelled"] == 0 and in_period(g["posting_date"]):
+                v[(g["voucher_type"], g["voucher_no"])][(g["account"], g.get("party_type"), g.get("party"),
+                                                         cents(g["debit"]), cents(g["credit"]),
+                                                         g["posting_date"])] += 1
+        return v
+    va, vb = live(a), live(b)
+    return {("GL_CHANGED_AFTER_CLOSE", "%s/%s" % k) for k in set(va) | set(vb) if va.get(k) != vb.get(k)}
+
+
+# ---------------------------------------------------------------- consistency
+
+def consistency(s, exempt=()):
+    need(s.orders, "order", ["id", "name", "currency", "total_price", "processed_at", "line_items", "order_number",
+                             "email", "customer", "subtotal_price", "total_tax", "total_discounts",
+                             "total_line_items_price", "financial_status", "fulfillment_status", "cancelled_at",
+                             "test", "created_at", "refunds", "fulfillments", "total_shipping_price_set"],
+         ("line_items", ["id", "quantity", "sku", "title", "variant_id", "price", "total_discount"]))
+    for o in s.orders:
+        for r in o["refunds"]:
+            for f in ("id", "created_at", "transactions"):
+                if f not in r:
+                    bad("%s refund missing %s" % (o["name"], f))
+            for rli in r["refund_line_items"]:
+                if not isinstance(rli["subtotal"], (int, float)):
+                    bad("%s refund_line_items subtotal is not a number" % o["name"])
+        for f in o["fulfillments"]:
+            if "id" not in f:
+                bad("%s fulfillment without id" % o["name"])
+        items = sum(cents(l["price"]) * l["quantity"] for l in o["line_items"])
+        disc = sum(cents(a["amount"]) for l in o["line_items"] for a in l["discount_allocations"])
+        tax = sum(cents(t["price"]) for l in o["line_items"] for t in l["tax_lines"])
+        ship = cents(o["total_shipping_price_set"]["shop_money"]["amount"])
+        if cents(o["total_line_items_price"]) != items:
+            bad("%s total_line_items_price" % o["name"])
+        if cents(o["total_discounts"]) != disc:
+            bad("%s total_discounts" % o["name"])
+        if cents(o["subtotal_price"]) != items - disc:
+            bad("%s subtotal" % o["name"])
+        if cents(o["total_tax"]) != tax or sum(cents(t["price"]) for t in o["tax_lines"]) != tax:
+            bad("%s total_tax" % o["name"])
+        if cents(o["total_price"]) != items - disc + tax + ship:
+            bad("%s total_price" % o["name"])
+        for r in o["refunds"]:
+            lines = sum(cents(x["subtotal"]) + cents(x["total_tax"]) for x in r["refund_line_items"])
+            adj = -sum(cents(a["amount"]) for a in r["order_adjustments"])
+            ok = [cents(t["amount"]) for t in r["transactions"] if t["status"] == "success"]
+            if ok != [lines + adj]:
+                bad("%s refund %d: transactions %s vs lines %d" % (o["name"], r["id"], ok, lines + adj))
+        if isinstance(o["total_price"], str) is False:
+            bad("%s total_price not a string" % o["name"])
+    need(s.payouts, "payout", ["id", "status", "date", "currency", "amount", "summary"])
+    for p in s.payouts:
+        sm = p["summary"]
+        tot = sum(cents(sm[k + "_gross_amount"]) - cents(sm[k + "_fee_amount"])
+                  for k in ("charges", "refunds", "adjustments", "reserved_funds", "retried_payouts"))
+        if tot != cents(p["amount"]):
+            bad("payout %d summary does not add up" % p["id"])
+        rows = [t for t in s.txns if t.get("payout_id") == p["id"] and t["type"] == "payout"]
+        if len(rows) != 1 or cents(rows[0]["net"]) != -cents(p["amount"]):
+            bad("payout %d: payout row" % p["id"])
+    need(s.txns, "balance transaction", ["id", "type", "test", "payout_id", "payout_status", "currency", "amount",
+                                         "fee", "net", "source_order_id", "source_type", "processed_at"])
+    for t in s.txns:
+        if cents(t["amount"]) - cents(t["fee"]) != cents(t["net"]):
+            bad("txn %d net" % t["id"])
+    need(s.locations, "location", ["id", "name", "active"])
+    need(s.levels, "inventory level", ["inventory_item_id", "location_id", "available", "updated_at"])
+    need(s.products, "product", ["id", "title", "variants"], ("variants", ["id", "sku", "inventory_item_id", "title"]))
+    e = s.e
+    need(e["sales_order"], "sales_order", ["name", "customer", "customer_name", "company", "transaction_date",
+                                           "delivery_date", "currency", "grand_total", "docstatus", "status"],
+         ("items", ["idx", "item_code", "qty", "rate", "amount", "warehouse"]))
+    need(e["sales_invoice"], "sales_invoice", ["name", "customer", "posting_date", "is_return", "currency",
+                                               "grand_total", "docstatus", "status"],
+         ("items", ["item_code", "qty", "rate", "amount", "sales_order"]))
+    need(e["delivery_note"], "delivery_note", ["name", "customer", "posting_date", "is_return", "docstatus", "status",
+                                               "currency", "grand_total"],
+         ("items", ["item_code", "qty", "warehouse"]))
+    need(e["journal_entry"], "journal_entry", ["name", "voucher_type", "posting_date", "company", "docstatus",
+                                               "total_debit", "total_credit", "user_remark"],
+         ("accounts", ["idx", "account", "cost_center", "debit_in_account_currency", "credit_in_account_currency",
+                       "account_currency"]))
+    need(e["gl_entry"], "gl_entry", ["name", "posting_date", "account", "debit", "credit", "account_currency",
+                                     "voucher_type", "voucher_no", "is_cancelled", "company", "cost_center"])
+    need(e["bin"], "bin", ["item_code", "warehouse", "actual_qty", "reserved_qty", "projected_qty", "valuation_rate",
+                           "stock_value"])
+    need(e["item"], "item", ["item_code", "item_name", "item_group", "stock_uom", "is_stock_item", "disabled"])
+    need(e["customer"], "customer", ["name", "customer_name", "disabled"])
+    need(e["warehouse"], "warehouse", ["name", "warehouse_name", "company", "is_group", "disabled"])
+
+    def walk(o, where):
+        if o is None:
+            bad("null in ERPNext document %s" % where)
+        elif isinstance(o, dict):
+            for k, v in o.items():
+                walk(v, where + "." + k)
+        elif isinstance(o, list):
+            for i, v in enumerate(o):
+                walk(v, "%s[%d]" % (where, i))
+        elif isinstance(o, str) and o and o[0].isdigit() and where.endswith(("grand_total", ".debit", ".credit")):
+            bad("money as string in %s" % where)
+    for dt, docs in e.items():
+        for d in docs:
+            walk(d, "%s:%s" % (dt, d["name"]))
+
+    # Sales documents add up; credit notes are negative.
+    for dt in ("sales_order", "sales_invoice"):
+        for d in e[dt]:
+            net = sum(cents(i["amount"]) for i in d["items"])
+            tax = sum(cents(t["tax_amount"]) for t in d.get("taxes", []))
+            if net + tax != cents(d["grand_total"]):
+                bad("%s %s does not add up" % (dt, d["name"]))
+            for i in d["items"]:
+                if cents(i["rate"]) * Decimal(str(i["qty"])) != cents(i["amount"]):
+                    bad("%s %s item amount" % (dt, d["name"]))
+            if d.get("is_return") and cents(d["grand_total"]) >= 0:
+                bad("credit note %s not negative" % d["name"])
+
+    # Journal entries balance; GL lines equal the vouchers' lines.
+    gl_by = defaultdict(list)
+    for g in e["gl_entry"]:
+        gl_by[(g["voucher_type"], g["voucher_no"])].append(g)
+        if not in_period(g["posting_date"]):
+            bad("GL entry %s outside the period" % g["name"])
+    names = Counter(g["name"] for g in e["gl_entry"])
+    if any(n > 1 for n in names.values()):
+        bad("duplicate GL names")
+    for je in e["journal_entry"]:
+        if "Journal Entry/" + je["name"] in exempt:
+            continue
+        dr = sum(cents(a["debit_in_account_currency"]) for a in je["accounts"])
+        cr = sum(cents(a["credit_in_account_currency"]) for a in je["accounts"])
+        if dr != cr or dr != cents(je["total_debit"]) or cr != cents(je["total_credit"]):
+            bad("JE %s not balanced" % je["name"])
+        want = Counter((a["account"], cents(a["debit_in_account_currency"]), cents(a["credit_in_account_currency"]))
+                       for a in je["accounts"])
+        rows = gl_by.get(("Journal Entry", je["name"]), [])
+        if je["docstatus"] == 1 and in_period(je["posting_date"]):
+            got = Counter((g["account"], cents(g["debit"]), cents(g["credit"])) for g in rows if not g["is_cancelled"])
+            if got != want or any(g["is_cancelled"] for g in rows):
+                bad("JE %s GL differs" % je["name"])
+        elif je["docstatus"] == 2 and in_period(je["posting_date"]):
+            if any(not g["is_cancelled"] for g in rows) or len(rows) != 2 * sum(want.values()):
+                bad("cancelled JE %s GL" % je["name"])
+        elif rows:
+            bad("JE %s (docstatus %d) has GL" % (je["name"], je["docstatus"]))
+    for si in e["sales_invoice"]:
+        if "Sales Invoice/" + si["name"] in exempt:
+            continue
+        rows = gl_by.get(("Sales Invoice", si["name"]), [])
+        if si["docstatus"] == 1 and in_period(si["posting_date"]):
+            dr = sum(cents(g["debit"]) for g in rows)
+            cr = sum(cents(g["credit"]) for g in rows)
+            deb = [g for g in rows if g["account"].startswith("Debtors")]
+            if dr != cr or len(deb) != 1 or cents(deb[0]["debit"]) - cents(deb[0]["credit"]) != cents(si["grand_total"]):
+                bad("SI %s GL" % si["name"])
+            if deb and deb[0].get("party") != si["customer"]:
+                bad("SI %s party" % si["name"])
+        elif rows:
+            bad("SI %s has GL but is not a submitted October voucher" % si["name"])
+    for (vt, vn), rows in gl_by.items():
+        if "%s/%s" % (vt, vn) in exempt:
+            continue
+        if vt == "Journal Entry" and not any(j["name"] == vn for j in e["journal_entry"]):
+            bad("GL for unknown JE %s" % vn)
+        if vt == "Sales Invoice" and not any(j["name"] == vn for j in e["sales_invoice"]):
+            bad("GL for unknown SI %s" % vn)
+
+    # Bins for every stock item in both mapped warehouses.
+    mapped = set(s.cfg["locations"].values())
+    stock_items = [i["item_code"] for i in e["item"] if i["is_stock_item"] and not i["disabled"]]
+    have = {(b["item_code"], b["warehouse"]) for b in e["bin"]}
+    for it in stock_items:
+        for wh in mapped:
+            if (it, wh) not in have:
+                bad("no Bin %s@%s" % (it, wh))
+    for b in e["bin"]:
+        proj = Decimal(str(b["actual_qty"])) + Decimal(str(b.get("ordered_qty", 0))) - Decimal(str(b["reserved_qty"]))
+        if proj != Decimal(str(b["projected_qty"])):
+            bad("Bin %s@%s projected" % (b["item_code"], b["warehouse"]))
+    whs = {w["name"] for w in e["warehouse"]}
+    for wh in mapped:
+        if wh not in whs:
+            bad("mapped warehouse %s missing" % wh)
+    for k in ("bank", "clearing", "fees", "refunds", "adjustments", "reserves", "disputes", "cost_center"):
+        if not s.cfg["accounts"].get(k):
+            bad("recon.ini accounts.%s empty" % k)
+
+
+def read_tsv(path):
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    if lines != sorted(lines):
+        bad("%s is not sorted" % path)
+    return {tuple(l.split("\t")) for l in lines}
+
+
+def compare(label, got, want):
+    ok = True
+    for x in sorted(want - got):
+        print("%s: expected but not found: %s\t%s" % ((label,) + x))
+        ok = False
+    for x in sorted(got - want):
+        print("%s: found but not expected: %s\t%s" % ((label,) + x))
+        ok = False
+    return ok
+
+
+def main():
+    demo = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "demo")
+    reop = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "demo-reopened")
+    a = Snapshot(demo)
+    consistency(a)
+    got = diff(a)
+    want = read_tsv(os.path.join(demo, "EXPECTED.tsv"))
+    ok = compare("demo", got, want)
+    codes = {c for c, _ in got}
+    all_codes = {"ORDER_MISSING_IN_ERPNEXT", "ORDER_DUPLICATE_IN_ERPNEXT", "ORDER_ORPHAN_IN_ERPNEXT",
+                 "ORDER_TOTAL_MISMATCH", "ORDER_CURRENCY_MISMATCH", "ORDER_LINE_MISMATCH", "ORDER_UNKNOWN_SKU",
+                 "ORDER_CANCELLED_IN_SHOPIFY", "ORDER_NOT_SUBMITTED", "FULFILLMENT_NOT_IN_SHOPIFY",
+                 "FULFILLMENT_NOT_IN_ERPNEXT", "REFUND_MISSING_CREDIT_NOTE", "REFUND_AMOUNT_MISMATCH",
+                 "PAYOUT_MISSING_JOURNAL", "PAYOUT_AMOUNT_MISMATCH", "PAYOUT_NOT_IN_GL",
+                 "PAYOUT_TRANSACTIONS_MISMATCH", "STOCK_DRIFT", "STOCK_UNMAPPED_SKU", "SKU_DUPLICATE_IN_SHOPIFY",
+                 "CUSTOMER_DUPLICATE"}
+    for c in sorted(all_codes - codes):
+        bad("code %s not planted" % c)
+    if os.path.isdir(reop):
+        b = Snapshot(reop)
+        want_gl = read_tsv(os.path.join(reop, "EXPECTED-GL.tsv"))
+        # The planted GL changes make those vouchers' GL differ from their (unchanged) documents.
+        consistency(b, exempt={k for _, k in want_gl})
+        ok = compare("demo-reopened", gl_changes(a, b), want_gl) and ok
+        # Nothing but GL changed: the single-snapshot rules give the same answer.
+        ok = compare("demo-reopened (rules)", diff(b), got) and ok
+        for dt in os.listdir(os.path.join(demo, "erpnext")):
+            if dt == "gl_entry":
+                continue
+            for f in os.listdir(os.path.join(demo, "erpnext", dt)):
+                if open(os.path.join(demo, "erpnext", dt, f), "rb").read() != \
+                        open(os.path.join(reop, "erpnext", dt, f), "rb").read():
+                    bad("demo-reopened erpnext/%s/%s differs" % (dt, f))
+        names_a = {g["name"] for g in a.e["gl_entry"]}
+        if names_a & {g["name"] for g in b.e["gl_entry"]}:
+            bad("demo-reopened: GL entries were not renamed")
+    for p in problems:
+        print("consistency: " + p)
+    if ok and not problems:
+        print("ok: %d discrepancies as EXPECTED.tsv (%d codes); GL changes as EXPECTED-GL.tsv; pages consistent"
+              % (len(got), len(codes)))
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
