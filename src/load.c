@@ -1019,6 +1019,47 @@ static recon_err load_extract(struct loader *l, const char *dir, size_t xi)
 	return err;
 }
 
+/* One key per table that must be unique within a snapshot: the same record
+ * twice (a page saved twice, an API that repeated a row) would double
+ * amounts silently, so it is bad input. */
+static const char *const unique_keys[][3] = {
+	{ "s_order", "id", "shopify/orders: order id" },
+	{ "s_payout", "id", "shopify/payouts: payout id" },
+	{ "s_balance_txn", "id", "shopify/balance_transactions: transaction id" },
+	{ "s_location", "id", "shopify/locations: location id" },
+	{ "s_variant", "id", "shopify/products: variant id" },
+	{ "s_inventory_level", "inventory_item_id || '@' || location_id", "shopify/inventory_levels: item@location" },
+	{ "e_sales_order", "name", "erpnext/sales_order: name" },
+	{ "e_sales_invoice", "name", "erpnext/sales_invoice: name" },
+	{ "e_delivery_note", "name", "erpnext/delivery_note: name" },
+	{ "e_journal_entry", "name", "erpnext/journal_entry: name" },
+	{ "e_gl_entry", "name", "erpnext/gl_entry: name" },
+	{ "e_bin", "item_code || '@' || warehouse", "erpnext/bin: item_code@warehouse" },
+	{ "e_item", "item_code", "erpnext/item: item_code" },
+	{ "e_customer", "name", "erpnext/customer: name" },
+	{ "e_warehouse", "name", "erpnext/warehouse: name" },
+};
+
+static recon_err check_unique(struct store *s, int64_t sid)
+{
+	for (size_t i = 0; i < sizeof(unique_keys) / sizeof(unique_keys[0]); i++) {
+		char sql[256];
+		sqlite3_stmt *st;
+		snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE snapshot_id = ? GROUP BY 1 "
+		         "HAVING count(*) > 1 LIMIT 1", unique_keys[i][1], unique_keys[i][0]);
+		TRY(store_prepare(s, sql, &st));
+		sqlite3_bind_int64(st, 1, sid);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			msg_error("%s '%s' appears %d times: the same record twice would count it twice",
+			          unique_keys[i][2], (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+			sqlite3_finalize(st);
+			return RECON_ERR_INPUT;
+		}
+		sqlite3_finalize(st);
+	}
+	return RECON_OK;
+}
+
 recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const struct period *p,
                    const char *erp_currency, struct load_info *info)
 {
@@ -1043,6 +1084,7 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		if (err)
 			goto out;
 	}
+	err = check_unique(s, snapshot_id);
 out:
 	for (int t = 0; t < T_COUNT; t++)
 		sqlite3_finalize(l.st[t]);

@@ -267,6 +267,11 @@ recon_err raw_str(const struct raw_rec *rec, json_t *obj, const char *key, int r
 		return err;
 	if (!json_is_string(v))
 		return raw_field_error(rec, key, "expected a string, found %s", type_name(v));
+	if (json_string_length(v) > RAW_FIELD_MAX)
+		return raw_field_error(rec, key, "text of %zu bytes is longer than the %d a field may hold",
+		                       json_string_length(v), RAW_FIELD_MAX);
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return raw_field_error(rec, key, "text contains a NUL character");
 	*out = json_string_value(v);
 	return RECON_OK;
 }

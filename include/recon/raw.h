@@ -11,7 +11,10 @@
 
 #include "recon/error.h"
 
-#define RAW_PAGE_MAX ((size_t)256 << 20)   /* one page larger than this is bad input */
+/* Real pages are a few MiB (250 orders, 500 documents); jansson needs ~9x a
+ * page in memory, so a larger page is refused as bad input. */
+#define RAW_PAGE_MAX ((size_t)64 << 20)
+#define RAW_FIELD_MAX 65536               /* longest text a stored field may hold */
 
 /* Where a record came from, for messages: 'file', record N, field 'prefix.key'. */
 struct raw_rec {

@@ -72,6 +72,36 @@ rm -rf demo; demo_copy
 python3 -c 'import json; json.dump({"shop": {"currency": "USD", "iana_timezone": "Mars/Olympus"}}, open("demo/shopify/shop.json","w"))'
 try; grep_in bad.err "iana_timezone"
 
+# Hostile pages: duplicate ids, negative quantities, huge numbers, deep
+# nesting, invalid UTF-8, a page too large to be real, an overlong field.
+rm -rf demo; demo_copy
+edit "$orders" 'd["orders"].append(dict(d["orders"][0]))'
+try; grep_in bad.err "order id"; grep_in bad.err "appears 2 times"
+
+rm -rf demo; demo_copy
+edit "$orders" 'd["orders"][0]["line_items"][0]["quantity"] = -3'
+try; grep_in bad.err "field 'line_items[0].quantity': negative quantity"
+
+rm -rf demo; demo_copy
+edit "$gl" 'd["data"][0]["debit"] = 1e300'
+try; grep_in bad.err "field 'debit': amount out of range"
+
+rm -rf demo; demo_copy
+python3 -c 'import sys; sys.stdout.write("{\"orders\": " + "[" * 100000 + "]" * 100000 + "}")' > "$orders"
+try; grep_in bad.err "not valid JSON"
+
+rm -rf demo; demo_copy
+printf '{"orders": [{"id": 1, "name": "#\377\376"}]}' > "$orders"
+try; grep_in bad.err "not valid JSON"
+
+rm -rf demo; demo_copy
+python3 -c 'import json; json.dump({"orders": [{"id": 1, "note": "x" * (100 << 20)}]}, open("'"$orders"'", "w"))'
+try; grep_in bad.err "larger than"
+
+rm -rf demo; demo_copy
+edit "$orders" 'd["orders"][0]["name"] = "#" + "9" * 70000'
+try; grep_in bad.err "field 'name': text of 70001 bytes"
+
 # Unknown fields are ignored.
 rm -rf demo; demo_copy
 edit "$orders" 'd["orders"][0]["some_new_field"] = {"x": [1, 2]}'
