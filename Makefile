@@ -13,6 +13,8 @@ OBJ      := $(SRC:src/%.c=$(BUILD)/%.o)
 LIBOBJ   := $(filter-out $(BUILD)/main.o,$(OBJ))
 UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZSRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAYBIN := $(FUZZSRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
 .PHONY: all deps test unit e2e demo asan valgrind bench fuzz clean
 all: recon
@@ -32,10 +34,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
 
+# The fuzz targets' inputs, replayed without libFuzzer (any compiler).
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBOBJ) $(LDLIBS)
+
 deps:
 	@sh scripts/deps.sh
 
-unit: $(UNITBIN)
+unit: $(UNITBIN) $(REPLAYBIN)
+
+fuzz:
+	@sh scripts/deps.sh
+	@sh scripts/fuzz.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all unit
@@ -60,6 +71,6 @@ valgrind:
 	  RECON=$(abspath build-vg/recon) sh tests/run.sh
 
 clean:
-	rm -rf build build-asan build-vg recon
+	rm -rf build build-asan build-vg build-fuzz recon
 
 -include $(OBJ:.o=.d)

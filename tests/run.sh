@@ -36,6 +36,21 @@ for t in "$BUILD"/tests/test_*; do
 	record "$name" $st
 done
 
+# Fuzz corpora and committed crashers, replayed through each target.
+if ls "$BUILD"/tests/replay_* >/dev/null 2>&1; then
+	sh scripts/fuzz-seeds.sh "$log/seeds" >/dev/null
+	for r in "$BUILD"/tests/replay_*; do
+		t=${r##*/replay_}
+		set -- "$log/seeds/$t"/* 
+		[ -d "tests/fuzz/regress/$t" ] && set -- "$@" $(find "tests/fuzz/regress/$t" -type f)
+		# shellcheck disable=SC2086
+		$VALGRIND "$r" "$@" >"$log/out" 2>&1
+		st=$?
+		[ $st -ne 0 ] && tail -20 "$log/out"
+		record "fuzz-replay/$t ($# inputs)" $st
+	done
+fi
+
 if [ -z "${SKIP_FAKE_TESTS:-}" ] && [ -f tests/fake/test_fakes.py ] && [ -z "$VALGRIND" ]; then
 	python3 tests/fake/test_fakes.py >"$log/out" 2>&1
 	st=$?
