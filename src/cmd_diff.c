@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "recon/commands.h"
+#include "recon/jsonout.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
 
@@ -36,10 +37,13 @@ static recon_err make_rule_order(struct store *s)
 				sqlite3_reset(st);
 				sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
 				sqlite3_bind_int(st, 2, pos++);
-				sqlite3_step(st);
+				if (sqlite3_step(st) != SQLITE_DONE) {
+					err = store_fail(s, "cannot order the rules");
+					sqlite3_finalize(st);
+					return err;
+				}
 			}
-	sqlite3_finalize(st);
-	return RECON_OK;
+	return store_finish(s, st);
 }
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -64,50 +68,73 @@ static void csv_field(const char *s, int last)
 	putchar(last ? '\n' : ',');
 }
 
+/* Stored side JSON back into the document; a row that does not parse is an
+ * error, not an empty object. */
+static json_t *side(struct jb *b, sqlite3_stmt *st, int i)
+{
+	json_t *v;
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_object();
+	v = json_loads(col(st, i), 0, NULL);
+	if (!v)
+		b->failed = 1;
+	return v;
+}
+
 static recon_err print_json(struct store *s, int64_t sid, sqlite3_stmt *st)
 {
+	struct jb b = { 0 };
 	json_t *doc = json_object(), *counts = json_object(), *list = json_array(), *period = json_object();
 	sqlite3_stmt *ps;
 	recon_err err = RECON_OK;
 
-	if (!doc || !counts || !list || !period) {
-		err = RECON_ERR_NOMEM;
-		goto out;
-	}
+	/* doc owns the parts; the extra references let us fill them after. */
+	json_incref(counts);
+	json_incref(list);
+	jb_set(&b, doc, "snapshot", json_integer(sid));
+	jb_set(&b, doc, "period", period);
+	jb_set(&b, doc, "counts", counts);
+	jb_set(&b, doc, "discrepancies", list);
 	if ((err = store_prepare(s, "SELECT period_from, period_to FROM snapshot WHERE id = ?", &ps)))
 		goto out;
 	sqlite3_bind_int64(ps, 1, sid);
 	if (sqlite3_step(ps) == SQLITE_ROW) {
-		json_object_set_new(period, "from", json_string(col(ps, 0)));
-		json_object_set_new(period, "to", json_string(col(ps, 1)));
+		jb_set(&b, period, "from", json_string(col(ps, 0)));
+		jb_set(&b, period, "to", json_string(col(ps, 1)));
+	} else {
+		b.failed = 1;
 	}
 	sqlite3_finalize(ps);
 	for (const struct rule_def *r = rule_defs; r->code; r++)
-		json_object_set_new(counts, r->code, json_integer(0));
-	while (sqlite3_step(st) == SQLITE_ROW) {
+		jb_set(&b, counts, r->code, json_integer(0));
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *d = json_object();
 		const char *code = col(st, 0);
 		json_t *c = json_object_get(counts, code);
-		json_integer_set(c, json_integer_value(c) + 1);
-		json_object_set_new(d, "code", json_string(code));
-		json_object_set_new(d, "severity", json_string(col(st, 1)));
-		json_object_set_new(d, "family", json_string(col(st, 2)));
-		json_object_set_new(d, "key", json_string(col(st, 3)));
-		json_object_set_new(d, "message", json_string(col(st, 4)));
-		json_object_set_new(d, "currency", sqlite3_column_type(st, 5) == SQLITE_NULL ? json_null()
-		                                                                          : json_string(col(st, 5)));
-		json_object_set_new(d, "shopify", sqlite3_column_type(st, 6) == SQLITE_NULL
-		                                      ? json_object() : json_loads(col(st, 6), 0, NULL));
-		json_object_set_new(d, "erpnext", sqlite3_column_type(st, 7) == SQLITE_NULL
-		                                      ? json_object() : json_loads(col(st, 7), 0, NULL));
-		json_object_set_new(d, "first_seen", json_integer(sqlite3_column_int64(st, 8)));
-		json_object_set_new(d, "first_seen_at", json_string(col(st, 9)));
-		json_array_append_new(list, d);
+		if (!c || json_integer_set(c, json_integer_value(c) + 1))
+			b.failed = 1;
+		jb_set(&b, d, "code", json_string(code));
+		jb_set(&b, d, "severity", json_string(col(st, 1)));
+		jb_set(&b, d, "family", json_string(col(st, 2)));
+		jb_set(&b, d, "key", json_string(col(st, 3)));
+		jb_set(&b, d, "message", json_string(col(st, 4)));
+		jb_set(&b, d, "currency", jb_str(&b, sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : col(st, 5)));
+		jb_set(&b, d, "shopify", side(&b, st, 6));
+		jb_set(&b, d, "erpnext", side(&b, st, 7));
+		jb_set(&b, d, "first_seen", json_integer(sqlite3_column_int64(st, 8)));
+		jb_set(&b, d, "first_seen_at", json_string(col(st, 9)));
+		jb_append(&b, list, d);
 	}
-	json_object_set_new(doc, "snapshot", json_integer(sid));
-	json_object_set(doc, "period", period);
-	json_object_set(doc, "counts", counts);
-	json_object_set(doc, "discrepancies", list);
+	if (rc != SQLITE_DONE) {
+		err = store_fail(s, "cannot read the discrepancies");
+		goto out;
+	}
+	if (b.failed) {
+		msg_error("diff: out of memory while building the JSON document");
+		err = RECON_ERR_NOMEM;
+		goto out;
+	}
 	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
 		err = RECON_ERR_IO;
 	putchar('\n');
@@ -115,7 +142,6 @@ out:
 	json_decref(doc);
 	json_decref(counts);
 	json_decref(list);
-	json_decref(period);
 	return err;
 }
 
@@ -170,7 +196,8 @@ static recon_err run(struct app *app, int argc, char **argv)
 		errors = sqlite3_column_int(st, 0);
 		warnings = sqlite3_column_int(st, 1);
 	}
-	sqlite3_finalize(st);
+	if ((err = store_finish(s, st)))
+		return err;
 	if ((err = store_prepare(s, order_sql, &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, sid);
@@ -187,9 +214,9 @@ static recon_err run(struct app *app, int argc, char **argv)
 	} else {
 		print_table(sid, st, errors, warnings);
 	}
-	sqlite3_finalize(st);
-	if (err)
-		return err;
+	recon_err fin = store_finish(s, st);
+	if (err || fin)
+		return err ? err : fin;
 	if ((!strcmp(fail_on, "error") && errors) || (!strcmp(fail_on, "warning") && (errors || warnings)))
 		return RECON_ERR_FOUND;
 	return RECON_OK;

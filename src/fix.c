@@ -86,7 +86,8 @@ static recon_err plan_customers(struct store *s, const struct config *cfg, int64
 		err = put(s, sid, "customer", text(st, 0), doc, NULL);
 		json_decref(doc);
 	}
-	sqlite3_finalize(st);
+	if (store_finish(s, st) && !err)
+		err = RECON_ERR_DB;
 	return err;
 }
 
@@ -104,6 +105,7 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 {
 	sqlite3_stmt *st;
 	json_t *doc = NULL, *items = json_array(), *taxes = json_array();
+	struct jb b = { items == NULL || taxes == NULL };
 	const char *wh = config_get(cfg, "fix", "warehouse");
 	char idbuf[32];
 	recon_err err = RECON_OK;
@@ -130,11 +132,12 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 			continue;
 		}
 		qty_format(sqlite3_column_int64(st, 1), q, sizeof(q));
-		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:s*}", "item_code", sku, "qty", q,
+		jb_append(&b, items, json_pack("{s:s, s:s, s:o, s:s*}", "item_code", sku, "qty", q,
 		                                       "rate", money_str(sqlite3_column_int64(st, 2), text(st, 3)),
 		                                       "warehouse", wh));
 	}
-	sqlite3_finalize(st);
+	if ((err = store_finish(s, st)))
+		goto out;
 	if (missing)
 		goto out;
 	if ((err = store_prepare(s, "SELECT o.id, o.name, o.currency, o.processed_local_date, "
@@ -157,12 +160,12 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 		} else {
 			snprintf(idbuf, sizeof(idbuf), "%lld", (long long)sqlite3_column_int64(st, 0));
 			if (sqlite3_column_int64(st, 4))
-				json_array_append_new(taxes, json_pack("{s:s, s:s*, s:o, s:s}", "charge_type", "Actual",
+				jb_append(&b, taxes, json_pack("{s:s, s:s*, s:o, s:s}", "charge_type", "Actual",
 				                                       "account_head", config_get(cfg, "fix", "tax_account"),
 				                                       "tax_amount", money_str(sqlite3_column_int64(st, 4), cur),
 				                                       "description", "Tax"));
 			if (sqlite3_column_int64(st, 5))
-				json_array_append_new(taxes, json_pack("{s:s, s:s*, s:o, s:s}", "charge_type", "Actual",
+				jb_append(&b, taxes, json_pack("{s:s, s:s*, s:o, s:s}", "charge_type", "Actual",
 				                                       "account_head", config_get(cfg, "fix", "shipping_account"),
 				                                       "tax_amount", money_str(sqlite3_column_int64(st, 5), cur),
 				                                       "description", "Shipping"));
@@ -174,8 +177,11 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 			                "discount_amount", money_str(sqlite3_column_int64(st, 6), cur),
 			                "docstatus", strcmp(config_get_or(cfg, "fix", "submit_orders", "yes"), "no") ? 1 : 0,
 			                "items", items, "taxes", taxes);
-			if (!doc)
+			if (!doc || b.failed) {
+				json_decref(doc);
+				doc = NULL;
 				err = RECON_ERR_NOMEM;
+			}
 		}
 	}
 	sqlite3_finalize(st);
@@ -205,7 +211,8 @@ static recon_err plan_orders(struct store *s, const struct config *cfg, int64_t 
 		}
 		json_decref(doc);
 	}
-	sqlite3_finalize(st);
+	if (store_finish(s, st) && !err)
+		err = RECON_ERR_DB;
 	return err;
 }
 
@@ -233,15 +240,15 @@ static recon_err plan_stock(struct store *s, int64_t sid)
 		else if (sqlite3_column_int(st, 6) > 1)
 			snprintf(why, sizeof(why), "several Shopify locations map to this warehouse: "
 			                           "which one holds the stock is not known");
-		json_t *doc = json_pack("{s:I, s:I, s:I}", "location_id", (json_int_t)sqlite3_column_int64(st, 2),
+		json_t *doc = json_pack("{s:I, s:I, s:I, s:s, s:s}", "location_id", (json_int_t)sqlite3_column_int64(st, 2),
 		                        "inventory_item_id", (json_int_t)sqlite3_column_int64(st, 4),
-		                        "available", (json_int_t)(q / QTY_SCALE));
-		json_object_set_new(doc, "sku", json_string(text(st, 5)));
-		json_object_set_new(doc, "location", json_string(text(st, 3)));
-		err = put(s, sid, "stock", ref, doc, why[0] ? why : NULL);
+		                        "available", (json_int_t)(q / QTY_SCALE), "sku", text(st, 5),
+		                        "location", text(st, 3));
+		err = doc ? put(s, sid, "stock", ref, doc, why[0] ? why : NULL) : RECON_ERR_NOMEM;
 		json_decref(doc);
 	}
-	sqlite3_finalize(st);
+	if (store_finish(s, st) && !err)
+		err = RECON_ERR_DB;
 	return err;
 }
 
@@ -324,7 +331,7 @@ static recon_err erp_lookup(struct erpnext *e, const char *kind, json_t *doc, ch
 }
 
 /* Amount strings of a Sales Order become exact JSON numbers on the wire. */
-static void decimals_for_wire(json_t *doc)
+static void decimals_for_wire(struct jb *b, json_t *doc)
 {
 	static const char *const keys[] = { "rate", "qty", "tax_amount", "discount_amount", NULL };
 	const char *k;
@@ -334,11 +341,11 @@ static void decimals_for_wire(json_t *doc)
 			size_t i;
 			json_t *row;
 			json_array_foreach(v, i, row)
-				decimals_for_wire(row);
+				decimals_for_wire(b, row);
 		}
 		for (int j = 0; keys[j]; j++)
 			if (!strcmp(k, keys[j]) && json_is_string(v))
-				json_object_set_new(doc, k, json_decimal(json_string_value(v)));
+				jb_set(b, doc, k, json_decimal(json_string_value(v)));
 	}
 }
 
@@ -376,8 +383,9 @@ static recon_err post_one(struct store *s, struct erpnext **e, struct shopify **
 		free(name);
 		return err;
 	}
-	decimals_for_wire(doc);
-	if (!(body = json_dumps_exact(doc)))
+	struct jb b = { 0 };
+	decimals_for_wire(&b, doc);
+	if (b.failed || !(body = json_dumps_exact(doc)))
 		return RECON_ERR_NOMEM;
 	if ((err = set_state(s, row, "sending", NULL, NULL)) == RECON_OK) {
 		err = erpnext_insert(*e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", body, &name, &why);
@@ -444,39 +452,45 @@ recon_err fix_post(struct store *s, const struct config *cfg, int64_t sid, unsig
 recon_err fix_document(struct store *s, int64_t sid, unsigned what, json_t **out)
 {
 	sqlite3_stmt *st;
+	struct jb b = { 0 };
 	json_t *doc = json_object(), *fixes = json_array(), *blocked = json_array();
-	if (!doc || !fixes || !blocked) {
-		json_decref(doc);
-		json_decref(fixes);
-		json_decref(blocked);
-		return RECON_ERR_NOMEM;
-	}
-	json_object_set_new(doc, "snapshot", json_integer(sid));
-	json_object_set_new(doc, "fixes", fixes);
-	json_object_set_new(doc, "blocked", blocked);
-	if (store_prepare(s, "SELECT kind, ref, status, remote_name, error, payload FROM outbox WHERE snapshot_id = ? "
-	                     "AND kind IN (?, ?, ?) ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'sales_order' THEN 1 "
-	                     "ELSE 2 END, id", &st)) {
-		json_decref(doc);
-		return RECON_ERR_DB;
-	}
-	sqlite3_bind_int64(st, 1, sid);
-	for (int i = 0; i < 3; i++)
-		sqlite3_bind_text(st, 2 + i, (what & (1u << i)) ? kind_names[i] : "-", -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!strcmp(text(st, 2), "blocked")) {
-			json_array_append_new(blocked, json_pack("{s:s, s:s, s:s}", "kind", text(st, 0), "ref", text(st, 1),
-			                                         "reason", text(st, 4)));
-			continue;
+	recon_err err;
+
+	*out = NULL;
+	json_incref(fixes);
+	json_incref(blocked);
+	jb_set(&b, doc, "snapshot", json_integer(sid));
+	jb_set(&b, doc, "fixes", fixes);
+	jb_set(&b, doc, "blocked", blocked);
+	err = store_prepare(s, "SELECT kind, ref, status, remote_name, error, payload FROM outbox WHERE snapshot_id = ? "
+	                       "AND kind IN (?, ?, ?) ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'sales_order' "
+	                       "THEN 1 ELSE 2 END, id", &st);
+	if (!err) {
+		sqlite3_bind_int64(st, 1, sid);
+		for (int i = 0; i < 3; i++)
+			sqlite3_bind_text(st, 2 + i, (what & (1u << i)) ? kind_names[i] : "-", -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (!strcmp(text(st, 2), "blocked")) {
+				jb_append(&b, blocked, json_pack("{s:s, s:s, s:s}", "kind", text(st, 0), "ref", text(st, 1),
+				                                 "reason", text(st, 4)));
+				continue;
+			}
+			json_t *f = json_pack("{s:s, s:s, s:s}", "kind", text(st, 0), "ref", text(st, 1),
+			                      "status", text(st, 2));
+			jb_set(&b, f, "name", jb_str(&b, text(st, 3)));
+			if (text(st, 4))
+				jb_set(&b, f, "error", json_string(text(st, 4)));
+			jb_set(&b, f, "document", json_loads(text(st, 5), 0, NULL));
+			jb_append(&b, fixes, f);
 		}
-		json_t *f = json_pack("{s:s, s:s, s:s}", "kind", text(st, 0), "ref", text(st, 1), "status", text(st, 2));
-		json_object_set_new(f, "name", text(st, 3) ? json_string(text(st, 3)) : json_null());
-		if (text(st, 4))
-			json_object_set_new(f, "error", json_string(text(st, 4)));
-		json_object_set_new(f, "document", json_loads(text(st, 5), 0, NULL));
-		json_array_append_new(fixes, f);
+		err = store_finish(s, st);
 	}
-	sqlite3_finalize(st);
+	json_decref(fixes);
+	json_decref(blocked);
+	if (err || b.failed) {
+		json_decref(doc);
+		return err ? err : RECON_ERR_NOMEM;
+	}
 	*out = doc;
 	return RECON_OK;
 }

@@ -1,25 +1,26 @@
+/* libcrypto's low-level SHA-256 rather than EVP: EVP in OpenSSL 3 fetches a
+ * provider under locks created lazily, and an allocation failure there leaves
+ * a NULL lock that crashes the next digest. The low-level interface allocates
+ * nothing. It is deprecated in 3.0, hence the API level below. */
+#define OPENSSL_API_COMPAT 0x10100000L
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "recon/hash.h"
 #include "recon/msg.h"
 
 struct sha256 {
-	EVP_MD_CTX *ctx;
+	SHA256_CTX ctx;
 };
 
 struct sha256 *sha256_new(void)
 {
 	struct sha256 *h = malloc(sizeof(*h));
-	if (!h)
-		return NULL;
-	h->ctx = EVP_MD_CTX_new();
-	if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(h->ctx);
+	if (h && SHA256_Init(&h->ctx) != 1) {
 		free(h);
 		return NULL;
 	}
@@ -28,14 +29,14 @@ struct sha256 *sha256_new(void)
 
 void sha256_update(struct sha256 *h, const void *data, size_t len)
 {
-	EVP_DigestUpdate(h->ctx, data, len);
+	SHA256_Update(&h->ctx, data, len);
 }
 
 void sha256_update_str(struct sha256 *h, const char *s)
 {
 	if (!s)
 		s = "";
-	EVP_DigestUpdate(h->ctx, s, strlen(s) + 1);
+	SHA256_Update(&h->ctx, s, strlen(s) + 1);
 }
 
 void sha256_update_i64(struct sha256 *h, int64_t v)
@@ -44,16 +45,15 @@ void sha256_update_i64(struct sha256 *h, int64_t v)
 	uint64_t u = (uint64_t)v;
 	for (int i = 0; i < 8; i++)
 		b[i] = (unsigned char)(u >> (56 - 8 * i));
-	EVP_DigestUpdate(h->ctx, b, sizeof(b));
+	SHA256_Update(&h->ctx, b, sizeof(b));
 }
 
 void sha256_final_hex(struct sha256 *h, char hex[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
+	unsigned char md[SHA256_DIGEST_LENGTH];
 	static const char digits[] = "0123456789abcdef";
 
-	EVP_DigestFinal_ex(h->ctx, md, &len);
+	SHA256_Final(md, &h->ctx);
 	for (unsigned int i = 0; i < 32; i++) {
 		hex[2 * i] = digits[md[i] >> 4];
 		hex[2 * i + 1] = digits[md[i] & 15];
@@ -64,9 +64,6 @@ void sha256_final_hex(struct sha256 *h, char hex[65])
 
 void sha256_free(struct sha256 *h)
 {
-	if (!h)
-		return;
-	EVP_MD_CTX_free(h->ctx);
 	free(h);
 }
 
@@ -102,4 +99,21 @@ recon_err sha256_file(const char *path, char hex[65], int64_t *bytes)
 	if (bytes)
 		*bytes = total;
 	return RECON_OK;
+}
+
+void sha256_hex(const void *data, size_t len, char hex[65])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	static const char digits[] = "0123456789abcdef";
+	SHA256_CTX ctx;
+	/* Not SHA256(): in OpenSSL 3 the one-shot goes through EVP, allocates,
+	 * and on failure leaves md unwritten. These three allocate nothing. */
+	SHA256_Init(&ctx);
+	SHA256_Update(&ctx, data, len);
+	SHA256_Final(md, &ctx);
+	for (unsigned int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[md[i] >> 4];
+		hex[2 * i + 1] = digits[md[i] & 15];
+	}
+	hex[64] = '\0';
 }

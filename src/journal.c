@@ -4,6 +4,7 @@
 
 #include "recon/datetime.h"
 #include "recon/journal.h"
+#include "recon/jsonout.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 
@@ -111,7 +112,7 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 		}
 		ntx++;
 	}
-	sqlite3_finalize(st);
+	TRY(store_finish(s, st));
 	if (net != amount && !force) {
 		msg_warn("payout %lld: its %lld balance transactions net %s, the payout is %s %s: not planned "
 		         "(PAYOUT_TRANSACTIONS_MISMATCH; --force books the difference to clearing)",
@@ -143,34 +144,36 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 	snprintf(cheque, sizeof(cheque), "%lld", (long long)payout);
 	snprintf(remark, sizeof(remark), "Shopify payout %lld of %s: %lld balance transactions, fees %s %s",
 	         (long long)payout, date, (long long)ntx, money_format(fees, exp, buf, sizeof(buf)), currency);
+	struct jb b = { 0 };
 	entry = json_object();
 	accounts = json_array();
-	if (!entry || !accounts) {
-		json_decref(entry);
-		json_decref(accounts);
-		return RECON_ERR_NOMEM;
-	}
-	json_object_set_new(entry, "payout_id", json_integer(payout));
-	json_object_set_new(entry, "posting_date", json_string(date));
-	json_object_set_new(entry, "cheque_no", json_string(cheque));
-	json_object_set_new(entry, "cheque_date", json_string(date));
-	json_object_set_new(entry, "currency", json_string(currency));
-	json_object_set_new(entry, "voucher_type", json_string("Bank Entry"));
+	if (!entry)
+		b.failed = 1;
+	jb_set(&b, entry, "payout_id", json_integer(payout));
+	jb_set(&b, entry, "posting_date", json_string(date));
+	jb_set(&b, entry, "cheque_no", json_string(cheque));
+	jb_set(&b, entry, "cheque_date", json_string(date));
+	jb_set(&b, entry, "currency", json_string(currency));
+	jb_set(&b, entry, "voucher_type", json_string("Bank Entry"));
 	if (config_get(cfg, "erpnext", "company"))
-		json_object_set_new(entry, "company", json_string(config_get(cfg, "erpnext", "company")));
-	json_object_set_new(entry, "user_remark", json_string(remark));
+		jb_set(&b, entry, "company", json_string(config_get(cfg, "erpnext", "company")));
+	jb_set(&b, entry, "user_remark", json_string(remark));
 	for (int i = 0; i < n; i++) {
 		json_t *a = json_object();
-		json_object_set_new(a, "account", json_string(lines[i].account));
-		json_object_set_new(a, "debit", amount_json(lines[i].debit, exp));
-		json_object_set_new(a, "credit", amount_json(lines[i].credit, exp));
+		jb_set(&b, a, "account", json_string(lines[i].account));
+		jb_set(&b, a, "debit", amount_json(lines[i].debit, exp));
+		jb_set(&b, a, "credit", amount_json(lines[i].credit, exp));
 		if (lines[i].cost_center)
-			json_object_set_new(a, "cost_center", json_string(lines[i].cost_center));
-		json_array_append_new(accounts, a);
+			jb_set(&b, a, "cost_center", json_string(lines[i].cost_center));
+		jb_append(&b, accounts, a);
 	}
-	json_object_set_new(entry, "accounts", accounts);
-	json_object_set_new(entry, "total_debit", amount_json(dr, exp));
-	json_object_set_new(entry, "total_credit", amount_json(cr, exp));
+	jb_set(&b, entry, "accounts", accounts);
+	jb_set(&b, entry, "total_debit", amount_json(dr, exp));
+	jb_set(&b, entry, "total_credit", amount_json(cr, exp));
+	if (b.failed) {
+		json_decref(entry);
+		return RECON_ERR_NOMEM;
+	}
 	*out = entry;
 	return RECON_OK;
 }
@@ -183,31 +186,32 @@ static recon_err existing_entry(struct store *s, int64_t sid, const char *je, in
 	int exp = money_exponent(currency);
 	char cheque[32];
 	json_t *entry = json_object(), *accounts = json_array();
-
-	if (!entry || !accounts) {
-		json_decref(entry);
-		json_decref(accounts);
-		return RECON_ERR_NOMEM;
-	}
+	struct jb b = { 0 };
+	recon_err err;
 	snprintf(cheque, sizeof(cheque), "%lld", (long long)payout);
-	json_object_set_new(entry, "payout_id", json_integer(payout));
-	json_object_set_new(entry, "posting_date", json_string(date));
-	json_object_set_new(entry, "cheque_no", json_string(cheque));
-	json_object_set_new(entry, "currency", json_string(currency));
-	if (store_prepare(s, "SELECT account, debit, credit FROM e_journal_entry_account WHERE snapshot_id = ? "
-	                     "AND parent = ? ORDER BY idx, rowid", &st) == RECON_OK) {
+	jb_set(&b, entry, "payout_id", json_integer(payout));
+	jb_set(&b, entry, "posting_date", json_string(date));
+	jb_set(&b, entry, "cheque_no", json_string(cheque));
+	jb_set(&b, entry, "currency", json_string(currency));
+	err = store_prepare(s, "SELECT account, debit, credit FROM e_journal_entry_account WHERE snapshot_id = ? "
+	                       "AND parent = ? ORDER BY idx, rowid", &st);
+	if (!err) {
 		sqlite3_bind_int64(st, 1, sid);
 		sqlite3_bind_text(st, 2, je, -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			json_t *a = json_object();
-			json_object_set_new(a, "account", json_string((const char *)sqlite3_column_text(st, 0)));
-			json_object_set_new(a, "debit", amount_json(sqlite3_column_int64(st, 1), exp));
-			json_object_set_new(a, "credit", amount_json(sqlite3_column_int64(st, 2), exp));
-			json_array_append_new(accounts, a);
+			jb_set(&b, a, "account", json_string((const char *)sqlite3_column_text(st, 0)));
+			jb_set(&b, a, "debit", amount_json(sqlite3_column_int64(st, 1), exp));
+			jb_set(&b, a, "credit", amount_json(sqlite3_column_int64(st, 2), exp));
+			jb_append(&b, accounts, a);
 		}
-		sqlite3_finalize(st);
+		err = store_finish(s, st);
 	}
-	json_object_set_new(entry, "accounts", accounts);
+	jb_set(&b, entry, "accounts", accounts);
+	if (err || b.failed) {
+		json_decref(entry);
+		return err ? err : RECON_ERR_NOMEM;
+	}
 	*out = entry;
 	return RECON_OK;
 }
@@ -280,7 +284,8 @@ static recon_err plan_all(struct store *s, const struct config *cfg, int64_t sid
 		}
 		json_decref(entry);
 	}
-	sqlite3_finalize(st);
+	if (store_finish(s, st) && !err)
+		err = RECON_ERR_DB;
 	return err;
 }
 
@@ -315,35 +320,37 @@ recon_err journal_plan(struct store *s, const struct config *cfg, int64_t sid, i
 recon_err journal_document(struct store *s, int64_t sid, json_t **out)
 {
 	sqlite3_stmt *st;
+	struct jb b = { 0 };
 	json_t *doc = json_object(), *entries = json_array();
+	recon_err err;
 
-	if (!doc || !entries) {
+	*out = NULL;
+	jb_set(&b, doc, "snapshot", json_integer(sid));
+	if (entries)
+		json_incref(entries);
+	jb_set(&b, doc, "entries", entries);
+	err = store_prepare(s, "SELECT payload, status, remote_name, error FROM outbox WHERE snapshot_id = ? "
+	                       "AND kind = 'journal_entry' ORDER BY json_extract(payload, '$.posting_date'), "
+	                       "CAST(ref AS INTEGER)", &st);
+	if (!err) {
+		sqlite3_bind_int64(st, 1, sid);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			json_t *e = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+			if (!e)
+				b.failed = 1;
+			jb_set(&b, e, "status", json_string((const char *)sqlite3_column_text(st, 1)));
+			jb_set(&b, e, "name", jb_str(&b, (const char *)sqlite3_column_text(st, 2)));
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+				jb_set(&b, e, "error", json_string((const char *)sqlite3_column_text(st, 3)));
+			jb_append(&b, entries, e);
+		}
+		err = store_finish(s, st);
+	}
+	json_decref(entries);
+	if (err || b.failed) {
 		json_decref(doc);
-		json_decref(entries);
-		return RECON_ERR_NOMEM;
+		return err ? err : RECON_ERR_NOMEM;
 	}
-	json_object_set_new(doc, "snapshot", json_integer(sid));
-	json_object_set_new(doc, "entries", entries);
-	if (store_prepare(s, "SELECT payload, status, remote_name, error FROM outbox WHERE snapshot_id = ? "
-	                     "AND kind = 'journal_entry' ORDER BY json_extract(payload, '$.posting_date'), "
-	                     "CAST(ref AS INTEGER)", &st)) {
-		json_decref(doc);
-		return RECON_ERR_DB;
-	}
-	sqlite3_bind_int64(st, 1, sid);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *e = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
-		if (!e)
-			continue;
-		json_object_set_new(e, "status", json_string((const char *)sqlite3_column_text(st, 1)));
-		json_object_set_new(e, "name", sqlite3_column_type(st, 2) == SQLITE_NULL
-		                                   ? json_null()
-		                                   : json_string((const char *)sqlite3_column_text(st, 2)));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			json_object_set_new(e, "error", json_string((const char *)sqlite3_column_text(st, 3)));
-		json_array_append_new(entries, e);
-	}
-	sqlite3_finalize(st);
 	*out = doc;
 	return RECON_OK;
 }

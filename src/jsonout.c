@@ -43,3 +43,23 @@ char *json_dumps_exact(const json_t *doc)
 	*w = '\0';
 	return text;
 }
+
+void jb_set(struct jb *b, json_t *obj, const char *key, json_t *value)
+{
+	if (!obj || !value || json_object_set_new(obj, key, value) != 0)
+		b->failed = 1;
+}
+
+void jb_append(struct jb *b, json_t *arr, json_t *value)
+{
+	if (!arr || !value || json_array_append_new(arr, value) != 0)
+		b->failed = 1;
+}
+
+json_t *jb_str(struct jb *b, const char *text)
+{
+	json_t *v = text ? json_string(text) : json_null();
+	if (!v)
+		b->failed = 1;
+	return v;
+}

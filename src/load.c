@@ -944,7 +944,7 @@ static recon_err count_rows(struct loader *l, const struct extract_def *x, int64
 	TRY(store_prepare(l->s, sql, &st));
 	sqlite3_bind_int64(st, 1, l->sid);
 	*rows = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	TRY(store_finish(l->s, st));
 	*has_control = 0;
 	if (!x->control)
 		return RECON_OK;
@@ -1055,7 +1055,7 @@ static recon_err check_unique(struct store *s, int64_t sid)
 			sqlite3_finalize(st);
 			return RECON_ERR_INPUT;
 		}
-		sqlite3_finalize(st);
+		TRY(store_finish(s, st));
 	}
 	return RECON_OK;
 }

@@ -35,30 +35,33 @@ static recon_err set_state(struct store *s, int64_t row, const char *status, con
  * *_in_account_currency, submitted on insert (docstatus 1, one request). */
 static char *je_body(json_t *plan)
 {
+	struct jb b = { 0 };
 	json_t *doc = json_object(), *rows = json_array(), *a;
 	size_t i;
-	char *text;
+	char *text = NULL;
 	static const char *const copy[] = { "voucher_type", "posting_date", "company", "cheque_no",
 	                                    "cheque_date", "user_remark", NULL };
 
 	for (int k = 0; copy[k]; k++)
 		if (json_object_get(plan, copy[k]))
-			json_object_set(doc, copy[k], json_object_get(plan, copy[k]));
-	json_object_set_new(doc, "multi_currency", json_integer(0));
-	json_object_set_new(doc, "docstatus", json_integer(1));
+			jb_set(&b, doc, copy[k], json_incref(json_object_get(plan, copy[k])));
+	jb_set(&b, doc, "multi_currency", json_integer(0));
+	jb_set(&b, doc, "docstatus", json_integer(1));
 	json_array_foreach(json_object_get(plan, "accounts"), i, a) {
 		json_t *r = json_object();
 		const char *dr = json_string_value(json_object_get(a, "debit"));
 		const char *cr = json_string_value(json_object_get(a, "credit"));
-		json_object_set(r, "account", json_object_get(a, "account"));
-		json_object_set_new(r, "debit_in_account_currency", json_decimal(dr ? dr : "0"));
-		json_object_set_new(r, "credit_in_account_currency", json_decimal(cr ? cr : "0"));
+		jb_set(&b, r, "account", json_incref(json_object_get(a, "account")));
+		jb_set(&b, r, "debit_in_account_currency", json_decimal(dr ? dr : "0"));
+		jb_set(&b, r, "credit_in_account_currency", json_decimal(cr ? cr : "0"));
 		if (json_object_get(a, "cost_center"))
-			json_object_set(r, "cost_center", json_object_get(a, "cost_center"));
-		json_array_append_new(rows, r);
+			jb_set(&b, r, "cost_center", json_incref(json_object_get(a, "cost_center")));
+		jb_append(&b, rows, r);
 	}
-	json_object_set_new(doc, "accounts", rows);
-	text = json_dumps_exact(doc);
+	jb_set(&b, doc, "accounts", rows);
+	/* An entry missing a line must never be sent. */
+	if (!b.failed && json_array_size(json_object_get(plan, "accounts")) > 0)
+		text = json_dumps_exact(doc);
 	json_decref(doc);
 	return text;
 }
@@ -101,7 +104,8 @@ recon_err post_journal(struct store *s, const struct config *cfg, int64_t sid)
 	sqlite3_bind_int64(st, 1, sid);
 	while (n < sizeof(ids) / sizeof(ids[0]) && sqlite3_step(st) == SQLITE_ROW)
 		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if ((err = store_finish(s, st)))
+		return err;
 	if (n == 0) {
 		msg_info("nothing to post: no planned Journal Entries in snapshot %lld", (long long)sid);
 		return RECON_OK;

@@ -6,9 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
-
 #include "recon/datetime.h"
+#include "recon/hash.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/raw.h"
@@ -117,19 +116,6 @@ static recon_err read_file(const char *path, char **buf, size_t *len)
 	return RECON_OK;
 }
 
-static void hex_sha256(const void *data, size_t len, char hex[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	static const char digits[] = "0123456789abcdef";
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[md[i] >> 4];
-		hex[2 * i + 1] = digits[md[i] & 15];
-	}
-	hex[64] = '\0';
-}
-
 recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
                         raw_page_fn page_fn, raw_record_fn record_fn, void *arg)
 {
@@ -145,7 +131,7 @@ recon_err raw_read_page(const char *dir, const char *relpath, const char *root_k
 	err = read_file(path, &buf, &len);
 	if (err)
 		return err;
-	hex_sha256(buf, len, hex);
+	sha256_hex(buf, len, hex);
 	if (page_fn) {
 		err = page_fn(arg, relpath, (int64_t)len, hex);
 		if (err)

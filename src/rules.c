@@ -146,7 +146,8 @@ const struct rule_def rule_defs[] = {
 	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.local_date), r.currency, "
 	  "json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, 'amount', "
 	  "money(r.amount, r.currency), 'currency', r.currency), NULL "
-	  "FROM rf r JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
+	  /* rf (no index) drives the join: the other way round scans it once per order. */
+	  "FROM rf r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NULL" },
 
 	{ "REFUND_AMOUNT_MISMATCH", "error", "refunds",
@@ -156,7 +157,7 @@ const struct rule_def rule_defs[] = {
 	  "r.cn_currency), r.currency, json_object('order', o.name, 'refund_id', r.refund_id, 'amount', "
 	  "money(r.amount, r.currency), 'currency', r.currency), json_object('credit_note', r.cn_name, 'amount', "
 	  "money(r.cn_amount, r.cn_currency), 'currency', r.cn_currency) "
-	  "FROM rf r JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
+	  "FROM rf r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NOT NULL "
 	  "AND (abs(r.cn_amount - r.amount) > :tol OR r.cn_currency <> r.currency)" },
 
@@ -271,18 +272,20 @@ static const char setup_sql[] =
 	"DROP TABLE IF EXISTS temp.e_sku; DROP TABLE IF EXISTS temp.dn_link; DROP TABLE IF EXISTS temp.cn;"
 	"DROP TABLE IF EXISTS temp.rf; DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.lv;"
 	"DROP TABLE IF EXISTS temp.bin_qty; DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.dup_sku;"
-	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty. */
+	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
+	 * CROSS JOIN keeps the order outside: without statistics SQLite may otherwise put the
+	 * Sales Order outside and scan every order for each (CAST(o.id) is no index key). */
 	"CREATE TEMP TABLE so_link AS "
 	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus FROM s_order o "
-	"JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_id = CAST(o.id AS TEXT) "
+	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_id = CAST(o.id AS TEXT) "
 	"WHERE o.snapshot_id = :sid AND :by_id "
 	"UNION "
 	"SELECT o.id, so.name, so.docstatus FROM s_order o "
-	"JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
+	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
 	"WHERE o.snapshot_id = :sid AND :by_number "
 	"UNION "
 	"SELECT o.id, so.name, so.docstatus FROM s_order o "
-	"JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
+	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
 	"AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
 	"CREATE INDEX temp.so_link_o ON so_link(order_id, docstatus);"
 	"CREATE INDEX temp.so_link_n ON so_link(so_name);"
@@ -297,21 +300,26 @@ static const char setup_sql[] =
 	"CREATE TEMP TABLE e_sku AS SELECT parent AS so_name, item_code, sum(qty) AS qty FROM e_sales_order_item "
 	"WHERE snapshot_id = :sid GROUP BY parent, item_code;"
 	"CREATE INDEX temp.e_sku_s ON e_sku(so_name, item_code);"
-	/* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id. */
+	/* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id.
+	 * Link -> item -> note is the order the indexes serve (CROSS JOIN fixes it). */
 	"CREATE TEMP TABLE dn_link AS "
 	"SELECT l.order_id, dn.name AS dn_name FROM so_link l "
-	"JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
-	"JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
+	"CROSS JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
+	"CROSS JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
 	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
 	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
 	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
 	"CREATE INDEX temp.dn_link_o ON dn_link(order_id);"
-	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order. */
+	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order.
+	 * By order id or (no id) by po_no: two exclusive cases, each an index lookup (an OR in
+	 * one join condition scans every order for each credit note). */
 	"CREATE TEMP TABLE cn AS SELECT o.id AS order_id, si.name, abs(si.grand_total) AS amount, si.currency, "
-	"si.posting_date, 0 AS used FROM e_sales_invoice si JOIN s_order o ON o.snapshot_id = :sid "
-	"AND ((si.shopify_order_id IS NOT NULL AND o.id = CAST(si.shopify_order_id AS INTEGER) "
-	"AND CAST(o.id AS TEXT) = si.shopify_order_id) OR (si.shopify_order_id IS NULL AND si.po_no = o.name)) "
-	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1;"
+	"si.posting_date, 0 AS used FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid "
+	"AND o.id = CAST(si.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = si.shopify_order_id "
+	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NOT NULL "
+	"UNION ALL SELECT o.id, si.name, abs(si.grand_total), si.currency, si.posting_date, 0 "
+	"FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
+	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NULL;"
 	"CREATE TEMP TABLE rf AS SELECT r.order_id, r.id AS refund_id, r.amount, r.currency, r.created_at, "
 	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency "
 	"FROM s_refund r WHERE r.snapshot_id = :sid AND r.amount <> 0;"
@@ -515,7 +523,8 @@ static recon_err build_loc_map(struct store *s, const struct config *cfg, int64_
 		sqlite3_reset(find);
 		sqlite3_bind_int64(find, 1, sid);
 		sqlite3_bind_text(find, 2, loc, -1, SQLITE_STATIC);
-		while (sqlite3_step(find) == SQLITE_ROW) {
+		int rc;
+		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
 			sqlite3_reset(ins);
 			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(find, 0));
 			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(find, 1), -1, SQLITE_TRANSIENT);
@@ -524,6 +533,8 @@ static recon_err build_loc_map(struct store *s, const struct config *cfg, int64_
 				err = store_fail(s, "cannot map location");
 			found = 1;
 		}
+		if (rc != SQLITE_DONE && !err)
+			err = store_fail(s, "cannot map locations");
 		if (!found)
 			msg_warn("'%s', line %d: [locations] '%s' is not a Shopify location in this snapshot",
 			         config_path(cfg), config_line(cfg, "locations", loc), loc);

@@ -131,7 +131,10 @@ static recon_err evidence_hash(struct store *s, int64_t id, char hex[65])
 		sha256_update_i64(h, sqlite3_column_int64(st, 1));
 		sha256_update_str(h, (const char *)sqlite3_column_text(st, 2));
 	}
-	sqlite3_finalize(st);
+	if (store_finish(s, st)) {
+		sha256_free(h);
+		return RECON_ERR_DB;
+	}
 	sha256_final_hex(h, hex);
 	return RECON_OK;
 }
@@ -257,7 +260,7 @@ static recon_err verify_evidence(struct store *s, int64_t id, const char *dir, i
 			(*bad)++;
 		}
 	}
-	sqlite3_finalize(st);
+	TRY(store_finish(s, st));
 	/* A page added to the folder after the load is as much a change as an edit. */
 	for (size_t xi = 0; load_extracts[xi].name; xi++) {
 		const struct extract_def *x = &load_extracts[xi];
@@ -338,7 +341,8 @@ recon_err snapshot_verify(struct store *s, int64_t only)
 		snprintf(prev_hash, sizeof(prev_hash), "%s", stored);
 		have_prev = 1;
 	}
-	sqlite3_finalize(st);
+	if (store_finish(s, st) && !err)
+		err = RECON_ERR_DB;
 	if (err)
 		return err;
 	if (only > 0 && !checked) {

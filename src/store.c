@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,19 @@ static void sql_value(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64(ctx, out);
 }
 
+/* RECON_SQL_PROFILE=MS prints every statement that ran longer than MS
+ * milliseconds to stderr: how the bench finds the slow query of a stage. */
+static int sql_profile(unsigned kind, void *ctx, void *p, void *x)
+{
+	long long ns = *(long long *)x, min_ns = (long long)(intptr_t)ctx;
+	(void)kind;
+	if (ns >= min_ns) {
+		const char *sql = sqlite3_sql((sqlite3_stmt *)p);
+		fprintf(stderr, "sql %8.1f ms  %.160s\n", (double)ns / 1e6, sql ? sql : "?");
+	}
+	return 0;
+}
+
 recon_err store_open(const char *path, struct store **out)
 {
 	struct store *s = calloc(1, sizeof(*s));
@@ -88,6 +102,10 @@ recon_err store_open(const char *path, struct store **out)
 	/* A second recon on the same file waits for the first instead of failing
 	 * at once; 30 s is longer than any single write transaction we make. */
 	sqlite3_busy_timeout(s->db, 30000);
+	const char *prof = getenv("RECON_SQL_PROFILE");
+	if (prof && *prof)
+		sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, sql_profile,
+		                 (void *)(intptr_t)(atoll(prof) * 1000000LL));
 	sqlite3_create_function(s->db, "money", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_money, NULL, NULL);
 	sqlite3_create_function(s->db, "qty", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_qty, NULL, NULL);
 	sqlite3_create_function(s->db, "stock_value", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_value, NULL, NULL);
@@ -111,6 +129,15 @@ void store_close(struct store *s)
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
+}
+
+recon_err store_finish(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		return RECON_OK;
+	msg_error("database '%s': %s", s->path, sqlite3_errstr(rc));
+	return rc == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
 }
 
 recon_err store_exec(struct store *s, const char *sql)

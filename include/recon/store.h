@@ -38,6 +38,11 @@ recon_err store_table_digest(struct store *s, const char *table, int64_t snapsho
  * RECON_ERR_NOTFOUND with a message when there is none. */
 recon_err store_resolve_snapshot(struct store *s, int64_t wanted, int64_t *out);
 
+/* Finalize a statement, reporting the failure of its last step: a loop of
+ * `while (sqlite3_step(st) == SQLITE_ROW)` also ends on an error (out of
+ * memory, I/O), which must not pass for the end of the rows. */
+recon_err store_finish(struct store *s, sqlite3_stmt *st);
+
 /* Report an SQLite failure with context; returns RECON_ERR_DB. */
 recon_err store_fail(struct store *s, const char *what);
 
