@@ -40,6 +40,7 @@ done
 if ls "$BUILD"/tests/replay_* >/dev/null 2>&1; then
 	sh scripts/fuzz-seeds.sh "$log/seeds" >/dev/null
 	for r in "$BUILD"/tests/replay_*; do
+		[ -x "$r" ] && [ "${r%.d}" = "$r" ] || continue
 		t=${r##*/replay_}
 		set -- "$log/seeds/$t"/* 
 		[ -d "tests/fuzz/regress/$t" ] && set -- "$@" $(find "tests/fuzz/regress/$t" -type f)
