@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "recon/commands.h"
+#include "recon/fetch.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/snapshot.h"
@@ -11,6 +12,8 @@ static const struct cli_opt opts[] = {
 	{ "--from", "YYYY-MM-DD", "first day of the period (with --to)" },
 	{ "--to", "YYYY-MM-DD", "last day of the period (with --from)" },
 	{ "--raw", "DIR", "load this raw-layout folder instead of fetching (DESIGN §3)" },
+	{ "--save-raw", "DIR", "fetch live and keep the pages in DIR (new or empty) instead of evidence/s<N>/" },
+	{ "--insecure", NULL, "do not verify TLS certificates (never against a real shop or site)" },
 	{ NULL, NULL, NULL }
 };
 
@@ -50,13 +53,34 @@ static void print_summary(struct store *s, int64_t id)
 	sqlite3_finalize(st);
 }
 
+recon_err snapshot_command_take(struct store *s, const struct config *cfg, const struct period *p,
+                                const char *raw, const char *save_raw, int insecure, int64_t *id)
+{
+	struct snapshot_source src = { .kind = "raw" };
+	recon_err err;
+
+	if (!raw) {
+		/* live: fetch both systems, keep the pages as evidence, load them */
+		err = fetch_live(s, cfg, p, save_raw, insecure, id);
+	} else {
+		src.raw_dir = raw;
+		src.erp_currency = config_get(cfg, "erpnext", "currency");
+		src.site = config_get(cfg, "erpnext", "url");
+		src.company = config_get(cfg, "erpnext", "company");
+		src.shopify_api_version = config_get(cfg, "shopify", "api_version");
+		err = snapshot_take(s, p, &src, id);
+	}
+	if (!err && msg_level() >= MSG_NORMAL)
+		print_summary(s, *id);
+	return err;
+}
+
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[5];
+	const char *v[7];
 	struct period p;
 	struct config *cfg;
 	struct store *s;
-	struct snapshot_source src = { .kind = "raw" };
 	int64_t id;
 	recon_err err;
 
@@ -64,25 +88,18 @@ static recon_err run(struct app *app, int argc, char **argv)
 		return err;
 	if ((err = cli_period(&command_snapshot, v, &p)) != RECON_OK)
 		return err;
-	if (!v[3]) {
-		msg_error("snapshot: --raw DIR is required (live fetching is not available in this build)");
+	if (v[3] && (v[4] || v[5])) {
+		msg_error("snapshot: --raw loads pages already fetched; --save-raw and --insecure are for "
+		          "a live fetch");
+		cli_usage(&command_snapshot, 1);
 		return RECON_ERR_USAGE;
 	}
 	if ((err = app_config(app, &cfg)) != RECON_OK || (err = app_store(app, &s)) != RECON_OK)
 		return err;
-	src.raw_dir = v[3];
-	src.erp_currency = config_get(cfg, "erpnext", "currency");
-	src.site = config_get(cfg, "erpnext", "url");
-	src.company = config_get(cfg, "erpnext", "company");
-	src.shopify_api_version = config_get(cfg, "shopify", "api_version");
-	if ((err = snapshot_take(s, &p, &src, &id)) != RECON_OK)
-		return err;
-	if (msg_level() >= MSG_NORMAL)
-		print_summary(s, id);
-	return RECON_OK;
+	return snapshot_command_take(s, cfg, &p, v[3], v[4], v[5] != NULL, &id);
 }
 
 const struct command command_snapshot = {
-	"snapshot", run, "PERIOD --raw DIR",
-	"load both systems' pages for a period into a new, immutable snapshot", opts
+	"snapshot", run, "PERIOD [--raw DIR | --save-raw DIR] [--insecure]",
+	"fetch (or load) both systems' pages for a period into a new, immutable snapshot", opts
 };

@@ -12,6 +12,8 @@ const struct command *const commands[] = {
 	&command_diff,
 	&command_journal,
 	&command_fix,
+	&command_report,
+	&command_close,
 	&command_help,
 	NULL
 };

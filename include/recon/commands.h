@@ -5,6 +5,7 @@
 #include "recon/cli.h"
 
 extern const struct command command_help;
+extern const struct command command_report;
 extern const struct command command_init;
 extern const struct command command_snapshot;
 extern const struct command command_snapshots;
@@ -12,5 +13,13 @@ extern const struct command command_verify;
 extern const struct command command_diff;
 extern const struct command command_journal;
 extern const struct command command_fix;
+
+extern const struct command command_close;
+
+/* The snapshot step shared by `snapshot` and `close`: offline from `raw`, or
+ * live (fetch, keep the pages in save_raw or evidence/s<N>/). Prints the
+ * summary unless -q. */
+recon_err snapshot_command_take(struct store *s, const struct config *cfg, const struct period *p,
+                                const char *raw, const char *save_raw, int insecure, int64_t *id);
 
 #endif

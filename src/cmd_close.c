@@ -1,0 +1,90 @@
+/* `recon close`: the month-end close in one command: snapshot, diff,
+ * journal (posted only with --post), report. Each step is the command of the
+ * same name run on the snapshot just taken, so close never does anything
+ * the steps would not do on their own. */
+#include <stdio.h>
+
+#include "recon/commands.h"
+#include "recon/msg.h"
+
+static const struct cli_opt opts[] = {
+	{ "--period", "YYYY-MM", "the month to close" },
+	{ "--from", "YYYY-MM-DD", "first day of the period (with --to)" },
+	{ "--to", "YYYY-MM-DD", "last day of the period (with --from)" },
+	{ "--raw", "DIR", "load this raw-layout folder instead of fetching" },
+	{ "--save-raw", "DIR", "live: keep the fetched pages here (default evidence/s<N>/)" },
+	{ "--post", NULL, "create the planned payout Journal Entries in ERPNext" },
+	{ "--out", "DIR", "report folder (default [report] out, else reports)" },
+	{ "--as-of", "TIME", "date written into the reports (default: the snapshot time)" },
+	{ "--fail-on", "error|warning|never", "exit 1 when discrepancies at or above this (default error)" },
+	{ NULL, NULL, NULL }
+};
+
+static recon_err step(struct app *app, const struct command *cmd, char **argv, int argc)
+{
+	if (msg_level() >= MSG_NORMAL) {
+		printf("\n== %s\n", cmd->name);
+		fflush(stdout);
+	}
+	return cmd->run(app, argc, argv);
+}
+
+static recon_err run(struct app *app, int argc, char **argv)
+{
+	const char *v[10];
+	struct period p;
+	struct config *cfg;
+	struct store *s;
+	int64_t id;
+	char sid[32];
+	char *args[8];
+	int n;
+	recon_err err, found;
+
+	if ((err = cli_parse(&command_close, argc, argv, v)) || (err = cli_period(&command_close, v, &p)))
+		return err;
+	if ((err = app_config(app, &cfg)) || (err = app_store(app, &s)))
+		return err;
+	if (msg_level() >= MSG_NORMAL)
+		printf("== snapshot\n");
+	if ((err = snapshot_command_take(s, cfg, &p, v[3], v[4], 0, &id)))
+		return err;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+
+	n = 0;
+	args[n++] = "--snapshot";
+	args[n++] = sid;
+	args[n++] = "--fail-on";
+	args[n++] = (char *)(v[8] ? v[8] : "error");
+	found = step(app, &command_diff, args, n);
+	if (found && found != RECON_ERR_FOUND)
+		return found;
+
+	n = 2;
+	if (v[5])
+		args[n++] = "--post";
+	err = step(app, &command_journal, args, n);
+	/* A refused or unreachable post is reported, and the report still shows
+	 * the entries with their state; anything else stops the close. */
+	if (err && err != RECON_ERR_REMOTE && err != RECON_ERR_REJECTED)
+		return err;
+	recon_err post_err = err;
+
+	n = 2;
+	if (v[6]) {
+		args[n++] = "--out";
+		args[n++] = (char *)v[6];
+	}
+	if (v[7]) {
+		args[n++] = "--as-of";
+		args[n++] = (char *)v[7];
+	}
+	if ((err = step(app, &command_report, args, n)))
+		return err;
+	return post_err ? post_err : found;
+}
+
+const struct command command_close = {
+	"close", run, "PERIOD [--raw DIR] [--post] [--out DIR]",
+	"the whole close: snapshot, diff, journal and report", opts
+};
