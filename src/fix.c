@@ -8,6 +8,7 @@
 #include "recon/jsonout.h"
 #include "recon/money.h"
 #include "recon/msg.h"
+#include "recon/post.h"
 #include "recon/shopify.h"
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
@@ -285,24 +286,6 @@ recon_err fix_plan(struct store *s, const struct config *cfg, int64_t sid, unsig
 	return err;
 }
 
-static recon_err set_state(struct store *s, int64_t row, const char *status, const char *name, const char *error)
-{
-	sqlite3_stmt *st;
-	char now[32];
-	recon_err err;
-	now_utc(now);
-	TRY(store_prepare(s, "UPDATE outbox SET status = ?, remote_name = coalesce(?, remote_name), error = ?, "
-	                     "updated_at = ? WHERE id = ?", &st));
-	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, error, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, row);
-	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot update the outbox");
-	sqlite3_finalize(st);
-	return err;
-}
-
 /* Look the document up in ERPNext: Customer by e-mail (case-insensitive, as
  * Frappe's like is), Sales Order by shopify_order_id. */
 static recon_err erp_lookup(struct erpnext *e, const char *kind, json_t *doc, char **name)
@@ -359,27 +342,30 @@ static recon_err post_one(struct store *s, struct erpnext **e, struct shopify **
 		if (!*sh && (err = shopify_open(cfg, sh)))
 			return err;
 		/* An absolute set: sending it twice leaves the same level. */
-		TRY(set_state(s, row, "sending", NULL, NULL));
+		TRY(post_mark_sending(s, row));
 		err = shopify_set_inventory(*sh, json_integer_value(json_object_get(doc, "location_id")),
 		                            json_integer_value(json_object_get(doc, "inventory_item_id")),
 		                            json_integer_value(json_object_get(doc, "available")), &why);
 		if (!err)
 			msg_info("stock %s: Shopify available set to %lld", ref,
 			         (long long)json_integer_value(json_object_get(doc, "available")));
-		set_state(s, row, err ? "failed" : "posted", err ? NULL : "inventory_levels/set",
-		          err ? (why ? why : "no answer from Shopify") : NULL);
+		/* An absolute set may be repeated safely: no settling needed. */
+		post_set_state(s, row, err ? "failed" : "posted", err ? NULL : "inventory_levels/set",
+		               err ? (why ? why : "no answer from Shopify") : NULL, 1);
 		free(why);
 		return err;
 	}
 	if (!*e && (err = erpnext_open(cfg, e)))
 		return err;
+	if ((err = post_settle(s, cfg, row)))
+		return err;
 	if ((err = erp_lookup(*e, kind, doc, &name))) {
-		set_state(s, row, "failed", NULL, "lookup in ERPNext failed; nothing was sent");
+		post_set_state(s, row, "failed", NULL, "lookup in ERPNext failed; nothing was sent", 0);
 		return err;
 	}
 	if (name) {
 		msg_info("%s %s: already in ERPNext as %s", kind, ref, name);
-		err = set_state(s, row, "exists", name, NULL);
+		err = post_set_state(s, row, "exists", name, NULL, 1);
 		free(name);
 		return err;
 	}
@@ -387,15 +373,17 @@ static recon_err post_one(struct store *s, struct erpnext **e, struct shopify **
 	decimals_for_wire(&b, doc);
 	if (b.failed || !(body = json_dumps_exact(doc)))
 		return RECON_ERR_NOMEM;
-	if ((err = set_state(s, row, "sending", NULL, NULL)) == RECON_OK) {
+	if ((err = post_mark_sending(s, row)) == RECON_OK) {
 		err = erpnext_insert(*e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", body, &name, &why);
 		if (!err) {
 			msg_info("%s %s: created %s", kind, ref, name);
-			err = set_state(s, row, "posted", name, NULL);
+			err = post_set_state(s, row, "posted", name, NULL, 1);
 		} else {
 			if (err == RECON_ERR_REJECTED)
 				msg_error("%s %s: ERPNext refused it: %s", kind, ref, why ? why : "");
-			set_state(s, row, "failed", NULL, why ? why : "no answer from ERPNext; it will be looked up before any retry");
+			post_set_state(s, row, "failed", NULL,
+			               why ? why : "no answer from ERPNext; it will be looked up before any retry",
+			               err == RECON_ERR_REJECTED);
 		}
 	}
 	free(name);

@@ -1,6 +1,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "recon/datetime.h"
 #include "recon/erpnext.h"
@@ -8,8 +10,8 @@
 #include "recon/msg.h"
 #include "recon/post.h"
 
-static recon_err set_state(struct store *s, int64_t row, const char *status, const char *name,
-                           const char *error)
+recon_err post_set_state(struct store *s, int64_t row, const char *status, const char *name,
+                         const char *error, int outcome_known)
 {
 	sqlite3_stmt *st;
 	char now[32];
@@ -18,17 +20,60 @@ static recon_err set_state(struct store *s, int64_t row, const char *status, con
 	now_utc(now);
 	/* Autocommit: each state change is durable before the next request goes out. */
 	err = store_prepare(s, "UPDATE outbox SET status = ?, remote_name = coalesce(?, remote_name), "
-	                       "error = ?, updated_at = ? WHERE id = ?", &st);
+	                       "error = ?, updated_at = ?, attempt_at = CASE WHEN ? THEN NULL ELSE attempt_at END "
+	                       "WHERE id = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, error, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, row);
+	sqlite3_bind_int(st, 5, outcome_known);
+	sqlite3_bind_int64(st, 6, row);
 	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot update the outbox");
 	sqlite3_finalize(st);
 	return err;
+}
+
+recon_err post_mark_sending(struct store *s, int64_t row)
+{
+	sqlite3_stmt *st;
+	recon_err err = post_set_state(s, row, "sending", NULL, NULL, 0);
+	if (err)
+		return err;
+	if ((err = store_prepare(s, "UPDATE outbox SET attempt_at = ? WHERE id = ?", &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+	sqlite3_bind_int64(st, 2, row);
+	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot update the outbox");
+	sqlite3_finalize(st);
+	return err;
+}
+
+recon_err post_settle(struct store *s, const struct config *cfg, int64_t row)
+{
+	sqlite3_stmt *st;
+	long settle;
+	int64_t since = 0;
+	recon_err err = config_get_long(cfg, "post", "settle_seconds", 120, 0, 86400, &settle);
+
+	if (err)
+		return err;
+	if ((err = store_prepare(s, "SELECT attempt_at, ref, kind FROM outbox WHERE id = ? "
+	                            "AND status IN ('sending', 'failed') AND attempt_at IS NOT NULL", &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, row);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		since = (int64_t)time(NULL) - sqlite3_column_int64(st, 0);
+		if (since >= 0 && since < settle) {
+			msg_info("%s %s: an earlier send began %llds ago without a known outcome; waiting %llds "
+			         "for the remote system to finish it before looking it up",
+			         (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 1),
+			         (long long)since, (long long)(settle - since));
+			sleep((unsigned)(settle - since));
+		}
+	}
+	return store_finish(s, st);
 }
 
 /* The ERPNext document for a planned entry: amounts as exact numbers in
@@ -128,29 +173,33 @@ recon_err post_journal(struct store *s, const struct config *cfg, int64_t sid)
 			err = RECON_ERR_DB;
 			break;
 		}
-		err = find_existing(e, cheque, &existing);
-		if (err) {
+		err = post_settle(s, cfg, ids[i]);
+		if (!err)
+			err = find_existing(e, cheque, &existing);
+		if (err == RECON_ERR_CONFIG || err == RECON_ERR_DB || err == RECON_ERR_NOMEM) {
+			/* local: fall through to the stop below */
+		} else if (err) {
 			/* Could not even look: nothing was sent, the row stays as it was. */
-			set_state(s, ids[i], "failed", NULL, "lookup in ERPNext failed; nothing was sent");
+			post_set_state(s, ids[i], "failed", NULL, "lookup in ERPNext failed; nothing was sent", 0);
 		} else if (existing) {
-			err = set_state(s, ids[i], "exists", existing, NULL);
+			err = post_set_state(s, ids[i], "exists", existing, NULL, 1);
 			existed++;
 			msg_info("payout %s: Journal Entry %s already exists", cheque, existing);
 		} else if (!(body = je_body(plan))) {
 			err = RECON_ERR_NOMEM;
-		} else if ((err = set_state(s, ids[i], "sending", NULL, NULL)) == RECON_OK) {
+		} else if ((err = post_mark_sending(s, ids[i])) == RECON_OK) {
 			err = erpnext_insert(e, "Journal Entry", body, &name, &why);
 			if (!err) {
-				err = set_state(s, ids[i], "posted", name, NULL);
+				err = post_set_state(s, ids[i], "posted", name, NULL, 1);
 				posted++;
 				msg_info("payout %s: created Journal Entry %s", cheque, name);
 			} else if (err == RECON_ERR_REJECTED) {
 				msg_error("payout %s: ERPNext refused the Journal Entry: %s", cheque, why ? why : "");
-				set_state(s, ids[i], "failed", NULL, why ? why : "refused by ERPNext");
+				post_set_state(s, ids[i], "failed", NULL, why ? why : "refused by ERPNext", 1);
 			} else {
 				/* Unknown outcome: the lookup on the next run settles it. */
-				set_state(s, ids[i], "failed", NULL,
-				          "no answer from ERPNext; it will be looked up before any retry");
+				post_set_state(s, ids[i], "failed", NULL,
+				               "no answer from ERPNext; it will be looked up before any retry", 0);
 			}
 		}
 		free(existing);
