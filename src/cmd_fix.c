@@ -94,12 +94,22 @@ static recon_err run(struct app *app, int argc, char **argv)
 	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_fix, v[0], &sid)) ||
 	    (err = app_store(app, &s)))
 		return err;
-	if ((err = rules_run(s, cfg, sid)) || (err = fix_plan(s, cfg, sid, what)))
+	if ((err = rules_run(s, cfg, sid)))
 		return err;
-	if (v[3]) {
-		post_err = fix_post(s, cfg, sid, what);
-		if (post_err && post_err != RECON_ERR_REMOTE && post_err != RECON_ERR_REJECTED)
-			return post_err;
+	/* Kind by kind: Sales Orders are planned after the Customers they name
+	 * have been created. */
+	for (unsigned bit = FIX_CUSTOMERS; bit <= FIX_STOCK; bit <<= 1) {
+		if (!(what & bit))
+			continue;
+		if ((err = fix_plan(s, cfg, sid, bit)))
+			return err;
+		if (v[3]) {
+			err = fix_post(s, cfg, sid, bit);
+			if (err && err != RECON_ERR_REMOTE && err != RECON_ERR_REJECTED)
+				return err;
+			if (err)
+				post_err = err;
+		}
 	}
 	if ((err = fix_document(s, sid, what, &doc)))
 		return err;
