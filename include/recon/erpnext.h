@@ -6,7 +6,10 @@
 #include <jansson.h>
 
 #include "recon/config.h"
+#include "recon/datetime.h"
 #include "recon/error.h"
+#include "recon/fetch.h"
+#include "recon/http.h"
 
 struct erpnext;
 
@@ -28,5 +31,23 @@ recon_err erpnext_list(struct erpnext *e, const char *doctype, const char *field
  * in plain words (new string, HTML tags removed). Transport failures:
  * RECON_ERR_REMOTE; the caller must look the document up before any retry. */
 recon_err erpnext_insert(struct erpnext *e, const char *doctype, const char *body, char **name, char **why);
+
+/* The snapshot extracts of DESIGN §3 into out: Sales Orders, Sales Invoices
+ * and Delivery Notes dated within [match] sales_order_margin_days of the
+ * period, Journal Entries of the period or whose cheque_no is one of the
+ * period's payouts (out->payouts), each as full documents fetched over a
+ * few connections at once; GL Entries of the period (cancelled ones too) of
+ * [erpnext] company; every Bin, Item, Customer and Warehouse. */
+recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const struct period *p,
+                            struct fetch_out *out);
+
+/* Why ERPNext refused a request, in plain words, from its error body (may be
+ * NULL): the `_server_messages` that raised (a JSON string holding a JSON
+ * array of JSON strings, each an object with "message"; HTML tags removed),
+ * else `_error_message`, `exception`, `exc_type`, else "HTTP <status>".
+ * New string (NULL only when out of memory). */
+char *erpnext_error_text(json_t *body, long status);
+
+void erpnext_stats(const struct erpnext *e, struct http_stats *out);
 
 #endif

@@ -6,7 +6,10 @@
 #include <stdint.h>
 
 #include "recon/config.h"
+#include "recon/datetime.h"
 #include "recon/error.h"
+#include "recon/fetch.h"
+#include "recon/http.h"
 
 struct shopify;
 
@@ -17,5 +20,28 @@ void shopify_close(struct shopify *sh);
  * location. Refusals (4xx): RECON_ERR_REJECTED with *why (new string). */
 recon_err shopify_set_inventory(struct shopify *sh, int64_t location_id, int64_t inventory_item_id,
                                 int64_t available, char **why);
+
+/* The Shopify extracts of DESIGN §3 into out, every page as returned:
+ * shop.json; orders (status=any) processed within the period widened by a
+ * day each side, plus older orders updated since (their refunds may fall in
+ * the period); the period's payouts and the balance transactions of each
+ * paid one; locations; products with their variants; inventory levels of
+ * the [locations] mapped locations, 50 inventory items at a time. Records
+ * the payout ids in out for the ERPNext side. */
+recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const struct period *p,
+                            struct fetch_out *out);
+
+/* How the leaky bucket was used, for -v and the benchmark. */
+struct shopify_pacing {
+	uint64_t requests;         /* answers carrying a call limit */
+	long cap;                  /* bucket capacity seen */
+	long peak;                 /* highest "used" seen */
+	double leak;               /* leak rate assumed at the end (req/s) */
+	double paced_rate;         /* req/s from the first wait on (0: never had to wait) */
+	uint64_t paced;            /* requests in that stretch */
+	uint64_t tokens;           /* access tokens obtained (client credentials) */
+};
+void shopify_pacing(const struct shopify *sh, struct shopify_pacing *out);
+void shopify_stats(const struct shopify *sh, struct http_stats *out);
 
 #endif

@@ -82,6 +82,24 @@ import json, os, random, shutil, subprocess, sys, time, urllib.parse, urllib.req
 recon, trials, fake, demo, key, secret = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 random.seed(11)
 landed = 0
+def trial(cmd, port, i):
+    global landed
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(random.uniform(0, 0.35))
+    p.kill()
+    if p.wait() == -9: landed += 1
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    q = urllib.parse.urlencode({"filters": json.dumps([["docstatus", "<", 2]]), "fields": json.dumps(["name", "cheque_no"]),
+                                "limit_page_length": 0})
+    req = urllib.request.Request("http://127.0.0.1:%s/api/resource/Journal%%20Entry?%s" % (port, q),
+                                 headers={"Authorization": "token %s:%s" % (key, secret)})
+    rows = json.load(urllib.request.urlopen(req))["data"]
+    per = {}
+    for row in rows: per[row["cheque_no"]] = per.get(row["cheque_no"], 0) + 1
+    dup = {k: v for k, v in per.items() if v > 1}
+    assert not dup, "trial %d: duplicated entries %s" % (i, dup)
+
 for i in range(trials):
     if os.path.exists("p.port"): os.remove("p.port")
     delay = random.choice([0, 50, 200])
@@ -98,22 +116,10 @@ for i in range(trials):
     for ext in ("-wal", "-shm"):
         if os.path.exists("k.db" + ext): os.remove("k.db" + ext)
     cmd = [recon, "--config", "k.ini", "--db", "k.db", "journal", "--post"]
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(random.uniform(0, 0.35))
-    p.kill()
-    if p.wait() == -9: landed += 1
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    q = urllib.parse.urlencode({"filters": json.dumps([["docstatus", "<", 2]]), "fields": json.dumps(["name", "cheque_no"]),
-                                "limit_page_length": 0})
-    req = urllib.request.Request("http://127.0.0.1:%s/api/resource/Journal%%20Entry?%s" % (port, q),
-                                 headers={"Authorization": "token %s:%s" % (key, secret)})
-    rows = json.load(urllib.request.urlopen(req))["data"]
-    per = {}
-    for row in rows: per[row["cheque_no"]] = per.get(row["cheque_no"], 0) + 1
-    dup = {k: v for k, v in per.items() if v > 1}
-    assert not dup, "trial %d: duplicated entries %s" % (i, dup)
-    f.terminate(); f.wait()
+    try:
+        trial(cmd, port, i)
+    finally:
+        f.terminate(); f.wait()
 print("journal --post kill trials: %d, killed mid-run: %d, duplicates: 0" % (trials, landed))
 assert landed >= trials // 3, "too few kills landed mid-run"
 PY

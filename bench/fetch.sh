@@ -1,0 +1,114 @@
+#!/bin/sh
+# Live-fetch benchmark: a generated month (bench/gen_month.py) served by the
+# fake Shopify and ERPNext servers on 127.0.0.1, fetched by `recon snapshot`
+# without --raw. Prints pages/s, Shopify bucket utilisation (requests/s
+# against the leak rate the bucket allows) and retries, once on clean
+# servers and once with faults injected. Figures are printed, not asserted.
+#
+# Environment:
+#   FETCH_ORDERS  orders in the month          (default 2000)
+#   FETCH_BUCKET  Shopify bucket capacity      (default 40, the Standard plan)
+#   FETCH_LEAK    Shopify leak rate, req/s     (default 2)
+#   FETCH_FAULTS  fraction of faulty answers in the second run (default 0.1; 0 skips it)
+#   BENCH_DATA    where generated months are cached (default bench/data)
+#   RECON         binary                       (default ./recon)
+set -eu
+LC_ALL=C
+export LC_ALL
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+ORDERS=${FETCH_ORDERS:-2000}
+BUCKET=${FETCH_BUCKET:-40}
+LEAK=${FETCH_LEAK:-2}
+FAULTS=${FETCH_FAULTS:-0.1}
+DATA=${BENCH_DATA:-$top/bench/data}
+RECON=${RECON:-$top/recon}
+RECON_NOW=${RECON_NOW:-2026-11-05T09:00:00Z}
+export RECON_NOW
+[ -x "$RECON" ] || { echo "bench: no binary '$RECON' (run make first)" >&2; exit 2; }
+
+month=$DATA/o$ORDERS-s1-lean
+if [ ! -d "$month" ]; then
+	mkdir -p "$DATA"
+	echo "generating $ORDERS orders into $month ..." >&2
+	python3 bench/gen_month.py --orders "$ORDERS" --seed 1 --shape lean --out "$month" >&2
+fi
+
+work=$(mktemp -d)
+pids=""
+# stop PID...: SIGTERM, then SIGKILL after 5 s for a server that hangs.
+stop() {
+	for p in "$@"; do kill "$p" 2>/dev/null || true; done
+	for p in "$@"; do
+		n=0
+		while kill -0 "$p" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+		kill -9 "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+}
+cleanup() {
+	# shellcheck disable=SC2086
+	stop $pids
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# run NAME "SHOPIFY FLAGS" "ERPNEXT FLAGS": one live snapshot, its figures.
+run() {
+	name=$1
+	d=$work/$name
+	mkdir -p "$d"
+	# shellcheck disable=SC2086
+	python3 tests/fake/shopify_fake.py --raw "$month" --port 0 --port-file "$d/sp" --quiet \
+		--token bench_token --bucket "$BUCKET" --leak "$LEAK" $2 &
+	sp_pid=$!
+	# shellcheck disable=SC2086
+	python3 tests/fake/erpnext_fake.py --raw "$month" --port 0 --port-file "$d/ep" --quiet \
+		--api-key bench_key --api-secret bench_secret $3 &
+	ep_pid=$!
+	pids="$pids $sp_pid $ep_pid"
+	i=0
+	while [ ! -s "$d/sp" ] || [ ! -s "$d/ep" ]; do
+		i=$((i + 1))
+		[ $i -lt 1200 ] || { echo "bench: the fakes did not start" >&2; exit 2; }
+		sleep 0.1
+	done
+	sp=$(cat "$d/sp")
+	ep=$(cat "$d/ep")
+	sed -e "s#^shop = .*#shop = http://127.0.0.1:$sp#" -e "s#^url = .*#url = http://127.0.0.1:$ep#" \
+		"$month/recon.ini" > "$d/recon.ini"
+	printf '[shopify]\naccess_token = bench_token\n[erpnext]\napi_key = bench_key\napi_secret = bench_secret\n' \
+		>> "$d/recon.ini"
+	printf '[http]\nbackoff_ms = 100\n' >> "$d/recon.ini"
+	chmod 600 "$d/recon.ini"
+	start=$(date +%s.%N)
+	set +e
+	"$RECON" --config "$d/recon.ini" --db "$d/recon.db" -v snapshot --period 2026-10 >"$d/out" 2>"$d/err"
+	rc=$?
+	set -e
+	end=$(date +%s.%N)
+	s_stats=$(curl -s "http://127.0.0.1:$sp/__fake/stats")
+	e_stats=$(curl -s "http://127.0.0.1:$ep/__fake/stats")
+	stop "$sp_pid" "$ep_pid"
+	echo "== $name: exit $rc, $(echo "$end - $start" | bc) s wall (fetch and load)"
+	grep -E "recon: (fetched|shopify:|erpnext:)" "$d/err" | sed 's/^recon: /   /'
+	python3 - "$s_stats" "$e_stats" "$BUCKET" "$LEAK" <<'PY'
+import json, sys
+s, e = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+cap, leak = float(sys.argv[3]), float(sys.argv[4])
+print("   fake shopify: %d requests, %d throttled (429), bucket peak %d/%d, %d faults served"
+      % (s["requests"], s["rate_limited"], s["max_bucket_used"], cap, s["faults_total"]))
+print("   fake erpnext: %d requests, %d faults served, %s" % (e["requests"], e["faults_total"], e["by_status"]))
+PY
+	if [ "$rc" -ne 0 ]; then
+		tail -5 "$d/err"
+	fi
+}
+
+echo "live fetch of $ORDERS orders through the fakes (bucket $BUCKET at $LEAK/s)"
+run clean "" ""
+if [ "$FAULTS" != 0 ]; then
+	third=$(echo "$FAULTS / 3" | bc -l)
+	f="--fail-rate $third --cut-rate $third --truncate-rate $third --seed 5"
+	run "faults-$FAULTS" "$f" "$f"
+fi

@@ -1,0 +1,857 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <curl/curl.h>
+
+#include "recon/http.h"
+#include "recon/msg.h"
+
+struct http {
+	struct http_opts o;
+	struct http_hooks hooks;
+	CURLM *multi;
+	CURL **pool;               /* reused easy handles: their connections stay alive */
+	size_t npool;
+	struct http_stats stats;
+	uint32_t rng;
+};
+
+/* One transfer slot: a request being tried, possibly waiting for a retry. */
+struct slot {
+	struct http *h;
+	CURL *easy;
+	struct curl_slist *hdrs;
+	size_t idx;
+	int used;                  /* bound to a request */
+	int busy;                  /* added to the multi handle */
+	int64_t due;               /* monotonic ms of the next attempt */
+	int64_t started;
+	int attempts;
+	int throttles;
+	int too_big;
+	size_t cap;                /* allocated body bytes */
+	struct http_response resp;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+static int curl_users;
+static int insecure_default;   /* --insecure, for every client of this process */
+
+int64_t http_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void http_sleep_ms(long ms)
+{
+	struct timespec ts;
+	if (ms <= 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+void http_response_clear(struct http_response *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	free(r->link);
+	json_decref(r->json);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- helpers ---- */
+
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+int http_link_rel(const char *link, const char *rel, char *buf, size_t size)
+{
+	const char *p = link;
+	size_t rlen = strlen(rel);
+
+	if (!link)
+		return 0;
+	while (*p) {
+		const char *u, *ue, *end;
+		int match = 0;
+		while (is_ws(*p) || *p == ',')
+			p++;
+		if (*p != '<')
+			return 0;           /* not a link-value: give up rather than guess */
+		u = ++p;
+		ue = strchr(u, '>');
+		if (!ue)
+			return 0;
+		p = ue + 1;
+		/* parameters up to the next link-value: ';' separated, a comma
+		 * outside quotes ends this link */
+		end = p;
+		while (*end && *end != ',') {
+			if (*end == '"') {
+				const char *q = strchr(end + 1, '"');
+				end = q ? q + 1 : end + strlen(end);
+			} else {
+				end++;
+			}
+		}
+		while (p < end) {
+			const char *name, *ne, *v, *ve;
+			while (p < end && (is_ws(*p) || *p == ';'))
+				p++;
+			name = p;
+			while (p < end && *p != '=' && *p != ';' && !is_ws(*p))
+				p++;
+			ne = p;
+			while (p < end && is_ws(*p))
+				p++;
+			if (p >= end || *p != '=')
+				continue;
+			p++;
+			while (p < end && is_ws(*p))
+				p++;
+			if (*p == '"') {
+				v = ++p;
+				while (p < end && *p != '"')
+					p++;
+				ve = p;
+				if (p < end)
+					p++;
+			} else {
+				v = p;
+				while (p < end && *p != ';' && !is_ws(*p))
+					p++;
+				ve = p;
+			}
+			if ((size_t)(ne - name) == 3 && strncasecmp(name, "rel", 3) == 0) {
+				/* rel may hold several space-separated types */
+				const char *t = v;
+				while (t < ve) {
+					const char *te;
+					while (t < ve && is_ws(*t))
+						t++;
+					te = t;
+					while (te < ve && !is_ws(*te))
+						te++;
+					if ((size_t)(te - t) == rlen && strncasecmp(t, rel, rlen) == 0)
+						match = 1;
+					t = te;
+				}
+			}
+		}
+		if (match) {
+			while (u < ue && is_ws(*u))
+				u++;
+			while (ue > u && is_ws(ue[-1]))
+				ue--;
+			if ((size_t)(ue - u) + 1 > size)
+				return -1;
+			memcpy(buf, u, (size_t)(ue - u));
+			buf[ue - u] = '\0';
+			return 1;
+		}
+		p = end;
+	}
+	return 0;
+}
+
+int http_call_limit(const char *value, long *used, long *cap)
+{
+	char *end;
+	long u, c;
+	if (!value)
+		return -1;
+	while (is_ws(*value))
+		value++;
+	errno = 0;
+	u = strtol(value, &end, 10);
+	if (end == value || errno)
+		return -1;
+	while (is_ws(*end))
+		end++;
+	if (*end != '/')
+		return -1;
+	value = end + 1;
+	c = strtol(value, &end, 10);
+	if (end == value || errno)
+		return -1;
+	while (is_ws(*end))
+		end++;
+	if (*end || u < 0 || c <= 0)
+		return -1;
+	*used = u;
+	*cap = c;
+	return 0;
+}
+
+long http_retry_after_ms(const char *value)
+{
+	char *end;
+	double s;
+	if (!value || !*value)
+		return -1;
+	errno = 0;
+	s = strtod(value, &end);
+	while (is_ws(*end))
+		end++;
+	if (end == value || *end || errno || s != s || s < 0)
+		return -1;
+	if (s * 1000.0 > (double)HTTP_RETRY_AFTER_CAP_MS)
+		return HTTP_RETRY_AFTER_CAP_MS;
+	return (long)(s * 1000.0 + 0.5);
+}
+
+long http_backoff_ms(long base_ms, int attempt, uint32_t rnd)
+{
+	long d = base_ms > 0 ? base_ms : 1;
+	for (int i = 1; i < attempt && d < HTTP_BACKOFF_CAP_MS; i++)
+		d *= 2;
+	if (d > HTTP_BACKOFF_CAP_MS)
+		d = HTTP_BACKOFF_CAP_MS;
+	/* Equal jitter: never less than half the step (the server gets its
+	 * breather), spread over the other half (clients do not march in step). */
+	return d / 2 + (long)(rnd % (uint32_t)(d - d / 2 + 1));
+}
+
+/* End of the JSON value starting at p (valid JSON assumed), or NULL. */
+static const char *skip_value(const char *p, const char *end)
+{
+	int depth = 0;
+	while (p < end) {
+		char c = *p;
+		if (c == '"') {
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			if (p >= end)
+				return NULL;
+			p++;
+			if (depth == 0)
+				return p;
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return p;   /* end of the enclosing container */
+			if (--depth == 0)
+				return p + 1;
+		} else if (depth == 0 && (c == ',' || is_ws(c))) {
+			return p;       /* end of a scalar */
+		}
+		p++;
+	}
+	return depth == 0 ? p : NULL;
+}
+
+int http_json_span(const char *text, size_t len, const char *key, size_t *off, size_t *n)
+{
+	const char *p = text, *end = text + len;
+	size_t klen = strlen(key);
+
+	while (p < end && is_ws(*p))
+		p++;
+	if (p >= end || *p != '{')
+		return 0;
+	p++;
+	for (;;) {
+		const char *k, *ke, *v, *ve;
+		while (p < end && (is_ws(*p) || *p == ','))
+			p++;
+		if (p >= end || *p != '"')
+			return 0;
+		k = ++p;
+		while (p < end && *p != '"') {
+			if (*p == '\\')
+				p++;
+			p++;
+		}
+		if (p >= end)
+			return 0;
+		ke = p++;
+		while (p < end && is_ws(*p))
+			p++;
+		if (p >= end || *p != ':')
+			return 0;
+		p++;
+		while (p < end && is_ws(*p))
+			p++;
+		v = p;
+		ve = skip_value(p, end);
+		if (!ve || ve == v)
+			return 0;
+		if ((size_t)(ke - k) == klen && memcmp(k, key, klen) == 0) {
+			*off = (size_t)(v - text);
+			*n = (size_t)(ve - v);
+			return 1;
+		}
+		p = ve;
+	}
+}
+
+char *http_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s);
+	char *out, *o;
+	if (n > HTTP_URL_MAX)
+		return NULL;
+	out = malloc(n * 3 + 1);
+	if (!out)
+		return NULL;
+	o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void http_url_for_log(const char *url, char *buf, size_t size)
+{
+	const char *scheme = strstr(url, "://");
+	const char *host = scheme ? scheme + 3 : url;
+	const char *slash = strchr(host, '/');
+	const char *at = strchr(host, '@');
+	if (at && (!slash || at < slash)) {
+		/* user:password@host: keep the scheme, drop the credentials */
+		snprintf(buf, size, "%.*s%s", (int)(host - url), url, at + 1);
+		return;
+	}
+	snprintf(buf, size, "%s", url);
+}
+
+/* ---- options ---- */
+
+void http_set_insecure(int on) { insecure_default = on; }
+
+recon_err http_opts_from_config(const struct config *cfg, struct http_opts *o)
+{
+	long t, ct, r, b, ins;
+	recon_err err;
+
+	if ((err = config_get_long(cfg, "http", "timeout", 60, 1, 86400, &t)) ||
+	    (err = config_get_long(cfg, "http", "connect_timeout", t < 10 ? t : 10, 1, 3600, &ct)) ||
+	    (err = config_get_long(cfg, "http", "retries", 5, 0, 50, &r)) ||
+	    (err = config_get_long(cfg, "http", "backoff_ms", 500, 1, 60000, &b)) ||
+	    (err = config_get_long(cfg, "http", "insecure", 0, 0, 1, &ins)))
+		return err;
+	o->insecure = insecure_default || ins;
+	o->timeout_s = t;
+	o->connect_timeout_s = ct;
+	o->retries = (int)r;
+	o->backoff_ms = b;
+	o->body_max = HTTP_BODY_MAX;
+	return RECON_OK;
+}
+
+/* ---- engine ---- */
+
+static uint32_t next_rand(struct http *h)
+{
+	/* xorshift32: jitter needs spread, not secrecy */
+	uint32_t x = h->rng;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return h->rng = x;
+}
+
+recon_err http_new(const struct http_opts *o, const struct http_hooks *hooks, struct http **out)
+{
+	struct http *h = calloc(1, sizeof(*h));
+	*out = NULL;
+	if (!h)
+		return RECON_ERR_NOMEM;   /* the caller says so */
+	if (curl_users++ == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		curl_users--;
+		free(h);
+		msg_error("cannot initialise libcurl");
+		return RECON_ERR_REMOTE;
+	}
+	h->o = *o;
+	if (!h->o.system)
+		h->o.system = "remote";
+	if (!h->o.body_max)
+		h->o.body_max = HTTP_BODY_MAX;
+	if (hooks)
+		h->hooks = *hooks;
+	h->rng = (uint32_t)time(NULL) ^ ((uint32_t)getpid() << 16) ^ 0x9e3779b9u;
+	if (!h->rng)
+		h->rng = 1;
+	h->multi = curl_multi_init();
+	if (!h->multi) {
+		http_free(h);
+		msg_error("cannot initialise libcurl");
+		return RECON_ERR_REMOTE;
+	}
+	if (h->o.insecure)
+		msg_warn("%s: TLS certificate verification is OFF (--insecure): anyone on the network "
+		         "path can read and alter this traffic, secrets included", h->o.system);
+	*out = h;
+	return RECON_OK;
+}
+
+void http_free(struct http *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->npool; i++)
+		curl_easy_cleanup(h->pool[i]);
+	free(h->pool);
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	free(h);
+	if (--curl_users == 0)
+		curl_global_cleanup();
+}
+
+void http_get_stats(const struct http *h, struct http_stats *out)
+{
+	if (h)
+		*out = h->stats;
+	else
+		memset(out, 0, sizeof(*out));
+}
+
+static recon_err grow_pool(struct http *h, size_t n)
+{
+	CURL **p;
+	if (h->npool >= n)
+		return RECON_OK;
+	p = realloc(h->pool, n * sizeof(*p));
+	if (!p)
+		return RECON_ERR_NOMEM;
+	h->pool = p;
+	while (h->npool < n) {
+		if (!(h->pool[h->npool] = curl_easy_init()))
+			return RECON_ERR_NOMEM;
+		h->npool++;
+	}
+	return RECON_OK;
+}
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct slot *s = arg;
+	size_t n = size * nmemb;
+	struct http_response *r = &s->resp;
+
+	if (r->len + n > s->h->o.body_max) {
+		s->too_big = 1;
+		return 0;   /* aborts the transfer: CURLE_WRITE_ERROR */
+	}
+	if (r->len + n + 1 > s->cap) {
+		size_t cap = s->cap ? s->cap : 16384;
+		char *b;
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		if (cap > s->h->o.body_max + 1)
+			cap = s->h->o.body_max + 1;
+		b = realloc(r->body, cap);
+		if (!b)
+			return 0;
+		r->body = b;
+		s->cap = cap;
+	}
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+	r->body[r->len] = '\0';
+	return n;
+}
+
+static void copy_header(char *dst, size_t size, const char *v, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct slot *s = arg;
+	size_t n = size * nmemb, nl, vl;
+	const char *colon, *v;
+	struct http_response *r = &s->resp;
+
+	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+		/* a new response (after 100 Continue): forget the previous headers */
+		free(r->link);
+		r->link = NULL;
+		r->call_limit[0] = r->retry_after[0] = r->request_id[0] = '\0';
+		return n;
+	}
+	colon = memchr(data, ':', n);
+	if (!colon)
+		return n;
+	nl = (size_t)(colon - data);
+	v = colon + 1;
+	vl = n - nl - 1;
+	while (vl && is_ws(*v)) {
+		v++;
+		vl--;
+	}
+	while (vl && is_ws(v[vl - 1]))
+		vl--;
+#define IS(name) (nl == sizeof(name) - 1 && strncasecmp(data, name, nl) == 0)
+	if (IS("Link")) {
+		/* several Link lines join with ", " as RFC 9110 allows */
+		size_t old = r->link ? strlen(r->link) : 0;
+		char *l;
+		if (old + vl + 3 > HTTP_LINK_MAX)
+			return n;
+		l = realloc(r->link, old + vl + 3);
+		if (!l)
+			return 0;
+		if (old) {
+			memcpy(l + old, ", ", 2);
+			old += 2;
+		}
+		memcpy(l + old, v, vl);
+		l[old + vl] = '\0';
+		r->link = l;
+	} else if (IS("X-Shopify-Shop-Api-Call-Limit")) {
+		copy_header(r->call_limit, sizeof(r->call_limit), v, vl);
+	} else if (IS("Retry-After")) {
+		copy_header(r->retry_after, sizeof(r->retry_after), v, vl);
+	} else if (IS("X-Request-Id")) {
+		copy_header(r->request_id, sizeof(r->request_id), v, vl);
+	}
+#undef IS
+	return n;
+}
+
+static recon_err slot_start(struct http *h, struct slot *s, const struct http_request *req)
+{
+	CURL *e = s->easy;
+	const char *method = req->method ? req->method : "GET";
+
+	http_response_clear(&s->resp);
+	s->cap = 0;
+	s->too_big = 0;
+	s->errbuf[0] = '\0';
+	curl_slist_free_all(s->hdrs);
+	s->hdrs = NULL;
+	for (const char *const *p = req->headers; p && *p; p++) {
+		struct curl_slist *l = curl_slist_append(s->hdrs, *p);
+		if (!l)
+			return RECON_ERR_NOMEM;
+		s->hdrs = l;
+	}
+	if (req->body) {
+		struct curl_slist *l = curl_slist_append(s->hdrs, "Expect:");
+		if (!l)
+			return RECON_ERR_NOMEM;
+		s->hdrs = l;
+	}
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, req->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "recon/1 (libcurl)");
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, h->o.timeout_s);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, h->o.connect_timeout_s);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, h->o.insecure ? 0L : 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->o.insecure ? 0L : 2L);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->o.body_max);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->hdrs);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, s);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+	if (strcmp(method, "GET") != 0)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	if (req->body) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+	}
+	s->started = http_now_ms();
+	s->attempts++;
+	h->stats.attempts++;
+	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
+		return RECON_ERR_NOMEM;
+	s->busy = 1;
+	return RECON_OK;
+}
+
+/* The request surely never reached the server: safe to repeat even a POST. */
+static int not_sent(CURLcode c)
+{
+	return c == CURLE_COULDNT_CONNECT || c == CURLE_COULDNT_RESOLVE_HOST ||
+	       c == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+static int transient(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_CONNECT: case CURLE_COULDNT_RESOLVE_HOST: case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE: case CURLE_GOT_NOTHING: case CURLE_SEND_ERROR: case CURLE_RECV_ERROR:
+	case CURLE_BAD_CONTENT_ENCODING: case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
+	case CURLE_SSL_CONNECT_ERROR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int retry_status(long st)
+{
+	return st == 429 || st == 500 || st == 502 || st == 503 || st == 504;
+}
+
+enum outcome { FINAL, RETRY, GIVE_UP };
+
+/* Decide what the finished attempt means; *wait = ms before the next one;
+ * why = what went wrong (for logs and the final message). */
+static enum outcome judge(struct http *h, struct slot *s, const struct http_request *req, CURLcode c,
+                          long *wait, char *why, size_t whysize)
+{
+	struct http_response *r = &s->resp;
+	long ra;
+	int budget = h->o.retries;
+
+	*wait = 0;
+	why[0] = '\0';
+	if (c != CURLE_OK) {
+		if (s->too_big || c == CURLE_FILESIZE_EXCEEDED) {
+			snprintf(why, whysize, "response body larger than %zu MiB", h->o.body_max >> 20);
+			return GIVE_UP;
+		}
+		snprintf(why, whysize, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(c));
+		h->stats.faults++;
+		if (!transient(c) || (!req->idempotent && !not_sent(c)))
+			return GIVE_UP;
+		if (s->attempts - s->throttles > budget)
+			return GIVE_UP;
+		*wait = http_backoff_ms(h->o.backoff_ms, s->attempts - s->throttles, next_rand(h));
+		return RETRY;
+	}
+	if (r->status == 429) {
+		h->stats.throttled++;
+		snprintf(why, whysize, "HTTP 429 (rate limited)");
+		/* Waiting as told is the polite answer and costs no retry; its
+		 * own (larger) budget still ends an endless refusal. */
+		if (++s->throttles > budget + 10)
+			return GIVE_UP;
+		ra = http_retry_after_ms(r->retry_after);
+		*wait = ra >= 0 ? ra : http_backoff_ms(h->o.backoff_ms, s->throttles, next_rand(h));
+		return RETRY;
+	}
+	if (retry_status(r->status)) {
+		h->stats.faults++;
+		snprintf(why, whysize, "HTTP %ld", r->status);
+		if (!req->idempotent || s->attempts - s->throttles > budget)
+			return GIVE_UP;
+		*wait = http_backoff_ms(h->o.backoff_ms, s->attempts - s->throttles, next_rand(h));
+		ra = http_retry_after_ms(r->retry_after);
+		if (ra > *wait)
+			*wait = ra;
+		return RETRY;
+	}
+	if (req->want_json) {
+		json_error_t jerr;
+		r->json = r->len ? json_loadb(r->body, r->len, 0, &jerr) : NULL;
+		if (!r->json && r->status >= 200 && r->status < 300) {
+			h->stats.faults++;
+			snprintf(why, whysize, "HTTP %ld with a body that is not JSON (truncated?)", r->status);
+			if (!req->idempotent || s->attempts - s->throttles > budget)
+				return GIVE_UP;
+			*wait = http_backoff_ms(h->o.backoff_ms, s->attempts - s->throttles, next_rand(h));
+			return RETRY;
+		}
+	}
+	return FINAL;
+}
+
+static void log_attempt(const struct http_request *req, const struct slot *s, CURLcode c,
+                        const char *why, int retry)
+{
+	char url[2048];
+	if (msg_level() < MSG_VERBOSE)
+		return;
+	http_url_for_log(req->url, url, sizeof(url));
+	if (c != CURLE_OK)
+		msg_debug("%s %s failed: %s, %.0f ms%s", req->method ? req->method : "GET", url, why,
+		          s->resp.ms, retry ? " (retrying)" : "");
+	else
+		msg_debug("%s %s %ld, %.0f ms%s%s%s", req->method ? req->method : "GET", url, s->resp.status,
+		          s->resp.ms, why[0] ? ": " : "", why, retry ? " (retrying)" : "");
+}
+
+recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n, size_t parallel,
+                       http_done_fn done, void *arg)
+{
+	struct slot *slots = NULL;
+	size_t next = 0, finished = 0;
+	recon_err err = RECON_OK;
+
+	if (n == 0)
+		return RECON_OK;
+	if (parallel < 1)
+		parallel = 1;
+	if (parallel > n)
+		parallel = n;
+	if ((err = grow_pool(h, parallel)) != RECON_OK) {
+		msg_error("out of memory");
+		return err;
+	}
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)parallel);
+	slots = calloc(parallel, sizeof(*slots));
+	if (!slots) {
+		msg_error("out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < parallel; i++) {
+		slots[i].h = h;
+		slots[i].easy = h->pool[i];
+	}
+
+	while (finished < n && !err) {
+		int64_t now = http_now_ms(), soonest = -1;
+		int running = 0, busy = 0;
+		CURLMsg *m;
+		int left;
+
+		for (size_t i = 0; i < parallel && !err; i++) {
+			struct slot *s = &slots[i];
+			if (!s->used && next < n) {
+				s->used = 1;
+				s->idx = next++;
+				s->attempts = s->throttles = 0;
+				s->due = now;
+			}
+			if (s->used && !s->busy && s->due <= now) {
+				long p = h->hooks.pace ? h->hooks.pace(h->hooks.arg) : 0;
+				if (p > 0) {
+					s->due = now + p;
+					h->stats.wait_ms += (uint64_t)p;
+				} else if ((err = slot_start(h, s, &reqs[s->idx])) != RECON_OK) {
+					msg_error("out of memory");
+				}
+			}
+			if (s->used && !s->busy && (soonest < 0 || s->due < soonest))
+				soonest = s->due;
+			busy += s->busy;
+		}
+		if (err)
+			break;
+		if (busy) {
+			long timeout = soonest < 0 ? 1000 : (long)(soonest - now);
+			if (timeout < 0)
+				timeout = 0;
+			if (timeout > 1000)
+				timeout = 1000;
+			curl_multi_perform(h->multi, &running);
+			curl_multi_poll(h->multi, NULL, 0, (int)timeout, NULL);
+			curl_multi_perform(h->multi, &running);
+		} else if (soonest > now) {
+			http_sleep_ms((long)(soonest - now));
+			continue;
+		}
+		while (!err && (m = curl_multi_info_read(h->multi, &left))) {
+			struct slot *s;
+			char *priv = NULL;
+			const struct http_request *req;
+			enum outcome oc;
+			char why[CURL_ERROR_SIZE + 64];
+			long wait;
+			CURLcode c;
+
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			c = m->data.result;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+			s = (struct slot *)(void *)priv;
+			curl_multi_remove_handle(h->multi, m->easy_handle);
+			s->busy = 0;
+			req = &reqs[s->idx];
+			curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &s->resp.status);
+			{
+				long nc = 0;
+				curl_easy_getinfo(s->easy, CURLINFO_NUM_CONNECTS, &nc);
+				h->stats.connects += (uint64_t)(nc > 0 ? nc : 0);
+			}
+			s->resp.ms = (double)(http_now_ms() - s->started);
+			s->resp.attempts = s->attempts;
+			h->stats.bytes += s->resp.len;
+			/* a cut answer still spent from a rate limit: its headers count */
+			s->resp.broken = c != CURLE_OK;
+			if (h->hooks.seen && s->resp.status > 0)
+				h->hooks.seen(h->hooks.arg, &s->resp);
+			oc = judge(h, s, req, c, &wait, why, sizeof(why));
+			log_attempt(req, s, c, why, oc == RETRY);
+			if (oc == RETRY) {
+				h->stats.retries++;
+				h->stats.wait_ms += (uint64_t)wait;
+				s->due = http_now_ms() + wait;
+				http_response_clear(&s->resp);
+				continue;
+			}
+			if (oc == GIVE_UP) {
+				char url[2048];
+				http_url_for_log(req->url, url, sizeof(url));
+				msg_error("%s: giving up on %s '%s' after %d attempt%s: %s%s%s%s", h->o.system,
+				          req->method ? req->method : "GET", url, s->attempts,
+				          s->attempts == 1 ? "" : "s", why,
+				          s->resp.request_id[0] ? " (request id " : "", s->resp.request_id,
+				          s->resp.request_id[0] ? ")" : "");
+				err = RECON_ERR_REMOTE;
+				break;
+			}
+			err = done(arg, s->idx, &s->resp);
+			http_response_clear(&s->resp);
+			s->used = 0;
+			finished++;
+		}
+	}
+
+	for (size_t i = 0; i < parallel; i++) {
+		if (slots[i].busy)
+			curl_multi_remove_handle(h->multi, slots[i].easy);
+		http_response_clear(&slots[i].resp);
+		curl_slist_free_all(slots[i].hdrs);
+		/* the handle keeps pointers into the freed list: forget them */
+		curl_easy_setopt(slots[i].easy, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(slots[i].easy, CURLOPT_ERRORBUFFER, NULL);
+	}
+	free(slots);
+	return err;
+}
+
+static recon_err take_one(void *arg, size_t index, struct http_response *resp)
+{
+	struct http_response *out = arg;
+	(void)index;
+	*out = *resp;
+	memset(resp, 0, sizeof(*resp));
+	return RECON_OK;
+}
+
+recon_err http_do(struct http *h, const struct http_request *req, struct http_response *resp)
+{
+	http_response_clear(resp);
+	return http_do_many(h, req, 1, 1, take_one, resp);
+}

@@ -1,0 +1,812 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "recon/msg.h"
+#include "recon/shopify.h"
+
+#define SHOP_LIMIT 250             /* records per page (the API's maximum) */
+#define SHOP_IDS_BATCH 50          /* ids per inventory_levels request (API limit) */
+#define SHOP_PAGES_MAX 100000      /* one listing never runs longer than this */
+#define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
+#define SHOP_LEAK_DEFAULT 2.0      /* Standard plan: 2 requests/s leak */
+#define SHOP_IDS_MAX 1000000       /* inventory items of one shop */
+
+struct shopify {
+	struct http *http;
+	char *base;                /* https://NAME.myshopify.com, or a test server's base */
+	char *version;
+	char *static_token;        /* secret */
+	char *client_id;
+	char *client_secret;       /* secret */
+	char *token_hdr;           /* "X-Shopify-Access-Token: ...": secret */
+	int64_t token_expires;     /* monotonic ms, 0 = never */
+	int64_t token_margin;      /* renew this long before it expires */
+	const char *hdr[3];
+	/* the leaky bucket as last seen */
+	int have;
+	long used, cap, peak;
+	int64_t seen;
+	double leak;
+	int64_t anchor_t;          /* leak-rate estimate: an earlier observation */
+	long anchor_used;
+	long since_anchor;         /* requests accepted since it */
+	/* pacing figures */
+	int64_t first_wait;        /* when pacing first had to wait */
+	int64_t paced_first;       /* sends of the first and last paced requests */
+	int64_t last_seen;
+	uint64_t paced, requests, tokens;
+};
+
+static void free_secret(char *s)
+{
+	if (!s)
+		return;
+	memset(s, 0, strlen(s));
+	free(s);
+}
+
+/* ---- bucket pacing (reference §3) ---- */
+
+static long pace(void *arg)
+{
+	struct shopify *sh = arg;
+	int64_t now = http_now_ms();
+	double est, limit, wait;
+
+	if (!sh->have)
+		return 0;
+	est = (double)sh->used - (double)(now - sh->seen) * sh->leak / 1000.0;
+	if (est < 0)
+		est = 0;
+	/* Keep one request of headroom below the cap: the header rounds up and
+	 * another client of the same app may be spending from the bucket too. */
+	limit = sh->cap > 3 ? (double)sh->cap - 2 : (double)sh->cap - 1;
+	if (est <= limit)
+		return 0;
+	wait = (est - limit) * 1000.0 / sh->leak;
+	if (!sh->first_wait)
+		sh->first_wait = now;
+	return (long)ceil(wait);
+}
+
+/* Leak rate as observed: (used before + requests since - used now) over the
+ * time between, taken over a few seconds so the rounding of "used" washes
+ * out, and only while the bucket never ran empty (an empty bucket leaks
+ * nothing and would make the rate look slower). */
+static void estimate_leak(struct shopify *sh, int64_t now, long used)
+{
+	if (used <= 1 || sh->anchor_t == 0) {
+		sh->anchor_t = now;
+		sh->anchor_used = used;
+		sh->since_anchor = 0;
+		return;
+	}
+	sh->since_anchor++;
+	if (now - sh->anchor_t >= 4000 && sh->since_anchor >= 4) {
+		double rate = (double)(sh->anchor_used + sh->since_anchor - used) * 1000.0 /
+		              (double)(now - sh->anchor_t);
+		/* small differences are rounding noise: only a clearly different
+		 * rate (another plan, a temporary lowering) replaces the one in use */
+		if (rate > 0.2 && fabs(rate - sh->leak) > 0.25 * sh->leak) {
+			msg_debug("shopify: the bucket leaks %.2f requests/s (was assuming %.2f)", rate, sh->leak);
+			sh->leak = rate > 1000 ? 1000 : rate;
+		}
+		sh->anchor_t = now;
+		sh->anchor_used = used;
+		sh->since_anchor = 0;
+	}
+}
+
+static void seen(void *arg, const struct http_response *r)
+{
+	struct shopify *sh = arg;
+	/* The count was taken when the request reached Shopify, somewhere in
+	 * the round trip: dating it at the send (the earliest moment) would
+	 * under-count the leak, dating it at the answer over-counts it and
+	 * costs a round trip per request. The send is the figure to use: the
+	 * headroom kept below the cap covers the leak of one round trip. */
+	int64_t now = http_now_ms() - (int64_t)r->ms;
+	long used, cap;
+
+	if (http_call_limit(r->call_limit, &used, &cap) == 0) {
+		/* only clean answers feed the leak estimate: whether a failed or
+		 * refused request was counted by the bucket is unknowable */
+		if (r->status >= 200 && r->status < 300 && !r->broken)
+			estimate_leak(sh, now, used);
+		else
+			sh->anchor_t = 0;
+		sh->have = 1;
+		sh->used = used;
+		sh->cap = cap;
+		sh->seen = now;
+		if (used > sh->peak)
+			sh->peak = used;
+		sh->requests++;
+		if (sh->first_wait && r->status != 429) {
+			if (sh->paced++ == 0)
+				sh->paced_first = now;
+			sh->last_seen = now;
+		}
+	}
+	if (r->status == 429 && sh->have) {
+		/* full, whatever the header said */
+		sh->used = sh->cap;
+		sh->seen = now;
+	}
+}
+
+void shopify_pacing(const struct shopify *sh, struct shopify_pacing *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!sh)
+		return;
+	out->requests = sh->requests;
+	out->cap = sh->cap;
+	out->peak = sh->peak;
+	out->leak = sh->leak;
+	out->paced = sh->paced;
+	out->tokens = sh->tokens;
+	/* sends per second between the first and the last paced request: the
+	 * stretch in which the bucket, not recon, set the pace */
+	if (sh->paced >= 2 && sh->last_seen > sh->paced_first)
+		out->paced_rate = (double)(sh->paced - 1) * 1000.0 / (double)(sh->last_seen - sh->paced_first);
+}
+
+void shopify_stats(const struct shopify *sh, struct http_stats *out)
+{
+	http_get_stats(sh ? sh->http : NULL, out);
+}
+
+/* ---- open / close ---- */
+
+recon_err shopify_open(const struct config *cfg, struct shopify **out)
+{
+	const char *shop = config_get(cfg, "shopify", "shop");
+	const char *ver = config_get_or(cfg, "shopify", "api_version", "2025-07");
+	const char *tok = config_get(cfg, "shopify", "access_token");
+	const char *cid = config_get(cfg, "shopify", "client_id");
+	const char *csec = config_get(cfg, "shopify", "client_secret");
+	struct http_opts o = { .system = "shopify" };
+	struct http_hooks hooks = { pace, seen, NULL };
+	struct shopify *sh = NULL;
+	recon_err err;
+	size_t n;
+
+	*out = NULL;
+	if (!shop) {
+		msg_error("'%s': [shopify] shop is not set (NAME.myshopify.com)", config_path(cfg));
+		return RECON_ERR_CONFIG;
+	}
+	if (!tok && !(cid && csec)) {
+		msg_error("'%s': [shopify] access_token (or client_id and client_secret) is not set "
+		          "(the token may also come from RECON_SHOPIFY_TOKEN)", config_path(cfg));
+		return RECON_ERR_CONFIG;
+	}
+	if (strspn(ver, "0123456789-unstable") != strlen(ver) || strlen(ver) > 20) {
+		msg_error("'%s': [shopify] api_version '%s': expected YYYY-MM", config_path(cfg), ver);
+		return RECON_ERR_CONFIG;
+	}
+	if (strstr(shop, "://") && strncmp(shop, "http://", 7) != 0 && strncmp(shop, "https://", 8) != 0) {
+		msg_error("'%s': [shopify] shop '%s': expected NAME.myshopify.com or an http(s) base URL",
+		          config_path(cfg), shop);
+		return RECON_ERR_CONFIG;
+	}
+	if (!strstr(shop, "://") && strpbrk(shop, "/?#@ ")) {
+		msg_error("'%s': [shopify] shop '%s': expected NAME.myshopify.com or a base URL",
+		          config_path(cfg), shop);
+		return RECON_ERR_CONFIG;
+	}
+	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK)
+		return err;
+	err = RECON_ERR_NOMEM;
+	if (!(sh = calloc(1, sizeof(*sh))))
+		goto out;
+	sh->leak = SHOP_LEAK_DEFAULT;
+	if (strstr(shop, "://")) {
+		/* a full base URL (tests point recon at a fake this way) */
+		n = strlen(shop);
+		while (n > 0 && shop[n - 1] == '/')
+			n--;
+		sh->base = strndup(shop, n);
+	} else {
+		n = strlen(shop) + 9;
+		if ((sh->base = malloc(n)))
+			snprintf(sh->base, n, "https://%s", shop);
+	}
+	sh->version = strdup(ver);
+	if (!sh->base || !sh->version)
+		goto out;
+	if (tok ? !(sh->static_token = strdup(tok))
+	        : !(sh->client_id = strdup(cid)) || !(sh->client_secret = strdup(csec)))
+		goto out;
+	hooks.arg = sh;
+	err = http_new(&o, &hooks, &sh->http);
+out:
+	if (err == RECON_ERR_NOMEM)
+		msg_error("out of memory");
+	if (err) {
+		shopify_close(sh);
+		return err;
+	}
+	*out = sh;
+	return RECON_OK;
+}
+
+void shopify_close(struct shopify *sh)
+{
+	if (!sh)
+		return;
+	http_free(sh->http);
+	free(sh->base);
+	free(sh->version);
+	free_secret(sh->static_token);
+	free(sh->client_id);
+	free_secret(sh->client_secret);
+	free_secret(sh->token_hdr);
+	free(sh);
+}
+
+/* ---- tokens ---- */
+
+/* The "errors" of a Shopify error body as one line, for messages. */
+static void errors_text(const struct http_response *r, char *buf, size_t size)
+{
+	json_t *e = json_object_get(r->json, "errors");
+	const char *desc = json_string_value(json_object_get(r->json, "error_description"));
+	const char *code = json_string_value(json_object_get(r->json, "error"));
+	char *dump = NULL;
+
+	if (json_is_string(e))
+		snprintf(buf, size, "%.*s", SHOP_ERRORS_MAX, json_string_value(e));
+	else if (e && (dump = json_dumps(e, JSON_COMPACT)))
+		snprintf(buf, size, "%.*s", SHOP_ERRORS_MAX, dump);
+	else if (code)
+		snprintf(buf, size, "%.100s%s%.*s", code, desc ? ": " : "", SHOP_ERRORS_MAX, desc ? desc : "");
+	else
+		snprintf(buf, size, "no error text");
+	free(dump);
+}
+
+static recon_err set_token(struct shopify *sh, const char *token)
+{
+	size_t n = strlen("X-Shopify-Access-Token: ") + strlen(token) + 1;
+	char *h = malloc(n);
+	if (!h) {
+		msg_error("out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	snprintf(h, n, "X-Shopify-Access-Token: %s", token);
+	free_secret(sh->token_hdr);
+	sh->token_hdr = h;
+	sh->hdr[0] = h;
+	sh->hdr[1] = "Accept: application/json";
+	sh->hdr[2] = NULL;
+	return RECON_OK;
+}
+
+/* The client-credentials grant (reference §1): POST the app's id and
+ * secret, get a token that lives expires_in seconds. */
+static recon_err fetch_token(struct shopify *sh)
+{
+	static const char *const hdr[] = { "Accept: application/json",
+	                                   "Content-Type: application/x-www-form-urlencoded", NULL };
+	struct http_request req = { .method = "POST", .headers = hdr, .want_json = 1, .idempotent = 1 };
+	struct http_response r = { 0 };
+	char *id = http_escape(sh->client_id), *sec = http_escape(sh->client_secret), *body = NULL;
+	char url[HTTP_URL_MAX], why[SHOP_ERRORS_MAX + 128];
+	recon_err err = RECON_OK;
+	const char *tok;
+	json_t *exp;
+	size_t n;
+
+	if (!id || !sec) {
+		err = RECON_ERR_NOMEM;
+		goto out;
+	}
+	n = strlen(id) + strlen(sec) + 64;
+	if (!(body = malloc(n))) {
+		err = RECON_ERR_NOMEM;
+		goto out;
+	}
+	snprintf(body, n, "grant_type=client_credentials&client_id=%s&client_secret=%s", id, sec);
+	snprintf(url, sizeof(url), "%s/admin/oauth/access_token", sh->base);
+	req.url = url;
+	req.body = body;
+	req.body_len = strlen(body);
+	if ((err = http_do(sh->http, &req, &r)) != RECON_OK)
+		goto out;
+	tok = json_string_value(json_object_get(r.json, "access_token"));
+	if (r.status != 200 || !tok || !*tok) {
+		errors_text(&r, why, sizeof(why));
+		msg_error("Shopify refused the client credentials at POST '%s' (HTTP %ld: %s): check "
+		          "[shopify] client_id and client_secret", url, r.status, why);
+		err = RECON_ERR_REMOTE;
+		goto out;
+	}
+	if ((err = set_token(sh, tok)) != RECON_OK)
+		goto out;
+	exp = json_object_get(r.json, "expires_in");
+	if (json_is_number(exp) && json_number_value(exp) > 0) {
+		int64_t ttl = (int64_t)(json_number_value(exp) * 1000.0);
+		/* renew a fifth of the lifetime early (at most 5 minutes): no
+		 * request goes out with a token about to lapse */
+		sh->token_margin = ttl / 5 < 300000 ? ttl / 5 : 300000;
+		sh->token_expires = http_now_ms() + ttl;
+	} else {
+		sh->token_expires = 0;
+	}
+	sh->tokens++;
+	if (json_is_number(exp))
+		msg_debug("shopify: got an access token (expires in %.0f s)", json_number_value(exp));
+	else
+		msg_debug("shopify: got an access token (no expiry given)");
+out:
+	if (err == RECON_ERR_NOMEM)
+		msg_error("out of memory");
+	http_response_clear(&r);
+	free_secret(body);
+	free_secret(sec);
+	free(id);
+	return err;
+}
+
+static recon_err ensure_token(struct shopify *sh, int force)
+{
+	if (sh->static_token)
+		return sh->token_hdr ? RECON_OK : set_token(sh, sh->static_token);
+	if (!force && sh->token_hdr &&
+	    (sh->token_expires == 0 || http_now_ms() < sh->token_expires - sh->token_margin))
+		return RECON_OK;
+	return fetch_token(sh);
+}
+
+/* ---- requests ---- */
+
+static int same_origin(const char *base, const char *url)
+{
+	size_t n = strlen(base);
+	return strncmp(url, base, n) == 0 && (url[n] == '/' || url[n] == '\0');
+}
+
+/* A request to the Admin API: token attached, renewed once on a 401 when
+ * it came from the client-credentials grant. Non-2xx answers become
+ * RECON_ERR_REMOTE with a message; with `refusals`, a 4xx other than auth
+ * and rate limits (the request was understood and refused) is returned as
+ * RECON_OK for the caller to judge. */
+static recon_err api(struct shopify *sh, const char *method, const char *url, const char *body,
+                     int refusals, struct http_response *r)
+{
+	static const char *const json_ct = "Content-Type: application/json";
+	char why[SHOP_ERRORS_MAX + 64], shown[1024];
+	recon_err err;
+
+	if (!same_origin(sh->base, url)) {
+		/* never hand the token to another host, whatever a Link says */
+		http_url_for_log(url, shown, sizeof(shown));
+		msg_error("shopify: refusing to follow '%s': it is not on '%s'", shown, sh->base);
+		return RECON_ERR_REMOTE;
+	}
+	for (int renewed = 0;; renewed++) {
+		const char *hdr[4];
+		struct http_request req = { .method = method, .url = url, .headers = hdr, .body = body,
+		                            .body_len = body ? strlen(body) : 0, .want_json = 1,
+		                            .idempotent = 1 };
+		if ((err = ensure_token(sh, renewed)) != RECON_OK) {
+			http_response_clear(r);
+			return err;
+		}
+		hdr[0] = sh->hdr[0];
+		hdr[1] = sh->hdr[1];
+		hdr[2] = body ? json_ct : NULL;
+		hdr[3] = NULL;
+		if ((err = http_do(sh->http, &req, r)) != RECON_OK)
+			return err;   /* http_do leaves nothing behind on errors */
+		if (r->status == 401 && !sh->static_token && !renewed) {
+			msg_debug("shopify: the access token was refused; getting a new one");
+			continue;
+		}
+		break;
+	}
+	if (r->status >= 200 && r->status < 300)
+		return RECON_OK;
+	if (refusals && r->status >= 400 && r->status < 500 && r->status != 401 && r->status != 403 &&
+	    r->status != 429)
+		return RECON_OK;
+	errors_text(r, why, sizeof(why));
+	http_url_for_log(url, shown, sizeof(shown));
+	err = RECON_ERR_REMOTE;
+	if (r->status == 401)
+		msg_error("Shopify refused the access token for %s '%s' (HTTP 401: %s): check [shopify] %s",
+		          method, shown, why, sh->static_token ? "access_token (or RECON_SHOPIFY_TOKEN)"
+		                                               : "client_id and client_secret");
+	else
+		msg_error("shopify: %s '%s' answered HTTP %ld: %s%s%s%s", method, shown, r->status, why,
+		          r->request_id[0] ? " (request id " : "", r->request_id, r->request_id[0] ? ")" : "");
+	/* on an error the caller gets no answer to clean up */
+	http_response_clear(r);
+	return err;
+}
+
+static recon_err api_url(struct shopify *sh, char *buf, size_t size, const char *path, const char *query)
+{
+	int n = snprintf(buf, size, "%s/admin/api/%s/%s.json%s%s", sh->base, sh->version, path,
+	                 query && *query ? "?" : "", query ? query : "");
+	if (n < 0 || (size_t)n >= size) {
+		msg_error("shopify: the URL for '%s' is longer than %zu bytes", path, size);
+		return RECON_ERR_REMOTE;
+	}
+	return RECON_OK;
+}
+
+recon_err shopify_set_inventory(struct shopify *sh, int64_t location_id, int64_t inventory_item_id,
+                                int64_t available, char **why)
+{
+	struct http_response r = { 0 };
+	char url[HTTP_URL_MAX], body[160], text[SHOP_ERRORS_MAX + 64];
+	recon_err err;
+
+	if (why)
+		*why = NULL;
+	snprintf(body, sizeof(body), "{\"location_id\":%lld,\"inventory_item_id\":%lld,\"available\":%lld}",
+	         (long long)location_id, (long long)inventory_item_id, (long long)available);
+	if ((err = api_url(sh, url, sizeof(url), "inventory_levels/set", NULL)) != RECON_OK)
+		return err;
+	err = api(sh, "POST", url, body, 1, &r);
+	if (!err && r.status >= 400) {
+		errors_text(&r, text, sizeof(text));
+		if (why && !(*why = strdup(text)))
+			err = RECON_ERR_NOMEM;
+		else
+			err = RECON_ERR_REJECTED;
+	}
+	http_response_clear(&r);
+	return err;
+}
+
+/* ---- snapshot fetch ---- */
+
+typedef recon_err (*records_fn)(struct shopify *sh, void *arg, json_t *list);
+
+/* Every page of a listing, following Link rel="next" exactly as given
+ * (reference §2: page_info carries the filters; nothing may be added). */
+static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *extract, const char *first,
+                       const char *root, records_fn fn, void *arg)
+{
+	char *url = malloc(HTTP_URL_MAX), *next = malloc(HTTP_URL_MAX);
+	recon_err err = RECON_OK;
+	int n = 0;
+
+	if (!url || !next) {
+		free(url);
+		free(next);
+		msg_error("out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	snprintf(url, HTTP_URL_MAX, "%s", first);
+	for (;;) {
+		struct http_response r = { 0 };
+		json_t *list;
+		int more;
+
+		if (++n > SHOP_PAGES_MAX) {
+			msg_error("shopify: '%s' runs past %d pages; giving up", extract, SHOP_PAGES_MAX);
+			err = RECON_ERR_REMOTE;
+			break;
+		}
+		if ((err = api(sh, "GET", url, NULL, strcmp(extract, "shopify/payouts") == 0, &r)) != RECON_OK)
+			break;
+		if (r.status == 404 && n == 1) {
+			/* a shop without Shopify Payments has no payouts account
+			 * (reference §5): nothing to compare, which is no failure */
+			msg_warn("shopify: payouts answered 404 (no Shopify Payments account?): payouts "
+			         "are not compared");
+			http_response_clear(&r);
+			break;
+		}
+		if (r.status >= 400) {
+			char why[SHOP_ERRORS_MAX + 64];
+			errors_text(&r, why, sizeof(why));
+			msg_error("shopify: GET '%s' answered HTTP %ld: %s", url, r.status, why);
+			http_response_clear(&r);
+			err = RECON_ERR_REMOTE;
+			break;
+		}
+		list = json_object_get(r.json, root);
+		if (!json_is_array(list)) {
+			char shown[1024];
+			http_url_for_log(url, shown, sizeof(shown));
+			msg_error("shopify: GET '%s': the answer has no \"%s\" list", shown, root);
+			http_response_clear(&r);
+			err = RECON_ERR_REMOTE;
+			break;
+		}
+		if (fn && (err = fn(sh, arg, list)) != RECON_OK) {
+			http_response_clear(&r);
+			break;
+		}
+		err = fetch_save_page(out, extract, r.body, r.len, (int64_t)json_array_size(list));
+		more = err ? 0 : http_link_rel(r.link, "next", next, HTTP_URL_MAX);
+		http_response_clear(&r);
+		if (err || more == 0)
+			break;
+		if (more < 0) {
+			msg_error("shopify: a next-page link of '%s' is longer than %d bytes", extract, HTTP_URL_MAX);
+			err = RECON_ERR_REMOTE;
+			break;
+		}
+		if (strcmp(next, url) == 0) {
+			msg_error("shopify: the next page of '%s' is the page itself; giving up", extract);
+			err = RECON_ERR_REMOTE;
+			break;
+		}
+		memcpy(url, next, strlen(next) + 1);
+	}
+	free(url);
+	free(next);
+	return err;
+}
+
+struct id_list {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static recon_err id_add(struct id_list *l, int64_t id)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		int64_t *v;
+		if (cap > SHOP_IDS_MAX) {
+			msg_error("shopify: more than %d inventory items", SHOP_IDS_MAX);
+			return RECON_ERR_REMOTE;
+		}
+		if (!(v = realloc(l->v, cap * sizeof(*v)))) {
+			msg_error("out of memory");
+			return RECON_ERR_NOMEM;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = id;
+	return RECON_OK;
+}
+
+static int id_has(const struct id_list *l, int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == id)
+			return 1;
+	return 0;
+}
+
+struct payouts_ctx {
+	struct fetch_out *out;
+	struct id_list paid;
+};
+
+static recon_err on_payouts(struct shopify *sh, void *arg, json_t *list)
+{
+	struct payouts_ctx *c = arg;
+	size_t i;
+	json_t *p;
+	(void)sh;
+	json_array_foreach(list, i, p) {
+		json_t *id = json_object_get(p, "id");
+		const char *st = json_string_value(json_object_get(p, "status"));
+		recon_err err;
+		if (!json_is_integer(id))
+			continue;   /* the loader names the bad record */
+		if ((err = fetch_add_payout(c->out, json_integer_value(id))) != RECON_OK)
+			return err;
+		if (st && strcmp(st, "paid") == 0 && !id_has(&c->paid, json_integer_value(id)) &&
+		    (err = id_add(&c->paid, json_integer_value(id))) != RECON_OK)
+			return err;
+	}
+	return RECON_OK;
+}
+
+static recon_err on_products(struct shopify *sh, void *arg, json_t *list)
+{
+	struct id_list *items = arg;
+	size_t i, j;
+	json_t *p, *v;
+	(void)sh;
+	json_array_foreach(list, i, p) {
+		json_array_foreach(json_object_get(p, "variants"), j, v) {
+			json_t *iid = json_object_get(v, "inventory_item_id");
+			recon_err err;
+			if (json_is_integer(iid) && !id_has(items, json_integer_value(iid)) &&
+			    (err = id_add(items, json_integer_value(iid))) != RECON_OK)
+				return err;
+		}
+	}
+	return RECON_OK;
+}
+
+/* [locations] keys (names or ids) -> Shopify location ids. */
+static recon_err map_locations(const struct config *cfg, json_t *locs, struct id_list *ids)
+{
+	size_t n = config_section_size(cfg, "locations");
+	recon_err err;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *key, *wh;
+		json_t *l, *hit = NULL;
+		size_t k;
+		config_section_entry(cfg, "locations", i, &key, &wh);
+		json_array_foreach(locs, k, l) {
+			const char *name = json_string_value(json_object_get(l, "name"));
+			json_t *id = json_object_get(l, "id");
+			char idtext[32];
+			if (json_is_integer(id))
+				snprintf(idtext, sizeof(idtext), "%lld", (long long)json_integer_value(id));
+			else
+				idtext[0] = '\0';
+			if ((name && strcmp(name, key) == 0) || strcmp(idtext, key) == 0) {
+				hit = l;
+				break;
+			}
+			if (!hit && name && strcasecmp(name, key) == 0)
+				hit = l;
+		}
+		if (!hit || !json_is_integer(json_object_get(hit, "id"))) {
+			msg_warn("'%s': [locations] '%s' is no Shopify location: its stock is not compared",
+			         config_path(cfg), key);
+			continue;
+		}
+		if (!id_has(ids, json_integer_value(json_object_get(hit, "id"))) &&
+		    (err = id_add(ids, json_integer_value(json_object_get(hit, "id")))) != RECON_OK)
+			return err;
+	}
+	return RECON_OK;
+}
+
+static recon_err on_locations(struct shopify *sh, void *arg, json_t *list)
+{
+	json_t **keep = arg;
+	(void)sh;
+	json_decref(*keep);
+	*keep = json_incref(list);
+	return RECON_OK;
+}
+
+/* "1,2,3" of ids[from, from+n). */
+static void id_csv(const struct id_list *l, size_t from, size_t n, char *buf, size_t size)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (size_t i = from; i < from + n && i < l->n && k < size; i++)
+		k += (size_t)snprintf(buf + k, size - k, "%s%lld", i > from ? "," : "", (long long)l->v[i]);
+}
+
+recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const struct period *p,
+                            struct fetch_out *out)
+{
+	struct payouts_ctx pc = { .out = out };
+	struct id_list items = { 0 }, locids = { 0 };
+	json_t *locs = NULL;
+	char lo[DATE_BUFSZ], hi[DATE_BUFSZ], before[DATE_BUFSZ];
+	char url[HTTP_URL_MAX], q[1024], q2[1024], endpoint[256], note[FETCH_FILTERS_MAX];
+	recon_err err;
+
+	/* shop.json: currency and time zone decide how everything else reads */
+	fetch_progress(out, "shopify/shop");
+	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shop.json", sh->version);
+	if ((err = fetch_note(out, "shopify/shop", endpoint, "")) ||
+	    (err = api_url(sh, url, sizeof(url), "shop", NULL)))
+		goto out;
+	{
+		struct http_response r = { 0 };
+		if ((err = api(sh, "GET", url, NULL, 0, &r)) != RECON_OK)
+			goto out;
+		if (!json_is_object(json_object_get(r.json, "shop"))) {
+			msg_error("shopify: GET '%s': the answer has no \"shop\" object", url);
+			err = RECON_ERR_REMOTE;
+		} else {
+			err = fetch_save_page(out, "shopify/shop", r.body, r.len, 1);
+		}
+		http_response_clear(&r);
+		if (err)
+			goto out;
+	}
+
+	/* Orders: the period in any time zone lies within a day of its UTC
+	 * dates; the loader decides membership in the shop's own zone. Orders
+	 * processed earlier but updated since may carry a refund of the period
+	 * (DESIGN §6), so they come too; the two queries never overlap. */
+	date_add(p->from, -1, lo);
+	date_add(p->to, 1, hi);
+	date_add(p->from, -2, before);
+	snprintf(q, sizeof(q), "status=any&processed_at_min=%sT00%%3A00%%3A00Z&processed_at_max=%sT23%%3A59%%3A59Z"
+	         "&limit=%d", lo, hi, SHOP_LIMIT);
+	snprintf(q2, sizeof(q2), "status=any&updated_at_min=%sT00%%3A00%%3A00Z&processed_at_max=%sT23%%3A59%%3A59Z"
+	         "&limit=%d", lo, before, SHOP_LIMIT);
+	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/orders.json", sh->version);
+	if ((err = fetch_note(out, "shopify/orders", endpoint, q)) ||
+	    (err = fetch_note(out, "shopify/orders", endpoint, q2)))
+		goto out;
+	fetch_progress(out, "shopify/orders");
+	if ((err = api_url(sh, url, sizeof(url), "orders", q)) ||
+	    (err = pages(sh, out, "shopify/orders", url, "orders", NULL, NULL)) ||
+	    (err = api_url(sh, url, sizeof(url), "orders", q2)) ||
+	    (err = pages(sh, out, "shopify/orders", url, "orders", NULL, NULL)))
+		goto out;
+
+	/* Payouts of the period, then the transactions of each paid one. */
+	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d", p->from, p->to, SHOP_LIMIT);
+	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/payouts.json", sh->version);
+	if ((err = fetch_note(out, "shopify/payouts", endpoint, q)) ||
+	    (err = api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
+		goto out;
+	fetch_progress(out, "shopify/payouts");
+	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", on_payouts, &pc)) != RECON_OK)
+		goto out;
+	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/balance/transactions.json",
+	         sh->version);
+	fetch_progress(out, "shopify/balance_transactions");
+	for (size_t i = 0; i < pc.paid.n; i++) {
+		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d", (long long)pc.paid.v[i], SHOP_LIMIT);
+		if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
+		    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
+		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", NULL, NULL)))
+			goto out;
+	}
+
+	/* Locations, products and the mapped locations' inventory levels. */
+	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/locations.json", sh->version);
+	fetch_progress(out, "shopify/locations");
+	if ((err = fetch_note(out, "shopify/locations", endpoint, "")) ||
+	    (err = api_url(sh, url, sizeof(url), "locations", NULL)) ||
+	    (err = pages(sh, out, "shopify/locations", url, "locations", on_locations, &locs)) ||
+	    (err = map_locations(cfg, locs, &locids)))
+		goto out;
+	snprintf(q, sizeof(q), "fields=id,title,status,product_type,vendor,variants&limit=%d", SHOP_LIMIT);
+	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/products.json", sh->version);
+	fetch_progress(out, "shopify/products");
+	if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
+	    (err = api_url(sh, url, sizeof(url), "products", q)) ||
+	    (err = pages(sh, out, "shopify/products", url, "products", on_products, &items)))
+		goto out;
+	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
+	fetch_progress(out, "shopify/inventory_levels");
+	for (size_t l = 0; l < locids.n; l += SHOP_IDS_BATCH) {
+		char lcsv[SHOP_IDS_BATCH * 21 + 1];
+		id_csv(&locids, l, SHOP_IDS_BATCH, lcsv, sizeof(lcsv));
+		snprintf(note, sizeof(note), "location_ids=%s&inventory_item_ids=(%zu ids, %d per request)&limit=%d",
+		         lcsv, items.n, SHOP_IDS_BATCH, SHOP_LIMIT);
+		if ((err = fetch_note(out, "shopify/inventory_levels", endpoint, note)) != RECON_OK)
+			goto out;
+		for (size_t i = 0; i < items.n; i += SHOP_IDS_BATCH) {
+			char icsv[SHOP_IDS_BATCH * 21 + 1], *lesc, *iesc;
+			id_csv(&items, i, SHOP_IDS_BATCH, icsv, sizeof(icsv));
+			lesc = http_escape(lcsv);
+			iesc = http_escape(icsv);
+			if (!lesc || !iesc) {
+				free(lesc);
+				free(iesc);
+				err = RECON_ERR_NOMEM;
+				msg_error("out of memory");
+				goto out;
+			}
+			snprintf(q, sizeof(q), "inventory_item_ids=%s&location_ids=%s&limit=%d", iesc, lesc, SHOP_LIMIT);
+			free(lesc);
+			free(iesc);
+			if ((err = api_url(sh, url, sizeof(url), "inventory_levels", q)) ||
+			    (err = pages(sh, out, "shopify/inventory_levels", url, "inventory_levels", NULL, NULL)))
+				goto out;
+		}
+	}
+	if (locids.n == 0) {
+		msg_warn("no [locations] line names a Shopify location: stock is not compared");
+		err = fetch_note(out, "shopify/inventory_levels", endpoint, "(no mapped location: not fetched)");
+	}
+out:
+	json_decref(locs);
+	free(pc.paid.v);
+	free(items.v);
+	free(locids.v);
+	return err;
+}
