@@ -35,6 +35,14 @@ recon_err post_set_state(struct store *s, int64_t row, const char *status, const
 	return err;
 }
 
+/* Real time in milliseconds: whole seconds would let a 1 s settle pass after 0.1 s. */
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 recon_err post_mark_sending(struct store *s, int64_t row)
 {
 	sqlite3_stmt *st;
@@ -43,7 +51,7 @@ recon_err post_mark_sending(struct store *s, int64_t row)
 		return err;
 	if ((err = store_prepare(s, "UPDATE outbox SET attempt_at = ? WHERE id = ?", &st)))
 		return err;
-	sqlite3_bind_int64(st, 1, (int64_t)time(NULL));
+	sqlite3_bind_int64(st, 1, wall_ms());
 	sqlite3_bind_int64(st, 2, row);
 	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot update the outbox");
 	sqlite3_finalize(st);
@@ -64,13 +72,16 @@ recon_err post_settle(struct store *s, const struct config *cfg, int64_t row)
 		return err;
 	sqlite3_bind_int64(st, 1, row);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		since = (int64_t)time(NULL) - sqlite3_column_int64(st, 0);
-		if (since >= 0 && since < settle) {
-			msg_info("%s %s: an earlier send began %llds ago without a known outcome; waiting %llds "
+		since = wall_ms() - sqlite3_column_int64(st, 0);
+		if (since >= 0 && since < settle * 1000) {
+			int64_t wait = settle * 1000 - since;
+			msg_info("%s %s: an earlier send began %lld ms ago without a known outcome; waiting %lld ms "
 			         "for the remote system to finish it before looking it up",
 			         (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 1),
-			         (long long)since, (long long)(settle - since));
-			sleep((unsigned)(settle - since));
+			         (long long)since, (long long)wait);
+			struct timespec ts = { (time_t)(wait / 1000), (long)(wait % 1000) * 1000000L };
+			while (nanosleep(&ts, &ts) != 0)
+				;
 		}
 	}
 	return store_finish(s, st);

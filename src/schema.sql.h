@@ -126,7 +126,7 @@ static const char schema_sql[] =
 "  ref TEXT NOT NULL,                -- payout id, e-mail, order name, inventory key\n"
 "  payload TEXT NOT NULL, status TEXT NOT NULL, -- planned | sending | posted | exists | failed\n"
 "  remote_name TEXT, error TEXT, updated_at TEXT,\n"
-"  attempt_at INTEGER,               -- real unix time the last send began (not RECON_NOW)\n"
+"  attempt_at INTEGER,               -- real time (ms since 1970) the last send began, not RECON_NOW\n"
 "  UNIQUE (snapshot_id, kind, ref));\n";
 
 /* Created after the bulk load (5x faster than maintaining them row by row). */

@@ -82,10 +82,11 @@ import json, os, random, shutil, subprocess, sys, time, urllib.parse, urllib.req
 recon, trials, fake, demo, key, secret = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 random.seed(11)
 landed = 0
-def trial(cmd, port, i):
+def trial(cmd, port, i, delay):
     global landed
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(random.uniform(0, 0.35))
+    # A run is start-up, a look-up and one POST held `delay` ms: kill within that.
+    time.sleep(random.uniform(0, 0.04 + delay / 1000.0))
     p.kill()
     if p.wait() == -9: landed += 1
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -117,7 +118,7 @@ for i in range(trials):
         if os.path.exists("k.db" + ext): os.remove("k.db" + ext)
     cmd = [recon, "--config", "k.ini", "--db", "k.db", "journal", "--post"]
     try:
-        trial(cmd, port, i)
+        trial(cmd, port, i, delay)
     finally:
         f.terminate(); f.wait()
 print("journal --post kill trials: %d, killed mid-run: %d, duplicates: 0" % (trials, landed))
