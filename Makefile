@@ -16,7 +16,7 @@ UNITBIN  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZSRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAYBIN := $(FUZZSRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all deps test unit e2e demo asan valgrind bench fuzz clean
+.PHONY: all deps test unit e2e demo asan valgrind bench fuzz torture clean
 all: recon
 
 # The default build is also linked as ./recon (DESIGN §2); other builds stay in $(BUILD).
@@ -69,6 +69,17 @@ valgrind:
 	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS="-O0 -g" build-vg/recon unit
 	@BUILD=build-vg VALGRIND="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 	  RECON=$(abspath build-vg/recon) sh tests/run.sh
+
+# Timings of a whole close on generated months (bench/run.sh; BENCH_ORDERS,
+# BENCH_REPEAT, BENCH_SHAPE, BENCH_SEED). Printed, never asserted.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/run.sh
+
+# Every allocation of a small close made to fail in turn (the test suite samples them).
+torture: deps
+	@$(MAKE) --no-print-directory all
+	@TORTURE_STRIDE=1 RECON=$(abspath build/recon) sh tests/e2e/t0810-alloc-fail.sh
 
 clean:
 	rm -rf build build-asan build-vg build-fuzz recon

@@ -1,0 +1,147 @@
+#!/bin/sh
+# recon benchmark (make bench): generate realistic months and time the close.
+#
+# For each month size: load (snapshot --raw), diff, journal, report (when the
+# command exists) and verify, each in a fresh database, printing wall time,
+# rows/s, MB/s of raw input and peak RSS per stage, and whether diff's counts
+# per code equal the month's EXPECTED-COUNTS.tsv. Figures are printed, never
+# asserted: timings on a shared machine are noisy, so BENCH_REPEAT runs each
+# month several times and prints the best and the median.
+#
+# Environment:
+#   BENCH_ORDERS  month sizes, space-separated   (default "10000 100000")
+#   BENCH_SEED    generator seed                 (default 1)
+#   BENCH_SHAPE   lean | full (bench/gen_month.py --shape)  (default lean)
+#   BENCH_REPEAT  runs per month                 (default 1)
+#   BENCH_DATA    where months are cached        (default bench/data, git-ignored)
+#   RECON         binary                         (default ./recon)
+#   BENCH_REPORT  0 skips the report stage       (default 1: run it when recon has it)
+set -eu
+LC_ALL=C
+export LC_ALL
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+ORDERS=${BENCH_ORDERS:-10000 100000}
+SEED=${BENCH_SEED:-1}
+SHAPE=${BENCH_SHAPE:-lean}
+REPEAT=${BENCH_REPEAT:-1}
+DATA=${BENCH_DATA:-$top/bench/data}
+RECON=${RECON:-$top/recon}
+TIME=/usr/bin/time
+# A fixed clock, as in the tests: snapshot times and report dates are reproducible.
+RECON_NOW=${RECON_NOW:-2026-11-05T09:00:00Z}
+export RECON_NOW
+
+[ -x "$RECON" ] || { echo "bench: no binary '$RECON' (run make first)" >&2; exit 2; }
+[ -x "$TIME" ] || { echo "bench: $TIME missing (Debian package 'time'; make deps)" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "bench: sqlite3 missing (make deps)" >&2; exit 2; }
+mkdir -p "$DATA"
+has_report=0
+[ "${BENCH_REPORT:-1}" != 0 ] && "$RECON" help 2>/dev/null | grep -q '^  report ' && has_report=1
+
+machine() {
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	mem=$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+	echo "machine: $(nproc) cores, $cpu, $mem; $(uname -sr)"
+	echo "recon:   $RECON ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+changes'))"
+}
+
+# month N: print the folder of the cached month, generating it when missing.
+month() {
+	dir=$DATA/o$1-s$SEED-$SHAPE
+	if [ ! -d "$dir" ]; then
+		echo "generating $1 orders (seed $SEED, $SHAPE) into $dir ..." >&2
+		start=$(date +%s.%N)
+		python3 bench/gen_month.py --orders "$1" --seed "$SEED" --shape "$SHAPE" --out "$dir" >&2
+		echo "generated in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s" >&2
+	fi
+	echo "$dir"
+}
+
+# stage NAME ARGS...: run one recon command under time(1) on $db, from the
+# top folder (templates/ is found there); appends "RUN NAME wall_s peak_kb
+# status" to $work/all.
+stage() {
+	name=$1
+	shift
+	set +e
+	"$TIME" -f '%e %M' -o "$work/time.out" "$RECON" --config "$cfg" --db "$db" "$@" \
+		>"$work/$name.out" 2>"$work/$name.err"
+	st=$?
+	set -e
+	echo "$r $name $(tail -1 "$work/time.out") $st" >>"$work/all"
+}
+
+# median of numbers on stdin
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+machine
+for n in $ORDERS; do
+	dir=$(month "$n")
+	cfg=$dir/recon.ini
+	mb=$(du -sb "$dir" | awk '{ printf "%.1f", $1 / 1e6 }')
+	pages=$(find "$dir" -name '*.json' | wc -l)
+	work=$DATA/work-o$n
+	rm -rf "$work"
+	mkdir -p "$work"
+	: >"$work/all"
+	r=1
+	while [ "$r" -le "$REPEAT" ]; do
+		rm -f "$work"/db*
+		db=$work/db
+		stage load snapshot --period 2026-10 --raw "$dir"
+		stage diff diff --format json --fail-on never
+		stage journal journal --format json
+		if [ "$has_report" -eq 1 ]; then
+			stage report report --out "$work/reports" --as-of 2026-11-05T09:00:00Z
+		fi
+		stage verify verify
+		r=$((r + 1))
+	done
+	rows=$(sqlite3 "$work/db" "SELECT coalesce(sum(rows), 0) FROM table_digest WHERE snapshot_id = 1")
+	dbmb=$(du -cb "$work"/db* | tail -1 | awk '{ printf "%.0f", $1 / 1e6 }')
+	echo
+	echo "== $n orders: $mb MB raw in $pages pages, $rows rows loaded, database $dbmb MB ($REPEAT run(s))"
+	printf '%-9s %9s %9s %11s %9s %10s  %s\n' stage "best s" "median s" "rows/s" "MB/s" "peak RSS" status
+	close_best=0
+	close_med=0
+	for s in load diff journal report verify; do
+		grep -q " $s " "$work/all" || continue
+		best=$(awk -v s="$s" '$2 == s { print $3 }' "$work/all" | sort -n | head -1)
+		med=$(awk -v s="$s" '$2 == s { print $3 }' "$work/all" | median)
+		rss=$(awk -v s="$s" '$2 == s { print $4 }' "$work/all" | sort -n | tail -1)
+		sts=$(awk -v s="$s" '$2 == s { print $5 }' "$work/all" | sort -u | tr '\n' ' ')
+		printf '%-9s %9s %9s %11s %9s %7s MB  exit %s\n' "$s" "$best" "$med" \
+			"$(awk -v r="$rows" -v t="$best" 'BEGIN { printf "%.0f", (t > 0 ? r / t : 0) }')" \
+			"$(awk -v m="$mb" -v t="$best" 'BEGIN { printf "%.1f", (t > 0 ? m / t : 0) }')" \
+			"$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')" "$sts"
+		if [ "$s" != verify ]; then
+			close_best=$(awk -v a="$close_best" -v b="$best" 'BEGIN { print a + b }')
+			close_med=$(awk -v a="$close_med" -v b="$med" 'BEGIN { print a + b }')
+		fi
+	done
+	echo "close (load+diff+journal$( [ "$has_report" -eq 1 ] && echo +report)): best $close_best s, median $close_med s"
+	# diff's counts per code against what the generator planted
+	python3 - "$work/diff.out" "$dir/EXPECTED-COUNTS.tsv" <<'PY'
+import json, sys
+try:
+    got = json.load(open(sys.argv[1]))["counts"]
+except (OSError, ValueError, KeyError) as e:
+    print("counts: MISMATCH (no diff output: %s)" % e)
+    sys.exit(0)
+bad = []
+for line in open(sys.argv[2]):
+    code, n = line.split()
+    if got.get(code, 0) != int(n):
+        bad.append("%s expected %s, got %d" % (code, n, got.get(code, 0)))
+extra = [c for c in got if c not in open(sys.argv[2]).read()]
+print("counts: " + ("OK (%d discrepancies, every code as planted)" % sum(got.values()) if not bad and not extra
+                    else "MISMATCH: " + "; ".join(bad + ["unexpected " + c for c in extra])))
+PY
+done
+
+if [ -x bench/fetch.sh ] || [ -f bench/fetch.sh ]; then
+	echo
+	echo "== live fetch through the fake servers (bench/fetch.sh)"
+	sh bench/fetch.sh || echo "fetch bench: exit $?"
+fi
