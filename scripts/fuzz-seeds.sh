@@ -3,7 +3,7 @@
 #   OUT/money  OUT/config  OUT/raw  (raw seeds: one byte choosing the extract, then a page)
 set -eu
 out=$1
-mkdir -p "$out/money" "$out/config" "$out/raw"
+mkdir -p "$out/money" "$out/config" "$out/raw" "$out/link"
 python3 - "$out" <<'PY'
 import os, sys
 out = sys.argv[1]
@@ -12,6 +12,11 @@ money = ["0", "-0.00", "12.34", "1e3", "12.345", "99999999999999999999", "922337
 for i, t in enumerate(money):
     for e in range(3):
         open(os.path.join(out, "money", "s%02d-%d" % (i, e)), "wb").write(bytes([e]) + t.encode())
+links = ['<https://s.myshopify.com/admin/api/2025-07/orders.json?limit=250&page_info=eyJ>; rel="next"',
+         '<https://s/a?page_info=A>; rel="previous", <https://s/a?page_info=B>; rel="next"',
+         '<u>;rel=next', '<u>; rel="next" ,<v>; rel="previous"', '', '<', '<>; rel=""']
+for i, t in enumerate(links):
+    open(os.path.join(out, "link", "s%02d" % i), "wb").write(t.encode())
 for i, p in enumerate(["templates/recon.ini", "templates/payout-accounts.ini", "samples/demo/recon.ini"]):
     open(os.path.join(out, "config", "s%d" % i), "wb").write(open(p, "rb").read())
 # extract folders in load order (src/load.c load_extracts[1..])
