@@ -323,6 +323,12 @@ static const char setup_sql[] =
 	"CREATE TEMP TABLE rf AS SELECT r.order_id, r.id AS refund_id, r.amount, r.currency, r.created_at, "
 	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency "
 	"FROM s_refund r WHERE r.snapshot_id = :sid AND r.amount <> 0;"
+	/* The pairing below looks refunds and credit notes up per order (and amount)
+	 * and credit notes by name, once per refund: without these, each lookup is a
+	 * scan and the pairing quadratic in the month's refunds. */
+	"CREATE INDEX temp.cn_oa ON cn(order_id, amount);"
+	"CREATE INDEX temp.cn_n ON cn(name);"
+	"CREATE INDEX temp.rf_oa ON rf(order_id, amount);"
 	"UPDATE rf SET cn_name = (SELECT c.name FROM (SELECT c1.*, row_number() OVER (PARTITION BY order_id, amount "
 	"ORDER BY posting_date, name) AS k FROM cn c1) c WHERE c.order_id = rf.order_id AND c.amount = rf.amount "
 	"AND c.k = (SELECT count(*) FROM rf r2 WHERE r2.order_id = rf.order_id AND r2.amount = rf.amount "
