@@ -32,7 +32,9 @@ if [ -z "${VALGRIND:-}" ]; then
 	# timing claim holds there, only the no-overflow ones below)
 	[ "$paced" -ge 10 ] || fail "only $paced requests were paced"
 	[ "$pct" -ge 95 ] || fail "paced at $rate/s: $pct% of the allowed 2/s (want >= 95%)"
-	[ "$pct" -le 105 ] || fail "paced at $rate/s: faster than the bucket leaks"
+	# Above 100 % is not an error by itself: when the machine is slow the
+	# bucket drains between requests and recon may catch up. Overflow is what
+	# matters, and the fake's figures below check it.
 fi
 # The fake's view: the bucket never overflowed. Recon cannot know the
 # bucket is full before its first answer, so at most that first request may
