@@ -27,9 +27,13 @@ rate=$(echo "$line" | sed -n 's/.* at \([0-9.]*\)\/s (\([0-9]*\)% of the leak ra
 pct=$(echo "$line" | sed -n 's/.* at \([0-9.]*\)\/s (\([0-9]*\)% of the leak rate).*/\2/p')
 paced=$(echo "$line" | sed -n 's/.*paced \([0-9]*\) requests.*/\1/p')
 [ -n "$rate" ] && [ -n "$pct" ] || fail "no pacing figures in: $line"
-if [ -z "${VALGRIND:-}" ]; then
-	# (under valgrind the bucket drains while the program starts: no
-	# timing claim holds there, only the no-overflow ones below)
+timing=yes
+[ -n "${VALGRIND:-}" ] && timing=no
+case "$RECON" in *build-asan*) timing=no;; esac
+if [ "$timing" = yes ]; then
+	# (under valgrind or ASan the program is several times slower and the
+	# bucket drains meanwhile: no timing claim holds there, only the
+	# no-overflow ones below)
 	[ "$paced" -ge 10 ] || fail "only $paced requests were paced"
 	[ "$pct" -ge 95 ] || fail "paced at $rate/s: $pct% of the allowed 2/s (want >= 95%)"
 	# Above 100 % is not an error by itself: when the machine is slow the
