@@ -272,6 +272,7 @@ static const char setup_sql[] =
 	"DROP TABLE IF EXISTS temp.e_sku; DROP TABLE IF EXISTS temp.dn_link; DROP TABLE IF EXISTS temp.cn;"
 	"DROP TABLE IF EXISTS temp.rf; DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.lv;"
 	"DROP TABLE IF EXISTS temp.bin_qty; DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.dup_sku;"
+	"DROP TABLE IF EXISTS temp.rf_rank; DROP TABLE IF EXISTS temp.cn_rank;"
 	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
 	 * CROSS JOIN keeps the order outside: without statistics SQLite may otherwise put the
 	 * Sales Order outside and scan every order for each (CAST(o.id) is no index key). */
@@ -334,11 +335,17 @@ static const char setup_sql[] =
 	"AND c.k = (SELECT count(*) FROM rf r2 WHERE r2.order_id = rf.order_id AND r2.amount = rf.amount "
 	"AND (r2.created_at < rf.created_at OR (r2.created_at = rf.created_at AND r2.refund_id <= rf.refund_id))));"
 	"UPDATE cn SET used = 1 WHERE name IN (SELECT cn_name FROM rf WHERE cn_name IS NOT NULL);"
-	"UPDATE rf SET cn_name = (SELECT c.name FROM (SELECT c1.*, row_number() OVER (PARTITION BY order_id "
-	"ORDER BY posting_date, name) AS k FROM cn c1 WHERE NOT used) c WHERE c.order_id = rf.order_id "
-	"AND c.k = (SELECT count(*) FROM rf r2 WHERE r2.order_id = rf.order_id AND r2.cn_name IS NULL "
-	"AND (r2.created_at < rf.created_at OR (r2.created_at = rf.created_at AND r2.refund_id <= rf.refund_id)))) "
-	"WHERE cn_name IS NULL;"
+	/* The rest pair in date order. Ranks are fixed first: an UPDATE that
+	 * counted unmatched refunds while filling them in would give two refunds
+	 * the same credit note. */
+	"CREATE TEMP TABLE rf_rank AS SELECT refund_id, order_id, row_number() OVER (PARTITION BY order_id "
+	"ORDER BY created_at, refund_id) AS k FROM rf WHERE cn_name IS NULL;"
+	"CREATE TEMP TABLE cn_rank AS SELECT name, order_id, row_number() OVER (PARTITION BY order_id "
+	"ORDER BY posting_date, name) AS k FROM cn WHERE NOT used;"
+	"CREATE INDEX temp.rf_rank_r ON rf_rank(refund_id);"
+	"CREATE INDEX temp.cn_rank_ok ON cn_rank(order_id, k);"
+	"UPDATE rf SET cn_name = (SELECT c.name FROM rf_rank r JOIN cn_rank c ON c.order_id = r.order_id "
+	"AND c.k = r.k WHERE r.refund_id = rf.refund_id) WHERE cn_name IS NULL;"
 	"UPDATE rf SET cn_amount = (SELECT amount FROM cn WHERE cn.name = rf.cn_name), "
 	"cn_currency = (SELECT currency FROM cn WHERE cn.name = rf.cn_name) WHERE cn_name IS NOT NULL;"
 	/* The Journal Entry of each payout (the first by name if several) and its bank-line amount. */

@@ -219,6 +219,12 @@ def build():
     m.refund(o, 7501, "10.00", "2026-10-12T10:00:00-04:00")
     m.refund(o, 7502, "5.00", "2026-10-14T10:00:00-04:00"); m.credit_note("CN-2075", o, 5.0)
     E("REFUND_MISSING_CREDIT_NOTE", "#2075/7501")                            # the 5.00 one is matched
+    # Two refunds, one credit note matching neither amount: it pairs with the
+    # first refund (a mismatch); the second refund has no credit note at all.
+    o = m.order("#2077", total="20.00"); m.sales_order("SO-2077", o, total=20.0)
+    m.refund(o, 7701, "10.00", "2026-10-12T10:00:00-04:00")
+    m.refund(o, 7702, "5.00", "2026-10-14T10:00:00-04:00"); m.credit_note("CN-2077", o, 9.0)
+    E("REFUND_AMOUNT_MISMATCH", "#2077/7701"); E("REFUND_MISSING_CREDIT_NOTE", "#2077/7702")
     o = m.order("#2076", processed="2026-09-20T10:00:00-04:00"); m.sales_order("SO-2076", o, date="2026-09-20")
     m.refund(o, 7601, "3.00", "2026-10-03T10:00:00-04:00"); m.credit_note("CN-2076", o, 3.0)
 
