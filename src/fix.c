@@ -265,25 +265,29 @@ static recon_err need_loc_map(struct store *s)
 	return RECON_OK;
 }
 
+struct plan_args {
+	const struct config *cfg;
+	int64_t sid;
+	unsigned what;
+};
+
+static recon_err plan_in_tx(struct store *s, void *arg)
+{
+	const struct plan_args *a = arg;
+	recon_err err = RECON_OK;
+	if (a->what & FIX_CUSTOMERS)
+		err = plan_customers(s, a->cfg, a->sid);
+	if (!err && (a->what & FIX_ORDERS))
+		err = plan_orders(s, a->cfg, a->sid);
+	if (!err && (a->what & FIX_STOCK) && !(err = need_loc_map(s)))
+		err = plan_stock(s, a->sid);
+	return err;
+}
+
 recon_err fix_plan(struct store *s, const struct config *cfg, int64_t sid, unsigned what)
 {
-	recon_err err;
-	TRY(store_tx_begin(s));
-	err = RECON_OK;
-	if (what & FIX_CUSTOMERS)
-		err = plan_customers(s, cfg, sid);
-	if (!err && (what & FIX_ORDERS))
-		err = plan_orders(s, cfg, sid);
-	if (!err && (what & FIX_STOCK) && !(err = need_loc_map(s)))
-		err = plan_stock(s, sid);
-	if (err) {
-		store_tx_rollback(s);
-		return err;
-	}
-	err = store_tx_commit(s);
-	if (err)
-		store_tx_rollback(s);
-	return err;
+	struct plan_args a = { cfg, sid, what };
+	return store_tx_run(s, plan_in_tx, &a);
 }
 
 /* Look the document up in ERPNext: Customer by e-mail (case-insensitive, as

@@ -289,32 +289,32 @@ static recon_err plan_all(struct store *s, const struct config *cfg, int64_t sid
 	return err;
 }
 
+struct plan_args {
+	const struct config *cfg;
+	int64_t sid;
+	int force;
+};
+
+static recon_err plan_in_tx(struct store *s, void *arg)
+{
+	const struct plan_args *a = arg;
+	sqlite3_stmt *st;
+	/* Plans of an earlier run that no longer apply (a payout now skipped) go. */
+	recon_err err = store_prepare(s, "DELETE FROM outbox WHERE snapshot_id = ? AND kind = 'journal_entry' "
+	                                 "AND status IN ('planned', 'failed')", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, a->sid);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = store_fail(s, "cannot clear old plans");
+	sqlite3_finalize(st);
+	return err ? err : plan_all(s, a->cfg, a->sid, a->force);
+}
+
 recon_err journal_plan(struct store *s, const struct config *cfg, int64_t sid, int force)
 {
-	recon_err err;
-	TRY(store_tx_begin(s));
-	/* Plans of an earlier run that no longer apply (a payout now skipped) go. */
-	{
-		sqlite3_stmt *st;
-		err = store_prepare(s, "DELETE FROM outbox WHERE snapshot_id = ? AND kind = 'journal_entry' "
-		                       "AND status IN ('planned', 'failed')", &st);
-		if (!err) {
-			sqlite3_bind_int64(st, 1, sid);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				err = store_fail(s, "cannot clear old plans");
-			sqlite3_finalize(st);
-		}
-	}
-	if (!err)
-		err = plan_all(s, cfg, sid, force);
-	if (err) {
-		store_tx_rollback(s);
-		return err;
-	}
-	err = store_tx_commit(s);
-	if (err)
-		store_tx_rollback(s);
-	return err;
+	struct plan_args a = { cfg, sid, force };
+	return store_tx_run(s, plan_in_tx, &a);
 }
 
 recon_err journal_document(struct store *s, int64_t sid, json_t **out)

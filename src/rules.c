@@ -621,20 +621,21 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 		"WHERE snapshot_id = :sid;", &p);
 }
 
+struct run_args {
+	const struct config *cfg;
+	int64_t sid;
+};
+
+static recon_err run_in_tx(struct store *s, void *arg)
+{
+	const struct run_args *a = arg;
+	return run_rules(s, a->cfg, a->sid);
+}
+
 recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id)
 {
-	recon_err err = store_tx_begin(s);
-	if (err)
-		return err;
-	err = run_rules(s, cfg, snapshot_id);
-	if (err) {
-		store_tx_rollback(s);
-		return err;
-	}
-	err = store_tx_commit(s);
-	if (err)
-		store_tx_rollback(s);
-	return err;
+	struct run_args a = { cfg, snapshot_id };
+	return store_tx_run(s, run_in_tx, &a);
 }
 
 recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,

@@ -211,6 +211,19 @@ static recon_err take(struct store *s, const struct period *p, const struct snap
 	return RECON_OK;
 }
 
+struct take_args {
+	const struct period *p;
+	const struct snapshot_source *src;
+	const char *absdir;
+	int64_t *id;
+};
+
+static recon_err take_in_tx(struct store *s, void *arg)
+{
+	const struct take_args *a = arg;
+	return take(s, a->p, a->src, a->absdir, a->id);
+}
+
 recon_err snapshot_take(struct store *s, const struct period *p, const struct snapshot_source *src,
                         int64_t *snapshot_id)
 {
@@ -221,16 +234,10 @@ recon_err snapshot_take(struct store *s, const struct period *p, const struct sn
 		msg_error("cannot read raw folder '%s': %s", src->raw_dir, strerror(errno));
 		return RECON_ERR_IO;
 	}
-	TRY(store_tx_begin(s));
-	err = take(s, p, src, absdir, snapshot_id);
-	if (err) {
-		store_tx_rollback(s);
-		msg_error("nothing was stored: the snapshot loads whole or not at all");
-		return err;
-	}
-	err = store_tx_commit(s);
+	struct take_args a = { p, src, absdir, snapshot_id };
+	err = store_tx_run(s, take_in_tx, &a);
 	if (err)
-		store_tx_rollback(s);
+		msg_error("nothing was stored: the snapshot loads whole or not at all");
 	return err;
 }
 

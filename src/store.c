@@ -169,6 +169,19 @@ void store_tx_rollback(struct store *s)
 
 recon_err store_create_indexes(struct store *s) { return store_exec(s, index_sql); }
 
+recon_err store_tx_run(struct store *s, recon_err (*fn)(struct store *s, void *arg), void *arg)
+{
+	recon_err err = store_tx_begin(s);
+	if (err)
+		return err;
+	err = fn(s, arg);
+	if (!err)
+		err = store_tx_commit(s);
+	if (err)
+		store_tx_rollback(s);
+	return err;
+}
+
 recon_err store_table_digest(struct store *s, const char *table, int64_t snapshot_id,
                              char hex[65], int64_t *rows)
 {

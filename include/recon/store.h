@@ -28,6 +28,10 @@ recon_err store_tx_commit(struct store *s);
 void store_tx_rollback(struct store *s);
 recon_err store_create_indexes(struct store *s);
 
+/* Run fn inside one write transaction: committed when it returns RECON_OK,
+ * rolled back otherwise (or when the commit fails). */
+recon_err store_tx_run(struct store *s, recon_err (*fn)(struct store *s, void *arg), void *arg);
+
 /* Canonical digest of one table's rows of one snapshot: every column of
  * every row, type-tagged, in insertion order, excluding nothing. Hex SHA-256
  * into hex[65]. */
