@@ -247,3 +247,10 @@ void now_utc(char out[32])
 	}
 	ts_format_utc((int64_t)time(NULL), out);
 }
+
+int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

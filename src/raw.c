@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include "recon/datetime.h"
 #include "recon/hash.h"
+#include "recon/json_arena.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/raw.h"
@@ -76,39 +78,55 @@ nomem:
 	return RECON_ERR_NOMEM;
 }
 
-static recon_err read_file(const char *path, char **buf, size_t *len)
+/* Errors met while a page is read ahead are kept, not printed, so they
+ * appear in page order, after everything the pages before them said. */
+struct page_error {
+	recon_err err;
+	char text[768];
+};
+
+static recon_err page_fail(struct page_error *pe, recon_err err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static recon_err page_fail(struct page_error *pe, recon_err err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(pe->text, sizeof(pe->text), fmt, ap);
+	va_end(ap);
+	pe->err = err;
+	return err;
+}
+
+static recon_err read_file(const char *path, char **buf, size_t *len, struct page_error *pe)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
 	char *b;
 
 	*buf = NULL;
-	if (!f) {
-		msg_error("cannot read '%s': %s", path, strerror(errno));
-		return RECON_ERR_IO;
-	}
+	if (!f)
+		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		msg_error("cannot read '%s': not a regular file", path);
 		fclose(f);
-		return RECON_ERR_IO;
+		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': not a regular file", path);
 	}
 	if ((size_t)st.st_size > RAW_PAGE_MAX) {
-		msg_error("'%s': page of %lld bytes is larger than the %zu MiB a page may be", path,
-		          (long long)st.st_size, RAW_PAGE_MAX >> 20);
 		fclose(f);
-		return RECON_ERR_INPUT;
+		return page_fail(pe, RECON_ERR_INPUT, "'%s': page of %lld bytes is larger than the %zu MiB a page may be",
+		                 path, (long long)st.st_size, RAW_PAGE_MAX >> 20);
 	}
 	b = malloc((size_t)st.st_size + 1);
 	if (!b) {
 		fclose(f);
-		return RECON_ERR_NOMEM;
+		return pe->err = RECON_ERR_NOMEM;
 	}
 	*len = fread(b, 1, (size_t)st.st_size, f);
 	if (ferror(f) || *len != (size_t)st.st_size) {
-		msg_error("cannot read '%s': %s", path, ferror(f) ? strerror(errno) : "file changed while reading");
+		int e = errno, bad = ferror(f);
 		free(b);
 		fclose(f);
-		return RECON_ERR_IO;
+		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': %s", path,
+		                 bad ? strerror(e) : "file changed while reading");
 	}
 	fclose(f);
 	b[*len] = '\0';
@@ -116,75 +134,254 @@ static recon_err read_file(const char *path, char **buf, size_t *len)
 	return RECON_OK;
 }
 
-recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
-                        raw_page_fn page_fn, raw_record_fn record_fn, void *arg)
-{
+/* One page read, hashed and parsed, waiting to be loaded. */
+struct page {
 	char path[4096];
+	const char *relpath;
+	const char *root_key;
+	int single;
+	int64_t bytes;
 	char hex[65];
+	int read_ok;              /* bytes and hex are known: the page is evidence */
+	struct page_error pe;
+	json_t *root;
+	struct json_arena arena;
+};
+
+static void page_read(struct page *pg, const char *dir, const struct raw_job *job)
+{
 	char *buf = NULL;
 	size_t len = 0;
-	json_t *root = NULL, *list;
 	json_error_t jerr;
-	recon_err err;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, relpath);
-	err = read_file(path, &buf, &len);
-	if (err)
-		return err;
-	sha256_hex(buf, len, hex);
-	if (page_fn) {
-		err = page_fn(arg, relpath, (int64_t)len, hex);
-		if (err)
-			goto out;
-	}
+	pg->relpath = job->relpath;
+	pg->root_key = job->root_key;
+	pg->single = job->single;
+	pg->read_ok = 0;
+	pg->pe.err = RECON_OK;
+	pg->pe.text[0] = '\0';
+	pg->root = NULL;
+	snprintf(pg->path, sizeof(pg->path), "%s/%s", dir, job->relpath);
+	if (read_file(pg->path, &buf, &len, &pg->pe))
+		return;
+	sha256_hex(buf, len, pg->hex);
+	pg->bytes = (int64_t)len;
+	pg->read_ok = 1;
 	/* Deep nesting is hostile input, not data: jansson's own depth limit
 	 * stops it before it can exhaust the stack. */
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	struct json_arena *prev = json_arena_select(&pg->arena);
+	pg->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_arena_select(prev);
 	free(buf);
-	buf = NULL;
-	if (!root) {
-		msg_error("'%s', line %d, column %d: not valid JSON: %s", path, jerr.line, jerr.column,
-		          jerr.text);
-		err = RECON_ERR_INPUT;
-		goto out;
+	if (!pg->root) {
+		if (json_error_code(&jerr) == json_error_out_of_memory)
+			pg->pe.err = RECON_ERR_NOMEM;
+		else
+			page_fail(&pg->pe, RECON_ERR_INPUT, "'%s', line %d, column %d: not valid JSON: %s",
+			          pg->path, jerr.line, jerr.column, jerr.text);
 	}
+}
+
+static void page_free(struct page *pg)
+{
+	/* Parsed in the arena: released whole. Parsed by malloc (the arena
+	 * could not be installed): freed value by value. */
+	if (pg->arena.allocs)
+		json_arena_release(&pg->arena);
+	else
+		json_decref(pg->root);
+	pg->root = NULL;
+}
+
+static recon_err page_error(const struct page *pg)
+{
+	if (pg->pe.text[0])
+		msg_error("%s", pg->pe.text);
+	return pg->pe.err;
+}
+
+/* Record the page as evidence, then hand its records over, in order. */
+static recon_err page_deliver(const struct page *pg, raw_page_fn page_fn, raw_record_fn record_fn,
+                              void *arg)
+{
+	const char *path = pg->path;
+	json_t *root = pg->root, *list;
+	recon_err err;
+
+	if (!pg->read_ok)
+		return page_error(pg);
+	if (page_fn && (err = page_fn(arg, pg->relpath, pg->bytes, pg->hex)))
+		return err;
+	if (!root)
+		return page_error(pg);
 	if (!json_is_object(root)) {
-		msg_error("'%s': expected a JSON object with '%s' at the top", path, root_key);
-		err = RECON_ERR_INPUT;
-		goto out;
+		msg_error("'%s': expected a JSON object with '%s' at the top", path, pg->root_key);
+		return RECON_ERR_INPUT;
 	}
-	list = json_object_get(root, root_key);
-	if (single) {
+	list = json_object_get(root, pg->root_key);
+	if (pg->single) {
 		struct raw_rec rec = { path, 1, "" };
 		if (!json_is_object(list)) {
-			msg_error("'%s': field '%s': expected an object", path, root_key);
-			err = RECON_ERR_INPUT;
-			goto out;
+			msg_error("'%s': field '%s': expected an object", path, pg->root_key);
+			return RECON_ERR_INPUT;
 		}
-		err = record_fn(arg, &rec, list);
-		goto out;
+		return record_fn(arg, &rec, list);
 	}
 	if (!json_is_array(list)) {
-		msg_error("'%s': field '%s': expected an array of records", path, root_key);
-		err = RECON_ERR_INPUT;
-		goto out;
+		msg_error("'%s': field '%s': expected an array of records", path, pg->root_key);
+		return RECON_ERR_INPUT;
 	}
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		struct raw_rec rec = { path, i + 1, "" };
 		json_t *o = json_array_get(list, i);
 		if (!json_is_object(o)) {
 			msg_error("'%s', record %zu: expected an object", path, i + 1);
-			err = RECON_ERR_INPUT;
-			goto out;
+			return RECON_ERR_INPUT;
 		}
-		err = record_fn(arg, &rec, o);
-		if (err)
-			goto out;
+		if ((err = record_fn(arg, &rec, o)))
+			return err;
 	}
-out:
-	free(buf);
-	json_decref(root);
+	return RECON_OK;
+}
+
+recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
+                        raw_page_fn page_fn, raw_record_fn record_fn, void *arg)
+{
+	struct raw_job job = { relpath, root_key, single };
+	struct page *pg = calloc(1, sizeof(*pg));
+	recon_err err;
+
+	if (!pg)
+		return RECON_ERR_NOMEM;
+	json_arena_install();
+	page_read(pg, dir, &job);
+	err = page_deliver(pg, page_fn, record_fn, arg);
+	page_free(pg);
+	free(pg);
 	return err;
+}
+
+/* ---- read-ahead ---- */
+
+/* Pages parsed ahead of the one being loaded. A few are enough to keep the
+ * parser busy; the byte ceiling keeps a run of huge pages from holding
+ * gigabytes (jansson needs ~9x a page). */
+#define AHEAD_PAGES 4
+#define AHEAD_BYTES ((int64_t)96 << 20)
+
+struct raw_reader {
+	const char *dir;
+	const struct raw_job *jobs;
+	size_t n;
+	size_t taken;             /* pages handed to the caller */
+	size_t filled;            /* pages the thread has finished */
+	int64_t inflight;         /* raw bytes of finished pages not yet taken */
+	int stop;
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct page pages[AHEAD_PAGES];
+};
+
+static void *reader_main(void *arg)
+{
+	struct raw_reader *r = arg;
+	for (size_t i = 0; i < r->n; i++) {
+		pthread_mutex_lock(&r->mu);
+		while (!r->stop && (i - r->taken >= AHEAD_PAGES ||
+		                    (i > r->taken && r->inflight >= AHEAD_BYTES)))
+			pthread_cond_wait(&r->cv, &r->mu);
+		int stop = r->stop;
+		pthread_mutex_unlock(&r->mu);
+		if (stop)
+			break;
+		struct page *pg = &r->pages[i % AHEAD_PAGES];
+		page_read(pg, r->dir, &r->jobs[i]);
+		pthread_mutex_lock(&r->mu);
+		r->filled = i + 1;
+		r->inflight += pg->read_ok ? pg->bytes : 0;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+	return NULL;
+}
+
+recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n,
+                           struct raw_reader **out)
+{
+	struct raw_reader *r = calloc(1, sizeof(*r));
+	*out = NULL;
+	if (!r)
+		return RECON_ERR_NOMEM;
+	r->dir = dir;
+	r->jobs = jobs;
+	r->n = n;
+	json_arena_install();
+	/* Without a second thread (none to be had) the pages are read in turn. */
+	if (pthread_mutex_init(&r->mu, NULL) == 0) {
+		if (pthread_cond_init(&r->cv, NULL) == 0) {
+			if (pthread_create(&r->thread, NULL, reader_main, r) == 0)
+				r->threaded = 1;
+			else
+				pthread_cond_destroy(&r->cv);
+		}
+		if (!r->threaded)
+			pthread_mutex_destroy(&r->mu);
+	}
+	*out = r;
+	return RECON_OK;
+}
+
+recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_fn record_fn,
+                          void *arg)
+{
+	size_t i = r->taken;
+	struct page *pg = &r->pages[i % AHEAD_PAGES];
+	recon_err err;
+
+	if (i >= r->n)
+		return RECON_ERR_NOTFOUND;   /* past the list: a caller bug */
+	if (r->threaded) {
+		pthread_mutex_lock(&r->mu);
+		while (r->filled <= i)
+			pthread_cond_wait(&r->cv, &r->mu);
+		pthread_mutex_unlock(&r->mu);
+	} else {
+		page_read(pg, r->dir, &r->jobs[i]);
+	}
+	err = page_deliver(pg, page_fn, record_fn, arg);
+	int64_t bytes = pg->read_ok ? pg->bytes : 0;
+	page_free(pg);
+	if (r->threaded) {
+		pthread_mutex_lock(&r->mu);
+		r->taken = i + 1;
+		r->inflight -= bytes;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	} else {
+		r->taken = i + 1;
+	}
+	return err;
+}
+
+void raw_reader_stop(struct raw_reader *r)
+{
+	if (!r)
+		return;
+	if (r->threaded) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thread, NULL);
+		/* Pages read ahead but never taken (the load stopped early). */
+		for (size_t i = r->taken; i < r->filled; i++)
+			page_free(&r->pages[i % AHEAD_PAGES]);
+		pthread_cond_destroy(&r->cv);
+		pthread_mutex_destroy(&r->mu);
+	}
+	free(r);
 }
 
 recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)

@@ -44,4 +44,7 @@ void tz_local_date(int64_t utc, char out[DATE_BUFSZ]);
  * reproducible tests). */
 void now_utc(char out[32]);
 
+/* Monotonic milliseconds, for the stage timings -v prints. */
+int64_t mono_ms(void);
+
 #endif

@@ -39,6 +39,26 @@ void raw_list_free(char **names, size_t n);
 recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
                         raw_page_fn page_fn, raw_record_fn record_fn, void *arg);
 
+/* Reading ahead: a second thread reads, hashes and parses the pages of a
+ * list, in order, while the caller loads the ones before. Messages and
+ * callbacks come from the caller's thread, in list order, exactly as
+ * raw_read_page would give them page by page. */
+struct raw_job {
+	const char *relpath;
+	const char *root_key;
+	int single;
+};
+struct raw_reader;
+/* `jobs` must outlive the reader. Without a thread to be had, the pages are
+ * read in turn by raw_reader_next. */
+recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n,
+                           struct raw_reader **out);
+/* Load the next page of the list (as raw_read_page does). */
+recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_fn record_fn,
+                          void *arg);
+/* Stop reading ahead and free everything; NULL is fine. */
+void raw_reader_stop(struct raw_reader *r);
+
 /* Report "'file', record N, field 'x': why" and return RECON_ERR_INPUT. */
 recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
