@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recon/datetime.h"
 #include "recon/hash.h"
 #include "recon/load.h"
 #include "recon/money.h"
@@ -85,32 +86,179 @@ struct loader {
 	struct sha256 *extract_hash;
 	int64_t extract_files;
 	const char *relpath;        /* page being loaded, relative to the raw dir */
+	struct row_digest *dig;     /* of the table being bound, NULL for evidence_file */
+	struct row_digest *digests; /* [T_EVIDENCE] */
 };
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
+
+/* ---- table digests, fed as rows are bound ----
+ * store_table_digest's byte stream (table name, then per column a type tag
+ * and the value, then the row count), computed from the values as they are
+ * bound, so the snapshot need not read millions of rows back to hash them.
+ * It holds only while SQLite stores each value as bound: an integer bound
+ * to a TEXT column (or text to an INTEGER one) would be converted, so such a
+ * table is marked unsure and read back after all. `recon verify` recomputes
+ * every digest from the stored rows, which is what proves the two agree. */
+struct row_digest {
+	struct sha256 *h;
+	int64_t rows;
+	int unsure;
+	int ncol;
+	unsigned char is_int[40];    /* column declared INTEGER, by parameter index */
+	size_t used;
+	unsigned char buf[4096];     /* one SHA-256 call per value costs more than hashing it */
+};
+
+static void dig_bytes(struct row_digest *d, const void *p, size_t n)
+{
+	if (d->used + n > sizeof(d->buf)) {
+		sha256_update(d->h, d->buf, d->used);
+		d->used = 0;
+		if (n > sizeof(d->buf)) {
+			sha256_update(d->h, p, n);
+			return;
+		}
+	}
+	memcpy(d->buf + d->used, p, n);
+	d->used += n;
+}
+
+static void dig_i64(struct row_digest *d, int64_t v)
+{
+	unsigned char b[8];
+	uint64_t u = (uint64_t)v;
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(u >> (56 - 8 * i));
+	dig_bytes(d, b, sizeof(b));
+}
+
+static void dig_tag(struct row_digest *d, int tag)
+{
+	unsigned char t = (unsigned char)tag;
+	dig_bytes(d, &t, 1);
+}
+
+static const char *table_of(int t)
+{
+	return store_data_tables[t];
+}
+
+/* The declared type of every column, and a hash started with the table's name. */
+static recon_err digests_init(struct loader *l)
+{
+	l->digests = calloc(T_EVIDENCE, sizeof(*l->digests));
+	if (!l->digests)
+		return RECON_ERR_NOMEM;
+	for (int t = 0; t < T_EVIDENCE; t++) {
+		struct row_digest *d = &l->digests[t];
+		char sql[96];
+		sqlite3_stmt *st;
+		/* insert_sql names the tables in store_data_tables' order */
+		if (!table_of(t) || strncmp(insert_sql[t] + 12, table_of(t), strlen(table_of(t))) != 0)
+			return RECON_ERR_NOTFOUND;
+		snprintf(sql, sizeof(sql), "SELECT type FROM pragma_table_info('%s') ORDER BY cid", table_of(t));
+		TRY(store_prepare(l->s, sql, &st));
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (d->ncol >= (int)sizeof(d->is_int) - 1) {
+				d->unsure = 1;
+				break;
+			}
+			d->is_int[++d->ncol] = strcmp((const char *)sqlite3_column_text(st, 0), "INTEGER") == 0;
+		}
+		TRY(store_finish(l->s, st));
+		if (!(d->h = sha256_new()))
+			return RECON_ERR_NOMEM;
+		sha256_update_str(d->h, table_of(t));
+	}
+	return RECON_OK;
+}
+
+static void digests_free(struct loader *l)
+{
+	if (!l->digests)
+		return;
+	for (int t = 0; t < T_EVIDENCE; t++)
+		sha256_free(l->digests[t].h);
+	free(l->digests);
+	l->digests = NULL;
+}
+
+/* Hand the digests over to the snapshot; unsure ones are left unknown. */
+static void digests_finish(struct loader *l, struct load_info *info)
+{
+	for (int t = 0; t < T_EVIDENCE; t++) {
+		struct row_digest *d = &l->digests[t];
+		struct store_digest *out = &info->digest[t];
+		if (d->unsure)
+			continue;
+		sha256_update(d->h, d->buf, d->used);
+		d->used = 0;
+		dig_i64(d, d->rows);
+		sha256_update(d->h, d->buf, d->used);
+		sha256_final_hex(d->h, out->hex);
+		d->h = NULL;          /* sha256_final_hex frees it */
+		out->rows = d->rows;
+		out->known = 1;
+	}
+}
 
 /* ---- binding: parameters are filled left to right, like the columns ---- */
 
 static void row_begin(struct loader *l, int t)
 {
 	l->cur = l->st[t];
+	l->dig = t < T_EVIDENCE ? &l->digests[t] : NULL;
 	l->col = 1;
 	sqlite3_reset(l->cur);
 	sqlite3_clear_bindings(l->cur);
 	sqlite3_bind_int64(l->cur, l->col++, l->sid);
+	if (l->dig) {
+		dig_tag(l->dig, SQLITE_INTEGER);
+		dig_i64(l->dig, l->sid);
+	}
 }
 
 static void b_text(struct loader *l, const char *v)
 {
-	if (v)
-		sqlite3_bind_text(l->cur, l->col, v, -1, SQLITE_TRANSIENT);
+	struct row_digest *d = l->dig;
+	if (v) {
+		size_t n = strlen(v);
+		sqlite3_bind_text(l->cur, l->col, v, (int)n, SQLITE_TRANSIENT);
+		if (d) {
+			if (d->is_int[l->col] || l->col > d->ncol)
+				d->unsure = 1;
+			dig_tag(d, SQLITE_TEXT);
+			dig_i64(d, (int64_t)n);
+			dig_bytes(d, v, n);
+		}
+	} else if (d) {
+		dig_tag(d, SQLITE_NULL);
+	}
 	l->col++;
 }
 
-static void b_int(struct loader *l, int64_t v) { sqlite3_bind_int64(l->cur, l->col++, v); }
+static void b_int(struct loader *l, int64_t v)
+{
+	struct row_digest *d = l->dig;
+	sqlite3_bind_int64(l->cur, l->col, v);
+	if (d) {
+		if (!d->is_int[l->col] || l->col > d->ncol)
+			d->unsure = 1;
+		dig_tag(d, SQLITE_INTEGER);
+		dig_i64(d, v);
+	}
+	l->col++;
+}
 
 static void b_opt(struct loader *l, int64_t v, int present)
 {
-	if (present)
-		sqlite3_bind_int64(l->cur, l->col, v);
+	if (present) {
+		b_int(l, v);
+		return;
+	}
+	if (l->dig)
+		dig_tag(l->dig, SQLITE_NULL);
 	l->col++;
 }
 
@@ -118,10 +266,15 @@ static recon_err row_end(struct loader *l)
 {
 	if (sqlite3_step(l->cur) != SQLITE_DONE)
 		return store_fail(l->s, "cannot insert row");
+	if (l->dig) {
+		/* every column bound, or the stored row has NULLs the stream lacks */
+		if (l->col - 1 != l->dig->ncol)
+			l->dig->unsure = 1;
+		l->dig->rows++;
+	}
 	return RECON_OK;
 }
 
-#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
 /* A child row's messages name its place: "line_items[2].quantity". */
 struct child {
@@ -963,33 +1116,94 @@ static recon_err count_rows(struct loader *l, const struct extract_def *x, int64
 	return RECON_OK;
 }
 
-static recon_err load_extract(struct loader *l, const char *dir, size_t xi)
+/* The pages of every extract, in load order, for one reader to read ahead
+ * across extract boundaries. */
+struct page_plan {
+	struct raw_job *jobs;
+	char **rel;               /* owned relative paths */
+	size_t n;
+	size_t first[64], count[64];   /* per extract */
+};
+
+static void plan_free(struct page_plan *pp)
+{
+	for (size_t i = 0; i < pp->n; i++)
+		free(pp->rel[i]);
+	free(pp->rel);
+	free(pp->jobs);
+}
+
+static recon_err plan_pages(const char *dir, struct page_plan *pp)
+{
+	size_t cap = 0;
+	recon_err err = RECON_OK;
+
+	memset(pp, 0, sizeof(*pp));
+	for (size_t xi = 0; !err && load_extracts[xi].name; xi++) {
+		const struct extract_def *x = &load_extracts[xi];
+		int single = strstr(x->folder, ".json") != NULL;
+		char **names = NULL;
+		size_t n = 1;
+		if (!single && (err = raw_list_pages(dir, x->folder, &names, &n)))
+			break;
+		if (!single && n == 0)
+			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
+		pp->first[xi] = pp->n;
+		pp->count[xi] = n;
+		if (pp->n + n > cap) {
+			size_t ncap = (pp->n + n) * 2;
+			struct raw_job *j = realloc(pp->jobs, ncap * sizeof(*j));
+			if (j)
+				pp->jobs = j;
+			char **r = realloc(pp->rel, ncap * sizeof(*r));
+			if (r)
+				pp->rel = r;
+			if (!j || !r) {
+				raw_list_free(names, single ? 0 : n);
+				err = RECON_ERR_NOMEM;
+				break;
+			}
+			cap = ncap;
+		}
+		for (size_t i = 0; i < n; i++) {
+			char *rel;
+			if (single) {
+				rel = strdup(x->folder);
+			} else {
+				size_t len = strlen(x->folder) + strlen(names[i]) + 2;
+				if ((rel = malloc(len)))
+					snprintf(rel, len, "%s/%s", x->folder, names[i]);
+			}
+			if (!rel) {
+				err = RECON_ERR_NOMEM;
+				break;
+			}
+			pp->rel[pp->n] = rel;
+			pp->jobs[pp->n] = (struct raw_job){ rel, x->root_key, single };
+			pp->n++;
+		}
+		raw_list_free(names, single ? 0 : n);
+	}
+	return err;
+}
+
+static recon_err load_extract(struct loader *l, struct raw_reader *rd, const struct page_plan *pp,
+                              size_t xi)
 {
 	const struct extract_def *x = &load_extracts[xi];
-	char **names = NULL;
-	size_t n = 0;
 	int64_t rows = 0, control = 0;
-	int has_control = 0, single = strstr(x->folder, ".json") != NULL;
-	char hex[65], rel[1024];
+	int has_control = 0;
+	char hex[65];
 	sqlite3_stmt *st = NULL;
 	recon_err err = RECON_OK;
 
+	int64_t t0 = mono_ms();
 	l->extract_hash = sha256_new();
 	l->extract_files = 0;
 	if (!l->extract_hash)
 		return RECON_ERR_NOMEM;
-	if (single) {
-		err = raw_read_page(dir, x->folder, x->root_key, 1, on_page, record_fns[xi], l);
-	} else {
-		err = raw_list_pages(dir, x->folder, &names, &n);
-		if (!err && n == 0)
-			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
-		for (size_t i = 0; !err && i < n; i++) {
-			snprintf(rel, sizeof(rel), "%s/%s", x->folder, names[i]);
-			err = raw_read_page(dir, rel, x->root_key, 0, on_page, record_fns[xi], l);
-		}
-		raw_list_free(names, n);
-	}
+	for (size_t i = 0; !err && i < pp->count[xi]; i++)
+		err = raw_reader_next(rd, on_page, record_fns[xi], l);
 	l->relpath = NULL;
 	if (!err)
 		err = count_rows(l, x, &rows, &control, &has_control);
@@ -1014,8 +1228,8 @@ static recon_err load_extract(struct loader *l, const char *dir, size_t xi)
 	sqlite3_bind_text(st, 11, hex, -1, SQLITE_TRANSIENT);
 	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(l->s, "cannot record extract");
 	sqlite3_finalize(st);
-	msg_debug("loaded '%s': %lld pages, %lld rows", x->name, (long long)l->extract_files,
-	          (long long)rows);
+	msg_debug("loaded '%s': %lld pages, %lld rows in %.2f s", x->name, (long long)l->extract_files,
+	          (long long)rows, (mono_ms() - t0) / 1e3);
 	return err;
 }
 
@@ -1064,14 +1278,21 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
                    const char *erp_currency, struct load_info *info)
 {
 	struct loader l = { .s = s, .sid = snapshot_id, .p = p, .info = info };
-	recon_err err = RECON_OK;
+	struct page_plan pp;
+	struct raw_reader *rd = NULL;
+	int64_t t0;
+	recon_err err;
 
 	memset(info, 0, sizeof(*info));
-	for (int t = 0; t < T_COUNT; t++) {
+	err = plan_pages(dir, &pp);
+	if (!err)
+		err = raw_reader_start(dir, pp.jobs, pp.n, &rd);
+	for (int t = 0; !err && t < T_COUNT; t++)
 		err = store_prepare(s, insert_sql[t], &l.st[t]);
-		if (err)
-			goto out;
-	}
+	if (!err)
+		err = digests_init(&l);
+	if (err)
+		goto out;
 	/* The shop page comes first: its currency and time zone decide how every
 	 * other page is read. */
 	for (size_t xi = 0; load_extracts[xi].name; xi++) {
@@ -1080,12 +1301,19 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 			         erp_currency && *erp_currency ? erp_currency : info->currency);
 			l.erp_exp = money_exponent(info->erp_currency);
 		}
-		err = load_extract(&l, dir, xi);
+		err = load_extract(&l, rd, &pp, xi);
 		if (err)
 			goto out;
 	}
+	t0 = mono_ms();
 	err = check_unique(s, snapshot_id);
+	msg_debug("unique keys checked in %.2f s", (mono_ms() - t0) / 1e3);
+	if (!err)
+		digests_finish(&l, info);
 out:
+	digests_free(&l);
+	raw_reader_stop(rd);
+	plan_free(&pp);
 	for (int t = 0; t < T_COUNT; t++)
 		sqlite3_finalize(l.st[t]);
 	sha256_free(l.extract_hash);

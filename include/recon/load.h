@@ -16,6 +16,9 @@ struct load_info {
 	char currency[8];       /* shop currency */
 	char erp_currency[8];   /* company currency used for ERPNext rows without one */
 	char timezone[64];
+	/* Per data table (store_data_tables' order), as computed while loading;
+	 * `known` is 0 where the table must be read back to be hashed. */
+	struct store_digest digest[STORE_NDATA];
 };
 
 /* One extract of the raw layout: DESIGN §3's folders, in load order. */

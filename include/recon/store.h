@@ -17,6 +17,14 @@ struct store {
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
  * canonical digests are recorded at load and re-checked by verify. */
 extern const char *const store_data_tables[];
+#define STORE_NDATA 23
+
+/* A table's digest as the load computed it. */
+struct store_digest {
+	int known;
+	int64_t rows;
+	char hex[65];
+};
 
 recon_err store_open(const char *path, struct store **out);
 void store_close(struct store *s);
