@@ -174,6 +174,23 @@ recon_err money_from_double(double v, int exponent, int64_t *out)
 		return RECON_ERR_INPUT;
 	if (!isfinite(v))
 		return RECON_ERR_OVERFLOW;
+	/* Fast exact path for the common case (ERPNext sends every amount as a
+	 * number): a candidate count of minor units c, kept only when c / 10^e
+	 * -- one correctly rounded IEEE division of two exact integers, i.e. the
+	 * double the decimal text "c e-e" reads as -- is v itself. A decimal
+	 * with at most 15 significant digits is the only one of that length
+	 * that reads as its double (DBL_DIG), so it is the text the loop below
+	 * would find, and parsing it gives c with no rounding at all. */
+	{
+		static const double pow10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+		if (exponent >= 0 && exponent <= 6 && fabs(v) < 1e15 / pow10[exponent]) {
+			double c = nearbyint(v * pow10[exponent]);
+			if (fabs(c) < 1e15 && c / pow10[exponent] == v) {
+				*out = (int64_t)c;
+				return RECON_OK;
+			}
+		}
+	}
 	/* The shortest text that reads back as the same double is what the sender
 	 * meant: 1.005 is stored as 1.00499999999999989..., but it was written as
 	 * 1.005 and must round to 1.01 like the decimal text would. */
