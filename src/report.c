@@ -1811,37 +1811,69 @@ static recon_err ct_refund_disc(struct report *r, const struct qparams *p, struc
 	return err;
 }
 
-static recon_err src_control(struct report *r, const struct report_table *t, struct emitter *e)
+/* The four groups' totals: their queries take seconds on a big month, and
+ * the workbook and the PDF each show them, so they are computed once. */
+enum { CT_ORDERS, CT_REFUNDS, CT_BANK, CT_FEES, CT_GROUPS };
+struct report_ct_cache {
+	struct ct c[CT_GROUPS];
+	int shown[CT_GROUPS];
+};
+
+static void ct_cache_free(struct report_ct_cache *k)
 {
-	static const struct ct_group orders = { "Sales: Shopify orders vs ERPNext Sales Orders", order_parts,
-	                                        order_explain };
-	static const struct ct_group refunds = { "Refunds: Shopify refunds vs ERPNext credit notes", NULL,
-	                                         refund_explain };
-	static const struct ct_group bank = { "Payouts: Shopify payouts vs bank account GL", payout_parts,
-	                                      bank_explain };
-	static const struct ct_group fees = { "Fees: Shopify fees vs fee account GL", NULL, bank_explain };
+	if (!k)
+		return;
+	for (int i = 0; i < CT_GROUPS; i++)
+		free(k->c[i].e);
+	free(k);
+}
+
+static recon_err ct_compute(struct report *r, struct report_ct_cache *k)
+{
 	struct qparams p;
-	struct ct c = { 0 };
 	recon_err err;
-	(void)t;
 
 	if ((err = load_qparams(r, &p)) || (err = exec_q(r->store, ct_setup_sql, &p)))
 		return err;
-	if ((err = ct_query(r->store, ct_orders_sql, &p, &c)) || (err = ct_emit(e, &orders, &c, r->currency)))
-		goto out;
-	c.n = 0;
-	if ((err = ct_query(r->store, ct_refunds_sql, &p, &c)) || (err = ct_refund_disc(r, &p, &c)) ||
-	    (err = ct_emit(e, &refunds, &c, r->currency)))
-		goto out;
-	c.n = 0;
-	if (*p.bank && ((err = ct_query(r->store, ct_bank_sql, &p, &c)) || (err = ct_emit(e, &bank, &c, r->currency))))
-		goto out;
-	c.n = 0;
-	if (*p.fees && ((err = ct_query(r->store, ct_fees_sql, &p, &c)) || (err = ct_emit(e, &fees, &c, r->currency))))
-		goto out;
-out:
-	free(c.e);
-	return err;
+	k->shown[CT_ORDERS] = k->shown[CT_REFUNDS] = 1;
+	k->shown[CT_BANK] = *p.bank != '\0';
+	k->shown[CT_FEES] = *p.fees != '\0';
+	if ((err = ct_query(r->store, ct_orders_sql, &p, &k->c[CT_ORDERS])) ||
+	    (err = ct_query(r->store, ct_refunds_sql, &p, &k->c[CT_REFUNDS])) ||
+	    (err = ct_refund_disc(r, &p, &k->c[CT_REFUNDS])))
+		return err;
+	if (k->shown[CT_BANK] && (err = ct_query(r->store, ct_bank_sql, &p, &k->c[CT_BANK])))
+		return err;
+	if (k->shown[CT_FEES] && (err = ct_query(r->store, ct_fees_sql, &p, &k->c[CT_FEES])))
+		return err;
+	return RECON_OK;
+}
+
+static recon_err src_control(struct report *r, const struct report_table *t, struct emitter *e)
+{
+	static const struct ct_group groups[CT_GROUPS] = {
+		{ "Sales: Shopify orders vs ERPNext Sales Orders", order_parts, order_explain },
+		{ "Refunds: Shopify refunds vs ERPNext credit notes", NULL, refund_explain },
+		{ "Payouts: Shopify payouts vs bank account GL", payout_parts, bank_explain },
+		{ "Fees: Shopify fees vs fee account GL", NULL, bank_explain },
+	};
+	recon_err err;
+	(void)t;
+
+	if (!r->ct) {
+		struct report_ct_cache *k = calloc(1, sizeof(*k));
+		if (!k)
+			return RECON_ERR_NOMEM;
+		if ((err = ct_compute(r, k))) {
+			ct_cache_free(k);
+			return err;
+		}
+		r->ct = k;
+	}
+	for (int i = 0; i < CT_GROUPS; i++)
+		if (r->ct->shown[i] && (err = ct_emit(e, &groups[i], &r->ct->c[i], r->currency)))
+			return err;
+	return RECON_OK;
 }
 
 /* ------------------------------------------------------------- report */
@@ -1871,6 +1903,7 @@ void report_free(struct report *r)
 	free(r->hash);
 	free(r->evidence_sha256);
 	free(r->prev_hash);
+	ct_cache_free(r->ct);
 	free(r);
 }
 

@@ -146,6 +146,7 @@ static const char index_sql[] =
 "CREATE INDEX IF NOT EXISTS e_sales_order_name ON e_sales_order(snapshot_id, name);\n"
 "CREATE INDEX IF NOT EXISTS e_sales_order_item_p ON e_sales_order_item(snapshot_id, parent, item_code, qty);\n"
 "CREATE INDEX IF NOT EXISTS e_sales_invoice_sid ON e_sales_invoice(snapshot_id, shopify_order_id, is_return);\n"
+"CREATE INDEX IF NOT EXISTS e_sales_invoice_name ON e_sales_invoice(snapshot_id, name);\n"
 "CREATE INDEX IF NOT EXISTS e_delivery_note_name ON e_delivery_note(snapshot_id, name);\n"
 "CREATE INDEX IF NOT EXISTS e_delivery_note_sid ON e_delivery_note(snapshot_id, shopify_order_id);\n"
 "CREATE INDEX IF NOT EXISTS e_delivery_note_item_so ON e_delivery_note_item(snapshot_id, against_sales_order, parent);\n"

@@ -119,6 +119,7 @@ struct report {
 	char as_of_text[32];       /* "2026-11-05T09:00:00Z" */
 	char as_of_date[11];
 	int64_t errors, warnings;  /* discrepancy counts of the snapshot */
+	struct report_ct_cache *ct;  /* control totals: computed once, shown by both renderers */
 };
 
 /* Load the facts of snapshot `sid`. `as_of` is an ISO-8601 time, or NULL for
