@@ -107,3 +107,25 @@ void json_arena_release(struct json_arena *a)
 	a->allocs = 0;
 	a->bytes = 0;
 }
+
+void json_arena_reset(struct json_arena *a, size_t keep)
+{
+	/* Keep one chunk (the newest, which is the largest) when it is small
+	 * enough: the next page then parses in memory already faulted in,
+	 * instead of a fresh mapping per page. */
+	struct json_arena_chunk *c = a->head;
+	if (!c || c->size > keep) {
+		json_arena_release(a);
+		return;
+	}
+	struct json_arena_chunk *rest = c->next;
+	while (rest) {
+		struct json_arena_chunk *next = rest->next;
+		a->bytes -= rest->size;
+		free(rest);
+		rest = next;
+	}
+	c->next = NULL;
+	c->used = 0;
+	a->allocs = 0;
+}

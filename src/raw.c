@@ -134,6 +134,9 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct pag
 	return RECON_OK;
 }
 
+/* An arena chunk this small is kept for the slot's next page. */
+#define ARENA_KEEP ((size_t)16 << 20)
+
 /* One page read, hashed and parsed, waiting to be loaded. */
 struct page {
 	char path[4096];
@@ -146,6 +149,7 @@ struct page {
 	struct page_error pe;
 	json_t *root;
 	struct json_arena arena;
+	int64_t cost;             /* bytes counted against the read-ahead ceiling */
 };
 
 static void page_read(struct page *pg, const char *dir, const struct raw_job *job)
@@ -187,7 +191,7 @@ static void page_free(struct page *pg)
 	/* Parsed in the arena: released whole. Parsed by malloc (the arena
 	 * could not be installed): freed value by value. */
 	if (pg->arena.allocs)
-		json_arena_release(&pg->arena);
+		json_arena_reset(&pg->arena, ARENA_KEEP);
 	else
 		json_decref(pg->root);
 	pg->root = NULL;
@@ -257,16 +261,19 @@ recon_err raw_read_page(const char *dir, const char *relpath, const char *root_k
 	page_read(pg, dir, &job);
 	err = page_deliver(pg, page_fn, record_fn, arg);
 	page_free(pg);
+	json_arena_release(&pg->arena);
 	free(pg);
 	return err;
 }
 
 /* ---- read-ahead ---- */
 
-/* Pages parsed ahead of the one being loaded. A few are enough to keep the
- * parser busy; the byte ceiling keeps a run of huge pages from holding
- * gigabytes (jansson needs ~9x a page). */
-#define AHEAD_PAGES 4
+/* Parsing is the larger half of a load (jansson reads ~50 MB/s), so two
+ * threads parse while the caller inserts: on two cores the three keep both
+ * busy. A few pages ahead are enough; the byte ceiling keeps a run of huge
+ * pages from holding gigabytes (jansson needs ~9x a page). */
+#define AHEAD_WORKERS 2
+#define AHEAD_PAGES 6
 #define AHEAD_BYTES ((int64_t)96 << 20)
 
 struct raw_reader {
@@ -274,36 +281,55 @@ struct raw_reader {
 	const struct raw_job *jobs;
 	size_t n;
 	size_t taken;             /* pages handed to the caller */
-	size_t filled;            /* pages the thread has finished */
-	int64_t inflight;         /* raw bytes of finished pages not yet taken */
+	size_t claimed;           /* pages a worker has started */
+	size_t ready[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once parsed */
+	int64_t inflight;         /* raw bytes of pages started and not yet taken */
 	int stop;
-	int threaded;
-	pthread_t thread;
+	int workers;
+	pthread_t thread[AHEAD_WORKERS];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct page pages[AHEAD_PAGES];
 };
 
+static int64_t job_cost(const struct raw_reader *r, size_t i)
+{
+	struct stat st;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", r->dir, r->jobs[i].relpath);
+	return stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+}
+
 static void *reader_main(void *arg)
 {
 	struct raw_reader *r = arg;
-	for (size_t i = 0; i < r->n; i++) {
-		pthread_mutex_lock(&r->mu);
-		while (!r->stop && (i - r->taken >= AHEAD_PAGES ||
-		                    (i > r->taken && r->inflight >= AHEAD_BYTES)))
-			pthread_cond_wait(&r->cv, &r->mu);
-		int stop = r->stop;
-		pthread_mutex_unlock(&r->mu);
-		if (stop)
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		size_t i = r->claimed;
+		if (r->stop || i >= r->n)
 			break;
+		/* Wait for room: the slot is free once the page before it in the
+		 * ring was taken; the first page ahead ignores the byte ceiling. */
+		if (i - r->taken >= AHEAD_PAGES || (i > r->taken && r->inflight >= AHEAD_BYTES)) {
+			pthread_cond_wait(&r->cv, &r->mu);
+			continue;
+		}
+		r->claimed = i + 1;
+		pthread_mutex_unlock(&r->mu);
+		int64_t cost = job_cost(r, i);
+		pthread_mutex_lock(&r->mu);
+		r->inflight += cost;
+		pthread_mutex_unlock(&r->mu);
+
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
 		page_read(pg, r->dir, &r->jobs[i]);
+		pg->cost = cost;
+
 		pthread_mutex_lock(&r->mu);
-		r->filled = i + 1;
-		r->inflight += pg->read_ok ? pg->bytes : 0;
+		r->ready[i % AHEAD_PAGES] = i + 1;
 		pthread_cond_broadcast(&r->cv);
-		pthread_mutex_unlock(&r->mu);
 	}
+	pthread_mutex_unlock(&r->mu);
 	return NULL;
 }
 
@@ -318,16 +344,21 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 	r->jobs = jobs;
 	r->n = n;
 	json_arena_install();
-	/* Without a second thread (none to be had) the pages are read in turn. */
-	if (pthread_mutex_init(&r->mu, NULL) == 0) {
-		if (pthread_cond_init(&r->cv, NULL) == 0) {
-			if (pthread_create(&r->thread, NULL, reader_main, r) == 0)
-				r->threaded = 1;
-			else
-				pthread_cond_destroy(&r->cv);
-		}
-		if (!r->threaded)
-			pthread_mutex_destroy(&r->mu);
+	/* Without threads (none to be had) the pages are read in turn. */
+	if (pthread_mutex_init(&r->mu, NULL) != 0) {
+		*out = r;
+		return RECON_OK;
+	}
+	if (pthread_cond_init(&r->cv, NULL) != 0) {
+		pthread_mutex_destroy(&r->mu);
+		*out = r;
+		return RECON_OK;
+	}
+	while (r->workers < AHEAD_WORKERS && pthread_create(&r->thread[r->workers], NULL, reader_main, r) == 0)
+		r->workers++;
+	if (!r->workers) {
+		pthread_cond_destroy(&r->cv);
+		pthread_mutex_destroy(&r->mu);
 	}
 	*out = r;
 	return RECON_OK;
@@ -342,21 +373,22 @@ recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_
 
 	if (i >= r->n)
 		return RECON_ERR_NOTFOUND;   /* past the list: a caller bug */
-	if (r->threaded) {
+	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
-		while (r->filled <= i)
+		while (r->ready[i % AHEAD_PAGES] != i + 1)
 			pthread_cond_wait(&r->cv, &r->mu);
 		pthread_mutex_unlock(&r->mu);
 	} else {
 		page_read(pg, r->dir, &r->jobs[i]);
+		pg->cost = 0;
 	}
 	err = page_deliver(pg, page_fn, record_fn, arg);
-	int64_t bytes = pg->read_ok ? pg->bytes : 0;
+	int64_t cost = pg->cost;
 	page_free(pg);
-	if (r->threaded) {
+	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
 		r->taken = i + 1;
-		r->inflight -= bytes;
+		r->inflight -= cost;
 		pthread_cond_broadcast(&r->cv);
 		pthread_mutex_unlock(&r->mu);
 	} else {
@@ -369,18 +401,21 @@ void raw_reader_stop(struct raw_reader *r)
 {
 	if (!r)
 		return;
-	if (r->threaded) {
+	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
 		r->stop = 1;
 		pthread_cond_broadcast(&r->cv);
 		pthread_mutex_unlock(&r->mu);
-		pthread_join(r->thread, NULL);
-		/* Pages read ahead but never taken (the load stopped early). */
-		for (size_t i = r->taken; i < r->filled; i++)
+		for (int w = 0; w < r->workers; w++)
+			pthread_join(r->thread[w], NULL);
+		/* Pages parsed ahead but never taken (the load stopped early). */
+		for (size_t i = r->taken; i < r->claimed; i++)
 			page_free(&r->pages[i % AHEAD_PAGES]);
 		pthread_cond_destroy(&r->cv);
 		pthread_mutex_destroy(&r->mu);
 	}
+	for (size_t i = 0; i < AHEAD_PAGES; i++)
+		json_arena_release(&r->pages[i].arena);
 	free(r);
 }
 

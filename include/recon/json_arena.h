@@ -30,5 +30,7 @@ struct json_arena *json_arena_select(struct json_arena *a);
 
 /* Free every chunk; the arena is empty and reusable afterwards. */
 void json_arena_release(struct json_arena *a);
+/* Empty the arena for reuse, keeping its newest chunk if at most `keep` bytes. */
+void json_arena_reset(struct json_arena *a, size_t keep);
 
 #endif
