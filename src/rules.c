@@ -635,7 +635,13 @@ static recon_err run_in_tx(struct store *s, void *arg)
 recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id)
 {
 	struct run_args a = { cfg, snapshot_id };
-	return store_tx_run(s, run_in_tx, &a);
+	recon_err err;
+	if (s->rules_sid == snapshot_id && s->rules_cfg == cfg)
+		return RECON_OK;
+	err = store_tx_run(s, run_in_tx, &a);
+	s->rules_sid = err ? 0 : snapshot_id;
+	s->rules_cfg = err ? NULL : cfg;
+	return err;
 }
 
 recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,

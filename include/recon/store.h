@@ -12,6 +12,11 @@
 struct store {
 	sqlite3 *db;
 	char *path;
+	/* The snapshot (and configuration) whose discrepancies this connection
+	 * last wrote: snapshot rows never change after the load, so `close`
+	 * need not run the rules again for its report. */
+	int64_t rules_sid;
+	const void *rules_cfg;
 };
 
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
