@@ -16,7 +16,7 @@ UNITBIN  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZSRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAYBIN := $(FUZZSRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 
-.PHONY: all deps test unit e2e demo asan valgrind bench fuzz torture clean
+.PHONY: all deps test unit e2e demo asan tsan valgrind bench fuzz torture clean
 all: recon
 
 # The default build is also linked as ./recon (DESIGN §2); other builds stay in $(BUILD).
@@ -64,6 +64,15 @@ asan:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  BUILD=build-asan RECON=$(abspath build-asan/recon) sh tests/run.sh
 
+# ThreadSanitizer on the scripts that load pages (the read-ahead threads).
+tsan:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
+	  LDFLAGS="-fsanitize=thread" build-tsan/recon
+	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan SKIP_FAKE_TESTS=1 \
+	  E2E="tests/e2e/t001*.sh tests/e2e/t0210*.sh tests/e2e/t0800*.sh" \
+	  RECON=$(abspath build-tsan/recon) sh tests/run.sh
+
 valgrind:
 	@sh scripts/deps.sh
 	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS="-O0 -g" build-vg/recon unit
@@ -82,6 +91,6 @@ torture: deps
 	@TORTURE_STRIDE=1 RECON=$(abspath build/recon) sh tests/e2e/t0810-alloc-fail.sh
 
 clean:
-	rm -rf build build-asan build-vg build-fuzz recon
+	rm -rf build build-asan build-tsan build-vg build-fuzz recon
 
 -include $(OBJ:.o=.d)

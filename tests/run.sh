@@ -2,7 +2,8 @@
 # Runs every test: cmocka unit binaries, the fake-server suite and the
 # end-to-end scripts. Prints one closing "N passed, N failed" line and exits
 # non-zero if anything failed.
-# Environment: BUILD (object folder), RECON (binary), VALGRIND (prefix, optional).
+# Environment: BUILD (object folder), RECON (binary), VALGRIND (prefix, optional),
+# E2E (the end-to-end scripts to run, default all).
 set -u
 LC_ALL=C
 export LC_ALL
@@ -59,7 +60,7 @@ if [ -z "${SKIP_FAKE_TESTS:-}" ] && [ -f tests/fake/test_fakes.py ] && [ -z "$VA
 	record fake/test_fakes.py $st
 fi
 
-for t in tests/e2e/t[0-9]*.sh; do
+for t in ${E2E:-tests/e2e/t[0-9]*.sh}; do
 	[ -f "$t" ] || continue
 	( cd "$top" && sh "$t" ) >"$log/out" 2>&1
 	st=$?
