@@ -1235,37 +1235,47 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const str
 
 /* One key per table that must be unique within a snapshot: the same record
  * twice (a page saved twice, an API that repeated a row) would double
- * amounts silently, so it is bad input. */
-static const char *const unique_keys[][3] = {
-	{ "s_order", "id", "shopify/orders: order id" },
-	{ "s_payout", "id", "shopify/payouts: payout id" },
-	{ "s_balance_txn", "id", "shopify/balance_transactions: transaction id" },
-	{ "s_location", "id", "shopify/locations: location id" },
-	{ "s_variant", "id", "shopify/products: variant id" },
-	{ "s_inventory_level", "inventory_item_id || '@' || location_id", "shopify/inventory_levels: item@location" },
-	{ "e_sales_order", "name", "erpnext/sales_order: name" },
-	{ "e_sales_invoice", "name", "erpnext/sales_invoice: name" },
-	{ "e_delivery_note", "name", "erpnext/delivery_note: name" },
-	{ "e_journal_entry", "name", "erpnext/journal_entry: name" },
-	{ "e_gl_entry", "name", "erpnext/gl_entry: name" },
-	{ "e_bin", "item_code || '@' || warehouse", "erpnext/bin: item_code@warehouse" },
-	{ "e_item", "item_code", "erpnext/item: item_code" },
-	{ "e_customer", "name", "erpnext/customer: name" },
-	{ "e_warehouse", "name", "erpnext/warehouse: name" },
+ * amounts silently, so it is bad input. A key that leads an index is
+ * checked once the indexes exist (a walk along the index); the others
+ * before (a scan of the table: after, SQLite would reach every row
+ * through some other index, one random read each). */
+static const struct unique_key {
+	const char *table, *shown, *group, *what;
+	int indexed;
+} unique_keys[] = {
+	{ "s_order", "id", "id", "shopify/orders: order id", 1 },
+	{ "s_payout", "id", "id", "shopify/payouts: payout id", 1 },
+	{ "s_balance_txn", "id", "id", "shopify/balance_transactions: transaction id", 0 },
+	{ "s_location", "id", "id", "shopify/locations: location id", 0 },
+	{ "s_variant", "id", "id", "shopify/products: variant id", 0 },
+	{ "s_inventory_level", "inventory_item_id || '@' || location_id", "inventory_item_id, location_id",
+	  "shopify/inventory_levels: item@location", 1 },
+	{ "e_sales_order", "name", "name", "erpnext/sales_order: name", 1 },
+	{ "e_sales_invoice", "name", "name", "erpnext/sales_invoice: name", 1 },
+	{ "e_delivery_note", "name", "name", "erpnext/delivery_note: name", 1 },
+	{ "e_journal_entry", "name", "name", "erpnext/journal_entry: name", 0 },
+	{ "e_gl_entry", "name", "name", "erpnext/gl_entry: name", 0 },
+	{ "e_bin", "item_code || '@' || warehouse", "item_code, warehouse", "erpnext/bin: item_code@warehouse", 1 },
+	{ "e_item", "item_code", "item_code", "erpnext/item: item_code", 1 },
+	{ "e_customer", "name", "name", "erpnext/customer: name", 0 },
+	{ "e_warehouse", "name", "name", "erpnext/warehouse: name", 0 },
 };
 
-static recon_err check_unique(struct store *s, int64_t sid)
+static recon_err check_unique(struct store *s, int64_t sid, int indexed)
 {
 	for (size_t i = 0; i < sizeof(unique_keys) / sizeof(unique_keys[0]); i++) {
-		char sql[256];
+		const struct unique_key *k = &unique_keys[i];
+		char sql[320];
 		sqlite3_stmt *st;
-		snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE snapshot_id = ? GROUP BY 1 "
-		         "HAVING count(*) > 1 LIMIT 1", unique_keys[i][1], unique_keys[i][0]);
+		if (k->indexed != indexed)
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE snapshot_id = ? GROUP BY %s "
+		         "HAVING count(*) > 1 LIMIT 1", k->shown, k->table, k->group);
 		TRY(store_prepare(s, sql, &st));
 		sqlite3_bind_int64(st, 1, sid);
 		if (sqlite3_step(st) == SQLITE_ROW) {
-			msg_error("%s '%s' appears %d times: the same record twice would count it twice",
-			          unique_keys[i][2], (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+			msg_error("%s '%s' appears %d times: the same record twice would count it twice", k->what,
+			          (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
 			sqlite3_finalize(st);
 			return RECON_ERR_INPUT;
 		}
@@ -1280,8 +1290,9 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	struct loader l = { .s = s, .sid = snapshot_id, .p = p, .info = info };
 	struct page_plan pp;
 	struct raw_reader *rd = NULL;
-	int64_t t0;
+	int64_t t_start = mono_ms(), t0, t1, t2;
 	recon_err err;
+
 
 	memset(info, 0, sizeof(*info));
 	err = plan_pages(dir, &pp);
@@ -1306,8 +1317,16 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 			goto out;
 	}
 	t0 = mono_ms();
-	err = check_unique(s, snapshot_id);
-	msg_debug("unique keys checked in %.2f s", (mono_ms() - t0) / 1e3);
+	msg_debug("loaded in %.2f s", (t0 - t_start) / 1e3);
+	if ((err = check_unique(s, snapshot_id, 0)))
+		goto out;
+	t1 = mono_ms();
+	if ((err = store_create_indexes(s)))
+		goto out;
+	t2 = mono_ms();
+	err = check_unique(s, snapshot_id, 1);
+	msg_debug("unique keys checked in %.2f s, indexes built in %.2f s", (t1 - t0 + mono_ms() - t2) / 1e3,
+	          (t2 - t1) / 1e3);
 	if (!err)
 		digests_finish(&l, info);
 out:

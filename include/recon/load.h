@@ -34,7 +34,7 @@ struct extract_def {
 extern const struct extract_def load_extracts[];
 
 /* Load DIR (a raw layout) as snapshot `snapshot_id`, recording evidence_file
- * and extract rows. `erp_currency` may be NULL (then the shop currency). */
+ * and extract rows, then build the indexes and check the unique keys. `erp_currency` may be NULL (then the shop currency). */
 recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const struct period *p,
                    const char *erp_currency, struct load_info *info);
 
