@@ -135,8 +135,10 @@ static recon_err print_json(struct store *s, int64_t sid, sqlite3_stmt *st)
 		err = RECON_ERR_NOMEM;
 		goto out;
 	}
-	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+		msg_error("diff: cannot print the JSON document (out of memory or a write error)");
 		err = RECON_ERR_IO;
+	}
 	putchar('\n');
 out:
 	json_decref(doc);

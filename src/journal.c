@@ -171,6 +171,7 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 	jb_set(&b, entry, "total_debit", amount_json(dr, exp));
 	jb_set(&b, entry, "total_credit", amount_json(cr, exp));
 	if (b.failed) {
+		msg_error("journal: payout %lld: out of memory", (long long)payout);
 		json_decref(entry);
 		return RECON_ERR_NOMEM;
 	}
@@ -209,6 +210,8 @@ static recon_err existing_entry(struct store *s, int64_t sid, const char *je, in
 	}
 	jb_set(&b, entry, "accounts", accounts);
 	if (err || b.failed) {
+		if (!err)
+			msg_error("journal: payout %lld: out of memory", (long long)payout);
 		json_decref(entry);
 		return err ? err : RECON_ERR_NOMEM;
 	}
@@ -224,8 +227,10 @@ static recon_err upsert(struct store *s, int64_t sid, int64_t payout, json_t *en
 	char *payload = json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	recon_err err;
 
-	if (!payload)
+	if (!payload) {
+		msg_error("journal: payout %lld: out of memory", (long long)payout);
 		return RECON_ERR_NOMEM;
+	}
 	snprintf(ref, sizeof(ref), "%lld", (long long)payout);
 	now_utc(now);
 	/* Only a row nobody has started sending may be replaced. */
@@ -348,6 +353,8 @@ recon_err journal_document(struct store *s, int64_t sid, json_t **out)
 	}
 	json_decref(entries);
 	if (err || b.failed) {
+		if (!err)
+			msg_error("journal: out of memory while building the document");
 		json_decref(doc);
 		return err ? err : RECON_ERR_NOMEM;
 	}

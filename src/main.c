@@ -51,6 +51,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	err = cmd->run(&app, argc - i - 1, argv + i + 1);
+	/* Every failure is named: one a module returned without a word (out of
+	 * memory deep in a library call, say) gets its generic name. */
+	if (recon_exit_status(err) >= EXIT_USAGE && msg_error_count() == 0)
+		msg_error("%s", recon_strerror(err));
 	store_close(app.store);
 	config_free(app.cfg);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
