@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -2047,6 +2049,120 @@ static const char *template_dir(const struct config *cfg, char *buf, size_t size
 	return "templates";
 }
 
+typedef recon_err (*render_fn)(struct report *r, const char *path);
+
+/* Copy what the renderer wrote to stderr (held in `cap`) to the real
+ * stderr; 1 if a library reported an error there. libxlsxwriter 1.1.4 says
+ * "[ERROR][file.c:N]: Memory allocation failed." and carries on without the
+ * cell, format or part it could not allocate, so its message is the only
+ * sign that the file lacks something. Stack buffers only: memory is short. */
+static int replay_stderr(int cap)
+{
+	char buf[4096];
+	const char *mark = "[ERROR]";
+	size_t at_start = 1, matched = 0;
+	int found = 0;
+	ssize_t n;
+
+	if (lseek(cap, 0, SEEK_SET) != 0)
+		return 0;
+	while ((n = read(cap, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (at_start && matched < 7) {
+				if (buf[i] == mark[matched]) {
+					if (++matched == 7)
+						found = 1;
+				} else {
+					at_start = 0;
+				}
+			}
+			if (buf[i] == '\n') {
+				at_start = 1;
+				matched = 0;
+			}
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(2, buf + off, (size_t)(n - off));
+			if (w <= 0)
+				break;
+			off += w;
+		}
+	}
+	return found;
+}
+
+/* The child's half of render(): its own connection (an SQLite connection
+ * must not be used across fork()), the rule order it sorts by, the file,
+ * with its stderr held back to be checked. Returns the exit status: 0, or
+ * the recon_err. */
+static int render_child(struct report *r, render_fn fn, const char *tmp)
+{
+	struct store *own = NULL;
+	int cap = memfd_create("recon-render-stderr", MFD_CLOEXEC), saved = -1;
+	recon_err err = RECON_OK;
+
+	if (cap < 0 || (saved = dup(2)) < 0 || dup2(cap, 2) < 0) {
+		msg_error("report: cannot hold back the renderer's messages: %s", strerror(errno));
+		return RECON_ERR_INTERNAL;
+	}
+	err = store_open_reader(r->store->path, &own);
+	if (!err) {
+		r->store = own;
+		err = rule_order_table(own);
+	}
+	if (!err)
+		err = fn(r, tmp);
+	store_close(own);
+	fflush(stderr);
+	dup2(saved, 2);
+	if (replay_stderr(cap) && !err) {
+		msg_error("report: the library reported an error while rendering (above): the file could lack parts");
+		err = RECON_ERR_INTERNAL;
+	}
+	return (int)err;
+}
+
+/* Write one file in a child process. libxlsxwriter and libharu do not check
+ * every allocation of their own: out of memory, they may crash, and must
+ * take nothing down with them. The parent waits; whatever the child did, a
+ * failure removes `tmp` and says so. `path` is the file's final name. */
+static recon_err render(struct report *r, render_fn fn, const char *tmp, const char *path)
+{
+	recon_err err = RECON_ERR_INTERNAL;
+	int status;
+	pid_t pid;
+
+	fflush(NULL);   /* nothing buffered is written twice */
+	pid = fork();
+	if (pid < 0) {
+		msg_error("report: cannot start rendering '%s': %s; no report written", path, strerror(errno));
+		return errno == ENOMEM || errno == EAGAIN ? RECON_ERR_NOMEM : RECON_ERR_IO;
+	}
+	if (pid == 0)
+		_exit(render_child(r, fn, tmp));   /* _exit: no atexit handler or stdio buffer of the parent's */
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			msg_error("report: cannot wait for the rendering of '%s': %s", path, strerror(errno));
+			unlink(tmp);
+			return RECON_ERR_INTERNAL;
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return RECON_OK;
+	unlink(tmp);
+	if (WIFSIGNALED(status)) {
+		msg_error("report: rendering '%s' failed (%s: out of memory or library error); no report written",
+		          path, strsignal(WTERMSIG(status)));
+	} else {
+		int code = WEXITSTATUS(status);
+		if (code <= RECON_ERR_INTERNAL)
+			err = (recon_err)code;
+		msg_error("report: rendering '%s' failed (%s); no report written", path,
+		          code <= RECON_ERR_INTERNAL ? recon_strerror(err) : "library error");
+	}
+	return err;
+}
+
 recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, const char *out_dir,
                        const char *as_of, char **xlsx, char **pdf)
 {
@@ -2071,7 +2187,7 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 	}
 	/* Both files are complete under their temporary names before either is
 	 * renamed, so a failure never leaves a half-written or mismatched pair. */
-	if ((err = report_xlsx_write(r, xt)) || (err = report_pdf_write(r, pt)))
+	if ((err = render(r, report_xlsx_write, xt, xp)) || (err = render(r, report_pdf_write, pt, pp)))
 		goto out;
 	if (rename(xt, xp) != 0) {
 		msg_error("cannot rename '%s' to '%s': %s", xt, xp, strerror(errno));

@@ -148,7 +148,12 @@ recon_err report_pdf_write(struct report *r, const char *path);
 /* The whole of `recon report`: refresh the discrepancies (rules_run), load
  * the template folder ([report] templates, default "templates"), write
  * OUT/recon-<period>-s<N>.xlsx and .pdf through NAME.tmp + rename().
- * *xlsx and *pdf receive the paths (free()); NULL on failure. */
+ * Each file is rendered in a forked child process with its own read-only
+ * connection to s->path (the libraries may crash when out of memory); both
+ * are renamed only once both children exited 0. A child that fails or dies
+ * is named on stderr (RECON_ERR_INTERNAL when killed by a signal) and
+ * leaves no file behind. *xlsx and *pdf receive the paths (free()); NULL on
+ * failure. */
 recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, const char *out_dir,
                        const char *as_of, char **xlsx, char **pdf);
 
