@@ -167,10 +167,10 @@ const char *report_cell_text(const struct report_cell *c, char *buf, size_t size
 char *report_money_text(int64_t minor, const char *currency, char *buf, size_t size);
 
 /* https://admin.shopify.com/store/<handle>/orders/<id>; NULL when handle is
- * NULL. New string. `what` is "orders" or "payments/payouts". */
+ * NULL (or out of memory). New string. `what` is "orders" or "payments/payouts". */
 char *report_shopify_url(const char *handle, const char *what, const char *id);
 /* <site>/app/<doctype-slug>/<name, percent-encoded>; NULL when site is
- * NULL or empty. "Sales Invoice" and "sales_invoice" both give sales-invoice. */
+ * NULL or empty (or out of memory). "Sales Invoice" and "sales_invoice" both give sales-invoice. */
 char *report_erpnext_url(const char *site, const char *doctype, const char *name);
 
 /* PDF text shaping (report_pdf.c): UTF-8 to code points, Arabic letters to
