@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "recon/commands.h"
+#include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
@@ -75,7 +76,7 @@ static json_t *side(struct jb *b, sqlite3_stmt *st, int i)
 	json_t *v;
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_object();
-	v = json_loads(col(st, i), 0, NULL);
+	v = jsonin_loads(col(st, i), 0, NULL);
 	if (!v)
 		b->failed = 1;
 	return v;

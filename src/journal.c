@@ -4,6 +4,7 @@
 
 #include "recon/datetime.h"
 #include "recon/journal.h"
+#include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -340,7 +341,7 @@ recon_err journal_document(struct store *s, int64_t sid, json_t **out)
 	if (!err) {
 		sqlite3_bind_int64(st, 1, sid);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			json_t *e = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+			json_t *e = jsonin_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
 			if (!e)
 				b.failed = 1;
 			jb_set(&b, e, "status", json_string((const char *)sqlite3_column_text(st, 1)));

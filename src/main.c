@@ -8,6 +8,7 @@
 
 #include "recon/cli.h"
 #include "recon/commands.h"
+#include "recon/jsonin.h"
 #include "recon/msg.h"
 
 int main(int argc, char **argv)
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
 		cli_main_usage(stderr);
 		return EXIT_USAGE;
 	}
+	jsonin_init();   /* before any thread parses JSON */
 	err = cmd->run(&app, argc - i - 1, argv + i + 1);
 	/* Every failure is named: one a module returned without a word (out of
 	 * memory deep in a library call, say) gets its generic name. */

@@ -8,6 +8,7 @@
 
 #include "recon/datetime.h"
 #include "recon/hash.h"
+#include "recon/jsonin.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/raw.h"
@@ -139,9 +140,14 @@ recon_err raw_read_page(const char *dir, const char *relpath, const char *root_k
 	}
 	/* Deep nesting is hostile input, not data: jansson's own depth limit
 	 * stops it before it can exhaust the stack. */
-	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = jsonin_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
 	buf = NULL;
+	if (!root && jsonin_nomem(&jerr)) {
+		msg_error("cannot read '%s': out of memory", path);
+		err = RECON_ERR_NOMEM;
+		goto out;
+	}
 	if (!root) {
 		msg_error("'%s', line %d, column %d: not valid JSON: %s", path, jerr.line, jerr.column,
 		          jerr.text);

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "recon/datetime.h"
+#include "recon/jsonin.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/report.h"
@@ -1265,8 +1266,8 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 	sqlite3_bind_text(st, 2, t->arg, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_error_t sje = { 0 }, eje = { 0 };
-		json_t *sj = col_null(st, 5) ? NULL : json_loads(col_text(st, 5), 0, &sje);
-		json_t *ej = col_null(st, 6) ? NULL : json_loads(col_text(st, 6), 0, &eje);
+		json_t *sj = col_null(st, 5) ? NULL : jsonin_loads(col_text(st, 5), 0, &sje);
+		json_t *ej = col_null(st, 6) ? NULL : jsonin_loads(col_text(st, 6), 0, &eje);
 		const char *cur = col_text(st, 4);
 		const char *scur = json_str(sj, "currency") ? json_str(sj, "currency") : cur;
 		const char *ecur = json_str(ej, "currency") ? json_str(ej, "currency") : cur;
@@ -1279,7 +1280,7 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 		 * memory, most likely) would silently drop a row's facts. */
 		if ((!sj && !col_null(st, 5)) || (!ej && !col_null(st, 6))) {
 			const json_error_t *je = !sj && !col_null(st, 5) ? &sje : &eje;
-			int nomem = !je->text[0] || json_error_code(je) == json_error_out_of_memory;
+			int nomem = !je->text[0] || jsonin_nomem(je);
 			msg_error("report: cannot read the facts of %s '%s': %s", col_text(st, 0) ? col_text(st, 0) : "?",
 			          col_text(st, 2) ? col_text(st, 2) : "?", nomem ? "out of memory" : je->text);
 			json_decref(sj);
