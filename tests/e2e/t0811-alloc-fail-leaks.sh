@@ -14,9 +14,8 @@
 # (tests/torture/render-libs.supp); recon's own code is not.
 #
 # LEAK_POINTS per stage (default 10, about 1.5 minutes on 2 cores; make
-# torture: 100), spread evenly over the
-# stage's allocations and shifted by LEAK_SEED, so another seed tries other
-# points.
+# torture: 100), spread evenly over the stage's allocations and shifted by
+# LEAK_SEED, so another seed tries other points.
 . tests/e2e/lib.sh
 [ -n "${VALGRIND:-}" ] && { echo "skipped under valgrind (it is the runner here)"; exit 0; }
 case "$RECON" in *build-asan*) echo "skipped under ASan (it replaces malloc itself)"; exit 0;; esac
@@ -37,7 +36,9 @@ stages = [["snapshot", "--period", "2026-10", "--raw", "m/raw"],
 vg = ["valgrind", "--soname-synonyms=somalloc=nouserintercepts", "--leak-check=full", "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite",
       "--num-callers=30", "--suppressions=" + supp, "--log-file=vg.%p"]
 def run(args, db, n=None, count=None, under=()):
-    env = dict(os.environ, LD_PRELOAD=shim)
+    # RECON_FAIL_ONLY: the shim also loads into valgrind's wrapper script and
+    # launcher; only recon's allocations are counted and failed.
+    env = dict(os.environ, LD_PRELOAD=shim, RECON_FAIL_ONLY=os.path.basename(recon))
     if n: env["RECON_FAIL_ALLOC"] = str(n)
     if count: env["RECON_COUNT_ALLOC"] = count
     return subprocess.run(list(under) + [recon, "--db", db] + args, capture_output=True, text=True, env=env)

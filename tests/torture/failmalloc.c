@@ -8,6 +8,9 @@
  *
  * RECON_FAIL_TRACE=1 prints the stack of the failed allocation on stderr
  * (build recon with -g and read it with addr2line, or use gdb).
+ * RECON_FAIL_ONLY=NAME leaves every program but NAME alone: under valgrind
+ * the shim is also loaded into Debian's /usr/bin/valgrind (a shell script)
+ * and the launcher, each of which would otherwise count from 1 too.
  *
  * The real functions come from dlsym(RTLD_NEXT): libc's, or valgrind's
  * replacements when run under memcheck (which then sees every block). */
@@ -80,9 +83,11 @@ static int should_fail(void)
 /* Libraries' constructors may allocate before this runs: those are not counted. */
 __attribute__((constructor)) static void init(void)
 {
-	const char *n = getenv("RECON_FAIL_ALLOC");
+	const char *n = getenv("RECON_FAIL_ALLOC"), *only = getenv("RECON_FAIL_ONLY");
 	void *m;
 	resolve();
+	if (only && strcmp(only, program_invocation_short_name) != 0)
+		return;   /* count stays NULL: nothing counted, nothing failed, no count file */
 	fail_at = n ? strtoul(n, NULL, 10) : 0;
 	trace = getenv("RECON_FAIL_TRACE") != NULL;
 	if (trace) {
