@@ -85,10 +85,12 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
 
-# Every allocation of a small close made to fail in turn (the test suite samples them).
+# Every allocation of a small close made to fail in turn (the test suite samples
+# them), then 100 points per stage under valgrind for leaks and invalid accesses.
 torture: deps
 	@$(MAKE) --no-print-directory all
 	@TORTURE_STRIDE=1 RECON=$(abspath build/recon) sh tests/e2e/t0810-alloc-fail.sh
+	@LEAK_POINTS=100 RECON=$(abspath build/recon) sh tests/e2e/t0811-alloc-fail-leaks.sh
 
 clean:
 	rm -rf build build-asan build-tsan build-vg build-fuzz recon

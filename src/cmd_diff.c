@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include "recon/commands.h"
+#include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
@@ -75,7 +76,7 @@ static json_t *side(struct jb *b, sqlite3_stmt *st, int i)
 	json_t *v;
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return json_object();
-	v = json_loads(col(st, i), 0, NULL);
+	v = jsonin_loads(col(st, i), 0, NULL);
 	if (!v)
 		b->failed = 1;
 	return v;
@@ -135,8 +136,10 @@ static recon_err print_json(struct store *s, int64_t sid, sqlite3_stmt *st)
 		err = RECON_ERR_NOMEM;
 		goto out;
 	}
-	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
+	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
+		msg_error("diff: cannot print the JSON document (out of memory or a write error)");
 		err = RECON_ERR_IO;
+	}
 	putchar('\n');
 out:
 	json_decref(doc);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "recon/erpnext.h"
+#include "recon/jsonin.h"
 #include "recon/msg.h"
 
 #define ERP_PAGE 500               /* rows per list request (reference §3: 500-1000) */
@@ -172,14 +173,14 @@ static json_t *server_messages(json_t *body)
 
 	if (!json_is_string(sm))
 		return NULL;
-	list = json_loads(json_string_value(sm), JSON_DECODE_ANY, NULL);
+	list = jsonin_loads(json_string_value(sm), JSON_DECODE_ANY, NULL);
 	if (!json_is_array(list)) {
 		json_decref(list);
 		return NULL;
 	}
 	out = json_array();
 	json_array_foreach(list, i, v) {
-		json_t *m = json_is_string(v) ? json_loads(json_string_value(v), JSON_DECODE_ANY, NULL)
+		json_t *m = json_is_string(v) ? jsonin_loads(json_string_value(v), JSON_DECODE_ANY, NULL)
 		                              : json_incref(v);
 		if (json_is_object(m))
 			json_array_append(out, m);

@@ -16,6 +16,7 @@ const char *recon_strerror(recon_err err)
 	case RECON_ERR_NOTFOUND: return "not found";
 	case RECON_ERR_FOUND: return "discrepancies found";
 	case RECON_ERR_REJECTED: return "remote system refused the document";
+	case RECON_ERR_INTERNAL: return "internal error";
 	}
 	return "unknown error";
 }

@@ -5,6 +5,7 @@
 #include "recon/datetime.h"
 #include "recon/erpnext.h"
 #include "recon/fix.h"
+#include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -419,7 +420,7 @@ recon_err fix_post(struct store *s, const struct config *cfg, int64_t sid, unsig
 				break;
 			int64_t row = sqlite3_column_int64(st, 0);
 			char *ref = strdup(text(st, 1));
-			json_t *doc = json_loads(text(st, 2), 0, NULL);
+			json_t *doc = jsonin_loads(text(st, 2), 0, NULL);
 			sqlite3_reset(st);
 			if (!ref || !doc) {
 				err = RECON_ERR_NOMEM;
@@ -472,7 +473,7 @@ recon_err fix_document(struct store *s, int64_t sid, unsigned what, json_t **out
 			jb_set(&b, f, "name", jb_str(&b, text(st, 3)));
 			if (text(st, 4))
 				jb_set(&b, f, "error", json_string(text(st, 4)));
-			jb_set(&b, f, "document", json_loads(text(st, 5), 0, NULL));
+			jb_set(&b, f, "document", jsonin_loads(text(st, 5), 0, NULL));
 			jb_append(&b, fixes, f);
 		}
 		err = store_finish(s, st);

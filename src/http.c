@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include "recon/http.h"
+#include "recon/jsonin.h"
 #include "recon/msg.h"
 
 struct http {
@@ -673,7 +674,7 @@ static enum outcome judge(struct http *h, struct slot *s, const struct http_requ
 	}
 	if (req->want_json) {
 		json_error_t jerr;
-		r->json = r->len ? json_loadb(r->body, r->len, 0, &jerr) : NULL;
+		r->json = r->len ? jsonin_loadb(r->body, r->len, 0, &jerr) : NULL;
 		if (!r->json && r->status >= 200 && r->status < 300) {
 			h->stats.faults++;
 			snprintf(why, whysize, "HTTP %ld with a body that is not JSON (truncated?)", r->status);

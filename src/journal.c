@@ -4,6 +4,7 @@
 
 #include "recon/datetime.h"
 #include "recon/journal.h"
+#include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -171,6 +172,7 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 	jb_set(&b, entry, "total_debit", amount_json(dr, exp));
 	jb_set(&b, entry, "total_credit", amount_json(cr, exp));
 	if (b.failed) {
+		msg_error("journal: payout %lld: out of memory", (long long)payout);
 		json_decref(entry);
 		return RECON_ERR_NOMEM;
 	}
@@ -209,6 +211,8 @@ static recon_err existing_entry(struct store *s, int64_t sid, const char *je, in
 	}
 	jb_set(&b, entry, "accounts", accounts);
 	if (err || b.failed) {
+		if (!err)
+			msg_error("journal: payout %lld: out of memory", (long long)payout);
 		json_decref(entry);
 		return err ? err : RECON_ERR_NOMEM;
 	}
@@ -224,8 +228,10 @@ static recon_err upsert(struct store *s, int64_t sid, int64_t payout, json_t *en
 	char *payload = json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	recon_err err;
 
-	if (!payload)
+	if (!payload) {
+		msg_error("journal: payout %lld: out of memory", (long long)payout);
 		return RECON_ERR_NOMEM;
+	}
 	snprintf(ref, sizeof(ref), "%lld", (long long)payout);
 	now_utc(now);
 	/* Only a row nobody has started sending may be replaced. */
@@ -335,7 +341,7 @@ recon_err journal_document(struct store *s, int64_t sid, json_t **out)
 	if (!err) {
 		sqlite3_bind_int64(st, 1, sid);
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			json_t *e = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+			json_t *e = jsonin_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
 			if (!e)
 				b.failed = 1;
 			jb_set(&b, e, "status", json_string((const char *)sqlite3_column_text(st, 1)));
@@ -348,6 +354,8 @@ recon_err journal_document(struct store *s, int64_t sid, json_t **out)
 	}
 	json_decref(entries);
 	if (err || b.failed) {
+		if (!err)
+			msg_error("journal: out of memory while building the document");
 		json_decref(doc);
 		return err ? err : RECON_ERR_NOMEM;
 	}

@@ -15,16 +15,25 @@ struct json_arena_chunk {
 };
 
 static _Thread_local struct json_arena *current;
+/* Allocations refused on this thread: jsonin's loaders compare it around a
+ * parse, because jansson's lexer drops a byte it cannot store and goes on. */
+static _Thread_local unsigned long failures;
 
 static void *arena_malloc(size_t n)
 {
 	struct json_arena *a = current;
 	struct json_arena_chunk *c;
 
-	if (!a)
-		return malloc(n);
-	if (n > SIZE_MAX - 64)
+	if (!a) {
+		void *p = malloc(n);
+		if (!p)
+			failures++;
+		return p;
+	}
+	if (n > SIZE_MAX - 64) {
+		failures++;
 		return NULL;
+	}
 	n = (n + 15) & ~(size_t)15;
 	c = a->head;
 	if (!c || c->size - c->used < n) {
@@ -35,8 +44,10 @@ static void *arena_malloc(size_t n)
 		if (size < n)
 			size = n;
 		c = malloc(sizeof(*c) + size);
-		if (!c)
+		if (!c) {
+			failures++;
 			return NULL;
+		}
 		c->size = size;
 		c->used = 0;
 		c->next = a->head;
@@ -86,6 +97,11 @@ int json_arena_install(void)
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, install);
 	return install_result;
+}
+
+unsigned long json_arena_failures(void)
+{
+	return failures;
 }
 
 struct json_arena *json_arena_select(struct json_arena *a)

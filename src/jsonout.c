@@ -44,16 +44,26 @@ char *json_dumps_exact(const json_t *doc)
 	return text;
 }
 
+/* json_*_new() free the value when they fail; without a container to put
+ * it in, the value is freed here, so a failed build leaks nothing. */
 void jb_set(struct jb *b, json_t *obj, const char *key, json_t *value)
 {
-	if (!obj || !value || json_object_set_new(obj, key, value) != 0)
+	if (!obj) {
+		json_decref(value);
 		b->failed = 1;
+	} else if (!value || json_object_set_new(obj, key, value) != 0) {
+		b->failed = 1;
+	}
 }
 
 void jb_append(struct jb *b, json_t *arr, json_t *value)
 {
-	if (!arr || !value || json_array_append_new(arr, value) != 0)
+	if (!arr) {
+		json_decref(value);
 		b->failed = 1;
+	} else if (!value || json_array_append_new(arr, value) != 0) {
+		b->failed = 1;
+	}
 }
 
 json_t *jb_str(struct jb *b, const char *text)

@@ -8,6 +8,7 @@
 
 #include "recon/cli.h"
 #include "recon/commands.h"
+#include "recon/jsonin.h"
 #include "recon/msg.h"
 
 int main(int argc, char **argv)
@@ -50,7 +51,12 @@ int main(int argc, char **argv)
 		cli_main_usage(stderr);
 		return EXIT_USAGE;
 	}
+	jsonin_init();   /* before any thread parses JSON */
 	err = cmd->run(&app, argc - i - 1, argv + i + 1);
+	/* Every failure is named: one a module returned without a word (out of
+	 * memory deep in a library call, say) gets its generic name. */
+	if (recon_exit_status(err) >= EXIT_USAGE && msg_error_count() == 0)
+		msg_error("%s", recon_strerror(err));
 	store_close(app.store);
 	config_free(app.cfg);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

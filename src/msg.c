@@ -3,6 +3,7 @@
 #include "recon/msg.h"
 
 static int level = MSG_NORMAL;
+static unsigned long errors;
 
 void msg_set_level(int l) { level = l; }
 int msg_level(void) { return level; }
@@ -16,9 +17,12 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+unsigned long msg_error_count(void) { return errors; }
+
 void msg_error(const char *fmt, ...)
 {
 	va_list ap;
+	errors++;
 	va_start(ap, fmt);
 	emit("error: ", fmt, ap);
 	va_end(ap);

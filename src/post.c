@@ -6,6 +6,7 @@
 
 #include "recon/datetime.h"
 #include "recon/erpnext.h"
+#include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/msg.h"
 #include "recon/post.h"
@@ -177,7 +178,7 @@ recon_err post_journal(struct store *s, const struct config *cfg, int64_t sid)
 		sqlite3_bind_int64(st, 1, ids[i]);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			snprintf(cheque, sizeof(cheque), "%s", (const char *)sqlite3_column_text(st, 0));
-			plan = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+			plan = jsonin_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
 		}
 		sqlite3_finalize(st);
 		if (!plan) {

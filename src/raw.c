@@ -10,6 +10,7 @@
 #include "recon/datetime.h"
 #include "recon/hash.h"
 #include "recon/json_arena.h"
+#include "recon/jsonin.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/raw.h"
@@ -174,12 +175,12 @@ static void page_read(struct page *pg, const char *dir, const struct raw_job *jo
 	/* Deep nesting is hostile input, not data: jansson's own depth limit
 	 * stops it before it can exhaust the stack. */
 	struct json_arena *prev = json_arena_select(&pg->arena);
-	pg->root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	pg->root = jsonin_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	json_arena_select(prev);
 	free(buf);
 	if (!pg->root) {
-		if (json_error_code(&jerr) == json_error_out_of_memory)
-			pg->pe.err = RECON_ERR_NOMEM;
+		if (jsonin_nomem(&jerr))
+			page_fail(&pg->pe, RECON_ERR_NOMEM, "cannot read '%s': out of memory", pg->path);
 		else
 			page_fail(&pg->pe, RECON_ERR_INPUT, "'%s', line %d, column %d: not valid JSON: %s",
 			          pg->path, jerr.line, jerr.column, jerr.text);

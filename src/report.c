@@ -7,13 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "recon/datetime.h"
+#include "recon/jsonin.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/report.h"
@@ -126,6 +129,12 @@ const char *report_cell_text(const struct report_cell *c, char *buf, size_t size
 		return buf;
 	}
 	return "";
+}
+
+/* A link maker gave no URL although it had all it needs: out of memory. */
+static int link_oom(const char *url, const char *base, const char *name)
+{
+	return !url && base && *base && name && *name;
 }
 
 char *report_shopify_url(const char *handle, const char *what, const char *id)
@@ -688,6 +697,8 @@ recon_err report_template_parse(const char *text, size_t len, const char *name,
 out:
 	free(copy);
 	if (err) {
+		if (err == RECON_ERR_NOMEM)
+			msg_error("report template '%s': out of memory", name);
 		report_template_free(tpl);
 		return err;
 	}
@@ -703,8 +714,10 @@ recon_err report_template_load(const char *dir, struct report_template **out)
 	recon_err err = RECON_OK;
 
 	*out = NULL;
-	if (asprintf(&path, "%s/%s", dir, REPORT_SECTIONS_FILE) < 0)
+	if (asprintf(&path, "%s/%s", dir, REPORT_SECTIONS_FILE) < 0) {
+		msg_error("report template: out of memory");
 		return RECON_ERR_NOMEM;
+	}
 	f = fopen(path, "rb");
 	if (!f) {
 		msg_error("cannot read report template '%s': %s", path, strerror(errno));
@@ -719,6 +732,7 @@ recon_err report_template_load(const char *dir, struct report_template **out)
 	}
 	text = malloc((size_t)len + 1);
 	if (!text) {
+		msg_error("report template '%s': out of memory", path);
 		err = RECON_ERR_NOMEM;
 		goto out;
 	}
@@ -1251,15 +1265,29 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 	sqlite3_bind_int64(st, 1, r->sid);
 	sqlite3_bind_text(st, 2, t->arg, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *sj = col_null(st, 5) ? NULL : json_loads(col_text(st, 5), 0, NULL);
-		json_t *ej = col_null(st, 6) ? NULL : json_loads(col_text(st, 6), 0, NULL);
+		json_error_t sje = { 0 }, eje = { 0 };
+		json_t *sj = col_null(st, 5) ? NULL : jsonin_loads(col_text(st, 5), 0, &sje);
+		json_t *ej = col_null(st, 6) ? NULL : jsonin_loads(col_text(st, 6), 0, &eje);
 		const char *cur = col_text(st, 4);
 		const char *scur = json_str(sj, "currency") ? json_str(sj, "currency") : cur;
 		const char *ecur = json_str(ej, "currency") ? json_str(ej, "currency") : cur;
 		const char *doctype = NULL, *docname = NULL, *label = NULL;
 		char *surl = NULL, *eurl = NULL;
 		int64_t sa = 0, ea = 0, sq = 0, eq = 0, dq = 0, v;
-		int has_sa, has_ea, has_sq, has_eq;
+		int has_sa, has_ea, has_sq, has_eq, oom = 0;
+
+		/* The rules wrote both sides as JSON: one that does not load (out of
+		 * memory, most likely) would silently drop a row's facts. */
+		if ((!sj && !col_null(st, 5)) || (!ej && !col_null(st, 6))) {
+			const json_error_t *je = !sj && !col_null(st, 5) ? &sje : &eje;
+			int nomem = !je->text[0] || jsonin_nomem(je);
+			msg_error("report: cannot read the facts of %s '%s': %s", col_text(st, 0) ? col_text(st, 0) : "?",
+			          col_text(st, 2) ? col_text(st, 2) : "?", nomem ? "out of memory" : je->text);
+			json_decref(sj);
+			json_decref(ej);
+			err = nomem ? RECON_ERR_NOMEM : RECON_ERR_DB;
+			break;
+		}
 
 		set_text(e, D_CODE, col_text(st, 0));
 		set_text(e, D_SEVERITY, col_text(st, 1));
@@ -1280,16 +1308,19 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 			snprintf(idbuf, sizeof(idbuf), "%lld", id);
 			label = json_str(sj, "order") ? json_str(sj, "order") : idbuf;
 			surl = report_shopify_url(r->shop_handle, "orders", idbuf);
+			oom |= link_oom(surl, r->shop_handle, idbuf);
 		} else if (json_is_integer(json_object_get(sj, "payout_id"))) {
 			snprintf(idbuf, sizeof(idbuf), "%lld", (long long)json_integer_value(json_object_get(sj, "payout_id")));
 			label = idbuf;
 			surl = report_shopify_url(r->shop_handle, "payments/payouts", idbuf);
+			oom |= link_oom(surl, r->shop_handle, idbuf);
 		} else {
 			label = json_str(sj, "order");
 		}
 		set_link(e, D_SHOPIFY_REF, label, surl);
 		if (erpnext_doc(ej, &doctype, &docname)) {
 			eurl = report_erpnext_url(r->site, doctype, docname);
+			oom |= link_oom(eurl, r->site, docname);
 			set_link(e, D_ERPNEXT_REF, docname, eurl);
 		}
 
@@ -1332,14 +1363,17 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 		}
 		set_int(e, D_FIRST_SEEN_SNAPSHOT, sqlite3_column_int64(st, 7));
 
-		err = emit(e, ROW_PLAIN);
+		if (!oom && !sside.oom && !eside.oom)
+			err = emit(e, ROW_PLAIN);
 		free(surl);
 		free(eurl);
 		json_decref(sj);
 		json_decref(ej);
-		if (err || sside.oom || eside.oom) {
-			if (!err)
+		if (err || oom || sside.oom || eside.oom) {
+			if (!err) {
+				msg_error("report: out of memory");
 				err = RECON_ERR_NOMEM;
+			}
 			break;
 		}
 	}
@@ -1419,6 +1453,11 @@ static recon_err src_journal(struct report *r, const struct report_table *t, str
 		set_text(e, J_STATUS, col_text(st, 3));
 		if (!col_null(st, 4)) {
 			url = report_erpnext_url(r->site, "Journal Entry", col_text(st, 4));
+			if (link_oom(url, r->site, col_text(st, 4))) {
+				msg_error("report: out of memory");
+				err = RECON_ERR_NOMEM;
+				break;
+			}
 			set_link(e, J_NAME, col_text(st, 4), url);
 		}
 		set_text(e, J_ERROR, col_text(st, 5));
@@ -1849,6 +1888,23 @@ static recon_err ct_compute(struct report *r, struct report_ct_cache *k)
 	return RECON_OK;
 }
 
+/* Computed by the parent before the renderers fork, so both inherit them. */
+static recon_err ct_ensure(struct report *r)
+{
+	recon_err err;
+	if (r->ct)
+		return RECON_OK;
+	struct report_ct_cache *k = calloc(1, sizeof(*k));
+	if (!k)
+		return RECON_ERR_NOMEM;
+	if ((err = ct_compute(r, k))) {
+		ct_cache_free(k);
+		return err;
+	}
+	r->ct = k;
+	return RECON_OK;
+}
+
 static recon_err src_control(struct report *r, const struct report_table *t, struct emitter *e)
 {
 	static const struct ct_group groups[CT_GROUPS] = {
@@ -1860,16 +1916,8 @@ static recon_err src_control(struct report *r, const struct report_table *t, str
 	recon_err err;
 	(void)t;
 
-	if (!r->ct) {
-		struct report_ct_cache *k = calloc(1, sizeof(*k));
-		if (!k)
-			return RECON_ERR_NOMEM;
-		if ((err = ct_compute(r, k))) {
-			ct_cache_free(k);
-			return err;
-		}
-		r->ct = k;
-	}
+	if ((err = ct_ensure(r)))
+		return err;
 	for (int i = 0; i < CT_GROUPS; i++)
 		if (r->ct->shown[i] && (err = ct_emit(e, &groups[i], &r->ct->c[i], r->currency)))
 			return err;
@@ -1878,10 +1926,20 @@ static recon_err src_control(struct report *r, const struct report_table *t, str
 
 /* ------------------------------------------------------------- report */
 
-static char *snap_text(sqlite3_stmt *st, int i)
+/* A column's text, copied; NULL for NULL or ''. Out of memory sets *oom. */
+static char *snap_text(sqlite3_stmt *st, int i, int *oom)
 {
 	const char *t = col_text(st, i);
-	return t && *t ? strdup(t) : NULL;
+	char *c;
+	if (!t) {
+		*oom |= !col_null(st, i);
+		return NULL;
+	}
+	if (!*t)
+		return NULL;
+	c = strdup(t);
+	*oom |= !c;
+	return c;
 }
 
 void report_free(struct report *r)
@@ -1908,9 +1966,10 @@ void report_free(struct report *r)
 }
 
 /* The store handle of the admin URL: "NAME" of NAME.myshopify.com. */
-static char *shop_handle(const char *shop)
+static char *shop_handle(const char *shop, int *oom)
 {
 	const char *p, *dot;
+	char *h;
 	if (!shop)
 		return NULL;
 	p = strstr(shop, "://");
@@ -1918,7 +1977,9 @@ static char *shop_handle(const char *shop)
 	dot = strstr(p, ".myshopify.com");
 	if (!dot || dot == p)
 		return NULL;
-	return strndup(p, (size_t)(dot - p));
+	h = strndup(p, (size_t)(dot - p));
+	*oom |= !h;
+	return h;
 }
 
 static recon_err rule_order_table(struct store *s)
@@ -1951,10 +2012,13 @@ recon_err report_open(struct store *s, const struct config *cfg, const struct re
 	struct report *r = calloc(1, sizeof(*r));
 	sqlite3_stmt *st = NULL;
 	recon_err err = RECON_OK;
+	int oom = 0, rc;
 
 	*out = NULL;
-	if (!r)
+	if (!r) {
+		msg_error("report: out of memory");
 		return RECON_ERR_NOMEM;
+	}
 	r->store = s;
 	r->cfg = cfg;
 	r->tpl = tpl;
@@ -1970,31 +2034,47 @@ recon_err report_open(struct store *s, const struct config *cfg, const struct re
 	                            "FROM snapshot WHERE id = ?", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, sid);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc != SQLITE_DONE) {
+			err = store_fail(s, "cannot read the snapshot");
+			goto out;
+		}
 		msg_error("no snapshot %lld in '%s'", (long long)sid, s->path);
 		err = RECON_ERR_NOTFOUND;
+		goto out;
+	}
+	for (int i = 0; i < 3; i++)
+		oom |= !col_text(st, i);   /* NOT NULL columns */
+	if (oom) {
+		msg_error("report: out of memory");
+		err = RECON_ERR_NOMEM;
 		goto out;
 	}
 	snprintf(r->period_from, sizeof(r->period_from), "%s", col_text(st, 0));
 	snprintf(r->period_to, sizeof(r->period_to), "%s", col_text(st, 1));
 	snprintf(r->period_label, sizeof(r->period_label), "%s", col_text(st, 2));
-	r->shop = snap_text(st, 3);
-	r->site = snap_text(st, 4);
-	r->company = snap_text(st, 5);
-	r->currency = snap_text(st, 6);
-	r->timezone = snap_text(st, 7);
-	r->source = snap_text(st, 8);
-	r->raw_dir = snap_text(st, 9);
-	r->shopify_fetched_at = snap_text(st, 10);
-	r->erpnext_fetched_at = snap_text(st, 11);
-	r->taken_at = snap_text(st, 12);
-	r->hash = snap_text(st, 13);
-	r->evidence_sha256 = snap_text(st, 14);
-	r->prev_hash = snap_text(st, 15);
-	r->shop_name = snap_text(st, 16);
+	r->shop = snap_text(st, 3, &oom);
+	r->site = snap_text(st, 4, &oom);
+	r->company = snap_text(st, 5, &oom);
+	r->currency = snap_text(st, 6, &oom);
+	r->timezone = snap_text(st, 7, &oom);
+	r->source = snap_text(st, 8, &oom);
+	r->raw_dir = snap_text(st, 9, &oom);
+	r->shopify_fetched_at = snap_text(st, 10, &oom);
+	r->erpnext_fetched_at = snap_text(st, 11, &oom);
+	r->taken_at = snap_text(st, 12, &oom);
+	r->hash = snap_text(st, 13, &oom);
+	r->evidence_sha256 = snap_text(st, 14, &oom);
+	r->prev_hash = snap_text(st, 15, &oom);
+	r->shop_name = snap_text(st, 16, &oom);
 	r->errors = sqlite3_column_int64(st, 17);
 	r->warnings = sqlite3_column_int64(st, 18);
-	r->shop_handle = shop_handle(r->shop);
+	r->shop_handle = shop_handle(r->shop, &oom);
+	if (oom) {
+		msg_error("report: out of memory");
+		err = RECON_ERR_NOMEM;
+		goto out;
+	}
 	if (!as_of)
 		as_of = r->taken_at;
 	if (!as_of || ts_parse(as_of, &r->as_of) != RECON_OK) {
@@ -2021,8 +2101,10 @@ static recon_err make_dirs(const char *dir)
 {
 	char *p = strdup(dir);
 	recon_err err = RECON_OK;
-	if (!p)
+	if (!p) {
+		msg_error("report: out of memory");
 		return RECON_ERR_NOMEM;
+	}
 	for (char *q = p + 1;; q++) {
 		int end = *q == '\0';
 		if (*q == '/' || end) {
@@ -2080,6 +2162,120 @@ static const char *template_dir(const struct config *cfg, char *buf, size_t size
 	return "templates";
 }
 
+typedef recon_err (*render_fn)(struct report *r, const char *path);
+
+/* Copy what the renderer wrote to stderr (held in `cap`) to the real
+ * stderr; 1 if a library reported an error there. libxlsxwriter 1.1.4 says
+ * "[ERROR][file.c:N]: Memory allocation failed." and carries on without the
+ * cell, format or part it could not allocate, so its message is the only
+ * sign that the file lacks something. Stack buffers only: memory is short. */
+static int replay_stderr(int cap)
+{
+	char buf[4096];
+	const char *mark = "[ERROR]";
+	size_t at_start = 1, matched = 0;
+	int found = 0;
+	ssize_t n;
+
+	if (lseek(cap, 0, SEEK_SET) != 0)
+		return 0;
+	while ((n = read(cap, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (at_start && matched < 7) {
+				if (buf[i] == mark[matched]) {
+					if (++matched == 7)
+						found = 1;
+				} else {
+					at_start = 0;
+				}
+			}
+			if (buf[i] == '\n') {
+				at_start = 1;
+				matched = 0;
+			}
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(2, buf + off, (size_t)(n - off));
+			if (w <= 0)
+				break;
+			off += w;
+		}
+	}
+	return found;
+}
+
+/* The child's half of render(): its own connection (an SQLite connection
+ * must not be used across fork()), the rule order it sorts by, the file,
+ * with its stderr held back to be checked. Returns the exit status: 0, or
+ * the recon_err. */
+static int render_child(struct report *r, render_fn fn, const char *tmp)
+{
+	struct store *own = NULL;
+	int cap = memfd_create("recon-render-stderr", MFD_CLOEXEC), saved = -1;
+	recon_err err = RECON_OK;
+
+	if (cap < 0 || (saved = dup(2)) < 0 || dup2(cap, 2) < 0) {
+		msg_error("report: cannot hold back the renderer's messages: %s", strerror(errno));
+		return RECON_ERR_INTERNAL;
+	}
+	err = store_open_reader(r->store->path, &own);
+	if (!err) {
+		r->store = own;
+		err = rule_order_table(own);
+	}
+	if (!err)
+		err = fn(r, tmp);
+	store_close(own);
+	fflush(stderr);
+	dup2(saved, 2);
+	if (replay_stderr(cap) && !err) {
+		msg_error("report: the library reported an error while rendering (above): the file could lack parts");
+		err = RECON_ERR_INTERNAL;
+	}
+	return (int)err;
+}
+
+/* Write one file in a child process. libxlsxwriter and libharu do not check
+ * every allocation of their own: out of memory, they may crash, and must
+ * take nothing down with them. The parent waits; whatever the child did, a
+ * failure removes `tmp` and says so. `path` is the file's final name. */
+static recon_err render(struct report *r, render_fn fn, const char *tmp, const char *path)
+{
+	recon_err err = RECON_ERR_INTERNAL;
+	int status;
+	pid_t pid;
+
+	fflush(NULL);   /* nothing buffered is written twice */
+	pid = fork();
+	if (pid < 0) {
+		msg_error("report: cannot start rendering '%s': %s; no report written", path, strerror(errno));
+		return errno == ENOMEM || errno == EAGAIN ? RECON_ERR_NOMEM : RECON_ERR_IO;
+	}
+	if (pid == 0)
+		_exit(render_child(r, fn, tmp));   /* _exit: no atexit handler or stdio buffer of the parent's */
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			msg_error("report: cannot wait for the rendering of '%s': %s", path, strerror(errno));
+			unlink(tmp);
+			return RECON_ERR_INTERNAL;
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return RECON_OK;
+	unlink(tmp);
+	if (WIFSIGNALED(status)) {
+		msg_error("report: rendering '%s' failed (%s: out of memory or library error); no report written",
+		          path, strsignal(WTERMSIG(status)));
+	} else {
+		int code = WEXITSTATUS(status);
+		if (code <= RECON_ERR_INTERNAL)
+			err = (recon_err)code;
+		msg_error("report: rendering '%s' failed (%s); no report written", path,
+		          code <= RECON_ERR_INTERNAL ? recon_strerror(err) : "library error");
+	}
+	return err;
+}
+
 recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, const char *out_dir,
                        const char *as_of, char **xlsx, char **pdf)
 {
@@ -2099,12 +2295,14 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 	if (asprintf(&xp, "%s/recon-%s-s%lld.xlsx", out_dir, r->period_label, (long long)sid) < 0 ||
 	    asprintf(&pp, "%s/recon-%s-s%lld.pdf", out_dir, r->period_label, (long long)sid) < 0 ||
 	    asprintf(&xt, "%s.tmp", xp) < 0 || asprintf(&pt, "%s.tmp", pp) < 0) {
+		msg_error("report: out of memory");
 		err = RECON_ERR_NOMEM;
 		goto out;
 	}
 	/* Both files are complete under their temporary names before either is
 	 * renamed, so a failure never leaves a half-written or mismatched pair. */
-	if ((err = report_xlsx_write(r, xt)) || (err = report_pdf_write(r, pt)))
+	if ((err = ct_ensure(r)) || (err = render(r, report_xlsx_write, xt, xp)) ||
+	    (err = render(r, report_pdf_write, pt, pp)))
 		goto out;
 	if (rename(xt, xp) != 0) {
 		msg_error("cannot rename '%s' to '%s': %s", xt, xp, strerror(errno));

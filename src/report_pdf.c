@@ -335,8 +335,9 @@ static void cover_set(unsigned char *bits, uint32_t c)
 }
 
 /* Which BMP code points the font maps to a glyph (cmap format 4 or 12 of the
- * Unicode encoding), for the first font of a collection. NULL if unreadable. */
-static unsigned char *ttf_coverage(const char *path)
+ * Unicode encoding), for the first font of a collection. NULL if unreadable,
+ * or out of memory (then *oom is set: the font is not to be taken for absent). */
+static unsigned char *ttf_coverage(const char *path, int *oom)
 {
 	FILE *f = fopen(path, "rb");
 	unsigned char *d = NULL, *bits = NULL;
@@ -344,12 +345,18 @@ static unsigned char *ttf_coverage(const char *path)
 	uint32_t base = 0, cmap = 0, cmap_len = 0, best = 0;
 	int best_fmt = 0;
 
-	if (!f)
+	if (!f) {
+		*oom = errno == ENOMEM;
 		return NULL;
+	}
 	/* Fonts are a few MB; 64 MB bounds a corrupt or hostile file. */
 	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 12 || len > (64L << 20) || fseek(f, 0, SEEK_SET))
 		goto out;
-	if (!(d = malloc((size_t)len)) || fread(d, 1, (size_t)len, f) != (size_t)len)
+	if (!(d = malloc((size_t)len))) {
+		*oom = 1;
+		goto out;
+	}
+	if (fread(d, 1, (size_t)len, f) != (size_t)len)
 		goto out;
 	if (!memcmp(d, "ttcf", 4))
 		base = len >= 16 ? be32(d + 12) : 0;
@@ -377,8 +384,12 @@ static unsigned char *ttf_coverage(const char *path)
 			best_fmt = fmt;
 		}
 	}
-	if (!best_fmt || !(bits = calloc(0x10000 / 8, 1)))
+	if (!best_fmt)
 		goto out;
+	if (!(bits = calloc(0x10000 / 8, 1))) {
+		*oom = 1;
+		goto out;
+	}
 	if (best_fmt == 4) {
 		uint32_t segx2 = best + 14 <= (uint32_t)len ? be16(d + best + 6) : 0;
 		const unsigned char *ends = d + best + 14, *starts = ends + segx2 + 2;
@@ -469,22 +480,27 @@ static void fix_to_unicode(struct pdf *p, HPDF_Font font)
 	HPDF_Dict_Add(font, "ToUnicode", cmap);
 }
 
-/* Read a font's coverage; NULL cover when the file is missing or unusable. */
-static void probe_font(struct font *ft, const char *path)
+/* Read a font's coverage; NULL cover when the file is missing or unusable.
+ * Returns -1 when out of memory (a font present but not probed would turn
+ * its characters into '?' in a report that claims success). */
+static int probe_font(struct font *ft, const char *path)
 {
+	int oom = 0;
 	ft->path = path;
 	if (access(path, R_OK) != 0)
-		return;
-	ft->cover = ttf_coverage(path);
-	ft->width = malloc(0x10000 * sizeof(*ft->width));
+		return 0;
+	ft->cover = ttf_coverage(path, &oom);
+	ft->width = ft->cover ? malloc(0x10000 * sizeof(*ft->width)) : NULL;
 	if (!ft->cover || !ft->width) {
+		oom |= ft->cover && !ft->width;
 		free(ft->cover);
 		free(ft->width);
 		ft->cover = NULL;
 		ft->width = NULL;
-		return;
+		return oom ? -1 : 0;
 	}
 	memset(ft->width, 0xFF, 0x10000 * sizeof(*ft->width));
+	return 0;
 }
 
 static int embed_font(struct pdf *p, struct font *ft)
@@ -495,6 +511,9 @@ static int embed_font(struct pdf *p, struct font *ft)
 	                       : HPDF_LoadTTFontFromFile(p->doc, ft->path, HPDF_TRUE);
 	ft->f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
 	if (!ft->f) {
+		/* Out of memory is no reason to draw a font's characters as '?'. */
+		if (p->herr == HPDF_FAILD_TO_ALLOC_MEM || HPDF_GetError(p->doc) == HPDF_FAILD_TO_ALLOC_MEM)
+			p->err = RECON_ERR_NOMEM;
 		ft->failed = 1;
 		p->herr = 0;
 		HPDF_ResetError(p->doc);
@@ -506,12 +525,19 @@ static int embed_font(struct pdf *p, struct font *ft)
 
 static recon_err load_font(struct pdf *p, struct font *ft, const char *path)
 {
-	probe_font(ft, path);
+	if (probe_font(ft, path)) {
+		msg_error("cannot read font '%s': out of memory", path);
+		return RECON_ERR_NOMEM;
+	}
 	if (!ft->cover) {
 		msg_error("cannot read font '%s' (install fonts-dejavu-core)", path);
 		return RECON_ERR_CONFIG;
 	}
 	if (embed_font(p, ft)) {
+		if (p->err) {
+			msg_error("cannot load font '%s' into the PDF: out of memory", path);
+			return p->err;
+		}
 		msg_error("cannot load font '%s' into the PDF", path);
 		return RECON_ERR_CONFIG;
 	}
@@ -810,6 +836,12 @@ static void header_band(struct pdf *p)
 	fill_rgb(p, 0);
 }
 
+/* What a failed libharu call amounts to. */
+static recon_err hpdf_err(const struct pdf *p)
+{
+	return p->herr == HPDF_FAILD_TO_ALLOC_MEM ? RECON_ERR_NOMEM : RECON_ERR_IO;
+}
+
 static recon_err new_page(struct pdf *p)
 {
 	HPDF_Page pg;
@@ -823,7 +855,7 @@ static recon_err new_page(struct pdf *p)
 	}
 	pg = HPDF_AddPage(p->doc);
 	if (!pg)
-		return RECON_ERR_IO;
+		return hpdf_err(p);
 	HPDF_Page_SetSize(pg, HPDF_PAGE_SIZE_A4, p->landscape ? HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT);
 	p->pages[p->npages++] = pg;
 	p->page = pg;
@@ -1340,8 +1372,11 @@ static recon_err save(struct pdf *p)
 	int bad = 0;
 
 	if (HPDF_SaveToStream(p->doc) != HPDF_OK || HPDF_ResetStream(p->doc) != HPDF_OK) {
-		msg_error("cannot write '%s': libharu error 0x%04X", p->path, (unsigned)p->herr);
-		return RECON_ERR_IO;
+		if (hpdf_err(p) == RECON_ERR_NOMEM)
+			msg_error("cannot write '%s': out of memory", p->path);
+		else
+			msg_error("cannot write '%s': libharu error 0x%04X", p->path, (unsigned)p->herr);
+		return hpdf_err(p);
 	}
 	/* libharu's own file writer does not check fclose(); we do. */
 	f = fopen(p->path, "wb");
@@ -1398,7 +1433,11 @@ recon_err report_pdf_write(struct report *r, const char *path)
 	if ((err = load_font(&p, &p.reg, FONT_REGULAR)) || (err = load_font(&p, &p.bold, FONT_BOLD)))
 		goto out;
 	for (const char *const *fb = fallback_fonts; *fb && p.nfb < MAX_FALLBACK; fb++) {
-		probe_font(&p.fb[p.nfb], *fb);
+		if (probe_font(&p.fb[p.nfb], *fb)) {
+			msg_error("cannot read font '%s': out of memory", *fb);
+			err = RECON_ERR_NOMEM;
+			goto out;
+		}
 		if (p.fb[p.nfb].cover)
 			p.nfb++;
 	}
@@ -1453,8 +1492,11 @@ recon_err report_pdf_write(struct report *r, const char *path)
 		goto out;
 	}
 	if (p.herr) {
-		msg_error("cannot write '%s': libharu error 0x%04X", path, (unsigned)p.herr);
-		err = RECON_ERR_IO;
+		if (hpdf_err(&p) == RECON_ERR_NOMEM)
+			msg_error("cannot write '%s': out of memory", path);
+		else
+			msg_error("cannot write '%s': libharu error 0x%04X", path, (unsigned)p.herr);
+		err = hpdf_err(&p);
 		goto out;
 	}
 	close_subset(&p.reg);

@@ -492,7 +492,7 @@ recon_err report_xlsx_write(struct report *r, const char *path)
 			err = write_section(&x, &r->tpl->sections[i]);
 	if (!err && x.lerr != LXW_NO_ERROR) {
 		msg_error("cannot write '%s': %s", path, lxw_strerror(x.lerr));
-		err = RECON_ERR_IO;
+		err = x.lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ? RECON_ERR_NOMEM : RECON_ERR_IO;
 	}
 out:
 	/* workbook_close writes the file (and frees the workbook) even after an
@@ -500,7 +500,7 @@ out:
 	e = workbook_close(x.wb);
 	if (!err && e != LXW_NO_ERROR) {
 		msg_error("cannot write '%s': %s", path, lxw_strerror(e));
-		err = RECON_ERR_IO;
+		err = e == LXW_ERROR_MEMORY_MALLOC_FAILED ? RECON_ERR_NOMEM : RECON_ERR_IO;
 	}
 	free(x.widths);
 	free(x.idx);

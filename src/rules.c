@@ -581,8 +581,10 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	expr = !strcmp(p.stock_field_name, "actual_qty") ? "actual_qty"
 	     : !strcmp(p.stock_field_name, "projected_qty") ? "projected_qty" : "actual_qty - reserved_qty";
 	setup = malloc(sizeof(setup_sql) + 64);
-	if (!setup)
+	if (!setup) {
+		msg_error("rules: out of memory");
 		return RECON_ERR_NOMEM;
+	}
 	at = strstr(setup_sql, "STOCK_FIELD");
 	snprintf(setup, sizeof(setup_sql) + 64, "%.*s%s%s", (int)(at - setup_sql), setup_sql, expr,
 	         at + strlen("STOCK_FIELD"));
@@ -603,8 +605,10 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 		return err;
 	for (const struct rule_def *r = rule_defs; r->code; r++) {
 		char *sql = rule_insert_sql(r);
-		if (!sql)
+		if (!sql) {
+			msg_error("rule %s: out of memory", r->code);
 			return RECON_ERR_NOMEM;
+		}
 		err = exec_all(s, sql, &p);
 		sqlite3_free(sql);
 		if (err) {

@@ -88,29 +88,28 @@ static int sql_profile(unsigned kind, void *ctx, void *p, void *x)
 	return 0;
 }
 
-recon_err store_open(const char *path, struct store **out)
+/* The connection as every caller sees it: opened, waiting on a busy file,
+ * SQL functions registered. */
+static recon_err store_connect(const char *path, int flags, struct store **out)
 {
 	struct store *s = calloc(1, sizeof(*s));
-	recon_err err = RECON_OK;
 
 	*out = NULL;
-	if (!s)
-		return RECON_ERR_NOMEM;
-	s->path = strdup(path);
-	if (!s->path) {
+	if (!s || !(s->path = strdup(path))) {
+		msg_error("database '%s': out of memory", path);
 		free(s);
 		return RECON_ERR_NOMEM;
 	}
 	/* Memory statistics take a global mutex on every SQLite allocation
-	 * (a tenth of a load's time once the page reader runs in a second
-	 * thread); recon never reads them. Refused once SQLite is initialised,
-	 * which is harmless. */
+	 * (a tenth of a load's time once pages are parsed in other threads);
+	 * recon never reads them. Refused once SQLite is initialised, which is
+	 * harmless. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* One connection, used by one thread at a time: no per-call mutex. */
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK) {
-		err = store_fail(s, "cannot open");
-		goto out;
+	/* Each connection is used by one thread at a time: no per-call mutex. */
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		recon_err err = store_fail(s, "cannot open");
+		store_close(s);
+		return err;
 	}
 	/* A second recon on the same file waits for the first instead of failing
 	 * at once; 30 s is longer than any single write transaction we make. */
@@ -119,27 +118,61 @@ recon_err store_open(const char *path, struct store **out)
 	if (prof && *prof)
 		sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, sql_profile,
 		                 (void *)(intptr_t)(atoll(prof) * 1000000LL));
-	sqlite3_create_function(s->db, "money", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_money, NULL, NULL);
-	sqlite3_create_function(s->db, "qty", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_qty, NULL, NULL);
-	sqlite3_create_function(s->db, "stock_value", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_value, NULL, NULL);
+	if (sqlite3_create_function(s->db, "money", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_money,
+	                            NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "qty", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_qty,
+	                            NULL, NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "stock_value", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_value,
+	                            NULL, NULL) != SQLITE_OK) {
+		recon_err err = store_fail(s, "cannot register SQL functions");
+		store_close(s);
+		return err;
+	}
 	/* A month is millions of rows across two dozen indexes: SQLite's 2 MiB
 	 * default cache makes every insert past the first few thousand a page
-	 * read. 64 MiB keeps the hot B-tree pages in memory (and within the
-	 * memory a close may use). No sorter threads: each would hold another
-	 * cache's worth while an index is built (+130 MB at 1M orders, measured)
-	 * and the build was no faster. */
-	err = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	                    "PRAGMA cache_size = -65536;");
-	if (err)
-		goto out;
-	err = store_exec(s, schema_sql);
-out:
+	 * read, and the report's queries walk the same indexes. 64 MiB keeps
+	 * the hot B-tree pages in memory (and within the memory a close may
+	 * use). No sorter threads: each would hold another cache's worth while
+	 * an index is built (+130 MB at 1M orders, measured), for no speed. */
+	recon_err err = store_exec(s, "PRAGMA cache_size = -65536;");
 	if (err) {
 		store_close(s);
 		return err;
 	}
 	*out = s;
 	return RECON_OK;
+}
+
+recon_err store_open(const char *path, struct store **out)
+{
+	struct store *s;
+	recon_err err = store_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s);
+
+	*out = NULL;
+	if (err)
+		return err;
+	err = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+	if (!err)
+		err = store_exec(s, schema_sql);
+	if (err) {
+		store_close(s);
+		return err;
+	}
+	*out = s;
+	return RECON_OK;
+}
+
+recon_err store_open_reader(const char *path, struct store **out)
+{
+	recon_err err = store_connect(path, SQLITE_OPEN_READONLY, out);
+	/* The writer that opened the file owns its WAL: a reader's close never
+	 * checkpoints it. */
+	if (!err && sqlite3_db_config((*out)->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL) != SQLITE_OK) {
+		err = store_fail(*out, "cannot configure the connection");
+		store_close(*out);
+		*out = NULL;
+	}
+	return err;
 }
 
 void store_close(struct store *s)

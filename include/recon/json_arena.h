@@ -24,6 +24,9 @@ struct json_arena {
  * had already been given other functions. */
 int json_arena_install(void);
 
+/* Allocations jansson was refused on this thread so far (jsonin.h). */
+unsigned long json_arena_failures(void);
+
 /* Make `a` (or NULL: plain malloc) the calling thread's allocator for
  * jansson. Returns the previous one. */
 struct json_arena *json_arena_select(struct json_arena *a);

@@ -14,6 +14,8 @@ int msg_level(void);
 
 /* "recon: error: ..." always printed. */
 void msg_error(const char *fmt, ...) RECON_PRINTF(1, 2);
+/* How many errors were printed so far (main names a failure nobody named). */
+unsigned long msg_error_count(void);
 /* "recon: warning: ..." printed unless -q. */
 void msg_warn(const char *fmt, ...) RECON_PRINTF(1, 2);
 /* plain progress line, printed unless -q. */

@@ -149,7 +149,12 @@ recon_err report_pdf_write(struct report *r, const char *path);
 /* The whole of `recon report`: refresh the discrepancies (rules_run), load
  * the template folder ([report] templates, default "templates"), write
  * OUT/recon-<period>-s<N>.xlsx and .pdf through NAME.tmp + rename().
- * *xlsx and *pdf receive the paths (free()); NULL on failure. */
+ * Each file is rendered in a forked child process with its own read-only
+ * connection to s->path (the libraries may crash when out of memory); both
+ * are renamed only once both children exited 0. A child that fails or dies
+ * is named on stderr (RECON_ERR_INTERNAL when killed by a signal) and
+ * leaves no file behind. *xlsx and *pdf receive the paths (free()); NULL on
+ * failure. */
 recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, const char *out_dir,
                        const char *as_of, char **xlsx, char **pdf);
 
@@ -163,10 +168,10 @@ const char *report_cell_text(const struct report_cell *c, char *buf, size_t size
 char *report_money_text(int64_t minor, const char *currency, char *buf, size_t size);
 
 /* https://admin.shopify.com/store/<handle>/orders/<id>; NULL when handle is
- * NULL. New string. `what` is "orders" or "payments/payouts". */
+ * NULL (or out of memory). New string. `what` is "orders" or "payments/payouts". */
 char *report_shopify_url(const char *handle, const char *what, const char *id);
 /* <site>/app/<doctype-slug>/<name, percent-encoded>; NULL when site is
- * NULL or empty. "Sales Invoice" and "sales_invoice" both give sales-invoice. */
+ * NULL or empty (or out of memory). "Sales Invoice" and "sales_invoice" both give sales-invoice. */
 char *report_erpnext_url(const char *site, const char *doctype, const char *name);
 
 /* PDF text shaping (report_pdf.c): UTF-8 to code points, Arabic letters to

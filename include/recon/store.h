@@ -32,6 +32,10 @@ struct store_digest {
 };
 
 recon_err store_open(const char *path, struct store **out);
+/* A second, read-only connection to a store another connection has opened
+ * (a forked report renderer reads through its own: SQLite connections must
+ * not cross fork()). It creates nothing and never checkpoints the WAL. */
+recon_err store_open_reader(const char *path, struct store **out);
 void store_close(struct store *s);
 
 recon_err store_exec(struct store *s, const char *sql);
