@@ -284,7 +284,7 @@ static recon_err after_load(struct store *s, int64_t id, void *arg)
 			snprintf(abs, sizeof(abs), "%s", lv->final);
 		if ((err = store_prepare(s, "UPDATE snapshot SET raw_dir = ? WHERE id = ?", &st)) != RECON_OK)
 			return err;
-		sqlite3_bind_text(st, 1, abs, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, abs, -1, SQLITE_STATIC);   /* copies nothing: cannot fail */
 		sqlite3_bind_int64(st, 2, id);
 		err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot update snapshot");
 		sqlite3_finalize(st);

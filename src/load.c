@@ -83,6 +83,7 @@ struct loader {
 	sqlite3_stmt *st[T_COUNT];
 	sqlite3_stmt *cur;          /* statement being bound */
 	int col;                    /* next parameter index */
+	int bind_rc;                /* first bind of the row that failed, or SQLITE_OK */
 	struct sha256 *extract_hash;
 	int64_t extract_files;
 	const char *relpath;        /* page being loaded, relative to the raw dir */
@@ -205,14 +206,25 @@ static void digests_finish(struct loader *l, struct load_info *info)
 
 /* ---- binding: parameters are filled left to right, like the columns ---- */
 
+/* A bind that fails (sqlite3_bind_text copies the text: out of memory)
+ * leaves its parameter NULL; inserting the row anyway would store a NULL
+ * where the page had a value. The first failure is kept, and row_end()
+ * refuses the row. */
+static void bound(struct loader *l, int rc)
+{
+	if (rc != SQLITE_OK && l->bind_rc == SQLITE_OK)
+		l->bind_rc = rc;
+}
+
 static void row_begin(struct loader *l, int t)
 {
 	l->cur = l->st[t];
 	l->dig = t < T_EVIDENCE ? &l->digests[t] : NULL;
 	l->col = 1;
+	l->bind_rc = SQLITE_OK;
 	sqlite3_reset(l->cur);
 	sqlite3_clear_bindings(l->cur);
-	sqlite3_bind_int64(l->cur, l->col++, l->sid);
+	bound(l, sqlite3_bind_int64(l->cur, l->col++, l->sid));
 	if (l->dig) {
 		dig_tag(l->dig, SQLITE_INTEGER);
 		dig_i64(l->dig, l->sid);
@@ -224,7 +236,7 @@ static void b_text(struct loader *l, const char *v)
 	struct row_digest *d = l->dig;
 	if (v) {
 		size_t n = strlen(v);
-		sqlite3_bind_text(l->cur, l->col, v, (int)n, SQLITE_TRANSIENT);
+		bound(l, sqlite3_bind_text(l->cur, l->col, v, (int)n, SQLITE_TRANSIENT));
 		if (d) {
 			if (d->is_int[l->col] || l->col > d->ncol)
 				d->unsure = 1;
@@ -241,7 +253,7 @@ static void b_text(struct loader *l, const char *v)
 static void b_int(struct loader *l, int64_t v)
 {
 	struct row_digest *d = l->dig;
-	sqlite3_bind_int64(l->cur, l->col, v);
+	bound(l, sqlite3_bind_int64(l->cur, l->col, v));
 	if (d) {
 		if (!d->is_int[l->col] || l->col > d->ncol)
 			d->unsure = 1;
@@ -264,6 +276,10 @@ static void b_opt(struct loader *l, int64_t v, int present)
 
 static recon_err row_end(struct loader *l)
 {
+	if (l->bind_rc != SQLITE_OK) {
+		msg_error("database '%s': cannot insert row: %s", l->s->path, sqlite3_errstr(l->bind_rc));
+		return l->bind_rc == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+	}
 	if (sqlite3_step(l->cur) != SQLITE_DONE)
 		return store_fail(l->s, "cannot insert row");
 	if (l->dig) {
@@ -1223,9 +1239,11 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const str
 		sqlite3_bind_int64(st, 9, control);
 		sqlite3_bind_text(st, 10, strcmp(x->source, "shopify") == 0 ? l->info->currency
 		                                                            : l->info->erp_currency,
-		                  -1, SQLITE_TRANSIENT);
+		                  -1, SQLITE_STATIC);
 	}
-	sqlite3_bind_text(st, 11, hex, -1, SQLITE_TRANSIENT);
+	/* STATIC: both live until the statement is finalized, and a bind that
+	 * copies nothing cannot fail for want of memory. */
+	sqlite3_bind_text(st, 11, hex, -1, SQLITE_STATIC);
 	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(l->s, "cannot record extract");
 	sqlite3_finalize(st);
 	msg_debug("loaded '%s': %lld pages, %lld rows in %.2f s", x->name, (long long)l->extract_files,

@@ -2248,8 +2248,9 @@ static recon_err render(struct report *r, render_fn fn, const char *tmp, const c
 	fflush(NULL);   /* nothing buffered is written twice */
 	pid = fork();
 	if (pid < 0) {
-		msg_error("report: cannot start rendering '%s': %s; no report written", path, strerror(errno));
-		return errno == ENOMEM || errno == EAGAIN ? RECON_ERR_NOMEM : RECON_ERR_IO;
+		int e = errno;
+		msg_error("report: cannot start rendering '%s': %s; no report written", path, strerror(e));
+		return e == ENOMEM || e == EAGAIN ? RECON_ERR_NOMEM : RECON_ERR_IO;
 	}
 	if (pid == 0)
 		_exit(render_child(r, fn, tmp));   /* _exit: no atexit handler or stdio buffer of the parent's */

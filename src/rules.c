@@ -540,7 +540,9 @@ static recon_err build_loc_map(struct store *s, const struct config *cfg, int64_
 		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
 			sqlite3_reset(ins);
 			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(find, 0));
-			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(find, 1), -1, SQLITE_TRANSIENT);
+			/* STATIC: the row of `find` stays put until ins has run, and a
+			 * bind that copies nothing cannot fail for want of memory. */
+			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(find, 1), -1, SQLITE_STATIC);
 			sqlite3_bind_text(ins, 3, wh, -1, SQLITE_STATIC);
 			if (sqlite3_step(ins) != SQLITE_DONE)
 				err = store_fail(s, "cannot map location");

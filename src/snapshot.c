@@ -88,7 +88,7 @@ static recon_err rows_hash(struct store *s, int64_t id, int recompute, const str
 			sqlite3_bind_int64(ins, 1, id);
 			sqlite3_bind_text(ins, 2, t, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(ins, 3, rows);
-			sqlite3_bind_text(ins, 4, d, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 4, d, -1, SQLITE_STATIC);   /* copies nothing: cannot fail */
 			if (sqlite3_step(ins) != SQLITE_DONE)
 				err = store_fail(s, "cannot record table digest");
 			sqlite3_finalize(ins);
@@ -153,7 +153,7 @@ static recon_err set_text(struct store *s, int64_t id, const char *col, const ch
 	recon_err err;
 	snprintf(sql, sizeof(sql), "UPDATE snapshot SET %s = ? WHERE id = ?", col);
 	TRY(store_prepare(s, sql, &st));
-	sqlite3_bind_text(st, 1, val, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, val, -1, SQLITE_STATIC);   /* copies nothing: cannot fail */
 	sqlite3_bind_int64(st, 2, id);
 	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot update snapshot");
 	sqlite3_finalize(st);
