@@ -1057,7 +1057,8 @@ static recon_err src_codes(struct report *r, const struct report_table *t, struc
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(rule_defs[i].code, col_text(st, 0)))
 				counts[i] = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
+	if ((err = store_finish(r->store, st)))   /* a failed step is no end of rows */
+		goto out;
 	for (const char *const *f = rule_families; *f; f++)
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(rule_defs[i].family, *f) != 0)
@@ -1257,7 +1258,7 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 	if ((err = store_prepare(r->store,
 		"SELECT d.code, d.severity, d.key, d.message, d.currency, d.shopify_json, d.erpnext_json, "
 		"d.first_seen, d.first_seen_at, "
-		"(SELECT o.id FROM s_order o WHERE o.snapshot_id = d.snapshot_id AND json_valid(d.shopify_json) "
+		"(SELECT o.id FROM s_order o WHERE o.snapshot_id = d.snapshot_id "
 		" AND o.name = json_extract(d.shopify_json, '$.order') LIMIT 1) "
 		"FROM discrepancy d LEFT JOIN temp.rpt_rule r ON r.code = d.code "
 		"WHERE d.snapshot_id = ? AND d.family = ? ORDER BY r.pos, d.code, d.key", &st)))
@@ -1415,9 +1416,12 @@ static recon_err src_journal(struct report *r, const struct report_table *t, str
 	recon_err err = RECON_OK;
 	(void)t;
 
+	/* No json_valid() guard here or in any report query: SQLite 3.40's
+	 * json_valid() returns 0 instead of an error when it runs out of memory,
+	 * which silently dropped every entry. recon wrote these payloads; one that
+	 * is not JSON makes json_extract() fail the report, as it should. */
 	if ((err = store_prepare(r->store,
-		"WITH o AS (SELECT * FROM outbox WHERE snapshot_id = ? AND kind = 'journal_entry' "
-		"AND json_valid(payload)) "
+		"WITH o AS (SELECT * FROM outbox WHERE snapshot_id = ? AND kind = 'journal_entry') "
 		"SELECT o.id, o.ref, json_extract(o.payload, '$.posting_date'), o.status, o.remote_name, o.error, "
 		"coalesce(json_extract(o.payload, '$.currency'), ''), json_extract(o.payload, '$.cheque_no'), "
 		"json_extract(a.value, '$.account'), json_extract(a.value, '$.debit'), "
@@ -1697,10 +1701,10 @@ static const char ct_refunds_sql[] =
 static const char ct_refund_disc_sql[] =
 	"SELECT d.code, json_extract(d.shopify_json, '$.amount'), coalesce(json_extract(d.shopify_json, "
 	"'$.currency'), d.currency), si.grand_total, si.currency FROM discrepancy d "
-	"LEFT JOIN e_sales_invoice si ON si.snapshot_id = d.snapshot_id AND json_valid(d.erpnext_json) "
+	"LEFT JOIN e_sales_invoice si ON si.snapshot_id = d.snapshot_id "
 	"AND si.name = json_extract(d.erpnext_json, '$.credit_note') AND si.docstatus = 1 AND si.is_return "
 	"AND si.posting_date BETWEEN :from AND :to "
-	"WHERE d.snapshot_id = :sid AND json_valid(d.shopify_json) "
+	"WHERE d.snapshot_id = :sid "
 	"AND d.code IN ('REFUND_MISSING_CREDIT_NOTE', 'REFUND_AMOUNT_MISMATCH')";
 
 /* Payouts against an account's Journal Entry lines; AMOUNT is the Shopify

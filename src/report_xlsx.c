@@ -6,6 +6,7 @@
  * SKU such as "=HYPERLINK(...)" or "@SUM(A1)" stays text, never a formula.
  * Amounts are summed as integers before they get here; the double handed to
  * libxlsxwriter is only the displayed value of one cell. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,6 +365,12 @@ static recon_err write_section(struct xlsx *x, const struct report_section *s)
 		msg_error("cannot add sheet '%s' to '%s'", s->title, x->path);
 		return RECON_ERR_IO;
 	}
+	/* libxlsxwriter 1.1.4 does not check the copies of the name it makes:
+	 * out of memory, the sheet would be written without its name. */
+	if (!x->ws->name || !x->ws->quoted_name) {
+		msg_error("cannot add sheet '%s' to '%s': out of memory", s->title, x->path);
+		return RECON_ERR_NOMEM;
+	}
 	free(x->widths);
 	x->widths = calloc(maxcols, sizeof(*x->widths));
 	if (!x->widths)
@@ -496,8 +503,16 @@ recon_err report_xlsx_write(struct report *r, const char *path)
 	}
 out:
 	/* workbook_close writes the file (and frees the workbook) even after an
-	 * earlier failure; its own status is the write's. */
+	 * earlier failure; its own status is the write's. Some allocations made
+	 * while it writes the sheets' XML are not checked (a frozen pane's
+	 * selection): it returns success without them, and only errno, which a
+	 * failed malloc sets to ENOMEM, tells. */
+	errno = 0;
 	e = workbook_close(x.wb);
+	if (!err && e == LXW_NO_ERROR && errno == ENOMEM) {
+		msg_error("cannot write '%s': out of memory", path);
+		err = RECON_ERR_NOMEM;
+	}
 	if (!err && e != LXW_NO_ERROR) {
 		msg_error("cannot write '%s': %s", path, lxw_strerror(e));
 		err = e == LXW_ERROR_MEMORY_MALLOC_FAILED ? RECON_ERR_NOMEM : RECON_ERR_IO;
