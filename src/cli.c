@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "recon/claim.h"
 #include "recon/cli.h"
 #include "recon/msg.h"
 
@@ -137,8 +138,14 @@ recon_err app_config(struct app *app, struct config **out)
 recon_err app_store(struct app *app, struct store **out)
 {
 	if (!app->store) {
+		long busy = 60;
 		recon_err err = store_open(app->db_path, &app->store);
 		if (err)
+			return err;
+		if (app->cfg && (err = config_get_long(app->cfg, "store", "busy_seconds", 60, 0, 86400, &busy)))
+			return err;
+		store_set_busy_seconds(app->store, busy);
+		if (app->registers && (err = run_register(app->store, app->command_line)))
 			return err;
 	}
 	*out = app->store;

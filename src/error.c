@@ -17,6 +17,7 @@ const char *recon_strerror(recon_err err)
 	case RECON_ERR_FOUND: return "discrepancies found";
 	case RECON_ERR_REJECTED: return "remote system refused the document";
 	case RECON_ERR_INTERNAL: return "internal error";
+	case RECON_ERR_BUSY: return "another recon run holds the database";
 	}
 	return "unknown error";
 }

@@ -337,40 +337,52 @@ static void decimals_for_wire(struct jb *b, json_t *doc)
 	}
 }
 
-static recon_err post_one(struct store *s, struct erpnext **e, struct shopify **sh, const struct config *cfg,
-                          int64_t row, const char *kind, const char *ref, json_t *doc)
+struct fix_ctx {
+	const struct config *cfg;
+	struct erpnext *e;    /* each opened on the first document that needs it */
+	struct shopify *sh;
+};
+
+/* One document, its claim held: settle, look up right before the POST,
+ * send, record. */
+static recon_err send_fix(struct store *s, void *ctx, int64_t row, const char *kind, const char *ref, json_t *doc,
+                          struct post_tally *t)
 {
+	struct fix_ctx *c = ctx;
 	char *name = NULL, *why = NULL, *body = NULL;
 	recon_err err;
 
 	if (!strcmp(kind, "stock")) {
-		if (!*sh && (err = shopify_open(cfg, sh)))
+		if (!c->sh && (err = shopify_open(c->cfg, &c->sh)))
 			return err;
 		/* An absolute set: sending it twice leaves the same level. */
 		TRY(post_mark_sending(s, row));
-		err = shopify_set_inventory(*sh, json_integer_value(json_object_get(doc, "location_id")),
+		err = shopify_set_inventory(c->sh, json_integer_value(json_object_get(doc, "location_id")),
 		                            json_integer_value(json_object_get(doc, "inventory_item_id")),
 		                            json_integer_value(json_object_get(doc, "available")), &why);
-		if (!err)
+		if (!err) {
+			t->posted++;
 			msg_info("stock %s: Shopify available set to %lld", ref,
 			         (long long)json_integer_value(json_object_get(doc, "available")));
+		}
 		/* An absolute set may be repeated safely: no settling needed. */
-		post_set_state(s, row, err ? "failed" : "posted", err ? NULL : "inventory_levels/set",
-		               err ? (why ? why : "no answer from Shopify") : NULL, 1);
+		recon_err st = post_set_state(s, row, err ? "failed" : "posted", err ? NULL : "inventory_levels/set",
+		                              err ? (why ? why : "no answer from Shopify") : NULL, 1);
 		free(why);
-		return err;
+		return err ? err : st;
 	}
-	if (!*e && (err = erpnext_open(cfg, e)))
+	if (!c->e && (err = erpnext_open(c->cfg, &c->e)))
 		return err;
-	if ((err = post_settle(s, cfg, row)))
+	if ((err = post_settle(s, c->cfg, row)))
 		return err;
-	if ((err = erp_lookup(*e, kind, doc, &name))) {
+	if ((err = erp_lookup(c->e, kind, doc, &name))) {
 		post_set_state(s, row, "failed", NULL, "lookup in ERPNext failed; nothing was sent", 0);
 		return err;
 	}
 	if (name) {
 		msg_info("%s %s: already in ERPNext as %s", kind, ref, name);
 		err = post_set_state(s, row, "exists", name, NULL, 1);
+		t->existed++;
 		free(name);
 		return err;
 	}
@@ -379,9 +391,10 @@ static recon_err post_one(struct store *s, struct erpnext **e, struct shopify **
 	if (b.failed || !(body = json_dumps_exact(doc)))
 		return RECON_ERR_NOMEM;
 	if ((err = post_mark_sending(s, row)) == RECON_OK) {
-		err = erpnext_insert(*e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", body, &name, &why);
+		err = erpnext_insert(c->e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", body, &name, &why);
 		if (!err) {
 			msg_info("%s %s: created %s", kind, ref, name);
+			t->posted++;
 			err = post_set_state(s, row, "posted", name, NULL, 1);
 		} else {
 			if (err == RECON_ERR_REJECTED)
@@ -399,46 +412,23 @@ static recon_err post_one(struct store *s, struct erpnext **e, struct shopify **
 
 recon_err fix_post(struct store *s, const struct config *cfg, int64_t sid, unsigned what)
 {
-	struct erpnext *e = NULL;
-	struct shopify *sh = NULL;
+	static const char *const whats[] = { "Customers", "Sales Orders", "stock levels" };
+	struct fix_ctx c = { cfg, NULL, NULL };
 	recon_err err = RECON_OK, worst = RECON_OK;
 
 	/* Customers first: the Sales Orders planned after them name them. */
-	for (unsigned bit = FIX_CUSTOMERS; bit <= FIX_STOCK && !err; bit <<= 1) {
-		sqlite3_stmt *st;
+	for (unsigned bit = FIX_CUSTOMERS, i = 0; bit <= FIX_STOCK && !err; bit <<= 1, i++) {
+		struct post_driver d = { kind_of(bit), whats[i], send_fix, &c };
+		struct post_tally t = { 0 };
 		if (!(what & bit))
 			continue;
-		if ((err = store_prepare(s, "SELECT id, ref, payload FROM outbox WHERE snapshot_id = ? AND kind = ? "
-		                            "AND status IN ('planned', 'failed', 'sending') ORDER BY id LIMIT 1 OFFSET ?", &st)))
-			break;
-		for (int skip = 0; !err;) {
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, sid);
-			sqlite3_bind_text(st, 2, kind_of(bit), -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 3, skip);
-			if (sqlite3_step(st) != SQLITE_ROW)
-				break;
-			int64_t row = sqlite3_column_int64(st, 0);
-			char *ref = strdup(text(st, 1));
-			json_t *doc = jsonin_loads(text(st, 2), 0, NULL);
-			sqlite3_reset(st);
-			if (!ref || !doc) {
-				err = RECON_ERR_NOMEM;
-			} else {
-				err = post_one(s, &e, &sh, cfg, row, kind_of(bit), ref, doc);
-				if (err == RECON_ERR_REJECTED || err == RECON_ERR_REMOTE) {
-					worst = err;
-					err = RECON_OK;
-					skip++; /* it stays failed; go on with the next one */
-				}
-			}
-			free(ref);
-			json_decref(doc);
-		}
-		sqlite3_finalize(st);
+		err = post_outbox(s, cfg, sid, &d, &t);
+		post_tally_print(whats[i], &t);
+		if (t.worst)
+			worst = t.worst;
 	}
-	erpnext_close(e);
-	shopify_close(sh);
+	erpnext_close(c.e);
+	shopify_close(c.sh);
 	return err ? err : worst;
 }
 

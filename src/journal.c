@@ -305,9 +305,14 @@ static recon_err plan_in_tx(struct store *s, void *arg)
 {
 	const struct plan_args *a = arg;
 	sqlite3_stmt *st;
-	/* Plans of an earlier run that no longer apply (a payout now skipped) go. */
+	/* Plans of an earlier run that no longer apply (a payout now skipped) go,
+	 * but never a row another run is sending (claimed) or whose last send has
+	 * no known outcome: its attempt time is what makes the next send wait and
+	 * look the entry up first. */
 	recon_err err = store_prepare(s, "DELETE FROM outbox WHERE snapshot_id = ? AND kind = 'journal_entry' "
-	                                 "AND status IN ('planned', 'failed')", &st);
+	                                 "AND (status = 'planned' OR (status = 'failed' AND attempt_at IS NULL)) "
+	                                 "AND NOT EXISTS (SELECT 1 FROM post_claim c WHERE c.kind = outbox.kind "
+	                                 "AND c.ref = outbox.ref)", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, a->sid);

@@ -4,12 +4,46 @@
  * at or above it (or verification failed); 2 usage or configuration error;
  * 3 bad input data; 4 a remote system failed after retries. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "recon/claim.h"
 #include "recon/cli.h"
 #include "recon/commands.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
+
+/* "recon journal --post": what a second run prints about this one. Words
+ * with spaces or quotes are quoted so the line can be read back. */
+static char *command_line(int argc, char **argv)
+{
+	size_t n = 16;   /* "recon" may be longer than argv[0] */
+	for (int i = 0; i < argc; i++)
+		n += strlen(argv[i]) * 4 + 3;
+	char *out = malloc(n), *p = out;
+	if (!out)
+		return NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = i == 0 ? "recon" : argv[i];
+		int quote = !*a || strpbrk(a, " \t'\"\\") != NULL;
+		if (i)
+			*p++ = ' ';
+		if (quote)
+			*p++ = '\'';
+		for (; *a; a++) {
+			if (*a == '\'') {
+				memcpy(p, "'\\''", 4);
+				p += 4;
+			} else {
+				*p++ = (unsigned char)*a < 0x20 || *a == 0x7f ? '?' : *a;
+			}
+		}
+		if (quote)
+			*p++ = '\'';
+	}
+	*p = 0;
+	return out;
+}
 
 int main(int argc, char **argv)
 {
@@ -51,13 +85,19 @@ int main(int argc, char **argv)
 		cli_main_usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* Commands that write say so in the database; verify and snapshots only read. */
+	app.registers = strcmp(cmd->name, "snapshots") != 0 && strcmp(cmd->name, "verify") != 0;
+	char *line = command_line(argc, argv);
+	app.command_line = line;
 	jsonin_init();   /* before any thread parses JSON */
 	err = cmd->run(&app, argc - i - 1, argv + i + 1);
 	/* Every failure is named: one a module returned without a word (out of
 	 * memory deep in a library call, say) gets its generic name. */
 	if (recon_exit_status(err) >= EXIT_USAGE && msg_error_count() == 0)
 		msg_error("%s", recon_strerror(err));
+	run_unregister(app.store);
 	store_close(app.store);
+	free(line);
 	config_free(app.cfg);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		msg_error("cannot write standard output");

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "recon/claim.h"
 #include "recon/datetime.h"
 #include "recon/erpnext.h"
 #include "recon/jsonin.h"
@@ -68,11 +69,15 @@ recon_err post_settle(struct store *s, const struct config *cfg, int64_t row)
 
 	if (err)
 		return err;
-	if ((err = store_prepare(s, "SELECT attempt_at, ref, kind FROM outbox WHERE id = ? "
-	                            "AND status IN ('sending', 'failed') AND attempt_at IS NOT NULL", &st)))
+	/* Any row for the same document counts, in any snapshot: a send that
+	 * another run (or another snapshot's plan) began and never finished
+	 * may still land. attempt_at is cleared once an outcome is known. */
+	if ((err = store_prepare(s, "SELECT max(o2.attempt_at), o.ref, o.kind FROM outbox o "
+	                            "JOIN outbox o2 ON o2.kind = o.kind AND o2.ref = o.ref "
+	                            "WHERE o.id = ? AND o2.attempt_at IS NOT NULL", &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, row);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		since = wall_ms() - sqlite3_column_int64(st, 0);
 		if (since >= 0 && since < settle * 1000) {
 			int64_t wait = settle * 1000 - since;
@@ -86,6 +91,155 @@ recon_err post_settle(struct store *s, const struct config *cfg, int64_t row)
 		}
 	}
 	return store_finish(s, st);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+enum row_outcome { ROW_DONE, ROW_HELD };
+
+/* One outbox row under its claim: re-read (another run may have finished it
+ * since the list was made), sent by fn, claim given back. */
+static recon_err post_row(struct store *s, int64_t row, const struct post_driver *d, struct post_tally *t,
+                          enum row_outcome *out, struct claim_holder *holder)
+{
+	sqlite3_stmt *st;
+	char *ref = NULL, *status = NULL, *payload = NULL;
+	const char *kind = d->kind;
+	int taken = 0;
+	recon_err err;
+
+	*out = ROW_DONE;
+	if ((err = store_prepare(s, "SELECT ref FROM outbox WHERE id = ?", &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, row);
+	if (sqlite3_step(st) == SQLITE_ROW && !(ref = strdup((const char *)sqlite3_column_text(st, 0))))
+		err = RECON_ERR_NOMEM;
+	if (store_finish(s, st) && !err)
+		err = RECON_ERR_DB;
+	if (err || !ref) {
+		free(ref);
+		return err; /* the row went away: a new plan replaced it */
+	}
+	if ((err = claim_take(s, kind, ref, &taken, holder)) || !taken) {
+		if (!err)
+			*out = ROW_HELD;
+		free(ref);
+		return err;
+	}
+	if ((err = store_prepare(s, "SELECT status, payload FROM outbox WHERE id = ?", &st)) == RECON_OK) {
+		sqlite3_bind_int64(st, 1, row);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    (!(status = strdup((const char *)sqlite3_column_text(st, 0))) ||
+		     !(payload = strdup((const char *)sqlite3_column_text(st, 1)))))
+			err = RECON_ERR_NOMEM;
+		if (store_finish(s, st) && !err)
+			err = RECON_ERR_DB;
+	}
+	if (!err && status && (!strcmp(status, "planned") || !strcmp(status, "failed") || !strcmp(status, "sending"))) {
+		json_t *doc = jsonin_loads(payload, 0, NULL);
+		if (!doc)
+			err = RECON_ERR_NOMEM;
+		else
+			err = d->send(s, d->ctx, row, kind, ref, doc, t);
+		json_decref(doc);
+		if (err == RECON_ERR_REJECTED || err == RECON_ERR_REMOTE) {
+			/* Recorded in the row; the other documents are still worth sending. */
+			t->failed++;
+			t->worst = err;
+			err = RECON_OK;
+		}
+	} else if (!err && status && (!strcmp(status, "posted") || !strcmp(status, "exists"))) {
+		t->elsewhere++;
+		msg_info("%s %s: done meanwhile by another run", kind, ref);
+	}
+	/* Released even after a local failure: the row's state says what happened. */
+	recon_err rel = claim_release(s, kind, ref);
+	free(ref);
+	free(status);
+	free(payload);
+	return err ? err : rel;
+}
+
+recon_err post_outbox(struct store *s, const struct config *cfg, int64_t sid, const struct post_driver *d,
+                      struct post_tally *t)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t *ids = NULL, *held = NULL;
+	size_t n = 0, cap = 0, nheld = 0;
+	long wait_s;
+	int64_t deadline = 0, told = 0;
+	recon_err err;
+
+	if ((err = config_get_long(cfg, "post", "wait_seconds", 600, 0, 86400, &wait_s)))
+		return err;
+	/* Collect first: each row's state is committed while we go. */
+	if ((err = store_prepare(s, "SELECT id FROM outbox WHERE snapshot_id = ? AND kind = ? "
+	                            "AND status IN ('planned', 'failed', 'sending') ORDER BY id", &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_text(st, 2, d->kind, -1, SQLITE_STATIC);
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			int64_t *bigger = realloc(ids, (cap = cap ? cap * 2 : 64) * sizeof(*ids));
+			if (!bigger) {
+				err = RECON_ERR_NOMEM;
+				break;
+			}
+			ids = bigger;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (store_finish(s, st) && !err)
+		err = RECON_ERR_DB;
+	if (!err && n && !(held = malloc(n * sizeof(*held))))
+		err = RECON_ERR_NOMEM;
+	/* Rows another live run is sending are left to it and tried again at the
+	 * end, until it lets go of them or [post] wait_seconds have passed. */
+	while (!err && n) {
+		nheld = 0;
+		for (size_t i = 0; i < n && !err; i++) {
+			enum row_outcome o;
+			struct claim_holder h;
+			err = post_row(s, ids[i], d, t, &o, &h);
+			if (!err && o == ROW_HELD) {
+				held[nheld++] = ids[i];
+				if (h.run_id != told) {
+					told = h.run_id;
+					msg_info("%s: another run is sending some of these: %s; waiting up to %ld s for it",
+					         d->what, h.text, wait_s);
+				}
+			}
+		}
+		if (err || !nheld)
+			break;
+		int64_t now = mono_ms();
+		if (!deadline)
+			deadline = now + (int64_t)wait_s * 1000;
+		if (now >= deadline) {
+			msg_error("%s: %zu still being sent by another run after %ld s; left to it ([post] wait_seconds)",
+			          d->what, nheld, wait_s);
+			t->held += nheld;
+			err = RECON_ERR_BUSY;
+			break;
+		}
+		memcpy(ids, held, nheld * sizeof(*ids));
+		n = nheld;
+		sleep_ms(200);
+	}
+	free(ids);
+	free(held);
+	return err;
+}
+
+void post_tally_print(const char *what, const struct post_tally *t)
+{
+	msg_info("%s: posted %zu, already there %zu, done by another run %zu, failed %zu%s", what, t->posted,
+	         t->existed, t->elsewhere, t->failed, t->held ? ", left to another run" : "");
 }
 
 /* The ERPNext document for a planned entry: amounts as exact numbers in
@@ -146,89 +300,67 @@ static recon_err find_existing(struct erpnext *e, const char *cheque, char **nam
 	return err;
 }
 
+struct journal_ctx {
+	const struct config *cfg;
+	struct erpnext *e;   /* opened on the first document that needs it */
+};
+
+/* One Journal Entry, its claim held: settle, look up by cheque_no right
+ * before the POST (never an earlier answer), send, record. */
+static recon_err send_journal(struct store *s, void *ctx, int64_t row, const char *kind, const char *cheque,
+                              json_t *plan, struct post_tally *t)
+{
+	struct journal_ctx *c = ctx;
+	char *existing = NULL, *name = NULL, *why = NULL, *body = NULL;
+	recon_err err;
+
+	(void)kind;
+	if (!c->e && (err = erpnext_open(c->cfg, &c->e)))
+		return err;
+	err = post_settle(s, c->cfg, row);
+	if (!err)
+		err = find_existing(c->e, cheque, &existing);
+	if (err == RECON_ERR_CONFIG || err == RECON_ERR_DB || err == RECON_ERR_NOMEM || err == RECON_ERR_BUSY) {
+		/* local: the run stops */
+	} else if (err) {
+		/* Could not even look: nothing was sent, the row stays as it was. */
+		post_set_state(s, row, "failed", NULL, "lookup in ERPNext failed; nothing was sent", 0);
+	} else if (existing) {
+		err = post_set_state(s, row, "exists", existing, NULL, 1);
+		t->existed++;
+		msg_info("payout %s: Journal Entry %s already exists", cheque, existing);
+	} else if (!(body = je_body(plan))) {
+		err = RECON_ERR_NOMEM;
+	} else if ((err = post_mark_sending(s, row)) == RECON_OK) {
+		err = erpnext_insert(c->e, "Journal Entry", body, &name, &why);
+		if (!err) {
+			err = post_set_state(s, row, "posted", name, NULL, 1);
+			t->posted++;
+			msg_info("payout %s: created Journal Entry %s", cheque, name);
+		} else if (err == RECON_ERR_REJECTED) {
+			msg_error("payout %s: ERPNext refused the Journal Entry: %s", cheque, why ? why : "");
+			post_set_state(s, row, "failed", NULL, why ? why : "refused by ERPNext", 1);
+		} else {
+			/* Unknown outcome: the lookup on the next run settles it. */
+			post_set_state(s, row, "failed", NULL,
+			               "no answer from ERPNext; it will be looked up before any retry", 0);
+		}
+	}
+	free(existing);
+	free(name);
+	free(why);
+	free(body);
+	return err;
+}
+
 recon_err post_journal(struct store *s, const struct config *cfg, int64_t sid)
 {
-	struct erpnext *e = NULL;
-	sqlite3_stmt *st = NULL;
-	int64_t ids[4096];
-	size_t n = 0, failed = 0, posted = 0, existed = 0;
-	recon_err err, worst = RECON_OK;
+	struct journal_ctx c = { cfg, NULL };
+	struct post_driver d = { "journal_entry", "Journal Entries", send_journal, &c };
+	struct post_tally t = { 0 };
+	recon_err err = post_outbox(s, cfg, sid, &d, &t);
 
-	/* Collect first: each row's state is committed while we go. */
-	if ((err = store_prepare(s, "SELECT id FROM outbox WHERE snapshot_id = ? AND kind = 'journal_entry' "
-	                            "AND status IN ('planned', 'failed', 'sending') ORDER BY id", &st)))
-		return err;
-	sqlite3_bind_int64(st, 1, sid);
-	while (n < sizeof(ids) / sizeof(ids[0]) && sqlite3_step(st) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	if ((err = store_finish(s, st)))
-		return err;
-	if (n == 0) {
-		msg_info("nothing to post: no planned Journal Entries in snapshot %lld", (long long)sid);
-		return RECON_OK;
-	}
-	if ((err = erpnext_open(cfg, &e)))
-		return err;
-	for (size_t i = 0; i < n; i++) {
-		char cheque[64] = "", *existing = NULL, *name = NULL, *why = NULL, *body = NULL;
-		json_t *plan = NULL;
-
-		if ((err = store_prepare(s, "SELECT ref, payload FROM outbox WHERE id = ?", &st)))
-			break;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(cheque, sizeof(cheque), "%s", (const char *)sqlite3_column_text(st, 0));
-			plan = jsonin_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
-		}
-		sqlite3_finalize(st);
-		if (!plan) {
-			err = RECON_ERR_DB;
-			break;
-		}
-		err = post_settle(s, cfg, ids[i]);
-		if (!err)
-			err = find_existing(e, cheque, &existing);
-		if (err == RECON_ERR_CONFIG || err == RECON_ERR_DB || err == RECON_ERR_NOMEM) {
-			/* local: fall through to the stop below */
-		} else if (err) {
-			/* Could not even look: nothing was sent, the row stays as it was. */
-			post_set_state(s, ids[i], "failed", NULL, "lookup in ERPNext failed; nothing was sent", 0);
-		} else if (existing) {
-			err = post_set_state(s, ids[i], "exists", existing, NULL, 1);
-			existed++;
-			msg_info("payout %s: Journal Entry %s already exists", cheque, existing);
-		} else if (!(body = je_body(plan))) {
-			err = RECON_ERR_NOMEM;
-		} else if ((err = post_mark_sending(s, ids[i])) == RECON_OK) {
-			err = erpnext_insert(e, "Journal Entry", body, &name, &why);
-			if (!err) {
-				err = post_set_state(s, ids[i], "posted", name, NULL, 1);
-				posted++;
-				msg_info("payout %s: created Journal Entry %s", cheque, name);
-			} else if (err == RECON_ERR_REJECTED) {
-				msg_error("payout %s: ERPNext refused the Journal Entry: %s", cheque, why ? why : "");
-				post_set_state(s, ids[i], "failed", NULL, why ? why : "refused by ERPNext", 1);
-			} else {
-				/* Unknown outcome: the lookup on the next run settles it. */
-				post_set_state(s, ids[i], "failed", NULL,
-				               "no answer from ERPNext; it will be looked up before any retry", 0);
-			}
-		}
-		free(existing);
-		free(name);
-		free(why);
-		free(body);
-		json_decref(plan);
-		if (err == RECON_ERR_REJECTED || err == RECON_ERR_REMOTE) {
-			/* Recorded in the row; the other entries are still worth sending. */
-			failed++;
-			worst = err;
-			err = RECON_OK;
-		} else if (err) {
-			break; /* a local failure (database, memory) stops the run */
-		}
-	}
-	erpnext_close(e);
-	msg_info("posted %zu, already there %zu, failed %zu", posted, existed, failed);
-	return err ? err : worst;
+	erpnext_close(c.e);
+	post_tally_print("Journal Entries", &t);
+	return err ? err : t.worst;
 }

@@ -127,7 +127,18 @@ static const char schema_sql[] =
 "  payload TEXT NOT NULL, status TEXT NOT NULL, -- planned | sending | posted | exists | failed\n"
 "  remote_name TEXT, error TEXT, updated_at TEXT,\n"
 "  attempt_at INTEGER,               -- real time (ms since 1970) the last send began, not RECON_NOW\n"
-"  UNIQUE (snapshot_id, kind, ref));\n";
+"  UNIQUE (snapshot_id, kind, ref));\n"
+/* ---- runs and claims (operational, never evidence) ---- */
+"CREATE TABLE IF NOT EXISTS run (id INTEGER PRIMARY KEY,\n"
+"  pid INTEGER NOT NULL, host TEXT NOT NULL,\n"
+"  boot_id TEXT NOT NULL,            -- the kernel's boot id: a pid is only meaningful within one boot\n"
+"  proc_start INTEGER NOT NULL,      -- the process's start time in clock ticks since boot (pid reuse)\n"
+"  command TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT);\n"
+"CREATE TABLE IF NOT EXISTS post_claim (kind TEXT NOT NULL, ref TEXT NOT NULL,\n"
+"  run_id INTEGER NOT NULL,          -- the run that may send this document now\n"
+"  claimed_at TEXT NOT NULL, PRIMARY KEY (kind, ref));\n"
+/* a send's settling looks at every row of the same document, in any snapshot */
+"CREATE INDEX IF NOT EXISTS outbox_kind_ref ON outbox(kind, ref);\n";
 
 /* Created after the bulk load (5x faster than maintaining them row by row). */
 static const char index_sql[] =

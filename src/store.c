@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "recon/claim.h"
+#include "recon/datetime.h"
 #include "recon/hash.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -21,10 +24,59 @@ const char *const store_data_tables[] = {
 _Static_assert(sizeof(store_data_tables) / sizeof(store_data_tables[0]) == STORE_NDATA + 1,
                "STORE_NDATA counts store_data_tables");
 
+/* The lock another process holds was not released in time: name that
+ * process when it is a registered recon run, instead of "database is locked". */
+static recon_err busy_fail(struct store *s, const char *what)
+{
+	char who[1200];
+	run_describe_others(s->path, s->run_id, who, sizeof(who));
+	msg_error("database '%s' is busy: %s: %s holds it and did not finish within %lld s; "
+	          "try again once it has finished", s->path, what, *who ? who : "another process",
+	          (long long)(s->busy_limit_ms / 1000));
+	return RECON_ERR_BUSY;
+}
+
+static int is_busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
 recon_err store_fail(struct store *s, const char *what)
 {
+	if (is_busy(sqlite3_extended_errcode(s->db)))
+		return busy_fail(s, what);
 	msg_error("database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
 	return RECON_ERR_DB;
+}
+
+/* Waiting for another process's write lock: short sleeps that grow, a line
+ * naming the process after a second, and a bound (store_set_busy_seconds). */
+static int busy_wait(void *arg, int count)
+{
+	struct store *s = arg;
+	int64_t now = mono_ms();
+	if (count == 0) {
+		s->busy_since_ms = now;
+		s->busy_told = 0;
+	}
+	if (now - s->busy_since_ms >= s->busy_limit_ms)
+		return 0;
+	if (!s->busy_told && now - s->busy_since_ms >= 1000) {
+		char who[1200];
+		s->busy_told = 1;
+		run_describe_others(s->path, s->run_id, who, sizeof(who));
+		msg_info("database '%s' is in use by %s; waiting up to %lld s", s->path, *who ? who : "another process",
+		         (long long)(s->busy_limit_ms / 1000));
+	}
+	int64_t ms = count < 10 ? count + 1 : 50;
+	struct timespec ts = { 0, (long)ms * 1000000L };
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+void store_set_busy_seconds(struct store *s, long seconds)
+{
+	s->busy_limit_ms = (int64_t)seconds * 1000;
 }
 
 /* money(minor, currency) -> decimal text, so SQL can build messages and JSON
@@ -112,8 +164,9 @@ static recon_err store_connect(const char *path, int flags, struct store **out)
 		return err;
 	}
 	/* A second recon on the same file waits for the first instead of failing
-	 * at once; 30 s is longer than any single write transaction we make. */
-	sqlite3_busy_timeout(s->db, 30000);
+	 * at once, and says whom it waits for ([store] busy_seconds bounds it). */
+	s->busy_limit_ms = 60000;
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	const char *prof = getenv("RECON_SQL_PROFILE");
 	if (prof && *prof)
 		sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, sql_profile,
@@ -189,6 +242,8 @@ recon_err store_finish(struct store *s, sqlite3_stmt *st)
 	int rc = sqlite3_finalize(st);
 	if (rc == SQLITE_OK)
 		return RECON_OK;
+	if (is_busy(rc))
+		return busy_fail(s, "a statement could not run");
 	msg_error("database '%s': %s", s->path, sqlite3_errstr(rc));
 	return rc == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
 }
@@ -197,6 +252,10 @@ recon_err store_exec(struct store *s, const char *sql)
 {
 	char *emsg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &emsg) != SQLITE_OK) {
+		if (is_busy(sqlite3_extended_errcode(s->db))) {
+			sqlite3_free(emsg);
+			return busy_fail(s, "a statement could not run");
+		}
 		msg_error("database '%s': %s", s->path, emsg ? emsg : sqlite3_errmsg(s->db));
 		sqlite3_free(emsg);
 		return RECON_ERR_DB;

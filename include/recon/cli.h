@@ -24,6 +24,10 @@ struct app {
 	const char *db_path;
 	struct config *cfg;
 	struct store *store;
+	/* The command line, recorded with the run of a command that writes to
+	 * the database (claim.h), so another run can say whom it waits for. */
+	const char *command_line;
+	int registers;
 };
 
 struct command {

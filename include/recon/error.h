@@ -17,7 +17,8 @@ typedef enum recon_err {
 	RECON_ERR_NOTFOUND,   /* asked-for snapshot or record absent    -> 2 */
 	RECON_ERR_FOUND,      /* discrepancies at or above --fail-on    -> 1 */
 	RECON_ERR_REJECTED,   /* remote system refused a document (4xx) -> 4 */
-	RECON_ERR_INTERNAL    /* a library failed (a report renderer died) -> 2 */
+	RECON_ERR_INTERNAL,   /* a library failed (a report renderer died) -> 2 */
+	RECON_ERR_BUSY        /* another recon run holds the database or a document -> 2 */
 } recon_err;
 
 /* Exit statuses of DESIGN §2. */

@@ -6,9 +6,40 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "recon/config.h"
 #include "recon/error.h"
 #include "recon/store.h"
+
+/* What one posting run did, for its closing status line. */
+struct post_tally {
+	size_t posted, existed, elsewhere, failed, held;
+	recon_err worst;   /* RECON_ERR_REMOTE / _REJECTED when a document failed */
+};
+
+/* Sends one document; called with its claim held and its row re-read as
+ * planned, failed or sending. Counts what it did in t; RECON_ERR_REMOTE or
+ * _REJECTED when this document failed (recorded in its row: the others are
+ * still sent); any other error stops the run. */
+typedef recon_err (*post_send_fn)(struct store *s, void *ctx, int64_t row, const char *kind, const char *ref,
+                                  json_t *doc, struct post_tally *t);
+
+struct post_driver {
+	const char *kind;   /* outbox kind */
+	const char *what;   /* for messages: "Journal Entries" */
+	post_send_fn send;
+	void *ctx;
+};
+
+/* Send the snapshot's outbox rows of one kind that are planned, failed or
+ * interrupted, each under its claim (claim.h). Rows another live run holds
+ * are tried again once the rest are done, for up to [post] wait_seconds
+ * (default 600); past that RECON_ERR_BUSY, naming that run. */
+recon_err post_outbox(struct store *s, const struct config *cfg, int64_t sid, const struct post_driver *d,
+                      struct post_tally *t);
+/* "Journal Entries: posted 1, already there 0, done by another run 1, failed 0". */
+void post_tally_print(const char *what, const struct post_tally *t);
 
 /* Post the snapshot's planned (or failed, or interrupted) Journal Entries.
  * RECON_ERR_REMOTE / RECON_ERR_REJECTED when any entry could not be posted

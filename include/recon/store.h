@@ -17,6 +17,11 @@ struct store {
 	 * need not run the rules again for its report. */
 	int64_t rules_sid;
 	const void *rules_cfg;
+	/* This process's row in `run` (0 until it registers: claim.h). */
+	int64_t run_id;
+	/* Waiting for another connection's lock: bounded, and said once. */
+	int64_t busy_limit_ms, busy_since_ms;
+	int busy_told;
 };
 
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
@@ -37,6 +42,9 @@ recon_err store_open(const char *path, struct store **out);
  * not cross fork()). It creates nothing and never checkpoints the WAL. */
 recon_err store_open_reader(const char *path, struct store **out);
 void store_close(struct store *s);
+/* How long a statement waits for another process's write lock before it
+ * fails with RECON_ERR_BUSY naming that process (default 60 s). */
+void store_set_busy_seconds(struct store *s, long seconds);
 
 recon_err store_exec(struct store *s, const char *sql);
 recon_err store_prepare(struct store *s, const char *sql, sqlite3_stmt **out);
