@@ -8,7 +8,7 @@
 #include "recon/cli.h"
 #include "recon/msg.h"
 
-int cli_index(const struct command *cmd, const char *name)
+static int opt_index(const struct command *cmd, const char *name)
 {
 	for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
 		if (strcmp(cmd->opts[i].name, name) == 0)
@@ -16,11 +16,39 @@ int cli_index(const struct command *cmd, const char *name)
 	return -1;
 }
 
+void cli_synopsis(const struct command *cmd, char *buf, size_t n)
+{
+	size_t used = 0;
+	int period = 0;
+
+	buf[0] = 0;
+#define PUT(...) do { \
+		int w_ = snprintf(buf + used, n - used, __VA_ARGS__); \
+		if (w_ < 0 || (size_t)w_ >= n - used) return; \
+		used += (size_t)w_; \
+	} while (0)
+	for (int i = 0; cmd->opts && cmd->opts[i].name; i++)
+		if (cmd->opts[i].group == CLI_PERIOD && !period++)
+			PUT("PERIOD");
+	if (cmd->operands && *cmd->operands)
+		PUT("%s%s", used ? " " : "", cmd->operands);
+	for (int i = 0; cmd->opts && cmd->opts[i].name; i++) {
+		const struct cli_opt *o = &cmd->opts[i];
+		const struct cli_opt *next = o[1].name ? &o[1] : NULL;
+		if (o->group == CLI_PERIOD)
+			continue;
+		PUT("%s%s%s%s%s%s", o->group == CLI_OR ? " | " : used ? " [" : "[", o->name, o->metavar ? " " : "",
+		    o->metavar ? o->metavar : "", next && next->group == CLI_OR ? "" : "]", "");
+	}
+#undef PUT
+}
+
 void cli_usage(const struct command *cmd, int to_stderr)
 {
 	FILE *f = to_stderr ? stderr : stdout;
-	fprintf(f, "usage: recon [--config FILE] [--db FILE] [-v|-q] %s%s%s\n", cmd->name,
-	        cmd->synopsis && *cmd->synopsis ? " " : "", cmd->synopsis ? cmd->synopsis : "");
+	char syn[512];
+	cli_synopsis(cmd, syn, sizeof(syn));
+	fprintf(f, "usage: recon [--config FILE] [--db FILE] [-v|-q] %s%s%s\n", cmd->name, *syn ? " " : "", syn);
 	if (!to_stderr)
 		fprintf(f, "\n%s\n", cmd->summary);
 	if (cmd->opts && cmd->opts[0].name) {
@@ -33,13 +61,18 @@ void cli_usage(const struct command *cmd, int to_stderr)
 			fprintf(f, "  %-28s %s\n", left, cmd->opts[i].help);
 		}
 	}
+	if (!to_stderr)
+		fprintf(f, "\nSee recon(1) and the README for the configuration and the exit statuses.\n");
 }
 
-recon_err cli_parse(const struct command *cmd, int argc, char **argv, const char **values)
+recon_err cli_parse(const struct command *cmd, int argc, char **argv)
 {
-	int n = 0;
-	while (cmd->opts && cmd->opts[n].name)
-		values[n++] = NULL;
+	for (int k = 0; cmd->opts && cmd->opts[k].name; k++) {
+		if (cmd->opts[k].value)
+			*cmd->opts[k].value = NULL;
+		if (cmd->opts[k].flag)
+			*cmd->opts[k].flag = 0;
+	}
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *eq = strchr(arg, '=');
@@ -52,24 +85,25 @@ recon_err cli_parse(const struct command *cmd, int argc, char **argv, const char
 			return RECON_ERR_USAGE;
 		}
 		snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
-		k = cli_index(cmd, name);
+		k = opt_index(cmd, name);
 		if (k < 0) {
 			msg_error("%s: unknown option '%s'", cmd->name, name);
 			cli_usage(cmd, 1);
 			return RECON_ERR_USAGE;
 		}
-		if (!cmd->opts[k].metavar) {
+		const struct cli_opt *o = &cmd->opts[k];
+		if (!o->metavar) {
 			if (eq) {
 				msg_error("%s: option '%s' takes no value", cmd->name, name);
 				return RECON_ERR_USAGE;
 			}
-			values[k] = "1";
+			*o->flag = 1;
 		} else if (eq) {
-			values[k] = eq + 1;
+			*o->value = eq + 1;
 		} else if (i + 1 < argc) {
-			values[k] = argv[++i];
+			*o->value = argv[++i];
 		} else {
-			msg_error("%s: option '%s' needs a value (%s)", cmd->name, name, cmd->opts[k].metavar);
+			msg_error("%s: option '%s' needs a value (%s)", cmd->name, name, o->metavar);
 			cli_usage(cmd, 1);
 			return RECON_ERR_USAGE;
 		}
@@ -77,11 +111,9 @@ recon_err cli_parse(const struct command *cmd, int argc, char **argv, const char
 	return RECON_OK;
 }
 
-recon_err cli_period(const struct command *cmd, const char **values, struct period *p)
+recon_err cli_period(const struct command *cmd, const char *month, const char *from, const char *to,
+                     struct period *p)
 {
-	int ip = cli_index(cmd, "--period"), ifr = cli_index(cmd, "--from"), ito = cli_index(cmd, "--to");
-	const char *month = values[ip], *from = values[ifr], *to = values[ito];
-
 	if (month && (from || to)) {
 		msg_error("%s: give either --period or --from/--to, not both", cmd->name);
 		return RECON_ERR_USAGE;
@@ -126,7 +158,7 @@ recon_err app_config(struct app *app, struct config **out)
 			err = config_load(app->config_path, &app->cfg);
 		} else {
 			msg_debug("no '%s': using defaults (run 'recon init' to write one)", app->config_path);
-			err = config_defaults(&app->cfg);
+			err = config_defaults(app->config_path, &app->cfg);
 		}
 		if (err)
 			return err;

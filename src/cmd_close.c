@@ -7,17 +7,25 @@
 #include "recon/commands.h"
 #include "recon/msg.h"
 
+static struct {
+	const char *period, *from, *to, *raw, *save_raw, *out, *as_of, *fail_on;
+	int post;
+} opt;
+
 static const struct cli_opt opts[] = {
-	{ "--period", "YYYY-MM", "the month to close" },
-	{ "--from", "YYYY-MM-DD", "first day of the period (with --to)" },
-	{ "--to", "YYYY-MM-DD", "last day of the period (with --from)" },
-	{ "--raw", "DIR", "load this raw-layout folder instead of fetching" },
-	{ "--save-raw", "DIR", "live: keep the fetched pages here (default evidence/s<N>/)" },
-	{ "--post", NULL, "create the planned payout Journal Entries in ERPNext" },
-	{ "--out", "DIR", "report folder (default [report] out, else reports)" },
-	{ "--as-of", "TIME", "date written into the reports (default: the snapshot time)" },
-	{ "--fail-on", "error|warning|never", "exit 1 when discrepancies at or above this (default error)" },
-	{ NULL, NULL, NULL }
+	{ "--period", "YYYY-MM", "the month to close", &opt.period, NULL, CLI_PERIOD },
+	{ "--from", "YYYY-MM-DD", "first day of the period (with --to)", &opt.from, NULL, CLI_PERIOD },
+	{ "--to", "YYYY-MM-DD", "last day of the period (with --from)", &opt.to, NULL, CLI_PERIOD },
+	{ "--raw", "DIR", "load this raw-layout folder instead of fetching", &opt.raw, NULL, CLI_PLAIN },
+	{ "--save-raw", "DIR", "live: keep the fetched pages here (default evidence/s<N>/)", &opt.save_raw, NULL,
+	  CLI_OR },
+	{ "--post", NULL, "create the planned payout Journal Entries in ERPNext", NULL, &opt.post, CLI_PLAIN },
+	{ "--out", "DIR", "report folder (default [report] out, else reports)", &opt.out, NULL, CLI_PLAIN },
+	{ "--as-of", "TIME", "date written into the reports (default: the snapshot time)", &opt.as_of, NULL,
+	  CLI_PLAIN },
+	{ "--fail-on", "error|warning|never", "exit 1 when discrepancies at or above this (default error)",
+	  &opt.fail_on, NULL, CLI_PLAIN },
+	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
 static recon_err step(struct app *app, const struct command *cmd, char **argv, int argc)
@@ -31,7 +39,6 @@ static recon_err step(struct app *app, const struct command *cmd, char **argv, i
 
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[10];
 	struct period p;
 	struct config *cfg;
 	struct store *s;
@@ -41,13 +48,14 @@ static recon_err run(struct app *app, int argc, char **argv)
 	int n;
 	recon_err err, found;
 
-	if ((err = cli_parse(&command_close, argc, argv, v)) || (err = cli_period(&command_close, v, &p)))
+	if ((err = cli_parse(&command_close, argc, argv)) ||
+	    (err = cli_period(&command_close, opt.period, opt.from, opt.to, &p)))
 		return err;
 	if ((err = app_config(app, &cfg)) || (err = app_store(app, &s)))
 		return err;
 	if (msg_level() >= MSG_NORMAL)
 		printf("== snapshot\n");
-	if ((err = snapshot_command_take(s, cfg, &p, v[3], v[4], 0, &id)))
+	if ((err = snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw, 0, &id)))
 		return err;
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 
@@ -55,13 +63,13 @@ static recon_err run(struct app *app, int argc, char **argv)
 	args[n++] = "--snapshot";
 	args[n++] = sid;
 	args[n++] = "--fail-on";
-	args[n++] = (char *)(v[8] ? v[8] : "error");
+	args[n++] = (char *)(opt.fail_on ? opt.fail_on : "error");
 	found = step(app, &command_diff, args, n);
 	if (found && found != RECON_ERR_FOUND)
 		return found;
 
 	n = 2;
-	if (v[5])
+	if (opt.post)
 		args[n++] = "--post";
 	err = step(app, &command_journal, args, n);
 	/* A refused or unreachable post is reported, and the report still shows
@@ -71,13 +79,13 @@ static recon_err run(struct app *app, int argc, char **argv)
 	recon_err post_err = err;
 
 	n = 2;
-	if (v[6]) {
+	if (opt.out) {
 		args[n++] = "--out";
-		args[n++] = (char *)v[6];
+		args[n++] = (char *)opt.out;
 	}
-	if (v[7]) {
+	if (opt.as_of) {
 		args[n++] = "--as-of";
-		args[n++] = (char *)v[7];
+		args[n++] = (char *)opt.as_of;
 	}
 	if ((err = step(app, &command_report, args, n)))
 		return err;
@@ -85,6 +93,6 @@ static recon_err run(struct app *app, int argc, char **argv)
 }
 
 const struct command command_close = {
-	"close", run, "PERIOD [--raw DIR] [--post] [--out DIR]",
+	"close", run, NULL,
 	"the whole close: snapshot, diff, journal and report", opts
 };

@@ -9,11 +9,16 @@
 #include "recon/msg.h"
 #include "recon/rules.h"
 
+static struct {
+	const char *snapshot, *format, *fail_on;
+} opt;
+
 static const struct cli_opt opts[] = {
-	{ "--snapshot", "N", "snapshot to check (default: the newest)" },
-	{ "--format", "table|json|csv", "output format (default table)" },
-	{ "--fail-on", "error|warning|never", "exit 1 when discrepancies at or above this (default error)" },
-	{ NULL, NULL, NULL }
+	{ "--snapshot", "N", "snapshot to check (default: the newest)", &opt.snapshot, NULL, CLI_PLAIN },
+	{ "--format", "table|json|csv", "output format (default table)", &opt.format, NULL, CLI_PLAIN },
+	{ "--fail-on", "error|warning|never", "exit 1 when discrepancies at or above this (default error)",
+	  &opt.fail_on, NULL, CLI_PLAIN },
+	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
 /* Rows in report order: family, then code as listed in rule_defs, then key. */
@@ -165,7 +170,6 @@ static void print_table(int64_t sid, sqlite3_stmt *st, int errors, int warnings)
 
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[3];
 	struct config *cfg;
 	struct store *s;
 	sqlite3_stmt *st;
@@ -174,10 +178,10 @@ static recon_err run(struct app *app, int argc, char **argv)
 	const char *format, *fail_on;
 	recon_err err;
 
-	if ((err = cli_parse(&command_diff, argc, argv, v)))
+	if ((err = cli_parse(&command_diff, argc, argv)))
 		return err;
-	format = v[1] ? v[1] : "table";
-	fail_on = v[2] ? v[2] : "error";
+	format = opt.format ? opt.format : "table";
+	fail_on = opt.fail_on ? opt.fail_on : "error";
 	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv")) {
 		msg_error("diff: --format '%s': expected table, json or csv", format);
 		return RECON_ERR_USAGE;
@@ -186,7 +190,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 		msg_error("diff: --fail-on '%s': expected error, warning or never", fail_on);
 		return RECON_ERR_USAGE;
 	}
-	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_diff, v[0], &sid)) ||
+	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_diff, opt.snapshot, &sid)) ||
 	    (err = app_store(app, &s)))
 		return err;
 	if ((err = rules_run(s, cfg, sid)) || (err = make_rule_order(s)))
@@ -226,6 +230,6 @@ static recon_err run(struct app *app, int argc, char **argv)
 }
 
 const struct command command_diff = {
-	"diff", run, "[--snapshot N] [--format table|json|csv] [--fail-on error|warning|never]",
+	"diff", run, NULL,
 	"check a snapshot against every rule and list the discrepancies", opts
 };

@@ -6,12 +6,18 @@
 #include "recon/msg.h"
 #include "recon/rules.h"
 
+static struct {
+	const char *snapshot, *what, *format;
+	int post;
+} opt;
+
 static const struct cli_opt opts[] = {
-	{ "--snapshot", "N", "snapshot to plan from (default: the newest)" },
-	{ "--what", "LIST", "customers,orders,stock (default: all three)" },
-	{ "--format", "table|json", "output format (default table)" },
-	{ "--post", NULL, "send the planned documents (each looked up first: never twice)" },
-	{ NULL, NULL, NULL }
+	{ "--snapshot", "N", "snapshot to plan from (default: the newest)", &opt.snapshot, NULL, CLI_PLAIN },
+	{ "--what", "LIST", "customers,orders,stock (default: all three)", &opt.what, NULL, CLI_PLAIN },
+	{ "--format", "table|json", "output format (default table)", &opt.format, NULL, CLI_PLAIN },
+	{ "--post", NULL, "send the planned documents (each looked up first: never twice)", NULL, &opt.post,
+	  CLI_PLAIN },
+	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
 static recon_err parse_what(const char *list, unsigned *what)
@@ -75,7 +81,6 @@ static void print_table(json_t *doc)
 
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[4];
 	struct config *cfg;
 	struct store *s;
 	int64_t sid;
@@ -84,14 +89,14 @@ static recon_err run(struct app *app, int argc, char **argv)
 	const char *format;
 	recon_err err, post_err = RECON_OK;
 
-	if ((err = cli_parse(&command_fix, argc, argv, v)) || (err = parse_what(v[1], &what)))
+	if ((err = cli_parse(&command_fix, argc, argv)) || (err = parse_what(opt.what, &what)))
 		return err;
-	format = v[2] ? v[2] : "table";
+	format = opt.format ? opt.format : "table";
 	if (strcmp(format, "table") && strcmp(format, "json")) {
 		msg_error("fix: --format '%s': expected table or json", format);
 		return RECON_ERR_USAGE;
 	}
-	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_fix, v[0], &sid)) ||
+	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_fix, opt.snapshot, &sid)) ||
 	    (err = app_store(app, &s)))
 		return err;
 	if ((err = rules_run(s, cfg, sid)))
@@ -103,7 +108,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 			continue;
 		if ((err = fix_plan(s, cfg, sid, bit)))
 			return err;
-		if (v[3]) {
+		if (opt.post) {
 			err = fix_post(s, cfg, sid, bit);
 			if (err && err != RECON_ERR_REMOTE && err != RECON_ERR_REJECTED)
 				return err;
@@ -127,6 +132,6 @@ static recon_err run(struct app *app, int argc, char **argv)
 }
 
 const struct command command_fix = {
-	"fix", run, "[--snapshot N] [--what customers,orders,stock] [--format table|json] [--post]",
+	"fix", run, NULL,
 	"plan the missing Customers, Sales Orders and Shopify stock levels and, with --post, send them", opts
 };

@@ -7,10 +7,16 @@
 
 #include "recon/commands.h"
 #include "recon/msg.h"
+#include "recon/paths.h"
+
+static struct {
+	const char *templates;
+} opt;
 
 static const struct cli_opt opts[] = {
-	{ "--templates", "DIR", "where templates/recon.ini is (default: templates)" },
-	{ NULL, NULL, NULL }
+	{ "--templates", "DIR", "where recon.ini and payout-accounts.ini templates are (default: ./templates, else the installed ones)", &opt.templates, NULL,
+	  CLI_PLAIN },
+	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
 /* Append one file to an open stream; 0 on success. */
@@ -33,16 +39,17 @@ static int copy_file(const char *path, FILE *out)
 
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[2];
 	char main_tpl[4096], accounts_tpl[4096];
 	FILE *out = NULL;
 	int fd;
-	recon_err err = cli_parse(&command_init, argc, argv, v);
+	recon_err err = cli_parse(&command_init, argc, argv);
 
 	if (err)
 		return err;
-	snprintf(main_tpl, sizeof(main_tpl), "%s/recon.ini", v[0] ? v[0] : "templates");
-	snprintf(accounts_tpl, sizeof(accounts_tpl), "%s/payout-accounts.ini", v[0] ? v[0] : "templates");
+	char found[4096];
+	const char *dir = opt.templates ? opt.templates : paths_templates("recon.ini", found, sizeof(found));
+	snprintf(main_tpl, sizeof(main_tpl), "%s/recon.ini", dir);
+	snprintf(accounts_tpl, sizeof(accounts_tpl), "%s/payout-accounts.ini", dir);
 	if (access(main_tpl, R_OK) != 0 || access(accounts_tpl, R_OK) != 0) {
 		msg_error("cannot read templates '%s' and '%s': %s", main_tpl, accounts_tpl, strerror(errno));
 		return RECON_ERR_CONFIG;
@@ -75,5 +82,5 @@ static recon_err run(struct app *app, int argc, char **argv)
 }
 
 const struct command command_init = {
-	"init", run, "", "write recon.ini from templates/ (never overwrites)", opts
+	"init", run, NULL, "write recon.ini from templates/ (never overwrites)", opts
 };

@@ -6,12 +6,19 @@
 #include "recon/msg.h"
 #include "recon/post.h"
 
+static struct {
+	const char *snapshot, *format;
+	int force, post;
+} opt;
+
 static const struct cli_opt opts[] = {
-	{ "--snapshot", "N", "snapshot to plan from (default: the newest)" },
-	{ "--format", "table|json", "output format (default table)" },
-	{ "--force", NULL, "also plan payouts whose transactions do not add up (difference to clearing)" },
-	{ "--post", NULL, "create the planned entries in ERPNext (looked up first: never twice)" },
-	{ NULL, NULL, NULL }
+	{ "--snapshot", "N", "snapshot to plan from (default: the newest)", &opt.snapshot, NULL, CLI_PLAIN },
+	{ "--format", "table|json", "output format (default table)", &opt.format, NULL, CLI_PLAIN },
+	{ "--force", NULL, "also plan payouts whose transactions do not add up (difference to clearing)", NULL,
+	  &opt.force, CLI_PLAIN },
+	{ "--post", NULL, "create the planned entries in ERPNext (looked up first: never twice)", NULL, &opt.post,
+	  CLI_PLAIN },
+	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
 static const char *str(json_t *o, const char *k)
@@ -53,7 +60,6 @@ static void print_table(json_t *doc)
 
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[4];
 	struct config *cfg;
 	struct store *s;
 	int64_t sid;
@@ -61,19 +67,19 @@ static recon_err run(struct app *app, int argc, char **argv)
 	const char *format;
 	recon_err err;
 
-	if ((err = cli_parse(&command_journal, argc, argv, v)))
+	if ((err = cli_parse(&command_journal, argc, argv)))
 		return err;
-	format = v[1] ? v[1] : "table";
+	format = opt.format ? opt.format : "table";
 	if (strcmp(format, "table") && strcmp(format, "json")) {
 		msg_error("journal: --format '%s': expected table or json", format);
 		return RECON_ERR_USAGE;
 	}
-	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_journal, v[0], &sid)) ||
+	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_journal, opt.snapshot, &sid)) ||
 	    (err = app_store(app, &s)))
 		return err;
-	if ((err = journal_plan(s, cfg, sid, v[2] != NULL)))
+	if ((err = journal_plan(s, cfg, sid, opt.force)))
 		return err;
-	if (v[3] && (err = post_journal(s, cfg, sid)) && err != RECON_ERR_REMOTE)
+	if (opt.post && (err = post_journal(s, cfg, sid)) && err != RECON_ERR_REMOTE)
 		return err;
 	recon_err post_err = err;
 	if ((err = journal_document(s, sid, &doc)))
@@ -92,6 +98,6 @@ static recon_err run(struct app *app, int argc, char **argv)
 }
 
 const struct command command_journal = {
-	"journal", run, "[--snapshot N] [--format table|json] [--force] [--post]",
+	"journal", run, NULL,
 	"plan the payout Journal Entries (balanced Bank Entries) and, with --post, create them", opts
 };

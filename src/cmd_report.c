@@ -5,28 +5,32 @@
 #include "recon/msg.h"
 #include "recon/report.h"
 
+static struct {
+	const char *snapshot, *out, *as_of;
+} opt;
+
 static const struct cli_opt opts[] = {
-	{ "--snapshot", "N", "snapshot to report (default: the newest)" },
-	{ "--out", "DIR", "folder for the two files (default: [report] out, else reports)" },
-	{ "--as-of", "TIME", "date written into the files, e.g. 2026-11-05T09:00:00Z (default: the snapshot time)" },
-	{ NULL, NULL, NULL }
+	{ "--snapshot", "N", "snapshot to report (default: the newest)", &opt.snapshot, NULL, CLI_PLAIN },
+	{ "--out", "DIR", "folder for the two files (default: [report] out, else reports)", &opt.out, NULL, CLI_PLAIN },
+	{ "--as-of", "TIME", "date written into the files, e.g. 2026-11-05T09:00:00Z (default: the snapshot time)",
+	  &opt.as_of, NULL, CLI_PLAIN },
+	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[3];
 	struct config *cfg;
 	struct store *s;
 	int64_t sid;
 	char *xlsx = NULL, *pdf = NULL;
 	recon_err err;
 
-	if ((err = cli_parse(&command_report, argc, argv, v)))
+	if ((err = cli_parse(&command_report, argc, argv)))
 		return err;
-	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_report, v[0], &sid)) ||
+	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_report, opt.snapshot, &sid)) ||
 	    (err = app_store(app, &s)))
 		return err;
-	err = report_write(s, cfg, sid, v[1] ? v[1] : config_get_or(cfg, "report", "out", "reports"), v[2],
+	err = report_write(s, cfg, sid, opt.out ? opt.out : config_get_or(cfg, "report", "out", "reports"), opt.as_of,
 	                   &xlsx, &pdf);
 	if (!err)
 		printf("%s\n%s\n", xlsx, pdf);
@@ -36,6 +40,6 @@ static recon_err run(struct app *app, int argc, char **argv)
 }
 
 const struct command command_report = {
-	"report", run, "[--snapshot N] [--out DIR] [--as-of TIME]",
+	"report", run, NULL,
 	"write the XLSX workbook and PDF pack of a snapshot", opts
 };

@@ -7,14 +7,22 @@
 #include "recon/msg.h"
 #include "recon/snapshot.h"
 
+static struct {
+	const char *period, *from, *to, *raw, *save_raw;
+	int insecure;
+} opt;
+
 static const struct cli_opt opts[] = {
-	{ "--period", "YYYY-MM", "the month to reconcile" },
-	{ "--from", "YYYY-MM-DD", "first day of the period (with --to)" },
-	{ "--to", "YYYY-MM-DD", "last day of the period (with --from)" },
-	{ "--raw", "DIR", "load this raw-layout folder instead of fetching (DESIGN §3)" },
-	{ "--save-raw", "DIR", "fetch live and keep the pages in DIR (new or empty) instead of evidence/s<N>/" },
-	{ "--insecure", NULL, "do not verify TLS certificates (never against a real shop or site)" },
-	{ NULL, NULL, NULL }
+	{ "--period", "YYYY-MM", "the month to reconcile", &opt.period, NULL, CLI_PERIOD },
+	{ "--from", "YYYY-MM-DD", "first day of the period (with --to)", &opt.from, NULL, CLI_PERIOD },
+	{ "--to", "YYYY-MM-DD", "last day of the period (with --from)", &opt.to, NULL, CLI_PERIOD },
+	{ "--raw", "DIR", "load this raw-layout folder instead of fetching (see the README's raw layout)", &opt.raw,
+	  NULL, CLI_PLAIN },
+	{ "--save-raw", "DIR", "fetch live and keep the pages in DIR (new or empty) instead of evidence/s<N>/",
+	  &opt.save_raw, NULL, CLI_OR },
+	{ "--insecure", NULL, "do not verify TLS certificates (never against a real shop or site)", NULL,
+	  &opt.insecure, CLI_PLAIN },
+	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
 /* One line per side that an accountant can check against the source systems. */
@@ -77,18 +85,17 @@ recon_err snapshot_command_take(struct store *s, const struct config *cfg, const
 
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[7];
 	struct period p;
 	struct config *cfg;
 	struct store *s;
 	int64_t id;
 	recon_err err;
 
-	if ((err = cli_parse(&command_snapshot, argc, argv, v)) != RECON_OK)
+	if ((err = cli_parse(&command_snapshot, argc, argv)) != RECON_OK)
 		return err;
-	if ((err = cli_period(&command_snapshot, v, &p)) != RECON_OK)
+	if ((err = cli_period(&command_snapshot, opt.period, opt.from, opt.to, &p)) != RECON_OK)
 		return err;
-	if (v[3] && (v[4] || v[5])) {
+	if (opt.raw && (opt.save_raw || opt.insecure)) {
 		msg_error("snapshot: --raw loads pages already fetched; --save-raw and --insecure are for "
 		          "a live fetch");
 		cli_usage(&command_snapshot, 1);
@@ -96,10 +103,10 @@ static recon_err run(struct app *app, int argc, char **argv)
 	}
 	if ((err = app_config(app, &cfg)) != RECON_OK || (err = app_store(app, &s)) != RECON_OK)
 		return err;
-	return snapshot_command_take(s, cfg, &p, v[3], v[4], v[5] != NULL, &id);
+	return snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw, opt.insecure, &id);
 }
 
 const struct command command_snapshot = {
-	"snapshot", run, "PERIOD [--raw DIR | --save-raw DIR] [--insecure]",
+	"snapshot", run, NULL,
 	"fetch (or load) both systems' pages for a period into a new, immutable snapshot", opts
 };

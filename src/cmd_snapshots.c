@@ -4,25 +4,28 @@
 #include "recon/msg.h"
 #include "recon/snapshot.h"
 
+static struct {
+	const char *format;
+} opt;
+
 static const struct cli_opt opts[] = {
-	{ "--format", "table|json", "output format (default table)" },
-	{ NULL, NULL, NULL }
+	{ "--format", "table|json", "output format (default table)", &opt.format, NULL, CLI_PLAIN },
+	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
 static recon_err run(struct app *app, int argc, char **argv)
 {
-	const char *v[1];
 	struct store *s;
-	recon_err err = cli_parse(&command_snapshots, argc, argv, v);
+	recon_err err = cli_parse(&command_snapshots, argc, argv);
 	int json = 0;
 
 	if (err)
 		return err;
-	if (v[0]) {
-		if (strcmp(v[0], "json") == 0)
+	if (opt.format) {
+		if (strcmp(opt.format, "json") == 0)
 			json = 1;
-		else if (strcmp(v[0], "table") != 0) {
-			msg_error("snapshots: --format '%s': expected table or json", v[0]);
+		else if (strcmp(opt.format, "table") != 0) {
+			msg_error("snapshots: --format '%s': expected table or json", opt.format);
 			return RECON_ERR_USAGE;
 		}
 	}
@@ -32,6 +35,6 @@ static recon_err run(struct app *app, int argc, char **argv)
 }
 
 const struct command command_snapshots = {
-	"snapshots", run, "[--format table|json]",
+	"snapshots", run, NULL,
 	"list snapshots (id, period, sources, taken at, counts, hash)", opts
 };

@@ -29,6 +29,7 @@ struct config_section {
 
 struct config {
 	char *path;
+	int missing;   /* defaults stand in for a file that does not exist */
 	struct config_section *sections;
 	size_t n, cap;
 };
@@ -472,9 +473,17 @@ recon_err config_parse(const char *text, size_t len, const char *name, struct co
 	return RECON_OK;
 }
 
-recon_err config_defaults(struct config **out)
+recon_err config_defaults(const char *looked_for, struct config **out)
 {
-	return config_parse(NULL, 0, DEFAULTS_NAME, out);
+	recon_err err = config_parse(NULL, 0, looked_for ? looked_for : DEFAULTS_NAME, out);
+	if (!err && looked_for)
+		(*out)->missing = 1;
+	return err;
+}
+
+const char *config_hint(const struct config *cfg)
+{
+	return cfg && cfg->missing ? "; no such file: 'recon init' writes one from the templates" : "";
 }
 
 void config_free(struct config *cfg)

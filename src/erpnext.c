@@ -41,9 +41,9 @@ recon_err erpnext_open(const struct config *cfg, struct erpnext **out)
 	*out = NULL;
 	if (!url || !key || !secret) {
 		msg_error("'%s': [erpnext] %s%s%s%s%s not set (the key and secret may also come from "
-		          "RECON_ERPNEXT_KEY and RECON_ERPNEXT_SECRET)", config_path(cfg),
+		          "RECON_ERPNEXT_KEY and RECON_ERPNEXT_SECRET)%s", config_path(cfg),
 		          !url ? "url" : "", !url && (!key || !secret) ? ", " : "", !key ? "api_key" : "",
-		          !key && !secret ? ", " : "", !secret ? "api_secret" : "");
+		          !key && !secret ? ", " : "", !secret ? "api_secret" : "", config_hint(cfg));
 		return RECON_ERR_CONFIG;
 	}
 	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {

@@ -19,6 +19,7 @@
 #include "recon/jsonin.h"
 #include "recon/money.h"
 #include "recon/msg.h"
+#include "recon/paths.h"
 #include "recon/report.h"
 #include "recon/rules.h"
 
@@ -2134,36 +2135,16 @@ static recon_err make_dirs(const char *dir)
 	return err;
 }
 
-/* [report] templates when set; else ./templates, else the templates folder
- * beside the recon binary, so the default works from any directory. */
+/* [report] templates when set in the file; else where recon's shipped
+ * templates are (paths.h), so the default works from any directory. */
 static const char *template_dir(const struct config *cfg, char *buf, size_t size)
 {
 	const char *set = config_get(cfg, "report", "templates");
-	char exe[4096];
-	ssize_t n;
-	char *slash;
 
 	/* A value from the file (not the built-in default) is the user's word. */
 	if (set && config_line(cfg, "report", "templates") > 0)
 		return set;
-	if (access("templates/" REPORT_SECTIONS_FILE, R_OK) == 0)
-		return "templates";
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			/* the binary is ./recon or build/recon in a checkout */
-			snprintf(buf, size, "%s/templates", exe);
-			if (access(buf, R_OK) == 0)
-				return buf;
-			snprintf(buf, size, "%s/../templates", exe);
-			if (access(buf, R_OK) == 0)
-				return buf;
-		}
-	}
-	return "templates";
+	return paths_templates(REPORT_SECTIONS_FILE, buf, size);
 }
 
 typedef recon_err (*render_fn)(struct report *r, const char *path);

@@ -177,12 +177,12 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 
 	*out = NULL;
 	if (!shop) {
-		msg_error("'%s': [shopify] shop is not set (NAME.myshopify.com)", config_path(cfg));
+		msg_error("'%s': [shopify] shop is not set (NAME.myshopify.com)%s", config_path(cfg), config_hint(cfg));
 		return RECON_ERR_CONFIG;
 	}
 	if (!tok && !(cid && csec)) {
 		msg_error("'%s': [shopify] access_token (or client_id and client_secret) is not set "
-		          "(the token may also come from RECON_SHOPIFY_TOKEN)", config_path(cfg));
+		          "(the token may also come from RECON_SHOPIFY_TOKEN)%s", config_path(cfg), config_hint(cfg));
 		return RECON_ERR_CONFIG;
 	}
 	if (strspn(ver, "0123456789-unstable") != strlen(ver) || strlen(ver) > 20) {

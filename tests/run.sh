@@ -3,7 +3,8 @@
 # end-to-end scripts. Prints one closing "N passed, N failed" line and exits
 # non-zero if anything failed.
 # Environment: BUILD (object folder), RECON (binary), VALGRIND (prefix, optional),
-# E2E (the end-to-end scripts to run, default all).
+# E2E (the end-to-end scripts to run, default all), JOBS (how many run at
+# once, default 1), TIER (check: leave out the slow scripts).
 set -u
 LC_ALL=C
 export LC_ALL
@@ -29,12 +30,13 @@ for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=unit/$(basename "$t")
 	# shellcheck disable=SC2086
+	t0=$(date +%s.%N)
 	$VALGRIND "$t" >"$log/out" 2>&1
 	st=$?
+	secs=$(echo "$t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
 	n=$(grep -c '^\[       OK \]' "$log/out")
-	echo "     ($n cases)"
 	[ $st -ne 0 ] && cat "$log/out"
-	record "$name" $st
+	record "$name ($n cases, $secs s)" $st
 done
 
 # Fuzz corpora and committed crashers, replayed through each target.
@@ -60,12 +62,27 @@ if [ -z "${SKIP_FAKE_TESTS:-}" ] && [ -f tests/fake/test_fakes.py ] && [ -z "$VA
 	record fake/test_fakes.py $st
 fi
 
+# End-to-end scripts, JOBS at a time (each runs in its own temporary folder
+# with its own fake servers on port 0, so they may overlap). TIER=check
+# leaves out the scripts marked "# tier: full" (kill trials, allocation
+# sweeps, concurrency and pacing: minutes, not seconds).
+list=""
 for t in ${E2E:-tests/e2e/t[0-9]*.sh}; do
 	[ -f "$t" ] || continue
-	( cd "$top" && sh "$t" ) >"$log/out" 2>&1
-	st=$?
-	[ $st -ne 0 ] && cat "$log/out"
-	record "e2e/$(basename "$t")" $st
+	if [ "${TIER:-full}" = check ] && grep -q '^# tier: full' "$t"; then
+		continue
+	fi
+	list="$list $t"
+done
+if [ -n "$list" ]; then
+	# shellcheck disable=SC2086
+	printf '%s\n' $list | xargs -P "${JOBS:-1}" -I{} sh tests/run-one.sh {} "$log"
+fi
+for t in $list; do
+	name=$(basename "$t")
+	st=$(cat "$log/$name.st" 2>/dev/null || echo 1)
+	[ "$st" -ne 0 ] && cat "$log/$name.out"
+	record "e2e/$name ($(cat "$log/$name.time" 2>/dev/null || echo ?) s)" "$st"
 done
 
 [ -n "$failures" ] && echo "failed:$failures"

@@ -4,6 +4,7 @@
 #ifndef RECON_CLI_H
 #define RECON_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -12,10 +13,22 @@
 #include "recon/error.h"
 #include "recon/store.h"
 
+/* One option of a command, bound to the variable it fills (as git's
+ * parse-options does): the table serves parsing, `recon help COMMAND` and
+ * the synopsis, so none of them can drift from the others. */
+enum cli_opt_group {
+	CLI_PLAIN = 0,
+	CLI_PERIOD,   /* --period / --from / --to: "PERIOD" in the synopsis */
+	CLI_OR        /* an alternative to the option before it: "[--raw DIR | --save-raw DIR]" */
+};
+
 struct cli_opt {
 	const char *name;      /* "--format" */
 	const char *metavar;   /* "FMT", or NULL for a flag */
 	const char *help;
+	const char **value;    /* receives the argument (options with a metavar) */
+	int *flag;             /* set to 1 when given (flags) */
+	enum cli_opt_group group;
 };
 
 struct app {
@@ -33,21 +46,23 @@ struct app {
 struct command {
 	const char *name;
 	recon_err (*run)(struct app *app, int argc, char **argv);
-	const char *synopsis;  /* after the name, e.g. "PERIOD [--raw DIR]" */
+	const char *operands;  /* words that are not options, e.g. "[COMMAND]"; NULL for none */
 	const char *summary;
 	const struct cli_opt *opts;   /* terminated by a {NULL} entry */
 };
 
-/* Parse argv (after the command name) against opts: values[i] receives the
- * argument of opts[i] (or "1" for a flag given), NULL when absent. Unknown
- * options, missing arguments and stray words print a message and the
- * command's usage and give RECON_ERR_USAGE. */
-recon_err cli_parse(const struct command *cmd, int argc, char **argv, const char **values);
-int cli_index(const struct command *cmd, const char *name);
+/* Parse argv (after the command name) against the command's options: each
+ * bound variable is reset, then filled. Unknown options, missing arguments
+ * and stray words print a message and the command's usage and give
+ * RECON_ERR_USAGE. */
+recon_err cli_parse(const struct command *cmd, int argc, char **argv);
 void cli_usage(const struct command *cmd, int to_stderr);
+/* "PERIOD [--raw DIR | --save-raw DIR] [--insecure]", from the option table. */
+void cli_synopsis(const struct command *cmd, char *buf, size_t n);
 
 /* --period YYYY-MM or --from/--to, exactly one of them. */
-recon_err cli_period(const struct command *cmd, const char **values, struct period *p);
+recon_err cli_period(const struct command *cmd, const char *month, const char *from, const char *to,
+                     struct period *p);
 /* --snapshot N (NULL = newest). */
 recon_err cli_snapshot(struct app *app, const struct command *cmd, const char *value, int64_t *id);
 

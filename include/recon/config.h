@@ -24,7 +24,12 @@ recon_err config_parse(const char *text, size_t len, const char *name, struct co
 
 /* A configuration with no file: every value at its default, secrets from
  * the environment only. */
-recon_err config_defaults(struct config **out);
+/* The built-in defaults, standing in for `looked_for` (the recon.ini that
+ * was not found; NULL when none was looked for). */
+recon_err config_defaults(const char *looked_for, struct config **out);
+/* "; no such file: 'recon init' writes one ..." when the defaults stand in
+ * for a missing file, else "": appended to "is not set" messages. */
+const char *config_hint(const struct config *cfg);
 
 void config_free(struct config *cfg);
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # Posting payout Journal Entries to the fake ERPNext: created once, a second
 # --post reports it as existing, a 417 is shown in plain words and recorded
 # as failed, nothing is sent without --post, and kill -9 at random moments of

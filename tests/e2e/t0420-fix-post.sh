@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # recon fix on the demo month against the fakes: plans Customers, Sales
 # Orders and stock levels; nothing is sent without --post; --post creates each
 # once (looked up first), a second run finds them; stock is set in Shopify.

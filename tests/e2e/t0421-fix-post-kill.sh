@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # kill -9 at random moments of `recon fix --post` (Customers, then Sales
 # Orders, each POST held before or after the server commits), then a rerun:
 # every Customer and Sales Order exists exactly once on the fake ERPNext.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # Overlapping `journal --post` and `fix --post` runs on one database (a cron
 # job meeting a manual run, a retry wrapper): 2, 3 and 8 at once, some of
 # them killed with SIGKILL at random moments, always end with exactly one

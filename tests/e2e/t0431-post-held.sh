@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # What a second run says and does while a first one holds what it needs:
 # a Journal Entry being sent (it waits [post] wait_seconds, then leaves it to
 # that run, naming it, exit 2), and the database's write lock (it waits

@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # A live snapshot of the demo month through the fake servers: the same rows
 # as the offline snapshot of samples/demo (minus what a period fetch does not
 # ask for, by rule), the same discrepancies, evidence kept under

@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # Faults: with about 10 % of answers failing (500/502/503, connections cut
 # mid-body, truncated JSON; seeded) a live snapshot retries its way to the
 # same rows as a clean one. When a server keeps failing, recon gives up with

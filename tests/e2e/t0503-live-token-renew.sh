@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # The client-credentials grant: the token is fetched, cached and renewed
 # before it expires (a 3 s token over a fetch of several seconds), and the
 # client secret shows up nowhere.

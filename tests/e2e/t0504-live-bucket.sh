@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # Shopify's leaky bucket at the Standard plan's 40 requests, leaking 2/s:
 # recon paces itself from X-Shopify-Shop-Api-Call-Limit so the bucket never
 # overflows, yet uses most of the allowed rate (95 % and more when the machine is idle). The bucket starts

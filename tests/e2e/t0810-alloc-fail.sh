@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # Allocation failures (as curl's torture mode): the Nth allocation fails, for
 # N along a small close (snapshot, diff, journal, report). Every run must end
 # in a clean exit status (no signal: the report renderers, whose libraries

@@ -1,4 +1,5 @@
 #!/bin/sh
+# tier: full
 # Leaks and invalid accesses on allocation-failure paths. t0810 fails the Nth
 # allocation and checks the outcome; here a sample of those points runs under
 # valgrind memcheck, which must find no definite leak and no invalid access

@@ -461,7 +461,7 @@ static void test_defaults(void **state)
 	long v = 0;
 	(void)state;
 
-	assert_int_equal(config_defaults(&cfg), RECON_OK);
+	assert_int_equal(config_defaults(NULL, &cfg), RECON_OK);
 	assert_non_null(cfg);
 	assert_string_equal(config_path(cfg), "(defaults)");
 	assert_string_equal(config_get(cfg, "shopify", "api_version"), "2025-07");
@@ -484,7 +484,7 @@ static void test_defaults(void **state)
 
 	/* Secrets from the environment only. */
 	setenv("RECON_ERPNEXT_SECRET", "s3cret", 1);
-	assert_int_equal(config_defaults(&cfg), RECON_OK);
+	assert_int_equal(config_defaults(NULL, &cfg), RECON_OK);
 	assert_string_equal(config_get(cfg, "erpnext", "api_secret"), "s3cret");
 	assert_null(config_get(cfg, "erpnext", "api_key"));
 	config_free(cfg);

@@ -321,7 +321,7 @@ static void test_workbook_text_and_formats(void **state)
 	snprintf(pdf1, sizeof(pdf1), "%s/1.pdf", dir);
 	snprintf(pdf2, sizeof(pdf2), "%s/2.pdf", dir);
 	assert_int_equal(store_open(db, &s), RECON_OK);
-	assert_int_equal(config_defaults(&cfg), RECON_OK);
+	assert_int_equal(config_defaults(NULL, &cfg), RECON_OK);
 	assert_int_equal(store_exec(s,
 		"INSERT INTO snapshot (id, period_from, period_to, period_label, shop, site, currency, timezone, "
 		"source, raw_dir, taken_at, evidence_sha256, rows_sha256, hash) VALUES (1, '2026-10-01', "
@@ -423,7 +423,7 @@ static void test_bad_as_of(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(store_open(path, &s), RECON_OK);
-	assert_int_equal(config_defaults(&cfg), RECON_OK);
+	assert_int_equal(config_defaults(NULL, &cfg), RECON_OK);
 	assert_int_equal(store_exec(s,
 		"INSERT INTO snapshot (id, period_from, period_to, period_label, source, raw_dir, taken_at, "
 		"evidence_sha256, rows_sha256, hash) VALUES (1, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', "

@@ -65,7 +65,7 @@ static void test_rule_plans_use_indexes(void **state)
 	                               "(1, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', 't', '', '', '', 'USD'), "
 	                               "(2, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', 't', '', '', '', 'USD')"),
 	                 RECON_OK);
-	assert_int_equal(config_defaults(&cfg), RECON_OK);
+	assert_int_equal(config_defaults(NULL, &cfg), RECON_OK);
 	assert_int_equal(rules_explain(s, cfg, 2, collect, p), RECON_OK);
 	assert_true(p->n > 22);
 
