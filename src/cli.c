@@ -150,6 +150,22 @@ recon_err cli_snapshot(struct app *app, const struct command *cmd, const char *v
 	return store_resolve_snapshot(s, want, id);
 }
 
+recon_err cli_print_document(const struct command *cmd, json_t *doc, const char *format,
+                             void (*table)(json_t *doc))
+{
+	if (strcmp(format, "json") != 0) {
+		table(doc);
+		return RECON_OK;
+	}
+	recon_err err = RECON_OK;
+	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
+		msg_error("%s: cannot print the JSON document (out of memory or a write error)", cmd->name);
+		err = RECON_ERR_IO;
+	}
+	putchar('\n');
+	return err;
+}
+
 recon_err app_config(struct app *app, struct config **out)
 {
 	recon_err err;

@@ -118,15 +118,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 	}
 	if ((err = fix_document(s, sid, what, &doc)))
 		return err;
-	if (!strcmp(format, "json")) {
-		if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
-			msg_error("fix: cannot print the JSON document (out of memory or a write error)");
-			err = RECON_ERR_IO;
-		}
-		putchar('\n');
-	} else {
-		print_table(doc);
-	}
+	err = cli_print_document(&command_fix, doc, format, print_table);
 	json_decref(doc);
 	return err ? err : post_err;
 }

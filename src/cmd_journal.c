@@ -79,20 +79,13 @@ static recon_err run(struct app *app, int argc, char **argv)
 		return err;
 	if ((err = journal_plan(s, cfg, sid, opt.force)))
 		return err;
-	if (opt.post && (err = post_journal(s, cfg, sid)) && err != RECON_ERR_REMOTE)
+	/* A refused or unanswered entry is in the document with its state. */
+	if (opt.post && (err = post_journal(s, cfg, sid)) && err != RECON_ERR_REMOTE && err != RECON_ERR_REJECTED)
 		return err;
 	recon_err post_err = err;
 	if ((err = journal_document(s, sid, &doc)))
 		return err;
-	if (!strcmp(format, "json")) {
-		if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) {
-			msg_error("journal: cannot print the JSON document (out of memory or a write error)");
-			err = RECON_ERR_IO;
-		}
-		putchar('\n');
-	} else {
-		print_table(doc);
-	}
+	err = cli_print_document(&command_journal, doc, format, print_table);
 	json_decref(doc);
 	return err ? err : post_err;
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "recon/config.h"
 #include "recon/datetime.h"
 #include "recon/error.h"
@@ -65,6 +67,11 @@ recon_err cli_period(const struct command *cmd, const char *month, const char *f
                      struct period *p);
 /* --snapshot N (NULL = newest). */
 recon_err cli_snapshot(struct app *app, const struct command *cmd, const char *value, int64_t *id);
+
+/* A command's result document: as indented JSON, or through its table
+ * printer. RECON_ERR_IO when it could not be written whole. */
+recon_err cli_print_document(const struct command *cmd, json_t *doc, const char *format,
+                             void (*table)(json_t *doc));
 
 recon_err app_config(struct app *app, struct config **out);
 recon_err app_store(struct app *app, struct store **out);
