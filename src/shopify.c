@@ -40,11 +40,12 @@ struct shopify {
 	uint64_t paced, requests, tokens;
 };
 
+/* explicit_bzero: a memset before free() is a dead store the optimiser drops. */
 static void free_secret(char *s)
 {
 	if (!s)
 		return;
-	memset(s, 0, strlen(s));
+	explicit_bzero(s, strlen(s));
 	free(s);
 }
 
@@ -199,8 +200,10 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 		          config_path(cfg), shop);
 		return RECON_ERR_CONFIG;
 	}
-	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK)
+	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK ||
+	    (strstr(shop, "://") && (err = http_check_base(cfg, "shopify", "shop", shop, o.insecure)) != RECON_OK))
 		return err;
+	config_url_credentials(cfg, "shopify", "shop", &o.user, &o.password);
 	err = RECON_ERR_NOMEM;
 	if (!(sh = calloc(1, sizeof(*sh))))
 		goto out;
@@ -326,6 +329,15 @@ static recon_err fetch_token(struct shopify *sh)
 		err = RECON_ERR_REMOTE;
 		goto out;
 	}
+	for (const unsigned char *c = (const unsigned char *)tok; *c; c++)
+		if (*c < 0x20 || *c == 0x7f) {
+			/* it would end the X-Shopify-Access-Token header and start
+			 * others of the server's (or a proxy's) choosing */
+			msg_error("shopify: the access token from POST '%s' holds a control character; "
+			          "it is not used", url);
+			err = RECON_ERR_REMOTE;
+			goto out;
+		}
 	if ((err = set_token(sh, tok)) != RECON_OK)
 		goto out;
 	exp = json_object_get(r.json, "expires_in");
