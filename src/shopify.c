@@ -13,6 +13,7 @@
 #define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
 #define SHOP_LEAK_DEFAULT 2.0      /* Standard plan: 2 requests/s leak */
 #define SHOP_IDS_MAX 1000000       /* inventory items of one shop */
+#define SHOP_TOKEN_TTL_MAX_S (366.0 * 86400.0)   /* longest token lifetime believed */
 
 struct shopify {
 	struct http *http;
@@ -342,7 +343,16 @@ static recon_err fetch_token(struct shopify *sh)
 		goto out;
 	exp = json_object_get(r.json, "expires_in");
 	if (json_is_number(exp) && json_number_value(exp) > 0) {
-		int64_t ttl = (int64_t)(json_number_value(exp) * 1000.0);
+		/* The server's number, clamped before it becomes an integer: 1e300
+		 * seconds would overflow the conversion (undefined behaviour), a
+		 * lifetime under a second would renew for every request. A token
+		 * that lapses before the clamped time is renewed on its 401. */
+		double secs = json_number_value(exp);
+		if (secs > SHOP_TOKEN_TTL_MAX_S)
+			secs = SHOP_TOKEN_TTL_MAX_S;
+		if (secs < 1.0)
+			secs = 1.0;
+		int64_t ttl = (int64_t)(secs * 1000.0);
 		/* renew a fifth of the lifetime early (at most 5 minutes): no
 		 * request goes out with a token about to lapse */
 		sh->token_margin = ttl / 5 < 300000 ? ttl / 5 : 300000;
@@ -351,8 +361,8 @@ static recon_err fetch_token(struct shopify *sh)
 		sh->token_expires = 0;
 	}
 	sh->tokens++;
-	if (json_is_number(exp))
-		msg_debug("shopify: got an access token (expires in %.0f s)", json_number_value(exp));
+	if (sh->token_expires)
+		msg_debug("shopify: got an access token (expires in %.0f s)", (double)(sh->token_expires - http_now_ms()) / 1000.0);
 	else
 		msg_debug("shopify: got an access token (no expiry given)");
 out:
