@@ -23,7 +23,7 @@ static const struct cli_opt opts[] = {
 static recon_err step(struct app *app, const struct command *cmd, char **argv, int argc)
 {
 	if (msg_level() >= MSG_NORMAL) {
-		printf("\n== %s\n", cmd->name);
+		out_printf("\n== %s\n", cmd->name);
 		fflush(stdout);
 	}
 	return cmd->run(app, argc, argv);
@@ -46,7 +46,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 	if ((err = app_config(app, &cfg)) || (err = app_store(app, &s)))
 		return err;
 	if (msg_level() >= MSG_NORMAL)
-		printf("== snapshot\n");
+		out_printf("== snapshot\n");
 	if ((err = snapshot_command_take(s, cfg, &p, v[3], v[4], 0, &id)))
 		return err;
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);

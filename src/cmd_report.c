@@ -29,7 +29,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 	err = report_write(s, cfg, sid, v[1] ? v[1] : config_get_or(cfg, "report", "out", "reports"), v[2],
 	                   &xlsx, &pdf);
 	if (!err)
-		printf("%s\n%s\n", xlsx, pdf);
+		out_printf("%s\n%s\n", xlsx, pdf);
 	free(xlsx);
 	free(pdf);
 	return err;

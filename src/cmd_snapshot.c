@@ -39,15 +39,15 @@ static void print_summary(struct store *s, int64_t id)
 		char total[MONEY_BUFSZ];
 		const char *cur = (const char *)sqlite3_column_text(st, 2);
 		money_format(sqlite3_column_int64(st, 13), money_exponent(cur), total, sizeof(total));
-		printf("snapshot %lld: period %s, shop %s (%s, %s)\n", (long long)id,
+		out_printf("snapshot %lld: period %s, shop %s (%s, %s)\n", (long long)id,
 		       sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), cur, sqlite3_column_text(st, 3));
-		printf("  shopify: %lld orders (%lld in period, total %s %s), %lld payouts, %lld variants\n",
+		out_printf("  shopify: %lld orders (%lld in period, total %s %s), %lld payouts, %lld variants\n",
 		       (long long)sqlite3_column_int64(st, 5), (long long)sqlite3_column_int64(st, 6), total,
 		       cur, (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 8));
-		printf("  erpnext: %lld sales orders, %lld GL entries, %lld bins\n",
+		out_printf("  erpnext: %lld sales orders, %lld GL entries, %lld bins\n",
 		       (long long)sqlite3_column_int64(st, 9), (long long)sqlite3_column_int64(st, 10),
 		       (long long)sqlite3_column_int64(st, 11));
-		printf("  evidence: %lld pages, snapshot hash %s\n", (long long)sqlite3_column_int64(st, 12),
+		out_printf("  evidence: %lld pages, snapshot hash %s\n", (long long)sqlite3_column_int64(st, 12),
 		       sqlite3_column_text(st, 4));
 	}
 	sqlite3_finalize(st);
