@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "recon/commands.h"
+#include "recon/fetch.h"
 #include "recon/msg.h"
 
 static const struct cli_opt opts[] = {
@@ -47,7 +48,8 @@ static recon_err run(struct app *app, int argc, char **argv)
 		return err;
 	if (msg_level() >= MSG_NORMAL)
 		out_printf("== snapshot\n");
-	if ((err = snapshot_command_take(s, cfg, &p, v[3], v[4], 0, &id)))
+	/* without --post, no step after the snapshot needs a secret */
+	if ((err = snapshot_command_take(s, cfg, &p, v[3], v[4], v[5] ? 0 : FETCH_LAST_USE, &id)))
 		return err;
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 

@@ -53,15 +53,15 @@ static void print_summary(struct store *s, int64_t id)
 	sqlite3_finalize(st);
 }
 
-recon_err snapshot_command_take(struct store *s, const struct config *cfg, const struct period *p,
-                                const char *raw, const char *save_raw, int insecure, int64_t *id)
+recon_err snapshot_command_take(struct store *s, struct config *cfg, const struct period *p,
+                                const char *raw, const char *save_raw, unsigned flags, int64_t *id)
 {
 	struct snapshot_source src = { .kind = "raw" };
 	recon_err err;
 
 	if (!raw) {
 		/* live: fetch both systems, keep the pages as evidence, load them */
-		err = fetch_live(s, cfg, p, save_raw, insecure, id);
+		err = fetch_live(s, cfg, p, save_raw, flags, id);
 	} else {
 		src.raw_dir = raw;
 		src.erp_currency = config_get(cfg, "erpnext", "currency");
@@ -96,7 +96,8 @@ static recon_err run(struct app *app, int argc, char **argv)
 	}
 	if ((err = app_config(app, &cfg)) != RECON_OK || (err = app_store(app, &s)) != RECON_OK)
 		return err;
-	return snapshot_command_take(s, cfg, &p, v[3], v[4], v[5] != NULL, &id);
+	/* nothing after the fetch needs a secret */
+	return snapshot_command_take(s, cfg, &p, v[3], v[4], FETCH_LAST_USE | (v[5] ? FETCH_INSECURE : 0), &id);
 }
 
 const struct command command_snapshot = {

@@ -487,6 +487,9 @@ static recon_err read_file(const char *path, char **text, size_t *len, mode_t *m
 		return RECON_ERR_CONFIG;
 	}
 	*mode = st.st_mode;
+	/* The text holds secrets: no stdio buffer keeps a copy of it, and a
+	 * buffer outgrown is wiped (no realloc leaves one behind) */
+	setvbuf(f, NULL, _IONBF, 0);
 	buf = malloc(cap);
 	if (!buf) {
 		fclose(f);
@@ -499,12 +502,16 @@ static recon_err read_file(const char *path, char **text, size_t *len, mode_t *m
 			/* A pipe or a growing file is only known to be too big by reading. */
 			if (n > (size_t)CONFIG_MAX_BYTES)
 				break;
-			nb = realloc(buf, cap * 2);
+			nb = malloc(cap * 2);
 			if (!nb) {
+				explicit_bzero(buf, n);
 				free(buf);
 				fclose(f);
 				return no_memory();
 			}
+			memcpy(nb, buf, n);
+			explicit_bzero(buf, n);
+			free(buf);
 			buf = nb;
 			cap *= 2;
 		}
@@ -515,6 +522,7 @@ static recon_err read_file(const char *path, char **text, size_t *len, mode_t *m
 	}
 	if (ferror(f)) {
 		msg_error("cannot read '%s': %s", path, strerror(errno));
+		explicit_bzero(buf, n);
 		free(buf);
 		fclose(f);
 		return RECON_ERR_CONFIG;
@@ -522,6 +530,7 @@ static recon_err read_file(const char *path, char **text, size_t *len, mode_t *m
 	fclose(f);
 	if (n > (size_t)CONFIG_MAX_BYTES) {
 		msg_error("'%s' is larger than 1 MiB; is it really the configuration?", path);
+		explicit_bzero(buf, n);
 		free(buf);
 		return RECON_ERR_CONFIG;
 	}
@@ -549,10 +558,12 @@ recon_err config_load(const char *path, struct config **out)
 		return err;
 	cfg = config_new(path);
 	if (!cfg) {
+		explicit_bzero(text, len);
 		free(text);
 		return no_memory();
 	}
 	err = parse_text(cfg, text, len, path);
+	explicit_bzero(text, len);
 	free(text);
 	/* Checked before the environment is merged: only the file's own
 	 * secrets make its mode matter. */

@@ -623,6 +623,14 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Request headers carry the secrets; libcurl's list holds copies of them. */
+static void free_headers(struct curl_slist *l)
+{
+	for (struct curl_slist *i = l; i; i = i->next)
+		explicit_bzero(i->data, strlen(i->data));
+	curl_slist_free_all(l);
+}
+
 static recon_err slot_start(struct http *h, struct slot *s, const struct http_request *req)
 {
 	CURL *e = s->easy;
@@ -632,7 +640,7 @@ static recon_err slot_start(struct http *h, struct slot *s, const struct http_re
 	s->cap = 0;
 	s->too_big = 0;
 	s->errbuf[0] = '\0';
-	curl_slist_free_all(s->hdrs);
+	free_headers(s->hdrs);
 	s->hdrs = NULL;
 	for (const char *const *p = req->headers; p && *p; p++) {
 		struct curl_slist *l = curl_slist_append(s->hdrs, *p);
@@ -923,7 +931,7 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 		if (slots[i].busy)
 			curl_multi_remove_handle(h->multi, slots[i].easy);
 		http_response_clear(&slots[i].resp);
-		curl_slist_free_all(slots[i].hdrs);
+		free_headers(slots[i].hdrs);
 		/* the handle keeps pointers into the freed list: forget them */
 		curl_easy_setopt(slots[i].easy, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(slots[i].easy, CURLOPT_ERRORBUFFER, NULL);

@@ -302,7 +302,7 @@ static recon_err fetch_token(struct shopify *sh)
 	char *id = http_escape(sh->client_id), *sec = http_escape(sh->client_secret), *body = NULL;
 	char url[HTTP_URL_MAX], why[SHOP_ERRORS_MAX + 128];
 	recon_err err = RECON_OK;
-	const char *tok;
+	const char *tok = NULL;
 	json_t *exp;
 	size_t n;
 
@@ -368,6 +368,11 @@ static recon_err fetch_token(struct shopify *sh)
 out:
 	if (err == RECON_ERR_NOMEM)
 		msg_error("out of memory");
+	/* the answer holds the token twice: the body and jansson's string */
+	if (tok)
+		explicit_bzero((char *)tok, strlen(tok));
+	if (r.body)
+		explicit_bzero(r.body, r.len);
 	http_response_clear(&r);
 	free_secret(body);
 	free_secret(sec);
