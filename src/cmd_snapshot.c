@@ -13,7 +13,7 @@ static const struct cli_opt opts[] = {
 	{ "--to", "YYYY-MM-DD", "last day of the period (with --from)" },
 	{ "--raw", "DIR", "load this raw-layout folder instead of fetching (DESIGN §3)" },
 	{ "--save-raw", "DIR", "fetch live and keep the pages in DIR (new or empty) instead of evidence/s<N>/" },
-	{ "--insecure", NULL, "do not verify TLS certificates (never against a real shop or site)" },
+	{ "--insecure", NULL, "no TLS certificate checks, http:// allowed to any host (test systems only)" },
 	{ NULL, NULL, NULL }
 };
 
