@@ -460,7 +460,8 @@ recon_err http_new(const struct http_opts *o, const struct http_hooks *hooks, st
 	}
 	h->o = *o;
 	h->o.user = h->o.password = NULL;
-	if ((o->user && !(h->o.user = strdup(o->user))) || (o->password && !(h->o.password = strdup(o->password)))) {
+	if ((o->user && !(h->o.user = strdup(o->user))) ||
+	    (o->password && !(h->o.password = strdup(o->password)))) {
 		http_free(h);
 		return RECON_ERR_NOMEM;
 	}

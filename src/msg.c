@@ -265,21 +265,27 @@ static void vprint_data(FILE *f, const char *fmt, va_list ap)
 	}
 }
 
+/* One line is written in pieces: the stream's lock keeps another thread's
+ * line out of the middle of it, as one printf call would. */
 void out_printf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	flockfile(stdout);
 	vprint_data(stdout, fmt, ap);
+	funlockfile(stdout);
 	va_end(ap);
 }
 
 __attribute__((format(printf, 2, 0)))
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
+	flockfile(stderr);
 	fputs("recon: ", stderr);
 	fputs(prefix, stderr);
 	vprint_data(stderr, fmt, ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 unsigned long msg_error_count(void) { return errors; }

@@ -362,7 +362,8 @@ static recon_err fetch_token(struct shopify *sh)
 	}
 	sh->tokens++;
 	if (sh->token_expires)
-		msg_debug("shopify: got an access token (expires in %.0f s)", (double)(sh->token_expires - http_now_ms()) / 1000.0);
+		msg_debug("shopify: got an access token (expires in %.0f s)",
+		          (double)(sh->token_expires - http_now_ms()) / 1000.0);
 	else
 		msg_debug("shopify: got an access token (no expiry given)");
 out:
