@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "recon/commands.h"
+#include "recon/fetch.h"
 #include "recon/msg.h"
 
 static struct {
@@ -31,7 +32,7 @@ static const struct cli_opt opts[] = {
 static recon_err step(struct app *app, const struct command *cmd, char **argv, int argc)
 {
 	if (msg_level() >= MSG_NORMAL) {
-		printf("\n== %s\n", cmd->name);
+		out_printf("\n== %s\n", cmd->name);
 		fflush(stdout);
 	}
 	return cmd->run(app, argc, argv);
@@ -54,8 +55,9 @@ static recon_err run(struct app *app, int argc, char **argv)
 	if ((err = app_config(app, &cfg)) || (err = app_store(app, &s)))
 		return err;
 	if (msg_level() >= MSG_NORMAL)
-		printf("== snapshot\n");
-	if ((err = snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw, 0, &id)))
+		out_printf("== snapshot\n");
+	/* without --post, no step after the snapshot needs a secret */
+	if ((err = snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw, opt.post ? 0 : FETCH_LAST_USE, &id)))
 		return err;
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 

@@ -1,5 +1,7 @@
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -58,19 +60,52 @@ static const char *col(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
-static void csv_field(const char *s, int last)
+/* [+-]digits[.digits]: a number a spreadsheet reads as a number, whatever
+ * its sign, and nothing else. */
+static int is_plain_decimal(const char *s)
 {
-	if (strpbrk(s, ",\"\r\n")) {
+	s += *s == '+' || *s == '-';
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	while (isdigit((unsigned char)*s))
+		s++;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return *s == '\0';
+}
+
+/* One CSV cell (RFC 4180 quoting). A cell that a spreadsheet would take for
+ * a formula (starting with = + - @, a tab or a CR: OWASP's list; a shopper
+ * names herself "=cmd|' /C calc'!A0") gets a leading ' so it stays text;
+ * plain decimal numbers such as -12.50 are left as they are, so amounts
+ * still add up. On a terminal the cell is shown as data (msg.h). */
+static void csv_field(const char *s, int tty, int last)
+{
+	int formula = *s && strchr("=+-@\t\r", *s) && !is_plain_decimal(s);
+	int quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
 		putchar('"');
+	if (formula)
+		putchar('\'');
+	if (tty) {
+		/* doubled quotes first, then shown as data */
+		for (const char *q; (q = strchr(s, '"')); s = q + 1)
+			out_printf("%.*s\"\"", (int)(q - s), s);
+		out_printf("%s", s);
+	} else {
 		for (; *s; s++) {
-			if (*s == '"')
+			if (*s == '"' && quote)
 				putchar('"');
 			putchar(*s);
 		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
 	}
+	if (quote)
+		putchar('"');
 	putchar(last ? '\n' : ',');
 }
 
@@ -156,15 +191,15 @@ out:
 static void print_table(int64_t sid, sqlite3_stmt *st, int errors, int warnings)
 {
 	char family[32] = "";
-	printf("snapshot %lld: %d discrepanc%s (%d error%s, %d warning%s)\n", (long long)sid,
+	out_printf("snapshot %lld: %d discrepanc%s (%d error%s, %d warning%s)\n", (long long)sid,
 	       errors + warnings, errors + warnings == 1 ? "y" : "ies", errors, errors == 1 ? "" : "s",
 	       warnings, warnings == 1 ? "" : "s");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (strcmp(family, col(st, 2)) != 0) {
 			snprintf(family, sizeof(family), "%s", col(st, 2));
-			printf("\n%s\n", rule_family_title(family));
+			out_printf("\n%s\n", rule_family_title(family));
 		}
-		printf("  %-7s %-29s %-22s %s\n", col(st, 1), col(st, 0), col(st, 3), col(st, 4));
+		out_printf("  %-7s %-29s %-22s %s\n", col(st, 1), col(st, 0), col(st, 3), col(st, 4));
 	}
 }
 
@@ -212,11 +247,12 @@ static recon_err run(struct app *app, int argc, char **argv)
 		err = print_json(s, sid, st);
 	} else if (!strcmp(format, "csv")) {
 		printf("code,severity,family,key,message,currency,first_seen,first_seen_at\n");
+		int tty = isatty(STDOUT_FILENO);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			for (int i = 0; i < 6; i++)
-				csv_field(col(st, i == 2 ? 2 : i), 0);
-			csv_field(col(st, 8), 0);
-			csv_field(col(st, 9), 1);
+				csv_field(col(st, i == 2 ? 2 : i), tty, 0);
+			csv_field(col(st, 8), tty, 0);
+			csv_field(col(st, 9), tty, 1);
 		}
 	} else {
 		print_table(sid, st, errors, warnings);

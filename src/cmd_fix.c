@@ -55,7 +55,7 @@ static void print_table(json_t *doc)
 {
 	json_t *fixes = json_object_get(doc, "fixes"), *blocked = json_object_get(doc, "blocked"), *f;
 	size_t i;
-	printf("snapshot %lld: %zu document%s to fix, %zu blocked\n",
+	out_printf("snapshot %lld: %zu document%s to fix, %zu blocked\n",
 	       (long long)json_integer_value(json_object_get(doc, "snapshot")), json_array_size(fixes),
 	       json_array_size(fixes) == 1 ? "" : "s", json_array_size(blocked));
 	json_array_foreach(fixes, i, f) {
@@ -70,13 +70,13 @@ static void print_table(json_t *doc)
 		else
 			snprintf(what, sizeof(what), "Shopify stock %s at %s: set available to %lld", str(d, "sku"),
 			         str(d, "location"), (long long)json_integer_value(json_object_get(d, "available")));
-		printf("  %-8s %s%s%s%s%s\n", str(f, "status"), what, json_is_string(json_object_get(f, "name")) ? " -> " : "",
+		out_printf("  %-8s %s%s%s%s%s\n", str(f, "status"), what, json_is_string(json_object_get(f, "name")) ? " -> " : "",
 		       str(f, "name"), json_object_get(f, "error") ? ": " : "", str(f, "error"));
 	}
 	if (json_array_size(blocked))
-		printf("\nblocked (fix these first):\n");
+		out_printf("\nblocked (fix these first):\n");
 	json_array_foreach(blocked, i, f)
-		printf("  %-11s %-24s %s\n", str(f, "kind"), str(f, "ref"), str(f, "reason"));
+		out_printf("  %-11s %-24s %s\n", str(f, "kind"), str(f, "ref"), str(f, "reason"));
 }
 
 static recon_err run(struct app *app, int argc, char **argv)

@@ -37,24 +37,24 @@ static void print_table(json_t *doc)
 		for (int k = 0; k < 4; k++)
 			if (!strcmp(str(e, "status"), states[k]))
 				n[k]++;
-	printf("snapshot %lld: %zu payout Journal Entr%s: %zu planned, %zu posted, %zu exist, %zu failed\n",
+	out_printf("snapshot %lld: %zu payout Journal Entr%s: %zu planned, %zu posted, %zu exist, %zu failed\n",
 	       (long long)json_integer_value(json_object_get(doc, "snapshot")), json_array_size(entries),
 	       json_array_size(entries) == 1 ? "y" : "ies", n[0], n[1], n[2], n[3]);
 	json_array_foreach(entries, i, e) {
 		json_t *accounts = json_object_get(e, "accounts"), *a;
 		size_t j;
-		printf("\npayout %s  %s  %s  %s%s%s\n", str(e, "cheque_no"), str(e, "posting_date"),
+		out_printf("\npayout %s  %s  %s  %s%s%s\n", str(e, "cheque_no"), str(e, "posting_date"),
 		       str(e, "currency"), str(e, "status"), json_is_string(json_object_get(e, "name")) ? "  " : "",
 		       str(e, "name"));
 		if (json_object_get(e, "error"))
-			printf("  error: %s\n", str(e, "error"));
-		printf("  %-40s %14s %14s\n", "account", "debit", "credit");
+			out_printf("  error: %s\n", str(e, "error"));
+		out_printf("  %-40s %14s %14s\n", "account", "debit", "credit");
 		json_array_foreach(accounts, j, a)
-			printf("  %-40s %14s %14s\n", str(a, "account"),
+			out_printf("  %-40s %14s %14s\n", str(a, "account"),
 			       strcmp(str(a, "debit"), "0.00") && strcmp(str(a, "debit"), "0") ? str(a, "debit") : "",
 			       strcmp(str(a, "credit"), "0.00") && strcmp(str(a, "credit"), "0") ? str(a, "credit") : "");
 		if (json_object_get(e, "total_debit"))
-			printf("  %-40s %14s %14s\n", "total", str(e, "total_debit"), str(e, "total_credit"));
+			out_printf("  %-40s %14s %14s\n", "total", str(e, "total_debit"), str(e, "total_credit"));
 	}
 }
 

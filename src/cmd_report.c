@@ -33,7 +33,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 	err = report_write(s, cfg, sid, opt.out ? opt.out : config_get_or(cfg, "report", "out", "reports"), opt.as_of,
 	                   &xlsx, &pdf);
 	if (!err)
-		printf("%s\n%s\n", xlsx, pdf);
+		out_printf("%s\n%s\n", xlsx, pdf);
 	free(xlsx);
 	free(pdf);
 	return err;

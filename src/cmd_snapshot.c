@@ -20,7 +20,7 @@ static const struct cli_opt opts[] = {
 	  NULL, CLI_PLAIN },
 	{ "--save-raw", "DIR", "fetch live and keep the pages in DIR (new or empty) instead of evidence/s<N>/",
 	  &opt.save_raw, NULL, CLI_OR },
-	{ "--insecure", NULL, "do not verify TLS certificates (never against a real shop or site)", NULL,
+	{ "--insecure", NULL, "no TLS certificate checks, http:// allowed to any host (test systems only)", NULL,
 	  &opt.insecure, CLI_PLAIN },
 	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
@@ -47,29 +47,29 @@ static void print_summary(struct store *s, int64_t id)
 		char total[MONEY_BUFSZ];
 		const char *cur = (const char *)sqlite3_column_text(st, 2);
 		money_format(sqlite3_column_int64(st, 13), money_exponent(cur), total, sizeof(total));
-		printf("snapshot %lld: period %s, shop %s (%s, %s)\n", (long long)id,
+		out_printf("snapshot %lld: period %s, shop %s (%s, %s)\n", (long long)id,
 		       sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), cur, sqlite3_column_text(st, 3));
-		printf("  shopify: %lld orders (%lld in period, total %s %s), %lld payouts, %lld variants\n",
+		out_printf("  shopify: %lld orders (%lld in period, total %s %s), %lld payouts, %lld variants\n",
 		       (long long)sqlite3_column_int64(st, 5), (long long)sqlite3_column_int64(st, 6), total,
 		       cur, (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 8));
-		printf("  erpnext: %lld sales orders, %lld GL entries, %lld bins\n",
+		out_printf("  erpnext: %lld sales orders, %lld GL entries, %lld bins\n",
 		       (long long)sqlite3_column_int64(st, 9), (long long)sqlite3_column_int64(st, 10),
 		       (long long)sqlite3_column_int64(st, 11));
-		printf("  evidence: %lld pages, snapshot hash %s\n", (long long)sqlite3_column_int64(st, 12),
+		out_printf("  evidence: %lld pages, snapshot hash %s\n", (long long)sqlite3_column_int64(st, 12),
 		       sqlite3_column_text(st, 4));
 	}
 	sqlite3_finalize(st);
 }
 
-recon_err snapshot_command_take(struct store *s, const struct config *cfg, const struct period *p,
-                                const char *raw, const char *save_raw, int insecure, int64_t *id)
+recon_err snapshot_command_take(struct store *s, struct config *cfg, const struct period *p,
+                                const char *raw, const char *save_raw, unsigned flags, int64_t *id)
 {
 	struct snapshot_source src = { .kind = "raw" };
 	recon_err err;
 
 	if (!raw) {
 		/* live: fetch both systems, keep the pages as evidence, load them */
-		err = fetch_live(s, cfg, p, save_raw, insecure, id);
+		err = fetch_live(s, cfg, p, save_raw, flags, id);
 	} else {
 		src.raw_dir = raw;
 		src.erp_currency = config_get(cfg, "erpnext", "currency");
@@ -103,7 +103,9 @@ static recon_err run(struct app *app, int argc, char **argv)
 	}
 	if ((err = app_config(app, &cfg)) != RECON_OK || (err = app_store(app, &s)) != RECON_OK)
 		return err;
-	return snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw, opt.insecure, &id);
+	/* nothing after the fetch needs a secret */
+	return snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw,
+	                             FETCH_LAST_USE | (opt.insecure ? FETCH_INSECURE : 0), &id);
 }
 
 const struct command command_snapshot = {

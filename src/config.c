@@ -27,11 +27,23 @@ struct config_section {
 	size_t n, cap;
 };
 
+/* Settings that hold a URL: a user name and password in them are taken
+ * out when the file is read (see config_url_credentials). */
+static const struct {
+	const char *section, *key;
+} url_keys[] = {
+	{ "shopify", "shop" },
+	{ "erpnext", "url" },
+};
+#define N_URL_KEYS (sizeof(url_keys) / sizeof(url_keys[0]))
+
 struct config {
 	char *path;
 	int missing;   /* defaults stand in for a file that does not exist */
 	struct config_section *sections;
 	size_t n, cap;
+	char *url_user[N_URL_KEYS];      /* secrets, decoded, for the HTTP client only */
+	char *url_password[N_URL_KEYS];
 };
 
 static const struct {
@@ -67,6 +79,16 @@ static recon_err no_memory(void)
 {
 	msg_error("out of memory");
 	return RECON_ERR_NOMEM;
+}
+
+/* Free a string that may hold a secret. explicit_bzero, unlike memset
+ * before free(), is not removed by the optimiser as a dead store. */
+static void free_wiped(char *s)
+{
+	if (!s)
+		return;
+	explicit_bzero(s, strlen(s));
+	free(s);
 }
 
 /* "'recon.ini', line 7: ..." or, for values not from the file, "'recon.ini': ...". */
@@ -203,7 +225,7 @@ static recon_err set_value(struct config *cfg, const char *section, const char *
 		char *v = dup_range(value, strlen(value));
 		if (!v)
 			return RECON_ERR_NOMEM;
-		free(e->value);
+		free_wiped(e->value);
 		e->value = v;
 		e->line = 0;
 		return RECON_OK;
@@ -313,6 +335,104 @@ static recon_err parse_text(struct config *cfg, const char *text, size_t len, co
 	return RECON_OK;
 }
 
+static int hex_value(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* %XX decoded (RFC 3986 userinfo); a malformed escape is kept as it is. */
+static char *percent_decode(const char *s, size_t n)
+{
+	char *d = malloc(n + 1), *o = d;
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+			*o++ = (char)(hex_value(s[i + 1]) << 4 | hex_value(s[i + 2]));
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return d;
+}
+
+/* scheme://user:password@host... becomes scheme://host...: the value that
+ * every reader sees (snapshot site, reports, messages, -v logs) never holds
+ * the password; the credentials are kept apart for the HTTP client. */
+static recon_err take_url_credentials(struct config *cfg)
+{
+	for (size_t i = 0; i < N_URL_KEYS; i++) {
+		struct config_entry *e = find_entry(cfg, url_keys[i].section, url_keys[i].key);
+		const char *auth, *at = NULL, *colon;
+		size_t alen, slen;
+		char *clean;
+
+		if (!e || !(auth = strstr(e->value, "://")))
+			continue;
+		auth += 3;
+		alen = strcspn(auth, "/?#");
+		/* the last '@' of the authority: whatever precedes it is userinfo */
+		for (const char *p = auth; p < auth + alen; p++)
+			if (*p == '@')
+				at = p;
+		if (!at)
+			continue;
+		colon = memchr(auth, ':', (size_t)(at - auth));
+		free_wiped(cfg->url_user[i]);
+		free_wiped(cfg->url_password[i]);
+		cfg->url_user[i] = percent_decode(auth, (size_t)((colon ? colon : at) - auth));
+		cfg->url_password[i] = colon ? percent_decode(colon + 1, (size_t)(at - colon - 1)) : NULL;
+		slen = (size_t)(auth - e->value);
+		clean = malloc(slen + strlen(at + 1) + 1);
+		if (!cfg->url_user[i] || (colon && !cfg->url_password[i]) || !clean) {
+			free(clean);
+			return RECON_ERR_NOMEM;
+		}
+		memcpy(clean, e->value, slen);
+		strcpy(clean + slen, at + 1);
+		free_wiped(e->value);
+		e->value = clean;
+	}
+	return RECON_OK;
+}
+
+static int has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Secrets travel in HTTP headers: a CR or LF in one would end the header
+ * and start another of the sender's choosing. Refused, naming where the
+ * value came from, never the value. */
+static recon_err check_secrets(const struct config *cfg)
+{
+	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+		const struct config_entry *e = find_entry(cfg, secrets[i].section, secrets[i].key);
+		const char *var = NULL;
+		if (!e || !has_control(e->value))
+			continue;
+		for (size_t j = 0; j < sizeof(env_secrets) / sizeof(env_secrets[0]); j++)
+			if (!strcmp(env_secrets[j].section, secrets[i].section) &&
+			    !strcmp(env_secrets[j].key, secrets[i].key))
+				var = env_secrets[j].env;
+		if (e->line == 0 && var)
+			msg_error("%s (for [%s] %s) holds a control character (a pasted line break?): "
+			          "a secret is one line of printable text", var, secrets[i].section, secrets[i].key);
+		else
+			config_error(cfg->path, e->line, "[%s] %s holds a control character (a pasted line "
+			             "break?): a secret is one line of printable text", secrets[i].section,
+			             secrets[i].key);
+		return RECON_ERR_CONFIG;
+	}
+	return RECON_OK;
+}
+
 /* Defaults fill keys the file does not have; the environment's secrets win
  * over the file. */
 static recon_err finish(struct config *cfg)
@@ -326,7 +446,9 @@ static recon_err finish(struct config *cfg)
 		if (v && *v && set_value(cfg, env_secrets[i].section, env_secrets[i].key, v))
 			return no_memory();
 	}
-	return RECON_OK;
+	if (take_url_credentials(cfg))
+		return no_memory();
+	return check_secrets(cfg);
 }
 
 static int holds_secret(const struct config *cfg)
@@ -366,6 +488,9 @@ static recon_err read_file(const char *path, char **text, size_t *len, mode_t *m
 		return RECON_ERR_CONFIG;
 	}
 	*mode = st.st_mode;
+	/* The text holds secrets: no stdio buffer keeps a copy of it, and a
+	 * buffer outgrown is wiped (no realloc leaves one behind) */
+	setvbuf(f, NULL, _IONBF, 0);
 	buf = malloc(cap);
 	if (!buf) {
 		fclose(f);
@@ -378,12 +503,16 @@ static recon_err read_file(const char *path, char **text, size_t *len, mode_t *m
 			/* A pipe or a growing file is only known to be too big by reading. */
 			if (n > (size_t)CONFIG_MAX_BYTES)
 				break;
-			nb = realloc(buf, cap * 2);
+			nb = malloc(cap * 2);
 			if (!nb) {
+				explicit_bzero(buf, n);
 				free(buf);
 				fclose(f);
 				return no_memory();
 			}
+			memcpy(nb, buf, n);
+			explicit_bzero(buf, n);
+			free(buf);
 			buf = nb;
 			cap *= 2;
 		}
@@ -394,6 +523,7 @@ static recon_err read_file(const char *path, char **text, size_t *len, mode_t *m
 	}
 	if (ferror(f)) {
 		msg_error("cannot read '%s': %s", path, strerror(errno));
+		explicit_bzero(buf, n);
 		free(buf);
 		fclose(f);
 		return RECON_ERR_CONFIG;
@@ -401,6 +531,7 @@ static recon_err read_file(const char *path, char **text, size_t *len, mode_t *m
 	fclose(f);
 	if (n > (size_t)CONFIG_MAX_BYTES) {
 		msg_error("'%s' is larger than 1 MiB; is it really the configuration?", path);
+		explicit_bzero(buf, n);
 		free(buf);
 		return RECON_ERR_CONFIG;
 	}
@@ -428,10 +559,12 @@ recon_err config_load(const char *path, struct config **out)
 		return err;
 	cfg = config_new(path);
 	if (!cfg) {
+		explicit_bzero(text, len);
 		free(text);
 		return no_memory();
 	}
 	err = parse_text(cfg, text, len, path);
+	explicit_bzero(text, len);
 	free(text);
 	/* Checked before the environment is merged: only the file's own
 	 * secrets make its mode matter. */
@@ -490,6 +623,7 @@ void config_free(struct config *cfg)
 {
 	if (!cfg)
 		return;
+	config_forget_secrets(cfg);
 	for (size_t i = 0; i < cfg->n; i++) {
 		struct config_section *s = &cfg->sections[i];
 		for (size_t j = 0; j < s->n; j++) {
@@ -502,6 +636,34 @@ void config_free(struct config *cfg)
 	free(cfg->sections);
 	free(cfg->path);
 	free(cfg);
+}
+
+void config_forget_secrets(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->n; i++) {
+		struct config_section *s = &cfg->sections[i];
+		for (size_t j = 0; j < s->n; j++)
+			if (config_is_secret(s->name, s->entries[j].key))
+				explicit_bzero(s->entries[j].value, strlen(s->entries[j].value));
+	}
+	for (size_t i = 0; i < N_URL_KEYS; i++) {
+		free_wiped(cfg->url_user[i]);
+		free_wiped(cfg->url_password[i]);
+		cfg->url_user[i] = cfg->url_password[i] = NULL;
+	}
+}
+
+void config_url_credentials(const struct config *cfg, const char *section, const char *key,
+                            const char **user, const char **password)
+{
+	*user = *password = NULL;
+	for (size_t i = 0; cfg && section && key && i < N_URL_KEYS; i++)
+		if (!strcasecmp(url_keys[i].section, section) && !strcasecmp(url_keys[i].key, key)) {
+			*user = cfg->url_user[i];
+			*password = cfg->url_password[i];
+		}
 }
 
 const char *config_path(const struct config *cfg)
@@ -557,6 +719,30 @@ recon_err config_get_long(const struct config *cfg, const char *section, const c
 		config_error(cfg->path, e->line,
 		             "[%s] %s = '%s': expected a whole number from %ld to %ld", section,
 		             e->key, v, min, max);
+	return RECON_ERR_CONFIG;
+}
+
+recon_err config_get_bool(const struct config *cfg, const char *section, const char *key,
+                          int fallback, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" }, *const no[] = { "no", "false", "off", "0" };
+	const struct config_entry *e = find_entry(cfg, section, key);
+
+	*out = fallback;
+	if (!e || !e->value[0])
+		return RECON_OK;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(e->value, yes[i])) {
+			*out = 1;
+			return RECON_OK;
+		}
+		if (!strcasecmp(e->value, no[i])) {
+			*out = 0;
+			return RECON_OK;
+		}
+	}
+	config_error(cfg->path, e->line, "[%s] %s = '%s': expected yes or no (true/false, on/off, 1/0)",
+	             section, e->key, config_is_secret(section, key) ? "..." : e->value);
 	return RECON_ERR_CONFIG;
 }
 

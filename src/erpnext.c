@@ -19,12 +19,13 @@ struct erpnext {
 	const char *post_hdr[4];
 };
 
-/* Forget a secret before its memory goes back to the allocator. */
+/* Forget a secret before its memory goes back to the allocator
+ * (explicit_bzero: a memset here would be dropped as a dead store). */
 static void free_secret(char *s)
 {
 	if (!s)
 		return;
-	memset(s, 0, strlen(s));
+	explicit_bzero(s, strlen(s));
 	free(s);
 }
 
@@ -46,13 +47,10 @@ recon_err erpnext_open(const struct config *cfg, struct erpnext **out)
 		          !key && !secret ? ", " : "", !secret ? "api_secret" : "", config_hint(cfg));
 		return RECON_ERR_CONFIG;
 	}
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-		msg_error("'%s': [erpnext] url '%s': expected https://host (or http:// for a test server)",
-		          config_path(cfg), url);
-		return RECON_ERR_CONFIG;
-	}
-	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK)
+	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK ||
+	    (err = http_check_base(cfg, "erpnext", "url", url, o.insecure)) != RECON_OK)
 		return err;
+	config_url_credentials(cfg, "erpnext", "url", &o.user, &o.password);
 	err = RECON_ERR_NOMEM;
 	if (!(e = calloc(1, sizeof(*e))))
 		goto out;

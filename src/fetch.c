@@ -344,8 +344,8 @@ static void summary(struct fetch_out *f, struct shopify *sh, struct erpnext *e, 
 	          (unsigned long long)b.throttled, (unsigned long long)b.faults, (double)b.wait_ms / 1000.0);
 }
 
-recon_err fetch_live(struct store *s, const struct config *cfg, const struct period *p,
-                     const char *save_raw, int insecure, int64_t *snapshot_id)
+recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p,
+                     const char *save_raw, unsigned flags, int64_t *snapshot_id)
 {
 	struct live lv = { .s = s };
 	struct snapshot_source src = { .kind = "live" };
@@ -356,11 +356,13 @@ recon_err fetch_live(struct store *s, const struct config *cfg, const struct per
 	int64_t shopify_ms = 0;
 	recon_err err;
 
-	if (insecure)
+	if (flags & FETCH_INSECURE)
 		http_set_insecure(1);
 	/* configuration first: nothing is created for a run that cannot start */
 	if ((err = shopify_open(cfg, &sh)) != RECON_OK || (err = erpnext_open(cfg, &e)) != RECON_OK)
 		goto out;
+	if (flags & FETCH_LAST_USE)
+		config_forget_secrets(cfg);
 
 	if (save_raw) {
 		int st;

@@ -11,6 +11,7 @@
 #include "recon/msg.h"
 #include "recon/post.h"
 #include "recon/shopify.h"
+#include "recon/text.h"
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
@@ -61,7 +62,11 @@ static const char *text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-/* Customers: Shopify buyers of the period whose e-mail no ERPNext Customer has. */
+/* Customers: Shopify buyers of the period whose e-mail no ERPNext Customer has.
+ * The buyer's Shopify customer id goes with the document when the site is
+ * known to have the shopify_customer_id field (a Customer of the snapshot
+ * carries one): the look-up before posting then tells two people with one
+ * e-mail apart, and ERPNext learns the id as ecommerce_integrations would. */
 static recon_err plan_customers(struct store *s, const struct config *cfg, int64_t sid)
 {
 	sqlite3_stmt *st;
@@ -69,7 +74,10 @@ static recon_err plan_customers(struct store *s, const struct config *cfg, int64
 	TRY(store_prepare(s,
 		"SELECT lower(trim(coalesce(o.customer_email, o.email))) AS e, "
 		"max(coalesce(nullif(o.customer_name, ''), coalesce(o.customer_email, o.email))), "
-		"max(coalesce(o.customer_email, o.email)) "
+		"max(trim(coalesce(o.customer_email, o.email))), "
+		"CASE WHEN count(DISTINCT o.customer_id) = 1 AND count(o.customer_id) = count(*) AND EXISTS "
+		" (SELECT 1 FROM e_customer c WHERE c.snapshot_id = ?1 AND c.shopify_customer_id IS NOT NULL) "
+		" THEN CAST(max(o.customer_id) AS TEXT) END "
 		"FROM s_order o WHERE o.snapshot_id = ?1 AND o.in_period AND NOT o.test "
 		"AND trim(coalesce(o.customer_email, o.email, '')) <> '' "
 		"AND NOT EXISTS (SELECT 1 FROM e_customer c WHERE c.snapshot_id = ?1 "
@@ -81,6 +89,10 @@ static recon_err plan_customers(struct store *s, const struct config *cfg, int64
 		                        "customer_group", config_get_or(cfg, "fix", "customer_group", "All Customer Groups"),
 		                        "territory", config_get_or(cfg, "fix", "territory", "All Territories"),
 		                        "email_id", text(st, 2));
+		if (doc && text(st, 3) && json_object_set_new(doc, "shopify_customer_id", json_string(text(st, 3)))) {
+			json_decref(doc);
+			doc = NULL;
+		}
 		if (!doc) {
 			err = RECON_ERR_NOMEM;
 			break;
@@ -291,30 +303,88 @@ recon_err fix_plan(struct store *s, const struct config *cfg, int64_t sid, unsig
 	return store_tx_run(s, plan_in_tx, &a);
 }
 
-/* Look the document up in ERPNext: Customer by e-mail (case-insensitive, as
- * Frappe's like is), Sales Order by shopify_order_id. */
+/* An id field as text: sites keep Shopify ids in Data fields (strings), but
+ * an Int field would answer a number. NULL when absent or empty. */
+static const char *id_text(json_t *v, char *buf, size_t size)
+{
+	const char *t = json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+		t = buf;
+	}
+	return t && *t ? t : NULL;
+}
+
+/* Whether a record ERPNext returned is the document's own: the filters
+ * only narrow the search (a site's collation, or a LIKE, may match more), so
+ * the match itself is decided here. A Customer is the buyer's when its
+ * e-mail is the buyer's (trimmed, lower-cased) and, when both carry one,
+ * its Shopify customer id too; a Sales Order when its shopify_order_id is
+ * the order's. */
+static int is_same_document(const char *kind, json_t *doc, json_t *row)
+{
+	char b1[32], b2[32];
+	if (strcmp(kind, "customer") != 0) {
+		const char *want = id_text(json_object_get(doc, "shopify_order_id"), b1, sizeof(b1));
+		const char *got = id_text(json_object_get(row, "shopify_order_id"), b2, sizeof(b2));
+		return want && got && !strcmp(want, got);
+	}
+	const char *want_id = id_text(json_object_get(doc, "shopify_customer_id"), b1, sizeof(b1));
+	const char *got_id = id_text(json_object_get(row, "shopify_customer_id"), b2, sizeof(b2));
+	if (want_id && got_id && strcmp(want_id, got_id) != 0)
+		return 0;
+	char *a = text_email_norm(json_string_value(json_object_get(doc, "email_id")));
+	char *b = text_email_norm(json_string_value(json_object_get(row, "email_id")));
+	int same = a && b && !strcmp(a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
+/* Look the document up in ERPNext: a Customer by the buyer's e-mail, a Sales
+ * Order by shopify_order_id. Only exact values go into the filters (never
+ * LIKE: '_' and '%' in an address are wildcards there). A MariaDB site
+ * compares e-mails case-insensitively; one that does not is asked for the
+ * address as given and lower-cased, the two spellings recon itself writes. */
 static recon_err erp_lookup(struct erpnext *e, const char *kind, json_t *doc, char **name)
 {
-	json_t *filters, *rows = NULL;
-	char *ft;
-	recon_err err;
+	json_t *filters, *rows = NULL, *row;
+	char *ft = NULL, *lower = NULL;
+	const char *fields;
+	recon_err err = RECON_ERR_NOMEM;
+	size_t i;
 	*name = NULL;
-	if (!strcmp(kind, "customer"))
-		filters = json_pack("[[s, s, O]]", "email_id", "like", json_object_get(doc, "email_id"));
-	else
+	if (!strcmp(kind, "customer")) {
+		const char *email = json_string_value(json_object_get(doc, "email_id"));
+		if (!email || !(lower = text_email_norm(email))) {
+			/* plan_customers never plans one without an e-mail */
+			msg_error("customer: the planned document has no e-mail to look it up by");
+			return email ? RECON_ERR_NOMEM : RECON_ERR_INTERNAL;
+		}
+		filters = strcmp(email, lower) ? json_pack("[[s, s, [s, s]]]", "email_id", "in", email, lower)
+		                               : json_pack("[[s, s, s]]", "email_id", "=", email);
+		fields = json_object_get(doc, "shopify_customer_id") ? "[\"name\", \"email_id\", \"shopify_customer_id\"]"
+		                                                      : "[\"name\", \"email_id\"]";
+	} else {
 		filters = json_pack("[[s, s, O], [s, s, i]]", "shopify_order_id", "=",
 		                    json_object_get(doc, "shopify_order_id"), "docstatus", "<", 2);
+		fields = "[\"name\", \"shopify_order_id\"]";
+	}
 	ft = filters ? json_dumps(filters, JSON_COMPACT) : NULL;
 	json_decref(filters);
-	if (!ft)
-		return RECON_ERR_NOMEM;
-	err = erpnext_list(e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", "[\"name\"]", ft, &rows);
-	free(ft);
-	if (!err && json_array_size(rows)) {
-		const char *n = json_string_value(json_object_get(json_array_get(rows, 0), "name"));
-		*name = n ? strdup(n) : NULL;
+	if (ft)
+		err = erpnext_list(e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", fields, ft, &rows);
+	json_array_foreach(rows, i, row) {
+		const char *n = json_string_value(json_object_get(row, "name"));
+		if (!n || !is_same_document(kind, doc, row))
+			continue;
+		if (!(*name = strdup(n)))
+			err = RECON_ERR_NOMEM;
+		break;
 	}
 	json_decref(rows);
+	free(ft);
+	free(lower);
 	return err;
 }
 

@@ -5,6 +5,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <curl/curl.h>
 
 #include "recon/http.h"
@@ -12,7 +14,7 @@
 #include "recon/msg.h"
 
 struct http {
-	struct http_opts o;
+	struct http_opts o;        /* o.user and o.password: own copies, wiped when freed */
 	struct http_hooks hooks;
 	CURLM *multi;
 	CURL **pool;               /* reused easy handles: their connections stay alive */
@@ -345,14 +347,15 @@ void http_set_insecure(int on) { insecure_default = on; }
 
 recon_err http_opts_from_config(const struct config *cfg, struct http_opts *o)
 {
-	long t, ct, r, b, ins;
+	long t, ct, r, b;
+	int ins;
 	recon_err err;
 
 	if ((err = config_get_long(cfg, "http", "timeout", 60, 1, 86400, &t)) ||
 	    (err = config_get_long(cfg, "http", "connect_timeout", t < 10 ? t : 10, 1, 3600, &ct)) ||
 	    (err = config_get_long(cfg, "http", "retries", 5, 0, 50, &r)) ||
 	    (err = config_get_long(cfg, "http", "backoff_ms", 500, 1, 60000, &b)) ||
-	    (err = config_get_long(cfg, "http", "insecure", 0, 0, 1, &ins)))
+	    (err = config_get_bool(cfg, "http", "insecure", 0, &ins)))
 		return err;
 	o->insecure = insecure_default || ins;
 	o->timeout_s = t;
@@ -360,6 +363,74 @@ recon_err http_opts_from_config(const struct config *cfg, struct http_opts *o)
 	o->retries = (int)r;
 	o->backoff_ms = b;
 	o->body_max = HTTP_BODY_MAX;
+	return RECON_OK;
+}
+
+int http_is_loopback(const char *url)
+{
+	const char *host = strstr(url, "://");
+	char name[256];
+	size_t n;
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (!host)
+		return 0;
+	host += 3;
+	if (*host == '[') {
+		const char *end = strchr(++host, ']');
+		n = end ? (size_t)(end - host) : sizeof(name);
+	} else {
+		n = strcspn(host, ":/?#");
+	}
+	if (n == 0 || n >= sizeof(name))
+		return 0;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	/* libcurl answers "localhost" itself, with loopback addresses only */
+	if (!strcasecmp(name, "localhost"))
+		return 1;
+	if (inet_pton(AF_INET, name, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, name, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) ||
+		       (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+	return 0;
+}
+
+recon_err http_check_base(const struct config *cfg, const char *section, const char *key, const char *url,
+                          int insecure)
+{
+	char where[600];
+	int line = config_line(cfg, section, key);
+
+	if (line > 0)
+		snprintf(where, sizeof(where), "'%s', line %d: [%s] %s", config_path(cfg), line, section, key);
+	else
+		snprintf(where, sizeof(where), "'%s': [%s] %s", config_path(cfg), section, key);
+	/* what libcurl and this check read as the host must be the same thing */
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f || *p == '\\') {
+			msg_error("%s: a URL holds no spaces, control characters or backslashes", where);
+			return RECON_ERR_CONFIG;
+		}
+	if (strncmp(url, "https://", 8) == 0)
+		return RECON_OK;
+	if (strncmp(url, "http://", 7) != 0) {
+		msg_error("%s = '%s': expected https://host (or http:// for a test server on this machine)",
+		          where, url);
+		return RECON_ERR_CONFIG;
+	}
+	if (http_is_loopback(url))
+		return RECON_OK;
+	if (!insecure) {
+		msg_error("%s = '%s': http:// would send the secrets unencrypted over the network; use "
+		          "https://, or an address of this machine (127.0.0.1, ::1, localhost) for a test "
+		          "server, or allow it with [http] insecure = yes or --insecure", where, url);
+		return RECON_ERR_CONFIG;
+	}
+	msg_warn("%s = '%s': plain http:// (insecure): anyone on the network path can read the secrets "
+	         "sent to it", where, url);
 	return RECON_OK;
 }
 
@@ -388,6 +459,12 @@ recon_err http_new(const struct http_opts *o, const struct http_hooks *hooks, st
 		return RECON_ERR_REMOTE;
 	}
 	h->o = *o;
+	h->o.user = h->o.password = NULL;
+	if ((o->user && !(h->o.user = strdup(o->user))) ||
+	    (o->password && !(h->o.password = strdup(o->password)))) {
+		http_free(h);
+		return RECON_ERR_NOMEM;
+	}
 	if (!h->o.system)
 		h->o.system = "remote";
 	if (!h->o.body_max)
@@ -419,6 +496,13 @@ void http_free(struct http *h)
 	free(h->pool);
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
+	/* explicit_bzero: a memset before free() is a dead store the optimiser drops */
+	if (h->o.user)
+		explicit_bzero((char *)h->o.user, strlen(h->o.user));
+	if (h->o.password)
+		explicit_bzero((char *)h->o.password, strlen(h->o.password));
+	free((char *)h->o.user);
+	free((char *)h->o.password);
 	free(h);
 	if (--curl_users == 0)
 		curl_global_cleanup();
@@ -540,6 +624,14 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* Request headers carry the secrets; libcurl's list holds copies of them. */
+static void free_headers(struct curl_slist *l)
+{
+	for (struct curl_slist *i = l; i; i = i->next)
+		explicit_bzero(i->data, strlen(i->data));
+	curl_slist_free_all(l);
+}
+
 static recon_err slot_start(struct http *h, struct slot *s, const struct http_request *req)
 {
 	CURL *e = s->easy;
@@ -549,7 +641,7 @@ static recon_err slot_start(struct http *h, struct slot *s, const struct http_re
 	s->cap = 0;
 	s->too_big = 0;
 	s->errbuf[0] = '\0';
-	curl_slist_free_all(s->hdrs);
+	free_headers(s->hdrs);
 	s->hdrs = NULL;
 	for (const char *const *p = req->headers; p && *p; p++) {
 		struct curl_slist *l = curl_slist_append(s->hdrs, *p);
@@ -577,6 +669,13 @@ static recon_err slot_start(struct http *h, struct slot *s, const struct http_re
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, h->o.insecure ? 0L : 2L);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->o.body_max);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->hdrs);
+	if (h->o.user) {
+		/* the base URL's userinfo (config took it out of the URL): sent as
+		 * basic auth unless a request's own Authorization header wins */
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, h->o.user);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, h->o.password ? h->o.password : "");
+	}
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -833,7 +932,7 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 		if (slots[i].busy)
 			curl_multi_remove_handle(h->multi, slots[i].easy);
 		http_response_clear(&slots[i].resp);
-		curl_slist_free_all(slots[i].hdrs);
+		free_headers(slots[i].hdrs);
 		/* the handle keeps pointers into the freed list: forget them */
 		curl_easy_setopt(slots[i].easy, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(slots[i].easy, CURLOPT_ERRORBUFFER, NULL);

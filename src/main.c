@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "recon/claim.h"
 #include "recon/cli.h"
@@ -52,6 +53,10 @@ int main(int argc, char **argv)
 	recon_err err;
 	int i = 1;
 
+	/* The process holds API secrets: no core file, and no other process of
+	 * the same user may ptrace it or read /proc/PID/mem or environ. Kept
+	 * by the report renderers, which are forked without exec. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {

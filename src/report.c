@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -2199,6 +2200,11 @@ static int render_child(struct report *r, render_fn fn, const char *tmp)
 	int cap = memfd_create("recon-render-stderr", MFD_CLOEXEC), saved = -1;
 	recon_err err = RECON_OK;
 
+	/* A renderer may crash (that is why it is a child) and needs no secret:
+	 * no core file of it, and its copy of the parent's memory loses the
+	 * secrets before any library runs (the parent's own copy is untouched). */
+	config_forget_secrets((struct config *)r->cfg);
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	if (cap < 0 || (saved = dup(2)) < 0 || dup2(cap, 2) < 0) {
 		msg_error("report: cannot hold back the renderer's messages: %s", strerror(errno));
 		return RECON_ERR_INTERNAL;

@@ -13,6 +13,7 @@
 #define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
 #define SHOP_LEAK_DEFAULT 2.0      /* Standard plan: 2 requests/s leak */
 #define SHOP_IDS_MAX 1000000       /* inventory items of one shop */
+#define SHOP_TOKEN_TTL_MAX_S (366.0 * 86400.0)   /* longest token lifetime believed */
 
 struct shopify {
 	struct http *http;
@@ -40,11 +41,12 @@ struct shopify {
 	uint64_t paced, requests, tokens;
 };
 
+/* explicit_bzero: a memset before free() is a dead store the optimiser drops. */
 static void free_secret(char *s)
 {
 	if (!s)
 		return;
-	memset(s, 0, strlen(s));
+	explicit_bzero(s, strlen(s));
 	free(s);
 }
 
@@ -199,8 +201,10 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 		          config_path(cfg), shop);
 		return RECON_ERR_CONFIG;
 	}
-	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK)
+	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK ||
+	    (strstr(shop, "://") && (err = http_check_base(cfg, "shopify", "shop", shop, o.insecure)) != RECON_OK))
 		return err;
+	config_url_credentials(cfg, "shopify", "shop", &o.user, &o.password);
 	err = RECON_ERR_NOMEM;
 	if (!(sh = calloc(1, sizeof(*sh))))
 		goto out;
@@ -298,7 +302,7 @@ static recon_err fetch_token(struct shopify *sh)
 	char *id = http_escape(sh->client_id), *sec = http_escape(sh->client_secret), *body = NULL;
 	char url[HTTP_URL_MAX], why[SHOP_ERRORS_MAX + 128];
 	recon_err err = RECON_OK;
-	const char *tok;
+	const char *tok = NULL;
 	json_t *exp;
 	size_t n;
 
@@ -326,11 +330,29 @@ static recon_err fetch_token(struct shopify *sh)
 		err = RECON_ERR_REMOTE;
 		goto out;
 	}
+	for (const unsigned char *c = (const unsigned char *)tok; *c; c++)
+		if (*c < 0x20 || *c == 0x7f) {
+			/* it would end the X-Shopify-Access-Token header and start
+			 * others of the server's (or a proxy's) choosing */
+			msg_error("shopify: the access token from POST '%s' holds a control character; "
+			          "it is not used", url);
+			err = RECON_ERR_REMOTE;
+			goto out;
+		}
 	if ((err = set_token(sh, tok)) != RECON_OK)
 		goto out;
 	exp = json_object_get(r.json, "expires_in");
 	if (json_is_number(exp) && json_number_value(exp) > 0) {
-		int64_t ttl = (int64_t)(json_number_value(exp) * 1000.0);
+		/* The server's number, clamped before it becomes an integer: 1e300
+		 * seconds would overflow the conversion (undefined behaviour), a
+		 * lifetime under a second would renew for every request. A token
+		 * that lapses before the clamped time is renewed on its 401. */
+		double secs = json_number_value(exp);
+		if (secs > SHOP_TOKEN_TTL_MAX_S)
+			secs = SHOP_TOKEN_TTL_MAX_S;
+		if (secs < 1.0)
+			secs = 1.0;
+		int64_t ttl = (int64_t)(secs * 1000.0);
 		/* renew a fifth of the lifetime early (at most 5 minutes): no
 		 * request goes out with a token about to lapse */
 		sh->token_margin = ttl / 5 < 300000 ? ttl / 5 : 300000;
@@ -339,13 +361,19 @@ static recon_err fetch_token(struct shopify *sh)
 		sh->token_expires = 0;
 	}
 	sh->tokens++;
-	if (json_is_number(exp))
-		msg_debug("shopify: got an access token (expires in %.0f s)", json_number_value(exp));
+	if (sh->token_expires)
+		msg_debug("shopify: got an access token (expires in %.0f s)",
+		          (double)(sh->token_expires - http_now_ms()) / 1000.0);
 	else
 		msg_debug("shopify: got an access token (no expiry given)");
 out:
 	if (err == RECON_ERR_NOMEM)
 		msg_error("out of memory");
+	/* the answer holds the token twice: the body and jansson's string */
+	if (tok)
+		explicit_bzero((char *)tok, strlen(tok));
+	if (r.body)
+		explicit_bzero(r.body, r.len);
 	http_response_clear(&r);
 	free_secret(body);
 	free_secret(sec);

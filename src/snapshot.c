@@ -97,11 +97,11 @@ static recon_err rows_hash(struct store *s, int64_t id, int recompute, const str
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) != SQLITE_ROW) {
-				printf("snapshot %lld: table '%s': digest missing from the store\n", (long long)id, t);
+				out_printf("snapshot %lld: table '%s': digest missing from the store\n", (long long)id, t);
 				(*bad)++;
 			} else if (strcmp((const char *)sqlite3_column_text(st, 1), d) != 0 ||
 			           sqlite3_column_int64(st, 0) != rows) {
-				printf("snapshot %lld: table '%s': rows were altered after load "
+				out_printf("snapshot %lld: table '%s': rows were altered after load "
 				       "(%lld rows recorded, %lld now; digest differs)\n",
 				       (long long)id, t, (long long)sqlite3_column_int64(st, 0), (long long)rows);
 				(*bad)++;
@@ -267,10 +267,10 @@ static recon_err verify_evidence(struct store *s, int64_t id, const char *dir, i
 		recon_err e = sha256_file(path, hex, &bytes);
 		msg_set_level(lvl);
 		if (e) {
-			printf("snapshot %lld: page '%s' is missing or unreadable\n", (long long)id, path);
+			out_printf("snapshot %lld: page '%s' is missing or unreadable\n", (long long)id, path);
 			(*bad)++;
 		} else if (strcmp(hex, want) != 0) {
-			printf("snapshot %lld: page '%s' was altered (sha256 %.12s..., recorded %.12s...)\n",
+			out_printf("snapshot %lld: page '%s' was altered (sha256 %.12s..., recorded %.12s...)\n",
 			       (long long)id, path, hex, want);
 			(*bad)++;
 		}
@@ -292,7 +292,7 @@ static recon_err verify_evidence(struct store *s, int64_t id, const char *dir, i
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_text(st, 2, rel, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) != SQLITE_ROW) {
-				printf("snapshot %lld: page '%s/%s' was added after the snapshot\n", (long long)id,
+				out_printf("snapshot %lld: page '%s/%s' was added after the snapshot\n", (long long)id,
 				       dir, rel);
 				(*bad)++;
 			}
@@ -325,32 +325,32 @@ recon_err snapshot_verify(struct store *s, int64_t only)
 		if (only <= 0 || only == id) {
 			checked++;
 			if (have_prev ? (!prev || strcmp(prev, prev_hash) != 0) : prev != NULL) {
-				printf("snapshot %lld: chain broken: previous hash does not match snapshot before it\n",
+				out_printf("snapshot %lld: chain broken: previous hash does not match snapshot before it\n",
 				       (long long)id);
 				bad++;
 			}
 			if ((err = compute_hash(s, id, hex)) != RECON_OK)
 				break;
 			if (strcmp(hex, stored) != 0) {
-				printf("snapshot %lld: snapshot record was altered (hash differs)\n", (long long)id);
+				out_printf("snapshot %lld: snapshot record was altered (hash differs)\n", (long long)id);
 				bad++;
 			}
 			if ((err = rows_hash(s, id, 1, NULL, hex, &bad)) != RECON_OK)
 				break;
 			if (strcmp(hex, rows) != 0) {
-				printf("snapshot %lld: table digests were altered\n", (long long)id);
+				out_printf("snapshot %lld: table digests were altered\n", (long long)id);
 				bad++;
 			}
 			if ((err = evidence_hash(s, id, hex)) != RECON_OK)
 				break;
 			if (strcmp(hex, ev) != 0) {
-				printf("snapshot %lld: evidence list was altered\n", (long long)id);
+				out_printf("snapshot %lld: evidence list was altered\n", (long long)id);
 				bad++;
 			}
 			if ((err = verify_evidence(s, id, dir, &bad)) != RECON_OK)
 				break;
 			if (!bad)
-				printf("snapshot %lld: ok (%s)\n", (long long)id, stored);
+				out_printf("snapshot %lld: ok (%s)\n", (long long)id, stored);
 			total_bad += bad;
 		}
 		snprintf(prev_hash, sizeof(prev_hash), "%s", stored);
@@ -369,7 +369,7 @@ recon_err snapshot_verify(struct store *s, int64_t only)
 		return RECON_ERR_VERIFY;
 	}
 	if (!checked)
-		printf("no snapshots to verify\n");
+		out_printf("no snapshots to verify\n");
 	return RECON_OK;
 }
 
@@ -386,7 +386,7 @@ recon_err snapshot_list(struct store *s, int json)
 		"(SELECT sum(rows) FROM extract x WHERE x.snapshot_id = snapshot.id AND x.source = 'erpnext') "
 		"FROM snapshot ORDER BY id", &st));
 	if (!json)
-		printf("%-4s %-10s %-6s %-32s %-20s %9s %9s  %s\n", "id", "period", "source", "shop",
+		out_printf("%-4s %-10s %-6s %-32s %-20s %9s %9s  %s\n", "id", "period", "source", "shop",
 		       "taken at", "shopify", "erpnext", "hash");
 	else
 		printf("[");
@@ -399,10 +399,10 @@ recon_err snapshot_list(struct store *s, int json)
 			       "\"shopify_rows\": %s, \"erpnext_rows\": %s, \"hash\": \"%s\"}",
 			       n ? "," : "", c[0], c[1], c[2], c[5], c[11] ? c[11] : "0", c[12] ? c[12] : "0", c[8]);
 		} else {
-			printf("%-4s %-10s %-6s %-32s %-20s %9s %9s  %.16s\n", c[0], c[1], c[2], c[3] ? c[3] : "",
+			out_printf("%-4s %-10s %-6s %-32s %-20s %9s %9s  %.16s\n", c[0], c[1], c[2], c[3] ? c[3] : "",
 			       c[5], c[11] ? c[11] : "0", c[12] ? c[12] : "0", c[8]);
 			if (msg_level() >= MSG_VERBOSE)
-				printf("     raw: %s\n     rows: %s\n", c[9], c[10] ? c[10] : "");
+				out_printf("     raw: %s\n     rows: %s\n", c[9], c[10] ? c[10] : "");
 		}
 		n++;
 	}
@@ -410,6 +410,6 @@ recon_err snapshot_list(struct store *s, int json)
 	if (json)
 		printf("%s]\n", n ? "\n" : "");
 	else if (!n)
-		printf("(no snapshots yet)\n");
+		out_printf("(no snapshots yet)\n");
 	return RECON_OK;
 }

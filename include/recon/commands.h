@@ -17,9 +17,9 @@ extern const struct command command_fix;
 extern const struct command command_close;
 
 /* The snapshot step shared by `snapshot` and `close`: offline from `raw`, or
- * live (fetch, keep the pages in save_raw or evidence/s<N>/). Prints the
- * summary unless -q. */
-recon_err snapshot_command_take(struct store *s, const struct config *cfg, const struct period *p,
-                                const char *raw, const char *save_raw, int insecure, int64_t *id);
+ * live (fetch, keep the pages in save_raw or evidence/s<N>/; flags as
+ * fetch_live's). Prints the summary unless -q. */
+recon_err snapshot_command_take(struct store *s, struct config *cfg, const struct period *p,
+                                const char *raw, const char *save_raw, unsigned flags, int64_t *id);
 
 #endif

@@ -16,7 +16,9 @@ struct config;
  * given twice in one section is RECON_ERR_CONFIG, with a message naming
  * file:line. Secrets from the environment (RECON_SHOPIFY_TOKEN,
  * RECON_ERPNEXT_KEY, RECON_ERPNEXT_SECRET) override the file. A file that
- * holds secrets and is readable by group or others gets a warning. */
+ * holds secrets and is readable by group or others gets a warning. A secret
+ * holding a control character (CR, LF, ...) is RECON_ERR_CONFIG naming the
+ * key or variable, never the value. */
 recon_err config_load(const char *path, struct config **out);
 
 /* The same from text in memory; `name` is used in messages. */
@@ -47,6 +49,11 @@ const char *config_get_or(const struct config *cfg, const char *section, const c
 recon_err config_get_long(const struct config *cfg, const char *section, const char *key,
                           long fallback, long min, long max, long *out);
 
+/* yes/no, true/false, on/off or 1/0 (any case); absent or empty -> fallback.
+ * Anything else is RECON_ERR_CONFIG naming file:line. */
+recon_err config_get_bool(const struct config *cfg, const char *section, const char *key,
+                          int fallback, int *out);
+
 /* Lines of one section, in file order (for [locations] and [accounts]). */
 size_t config_section_size(const struct config *cfg, const char *section);
 void config_section_entry(const struct config *cfg, const char *section, size_t i,
@@ -57,5 +64,18 @@ int config_line(const struct config *cfg, const char *section, const char *key);
 
 /* True for keys whose values must never be printed (tokens, secrets). */
 int config_is_secret(const char *section, const char *key);
+
+/* A URL setting ([shopify] shop, [erpnext] url) given as
+ * scheme://user:password@host... reads back as scheme://host...; the user
+ * name and password (percent-decoding undone) are kept here, for the HTTP
+ * client only. NULL when the URL had none. Owned by the configuration. */
+void config_url_credentials(const struct config *cfg, const char *section, const char *key,
+                            const char **user, const char **password);
+
+/* Overwrite every secret (tokens, keys, the URLs' credentials) in place with
+ * zeros: afterwards they read as absent. For when the clients that need them
+ * hold their own copies, or in a process that never needs them. Strings
+ * handed out before keep their addresses (now empty). */
+void config_forget_secrets(struct config *cfg);
 
 #endif

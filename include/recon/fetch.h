@@ -64,8 +64,12 @@ void fetch_progress(struct fetch_out *f, const char *extract);
 /* `recon snapshot PERIOD` without --raw: fetch Shopify then ERPNext into
  * save_raw (when given: a folder that must not exist or be empty) or into
  * evidence/s<N>/ beside the database, and load it as snapshot N. A failed
- * fetch stores nothing, leaves no folder behind and is RECON_ERR_REMOTE. */
-recon_err fetch_live(struct store *s, const struct config *cfg, const struct period *p,
-                     const char *save_raw, int insecure, int64_t *snapshot_id);
+ * fetch stores nothing, leaves no folder behind and is RECON_ERR_REMOTE.
+ * With FETCH_LAST_USE, the run needs no secret after this fetch: the
+ * configuration's are wiped (config_forget_secrets) as soon as both clients
+ * hold their own copies. */
+enum { FETCH_INSECURE = 1, FETCH_LAST_USE = 2 };
+recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p,
+                     const char *save_raw, unsigned flags, int64_t *snapshot_id);
 
 #endif

@@ -30,14 +30,29 @@ struct http_opts {
 	int retries;               /* retries after the first try ([http] retries, default 5) */
 	long backoff_ms;           /* first retry wait, doubling ([http] backoff_ms, default 500) */
 	size_t body_max;           /* response body ceiling (HTTP_BODY_MAX) */
-	int insecure;              /* skip TLS verification (loudly) */
+	int insecure;              /* skip TLS verification, allow http:// beyond loopback (loudly) */
+	const char *user;          /* HTTP basic auth from the base URL's userinfo, or NULL: */
+	const char *password;      /* copied by http_new, secrets */
 };
 
-/* [http] timeout, connect_timeout, retries, backoff_ms and insecure (0/1)
+/* [http] timeout, connect_timeout, retries, backoff_ms and insecure (yes/no)
  * into o; insecure is also on after http_set_insecure(1) (--insecure).
- * o->system is left to the caller. Bad values: RECON_ERR_CONFIG. */
+ * o->system and the credentials are left to the caller. Bad values:
+ * RECON_ERR_CONFIG. */
 recon_err http_opts_from_config(const struct config *cfg, struct http_opts *o);
 void http_set_insecure(int on);
+
+/* Whether [section] key = url may carry secrets: https://, or http:// to a
+ * loopback host (127.0.0.0/8, ::1, localhost), where test servers live.
+ * http:// to any other host is RECON_ERR_CONFIG naming the key, unless
+ * `insecure` (then a warning). Another scheme, control characters, spaces
+ * or backslashes: RECON_ERR_CONFIG. The url is shown only as it reads in the
+ * configuration (credentials already taken out). */
+recon_err http_check_base(const struct config *cfg, const char *section, const char *key, const char *url,
+                          int insecure);
+
+/* True when the host of url (scheme://host[:port]...) is a loopback address. */
+int http_is_loopback(const char *url);
 
 struct http_response {
 	long status;               /* HTTP status of the final answer */

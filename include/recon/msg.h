@@ -1,5 +1,10 @@
 /* Messages to the user, on stderr, in git's style: lower case, no full stop,
- * the failing thing in quotes. Verbosity is process-wide (set once by -v/-q). */
+ * the failing thing in quotes. Verbosity is process-wide (set once by -v/-q).
+ *
+ * The format is the layout; every argument is data and is shown with its
+ * control characters escaped (\n, \r, \t, \xNN, \u0080-\u009f for C1) and
+ * bytes that are not UTF-8 as \xNN, so names from shoppers or remote systems
+ * never drive the terminal. The same holds for out_printf's table output. */
 #ifndef RECON_MSG_H
 #define RECON_MSG_H
 
@@ -22,5 +27,8 @@ void msg_warn(const char *fmt, ...) RECON_PRINTF(1, 2);
 void msg_info(const char *fmt, ...) RECON_PRINTF(1, 2);
 /* detail, printed only with -v. */
 void msg_debug(const char *fmt, ...) RECON_PRINTF(1, 2);
+
+/* printf to stdout for tables and summaries, arguments shown as data (above). */
+void out_printf(const char *fmt, ...) RECON_PRINTF(1, 2);
 
 #endif

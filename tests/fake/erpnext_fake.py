@@ -173,9 +173,17 @@ def label(fieldname):
 
 
 def like_regex(pattern):
+    """MariaDB's LIKE: % any run, _ any one character, backslash escapes the
+    next character (so a client can search for a literal % or _), compared
+    case-insensitively as the site's utf8mb4 collation does."""
     out = []
-    for ch in str(pattern):
-        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+    chars = iter(str(pattern))
+    for ch in chars:
+        if ch == "\\":
+            ch = next(chars, "\\")
+            out.append(re.escape(ch))
+        else:
+            out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
     return re.compile("^" + "".join(out) + "$", re.S | re.I)
 
 
@@ -793,7 +801,8 @@ class ErpApp(fakelib.App):
                 return ""
             if isinstance(x, float) and x.is_integer():
                 x = int(x)
-            return str(x).casefold()
+            # utf8mb4_unicode_ci is a PAD SPACE collation: 'a' = 'a  '
+            return str(x).casefold().rstrip(" ")
 
         if op == "is":
             isset = v is not None and v != ""

@@ -203,6 +203,7 @@ class App:
                 "auth_failures": 0,
                 "faults": {"fail": 0, "cut": 0, "truncate": 0, "slow": 0},
                 "created": {},
+                "header_names": {},
                 "started": time.time(),
             }
             self.extra_reset_stats()
@@ -324,6 +325,10 @@ class App:
             self.bump(s["by_status"], str(resp.status))
             self.bump(s["by_method"], req.method)
             self.bump(s["by_route"], self.route_name(req))
+            # names only, never values: a test can see a header that
+            # should not exist (one smuggled in by a CR/LF) without a secret
+            for name in set(k.lower() for k in req.headers.keys()):
+                self.bump(s["header_names"], name)
             if resp.status == 429:
                 s["rate_limited"] += 1
             if resp.status in (401, 403):

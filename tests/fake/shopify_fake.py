@@ -315,11 +315,17 @@ class ShopifyApp(fakelib.App):
             return Response(400, {"error": "invalid_client",
                                   "error_description": "Client authentication failed."})
         token = "shpat_" + uuid.uuid4().hex
+        if a.bad_token == "crlf":
+            token += "\r\nX-Injected-By-Token: yes"
+        elif a.bad_token == "esc":
+            token += "\x1b[2J"
         with self.lock:
             self.issued[token] = time.monotonic() + a.token_ttl
             self.stats["tokens_issued"] += 1
-        return Response(200, {"access_token": token, "scope": ",".join(self.scopes),
-                              "expires_in": int(a.token_ttl) if float(a.token_ttl).is_integer() else a.token_ttl})
+        expires = int(a.token_ttl) if float(a.token_ttl).is_integer() else a.token_ttl
+        if a.token_expires_in is not None:
+            expires = json.loads(a.token_expires_in)
+        return Response(200, {"access_token": token, "scope": ",".join(self.scopes), "expires_in": expires})
 
     def route(self, req, res):
         parts = res.split("/")
@@ -818,6 +824,10 @@ def main(argv=None):
     p.add_argument("--client-id", default="", help="client id for the client-credentials grant")
     p.add_argument("--client-secret", default="", help="client secret for the client-credentials grant")
     p.add_argument("--token-ttl", type=float, default=86399, help="seconds an issued token lives")
+    p.add_argument("--token-expires-in", default=None,
+                   help="JSON value sent as expires_in instead of the TTL (e.g. 1e300); the token still lives --token-ttl")
+    p.add_argument("--bad-token", choices=("crlf", "esc"), default=None,
+                   help="issue tokens ending in CR LF + a header line, or in an ESC sequence")
     p.add_argument("--scopes", default=DEFAULT_SCOPES, help="granted access scopes (csv)")
     p.add_argument("--bucket", type=int, default=40, help="leaky bucket capacity")
     p.add_argument("--leak", type=float, default=2.0, help="leak rate, requests per second")

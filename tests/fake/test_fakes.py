@@ -848,6 +848,10 @@ class ErpReadTests(ErpBase):
         self.assertEqual(names(filters=[["grand_total", "<=", 11]]), n(1, 2))
         self.assertEqual(names(filters=[["po_no", "like", "#100%"]]), n(1, 2, 3, 4, 5, 6, 7, 8, 9))
         self.assertEqual(len(names(filters=[["po_no", "not like", "#100%"]])), 16)
+        # LIKE as MariaDB has it: _ is any one character, a backslash makes it literal
+        self.assertEqual(names(filters=[["po_no", "like", "#100_"]]), n(1, 2, 3, 4, 5, 6, 7, 8, 9))
+        self.assertEqual(names(filters=[["po_no", "like", "#100\\_"]]), [])
+        self.assertEqual(names(filters=[["customer", "=", "BOB  "], ["grand_total", "<", 14]]), n(2, 4))  # pad space
         self.assertEqual(names(filters=[["shopify_order_id", "in", "5550000000003, 5550000000004"]]), n(3, 4))
         self.assertEqual(len(names(filters=[["customer", "not in", ["Jane Doe"]]])), 12)
         self.assertEqual(names(filters=[["customer", "=", "bob"], ["grand_total", "<", 14]]), n(2, 4))  # ci

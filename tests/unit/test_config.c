@@ -760,6 +760,144 @@ static void test_null_handling(void **state)
 	assert_int_equal(v, 5);
 }
 
+/* A user name and password in a URL setting are taken out of the value
+ * everyone reads, and kept apart (decoded) for the HTTP client. */
+static void test_url_credentials(void **state)
+{
+	struct config *cfg = parse_ok("[erpnext]\nurl = https://bob:p%40ss%3Aw0rd@erp.example.com/x@y\n"
+	                              "[shopify]\nshop = http://only-user@127.0.0.1:8080\n");
+	const char *user, *password;
+	(void)state;
+	assert_string_equal(config_get(cfg, "erpnext", "url"), "https://erp.example.com/x@y");
+	assert_int_equal(config_line(cfg, "erpnext", "url"), 2);
+	config_url_credentials(cfg, "erpnext", "url", &user, &password);
+	assert_string_equal(user, "bob");
+	assert_string_equal(password, "p@ss:w0rd");
+	assert_string_equal(config_get(cfg, "shopify", "shop"), "http://127.0.0.1:8080");
+	config_url_credentials(cfg, "shopify", "shop", &user, &password);
+	assert_string_equal(user, "only-user");
+	assert_null(password);
+	config_free(cfg);
+
+	cfg = parse_ok("[erpnext]\nurl = https://erp.example.com\n[shopify]\nshop = x.myshopify.com\n");
+	config_url_credentials(cfg, "erpnext", "url", &user, &password);
+	assert_null(user);
+	assert_null(password);
+	assert_string_equal(config_get(cfg, "erpnext", "url"), "https://erp.example.com");
+	config_free(cfg);
+}
+
+/* A secret with a CR, LF or other control character would inject HTTP
+ * headers: refused, naming where it came from, never showing it. */
+static void test_secret_control_characters(void **state)
+{
+	static const char *const bad[] = {
+		"[shopify]\naccess_token = shpat_abc\rX-Injected: 1\n",
+		"[erpnext]\napi_key = k\x1b[2Jk\n",
+		"[erpnext]\napi_secret = s\ts\n",
+		"[shopify]\nclient_secret = c\x7f" "c\n",
+	};
+	struct config *cfg = NULL;
+	struct capture c;
+	char *err;
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		capture_start(&c);
+		assert_int_equal(config_parse(bad[i], strlen(bad[i]), "test.ini", &cfg), RECON_ERR_CONFIG);
+		err = capture_end(&c);
+		assert_null(cfg);
+		assert_non_null(strstr(err, "'test.ini', line 2: ["));
+		assert_non_null(strstr(err, "control character"));
+		assert_null(strstr(err, "shpat_abc"));
+		assert_null(strstr(err, "Injected"));
+		assert_null(strstr(err, "2J"));
+		free(err);
+	}
+	setenv("RECON_ERPNEXT_SECRET", "env_secret_9\r\nX-Injected: 1", 1);
+	capture_start(&c);
+	assert_int_equal(config_parse("", 0, "test.ini", &cfg), RECON_ERR_CONFIG);
+	err = capture_end(&c);
+	assert_non_null(strstr(err, "RECON_ERPNEXT_SECRET"));
+	assert_null(strstr(err, "env_secret_9"));
+	free(err);
+	clear_env();
+	/* Printable text, UTF-8 included, is fine; so is a control character
+	 * in a value that is no secret (it never reaches a header). */
+	cfg = parse_ok("[shopify]\naccess_token = shpat_ok-é\n[report]\nout = a\tb\n");
+	config_free(cfg);
+}
+
+static void test_get_bool(void **state)
+{
+	static const char *const yes[] = { "yes", "YES", "true", "On", "1" }, *const no[] = { "no", "False", "off", "0" };
+	struct config *cfg;
+	struct capture c;
+	char text[64], *err;
+	int v;
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		snprintf(text, sizeof(text), "[http]\ninsecure = %s\n", yes[i]);
+		cfg = parse_ok(text);
+		assert_int_equal(config_get_bool(cfg, "http", "insecure", 0, &v), RECON_OK);
+		assert_int_equal(v, 1);
+		config_free(cfg);
+	}
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		snprintf(text, sizeof(text), "[http]\ninsecure = %s\n", no[i]);
+		cfg = parse_ok(text);
+		assert_int_equal(config_get_bool(cfg, "http", "insecure", 1, &v), RECON_OK);
+		assert_int_equal(v, 0);
+		config_free(cfg);
+	}
+	cfg = parse_ok("[http]\ninsecure =\n");
+	assert_int_equal(config_get_bool(cfg, "http", "insecure", 1, &v), RECON_OK);
+	assert_int_equal(v, 1);
+	assert_int_equal(config_get_bool(cfg, "http", "absent", 0, &v), RECON_OK);
+	assert_int_equal(v, 0);
+	config_free(cfg);
+	cfg = parse_ok("[http]\ninsecure = sure\n");
+	capture_start(&c);
+	assert_int_equal(config_get_bool(cfg, "http", "insecure", 0, &v), RECON_ERR_CONFIG);
+	err = capture_end(&c);
+	assert_non_null(strstr(err, "'test.ini', line 2: [http] insecure = 'sure': expected yes or no"));
+	free(err);
+	config_free(cfg);
+}
+
+/* Forgetting overwrites the secrets where they lie (the strings handed out
+ * before read as empty) and leaves every other setting alone. */
+static void test_forget_secrets(void **state)
+{
+	struct config *cfg;
+	const char *tok, *sec, *user, *password;
+	size_t ntok, nsec;
+	(void)state;
+	setenv("RECON_ERPNEXT_SECRET", "secret_from_env_1", 1);
+	cfg = parse_ok("[shopify]\naccess_token = shpat_forget_me\nshop = s.myshopify.com\n"
+	               "[erpnext]\nurl = https://u:pw@erp.example.com\napi_key = key_forget\n");
+	tok = config_get(cfg, "shopify", "access_token");
+	sec = config_get(cfg, "erpnext", "api_secret");
+	assert_non_null(tok);
+	assert_non_null(sec);
+	ntok = strlen(tok);
+	nsec = strlen(sec);
+	config_forget_secrets(cfg);
+	for (size_t i = 0; i < ntok; i++)
+		assert_int_equal(tok[i], 0);
+	for (size_t i = 0; i < nsec; i++)
+		assert_int_equal(sec[i], 0);
+	assert_null(config_get(cfg, "shopify", "access_token"));
+	assert_null(config_get(cfg, "erpnext", "api_key"));
+	assert_null(config_get(cfg, "erpnext", "api_secret"));
+	config_url_credentials(cfg, "erpnext", "url", &user, &password);
+	assert_null(user);
+	assert_null(password);
+	assert_string_equal(config_get(cfg, "shopify", "shop"), "s.myshopify.com");
+	assert_string_equal(config_get(cfg, "erpnext", "url"), "https://erp.example.com");
+	config_free(cfg);
+	clear_env();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -785,6 +923,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_size_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bom_nul_and_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_handling, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_url_credentials, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secret_control_characters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_bool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forget_secrets, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

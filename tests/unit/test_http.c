@@ -237,6 +237,44 @@ static void escape_and_log(void **state)
 	assert_string_equal(buf, "http://127.0.0.1:8080/a?b=c@d");
 }
 
+/* ---- where secrets may travel in clear ---- */
+
+static void loopback_hosts(void **state)
+{
+	static const char *const local[] = {
+		"http://127.0.0.1:8080", "http://127.1.2.3/x", "http://localhost", "http://LocalHost:80/a",
+		"http://[::1]:8080/", "http://[0:0:0:0:0:0:0:1]", "http://[::ffff:127.0.0.1]:9",
+	};
+	static const char *const remote[] = {
+		"http://10.0.0.1", "http://0.0.0.0:8080", "http://127.0.0.1.nip.io", "http://localhost.example.com",
+		"http://[::2]", "http://128.0.0.1", "http://127.1", "http://erp.example.com:8000/", "http://",
+		"127.0.0.1", "http://[::1",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		assert_true(http_is_loopback(local[i]));
+	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+		if (http_is_loopback(remote[i]))
+			fail_msg("'%s' taken for loopback", remote[i]);
+}
+
+static void base_url_policy(void **state)
+{
+	struct config *cfg = NULL;
+	const char *ini = "[erpnext]\nurl = x\n";
+	(void)state;
+	assert_int_equal(config_parse(ini, strlen(ini), "t.ini", &cfg), RECON_OK);
+	assert_int_equal(http_check_base(cfg, "erpnext", "url", "https://erp.example.com", 0), RECON_OK);
+	assert_int_equal(http_check_base(cfg, "erpnext", "url", "http://127.0.0.1:8000", 0), RECON_OK);
+	assert_int_equal(http_check_base(cfg, "erpnext", "url", "http://erp.example.com", 0), RECON_ERR_CONFIG);
+	assert_int_equal(http_check_base(cfg, "erpnext", "url", "http://erp.example.com", 1), RECON_OK);
+	assert_int_equal(http_check_base(cfg, "erpnext", "url", "ftp://erp.example.com", 1), RECON_ERR_CONFIG);
+	assert_int_equal(http_check_base(cfg, "erpnext", "url", "https://erp.example.com\r\nX: y", 1), RECON_ERR_CONFIG);
+	assert_int_equal(http_check_base(cfg, "erpnext", "url", "http://evil.example\\@127.0.0.1", 1), RECON_ERR_CONFIG);
+	assert_int_equal(http_check_base(cfg, "erpnext", "url", "https://erp.example.com/a b", 0), RECON_ERR_CONFIG);
+	config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +289,8 @@ int main(void)
 		cmocka_unit_test(error_fallbacks),
 		cmocka_unit_test(json_span),
 		cmocka_unit_test(escape_and_log),
+		cmocka_unit_test(loopback_hosts),
+		cmocka_unit_test(base_url_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
