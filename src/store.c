@@ -7,6 +7,7 @@
 #include "recon/claim.h"
 #include "recon/datetime.h"
 #include "recon/hash.h"
+#include "recon/load_spec.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/store.h"
@@ -196,6 +197,25 @@ static recon_err store_connect(const char *path, int flags, struct store **out)
 	return RECON_OK;
 }
 
+/* The operational tables (schema.sql.h), then the snapshot's data tables
+ * as their specs make them. */
+static recon_err schema_open(struct store *s)
+{
+	char *data_sql = NULL;
+	recon_err err = load_create_sql(NULL, &data_sql);
+
+	if (err) {
+		if (err == RECON_ERR_NOMEM)
+			msg_error("database '%s': out of memory", s->path);
+		return err;
+	}
+	err = store_exec(s, schema_sql);
+	if (!err)
+		err = store_exec(s, data_sql);
+	free(data_sql);
+	return err;
+}
+
 recon_err store_open(const char *path, struct store **out)
 {
 	struct store *s;
@@ -206,7 +226,7 @@ recon_err store_open(const char *path, struct store **out)
 		return err;
 	err = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
 	if (!err)
-		err = store_exec(s, schema_sql);
+		err = schema_open(s);
 	if (err) {
 		store_close(s);
 		return err;

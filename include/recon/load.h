@@ -8,6 +8,7 @@
 
 #include "recon/datetime.h"
 #include "recon/error.h"
+#include "recon/load_spec.h"
 #include "recon/store.h"
 
 struct load_info {
@@ -30,6 +31,7 @@ struct extract_def {
 	const char *endpoint;   /* API endpoint or DocType it mirrors */
 	const char *table;      /* main table, for the row count */
 	const char *control;    /* SQL for the control total (?1 = snapshot id), or NULL */
+	const struct load_table *spec;   /* what its records are stored as (src/load_spec.c) */
 };
 extern const struct extract_def load_extracts[];
 
