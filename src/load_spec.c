@@ -3,6 +3,7 @@
  * what the kinds and flags mean). A new raw field is one line here; the
  * CREATE TABLE, the INSERT, the bind and the digest follow from it. Hooks
  * are only for values that no single field holds. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #define NN LOAD_NOT_NULL
 #define EMPTY_NULL LOAD_EMPTY_NULL
 #define COMPANY LOAD_COMPANY
+#define CUSTOM LOAD_CUSTOM
 
 /* A column read from the record: SQL name, JSON path, kind, flags, then any
  * of .alt, .check. A computed one: SQL name, kind, flags, then .from, .hook,
@@ -337,8 +339,8 @@ static const struct load_col sales_order_cols[] = {
 	COL("grand_total",            "grand_total",            LK_MONEY,    REQ),
 	COL("docstatus",              "docstatus",              LK_INT,      REQ, .check = check_docstatus),
 	COL("status",                 "status",                 LK_TEXT,     0),
-	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL),
-	COL("shopify_order_number",   "shopify_order_number",   LK_IDTEXT,   0),
+	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
+	COL("shopify_order_number",   "shopify_order_number",   LK_IDTEXT,   CUSTOM),
 	{ 0 }
 };
 static const struct load_child sales_order_children[] = {
@@ -375,8 +377,8 @@ static const struct load_col sales_invoice_cols[] = {
 	COL("docstatus",              "docstatus",              LK_INT,      REQ),
 	COL("status",                 "status",                 LK_TEXT,     0),
 	COL("po_no",                  "po_no",                  LK_TEXT,     0),
-	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL),
-	COL("shopify_order_number",   "shopify_order_number",   LK_IDTEXT,   0),
+	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
+	COL("shopify_order_number",   "shopify_order_number",   LK_IDTEXT,   CUSTOM),
 	{ 0 }
 };
 static const struct load_child sales_invoice_children[] = {
@@ -411,8 +413,8 @@ static const struct load_col delivery_note_cols[] = {
 	COL("currency",               "currency",               LK_CURRENCY, COMPANY),
 	COL("grand_total",            "grand_total",            LK_MONEY,    0),
 	COL("po_no",                  "po_no",                  LK_TEXT,     0),
-	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL),
-	COL("shopify_fulfillment_id", "shopify_fulfillment_id", LK_IDTEXT,   0),
+	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
+	COL("shopify_fulfillment_id", "shopify_fulfillment_id", LK_IDTEXT,   CUSTOM),
 	{ 0 }
 };
 static const struct load_child delivery_note_children[] = {
@@ -522,7 +524,7 @@ static const struct load_col customer_cols[] = {
 	COL("email_id",               "email_id",               LK_TEXT,      0),
 	CALC("email_norm",            LK_HOOK_TEXT, 0, .from = "email_id", .hook = customer_email_norm),
 	COL("disabled",               "disabled",               LK_BOOL,      0),
-	COL("shopify_customer_id",    "shopify_customer_id",    LK_IDTEXT,    0),
+	COL("shopify_customer_id",    "shopify_customer_id",    LK_IDTEXT,    CUSTOM),
 	{ 0 }
 };
 static const struct load_table customer_spec = {
@@ -583,3 +585,119 @@ const struct extract_def load_extracts[] = {
 	  &warehouse_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
+
+/* ---- the fields each extract reads ---- */
+
+struct field_list {
+	struct load_field *v;
+	size_t n, cap;
+	int oom;
+};
+
+static void field_add(struct field_list *fl, const char *prefix, const char *path, unsigned flags)
+{
+	size_t len = strlen(prefix) + strlen(path) + 1;
+	char *p = malloc(len);
+	if (!p) {
+		fl->oom = 1;
+		return;
+	}
+	snprintf(p, len, "%s%s", prefix, path);
+	for (size_t i = 0; i < fl->n; i++)
+		if (strcmp(fl->v[i].path, p) == 0) {
+			fl->v[i].flags |= flags;
+			free(p);
+			return;
+		}
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 32;
+		struct load_field *v = realloc(fl->v, cap * sizeof(*v));
+		if (!v) {
+			free(p);
+			fl->oom = 1;
+			return;
+		}
+		fl->v = v;
+		fl->cap = cap;
+	}
+	fl->v[fl->n].path = p;
+	fl->v[fl->n].top = strcspn(p, ".");
+	fl->v[fl->n].flags = flags;
+	fl->n++;
+}
+
+static void fields_of(struct field_list *fl, const char *prefix, const struct load_table *spec)
+{
+	const unsigned keep = LOAD_REQ | LOAD_CUSTOM;
+	for (int c = 0; spec->cols[c].name; c++) {
+		const struct load_col *col = &spec->cols[c];
+		if (col->path)
+			field_add(fl, prefix, col->path, col->flags & keep);
+		if (col->alt)
+			field_add(fl, prefix, col->alt, col->flags & keep & ~LOAD_REQ);
+		for (size_t i = 0; col->reads && col->reads[i]; i++)
+			field_add(fl, prefix, col->reads[i], 0);
+	}
+	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
+		const struct load_child *ch = &spec->children[i];
+		char sub[256];
+		snprintf(sub, sizeof(sub), "%s%s.", prefix, ch->array);
+		fields_of(fl, sub, ch->spec);
+	}
+}
+
+static struct field_list *extract_fields;
+static size_t n_extract_fields;
+static pthread_once_t fields_once = PTHREAD_ONCE_INIT;
+
+static void fields_build(void)
+{
+	size_t n = 0;
+	while (load_extracts[n].name)
+		n++;
+	extract_fields = calloc(n, sizeof(*extract_fields));
+	if (!extract_fields)
+		return;
+	n_extract_fields = n;
+	for (size_t i = 0; i < n; i++)
+		fields_of(&extract_fields[i], "", load_extracts[i].spec);
+}
+
+const struct load_field *load_fields(const char *extract, size_t *n)
+{
+	*n = 0;
+	pthread_once(&fields_once, fields_build);
+	for (size_t i = 0; i < n_extract_fields; i++)
+		if (strcmp(load_extracts[i].name, extract) == 0) {
+			if (extract_fields[i].oom)
+				return NULL;
+			*n = extract_fields[i].n;
+			return extract_fields[i].v;
+		}
+	return NULL;
+}
+
+int load_fields_csv(const char *extract, char *buf, size_t size)
+{
+	size_t n, len = 0;
+	const struct load_field *f = load_fields(extract, &n);
+
+	if (!f || size == 0)
+		return -1;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = f[j].top == f[i].top && strncmp(f[j].path, f[i].path, f[i].top) == 0;
+		if (seen)
+			continue;
+		if (len + (len > 0) + f[i].top + 1 > size)
+			return -1;
+		if (len > 0)
+			buf[len++] = ',';
+		memcpy(buf + len, f[i].path, f[i].top);
+		len += f[i].top;
+		buf[len] = '\0';
+	}
+	return (int)len;
+}

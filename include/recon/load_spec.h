@@ -50,6 +50,7 @@ enum load_kind {
 #define LOAD_NOT_NULL   0x04u  /* a computed value or fallback that is never NULL */
 #define LOAD_EMPTY_NULL 0x08u  /* "" is stored as NULL (ids ERPNext leaves empty) */
 #define LOAD_COMPANY    0x10u  /* LK_CURRENCY: absent is the ERPNext company currency */
+#define LOAD_CUSTOM     0x20u  /* a custom field (ecommerce_integrations) a site may lack */
 
 /* A value as it will be bound. Text is borrowed from the page, from `buf`,
  * or owned (`owned`, freed once the row is stored). */

@@ -2,7 +2,7 @@
  * row (types, NULL against 0, money rounding), bad input gives the message
  * naming file, record and field, and the CREATE TABLE, the INSERT and the
  * stored tables agree with the specs column for column, so a column cannot
- * be added in one place only. */
+ * be added in one place only; the JSON fields each extract reads. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -439,6 +439,45 @@ static void test_bad_spec_refused(void **state)
 	                          "name an earlier LK_TS column\n");
 }
 
+static int has_field(const char *extract, const char *path, unsigned flags)
+{
+	size_t n;
+	const struct load_field *f = load_fields(extract, &n);
+	for (size_t i = 0; f && i < n; i++)
+		if (strcmp(f[i].path, path) == 0)
+			return (f[i].flags & flags) == flags;
+	return 0;
+}
+
+static void test_fields(void **state)
+{
+	char buf[1024];
+	size_t n;
+	(void)state;
+
+	assert_true(has_field("shopify/orders", "id", LOAD_REQ));
+	assert_true(has_field("shopify/orders", "customer.first_name", 0));
+	assert_true(has_field("shopify/orders", "total_shipping_price_set.shop_money.amount", 0));
+	assert_true(has_field("shopify/orders", "line_items.quantity", LOAD_REQ));
+	assert_true(has_field("shopify/orders", "refunds.transactions.amount", 0));
+	assert_true(has_field("shopify/products", "variants.inventory_item_id", 0));
+	assert_true(has_field("erpnext/journal_entry", "accounts.debit", 0));
+	assert_true(has_field("erpnext/sales_order", "shopify_order_id", LOAD_CUSTOM));
+	assert_false(has_field("shopify/orders", "source_file", 0));
+	assert_null(load_fields("shopify/nothing", &n));
+	assert_int_equal(n, 0);
+
+	assert_true(load_fields_csv("shopify/payouts", buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "id,status,date,currency,amount,summary");
+	assert_true(load_fields_csv("shopify/orders", buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "id,name,order_number,email,customer,currency,total_price,subtotal_price,total_tax,"
+	                         "total_discounts,total_shipping_price_set,total_line_items_price,financial_status,"
+	                         "fulfillment_status,cancelled_at,test,created_at,processed_at,line_items,refunds,"
+	                         "fulfillments");
+	assert_int_equal(load_fields_csv("shopify/orders", buf, 20), -1);
+	assert_int_equal(load_fields_csv("shopify/nothing", buf, sizeof(buf)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_digest_matches_stored, setup, teardown),
 		cmocka_unit_test(test_create_insert_agree),
 		cmocka_unit_test(test_bad_spec_refused),
+		cmocka_unit_test(test_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
