@@ -2,7 +2,7 @@
  * row (types, NULL against 0, money rounding), bad input gives the message
  * naming file, record and field, and the CREATE TABLE, the INSERT and the
  * stored tables agree with the specs column for column, so a column cannot
- * be added in one place only; the JSON fields each extract reads. */
+ * be added in one place only. Also the schema version of the database. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -478,6 +478,61 @@ static void test_fields(void **state)
 	assert_int_equal(load_fields_csv("shopify/nothing", buf, sizeof(buf)), -1);
 }
 
+/* ---- the schema version ---- */
+
+static recon_err reopen(const char *path, char *msgs, size_t size)
+{
+	struct store *s = NULL;
+	struct capture cap;
+	capture_start(&cap);
+	recon_err err = store_open(path, &s);
+	capture_end(&cap, msgs, size);
+	store_close(s);
+	return err;
+}
+
+static void test_schema_version(void **state)
+{
+	char path[] = "/tmp/recon-test-load-XXXXXX";
+	int fd = mkstemp(path);
+	struct store *s = NULL;
+	sqlite3 *db;
+	char msgs[1024];
+	(void)state;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_open(path, &s), RECON_OK);
+	store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	/* stamped by the first open */
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(atoi((const char *)sqlite3_column_text(st, 0)), STORE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+
+	/* made before versions were recorded: the same tables, so accepted */
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM meta", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(reopen(path, msgs, sizeof(msgs)), RECON_OK);
+	assert_string_equal(msgs, "");
+	/* another version */
+	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '999' WHERE key = 'schema_version'", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(reopen(path, msgs, sizeof(msgs)), RECON_ERR_CONFIG);
+	assert_non_null(strstr(msgs, "was made by a newer recon (schema version 999, this recon reads version"));
+	/* the right number, but a table another recon made */
+	assert_int_equal(sqlite3_exec(db, "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+	                                  "ALTER TABLE e_bin ADD COLUMN extra TEXT", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(reopen(path, msgs, sizeof(msgs)), RECON_ERR_CONFIG);
+	assert_non_null(strstr(msgs, "was made by another version of recon (table 'e_bin' has a column 'extra TEXT' "
+	                             "that this recon does not know)"));
+	sqlite3_close(db);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_create_insert_agree),
 		cmocka_unit_test(test_bad_spec_refused),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_schema_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
