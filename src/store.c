@@ -7,11 +7,14 @@
 #include "recon/claim.h"
 #include "recon/datetime.h"
 #include "recon/hash.h"
+#include "recon/load_spec.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/store.h"
 
 #include "schema.sql.h"
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
 const char *const store_data_tables[] = {
 	"s_shop", "s_order", "s_order_line", "s_refund", "s_fulfillment", "s_payout",
@@ -196,6 +199,200 @@ static recon_err store_connect(const char *path, int flags, struct store **out)
 	return RECON_OK;
 }
 
+/* ---- the schema and its version ----
+ * The version is a row of the `meta` table rather than PRAGMA user_version:
+ * every database recon ever made has that table, a row says what it is in
+ * plain text to anyone who opens the file with sqlite3, and other facts
+ * about the database can sit beside it. A database made before versions
+ * were recorded has no row; it is this version's when its tables are. */
+
+static void schema_refused(struct store *s, const char *why)
+{
+	msg_error("database '%s' was made by %s; open it with that recon, or give another --db", s->path, why);
+}
+
+/* meta.schema_version, or "" when the database has none. */
+static recon_err schema_version(struct store *s, char *ver, size_t size)
+{
+	sqlite3_stmt *st;
+	recon_err err;
+	int has_meta = 0;
+
+	ver[0] = '\0';
+	TRY(store_prepare(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", &st));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		has_meta = sqlite3_column_int(st, 0) > 0;
+	if ((err = store_finish(s, st)) || !has_meta)
+		return err;
+	TRY(store_prepare(s, "SELECT value FROM meta WHERE key = 'schema_version'", &st));
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (!v) {
+			sqlite3_finalize(st);
+			msg_error("database '%s': out of memory", s->path);
+			return RECON_ERR_NOMEM;
+		}
+		snprintf(ver, size, "%s", v);
+	}
+	return store_finish(s, st);
+}
+
+/* The next column of a table as a line for messages ("name TYPE NOT
+ * NULL"), with its default: SQLITE_ROW, SQLITE_DONE, or an error (an
+ * unreadable text is out of memory). */
+static int column_next(sqlite3_stmt *st, char *line, size_t size, const char **dflt)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		return rc;
+	const char *name = (const char *)sqlite3_column_text(st, 0), *type = (const char *)sqlite3_column_text(st, 1);
+	*dflt = (const char *)sqlite3_column_text(st, 4);
+	if (!name || !type || (!*dflt && sqlite3_column_type(st, 4) != SQLITE_NULL))
+		return SQLITE_NOMEM;
+	snprintf(line, size, "%s %s%s%s", name, type, sqlite3_column_int(st, 2) ? " NOT NULL" : "",
+	         sqlite3_column_int(st, 3) ? " PRIMARY KEY" : "");
+	return SQLITE_ROW;
+}
+
+/* Table t as this recon makes it (b, in `want`) and as the database holds
+ * it (a): the first difference is written to why; a table the database
+ * lacks is none (it is created). */
+static int table_compare(sqlite3_stmt *a, sqlite3_stmt *b, const char *t, char *why, size_t size)
+{
+	char ca[160], cb[160];
+	const char *da = NULL, *db = NULL;
+	int ra, rb, n = 0;
+
+	sqlite3_reset(a);
+	sqlite3_reset(b);
+	if ((ra = sqlite3_bind_text(a, 1, t, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
+	    (ra = sqlite3_bind_text(b, 1, t, -1, SQLITE_TRANSIENT)) != SQLITE_OK)
+		return ra;
+	for (;; n++) {
+		ra = column_next(a, ca, sizeof(ca), &da);
+		rb = column_next(b, cb, sizeof(cb), &db);
+		if (ra != SQLITE_ROW || rb != SQLITE_ROW)
+			break;
+		if (strcmp(ca, cb) != 0 || (da ? !db || strcmp(da, db) != 0 : db != NULL)) {
+			snprintf(why, size, "table '%s' has column '%s' where this recon has '%s'", t, ca, cb);
+			return SQLITE_OK;
+		}
+	}
+	if (ra != SQLITE_ROW && ra != SQLITE_DONE)
+		return ra;
+	if (rb != SQLITE_ROW && rb != SQLITE_DONE)
+		return rb;
+	if (ra == SQLITE_ROW)
+		snprintf(why, size, "table '%s' has a column '%s' that this recon does not know", t, ca);
+	else if (rb == SQLITE_ROW && n > 0)
+		snprintf(why, size, "table '%s' lacks column '%s'", t, cb);
+	return SQLITE_OK;
+}
+
+/* Every table of this schema that the database already holds has exactly
+ * this schema's columns (name, type, NOT NULL, key, default, in order). */
+static recon_err schema_compare(struct store *s, sqlite3 *want, char *why, size_t size)
+{
+	static const char cols_sql[] = "SELECT name, type, \"notnull\", pk, dflt_value FROM pragma_table_info(?1) "
+	                               "ORDER BY cid";
+	sqlite3_stmt *tables = NULL, *a = NULL, *b = NULL;
+	int rc = sqlite3_prepare_v2(want, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid", -1,
+	                            &tables, NULL);
+
+	why[0] = '\0';
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(want, cols_sql, -1, &b, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, cols_sql, -1, &a, NULL);
+	while (rc == SQLITE_OK && !why[0]) {
+		const char *t;
+		if ((rc = sqlite3_step(tables)) != SQLITE_ROW)
+			break;
+		rc = (t = (const char *)sqlite3_column_text(tables, 0)) ? table_compare(a, b, t, why, size)
+		                                                       : SQLITE_NOMEM;
+	}
+	sqlite3_finalize(tables);
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	if (rc == SQLITE_OK || rc == SQLITE_DONE)
+		return RECON_OK;
+	msg_error("database '%s': cannot check its tables: %s", s->path, sqlite3_errstr(rc));
+	return rc == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+}
+
+/* This recon's schema in a database of its own, to compare with. */
+static recon_err schema_expected(struct store *s, const char *data_sql, sqlite3 **out)
+{
+	sqlite3 *m = NULL;
+	int rc = sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(m, schema_sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(m, data_sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		msg_error("database '%s': cannot check its tables: %s", s->path,
+		          m ? sqlite3_errmsg(m) : sqlite3_errstr(rc));
+		sqlite3_close(m);
+		*out = NULL;
+		return rc == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+	}
+	*out = m;
+	return RECON_OK;
+}
+
+static recon_err schema_open(struct store *s)
+{
+	char ver[64], why[512], cur[16];
+	char *data_sql = NULL;
+	sqlite3 *want = NULL;
+	recon_err err;
+
+	snprintf(cur, sizeof(cur), "%d", STORE_SCHEMA_VERSION);
+	if ((err = load_create_sql(NULL, &data_sql))) {
+		if (err == RECON_ERR_NOMEM)
+			msg_error("database '%s': out of memory", s->path);
+		return err;
+	}
+	err = schema_version(s, ver, sizeof(ver));
+	if (!err && ver[0] && strcmp(ver, cur) != 0) {
+		char *end;
+		long v = strtol(ver, &end, 10);
+		if (end == ver || *end)
+			snprintf(why, sizeof(why), "another recon (schema version '%.40s', this recon reads version %d)",
+			         ver, STORE_SCHEMA_VERSION);
+		else
+			snprintf(why, sizeof(why), "%s recon (schema version %ld, this recon reads version %d%s)",
+			         v > STORE_SCHEMA_VERSION ? "a newer" : "an older", v, STORE_SCHEMA_VERSION,
+			         v > STORE_SCHEMA_VERSION ? "" : " and cannot upgrade it");
+		schema_refused(s, why);
+		err = RECON_ERR_CONFIG;
+	}
+	/* Compared whatever the version says: a table changed without the
+	 * version raised is refused here, not by a failing INSERT later. */
+	if (!err)
+		err = schema_expected(s, data_sql, &want);
+	if (!err)
+		err = schema_compare(s, want, why, sizeof(why));
+	if (!err && why[0]) {
+		char full[600];
+		snprintf(full, sizeof(full), "another version of recon (%s)", why);
+		schema_refused(s, full);
+		err = RECON_ERR_CONFIG;
+	}
+	if (!err)
+		err = store_exec(s, schema_sql);
+	if (!err)
+		err = store_exec(s, data_sql);
+	if (!err && !ver[0]) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '%s')", cur);
+		err = store_exec(s, sql);
+	}
+	sqlite3_close(want);
+	free(data_sql);
+	return err;
+}
+
 recon_err store_open(const char *path, struct store **out)
 {
 	struct store *s;
@@ -206,7 +403,7 @@ recon_err store_open(const char *path, struct store **out)
 		return err;
 	err = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
 	if (!err)
-		err = store_exec(s, schema_sql);
+		err = schema_open(s);
 	if (err) {
 		store_close(s);
 		return err;

@@ -8,6 +8,7 @@
 
 #include "recon/datetime.h"
 #include "recon/error.h"
+#include "recon/load_spec.h"
 #include "recon/store.h"
 
 struct load_info {
@@ -30,8 +31,30 @@ struct extract_def {
 	const char *endpoint;   /* API endpoint or DocType it mirrors */
 	const char *table;      /* main table, for the row count */
 	const char *control;    /* SQL for the control total (?1 = snapshot id), or NULL */
+	const struct load_table *spec;   /* what its records are stored as (src/load_spec.c) */
 };
 extern const struct extract_def load_extracts[];
+
+/* The JSON fields the loader reads from the records of an extract, from its
+ * specs: every column's path and fallback path and the fields its hooks
+ * read, in spec order, each once. A child record's field is named by the
+ * array that holds it: "line_items.sku", "refunds.transactions.amount";
+ * `top` is the length of the top-level name ("customer" of "customer.id",
+ * "line_items" of "line_items.sku"), which is what Shopify REST's `fields=`
+ * and a Frappe list query's `fields=[...]` can name. Built once, never
+ * freed; NULL (and *n = 0) for an unknown extract or out of memory. */
+struct load_field {
+	const char *path;
+	size_t top;
+	unsigned flags;         /* LOAD_REQ when some column requires it; LOAD_CUSTOM when it is a
+	                           custom field (ecommerce_integrations) a site may lack */
+};
+const struct load_field *load_fields(const char *extract, size_t *n);
+
+/* The distinct top-level names of load_fields, comma-separated, as
+ * Shopify's `fields=` takes them: "id,name,customer,line_items,...".
+ * Returns the length, or -1 when the extract is unknown or buf too small. */
+int load_fields_csv(const char *extract, char *buf, size_t size);
 
 /* Load DIR (a raw layout) as snapshot `snapshot_id`, recording evidence_file
  * and extract rows, then build the indexes and check the unique keys. `erp_currency` may be NULL (then the shop currency). */

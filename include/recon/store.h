@@ -29,6 +29,12 @@ struct store {
 extern const char *const store_data_tables[];
 #define STORE_NDATA 23
 
+/* The layout of the tables, recorded in the database as meta.schema_version
+ * (a row of the `meta` table). Raise it with any change to a table's
+ * columns: store_open refuses a database of another version, saying which,
+ * rather than fail later on a missing column. */
+#define STORE_SCHEMA_VERSION 1
+
 /* A table's digest as the load computed it. */
 struct store_digest {
 	int known;
@@ -36,6 +42,10 @@ struct store_digest {
 	char hex[65];
 };
 
+/* Open (creating when needed) a database of this recon's schema. One made
+ * by another version is refused with RECON_ERR_CONFIG and a message; one
+ * made before versions were recorded is accepted, and stamped, when its
+ * tables are this version's. */
 recon_err store_open(const char *path, struct store **out);
 /* A second, read-only connection to a store another connection has opened
  * (a forked report renderer reads through its own: SQLite connections must

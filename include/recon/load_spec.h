@@ -1,0 +1,171 @@
+/* The declarative loader: one spec per snapshot table, a list of columns
+ * {SQL name, JSON path, kind, flags}, from which the CREATE TABLE, the
+ * INSERT, the bind loop, the digest types and the list of JSON fields a
+ * fetch must ask for all follow (src/load_table.c). The specs themselves
+ * are in src/load_spec.c; a new raw field is one line there.
+ *
+ * Columns are read in their order (a record with several bad fields names
+ * the first of them), except that a row's currency column is read before
+ * its first money column, whose exponent it decides. */
+#ifndef RECON_LOAD_SPEC_H
+#define RECON_LOAD_SPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "recon/datetime.h"
+#include "recon/error.h"
+#include "recon/raw.h"
+#include "recon/store.h"
+
+enum load_kind {
+	/* read from the record at `path` (these first: the engine relies on it) */
+	LK_TEXT,         /* string                                                TEXT */
+	LK_IDTEXT,       /* string, or an integer id printed as text              TEXT */
+	LK_DATE,         /* 'YYYY-MM-DD'                                          TEXT */
+	LK_TS,           /* ISO-8601 timestamp, stored as sent; its instant feeds LK_UTC, LK_LOCAL_DATE */
+	LK_CURRENCY,     /* ISO 4217 code: the exponent of the row's money        TEXT */
+	LK_INT,          /*                                                       INTEGER */
+	LK_BOOL,         /* true/false or 0/1                                     INTEGER */
+	LK_MONEY,        /* minor units of the row's currency                     INTEGER */
+	LK_QTY,          /* thousandths, from a number or decimal text            INTEGER */
+	LK_COUNT,        /* thousandths, from a whole non-negative JSON integer   INTEGER */
+	/* computed: no path of their own */
+	LK_UTC,          /* unix seconds of the LK_TS column `from`               INTEGER */
+	LK_LOCAL_DATE,   /* shop-local date of the LK_TS column `from`            TEXT */
+	LK_IN_PERIOD,    /* 1 when the date column `from` lies in the period      INTEGER */
+	LK_PARENT,       /* the parent record's column `from` (not a copy itself) its type */
+	LK_COMPANY_CURRENCY, /* the ERPNext company currency                      TEXT */
+	LK_SOURCE_FILE,  /* the page's path relative to the raw folder            TEXT */
+	LK_HOOK_TEXT,    /* computed by `hook`                                    TEXT */
+	LK_HOOK_INT      /* computed by `hook`                                    INTEGER */
+};
+
+/* Flags of a column. A column is NOT NULL when it is LOAD_REQ, LOAD_ZERO or
+ * LOAD_NOT_NULL, and may hold NULL otherwise: absent and null fields are
+ * stored as NULL. */
+#define LOAD_REQ        0x01u  /* absent or null is bad input */
+#define LOAD_ZERO       0x02u  /* absent or null is stored as 0 */
+#define LOAD_NOT_NULL   0x04u  /* a computed value or fallback that is never NULL */
+#define LOAD_EMPTY_NULL 0x08u  /* "" is stored as NULL (ids ERPNext leaves empty) */
+#define LOAD_COMPANY    0x10u  /* LK_CURRENCY: absent is the ERPNext company currency */
+#define LOAD_CUSTOM     0x20u  /* a custom field (ecommerce_integrations) a site may lack */
+
+/* A value as it will be bound. Text is borrowed from the page, from `buf`,
+ * or owned (`owned`, freed once the row is stored). */
+struct load_cell {
+	int type;              /* SQLITE_NULL, SQLITE_INTEGER or SQLITE_TEXT */
+	int64_t i;
+	const char *s;
+	int64_t utc;           /* LK_TS: the instant */
+	char *owned;
+	char buf[32];          /* an id printed as text, a local date */
+};
+
+/* What a record is loaded with. `relpath` follows the page being loaded. */
+struct load_ctx {
+	const struct period *period;
+	const char *company_currency;
+	int company_exp;
+	const char *relpath;
+};
+
+/* One record being read: hooks see its context, its parent and the
+ * columns read so far. */
+struct load_row {
+	const struct load_ctx *ctx;
+	const struct load_row *parent;     /* NULL for a record of the page itself */
+	const struct load_cell *cell;      /* by column */
+	int exp;                           /* exponent of the row's money */
+	char scratch[512];                 /* one hook's text (longer text is truncated) */
+};
+
+struct load_col;
+/* A computed column: `from` is the column the spec names in `from`, or NULL. */
+typedef recon_err (*load_hook_fn)(struct load_row *row, const struct raw_rec *rec, json_t *o,
+                                  const struct load_cell *from, struct load_cell *out);
+/* A check of a read value, run once the whole record has been read. */
+typedef recon_err (*load_check_fn)(const struct load_row *row, const struct raw_rec *rec,
+                                   const struct load_col *col, const struct load_cell *v);
+
+struct load_col {
+	const char *name;          /* SQL column; NULL ends the list */
+	const char *path;          /* JSON field, "a.b" into nested objects; NULL when computed */
+	enum load_kind kind;
+	unsigned flags;
+	const char *alt;           /* read instead when `path` is absent (older exports) */
+	const char *from;          /* computed: the column (or the parent's) it comes from */
+	load_hook_fn hook;         /* LK_HOOK_*: computes the value */
+	const char *const *reads;  /* LK_HOOK_*: the JSON fields the hook reads, NULL-terminated */
+	load_check_fn check;
+};
+
+struct load_table;
+/* Records nested in an array of their parent's record (order lines, items). */
+struct load_child {
+	const char *array;               /* NULL ends the list */
+	int required;
+	const struct load_table *spec;
+};
+
+/* A key that must be unique within a snapshot (the same record twice would
+ * count twice). `indexed`: checked after the indexes are built, as a walk
+ * along the one it leads; otherwise before, as a scan. */
+struct load_unique {
+	const char *shown;         /* SQL shown in the message; NULL: no key */
+	const char *group;         /* SQL grouped by */
+	const char *what;          /* "shopify/orders: order id" */
+	int indexed;
+};
+
+struct load_table {
+	const char *table;               /* NULL: read only for its children (products) */
+	const struct load_col *cols;
+	const struct load_child *children;   /* may be NULL */
+	struct load_unique unique;
+};
+
+/* Raw extracts are declared in load.h (struct extract_def); each names the
+ * spec of its records. */
+
+/* ---- for hooks: child records and their messages ---- */
+
+/* A child record's messages name its place: "line_items[2].quantity". */
+struct load_child_rec {
+	struct raw_rec rec;
+	char prefix[96];
+};
+const struct raw_rec *load_child_rec(struct load_child_rec *c, const struct raw_rec *parent,
+                                     const char *array, size_t i);
+/* RECON_OK when v is an object, else "expected an object" (exit 3). */
+recon_err load_child_object(const struct raw_rec *rec, json_t *v);
+
+/* ---- the engine (src/load_table.c) ---- */
+
+struct load_engine;
+/* Compile the specs of `nroots` root tables (and their children), prepare
+ * their INSERTs and start their digests. `ctx` must outlive the engine.
+ * Tables named in store_data_tables keep their digest in that slot. */
+recon_err load_engine_new(struct store *s, int64_t snapshot_id, const struct load_ctx *ctx,
+                          const struct load_table *const *roots, size_t nroots,
+                          struct load_engine **out);
+/* Load one record of root `root` (and its child records). */
+recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec, json_t *o);
+/* The digests computed while binding, for store_data_tables' slots;
+ * `known` stays 0 where a table must be read back to be hashed. */
+void load_engine_digests(struct load_engine *e, struct store_digest digest[STORE_NDATA]);
+/* The digest of one table by name (tests), 0 when none is known. */
+int load_engine_digest(struct load_engine *e, const char *table, struct store_digest *out);
+void load_engine_free(struct load_engine *e);
+
+/* CREATE TABLE IF NOT EXISTS for a spec and its children (every table of
+ * the raw extracts when spec is NULL), and the INSERT of one table, as new
+ * strings (free()). RECON_ERR_INTERNAL, with a message, for a spec that
+ * breaks the rules above. */
+recon_err load_create_sql(const struct load_table *spec, char **out);
+recon_err load_insert_sql(const struct load_table *spec, char **out);
+/* Columns of a table as stored: snapshot_id, then the spec's. */
+int load_spec_ncols(const struct load_table *spec);
+
+#endif

@@ -1,0 +1,703 @@
+/* What each raw record is stored as: one spec per snapshot table, one line
+ * per column, in the table's column order (include/recon/load_spec.h says
+ * what the kinds and flags mean). A new raw field is one line here; the
+ * CREATE TABLE, the INSERT, the bind and the digest follow from it. Hooks
+ * are only for values that no single field holds. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/datetime.h"
+#include "recon/load.h"
+#include "recon/load_spec.h"
+#include "recon/money.h"
+#include "recon/raw.h"
+#include "recon/text.h"
+
+#define REQ LOAD_REQ
+#define ZERO LOAD_ZERO
+#define NN LOAD_NOT_NULL
+#define EMPTY_NULL LOAD_EMPTY_NULL
+#define COMPANY LOAD_COMPANY
+#define CUSTOM LOAD_CUSTOM
+
+/* A column read from the record: SQL name, JSON path, kind, flags, then any
+ * of .alt, .check. A computed one: SQL name, kind, flags, then .from, .hook,
+ * .reads or .check. */
+#define COL(n_, p_, k_, ...) { .name = n_, .path = p_, .kind = k_, __VA_ARGS__ }
+#define CALC(n_, k_, ...) { .name = n_, .kind = k_, __VA_ARGS__ }
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
+
+/* ---- hooks ---- */
+
+/* The shop's zone decides every local date after it: glibc would quietly
+ * use UTC for a zone it does not know. */
+static recon_err check_timezone(const struct load_row *row, const struct raw_rec *rec,
+                                const struct load_col *col, const struct load_cell *v)
+{
+	(void)row;
+	if (tz_use(v->s) != RECON_OK)
+		return raw_field_error(rec, col->path, "'%s' is not a known IANA time zone", v->s);
+	return RECON_OK;
+}
+
+static recon_err check_docstatus(const struct load_row *row, const struct raw_rec *rec,
+                                 const struct load_col *col, const struct load_cell *v)
+{
+	(void)row;
+	if (v->i < 0 || v->i > 2)
+		return raw_field_error(rec, col->path, "%lld is not 0, 1 or 2", (long long)v->i);
+	return RECON_OK;
+}
+
+/* "First Last" as the order's customer object gives it; an order without a
+ * customer (null) has none. */
+static const char *const customer_reads[] = { "customer", "customer.first_name", "customer.last_name",
+	                                      NULL };
+static recon_err order_customer_name(struct load_row *row, const struct raw_rec *rec, json_t *o,
+                                     const struct load_cell *from, struct load_cell *out)
+{
+	json_t *cust = json_object_get(o, "customer");
+	const char *first, *last;
+	(void)from;
+	out->type = SQLITE_NULL;
+	if (!cust || json_is_null(cust))
+		return RECON_OK;
+	if (!json_is_object(cust))
+		return raw_field_error(rec, "customer", "expected an object or null");
+	TRY(raw_str(rec, o, "customer.first_name", 0, &first));
+	TRY(raw_str(rec, o, "customer.last_name", 0, &last));
+	snprintf(row->scratch, sizeof(row->scratch), "%s%s%s", first ? first : "", first && last ? " " : "",
+	         last ? last : "");
+	if (row->scratch[0]) {
+		out->type = SQLITE_TEXT;
+		out->s = row->scratch;
+	}
+	return RECON_OK;
+}
+
+/* The refunded amount is what actually went back: successful refund
+ * transactions, not the line subtotals (which omit shipping). */
+static const char *const refund_reads[] = { "transactions", "transactions.kind", "transactions.status",
+	                                    "transactions.amount", NULL };
+static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, json_t *rf,
+                               const struct load_cell *from, struct load_cell *out)
+{
+	json_t *txns;
+	int64_t total = 0;
+	(void)from;
+	TRY(raw_array(r, rf, "transactions", 0, &txns));
+	for (size_t j = 0; j < json_array_size(txns); j++) {
+		struct load_child_rec tc;
+		const struct raw_rec *tr = load_child_rec(&tc, r, "transactions", j);
+		json_t *t = json_array_get(txns, j);
+		const char *kind, *status;
+		int64_t amount;
+		TRY(load_child_object(tr, t));
+		TRY(raw_str(tr, t, "kind", 0, &kind));
+		TRY(raw_str(tr, t, "status", 0, &status));
+		TRY(raw_money(tr, t, "amount", row->exp, 1, &amount, NULL));
+		if (kind && status && strcmp(kind, "refund") == 0 && strcmp(status, "success") == 0)
+			if (money_add(total, amount, &total))
+				return raw_field_error(tr, "amount", "refund total out of range");
+	}
+	out->type = SQLITE_INTEGER;
+	out->i = total;
+	return RECON_OK;
+}
+
+/* Customers are matched on a trimmed, lower-cased e-mail. */
+static recon_err customer_email_norm(struct load_row *row, const struct raw_rec *rec, json_t *o,
+                                     const struct load_cell *from, struct load_cell *out)
+{
+	(void)row, (void)rec, (void)o;
+	out->owned = text_email_norm(from->type == SQLITE_TEXT ? from->s : NULL);
+	out->type = out->owned ? SQLITE_TEXT : SQLITE_NULL;
+	out->s = out->owned;
+	return RECON_OK;
+}
+
+/* ---- Shopify ---- */
+
+static const struct load_col shop_cols[] = {
+	COL("id",                     "id",                     LK_INT,      0),
+	COL("name",                   "name",                   LK_TEXT,     0),
+	COL("domain",                 "domain",                 LK_TEXT,     0),
+	COL("myshopify_domain",       "myshopify_domain",       LK_TEXT,     0),
+	COL("currency",               "currency",               LK_CURRENCY, REQ),
+	COL("iana_timezone",          "iana_timezone",          LK_TEXT,     REQ, .check = check_timezone),
+	{ 0 }
+};
+static const struct load_table shop_spec = {
+	.table = "s_shop", .cols = shop_cols,
+};
+
+static const struct load_col order_line_cols[] = {
+	CALC("order_id",              LK_PARENT, NN, .from = "id"),
+	COL("line_id",                "id",                     LK_INT,    REQ),
+	COL("sku",                    "sku",                    LK_TEXT,   0),
+	COL("title",                  "title",                  LK_TEXT,   0),
+	COL("variant_id",             "variant_id",             LK_INT,    0),
+	COL("quantity",               "quantity",               LK_COUNT,  REQ),
+	COL("price",                  "price",                  LK_MONEY,  0),
+	COL("total_discount",         "total_discount",         LK_MONEY,  0),
+	{ 0 }
+};
+static const struct load_table order_line_spec = {
+	.table = "s_order_line", .cols = order_line_cols,
+};
+
+static const struct load_col refund_cols[] = {
+	CALC("order_id",              LK_PARENT,     NN, .from = "id"),
+	COL("id",                     "id",                     LK_INT,        REQ),
+	COL("created_at",             "created_at",             LK_TS,         REQ),
+	CALC("created_local_date",    LK_LOCAL_DATE, NN, .from = "created_at"),
+	CALC("in_period",             LK_IN_PERIOD,  NN, .from = "created_local_date"),
+	CALC("amount",                LK_HOOK_INT,   NN, .hook = refund_amount, .reads = refund_reads),
+	CALC("currency",              LK_PARENT,     NN, .from = "currency"),
+	{ 0 }
+};
+static const struct load_table refund_spec = {
+	.table = "s_refund", .cols = refund_cols,
+};
+
+static const struct load_col fulfillment_cols[] = {
+	CALC("order_id",              LK_PARENT, NN, .from = "id"),
+	COL("id",                     "id",                     LK_INT,    REQ),
+	COL("status",                 "status",                 LK_TEXT,   0),
+	COL("created_at",             "created_at",             LK_TEXT,   0),
+	COL("location_id",            "location_id",            LK_INT,    0),
+	{ 0 }
+};
+static const struct load_table fulfillment_spec = {
+	.table = "s_fulfillment", .cols = fulfillment_cols,
+};
+
+static const struct load_col order_cols[] = {
+	COL("id",                     "id",                                         LK_INT,         REQ),
+	COL("name",                   "name",                                       LK_TEXT,        REQ),
+	COL("order_number",           "order_number",                               LK_INT,         0),
+	COL("email",                  "email",                                      LK_TEXT,        0),
+	COL("customer_id",            "customer.id",                                LK_INT,         0),
+	COL("customer_email",         "customer.email",                             LK_TEXT,        0),
+	CALC("customer_name",         LK_HOOK_TEXT,   0, .hook = order_customer_name, .reads = customer_reads),
+	COL("currency",               "currency",                                   LK_CURRENCY,    REQ),
+	COL("total_price",            "total_price",                                LK_MONEY,       REQ),
+	COL("subtotal_price",         "subtotal_price",                             LK_MONEY,       0),
+	COL("total_tax",              "total_tax",                                  LK_MONEY,       0),
+	COL("total_discounts",        "total_discounts",                            LK_MONEY,       0),
+	COL("total_shipping",         "total_shipping_price_set.shop_money.amount", LK_MONEY,       0),
+	COL("total_line_items_price", "total_line_items_price",                     LK_MONEY,       0),
+	COL("financial_status",       "financial_status",                           LK_TEXT,        0),
+	COL("fulfillment_status",     "fulfillment_status",                         LK_TEXT,        0),
+	COL("cancelled_at",           "cancelled_at",                               LK_TEXT,        0),
+	COL("test",                   "test",                                       LK_BOOL,        ZERO),
+	COL("created_at",             "created_at",                                 LK_TEXT,        0),
+	COL("processed_at",           "processed_at",                               LK_TS,          REQ),
+	CALC("processed_utc",         LK_UTC,         NN, .from = "processed_at"),
+	CALC("processed_local_date",  LK_LOCAL_DATE,  NN, .from = "processed_at"),
+	CALC("in_period",             LK_IN_PERIOD,   NN, .from = "processed_local_date"),
+	CALC("source_file",           LK_SOURCE_FILE, 0),
+	{ 0 }
+};
+static const struct load_child order_children[] = {
+	{ "line_items", 1, &order_line_spec },
+	{ "refunds", 0, &refund_spec },
+	{ "fulfillments", 0, &fulfillment_spec },
+	{ 0 }
+};
+static const struct load_table order_spec = {
+	.table = "s_order", .cols = order_cols, .children = order_children,
+	.unique = { "id", "id", "shopify/orders: order id", 1 },
+};
+
+static const struct load_col payout_cols[] = {
+	COL("id",                     "id",                                  LK_INT,       REQ),
+	COL("status",                 "status",                              LK_TEXT,      REQ),
+	COL("date",                   "date",                                LK_DATE,      REQ),
+	COL("currency",               "currency",                            LK_CURRENCY,  REQ),
+	COL("amount",                 "amount",                              LK_MONEY,     REQ),
+	COL("charges_gross",          "summary.charges_gross_amount",        LK_MONEY,     0),
+	COL("charges_fee",            "summary.charges_fee_amount",          LK_MONEY,     0),
+	COL("refunds_gross",          "summary.refunds_gross_amount",        LK_MONEY,     0),
+	COL("refunds_fee",            "summary.refunds_fee_amount",          LK_MONEY,     0),
+	COL("adjustments_gross",      "summary.adjustments_gross_amount",    LK_MONEY,     0),
+	COL("adjustments_fee",        "summary.adjustments_fee_amount",      LK_MONEY,     0),
+	COL("reserved_gross",         "summary.reserved_funds_gross_amount", LK_MONEY,     0),
+	COL("reserved_fee",           "summary.reserved_funds_fee_amount",   LK_MONEY,     0),
+	CALC("in_period",             LK_IN_PERIOD, NN, .from = "date"),
+	{ 0 }
+};
+static const struct load_table payout_spec = {
+	.table = "s_payout", .cols = payout_cols,
+	.unique = { "id", "id", "shopify/payouts: payout id", 1 },
+};
+
+static const struct load_col balance_txn_cols[] = {
+	COL("id",                     "id",                     LK_INT,      REQ),
+	COL("payout_id",              "payout_id",              LK_INT,      0),
+	COL("payout_status",          "payout_status",          LK_TEXT,     0),
+	COL("type",                   "type",                   LK_TEXT,     REQ),
+	COL("test",                   "test",                   LK_BOOL,     ZERO),
+	COL("currency",               "currency",               LK_CURRENCY, REQ),
+	COL("amount",                 "amount",                 LK_MONEY,    REQ),
+	COL("fee",                    "fee",                    LK_MONEY,    REQ),
+	COL("net",                    "net",                    LK_MONEY,    REQ),
+	COL("source_order_id",        "source_order_id",        LK_INT,      0),
+	COL("source_type",            "source_type",            LK_TEXT,     0),
+	COL("processed_at",           "processed_at",           LK_TEXT,     0),
+	{ 0 }
+};
+static const struct load_table balance_txn_spec = {
+	.table = "s_balance_txn", .cols = balance_txn_cols,
+	.unique = { "id", "id", "shopify/balance_transactions: transaction id", 0 },
+};
+
+static const struct load_col location_cols[] = {
+	COL("id",                     "id",                     LK_INT,  REQ),
+	COL("name",                   "name",                   LK_TEXT, REQ),
+	COL("active",                 "active",                 LK_BOOL, 0),
+	{ 0 }
+};
+static const struct load_table location_spec = {
+	.table = "s_location", .cols = location_cols,
+	.unique = { "id", "id", "shopify/locations: location id", 0 },
+};
+
+static const struct load_col inventory_level_cols[] = {
+	COL("inventory_item_id",      "inventory_item_id",      LK_INT,  REQ),
+	COL("location_id",            "location_id",            LK_INT,  REQ),
+	COL("available",              "available",              LK_QTY,  0),
+	COL("updated_at",             "updated_at",             LK_TEXT, 0),
+	{ 0 }
+};
+static const struct load_table inventory_level_spec = {
+	.table = "s_inventory_level", .cols = inventory_level_cols,
+	.unique = { "inventory_item_id || '@' || location_id", "inventory_item_id, location_id",
+	            "shopify/inventory_levels: item@location", 1 },
+};
+
+static const struct load_col variant_cols[] = {
+	COL("id",                     "id",                     LK_INT,    REQ),
+	CALC("product_id",            LK_PARENT, NN, .from = "id"),
+	CALC("product_title",         LK_PARENT, 0, .from = "title"),
+	COL("title",                  "title",                  LK_TEXT,   0),
+	COL("sku",                    "sku",                    LK_TEXT,   0),
+	COL("inventory_item_id",      "inventory_item_id",      LK_INT,    0),
+	{ 0 }
+};
+static const struct load_table variant_spec = {
+	.table = "s_variant", .cols = variant_cols,
+	.unique = { "id", "id", "shopify/products: variant id", 0 },
+};
+
+/* A product is stored only as its variants. */
+static const struct load_col product_cols[] = {
+	COL("id",                     "id",                     LK_INT,  REQ),
+	COL("title",                  "title",                  LK_TEXT, 0),
+	{ 0 }
+};
+static const struct load_child product_children[] = {
+	{ "variants", 0, &variant_spec },
+	{ 0 }
+};
+static const struct load_table product_spec = {
+	.cols = product_cols, .children = product_children,
+};
+
+/* ---- ERPNext ---- */
+
+/* Money of an ERPNext row is in its own currency field, else in the company
+ * currency; debit and credit of a GL Entry are in company currency whatever
+ * the account's currency. */
+
+static const struct load_col sales_order_item_cols[] = {
+	CALC("parent",                LK_PARENT, NN, .from = "name"),
+	COL("idx",                    "idx",                    LK_INT,    0),
+	COL("item_code",              "item_code",              LK_TEXT,   REQ),
+	COL("qty",                    "qty",                    LK_QTY,    REQ),
+	COL("rate",                   "rate",                   LK_MONEY,  0),
+	COL("amount",                 "amount",                 LK_MONEY,  0),
+	COL("warehouse",              "warehouse",              LK_TEXT,   0),
+	{ 0 }
+};
+static const struct load_table sales_order_item_spec = {
+	.table = "e_sales_order_item", .cols = sales_order_item_cols,
+};
+
+static const struct load_col sales_order_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("customer",               "customer",               LK_TEXT,     0),
+	COL("customer_name",          "customer_name",          LK_TEXT,     0),
+	COL("company",                "company",                LK_TEXT,     0),
+	COL("transaction_date",       "transaction_date",       LK_DATE,     REQ),
+	COL("delivery_date",          "delivery_date",          LK_DATE,     0),
+	COL("po_no",                  "po_no",                  LK_TEXT,     0),
+	COL("currency",               "currency",               LK_CURRENCY, REQ),
+	COL("grand_total",            "grand_total",            LK_MONEY,    REQ),
+	COL("docstatus",              "docstatus",              LK_INT,      REQ, .check = check_docstatus),
+	COL("status",                 "status",                 LK_TEXT,     0),
+	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
+	COL("shopify_order_number",   "shopify_order_number",   LK_IDTEXT,   CUSTOM),
+	{ 0 }
+};
+static const struct load_child sales_order_children[] = {
+	{ "items", 0, &sales_order_item_spec },
+	{ 0 }
+};
+static const struct load_table sales_order_spec = {
+	.table = "e_sales_order", .cols = sales_order_cols, .children = sales_order_children,
+	.unique = { "name", "name", "erpnext/sales_order: name", 1 },
+};
+
+static const struct load_col sales_invoice_item_cols[] = {
+	CALC("parent",                LK_PARENT, NN, .from = "name"),
+	COL("idx",                    "idx",                    LK_INT,    0),
+	COL("item_code",              "item_code",              LK_TEXT,   0),
+	COL("qty",                    "qty",                    LK_QTY,    REQ),
+	COL("rate",                   "rate",                   LK_MONEY,  0),
+	COL("amount",                 "amount",                 LK_MONEY,  0),
+	COL("sales_order",            "sales_order",            LK_TEXT,   0),
+	{ 0 }
+};
+static const struct load_table sales_invoice_item_spec = {
+	.table = "e_sales_invoice_item", .cols = sales_invoice_item_cols,
+};
+
+static const struct load_col sales_invoice_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("customer",               "customer",               LK_TEXT,     0),
+	COL("posting_date",           "posting_date",           LK_DATE,     REQ),
+	COL("is_return",              "is_return",              LK_BOOL,     ZERO),
+	COL("return_against",         "return_against",         LK_TEXT,     0),
+	COL("currency",               "currency",               LK_CURRENCY, REQ),
+	COL("grand_total",            "grand_total",            LK_MONEY,    REQ),
+	COL("docstatus",              "docstatus",              LK_INT,      REQ),
+	COL("status",                 "status",                 LK_TEXT,     0),
+	COL("po_no",                  "po_no",                  LK_TEXT,     0),
+	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
+	COL("shopify_order_number",   "shopify_order_number",   LK_IDTEXT,   CUSTOM),
+	{ 0 }
+};
+static const struct load_child sales_invoice_children[] = {
+	{ "items", 0, &sales_invoice_item_spec },
+	{ 0 }
+};
+static const struct load_table sales_invoice_spec = {
+	.table = "e_sales_invoice", .cols = sales_invoice_cols, .children = sales_invoice_children,
+	.unique = { "name", "name", "erpnext/sales_invoice: name", 1 },
+};
+
+static const struct load_col delivery_note_item_cols[] = {
+	CALC("parent",                LK_PARENT, NN, .from = "name"),
+	COL("idx",                    "idx",                    LK_INT,    0),
+	COL("item_code",              "item_code",              LK_TEXT,   0),
+	COL("qty",                    "qty",                    LK_QTY,    REQ),
+	COL("against_sales_order",    "against_sales_order",    LK_TEXT,   0),
+	COL("warehouse",              "warehouse",              LK_TEXT,   0),
+	{ 0 }
+};
+static const struct load_table delivery_note_item_spec = {
+	.table = "e_delivery_note_item", .cols = delivery_note_item_cols,
+};
+
+static const struct load_col delivery_note_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("customer",               "customer",               LK_TEXT,     0),
+	COL("posting_date",           "posting_date",           LK_DATE,     REQ),
+	COL("is_return",              "is_return",              LK_BOOL,     ZERO),
+	COL("docstatus",              "docstatus",              LK_INT,      REQ),
+	COL("status",                 "status",                 LK_TEXT,     0),
+	COL("currency",               "currency",               LK_CURRENCY, COMPANY),
+	COL("grand_total",            "grand_total",            LK_MONEY,    0),
+	COL("po_no",                  "po_no",                  LK_TEXT,     0),
+	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
+	COL("shopify_fulfillment_id", "shopify_fulfillment_id", LK_IDTEXT,   CUSTOM),
+	{ 0 }
+};
+static const struct load_child delivery_note_children[] = {
+	{ "items", 0, &delivery_note_item_spec },
+	{ 0 }
+};
+static const struct load_table delivery_note_spec = {
+	.table = "e_delivery_note", .cols = delivery_note_cols, .children = delivery_note_children,
+	.unique = { "name", "name", "erpnext/delivery_note: name", 1 },
+};
+
+/* Journal Entry rows carry amounts in the account's currency; older exports
+ * have only debit/credit (company currency), so those are read instead. */
+static const struct load_col journal_entry_account_cols[] = {
+	CALC("parent",                LK_PARENT,   NN, .from = "name"),
+	COL("idx",                    "idx",                        LK_INT,      0),
+	COL("account",                "account",                    LK_TEXT,     REQ),
+	COL("party_type",             "party_type",                 LK_TEXT,     0),
+	COL("party",                  "party",                      LK_TEXT,     0),
+	COL("cost_center",            "cost_center",                LK_TEXT,     0),
+	COL("debit",                  "debit_in_account_currency",  LK_MONEY,    ZERO, .alt = "debit"),
+	COL("credit",                 "credit_in_account_currency", LK_MONEY,    ZERO, .alt = "credit"),
+	COL("currency",               "account_currency",           LK_CURRENCY, COMPANY | NN),
+	{ 0 }
+};
+static const struct load_table journal_entry_account_spec = {
+	.table = "e_journal_entry_account", .cols = journal_entry_account_cols,
+};
+
+static const struct load_col journal_entry_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,             REQ),
+	COL("voucher_type",           "voucher_type",           LK_TEXT,             0),
+	COL("posting_date",           "posting_date",           LK_DATE,             REQ),
+	COL("company",                "company",                LK_TEXT,             0),
+	COL("cheque_no",              "cheque_no",              LK_IDTEXT,           0),
+	COL("cheque_date",            "cheque_date",            LK_DATE,             0),
+	COL("docstatus",              "docstatus",              LK_INT,              REQ),
+	COL("total_debit",            "total_debit",            LK_MONEY,            0),
+	COL("total_credit",           "total_credit",           LK_MONEY,            0),
+	COL("user_remark",            "user_remark",            LK_TEXT,             0),
+	CALC("currency",              LK_COMPANY_CURRENCY, NN),
+	{ 0 }
+};
+static const struct load_child journal_entry_children[] = {
+	{ "accounts", 0, &journal_entry_account_spec },
+	{ 0 }
+};
+static const struct load_table journal_entry_spec = {
+	.table = "e_journal_entry", .cols = journal_entry_cols, .children = journal_entry_children,
+	.unique = { "name", "name", "erpnext/journal_entry: name", 0 },
+};
+
+static const struct load_col gl_entry_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,             REQ),
+	COL("posting_date",           "posting_date",           LK_DATE,             REQ),
+	COL("account",                "account",                LK_TEXT,             REQ),
+	COL("party_type",             "party_type",             LK_TEXT,             0),
+	COL("party",                  "party",                  LK_TEXT,             0),
+	COL("debit",                  "debit",                  LK_MONEY,            REQ),
+	COL("credit",                 "credit",                 LK_MONEY,            REQ),
+	CALC("currency",              LK_COMPANY_CURRENCY, NN),
+	COL("voucher_type",           "voucher_type",           LK_TEXT,             REQ),
+	COL("voucher_no",             "voucher_no",             LK_TEXT,             REQ),
+	COL("is_cancelled",           "is_cancelled",           LK_BOOL,             ZERO),
+	COL("company",                "company",                LK_TEXT,             0),
+	COL("cost_center",            "cost_center",            LK_TEXT,             0),
+	{ 0 }
+};
+static const struct load_table gl_entry_spec = {
+	.table = "e_gl_entry", .cols = gl_entry_cols,
+	.unique = { "name", "name", "erpnext/gl_entry: name", 0 },
+};
+
+static const struct load_col bin_cols[] = {
+	COL("item_code",              "item_code",              LK_TEXT,             REQ),
+	COL("warehouse",              "warehouse",              LK_TEXT,             REQ),
+	COL("actual_qty",             "actual_qty",             LK_QTY,              REQ),
+	COL("reserved_qty",           "reserved_qty",           LK_QTY,              ZERO),
+	COL("projected_qty",          "projected_qty",          LK_QTY,              ZERO),
+	COL("valuation_rate",         "valuation_rate",         LK_MONEY,            0),
+	COL("stock_value",            "stock_value",            LK_MONEY,            0),
+	CALC("currency",              LK_COMPANY_CURRENCY, NN),
+	{ 0 }
+};
+static const struct load_table bin_spec = {
+	.table = "e_bin", .cols = bin_cols,
+	.unique = { "item_code || '@' || warehouse", "item_code, warehouse", "erpnext/bin: item_code@warehouse", 1 },
+};
+
+static const struct load_col item_cols[] = {
+	COL("item_code",              "item_code",              LK_TEXT, REQ),
+	COL("item_name",              "item_name",              LK_TEXT, 0),
+	COL("item_group",             "item_group",             LK_TEXT, 0),
+	COL("stock_uom",              "stock_uom",              LK_TEXT, 0),
+	COL("is_stock_item",          "is_stock_item",          LK_BOOL, 0),
+	COL("disabled",               "disabled",               LK_BOOL, 0),
+	{ 0 }
+};
+static const struct load_table item_spec = {
+	.table = "e_item", .cols = item_cols,
+	.unique = { "item_code", "item_code", "erpnext/item: item_code", 1 },
+};
+
+static const struct load_col customer_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,      REQ),
+	COL("customer_name",          "customer_name",          LK_TEXT,      0),
+	COL("email_id",               "email_id",               LK_TEXT,      0),
+	CALC("email_norm",            LK_HOOK_TEXT, 0, .from = "email_id", .hook = customer_email_norm),
+	COL("disabled",               "disabled",               LK_BOOL,      0),
+	COL("shopify_customer_id",    "shopify_customer_id",    LK_IDTEXT,    CUSTOM),
+	{ 0 }
+};
+static const struct load_table customer_spec = {
+	.table = "e_customer", .cols = customer_cols,
+	.unique = { "name", "name", "erpnext/customer: name", 0 },
+};
+
+static const struct load_col warehouse_cols[] = {
+	COL("name",                   "name",                   LK_TEXT, REQ),
+	COL("warehouse_name",         "warehouse_name",         LK_TEXT, 0),
+	COL("company",                "company",                LK_TEXT, 0),
+	COL("is_group",               "is_group",               LK_BOOL, 0),
+	COL("disabled",               "disabled",               LK_BOOL, 0),
+	{ 0 }
+};
+static const struct load_table warehouse_spec = {
+	.table = "e_warehouse", .cols = warehouse_cols,
+	.unique = { "name", "name", "erpnext/warehouse: name", 0 },
+};
+
+/* ---- the raw extracts, in load order ---- */
+
+/* The shop page comes first: its currency and time zone decide how every
+ * other page is read. */
+const struct extract_def load_extracts[] = {
+	{ "shopify/shop", "shopify", "shopify/shop.json", "shop", "shop.json", "s_shop", NULL, &shop_spec },
+	{ "shopify/orders", "shopify", "shopify/orders", "orders", "orders.json?status=any", "s_order",
+	  "SELECT sum(total_price) FROM s_order WHERE snapshot_id = ?1 AND in_period AND NOT test", &order_spec },
+	{ "shopify/payouts", "shopify", "shopify/payouts", "payouts", "shopify_payments/payouts.json",
+	  "s_payout", "SELECT sum(amount) FROM s_payout WHERE snapshot_id = ?1 AND in_period", &payout_spec },
+	{ "shopify/balance_transactions", "shopify", "shopify/balance_transactions", "transactions",
+	  "shopify_payments/balance/transactions.json", "s_balance_txn",
+	  "SELECT sum(net) FROM s_balance_txn WHERE snapshot_id = ?1 AND type <> 'payout'", &balance_txn_spec },
+	{ "shopify/locations", "shopify", "shopify/locations", "locations", "locations.json", "s_location", NULL,
+	  &location_spec },
+	{ "shopify/inventory_levels", "shopify", "shopify/inventory_levels", "inventory_levels",
+	  "inventory_levels.json", "s_inventory_level", NULL, &inventory_level_spec },
+	{ "shopify/products", "shopify", "shopify/products", "products", "products.json", "s_variant", NULL,
+	  &product_spec },
+	{ "erpnext/sales_order", "erpnext", "erpnext/sales_order", "data", "Sales Order", "e_sales_order",
+	  "SELECT sum(grand_total) FROM e_sales_order WHERE snapshot_id = ?1 AND docstatus < 2", &sales_order_spec },
+	{ "erpnext/sales_invoice", "erpnext", "erpnext/sales_invoice", "data", "Sales Invoice",
+	  "e_sales_invoice", "SELECT sum(grand_total) FROM e_sales_invoice WHERE snapshot_id = ?1 AND docstatus = 1",
+	  &sales_invoice_spec },
+	{ "erpnext/delivery_note", "erpnext", "erpnext/delivery_note", "data", "Delivery Note",
+	  "e_delivery_note", NULL, &delivery_note_spec },
+	{ "erpnext/journal_entry", "erpnext", "erpnext/journal_entry", "data", "Journal Entry",
+	  "e_journal_entry", "SELECT sum(total_debit) FROM e_journal_entry WHERE snapshot_id = ?1 AND docstatus = 1",
+	  &journal_entry_spec },
+	{ "erpnext/gl_entry", "erpnext", "erpnext/gl_entry", "data", "GL Entry", "e_gl_entry",
+	  "SELECT sum(debit) FROM e_gl_entry WHERE snapshot_id = ?1 AND NOT is_cancelled", &gl_entry_spec },
+	{ "erpnext/bin", "erpnext", "erpnext/bin", "data", "Bin", "e_bin",
+	  "SELECT sum(stock_value) FROM e_bin WHERE snapshot_id = ?1", &bin_spec },
+	{ "erpnext/item", "erpnext", "erpnext/item", "data", "Item", "e_item", NULL, &item_spec },
+	{ "erpnext/customer", "erpnext", "erpnext/customer", "data", "Customer", "e_customer", NULL,
+	  &customer_spec },
+	{ "erpnext/warehouse", "erpnext", "erpnext/warehouse", "data", "Warehouse", "e_warehouse", NULL,
+	  &warehouse_spec },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+};
+
+/* ---- the fields each extract reads ---- */
+
+struct field_list {
+	struct load_field *v;
+	size_t n, cap;
+	int oom;
+};
+
+static void field_add(struct field_list *fl, const char *prefix, const char *path, unsigned flags)
+{
+	size_t len = strlen(prefix) + strlen(path) + 1;
+	char *p = malloc(len);
+	if (!p) {
+		fl->oom = 1;
+		return;
+	}
+	snprintf(p, len, "%s%s", prefix, path);
+	for (size_t i = 0; i < fl->n; i++)
+		if (strcmp(fl->v[i].path, p) == 0) {
+			fl->v[i].flags |= flags;
+			free(p);
+			return;
+		}
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? fl->cap * 2 : 32;
+		struct load_field *v = realloc(fl->v, cap * sizeof(*v));
+		if (!v) {
+			free(p);
+			fl->oom = 1;
+			return;
+		}
+		fl->v = v;
+		fl->cap = cap;
+	}
+	fl->v[fl->n].path = p;
+	fl->v[fl->n].top = strcspn(p, ".");
+	fl->v[fl->n].flags = flags;
+	fl->n++;
+}
+
+static void fields_of(struct field_list *fl, const char *prefix, const struct load_table *spec)
+{
+	const unsigned keep = LOAD_REQ | LOAD_CUSTOM;
+	for (int c = 0; spec->cols[c].name; c++) {
+		const struct load_col *col = &spec->cols[c];
+		if (col->path)
+			field_add(fl, prefix, col->path, col->flags & keep);
+		if (col->alt)
+			field_add(fl, prefix, col->alt, col->flags & keep & ~LOAD_REQ);
+		for (size_t i = 0; col->reads && col->reads[i]; i++)
+			field_add(fl, prefix, col->reads[i], 0);
+	}
+	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
+		const struct load_child *ch = &spec->children[i];
+		char sub[256];
+		snprintf(sub, sizeof(sub), "%s%s.", prefix, ch->array);
+		fields_of(fl, sub, ch->spec);
+	}
+}
+
+static struct field_list *extract_fields;
+static size_t n_extract_fields;
+static pthread_once_t fields_once = PTHREAD_ONCE_INIT;
+
+static void fields_build(void)
+{
+	size_t n = 0;
+	while (load_extracts[n].name)
+		n++;
+	extract_fields = calloc(n, sizeof(*extract_fields));
+	if (!extract_fields)
+		return;
+	n_extract_fields = n;
+	for (size_t i = 0; i < n; i++)
+		fields_of(&extract_fields[i], "", load_extracts[i].spec);
+}
+
+const struct load_field *load_fields(const char *extract, size_t *n)
+{
+	*n = 0;
+	pthread_once(&fields_once, fields_build);
+	for (size_t i = 0; i < n_extract_fields; i++)
+		if (strcmp(load_extracts[i].name, extract) == 0) {
+			if (extract_fields[i].oom)
+				return NULL;
+			*n = extract_fields[i].n;
+			return extract_fields[i].v;
+		}
+	return NULL;
+}
+
+int load_fields_csv(const char *extract, char *buf, size_t size)
+{
+	size_t n, len = 0;
+	const struct load_field *f = load_fields(extract, &n);
+
+	if (!f || size == 0)
+		return -1;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = f[j].top == f[i].top && strncmp(f[j].path, f[i].path, f[i].top) == 0;
+		if (seen)
+			continue;
+		if (len + (len > 0) + f[i].top + 1 > size)
+			return -1;
+		if (len > 0)
+			buf[len++] = ',';
+		memcpy(buf + len, f[i].path, f[i].top);
+		len += f[i].top;
+		buf[len] = '\0';
+	}
+	return (int)len;
+}

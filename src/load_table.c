@@ -1,0 +1,685 @@
+/* The spec engine (include/recon/load_spec.h): a table spec compiled once
+ * per load into what the hot path needs (read order, resolved column
+ * references, column types, a prepared INSERT), then one loop that reads a
+ * record's fields into cells and one that binds them and feeds the table's
+ * digest. No name is looked up while records are loaded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/hash.h"
+#include "recon/load.h"
+#include "recon/load_spec.h"
+#include "recon/money.h"
+#include "recon/msg.h"
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
+
+#define MAX_COLS 40        /* per table, snapshot_id included */
+#define MAX_CHILDREN 4
+
+/* ---- what a spec means for SQL ---- */
+
+/* The kinds read from a path come first in enum load_kind. */
+static int kind_reads(enum load_kind k)
+{
+	return k <= LK_COUNT;
+}
+
+static int kind_is_money(enum load_kind k)
+{
+	return k == LK_MONEY;
+}
+
+/* 1 INTEGER, 0 TEXT, -1 the type of the column it copies (LK_PARENT). */
+static int kind_is_int(enum load_kind k)
+{
+	switch (k) {
+	case LK_INT: case LK_BOOL: case LK_MONEY: case LK_QTY: case LK_COUNT: case LK_UTC:
+	case LK_IN_PERIOD: case LK_HOOK_INT:
+		return 1;
+	case LK_PARENT:
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+static int col_not_null(const struct load_col *col)
+{
+	return (col->flags & (LOAD_REQ | LOAD_ZERO | LOAD_NOT_NULL)) != 0;
+}
+
+static int col_index(const struct load_table *spec, const char *name)
+{
+	for (int c = 0; name && spec && spec->cols[c].name; c++)
+		if (strcmp(spec->cols[c].name, name) == 0)
+			return c;
+	return -1;
+}
+
+static int spec_ncols(const struct load_table *spec)
+{
+	int n = 0;
+	while (spec->cols[n].name)
+		n++;
+	return n;
+}
+
+int load_spec_ncols(const struct load_table *spec)
+{
+	return spec_ncols(spec) + 1;
+}
+
+static recon_err spec_fail(const struct load_table *spec, const struct load_col *col, const char *why)
+{
+	msg_error("internal error: table spec '%s', column '%s': %s", spec->table ? spec->table : "(not stored)",
+	          col ? col->name : "-", why);
+	return RECON_ERR_INTERNAL;
+}
+
+/* Column c of spec is INTEGER (1) or TEXT (0); a copy of a parent's
+ * column takes its type. */
+static int col_sql_int(const struct load_table *spec, const struct load_table *parent, int c)
+{
+	int t = kind_is_int(spec->cols[c].kind);
+	if (t >= 0)
+		return t;
+	int p = col_index(parent, spec->cols[c].from);
+	return p < 0 ? 0 : kind_is_int(parent->cols[p].kind) == 1;
+}
+
+/* What every consumer of a spec relies on; a spec that breaks it is a
+ * programming error, found by the first load (and by tests/unit/test_load.c). */
+static recon_err spec_check(const struct load_table *spec, const struct load_table *parent)
+{
+	int n = spec_ncols(spec), money = 0, cur = 0;
+
+	if (n + 1 > MAX_COLS)
+		return spec_fail(spec, NULL, "too many columns");
+	for (int c = 0; c < n; c++) {
+		const struct load_col *col = &spec->cols[c];
+		int from = col_index(spec, col->from);
+		if (col_index(spec, col->name) != c || strcmp(col->name, "snapshot_id") == 0)
+			return spec_fail(spec, col, "named twice");
+		if (kind_reads(col->kind) != (col->path != NULL))
+			return spec_fail(spec, col, col->path ? "a computed column has no path" : "no JSON path");
+		if ((col->hook != NULL) != (col->kind == LK_HOOK_TEXT || col->kind == LK_HOOK_INT))
+			return spec_fail(spec, col, "a hook needs LK_HOOK_TEXT or LK_HOOK_INT, and they need a hook");
+		if (col->alt && col->kind != LK_MONEY)
+			return spec_fail(spec, col, "a fallback path is only read for money");
+		switch (col->kind) {
+		case LK_UTC: case LK_LOCAL_DATE:
+			if (from < 0 || from >= c || spec->cols[from].kind != LK_TS)
+				return spec_fail(spec, col, "'from' must name an earlier LK_TS column");
+			break;
+		case LK_IN_PERIOD:
+			if (from < 0 || from >= c ||
+			    (spec->cols[from].kind != LK_DATE && spec->cols[from].kind != LK_LOCAL_DATE))
+				return spec_fail(spec, col, "'from' must name an earlier date column");
+			break;
+		case LK_PARENT:
+			if (col_index(parent, col->from) < 0 || parent->cols[col_index(parent, col->from)].kind == LK_PARENT)
+				return spec_fail(spec, col, "'from' must name a column the parent record reads or computes");
+			break;
+		case LK_HOOK_TEXT: case LK_HOOK_INT:
+			if (col->from && (from < 0 || from >= c))
+				return spec_fail(spec, col, "'from' must name an earlier column");
+			break;
+		default:
+			if (col->from)
+				return spec_fail(spec, col, "only a computed column has 'from'");
+		}
+		money |= kind_is_money(col->kind);
+		cur |= col->kind == LK_CURRENCY || col->kind == LK_COMPANY_CURRENCY;
+	}
+	if (money && !cur && !parent)
+		return spec_fail(spec, NULL, "money needs a currency column (or a parent record that has one)");
+	if (!spec->table && spec->unique.shown)
+		return spec_fail(spec, NULL, "a unique key needs a table");
+	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
+		if (i >= MAX_CHILDREN)
+			return spec_fail(spec, NULL, "too many child tables");
+		TRY(spec_check(spec->children[i].spec, spec));
+	}
+	return RECON_OK;
+}
+
+/* ---- SQL text from a spec ---- */
+
+/* Text built in memory; a failed write (out of memory) shows at the end. */
+static FILE *text_open(char **buf, size_t *len)
+{
+	*buf = NULL;
+	return open_memstream(buf, len);
+}
+
+static recon_err text_close(FILE *f, char **buf, char **out)
+{
+	int bad = !f || ferror(f);
+	if (f && fclose(f) != 0)
+		bad = 1;
+	if (bad) {
+		free(*buf);
+		*out = NULL;
+		return RECON_ERR_NOMEM;
+	}
+	*out = *buf;
+	return RECON_OK;
+}
+
+static void create_one(FILE *f, const struct load_table *spec, const struct load_table *parent)
+{
+	if (spec->table) {
+		fprintf(f, "CREATE TABLE IF NOT EXISTS %s (snapshot_id INTEGER NOT NULL", spec->table);
+		for (int c = 0; spec->cols[c].name; c++)
+			fprintf(f, ", %s %s%s", spec->cols[c].name, col_sql_int(spec, parent, c) ? "INTEGER" : "TEXT",
+			        col_not_null(&spec->cols[c]) ? " NOT NULL" : "");
+		fputs(");\n", f);
+	}
+	for (size_t i = 0; spec->children && spec->children[i].array; i++)
+		create_one(f, spec->children[i].spec, spec);
+}
+
+recon_err load_create_sql(const struct load_table *spec, char **out)
+{
+	char *buf;
+	size_t len;
+	FILE *f;
+
+	*out = NULL;
+	for (size_t xi = 0; load_extracts[xi].name; xi++)
+		if (!spec || spec == load_extracts[xi].spec)
+			TRY(spec_check(load_extracts[xi].spec, NULL));
+	if (spec)
+		TRY(spec_check(spec, NULL));
+	if (!(f = text_open(&buf, &len)))
+		return RECON_ERR_NOMEM;
+	if (spec)
+		create_one(f, spec, NULL);
+	for (size_t xi = 0; !spec && load_extracts[xi].name; xi++)
+		create_one(f, load_extracts[xi].spec, NULL);
+	return text_close(f, &buf, out);
+}
+
+recon_err load_insert_sql(const struct load_table *spec, char **out)
+{
+	int n = spec_ncols(spec);
+	char *buf;
+	size_t len;
+	FILE *f = text_open(&buf, &len);
+
+	*out = NULL;
+	if (!f)
+		return RECON_ERR_NOMEM;
+	fprintf(f, "INSERT INTO %s (snapshot_id", spec->table);
+	for (int c = 0; c < n; c++)
+		fprintf(f, ", %s", spec->cols[c].name);
+	fputs(") VALUES (?", f);
+	for (int c = 0; c < n; c++)
+		fputs(", ?", f);
+	fputc(')', f);
+	return text_close(f, &buf, out);
+}
+
+/* ---- table digests, fed as rows are bound ----
+ * store_table_digest's byte stream (table name, then per column a type tag
+ * and the value, then the row count), computed from the values as they are
+ * bound, so the snapshot need not read millions of rows back to hash them.
+ * It holds only while SQLite stores each value as bound: an integer bound
+ * to a TEXT column (or text to an INTEGER one) would be converted, so such a
+ * table is marked unsure and read back after all. `recon verify` recomputes
+ * every digest from the stored rows, which is what proves the two agree. */
+struct row_digest {
+	struct sha256 *h;
+	int64_t rows;
+	int unsure;
+	size_t used;
+	unsigned char buf[4096];     /* one SHA-256 call per value costs more than hashing it */
+};
+
+static void dig_bytes(struct row_digest *d, const void *p, size_t n)
+{
+	if (d->used + n > sizeof(d->buf)) {
+		sha256_update(d->h, d->buf, d->used);
+		d->used = 0;
+		if (n > sizeof(d->buf)) {
+			sha256_update(d->h, p, n);
+			return;
+		}
+	}
+	memcpy(d->buf + d->used, p, n);
+	d->used += n;
+}
+
+/* Big-endian, as sha256_update_i64 writes it; spelt out byte by byte so
+ * the compiler makes it one byte swap (a loop here was a tenth of the
+ * loader's own instructions). */
+static void dig_i64(struct row_digest *d, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+	unsigned char b[8] = {
+		(unsigned char)(u >> 56), (unsigned char)(u >> 48), (unsigned char)(u >> 40), (unsigned char)(u >> 32),
+		(unsigned char)(u >> 24), (unsigned char)(u >> 16), (unsigned char)(u >> 8), (unsigned char)u,
+	};
+	dig_bytes(d, b, sizeof(b));
+}
+
+static void dig_tag(struct row_digest *d, int tag)
+{
+	unsigned char t = (unsigned char)tag;
+	dig_bytes(d, &t, 1);
+}
+
+/* ---- compiled tables ---- */
+
+struct tab {
+	const struct load_table *spec;
+	int slot;                           /* in store_data_tables, or -1 */
+	int ncol;
+	int cur;                            /* the row's currency column, or -1: the parent's money */
+	unsigned char order[MAX_COLS];      /* read order */
+	signed char from[MAX_COLS];         /* resolved `from`, in this table or the parent's */
+	unsigned char sql_int[MAX_COLS];    /* column declared INTEGER */
+	unsigned char check[MAX_COLS];      /* columns with a check, in order */
+	int ncheck;
+	unsigned char owner[MAX_COLS];      /* hook columns: their text may be owned */
+	int nowner;
+	struct load_cell cell[MAX_COLS];
+	sqlite3_stmt *st;                   /* NULL: not stored */
+	struct row_digest dig;
+	int nchild;
+	struct tab *child[MAX_CHILDREN];
+};
+
+struct load_engine {
+	struct store *s;
+	int64_t sid;
+	const struct load_ctx *ctx;
+	struct tab **root;
+	size_t nroot;
+	struct tab **all;                   /* every compiled table, for digests and freeing */
+	size_t nall;
+};
+
+static void tab_free(struct tab *t)
+{
+	if (!t)
+		return;
+	for (int c = 0; c < MAX_COLS; c++)
+		free(t->cell[c].owned);
+	sqlite3_finalize(t->st);
+	sha256_free(t->dig.h);
+	free(t);
+}
+
+/* The digest's types as the database declares them: a table made by
+ * another schema would store some values converted, and is read back. */
+static recon_err tab_declared(struct store *s, struct tab *t)
+{
+	char sql[160];
+	sqlite3_stmt *st;
+	int c = -1, same = 1;
+
+	snprintf(sql, sizeof(sql), "SELECT name, type FROM pragma_table_info('%s') ORDER BY cid", t->spec->table);
+	TRY(store_prepare(s, sql, &st));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		const char *want = c < 0 ? "snapshot_id" : c < t->ncol ? t->spec->cols[c].name : NULL;
+		if (!want || !name || !type || strcmp(name, want) != 0 ||
+		    strcmp(type, c < 0 || t->sql_int[c] ? "INTEGER" : "TEXT") != 0)
+			same = 0;
+		c++;
+	}
+	TRY(store_finish(s, st));
+	if (!same || c != t->ncol) {
+		msg_debug("table '%s' differs from its spec: its digest is read back", t->spec->table);
+		t->dig.unsure = 1;
+	}
+	return RECON_OK;
+}
+
+static recon_err compile(struct load_engine *e, const struct load_table *spec,
+                         const struct load_table *parent, struct tab **out)
+{
+	struct tab *t = calloc(1, sizeof(*t));
+	struct tab **all;
+	int first_money = -1;
+	recon_err err = RECON_OK;
+
+	*out = NULL;
+	if (!t || !(all = realloc(e->all, (e->nall + 1) * sizeof(*all)))) {
+		free(t);
+		return RECON_ERR_NOMEM;
+	}
+	e->all = all;
+	e->all[e->nall++] = t;
+	t->spec = spec;
+	t->ncol = spec_ncols(spec);
+	t->cur = -1;
+	t->slot = -1;
+	for (int c = 0; c < t->ncol; c++) {
+		const struct load_col *col = &spec->cols[c];
+		t->from[c] = (signed char)col_index(col->kind == LK_PARENT ? parent : spec, col->from);
+		t->sql_int[c] = (unsigned char)col_sql_int(spec, parent, c);
+		if (col->check)
+			t->check[t->ncheck++] = (unsigned char)c;
+		if (col->hook)
+			t->owner[t->nowner++] = (unsigned char)c;
+		if (t->cur < 0 && (col->kind == LK_CURRENCY || col->kind == LK_COMPANY_CURRENCY))
+			t->cur = c;
+		if (first_money < 0 && kind_is_money(col->kind))
+			first_money = c;
+	}
+	/* Columns in their order, but the currency before the first money it
+	 * decides the exponent of. */
+	for (int c = 0, k = 0; c < t->ncol; c++) {
+		if (c == first_money && t->cur > c)
+			t->order[k++] = (unsigned char)t->cur;
+		if (c != t->cur || first_money < 0 || t->cur < first_money)
+			t->order[k++] = (unsigned char)c;
+	}
+	if (spec->table) {
+		char *sql;
+		for (int i = 0; store_data_tables[i]; i++)
+			if (strcmp(store_data_tables[i], spec->table) == 0)
+				t->slot = i;
+		TRY(load_insert_sql(spec, &sql));
+		err = store_prepare(e->s, sql, &t->st);
+		free(sql);
+		if (!err)
+			err = tab_declared(e->s, t);
+		if (!err && !(t->dig.h = sha256_new()))
+			err = RECON_ERR_NOMEM;
+		if (err)
+			return err;
+		sha256_update_str(t->dig.h, spec->table);
+	}
+	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
+		TRY(compile(e, spec->children[i].spec, spec, &t->child[i]));
+		t->nchild++;
+	}
+	*out = t;
+	return RECON_OK;
+}
+
+recon_err load_engine_new(struct store *s, int64_t snapshot_id, const struct load_ctx *ctx,
+                          const struct load_table *const *roots, size_t nroots, struct load_engine **out)
+{
+	struct load_engine *e = calloc(1, sizeof(*e));
+	recon_err err = RECON_OK;
+
+	*out = NULL;
+	if (!e || !(e->root = calloc(nroots ? nroots : 1, sizeof(*e->root)))) {
+		free(e);
+		return RECON_ERR_NOMEM;
+	}
+	e->s = s;
+	e->sid = snapshot_id;
+	e->ctx = ctx;
+	e->nroot = nroots;
+	for (size_t i = 0; !err && i < nroots; i++)
+		if (!(err = spec_check(roots[i], NULL)))
+			err = compile(e, roots[i], NULL, &e->root[i]);
+	if (err) {
+		load_engine_free(e);
+		return err;
+	}
+	*out = e;
+	return RECON_OK;
+}
+
+void load_engine_free(struct load_engine *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->nall; i++)
+		tab_free(e->all[i]);
+	free(e->all);
+	free(e->root);
+	free(e);
+}
+
+/* ---- loading a record ---- */
+
+static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_rec *rec, json_t *o, int c)
+{
+	const struct load_col *col = &t->spec->cols[c];
+	struct load_cell *v = &t->cell[c];
+	const struct load_cell *src = t->from[c] < 0 ? NULL
+	                            : col->kind == LK_PARENT ? &row->parent->cell[t->from[c]] : &t->cell[t->from[c]];
+	int req = (col->flags & LOAD_REQ) != 0, present = 1, b;
+
+	v->type = SQLITE_TEXT;
+	switch (col->kind) {
+	case LK_TEXT:
+		TRY(raw_str(rec, o, col->path, req, &v->s));
+		break;
+	case LK_IDTEXT:
+		TRY(raw_idtext(rec, o, col->path, req, v->buf, sizeof(v->buf), &v->s));
+		break;
+	case LK_DATE:
+		TRY(raw_date(rec, o, col->path, req, &v->s));
+		break;
+	case LK_TS:
+		TRY(raw_ts(rec, o, col->path, req, &v->s, &v->utc));
+		break;
+	case LK_CURRENCY:
+		TRY(raw_currency(rec, o, col->path, req, &v->s));
+		if (!v->s && (col->flags & LOAD_COMPANY))
+			v->s = row->ctx->company_currency;
+		break;
+	case LK_COMPANY_CURRENCY:
+		v->s = row->ctx->company_currency;
+		break;
+	case LK_SOURCE_FILE:
+		v->s = row->ctx->relpath;
+		break;
+	case LK_LOCAL_DATE:
+		v->s = NULL;
+		if (src->type != SQLITE_NULL) {
+			tz_local_date(src->utc, v->buf);
+			v->s = v->buf;
+		}
+		break;
+	case LK_INT:
+		v->type = SQLITE_INTEGER;
+		TRY(raw_int(rec, o, col->path, req, &v->i, &present));
+		break;
+	case LK_BOOL:
+		v->type = SQLITE_INTEGER;
+		TRY(raw_bool(rec, o, col->path, req, &b, &present));
+		v->i = b;
+		break;
+	case LK_MONEY:
+		v->type = SQLITE_INTEGER;
+		TRY(raw_money(rec, o, col->path, row->exp, req && !col->alt, &v->i, &present));
+		if (!present && col->alt)
+			TRY(raw_money(rec, o, col->alt, row->exp, req, &v->i, &present));
+		break;
+	case LK_QTY:
+		v->type = SQLITE_INTEGER;
+		TRY(raw_qty(rec, o, col->path, req, &v->i, &present));
+		break;
+	case LK_COUNT:
+		v->type = SQLITE_INTEGER;
+		TRY(raw_int(rec, o, col->path, req, &v->i, &present));
+		if (v->i < 0)
+			return raw_field_error(rec, col->path, "negative quantity %lld", (long long)v->i);
+		TRY(qty_from_int((long long)v->i, &v->i));
+		break;
+	case LK_UTC:
+		v->type = src->type == SQLITE_NULL ? SQLITE_NULL : SQLITE_INTEGER;
+		v->i = src->utc;
+		return RECON_OK;
+	case LK_IN_PERIOD:
+		v->type = src->type == SQLITE_NULL ? SQLITE_NULL : SQLITE_INTEGER;
+		v->i = src->type == SQLITE_NULL ? 0 : period_contains(row->ctx->period, src->s);
+		return RECON_OK;
+	case LK_PARENT:
+		v->type = src->type;
+		v->i = src->i;
+		v->s = src->s;
+		return RECON_OK;
+	case LK_HOOK_TEXT:
+	case LK_HOOK_INT:
+		v->type = SQLITE_NULL;
+		return col->hook(row, rec, o, src, v);
+	}
+	if (v->type == SQLITE_TEXT) {
+		if (!v->s || ((col->flags & LOAD_EMPTY_NULL) && !*v->s))
+			v->type = SQLITE_NULL;
+	} else if (!present && !(col->flags & LOAD_ZERO)) {
+		v->type = SQLITE_NULL;
+	}
+	return RECON_OK;
+}
+
+/* A bind that fails (sqlite3_bind_text copies the text: out of memory)
+ * leaves its parameter NULL; inserting the row anyway would store a NULL
+ * where the page had a value, so the row is refused. */
+static recon_err insert_row(struct load_engine *e, struct tab *t)
+{
+	sqlite3_stmt *st = t->st;
+	struct row_digest *d = &t->dig;
+	int rc, bad = SQLITE_OK;
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);   /* NULL, cheaper than binding it */
+	rc = sqlite3_bind_int64(st, 1, e->sid);
+	dig_tag(d, SQLITE_INTEGER);
+	dig_i64(d, e->sid);
+	for (int c = 0; c < t->ncol; c++) {
+		const struct load_cell *v = &t->cell[c];
+		if (rc != SQLITE_OK && bad == SQLITE_OK)
+			bad = rc;
+		if (v->type == SQLITE_INTEGER) {
+			rc = sqlite3_bind_int64(st, c + 2, v->i);
+			d->unsure |= !t->sql_int[c];
+			dig_tag(d, SQLITE_INTEGER);
+			dig_i64(d, v->i);
+		} else if (v->type == SQLITE_TEXT) {
+			size_t n = strlen(v->s);
+			rc = sqlite3_bind_text(st, c + 2, v->s, (int)n, SQLITE_TRANSIENT);
+			d->unsure |= t->sql_int[c];
+			dig_tag(d, SQLITE_TEXT);
+			dig_i64(d, (int64_t)n);
+			dig_bytes(d, v->s, n);
+		} else {
+			dig_tag(d, SQLITE_NULL);
+		}
+	}
+	if (rc != SQLITE_OK && bad == SQLITE_OK)
+		bad = rc;
+	if (bad != SQLITE_OK) {
+		msg_error("database '%s': cannot insert row: %s", e->s->path, sqlite3_errstr(bad));
+		return bad == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return store_fail(e->s, "cannot insert row");
+	d->rows++;
+	return RECON_OK;
+}
+
+static recon_err load_rec(struct load_engine *e, struct tab *t, const struct load_row *parent,
+                          const struct raw_rec *rec, json_t *o)
+{
+	struct load_row row;
+	recon_err err = RECON_OK;
+
+	row.ctx = e->ctx;
+	row.parent = parent;
+	row.cell = t->cell;
+	row.exp = parent ? parent->exp : e->ctx->company_exp;
+	for (int k = 0; !err && k < t->ncol; k++) {
+		int c = t->order[k];
+		err = read_col(t, &row, rec, o, c);
+		if (c == t->cur && !err)
+			row.exp = money_exponent(t->cell[c].s);
+	}
+	for (int k = 0; !err && k < t->ncheck; k++) {
+		int c = t->check[k];
+		if (t->cell[c].type != SQLITE_NULL)
+			err = t->spec->cols[c].check(&row, rec, &t->spec->cols[c], &t->cell[c]);
+	}
+	if (!err && t->st)
+		err = insert_row(e, t);
+	for (int k = 0; k < t->nowner; k++) {
+		struct load_cell *v = &t->cell[t->owner[k]];
+		free(v->owned);
+		v->owned = NULL;
+	}
+	for (int i = 0; !err && i < t->nchild; i++) {
+		const struct load_child *ch = &t->spec->children[i];
+		json_t *list;
+		if ((err = raw_array(rec, o, ch->array, ch->required, &list)))
+			break;
+		for (size_t j = 0; !err && j < json_array_size(list); j++) {
+			struct load_child_rec cr;
+			const struct raw_rec *r = load_child_rec(&cr, rec, ch->array, j);
+			json_t *v = json_array_get(list, j);
+			if (!(err = load_child_object(r, v)))
+				err = load_rec(e, t->child[i], &row, r, v);
+		}
+	}
+	return err;
+}
+
+recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec, json_t *o)
+{
+	return load_rec(e, e->root[root], NULL, rec, o);
+}
+
+static void digest_final(struct tab *t, struct store_digest *out)
+{
+	struct row_digest *d = &t->dig;
+	memset(out, 0, sizeof(*out));
+	if (d->unsure || !d->h)
+		return;
+	sha256_update(d->h, d->buf, d->used);
+	d->used = 0;
+	dig_i64(d, d->rows);
+	sha256_update(d->h, d->buf, d->used);
+	d->used = 0;
+	sha256_final_hex(d->h, out->hex);
+	d->h = NULL;          /* sha256_final_hex frees it */
+	out->rows = d->rows;
+	out->known = 1;
+}
+
+void load_engine_digests(struct load_engine *e, struct store_digest digest[STORE_NDATA])
+{
+	for (size_t i = 0; i < e->nall; i++)
+		if (e->all[i]->slot >= 0)
+			digest_final(e->all[i], &digest[e->all[i]->slot]);
+}
+
+int load_engine_digest(struct load_engine *e, const char *table, struct store_digest *out)
+{
+	for (size_t i = 0; i < e->nall; i++)
+		if (e->all[i]->spec->table && strcmp(e->all[i]->spec->table, table) == 0) {
+			digest_final(e->all[i], out);
+			return out->known;
+		}
+	return 0;
+}
+
+/* ---- child records ---- */
+
+const struct raw_rec *load_child_rec(struct load_child_rec *c, const struct raw_rec *parent,
+                                     const char *array, size_t i)
+{
+	snprintf(c->prefix, sizeof(c->prefix), "%s%s[%zu].", parent->prefix, array, i);
+	c->rec = *parent;
+	c->rec.prefix = c->prefix;
+	return &c->rec;
+}
+
+recon_err load_child_object(const struct raw_rec *rec, json_t *v)
+{
+	if (json_is_object(v))
+		return RECON_OK;
+	msg_error("'%s', record %zu, field '%s': expected an object", rec->file, rec->index, rec->prefix);
+	return RECON_ERR_INPUT;
+}
