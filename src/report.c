@@ -21,6 +21,7 @@
 #include "recon/msg.h"
 #include "recon/report.h"
 #include "recon/rules.h"
+#include "recon/sqlparams.h"
 
 /* ------------------------------------------------------------------ text */
 
@@ -867,84 +868,29 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 static int col_null(sqlite3_stmt *st, int i) { return sqlite3_column_type(st, i) == SQLITE_NULL; }
 
-/* The named parameters report queries use: :sid :from :to :tol :bank :fees
- * :by_id :by_number. */
-struct qparams {
-	int64_t sid, tol;
-	const char *from, *to, *bank, *fees;
-	int by_id, by_number;
-};
-
-static void bind_q(sqlite3_stmt *st, const struct qparams *p)
-{
-	for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
-		const char *n = sqlite3_bind_parameter_name(st, i);
-		if (!n)
-			continue;
-		if (!strcmp(n, ":sid"))
-			sqlite3_bind_int64(st, i, p->sid);
-		else if (!strcmp(n, ":tol"))
-			sqlite3_bind_int64(st, i, p->tol);
-		else if (!strcmp(n, ":from"))
-			sqlite3_bind_text(st, i, p->from, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":to"))
-			sqlite3_bind_text(st, i, p->to, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":bank"))
-			sqlite3_bind_text(st, i, p->bank, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":fees"))
-			sqlite3_bind_text(st, i, p->fees, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":by_id"))
-			sqlite3_bind_int(st, i, p->by_id);
-		else if (!strcmp(n, ":by_number"))
-			sqlite3_bind_int(st, i, p->by_number);
-	}
-}
-
-static recon_err exec_q(struct store *s, const char *sql, const struct qparams *p)
-{
-	const char *tail = sql;
-	while (tail && *tail) {
-		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(s->db, tail, -1, &st, &tail) != SQLITE_OK)
-			return store_fail(s, "report query");
-		if (!st)
-			break;
-		bind_q(st, p);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-			return store_fail(s, "report query");
-	}
-	return RECON_OK;
-}
-
-static recon_err prepare_q(struct store *s, const char *sql, const struct qparams *p, sqlite3_stmt **st)
-{
-	recon_err err = store_prepare(s, sql, st);
-	if (!err)
-		bind_q(*st, p);
-	return err;
-}
-
-static recon_err load_qparams(struct report *r, struct qparams *p)
+/* The named parameters of the control totals' queries: :sid :from :to :tol
+ * :bank :fees :by_id :by_number. */
+static recon_err load_qparams(struct report *r, struct sqlparams *p)
 {
 	const char *tol = config_get_or(r->cfg, "match", "amount_tolerance", "0.00");
 	const char *field = config_get_or(r->cfg, "match", "order_field", "shopify_order_id");
+	int64_t tol_minor;
 
 	memset(p, 0, sizeof(*p));
-	p->sid = r->sid;
-	p->from = r->period_from;
-	p->to = r->period_to;
-	p->bank = config_get_or(r->cfg, "accounts", "bank", "");
-	p->fees = config_get_or(r->cfg, "accounts", "fees", "");
 	/* Same reading as the rules (rules.c): the totals must explain what they report. */
-	if (money_parse_round(tol, money_exponent(r->currency), &p->tol) != RECON_OK || p->tol < 0) {
+	if (money_parse_round(tol, money_exponent(r->currency), &tol_minor) != RECON_OK || tol_minor < 0) {
 		msg_error("'%s', line %d: [match] amount_tolerance '%s' is not a non-negative amount",
 		          config_path(r->cfg), config_line(r->cfg, "match", "amount_tolerance"), tol);
 		return RECON_ERR_CONFIG;
 	}
-	p->by_id = !strcmp(field, "shopify_order_id");
-	p->by_number = !strcmp(field, "shopify_order_number");
+	sqlparams_int(p, ":sid", r->sid);
+	sqlparams_int(p, ":tol", tol_minor);
+	sqlparams_text(p, ":from", r->period_from);
+	sqlparams_text(p, ":to", r->period_to);
+	sqlparams_text(p, ":bank", config_get_or(r->cfg, "accounts", "bank", ""));
+	sqlparams_text(p, ":fees", config_get_or(r->cfg, "accounts", "fees", ""));
+	sqlparams_int(p, ":by_id", !strcmp(field, "shopify_order_id"));
+	sqlparams_int(p, ":by_number", !strcmp(field, "shopify_order_number"));
 	return RECON_OK;
 }
 
@@ -1531,11 +1477,11 @@ static const struct ct_entry *ct_get(const struct ct *c, const char *cur, const 
 }
 
 /* Rows of (currency, category, amount) from a query, one item each. */
-static recon_err ct_query(struct store *s, const char *sql, const struct qparams *p, struct ct *c)
+static recon_err ct_query(struct store *s, const char *sql, const struct sqlparams *p, struct ct *c)
 {
 	sqlite3_stmt *st;
 	int rc;
-	recon_err err = prepare_q(s, sql, p, &st);
+	recon_err err = sqlparams_prepare(s, sql, p, &st);
 	if (err)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -1826,11 +1772,11 @@ static recon_err ct_emit(struct emitter *e, const struct ct_group *g, const stru
 	return RECON_OK;
 }
 
-static recon_err ct_refund_disc(struct report *r, const struct qparams *p, struct ct *c)
+static recon_err ct_refund_disc(struct report *r, const struct sqlparams *p, struct ct *c)
 {
 	sqlite3_stmt *st;
 	int rc;
-	recon_err err = prepare_q(r->store, ct_refund_disc_sql, p, &st);
+	recon_err err = sqlparams_prepare(r->store, ct_refund_disc_sql, p, &st);
 	if (err)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1873,14 +1819,14 @@ static void ct_cache_free(struct report_ct_cache *k)
 
 static recon_err ct_compute(struct report *r, struct report_ct_cache *k)
 {
-	struct qparams p;
+	struct sqlparams p;
 	recon_err err;
 
-	if ((err = load_qparams(r, &p)) || (err = exec_q(r->store, ct_setup_sql, &p)))
+	if ((err = load_qparams(r, &p)) || (err = sqlparams_exec(r->store, ct_setup_sql, &p, "report query", NULL)))
 		return err;
 	k->shown[CT_ORDERS] = k->shown[CT_REFUNDS] = 1;
-	k->shown[CT_BANK] = *p.bank != '\0';
-	k->shown[CT_FEES] = *p.fees != '\0';
+	k->shown[CT_BANK] = *config_get_or(r->cfg, "accounts", "bank", "") != '\0';
+	k->shown[CT_FEES] = *config_get_or(r->cfg, "accounts", "fees", "") != '\0';
 	if ((err = ct_query(r->store, ct_orders_sql, &p, &k->c[CT_ORDERS])) ||
 	    (err = ct_query(r->store, ct_refunds_sql, &p, &k->c[CT_REFUNDS])) ||
 	    (err = ct_refund_disc(r, &p, &k->c[CT_REFUNDS])))

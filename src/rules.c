@@ -5,6 +5,7 @@
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
+#include "recon/sqlparams.h"
 
 /*
  * Parameters every rule may use:
@@ -387,80 +388,22 @@ static const char setup_sql[] =
 	"(SELECT sum(debit) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_dr "
 	"FROM (SELECT DISTINCT voucher_type, voucher_no FROM d) v WHERE :prev IS NOT NULL;";
 
+/* One run's parameter values; `sp` points into the buffers, so a params
+ * is filled in place and never copied. */
 struct params {
-	int64_t sid, prev;
-	int has_prev;
 	char from[16], to[16], taken[40], currency[8], erp_currency[8];
-	int64_t tol;
-	const char *bank;
-	const char *stock_field_name;
-	int by_id, by_number;
+	const char *stock_field;   /* [match] stock_field, checked */
+	struct sqlparams sp;
 };
-
-static void bind_params(sqlite3_stmt *st, const struct params *p)
-{
-	for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
-		const char *n = sqlite3_bind_parameter_name(st, i);
-		if (!n)
-			continue;
-		if (!strcmp(n, ":sid"))
-			sqlite3_bind_int64(st, i, p->sid);
-		else if (!strcmp(n, ":prev") && p->has_prev)
-			sqlite3_bind_int64(st, i, p->prev);
-		else if (!strcmp(n, ":from"))
-			sqlite3_bind_text(st, i, p->from, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":to"))
-			sqlite3_bind_text(st, i, p->to, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":taken"))
-			sqlite3_bind_text(st, i, p->taken, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":tol"))
-			sqlite3_bind_int64(st, i, p->tol);
-		else if (!strcmp(n, ":bank"))
-			sqlite3_bind_text(st, i, p->bank, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":currency"))
-			sqlite3_bind_text(st, i, p->currency, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":erp_currency"))
-			sqlite3_bind_text(st, i, p->erp_currency, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":stock_field_name"))
-			sqlite3_bind_text(st, i, p->stock_field_name, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":by_id"))
-			sqlite3_bind_int(st, i, p->by_id);
-		else if (!strcmp(n, ":by_number"))
-			sqlite3_bind_int(st, i, p->by_number);
-	}
-}
-
-/* Run every statement of a multi-statement SQL text with the parameters bound. */
-static recon_err exec_all(struct store *s, const char *sql, const struct params *p)
-{
-	const char *tail = sql;
-	while (tail && *tail) {
-		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(s->db, tail, -1, &st, &tail) != SQLITE_OK) {
-			msg_error("rules: %s", sqlite3_errmsg(s->db));
-			return RECON_ERR_DB;
-		}
-		if (!st)
-			break;
-		bind_params(st, p);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-			msg_error("rules: %s", sqlite3_errmsg(s->db));
-			return RECON_ERR_DB;
-		}
-	}
-	return RECON_OK;
-}
 
 static recon_err load_params(struct store *s, const struct config *cfg, int64_t sid, struct params *p)
 {
 	sqlite3_stmt *st;
 	const char *tol, *field, *sf;
+	int64_t tol_minor;
 	recon_err err;
 
 	memset(p, 0, sizeof(*p));
-	p->sid = sid;
 	err = store_prepare(s, "SELECT period_from, period_to, taken_at, currency, "
 	                       "(SELECT min(id) FROM snapshot e WHERE e.id < s.id AND e.period_from = s.period_from "
 	                       "AND e.period_to = s.period_to), "
@@ -479,37 +422,46 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	snprintf(p->taken, sizeof(p->taken), "%s", sqlite3_column_text(st, 2));
 	snprintf(p->currency, sizeof(p->currency), "%s",
 	         sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "");
-	p->has_prev = sqlite3_column_type(st, 4) != SQLITE_NULL;
-	p->prev = sqlite3_column_int64(st, 4);
+	/* No earlier snapshot of the period: :prev is NULL and matches nothing. */
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		sqlparams_int(&p->sp, ":prev", sqlite3_column_int64(st, 4));
+	else
+		sqlparams_null(&p->sp, ":prev");
 	snprintf(p->erp_currency, sizeof(p->erp_currency), "%s",
 	         sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : p->currency);
 	sqlite3_finalize(st);
+	sqlparams_int(&p->sp, ":sid", sid);
+	sqlparams_text(&p->sp, ":from", p->from);
+	sqlparams_text(&p->sp, ":to", p->to);
+	sqlparams_text(&p->sp, ":taken", p->taken);
+	sqlparams_text(&p->sp, ":currency", p->currency);
+	sqlparams_text(&p->sp, ":erp_currency", p->erp_currency);
 
 	tol = config_get_or(cfg, "match", "amount_tolerance", "0.00");
-	if (money_parse_round(tol, money_exponent(p->currency), &p->tol) != RECON_OK || p->tol < 0) {
+	if (money_parse_round(tol, money_exponent(p->currency), &tol_minor) != RECON_OK || tol_minor < 0) {
 		msg_error("'%s', line %d: [match] amount_tolerance '%s' is not a non-negative amount in %s",
 		          config_path(cfg), config_line(cfg, "match", "amount_tolerance"), tol, p->currency);
 		return RECON_ERR_CONFIG;
 	}
+	sqlparams_int(&p->sp, ":tol", tol_minor);
 	field = config_get_or(cfg, "match", "order_field", "shopify_order_id");
-	if (!strcmp(field, "shopify_order_id")) {
-		p->by_id = 1;
-	} else if (!strcmp(field, "shopify_order_number")) {
-		p->by_number = 1;
-	} else if (strcmp(field, "po_no") != 0) {
+	if (strcmp(field, "shopify_order_id") && strcmp(field, "shopify_order_number") && strcmp(field, "po_no")) {
 		msg_error("'%s', line %d: [match] order_field '%s': expected shopify_order_id, "
 		          "shopify_order_number or po_no", config_path(cfg),
 		          config_line(cfg, "match", "order_field"), field);
 		return RECON_ERR_CONFIG;
 	}
+	sqlparams_int(&p->sp, ":by_id", !strcmp(field, "shopify_order_id"));
+	sqlparams_int(&p->sp, ":by_number", !strcmp(field, "shopify_order_number"));
 	sf = config_get_or(cfg, "match", "stock_field", "actual_qty");
 	if (strcmp(sf, "actual_qty") && strcmp(sf, "projected_qty") && strcmp(sf, "actual_qty - reserved_qty")) {
 		msg_error("'%s', line %d: [match] stock_field '%s': expected actual_qty, projected_qty or "
 		          "actual_qty - reserved_qty", config_path(cfg), config_line(cfg, "match", "stock_field"), sf);
 		return RECON_ERR_CONFIG;
 	}
-	p->stock_field_name = sf;
-	p->bank = config_get_or(cfg, "accounts", "bank", "");
+	p->stock_field = sf;
+	sqlparams_text(&p->sp, ":stock_field_name", sf);
+	sqlparams_text(&p->sp, ":bank", config_get_or(cfg, "accounts", "bank", ""));
 	return RECON_OK;
 }
 
@@ -568,20 +520,21 @@ static char *rule_insert_sql(const struct rule_def *r)
 		r->code, r->severity, r->family, r->sql);
 }
 
-static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, struct params *pp)
+/* Fills *p in place: its sqlparams point into it. */
+static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, struct params *p,
+                       const struct sqlplan *plan)
 {
-	struct params p;
 	char *setup = NULL, *at;
 	const char *expr;
 	recon_err err;
 
-	if ((err = load_params(s, cfg, sid, &p)))
+	if ((err = load_params(s, cfg, sid, p)))
 		return err;
 	if ((err = build_loc_map(s, cfg, sid)))
 		return err;
 	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
-	expr = !strcmp(p.stock_field_name, "actual_qty") ? "actual_qty"
-	     : !strcmp(p.stock_field_name, "projected_qty") ? "projected_qty" : "actual_qty - reserved_qty";
+	expr = !strcmp(p->stock_field, "actual_qty") ? "actual_qty"
+	     : !strcmp(p->stock_field, "projected_qty") ? "projected_qty" : "actual_qty - reserved_qty";
 	setup = malloc(sizeof(setup_sql) + 64);
 	if (!setup) {
 		msg_error("rules: out of memory");
@@ -590,9 +543,8 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	at = strstr(setup_sql, "STOCK_FIELD");
 	snprintf(setup, sizeof(setup_sql) + 64, "%.*s%s%s", (int)(at - setup_sql), setup_sql, expr,
 	         at + strlen("STOCK_FIELD"));
-	err = exec_all(s, setup, &p);
+	err = sqlparams_exec(s, setup, &p->sp, "rules", plan);
 	free(setup);
-	*pp = p;
 	return err;
 }
 
@@ -601,9 +553,9 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 	struct params p;
 	recon_err err;
 
-	if ((err = setup(s, cfg, sid, &p)))
+	if ((err = setup(s, cfg, sid, &p, NULL)))
 		return err;
-	if ((err = exec_all(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p)))
+	if ((err = sqlparams_exec(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p.sp, "rules", NULL)))
 		return err;
 	for (const struct rule_def *r = rule_defs; r->code; r++) {
 		char *sql = rule_insert_sql(r);
@@ -611,7 +563,7 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 			msg_error("rule %s: out of memory", r->code);
 			return RECON_ERR_NOMEM;
 		}
-		err = exec_all(s, sql, &p);
+		err = sqlparams_exec(s, sql, &p.sp, r->code, NULL);
 		sqlite3_free(sql);
 		if (err) {
 			msg_error("rule %s failed", r->code);
@@ -619,12 +571,12 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 		}
 	}
 	/* An exception seen before keeps the date it was first seen. */
-	return exec_all(s,
+	return sqlparams_exec(s,
 		"UPDATE discrepancy SET first_seen = (SELECT min(d.snapshot_id) FROM discrepancy d "
 		"WHERE d.code = discrepancy.code AND d.key = discrepancy.key AND d.snapshot_id <= :sid) "
 		"WHERE snapshot_id = :sid;"
 		"UPDATE discrepancy SET first_seen_at = (SELECT taken_at FROM snapshot WHERE id = first_seen) "
-		"WHERE snapshot_id = :sid;", &p);
+		"WHERE snapshot_id = :sid;", &p.sp, "rules", NULL);
 }
 
 struct run_args {
@@ -657,7 +609,7 @@ recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,
 	recon_err err = store_tx_begin(s);
 	if (err)
 		return err;
-	err = setup(s, cfg, sid, &p);
+	err = setup(s, cfg, sid, &p, NULL);
 	for (const struct rule_def *r = rule_defs; !err && r->code; r++) {
 		char *ins = rule_insert_sql(r);
 		char *sql = ins ? sqlite3_mprintf("EXPLAIN QUERY PLAN %s", ins) : NULL;
@@ -667,13 +619,10 @@ recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,
 			err = RECON_ERR_NOMEM;
 			break;
 		}
-		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-			sqlite3_free(sql);
-			err = store_fail(s, "cannot explain rule");
-			break;
-		}
+		err = sqlparams_prepare(s, sql, &p.sp, &st);
 		sqlite3_free(sql);
-		bind_params(st, &p);
+		if (err)
+			break;
 		while (sqlite3_step(st) == SQLITE_ROW)
 			fn(arg, r->code, (const char *)sqlite3_column_text(st, 3));
 		sqlite3_finalize(st);
