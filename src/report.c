@@ -17,6 +17,7 @@
 
 #include "recon/datetime.h"
 #include "recon/jsonin.h"
+#include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/report.h"
@@ -869,11 +870,10 @@ static const char *col_text(sqlite3_stmt *st, int i)
 static int col_null(sqlite3_stmt *st, int i) { return sqlite3_column_type(st, i) == SQLITE_NULL; }
 
 /* The named parameters of the control totals' queries: :sid :from :to :tol
- * :bank :fees :by_id :by_number. */
+ * :bank :fees. */
 static recon_err load_qparams(struct report *r, struct sqlparams *p)
 {
 	const char *tol = config_get_or(r->cfg, "match", "amount_tolerance", "0.00");
-	const char *field = config_get_or(r->cfg, "match", "order_field", "shopify_order_id");
 	int64_t tol_minor;
 
 	memset(p, 0, sizeof(*p));
@@ -889,8 +889,6 @@ static recon_err load_qparams(struct report *r, struct sqlparams *p)
 	sqlparams_text(p, ":to", r->period_to);
 	sqlparams_text(p, ":bank", config_get_or(r->cfg, "accounts", "bank", ""));
 	sqlparams_text(p, ":fees", config_get_or(r->cfg, "accounts", "fees", ""));
-	sqlparams_int(p, ":by_id", !strcmp(field, "shopify_order_id"));
-	sqlparams_int(p, ":by_number", !strcmp(field, "shopify_order_number"));
 	return RECON_OK;
 }
 
@@ -1206,7 +1204,7 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 		"d.first_seen, d.first_seen_at, "
 		"(SELECT o.id FROM s_order o WHERE o.snapshot_id = d.snapshot_id "
 		" AND o.name = json_extract(d.shopify_json, '$.order') LIMIT 1) "
-		"FROM discrepancy d LEFT JOIN temp.rpt_rule r ON r.code = d.code "
+		"FROM discrepancy d LEFT JOIN temp.rule_order r ON r.code = d.code "
 		"WHERE d.snapshot_id = ? AND d.family = ? ORDER BY r.pos, d.code, d.key", &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, r->sid);
@@ -1553,21 +1551,10 @@ static const struct ct_cat bank_explain[] = {
 	{ NULL, NULL, NULL }
 };
 
+/* Over the link tables (links.h), as the rules see the month. */
 static const char ct_setup_sql[] =
-	"DROP TABLE IF EXISTS temp.rpt_link; DROP TABLE IF EXISTS temp.rpt_scope; DROP TABLE IF EXISTS temp.rpt_so;"
+	"DROP TABLE IF EXISTS temp.rpt_scope; DROP TABLE IF EXISTS temp.rpt_so;"
 	"DROP TABLE IF EXISTS temp.rpt_je; DROP TABLE IF EXISTS temp.rpt_gl;"
-	/* Orders <-> Sales Orders by the configured field, as the rules link them (rules.c so_link). */
-	/* CROSS JOIN keeps orders outside: the Sales Order indexes serve the
-	 * lookups, while CAST(o.id AS TEXT) could use no index the other way round
-	 * (quadratic: 66 s for a 10k-order month). */
-	"CREATE TEMP TABLE rpt_link AS "
-	"SELECT o.id AS order_id, so.name AS so_name FROM s_order o CROSS JOIN e_sales_order so ON so.snapshot_id = :sid "
-	"AND so.shopify_order_id = CAST(o.id AS TEXT) WHERE o.snapshot_id = :sid AND :by_id "
-	"UNION SELECT o.id, so.name FROM s_order o CROSS JOIN e_sales_order so ON so.snapshot_id = :sid "
-	"AND so.shopify_order_number = o.name WHERE o.snapshot_id = :sid AND :by_number "
-	"UNION SELECT o.id, so.name FROM s_order o CROSS JOIN e_sales_order so ON so.snapshot_id = :sid "
-	"AND so.po_no = o.name AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
-	"CREATE INDEX temp.rpt_link_o ON rpt_link(order_id); CREATE INDEX temp.rpt_link_s ON rpt_link(so_name);"
 	"CREATE TEMP TABLE rpt_scope AS SELECT id, currency, total_price FROM s_order WHERE snapshot_id = :sid "
 	"AND in_period AND NOT test AND cancelled_at IS NULL;"
 	"CREATE INDEX temp.rpt_scope_i ON rpt_scope(id);"
@@ -1577,15 +1564,15 @@ static const char ct_setup_sql[] =
 	"coalesce(so.shopify_order_id, so.shopify_order_number) AS ref, "
 	/* CAST: a column made from min() has no type affinity, and then its index
 	 * cannot serve `owner = <integer>` (a scan per order: quadratic). */
-	"CAST((SELECT min(l.order_id) FROM rpt_link l JOIN rpt_scope sc ON sc.id = l.order_id "
+	"CAST((SELECT min(l.order_id) FROM link_order_so l JOIN rpt_scope sc ON sc.id = l.order_id "
 	"WHERE l.so_name = so.name) AS INTEGER) AS owner, "
-	"CAST((SELECT min(l.order_id) FROM rpt_link l WHERE l.so_name = so.name) AS INTEGER) AS linked "
+	"CAST((SELECT min(l.order_id) FROM link_order_so l WHERE l.so_name = so.name) AS INTEGER) AS linked "
 	"FROM e_sales_order so WHERE so.snapshot_id = :sid;"
 	"CREATE INDEX temp.rpt_so_n ON rpt_so(name); CREATE INDEX temp.rpt_so_o ON rpt_so(owner);"
 	/* Journal Entries that belong to a paid payout of the period, and the live
 	 * Journal Entry GL lines on the bank and fee accounts. */
-	"CREATE TEMP TABLE rpt_je AS SELECT j.name, j.cheque_no FROM e_journal_entry j WHERE j.snapshot_id = :sid "
-	"AND j.docstatus < 2 AND j.cheque_no IN (SELECT CAST(id AS TEXT) FROM s_payout WHERE snapshot_id = :sid "
+	"CREATE TEMP TABLE rpt_je AS SELECT je_name AS name, cheque_no FROM link_payout_je "
+	"WHERE cheque_no IN (SELECT CAST(id AS TEXT) FROM s_payout WHERE snapshot_id = :sid "
 	"AND in_period AND status = 'paid');"
 	"CREATE INDEX temp.rpt_je_c ON rpt_je(cheque_no, name);"
 	"CREATE TEMP TABLE rpt_gl AS SELECT voucher_no, account, currency, debit - credit AS net, "
@@ -1593,7 +1580,7 @@ static const char ct_setup_sql[] =
 	"AND NOT is_cancelled AND voucher_type = 'Journal Entry' AND account IN (:bank, :fees);"
 	"CREATE INDEX temp.rpt_gl_v ON rpt_gl(voucher_no, account);";
 
-#define LIVE_SO(cond) "EXISTS (SELECT 1 FROM rpt_link l JOIN rpt_so so ON so.name = l.so_name " \
+#define LIVE_SO(cond) "EXISTS (SELECT 1 FROM link_order_so l JOIN rpt_so so ON so.name = l.so_name " \
 	"WHERE l.order_id = sc.id AND " cond ")"
 
 static const char ct_orders_sql[] =
@@ -1611,7 +1598,7 @@ static const char ct_orders_sql[] =
 	"UNION ALL SELECT sc.currency, CASE "
 	" WHEN NOT " LIVE_SO("so.docstatus < 2") " THEN 'missing' "
 	" WHEN NOT " LIVE_SO("so.docstatus = 1") " THEN 'draft' "
-	" WHEN (SELECT count(*) FROM rpt_link l JOIN rpt_so so ON so.name = l.so_name WHERE l.order_id = sc.id "
+	" WHEN (SELECT count(*) FROM link_order_so l JOIN rpt_so so ON so.name = l.so_name WHERE l.order_id = sc.id "
 	"  AND so.docstatus = 1) > 1 THEN 'duplicate' "
 	" WHEN x.currency <> sc.currency THEN 'currency' "
 	" WHEN NOT x.in_period THEN 'so_timing' "
@@ -1620,7 +1607,7 @@ static const char ct_orders_sql[] =
 	" ELSE 'matched' END, "
 	" sc.total_price - coalesce((SELECT sum(so.grand_total) FROM rpt_so so WHERE so.owner = sc.id "
 	"  AND so.docstatus = 1 AND so.in_period AND so.currency = sc.currency), 0) "
-	"FROM rpt_scope sc LEFT JOIN rpt_so x ON x.name = (SELECT so.name FROM rpt_link l JOIN rpt_so so "
+	"FROM rpt_scope sc LEFT JOIN rpt_so x ON x.name = (SELECT so.name FROM link_order_so l JOIN rpt_so so "
 	" ON so.name = l.so_name WHERE l.order_id = sc.id AND so.docstatus = 1 ORDER BY so.name LIMIT 1) "
 	/* Submitted Sales Orders of the period that no in-scope order of their currency owns. */
 	"UNION ALL SELECT so.currency, CASE "
@@ -1822,7 +1809,8 @@ static recon_err ct_compute(struct report *r, struct report_ct_cache *k)
 	struct sqlparams p;
 	recon_err err;
 
-	if ((err = load_qparams(r, &p)) || (err = sqlparams_exec(r->store, ct_setup_sql, &p, "report query", NULL)))
+	if ((err = load_qparams(r, &p)) || (err = links_build(r->store, r->cfg, r->sid)) ||
+	    (err = sqlparams_exec(r->store, ct_setup_sql, &p, "report query", NULL)))
 		return err;
 	k->shown[CT_ORDERS] = k->shown[CT_REFUNDS] = 1;
 	k->shown[CT_BANK] = *config_get_or(r->cfg, "accounts", "bank", "") != '\0';
@@ -1932,30 +1920,6 @@ static char *shop_handle(const char *shop, int *oom)
 	return h;
 }
 
-static recon_err rule_order_table(struct store *s)
-{
-	sqlite3_stmt *st;
-	int pos = 0;
-	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.rpt_rule; "
-	                              "CREATE TEMP TABLE rpt_rule (code TEXT PRIMARY KEY, pos INTEGER)");
-	if (err || (err = store_prepare(s, "INSERT INTO temp.rpt_rule VALUES (?, ?)", &st)))
-		return err;
-	for (const char *const *f = rule_families; *f; f++)
-		for (const struct rule_def *d = rule_defs; d->code; d++) {
-			if (strcmp(d->family, *f) != 0)
-				continue;
-			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 2, pos++);
-			if (sqlite3_step(st) != SQLITE_DONE) {
-				err = store_fail(s, "cannot order the rules");
-				break;
-			}
-		}
-	sqlite3_finalize(st);
-	return err;
-}
-
 recon_err report_open(struct store *s, const struct config *cfg, const struct report_template *tpl,
                       int64_t sid, const char *as_of, struct report **out)
 {
@@ -2035,7 +1999,7 @@ recon_err report_open(struct store *s, const struct config *cfg, const struct re
 	}
 	ts_format_utc(r->as_of, r->as_of_text);
 	snprintf(r->as_of_date, sizeof(r->as_of_date), "%.10s", r->as_of_text);
-	err = rule_order_table(s);
+	err = rules_order_table(s);
 out:
 	sqlite3_finalize(st);
 	if (err) {
@@ -2171,7 +2135,7 @@ static int render_child(struct report *r, render_fn fn, const char *tmp)
 	err = store_open_reader(r->store->path, &own);
 	if (!err) {
 		r->store = own;
-		err = rule_order_table(own);
+		err = rules_order_table(own);
 	}
 	if (!err)
 		err = fn(r, tmp);

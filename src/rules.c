@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
@@ -13,10 +14,13 @@
  *   :tol  amount tolerance, minor units of the shop currency
  *   :bank bank account of the payout Journal Entries
  *   :prev earliest earlier snapshot of the same period (NULL if none)
- * Temporary tables built first (setup_sql): so_link (orders <-> Sales Orders
- * by the configured field), one_so (orders in scope with exactly one live
- * Sales Order), dn_link, cn/rf pairing for refunds, loc_map (from [locations])
- * and lv (Shopify stock per SKU and mapped warehouse).
+ *   :by_id  1 when Sales Orders name their order by shopify_order_id
+ * Rules read the link tables (links.h: link_order_so, link_order_dn,
+ * link_refund_cn, link_item, link_location) and the working tables built
+ * from them first (setup_sql): one_so (orders with exactly one live Sales
+ * Order), s_sku/e_sku (quantities per SKU), je_payout (each payout's first
+ * Journal Entry and its bank line), lv (Shopify stock per SKU and mapped
+ * warehouse), bin_qty and gl_changed.
  * An order is "in scope" when it is of the period (processed_at in the shop's
  * zone), not a test order and not cancelled.
  */
@@ -37,14 +41,14 @@ const struct rule_def rule_defs[] = {
 	  "SELECT o.name, printf('order %s (%s %s, %s) has no Sales Order', o.name, "
 	  "money(o.total_price, o.currency), o.currency, o.processed_local_date), o.currency, " ORDER_JSON ", NULL "
 	  "FROM s_order o WHERE " IN_SCOPE " AND NOT EXISTS "
-	  "(SELECT 1 FROM so_link l WHERE l.order_id = o.id AND l.docstatus < 2)" },
+	  "(SELECT 1 FROM link_order_so l WHERE l.order_id = o.id AND l.docstatus < 2)" },
 
 	{ "ORDER_DUPLICATE_IN_ERPNEXT", "error", "orders",
 	  "more than one non-cancelled Sales Order for one Shopify order",
 	  "SELECT o.name, printf('order %s has %d Sales Orders: %s', o.name, x.n, x.names), o.currency, "
 	  ORDER_JSON ", json_object('sales_orders', json(x.list)) "
 	  "FROM s_order o JOIN (SELECT order_id, count(*) AS n, group_concat(so_name, ', ') AS names, "
-	  "json_group_array(so_name) AS list FROM (SELECT * FROM so_link WHERE docstatus < 2 ORDER BY so_name) "
+	  "json_group_array(so_name) AS list FROM (SELECT * FROM link_order_so WHERE docstatus < 2 ORDER BY so_name) "
 	  "GROUP BY order_id HAVING count(*) > 1) x ON x.order_id = o.id "
 	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test" },
 
@@ -106,7 +110,7 @@ const struct rule_def rule_defs[] = {
 	  "json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), 'quantity', qty(sum(li.quantity))), NULL "
 	  "FROM s_order o JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = o.id "
 	  "WHERE " IN_SCOPE " AND (coalesce(li.sku, '') = '' OR NOT EXISTS "
-	  "(SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = li.sku)) "
+	  "(SELECT 1 FROM link_item k WHERE k.sku = li.sku)) "
 	  "GROUP BY o.id, coalesce(li.sku, '')" },
 
 	{ "ORDER_CANCELLED_IN_SHOPIFY", "error", "orders",
@@ -115,22 +119,22 @@ const struct rule_def rule_defs[] = {
 	  "o.name, substr(o.cancelled_at, 1, 10), min(l.so_name)), o.currency, "
 	  "json_object('order', o.name, 'cancelled_at', o.cancelled_at, 'total', money(o.total_price, o.currency), "
 	  "'currency', o.currency), json_object('sales_order', min(l.so_name), 'docstatus', 1) "
-	  "FROM s_order o JOIN so_link l ON l.order_id = o.id AND l.docstatus = 1 "
+	  "FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus = 1 "
 	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NOT NULL GROUP BY o.id" },
 
 	{ "ORDER_NOT_SUBMITTED", "warning", "orders",
 	  "the Sales Order exists only as a draft",
 	  "SELECT o.name, printf('order %s: Sales Order %s is a draft (not submitted)', o.name, min(l.so_name)), "
 	  "o.currency, " ORDER_JSON ", json_object('sales_order', min(l.so_name), 'docstatus', 0) "
-	  "FROM s_order o JOIN so_link l ON l.order_id = o.id AND l.docstatus = 0 WHERE " IN_SCOPE " "
-	  "AND NOT EXISTS (SELECT 1 FROM so_link k WHERE k.order_id = o.id AND k.docstatus = 1) GROUP BY o.id" },
+	  "FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus = 0 WHERE " IN_SCOPE " "
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_so k WHERE k.order_id = o.id AND k.docstatus = 1) GROUP BY o.id" },
 
 	{ "FULFILLMENT_NOT_IN_SHOPIFY", "warning", "fulfilment",
 	  "submitted Delivery Note, order unfulfilled in Shopify",
 	  "SELECT o.name, printf('order %s is unfulfilled in Shopify, Delivery Note %s is submitted', o.name, "
 	  "min(d.dn_name)), o.currency, json_object('order', o.name, 'fulfillment_status', "
 	  "coalesce(o.fulfillment_status, 'unfulfilled')), json_object('delivery_note', min(d.dn_name)) "
-	  "FROM s_order o JOIN dn_link d ON d.order_id = o.id WHERE " IN_SCOPE " "
+	  "FROM s_order o JOIN link_order_dn d ON d.order_id = o.id WHERE " IN_SCOPE " "
 	  "AND coalesce(o.fulfillment_status, 'unfulfilled') IN ('unfulfilled', 'restocked') GROUP BY o.id" },
 
 	{ "FULFILLMENT_NOT_IN_ERPNEXT", "warning", "fulfilment",
@@ -139,7 +143,7 @@ const struct rule_def rule_defs[] = {
 	  "o.currency, json_object('order', o.name, 'fulfillment_status', o.fulfillment_status, 'fulfillments', "
 	  "(SELECT count(*) FROM s_fulfillment f WHERE f.snapshot_id = :sid AND f.order_id = o.id)), NULL "
 	  "FROM s_order o WHERE " IN_SCOPE " AND o.fulfillment_status = 'fulfilled' "
-	  "AND NOT EXISTS (SELECT 1 FROM dn_link d WHERE d.order_id = o.id)" },
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_dn d WHERE d.order_id = o.id)" },
 
 	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds",
 	  "Shopify refund of the period with no return Sales Invoice (credit note)",
@@ -147,8 +151,8 @@ const struct rule_def rule_defs[] = {
 	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.local_date), r.currency, "
 	  "json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, 'amount', "
 	  "money(r.amount, r.currency), 'currency', r.currency), NULL "
-	  /* rf (no index) drives the join: the other way round scans it once per order. */
-	  "FROM rf r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
+	  /* link_refund_cn (no index on refund) drives the join: the other way round scans it once per order. */
+	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NULL" },
 
 	{ "REFUND_AMOUNT_MISMATCH", "error", "refunds",
@@ -158,7 +162,7 @@ const struct rule_def rule_defs[] = {
 	  "r.cn_currency), r.currency, json_object('order', o.name, 'refund_id', r.refund_id, 'amount', "
 	  "money(r.amount, r.currency), 'currency', r.currency), json_object('credit_note', r.cn_name, 'amount', "
 	  "money(r.cn_amount, r.cn_currency), 'currency', r.cn_currency) "
-	  "FROM rf r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
+	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NOT NULL "
 	  "AND (abs(r.cn_amount - r.amount) > :tol OR r.cn_currency <> r.currency)" },
 
@@ -224,7 +228,7 @@ const struct rule_def rule_defs[] = {
 	  "min(coalesce(v.product_title, '') || CASE WHEN v.title IS NULL OR v.title = 'Default Title' THEN '' "
 	  "ELSE ' - ' || v.title END)), NULL, json_object('sku', v.sku, 'variant_id', min(v.id), 'product', "
 	  "min(v.product_title)), NULL FROM s_variant v WHERE v.snapshot_id = :sid AND coalesce(v.sku, '') <> '' "
-	  "AND NOT EXISTS (SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = v.sku) GROUP BY v.sku" },
+	  "AND NOT EXISTS (SELECT 1 FROM link_item k WHERE k.sku = v.sku) GROUP BY v.sku" },
 
 	{ "SKU_DUPLICATE_IN_SHOPIFY", "error", "master",
 	  "one SKU is used by several Shopify variants",
@@ -267,110 +271,68 @@ const char *rule_family_title(const char *family)
 	return family;
 }
 
-/* Working tables of one run. Built once, used by several rules. */
+recon_err rules_order_table(struct store *s)
+{
+	sqlite3_stmt *st;
+	int pos = 0;
+	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.rule_order; "
+	                              "CREATE TEMP TABLE rule_order (code TEXT PRIMARY KEY, pos INTEGER)");
+	if (err || (err = store_prepare(s, "INSERT INTO temp.rule_order VALUES (?, ?)", &st)))
+		return err;
+	for (const char *const *f = rule_families; *f; f++)
+		for (const struct rule_def *d = rule_defs; d->code; d++) {
+			if (strcmp(d->family, *f) != 0)
+				continue;
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, pos++);
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				err = store_fail(s, "cannot order the rules");
+				break;
+			}
+		}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Working tables of one run, over the link tables (links.h). Built once,
+ * used by several rules. */
 static const char setup_sql[] =
-	"DROP TABLE IF EXISTS temp.so_link; DROP TABLE IF EXISTS temp.one_so; DROP TABLE IF EXISTS temp.s_sku;"
-	"DROP TABLE IF EXISTS temp.e_sku; DROP TABLE IF EXISTS temp.dn_link; DROP TABLE IF EXISTS temp.cn;"
-	"DROP TABLE IF EXISTS temp.rf; DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.lv;"
-	"DROP TABLE IF EXISTS temp.bin_qty; DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.dup_sku;"
-	"DROP TABLE IF EXISTS temp.rf_rank; DROP TABLE IF EXISTS temp.cn_rank;"
-	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
-	 * CROSS JOIN keeps the order outside: without statistics SQLite may otherwise put the
-	 * Sales Order outside and scan every order for each (CAST(o.id) is no index key). */
-	"CREATE TEMP TABLE so_link AS "
-	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus FROM s_order o "
-	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_id = CAST(o.id AS TEXT) "
-	"WHERE o.snapshot_id = :sid AND :by_id "
-	"UNION "
-	"SELECT o.id, so.name, so.docstatus FROM s_order o "
-	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
-	"WHERE o.snapshot_id = :sid AND :by_number "
-	"UNION "
-	"SELECT o.id, so.name, so.docstatus FROM s_order o "
-	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
-	"AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
-	"CREATE INDEX temp.so_link_o ON so_link(order_id, docstatus);"
-	"CREATE INDEX temp.so_link_n ON so_link(so_name);"
-	"CREATE TEMP TABLE one_so AS SELECT order_id, min(so_name) AS so_name FROM so_link WHERE docstatus < 2 "
+	"DROP TABLE IF EXISTS temp.one_so; DROP TABLE IF EXISTS temp.s_sku; DROP TABLE IF EXISTS temp.e_sku;"
+	"DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.lv; DROP TABLE IF EXISTS temp.bin_qty;"
+	"DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.dup_sku;"
+	"CREATE TEMP TABLE one_so AS SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus < 2 "
 	"GROUP BY order_id HAVING count(*) = 1;"
 	"CREATE INDEX temp.one_so_o ON one_so(order_id);"
 	/* Quantities per SKU: Shopify lines with a known Item code (unknown ones are ORDER_UNKNOWN_SKU). */
 	"CREATE TEMP TABLE s_sku AS SELECT li.order_id, li.sku, sum(li.quantity) AS qty FROM s_order_line li "
-	"WHERE li.snapshot_id = :sid AND coalesce(li.sku, '') <> '' AND EXISTS (SELECT 1 FROM e_item i "
-	"WHERE i.snapshot_id = :sid AND i.item_code = li.sku) GROUP BY li.order_id, li.sku;"
+	"WHERE li.snapshot_id = :sid AND coalesce(li.sku, '') <> '' AND EXISTS (SELECT 1 FROM link_item k "
+	"WHERE k.sku = li.sku) GROUP BY li.order_id, li.sku;"
 	"CREATE INDEX temp.s_sku_o ON s_sku(order_id, sku);"
 	"CREATE TEMP TABLE e_sku AS SELECT parent AS so_name, item_code, sum(qty) AS qty FROM e_sales_order_item "
 	"WHERE snapshot_id = :sid GROUP BY parent, item_code;"
 	"CREATE INDEX temp.e_sku_s ON e_sku(so_name, item_code);"
-	/* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id.
-	 * Link -> item -> note is the order the indexes serve (CROSS JOIN fixes it). */
-	"CREATE TEMP TABLE dn_link AS "
-	"SELECT l.order_id, dn.name AS dn_name FROM so_link l "
-	"CROSS JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
-	"CROSS JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
-	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
-	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
-	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
-	"CREATE INDEX temp.dn_link_o ON dn_link(order_id);"
-	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order.
-	 * By order id or (no id) by po_no: two exclusive cases, each an index lookup (an OR in
-	 * one join condition scans every order for each credit note). */
-	"CREATE TEMP TABLE cn AS SELECT o.id AS order_id, si.name, abs(si.grand_total) AS amount, si.currency, "
-	"si.posting_date, 0 AS used FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid "
-	"AND o.id = CAST(si.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = si.shopify_order_id "
-	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NOT NULL "
-	"UNION ALL SELECT o.id, si.name, abs(si.grand_total), si.currency, si.posting_date, 0 "
-	"FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
-	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NULL;"
-	"CREATE TEMP TABLE rf AS SELECT r.order_id, r.id AS refund_id, r.amount, r.currency, r.created_at, "
-	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency "
-	"FROM s_refund r WHERE r.snapshot_id = :sid AND r.amount <> 0;"
-	/* The pairing below looks refunds and credit notes up per order (and amount)
-	 * and credit notes by name, once per refund: without these, each lookup is a
-	 * scan and the pairing quadratic in the month's refunds. */
-	"CREATE INDEX temp.cn_oa ON cn(order_id, amount);"
-	"CREATE INDEX temp.cn_n ON cn(name);"
-	"CREATE INDEX temp.rf_oa ON rf(order_id, amount);"
-	"UPDATE rf SET cn_name = (SELECT c.name FROM (SELECT c1.*, row_number() OVER (PARTITION BY order_id, amount "
-	"ORDER BY posting_date, name) AS k FROM cn c1) c WHERE c.order_id = rf.order_id AND c.amount = rf.amount "
-	"AND c.k = (SELECT count(*) FROM rf r2 WHERE r2.order_id = rf.order_id AND r2.amount = rf.amount "
-	"AND (r2.created_at < rf.created_at OR (r2.created_at = rf.created_at AND r2.refund_id <= rf.refund_id))));"
-	"UPDATE cn SET used = 1 WHERE name IN (SELECT cn_name FROM rf WHERE cn_name IS NOT NULL);"
-	/* The rest pair in date order. Ranks are fixed first: an UPDATE that
-	 * counted unmatched refunds while filling them in would give two refunds
-	 * the same credit note. */
-	"CREATE TEMP TABLE rf_rank AS SELECT refund_id, order_id, row_number() OVER (PARTITION BY order_id "
-	"ORDER BY created_at, refund_id) AS k FROM rf WHERE cn_name IS NULL;"
-	"CREATE TEMP TABLE cn_rank AS SELECT name, order_id, row_number() OVER (PARTITION BY order_id "
-	"ORDER BY posting_date, name) AS k FROM cn WHERE NOT used;"
-	"CREATE INDEX temp.rf_rank_r ON rf_rank(refund_id);"
-	"CREATE INDEX temp.cn_rank_ok ON cn_rank(order_id, k);"
-	"UPDATE rf SET cn_name = (SELECT c.name FROM rf_rank r JOIN cn_rank c ON c.order_id = r.order_id "
-	"AND c.k = r.k WHERE r.refund_id = rf.refund_id) WHERE cn_name IS NULL;"
-	"UPDATE rf SET cn_amount = (SELECT amount FROM cn WHERE cn.name = rf.cn_name), "
-	"cn_currency = (SELECT currency FROM cn WHERE cn.name = rf.cn_name) WHERE cn_name IS NOT NULL;"
 	/* The Journal Entry of each payout (the first by name if several) and its bank-line amount. */
-	"CREATE TEMP TABLE je_payout AS SELECT j.cheque_no, j.name AS je_name, j.docstatus, "
+	"CREATE TEMP TABLE je_payout AS SELECT l.cheque_no, l.je_name, l.docstatus, "
 	"coalesce((SELECT sum(a.debit) - sum(a.credit) FROM e_journal_entry_account a WHERE a.snapshot_id = :sid "
-	"AND a.parent = j.name AND a.account = :bank), 0) AS bank FROM e_journal_entry j "
-	"WHERE j.snapshot_id = :sid AND j.docstatus < 2 AND j.cheque_no IS NOT NULL AND j.name = (SELECT min(j2.name) "
-	"FROM e_journal_entry j2 WHERE j2.snapshot_id = :sid AND j2.docstatus < 2 AND j2.cheque_no = j.cheque_no);"
+	"AND a.parent = l.je_name AND a.account = :bank), 0) AS bank FROM link_payout_je l "
+	"WHERE l.je_name = (SELECT min(l2.je_name) FROM link_payout_je l2 WHERE l2.cheque_no = l.cheque_no);"
 	"CREATE INDEX temp.je_payout_c ON je_payout(cheque_no);"
 	/* Shopify stock per SKU and mapped warehouse; duplicated SKUs cannot be attributed and are left to SKU_DUPLICATE_IN_SHOPIFY. */
 	"CREATE TEMP TABLE dup_sku AS SELECT sku FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' "
 	"GROUP BY sku HAVING count(*) > 1;"
 	"CREATE TEMP TABLE lv AS SELECT v.sku, m.warehouse, sum(il.available) AS available, "
 	"group_concat(DISTINCT m.location_name) AS locations FROM s_inventory_level il "
-	"JOIN loc_map m ON m.location_id = il.location_id "
+	"JOIN link_location m ON m.location_id = il.location_id "
 	"JOIN s_variant v ON v.snapshot_id = :sid AND v.inventory_item_id = il.inventory_item_id "
 	"WHERE il.snapshot_id = :sid AND il.available IS NOT NULL AND coalesce(v.sku, '') <> '' "
 	"AND v.sku NOT IN (SELECT sku FROM dup_sku) "
-	"AND EXISTS (SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = v.sku) "
+	"AND EXISTS (SELECT 1 FROM link_item k WHERE k.sku = v.sku) "
 	"GROUP BY v.sku, m.warehouse;"
 	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, STOCK_FIELD AS qty, valuation_rate, currency "
 	"FROM e_bin WHERE snapshot_id = :sid;"
 	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);"
-	/* GL lines as multisets per voucher: (voucher, account, party, debit, credit, date, k-th copy). */
+/* GL lines as multisets per voucher: (voucher, account, party, debit, credit, date, k-th copy). */
 	"CREATE TEMP TABLE gl_changed AS WITH "
 	"b AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
 	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "
@@ -399,7 +361,8 @@ struct params {
 static recon_err load_params(struct store *s, const struct config *cfg, int64_t sid, struct params *p)
 {
 	sqlite3_stmt *st;
-	const char *tol, *field, *sf;
+	const char *tol, *sf;
+	enum links_order_key key;
 	int64_t tol_minor;
 	recon_err err;
 
@@ -444,15 +407,9 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 		return RECON_ERR_CONFIG;
 	}
 	sqlparams_int(&p->sp, ":tol", tol_minor);
-	field = config_get_or(cfg, "match", "order_field", "shopify_order_id");
-	if (strcmp(field, "shopify_order_id") && strcmp(field, "shopify_order_number") && strcmp(field, "po_no")) {
-		msg_error("'%s', line %d: [match] order_field '%s': expected shopify_order_id, "
-		          "shopify_order_number or po_no", config_path(cfg),
-		          config_line(cfg, "match", "order_field"), field);
-		return RECON_ERR_CONFIG;
-	}
-	sqlparams_int(&p->sp, ":by_id", !strcmp(field, "shopify_order_id"));
-	sqlparams_int(&p->sp, ":by_number", !strcmp(field, "shopify_order_number"));
+	if ((err = links_order_key(cfg, &key)))
+		return err;
+	sqlparams_int(&p->sp, ":by_id", key == LINKS_BY_ID);
 	sf = config_get_or(cfg, "match", "stock_field", "actual_qty");
 	if (strcmp(sf, "actual_qty") && strcmp(sf, "projected_qty") && strcmp(sf, "actual_qty - reserved_qty")) {
 		msg_error("'%s', line %d: [match] stock_field '%s': expected actual_qty, projected_qty or "
@@ -463,52 +420,6 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	sqlparams_text(&p->sp, ":stock_field_name", sf);
 	sqlparams_text(&p->sp, ":bank", config_get_or(cfg, "accounts", "bank", ""));
 	return RECON_OK;
-}
-
-/* [locations]: each key is a Shopify location name or id, each value a warehouse. */
-static recon_err build_loc_map(struct store *s, const struct config *cfg, int64_t sid)
-{
-	sqlite3_stmt *ins, *find;
-	size_t n = config_section_size(cfg, "locations");
-	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.loc_map; CREATE TEMP TABLE loc_map "
-	                              "(location_id INTEGER, location_name TEXT, warehouse TEXT)");
-	if (err)
-		return err;
-	if ((err = store_prepare(s, "INSERT INTO loc_map VALUES (?,?,?)", &ins)))
-		return err;
-	if ((err = store_prepare(s, "SELECT id, name FROM s_location WHERE snapshot_id = ?1 AND "
-	                            "(name = ?2 OR CAST(id AS TEXT) = ?2)", &find))) {
-		sqlite3_finalize(ins);
-		return err;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *loc, *wh;
-		int found = 0;
-		config_section_entry(cfg, "locations", i, &loc, &wh);
-		sqlite3_reset(find);
-		sqlite3_bind_int64(find, 1, sid);
-		sqlite3_bind_text(find, 2, loc, -1, SQLITE_STATIC);
-		int rc;
-		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
-			sqlite3_reset(ins);
-			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(find, 0));
-			/* STATIC: the row of `find` stays put until ins has run, and a
-			 * bind that copies nothing cannot fail for want of memory. */
-			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(find, 1), -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 3, wh, -1, SQLITE_STATIC);
-			if (sqlite3_step(ins) != SQLITE_DONE)
-				err = store_fail(s, "cannot map location");
-			found = 1;
-		}
-		if (rc != SQLITE_DONE && !err)
-			err = store_fail(s, "cannot map locations");
-		if (!found)
-			msg_warn("'%s', line %d: [locations] '%s' is not a Shopify location in this snapshot",
-			         config_path(cfg), config_line(cfg, "locations", loc), loc);
-	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(find);
-	return err;
 }
 
 static char *rule_insert_sql(const struct rule_def *r)
@@ -530,7 +441,7 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 
 	if ((err = load_params(s, cfg, sid, p)))
 		return err;
-	if ((err = build_loc_map(s, cfg, sid)))
+	if ((err = links_build(s, cfg, sid)))
 		return err;
 	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
 	expr = !strcmp(p->stock_field, "actual_qty") ? "actual_qty"

@@ -24,6 +24,10 @@ extern const struct rule_def rule_defs[];
 extern const char *const rule_families[];
 const char *rule_family_title(const char *family);
 
+/* temp.rule_order (code PRIMARY KEY, pos): the codes in report order (family,
+ * then as listed in rule_defs), for ORDER BY on this connection. */
+recon_err rules_order_table(struct store *s);
+
 /* Re-run every rule for the snapshot: its discrepancy rows are replaced
  * (in one transaction) and first_seen carried over from earlier snapshots. */
 recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "recon/config.h"
+#include "recon/links.h"
 #include "recon/rules.h"
 #include "recon/store.h"
 
@@ -38,7 +39,8 @@ static int is_big(const char *detail)
 {
 	static const char *const big[] = { "s_order ", "s_order_line", "s_refund", "s_balance_txn",
 		"e_sales_order ", "e_sales_order_item", "e_sales_invoice", "e_delivery_note",
-		"e_gl_entry", "e_journal_entry", "e_bin", "s_variant", "s_inventory_level", NULL };
+		"e_gl_entry", "e_journal_entry", "e_bin", "s_variant", "s_inventory_level", "link_order_so",
+		"link_order_dn", "link_refund_cn", "link_payout_je", "link_cn", NULL };
 	char buf[200];
 	snprintf(buf, sizeof(buf), "%s ", detail);
 	for (int i = 0; big[i]; i++)
@@ -90,6 +92,46 @@ static void test_rule_plans_use_indexes(void **state)
 	free(p);
 }
 
+/* The link tables are built for every diff, report and fix: each lookup
+ * while building them goes through an index, none through an automatic one
+ * (built per statement, or worse per outer row, it hides a missing index). */
+static void test_link_plans_use_indexes(void **state)
+{
+	char path[] = "/tmp/recon-test-links-XXXXXX";
+	int fd = mkstemp(path);
+	struct store *s = NULL;
+	struct config *cfg = NULL;
+	struct plan *p = calloc(1, sizeof(*p));
+	(void)state;
+
+	assert_true(fd >= 0 && p);
+	close(fd);
+	assert_int_equal(store_open(path, &s), RECON_OK);
+	assert_int_equal(store_create_indexes(s), RECON_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO snapshot (id, period_from, period_to, period_label, source, "
+	                               "raw_dir, taken_at, evidence_sha256, rows_sha256, hash, currency) VALUES "
+	                               "(1, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', 't', '', '', '', 'USD')"),
+	                 RECON_OK);
+	assert_int_equal(config_defaults(&cfg), RECON_OK);
+	assert_int_equal(links_explain(s, cfg, 1, collect, p), RECON_OK);
+	assert_true(p->n > 20);
+	for (int i = 0; i < p->n; i++) {
+		const char *d = p->lines[i];
+		if (strstr(d, "AUTOMATIC"))
+			fail_msg("links: automatic index: %s", d);
+		if (strncmp(d, "SEARCH", 6) == 0 && !strstr(d, "INDEX") && !strstr(d, "PRIMARY KEY"))
+			fail_msg("links: lookup without an index: %s", d);
+	}
+	/* explain rolled its build back: a real build still happens, once. */
+	assert_int_equal(links_build(s, cfg, 1), RECON_OK);
+	assert_int_equal(links_build(s, cfg, 1), RECON_OK);
+	assert_int_equal(store_exec(s, "SELECT count(*) FROM temp.link_order_so, temp.link_key"), RECON_OK);
+	config_free(cfg);
+	store_close(s);
+	unlink(path);
+	free(p);
+}
+
 static void test_every_code_once(void **state)
 {
 	int n = 0;
@@ -108,6 +150,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_code_once),
 		cmocka_unit_test(test_rule_plans_use_indexes),
+		cmocka_unit_test(test_link_plans_use_indexes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
