@@ -17,12 +17,11 @@
 
 #include "recon/datetime.h"
 #include "recon/jsonin.h"
-#include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/report.h"
 #include "recon/rules.h"
-#include "recon/sqlparams.h"
+#include "recon/totals.h"
 
 /* ------------------------------------------------------------------ text */
 
@@ -869,29 +868,6 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 static int col_null(sqlite3_stmt *st, int i) { return sqlite3_column_type(st, i) == SQLITE_NULL; }
 
-/* The named parameters of the control totals' queries: :sid :from :to :tol
- * :bank :fees. */
-static recon_err load_qparams(struct report *r, struct sqlparams *p)
-{
-	const char *tol = config_get_or(r->cfg, "match", "amount_tolerance", "0.00");
-	int64_t tol_minor;
-
-	memset(p, 0, sizeof(*p));
-	/* Same reading as the rules (rules.c): the totals must explain what they report. */
-	if (money_parse_round(tol, money_exponent(r->currency), &tol_minor) != RECON_OK || tol_minor < 0) {
-		msg_error("'%s', line %d: [match] amount_tolerance '%s' is not a non-negative amount",
-		          config_path(r->cfg), config_line(r->cfg, "match", "amount_tolerance"), tol);
-		return RECON_ERR_CONFIG;
-	}
-	sqlparams_int(p, ":sid", r->sid);
-	sqlparams_int(p, ":tol", tol_minor);
-	sqlparams_text(p, ":from", r->period_from);
-	sqlparams_text(p, ":to", r->period_to);
-	sqlparams_text(p, ":bank", config_get_or(r->cfg, "accounts", "bank", ""));
-	sqlparams_text(p, ":fees", config_get_or(r->cfg, "accounts", "fees", ""));
-	return RECON_OK;
-}
-
 /* ------------------------------------------------------------- facts */
 
 static recon_err fact(struct emitter *e, const char *item, const char *value)
@@ -1430,435 +1406,41 @@ static recon_err src_journal(struct report *r, const struct report_table *t, str
 	return err;
 }
 
-/* ------------------------------------------------------------- control totals
- *
- * Each group compares one Shopify total with its ERPNext counterpart, per
- * currency, then splits the difference into categories that partition the
- * two sets (every order and every Sales Order lands in exactly one), so the
- * categories add up to the difference and "not explained" is what is left.
- * A category carries the discrepancy code that reports its items. */
+/* ------------------------------------------------------------- control totals */
 
-struct ct_entry {
-	char cur[16];
-	char cat[24];
-	int64_t n, amount;
-};
-
-struct ct {
-	struct ct_entry *e;
-	size_t n;
-};
-
-static recon_err ct_add(struct ct *c, const char *cur, const char *cat, int64_t n, int64_t amount)
+/* Computed once, by the parent before the renderers fork, so both inherit them. */
+static recon_err totals_ensure(struct report *r)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (!strcmp(c->e[i].cur, cur) && !strcmp(c->e[i].cat, cat)) {
-			c->e[i].n += n;
-			return money_add(c->e[i].amount, amount, &c->e[i].amount);
-		}
-	if (grow((void **)&c->e, c->n, sizeof(*c->e)))
-		return RECON_ERR_NOMEM;
-	snprintf(c->e[c->n].cur, sizeof(c->e[c->n].cur), "%s", cur);
-	snprintf(c->e[c->n].cat, sizeof(c->e[c->n].cat), "%s", cat);
-	c->e[c->n].n = n;
-	c->e[c->n].amount = amount;
-	c->n++;
-	return RECON_OK;
-}
-
-static const struct ct_entry *ct_get(const struct ct *c, const char *cur, const char *cat)
-{
-	for (size_t i = 0; i < c->n; i++)
-		if (!strcmp(c->e[i].cur, cur) && !strcmp(c->e[i].cat, cat))
-			return &c->e[i];
-	return NULL;
-}
-
-/* Rows of (currency, category, amount) from a query, one item each. */
-static recon_err ct_query(struct store *s, const char *sql, const struct sqlparams *p, struct ct *c)
-{
-	sqlite3_stmt *st;
-	int rc;
-	recon_err err = sqlparams_prepare(s, sql, p, &st);
-	if (err)
-		return err;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((err = ct_add(c, col_null(st, 0) ? "" : col_text(st, 0), col_text(st, 1), 1,
-		                  sqlite3_column_int64(st, 2))))
-			break;
-	sqlite3_finalize(st);
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(s, "cannot compute control totals");
-	return err;
-}
-
-struct ct_cat {
-	const char *cat;
-	const char *label;
-	const char *code;
-};
-
-struct ct_group {
-	const char *title;
-	const struct ct_cat *parts;     /* Shopify composition lines (shopify column) */
-	const struct ct_cat *explain;   /* categories of the difference */
-};
-
-static const struct ct_cat order_parts[] = {
-	{ "+gross", "Gross sales (line items before discounts)", NULL },
-	{ "+discounts", "Discounts", NULL },
-	{ "+shipping", "Shipping", NULL },
-	{ "+tax", "Taxes", NULL },
-	{ "+other", "Other (duties, tips, rounding)", NULL },
-	{ NULL, NULL, NULL }
-};
-static const struct ct_cat order_explain[] = {
-	{ "missing", "Orders with no Sales Order", "ORDER_MISSING_IN_ERPNEXT" },
-	{ "draft", "Sales Order only a draft", "ORDER_NOT_SUBMITTED" },
-	{ "duplicate", "More than one submitted Sales Order", "ORDER_DUPLICATE_IN_ERPNEXT" },
-	{ "total", "Sales Order total differs", "ORDER_TOTAL_MISMATCH" },
-	{ "tolerance", "Differences within the amount tolerance", NULL },
-	{ "currency", "Sales Order in another currency", "ORDER_CURRENCY_MISMATCH" },
-	{ "so_timing", "Sales Order dated outside the period", NULL },
-	{ "cancelled", "Cancelled in Shopify, Sales Order still submitted", "ORDER_CANCELLED_IN_SHOPIFY" },
-	{ "test", "Shopify test orders with a Sales Order", NULL },
-	{ "other_period", "Sales Orders of orders from another period", NULL },
-	{ "orphan", "Sales Orders for orders Shopify does not have", "ORDER_ORPHAN_IN_ERPNEXT" },
-	{ "manual", "Sales Orders not from Shopify", NULL },
-	{ NULL, NULL, NULL }
-};
-static const struct ct_cat refund_explain[] = {
-	{ "missing", "Refunds with no credit note", "REFUND_MISSING_CREDIT_NOTE" },
-	{ "mismatch", "Credit note amount differs", "REFUND_AMOUNT_MISMATCH" },
-	{ "manual", "Credit notes not from a Shopify order", NULL },
-	{ NULL, NULL, NULL }
-};
-static const struct ct_cat payout_parts[] = {
-	{ "+charges", "Charges (gross)", NULL },
-	{ "+refunds", "Refunds", NULL },
-	{ "+adjustments", "Adjustments", NULL },
-	{ "+reserves", "Reserves held or released", NULL },
-	{ "+fees", "Shopify fees", NULL },
-	{ "+other", "Other (retried payouts)", NULL },
-	{ NULL, NULL, NULL }
-};
-static const struct ct_cat bank_explain[] = {
-	{ "missing_journal", "Paid payouts with no Journal Entry", "PAYOUT_MISSING_JOURNAL" },
-	{ "not_in_gl", "Journal Entry not posted to the account", "PAYOUT_NOT_IN_GL" },
-	{ "amount", "Account line differs from the payout", "PAYOUT_AMOUNT_MISMATCH" },
-	{ "gl_timing", "Posted outside the period", NULL },
-	{ "other_gl", "Other Journal Entries on the account", NULL },
-	{ NULL, NULL, NULL }
-};
-
-/* Over the link tables (links.h), as the rules see the month. */
-static const char ct_setup_sql[] =
-	"DROP TABLE IF EXISTS temp.rpt_scope; DROP TABLE IF EXISTS temp.rpt_so;"
-	"DROP TABLE IF EXISTS temp.rpt_je; DROP TABLE IF EXISTS temp.rpt_gl;"
-	"CREATE TEMP TABLE rpt_scope AS SELECT id, currency, total_price FROM s_order WHERE snapshot_id = :sid "
-	"AND in_period AND NOT test AND cancelled_at IS NULL;"
-	"CREATE INDEX temp.rpt_scope_i ON rpt_scope(id);"
-	/* Each Sales Order's owner: the lowest in-scope order it is linked to. */
-	"CREATE TEMP TABLE rpt_so AS SELECT so.name, so.currency, so.grand_total, so.docstatus, "
-	"so.transaction_date BETWEEN :from AND :to AS in_period, "
-	"coalesce(so.shopify_order_id, so.shopify_order_number) AS ref, "
-	/* CAST: a column made from min() has no type affinity, and then its index
-	 * cannot serve `owner = <integer>` (a scan per order: quadratic). */
-	"CAST((SELECT min(l.order_id) FROM link_order_so l JOIN rpt_scope sc ON sc.id = l.order_id "
-	"WHERE l.so_name = so.name) AS INTEGER) AS owner, "
-	"CAST((SELECT min(l.order_id) FROM link_order_so l WHERE l.so_name = so.name) AS INTEGER) AS linked "
-	"FROM e_sales_order so WHERE so.snapshot_id = :sid;"
-	"CREATE INDEX temp.rpt_so_n ON rpt_so(name); CREATE INDEX temp.rpt_so_o ON rpt_so(owner);"
-	/* Journal Entries that belong to a paid payout of the period, and the live
-	 * Journal Entry GL lines on the bank and fee accounts. */
-	"CREATE TEMP TABLE rpt_je AS SELECT je_name AS name, cheque_no FROM link_payout_je "
-	"WHERE cheque_no IN (SELECT CAST(id AS TEXT) FROM s_payout WHERE snapshot_id = :sid "
-	"AND in_period AND status = 'paid');"
-	"CREATE INDEX temp.rpt_je_c ON rpt_je(cheque_no, name);"
-	"CREATE TEMP TABLE rpt_gl AS SELECT voucher_no, account, currency, debit - credit AS net, "
-	"posting_date BETWEEN :from AND :to AS in_period FROM e_gl_entry WHERE snapshot_id = :sid "
-	"AND NOT is_cancelled AND voucher_type = 'Journal Entry' AND account IN (:bank, :fees);"
-	"CREATE INDEX temp.rpt_gl_v ON rpt_gl(voucher_no, account);";
-
-#define LIVE_SO(cond) "EXISTS (SELECT 1 FROM link_order_so l JOIN rpt_so so ON so.name = l.so_name " \
-	"WHERE l.order_id = sc.id AND " cond ")"
-
-static const char ct_orders_sql[] =
-	"SELECT currency, '=shopify', total_price FROM rpt_scope "
-	"UNION ALL SELECT currency, '=erpnext', grand_total FROM rpt_so WHERE docstatus = 1 AND in_period "
-	"UNION ALL SELECT o.currency, '+gross', coalesce(o.total_line_items_price, coalesce(o.subtotal_price, 0) "
-	"+ coalesce(o.total_discounts, 0)) FROM s_order o JOIN rpt_scope sc ON sc.id = o.id WHERE o.snapshot_id = :sid "
-	"UNION ALL SELECT o.currency, '+discounts', -coalesce(o.total_discounts, 0) FROM s_order o JOIN rpt_scope sc "
-	"ON sc.id = o.id WHERE o.snapshot_id = :sid "
-	"UNION ALL SELECT o.currency, '+shipping', coalesce(o.total_shipping, 0) FROM s_order o JOIN rpt_scope sc "
-	"ON sc.id = o.id WHERE o.snapshot_id = :sid "
-	"UNION ALL SELECT o.currency, '+tax', coalesce(o.total_tax, 0) FROM s_order o JOIN rpt_scope sc "
-	"ON sc.id = o.id WHERE o.snapshot_id = :sid "
-	/* Per in-scope order: its total less its own submitted Sales Orders of the period. */
-	"UNION ALL SELECT sc.currency, CASE "
-	" WHEN NOT " LIVE_SO("so.docstatus < 2") " THEN 'missing' "
-	" WHEN NOT " LIVE_SO("so.docstatus = 1") " THEN 'draft' "
-	" WHEN (SELECT count(*) FROM link_order_so l JOIN rpt_so so ON so.name = l.so_name WHERE l.order_id = sc.id "
-	"  AND so.docstatus = 1) > 1 THEN 'duplicate' "
-	" WHEN x.currency <> sc.currency THEN 'currency' "
-	" WHEN NOT x.in_period THEN 'so_timing' "
-	" WHEN abs(x.grand_total - sc.total_price) > :tol THEN 'total' "
-	" WHEN x.grand_total <> sc.total_price THEN 'tolerance' "
-	" ELSE 'matched' END, "
-	" sc.total_price - coalesce((SELECT sum(so.grand_total) FROM rpt_so so WHERE so.owner = sc.id "
-	"  AND so.docstatus = 1 AND so.in_period AND so.currency = sc.currency), 0) "
-	"FROM rpt_scope sc LEFT JOIN rpt_so x ON x.name = (SELECT so.name FROM link_order_so l JOIN rpt_so so "
-	" ON so.name = l.so_name WHERE l.order_id = sc.id AND so.docstatus = 1 ORDER BY so.name LIMIT 1) "
-	/* Submitted Sales Orders of the period that no in-scope order of their currency owns. */
-	"UNION ALL SELECT so.currency, CASE "
-	" WHEN so.owner IS NOT NULL THEN 'currency' "
-	" WHEN so.linked IS NOT NULL THEN (SELECT CASE WHEN o.test THEN 'test' "
-	"  WHEN o.cancelled_at IS NOT NULL AND o.in_period THEN 'cancelled' ELSE 'other_period' END "
-	"  FROM s_order o WHERE o.snapshot_id = :sid AND o.id = so.linked LIMIT 1) "
-	" WHEN so.ref IS NOT NULL THEN 'orphan' ELSE 'manual' END, -so.grand_total "
-	"FROM rpt_so so WHERE so.docstatus = 1 AND so.in_period AND NOT (so.owner IS NOT NULL AND "
-	" so.currency = (SELECT sc.currency FROM rpt_scope sc WHERE sc.id = so.owner))";
-
-static const char ct_refunds_sql[] =
-	"SELECT r.currency, '=shopify', r.amount FROM s_refund r JOIN s_order o ON o.snapshot_id = :sid "
-	"AND o.id = r.order_id WHERE r.snapshot_id = :sid AND r.in_period AND NOT o.test AND r.amount <> 0 "
-	"UNION ALL SELECT currency, '=erpnext', abs(grand_total) FROM e_sales_invoice WHERE snapshot_id = :sid "
-	"AND is_return AND docstatus = 1 AND posting_date BETWEEN :from AND :to "
-	"UNION ALL SELECT si.currency, 'manual', -abs(si.grand_total) FROM e_sales_invoice si "
-	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.posting_date BETWEEN :from AND :to "
-	"AND si.shopify_order_id IS NULL AND NOT EXISTS (SELECT 1 FROM s_order o WHERE o.snapshot_id = :sid "
-	"AND o.name = si.po_no)";
-
-/* The discrepancies carry the refund side; the credit note is looked up to
- * know whether it counts in the period's ERPNext total. */
-static const char ct_refund_disc_sql[] =
-	"SELECT d.code, json_extract(d.shopify_json, '$.amount'), coalesce(json_extract(d.shopify_json, "
-	"'$.currency'), d.currency), si.grand_total, si.currency FROM discrepancy d "
-	"LEFT JOIN e_sales_invoice si ON si.snapshot_id = d.snapshot_id "
-	"AND si.name = json_extract(d.erpnext_json, '$.credit_note') AND si.docstatus = 1 AND si.is_return "
-	"AND si.posting_date BETWEEN :from AND :to "
-	"WHERE d.snapshot_id = :sid "
-	"AND d.code IN ('REFUND_MISSING_CREDIT_NOTE', 'REFUND_AMOUNT_MISMATCH')";
-
-/* Payouts against an account's Journal Entry lines; AMOUNT is the Shopify
- * side per payout (its net, or its fees), ACCOUNT the parameter. */
-#define CT_PAYOUT_SQL(AMOUNT, ACCOUNT) \
-	"SELECT currency, '=shopify', " AMOUNT " FROM s_payout WHERE snapshot_id = :sid AND in_period " \
-	"AND status = 'paid' " \
-	"UNION ALL SELECT currency, '=erpnext', net FROM rpt_gl WHERE account = " ACCOUNT " AND in_period " \
-	"UNION ALL SELECT p.currency, CASE WHEN x.diff = 0 THEN 'matched' " \
-	" WHEN NOT EXISTS (SELECT 1 FROM rpt_je j WHERE j.cheque_no = CAST(p.id AS TEXT)) THEN 'missing_journal' " \
-	" WHEN x.lines = 0 THEN 'not_in_gl' WHEN x.lines_in = 0 THEN 'gl_timing' ELSE 'amount' END, x.diff " \
-	"FROM (SELECT p.id, " AMOUNT " - coalesce((SELECT sum(g.net) FROM rpt_je j JOIN rpt_gl g ON g.voucher_no = j.name " \
-	"  WHERE j.cheque_no = CAST(p.id AS TEXT) AND g.account = " ACCOUNT " AND g.in_period), 0) AS diff, " \
-	" (SELECT count(*) FROM rpt_je j JOIN rpt_gl g ON g.voucher_no = j.name WHERE j.cheque_no = CAST(p.id AS TEXT) " \
-	"  AND g.account = " ACCOUNT ") AS lines, " \
-	" (SELECT count(*) FROM rpt_je j JOIN rpt_gl g ON g.voucher_no = j.name WHERE j.cheque_no = CAST(p.id AS TEXT) " \
-	"  AND g.account = " ACCOUNT " AND g.in_period) AS lines_in " \
-	" FROM s_payout p WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid') x " \
-	"JOIN s_payout p ON p.snapshot_id = :sid AND p.id = x.id " \
-	"UNION ALL SELECT g.currency, 'other_gl', -g.net FROM rpt_gl g WHERE g.account = " ACCOUNT " AND g.in_period " \
-	"AND g.voucher_no NOT IN (SELECT name FROM rpt_je)"
-
-#define PAYOUT_FEES "(coalesce(charges_fee, 0) + coalesce(refunds_fee, 0) + coalesce(adjustments_fee, 0) " \
-	"+ coalesce(reserved_fee, 0))"
-
-static const char ct_bank_sql[] =
-	CT_PAYOUT_SQL("amount", ":bank")
-	" UNION ALL SELECT currency, '+charges', coalesce(charges_gross, 0) FROM s_payout WHERE snapshot_id = :sid "
-	"AND in_period AND status = 'paid' "
-	"UNION ALL SELECT currency, '+refunds', coalesce(refunds_gross, 0) FROM s_payout WHERE snapshot_id = :sid "
-	"AND in_period AND status = 'paid' "
-	"UNION ALL SELECT currency, '+adjustments', coalesce(adjustments_gross, 0) FROM s_payout "
-	"WHERE snapshot_id = :sid AND in_period AND status = 'paid' "
-	"UNION ALL SELECT currency, '+reserves', coalesce(reserved_gross, 0) FROM s_payout WHERE snapshot_id = :sid "
-	"AND in_period AND status = 'paid' "
-	"UNION ALL SELECT currency, '+fees', -" PAYOUT_FEES " FROM s_payout WHERE snapshot_id = :sid "
-	"AND in_period AND status = 'paid'";
-
-static const char ct_fees_sql[] = CT_PAYOUT_SQL(PAYOUT_FEES, ":fees");
-
-/* Currencies of a collection, each once: the shop's first, then sorted. */
-static size_t ct_currencies(const struct ct *c, const char *shop, const char *out[], size_t max)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		size_t j;
-		for (j = 0; j < n && strcmp(out[j], c->e[i].cur); j++)
-			;
-		if (j < n || n == max)
-			continue;
-		out[n++] = c->e[i].cur;
-	}
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && !(shop && !strcmp(out[j - 1], shop)) &&
-		                   ((shop && !strcmp(out[j], shop)) || strcmp(out[j - 1], out[j]) > 0); j--) {
-			const char *t = out[j];
-			out[j] = out[j - 1];
-			out[j - 1] = t;
-		}
-	return n;
-}
-
-static recon_err ct_emit(struct emitter *e, const struct ct_group *g, const struct ct *c, const char *shop)
-{
-	const char *curs[16];
-	size_t ncur = ct_currencies(c, shop, curs, 16);
-	recon_err err;
-
-	for (size_t k = 0; k < ncur; k++) {
-		const char *cur = curs[k];
-		const struct ct_entry *s = ct_get(c, cur, "=shopify"), *x = ct_get(c, cur, "=erpnext");
-		int64_t sv = s ? s->amount : 0, ev = x ? x->amount : 0, diff, left, parts = 0;
-
-		if ((err = money_sub(sv, ev, &diff)))
-			return err;
-		left = diff;
-		set_text(e, 0, g->title);
-		set_int(e, 2, s ? s->n : 0);
-		set_text(e, 3, cur);
-		set_money(e, 4, sv, cur);
-		set_money(e, 5, ev, cur);
-		set_money(e, 6, diff, cur);
-		if ((err = emit(e, ROW_HEAD)))
-			return err;
-		/* What the Shopify total is made of, where there is one. */
-		for (const struct ct_cat *p = g->parts; p && p->cat && s && s->n; p++) {
-			const struct ct_entry *v = ct_get(c, cur, p->cat);
-			int64_t amount = v ? v->amount : 0;
-			if (!strcmp(p->cat, "+other") && (err = money_sub(sv, parts, &amount)))
-				return err;
-			if (strcmp(p->cat, "+other") && (err = money_add(parts, amount, &parts)))
-				return err;
-			if (!strcmp(p->cat, "+other") && amount == 0)
-				continue;
-			set_text(e, 0, p->label);
-			set_text(e, 3, cur);
-			set_money(e, 4, amount, cur);
-			if ((err = emit(e, ROW_DETAIL)))
-				return err;
-		}
-		for (const struct ct_cat *p = g->explain; p->cat; p++) {
-			const struct ct_entry *v = ct_get(c, cur, p->cat);
-			if (!v || (v->amount == 0 && !p->code))
-				continue;
-			set_text(e, 0, p->label);
-			set_text(e, 1, p->code);
-			set_int(e, 2, v->n);
-			set_text(e, 3, cur);
-			set_money(e, 6, v->amount, cur);
-			if ((err = money_sub(left, v->amount, &left)) || (err = emit(e, ROW_DETAIL)))
-				return err;
-		}
-		set_text(e, 0, "Not explained by the lines above");
-		set_text(e, 3, cur);
-		set_money(e, 6, left, cur);
-		if ((err = emit(e, ROW_TOTAL)))
-			return err;
-	}
-	return RECON_OK;
-}
-
-static recon_err ct_refund_disc(struct report *r, const struct sqlparams *p, struct ct *c)
-{
-	sqlite3_stmt *st;
-	int rc;
-	recon_err err = sqlparams_prepare(r->store, ct_refund_disc_sql, p, &st);
-	if (err)
-		return err;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *cur = col_null(st, 2) ? "" : col_text(st, 2);
-		int64_t amount, cn = 0;
-		int missing = !strcmp(col_text(st, 0), "REFUND_MISSING_CREDIT_NOTE");
-		if (col_null(st, 1) || money_parse_round(col_text(st, 1), money_exponent(cur), &amount) != RECON_OK)
-			continue;
-		/* A credit note of the period in the same currency counted on the ERPNext side. */
-		if (!col_null(st, 3) && !col_null(st, 4) && !strcmp(col_text(st, 4), cur)) {
-			cn = sqlite3_column_int64(st, 3);
-			cn = cn < 0 ? -cn : cn;
-		}
-		if ((err = money_sub(amount, cn, &amount)) ||
-		    (err = ct_add(c, cur, missing ? "missing" : "mismatch", 1, amount)))
-			break;
-	}
-	sqlite3_finalize(st);
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(r->store, "cannot compute refund totals");
-	return err;
-}
-
-/* The four groups' totals: their queries take seconds on a big month, and
- * the workbook and the PDF each show them, so they are computed once. */
-enum { CT_ORDERS, CT_REFUNDS, CT_BANK, CT_FEES, CT_GROUPS };
-struct report_ct_cache {
-	struct ct c[CT_GROUPS];
-	int shown[CT_GROUPS];
-};
-
-static void ct_cache_free(struct report_ct_cache *k)
-{
-	if (!k)
-		return;
-	for (int i = 0; i < CT_GROUPS; i++)
-		free(k->c[i].e);
-	free(k);
-}
-
-static recon_err ct_compute(struct report *r, struct report_ct_cache *k)
-{
-	struct sqlparams p;
-	recon_err err;
-
-	if ((err = load_qparams(r, &p)) || (err = links_build(r->store, r->cfg, r->sid)) ||
-	    (err = sqlparams_exec(r->store, ct_setup_sql, &p, "report query", NULL)))
-		return err;
-	k->shown[CT_ORDERS] = k->shown[CT_REFUNDS] = 1;
-	k->shown[CT_BANK] = *config_get_or(r->cfg, "accounts", "bank", "") != '\0';
-	k->shown[CT_FEES] = *config_get_or(r->cfg, "accounts", "fees", "") != '\0';
-	if ((err = ct_query(r->store, ct_orders_sql, &p, &k->c[CT_ORDERS])) ||
-	    (err = ct_query(r->store, ct_refunds_sql, &p, &k->c[CT_REFUNDS])) ||
-	    (err = ct_refund_disc(r, &p, &k->c[CT_REFUNDS])))
-		return err;
-	if (k->shown[CT_BANK] && (err = ct_query(r->store, ct_bank_sql, &p, &k->c[CT_BANK])))
-		return err;
-	if (k->shown[CT_FEES] && (err = ct_query(r->store, ct_fees_sql, &p, &k->c[CT_FEES])))
-		return err;
-	return RECON_OK;
-}
-
-/* Computed by the parent before the renderers fork, so both inherit them. */
-static recon_err ct_ensure(struct report *r)
-{
-	recon_err err;
-	if (r->ct)
-		return RECON_OK;
-	struct report_ct_cache *k = calloc(1, sizeof(*k));
-	if (!k)
-		return RECON_ERR_NOMEM;
-	if ((err = ct_compute(r, k))) {
-		ct_cache_free(k);
-		return err;
-	}
-	r->ct = k;
-	return RECON_OK;
+	return r->totals ? RECON_OK : totals_compute(r->store, r->cfg, r->sid, &r->totals);
 }
 
 static recon_err src_control(struct report *r, const struct report_table *t, struct emitter *e)
 {
-	static const struct ct_group groups[CT_GROUPS] = {
-		{ "Sales: Shopify orders vs ERPNext Sales Orders", order_parts, order_explain },
-		{ "Refunds: Shopify refunds vs ERPNext credit notes", NULL, refund_explain },
-		{ "Payouts: Shopify payouts vs bank account GL", payout_parts, bank_explain },
-		{ "Fees: Shopify fees vs fee account GL", NULL, bank_explain },
+	static const enum row_style styles[] = {
+		[TOTALS_HEAD] = ROW_HEAD, [TOTALS_PART] = ROW_DETAIL, [TOTALS_EXPLAIN] = ROW_DETAIL,
+		[TOTALS_LEFT] = ROW_TOTAL,
 	};
 	recon_err err;
 	(void)t;
 
-	if ((err = ct_ensure(r)))
+	if ((err = totals_ensure(r)))
 		return err;
-	for (int i = 0; i < CT_GROUPS; i++)
-		if (r->ct->shown[i] && (err = ct_emit(e, &groups[i], &r->ct->c[i], r->currency)))
+	for (size_t i = 0; i < r->totals->nrows; i++) {
+		const struct totals_row *x = &r->totals->rows[i];
+		set_text(e, 0, x->label);
+		set_text(e, 1, x->code);
+		if (x->has & TOTALS_COUNT)
+			set_int(e, 2, x->count);
+		set_text(e, 3, x->currency);
+		if (x->has & TOTALS_SHOPIFY)
+			set_money(e, 4, x->shopify, x->currency);
+		if (x->has & TOTALS_ERPNEXT)
+			set_money(e, 5, x->erpnext, x->currency);
+		if (x->has & TOTALS_DIFFERENCE)
+			set_money(e, 6, x->difference, x->currency);
+		if ((err = emit(e, styles[x->kind])))
 			return err;
+	}
 	return RECON_OK;
 }
 
@@ -1899,7 +1481,7 @@ void report_free(struct report *r)
 	free(r->hash);
 	free(r->evidence_sha256);
 	free(r->prev_hash);
-	ct_cache_free(r->ct);
+	totals_free(r->totals);
 	free(r);
 }
 
@@ -2216,7 +1798,7 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 	}
 	/* Both files are complete under their temporary names before either is
 	 * renamed, so a failure never leaves a half-written or mismatched pair. */
-	if ((err = ct_ensure(r)) || (err = render(r, report_xlsx_write, xt, xp)) ||
+	if ((err = totals_ensure(r)) || (err = render(r, report_xlsx_write, xt, xp)) ||
 	    (err = render(r, report_pdf_write, pt, pp)))
 		goto out;
 	if (rename(xt, xp) != 0) {

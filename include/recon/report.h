@@ -105,6 +105,8 @@ recon_err report_template_parse(const char *text, size_t len, const char *name,
                                 struct report_template **out);
 void report_template_free(struct report_template *t);
 
+struct totals;   /* totals.h */
+
 /* The data of one snapshot as the reports show it. */
 struct report {
 	struct store *store;
@@ -119,7 +121,7 @@ struct report {
 	char as_of_text[32];       /* "2026-11-05T09:00:00Z" */
 	char as_of_date[11];
 	int64_t errors, warnings;  /* discrepancy counts of the snapshot */
-	struct report_ct_cache *ct;  /* control totals: computed once, shown by both renderers */
+	struct totals *totals;     /* control totals: computed once, shown by both renderers */
 };
 
 /* Load the facts of snapshot `sid`. `as_of` is an ISO-8601 time, or NULL for
