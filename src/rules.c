@@ -34,63 +34,89 @@
 	"money(" so ".grand_total, " so ".currency), 'currency', " so ".currency, 'docstatus', " so ".docstatus, " \
 	"'customer', " so ".customer)"
 #define IN_SCOPE "o.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NULL"
+/* The typed references (FACT_SHOPIFY_REF, FACT_ERPNEXT_DOC) of the usual cases. */
+#define ORDER_REF "'order' AS shopify_kind, o.id AS shopify_id, o.name AS shopify_ref"
+#define PAYOUT_REF "'payout' AS shopify_kind, p.id AS shopify_id, CAST(p.id AS TEXT) AS shopify_ref"
+#define DOC(doctype, name) "'" doctype "' AS erpnext_doctype, " name " AS erpnext_name"
 
 const struct rule_def rule_defs[] = {
-	{ "ORDER_MISSING_IN_ERPNEXT", "error", "orders",
+	{ "ORDER_MISSING_IN_ERPNEXT", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
 	  "Shopify order of the period, neither cancelled nor a test order, with no Sales Order (a draft counts as one)",
-	  "SELECT o.name, printf('order %s (%s %s, %s) has no Sales Order', o.name, "
-	  "money(o.total_price, o.currency), o.currency, o.processed_local_date), o.currency, " ORDER_JSON ", NULL "
+	  "SELECT o.name AS key, printf('order %s (%s %s, %s) has no Sales Order', o.name, "
+	  "money(o.total_price, o.currency), o.currency, o.processed_local_date) AS message, o.currency AS currency, "
+	  ORDER_JSON " AS shopify_json, NULL AS erpnext_json, "
+	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF " "
 	  "FROM s_order o WHERE " IN_SCOPE " AND NOT EXISTS "
 	  "(SELECT 1 FROM link_order_so l WHERE l.order_id = o.id AND l.docstatus < 2)" },
 
-	{ "ORDER_DUPLICATE_IN_ERPNEXT", "error", "orders",
+	{ "ORDER_DUPLICATE_IN_ERPNEXT", "error", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "more than one non-cancelled Sales Order for one Shopify order",
-	  "SELECT o.name, printf('order %s has %d Sales Orders: %s', o.name, x.n, x.names), o.currency, "
-	  ORDER_JSON ", json_object('sales_orders', json(x.list)) "
+	  "SELECT o.name AS key, printf('order %s has %d Sales Orders: %s', o.name, x.n, x.names) AS message, "
+	  "o.currency AS currency, " ORDER_JSON " AS shopify_json, "
+	  "json_object('sales_orders', json(x.list)) AS erpnext_json, "
+	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
+	  DOC("Sales Order", "x.first_so") " "
 	  "FROM s_order o JOIN (SELECT order_id, count(*) AS n, group_concat(so_name, ', ') AS names, "
-	  "json_group_array(so_name) AS list FROM (SELECT * FROM link_order_so WHERE docstatus < 2 ORDER BY so_name) "
+	  "json_group_array(so_name) AS list, min(so_name) AS first_so "
+	  "FROM (SELECT * FROM link_order_so WHERE docstatus < 2 ORDER BY so_name) "
 	  "GROUP BY order_id HAVING count(*) > 1) x ON x.order_id = o.id "
 	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test" },
 
-	{ "ORDER_ORPHAN_IN_ERPNEXT", "warning", "orders",
+	{ "ORDER_ORPHAN_IN_ERPNEXT", "warning", "orders", FACT_ERPNEXT_DOC | FACT_ERPNEXT_AMOUNT,
 	  "Sales Order dated in the period refers to a Shopify order id that is not in the snapshot",
-	  "SELECT so.name, printf('Sales Order %s (%s) refers to Shopify order id %s, which Shopify does not have', "
-	  "so.name, so.transaction_date, so.shopify_order_id), so.currency, "
-	  "json_object('order_id', so.shopify_order_id), " SO_JSON("so") " "
+	  "SELECT so.name AS key, printf('Sales Order %s (%s) refers to Shopify order id %s, which Shopify does not have', "
+	  "so.name, so.transaction_date, so.shopify_order_id) AS message, so.currency AS currency, "
+	  "json_object('order_id', so.shopify_order_id) AS shopify_json, " SO_JSON("so") " AS erpnext_json, "
+	  "so.grand_total AS erpnext_amount, so.currency AS erpnext_currency, so.customer AS customer, "
+	  DOC("Sales Order", "so.name") " "
 	  "FROM e_sales_order so WHERE so.snapshot_id = :sid AND so.docstatus < 2 AND :by_id "
 	  "AND so.transaction_date BETWEEN :from AND :to AND so.shopify_order_id IS NOT NULL "
 	  "AND NOT EXISTS (SELECT 1 FROM s_order o WHERE o.snapshot_id = :sid "
 	  "AND o.id = CAST(so.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = so.shopify_order_id)" },
 
 	{ "ORDER_TOTAL_MISMATCH", "error", "orders",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
 	  "Sales Order grand total differs from the order's total beyond tolerance",
-	  "SELECT o.name, printf('order %s total %s %s, Sales Order %s grand total %s %s: difference %s', "
+	  "SELECT o.name AS key, printf('order %s total %s %s, Sales Order %s grand total %s %s: difference %s', "
 	  "o.name, money(o.total_price, o.currency), o.currency, so.name, money(so.grand_total, so.currency), "
-	  "so.currency, money(so.grand_total - o.total_price, o.currency)), o.currency, " ORDER_JSON ", "
-	  SO_JSON("so") " FROM s_order o JOIN one_so x ON x.order_id = o.id "
+	  "so.currency, money(so.grand_total - o.total_price, o.currency)) AS message, o.currency AS currency, "
+	  ORDER_JSON " AS shopify_json, " SO_JSON("so") " AS erpnext_json, "
+	  "o.total_price AS shopify_amount, so.grand_total AS erpnext_amount, so.currency AS erpnext_currency, "
+	  "so.grand_total - o.total_price AS difference, coalesce(o.customer_name, so.customer) AS customer, "
+	  ORDER_REF ", " DOC("Sales Order", "so.name") " "
+	  "FROM s_order o JOIN one_so x ON x.order_id = o.id "
 	  "JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
 	  "WHERE " IN_SCOPE " AND so.currency = o.currency AND abs(so.grand_total - o.total_price) > :tol" },
 
 	{ "ORDER_CURRENCY_MISMATCH", "error", "orders",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT,
 	  "the order and its Sales Order are in different currencies",
-	  "SELECT o.name, printf('order %s is in %s, Sales Order %s in %s', o.name, o.currency, so.name, "
-	  "so.currency), o.currency, " ORDER_JSON ", " SO_JSON("so") " "
+	  "SELECT o.name AS key, printf('order %s is in %s, Sales Order %s in %s', o.name, o.currency, so.name, "
+	  "so.currency) AS message, o.currency AS currency, " ORDER_JSON " AS shopify_json, "
+	  SO_JSON("so") " AS erpnext_json, "
+	  "o.total_price AS shopify_amount, so.grand_total AS erpnext_amount, so.currency AS erpnext_currency, "
+	  "coalesce(o.customer_name, so.customer) AS customer, " ORDER_REF ", " DOC("Sales Order", "so.name") " "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id "
 	  "JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
 	  "WHERE " IN_SCOPE " AND so.currency <> o.currency" },
 
 	{ "ORDER_LINE_MISMATCH", "error", "orders",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_QTY | FACT_ERPNEXT_QTY,
 	  "quantity for a SKU differs between the order and its Sales Order (missing line, extra line, other quantity)",
-	  /* Three parts instead of a FULL JOIN: Shopify-only, ERPNext-only, both but different. */
-	  "SELECT o.name || '/' || s.sku, printf('order %s: %s x %s in Shopify, not on Sales Order %s', "
-	  "o.name, qty(s.qty), s.sku, x.so_name), o.currency, json_object('order', o.name, 'sku', s.sku, "
-	  "'quantity', qty(s.qty)), json_object('sales_order', x.so_name, 'item_code', s.sku, 'quantity', '0') "
+	  /* Three parts instead of a FULL JOIN: Shopify-only, ERPNext-only, both but different.
+	   * The parts after the first take its column names: same columns, same order. */
+	  "SELECT o.name || '/' || s.sku AS key, printf('order %s: %s x %s in Shopify, not on Sales Order %s', "
+	  "o.name, qty(s.qty), s.sku, x.so_name) AS message, o.currency AS currency, json_object('order', o.name, "
+	  "'sku', s.sku, 'quantity', qty(s.qty)) AS shopify_json, json_object('sales_order', x.so_name, 'item_code', "
+	  "s.sku, 'quantity', '0') AS erpnext_json, s.qty AS shopify_qty, 0 AS erpnext_qty, "
+	  ORDER_REF ", " DOC("Sales Order", "x.so_name") " "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
 	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM e_sku e WHERE e.so_name = x.so_name AND e.item_code = s.sku) "
 	  "UNION ALL "
 	  "SELECT o.name || '/' || e.item_code, printf('order %s: Sales Order %s has %s x %s, the order has none', "
 	  "o.name, x.so_name, qty(e.qty), e.item_code), o.currency, json_object('order', o.name, 'sku', e.item_code, "
-	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', e.item_code, 'quantity', qty(e.qty)) "
+	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', e.item_code, 'quantity', qty(e.qty)), "
+	  "0, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN e_sku e ON e.so_name = x.so_name "
 	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM s_order_line li WHERE li.snapshot_id = :sid "
 	  "AND li.order_id = o.id AND li.sku = e.item_code) "
@@ -98,163 +124,222 @@ const struct rule_def rule_defs[] = {
 	  "SELECT o.name || '/' || s.sku, printf('order %s: %s x %s in Shopify, %s on Sales Order %s', "
 	  "o.name, qty(s.qty), s.sku, qty(e.qty), x.so_name), o.currency, json_object('order', o.name, "
 	  "'sku', s.sku, 'quantity', qty(s.qty)), json_object('sales_order', x.so_name, 'item_code', "
-	  "e.item_code, 'quantity', qty(e.qty)) "
+	  "e.item_code, 'quantity', qty(e.qty)), s.qty, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
 	  "JOIN e_sku e ON e.so_name = x.so_name AND e.item_code = s.sku WHERE " IN_SCOPE " AND e.qty <> s.qty" },
 
-	{ "ORDER_UNKNOWN_SKU", "error", "orders",
+	{ "ORDER_UNKNOWN_SKU", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_QTY,
 	  "an order line's SKU is empty or not an ERPNext Item code",
-	  "SELECT o.name || '/' || coalesce(li.sku, ''), CASE WHEN coalesce(li.sku, '') = '' "
+	  "SELECT o.name || '/' || coalesce(li.sku, '') AS key, CASE WHEN coalesce(li.sku, '') = '' "
 	  "THEN printf('order %s: line \"%s\" has no SKU', o.name, min(li.title)) "
-	  "ELSE printf('order %s: SKU %s is not an ERPNext Item', o.name, li.sku) END, o.currency, "
-	  "json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), 'quantity', qty(sum(li.quantity))), NULL "
+	  "ELSE printf('order %s: SKU %s is not an ERPNext Item', o.name, li.sku) END AS message, "
+	  "o.currency AS currency, json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), "
+	  "'quantity', qty(sum(li.quantity))) AS shopify_json, NULL AS erpnext_json, "
+	  "sum(li.quantity) AS shopify_qty, " ORDER_REF " "
 	  "FROM s_order o JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = o.id "
 	  "WHERE " IN_SCOPE " AND (coalesce(li.sku, '') = '' OR NOT EXISTS "
 	  "(SELECT 1 FROM link_item k WHERE k.sku = li.sku)) "
 	  "GROUP BY o.id, coalesce(li.sku, '')" },
 
-	{ "ORDER_CANCELLED_IN_SHOPIFY", "error", "orders",
+	{ "ORDER_CANCELLED_IN_SHOPIFY", "error", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "cancelled in Shopify, still a submitted Sales Order",
-	  "SELECT o.name, printf('order %s was cancelled in Shopify on %s, Sales Order %s is still submitted', "
-	  "o.name, substr(o.cancelled_at, 1, 10), min(l.so_name)), o.currency, "
+	  "SELECT o.name AS key, printf('order %s was cancelled in Shopify on %s, Sales Order %s is still submitted', "
+	  "o.name, substr(o.cancelled_at, 1, 10), min(l.so_name)) AS message, o.currency AS currency, "
 	  "json_object('order', o.name, 'cancelled_at', o.cancelled_at, 'total', money(o.total_price, o.currency), "
-	  "'currency', o.currency), json_object('sales_order', min(l.so_name), 'docstatus', 1) "
+	  "'currency', o.currency) AS shopify_json, json_object('sales_order', min(l.so_name), 'docstatus', 1) "
+	  "AS erpnext_json, o.total_price AS shopify_amount, " ORDER_REF ", " DOC("Sales Order", "min(l.so_name)") " "
 	  "FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus = 1 "
 	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NOT NULL GROUP BY o.id" },
 
-	{ "ORDER_NOT_SUBMITTED", "warning", "orders",
+	{ "ORDER_NOT_SUBMITTED", "warning", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "the Sales Order exists only as a draft",
-	  "SELECT o.name, printf('order %s: Sales Order %s is a draft (not submitted)', o.name, min(l.so_name)), "
-	  "o.currency, " ORDER_JSON ", json_object('sales_order', min(l.so_name), 'docstatus', 0) "
+	  "SELECT o.name AS key, printf('order %s: Sales Order %s is a draft (not submitted)', o.name, "
+	  "min(l.so_name)) AS message, o.currency AS currency, " ORDER_JSON " AS shopify_json, "
+	  "json_object('sales_order', min(l.so_name), 'docstatus', 0) AS erpnext_json, "
+	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
+	  DOC("Sales Order", "min(l.so_name)") " "
 	  "FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus = 0 WHERE " IN_SCOPE " "
 	  "AND NOT EXISTS (SELECT 1 FROM link_order_so k WHERE k.order_id = o.id AND k.docstatus = 1) GROUP BY o.id" },
 
-	{ "FULFILLMENT_NOT_IN_SHOPIFY", "warning", "fulfilment",
+	{ "FULFILLMENT_NOT_IN_SHOPIFY", "warning", "fulfilment", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC,
 	  "submitted Delivery Note, order unfulfilled in Shopify",
-	  "SELECT o.name, printf('order %s is unfulfilled in Shopify, Delivery Note %s is submitted', o.name, "
-	  "min(d.dn_name)), o.currency, json_object('order', o.name, 'fulfillment_status', "
-	  "coalesce(o.fulfillment_status, 'unfulfilled')), json_object('delivery_note', min(d.dn_name)) "
+	  "SELECT o.name AS key, printf('order %s is unfulfilled in Shopify, Delivery Note %s is submitted', o.name, "
+	  "min(d.dn_name)) AS message, o.currency AS currency, json_object('order', o.name, 'fulfillment_status', "
+	  "coalesce(o.fulfillment_status, 'unfulfilled')) AS shopify_json, "
+	  "json_object('delivery_note', min(d.dn_name)) AS erpnext_json, "
+	  ORDER_REF ", " DOC("Delivery Note", "min(d.dn_name)") " "
 	  "FROM s_order o JOIN link_order_dn d ON d.order_id = o.id WHERE " IN_SCOPE " "
 	  "AND coalesce(o.fulfillment_status, 'unfulfilled') IN ('unfulfilled', 'restocked') GROUP BY o.id" },
 
-	{ "FULFILLMENT_NOT_IN_ERPNEXT", "warning", "fulfilment",
+	{ "FULFILLMENT_NOT_IN_ERPNEXT", "warning", "fulfilment", FACT_SHOPIFY_REF,
 	  "fulfilled in Shopify, no submitted Delivery Note",
-	  "SELECT o.name, printf('order %s is fulfilled in Shopify, no submitted Delivery Note in ERPNext', o.name), "
-	  "o.currency, json_object('order', o.name, 'fulfillment_status', o.fulfillment_status, 'fulfillments', "
-	  "(SELECT count(*) FROM s_fulfillment f WHERE f.snapshot_id = :sid AND f.order_id = o.id)), NULL "
+	  "SELECT o.name AS key, printf('order %s is fulfilled in Shopify, no submitted Delivery Note in ERPNext', "
+	  "o.name) AS message, o.currency AS currency, json_object('order', o.name, 'fulfillment_status', "
+	  "o.fulfillment_status, 'fulfillments', (SELECT count(*) FROM s_fulfillment f WHERE f.snapshot_id = :sid "
+	  "AND f.order_id = o.id)) AS shopify_json, NULL AS erpnext_json, " ORDER_REF " "
 	  "FROM s_order o WHERE " IN_SCOPE " AND o.fulfillment_status = 'fulfilled' "
 	  "AND NOT EXISTS (SELECT 1 FROM link_order_dn d WHERE d.order_id = o.id)" },
 
-	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds",
+	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
 	  "Shopify refund of the period with no return Sales Invoice (credit note)",
-	  "SELECT o.name || '/' || r.refund_id, printf('order %s: refund %s of %s %s (%s) has no credit note', "
-	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.local_date), r.currency, "
-	  "json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, 'amount', "
-	  "money(r.amount, r.currency), 'currency', r.currency), NULL "
-	  /* link_refund_cn (no index on refund) drives the join: the other way round scans it once per order. */
+	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s (%s) has no credit note', "
+	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.local_date) AS message, "
+	  "r.currency AS currency, json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, "
+	  "'amount', money(r.amount, r.currency), 'currency', r.currency) AS shopify_json, NULL AS erpnext_json, "
+	  "r.amount AS shopify_amount, " ORDER_REF " "
+	  /* link_refund_cn (no index on its refunds) drives the join: the other way round scans it once per order. */
 	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NULL" },
 
 	{ "REFUND_AMOUNT_MISMATCH", "error", "refunds",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT,
 	  "the credit note's amount differs from the refund",
-	  "SELECT o.name || '/' || r.refund_id, printf('order %s: refund %s of %s %s, credit note %s of %s %s', "
+	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s, credit note %s of %s %s', "
 	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.cn_name, money(r.cn_amount, r.cn_currency), "
-	  "r.cn_currency), r.currency, json_object('order', o.name, 'refund_id', r.refund_id, 'amount', "
-	  "money(r.amount, r.currency), 'currency', r.currency), json_object('credit_note', r.cn_name, 'amount', "
-	  "money(r.cn_amount, r.cn_currency), 'currency', r.cn_currency) "
+	  "r.cn_currency) AS message, r.currency AS currency, json_object('order', o.name, 'refund_id', r.refund_id, "
+	  "'amount', money(r.amount, r.currency), 'currency', r.currency) AS shopify_json, "
+	  "json_object('credit_note', r.cn_name, 'amount', money(r.cn_amount, r.cn_currency), 'currency', "
+	  "r.cn_currency) AS erpnext_json, r.amount AS shopify_amount, r.cn_amount AS erpnext_amount, "
+	  "r.cn_currency AS erpnext_currency, "
+	  "CASE WHEN r.cn_currency = r.currency THEN r.cn_amount - r.amount END AS difference, "
+	  ORDER_REF ", " DOC("Sales Invoice", "r.cn_name") " "
 	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NOT NULL "
 	  "AND (abs(r.cn_amount - r.amount) > :tol OR r.cn_currency <> r.currency)" },
 
-	{ "PAYOUT_MISSING_JOURNAL", "error", "payouts",
+	{ "PAYOUT_MISSING_JOURNAL", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
 	  "paid payout of the period with no Journal Entry (matched on cheque_no)",
-	  "SELECT CAST(p.id AS TEXT), printf('payout %d of %s (%s %s) has no Journal Entry with cheque_no %d', "
-	  "p.id, p.date, money(p.amount, p.currency), p.currency, p.id), p.currency, "
-	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', p.currency), NULL "
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d of %s (%s %s) has no Journal Entry with cheque_no %d', "
+	  "p.id, p.date, money(p.amount, p.currency), p.currency, p.id) AS message, p.currency AS currency, "
+	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', "
+	  "p.currency) AS shopify_json, NULL AS erpnext_json, p.amount AS shopify_amount, " PAYOUT_REF " "
 	  "FROM s_payout p WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' "
 	  "AND NOT EXISTS (SELECT 1 FROM e_journal_entry j WHERE j.snapshot_id = :sid AND j.docstatus < 2 "
 	  "AND j.cheque_no = CAST(p.id AS TEXT))" },
 
 	{ "PAYOUT_AMOUNT_MISMATCH", "error", "payouts",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
 	  "the bank line of the payout's Journal Entry differs from the payout amount",
-	  "SELECT CAST(p.id AS TEXT), printf('payout %d: %s %s paid out, Journal Entry %s puts %s %s on %s', "
-	  "p.id, money(p.amount, p.currency), p.currency, j.je_name, money(j.bank, p.currency), p.currency, :bank), "
-	  "p.currency, json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), "
-	  "'currency', p.currency), json_object('journal_entry', j.je_name, 'bank_account', :bank, 'amount', "
-	  "money(j.bank, p.currency)) "
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: %s %s paid out, Journal Entry %s puts %s %s on %s', "
+	  "p.id, money(p.amount, p.currency), p.currency, j.je_name, money(j.bank, p.currency), p.currency, :bank) "
+	  "AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', "
+	  "money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, json_object('journal_entry', "
+	  "j.je_name, 'bank_account', :bank, 'amount', money(j.bank, p.currency)) AS erpnext_json, "
+	  "p.amount AS shopify_amount, j.bank AS erpnext_amount, p.currency AS erpnext_currency, "
+	  "j.bank - p.amount AS difference, " PAYOUT_REF ", " DOC("Journal Entry", "j.je_name") " "
 	  "FROM s_payout p JOIN je_payout j ON j.cheque_no = CAST(p.id AS TEXT) "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND j.bank <> p.amount" },
 
-	{ "PAYOUT_NOT_IN_GL", "error", "payouts",
+	{ "PAYOUT_NOT_IN_GL", "error", "payouts", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "the payout's Journal Entry exists but no live GL entry posts it to the bank account",
-	  "SELECT CAST(p.id AS TEXT), printf('payout %d: Journal Entry %s has no live GL entry on %s', p.id, "
-	  "j.je_name, :bank), p.currency, json_object('payout_id', p.id, 'date', p.date, 'amount', "
-	  "money(p.amount, p.currency), 'currency', p.currency), json_object('journal_entry', j.je_name, "
-	  "'docstatus', j.docstatus, 'bank_account', :bank) "
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: Journal Entry %s has no live GL entry on %s', p.id, "
+	  "j.je_name, :bank) AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, "
+	  "'amount', money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, "
+	  "json_object('journal_entry', j.je_name, 'docstatus', j.docstatus, 'bank_account', :bank) AS erpnext_json, "
+	  "p.amount AS shopify_amount, " PAYOUT_REF ", " DOC("Journal Entry", "j.je_name") " "
 	  "FROM s_payout p JOIN je_payout j ON j.cheque_no = CAST(p.id AS TEXT) "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' "
 	  "AND NOT EXISTS (SELECT 1 FROM e_gl_entry g WHERE g.snapshot_id = :sid AND g.voucher_type = 'Journal Entry' "
 	  "AND g.voucher_no = j.je_name AND g.account = :bank AND NOT g.is_cancelled)" },
 
-	{ "PAYOUT_TRANSACTIONS_MISMATCH", "error", "payouts",
+	{ "PAYOUT_TRANSACTIONS_MISMATCH", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT | FACT_DIFFERENCE,
 	  "payout amount differs from the sum of its balance transactions' net",
-	  "SELECT CAST(p.id AS TEXT), printf('payout %d: amount %s %s, its balance transactions net %s %s', "
-	  "p.id, money(p.amount, p.currency), p.currency, money(t.net, p.currency), p.currency), p.currency, "
-	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', "
-	  "p.currency, 'transactions_net', money(t.net, p.currency), 'transactions', t.n), NULL "
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: amount %s %s, its balance transactions net %s %s', "
+	  "p.id, money(p.amount, p.currency), p.currency, money(t.net, p.currency), p.currency) AS message, "
+	  "p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, "
+	  "p.currency), 'currency', p.currency, 'transactions_net', money(t.net, p.currency), 'transactions', t.n) "
+	  "AS shopify_json, NULL AS erpnext_json, p.amount AS shopify_amount, t.net - p.amount AS difference, "
+	  PAYOUT_REF " "
 	  "FROM s_payout p JOIN (SELECT p2.id, coalesce(sum(b.net), 0) AS net, count(b.id) AS n FROM s_payout p2 "
 	  "LEFT JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p2.id AND b.type <> 'payout' "
 	  "WHERE p2.snapshot_id = :sid GROUP BY p2.id) t ON t.id = p.id "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND t.net <> p.amount" },
 
-	{ "STOCK_DRIFT", "error", "stock",
+	{ "STOCK_DRIFT", "error", "stock", FACT_ERPNEXT_DOC | FACT_SHOPIFY_QTY | FACT_ERPNEXT_QTY,
 	  "Shopify available differs from ERPNext stock for a mapped location",
-	  "SELECT lv.sku || '@' || lv.warehouse, printf('%s at %s: Shopify %s available, ERPNext %s (%s): "
+	  "SELECT lv.sku || '@' || lv.warehouse AS key, printf('%s at %s: Shopify %s available, ERPNext %s (%s): "
 	  "difference %s, valued %s %s', lv.sku, lv.warehouse, qty(lv.available), qty(coalesce(b.qty, 0)), "
 	  ":stock_field_name, qty(coalesce(b.qty, 0) - lv.available), "
 	  "coalesce(money(stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate), b.currency), 'n/a'), "
-	  "coalesce(b.currency, '')), coalesce(b.currency, :currency), "
-	  "json_object('sku', lv.sku, 'locations', lv.locations, 'available', qty(lv.available)), "
+	  "coalesce(b.currency, '')) AS message, coalesce(b.currency, :currency) AS currency, "
+	  "json_object('sku', lv.sku, 'locations', lv.locations, 'available', qty(lv.available)) AS shopify_json, "
 	  "json_object('item_code', lv.sku, 'warehouse', lv.warehouse, 'quantity', qty(coalesce(b.qty, 0)), "
 	  "'field', :stock_field_name, 'difference', qty(coalesce(b.qty, 0) - lv.available), 'valuation_rate', "
 	  "money(b.valuation_rate, b.currency), 'value', money(stock_value(coalesce(b.qty, 0) - lv.available, "
-	  "b.valuation_rate), b.currency), 'currency', b.currency) "
+	  "b.valuation_rate), b.currency), 'currency', b.currency) AS erpnext_json, "
+	  "lv.available AS shopify_qty, coalesce(b.qty, 0) AS erpnext_qty, b.currency AS erpnext_currency, "
+	  "b.valuation_rate AS valuation_rate, "
+	  "stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate) AS stock_value, "
+	  DOC("Item", "lv.sku") " "
 	  "FROM lv LEFT JOIN bin_qty b ON b.item_code = lv.sku AND b.warehouse = lv.warehouse "
 	  "WHERE coalesce(b.qty, 0) <> lv.available" },
 
-	{ "STOCK_UNMAPPED_SKU", "warning", "stock",
+	{ "STOCK_UNMAPPED_SKU", "warning", "stock", 0,
 	  "a Shopify variant's SKU is not an ERPNext Item",
-	  "SELECT v.sku, printf('SKU %s (%s) is sold in Shopify but is not an ERPNext Item', v.sku, "
+	  "SELECT v.sku AS key, printf('SKU %s (%s) is sold in Shopify but is not an ERPNext Item', v.sku, "
 	  "min(coalesce(v.product_title, '') || CASE WHEN v.title IS NULL OR v.title = 'Default Title' THEN '' "
-	  "ELSE ' - ' || v.title END)), NULL, json_object('sku', v.sku, 'variant_id', min(v.id), 'product', "
-	  "min(v.product_title)), NULL FROM s_variant v WHERE v.snapshot_id = :sid AND coalesce(v.sku, '') <> '' "
+	  "ELSE ' - ' || v.title END)) AS message, NULL AS currency, json_object('sku', v.sku, 'variant_id', "
+	  "min(v.id), 'product', min(v.product_title)) AS shopify_json, NULL AS erpnext_json "
+	  "FROM s_variant v WHERE v.snapshot_id = :sid AND coalesce(v.sku, '') <> '' "
 	  "AND NOT EXISTS (SELECT 1 FROM link_item k WHERE k.sku = v.sku) GROUP BY v.sku" },
 
-	{ "SKU_DUPLICATE_IN_SHOPIFY", "error", "master",
+	{ "SKU_DUPLICATE_IN_SHOPIFY", "error", "master", 0,
 	  "one SKU is used by several Shopify variants",
-	  "SELECT v.sku, printf('SKU %s is on %d Shopify variants (%s)', v.sku, count(*), group_concat(v.id, ', ')), "
-	  "NULL, json_object('sku', v.sku, 'variants', json_group_array(v.id)), NULL "
+	  "SELECT v.sku AS key, printf('SKU %s is on %d Shopify variants (%s)', v.sku, count(*), "
+	  "group_concat(v.id, ', ')) AS message, NULL AS currency, json_object('sku', v.sku, 'variants', "
+	  "json_group_array(v.id)) AS shopify_json, NULL AS erpnext_json "
 	  "FROM (SELECT * FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' ORDER BY id) v "
 	  "GROUP BY v.sku HAVING count(*) > 1" },
 
-	{ "CUSTOMER_DUPLICATE", "warning", "master",
+	{ "CUSTOMER_DUPLICATE", "warning", "master", FACT_ERPNEXT_DOC,
 	  "several ERPNext Customers share one e-mail address",
-	  "SELECT c.email_norm, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
-	  "group_concat(c.name, ', ')), NULL, NULL, json_object('email', c.email_norm, 'customers', "
-	  "json_group_array(c.name)) FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IS NOT NULL "
+	  "SELECT c.email_norm AS key, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
+	  "group_concat(c.name, ', ')) AS message, NULL AS currency, NULL AS shopify_json, "
+	  "json_object('email', c.email_norm, 'customers', json_group_array(c.name)) AS erpnext_json, "
+	  DOC("Customer", "min(c.name)") " "
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IS NOT NULL "
 	  "ORDER BY name) c GROUP BY c.email_norm HAVING count(*) > 1" },
 
-	{ "GL_CHANGED_AFTER_CLOSE", "error", "gl",
+	{ "GL_CHANGED_AFTER_CLOSE", "error", "gl", FACT_ERPNEXT_DOC,
 	  "a voucher's live GL lines in the period were added, changed or cancelled since the earliest snapshot of the period",
-	  "SELECT c.voucher_type || '/' || c.voucher_no, printf('%s %s: %s since snapshot %d (%d live lines then, %d now)', "
-	  "c.voucher_type, c.voucher_no, CASE WHEN c.before_n = 0 THEN 'added' WHEN c.after_n = 0 THEN "
-	  "'cancelled or removed' ELSE 'changed' END, :prev, c.before_n, c.after_n), :erp_currency, NULL, "
+	  "SELECT c.voucher_type || '/' || c.voucher_no AS key, printf('%s %s: %s since snapshot %d (%d live lines "
+	  "then, %d now)', c.voucher_type, c.voucher_no, CASE WHEN c.before_n = 0 THEN 'added' WHEN c.after_n = 0 "
+	  "THEN 'cancelled or removed' ELSE 'changed' END, :prev, c.before_n, c.after_n) AS message, "
+	  ":erp_currency AS currency, NULL AS shopify_json, "
 	  "json_object('voucher_type', c.voucher_type, 'voucher_no', c.voucher_no, 'since_snapshot', :prev, "
 	  "'lines_before', c.before_n, 'lines_now', c.after_n, 'debit_before', money(c.before_dr, :erp_currency), "
-	  "'debit_now', money(c.after_dr, :erp_currency), 'currency', :erp_currency) FROM gl_changed c" },
+	  "'debit_now', money(c.after_dr, :erp_currency), 'currency', :erp_currency) AS erpnext_json, "
+	  /* An added voucher has no debits before, a cancelled one none now: no amount then. */
+	  "c.after_dr AS erpnext_amount, :erp_currency AS erpnext_currency, c.after_dr - c.before_dr AS difference, "
+	  "c.voucher_type AS erpnext_doctype, c.voucher_no AS erpnext_name FROM gl_changed c" },
 
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
+
+const struct rule_column rule_columns[] = {
+	{ "key", NULL, 0 },
+	{ "message", NULL, 0 },
+	{ "currency", NULL, FACT_SHOPIFY_AMOUNT | FACT_DIFFERENCE },
+	{ "shopify_json", NULL, 0 },
+	{ "erpnext_json", NULL, 0 },
+	{ "shopify_kind", "TEXT", FACT_SHOPIFY_REF },
+	{ "shopify_id", "INTEGER", FACT_SHOPIFY_REF },
+	{ "shopify_ref", "TEXT", FACT_SHOPIFY_REF },
+	{ "erpnext_doctype", "TEXT", FACT_ERPNEXT_DOC },
+	{ "erpnext_name", "TEXT", FACT_ERPNEXT_DOC },
+	{ "shopify_amount", "INTEGER", FACT_SHOPIFY_AMOUNT },
+	{ "erpnext_amount", "INTEGER", FACT_ERPNEXT_AMOUNT },
+	{ "erpnext_currency", "TEXT", FACT_ERPNEXT_AMOUNT },
+	{ "difference", "INTEGER", FACT_DIFFERENCE },
+	{ "shopify_qty", "INTEGER", FACT_SHOPIFY_QTY },
+	{ "erpnext_qty", "INTEGER", FACT_ERPNEXT_QTY },
+	{ "valuation_rate", "INTEGER", FACT_VALUE },
+	{ "stock_value", "INTEGER", FACT_VALUE },
+	{ "customer", "TEXT", FACT_CUSTOMER },
+	{ NULL, NULL, 0 }
+};
+/* rule_insert_sql keeps the columns a rule selects in a 64-bit set. */
+_Static_assert(sizeof(rule_columns) / sizeof(rule_columns[0]) <= 64, "rule_columns fit a 64-bit set");
 
 const char *const rule_families[] = { "orders", "fulfilment", "refunds", "payouts", "stock", "master", "gl", NULL };
 
@@ -422,13 +507,108 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	return RECON_OK;
 }
 
-static char *rule_insert_sql(const struct rule_def *r)
+static const struct rule_column *rule_column(const char *name)
 {
-	return sqlite3_mprintf(
-		"INSERT INTO discrepancy (snapshot_id, code, severity, family, key, message, currency, "
-		"shopify_json, erpnext_json, first_seen, first_seen_at) "
-		"SELECT :sid, %Q, %Q, %Q, t.*, :sid, :taken FROM (%s) AS t",
-		r->code, r->severity, r->family, r->sql);
+	for (const struct rule_column *c = rule_columns; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* The rule's INSERT: the columns its SELECT names, by name. A column no
+ * discrepancy has, a missing key or message, or a declared fact the SELECT
+ * does not give is a mistake in the rule table: an internal error, found by
+ * every run of the tests. *out is sqlite3_free()'d by the caller. */
+static recon_err rule_insert_sql(struct store *s, const struct rule_def *r, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_str *cols = sqlite3_str_new(NULL), *vals = sqlite3_str_new(NULL);
+	unsigned long long selected = 0;   /* by index in rule_columns */
+	int has_key = 0, has_message = 0;
+	char *c = NULL, *v = NULL;
+	recon_err err;
+
+	*out = NULL;
+	if ((err = store_prepare(s, r->sql, &st))) {
+		msg_error("rule %s: its query does not prepare", r->code);
+		goto out;
+	}
+	for (int i = 0; i < sqlite3_column_count(st); i++) {
+		const char *name = sqlite3_column_name(st, i);
+		const struct rule_column *col = name ? rule_column(name) : NULL;
+		if (!name) {
+			msg_error("rule %s: out of memory", r->code);
+			err = RECON_ERR_NOMEM;
+			goto out;
+		}
+		if (!col) {
+			msg_error("internal: rule %s selects '%s', which is no discrepancy column", r->code, name);
+			err = RECON_ERR_INTERNAL;
+			goto out;
+		}
+		has_key |= !strcmp(name, "key");
+		has_message |= !strcmp(name, "message");
+		selected |= 1ULL << (col - rule_columns);
+		sqlite3_str_appendf(cols, ", %s", name);
+		sqlite3_str_appendf(vals, ", t.%s", name);
+	}
+	if (!has_key || !has_message) {
+		msg_error("internal: rule %s: its query names no %s", r->code, !has_key ? "key" : "message");
+		err = RECON_ERR_INTERNAL;
+		goto out;
+	}
+	for (const struct rule_column *col = rule_columns; col->name; col++)
+		if ((col->facts & r->facts) && !(selected & (1ULL << (col - rule_columns)))) {
+			msg_error("internal: rule %s declares the fact '%s' but its query does not select it",
+			          r->code, col->name);
+			err = RECON_ERR_INTERNAL;
+			goto out;
+		}
+out:
+	sqlite3_finalize(st);
+	c = sqlite3_str_finish(cols);
+	v = sqlite3_str_finish(vals);
+	if (!err && (!c || !v || !(*out = sqlite3_mprintf(
+		"INSERT INTO discrepancy (snapshot_id, code, severity, family%s, first_seen, first_seen_at) "
+		"SELECT :sid, %Q, %Q, %Q%s, :sid, :taken FROM (%s) AS t",
+		c, r->code, r->severity, r->family, v, r->sql)))) {
+		msg_error("rule %s: out of memory", r->code);
+		err = RECON_ERR_NOMEM;
+	}
+	sqlite3_free(c);
+	sqlite3_free(v);
+	return err;
+}
+
+/* A database made before the typed facts has a discrepancy table without
+ * their columns. The table is derived (every run rewrites the snapshot's
+ * rows), so adding them is all it takes; older snapshots' rows keep NULL
+ * facts until their rules run again, as they do before any report. */
+static recon_err add_fact_columns(struct store *s)
+{
+	for (const struct rule_column *c = rule_columns; c->name; c++) {
+		sqlite3_stmt *st;
+		char *sql;
+		int present;
+		recon_err err;
+		if (!c->type)
+			continue;
+		if ((err = store_prepare(s, "SELECT 1 FROM pragma_table_info('discrepancy') WHERE name = ?", &st)))
+			return err;
+		sqlite3_bind_text(st, 1, c->name, -1, SQLITE_STATIC);
+		present = sqlite3_step(st) == SQLITE_ROW;
+		if ((err = store_finish(s, st)))
+			return err;
+		if (present)
+			continue;
+		if (!(sql = sqlite3_mprintf("ALTER TABLE discrepancy ADD COLUMN %s %s", c->name, c->type)))
+			return RECON_ERR_NOMEM;
+		err = store_exec(s, sql);
+		sqlite3_free(sql);
+		if (err)
+			return err;
+	}
+	return RECON_OK;
 }
 
 /* Fills *p in place: its sqlparams point into it. */
@@ -439,9 +619,7 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	const char *expr;
 	recon_err err;
 
-	if ((err = load_params(s, cfg, sid, p)))
-		return err;
-	if ((err = links_build(s, cfg, sid)))
+	if ((err = load_params(s, cfg, sid, p)) || (err = add_fact_columns(s)) || (err = links_build(s, cfg, sid)))
 		return err;
 	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
 	expr = !strcmp(p->stock_field, "actual_qty") ? "actual_qty"
@@ -469,11 +647,9 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 	if ((err = sqlparams_exec(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p.sp, "rules", NULL)))
 		return err;
 	for (const struct rule_def *r = rule_defs; r->code; r++) {
-		char *sql = rule_insert_sql(r);
-		if (!sql) {
-			msg_error("rule %s: out of memory", r->code);
-			return RECON_ERR_NOMEM;
-		}
+		char *sql;
+		if ((err = rule_insert_sql(s, r, &sql)))
+			return err;
 		err = sqlparams_exec(s, sql, &p.sp, r->code, NULL);
 		sqlite3_free(sql);
 		if (err) {
@@ -522,9 +698,11 @@ recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,
 		return err;
 	err = setup(s, cfg, sid, &p, NULL);
 	for (const struct rule_def *r = rule_defs; !err && r->code; r++) {
-		char *ins = rule_insert_sql(r);
-		char *sql = ins ? sqlite3_mprintf("EXPLAIN QUERY PLAN %s", ins) : NULL;
+		char *ins = NULL, *sql;
 		sqlite3_stmt *st;
+		if ((err = rule_insert_sql(s, r, &ins)))
+			break;
+		sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", ins);
 		sqlite3_free(ins);
 		if (!sql) {
 			err = RECON_ERR_NOMEM;
@@ -540,4 +718,36 @@ recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,
 	}
 	store_tx_rollback(s);
 	return err;
+}
+
+long rules_fact_gaps(struct store *s, int64_t sid,
+                     void (*fn)(void *arg, const char *code, const char *key, const char *column), void *arg)
+{
+	long gaps = 0;
+	for (const struct rule_def *r = rule_defs; r->code; r++)
+		for (const struct rule_column *c = rule_columns; c->name; c++) {
+			sqlite3_stmt *st;
+			char *sql;
+			int rc;
+			if (!(c->facts & r->facts))
+				continue;
+			/* c->name is one of the table's own column names, never user text. */
+			sql = sqlite3_mprintf("SELECT key FROM discrepancy WHERE snapshot_id = ? AND code = ? AND %s IS NULL "
+			                      "ORDER BY key", c->name);
+			if (!sql || store_prepare(s, sql, &st) != RECON_OK) {
+				sqlite3_free(sql);
+				return -1;
+			}
+			sqlite3_free(sql);
+			sqlite3_bind_int64(st, 1, sid);
+			sqlite3_bind_text(st, 2, r->code, -1, SQLITE_STATIC);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				gaps++;
+				fn(arg, r->code, (const char *)sqlite3_column_text(st, 0), c->name);
+			}
+			sqlite3_finalize(st);
+			if (rc != SQLITE_DONE)
+				return -1;
+		}
+	return gaps;
 }
