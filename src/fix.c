@@ -226,7 +226,7 @@ static recon_err plan_stock(struct store *s, int64_t sid)
 	sqlite3_stmt *st;
 	recon_err err = RECON_OK;
 	TRY(store_prepare(s,
-		"SELECT d.key, json_extract(d.erpnext_json, '$.quantity'), m.location_id, m.location_name, "
+		"SELECT d.key, d.erpnext_qty, m.location_id, m.location_name, "
 		"v.inventory_item_id, json_extract(d.shopify_json, '$.sku'), "
 		"(SELECT count(*) FROM link_location m2 WHERE m2.warehouse = m.warehouse) "
 		"FROM discrepancy d JOIN link_location m ON m.warehouse = json_extract(d.erpnext_json, '$.warehouse') "
@@ -234,12 +234,12 @@ static recon_err plan_stock(struct store *s, int64_t sid)
 		"WHERE d.snapshot_id = ? AND d.code = 'STOCK_DRIFT' ORDER BY d.key, m.location_id", &st));
 	sqlite3_bind_int64(st, 1, sid);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
-		char ref[256], why[256] = "";
-		int64_t q = 0;
-		const char *qt = text(st, 1);
+		char ref[256], why[256] = "", qt[MONEY_BUFSZ];
+		int64_t q = sqlite3_column_int64(st, 1);
 		snprintf(ref, sizeof(ref), "%s@%lld", text(st, 5), (long long)sqlite3_column_int64(st, 2));
-		if (qty_parse(qt ? qt : "", &q) != RECON_OK || q % QTY_SCALE != 0)
-			snprintf(why, sizeof(why), "ERPNext quantity %s is not a whole number", qt ? qt : "?");
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL || q % QTY_SCALE != 0)
+			snprintf(why, sizeof(why), "ERPNext quantity %s is not a whole number",
+			         sqlite3_column_type(st, 1) == SQLITE_NULL ? "?" : qty_format(q, qt, sizeof(qt)));
 		else if (sqlite3_column_int(st, 6) > 1)
 			snprintf(why, sizeof(why), "several Shopify locations map to this warehouse: "
 			                           "which one holds the stock is not known");

@@ -787,6 +787,11 @@ static void set_money(struct emitter *e, int f, int64_t v, const char *currency)
 	e->vals[f] = (struct report_cell){ .kind = CELL_MONEY, .num = v, .currency = currency };
 }
 
+static void set_qty(struct emitter *e, int f, int64_t v)
+{
+	e->vals[f] = (struct report_cell){ .kind = CELL_QTY, .num = v };
+}
+
 static void set_link(struct emitter *e, int f, const char *label, const char *url)
 {
 	e->vals[f] = (struct report_cell){ .kind = label ? CELL_LINK : CELL_EMPTY, .text = label, .url = url };
@@ -1056,37 +1061,6 @@ static recon_err src_evidence(struct report *r, const struct report_table *t, st
 
 /* ------------------------------------------------------------- discrepancies */
 
-static int json_money(json_t *obj, const char *key, const char *currency, int64_t *out)
-{
-	json_t *v = obj ? json_object_get(obj, key) : NULL;
-	int exp = money_exponent(currency);
-	if (json_is_string(v))
-		return money_parse_round(json_string_value(v), exp, out) == RECON_OK;
-	if (json_is_integer(v))
-		return money_from_int(json_integer_value(v), exp, out) == RECON_OK;
-	if (json_is_real(v))
-		return money_from_double(json_real_value(v), exp, out) == RECON_OK;
-	return 0;
-}
-
-static int json_qty(json_t *obj, const char *key, int64_t *out)
-{
-	json_t *v = obj ? json_object_get(obj, key) : NULL;
-	if (json_is_string(v))
-		return qty_parse(json_string_value(v), out) == RECON_OK;
-	if (json_is_integer(v))
-		return qty_from_int(json_integer_value(v), out) == RECON_OK;
-	if (json_is_real(v))
-		return qty_from_double(json_real_value(v), out) == RECON_OK;
-	return 0;
-}
-
-static const char *json_str(json_t *obj, const char *key)
-{
-	json_t *v = obj ? json_object_get(obj, key) : NULL;
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static void scalar_text(struct sbuf *b, json_t *v)
 {
 	if (json_is_string(v))
@@ -1135,39 +1109,24 @@ static void side_text(struct sbuf *b, json_t *obj)
 	}
 }
 
-/* The ERPNext document a discrepancy is about: (doctype, name). */
-static int erpnext_doc(json_t *erp, const char **doctype, const char **name)
+/* The Shopify admin page of each kind a rule may name (FACT_SHOPIFY_REF). */
+static const char *shopify_page(const char *kind)
 {
-	static const char *const keys[][2] = {
-		{ "sales_order", "Sales Order" }, { "delivery_note", "Delivery Note" },
-		{ "credit_note", "Sales Invoice" }, { "journal_entry", "Journal Entry" },
-		{ "item_code", "Item" },
-	};
-	json_t *arr;
-	if (!json_is_object(erp))
-		return 0;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if ((*name = json_str(erp, keys[i][0]))) {
-			*doctype = keys[i][1];
-			return 1;
-		}
-	if (json_is_array(arr = json_object_get(erp, "sales_orders")) && json_is_string(json_array_get(arr, 0))) {
-		*doctype = "Sales Order";
-		*name = json_string_value(json_array_get(arr, 0));
-		return 1;
-	}
-	if (json_is_array(arr = json_object_get(erp, "customers")) && json_is_string(json_array_get(arr, 0))) {
-		*doctype = "Customer";
-		*name = json_string_value(json_array_get(arr, 0));
-		return 1;
-	}
-	if ((*name = json_str(erp, "voucher_no")) && (*doctype = json_str(erp, "voucher_type")))
-		return 1;
-	return 0;
+	static const char *const pages[][2] = { { "order", "orders" }, { "payout", "payments/payouts" } };
+	for (size_t i = 0; kind && i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (!strcmp(pages[i][0], kind))
+			return pages[i][1];
+	return NULL;
 }
 
+/* Every number and reference is a typed column the rule wrote (rules.h,
+ * enum rule_fact), copied as it is; the JSON sides are only shown as text. */
 static recon_err src_discrepancies(struct report *r, const struct report_table *t, struct emitter *e)
 {
+	enum { C_CODE, C_SEVERITY, C_KEY, C_MESSAGE, C_CURRENCY, C_SHOPIFY_JSON, C_ERPNEXT_JSON, C_FIRST_SEEN,
+	       C_FIRST_SEEN_AT, C_SHOPIFY_KIND, C_SHOPIFY_ID, C_SHOPIFY_REF, C_ERPNEXT_DOCTYPE, C_ERPNEXT_NAME,
+	       C_CUSTOMER, C_SHOPIFY_AMOUNT, C_ERPNEXT_AMOUNT, C_DIFFERENCE, C_ERPNEXT_CURRENCY, C_SHOPIFY_QTY,
+	       C_ERPNEXT_QTY, C_VALUATION_RATE, C_STOCK_VALUE };
 	sqlite3_stmt *st;
 	struct sbuf sside = { 0 }, eside = { 0 };
 	char idbuf[32], first[11];
@@ -1177,9 +1136,9 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 
 	if ((err = store_prepare(r->store,
 		"SELECT d.code, d.severity, d.key, d.message, d.currency, d.shopify_json, d.erpnext_json, "
-		"d.first_seen, d.first_seen_at, "
-		"(SELECT o.id FROM s_order o WHERE o.snapshot_id = d.snapshot_id "
-		" AND o.name = json_extract(d.shopify_json, '$.order') LIMIT 1) "
+		"d.first_seen, d.first_seen_at, d.shopify_kind, d.shopify_id, d.shopify_ref, d.erpnext_doctype, "
+		"d.erpnext_name, d.customer, d.shopify_amount, d.erpnext_amount, d.difference, "
+		"coalesce(d.erpnext_currency, d.currency), d.shopify_qty, d.erpnext_qty, d.valuation_rate, d.stock_value "
 		"FROM discrepancy d LEFT JOIN temp.rule_order r ON r.code = d.code "
 		"WHERE d.snapshot_id = ? AND d.family = ? ORDER BY r.pos, d.code, d.key", &st)))
 		return err;
@@ -1187,20 +1146,18 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 	sqlite3_bind_text(st, 2, t->arg, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_error_t sje = { 0 }, eje = { 0 };
-		json_t *sj = col_null(st, 5) ? NULL : jsonin_loads(col_text(st, 5), 0, &sje);
-		json_t *ej = col_null(st, 6) ? NULL : jsonin_loads(col_text(st, 6), 0, &eje);
-		const char *cur = col_text(st, 4);
-		const char *scur = json_str(sj, "currency") ? json_str(sj, "currency") : cur;
-		const char *ecur = json_str(ej, "currency") ? json_str(ej, "currency") : cur;
-		const char *doctype = NULL, *docname = NULL, *label = NULL;
+		json_t *sj = col_null(st, C_SHOPIFY_JSON) ? NULL : jsonin_loads(col_text(st, C_SHOPIFY_JSON), 0, &sje);
+		json_t *ej = col_null(st, C_ERPNEXT_JSON) ? NULL : jsonin_loads(col_text(st, C_ERPNEXT_JSON), 0, &eje);
+		const char *cur = col_text(st, C_CURRENCY), *ecur = col_text(st, C_ERPNEXT_CURRENCY);
+		const char *page = shopify_page(col_text(st, C_SHOPIFY_KIND));
 		char *surl = NULL, *eurl = NULL;
-		int64_t sa = 0, ea = 0, sq = 0, eq = 0, dq = 0, v;
-		int has_sa, has_ea, has_sq, has_eq, oom = 0;
+		int64_t dq;
+		int oom = 0;
 
-		/* The rules wrote both sides as JSON: one that does not load (out of
-		 * memory, most likely) would silently drop a row's facts. */
-		if ((!sj && !col_null(st, 5)) || (!ej && !col_null(st, 6))) {
-			const json_error_t *je = !sj && !col_null(st, 5) ? &sje : &eje;
+		/* The sides do not load (out of memory, most likely): the row
+		 * would silently lose the facts it shows as text. */
+		if ((!sj && !col_null(st, C_SHOPIFY_JSON)) || (!ej && !col_null(st, C_ERPNEXT_JSON))) {
+			const json_error_t *je = !sj && !col_null(st, C_SHOPIFY_JSON) ? &sje : &eje;
 			int nomem = !je->text[0] || jsonin_nomem(je);
 			msg_error("report: cannot read the facts of %s '%s': %s", col_text(st, 0) ? col_text(st, 0) : "?",
 			          col_text(st, 2) ? col_text(st, 2) : "?", nomem ? "out of memory" : je->text);
@@ -1210,79 +1167,57 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 			break;
 		}
 
-		set_text(e, D_CODE, col_text(st, 0));
-		set_text(e, D_SEVERITY, col_text(st, 1));
-		set_text(e, D_KEY, col_text(st, 2));
-		set_text(e, D_MESSAGE, col_text(st, 3));
+		set_text(e, D_CODE, col_text(st, C_CODE));
+		set_text(e, D_SEVERITY, col_text(st, C_SEVERITY));
+		set_text(e, D_KEY, col_text(st, C_KEY));
+		set_text(e, D_MESSAGE, col_text(st, C_MESSAGE));
 		set_text(e, D_CURRENCY, cur);
 		side_text(&sside, sj);
 		side_text(&eside, ej);
 		set_text(e, D_SHOPIFY, sb_str(&sside));
 		set_text(e, D_ERPNEXT, sb_str(&eside));
-		set_text(e, D_CUSTOMER, json_str(sj, "customer") ? json_str(sj, "customer") : json_str(ej, "customer"));
+		set_text(e, D_CUSTOMER, col_text(st, C_CUSTOMER));
 
-		/* Shopify admin link: the order (id from the snapshot when the rule
-		 * gave only its name), else the payout. */
-		if (!col_null(st, 9) || json_is_integer(json_object_get(sj, "order_id"))) {
-			long long id = !col_null(st, 9) ? sqlite3_column_int64(st, 9)
-			                                : json_integer_value(json_object_get(sj, "order_id"));
-			snprintf(idbuf, sizeof(idbuf), "%lld", id);
-			label = json_str(sj, "order") ? json_str(sj, "order") : idbuf;
-			surl = report_shopify_url(r->shop_handle, "orders", idbuf);
+		/* Links to the Shopify admin and the ERPNext desk. */
+		if (page && !col_null(st, C_SHOPIFY_ID)) {
+			snprintf(idbuf, sizeof(idbuf), "%lld", (long long)sqlite3_column_int64(st, C_SHOPIFY_ID));
+			surl = report_shopify_url(r->shop_handle, page, idbuf);
 			oom |= link_oom(surl, r->shop_handle, idbuf);
-		} else if (json_is_integer(json_object_get(sj, "payout_id"))) {
-			snprintf(idbuf, sizeof(idbuf), "%lld", (long long)json_integer_value(json_object_get(sj, "payout_id")));
-			label = idbuf;
-			surl = report_shopify_url(r->shop_handle, "payments/payouts", idbuf);
-			oom |= link_oom(surl, r->shop_handle, idbuf);
-		} else {
-			label = json_str(sj, "order");
 		}
-		set_link(e, D_SHOPIFY_REF, label, surl);
-		if (erpnext_doc(ej, &doctype, &docname)) {
-			eurl = report_erpnext_url(r->site, doctype, docname);
-			oom |= link_oom(eurl, r->site, docname);
-			set_link(e, D_ERPNEXT_REF, docname, eurl);
+		set_link(e, D_SHOPIFY_REF, col_text(st, C_SHOPIFY_REF), surl);
+		if (!col_null(st, C_ERPNEXT_NAME) && !col_null(st, C_ERPNEXT_DOCTYPE)) {
+			eurl = report_erpnext_url(r->site, col_text(st, C_ERPNEXT_DOCTYPE), col_text(st, C_ERPNEXT_NAME));
+			oom |= link_oom(eurl, r->site, col_text(st, C_ERPNEXT_NAME));
+			set_link(e, D_ERPNEXT_REF, col_text(st, C_ERPNEXT_NAME), eurl);
 		}
 
-		/* Amounts: the order total or refund/payout amount on each side;
-		 * a payout's other side may be its own transactions' net. */
-		has_sa = json_money(sj, "total", scur, &sa) || json_money(sj, "amount", scur, &sa);
-		has_ea = json_money(ej, "grand_total", ecur, &ea) || json_money(ej, "amount", ecur, &ea) ||
-		         json_money(ej, "debit_now", ecur, &ea);
-		if (has_sa)
-			set_money(e, D_SHOPIFY_AMOUNT, sa, scur);
-		if (has_ea)
-			set_money(e, D_ERPNEXT_AMOUNT, ea, ecur);
-		if (has_sa && has_ea && scur && ecur && !strcmp(scur, ecur) && money_sub(ea, sa, &v) == RECON_OK)
-			set_money(e, D_DIFFERENCE, v, scur);
-		else if (has_sa && !has_ea && json_money(sj, "transactions_net", scur, &ea) &&
-		         money_sub(ea, sa, &v) == RECON_OK)
-			set_money(e, D_DIFFERENCE, v, scur);   /* both Shopify's: the payout against its transactions */
-		else if (!has_sa && json_money(ej, "debit_before", ecur, &sa) && has_ea &&
-		         money_sub(ea, sa, &v) == RECON_OK)
-			set_money(e, D_DIFFERENCE, v, ecur);
+		if (!col_null(st, C_SHOPIFY_AMOUNT))
+			set_money(e, D_SHOPIFY_AMOUNT, sqlite3_column_int64(st, C_SHOPIFY_AMOUNT), cur);
+		if (!col_null(st, C_ERPNEXT_AMOUNT))
+			set_money(e, D_ERPNEXT_AMOUNT, sqlite3_column_int64(st, C_ERPNEXT_AMOUNT), ecur);
+		if (!col_null(st, C_DIFFERENCE))
+			set_money(e, D_DIFFERENCE, sqlite3_column_int64(st, C_DIFFERENCE), cur);
+		if (!col_null(st, C_SHOPIFY_QTY))
+			set_qty(e, D_SHOPIFY_QTY, sqlite3_column_int64(st, C_SHOPIFY_QTY));
+		if (!col_null(st, C_ERPNEXT_QTY))
+			set_qty(e, D_ERPNEXT_QTY, sqlite3_column_int64(st, C_ERPNEXT_QTY));
+		/* A quantity difference is always ERPNext's less Shopify's. */
+		if (!col_null(st, C_SHOPIFY_QTY) && !col_null(st, C_ERPNEXT_QTY) &&
+		    money_sub(sqlite3_column_int64(st, C_ERPNEXT_QTY), sqlite3_column_int64(st, C_SHOPIFY_QTY),
+		              &dq) == RECON_OK)
+			set_qty(e, D_QTY_DIFFERENCE, dq);
+		if (!col_null(st, C_VALUATION_RATE))
+			set_money(e, D_VALUATION_RATE, sqlite3_column_int64(st, C_VALUATION_RATE), ecur);
+		if (!col_null(st, C_STOCK_VALUE))
+			set_money(e, D_VALUE, sqlite3_column_int64(st, C_STOCK_VALUE), ecur);
 
-		has_sq = json_qty(sj, "available", &sq) || json_qty(sj, "quantity", &sq);
-		has_eq = json_qty(ej, "quantity", &eq);
-		if (has_sq)
-			e->vals[D_SHOPIFY_QTY] = (struct report_cell){ .kind = CELL_QTY, .num = sq };
-		if (has_eq)
-			e->vals[D_ERPNEXT_QTY] = (struct report_cell){ .kind = CELL_QTY, .num = eq };
-		if (json_qty(ej, "difference", &dq) || (has_sq && has_eq && money_sub(eq, sq, &dq) == RECON_OK))
-			e->vals[D_QTY_DIFFERENCE] = (struct report_cell){ .kind = CELL_QTY, .num = dq };
-		if (json_money(ej, "valuation_rate", ecur, &v))
-			set_money(e, D_VALUATION_RATE, v, ecur);
-		if (json_money(ej, "value", ecur, &v))
-			set_money(e, D_VALUE, v, ecur);
-
-		snprintf(first, sizeof(first), "%.10s", col_null(st, 8) ? "" : col_text(st, 8));
+		snprintf(first, sizeof(first), "%.10s", col_null(st, C_FIRST_SEEN_AT) ? "" : col_text(st, C_FIRST_SEEN_AT));
 		if (date_valid(first)) {
 			int64_t age = today - date_days(first);
 			e->vals[D_FIRST_SEEN] = (struct report_cell){ .kind = CELL_DATE, .text = first };
 			set_int(e, D_AGE_DAYS, age < 0 ? 0 : age);
 		}
-		set_int(e, D_FIRST_SEEN_SNAPSHOT, sqlite3_column_int64(st, 7));
+		set_int(e, D_FIRST_SEEN_SNAPSHOT, sqlite3_column_int64(st, C_FIRST_SEEN));
 
 		if (!oom && !sside.oom && !eside.oom)
 			err = emit(e, ROW_PLAIN);

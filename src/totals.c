@@ -216,10 +216,9 @@ static const char ct_refunds_sql[] =
 /* The discrepancies carry the refund side; the credit note is looked up to
  * know whether it counts in the period's ERPNext total. */
 static const char ct_refund_disc_sql[] =
-	"SELECT d.code, json_extract(d.shopify_json, '$.amount'), coalesce(json_extract(d.shopify_json, "
-	"'$.currency'), d.currency), si.grand_total, si.currency FROM discrepancy d "
+	"SELECT d.code, d.shopify_amount, d.currency, si.grand_total, si.currency FROM discrepancy d "
 	"LEFT JOIN e_sales_invoice si ON si.snapshot_id = d.snapshot_id "
-	"AND si.name = json_extract(d.erpnext_json, '$.credit_note') AND si.docstatus = 1 AND si.is_return "
+	"AND si.name = d.erpnext_name AND si.docstatus = 1 AND si.is_return "
 	"AND si.posting_date BETWEEN :from AND :to "
 	"WHERE d.snapshot_id = :sid "
 	"AND d.code IN ('REFUND_MISSING_CREDIT_NOTE', 'REFUND_AMOUNT_MISMATCH')";
@@ -293,9 +292,9 @@ static recon_err ct_refund_disc(struct store *s, const struct sqlparams *p, stru
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cur = col_null(st, 2) ? "" : col_text(st, 2);
-		int64_t amount, cn = 0;
+		int64_t amount = sqlite3_column_int64(st, 1), cn = 0;
 		int missing = !strcmp(col_text(st, 0), "REFUND_MISSING_CREDIT_NOTE");
-		if (col_null(st, 1) || money_parse_round(col_text(st, 1), money_exponent(cur), &amount) != RECON_OK)
+		if (col_null(st, 1))
 			continue;
 		/* A credit note of the period in the same currency counted on the ERPNext side. */
 		if (!col_null(st, 3) && !col_null(st, 4) && !strcmp(col_text(st, 4), cur)) {
