@@ -417,7 +417,7 @@ static const char setup_sql[] =
 	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, STOCK_FIELD AS qty, valuation_rate, currency "
 	"FROM e_bin WHERE snapshot_id = :sid;"
 	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);"
-/* GL lines as multisets per voucher: (voucher, account, party, debit, credit, date, k-th copy). */
+	/* GL lines as multisets per voucher: (voucher, account, party, debit, credit, date, k-th copy). */
 	"CREATE TEMP TABLE gl_changed AS WITH "
 	"b AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
 	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "

@@ -76,6 +76,9 @@ static recon_err ct_query(struct store *s, const char *sql, const struct sqlpara
 	return err;
 }
 
+/* A category as the queries name it: "=shopify" and "=erpnext" are the two
+ * totals, "+name" a part of the Shopify total ("+other" is what the other
+ * parts leave of it), any other name a category of the difference. */
 struct ct_cat {
 	const char *cat;
 	const char *label;
