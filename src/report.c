@@ -630,6 +630,11 @@ recon_err report_open(struct store *s, const struct config *cfg, const struct re
 	}
 	ts_format_utc(r->as_of, r->as_of_text);
 	snprintf(r->as_of_date, sizeof(r->as_of_date), "%.10s", r->as_of_text);
+	/* Finalized first: the rule order replaces a table `diff` may have made
+	 * on this connection (in `close`), and SQLite drops no table while a
+	 * statement of the connection is still reading. */
+	sqlite3_finalize(st);
+	st = NULL;
 	err = rules_order_table(s);
 out:
 	sqlite3_finalize(st);
