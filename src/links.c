@@ -204,8 +204,8 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 		sqlite3_free(fp);
 		return RECON_OK;
 	}
-	/* The record goes first and is written last: a build that fails half
-	 * way leaves none, and the next call starts again. */
+	/* The record is dropped first and written last: a build that fails
+	 * half way leaves none, and the next call starts again. */
 	sqlparams_int(&p, ":sid", sid);
 	sqlparams_int(&p, ":by_id", key == LINKS_BY_ID);
 	sqlparams_int(&p, ":by_number", key == LINKS_BY_NUMBER);

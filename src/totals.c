@@ -314,7 +314,6 @@ static recon_err ct_refund_disc(struct store *s, const struct sqlparams *p, stru
 	return err;
 }
 
-
 /* A group's rows, one block per currency (the shop's first): the headline,
  * the parts of the Shopify total, the categories of the difference and what
  * is left of it. */

@@ -52,25 +52,33 @@ static int is_big(const char *detail)
 	return 0;
 }
 
+/* An empty store in path (a mkstemp template) with two snapshots of one
+ * month, indexes built: the plans of an empty month are those of a full one. */
+static void empty_store(char *path, struct store **s, struct config **cfg)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_open(path, s), RECON_OK);
+	assert_int_equal(store_create_indexes(*s), RECON_OK);
+	assert_int_equal(store_exec(*s, "INSERT INTO snapshot (id, period_from, period_to, period_label, source, "
+	                                "raw_dir, taken_at, evidence_sha256, rows_sha256, hash, currency) VALUES "
+	                                "(1, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', 't', '', '', '', 'USD'), "
+	                                "(2, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', 't', '', '', '', 'USD')"),
+	                 RECON_OK);
+	assert_int_equal(config_defaults(cfg), RECON_OK);
+}
+
 static void test_rule_plans_use_indexes(void **state)
 {
 	char path[] = "/tmp/recon-test-rules-XXXXXX";
-	int fd = mkstemp(path);
 	struct store *s = NULL;
 	struct config *cfg = NULL;
 	struct plan *p = calloc(1, sizeof(*p));
 	(void)state;
 
-	assert_true(fd >= 0 && p);
-	close(fd);
-	assert_int_equal(store_open(path, &s), RECON_OK);
-	assert_int_equal(store_create_indexes(s), RECON_OK);
-	assert_int_equal(store_exec(s, "INSERT INTO snapshot (id, period_from, period_to, period_label, source, "
-	                               "raw_dir, taken_at, evidence_sha256, rows_sha256, hash, currency) VALUES "
-	                               "(1, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', 't', '', '', '', 'USD'), "
-	                               "(2, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', 't', '', '', '', 'USD')"),
-	                 RECON_OK);
-	assert_int_equal(config_defaults(&cfg), RECON_OK);
+	assert_non_null(p);
+	empty_store(path, &s, &cfg);
 	assert_int_equal(rules_explain(s, cfg, 2, collect, p), RECON_OK);
 	assert_true(p->n > 22);
 
@@ -101,21 +109,13 @@ static void test_rule_plans_use_indexes(void **state)
 static void test_link_plans_use_indexes(void **state)
 {
 	char path[] = "/tmp/recon-test-links-XXXXXX";
-	int fd = mkstemp(path);
 	struct store *s = NULL;
 	struct config *cfg = NULL;
 	struct plan *p = calloc(1, sizeof(*p));
 	(void)state;
 
-	assert_true(fd >= 0 && p);
-	close(fd);
-	assert_int_equal(store_open(path, &s), RECON_OK);
-	assert_int_equal(store_create_indexes(s), RECON_OK);
-	assert_int_equal(store_exec(s, "INSERT INTO snapshot (id, period_from, period_to, period_label, source, "
-	                               "raw_dir, taken_at, evidence_sha256, rows_sha256, hash, currency) VALUES "
-	                               "(1, '2026-10-01', '2026-10-31', '2026-10', 'raw', '/x', 't', '', '', '', 'USD')"),
-	                 RECON_OK);
-	assert_int_equal(config_defaults(&cfg), RECON_OK);
+	assert_non_null(p);
+	empty_store(path, &s, &cfg);
 	assert_int_equal(links_explain(s, cfg, 1, collect, p), RECON_OK);
 	assert_true(p->n > 20);
 	for (int i = 0; i < p->n; i++) {
