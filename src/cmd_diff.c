@@ -29,31 +29,6 @@ static const char order_sql[] =
 	"d.first_seen, d.first_seen_at FROM discrepancy d JOIN rule_order r ON r.code = d.code "
 	"WHERE d.snapshot_id = ? ORDER BY r.pos, d.key";
 
-static recon_err make_rule_order(struct store *s)
-{
-	sqlite3_stmt *st;
-	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.rule_order; "
-	                              "CREATE TEMP TABLE rule_order (code TEXT PRIMARY KEY, pos INTEGER)");
-	if (err)
-		return err;
-	if ((err = store_prepare(s, "INSERT INTO rule_order VALUES (?, ?)", &st)))
-		return err;
-	int pos = 0;
-	for (const char *const *f = rule_families; *f; f++)
-		for (const struct rule_def *r = rule_defs; r->code; r++)
-			if (!strcmp(r->family, *f)) {
-				sqlite3_reset(st);
-				sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
-				sqlite3_bind_int(st, 2, pos++);
-				if (sqlite3_step(st) != SQLITE_DONE) {
-					err = store_fail(s, "cannot order the rules");
-					sqlite3_finalize(st);
-					return err;
-				}
-			}
-	return store_finish(s, st);
-}
-
 static const char *col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
@@ -228,7 +203,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_diff, opt.snapshot, &sid)) ||
 	    (err = app_store(app, &s)))
 		return err;
-	if ((err = rules_run(s, cfg, sid)) || (err = make_rule_order(s)))
+	if ((err = rules_run(s, cfg, sid)) || (err = rules_order_table(s)))
 		return err;
 	if ((err = store_prepare(s, "SELECT sum(severity = 'error'), sum(severity = 'warning') FROM discrepancy "
 	                            "WHERE snapshot_id = ?", &st)))

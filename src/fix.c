@@ -7,6 +7,7 @@
 #include "recon/fix.h"
 #include "recon/jsonin.h"
 #include "recon/jsonout.h"
+#include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/post.h"
@@ -130,7 +131,7 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 	if (!wh && config_section_size(cfg, "locations") > 0)
 		config_section_entry(cfg, "locations", 0, &(const char *){ NULL }, &wh);
 	if ((err = store_prepare(s, "SELECT li.sku, li.quantity, li.price, o.currency, "
-	                            "EXISTS (SELECT 1 FROM e_item i WHERE i.snapshot_id = ?1 AND i.item_code = li.sku) "
+	                            "EXISTS (SELECT 1 FROM link_item k WHERE k.sku = li.sku) "
 	                            "FROM s_order_line li JOIN s_order o ON o.snapshot_id = ?1 AND o.id = li.order_id "
 	                            "WHERE li.snapshot_id = ?1 AND li.order_id = ?2 ORDER BY li.line_id", &st)))
 		goto out;
@@ -237,20 +238,20 @@ static recon_err plan_stock(struct store *s, int64_t sid)
 	sqlite3_stmt *st;
 	recon_err err = RECON_OK;
 	TRY(store_prepare(s,
-		"SELECT d.key, json_extract(d.erpnext_json, '$.quantity'), m.location_id, m.location_name, "
+		"SELECT d.key, d.erpnext_qty, m.location_id, m.location_name, "
 		"v.inventory_item_id, json_extract(d.shopify_json, '$.sku'), "
-		"(SELECT count(*) FROM loc_map m2 WHERE m2.warehouse = m.warehouse) "
-		"FROM discrepancy d JOIN loc_map m ON m.warehouse = json_extract(d.erpnext_json, '$.warehouse') "
+		"(SELECT count(*) FROM link_location m2 WHERE m2.warehouse = m.warehouse) "
+		"FROM discrepancy d JOIN link_location m ON m.warehouse = json_extract(d.erpnext_json, '$.warehouse') "
 		"JOIN s_variant v ON v.snapshot_id = d.snapshot_id AND v.sku = json_extract(d.shopify_json, '$.sku') "
 		"WHERE d.snapshot_id = ? AND d.code = 'STOCK_DRIFT' ORDER BY d.key, m.location_id", &st));
 	sqlite3_bind_int64(st, 1, sid);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
-		char ref[256], why[256] = "";
-		int64_t q = 0;
-		const char *qt = text(st, 1);
+		char ref[256], why[256] = "", qt[MONEY_BUFSZ];
+		int64_t q = sqlite3_column_int64(st, 1);
 		snprintf(ref, sizeof(ref), "%s@%lld", text(st, 5), (long long)sqlite3_column_int64(st, 2));
-		if (qty_parse(qt ? qt : "", &q) != RECON_OK || q % QTY_SCALE != 0)
-			snprintf(why, sizeof(why), "ERPNext quantity %s is not a whole number", qt ? qt : "?");
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL || q % QTY_SCALE != 0)
+			snprintf(why, sizeof(why), "ERPNext quantity %s is not a whole number",
+			         sqlite3_column_type(st, 1) == SQLITE_NULL ? "?" : qty_format(q, qt, sizeof(qt)));
 		else if (sqlite3_column_int(st, 6) > 1)
 			snprintf(why, sizeof(why), "several Shopify locations map to this warehouse: "
 			                           "which one holds the stock is not known");
@@ -266,18 +267,6 @@ static recon_err plan_stock(struct store *s, int64_t sid)
 	return err;
 }
 
-static recon_err need_loc_map(struct store *s)
-{
-	sqlite3_stmt *st;
-	/* rules_run leaves loc_map behind on this connection; without it, nothing maps. */
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM temp.loc_map", -1, &st, NULL) != SQLITE_OK) {
-		msg_error("fix: run the rules first (internal: no location map)");
-		return RECON_ERR_DB;
-	}
-	sqlite3_finalize(st);
-	return RECON_OK;
-}
-
 struct plan_args {
 	const struct config *cfg;
 	int64_t sid;
@@ -287,12 +276,13 @@ struct plan_args {
 static recon_err plan_in_tx(struct store *s, void *arg)
 {
 	const struct plan_args *a = arg;
-	recon_err err = RECON_OK;
-	if (a->what & FIX_CUSTOMERS)
+	/* Items and locations as the rules matched them. */
+	recon_err err = links_build(s, a->cfg, a->sid);
+	if (!err && (a->what & FIX_CUSTOMERS))
 		err = plan_customers(s, a->cfg, a->sid);
 	if (!err && (a->what & FIX_ORDERS))
 		err = plan_orders(s, a->cfg, a->sid);
-	if (!err && (a->what & FIX_STOCK) && !(err = need_loc_map(s)))
+	if (!err && (a->what & FIX_STOCK))
 		err = plan_stock(s, a->sid);
 	return err;
 }

@@ -2,9 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
+#include "recon/sqlparams.h"
 
 /*
  * Parameters every rule may use:
@@ -12,10 +14,13 @@
  *   :tol  amount tolerance, minor units of the shop currency
  *   :bank bank account of the payout Journal Entries
  *   :prev earliest earlier snapshot of the same period (NULL if none)
- * Temporary tables built first (setup_sql): so_link (orders <-> Sales Orders
- * by the configured field), one_so (orders in scope with exactly one live
- * Sales Order), dn_link, cn/rf pairing for refunds, loc_map (from [locations])
- * and lv (Shopify stock per SKU and mapped warehouse).
+ *   :by_id  1 when Sales Orders name their order by shopify_order_id
+ * Rules read the link tables (links.h: link_order_so, link_order_dn,
+ * link_refund_cn, link_item, link_location) and the working tables built
+ * from them first (setup_sql): one_so (orders with exactly one live Sales
+ * Order), s_sku/e_sku (quantities per SKU), je_payout (each payout's first
+ * Journal Entry and its bank line), lv (Shopify stock per SKU and mapped
+ * warehouse), bin_qty and gl_changed.
  * An order is "in scope" when it is of the period (processed_at in the shop's
  * zone), not a test order and not cancelled.
  */
@@ -29,63 +34,89 @@
 	"money(" so ".grand_total, " so ".currency), 'currency', " so ".currency, 'docstatus', " so ".docstatus, " \
 	"'customer', " so ".customer)"
 #define IN_SCOPE "o.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NULL"
+/* The typed references (FACT_SHOPIFY_REF, FACT_ERPNEXT_DOC) of the usual cases. */
+#define ORDER_REF "'order' AS shopify_kind, o.id AS shopify_id, o.name AS shopify_ref"
+#define PAYOUT_REF "'payout' AS shopify_kind, p.id AS shopify_id, CAST(p.id AS TEXT) AS shopify_ref"
+#define DOC(doctype, name) "'" doctype "' AS erpnext_doctype, " name " AS erpnext_name"
 
 const struct rule_def rule_defs[] = {
-	{ "ORDER_MISSING_IN_ERPNEXT", "error", "orders",
+	{ "ORDER_MISSING_IN_ERPNEXT", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
 	  "Shopify order of the period, neither cancelled nor a test order, with no Sales Order (a draft counts as one)",
-	  "SELECT o.name, printf('order %s (%s %s, %s) has no Sales Order', o.name, "
-	  "money(o.total_price, o.currency), o.currency, o.processed_local_date), o.currency, " ORDER_JSON ", NULL "
+	  "SELECT o.name AS key, printf('order %s (%s %s, %s) has no Sales Order', o.name, "
+	  "money(o.total_price, o.currency), o.currency, o.processed_local_date) AS message, o.currency AS currency, "
+	  ORDER_JSON " AS shopify_json, NULL AS erpnext_json, "
+	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF " "
 	  "FROM s_order o WHERE " IN_SCOPE " AND NOT EXISTS "
-	  "(SELECT 1 FROM so_link l WHERE l.order_id = o.id AND l.docstatus < 2)" },
+	  "(SELECT 1 FROM link_order_so l WHERE l.order_id = o.id AND l.docstatus < 2)" },
 
-	{ "ORDER_DUPLICATE_IN_ERPNEXT", "error", "orders",
+	{ "ORDER_DUPLICATE_IN_ERPNEXT", "error", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "more than one non-cancelled Sales Order for one Shopify order",
-	  "SELECT o.name, printf('order %s has %d Sales Orders: %s', o.name, x.n, x.names), o.currency, "
-	  ORDER_JSON ", json_object('sales_orders', json(x.list)) "
+	  "SELECT o.name AS key, printf('order %s has %d Sales Orders: %s', o.name, x.n, x.names) AS message, "
+	  "o.currency AS currency, " ORDER_JSON " AS shopify_json, "
+	  "json_object('sales_orders', json(x.list)) AS erpnext_json, "
+	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
+	  DOC("Sales Order", "x.first_so") " "
 	  "FROM s_order o JOIN (SELECT order_id, count(*) AS n, group_concat(so_name, ', ') AS names, "
-	  "json_group_array(so_name) AS list FROM (SELECT * FROM so_link WHERE docstatus < 2 ORDER BY so_name) "
+	  "json_group_array(so_name) AS list, min(so_name) AS first_so "
+	  "FROM (SELECT * FROM link_order_so WHERE docstatus < 2 ORDER BY so_name) "
 	  "GROUP BY order_id HAVING count(*) > 1) x ON x.order_id = o.id "
 	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test" },
 
-	{ "ORDER_ORPHAN_IN_ERPNEXT", "warning", "orders",
+	{ "ORDER_ORPHAN_IN_ERPNEXT", "warning", "orders", FACT_ERPNEXT_DOC | FACT_ERPNEXT_AMOUNT,
 	  "Sales Order dated in the period refers to a Shopify order id that is not in the snapshot",
-	  "SELECT so.name, printf('Sales Order %s (%s) refers to Shopify order id %s, which Shopify does not have', "
-	  "so.name, so.transaction_date, so.shopify_order_id), so.currency, "
-	  "json_object('order_id', so.shopify_order_id), " SO_JSON("so") " "
+	  "SELECT so.name AS key, printf('Sales Order %s (%s) refers to Shopify order id %s, which Shopify does not have', "
+	  "so.name, so.transaction_date, so.shopify_order_id) AS message, so.currency AS currency, "
+	  "json_object('order_id', so.shopify_order_id) AS shopify_json, " SO_JSON("so") " AS erpnext_json, "
+	  "so.grand_total AS erpnext_amount, so.currency AS erpnext_currency, so.customer AS customer, "
+	  DOC("Sales Order", "so.name") " "
 	  "FROM e_sales_order so WHERE so.snapshot_id = :sid AND so.docstatus < 2 AND :by_id "
 	  "AND so.transaction_date BETWEEN :from AND :to AND so.shopify_order_id IS NOT NULL "
 	  "AND NOT EXISTS (SELECT 1 FROM s_order o WHERE o.snapshot_id = :sid "
 	  "AND o.id = CAST(so.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = so.shopify_order_id)" },
 
 	{ "ORDER_TOTAL_MISMATCH", "error", "orders",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
 	  "Sales Order grand total differs from the order's total beyond tolerance",
-	  "SELECT o.name, printf('order %s total %s %s, Sales Order %s grand total %s %s: difference %s', "
+	  "SELECT o.name AS key, printf('order %s total %s %s, Sales Order %s grand total %s %s: difference %s', "
 	  "o.name, money(o.total_price, o.currency), o.currency, so.name, money(so.grand_total, so.currency), "
-	  "so.currency, money(so.grand_total - o.total_price, o.currency)), o.currency, " ORDER_JSON ", "
-	  SO_JSON("so") " FROM s_order o JOIN one_so x ON x.order_id = o.id "
+	  "so.currency, money(so.grand_total - o.total_price, o.currency)) AS message, o.currency AS currency, "
+	  ORDER_JSON " AS shopify_json, " SO_JSON("so") " AS erpnext_json, "
+	  "o.total_price AS shopify_amount, so.grand_total AS erpnext_amount, so.currency AS erpnext_currency, "
+	  "so.grand_total - o.total_price AS difference, coalesce(o.customer_name, so.customer) AS customer, "
+	  ORDER_REF ", " DOC("Sales Order", "so.name") " "
+	  "FROM s_order o JOIN one_so x ON x.order_id = o.id "
 	  "JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
 	  "WHERE " IN_SCOPE " AND so.currency = o.currency AND abs(so.grand_total - o.total_price) > :tol" },
 
 	{ "ORDER_CURRENCY_MISMATCH", "error", "orders",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT,
 	  "the order and its Sales Order are in different currencies",
-	  "SELECT o.name, printf('order %s is in %s, Sales Order %s in %s', o.name, o.currency, so.name, "
-	  "so.currency), o.currency, " ORDER_JSON ", " SO_JSON("so") " "
+	  "SELECT o.name AS key, printf('order %s is in %s, Sales Order %s in %s', o.name, o.currency, so.name, "
+	  "so.currency) AS message, o.currency AS currency, " ORDER_JSON " AS shopify_json, "
+	  SO_JSON("so") " AS erpnext_json, "
+	  "o.total_price AS shopify_amount, so.grand_total AS erpnext_amount, so.currency AS erpnext_currency, "
+	  "coalesce(o.customer_name, so.customer) AS customer, " ORDER_REF ", " DOC("Sales Order", "so.name") " "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id "
 	  "JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
 	  "WHERE " IN_SCOPE " AND so.currency <> o.currency" },
 
 	{ "ORDER_LINE_MISMATCH", "error", "orders",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_QTY | FACT_ERPNEXT_QTY,
 	  "quantity for a SKU differs between the order and its Sales Order (missing line, extra line, other quantity)",
-	  /* Three parts instead of a FULL JOIN: Shopify-only, ERPNext-only, both but different. */
-	  "SELECT o.name || '/' || s.sku, printf('order %s: %s x %s in Shopify, not on Sales Order %s', "
-	  "o.name, qty(s.qty), s.sku, x.so_name), o.currency, json_object('order', o.name, 'sku', s.sku, "
-	  "'quantity', qty(s.qty)), json_object('sales_order', x.so_name, 'item_code', s.sku, 'quantity', '0') "
+	  /* Three parts instead of a FULL JOIN: Shopify-only, ERPNext-only, both but different.
+	   * The parts after the first take its column names: same columns, same order. */
+	  "SELECT o.name || '/' || s.sku AS key, printf('order %s: %s x %s in Shopify, not on Sales Order %s', "
+	  "o.name, qty(s.qty), s.sku, x.so_name) AS message, o.currency AS currency, json_object('order', o.name, "
+	  "'sku', s.sku, 'quantity', qty(s.qty)) AS shopify_json, json_object('sales_order', x.so_name, 'item_code', "
+	  "s.sku, 'quantity', '0') AS erpnext_json, s.qty AS shopify_qty, 0 AS erpnext_qty, "
+	  ORDER_REF ", " DOC("Sales Order", "x.so_name") " "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
 	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM e_sku e WHERE e.so_name = x.so_name AND e.item_code = s.sku) "
 	  "UNION ALL "
 	  "SELECT o.name || '/' || e.item_code, printf('order %s: Sales Order %s has %s x %s, the order has none', "
 	  "o.name, x.so_name, qty(e.qty), e.item_code), o.currency, json_object('order', o.name, 'sku', e.item_code, "
-	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', e.item_code, 'quantity', qty(e.qty)) "
+	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', e.item_code, 'quantity', qty(e.qty)), "
+	  "0, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN e_sku e ON e.so_name = x.so_name "
 	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM s_order_line li WHERE li.snapshot_id = :sid "
 	  "AND li.order_id = o.id AND li.sku = e.item_code) "
@@ -93,163 +124,222 @@ const struct rule_def rule_defs[] = {
 	  "SELECT o.name || '/' || s.sku, printf('order %s: %s x %s in Shopify, %s on Sales Order %s', "
 	  "o.name, qty(s.qty), s.sku, qty(e.qty), x.so_name), o.currency, json_object('order', o.name, "
 	  "'sku', s.sku, 'quantity', qty(s.qty)), json_object('sales_order', x.so_name, 'item_code', "
-	  "e.item_code, 'quantity', qty(e.qty)) "
+	  "e.item_code, 'quantity', qty(e.qty)), s.qty, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
 	  "JOIN e_sku e ON e.so_name = x.so_name AND e.item_code = s.sku WHERE " IN_SCOPE " AND e.qty <> s.qty" },
 
-	{ "ORDER_UNKNOWN_SKU", "error", "orders",
+	{ "ORDER_UNKNOWN_SKU", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_QTY,
 	  "an order line's SKU is empty or not an ERPNext Item code",
-	  "SELECT o.name || '/' || coalesce(li.sku, ''), CASE WHEN coalesce(li.sku, '') = '' "
+	  "SELECT o.name || '/' || coalesce(li.sku, '') AS key, CASE WHEN coalesce(li.sku, '') = '' "
 	  "THEN printf('order %s: line \"%s\" has no SKU', o.name, min(li.title)) "
-	  "ELSE printf('order %s: SKU %s is not an ERPNext Item', o.name, li.sku) END, o.currency, "
-	  "json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), 'quantity', qty(sum(li.quantity))), NULL "
+	  "ELSE printf('order %s: SKU %s is not an ERPNext Item', o.name, li.sku) END AS message, "
+	  "o.currency AS currency, json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), "
+	  "'quantity', qty(sum(li.quantity))) AS shopify_json, NULL AS erpnext_json, "
+	  "sum(li.quantity) AS shopify_qty, " ORDER_REF " "
 	  "FROM s_order o JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = o.id "
 	  "WHERE " IN_SCOPE " AND (coalesce(li.sku, '') = '' OR NOT EXISTS "
-	  "(SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = li.sku)) "
+	  "(SELECT 1 FROM link_item k WHERE k.sku = li.sku)) "
 	  "GROUP BY o.id, coalesce(li.sku, '')" },
 
-	{ "ORDER_CANCELLED_IN_SHOPIFY", "error", "orders",
+	{ "ORDER_CANCELLED_IN_SHOPIFY", "error", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "cancelled in Shopify, still a submitted Sales Order",
-	  "SELECT o.name, printf('order %s was cancelled in Shopify on %s, Sales Order %s is still submitted', "
-	  "o.name, substr(o.cancelled_at, 1, 10), min(l.so_name)), o.currency, "
+	  "SELECT o.name AS key, printf('order %s was cancelled in Shopify on %s, Sales Order %s is still submitted', "
+	  "o.name, substr(o.cancelled_at, 1, 10), min(l.so_name)) AS message, o.currency AS currency, "
 	  "json_object('order', o.name, 'cancelled_at', o.cancelled_at, 'total', money(o.total_price, o.currency), "
-	  "'currency', o.currency), json_object('sales_order', min(l.so_name), 'docstatus', 1) "
-	  "FROM s_order o JOIN so_link l ON l.order_id = o.id AND l.docstatus = 1 "
+	  "'currency', o.currency) AS shopify_json, json_object('sales_order', min(l.so_name), 'docstatus', 1) "
+	  "AS erpnext_json, o.total_price AS shopify_amount, " ORDER_REF ", " DOC("Sales Order", "min(l.so_name)") " "
+	  "FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus = 1 "
 	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NOT NULL GROUP BY o.id" },
 
-	{ "ORDER_NOT_SUBMITTED", "warning", "orders",
+	{ "ORDER_NOT_SUBMITTED", "warning", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "the Sales Order exists only as a draft",
-	  "SELECT o.name, printf('order %s: Sales Order %s is a draft (not submitted)', o.name, min(l.so_name)), "
-	  "o.currency, " ORDER_JSON ", json_object('sales_order', min(l.so_name), 'docstatus', 0) "
-	  "FROM s_order o JOIN so_link l ON l.order_id = o.id AND l.docstatus = 0 WHERE " IN_SCOPE " "
-	  "AND NOT EXISTS (SELECT 1 FROM so_link k WHERE k.order_id = o.id AND k.docstatus = 1) GROUP BY o.id" },
+	  "SELECT o.name AS key, printf('order %s: Sales Order %s is a draft (not submitted)', o.name, "
+	  "min(l.so_name)) AS message, o.currency AS currency, " ORDER_JSON " AS shopify_json, "
+	  "json_object('sales_order', min(l.so_name), 'docstatus', 0) AS erpnext_json, "
+	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
+	  DOC("Sales Order", "min(l.so_name)") " "
+	  "FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus = 0 WHERE " IN_SCOPE " "
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_so k WHERE k.order_id = o.id AND k.docstatus = 1) GROUP BY o.id" },
 
-	{ "FULFILLMENT_NOT_IN_SHOPIFY", "warning", "fulfilment",
+	{ "FULFILLMENT_NOT_IN_SHOPIFY", "warning", "fulfilment", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC,
 	  "submitted Delivery Note, order unfulfilled in Shopify",
-	  "SELECT o.name, printf('order %s is unfulfilled in Shopify, Delivery Note %s is submitted', o.name, "
-	  "min(d.dn_name)), o.currency, json_object('order', o.name, 'fulfillment_status', "
-	  "coalesce(o.fulfillment_status, 'unfulfilled')), json_object('delivery_note', min(d.dn_name)) "
-	  "FROM s_order o JOIN dn_link d ON d.order_id = o.id WHERE " IN_SCOPE " "
+	  "SELECT o.name AS key, printf('order %s is unfulfilled in Shopify, Delivery Note %s is submitted', o.name, "
+	  "min(d.dn_name)) AS message, o.currency AS currency, json_object('order', o.name, 'fulfillment_status', "
+	  "coalesce(o.fulfillment_status, 'unfulfilled')) AS shopify_json, "
+	  "json_object('delivery_note', min(d.dn_name)) AS erpnext_json, "
+	  ORDER_REF ", " DOC("Delivery Note", "min(d.dn_name)") " "
+	  "FROM s_order o JOIN link_order_dn d ON d.order_id = o.id WHERE " IN_SCOPE " "
 	  "AND coalesce(o.fulfillment_status, 'unfulfilled') IN ('unfulfilled', 'restocked') GROUP BY o.id" },
 
-	{ "FULFILLMENT_NOT_IN_ERPNEXT", "warning", "fulfilment",
+	{ "FULFILLMENT_NOT_IN_ERPNEXT", "warning", "fulfilment", FACT_SHOPIFY_REF,
 	  "fulfilled in Shopify, no submitted Delivery Note",
-	  "SELECT o.name, printf('order %s is fulfilled in Shopify, no submitted Delivery Note in ERPNext', o.name), "
-	  "o.currency, json_object('order', o.name, 'fulfillment_status', o.fulfillment_status, 'fulfillments', "
-	  "(SELECT count(*) FROM s_fulfillment f WHERE f.snapshot_id = :sid AND f.order_id = o.id)), NULL "
+	  "SELECT o.name AS key, printf('order %s is fulfilled in Shopify, no submitted Delivery Note in ERPNext', "
+	  "o.name) AS message, o.currency AS currency, json_object('order', o.name, 'fulfillment_status', "
+	  "o.fulfillment_status, 'fulfillments', (SELECT count(*) FROM s_fulfillment f WHERE f.snapshot_id = :sid "
+	  "AND f.order_id = o.id)) AS shopify_json, NULL AS erpnext_json, " ORDER_REF " "
 	  "FROM s_order o WHERE " IN_SCOPE " AND o.fulfillment_status = 'fulfilled' "
-	  "AND NOT EXISTS (SELECT 1 FROM dn_link d WHERE d.order_id = o.id)" },
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_dn d WHERE d.order_id = o.id)" },
 
-	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds",
+	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
 	  "Shopify refund of the period with no return Sales Invoice (credit note)",
-	  "SELECT o.name || '/' || r.refund_id, printf('order %s: refund %s of %s %s (%s) has no credit note', "
-	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.local_date), r.currency, "
-	  "json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, 'amount', "
-	  "money(r.amount, r.currency), 'currency', r.currency), NULL "
-	  /* rf (no index) drives the join: the other way round scans it once per order. */
-	  "FROM rf r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
+	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s (%s) has no credit note', "
+	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.local_date) AS message, "
+	  "r.currency AS currency, json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, "
+	  "'amount', money(r.amount, r.currency), 'currency', r.currency) AS shopify_json, NULL AS erpnext_json, "
+	  "r.amount AS shopify_amount, " ORDER_REF " "
+	  /* link_refund_cn (no index on its refunds) drives the join: the other way round scans it once per order. */
+	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NULL" },
 
 	{ "REFUND_AMOUNT_MISMATCH", "error", "refunds",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT,
 	  "the credit note's amount differs from the refund",
-	  "SELECT o.name || '/' || r.refund_id, printf('order %s: refund %s of %s %s, credit note %s of %s %s', "
+	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s, credit note %s of %s %s', "
 	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.cn_name, money(r.cn_amount, r.cn_currency), "
-	  "r.cn_currency), r.currency, json_object('order', o.name, 'refund_id', r.refund_id, 'amount', "
-	  "money(r.amount, r.currency), 'currency', r.currency), json_object('credit_note', r.cn_name, 'amount', "
-	  "money(r.cn_amount, r.cn_currency), 'currency', r.cn_currency) "
-	  "FROM rf r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
+	  "r.cn_currency) AS message, r.currency AS currency, json_object('order', o.name, 'refund_id', r.refund_id, "
+	  "'amount', money(r.amount, r.currency), 'currency', r.currency) AS shopify_json, "
+	  "json_object('credit_note', r.cn_name, 'amount', money(r.cn_amount, r.cn_currency), 'currency', "
+	  "r.cn_currency) AS erpnext_json, r.amount AS shopify_amount, r.cn_amount AS erpnext_amount, "
+	  "r.cn_currency AS erpnext_currency, "
+	  "CASE WHEN r.cn_currency = r.currency THEN r.cn_amount - r.amount END AS difference, "
+	  ORDER_REF ", " DOC("Sales Invoice", "r.cn_name") " "
+	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NOT NULL "
 	  "AND (abs(r.cn_amount - r.amount) > :tol OR r.cn_currency <> r.currency)" },
 
-	{ "PAYOUT_MISSING_JOURNAL", "error", "payouts",
+	{ "PAYOUT_MISSING_JOURNAL", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
 	  "paid payout of the period with no Journal Entry (matched on cheque_no)",
-	  "SELECT CAST(p.id AS TEXT), printf('payout %d of %s (%s %s) has no Journal Entry with cheque_no %d', "
-	  "p.id, p.date, money(p.amount, p.currency), p.currency, p.id), p.currency, "
-	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', p.currency), NULL "
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d of %s (%s %s) has no Journal Entry with cheque_no %d', "
+	  "p.id, p.date, money(p.amount, p.currency), p.currency, p.id) AS message, p.currency AS currency, "
+	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', "
+	  "p.currency) AS shopify_json, NULL AS erpnext_json, p.amount AS shopify_amount, " PAYOUT_REF " "
 	  "FROM s_payout p WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' "
 	  "AND NOT EXISTS (SELECT 1 FROM e_journal_entry j WHERE j.snapshot_id = :sid AND j.docstatus < 2 "
 	  "AND j.cheque_no = CAST(p.id AS TEXT))" },
 
 	{ "PAYOUT_AMOUNT_MISMATCH", "error", "payouts",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
 	  "the bank line of the payout's Journal Entry differs from the payout amount",
-	  "SELECT CAST(p.id AS TEXT), printf('payout %d: %s %s paid out, Journal Entry %s puts %s %s on %s', "
-	  "p.id, money(p.amount, p.currency), p.currency, j.je_name, money(j.bank, p.currency), p.currency, :bank), "
-	  "p.currency, json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), "
-	  "'currency', p.currency), json_object('journal_entry', j.je_name, 'bank_account', :bank, 'amount', "
-	  "money(j.bank, p.currency)) "
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: %s %s paid out, Journal Entry %s puts %s %s on %s', "
+	  "p.id, money(p.amount, p.currency), p.currency, j.je_name, money(j.bank, p.currency), p.currency, :bank) "
+	  "AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', "
+	  "money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, json_object('journal_entry', "
+	  "j.je_name, 'bank_account', :bank, 'amount', money(j.bank, p.currency)) AS erpnext_json, "
+	  "p.amount AS shopify_amount, j.bank AS erpnext_amount, p.currency AS erpnext_currency, "
+	  "j.bank - p.amount AS difference, " PAYOUT_REF ", " DOC("Journal Entry", "j.je_name") " "
 	  "FROM s_payout p JOIN je_payout j ON j.cheque_no = CAST(p.id AS TEXT) "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND j.bank <> p.amount" },
 
-	{ "PAYOUT_NOT_IN_GL", "error", "payouts",
+	{ "PAYOUT_NOT_IN_GL", "error", "payouts", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "the payout's Journal Entry exists but no live GL entry posts it to the bank account",
-	  "SELECT CAST(p.id AS TEXT), printf('payout %d: Journal Entry %s has no live GL entry on %s', p.id, "
-	  "j.je_name, :bank), p.currency, json_object('payout_id', p.id, 'date', p.date, 'amount', "
-	  "money(p.amount, p.currency), 'currency', p.currency), json_object('journal_entry', j.je_name, "
-	  "'docstatus', j.docstatus, 'bank_account', :bank) "
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: Journal Entry %s has no live GL entry on %s', p.id, "
+	  "j.je_name, :bank) AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, "
+	  "'amount', money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, "
+	  "json_object('journal_entry', j.je_name, 'docstatus', j.docstatus, 'bank_account', :bank) AS erpnext_json, "
+	  "p.amount AS shopify_amount, " PAYOUT_REF ", " DOC("Journal Entry", "j.je_name") " "
 	  "FROM s_payout p JOIN je_payout j ON j.cheque_no = CAST(p.id AS TEXT) "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' "
 	  "AND NOT EXISTS (SELECT 1 FROM e_gl_entry g WHERE g.snapshot_id = :sid AND g.voucher_type = 'Journal Entry' "
 	  "AND g.voucher_no = j.je_name AND g.account = :bank AND NOT g.is_cancelled)" },
 
-	{ "PAYOUT_TRANSACTIONS_MISMATCH", "error", "payouts",
+	{ "PAYOUT_TRANSACTIONS_MISMATCH", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT | FACT_DIFFERENCE,
 	  "payout amount differs from the sum of its balance transactions' net",
-	  "SELECT CAST(p.id AS TEXT), printf('payout %d: amount %s %s, its balance transactions net %s %s', "
-	  "p.id, money(p.amount, p.currency), p.currency, money(t.net, p.currency), p.currency), p.currency, "
-	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', "
-	  "p.currency, 'transactions_net', money(t.net, p.currency), 'transactions', t.n), NULL "
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: amount %s %s, its balance transactions net %s %s', "
+	  "p.id, money(p.amount, p.currency), p.currency, money(t.net, p.currency), p.currency) AS message, "
+	  "p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, "
+	  "p.currency), 'currency', p.currency, 'transactions_net', money(t.net, p.currency), 'transactions', t.n) "
+	  "AS shopify_json, NULL AS erpnext_json, p.amount AS shopify_amount, t.net - p.amount AS difference, "
+	  PAYOUT_REF " "
 	  "FROM s_payout p JOIN (SELECT p2.id, coalesce(sum(b.net), 0) AS net, count(b.id) AS n FROM s_payout p2 "
 	  "LEFT JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p2.id AND b.type <> 'payout' "
 	  "WHERE p2.snapshot_id = :sid GROUP BY p2.id) t ON t.id = p.id "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND t.net <> p.amount" },
 
-	{ "STOCK_DRIFT", "error", "stock",
+	{ "STOCK_DRIFT", "error", "stock", FACT_ERPNEXT_DOC | FACT_SHOPIFY_QTY | FACT_ERPNEXT_QTY,
 	  "Shopify available differs from ERPNext stock for a mapped location",
-	  "SELECT lv.sku || '@' || lv.warehouse, printf('%s at %s: Shopify %s available, ERPNext %s (%s): "
+	  "SELECT lv.sku || '@' || lv.warehouse AS key, printf('%s at %s: Shopify %s available, ERPNext %s (%s): "
 	  "difference %s, valued %s %s', lv.sku, lv.warehouse, qty(lv.available), qty(coalesce(b.qty, 0)), "
 	  ":stock_field_name, qty(coalesce(b.qty, 0) - lv.available), "
 	  "coalesce(money(stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate), b.currency), 'n/a'), "
-	  "coalesce(b.currency, '')), coalesce(b.currency, :currency), "
-	  "json_object('sku', lv.sku, 'locations', lv.locations, 'available', qty(lv.available)), "
+	  "coalesce(b.currency, '')) AS message, coalesce(b.currency, :currency) AS currency, "
+	  "json_object('sku', lv.sku, 'locations', lv.locations, 'available', qty(lv.available)) AS shopify_json, "
 	  "json_object('item_code', lv.sku, 'warehouse', lv.warehouse, 'quantity', qty(coalesce(b.qty, 0)), "
 	  "'field', :stock_field_name, 'difference', qty(coalesce(b.qty, 0) - lv.available), 'valuation_rate', "
 	  "money(b.valuation_rate, b.currency), 'value', money(stock_value(coalesce(b.qty, 0) - lv.available, "
-	  "b.valuation_rate), b.currency), 'currency', b.currency) "
+	  "b.valuation_rate), b.currency), 'currency', b.currency) AS erpnext_json, "
+	  "lv.available AS shopify_qty, coalesce(b.qty, 0) AS erpnext_qty, b.currency AS erpnext_currency, "
+	  "b.valuation_rate AS valuation_rate, "
+	  "stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate) AS stock_value, "
+	  DOC("Item", "lv.sku") " "
 	  "FROM lv LEFT JOIN bin_qty b ON b.item_code = lv.sku AND b.warehouse = lv.warehouse "
 	  "WHERE coalesce(b.qty, 0) <> lv.available" },
 
-	{ "STOCK_UNMAPPED_SKU", "warning", "stock",
+	{ "STOCK_UNMAPPED_SKU", "warning", "stock", 0,
 	  "a Shopify variant's SKU is not an ERPNext Item",
-	  "SELECT v.sku, printf('SKU %s (%s) is sold in Shopify but is not an ERPNext Item', v.sku, "
+	  "SELECT v.sku AS key, printf('SKU %s (%s) is sold in Shopify but is not an ERPNext Item', v.sku, "
 	  "min(coalesce(v.product_title, '') || CASE WHEN v.title IS NULL OR v.title = 'Default Title' THEN '' "
-	  "ELSE ' - ' || v.title END)), NULL, json_object('sku', v.sku, 'variant_id', min(v.id), 'product', "
-	  "min(v.product_title)), NULL FROM s_variant v WHERE v.snapshot_id = :sid AND coalesce(v.sku, '') <> '' "
-	  "AND NOT EXISTS (SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = v.sku) GROUP BY v.sku" },
+	  "ELSE ' - ' || v.title END)) AS message, NULL AS currency, json_object('sku', v.sku, 'variant_id', "
+	  "min(v.id), 'product', min(v.product_title)) AS shopify_json, NULL AS erpnext_json "
+	  "FROM s_variant v WHERE v.snapshot_id = :sid AND coalesce(v.sku, '') <> '' "
+	  "AND NOT EXISTS (SELECT 1 FROM link_item k WHERE k.sku = v.sku) GROUP BY v.sku" },
 
-	{ "SKU_DUPLICATE_IN_SHOPIFY", "error", "master",
+	{ "SKU_DUPLICATE_IN_SHOPIFY", "error", "master", 0,
 	  "one SKU is used by several Shopify variants",
-	  "SELECT v.sku, printf('SKU %s is on %d Shopify variants (%s)', v.sku, count(*), group_concat(v.id, ', ')), "
-	  "NULL, json_object('sku', v.sku, 'variants', json_group_array(v.id)), NULL "
+	  "SELECT v.sku AS key, printf('SKU %s is on %d Shopify variants (%s)', v.sku, count(*), "
+	  "group_concat(v.id, ', ')) AS message, NULL AS currency, json_object('sku', v.sku, 'variants', "
+	  "json_group_array(v.id)) AS shopify_json, NULL AS erpnext_json "
 	  "FROM (SELECT * FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' ORDER BY id) v "
 	  "GROUP BY v.sku HAVING count(*) > 1" },
 
-	{ "CUSTOMER_DUPLICATE", "warning", "master",
+	{ "CUSTOMER_DUPLICATE", "warning", "master", FACT_ERPNEXT_DOC,
 	  "several ERPNext Customers share one e-mail address",
-	  "SELECT c.email_norm, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
-	  "group_concat(c.name, ', ')), NULL, NULL, json_object('email', c.email_norm, 'customers', "
-	  "json_group_array(c.name)) FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IS NOT NULL "
+	  "SELECT c.email_norm AS key, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
+	  "group_concat(c.name, ', ')) AS message, NULL AS currency, NULL AS shopify_json, "
+	  "json_object('email', c.email_norm, 'customers', json_group_array(c.name)) AS erpnext_json, "
+	  DOC("Customer", "min(c.name)") " "
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IS NOT NULL "
 	  "ORDER BY name) c GROUP BY c.email_norm HAVING count(*) > 1" },
 
-	{ "GL_CHANGED_AFTER_CLOSE", "error", "gl",
+	{ "GL_CHANGED_AFTER_CLOSE", "error", "gl", FACT_ERPNEXT_DOC,
 	  "a voucher's live GL lines in the period were added, changed or cancelled since the earliest snapshot of the period",
-	  "SELECT c.voucher_type || '/' || c.voucher_no, printf('%s %s: %s since snapshot %d (%d live lines then, %d now)', "
-	  "c.voucher_type, c.voucher_no, CASE WHEN c.before_n = 0 THEN 'added' WHEN c.after_n = 0 THEN "
-	  "'cancelled or removed' ELSE 'changed' END, :prev, c.before_n, c.after_n), :erp_currency, NULL, "
+	  "SELECT c.voucher_type || '/' || c.voucher_no AS key, printf('%s %s: %s since snapshot %d (%d live lines "
+	  "then, %d now)', c.voucher_type, c.voucher_no, CASE WHEN c.before_n = 0 THEN 'added' WHEN c.after_n = 0 "
+	  "THEN 'cancelled or removed' ELSE 'changed' END, :prev, c.before_n, c.after_n) AS message, "
+	  ":erp_currency AS currency, NULL AS shopify_json, "
 	  "json_object('voucher_type', c.voucher_type, 'voucher_no', c.voucher_no, 'since_snapshot', :prev, "
 	  "'lines_before', c.before_n, 'lines_now', c.after_n, 'debit_before', money(c.before_dr, :erp_currency), "
-	  "'debit_now', money(c.after_dr, :erp_currency), 'currency', :erp_currency) FROM gl_changed c" },
+	  "'debit_now', money(c.after_dr, :erp_currency), 'currency', :erp_currency) AS erpnext_json, "
+	  /* An added voucher has no debits before, a cancelled one none now: no amount then. */
+	  "c.after_dr AS erpnext_amount, :erp_currency AS erpnext_currency, c.after_dr - c.before_dr AS difference, "
+	  "c.voucher_type AS erpnext_doctype, c.voucher_no AS erpnext_name FROM gl_changed c" },
 
-	{ NULL, NULL, NULL, NULL, NULL }
+	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
+
+const struct rule_column rule_columns[] = {
+	{ "key", NULL, 0 },
+	{ "message", NULL, 0 },
+	{ "currency", NULL, FACT_SHOPIFY_AMOUNT | FACT_DIFFERENCE },
+	{ "shopify_json", NULL, 0 },
+	{ "erpnext_json", NULL, 0 },
+	{ "shopify_kind", "TEXT", FACT_SHOPIFY_REF },
+	{ "shopify_id", "INTEGER", FACT_SHOPIFY_REF },
+	{ "shopify_ref", "TEXT", FACT_SHOPIFY_REF },
+	{ "erpnext_doctype", "TEXT", FACT_ERPNEXT_DOC },
+	{ "erpnext_name", "TEXT", FACT_ERPNEXT_DOC },
+	{ "shopify_amount", "INTEGER", FACT_SHOPIFY_AMOUNT },
+	{ "erpnext_amount", "INTEGER", FACT_ERPNEXT_AMOUNT },
+	{ "erpnext_currency", "TEXT", FACT_ERPNEXT_AMOUNT },
+	{ "difference", "INTEGER", FACT_DIFFERENCE },
+	{ "shopify_qty", "INTEGER", FACT_SHOPIFY_QTY },
+	{ "erpnext_qty", "INTEGER", FACT_ERPNEXT_QTY },
+	{ "valuation_rate", "INTEGER", FACT_VALUE },
+	{ "stock_value", "INTEGER", FACT_VALUE },
+	{ "customer", "TEXT", FACT_CUSTOMER },
+	{ NULL, NULL, 0 }
+};
+/* rule_insert_sql keeps the columns a rule selects in a 64-bit set. */
+_Static_assert(sizeof(rule_columns) / sizeof(rule_columns[0]) <= 64, "rule_columns fit a 64-bit set");
 
 const char *const rule_families[] = { "orders", "fulfilment", "refunds", "payouts", "stock", "master", "gl", NULL };
 
@@ -266,105 +356,63 @@ const char *rule_family_title(const char *family)
 	return family;
 }
 
-/* Working tables of one run. Built once, used by several rules. */
+recon_err rules_order_table(struct store *s)
+{
+	sqlite3_stmt *st;
+	int pos = 0;
+	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.rule_order; "
+	                              "CREATE TEMP TABLE rule_order (code TEXT PRIMARY KEY, pos INTEGER)");
+	if (err || (err = store_prepare(s, "INSERT INTO temp.rule_order VALUES (?, ?)", &st)))
+		return err;
+	for (const char *const *f = rule_families; *f; f++)
+		for (const struct rule_def *d = rule_defs; d->code; d++) {
+			if (strcmp(d->family, *f) != 0)
+				continue;
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, pos++);
+			if (sqlite3_step(st) != SQLITE_DONE) {
+				err = store_fail(s, "cannot order the rules");
+				break;
+			}
+		}
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* Working tables of one run, over the link tables (links.h). Built once,
+ * used by several rules. */
 static const char setup_sql[] =
-	"DROP TABLE IF EXISTS temp.so_link; DROP TABLE IF EXISTS temp.one_so; DROP TABLE IF EXISTS temp.s_sku;"
-	"DROP TABLE IF EXISTS temp.e_sku; DROP TABLE IF EXISTS temp.dn_link; DROP TABLE IF EXISTS temp.cn;"
-	"DROP TABLE IF EXISTS temp.rf; DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.lv;"
-	"DROP TABLE IF EXISTS temp.bin_qty; DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.dup_sku;"
-	"DROP TABLE IF EXISTS temp.rf_rank; DROP TABLE IF EXISTS temp.cn_rank;"
-	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
-	 * CROSS JOIN keeps the order outside: without statistics SQLite may otherwise put the
-	 * Sales Order outside and scan every order for each (CAST(o.id) is no index key). */
-	"CREATE TEMP TABLE so_link AS "
-	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus FROM s_order o "
-	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_id = CAST(o.id AS TEXT) "
-	"WHERE o.snapshot_id = :sid AND :by_id "
-	"UNION "
-	"SELECT o.id, so.name, so.docstatus FROM s_order o "
-	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
-	"WHERE o.snapshot_id = :sid AND :by_number "
-	"UNION "
-	"SELECT o.id, so.name, so.docstatus FROM s_order o "
-	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
-	"AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
-	"CREATE INDEX temp.so_link_o ON so_link(order_id, docstatus);"
-	"CREATE INDEX temp.so_link_n ON so_link(so_name);"
-	"CREATE TEMP TABLE one_so AS SELECT order_id, min(so_name) AS so_name FROM so_link WHERE docstatus < 2 "
+	"DROP TABLE IF EXISTS temp.one_so; DROP TABLE IF EXISTS temp.s_sku; DROP TABLE IF EXISTS temp.e_sku;"
+	"DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.lv; DROP TABLE IF EXISTS temp.bin_qty;"
+	"DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.dup_sku;"
+	"CREATE TEMP TABLE one_so AS SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus < 2 "
 	"GROUP BY order_id HAVING count(*) = 1;"
 	"CREATE INDEX temp.one_so_o ON one_so(order_id);"
 	/* Quantities per SKU: Shopify lines with a known Item code (unknown ones are ORDER_UNKNOWN_SKU). */
 	"CREATE TEMP TABLE s_sku AS SELECT li.order_id, li.sku, sum(li.quantity) AS qty FROM s_order_line li "
-	"WHERE li.snapshot_id = :sid AND coalesce(li.sku, '') <> '' AND EXISTS (SELECT 1 FROM e_item i "
-	"WHERE i.snapshot_id = :sid AND i.item_code = li.sku) GROUP BY li.order_id, li.sku;"
+	"WHERE li.snapshot_id = :sid AND coalesce(li.sku, '') <> '' AND EXISTS (SELECT 1 FROM link_item k "
+	"WHERE k.sku = li.sku) GROUP BY li.order_id, li.sku;"
 	"CREATE INDEX temp.s_sku_o ON s_sku(order_id, sku);"
 	"CREATE TEMP TABLE e_sku AS SELECT parent AS so_name, item_code, sum(qty) AS qty FROM e_sales_order_item "
 	"WHERE snapshot_id = :sid GROUP BY parent, item_code;"
 	"CREATE INDEX temp.e_sku_s ON e_sku(so_name, item_code);"
-	/* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id.
-	 * Link -> item -> note is the order the indexes serve (CROSS JOIN fixes it). */
-	"CREATE TEMP TABLE dn_link AS "
-	"SELECT l.order_id, dn.name AS dn_name FROM so_link l "
-	"CROSS JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
-	"CROSS JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
-	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
-	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
-	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
-	"CREATE INDEX temp.dn_link_o ON dn_link(order_id);"
-	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order.
-	 * By order id or (no id) by po_no: two exclusive cases, each an index lookup (an OR in
-	 * one join condition scans every order for each credit note). */
-	"CREATE TEMP TABLE cn AS SELECT o.id AS order_id, si.name, abs(si.grand_total) AS amount, si.currency, "
-	"si.posting_date, 0 AS used FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid "
-	"AND o.id = CAST(si.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = si.shopify_order_id "
-	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NOT NULL "
-	"UNION ALL SELECT o.id, si.name, abs(si.grand_total), si.currency, si.posting_date, 0 "
-	"FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
-	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NULL;"
-	"CREATE TEMP TABLE rf AS SELECT r.order_id, r.id AS refund_id, r.amount, r.currency, r.created_at, "
-	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency "
-	"FROM s_refund r WHERE r.snapshot_id = :sid AND r.amount <> 0;"
-	/* The pairing below looks refunds and credit notes up per order (and amount)
-	 * and credit notes by name, once per refund: without these, each lookup is a
-	 * scan and the pairing quadratic in the month's refunds. */
-	"CREATE INDEX temp.cn_oa ON cn(order_id, amount);"
-	"CREATE INDEX temp.cn_n ON cn(name);"
-	"CREATE INDEX temp.rf_oa ON rf(order_id, amount);"
-	"UPDATE rf SET cn_name = (SELECT c.name FROM (SELECT c1.*, row_number() OVER (PARTITION BY order_id, amount "
-	"ORDER BY posting_date, name) AS k FROM cn c1) c WHERE c.order_id = rf.order_id AND c.amount = rf.amount "
-	"AND c.k = (SELECT count(*) FROM rf r2 WHERE r2.order_id = rf.order_id AND r2.amount = rf.amount "
-	"AND (r2.created_at < rf.created_at OR (r2.created_at = rf.created_at AND r2.refund_id <= rf.refund_id))));"
-	"UPDATE cn SET used = 1 WHERE name IN (SELECT cn_name FROM rf WHERE cn_name IS NOT NULL);"
-	/* The rest pair in date order. Ranks are fixed first: an UPDATE that
-	 * counted unmatched refunds while filling them in would give two refunds
-	 * the same credit note. */
-	"CREATE TEMP TABLE rf_rank AS SELECT refund_id, order_id, row_number() OVER (PARTITION BY order_id "
-	"ORDER BY created_at, refund_id) AS k FROM rf WHERE cn_name IS NULL;"
-	"CREATE TEMP TABLE cn_rank AS SELECT name, order_id, row_number() OVER (PARTITION BY order_id "
-	"ORDER BY posting_date, name) AS k FROM cn WHERE NOT used;"
-	"CREATE INDEX temp.rf_rank_r ON rf_rank(refund_id);"
-	"CREATE INDEX temp.cn_rank_ok ON cn_rank(order_id, k);"
-	"UPDATE rf SET cn_name = (SELECT c.name FROM rf_rank r JOIN cn_rank c ON c.order_id = r.order_id "
-	"AND c.k = r.k WHERE r.refund_id = rf.refund_id) WHERE cn_name IS NULL;"
-	"UPDATE rf SET cn_amount = (SELECT amount FROM cn WHERE cn.name = rf.cn_name), "
-	"cn_currency = (SELECT currency FROM cn WHERE cn.name = rf.cn_name) WHERE cn_name IS NOT NULL;"
 	/* The Journal Entry of each payout (the first by name if several) and its bank-line amount. */
-	"CREATE TEMP TABLE je_payout AS SELECT j.cheque_no, j.name AS je_name, j.docstatus, "
+	"CREATE TEMP TABLE je_payout AS SELECT l.cheque_no, l.je_name, l.docstatus, "
 	"coalesce((SELECT sum(a.debit) - sum(a.credit) FROM e_journal_entry_account a WHERE a.snapshot_id = :sid "
-	"AND a.parent = j.name AND a.account = :bank), 0) AS bank FROM e_journal_entry j "
-	"WHERE j.snapshot_id = :sid AND j.docstatus < 2 AND j.cheque_no IS NOT NULL AND j.name = (SELECT min(j2.name) "
-	"FROM e_journal_entry j2 WHERE j2.snapshot_id = :sid AND j2.docstatus < 2 AND j2.cheque_no = j.cheque_no);"
+	"AND a.parent = l.je_name AND a.account = :bank), 0) AS bank FROM link_payout_je l "
+	"WHERE l.je_name = (SELECT min(l2.je_name) FROM link_payout_je l2 WHERE l2.cheque_no = l.cheque_no);"
 	"CREATE INDEX temp.je_payout_c ON je_payout(cheque_no);"
 	/* Shopify stock per SKU and mapped warehouse; duplicated SKUs cannot be attributed and are left to SKU_DUPLICATE_IN_SHOPIFY. */
 	"CREATE TEMP TABLE dup_sku AS SELECT sku FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' "
 	"GROUP BY sku HAVING count(*) > 1;"
 	"CREATE TEMP TABLE lv AS SELECT v.sku, m.warehouse, sum(il.available) AS available, "
 	"group_concat(DISTINCT m.location_name) AS locations FROM s_inventory_level il "
-	"JOIN loc_map m ON m.location_id = il.location_id "
+	"JOIN link_location m ON m.location_id = il.location_id "
 	"JOIN s_variant v ON v.snapshot_id = :sid AND v.inventory_item_id = il.inventory_item_id "
 	"WHERE il.snapshot_id = :sid AND il.available IS NOT NULL AND coalesce(v.sku, '') <> '' "
 	"AND v.sku NOT IN (SELECT sku FROM dup_sku) "
-	"AND EXISTS (SELECT 1 FROM e_item i WHERE i.snapshot_id = :sid AND i.item_code = v.sku) "
+	"AND EXISTS (SELECT 1 FROM link_item k WHERE k.sku = v.sku) "
 	"GROUP BY v.sku, m.warehouse;"
 	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, STOCK_FIELD AS qty, valuation_rate, currency "
 	"FROM e_bin WHERE snapshot_id = :sid;"
@@ -387,80 +435,23 @@ static const char setup_sql[] =
 	"(SELECT sum(debit) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_dr "
 	"FROM (SELECT DISTINCT voucher_type, voucher_no FROM d) v WHERE :prev IS NOT NULL;";
 
+/* One run's parameter values; `sp` points into the buffers, so a params
+ * is filled in place and never copied. */
 struct params {
-	int64_t sid, prev;
-	int has_prev;
 	char from[16], to[16], taken[40], currency[8], erp_currency[8];
-	int64_t tol;
-	const char *bank;
-	const char *stock_field_name;
-	int by_id, by_number;
+	const char *stock_field;   /* [match] stock_field, checked */
+	struct sqlparams sp;
 };
-
-static void bind_params(sqlite3_stmt *st, const struct params *p)
-{
-	for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
-		const char *n = sqlite3_bind_parameter_name(st, i);
-		if (!n)
-			continue;
-		if (!strcmp(n, ":sid"))
-			sqlite3_bind_int64(st, i, p->sid);
-		else if (!strcmp(n, ":prev") && p->has_prev)
-			sqlite3_bind_int64(st, i, p->prev);
-		else if (!strcmp(n, ":from"))
-			sqlite3_bind_text(st, i, p->from, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":to"))
-			sqlite3_bind_text(st, i, p->to, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":taken"))
-			sqlite3_bind_text(st, i, p->taken, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":tol"))
-			sqlite3_bind_int64(st, i, p->tol);
-		else if (!strcmp(n, ":bank"))
-			sqlite3_bind_text(st, i, p->bank, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":currency"))
-			sqlite3_bind_text(st, i, p->currency, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":erp_currency"))
-			sqlite3_bind_text(st, i, p->erp_currency, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":stock_field_name"))
-			sqlite3_bind_text(st, i, p->stock_field_name, -1, SQLITE_STATIC);
-		else if (!strcmp(n, ":by_id"))
-			sqlite3_bind_int(st, i, p->by_id);
-		else if (!strcmp(n, ":by_number"))
-			sqlite3_bind_int(st, i, p->by_number);
-	}
-}
-
-/* Run every statement of a multi-statement SQL text with the parameters bound. */
-static recon_err exec_all(struct store *s, const char *sql, const struct params *p)
-{
-	const char *tail = sql;
-	while (tail && *tail) {
-		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(s->db, tail, -1, &st, &tail) != SQLITE_OK) {
-			msg_error("rules: %s", sqlite3_errmsg(s->db));
-			return RECON_ERR_DB;
-		}
-		if (!st)
-			break;
-		bind_params(st, p);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-			msg_error("rules: %s", sqlite3_errmsg(s->db));
-			return RECON_ERR_DB;
-		}
-	}
-	return RECON_OK;
-}
 
 static recon_err load_params(struct store *s, const struct config *cfg, int64_t sid, struct params *p)
 {
 	sqlite3_stmt *st;
-	const char *tol, *field, *sf;
+	const char *tol, *sf;
+	enum links_order_key key;
+	int64_t tol_minor;
 	recon_err err;
 
 	memset(p, 0, sizeof(*p));
-	p->sid = sid;
 	err = store_prepare(s, "SELECT period_from, period_to, taken_at, currency, "
 	                       "(SELECT min(id) FROM snapshot e WHERE e.id < s.id AND e.period_from = s.period_from "
 	                       "AND e.period_to = s.period_to), "
@@ -479,109 +470,129 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	snprintf(p->taken, sizeof(p->taken), "%s", sqlite3_column_text(st, 2));
 	snprintf(p->currency, sizeof(p->currency), "%s",
 	         sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "");
-	p->has_prev = sqlite3_column_type(st, 4) != SQLITE_NULL;
-	p->prev = sqlite3_column_int64(st, 4);
+	/* No earlier snapshot of the period: :prev is NULL and matches nothing. */
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		sqlparams_int(&p->sp, ":prev", sqlite3_column_int64(st, 4));
+	else
+		sqlparams_null(&p->sp, ":prev");
 	snprintf(p->erp_currency, sizeof(p->erp_currency), "%s",
 	         sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : p->currency);
 	sqlite3_finalize(st);
+	sqlparams_int(&p->sp, ":sid", sid);
+	sqlparams_text(&p->sp, ":from", p->from);
+	sqlparams_text(&p->sp, ":to", p->to);
+	sqlparams_text(&p->sp, ":taken", p->taken);
+	sqlparams_text(&p->sp, ":currency", p->currency);
+	sqlparams_text(&p->sp, ":erp_currency", p->erp_currency);
 
 	tol = config_get_or(cfg, "match", "amount_tolerance", "0.00");
-	if (money_parse_round(tol, money_exponent(p->currency), &p->tol) != RECON_OK || p->tol < 0) {
+	if (money_parse_round(tol, money_exponent(p->currency), &tol_minor) != RECON_OK || tol_minor < 0) {
 		msg_error("'%s', line %d: [match] amount_tolerance '%s' is not a non-negative amount in %s",
 		          config_path(cfg), config_line(cfg, "match", "amount_tolerance"), tol, p->currency);
 		return RECON_ERR_CONFIG;
 	}
-	field = config_get_or(cfg, "match", "order_field", "shopify_order_id");
-	if (!strcmp(field, "shopify_order_id")) {
-		p->by_id = 1;
-	} else if (!strcmp(field, "shopify_order_number")) {
-		p->by_number = 1;
-	} else if (strcmp(field, "po_no") != 0) {
-		msg_error("'%s', line %d: [match] order_field '%s': expected shopify_order_id, "
-		          "shopify_order_number or po_no", config_path(cfg),
-		          config_line(cfg, "match", "order_field"), field);
-		return RECON_ERR_CONFIG;
-	}
+	sqlparams_int(&p->sp, ":tol", tol_minor);
+	if ((err = links_order_key(cfg, &key)))
+		return err;
+	sqlparams_int(&p->sp, ":by_id", key == LINKS_BY_ID);
 	sf = config_get_or(cfg, "match", "stock_field", "actual_qty");
 	if (strcmp(sf, "actual_qty") && strcmp(sf, "projected_qty") && strcmp(sf, "actual_qty - reserved_qty")) {
 		msg_error("'%s', line %d: [match] stock_field '%s': expected actual_qty, projected_qty or "
 		          "actual_qty - reserved_qty", config_path(cfg), config_line(cfg, "match", "stock_field"), sf);
 		return RECON_ERR_CONFIG;
 	}
-	p->stock_field_name = sf;
-	p->bank = config_get_or(cfg, "accounts", "bank", "");
+	p->stock_field = sf;
+	sqlparams_text(&p->sp, ":stock_field_name", sf);
+	sqlparams_text(&p->sp, ":bank", config_get_or(cfg, "accounts", "bank", ""));
 	return RECON_OK;
 }
 
-/* [locations]: each key is a Shopify location name or id, each value a warehouse. */
-static recon_err build_loc_map(struct store *s, const struct config *cfg, int64_t sid)
+static const struct rule_column *rule_column(const char *name)
 {
-	sqlite3_stmt *ins, *find;
-	size_t n = config_section_size(cfg, "locations");
-	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.loc_map; CREATE TEMP TABLE loc_map "
-	                              "(location_id INTEGER, location_name TEXT, warehouse TEXT)");
-	if (err)
-		return err;
-	if ((err = store_prepare(s, "INSERT INTO loc_map VALUES (?,?,?)", &ins)))
-		return err;
-	if ((err = store_prepare(s, "SELECT id, name FROM s_location WHERE snapshot_id = ?1 AND "
-	                            "(name = ?2 OR CAST(id AS TEXT) = ?2)", &find))) {
-		sqlite3_finalize(ins);
-		return err;
+	for (const struct rule_column *c = rule_columns; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* The rule's INSERT: the columns its SELECT names, by name. A column no
+ * discrepancy has, a missing key or message, or a declared fact the SELECT
+ * does not give is a mistake in the rule table: an internal error, found by
+ * every run of the tests. *out is sqlite3_free()'d by the caller. */
+static recon_err rule_insert_sql(struct store *s, const struct rule_def *r, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_str *cols = sqlite3_str_new(NULL), *vals = sqlite3_str_new(NULL);
+	unsigned long long selected = 0;   /* by index in rule_columns */
+	int has_key = 0, has_message = 0;
+	char *c = NULL, *v = NULL;
+	recon_err err;
+
+	*out = NULL;
+	if ((err = store_prepare(s, r->sql, &st))) {
+		msg_error("rule %s: its query does not prepare", r->code);
+		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const char *loc, *wh;
-		int found = 0;
-		config_section_entry(cfg, "locations", i, &loc, &wh);
-		sqlite3_reset(find);
-		sqlite3_bind_int64(find, 1, sid);
-		sqlite3_bind_text(find, 2, loc, -1, SQLITE_STATIC);
-		int rc;
-		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
-			sqlite3_reset(ins);
-			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(find, 0));
-			/* STATIC: the row of `find` stays put until ins has run, and a
-			 * bind that copies nothing cannot fail for want of memory. */
-			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(find, 1), -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 3, wh, -1, SQLITE_STATIC);
-			if (sqlite3_step(ins) != SQLITE_DONE)
-				err = store_fail(s, "cannot map location");
-			found = 1;
+	for (int i = 0; i < sqlite3_column_count(st); i++) {
+		const char *name = sqlite3_column_name(st, i);
+		const struct rule_column *col = name ? rule_column(name) : NULL;
+		if (!name) {
+			msg_error("rule %s: out of memory", r->code);
+			err = RECON_ERR_NOMEM;
+			goto out;
 		}
-		if (rc != SQLITE_DONE && !err)
-			err = store_fail(s, "cannot map locations");
-		if (!found)
-			msg_warn("'%s', line %d: [locations] '%s' is not a Shopify location in this snapshot",
-			         config_path(cfg), config_line(cfg, "locations", loc), loc);
+		if (!col) {
+			msg_error("internal: rule %s selects '%s', which is no discrepancy column", r->code, name);
+			err = RECON_ERR_INTERNAL;
+			goto out;
+		}
+		has_key |= !strcmp(name, "key");
+		has_message |= !strcmp(name, "message");
+		selected |= 1ULL << (col - rule_columns);
+		sqlite3_str_appendf(cols, ", %s", name);
+		sqlite3_str_appendf(vals, ", t.%s", name);
 	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(find);
+	if (!has_key || !has_message) {
+		msg_error("internal: rule %s: its query names no %s", r->code, !has_key ? "key" : "message");
+		err = RECON_ERR_INTERNAL;
+		goto out;
+	}
+	for (const struct rule_column *col = rule_columns; col->name; col++)
+		if ((col->facts & r->facts) && !(selected & (1ULL << (col - rule_columns)))) {
+			msg_error("internal: rule %s declares the fact '%s' but its query does not select it",
+			          r->code, col->name);
+			err = RECON_ERR_INTERNAL;
+			goto out;
+		}
+out:
+	sqlite3_finalize(st);
+	c = sqlite3_str_finish(cols);
+	v = sqlite3_str_finish(vals);
+	if (!err && (!c || !v || !(*out = sqlite3_mprintf(
+		"INSERT INTO discrepancy (snapshot_id, code, severity, family%s, first_seen, first_seen_at) "
+		"SELECT :sid, %Q, %Q, %Q%s, :sid, :taken FROM (%s) AS t",
+		c, r->code, r->severity, r->family, v, r->sql)))) {
+		msg_error("rule %s: out of memory", r->code);
+		err = RECON_ERR_NOMEM;
+	}
+	sqlite3_free(c);
+	sqlite3_free(v);
 	return err;
 }
 
-static char *rule_insert_sql(const struct rule_def *r)
+/* Fills *p in place: its sqlparams point into it. */
+static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, struct params *p,
+                       const struct sqlplan *plan)
 {
-	return sqlite3_mprintf(
-		"INSERT INTO discrepancy (snapshot_id, code, severity, family, key, message, currency, "
-		"shopify_json, erpnext_json, first_seen, first_seen_at) "
-		"SELECT :sid, %Q, %Q, %Q, t.*, :sid, :taken FROM (%s) AS t",
-		r->code, r->severity, r->family, r->sql);
-}
-
-static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, struct params *pp)
-{
-	struct params p;
 	char *setup = NULL, *at;
 	const char *expr;
 	recon_err err;
 
-	if ((err = load_params(s, cfg, sid, &p)))
-		return err;
-	if ((err = build_loc_map(s, cfg, sid)))
+	if ((err = load_params(s, cfg, sid, p)) || (err = links_build(s, cfg, sid)))
 		return err;
 	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
-	expr = !strcmp(p.stock_field_name, "actual_qty") ? "actual_qty"
-	     : !strcmp(p.stock_field_name, "projected_qty") ? "projected_qty" : "actual_qty - reserved_qty";
+	expr = !strcmp(p->stock_field, "actual_qty") ? "actual_qty"
+	     : !strcmp(p->stock_field, "projected_qty") ? "projected_qty" : "actual_qty - reserved_qty";
 	setup = malloc(sizeof(setup_sql) + 64);
 	if (!setup) {
 		msg_error("rules: out of memory");
@@ -590,9 +601,8 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	at = strstr(setup_sql, "STOCK_FIELD");
 	snprintf(setup, sizeof(setup_sql) + 64, "%.*s%s%s", (int)(at - setup_sql), setup_sql, expr,
 	         at + strlen("STOCK_FIELD"));
-	err = exec_all(s, setup, &p);
+	err = sqlparams_exec(s, setup, &p->sp, "rules", plan);
 	free(setup);
-	*pp = p;
 	return err;
 }
 
@@ -601,17 +611,15 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 	struct params p;
 	recon_err err;
 
-	if ((err = setup(s, cfg, sid, &p)))
+	if ((err = setup(s, cfg, sid, &p, NULL)))
 		return err;
-	if ((err = exec_all(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p)))
+	if ((err = sqlparams_exec(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p.sp, "rules", NULL)))
 		return err;
 	for (const struct rule_def *r = rule_defs; r->code; r++) {
-		char *sql = rule_insert_sql(r);
-		if (!sql) {
-			msg_error("rule %s: out of memory", r->code);
-			return RECON_ERR_NOMEM;
-		}
-		err = exec_all(s, sql, &p);
+		char *sql;
+		if ((err = rule_insert_sql(s, r, &sql)))
+			return err;
+		err = sqlparams_exec(s, sql, &p.sp, r->code, NULL);
 		sqlite3_free(sql);
 		if (err) {
 			msg_error("rule %s failed", r->code);
@@ -619,12 +627,12 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 		}
 	}
 	/* An exception seen before keeps the date it was first seen. */
-	return exec_all(s,
+	return sqlparams_exec(s,
 		"UPDATE discrepancy SET first_seen = (SELECT min(d.snapshot_id) FROM discrepancy d "
 		"WHERE d.code = discrepancy.code AND d.key = discrepancy.key AND d.snapshot_id <= :sid) "
 		"WHERE snapshot_id = :sid;"
 		"UPDATE discrepancy SET first_seen_at = (SELECT taken_at FROM snapshot WHERE id = first_seen) "
-		"WHERE snapshot_id = :sid;", &p);
+		"WHERE snapshot_id = :sid;", &p.sp, "rules", NULL);
 }
 
 struct run_args {
@@ -657,27 +665,58 @@ recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,
 	recon_err err = store_tx_begin(s);
 	if (err)
 		return err;
-	err = setup(s, cfg, sid, &p);
+	err = setup(s, cfg, sid, &p, NULL);
 	for (const struct rule_def *r = rule_defs; !err && r->code; r++) {
-		char *ins = rule_insert_sql(r);
-		char *sql = ins ? sqlite3_mprintf("EXPLAIN QUERY PLAN %s", ins) : NULL;
+		char *ins = NULL, *sql;
 		sqlite3_stmt *st;
+		if ((err = rule_insert_sql(s, r, &ins)))
+			break;
+		sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", ins);
 		sqlite3_free(ins);
 		if (!sql) {
 			err = RECON_ERR_NOMEM;
 			break;
 		}
-		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-			sqlite3_free(sql);
-			err = store_fail(s, "cannot explain rule");
-			break;
-		}
+		err = sqlparams_prepare(s, sql, &p.sp, &st);
 		sqlite3_free(sql);
-		bind_params(st, &p);
+		if (err)
+			break;
 		while (sqlite3_step(st) == SQLITE_ROW)
 			fn(arg, r->code, (const char *)sqlite3_column_text(st, 3));
 		sqlite3_finalize(st);
 	}
 	store_tx_rollback(s);
 	return err;
+}
+
+long rules_fact_gaps(struct store *s, int64_t sid,
+                     void (*fn)(void *arg, const char *code, const char *key, const char *column), void *arg)
+{
+	long gaps = 0;
+	for (const struct rule_def *r = rule_defs; r->code; r++)
+		for (const struct rule_column *c = rule_columns; c->name; c++) {
+			sqlite3_stmt *st;
+			char *sql;
+			int rc;
+			if (!(c->facts & r->facts))
+				continue;
+			/* c->name is one of the table's own column names, never user text. */
+			sql = sqlite3_mprintf("SELECT key FROM discrepancy WHERE snapshot_id = ? AND code = ? AND %s IS NULL "
+			                      "ORDER BY key", c->name);
+			if (!sql || store_prepare(s, sql, &st) != RECON_OK) {
+				sqlite3_free(sql);
+				return -1;
+			}
+			sqlite3_free(sql);
+			sqlite3_bind_int64(st, 1, sid);
+			sqlite3_bind_text(st, 2, r->code, -1, SQLITE_STATIC);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				gaps++;
+				fn(arg, r->code, (const char *)sqlite3_column_text(st, 0), c->name);
+			}
+			sqlite3_finalize(st);
+			if (rc != SQLITE_DONE)
+				return -1;
+		}
+	return gaps;
 }

@@ -33,15 +33,22 @@ static recon_err busy_fail(struct store *s, const char *what)
 {
 	char who[1200];
 	run_describe_others(s->path, s->run_id, who, sizeof(who));
-	msg_error("database '%s' is busy: %s: %s holds it and did not finish within %lld s; "
-	          "try again once it has finished", s->path, what, *who ? who : "another process",
-	          (long long)(s->busy_limit_ms / 1000));
+	if (sqlite3_extended_errcode(s->db) == SQLITE_BUSY_SNAPSHOT)
+		msg_error("database '%s' is busy: %s: %s wrote to it while this run was reading; run the command "
+		          "again", s->path, what, *who ? who : "another process");
+	else
+		msg_error("database '%s' is busy: %s: %s holds it and did not finish within %lld s; "
+		          "try again once it has finished", s->path, what, *who ? who : "another process",
+		          (long long)(s->busy_limit_ms / 1000));
 	return RECON_ERR_BUSY;
 }
 
+/* Another process holds the lock. (SQLITE_LOCKED is this connection
+ * conflicting with itself, e.g. a table dropped while a statement reads it:
+ * a bug to report as it is, never as somebody else's lock.) */
 static int is_busy(int rc)
 {
-	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+	return (rc & 0xff) == SQLITE_BUSY;
 }
 
 recon_err store_fail(struct store *s, const char *what)
@@ -340,6 +347,80 @@ static recon_err schema_expected(struct store *s, const char *data_sql, sqlite3 
 	return RECON_OK;
 }
 
+/* Upgrading a database an older recon made: a derived or operational table
+ * (never evidence: a data table's digest covers every column, so a column
+ * added to it would change the digests verify checks) whose columns are a
+ * prefix of this recon's gets the missing ones, which must be nullable or
+ * have a default. Anything else is left for schema_compare to refuse. */
+static recon_err schema_upgrade(struct store *s, sqlite3 *want)
+{
+	static const char cols_sql[] = "SELECT name, type, \"notnull\", dflt_value FROM pragma_table_info(?1) ORDER BY cid";
+	sqlite3_stmt *tables = NULL, *a = NULL, *b = NULL;
+	recon_err err = RECON_OK;
+	int rc = sqlite3_prepare_v2(want, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid", -1,
+	                            &tables, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(want, cols_sql, -1, &b, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, cols_sql, -1, &a, NULL);
+	while (!err && rc == SQLITE_OK && sqlite3_step(tables) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(tables, 0);
+		int data = 0, have = 0, same = 1;
+		if (!t) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		for (int i = 0; store_data_tables[i]; i++)
+			data |= strcmp(store_data_tables[i], t) == 0;
+		if (data)
+			continue;
+		sqlite3_reset(a);
+		sqlite3_reset(b);
+		sqlite3_bind_text(a, 1, t, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(b, 1, t, -1, SQLITE_TRANSIENT);
+		for (;;) {
+			int ra = sqlite3_step(a), rb = sqlite3_step(b);
+			if (ra != SQLITE_ROW) {
+				if (rb != SQLITE_ROW || !have || !same)
+					break;
+				/* b holds the first column the database lacks, and those after it */
+				do {
+					const char *name = (const char *)sqlite3_column_text(b, 0);
+					const char *type = (const char *)sqlite3_column_text(b, 1);
+					const char *dflt = (const char *)sqlite3_column_text(b, 3);
+					if (sqlite3_column_int(b, 2) && !dflt)
+						break; /* NOT NULL without a default: cannot be added; refused later */
+					char *sql = sqlite3_mprintf("ALTER TABLE \"%w\" ADD COLUMN \"%w\" %s%s%s", t, name, type,
+					                            dflt ? " DEFAULT " : "", dflt ? dflt : "");
+					if (!sql) {
+						err = RECON_ERR_NOMEM;
+						break;
+					}
+					err = store_exec(s, sql);
+					sqlite3_free(sql);
+					if (!err)
+						msg_debug("database '%s': table '%s' gains column '%s'", s->path, t, name);
+				} while (!err && sqlite3_step(b) == SQLITE_ROW);
+				break;
+			}
+			if (rb != SQLITE_ROW)
+				break;
+			have = 1;
+			const char *na = (const char *)sqlite3_column_text(a, 0), *nb = (const char *)sqlite3_column_text(b, 0);
+			if (!na || !nb || strcmp(na, nb) != 0)
+				same = 0;
+		}
+	}
+	sqlite3_finalize(tables);
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	if (!err && rc != SQLITE_OK) {
+		msg_error("database '%s': cannot upgrade its tables: %s", s->path, sqlite3_errstr(rc));
+		err = rc == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+	}
+	return err;
+}
+
 static recon_err schema_open(struct store *s)
 {
 	char ver[64], why[512], cur[16];
@@ -354,9 +435,32 @@ static recon_err schema_open(struct store *s)
 		return err;
 	}
 	err = schema_version(s, ver, sizeof(ver));
+	long v = 0;
+	char *end = ver;
+	if (!err && ver[0])
+		v = strtol(ver, &end, 10);
+	/* An older database (or one from before versions were recorded) is
+	 * upgraded in place where that is safe; a newer one is never touched. */
+	int older = !err && (!ver[0] || (end != ver && !*end && v >= 1 && v < STORE_SCHEMA_VERSION));
+	if (older) {
+		err = schema_expected(s, data_sql, &want);
+		if (!err)
+			err = store_tx_begin(s);
+		if (!err) {
+			err = schema_upgrade(s, want);
+			char sql[128];
+			snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '%s')", cur);
+			if (!err && ver[0])
+				err = store_exec(s, sql);
+			if (!err)
+				err = store_tx_commit(s);
+			if (err)
+				store_tx_rollback(s);
+		}
+		if (!err && ver[0])
+			snprintf(ver, sizeof(ver), "%s", cur);
+	}
 	if (!err && ver[0] && strcmp(ver, cur) != 0) {
-		char *end;
-		long v = strtol(ver, &end, 10);
 		if (end == ver || *end)
 			snprintf(why, sizeof(why), "another recon (schema version '%.40s', this recon reads version %d)",
 			         ver, STORE_SCHEMA_VERSION);
@@ -369,7 +473,7 @@ static recon_err schema_open(struct store *s)
 	}
 	/* Compared whatever the version says: a table changed without the
 	 * version raised is refused here, not by a failing INSERT later. */
-	if (!err)
+	if (!err && !want)
 		err = schema_expected(s, data_sql, &want);
 	if (!err)
 		err = schema_compare(s, want, why, sizeof(why));

@@ -3,7 +3,7 @@
  *
  * templates/sections.ini lists the sections (a sheet of the workbook, a
  * chapter of the PDF) and their tables; each table names a source (a query
- * built into report.c that yields rows of named, typed fields) and the
+ * built into report_sources.c that yields rows of named, typed fields) and the
  * columns to show (header, width, format, field). The renderers
  * (report_xlsx.c, report_pdf.c) only ever see rows of typed cells.
  *
@@ -105,6 +105,8 @@ recon_err report_template_parse(const char *text, size_t len, const char *name,
                                 struct report_template **out);
 void report_template_free(struct report_template *t);
 
+struct totals;   /* totals.h */
+
 /* The data of one snapshot as the reports show it. */
 struct report {
 	struct store *store;
@@ -119,7 +121,7 @@ struct report {
 	char as_of_text[32];       /* "2026-11-05T09:00:00Z" */
 	char as_of_date[11];
 	int64_t errors, warnings;  /* discrepancy counts of the snapshot */
-	struct report_ct_cache *ct;  /* control totals: computed once, shown by both renderers */
+	struct totals *totals;     /* control totals: computed once, shown by both renderers */
 };
 
 /* Load the facts of snapshot `sid`. `as_of` is an ISO-8601 time, or NULL for
@@ -173,6 +175,36 @@ char *report_shopify_url(const char *handle, const char *what, const char *id);
 /* <site>/app/<doctype-slug>/<name, percent-encoded>; NULL when site is
  * NULL or empty (or out of memory). "Sales Invoice" and "sales_invoice" both give sales-invoice. */
 char *report_erpnext_url(const char *site, const char *doctype, const char *name);
+
+/* "2026-11-05 09:00" (UTC) into buf. */
+void report_datetime_text(int64_t utc, char *buf, size_t size);
+/* 1 when a URL maker gave no URL although it had all it needs (base and
+ * name): out of memory. */
+int report_link_oom(const char *url, const char *base, const char *name);
+
+/* ---- the built-in sources (report_sources.c), for the template parser ---- */
+
+struct report_field {
+	const char *name;
+	enum cell_kind kind;
+};
+
+struct emitter;   /* report_sources.c: a row being filled */
+
+struct report_source {
+	const char *name;
+	int needs_arg;                       /* `discrepancies:FAMILY` */
+	const struct report_field *fields;   /* terminated by a {NULL} entry */
+	recon_err (*run)(struct report *r, const struct report_table *t, struct emitter *e);
+};
+
+/* The control totals into r->totals, once: report_write computes them in
+ * the parent before the renderers fork, so both inherit them. */
+recon_err report_totals(struct report *r);
+
+extern const struct report_source report_sources[];
+extern const size_t report_nsources;
+size_t report_source_nfields(const struct report_source *s);
 
 /* PDF text shaping (report_pdf.c): UTF-8 to code points, Arabic letters to
  * their joined presentation forms, right-to-left runs into visual order. */

@@ -31,9 +31,13 @@ extern const char *const store_data_tables[];
 
 /* The layout of the tables, recorded in the database as meta.schema_version
  * (a row of the `meta` table). Raise it with any change to a table's
- * columns: store_open refuses a database of another version, saying which,
- * rather than fail later on a missing column. */
-#define STORE_SCHEMA_VERSION 1
+ * columns: store_open upgrades an older database where a derived or
+ * operational table only gains nullable columns at its end, and refuses
+ * anything else, saying which version made it, rather than fail later on a
+ * missing column.
+ *   1  the declarative loader's tables; run and post_claim
+ *   2  discrepancy gains the typed facts (shopify_amount, ...) */
+#define STORE_SCHEMA_VERSION 2
 
 /* A table's digest as the load computed it. */
 struct store_digest {

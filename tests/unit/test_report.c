@@ -327,11 +327,16 @@ static void test_workbook_text_and_formats(void **state)
 		"source, raw_dir, taken_at, evidence_sha256, rows_sha256, hash) VALUES (1, '2026-10-01', "
 		"'2026-10-31', '2026-10', 'demo.myshopify.com', 'https://erp.example.com', 'JPY', 'Asia/Tokyo', "
 		"'raw', '/tmp/raw', '2026-11-01T00:00:00Z', 'e', 'r', 'h');"
-		"INSERT INTO discrepancy VALUES (1, 'ORDER_MISSING_IN_ERPNEXT', 'error', 'orders', '=1+2', "
+		"INSERT INTO discrepancy (snapshot_id, code, severity, family, key, message, currency, shopify_json, "
+		"erpnext_json, first_seen, first_seen_at, shopify_kind, shopify_id, shopify_ref, shopify_amount, "
+		"customer) VALUES (1, 'ORDER_MISSING_IN_ERPNEXT', 'error', 'orders', '=1+2', "
 		"'@SUM(A1)', 'JPY', '{\"order\": \"=1+2\", \"order_id\": 555, \"total\": \"1500\", "
-		"\"currency\": \"JPY\", \"customer\": \"-2+3 Eve\"}', NULL, 1, '2026-10-20T00:00:00Z');"
-		"INSERT INTO discrepancy VALUES (1, 'ORDER_TOTAL_MISMATCH', 'error', 'orders', '+cmd', "
-		"'order +cmd', 'JPY', NULL, '{\"sales_order\": \"SO 1\"}', 1, 'not a date');"), RECON_OK);
+		"\"currency\": \"JPY\", \"customer\": \"-2+3 Eve\"}', NULL, 1, '2026-10-20T00:00:00Z', "
+		"'order', 555, '=1+2', 1500, '-2+3 Eve');"
+		"INSERT INTO discrepancy (snapshot_id, code, severity, family, key, message, currency, shopify_json, "
+		"erpnext_json, first_seen, first_seen_at, erpnext_doctype, erpnext_name) VALUES (1, "
+		"'ORDER_TOTAL_MISMATCH', 'error', 'orders', '+cmd', 'order +cmd', 'JPY', NULL, "
+		"'{\"sales_order\": \"SO 1\"}', 1, 'not a date', 'Sales Order', 'SO 1');"), RECON_OK);
 	assert_int_equal(report_template_parse(mini_template, strlen(mini_template), "mini.ini", &t), RECON_OK);
 	assert_int_equal(report_open(s, cfg, t, 1, "2026-11-05T09:00:00Z", &r), RECON_OK);
 	assert_int_equal(report_xlsx_write(r, xlsx), RECON_OK);
@@ -374,8 +379,10 @@ static void test_workbook_text_and_formats(void **state)
 		for (int i = 0; i < 3000; i++)
 			o += (size_t)snprintf(big + o, 200000 - o, "word%04d ", i);
 		snprintf(big + o, 200000 - o, "END-OF-CELL");
-		assert_true(asprintf(&sql, "INSERT INTO discrepancy VALUES (1, 'ORDER_LINE_MISMATCH', 'error', "
-		                           "'orders', '#9/X', '%s', 'JPY', NULL, NULL, 1, '2026-10-20T00:00:00Z')",
+		assert_true(asprintf(&sql, "INSERT INTO discrepancy (snapshot_id, code, severity, family, key, "
+		                           "message, currency, first_seen, first_seen_at) VALUES (1, "
+		                           "'ORDER_LINE_MISMATCH', 'error', 'orders', '#9/X', '%s', 'JPY', 1, "
+		                           "'2026-10-20T00:00:00Z')",
 		                     big) > 0);
 		assert_int_equal(store_exec(s, sql), RECON_OK);
 		free(sql);

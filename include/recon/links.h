@@ -1,0 +1,55 @@
+/* Links between the two systems (DESIGN §6): which ERPNext document answers
+ * which Shopify record. Built in one place, so the rules, the control totals
+ * and fix match alike, as temporary tables of the connection:
+ *
+ *   link_order_so  (order_id, so_name, docstatus)
+ *       order <-> Sales Order, every docstatus, by [match] order_field (else
+ *       po_no = order name); indexed (order_id, docstatus) and (so_name)
+ *   link_order_dn  (order_id, dn_name)
+ *       order <-> submitted, non-return Delivery Note, through its Sales
+ *       Order or its own shopify_order_id; indexed (order_id)
+ *   link_refund_cn (order_id, refund_id, amount, currency, created_at,
+ *                   local_date, in_period, cn_name, cn_amount, cn_currency)
+ *       every non-zero refund with its credit note (submitted return Sales
+ *       Invoice of the order: equal amounts first, the rest in date order);
+ *       cn_* NULL when it has none
+ *   link_payout_je (cheque_no, je_name, docstatus)
+ *       payout <-> live Journal Entry, by cheque_no = payout id (every such
+ *       entry: a payout may have several); indexed (cheque_no, je_name)
+ *   link_item      (sku, item_code)
+ *       SKU <-> ERPNext Item (today the Item whose item_code is the SKU);
+ *       keyed by sku
+ *   link_location  (location_id, location_name, warehouse)
+ *       Shopify location <-> warehouse, from [locations]
+ *
+ * Whoever reads a link table calls links_build first, on its own connection:
+ * nothing relies on tables another module happened to leave. A call for the
+ * snapshot and settings the tables were built for does nothing; the tables
+ * are temporary, so a transaction that rolls back their build takes them
+ * (and that record) with it and the next call builds them again. */
+#ifndef RECON_LINKS_H
+#define RECON_LINKS_H
+
+#include <stdint.h>
+
+#include "recon/config.h"
+#include "recon/error.h"
+#include "recon/store.h"
+
+/* How a Sales Order names its Shopify order ([match] order_field). */
+enum links_order_key { LINKS_BY_ID, LINKS_BY_NUMBER, LINKS_BY_PO };
+
+/* [match] order_field, checked: RECON_ERR_CONFIG naming file and line. */
+recon_err links_order_key(const struct config *cfg, enum links_order_key *out);
+
+/* Build (or find built) the link tables of snapshot sid. Warns about a
+ * [locations] entry that names no Shopify location of the snapshot. */
+recon_err links_build(struct store *s, const struct config *cfg, int64_t sid);
+
+/* Build them again (inside a transaction that is rolled back), handing
+ * fn each statement's query plan line: the plans are checked by a unit test
+ * as the rules' are. */
+recon_err links_explain(struct store *s, const struct config *cfg, int64_t sid,
+                        void (*fn)(void *arg, const char *label, const char *detail), void *arg);
+
+#endif

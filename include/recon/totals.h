@@ -1,0 +1,54 @@
+/* Control totals (DESIGN §8, Summary): each Shopify total beside its ERPNext
+ * counterpart, per currency, with the difference explained down to what is
+ * left. Four groups: sales (orders vs Sales Orders), refunds (vs credit
+ * notes), payouts (vs the bank account's GL) and fees (vs the fee
+ * account's GL); the last two only when [accounts] names those accounts.
+ *
+ * The categories of a group partition both sides (every order and every
+ * Sales Order lands in exactly one), so they add up to the difference and
+ * "not explained" is what is left. A category names the discrepancy code
+ * that lists its items. The report only renders the rows.
+ *
+ * Ownership: the totals own every row and its text (labels and codes are
+ * static) until totals_free(). */
+#ifndef RECON_TOTALS_H
+#define RECON_TOTALS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recon/config.h"
+#include "recon/error.h"
+#include "recon/store.h"
+
+enum totals_row_kind {
+	TOTALS_HEAD,      /* a group in one currency: both totals and their difference */
+	TOTALS_PART,      /* what the Shopify total is made of (shopify amount) */
+	TOTALS_EXPLAIN,   /* a category of the difference (count and difference) */
+	TOTALS_LEFT       /* the difference not explained by the categories */
+};
+
+/* Which of a row's numbers are given. */
+enum { TOTALS_COUNT = 1, TOTALS_SHOPIFY = 2, TOTALS_ERPNEXT = 4, TOTALS_DIFFERENCE = 8 };
+
+struct totals_row {
+	enum totals_row_kind kind;
+	const char *label;
+	const char *code;          /* discrepancy code of the items, or NULL */
+	char currency[16];
+	unsigned has;              /* TOTALS_COUNT | ... */
+	int64_t count;
+	int64_t shopify, erpnext, difference;   /* minor units of `currency` */
+};
+
+struct totals {
+	struct totals_row *rows;   /* groups in order, each currency (the shop's first) in turn */
+	size_t nrows;
+};
+
+/* Compute the totals of snapshot sid over its link tables (links_build is
+ * called) and its discrepancies (rules_run must have written them). */
+recon_err totals_compute(struct store *s, const struct config *cfg, int64_t sid, struct totals **out);
+void totals_free(struct totals *t);
+
+#endif

@@ -1,0 +1,241 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "recon/links.h"
+#include "recon/msg.h"
+#include "recon/sqlparams.h"
+
+/* Parameters: :sid, :by_id, :by_number (links_order_key). */
+static const char links_sql[] =
+	"DROP TABLE IF EXISTS temp.link_order_so; DROP TABLE IF EXISTS temp.link_order_dn;"
+	"DROP TABLE IF EXISTS temp.link_refund_cn; DROP TABLE IF EXISTS temp.link_payout_je;"
+	"DROP TABLE IF EXISTS temp.link_item;"
+	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
+	 * CROSS JOIN keeps the order outside: without statistics SQLite may otherwise put the
+	 * Sales Order outside and scan every order for each (CAST(o.id) is no index key). */
+	"CREATE TEMP TABLE link_order_so AS "
+	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus FROM s_order o "
+	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_id = CAST(o.id AS TEXT) "
+	"WHERE o.snapshot_id = :sid AND :by_id "
+	"UNION "
+	"SELECT o.id, so.name, so.docstatus FROM s_order o "
+	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
+	"WHERE o.snapshot_id = :sid AND :by_number "
+	"UNION "
+	"SELECT o.id, so.name, so.docstatus FROM s_order o "
+	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
+	"AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
+	"CREATE INDEX temp.link_order_so_o ON link_order_so(order_id, docstatus);"
+	"CREATE INDEX temp.link_order_so_n ON link_order_so(so_name);"
+	/* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id.
+	 * Link -> item -> note is the order the indexes serve (CROSS JOIN fixes it). */
+	"CREATE TEMP TABLE link_order_dn AS "
+	"SELECT l.order_id, dn.name AS dn_name FROM link_order_so l "
+	"CROSS JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
+	"CROSS JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
+	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
+	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
+	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
+	"CREATE INDEX temp.link_order_dn_o ON link_order_dn(order_id);"
+	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order.
+	 * By order id or (no id) by po_no: two exclusive cases, each an index lookup (an OR in
+	 * one join condition scans every order for each credit note). */
+	"CREATE TEMP TABLE link_cn AS SELECT o.id AS order_id, si.name, abs(si.grand_total) AS amount, si.currency, "
+	"si.posting_date, 0 AS used FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid "
+	"AND o.id = CAST(si.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = si.shopify_order_id "
+	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NOT NULL "
+	"UNION ALL SELECT o.id, si.name, abs(si.grand_total), si.currency, si.posting_date, 0 "
+	"FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
+	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NULL;"
+	"CREATE TEMP TABLE link_refund_cn AS SELECT r.order_id, r.id AS refund_id, r.amount, r.currency, r.created_at, "
+	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency "
+	"FROM s_refund r WHERE r.snapshot_id = :sid AND r.amount <> 0;"
+	/* The pairing below looks refunds and credit notes up per order (and amount)
+	 * and credit notes by name, once per refund: without these, each lookup is a
+	 * scan and the pairing quadratic in the month's refunds. */
+	"CREATE INDEX temp.link_cn_n ON link_cn(name);"
+	"CREATE INDEX temp.link_refund_cn_oa ON link_refund_cn(order_id, amount);"
+	/* The k-th refund of an order and amount takes the k-th credit note of
+	 * that order and amount (ranked once, indexed: a ranking subquery inside
+	 * the UPDATE would be searched through an automatic index). */
+	/* Declared types: a column made by CREATE ... AS from abs() or
+	 * row_number() has no affinity, and its index then serves no lookup by
+	 * an integer. */
+	"CREATE TEMP TABLE link_cn_same (name TEXT, order_id INTEGER, amount INTEGER, k INTEGER);"
+	"INSERT INTO link_cn_same SELECT name, order_id, amount, row_number() OVER "
+	"(PARTITION BY order_id, amount ORDER BY posting_date, name) FROM link_cn;"
+	"CREATE INDEX temp.link_cn_same_oak ON link_cn_same(order_id, amount, k);"
+	"UPDATE link_refund_cn AS rf SET cn_name = (SELECT c.name FROM link_cn_same c "
+	"WHERE c.order_id = rf.order_id AND c.amount = rf.amount "
+	"AND c.k = (SELECT count(*) FROM link_refund_cn r2 WHERE r2.order_id = rf.order_id AND r2.amount = rf.amount "
+	"AND (r2.created_at < rf.created_at OR (r2.created_at = rf.created_at AND r2.refund_id <= rf.refund_id))));"
+	"UPDATE link_cn SET used = 1 WHERE name IN (SELECT cn_name FROM link_refund_cn WHERE cn_name IS NOT NULL);"
+	/* The rest pair in date order. Ranks are fixed first: an UPDATE that
+	 * counted unmatched refunds while filling them in would give two refunds
+	 * the same credit note. */
+	"CREATE TEMP TABLE link_rf_rank AS SELECT refund_id, order_id, row_number() OVER (PARTITION BY order_id "
+	"ORDER BY created_at, refund_id) AS k FROM link_refund_cn WHERE cn_name IS NULL;"
+	"CREATE TEMP TABLE link_cn_rank AS SELECT name, order_id, row_number() OVER (PARTITION BY order_id "
+	"ORDER BY posting_date, name) AS k FROM link_cn WHERE NOT used;"
+	"CREATE INDEX temp.link_rf_rank_r ON link_rf_rank(refund_id);"
+	"CREATE INDEX temp.link_cn_rank_ok ON link_cn_rank(order_id, k);"
+	"UPDATE link_refund_cn AS rf SET cn_name = (SELECT c.name FROM link_rf_rank r JOIN link_cn_rank c "
+	"ON c.order_id = r.order_id AND c.k = r.k WHERE r.refund_id = rf.refund_id) WHERE cn_name IS NULL;"
+	"UPDATE link_refund_cn AS rf SET cn_amount = (SELECT amount FROM link_cn c WHERE c.name = rf.cn_name), "
+	"cn_currency = (SELECT currency FROM link_cn c WHERE c.name = rf.cn_name) WHERE cn_name IS NOT NULL;"
+	"DROP TABLE temp.link_cn; DROP TABLE temp.link_cn_same; DROP TABLE temp.link_rf_rank; DROP TABLE temp.link_cn_rank;"
+	/* Every live Journal Entry that names a payout. */
+	"CREATE TEMP TABLE link_payout_je AS SELECT cheque_no, name AS je_name, docstatus FROM e_journal_entry "
+	"WHERE snapshot_id = :sid AND docstatus < 2 AND cheque_no IS NOT NULL;"
+	"CREATE INDEX temp.link_payout_je_c ON link_payout_je(cheque_no, je_name);"
+	/* An Item is the SKU it is named after. Ecommerce Item mappings
+	 * (DESIGN §6) are not loaded yet; when they are, they go here. */
+	"CREATE TEMP TABLE link_item (sku TEXT PRIMARY KEY, item_code TEXT NOT NULL) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO link_item SELECT item_code, item_code FROM e_item WHERE snapshot_id = :sid;";
+
+recon_err links_order_key(const struct config *cfg, enum links_order_key *out)
+{
+	const char *field = config_get_or(cfg, "match", "order_field", "shopify_order_id");
+	if (!strcmp(field, "shopify_order_id")) {
+		*out = LINKS_BY_ID;
+	} else if (!strcmp(field, "shopify_order_number")) {
+		*out = LINKS_BY_NUMBER;
+	} else if (!strcmp(field, "po_no")) {
+		*out = LINKS_BY_PO;
+	} else {
+		msg_error("'%s', line %d: [match] order_field '%s': expected shopify_order_id, "
+		          "shopify_order_number or po_no", config_path(cfg),
+		          config_line(cfg, "match", "order_field"), field);
+		return RECON_ERR_CONFIG;
+	}
+	return RECON_OK;
+}
+
+/* [locations]: each key is a Shopify location name or id, each value a warehouse. */
+static recon_err build_locations(struct store *s, const struct config *cfg, int64_t sid)
+{
+	sqlite3_stmt *ins, *find;
+	size_t n = config_section_size(cfg, "locations");
+	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.link_location; CREATE TEMP TABLE link_location "
+	                              "(location_id INTEGER, location_name TEXT, warehouse TEXT)");
+	if (err)
+		return err;
+	if ((err = store_prepare(s, "INSERT INTO temp.link_location VALUES (?,?,?)", &ins)))
+		return err;
+	if ((err = store_prepare(s, "SELECT id, name FROM s_location WHERE snapshot_id = ?1 AND "
+	                            "(name = ?2 OR CAST(id AS TEXT) = ?2)", &find))) {
+		sqlite3_finalize(ins);
+		return err;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *loc, *wh;
+		int found = 0;
+		config_section_entry(cfg, "locations", i, &loc, &wh);
+		sqlite3_reset(find);
+		sqlite3_bind_int64(find, 1, sid);
+		sqlite3_bind_text(find, 2, loc, -1, SQLITE_STATIC);
+		int rc;
+		while ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+			sqlite3_reset(ins);
+			sqlite3_bind_int64(ins, 1, sqlite3_column_int64(find, 0));
+			/* STATIC: the row of `find` stays put until ins has run, and a
+			 * bind that copies nothing cannot fail for want of memory. */
+			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(find, 1), -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 3, wh, -1, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				err = store_fail(s, "cannot map location");
+			found = 1;
+		}
+		if (rc != SQLITE_DONE && !err)
+			err = store_fail(s, "cannot map locations");
+		if (!found)
+			msg_warn("'%s', line %d: [locations] '%s' is not a Shopify location in this snapshot",
+			         config_path(cfg), config_line(cfg, "locations", loc), loc);
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(find);
+	return err;
+}
+
+/* What the tables were built from: the snapshot and every setting they
+ * depend on. New string (sqlite3_free), NULL when out of memory. */
+static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order_key key)
+{
+	sqlite3_str *b = sqlite3_str_new(NULL);
+	size_t n = config_section_size(cfg, "locations");
+	sqlite3_str_appendf(b, "snapshot %lld, order key %d", (long long)sid, (int)key);
+	for (size_t i = 0; i < n; i++) {
+		const char *loc, *wh;
+		config_section_entry(cfg, "locations", i, &loc, &wh);
+		sqlite3_str_appendf(b, "\n%Q = %Q", loc, wh);
+	}
+	return sqlite3_str_finish(b);
+}
+
+/* 1 when the tables were built from `fp`. A connection that never built
+ * them has no link_key table: the prepare fails, and that is a no. */
+static int built_from(struct store *s, const char *fp)
+{
+	sqlite3_stmt *st;
+	int same = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT fp FROM temp.link_key", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		same = !strcmp((const char *)sqlite3_column_text(st, 0), fp);
+	sqlite3_finalize(st);
+	return same;
+}
+
+static recon_err build(struct store *s, const struct config *cfg, int64_t sid, const struct sqlplan *plan)
+{
+	struct sqlparams p = { 0 };
+	enum links_order_key key;
+	sqlite3_stmt *st;
+	char *fp = NULL;
+	recon_err err;
+
+	if ((err = links_order_key(cfg, &key)))
+		return err;
+	if (!(fp = fingerprint(cfg, sid, key))) {
+		msg_error("links: out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	if (!plan && built_from(s, fp)) {
+		sqlite3_free(fp);
+		return RECON_OK;
+	}
+	/* The record is dropped first and written last: a build that fails
+	 * half way leaves none, and the next call starts again. */
+	sqlparams_int(&p, ":sid", sid);
+	sqlparams_int(&p, ":by_id", key == LINKS_BY_ID);
+	sqlparams_int(&p, ":by_number", key == LINKS_BY_NUMBER);
+	if (!(err = store_exec(s, "DROP TABLE IF EXISTS temp.link_key")) &&
+	    !(err = build_locations(s, cfg, sid)) &&
+	    !(err = sqlparams_exec(s, links_sql, &p, "links", plan)) &&
+	    !(err = store_exec(s, "CREATE TEMP TABLE link_key (fp TEXT NOT NULL)")) &&
+	    !(err = store_prepare(s, "INSERT INTO temp.link_key VALUES (?)", &st))) {
+		sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			err = store_fail(s, "cannot record the links");
+		sqlite3_finalize(st);
+	}
+	sqlite3_free(fp);
+	return err;
+}
+
+recon_err links_build(struct store *s, const struct config *cfg, int64_t sid)
+{
+	return build(s, cfg, sid, NULL);
+}
+
+recon_err links_explain(struct store *s, const struct config *cfg, int64_t sid,
+                        void (*fn)(void *arg, const char *label, const char *detail), void *arg)
+{
+	struct sqlplan plan = { fn, arg, "links" };
+	recon_err err = store_tx_begin(s);
+	if (err)
+		return err;
+	err = build(s, cfg, sid, &plan);
+	store_tx_rollback(s);
+	return err;
+}
