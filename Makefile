@@ -18,9 +18,12 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lhpdf -lpthread -lm
 
-SRC      := $(sort $(wildcard src/*.c))
+# One folder per stage of the pipeline, each using only those before it
+# (scripts/check-layers.sh): lib, fetch, store, reconcile, report, cmd.
+STAGES   := lib fetch store reconcile report cmd
+SRC      := $(foreach d,$(STAGES),$(sort $(wildcard src/$(d)/*.c)))
 OBJ      := $(SRC:src/%.c=$(BUILD)/%.o)
-LIBOBJ   := $(filter-out $(BUILD)/main.o,$(OBJ))
+LIBOBJ   := $(filter-out $(BUILD)/cmd/main.o,$(OBJ))
 UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZSRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))

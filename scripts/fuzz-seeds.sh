@@ -19,7 +19,7 @@ for i, t in enumerate(links):
     open(os.path.join(out, "link", "s%02d" % i), "wb").write(t.encode())
 for i, p in enumerate(["templates/recon.ini", "templates/payout-accounts.ini", "samples/demo/recon.ini"]):
     open(os.path.join(out, "config", "s%d" % i), "wb").write(open(p, "rb").read())
-# extract folders in load order (src/load_spec.c load_extracts[1..])
+# extract folders in load order (src/store/load_spec.c load_extracts[1..])
 folders = ["shopify/orders", "shopify/payouts", "shopify/balance_transactions", "shopify/locations",
            "shopify/inventory_levels", "shopify/products", "erpnext/sales_order", "erpnext/sales_invoice",
            "erpnext/delivery_note", "erpnext/journal_entry", "erpnext/gl_entry", "erpnext/bin",

@@ -8,7 +8,7 @@ b=build-fuzz
 mkdir -p $b
 cflags="-std=c11 -g -O1 -Iinclude -D_DEFAULT_SOURCE -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined $(pkg-config --cflags jansson sqlite3)"
 libs="$(pkg-config --libs jansson sqlite3 xlsxwriter libcurl libcrypto) -lhpdf -lpthread -lm"
-srcs="$(ls src/*.c | grep -v '/main.c$') ${FUZZ_EXTRA_SRCS:-}"
+srcs="$(ls src/*/*.c | grep -v '/main.c$') ${FUZZ_EXTRA_SRCS:-}"
 sh scripts/fuzz-seeds.sh $b/seeds
 status=0
 for t in money config raw link; do
