@@ -476,21 +476,25 @@ static recon_err load_font(struct pdf *p, struct font *ft, const char *path)
  * 49382) components above that are left out of the embedded subset and the
  * character is drawn in pieces. Before saving, add every component of every
  * used glyph, until nothing changes (components may be composite too). */
-static void close_subset(const struct font *ft)
+static int close_subset(const struct font *ft)
 {
 	HPDF_TTFontDefAttr a;
 	unsigned char *d;
-	size_t len = 0;
-	int oom;
+	size_t len = 0, added = 0;
+	int oom = 0, rc;
 
 	if (!ft->f)
-		return;
+		return 0;
 	a = (HPDF_TTFontDefAttr)((HPDF_FontAttr)ft->f->attr)->fontdef->attr;
-	if (a->num_glyphs <= 32767 || !a->embedding || !(d = read_font(ft->path, &len, &oom)))
-		return;
-	ttf_close_components(d, len, a->glyph_tbl.base_offset, a->glyph_tbl.offsets, a->num_glyphs,
-	                     a->header.index_to_loc_format == 0 ? 2 : 1, a->glyph_tbl.flgs);
+	if (a->num_glyphs <= 32767 || !a->embedding)
+		return 0;
+	/* out of memory, the glyphs drawn in pieces would pass for a report */
+	if (!(d = read_font(ft->path, &len, &oom)))
+		return oom ? -1 : 0;
+	rc = ttf_close_components(d, len, a->glyph_tbl.base_offset, a->glyph_tbl.offsets, a->num_glyphs,
+	                          a->header.index_to_loc_format == 0 ? 2 : 1, a->glyph_tbl.flgs, &added);
 	free(d);
+	return rc;
 }
 
 static void free_font(struct font *f)
@@ -1400,10 +1404,16 @@ recon_err report_pdf_write(struct report *r, const char *path)
 		err = hpdf_err(&p);
 		goto out;
 	}
-	close_subset(&p.reg);
-	close_subset(&p.bold);
-	for (size_t i = 0; i < p.nfb; i++)
-		close_subset(&p.fb[i]);
+	{
+		int bad = close_subset(&p.reg) | close_subset(&p.bold);
+		for (size_t i = 0; i < p.nfb; i++)
+			bad |= close_subset(&p.fb[i]);
+		if (bad) {
+			msg_error("cannot write '%s': out of memory", path);
+			err = RECON_ERR_NOMEM;
+			goto out;
+		}
+	}
 	err = save(&p);
 	if (!err && p.missing) {
 		/* Name the file the user will see, not its temporary name. */

@@ -19,12 +19,12 @@
  * (then *oom is set: the font is not to be taken for absent). */
 unsigned char *ttf_coverage(const unsigned char *d, size_t len, int *oom);
 
-/* Mark in `used` every component of every used composite glyph, until
- * nothing changes (components may be composite too). `loca` holds the
- * num_glyphs + 1 glyph offsets as libharu read them from the loca table (in
- * units of `scale` bytes), relative to `glyf` in the file d[0, len). Returns
- * how many glyphs it added. */
-size_t ttf_close_components(const unsigned char *d, size_t len, uint32_t glyf, const uint32_t *loca,
-                            uint32_t num_glyphs, uint32_t scale, unsigned char *used);
+/* Mark in `used` every component of every used composite glyph, and
+ * theirs (components may be composite too). `loca` holds the num_glyphs + 1
+ * glyph offsets as libharu read them from the loca table (in units of
+ * `scale` bytes), relative to `glyf` in the file d[0, len). *added: how
+ * many glyphs it marked. 0, or -1 when out of memory (nothing marked). */
+int ttf_close_components(const unsigned char *d, size_t len, uint32_t glyf, const uint32_t *loca,
+                         uint32_t num_glyphs, uint32_t scale, unsigned char *used, size_t *added);
 
 #endif

@@ -64,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char *font = malloc(len ? len : 1);
 	if (font) {
 		memcpy(font, data + file, len);
-		if (ttf_close_components(font, len, glyf, loca, n, scale, used) > n)
+		size_t added = 0;
+		if (ttf_close_components(font, len, glyf, loca, n, scale, used, &added) == 0 && added > n)
 			abort();
 	}
 	free(font);
