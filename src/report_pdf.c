@@ -1417,11 +1417,9 @@ recon_err report_pdf_write(struct report *r, const char *path)
 	err = save(&p);
 	if (!err && p.missing) {
 		/* Name the file the user will see, not its temporary name. */
-		size_t len = strlen(path);
-		int tmp = len > 4 && !strcmp(path + len - 4, ".tmp");
-		msg_warn("'%.*s': %zu character%s no installed font can draw, shown as '?' "
+		msg_warn("'%s': %zu character%s no installed font can draw, shown as '?' "
 		         "(install fonts-droid-fallback and fonts-nanum for Chinese, Japanese and Korean)",
-		         (int)(tmp ? len - 4 : len), path, p.missing, p.missing == 1 ? "" : "s");
+		         r->final_path ? r->final_path : path, p.missing, p.missing == 1 ? "" : "s");
 	}
 out:
 	HPDF_Free(p.doc);
