@@ -30,6 +30,12 @@ static struct fetch_extract *find_extract(struct fetch_out *f, const char *name)
 	return NULL;
 }
 
+/* Evidence holds customer data: folders 0700 and pages 0600, whatever the
+ * umask (DIR_MODE and PAGE_MODE), so no other user of the machine can read
+ * them. */
+#define DIR_MODE 0700
+#define PAGE_MODE 0600
+
 /* mkdir -p of DIR/rel (rel relative, '/' separated). */
 static recon_err make_dirs(const char *dir, const char *rel)
 {
@@ -44,7 +50,7 @@ static recon_err make_dirs(const char *dir, const char *rel)
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
 			*p = '\0';
-			if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			if (mkdir(path, DIR_MODE) != 0 && errno != EEXIST) {
 				msg_error("cannot create folder '%s': %s", path, strerror(errno));
 				return RECON_ERR_IO;
 			}
@@ -81,7 +87,7 @@ recon_err fetch_save_page(struct fetch_out *f, const char *extract, const char *
 	char path[PATH_MAX], tmp[PATH_MAX], now[32];
 	const char *slash;
 	FILE *fp;
-	int n, bad;
+	int n, bad, fd;
 	recon_err err;
 
 	if (!x)
@@ -115,9 +121,15 @@ recon_err fetch_save_page(struct fetch_out *f, const char *extract, const char *
 		msg_error("path under '%s' is too long", f->dir);
 		return RECON_ERR_IO;
 	}
-	fp = fopen(tmp, "wb");
-	if (!fp) {
+	/* O_EXCL|O_NOFOLLOW: the page is a new file of ours, never something
+	 * already at that name nor the target of a link planted there */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, PAGE_MODE);
+	if (fd < 0 || !(fp = fdopen(fd, "wb"))) {
 		msg_error("cannot write '%s': %s", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		return RECON_ERR_IO;
 	}
 	bad = fwrite(body, 1, len, fp) != len;
@@ -405,7 +417,7 @@ recon_err fetch_live(struct store *s, const struct config *cfg, const struct per
 		}
 		memcpy(lv.evidence, dbabs, strlen(dbabs));
 		memcpy(lv.evidence + strlen(dbabs), "/evidence", sizeof("/evidence"));
-		if (mkdir(lv.evidence, 0777) != 0 && errno != EEXIST) {
+		if (mkdir(lv.evidence, DIR_MODE) != 0 && errno != EEXIST) {
 			msg_error("cannot create folder '%s': %s", lv.evidence, strerror(errno));
 			err = RECON_ERR_IO;
 			goto out;
@@ -414,7 +426,7 @@ recon_err fetch_live(struct store *s, const struct config *cfg, const struct per
 		remove_stale_pending(lv.evidence);
 	}
 	remove_tree(pending);   /* a crashed run of this very pid: nothing to keep */
-	if (mkdir(pending, 0777) != 0) {
+	if (mkdir(pending, DIR_MODE) != 0) {
 		msg_error("cannot create folder '%s': %s", pending, strerror(errno));
 		err = RECON_ERR_IO;
 		goto out;
