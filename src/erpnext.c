@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "recon/erpnext.h"
+#include "recon/fields.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
 
@@ -274,7 +275,34 @@ struct list_query {
 	const char *filters;       /* JSON text or NULL */
 	const char *or_filters;    /* JSON text or NULL */
 	const char *order_by;
+	const char *extract;       /* an extract whose optional fields a site may lack, or NULL */
+	char missing[64];          /* set when the site refused one of those: it has no such field */
 };
+
+/* "Field not permitted in query: x" (erpnext-api.md §3) for one of the
+ * extract's optional fields (a custom field the site lacks): the name, to
+ * ask again without it. */
+static int missing_optional(struct list_query *q, const struct http_response *r)
+{
+	static const char mark[] = "Field not permitted in query: ";
+	char *why, *at;
+	size_t n;
+	int found = 0;
+
+	if (!q->extract || r->status != 417 || !(why = erpnext_error_text(r->json, r->status)))
+		return 0;
+	if ((at = strstr(why, mark))) {
+		at += sizeof(mark) - 1;
+		n = strcspn(at, " ,;()\"'`");
+		if (n > 0 && n < sizeof(q->missing)) {
+			memcpy(q->missing, at, n);
+			q->missing[n] = '\0';
+			found = fields_optional(q->extract, q->missing);
+		}
+	}
+	free(why);
+	return found;
+}
 
 /* GL Entry names are renamed hourly (reference §6): paging must never lean
  * on them. The other columns make the order total in practice; rows equal
@@ -315,7 +343,7 @@ static char *list_url(struct erpnext *e, const struct list_query *q, long start,
 	return url;
 }
 
-static recon_err list_pages(struct erpnext *e, const struct list_query *q, page_fn fn, void *arg)
+static recon_err list_pages(struct erpnext *e, struct list_query *q, page_fn fn, void *arg)
 {
 	const char *const *hdr = e->get_hdr;
 	recon_err err = RECON_OK;
@@ -331,6 +359,11 @@ static recon_err list_pages(struct erpnext *e, const struct list_query *q, page_
 			return RECON_ERR_NOMEM;
 		req.url = url;
 		err = http_do(e->http, &req, &r);
+		if (!err && r.status != 200 && start == 0 && missing_optional(q, &r)) {
+			free(url);
+			http_response_clear(&r);
+			return RECON_ERR_NOTFOUND;
+		}
 		if (!err && r.status != 200)
 			err = refused("GET", url, &r);
 		if (!err) {
@@ -364,7 +397,7 @@ static recon_err collect_rows(void *arg, struct http_response *r, json_t *data)
 recon_err erpnext_list(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
                        json_t **rows)
 {
-	struct list_query q = { doctype, fields ? fields : "[\"name\"]", filters, NULL, order_for(doctype) };
+	struct list_query q = { doctype, fields ? fields : "[\"name\"]", filters, NULL, order_for(doctype), NULL, "" };
 	json_t *all = json_array();
 	recon_err err;
 
@@ -600,31 +633,65 @@ static char *dumps(json_t *v)
 	return s;
 }
 
+/* One extract: the list (full documents: their names, then each
+ * document), with the fields src/fields.c names for it. A custom field the
+ * site lacks (417 "Field not permitted in query") is left out and the list
+ * asked for again: the loader takes an absent field for an empty one. */
 static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struct erp_extract *x,
-                           const char *fields, char *filters, char *or_filters)
+                           char *filters, char *or_filters)
 {
-	struct list_query q = { x->doctype, fields, filters, or_filters, order_for(x->doctype) };
-	char endpoint[256], note[FETCH_FILTERS_MAX];
+	struct list_query q = { x->doctype, NULL, filters, or_filters, order_for(x->doctype), NULL, "" };
+	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)];
+	const char *drop[5] = { NULL };
+	size_t ndrop = 0;
+	char *fields = NULL;
 	recon_err err;
 
-	snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s%s", x->doctype,
-	         x->full ? " + GET /api/resource/" : "");
-	if (x->full)
-		snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint), "%s/{name}",
-		         x->doctype);
-	snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d", fields,
-	         filters ? " filters=" : "", filters ? filters : "", or_filters ? " or_filters=" : "",
-	         or_filters ? or_filters : "", q.order_by, ERP_PAGE);
-	if ((err = fetch_note(out, x->extract, endpoint, note)) != RECON_OK)
-		return err;
 	fetch_progress(out, x->extract);
-	if (x->full) {
-		struct doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
-		err = list_pages(e, &q, fetch_docs, &c);
-	} else {
-		struct save_ctx c = { out, x->extract, 0 };
-		err = list_pages(e, &q, save_list_page, &c);
+	for (;;) {
+		free(fields);
+		fields = x->full ? strdup("[\"name\"]") : fields_json(x->extract, drop);
+		if (!fields && !x->full && !fields_for(x->extract)) {
+			msg_error("internal error: no fields for '%s'", x->extract);
+			return RECON_ERR_INTERNAL;
+		}
+		if (!fields) {
+			msg_error("out of memory");
+			return RECON_ERR_NOMEM;
+		}
+		q.fields = fields;
+		q.extract = x->full ? NULL : x->extract;
+		if (x->full) {
+			struct doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
+			err = list_pages(e, &q, fetch_docs, &c);
+		} else {
+			struct save_ctx c = { out, x->extract, 0 };
+			err = list_pages(e, &q, save_list_page, &c);
+		}
+		if (err != RECON_ERR_NOTFOUND || ndrop == sizeof(dropped) / sizeof(dropped[0]))
+			break;
+		msg_info("erpnext: %s has no field '%s' (a custom field of ecommerce_integrations): "
+		         "listed without it", x->doctype, q.missing);
+		memcpy(dropped[ndrop], q.missing, sizeof(q.missing));
+		drop[ndrop] = dropped[ndrop];
+		ndrop++;
 	}
+	if (err == RECON_ERR_NOTFOUND) {
+		msg_error("erpnext: %s refuses the fields asked for (%s)", x->doctype, fields);
+		err = RECON_ERR_REMOTE;
+	}
+	if (!err) {
+		snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s%s", x->doctype,
+		         x->full ? " + GET /api/resource/" : "");
+		if (x->full)
+			snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint), "%s/{name}",
+			         x->doctype);
+		snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d", fields,
+		         filters ? " filters=" : "", filters ? filters : "", or_filters ? " or_filters=" : "",
+		         or_filters ? or_filters : "", q.order_by, ERP_PAGE);
+		err = fetch_note(out, x->extract, endpoint, note);
+	}
+	free(fields);
 	return err;
 }
 
@@ -642,12 +709,6 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		{ "erpnext/customer", "Customer", 0 },
 		{ "erpnext/warehouse", "Warehouse", 0 },
 	};
-	/* the GL columns recon reads, and those an auditor tracing a row needs */
-	static const char gl_fields[] =
-		"[\"name\",\"creation\",\"posting_date\",\"account\",\"party_type\",\"party\",\"cost_center\","
-		"\"debit\",\"credit\",\"account_currency\",\"debit_in_account_currency\","
-		"\"credit_in_account_currency\",\"against_voucher_type\",\"against_voucher\",\"voucher_type\","
-		"\"voucher_no\",\"is_cancelled\",\"is_opening\",\"company\",\"fiscal_year\",\"docstatus\"]";
 	const char *company = config_get(cfg, "erpnext", "company");
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
 	long margin;
@@ -667,11 +728,9 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		const struct erp_extract *x = &xs[i];
 		const char *datef = strcmp(x->doctype, "Sales Order") == 0 ? "transaction_date" : "posting_date";
 		char *filters = NULL, *or_filters = NULL;
-		const char *fields = "[\"*\"]";
 		json_t *fl = NULL;
 
 		if (x->full) {
-			fields = "[\"name\"]";
 			fl = json_array();
 			if (company)
 				json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
@@ -699,7 +758,6 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 			}
 		} else if (strcmp(x->doctype, "GL Entry") == 0) {
 			/* is_cancelled any: GL_CHANGED_AFTER_CLOSE needs the cancelled rows too */
-			fields = gl_fields;
 			fl = json_array();
 			if (company)
 				json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
@@ -713,7 +771,7 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 				return RECON_ERR_NOMEM;
 			}
 		}
-		err = fetch_one(e, out, x, fields, filters, or_filters);
+		err = fetch_one(e, out, x, filters, or_filters);
 		free(filters);
 		free(or_filters);
 		if (err)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "recon/fields.h"
 #include "recon/msg.h"
 #include "recon/shopify.h"
 
@@ -13,6 +14,7 @@
 #define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
 #define SHOP_LEAK_DEFAULT 2.0      /* Standard plan: 2 requests/s leak */
 #define SHOP_IDS_MAX 1000000       /* inventory items of one shop */
+#define SHOP_FIELDS_MAX 1024       /* a `fields` list (src/fields.c) */
 
 struct shopify {
 	struct http *http;
@@ -682,6 +684,13 @@ static void id_csv(const struct id_list *l, size_t from, size_t n, char *buf, si
 		k += (size_t)snprintf(buf + k, size - k, "%s%lld", i > from ? "," : "", (long long)l->v[i]);
 }
 
+/* Every request names its fields (src/fields.c): pages keep only what
+ * recon reads and an auditor needs. */
+static const char *fields_q(char fl[SHOP_FIELDS_MAX], const char *extract)
+{
+	return fields_csv(extract, fl, SHOP_FIELDS_MAX) == 0 ? fl : "id";
+}
+
 recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const struct period *p,
                             struct fetch_out *out)
 {
@@ -689,14 +698,16 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	struct id_list items = { 0 }, locids = { 0 };
 	json_t *locs = NULL;
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ], before[DATE_BUFSZ];
-	char url[HTTP_URL_MAX], q[1024], q2[1024], endpoint[256], note[FETCH_FILTERS_MAX];
+	char url[HTTP_URL_MAX], q[2048], q2[2048], endpoint[256], note[FETCH_FILTERS_MAX];
+	char fl[SHOP_FIELDS_MAX];
 	recon_err err;
 
 	/* shop.json: currency and time zone decide how everything else reads */
 	fetch_progress(out, "shopify/shop");
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shop.json", sh->version);
-	if ((err = fetch_note(out, "shopify/shop", endpoint, "")) ||
-	    (err = api_url(sh, url, sizeof(url), "shop", NULL)))
+	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/shop"));
+	if ((err = fetch_note(out, "shopify/shop", endpoint, q)) ||
+	    (err = api_url(sh, url, sizeof(url), "shop", q)))
 		goto out;
 	{
 		struct http_response r = { 0 };
@@ -721,9 +732,9 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	date_add(p->to, 1, hi);
 	date_add(p->from, -2, before);
 	snprintf(q, sizeof(q), "status=any&processed_at_min=%sT00%%3A00%%3A00Z&processed_at_max=%sT23%%3A59%%3A59Z"
-	         "&limit=%d", lo, hi, SHOP_LIMIT);
+	         "&limit=%d&fields=%s", lo, hi, SHOP_LIMIT, fields_q(fl, "shopify/orders"));
 	snprintf(q2, sizeof(q2), "status=any&updated_at_min=%sT00%%3A00%%3A00Z&processed_at_max=%sT23%%3A59%%3A59Z"
-	         "&limit=%d", lo, before, SHOP_LIMIT);
+	         "&limit=%d&fields=%s", lo, before, SHOP_LIMIT, fields_q(fl, "shopify/orders"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/orders.json", sh->version);
 	if ((err = fetch_note(out, "shopify/orders", endpoint, q)) ||
 	    (err = fetch_note(out, "shopify/orders", endpoint, q2)))
@@ -736,7 +747,8 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 		goto out;
 
 	/* Payouts of the period, then the transactions of each paid one. */
-	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d", p->from, p->to, SHOP_LIMIT);
+	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d&fields=%s", p->from, p->to, SHOP_LIMIT,
+	         fields_q(fl, "shopify/payouts"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/payouts.json", sh->version);
 	if ((err = fetch_note(out, "shopify/payouts", endpoint, q)) ||
 	    (err = api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
@@ -748,7 +760,8 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	         sh->version);
 	fetch_progress(out, "shopify/balance_transactions");
 	for (size_t i = 0; i < pc.paid.n; i++) {
-		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d", (long long)pc.paid.v[i], SHOP_LIMIT);
+		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d&fields=%s", (long long)pc.paid.v[i], SHOP_LIMIT,
+		         fields_q(fl, "shopify/balance_transactions"));
 		if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
 		    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
 		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", NULL, NULL)))
@@ -758,12 +771,13 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	/* Locations, products and the mapped locations' inventory levels. */
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/locations.json", sh->version);
 	fetch_progress(out, "shopify/locations");
-	if ((err = fetch_note(out, "shopify/locations", endpoint, "")) ||
-	    (err = api_url(sh, url, sizeof(url), "locations", NULL)) ||
+	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/locations"));
+	if ((err = fetch_note(out, "shopify/locations", endpoint, q)) ||
+	    (err = api_url(sh, url, sizeof(url), "locations", q)) ||
 	    (err = pages(sh, out, "shopify/locations", url, "locations", on_locations, &locs)) ||
 	    (err = map_locations(cfg, locs, &locids)))
 		goto out;
-	snprintf(q, sizeof(q), "fields=id,title,status,product_type,vendor,variants&limit=%d", SHOP_LIMIT);
+	snprintf(q, sizeof(q), "fields=%s&limit=%d", fields_q(fl, "shopify/products"), SHOP_LIMIT);
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/products.json", sh->version);
 	fetch_progress(out, "shopify/products");
 	if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
@@ -775,8 +789,8 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	for (size_t l = 0; l < locids.n; l += SHOP_IDS_BATCH) {
 		char lcsv[SHOP_IDS_BATCH * 21 + 1];
 		id_csv(&locids, l, SHOP_IDS_BATCH, lcsv, sizeof(lcsv));
-		snprintf(note, sizeof(note), "location_ids=%s&inventory_item_ids=(%zu ids, %d per request)&limit=%d",
-		         lcsv, items.n, SHOP_IDS_BATCH, SHOP_LIMIT);
+		snprintf(note, sizeof(note), "location_ids=%s&inventory_item_ids=(%zu ids, %d per request)&limit=%d"
+		         "&fields=%s", lcsv, items.n, SHOP_IDS_BATCH, SHOP_LIMIT, fields_q(fl, "shopify/inventory_levels"));
 		if ((err = fetch_note(out, "shopify/inventory_levels", endpoint, note)) != RECON_OK)
 			goto out;
 		for (size_t i = 0; i < items.n; i += SHOP_IDS_BATCH) {
@@ -791,7 +805,8 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 				msg_error("out of memory");
 				goto out;
 			}
-			snprintf(q, sizeof(q), "inventory_item_ids=%s&location_ids=%s&limit=%d", iesc, lesc, SHOP_LIMIT);
+			snprintf(q, sizeof(q), "inventory_item_ids=%s&location_ids=%s&limit=%d&fields=%s", iesc, lesc,
+			         SHOP_LIMIT, fields_q(fl, "shopify/inventory_levels"));
 			free(lesc);
 			free(iesc);
 			if ((err = api_url(sh, url, sizeof(url), "inventory_levels", q)) ||

@@ -431,6 +431,27 @@ class ShopifyTests(ShopifyBase):
         self.assertEqual(r.json()["order"]["name"], "#1002")
         self.assertEqual(self.get("orders/1").status, 404)
 
+    def test_fields_top_level_everywhere(self):
+        # `fields` trims every object of a list (or the shop) to the top-level
+        # fields named; nested objects come whole (shopify-api.md §2)
+        cases = [("shop", "shop", {}, {"id", "currency"}),
+                 ("orders", "orders", {"status": "any"}, {"id", "line_items"}),
+                 ("shopify_payments/payouts", "payouts", {}, {"id", "amount"}),
+                 ("shopify_payments/balance/transactions", "transactions", {"payout_id": 700001}, {"id", "net"}),
+                 ("locations", "locations", {}, {"id", "name"}),
+                 ("inventory_levels", "inventory_levels", {"location_ids": "655441491"},
+                  {"inventory_item_id", "available"}),
+                 ("products", "products", {}, {"id", "variants"})]
+        for res, root, params, want in cases:
+            r = self.get(res, fields=",".join(sorted(want)), **params)
+            self.assertEqual(r.status, 200, res)
+            got = r.json()[root]
+            for o in (got if isinstance(got, list) else [got]):
+                self.assertEqual(set(o), want, res)
+        line = self.get("orders", status="any", fields="id,line_items").json()["orders"][0]["line_items"][0]
+        self.assertIn("tax_lines", line)                        # nested: whole
+        self.assertEqual(set(self.get("orders", status="any", fields="id,nope").json()["orders"][0]), {"id"})
+
     def test_payouts_and_balance_transactions(self):
         r = self.get("shopify_payments/payouts", date_min="2025-03-03", date_max="2025-03-10")
         self.assertEqual([p["id"] for p in r.json()["payouts"]], [700002, 700001])
