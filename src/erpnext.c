@@ -6,11 +6,16 @@
 #include "recon/fields.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
+#include "recon/raw.h"
 
 #define ERP_PAGE 500               /* rows per list request (reference §3: 500-1000) */
 #define ERP_PARALLEL 4             /* connections for full documents */
 #define ERP_WHY_MAX 2000           /* longest refusal reason kept */
 #define ERP_DOC_MAX ((size_t)16 << 20)
+/* erpnext_list is for look-ups (does it exist, is it unique): more rows
+ * than this means a filter that matched far too much, or a server that
+ * ignores it. */
+#define ERP_LIST_ROWS_MAX 10000
 
 struct erpnext {
 	struct http *http;
@@ -18,6 +23,7 @@ struct erpnext {
 	char *auth;                /* "Authorization: token key:secret": a secret */
 	const char *get_hdr[3];
 	const char *post_hdr[4];
+	struct fetch_caps lookup_caps;   /* what one erpnext_list may read */
 };
 
 /* Forget a secret before its memory goes back to the allocator. */
@@ -57,6 +63,11 @@ recon_err erpnext_open(const struct config *cfg, struct erpnext **out)
 	err = RECON_ERR_NOMEM;
 	if (!(e = calloc(1, sizeof(*e))))
 		goto out;
+	if ((err = fetch_caps_from_config(cfg, &e->lookup_caps)) != RECON_OK)
+		goto out;
+	if (e->lookup_caps.max_rows > ERP_LIST_ROWS_MAX)
+		e->lookup_caps.max_rows = ERP_LIST_ROWS_MAX;
+	err = RECON_ERR_NOMEM;
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		n--;
@@ -277,6 +288,10 @@ struct list_query {
 	const char *order_by;
 	const char *extract;       /* an extract whose optional fields a site may lack, or NULL */
 	char missing[64];          /* set when the site refused one of those: it has no such field */
+	const char *what;          /* the extract or look-up, for messages */
+	const struct fetch_caps *caps;   /* a look-up's own caps (extracts are counted as saved) */
+	long page;                 /* rows asked for per request */
+	int one_page;              /* the first page only: a look-up asking for a few rows */
 };
 
 /* "Field not permitted in query: x" (erpnext-api.md §3) for one of the
@@ -343,26 +358,34 @@ static char *list_url(struct erpnext *e, const struct list_query *q, long start,
 	return url;
 }
 
+/* Pages of q.page rows until a short one (or the first only, with
+ * q.one_page). A page repeating the one before (a server ignoring
+ * limit_start), more rows than asked for, or a look-up past its caps ends
+ * it with RECON_ERR_REMOTE. */
 static recon_err list_pages(struct erpnext *e, struct list_query *q, page_fn fn, void *arg)
 {
 	const char *const *hdr = e->get_hdr;
+	struct fetch_listing lst = { .system = "erpnext", .what = q->what, .caps = q->caps };
 	recon_err err = RECON_OK;
 
 	for (long start = 0;; ) {
 		struct http_request req = { .url = NULL, .headers = hdr, .want_json = 1, .idempotent = 1 };
 		struct http_response r = { 0 };
-		char *url = list_url(e, q, start, ERP_PAGE);
+		char *url = list_url(e, q, start, q->page);
 		json_t *data = NULL;
 		size_t n = 0;
 
-		if (!url)
-			return RECON_ERR_NOMEM;
+		if (!url) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
 		req.url = url;
 		err = http_do(e->http, &req, &r);
 		if (!err && r.status != 200 && start == 0 && missing_optional(q, &r)) {
 			free(url);
 			http_response_clear(&r);
-			return RECON_ERR_NOTFOUND;
+			err = RECON_ERR_NOTFOUND;
+			break;
 		}
 		if (!err && r.status != 200)
 			err = refused("GET", url, &r);
@@ -377,14 +400,17 @@ static recon_err list_pages(struct erpnext *e, struct list_query *q, page_fn fn,
 		}
 		if (!err) {
 			n = json_array_size(data);
-			err = fn(arg, &r, data);
+			err = fetch_listing_page(&lst, url, r.body, r.len, n, (size_t)q->page);
 		}
+		if (!err)
+			err = fn(arg, &r, data);
 		free(url);
 		http_response_clear(&r);
-		if (err || n < ERP_PAGE)
+		if (err || n < (size_t)q->page || q->one_page)
 			break;
 		start += (long)n;
 	}
+	fetch_listing_clear(&lst);
 	return err;
 }
 
@@ -397,13 +423,46 @@ static recon_err collect_rows(void *arg, struct http_response *r, json_t *data)
 recon_err erpnext_list(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
                        json_t **rows)
 {
-	struct list_query q = { doctype, fields ? fields : "[\"name\"]", filters, NULL, order_for(doctype), NULL, "" };
+	struct list_query q = { .doctype = doctype, .fields = fields ? fields : "[\"name\"]",
+	                        .filters = filters, .order_by = order_for(doctype), .caps = &e->lookup_caps,
+	                        .page = ERP_PAGE };
+	char what[160];
 	json_t *all = json_array();
 	recon_err err;
 
 	*rows = NULL;
 	if (!all)
 		return RECON_ERR_NOMEM;
+	snprintf(what, sizeof(what), "%.100s look-up", doctype);
+	q.what = what;
+	err = list_pages(e, &q, collect_rows, all);
+	if (err) {
+		json_decref(all);
+		return err;
+	}
+	*rows = all;
+	return RECON_OK;
+}
+
+recon_err erpnext_lookup(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
+                         size_t limit, json_t **rows)
+{
+	struct list_query q = { .doctype = doctype, .fields = fields ? fields : "[\"name\"]",
+	                        .filters = filters, .order_by = order_for(doctype), .caps = &e->lookup_caps,
+	                        .page = (long)limit, .one_page = 1 };
+	char what[160];
+	json_t *all;
+	recon_err err;
+
+	*rows = NULL;
+	if (limit < 1 || limit > ERP_PAGE) {
+		msg_error("internal error: a look-up of %zu rows", limit);
+		return RECON_ERR_INTERNAL;
+	}
+	if (!(all = json_array()))
+		return RECON_ERR_NOMEM;
+	snprintf(what, sizeof(what), "%.100s look-up", doctype);
+	q.what = what;
 	err = list_pages(e, &q, collect_rows, all);
 	if (err) {
 		json_decref(all);
@@ -490,12 +549,14 @@ struct doc_ctx {
 	char **spans;              /* each document's JSON text as ERPNext sent it */
 	size_t *lens;
 	size_t missing;
+	int64_t bytes;             /* of the documents held */
 };
 
 static recon_err on_doc(void *arg, size_t i, struct http_response *r)
 {
 	struct doc_ctx *c = arg;
 	size_t off, n;
+	recon_err err;
 
 	if (r->status == 404) {
 		/* deleted between the list and now (only drafts can be): it is
@@ -512,6 +573,16 @@ static recon_err on_doc(void *arg, size_t i, struct http_response *r)
 		msg_error("erpnext: GET '%s': the answer has no \"data\" object", shown);
 		return RECON_ERR_REMOTE;
 	}
+	/* a list page decides how many documents are held at once: their
+	 * size, not their number, is what must stay bounded */
+	c->bytes += (int64_t)n + 1;
+	if (c->bytes > (int64_t)RAW_PAGE_MAX) {
+		msg_error("erpnext: the documents of one list page of '%s' pass %zu MiB (the most a page may "
+		          "hold); giving up", c->extract, RAW_PAGE_MAX >> 20);
+		return RECON_ERR_REMOTE;
+	}
+	if ((err = fetch_room(c->out, c->extract, 0, 0, c->bytes)) != RECON_OK)
+		return err;
 	c->spans[i] = strndup(r->body + off, n);
 	c->lens[i] = n;
 	return c->spans[i] ? RECON_OK : RECON_ERR_NOMEM;
@@ -530,6 +601,12 @@ static recon_err fetch_docs(void *arg, struct http_response *lr, json_t *data)
 
 	(void)lr;
 	c->missing = 0;
+	c->bytes = 0;
+	/* the rows' caps before any document is asked for */
+	if ((err = fetch_room(c->out, c->extract, 1, (int64_t)n, 0)) != RECON_OK) {
+		free(dt);
+		return err;
+	}
 	c->urls = calloc(alloc, sizeof(*c->urls));
 	c->spans = calloc(alloc, sizeof(*c->spans));
 	c->lens = calloc(alloc, sizeof(*c->lens));
@@ -640,7 +717,8 @@ static char *dumps(json_t *v)
 static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struct erp_extract *x,
                            char *filters, char *or_filters)
 {
-	struct list_query q = { x->doctype, NULL, filters, or_filters, order_for(x->doctype), NULL, "" };
+	struct list_query q = { .doctype = x->doctype, .filters = filters, .or_filters = or_filters,
+	                        .order_by = order_for(x->doctype), .what = x->extract, .page = ERP_PAGE };
 	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)];
 	const char *drop[5] = { NULL };
 	size_t ndrop = 0;

@@ -10,7 +10,6 @@
 
 #define SHOP_LIMIT 250             /* records per page (the API's maximum) */
 #define SHOP_IDS_BATCH 50          /* ids per inventory_levels request (API limit) */
-#define SHOP_PAGES_MAX 100000      /* one listing never runs longer than this */
 #define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
 #define SHOP_LEAK_DEFAULT 2.0      /* Standard plan: 2 requests/s leak */
 #define SHOP_IDS_MAX 1000000       /* inventory items of one shop */
@@ -473,11 +472,16 @@ recon_err shopify_set_inventory(struct shopify *sh, int64_t location_id, int64_t
 typedef recon_err (*records_fn)(struct shopify *sh, void *arg, json_t *list);
 
 /* Every page of a listing, following Link rel="next" exactly as given
- * (reference §2: page_info carries the filters; nothing may be added). */
+ * (reference §2: page_info carries the filters; nothing may be added).
+ * `asked`: the rows a page was asked for (limit), 0 when none was. A link
+ * back to a page already fetched, a page repeating the one before or
+ * holding more rows than asked end it (exit 4); [fetch] caps bound the
+ * extract (fetch_save_page). */
 static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *extract, const char *first,
-                       const char *root, records_fn fn, void *arg)
+                       const char *root, size_t asked, records_fn fn, void *arg)
 {
 	char *url = malloc(HTTP_URL_MAX), *next = malloc(HTTP_URL_MAX);
+	struct fetch_listing lst = { .system = "shopify", .what = extract };
 	recon_err err = RECON_OK;
 	int n = 0;
 
@@ -493,11 +497,7 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 		json_t *list;
 		int more;
 
-		if (++n > SHOP_PAGES_MAX) {
-			msg_error("shopify: '%s' runs past %d pages; giving up", extract, SHOP_PAGES_MAX);
-			err = RECON_ERR_REMOTE;
-			break;
-		}
+		n++;
 		if ((err = api(sh, "GET", url, NULL, strcmp(extract, "shopify/payouts") == 0, &r)) != RECON_OK)
 			break;
 		if (r.status == 404 && n == 1) {
@@ -525,7 +525,8 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 			err = RECON_ERR_REMOTE;
 			break;
 		}
-		if (fn && (err = fn(sh, arg, list)) != RECON_OK) {
+		if ((err = fetch_listing_page(&lst, url, r.body, r.len, json_array_size(list), asked)) ||
+		    (fn && (err = fn(sh, arg, list)) != RECON_OK)) {
 			http_response_clear(&r);
 			break;
 		}
@@ -539,13 +540,11 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 			err = RECON_ERR_REMOTE;
 			break;
 		}
-		if (strcmp(next, url) == 0) {
-			msg_error("shopify: the next page of '%s' is the page itself; giving up", extract);
-			err = RECON_ERR_REMOTE;
+		if ((err = fetch_listing_next(&lst, next)) != RECON_OK)
 			break;
-		}
 		memcpy(url, next, strlen(next) + 1);
 	}
+	fetch_listing_clear(&lst);
 	free(url);
 	free(next);
 	return err;
@@ -741,9 +740,9 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 		goto out;
 	fetch_progress(out, "shopify/orders");
 	if ((err = api_url(sh, url, sizeof(url), "orders", q)) ||
-	    (err = pages(sh, out, "shopify/orders", url, "orders", NULL, NULL)) ||
+	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)) ||
 	    (err = api_url(sh, url, sizeof(url), "orders", q2)) ||
-	    (err = pages(sh, out, "shopify/orders", url, "orders", NULL, NULL)))
+	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)))
 		goto out;
 
 	/* Payouts of the period, then the transactions of each paid one. */
@@ -754,7 +753,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	    (err = api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
 		goto out;
 	fetch_progress(out, "shopify/payouts");
-	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", on_payouts, &pc)) != RECON_OK)
+	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", SHOP_LIMIT, on_payouts, &pc)) != RECON_OK)
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/balance/transactions.json",
 	         sh->version);
@@ -764,7 +763,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 		         fields_q(fl, "shopify/balance_transactions"));
 		if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
 		    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
-		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", NULL, NULL)))
+		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", SHOP_LIMIT, NULL, NULL)))
 			goto out;
 	}
 
@@ -774,7 +773,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/locations"));
 	if ((err = fetch_note(out, "shopify/locations", endpoint, q)) ||
 	    (err = api_url(sh, url, sizeof(url), "locations", q)) ||
-	    (err = pages(sh, out, "shopify/locations", url, "locations", on_locations, &locs)) ||
+	    (err = pages(sh, out, "shopify/locations", url, "locations", 0, on_locations, &locs)) ||
 	    (err = map_locations(cfg, locs, &locids)))
 		goto out;
 	snprintf(q, sizeof(q), "fields=%s&limit=%d", fields_q(fl, "shopify/products"), SHOP_LIMIT);
@@ -782,7 +781,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	fetch_progress(out, "shopify/products");
 	if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
 	    (err = api_url(sh, url, sizeof(url), "products", q)) ||
-	    (err = pages(sh, out, "shopify/products", url, "products", on_products, &items)))
+	    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
 	fetch_progress(out, "shopify/inventory_levels");
@@ -810,7 +809,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 			free(lesc);
 			free(iesc);
 			if ((err = api_url(sh, url, sizeof(url), "inventory_levels", q)) ||
-			    (err = pages(sh, out, "shopify/inventory_levels", url, "inventory_levels", NULL, NULL)))
+			    (err = pages(sh, out, "shopify/inventory_levels", url, "inventory_levels", SHOP_LIMIT, NULL, NULL)))
 				goto out;
 		}
 	}
