@@ -111,7 +111,8 @@ static void test_listing_guard(void **state)
 	assert_int_equal(fetch_listing_page(&lr, "u2", "b", 1, 1, 0), RECON_ERR_REMOTE);
 	fetch_listing_clear(&lr);
 	struct fetch_listing lb = { .system = "erpnext", .what = "x", .caps = &caps };
-	assert_int_equal(fetch_listing_page(&lb, "u1", "a", 1001, 1, 0), RECON_ERR_REMOTE);
+	static char kb[1001];
+	assert_int_equal(fetch_listing_page(&lb, "u1", kb, sizeof(kb), 1, 0), RECON_ERR_REMOTE);
 	fetch_listing_clear(&lb);
 }
 
