@@ -471,8 +471,23 @@ recon_err shopify_set_inventory(struct shopify *sh, int64_t location_id, int64_t
 
 typedef recon_err (*records_fn)(struct shopify *sh, void *arg, json_t *list);
 
-/* Every page of a listing, following Link rel="next" exactly as given
- * (reference §2: page_info carries the filters; nothing may be added).
+/* A next-page link without the fields asked for gets them back (the one
+ * parameter besides limit that may go with page_info, reference §2): a
+ * server dropping them must not bring whole records. */
+static void keep_fields(char *next, const char *extract)
+{
+	char fl[SHOP_FIELDS_MAX];
+	const char *q = strchr(next, '?');
+	size_t n = strlen(next);
+
+	if (!q || strstr(q, "?fields=") || strstr(q, "&fields=") || fields_csv(extract, fl, sizeof(fl)) != 0)
+		return;
+	if (n + strlen(fl) + 9 < HTTP_URL_MAX)
+		snprintf(next + n, HTTP_URL_MAX - n, "&fields=%s", fl);
+}
+
+/* Every page of a listing, following Link rel="next" as given (reference
+ * §2: page_info carries the filters; only limit and fields may be added).
  * `asked`: the rows a page was asked for (limit), 0 when none was. A link
  * back to a page already fetched, a page repeating the one before or
  * holding more rows than asked end it (exit 4); [fetch] caps bound the
@@ -540,6 +555,7 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 			err = RECON_ERR_REMOTE;
 			break;
 		}
+		keep_fields(next, extract);
 		if ((err = fetch_listing_next(&lst, next)) != RECON_OK)
 			break;
 		memcpy(url, next, strlen(next) + 1);

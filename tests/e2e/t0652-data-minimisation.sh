@@ -8,7 +8,8 @@
 # return only the fields asked for) no evidence page names those fields or
 # holds a marker, except inside an order's `customer` (Shopify REST trims
 # top-level fields only: that object comes whole, default address
-# included), and the database holds none at all. The rows and the
+# included), and the database holds none at all, also on pages whose
+# next link forgot the fields asked for. The rows and the
 # discrepancies equal those of an offline snapshot of the same pages. The
 # site has no shopify_customer_id field (ecommerce_integrations absent): the
 # Customer list is asked for again without it.
@@ -52,13 +53,17 @@ edit("erpnext/warehouse", "data", warehouse)
 # Sales Orders' shopify_customer_id-free customers keep the loader's rows equal
 PY
 DEMO=$WORK/data
-start_fakes min "$DEMO" "--leak 1000" ""
+# pages of 20 orders whose next links leave out the fields asked for
+start_fakes min "$DEMO" "--leak 1000 --max-limit 20 --link-drops-fields" ""
 live_ini live.ini
 recon --config live.ini -v snapshot --period 2026-10; expect_rc 0
 cp err live.err
 grep_in live.err "Customer has no field 'shopify_customer_id'"
 grep_in live.err "orders.json?status=any&processed_at_min="
 grep_in live.err "fields=id,name,order_number,email,phone,customer,"
+[ "$(ls evidence/s1/shopify/orders | wc -l)" -ge 4 ] || fail "too few order pages to follow links"
+grep "orders.json?limit=20&page_info=.*&fields=id,name,order_number," live.err > /dev/null ||
+	fail "a next link was followed without the fields asked for"
 
 python3 - evidence/s1 <<'PY' || fail "personal data in the evidence pages"
 import glob, json, os, re, sys

@@ -443,7 +443,7 @@ class ShopifyApp(fakelib.App):
 
         def url(k, d, nonce=None):
             q = [("limit", str(limit))]
-            if req.qget("fields"):
+            if req.qget("fields") and not self.args.link_drops_fields:
                 q.append(("fields", req.qget("fields")))
             cur = {"r": res, "f": filters, "k": list(k) if k is not None else None, "d": d}
             if nonce is not None:
@@ -848,6 +848,8 @@ def main(argv=None):
                    help="fault: from page 2 on, the next link leads back to the page before")
     p.add_argument("--link-stall", action="store_true",
                    help="fault: the next link serves the same page again under a new cursor")
+    p.add_argument("--link-drops-fields", action="store_true",
+                   help="paging links leave out the fields asked for (the next page comes whole)")
     p.add_argument("--ignore-limit", action="store_true",
                    help="fault: a page holds every remaining record, whatever limit asks")
     args = p.parse_args(argv)

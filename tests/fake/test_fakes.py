@@ -743,6 +743,16 @@ class PagingFaultTests(unittest.TestCase):
             r = call(u, headers=self.H)
             self.assertEqual(self.ids(r), first)            # ... for the same page
 
+    def test_shopify_link_drops_fields(self):
+        f = Fake(SHOPIFY, "--link-drops-fields", "--max-limit", "4", "--bucket", "1000", "--leak", "100")
+        r = call(f.base + "/admin/api/2025-07/orders.json?status=any&limit=250&fields=id,name", headers=self.H)
+        self.assertEqual(set(r.json()["orders"][0]), {"id", "name"})
+        nxt = links(r.header("Link"))["next"]
+        self.assertNotIn("fields=", nxt)
+        self.assertGreater(len(call(nxt, headers=self.H).json()["orders"][0]), 2)   # whole records
+        r = call(nxt + "&fields=id", headers=self.H)           # fields may go with page_info
+        self.assertEqual(set(r.json()["orders"][0]), {"id"})
+
     def test_shopify_ignore_limit(self):
         f = Fake(SHOPIFY, "--ignore-limit", "--bucket", "1000", "--leak", "100")
         r = call(f.base + "/admin/api/2025-07/orders.json?status=any&limit=2", headers=self.H)
