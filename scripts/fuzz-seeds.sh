@@ -1,9 +1,11 @@
 #!/bin/sh
 # Seed corpora for the fuzz targets, from samples/ and templates/:
 #   OUT/money  OUT/config  OUT/raw  (raw seeds: one byte choosing the extract, then a page)
+#   OUT/font  (one byte choosing the function, then a small font built here, or the
+#              installed DejaVu Sans: see tests/fuzz/fuzz_font.c)
 set -eu
 out=$1
-mkdir -p "$out/money" "$out/config" "$out/raw" "$out/link"
+mkdir -p "$out/money" "$out/config" "$out/raw" "$out/link" "$out/font"
 python3 - "$out" <<'PY'
 import os, sys
 out = sys.argv[1]
@@ -29,4 +31,70 @@ for x, f in enumerate(folders):
     for n, page in enumerate(sorted(os.listdir(d))[:2]):
         data = open(os.path.join(d, page), "rb").read()
         open(os.path.join(out, "raw", "s%02d-%d" % (x, n)), "wb").write(bytes([x]) + data)
+
+# Fonts: a table directory with a cmap (formats 4 and 12), a collection around
+# it, cut short at every table boundary; composite glyphs for the closure.
+import struct
+def table_dir(tables, base=0):
+    n = len(tables)
+    head = struct.pack(">IHHHH", 0x00010000, n, 16, 0, 0)
+    off = base + 12 + 16 * n
+    recs, body = b"", b""
+    for tag, data in tables:
+        recs += tag + struct.pack(">III", 0, off + len(body), len(data))
+        body += data + b"\0" * (-len(data) % 4)
+    return head + recs + body
+def fmt4(segs):
+    n = len(segs) + 1
+    ends = b"".join(struct.pack(">H", e) for s, e, d in segs) + struct.pack(">H", 0xFFFF)
+    starts = b"".join(struct.pack(">H", s) for s, e, d in segs) + struct.pack(">H", 0xFFFF)
+    deltas = b"".join(struct.pack(">H", d & 0xFFFF) for s, e, d in segs) + struct.pack(">H", 1)
+    ranges = b"\0\0" * n
+    body = struct.pack(">H", 2 * n) + b"\0" * 6 + ends + b"\0\0" + starts + deltas + ranges
+    return struct.pack(">HHH", 4, 6 + len(body), 0) + body
+def fmt12(groups):
+    g = b"".join(struct.pack(">III", a, b, c) for a, b, c in groups)
+    return struct.pack(">HHIII", 12, 0, 16 + len(g), 0, len(groups)) + g
+def cmap(subs):
+    out, off = struct.pack(">HH", 0, len(subs)), 4 + 8 * len(subs)
+    body = b""
+    for pid, eid, data in subs:
+        out += struct.pack(">HHI", pid, eid, off + len(body))
+        body += data
+    return out + body
+f4 = fmt4([(0x20, 0x7E, -29), (0x410, 0x44F, -900)])
+f12 = fmt12([(0x20, 0x7E, 3), (0x4E00, 0x4E10, 200), (0x1F600, 0x1F601, 300)])
+fonts = [table_dir([(b"cmap", cmap([(3, 1, f4)]))]),
+         table_dir([(b"cmap", cmap([(0, 3, f4), (3, 10, f12)]))]),
+         table_dir([(b"head", b"\0" * 54), (b"cmap", cmap([(3, 1, f4), (1, 0, f4)]))])]
+# a collection's table offsets count from the start of the collection
+ttc = b"ttcf" + struct.pack(">III", 0x00010000, 1, 16) + table_dir([(b"cmap", cmap([(0, 3, f4), (3, 10, f12)]))], 16)
+fonts.append(ttc)
+k = 0
+for i, f in enumerate(fonts):
+    for cut in sorted({len(f), 12, 28, len(f) // 2, len(f) - 1}):
+        open(os.path.join(out, "font", "s%02d-%d" % (i, cut)), "wb").write(b"\0" + f[:cut])
+# composite glyphs: glyph 0 simple, 1 refers to 2 and 3 (word args, scale),
+# 3 refers to 4 (xy scale); loca in bytes (scale byte odd = 1)
+simple = struct.pack(">hhhhh", 1, 0, 0, 10, 10) + b"\0" * 8
+def comp(parts):
+    out = struct.pack(">hhhhh", -1, 0, 0, 10, 10)
+    for j, (gi, fl) in enumerate(parts):
+        more = 0x20 if j + 1 < len(parts) else 0
+        out += struct.pack(">HH", fl | more, gi) + (b"\0" * 4 if fl & 1 else b"\0" * 2)
+        out += b"\0" * (2 if fl & 8 else 4 if fl & 0x40 else 8 if fl & 0x80 else 0)
+    return out
+glyphs = [simple, comp([(2, 1), (3, 8)]), simple, comp([(4, 0x40)]), comp([(1, 0x80)])]
+glyf, loca = b"", []
+for g in glyphs:
+    loca.append(len(glyf))
+    glyf += g
+loca.append(len(glyf))
+for scale, tail in ((1, b""), (1, b"\xff" * 3)):
+    seed = b"\x01" + struct.pack(">HBI", len(glyphs), scale, 0) + b"".join(struct.pack(">I", o) for o in loca)
+    open(os.path.join(out, "font", "c%d" % len(tail)), "wb").write(seed + glyf + tail)
+    open(os.path.join(out, "font", "c%d-cut" % len(tail)), "wb").write(seed + glyf[:len(glyf) - 7])
+dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+if os.path.exists(dejavu):
+    open(os.path.join(out, "font", "dejavu"), "wb").write(b"\0" + open(dejavu, "rb").read())
 PY

@@ -11,7 +11,7 @@ libs="$(pkg-config --libs jansson sqlite3 xlsxwriter libcurl libcrypto) -lhpdf -
 srcs="$(ls src/*/*.c | grep -v '/main.c$') ${FUZZ_EXTRA_SRCS:-}"
 sh scripts/fuzz-seeds.sh $b/seeds
 status=0
-for t in money config raw link; do
+for t in money config raw link font; do
 	echo "== fuzz_$t ($secs s)"
 	clang $cflags -o $b/fuzz_$t tests/fuzz/fuzz_$t.c $srcs $libs
 	mkdir -p $b/corpus/$t $b/crash/$t tests/fuzz/regress/$t

@@ -20,9 +20,19 @@ void erpnext_close(struct erpnext *e);
 
 /* Every row of GET /api/resource/<doctype> with `fields` and `filters`
  * (JSON text), paged until a short page. *rows: new reference (an array).
- * Transport failures after retries, 401/403: RECON_ERR_REMOTE with a message. */
+ * Transport failures after retries, 401/403: RECON_ERR_REMOTE with a message.
+ * Bounded: a page repeating the one before, more rows than asked for, more
+ * than 10,000 rows or the [fetch] caps end it with RECON_ERR_REMOTE. */
 recon_err erpnext_list(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
                        json_t **rows);
+
+/* A look-up: one request for at most `limit` rows (1..500), never paged.
+ * Ask for 2 where it matters whether none, one or several match. A page
+ * with more rows than `limit` (a server ignoring limit_page_length) is
+ * RECON_ERR_REMOTE. *rows: new reference (an array of at most limit rows).
+ * Errors as erpnext_list. */
+recon_err erpnext_lookup(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
+                         size_t limit, json_t **rows);
 
 /* POST /api/resource/<doctype> with the document as its body (the serialised
  * text is given, so money can travel as exact decimal numbers). On success

@@ -20,6 +20,26 @@
 #define FETCH_FILTERS_MAX 4096     /* filters text recorded per extract */
 #define FETCH_PAYOUTS_MAX 100000   /* payouts of one period */
 
+/* A misbehaving server (paging that never ends, a next link back to an
+ * earlier page, a page ignoring the rows asked for) must not make a fetch
+ * run forever or fill the disk: each extract stops at these caps ([fetch]
+ * max_pages, max_rows, max_bytes) with RECON_ERR_REMOTE (exit 4). The
+ * defaults are far above a real month (1M orders: about 4,000 pages and
+ * 4 GB). */
+struct fetch_caps {
+	int64_t max_pages;
+	int64_t max_rows;
+	int64_t max_bytes;
+};
+#define FETCH_MAX_PAGES 100000
+#define FETCH_MAX_ROWS 50000000
+#define FETCH_MAX_BYTES ((int64_t)16 << 30)
+
+/* [fetch] max_pages, max_rows and max_bytes (bytes may end in K, M or G:
+ * binary multiples); absent: the defaults above. Bad values:
+ * RECON_ERR_CONFIG naming file and line. */
+recon_err fetch_caps_from_config(const struct config *cfg, struct fetch_caps *caps);
+
 struct fetch_extract {
 	const char *name;          /* load_extracts[] name, e.g. "shopify/orders" */
 	const char *folder;        /* its folder (or file) in the raw layout */
@@ -29,6 +49,7 @@ struct fetch_extract {
 	char fetched_at[32];       /* UTC time the last page arrived */
 	int pages;
 	int64_t rows;
+	int64_t bytes;
 };
 
 struct fetch_out {
@@ -42,7 +63,38 @@ struct fetch_out {
 	int64_t started_ms;
 	uint64_t pages, rows, bytes;
 	const char *current;       /* extract the progress line speaks of */
+	struct fetch_caps caps;    /* per extract */
 };
+
+/* Would `pages`, `rows` and `bytes` more keep `extract` within its caps?
+ * RECON_OK, or RECON_ERR_REMOTE with a message naming the extract and the
+ * cap (fetch_save_page asks this for every page; a connector may ask
+ * before it spends memory or requests on one). */
+recon_err fetch_room(struct fetch_out *f, const char *extract, int64_t pages, int64_t rows, int64_t bytes);
+
+/* One listing (a query paged until its end) as its pages come: a page that
+ * repeats the one before (a server ignoring the offset), a next-page link
+ * back to a page already fetched, or more rows than were asked for end it
+ * with RECON_ERR_REMOTE and a message. With `caps` set (a look-up, whose
+ * pages no extract counts) the listing's own pages, rows and bytes are held
+ * to them too. Zero-initialise, set the names, clear when done. */
+struct fetch_listing {
+	const char *system;        /* "shopify", "erpnext" */
+	const char *what;          /* the extract or look-up, for messages */
+	const struct fetch_caps *caps;
+	int64_t pages, rows, bytes;
+	char last[65];             /* SHA-256 of the page before ("" before the first) */
+	uint64_t *seen;            /* hashes of the URLs fetched (open addressing, 0 = free) */
+	size_t nseen, cap;
+};
+
+/* A page of the listing arrived from `url`: body, rows in it, rows asked
+ * for (0: no limit was asked). */
+recon_err fetch_listing_page(struct fetch_listing *l, const char *url, const char *body, size_t len,
+                             size_t rows, size_t asked);
+/* Before following a next-page link: refused when it was fetched already. */
+recon_err fetch_listing_next(struct fetch_listing *l, const char *url);
+void fetch_listing_clear(struct fetch_listing *l);
 
 /* Write one page of `extract` as returned: DIR/<folder>/page-NNNN.json in
  * call order (or the extract's single file), through a .tmp file and

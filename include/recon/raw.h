@@ -59,6 +59,11 @@ recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_
 /* Stop reading ahead and free everything; NULL is fine. */
 void raw_reader_stop(struct raw_reader *r);
 
+/* When set, called with every field a typed getter below is asked for
+ * (present or not): tests/unit/test_fields.c checks that a live fetch asks
+ * the APIs for each field the loader reads. Called from the loading thread. */
+extern void (*raw_field_trace)(const struct raw_rec *rec, const char *key);
+
 /* Report "'file', record N, field 'x': why" and return RECON_ERR_INPUT. */
 recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

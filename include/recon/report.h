@@ -122,6 +122,8 @@ struct report {
 	char as_of_date[11];
 	int64_t errors, warnings;  /* discrepancy counts of the snapshot */
 	struct totals *totals;     /* control totals: computed once, shown by both renderers */
+	const char *final_path;    /* name the file being rendered will have once complete (messages
+	                            * give it, not its temporary name); NULL: the path written */
 };
 
 /* Load the facts of snapshot `sid`. `as_of` is an ISO-8601 time, or NULL for

@@ -54,9 +54,10 @@ static recon_err run(struct app *app, int argc, char **argv)
 		msg_error("cannot read templates '%s' and '%s': %s", main_tpl, accounts_tpl, strerror(errno));
 		return RECON_ERR_CONFIG;
 	}
-	/* O_EXCL: an existing recon.ini holds someone's secrets; never replace it.
+	/* O_EXCL: an existing recon.ini (or a link planted at its name) holds
+	 * someone's secrets or leads elsewhere; never replace nor follow it.
 	 * 0600: it is about to hold them. */
-	fd = open(app->config_path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	fd = open(app->config_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		int e = errno;
 		if (e == EEXIST)

@@ -3,13 +3,19 @@
 #include <string.h>
 
 #include "recon/erpnext.h"
+#include "recon/fields.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
+#include "recon/raw.h"
 
 #define ERP_PAGE 500               /* rows per list request (reference §3: 500-1000) */
 #define ERP_PARALLEL 4             /* connections for full documents */
 #define ERP_WHY_MAX 2000           /* longest refusal reason kept */
 #define ERP_DOC_MAX ((size_t)16 << 20)
+/* erpnext_list is for look-ups (does it exist, is it unique): more rows
+ * than this means a filter that matched far too much, or a server that
+ * ignores it. */
+#define ERP_LIST_ROWS_MAX 10000
 
 struct erpnext {
 	struct http *http;
@@ -17,6 +23,7 @@ struct erpnext {
 	char *auth;                /* "Authorization: token key:secret": a secret */
 	const char *get_hdr[3];
 	const char *post_hdr[4];
+	struct fetch_caps lookup_caps;   /* what one erpnext_list may read */
 };
 
 /* Forget a secret before its memory goes back to the allocator
@@ -54,6 +61,11 @@ recon_err erpnext_open(const struct config *cfg, struct erpnext **out)
 	err = RECON_ERR_NOMEM;
 	if (!(e = calloc(1, sizeof(*e))))
 		goto out;
+	if ((err = fetch_caps_from_config(cfg, &e->lookup_caps)) != RECON_OK)
+		goto out;
+	if (e->lookup_caps.max_rows > ERP_LIST_ROWS_MAX)
+		e->lookup_caps.max_rows = ERP_LIST_ROWS_MAX;
+	err = RECON_ERR_NOMEM;
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		n--;
@@ -272,7 +284,38 @@ struct list_query {
 	const char *filters;       /* JSON text or NULL */
 	const char *or_filters;    /* JSON text or NULL */
 	const char *order_by;
+	const char *extract;       /* an extract whose optional fields a site may lack, or NULL */
+	char missing[64];          /* set when the site refused one of those: it has no such field */
+	const char *what;          /* the extract or look-up, for messages */
+	const struct fetch_caps *caps;   /* a look-up's own caps (extracts are counted as saved) */
+	long page;                 /* rows asked for per request */
+	int one_page;              /* the first page only: a look-up asking for a few rows */
 };
+
+/* "Field not permitted in query: x" (erpnext-api.md §3) for one of the
+ * extract's optional fields (a custom field the site lacks): the name, to
+ * ask again without it. */
+static int missing_optional(struct list_query *q, const struct http_response *r)
+{
+	static const char mark[] = "Field not permitted in query: ";
+	char *why, *at;
+	size_t n;
+	int found = 0;
+
+	if (!q->extract || r->status != 417 || !(why = erpnext_error_text(r->json, r->status)))
+		return 0;
+	if ((at = strstr(why, mark))) {
+		at += sizeof(mark) - 1;
+		n = strcspn(at, " ,;()\"'`");
+		if (n > 0 && n < sizeof(q->missing)) {
+			memcpy(q->missing, at, n);
+			q->missing[n] = '\0';
+			found = fields_optional(q->extract, q->missing);
+		}
+	}
+	free(why);
+	return found;
+}
 
 /* GL Entry names are renamed hourly (reference §6): paging must never lean
  * on them. The other columns make the order total in practice; rows equal
@@ -313,22 +356,35 @@ static char *list_url(struct erpnext *e, const struct list_query *q, long start,
 	return url;
 }
 
-static recon_err list_pages(struct erpnext *e, const struct list_query *q, page_fn fn, void *arg)
+/* Pages of q.page rows until a short one (or the first only, with
+ * q.one_page). A page repeating the one before (a server ignoring
+ * limit_start), more rows than asked for, or a look-up past its caps ends
+ * it with RECON_ERR_REMOTE. */
+static recon_err list_pages(struct erpnext *e, struct list_query *q, page_fn fn, void *arg)
 {
 	const char *const *hdr = e->get_hdr;
+	struct fetch_listing lst = { .system = "erpnext", .what = q->what, .caps = q->caps };
 	recon_err err = RECON_OK;
 
 	for (long start = 0;; ) {
 		struct http_request req = { .url = NULL, .headers = hdr, .want_json = 1, .idempotent = 1 };
 		struct http_response r = { 0 };
-		char *url = list_url(e, q, start, ERP_PAGE);
+		char *url = list_url(e, q, start, q->page);
 		json_t *data = NULL;
 		size_t n = 0;
 
-		if (!url)
-			return RECON_ERR_NOMEM;
+		if (!url) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
 		req.url = url;
 		err = http_do(e->http, &req, &r);
+		if (!err && r.status != 200 && start == 0 && missing_optional(q, &r)) {
+			free(url);
+			http_response_clear(&r);
+			err = RECON_ERR_NOTFOUND;
+			break;
+		}
 		if (!err && r.status != 200)
 			err = refused("GET", url, &r);
 		if (!err) {
@@ -342,14 +398,17 @@ static recon_err list_pages(struct erpnext *e, const struct list_query *q, page_
 		}
 		if (!err) {
 			n = json_array_size(data);
-			err = fn(arg, &r, data);
+			err = fetch_listing_page(&lst, url, r.body, r.len, n, (size_t)q->page);
 		}
+		if (!err)
+			err = fn(arg, &r, data);
 		free(url);
 		http_response_clear(&r);
-		if (err || n < ERP_PAGE)
+		if (err || n < (size_t)q->page || q->one_page)
 			break;
 		start += (long)n;
 	}
+	fetch_listing_clear(&lst);
 	return err;
 }
 
@@ -362,13 +421,46 @@ static recon_err collect_rows(void *arg, struct http_response *r, json_t *data)
 recon_err erpnext_list(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
                        json_t **rows)
 {
-	struct list_query q = { doctype, fields ? fields : "[\"name\"]", filters, NULL, order_for(doctype) };
+	struct list_query q = { .doctype = doctype, .fields = fields ? fields : "[\"name\"]",
+	                        .filters = filters, .order_by = order_for(doctype), .caps = &e->lookup_caps,
+	                        .page = ERP_PAGE };
+	char what[160];
 	json_t *all = json_array();
 	recon_err err;
 
 	*rows = NULL;
 	if (!all)
 		return RECON_ERR_NOMEM;
+	snprintf(what, sizeof(what), "%.100s look-up", doctype);
+	q.what = what;
+	err = list_pages(e, &q, collect_rows, all);
+	if (err) {
+		json_decref(all);
+		return err;
+	}
+	*rows = all;
+	return RECON_OK;
+}
+
+recon_err erpnext_lookup(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
+                         size_t limit, json_t **rows)
+{
+	struct list_query q = { .doctype = doctype, .fields = fields ? fields : "[\"name\"]",
+	                        .filters = filters, .order_by = order_for(doctype), .caps = &e->lookup_caps,
+	                        .page = (long)limit, .one_page = 1 };
+	char what[160];
+	json_t *all;
+	recon_err err;
+
+	*rows = NULL;
+	if (limit < 1 || limit > ERP_PAGE) {
+		msg_error("internal error: a look-up of %zu rows", limit);
+		return RECON_ERR_INTERNAL;
+	}
+	if (!(all = json_array()))
+		return RECON_ERR_NOMEM;
+	snprintf(what, sizeof(what), "%.100s look-up", doctype);
+	q.what = what;
 	err = list_pages(e, &q, collect_rows, all);
 	if (err) {
 		json_decref(all);
@@ -455,12 +547,14 @@ struct doc_ctx {
 	char **spans;              /* each document's JSON text as ERPNext sent it */
 	size_t *lens;
 	size_t missing;
+	int64_t bytes;             /* of the documents held */
 };
 
 static recon_err on_doc(void *arg, size_t i, struct http_response *r)
 {
 	struct doc_ctx *c = arg;
 	size_t off, n;
+	recon_err err;
 
 	if (r->status == 404) {
 		/* deleted between the list and now (only drafts can be): it is
@@ -477,6 +571,16 @@ static recon_err on_doc(void *arg, size_t i, struct http_response *r)
 		msg_error("erpnext: GET '%s': the answer has no \"data\" object", shown);
 		return RECON_ERR_REMOTE;
 	}
+	/* a list page decides how many documents are held at once: their
+	 * size, not their number, is what must stay bounded */
+	c->bytes += (int64_t)n + 1;
+	if (c->bytes > (int64_t)RAW_PAGE_MAX) {
+		msg_error("erpnext: the documents of one list page of '%s' pass %zu MiB (the most a page may "
+		          "hold); giving up", c->extract, RAW_PAGE_MAX >> 20);
+		return RECON_ERR_REMOTE;
+	}
+	if ((err = fetch_room(c->out, c->extract, 0, 0, c->bytes)) != RECON_OK)
+		return err;
 	c->spans[i] = strndup(r->body + off, n);
 	c->lens[i] = n;
 	return c->spans[i] ? RECON_OK : RECON_ERR_NOMEM;
@@ -495,6 +599,12 @@ static recon_err fetch_docs(void *arg, struct http_response *lr, json_t *data)
 
 	(void)lr;
 	c->missing = 0;
+	c->bytes = 0;
+	/* the rows' caps before any document is asked for */
+	if ((err = fetch_room(c->out, c->extract, 1, (int64_t)n, 0)) != RECON_OK) {
+		free(dt);
+		return err;
+	}
 	c->urls = calloc(alloc, sizeof(*c->urls));
 	c->spans = calloc(alloc, sizeof(*c->spans));
 	c->lens = calloc(alloc, sizeof(*c->lens));
@@ -598,31 +708,66 @@ static char *dumps(json_t *v)
 	return s;
 }
 
+/* One extract: the list (full documents: their names, then each
+ * document), with the fields src/fields.c names for it. A custom field the
+ * site lacks (417 "Field not permitted in query") is left out and the list
+ * asked for again: the loader takes an absent field for an empty one. */
 static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struct erp_extract *x,
-                           const char *fields, char *filters, char *or_filters)
+                           char *filters, char *or_filters)
 {
-	struct list_query q = { x->doctype, fields, filters, or_filters, order_for(x->doctype) };
-	char endpoint[256], note[FETCH_FILTERS_MAX];
+	struct list_query q = { .doctype = x->doctype, .filters = filters, .or_filters = or_filters,
+	                        .order_by = order_for(x->doctype), .what = x->extract, .page = ERP_PAGE };
+	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)];
+	const char *drop[5] = { NULL };
+	size_t ndrop = 0;
+	char *fields = NULL;
 	recon_err err;
 
-	snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s%s", x->doctype,
-	         x->full ? " + GET /api/resource/" : "");
-	if (x->full)
-		snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint), "%s/{name}",
-		         x->doctype);
-	snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d", fields,
-	         filters ? " filters=" : "", filters ? filters : "", or_filters ? " or_filters=" : "",
-	         or_filters ? or_filters : "", q.order_by, ERP_PAGE);
-	if ((err = fetch_note(out, x->extract, endpoint, note)) != RECON_OK)
-		return err;
 	fetch_progress(out, x->extract);
-	if (x->full) {
-		struct doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
-		err = list_pages(e, &q, fetch_docs, &c);
-	} else {
-		struct save_ctx c = { out, x->extract, 0 };
-		err = list_pages(e, &q, save_list_page, &c);
+	for (;;) {
+		free(fields);
+		fields = x->full ? strdup("[\"name\"]") : fields_json(x->extract, drop);
+		if (!fields && !x->full && !fields_for(x->extract)) {
+			msg_error("internal error: no fields for '%s'", x->extract);
+			return RECON_ERR_INTERNAL;
+		}
+		if (!fields) {
+			msg_error("out of memory");
+			return RECON_ERR_NOMEM;
+		}
+		q.fields = fields;
+		q.extract = x->full ? NULL : x->extract;
+		if (x->full) {
+			struct doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
+			err = list_pages(e, &q, fetch_docs, &c);
+		} else {
+			struct save_ctx c = { out, x->extract, 0 };
+			err = list_pages(e, &q, save_list_page, &c);
+		}
+		if (err != RECON_ERR_NOTFOUND || ndrop == sizeof(dropped) / sizeof(dropped[0]))
+			break;
+		msg_info("erpnext: %s has no field '%s' (a custom field of ecommerce_integrations): "
+		         "listed without it", x->doctype, q.missing);
+		memcpy(dropped[ndrop], q.missing, sizeof(q.missing));
+		drop[ndrop] = dropped[ndrop];
+		ndrop++;
 	}
+	if (err == RECON_ERR_NOTFOUND) {
+		msg_error("erpnext: %s refuses the fields asked for (%s)", x->doctype, fields);
+		err = RECON_ERR_REMOTE;
+	}
+	if (!err) {
+		snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s%s", x->doctype,
+		         x->full ? " + GET /api/resource/" : "");
+		if (x->full)
+			snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint), "%s/{name}",
+			         x->doctype);
+		snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d", fields,
+		         filters ? " filters=" : "", filters ? filters : "", or_filters ? " or_filters=" : "",
+		         or_filters ? or_filters : "", q.order_by, ERP_PAGE);
+		err = fetch_note(out, x->extract, endpoint, note);
+	}
+	free(fields);
 	return err;
 }
 
@@ -640,12 +785,6 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		{ "erpnext/customer", "Customer", 0 },
 		{ "erpnext/warehouse", "Warehouse", 0 },
 	};
-	/* the GL columns recon reads, and those an auditor tracing a row needs */
-	static const char gl_fields[] =
-		"[\"name\",\"creation\",\"posting_date\",\"account\",\"party_type\",\"party\",\"cost_center\","
-		"\"debit\",\"credit\",\"account_currency\",\"debit_in_account_currency\","
-		"\"credit_in_account_currency\",\"against_voucher_type\",\"against_voucher\",\"voucher_type\","
-		"\"voucher_no\",\"is_cancelled\",\"is_opening\",\"company\",\"fiscal_year\",\"docstatus\"]";
 	const char *company = config_get(cfg, "erpnext", "company");
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
 	long margin;
@@ -665,11 +804,9 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		const struct erp_extract *x = &xs[i];
 		const char *datef = strcmp(x->doctype, "Sales Order") == 0 ? "transaction_date" : "posting_date";
 		char *filters = NULL, *or_filters = NULL;
-		const char *fields = "[\"*\"]";
 		json_t *fl = NULL;
 
 		if (x->full) {
-			fields = "[\"name\"]";
 			fl = json_array();
 			if (company)
 				json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
@@ -697,7 +834,6 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 			}
 		} else if (strcmp(x->doctype, "GL Entry") == 0) {
 			/* is_cancelled any: GL_CHANGED_AFTER_CLOSE needs the cancelled rows too */
-			fields = gl_fields;
 			fl = json_array();
 			if (company)
 				json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
@@ -711,7 +847,7 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 				return RECON_ERR_NOMEM;
 			}
 		}
-		err = fetch_one(e, out, x, fields, filters, or_filters);
+		err = fetch_one(e, out, x, filters, or_filters);
 		free(filters);
 		free(or_filters);
 		if (err)

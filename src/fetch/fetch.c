@@ -12,12 +12,95 @@
 
 #include "recon/erpnext.h"
 #include "recon/fetch.h"
+#include "recon/hash.h"
 #include "recon/load.h"
 #include "recon/msg.h"
 #include "recon/shopify.h"
 #include "recon/snapshot.h"
 
 #define PAGE_NUMBERED_MAX 9999     /* page-0001 .. page-9999, then page-9999_NNNNNN */
+
+/* ---- caps ---- */
+
+/* "16G", "500M", "64K" or a plain number of bytes. 0, or -1 when malformed. */
+static int parse_size(const char *v, int64_t *out)
+{
+	char *end;
+	long long n;
+	int shift = 0;
+
+	if (*v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno == ERANGE)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case '\0': break;
+	default: return -1;
+	}
+	if (*end || n > (INT64_MAX >> shift))
+		return -1;
+	*out = (int64_t)n << shift;
+	return 0;
+}
+
+recon_err fetch_caps_from_config(const struct config *cfg, struct fetch_caps *caps)
+{
+	const char *v = config_get(cfg, "fetch", "max_bytes");
+	long pages, rows;
+	recon_err err;
+
+	if ((err = config_get_long(cfg, "fetch", "max_pages", FETCH_MAX_PAGES, 1, 100000000L, &pages)) ||
+	    (err = config_get_long(cfg, "fetch", "max_rows", FETCH_MAX_ROWS, 1, 10000000000L, &rows)))
+		return err;
+	caps->max_pages = pages;
+	caps->max_rows = rows;
+	caps->max_bytes = FETCH_MAX_BYTES;
+	if (v && (parse_size(v, &caps->max_bytes) != 0 || caps->max_bytes < 1)) {
+		msg_error("'%s', line %d: [fetch] max_bytes = '%s': expected a size such as 16G, 500M or 65536",
+		          config_path(cfg), config_line(cfg, "fetch", "max_bytes"), v);
+		return RECON_ERR_CONFIG;
+	}
+	return RECON_OK;
+}
+
+/* "shopify/orders" -> "shopify" */
+static void system_of(const char *extract, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s", (int)strcspn(extract, "/"), extract);
+}
+
+/* An extract is held to [fetch]; a look-up (`lookup`) to its own caps. */
+static recon_err over_cap(const char *system, const char *what, int lookup, const char *cap, int64_t limit,
+                          int64_t had, int64_t more, const char *unit)
+{
+	if (lookup)
+		msg_error("%s: '%s' would pass %lld %s (%lld so far, %lld more in this page): a look-up that "
+		          "matches far too much, or a server that does not stop", system, what, (long long)limit,
+		          unit, (long long)had, (long long)more);
+	else
+		msg_error("%s: '%s' would pass [fetch] %s = %lld (%lld %s so far, %lld more in this page): a "
+		          "server that does not stop, or a month larger than the cap (raise it in [fetch])", system,
+		          what, cap, (long long)limit, (long long)had, unit, (long long)more);
+	return RECON_ERR_REMOTE;
+}
+
+static recon_err caps_check(const struct fetch_caps *c, const char *system, const char *what, int lookup,
+                            int64_t pages, int64_t rows, int64_t bytes, int64_t add_pages, int64_t add_rows,
+                            int64_t add_bytes)
+{
+	if (add_pages > c->max_pages - pages)
+		return over_cap(system, what, lookup, "max_pages", c->max_pages, pages, add_pages, "pages");
+	if (add_rows > c->max_rows - rows)
+		return over_cap(system, what, lookup, "max_rows", c->max_rows, rows, add_rows, "rows");
+	if (add_bytes > c->max_bytes - bytes)
+		return over_cap(system, what, lookup, "max_bytes", c->max_bytes, bytes, add_bytes, "bytes");
+	return RECON_OK;
+}
 
 /* ---- the page sink ---- */
 
@@ -29,6 +112,12 @@ static struct fetch_extract *find_extract(struct fetch_out *f, const char *name)
 	msg_error("internal error: no extract '%s'", name);
 	return NULL;
 }
+
+/* Evidence holds customer data: folders 0700 and pages 0600, whatever the
+ * umask (DIR_MODE and PAGE_MODE), so no other user of the machine can read
+ * them. */
+#define DIR_MODE 0700
+#define PAGE_MODE 0600
 
 /* mkdir -p of DIR/rel (rel relative, '/' separated). */
 static recon_err make_dirs(const char *dir, const char *rel)
@@ -44,7 +133,7 @@ static recon_err make_dirs(const char *dir, const char *rel)
 		if (*p == '/' || *p == '\0') {
 			char c = *p;
 			*p = '\0';
-			if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+			if (mkdir(path, DIR_MODE) != 0 && errno != EEXIST) {
 				msg_error("cannot create folder '%s': %s", path, strerror(errno));
 				return RECON_ERR_IO;
 			}
@@ -68,6 +157,18 @@ static void progress_draw(struct fetch_out *f, int final)
 	fflush(stderr);
 }
 
+recon_err fetch_room(struct fetch_out *f, const char *extract, int64_t pages, int64_t rows, int64_t bytes)
+{
+	struct fetch_extract *x = find_extract(f, extract);
+	char system[16];
+
+	if (!x)
+		return RECON_ERR_IO;
+	system_of(extract, system, sizeof(system));
+	return caps_check(&f->caps, system, extract, 0, x->pages, x->rows, x->bytes, pages, rows < 0 ? 0 : rows,
+	                  bytes);
+}
+
 void fetch_progress(struct fetch_out *f, const char *extract)
 {
 	f->current = extract;
@@ -81,11 +182,13 @@ recon_err fetch_save_page(struct fetch_out *f, const char *extract, const char *
 	char path[PATH_MAX], tmp[PATH_MAX], now[32];
 	const char *slash;
 	FILE *fp;
-	int n, bad;
+	int n, bad, fd;
 	recon_err err;
 
 	if (!x)
 		return RECON_ERR_IO;
+	if ((err = fetch_room(f, extract, 1, rows, (int64_t)len)) != RECON_OK)
+		return err;
 	if (x->single) {
 		if (x->pages > 0) {
 			msg_error("internal error: a second page for '%s'", x->folder);
@@ -115,9 +218,15 @@ recon_err fetch_save_page(struct fetch_out *f, const char *extract, const char *
 		msg_error("path under '%s' is too long", f->dir);
 		return RECON_ERR_IO;
 	}
-	fp = fopen(tmp, "wb");
-	if (!fp) {
+	/* O_EXCL|O_NOFOLLOW: the page is a new file of ours, never something
+	 * already at that name nor the target of a link planted there */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, PAGE_MODE);
+	if (fd < 0 || !(fp = fdopen(fd, "wb"))) {
 		msg_error("cannot write '%s': %s", tmp, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		return RECON_ERR_IO;
 	}
 	bad = fwrite(body, 1, len, fp) != len;
@@ -129,6 +238,7 @@ recon_err fetch_save_page(struct fetch_out *f, const char *extract, const char *
 	}
 	x->pages++;
 	x->rows += rows;
+	x->bytes += (int64_t)len;
 	now_utc(now);
 	snprintf(x->fetched_at, sizeof(x->fetched_at), "%s", now);
 	f->pages++;
@@ -182,6 +292,103 @@ recon_err fetch_add_payout(struct fetch_out *f, int64_t id)
 	}
 	f->payouts[f->npayouts++] = id;
 	return RECON_OK;
+}
+
+/* ---- listings ---- */
+
+static uint64_t url_hash(const char *url)
+{
+	uint64_t h = 14695981039346656037ULL;   /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+static int seen_has(const struct fetch_listing *l, uint64_t h)
+{
+	if (!l->cap)
+		return 0;
+	for (size_t i = h & (l->cap - 1); l->seen[i]; i = (i + 1) & (l->cap - 1))
+		if (l->seen[i] == h)
+			return 1;
+	return 0;
+}
+
+static recon_err seen_add(struct fetch_listing *l, uint64_t h)
+{
+	if (seen_has(l, h))
+		return RECON_OK;
+	if (2 * (l->nseen + 1) > l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		uint64_t *old = l->seen, *n = calloc(cap, sizeof(*n));
+		if (!n) {
+			msg_error("out of memory");
+			return RECON_ERR_NOMEM;
+		}
+		l->seen = n;
+		l->cap = cap;
+		for (size_t i = 0, m = cap / 2; old && i < m; i++) {
+			if (!old[i])
+				continue;
+			size_t k = old[i] & (cap - 1);
+			while (n[k])
+				k = (k + 1) & (cap - 1);
+			n[k] = old[i];
+		}
+		free(old);
+	}
+	size_t k = h & (l->cap - 1);
+	while (l->seen[k])
+		k = (k + 1) & (l->cap - 1);
+	l->seen[k] = h;
+	l->nseen++;
+	return RECON_OK;
+}
+
+recon_err fetch_listing_page(struct fetch_listing *l, const char *url, const char *body, size_t len,
+                             size_t rows, size_t asked)
+{
+	char hex[65], shown[1024];
+	recon_err err;
+
+	http_url_for_log(url, shown, sizeof(shown));
+	if (asked && rows > asked) {
+		msg_error("%s: GET '%s' answered %zu rows where at most %zu were asked for; giving up on '%s'",
+		          l->system, shown, rows, asked, l->what);
+		return RECON_ERR_REMOTE;
+	}
+	sha256_hex(body, len, hex);
+	if (l->last[0] && strcmp(hex, l->last) == 0) {
+		msg_error("%s: GET '%s' answered the same page as the request before (the server ignores the "
+		          "offset or cursor?); giving up on '%s'", l->system, shown, l->what);
+		return RECON_ERR_REMOTE;
+	}
+	memcpy(l->last, hex, sizeof(hex));
+	if (l->caps && (err = caps_check(l->caps, l->system, l->what, 1, l->pages, l->rows, l->bytes, 1,
+	                                 (int64_t)rows, (int64_t)len)))
+		return err;
+	l->pages++;
+	l->rows += (int64_t)rows;
+	l->bytes += (int64_t)len;
+	return seen_add(l, url_hash(url));
+}
+
+recon_err fetch_listing_next(struct fetch_listing *l, const char *url)
+{
+	char shown[1024];
+	if (!seen_has(l, url_hash(url)))
+		return RECON_OK;
+	http_url_for_log(url, shown, sizeof(shown));
+	msg_error("%s: the next-page link of '%s' leads back to a page already fetched ('%s'); giving up",
+	          l->system, l->what, shown);
+	return RECON_ERR_REMOTE;
+}
+
+void fetch_listing_clear(struct fetch_listing *l)
+{
+	free(l->seen);
+	l->seen = NULL;
+	l->nseen = l->cap = 0;
 }
 
 /* ---- folders ---- */
@@ -359,7 +566,8 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	if (flags & FETCH_INSECURE)
 		http_set_insecure(1);
 	/* configuration first: nothing is created for a run that cannot start */
-	if ((err = shopify_open(cfg, &sh)) != RECON_OK || (err = erpnext_open(cfg, &e)) != RECON_OK)
+	if ((err = fetch_caps_from_config(cfg, &lv.out.caps)) != RECON_OK ||
+	    (err = shopify_open(cfg, &sh)) != RECON_OK || (err = erpnext_open(cfg, &e)) != RECON_OK)
 		goto out;
 	if (flags & FETCH_LAST_USE)
 		config_forget_secrets(cfg);
@@ -407,7 +615,7 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 		}
 		memcpy(lv.evidence, dbabs, strlen(dbabs));
 		memcpy(lv.evidence + strlen(dbabs), "/evidence", sizeof("/evidence"));
-		if (mkdir(lv.evidence, 0777) != 0 && errno != EEXIST) {
+		if (mkdir(lv.evidence, DIR_MODE) != 0 && errno != EEXIST) {
 			msg_error("cannot create folder '%s': %s", lv.evidence, strerror(errno));
 			err = RECON_ERR_IO;
 			goto out;
@@ -416,7 +624,7 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 		remove_stale_pending(lv.evidence);
 	}
 	remove_tree(pending);   /* a crashed run of this very pid: nothing to keep */
-	if (mkdir(pending, 0777) != 0) {
+	if (mkdir(pending, DIR_MODE) != 0) {
 		msg_error("cannot create folder '%s': %s", pending, strerror(errno));
 		err = RECON_ERR_IO;
 		goto out;

@@ -865,7 +865,11 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 			if (timeout > 1000)
 				timeout = 1000;
 			curl_multi_perform(h->multi, &running);
-			curl_multi_poll(h->multi, NULL, 0, (int)timeout, NULL);
+			/* A transfer that finished inside perform (a small answer read
+			 * whole) leaves curl no socket to wait on: polling anyway would
+			 * sleep the whole timeout (a second) before it is collected. */
+			if (running >= busy)
+				curl_multi_poll(h->multi, NULL, 0, (int)timeout, NULL);
 			curl_multi_perform(h->multi, &running);
 		} else if (soonest > now) {
 			http_sleep_ms((long)(soonest - now));

@@ -461,11 +461,15 @@ static const char *type_name(const json_t *v)
 	return "something else";
 }
 
+void (*raw_field_trace)(const struct raw_rec *rec, const char *key);
+
 /* Fetch a value; absent and null are the same (ERPNext drops nulls). */
 static recon_err fetch(const struct raw_rec *rec, json_t *obj, const char *key, int required,
                        json_t **out)
 {
 	json_t *v = raw_get(obj, key);
+	if (raw_field_trace)
+		raw_field_trace(rec, key);
 	if (!v || json_is_null(v)) {
 		*out = NULL;
 		if (required)

@@ -4,16 +4,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "recon/fields.h"
 #include "recon/msg.h"
 #include "recon/shopify.h"
 
 #define SHOP_LIMIT 250             /* records per page (the API's maximum) */
 #define SHOP_IDS_BATCH 50          /* ids per inventory_levels request (API limit) */
-#define SHOP_PAGES_MAX 100000      /* one listing never runs longer than this */
 #define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
 #define SHOP_LEAK_DEFAULT 2.0      /* Standard plan: 2 requests/s leak */
 #define SHOP_IDS_MAX 1000000       /* inventory items of one shop */
 #define SHOP_TOKEN_TTL_MAX_S (366.0 * 86400.0)   /* longest token lifetime believed */
+#define SHOP_FIELDS_MAX 1024       /* a `fields` list (src/fetch/fields.c) */
 
 struct shopify {
 	struct http *http;
@@ -498,12 +499,32 @@ recon_err shopify_set_inventory(struct shopify *sh, int64_t location_id, int64_t
 
 typedef recon_err (*records_fn)(struct shopify *sh, void *arg, json_t *list);
 
-/* Every page of a listing, following Link rel="next" exactly as given
- * (reference §2: page_info carries the filters; nothing may be added). */
+/* A next-page link without the fields asked for gets them back (the one
+ * parameter besides limit that may go with page_info, reference §2): a
+ * server dropping them must not bring whole records. */
+static void keep_fields(char *next, const char *extract)
+{
+	char fl[SHOP_FIELDS_MAX];
+	const char *q = strchr(next, '?');
+	size_t n = strlen(next);
+
+	if (!q || strstr(q, "?fields=") || strstr(q, "&fields=") || fields_csv(extract, fl, sizeof(fl)) != 0)
+		return;
+	if (n + strlen(fl) + 9 < HTTP_URL_MAX)
+		snprintf(next + n, HTTP_URL_MAX - n, "&fields=%s", fl);
+}
+
+/* Every page of a listing, following Link rel="next" as given (reference
+ * §2: page_info carries the filters; only limit and fields may be added).
+ * `asked`: the rows a page was asked for (limit), 0 when none was. A link
+ * back to a page already fetched, a page repeating the one before or
+ * holding more rows than asked end it (exit 4); [fetch] caps bound the
+ * extract (fetch_save_page). */
 static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *extract, const char *first,
-                       const char *root, records_fn fn, void *arg)
+                       const char *root, size_t asked, records_fn fn, void *arg)
 {
 	char *url = malloc(HTTP_URL_MAX), *next = malloc(HTTP_URL_MAX);
+	struct fetch_listing lst = { .system = "shopify", .what = extract };
 	recon_err err = RECON_OK;
 	int n = 0;
 
@@ -519,11 +540,7 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 		json_t *list;
 		int more;
 
-		if (++n > SHOP_PAGES_MAX) {
-			msg_error("shopify: '%s' runs past %d pages; giving up", extract, SHOP_PAGES_MAX);
-			err = RECON_ERR_REMOTE;
-			break;
-		}
+		n++;
 		if ((err = api(sh, "GET", url, NULL, strcmp(extract, "shopify/payouts") == 0, &r)) != RECON_OK)
 			break;
 		if (r.status == 404 && n == 1) {
@@ -551,7 +568,8 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 			err = RECON_ERR_REMOTE;
 			break;
 		}
-		if (fn && (err = fn(sh, arg, list)) != RECON_OK) {
+		if ((err = fetch_listing_page(&lst, url, r.body, r.len, json_array_size(list), asked)) ||
+		    (fn && (err = fn(sh, arg, list)) != RECON_OK)) {
 			http_response_clear(&r);
 			break;
 		}
@@ -565,13 +583,12 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 			err = RECON_ERR_REMOTE;
 			break;
 		}
-		if (strcmp(next, url) == 0) {
-			msg_error("shopify: the next page of '%s' is the page itself; giving up", extract);
-			err = RECON_ERR_REMOTE;
+		keep_fields(next, extract);
+		if ((err = fetch_listing_next(&lst, next)) != RECON_OK)
 			break;
-		}
 		memcpy(url, next, strlen(next) + 1);
 	}
+	fetch_listing_clear(&lst);
 	free(url);
 	free(next);
 	return err;
@@ -710,6 +727,13 @@ static void id_csv(const struct id_list *l, size_t from, size_t n, char *buf, si
 		k += (size_t)snprintf(buf + k, size - k, "%s%lld", i > from ? "," : "", (long long)l->v[i]);
 }
 
+/* Every request names its fields (src/fields.c): pages keep only what
+ * recon reads and an auditor needs. */
+static const char *fields_q(char fl[SHOP_FIELDS_MAX], const char *extract)
+{
+	return fields_csv(extract, fl, SHOP_FIELDS_MAX) == 0 ? fl : "id";
+}
+
 recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const struct period *p,
                             struct fetch_out *out)
 {
@@ -717,14 +741,16 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	struct id_list items = { 0 }, locids = { 0 };
 	json_t *locs = NULL;
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ], before[DATE_BUFSZ];
-	char url[HTTP_URL_MAX], q[1024], q2[1024], endpoint[256], note[FETCH_FILTERS_MAX];
+	char url[HTTP_URL_MAX], q[2048], q2[2048], endpoint[256], note[FETCH_FILTERS_MAX];
+	char fl[SHOP_FIELDS_MAX];
 	recon_err err;
 
 	/* shop.json: currency and time zone decide how everything else reads */
 	fetch_progress(out, "shopify/shop");
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shop.json", sh->version);
-	if ((err = fetch_note(out, "shopify/shop", endpoint, "")) ||
-	    (err = api_url(sh, url, sizeof(url), "shop", NULL)))
+	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/shop"));
+	if ((err = fetch_note(out, "shopify/shop", endpoint, q)) ||
+	    (err = api_url(sh, url, sizeof(url), "shop", q)))
 		goto out;
 	{
 		struct http_response r = { 0 };
@@ -749,62 +775,65 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	date_add(p->to, 1, hi);
 	date_add(p->from, -2, before);
 	snprintf(q, sizeof(q), "status=any&processed_at_min=%sT00%%3A00%%3A00Z&processed_at_max=%sT23%%3A59%%3A59Z"
-	         "&limit=%d", lo, hi, SHOP_LIMIT);
+	         "&limit=%d&fields=%s", lo, hi, SHOP_LIMIT, fields_q(fl, "shopify/orders"));
 	snprintf(q2, sizeof(q2), "status=any&updated_at_min=%sT00%%3A00%%3A00Z&processed_at_max=%sT23%%3A59%%3A59Z"
-	         "&limit=%d", lo, before, SHOP_LIMIT);
+	         "&limit=%d&fields=%s", lo, before, SHOP_LIMIT, fields_q(fl, "shopify/orders"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/orders.json", sh->version);
 	if ((err = fetch_note(out, "shopify/orders", endpoint, q)) ||
 	    (err = fetch_note(out, "shopify/orders", endpoint, q2)))
 		goto out;
 	fetch_progress(out, "shopify/orders");
 	if ((err = api_url(sh, url, sizeof(url), "orders", q)) ||
-	    (err = pages(sh, out, "shopify/orders", url, "orders", NULL, NULL)) ||
+	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)) ||
 	    (err = api_url(sh, url, sizeof(url), "orders", q2)) ||
-	    (err = pages(sh, out, "shopify/orders", url, "orders", NULL, NULL)))
+	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)))
 		goto out;
 
 	/* Payouts of the period, then the transactions of each paid one. */
-	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d", p->from, p->to, SHOP_LIMIT);
+	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d&fields=%s", p->from, p->to, SHOP_LIMIT,
+	         fields_q(fl, "shopify/payouts"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/payouts.json", sh->version);
 	if ((err = fetch_note(out, "shopify/payouts", endpoint, q)) ||
 	    (err = api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
 		goto out;
 	fetch_progress(out, "shopify/payouts");
-	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", on_payouts, &pc)) != RECON_OK)
+	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", SHOP_LIMIT, on_payouts, &pc)) != RECON_OK)
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/balance/transactions.json",
 	         sh->version);
 	fetch_progress(out, "shopify/balance_transactions");
 	for (size_t i = 0; i < pc.paid.n; i++) {
-		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d", (long long)pc.paid.v[i], SHOP_LIMIT);
+		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d&fields=%s", (long long)pc.paid.v[i], SHOP_LIMIT,
+		         fields_q(fl, "shopify/balance_transactions"));
 		if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
 		    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
-		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", NULL, NULL)))
+		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", SHOP_LIMIT, NULL, NULL)))
 			goto out;
 	}
 
 	/* Locations, products and the mapped locations' inventory levels. */
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/locations.json", sh->version);
 	fetch_progress(out, "shopify/locations");
-	if ((err = fetch_note(out, "shopify/locations", endpoint, "")) ||
-	    (err = api_url(sh, url, sizeof(url), "locations", NULL)) ||
-	    (err = pages(sh, out, "shopify/locations", url, "locations", on_locations, &locs)) ||
+	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/locations"));
+	if ((err = fetch_note(out, "shopify/locations", endpoint, q)) ||
+	    (err = api_url(sh, url, sizeof(url), "locations", q)) ||
+	    (err = pages(sh, out, "shopify/locations", url, "locations", 0, on_locations, &locs)) ||
 	    (err = map_locations(cfg, locs, &locids)))
 		goto out;
-	snprintf(q, sizeof(q), "fields=id,title,status,product_type,vendor,variants&limit=%d", SHOP_LIMIT);
+	snprintf(q, sizeof(q), "fields=%s&limit=%d", fields_q(fl, "shopify/products"), SHOP_LIMIT);
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/products.json", sh->version);
 	fetch_progress(out, "shopify/products");
 	if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
 	    (err = api_url(sh, url, sizeof(url), "products", q)) ||
-	    (err = pages(sh, out, "shopify/products", url, "products", on_products, &items)))
+	    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
 	fetch_progress(out, "shopify/inventory_levels");
 	for (size_t l = 0; l < locids.n; l += SHOP_IDS_BATCH) {
 		char lcsv[SHOP_IDS_BATCH * 21 + 1];
 		id_csv(&locids, l, SHOP_IDS_BATCH, lcsv, sizeof(lcsv));
-		snprintf(note, sizeof(note), "location_ids=%s&inventory_item_ids=(%zu ids, %d per request)&limit=%d",
-		         lcsv, items.n, SHOP_IDS_BATCH, SHOP_LIMIT);
+		snprintf(note, sizeof(note), "location_ids=%s&inventory_item_ids=(%zu ids, %d per request)&limit=%d"
+		         "&fields=%s", lcsv, items.n, SHOP_IDS_BATCH, SHOP_LIMIT, fields_q(fl, "shopify/inventory_levels"));
 		if ((err = fetch_note(out, "shopify/inventory_levels", endpoint, note)) != RECON_OK)
 			goto out;
 		for (size_t i = 0; i < items.n; i += SHOP_IDS_BATCH) {
@@ -819,11 +848,12 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 				msg_error("out of memory");
 				goto out;
 			}
-			snprintf(q, sizeof(q), "inventory_item_ids=%s&location_ids=%s&limit=%d", iesc, lesc, SHOP_LIMIT);
+			snprintf(q, sizeof(q), "inventory_item_ids=%s&location_ids=%s&limit=%d&fields=%s", iesc, lesc,
+			         SHOP_LIMIT, fields_q(fl, "shopify/inventory_levels"));
 			free(lesc);
 			free(iesc);
 			if ((err = api_url(sh, url, sizeof(url), "inventory_levels", q)) ||
-			    (err = pages(sh, out, "shopify/inventory_levels", url, "inventory_levels", NULL, NULL)))
+			    (err = pages(sh, out, "shopify/inventory_levels", url, "inventory_levels", SHOP_LIMIT, NULL, NULL)))
 				goto out;
 		}
 	}

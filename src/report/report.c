@@ -4,6 +4,7 @@
  * is int64 minor units; a double appears only in the XLSX renderer, as the
  * value handed to libxlsxwriter for display. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -648,7 +649,9 @@ out:
 	return RECON_OK;
 }
 
-/* mkdir -p: the report folder may be new, and so may its parents. */
+/* mkdir -p: the report folder may be new, and so may its parents. Reports
+ * name customers: folders recon creates are 0700 and files 0600, whatever
+ * the umask. */
 static recon_err make_dirs(const char *dir)
 {
 	char *p = strdup(dir);
@@ -661,7 +664,7 @@ static recon_err make_dirs(const char *dir)
 		int end = *q == '\0';
 		if (*q == '/' || end) {
 			*q = '\0';
-			if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			if (mkdir(p, 0700) != 0 && errno != EEXIST) {
 				msg_error("cannot create report folder '%s': %s", p, strerror(errno));
 				err = RECON_ERR_IO;
 				break;
@@ -677,9 +680,38 @@ static recon_err make_dirs(const char *dir)
 		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 			msg_error("report folder '%s' is not a folder", dir);
 			err = RECON_ERR_IO;
+		} else if ((sb.st_mode & S_IWOTH) && !(sb.st_mode & S_ISVTX)) {
+			/* every user may rename or replace any file in it */
+			msg_warn("report folder '%s' is writable by every user and has no sticky bit: "
+			         "anyone could replace the reports", dir);
 		}
 	}
 	return err;
+}
+
+/* A new, empty temporary file beside `path`, private (0600) and created
+ * with O_EXCL under a name nobody could guess and plant a link at:
+ * "<path>.XXXXXX.tmp". *tmp: its name (free()). */
+static recon_err make_temp(const char *path, char **tmp)
+{
+	int fd;
+
+	if (asprintf(tmp, "%s.XXXXXX.tmp", path) < 0) {
+		*tmp = NULL;
+		msg_error("report: out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	/* mkostemps opens with O_CREAT|O_EXCL and mode 0600: it never follows a
+	 * link nor takes over a file that is there */
+	fd = mkostemps(*tmp, 4, O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		msg_error("cannot create a temporary file beside '%s': %s", path, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return RECON_ERR_IO;
+	}
+	close(fd);
+	return RECON_OK;
 }
 
 /* [report] templates when set in the file; else where recon's shipped
@@ -830,17 +862,27 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 		goto out;
 	if ((err = make_dirs(out_dir)))
 		goto out;
-	if (asprintf(&xp, "%s/recon-%s-s%lld.xlsx", out_dir, r->period_label, (long long)sid) < 0 ||
-	    asprintf(&pp, "%s/recon-%s-s%lld.pdf", out_dir, r->period_label, (long long)sid) < 0 ||
-	    asprintf(&xt, "%s.tmp", xp) < 0 || asprintf(&pt, "%s.tmp", pp) < 0) {
+	if (asprintf(&xp, "%s/recon-%s-s%lld.xlsx", out_dir, r->period_label, (long long)sid) < 0)
+		xp = NULL;
+	if (!xp || asprintf(&pp, "%s/recon-%s-s%lld.pdf", out_dir, r->period_label, (long long)sid) < 0) {
+		pp = NULL;
 		msg_error("report: out of memory");
 		err = RECON_ERR_NOMEM;
 		goto out;
 	}
+	if ((err = make_temp(xp, &xt)) || (err = make_temp(pp, &pt)))
+		goto out;
 	/* Both files are complete under their temporary names before either is
-	 * renamed, so a failure never leaves a half-written or mismatched pair. */
-	if ((err = report_totals(r)) || (err = render(r, report_xlsx_write, xt, xp)) ||
-	    (err = render(r, report_pdf_write, pt, pp)))
+	 * renamed, so a failure never leaves a half-written or mismatched pair.
+	 * rename() replaces whatever is at the final name, a planted link
+	 * included, and never writes through it. */
+	if ((err = report_totals(r)))
+		goto out;
+	r->final_path = xp;
+	if ((err = render(r, report_xlsx_write, xt, xp)))
+		goto out;
+	r->final_path = pp;
+	if ((err = render(r, report_pdf_write, pt, pp)))
 		goto out;
 	if (rename(xt, xp) != 0) {
 		msg_error("cannot rename '%s' to '%s': %s", xt, xp, strerror(errno));

@@ -30,6 +30,7 @@
 
 #include "recon/msg.h"
 #include "recon/report.h"
+#include "recon/ttf.h"
 
 #define FONT_REGULAR "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 #define FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -322,116 +323,42 @@ void report_bidi_visual(uint32_t *cp, size_t n)
 
 /* ------------------------------------------------------------ fonts */
 
-static uint32_t be16(const unsigned char *p) { return (uint32_t)p[0] << 8 | p[1]; }
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void cover_set(unsigned char *bits, uint32_t c)
-{
-	if (c <= 0xFFFF)
-		bits[c >> 3] |= (unsigned char)(1u << (c & 7));
-}
-
-/* Which BMP code points the font maps to a glyph (cmap format 4 or 12 of the
- * Unicode encoding), for the first font of a collection. NULL if unreadable,
- * or out of memory (then *oom is set: the font is not to be taken for absent). */
-static unsigned char *ttf_coverage(const char *path, int *oom)
+/* A font file in memory; NULL if unreadable or larger than any real font
+ * (a corrupt or hostile file), or out of memory (then *oom is set). */
+static unsigned char *read_font(const char *path, size_t *size, int *oom)
 {
 	FILE *f = fopen(path, "rb");
-	unsigned char *d = NULL, *bits = NULL;
+	unsigned char *d = NULL;
 	long len;
-	uint32_t base = 0, cmap = 0, cmap_len = 0, best = 0;
-	int best_fmt = 0;
 
+	*oom = 0;
 	if (!f) {
 		*oom = errno == ENOMEM;
 		return NULL;
 	}
-	/* Fonts are a few MB; 64 MB bounds a corrupt or hostile file. */
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 12 || len > (64L << 20) || fseek(f, 0, SEEK_SET))
-		goto out;
-	if (!(d = malloc((size_t)len))) {
-		*oom = 1;
-		goto out;
+	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && (size_t)len <= TTF_FILE_MAX &&
+	    fseek(f, 0, SEEK_SET) == 0) {
+		if (!(d = malloc((size_t)len)))
+			*oom = 1;
+		else if (fread(d, 1, (size_t)len, f) != (size_t)len) {
+			free(d);
+			d = NULL;
+		} else
+			*size = (size_t)len;
 	}
-	if (fread(d, 1, (size_t)len, f) != (size_t)len)
-		goto out;
-	if (!memcmp(d, "ttcf", 4))
-		base = len >= 16 ? be32(d + 12) : 0;
-	if (base + 12 > (uint32_t)len)
-		goto out;
-	for (uint32_t i = 0, nt = be16(d + base + 4); i < nt; i++) {
-		const unsigned char *rec = d + base + 12 + 16 * i;
-		if (rec + 16 > d + len)
-			goto out;
-		if (!memcmp(rec, "cmap", 4)) {
-			cmap = be32(rec + 8);
-			cmap_len = be32(rec + 12);
-		}
-	}
-	if (!cmap || cmap + 4 > (uint32_t)len || cmap_len > (uint32_t)len - cmap)
-		goto out;
-	for (uint32_t i = 0, ns = be16(d + cmap + 2); i < ns && cmap + 4 + 8 * i + 8 <= (uint32_t)len; i++) {
-		const unsigned char *rec = d + cmap + 4 + 8 * i;
-		uint32_t pid = be16(rec), eid = be16(rec + 2), off = cmap + be32(rec + 4);
-		if (off + 2 > (uint32_t)len || !(pid == 0 || (pid == 3 && (eid == 1 || eid == 10))))
-			continue;
-		int fmt = (int)be16(d + off);
-		if ((fmt == 12 && best_fmt != 12) || (fmt == 4 && !best_fmt)) {
-			best = off;
-			best_fmt = fmt;
-		}
-	}
-	if (!best_fmt)
-		goto out;
-	if (!(bits = calloc(0x10000 / 8, 1))) {
-		*oom = 1;
-		goto out;
-	}
-	if (best_fmt == 4) {
-		uint32_t segx2 = best + 14 <= (uint32_t)len ? be16(d + best + 6) : 0;
-		const unsigned char *ends = d + best + 14, *starts = ends + segx2 + 2;
-		const unsigned char *deltas = starts + segx2, *ranges = deltas + segx2;
-		if (ranges + segx2 > d + len)
-			goto fail;
-		for (uint32_t s = 0; s < segx2 / 2; s++) {
-			uint32_t end = be16(ends + 2 * s), start = be16(starts + 2 * s);
-			uint32_t delta = be16(deltas + 2 * s), ro = be16(ranges + 2 * s);
-			for (uint32_t c = start; c <= end && c <= 0xFFFF; c++) {
-				uint32_t g;
-				if (!ro) {
-					g = (c + delta) & 0xFFFF;
-				} else {
-					const unsigned char *gp = ranges + 2 * s + ro + 2 * (c - start);
-					if (gp + 2 > d + len)
-						break;
-					g = be16(gp);
-					if (g)
-						g = (g + delta) & 0xFFFF;
-				}
-				if (g)
-					cover_set(bits, c);
-			}
-		}
-	} else {
-		uint32_t ng = best + 16 <= (uint32_t)len ? be32(d + best + 12) : 0;
-		if (ng > ((uint32_t)len - best - 16) / 12)
-			goto fail;
-		for (uint32_t g = 0; g < ng; g++) {
-			const unsigned char *grp = d + best + 16 + 12 * g;
-			for (uint32_t c = be32(grp); c <= be32(grp + 4) && c <= 0xFFFF; c++)
-				cover_set(bits, c);
-		}
-	}
-	goto out;
-fail:
-	free(bits);
-	bits = NULL;
-out:
-	free(d);
 	fclose(f);
+	return d;
+}
+
+/* Which BMP code points the font at path maps to a glyph (ttf_coverage). */
+static unsigned char *font_coverage(const char *path, int *oom)
+{
+	size_t len = 0;
+	unsigned char *d = read_font(path, &len, oom), *bits;
+	if (!d)
+		return NULL;
+	bits = ttf_coverage(d, len, oom);
+	free(d);
 	return bits;
 }
 
@@ -489,7 +416,7 @@ static int probe_font(struct font *ft, const char *path)
 	ft->path = path;
 	if (access(path, R_OK) != 0)
 		return 0;
-	ft->cover = ttf_coverage(path, &oom);
+	ft->cover = font_coverage(path, &oom);
 	ft->width = ft->cover ? malloc(0x10000 * sizeof(*ft->width)) : NULL;
 	if (!ft->cover || !ft->width) {
 		oom |= ft->cover && !ft->width;
@@ -549,47 +476,25 @@ static recon_err load_font(struct pdf *p, struct font *ft, const char *path)
  * 49382) components above that are left out of the embedded subset and the
  * character is drawn in pieces. Before saving, add every component of every
  * used glyph, until nothing changes (components may be composite too). */
-static void close_subset(const struct font *ft)
+static int close_subset(const struct font *ft)
 {
 	HPDF_TTFontDefAttr a;
-	unsigned char *d = NULL;
-	FILE *f;
-	long len;
-	int changed = 1;
+	unsigned char *d;
+	size_t len = 0, added = 0;
+	int oom = 0, rc;
 
 	if (!ft->f)
-		return;
+		return 0;
 	a = (HPDF_TTFontDefAttr)((HPDF_FontAttr)ft->f->attr)->fontdef->attr;
-	if (a->num_glyphs <= 32767 || !a->embedding || !(f = fopen(ft->path, "rb")))
-		return;
-	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && len <= (64L << 20) && fseek(f, 0, SEEK_SET) == 0 &&
-	    (d = malloc((size_t)len)) && fread(d, 1, (size_t)len, f) == (size_t)len) {
-		uint32_t scale = a->header.index_to_loc_format == 0 ? 2 : 1;
-		while (changed) {
-			changed = 0;
-			for (uint32_t g = 0; g < a->num_glyphs; g++) {
-				uint32_t off = a->glyph_tbl.base_offset + a->glyph_tbl.offsets[g] * scale;
-				uint32_t end = a->glyph_tbl.base_offset + a->glyph_tbl.offsets[g + 1] * scale;
-				uint32_t flags;
-				if (!a->glyph_tbl.flgs[g] || end > (uint32_t)len || end < off + 10 || be16(d + off) != 0xFFFF)
-					continue;
-				off += 10;
-				do {
-					if (off + 4 > end)
-						break;
-					flags = be16(d + off);
-					uint32_t gi = be16(d + off + 2);
-					off += 4 + ((flags & 1) ? 4 : 2) + ((flags & 8) ? 2 : (flags & 0x40) ? 4 : (flags & 0x80) ? 8 : 0);
-					if (gi < a->num_glyphs && !a->glyph_tbl.flgs[gi]) {
-						a->glyph_tbl.flgs[gi] = 1;
-						changed = 1;
-					}
-				} while (flags & 0x20);
-			}
-		}
-	}
+	if (a->num_glyphs <= 32767 || !a->embedding)
+		return 0;
+	/* out of memory, the glyphs drawn in pieces would pass for a report */
+	if (!(d = read_font(ft->path, &len, &oom)))
+		return oom ? -1 : 0;
+	rc = ttf_close_components(d, len, a->glyph_tbl.base_offset, a->glyph_tbl.offsets, a->num_glyphs,
+	                          a->header.index_to_loc_format == 0 ? 2 : 1, a->glyph_tbl.flgs, &added);
 	free(d);
-	fclose(f);
+	return rc;
 }
 
 static void free_font(struct font *f)
@@ -1499,18 +1404,22 @@ recon_err report_pdf_write(struct report *r, const char *path)
 		err = hpdf_err(&p);
 		goto out;
 	}
-	close_subset(&p.reg);
-	close_subset(&p.bold);
-	for (size_t i = 0; i < p.nfb; i++)
-		close_subset(&p.fb[i]);
+	{
+		int bad = close_subset(&p.reg) | close_subset(&p.bold);
+		for (size_t i = 0; i < p.nfb; i++)
+			bad |= close_subset(&p.fb[i]);
+		if (bad) {
+			msg_error("cannot write '%s': out of memory", path);
+			err = RECON_ERR_NOMEM;
+			goto out;
+		}
+	}
 	err = save(&p);
 	if (!err && p.missing) {
 		/* Name the file the user will see, not its temporary name. */
-		size_t len = strlen(path);
-		int tmp = len > 4 && !strcmp(path + len - 4, ".tmp");
-		msg_warn("'%.*s': %zu character%s no installed font can draw, shown as '?' "
+		msg_warn("'%s': %zu character%s no installed font can draw, shown as '?' "
 		         "(install fonts-droid-fallback and fonts-nanum for Chinese, Japanese and Korean)",
-		         (int)(tmp ? len - 4 : len), path, p.missing, p.missing == 1 ? "" : "s");
+		         r->final_path ? r->final_path : path, p.missing, p.missing == 1 ? "" : "s");
 	}
 out:
 	HPDF_Free(p.doc);

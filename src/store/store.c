@@ -1,7 +1,9 @@
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "recon/claim.h"
@@ -497,10 +499,28 @@ static recon_err schema_open(struct store *s)
 	return err;
 }
 
+/* SQLite would create the database with the umask's mode (0644 as a rule),
+ * and gives its -wal and -shm files the database's mode: customer data
+ * readable by every user of the machine. So a new database is created
+ * here, 0600, never through a symlink planted at its name; an existing one
+ * keeps the mode its owner gave it. Other failures are SQLite's to report. */
+static void create_private(const char *path)
+{
+	int fd;
+	if (!*path || strcmp(path, ":memory:") == 0)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
 recon_err store_open(const char *path, struct store **out)
 {
 	struct store *s;
-	recon_err err = store_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s);
+	recon_err err;
+
+	create_private(path);
+	err = store_connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s);
 
 	*out = NULL;
 	if (err)

@@ -56,7 +56,8 @@ start_fakes cut "$DEMO" "--leak 1000 --cut-rate 1 --max-fault-streak 1000" ""
 live_ini cut.ini
 printf 'retries = 1\n' >> cut.ini
 recon --config cut.ini --db cut.db snapshot --period 2026-10 --save-raw cut-pages; expect_rc 4
-grep_in err "shopify: giving up on GET 'http://127.0.0.1:$SP/admin/api/2025-07/shop.json' after 2 attempts"
+grep_in err "shopify: giving up on GET 'http://127.0.0.1:$SP/admin/api/2025-07/shop.json?fields="
+grep_in err "' after 2 attempts"
 [ ! -e cut-pages ] || fail "a failed --save-raw fetch left its folder"
 [ -z "$(ls -d cut-pages* 2>/dev/null)" ] || fail "a failed --save-raw fetch left a pending folder"
 [ "$(sqlite3 cut.db 'SELECT count(*) FROM snapshot')" = 0 ] || fail "a failed fetch stored a snapshot"

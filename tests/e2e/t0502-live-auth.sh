@@ -10,7 +10,8 @@ start_fakes auth "$DEMO" "--leak 1000" ""
 live_ini auth.ini
 RECON_SHOPIFY_TOKEN=shpat_wrongSECRET_0000 recon --config auth.ini -v snapshot --period 2026-10; expect_rc 4
 unset RECON_SHOPIFY_TOKEN
-grep_in err "Shopify refused the access token for GET 'http://127.0.0.1:$SP/admin/api/2025-07/shop.json' (HTTP 401"
+grep_in err "Shopify refused the access token for GET 'http://127.0.0.1:$SP/admin/api/2025-07/shop.json?fields="
+grep_in err "' (HTTP 401"
 grep_in err "check [shopify] access_token"
 grep_in err "nothing was stored"
 grep_not err "shpat_wrongSECRET_0000"

@@ -902,6 +902,10 @@ class ErpApp(fakelib.App):
             plen = cint(p.get("limit"))
         else:
             plen = 20
+        if self.args.ignore_limit_start:
+            start = 0               # fault: every page is the first one
+        if self.args.ignore_page_length:
+            plen = 0                # fault: every row from limit_start on
         rows = rows[start:start + plen] if plen > 0 else rows[start:]
         as_dict = str(p.get("as_dict", "1")).lower() not in ("0", "false")
         out = []
@@ -1352,6 +1356,10 @@ def main(argv=None):
     p.add_argument("--rate-limit", type=int, default=0, help="requests allowed per window (0: off)")
     p.add_argument("--rate-limit-window", type=float, default=60.0, help="window length in seconds")
     p.add_argument("--now", help="fixed 'now' (ISO-8601) for series years and timestamps")
+    p.add_argument("--ignore-limit-start", action="store_true",
+                   help="fault: lists ignore limit_start (every page is the first one)")
+    p.add_argument("--ignore-page-length", action="store_true",
+                   help="fault: lists ignore limit_page_length (all rows from limit_start on)")
     args = p.parse_args(argv)
     return fakelib.serve(ErpApp(args))
 

@@ -403,6 +403,8 @@ class ShopifyApp(fakelib.App):
             except ValueError:
                 bad(400, {"limit": ["is not a number"]})
             limit = max(1, min(250, limit))       # over-max: clamp (reference §11.4)
+        if self.args.max_limit:
+            limit = max(1, min(self.args.max_limit, limit))
         fields = fields_of(req)
         pi = req.qget("page_info")
         if pi is not None:
@@ -411,7 +413,8 @@ class ShopifyApp(fakelib.App):
                     bad(400, "%s cannot be passed when page_info is present" % k)
             try:
                 cur = fakelib.unb64url(pi)
-                filters, boundary, direction = dict(cur["f"]), tuple(cur["k"]), cur["d"]
+                filters, direction = dict(cur["f"]), cur["d"]
+                boundary = tuple(cur["k"]) if cur["k"] is not None else None   # None: the first page
                 valid = cur["r"] == res and direction in ("next", "prev")
             except Exception:
                 valid = False
@@ -430,10 +433,10 @@ class ShopifyApp(fakelib.App):
             keys = [tuple(key(i)) for i in items]
             if boundary is None:
                 start = 0
-                page = items[:limit]
+                page = items[:limit + len(items) if self.args.ignore_limit else limit]
             elif direction == "next":
                 start = next((i for i, k in enumerate(keys) if k > boundary), len(items))
-                page = items[start:start + limit]
+                page = items[start:start + limit + (len(items) if self.args.ignore_limit else 0)]
             else:
                 end = next((i for i, k in enumerate(keys) if k >= boundary), len(items))
                 start = max(0, end - limit)
@@ -444,17 +447,31 @@ class ShopifyApp(fakelib.App):
         host = req.header("Host") or "127.0.0.1:%d" % self.port
         base = "http://%s/admin/api/%s/%s.json" % (host, req.api_version, res)
 
-        def url(k, d):
+        def url(k, d, nonce=None):
             q = [("limit", str(limit))]
-            if req.qget("fields"):
+            if req.qget("fields") and not self.args.link_drops_fields:
                 q.append(("fields", req.qget("fields")))
-            q.append(("page_info", fakelib.b64url({"r": res, "f": filters, "k": list(k), "d": d})))
+            cur = {"r": res, "f": filters, "k": list(k) if k is not None else None, "d": d}
+            if nonce is not None:
+                cur["n"] = nonce
+            q.append(("page_info", fakelib.b64url(cur)))
             return base + "?" + urllib.parse.urlencode(q)
 
         if page and start > 0:
             links.append('<%s>; rel="previous"' % url(page_keys[0], "prev"))
         if page and start + len(page) < len(items):
-            links.append('<%s>; rel="next"' % url(page_keys[-1], "next"))
+            if self.args.link_loop and start > 0:
+                # fault: "next" leads back to the page before, so pages 1 and 2 alternate
+                req.note = "link-loop"
+                links.append('<%s>; rel="next"' % url(page_keys[0], "prev"))
+            elif self.args.link_stall:
+                # fault: "next" is this very page again, under a new cursor each time
+                with self.lock:
+                    self.stall = getattr(self, "stall", 0) + 1
+                req.note = "link-stall"
+                links.append('<%s>; rel="next"' % url(boundary, direction, self.stall))
+            else:
+                links.append('<%s>; rel="next"' % url(page_keys[-1], "next"))
         headers = [("Link", ", ".join(links))] if links else []
         return Response(200, {root: page}, headers=headers)
 
@@ -835,6 +852,16 @@ def main(argv=None):
                    help="hide orders created more than N days ago (0: off)")
     p.add_argument("--read-all-orders", action="store_true", help="grant read_all_orders (no window)")
     p.add_argument("--now", help="fixed 'now' (ISO-8601) for the orders window and written timestamps")
+    p.add_argument("--max-limit", type=int, default=0,
+                   help="serve at most N records a page, whatever limit asks (0: the API's 250)")
+    p.add_argument("--link-loop", action="store_true",
+                   help="fault: from page 2 on, the next link leads back to the page before")
+    p.add_argument("--link-stall", action="store_true",
+                   help="fault: the next link serves the same page again under a new cursor")
+    p.add_argument("--link-drops-fields", action="store_true",
+                   help="paging links leave out the fields asked for (the next page comes whole)")
+    p.add_argument("--ignore-limit", action="store_true",
+                   help="fault: a page holds every remaining record, whatever limit asks")
     args = p.parse_args(argv)
     return fakelib.serve(ShopifyApp(args))
 

@@ -431,6 +431,27 @@ class ShopifyTests(ShopifyBase):
         self.assertEqual(r.json()["order"]["name"], "#1002")
         self.assertEqual(self.get("orders/1").status, 404)
 
+    def test_fields_top_level_everywhere(self):
+        # `fields` trims every object of a list (or the shop) to the top-level
+        # fields named; nested objects come whole (shopify-api.md §2)
+        cases = [("shop", "shop", {}, {"id", "currency"}),
+                 ("orders", "orders", {"status": "any"}, {"id", "line_items"}),
+                 ("shopify_payments/payouts", "payouts", {}, {"id", "amount"}),
+                 ("shopify_payments/balance/transactions", "transactions", {"payout_id": 700001}, {"id", "net"}),
+                 ("locations", "locations", {}, {"id", "name"}),
+                 ("inventory_levels", "inventory_levels", {"location_ids": "655441491"},
+                  {"inventory_item_id", "available"}),
+                 ("products", "products", {}, {"id", "variants"})]
+        for res, root, params, want in cases:
+            r = self.get(res, fields=",".join(sorted(want)), **params)
+            self.assertEqual(r.status, 200, res)
+            got = r.json()[root]
+            for o in (got if isinstance(got, list) else [got]):
+                self.assertEqual(set(o), want, res)
+        line = self.get("orders", status="any", fields="id,line_items").json()["orders"][0]["line_items"][0]
+        self.assertIn("tax_lines", line)                        # nested: whole
+        self.assertEqual(set(self.get("orders", status="any", fields="id,nope").json()["orders"][0]), {"id"})
+
     def test_payouts_and_balance_transactions(self):
         r = self.get("shopify_payments/payouts", date_min="2025-03-03", date_max="2025-03-10")
         self.assertEqual([p["id"] for p in r.json()["payouts"]], [700002, 700001])
@@ -677,6 +698,82 @@ class FaultTests(unittest.TestCase):
         self.assertEqual(call(f.base + "/admin/api/2025-07/shop.json", headers=h).status, 200)
         call(f.base + "/__fake/inject", "POST", body={"truncate_next": 1})
         self.assertEqual(outcome(f.base + "/admin/api/2025-07/shop.json", h), "badjson")
+
+
+class PagingFaultTests(unittest.TestCase):
+    """Servers whose paging misbehaves (issue 21, finding 5): a client must stop."""
+    H = {"X-Shopify-Access-Token": TOKEN}
+    E = {"Authorization": "token %s:%s" % (KEY, SECRET)}
+
+    def ids(self, r):
+        return [o["id"] for o in r.json()["orders"]]
+
+    def test_shopify_max_limit_serves_smaller_pages(self):
+        f = Fake(SHOPIFY, "--max-limit", "5", "--bucket", "1000", "--leak", "100")
+        r = call(f.base + "/admin/api/2025-07/orders.json?status=any&limit=250", headers=self.H)
+        self.assertEqual(len(self.ids(r)), 5)
+        seen = self.ids(r)
+        while "next" in links(r.header("Link")):
+            r = call(links(r.header("Link"))["next"], headers=self.H)
+            seen += self.ids(r)
+        self.assertEqual(len(seen), 12)
+        self.assertEqual(len(set(seen)), 12)
+
+    def test_shopify_link_loop(self):
+        f = Fake(SHOPIFY, "--link-loop", "--max-limit", "4", "--bucket", "1000", "--leak", "100")
+        r1 = call(f.base + "/admin/api/2025-07/orders.json?status=any&limit=250", headers=self.H)
+        u2 = links(r1.header("Link"))["next"]
+        r2 = call(u2, headers=self.H)
+        self.assertNotEqual(self.ids(r2), self.ids(r1))
+        back = links(r2.header("Link"))["next"]             # leads back to page 1 ...
+        self.assertEqual(back, links(r2.header("Link"))["previous"])
+        r3 = call(back, headers=self.H)
+        self.assertEqual(self.ids(r3), self.ids(r1))
+        self.assertEqual(links(r3.header("Link"))["next"], u2)   # ... whose next is page 2 again
+        self.assertIn("link-loop", open(f.logf).read())
+
+    def test_shopify_link_stall(self):
+        f = Fake(SHOPIFY, "--link-stall", "--max-limit", "4", "--bucket", "1000", "--leak", "100")
+        r = call(f.base + "/admin/api/2025-07/orders.json?status=any&limit=250", headers=self.H)
+        first, urls = self.ids(r), set()
+        for _ in range(3):
+            u = links(r.header("Link"))["next"]
+            self.assertNotIn(u, urls)                       # a new cursor every time ...
+            urls.add(u)
+            r = call(u, headers=self.H)
+            self.assertEqual(self.ids(r), first)            # ... for the same page
+
+    def test_shopify_link_drops_fields(self):
+        f = Fake(SHOPIFY, "--link-drops-fields", "--max-limit", "4", "--bucket", "1000", "--leak", "100")
+        r = call(f.base + "/admin/api/2025-07/orders.json?status=any&limit=250&fields=id,name", headers=self.H)
+        self.assertEqual(set(r.json()["orders"][0]), {"id", "name"})
+        nxt = links(r.header("Link"))["next"]
+        self.assertNotIn("fields=", nxt)
+        self.assertGreater(len(call(nxt, headers=self.H).json()["orders"][0]), 2)   # whole records
+        r = call(nxt + "&fields=id", headers=self.H)           # fields may go with page_info
+        self.assertEqual(set(r.json()["orders"][0]), {"id"})
+
+    def test_shopify_ignore_limit(self):
+        f = Fake(SHOPIFY, "--ignore-limit", "--bucket", "1000", "--leak", "100")
+        r = call(f.base + "/admin/api/2025-07/orders.json?status=any&limit=2", headers=self.H)
+        self.assertEqual(len(self.ids(r)), 12)
+        self.assertIsNone(r.header("Link"))
+
+    def test_erpnext_ignore_limit_start(self):
+        f = Fake(ERPNEXT, "--api-key", KEY, "--api-secret", SECRET, "--ignore-limit-start")
+        url = f.base + "/api/resource/Sales%20Order?"
+        a = call(url + q(order_by="name asc", limit_page_length=10), headers=self.E).json()["data"]
+        b = call(url + q(order_by="name asc", limit_page_length=10, limit_start=10), headers=self.E).json()["data"]
+        self.assertEqual(len(a), 10)
+        self.assertEqual(a, b)
+
+    def test_erpnext_ignore_page_length(self):
+        f = Fake(ERPNEXT, "--api-key", KEY, "--api-secret", SECRET, "--ignore-page-length")
+        url = f.base + "/api/resource/Sales%20Order?"
+        rows = call(url + q(limit_page_length=5), headers=self.E).json()["data"]
+        self.assertEqual(len(rows), 25)
+        rows = call(url + q(limit_page_length=5, limit_start=20), headers=self.E).json()["data"]
+        self.assertEqual(len(rows), 5)
 
 
 class LogAndShutdownTests(unittest.TestCase):

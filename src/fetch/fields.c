@@ -1,0 +1,174 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/fields.h"
+
+/* Shopify REST can only trim top-level fields: a nested object comes
+ * whole. So an order's `customer` (id, e-mail and name: how recon matches a
+ * buyer to an ERPNext Customer) also brings that customer's default
+ * address; billing_address, shipping_address, browser_ip, client_details,
+ * note, note_attributes, landing_site and the like are never asked for. */
+
+static const char *const shop[] = {
+	"id", "name", "domain", "myshopify_domain", "currency", "iana_timezone", "timezone", NULL
+};
+
+static const char *const orders[] = {
+	/* identity and the buyer (phone: DESIGN §6 matches customers by it) */
+	"id", "name", "order_number", "email", "phone", "customer",
+	/* amounts, as compared and as an auditor ties them out */
+	"currency", "presentment_currency", "total_price", "subtotal_price", "total_tax",
+	"total_discounts", "total_line_items_price", "total_shipping_price_set", "current_total_price",
+	"taxes_included", "tax_lines", "shipping_lines", "discount_codes", "payment_gateway_names",
+	/* state and dates (updated_at: why an order processed earlier came along) */
+	"financial_status", "fulfillment_status", "cancelled_at", "cancel_reason", "closed_at", "test",
+	"source_name", "created_at", "updated_at", "processed_at",
+	/* children */
+	"line_items", "refunds", "fulfillments", NULL
+};
+
+static const char *const payouts[] = {
+	"id", "status", "date", "currency", "amount", "summary", NULL
+};
+
+static const char *const balance_transactions[] = {
+	"id", "type", "test", "payout_id", "payout_status", "currency", "amount", "fee", "net",
+	"source_id", "source_type", "source_order_id", "source_order_transaction_id",
+	"adjustment_reason", "processed_at", NULL
+};
+
+static const char *const locations[] = { "id", "name", "active", NULL };
+
+static const char *const inventory_levels[] = {
+	"inventory_item_id", "location_id", "available", "updated_at", NULL
+};
+
+static const char *const products[] = {
+	"id", "title", "status", "product_type", "vendor", "variants", NULL
+};
+
+/* GL Entry: the columns recon reads, and those an auditor tracing a row needs. */
+static const char *const gl_entry[] = {
+	"name", "creation", "posting_date", "account", "party_type", "party", "cost_center", "debit",
+	"credit", "account_currency", "debit_in_account_currency", "credit_in_account_currency",
+	"against_voucher_type", "against_voucher", "voucher_type", "voucher_no", "is_cancelled",
+	"is_opening", "company", "fiscal_year", "docstatus", NULL
+};
+
+static const char *const bin[] = {
+	"name", "item_code", "warehouse", "actual_qty", "reserved_qty", "ordered_qty", "indented_qty",
+	"planned_qty", "projected_qty", "valuation_rate", "stock_value", "stock_uom", "modified", NULL
+};
+
+static const char *const item[] = {
+	"name", "item_code", "item_name", "item_group", "stock_uom", "is_stock_item", "disabled",
+	"has_variants", "variant_of", "modified", NULL
+};
+
+/* e-mail, mobile and name: how a buyer is matched (DESIGN §6); not the
+ * primary address, tax id or contact details. */
+static const char *const customer[] = {
+	"name", "customer_name", "customer_type", "customer_group", "email_id", "mobile_no", "disabled",
+	"shopify_customer_id", "modified", NULL
+};
+/* created by ecommerce_integrations: a site without it refuses to list it */
+static const char *const customer_custom[] = { "shopify_customer_id", NULL };
+
+static const char *const warehouse[] = {
+	"name", "warehouse_name", "company", "is_group", "parent_warehouse", "disabled", "modified", NULL
+};
+
+const struct fetch_fields fetch_fields[] = {
+	{ "shopify/shop", shop, NULL },
+	{ "shopify/orders", orders, NULL },
+	{ "shopify/payouts", payouts, NULL },
+	{ "shopify/balance_transactions", balance_transactions, NULL },
+	{ "shopify/locations", locations, NULL },
+	{ "shopify/inventory_levels", inventory_levels, NULL },
+	{ "shopify/products", products, NULL },
+	/* Full documents with their child tables: GET /api/resource/<DocType>/<name>
+	 * takes no field list, so these pages hold the whole document (address
+	 * and contact fields included); only their names are listed first. */
+	{ "erpnext/sales_order", NULL, NULL },
+	{ "erpnext/sales_invoice", NULL, NULL },
+	{ "erpnext/delivery_note", NULL, NULL },
+	{ "erpnext/journal_entry", NULL, NULL },
+	{ "erpnext/gl_entry", gl_entry, NULL },
+	{ "erpnext/bin", bin, NULL },
+	{ "erpnext/item", item, NULL },
+	{ "erpnext/customer", customer, customer_custom },
+	{ "erpnext/warehouse", warehouse, NULL },
+	{ NULL, NULL, NULL }
+};
+
+const struct fetch_fields *fields_for(const char *extract)
+{
+	for (const struct fetch_fields *f = fetch_fields; f->extract; f++)
+		if (strcmp(f->extract, extract) == 0)
+			return f;
+	return NULL;
+}
+
+static int listed(const char *const *list, const char *field)
+{
+	for (; list && *list; list++)
+		if (strcmp(*list, field) == 0)
+			return 1;
+	return 0;
+}
+
+int fields_optional(const char *extract, const char *field)
+{
+	const struct fetch_fields *f = fields_for(extract);
+	return f && listed(f->optional, field);
+}
+
+int fields_csv(const char *extract, char *buf, size_t size)
+{
+	const struct fetch_fields *f = fields_for(extract);
+	size_t k = 0;
+
+	if (!f || !f->fields || !size)
+		return -1;
+	buf[0] = '\0';
+	for (const char *const *p = f->fields; *p; p++) {
+		size_t n = strlen(*p);
+		if (k + n + 2 > size)
+			return -1;
+		if (k)
+			buf[k++] = ',';
+		memcpy(buf + k, *p, n + 1);
+		k += n;
+	}
+	return 0;
+}
+
+char *fields_json(const char *extract, const char *const *drop)
+{
+	const struct fetch_fields *f = fields_for(extract);
+	size_t n = 3, k = 0;
+	char *out;
+
+	if (!f || !f->fields)
+		return NULL;
+	for (const char *const *p = f->fields; *p; p++)
+		n += strlen(*p) + 3;
+	if (!(out = malloc(n)))
+		return NULL;
+	out[k++] = '[';
+	for (const char *const *p = f->fields; *p; p++) {
+		size_t len = strlen(*p);
+		if (listed(drop, *p))
+			continue;
+		if (k > 1)
+			out[k++] = ',';
+		/* field names are identifiers: nothing to escape */
+		out[k++] = '"';
+		memcpy(out + k, *p, len);
+		k += len;
+		out[k++] = '"';
+	}
+	out[k++] = ']';
+	out[k] = '\0';
+	return out;
+}
