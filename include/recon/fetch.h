@@ -1,10 +1,8 @@
-/* A live snapshot (DESIGN §1, §3, §4): fetch both systems into a raw-layout
- * folder, page by page as the APIs return them, then load that folder like
- * an offline snapshot, recording for every extract the endpoint, filters and
- * time it was fetched.
- *
- * struct fetch_out is the sink the connectors write pages into; fetch_live()
- * is the whole command. */
+/* The page sink of a live fetch: the connectors (shopify.c, erpnext.c)
+ * write every page into a raw-layout folder through it, exactly as the APIs
+ * returned them, within the [fetch] caps, and it keeps for every extract the
+ * endpoint, filters and time it was fetched. The orchestration of a live
+ * snapshot (both connectors, then the load) is live.h, a stage later. */
 #ifndef RECON_FETCH_H
 #define RECON_FETCH_H
 
@@ -14,7 +12,6 @@
 #include "recon/config.h"
 #include "recon/datetime.h"
 #include "recon/error.h"
-#include "recon/store.h"
 
 #define FETCH_EXTRACTS_MAX 32
 #define FETCH_FILTERS_MAX 4096     /* filters text recorded per extract */
@@ -112,16 +109,10 @@ recon_err fetch_add_payout(struct fetch_out *f, int64_t id);
 
 /* Progress line: called by the connectors when an extract starts. */
 void fetch_progress(struct fetch_out *f, const char *extract);
+/* The progress line's final state, once every extract is in. */
+void fetch_progress_done(struct fetch_out *f);
 
-/* `recon snapshot PERIOD` without --raw: fetch Shopify then ERPNext into
- * save_raw (when given: a folder that must not exist or be empty) or into
- * evidence/s<N>/ beside the database, and load it as snapshot N. A failed
- * fetch stores nothing, leaves no folder behind and is RECON_ERR_REMOTE.
- * With FETCH_LAST_USE, the run needs no secret after this fetch: the
- * configuration's are wiped (config_forget_secrets) as soon as both clients
- * hold their own copies. */
-enum { FETCH_INSECURE = 1, FETCH_LAST_USE = 2 };
-recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p,
-                     const char *save_raw, unsigned flags, int64_t *snapshot_id);
+/* Folders of pages are private whatever the umask (pages are 0600). */
+#define FETCH_DIR_MODE 0700
 
 #endif

@@ -208,10 +208,5 @@ extern const struct report_source report_sources[];
 extern const size_t report_nsources;
 size_t report_source_nfields(const struct report_source *s);
 
-/* PDF text shaping (report_pdf.c): UTF-8 to code points, Arabic letters to
- * their joined presentation forms, right-to-left runs into visual order. */
-size_t report_utf8_decode(const char *s, uint32_t *out, size_t max);
-void report_arabic_shape(uint32_t *cp, size_t *n);
-void report_bidi_visual(uint32_t *cp, size_t n);
 
 #endif

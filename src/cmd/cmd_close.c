@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "recon/commands.h"
-#include "recon/fetch.h"
+#include "recon/live.h"
 #include "recon/msg.h"
 
 static struct {

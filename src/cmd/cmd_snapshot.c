@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "recon/commands.h"
-#include "recon/fetch.h"
+#include "recon/live.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/snapshot.h"

@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 
 #include "recon/config.h"
+#include "recon/ini.h"
 #include "recon/msg.h"
 
 /* A configuration file is a few hundred bytes; the caps only stop a wrong
  * path (a log, a database) from being slurped and reported line by line. */
-#define CONFIG_MAX_BYTES (1024L * 1024L)
-#define CONFIG_MAX_LINE (64L * 1024L)
+#define CONFIG_MAX_BYTES INI_MAX_BYTES
 #define DEFAULTS_NAME "(defaults)"
 
 struct config_entry {
@@ -92,19 +92,7 @@ static void free_wiped(char *s)
 }
 
 /* "'recon.ini', line 7: ..." or, for values not from the file, "'recon.ini': ...". */
-static void RECON_PRINTF(3, 4) config_error(const char *name, int line, const char *fmt, ...)
-{
-	char detail[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		msg_error("'%s', line %d: %s", name, line, detail);
-	else
-		msg_error("'%s': %s", name, detail);
-}
+#define config_error ini_error
 
 static char *dup_range(const char *s, size_t n)
 {
@@ -114,19 +102,6 @@ static char *dup_range(const char *s, size_t n)
 	memcpy(d, s, n);
 	d[n] = '\0';
 	return d;
-}
-
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static void trim(const char **b, const char **e)
-{
-	while (*b < *e && is_blank(**b))
-		(*b)++;
-	while (*e > *b && is_blank((*e)[-1]))
-		(*e)--;
 }
 
 static struct config_section *find_section(const struct config *cfg, const char *name)
@@ -236,103 +211,47 @@ static recon_err set_value(struct config *cfg, const char *section, const char *
 	return add_entry(&cfg->sections[si], key, strlen(key), value, strlen(value), 0);
 }
 
-static recon_err parse_line(struct config *cfg, const char *name, int line, const char *b,
-                            const char *e, long *cur)
+struct parse_state {
+	struct config *cfg;
+	const char *name;
+	long cur;   /* section of the lines that follow, -1 before the first */
+};
+
+static recon_err parse_item(void *arg, const struct ini_item *it)
 {
-	const char *eq, *kb, *ke, *vb, *ve;
+	struct parse_state *ps = arg;
+	struct config *cfg = ps->cfg;
 	struct config_entry *dup;
 	char *key;
 
-	if (*b == '[') {
-		const char *nb = b + 1, *ne = e - 1;
-		if (e - b < 2 || *ne != ']') {
-			config_error(name, line, "expected 'key = value' or '[section]'");
-			return RECON_ERR_CONFIG;
-		}
-		trim(&nb, &ne);
-		if (nb == ne) {
-			config_error(name, line, "expected a section name between '[' and ']'");
-			return RECON_ERR_CONFIG;
-		}
-		*cur = add_section(cfg, nb, (size_t)(ne - nb));
-		return *cur < 0 ? RECON_ERR_NOMEM : RECON_OK;
+	if (!it->key) {
+		ps->cur = add_section(cfg, it->name, it->name_len);
+		return ps->cur < 0 ? RECON_ERR_NOMEM : RECON_OK;
 	}
-	eq = memchr(b, '=', (size_t)(e - b));
-	if (!eq) {
-		/* The line itself is not quoted: it may be a pasted token. */
-		config_error(name, line, "expected 'key = value' or '[section]'");
-		return RECON_ERR_CONFIG;
-	}
-	kb = b;
-	ke = eq;
-	vb = eq + 1;
-	ve = e;
-	trim(&kb, &ke);
-	trim(&vb, &ve);
-	if (kb == ke) {
-		config_error(name, line, "expected a key before '='");
-		return RECON_ERR_CONFIG;
-	}
-	key = dup_range(kb, (size_t)(ke - kb));
+	key = dup_range(it->key, it->key_len);
 	if (!key)
 		return RECON_ERR_NOMEM;
-	if (*cur < 0) {
-		config_error(name, line, "'%s' is outside any [section]", key);
+	if (ps->cur < 0) {
+		config_error(ps->name, it->line, "'%s' is outside any [section]", key);
 		free(key);
 		return RECON_ERR_CONFIG;
 	}
-	dup = find_entry(cfg, cfg->sections[*cur].name, key);
+	dup = find_entry(cfg, cfg->sections[ps->cur].name, key);
 	if (dup) {
-		config_error(name, line, "'%s' in [%s] is given twice (first on line %d)", key,
-		             cfg->sections[*cur].name, dup->line);
+		config_error(ps->name, it->line, "'%s' in [%s] is given twice (first on line %d)", key,
+		             cfg->sections[ps->cur].name, dup->line);
 		free(key);
 		return RECON_ERR_CONFIG;
 	}
 	free(key);
-	return add_entry(&cfg->sections[*cur], kb, (size_t)(ke - kb), vb, (size_t)(ve - vb), line);
+	return add_entry(&cfg->sections[ps->cur], it->key, it->key_len, it->value, it->value_len, it->line);
 }
 
 static recon_err parse_text(struct config *cfg, const char *text, size_t len, const char *name)
 {
-	size_t pos = 0;
-	long cur = -1;
-	int line = 0;
-
-	if (len > (size_t)CONFIG_MAX_BYTES) {
-		config_error(name, 0, "file is larger than 1 MiB");
-		return RECON_ERR_CONFIG;
-	}
-	/* Editors on Windows like to start UTF-8 files with a byte order mark. */
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-		pos = 3;
-	while (pos < len) {
-		const char *b = text + pos, *e, *nl;
-		recon_err err;
-
-		nl = memchr(b, '\n', len - pos);
-		e = nl ? nl : text + len;
-		pos = (size_t)(e - text) + (nl ? 1 : 0);
-		line++;
-		if (e > b && e[-1] == '\r')
-			e--;
-		if (e - b > CONFIG_MAX_LINE) {
-			config_error(name, line, "line is longer than 64 KiB");
-			return RECON_ERR_CONFIG;
-		}
-		if (memchr(b, '\0', (size_t)(e - b))) {
-			config_error(name, line, "line contains a NUL byte");
-			return RECON_ERR_CONFIG;
-		}
-		trim(&b, &e);
-		if (b == e || *b == '#' || *b == ';')
-			continue;
-		err = parse_line(cfg, name, line, b, e, &cur);
-		if (err == RECON_ERR_NOMEM)
-			return no_memory();
-		if (err)
-			return err;
-	}
-	return RECON_OK;
+	struct parse_state ps = { cfg, name, -1 };
+	recon_err err = ini_parse(text, len, name, "'[section]'", parse_item, &ps);
+	return err == RECON_ERR_NOMEM ? no_memory() : err;
 }
 
 static int hex_value(char c)

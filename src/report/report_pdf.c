@@ -30,72 +30,10 @@
 
 #include "recon/msg.h"
 #include "recon/report.h"
+#include "recon/shaping.h"
 #include "recon/ttf.h"
 
-#define FONT_REGULAR "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-#define FONT_BOLD "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
-
-/* Fonts tried, in order, for characters DejaVu lacks (TrueType outlines only:
- * libharu cannot embed CFF-based OpenType): Chinese and Japanese
- * (fonts-droid-fallback, fonts-wqy-microhei), Korean (fonts-nanum). */
-static const char *const fallback_fonts[] = {
-	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-	"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-	"/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
-	"/usr/share/fonts/truetype/unfonts-core/UnDotum.ttf",
-	NULL
-};
-#define MAX_FALLBACK 4
-
-/* Page geometry, in points. */
-#define MARGIN 36.0
-#define HEAD_Y 26.0        /* header baseline, from the top */
-#define BODY_TOP 50.0      /* body starts this far from the top */
-#define BODY_BOTTOM 46.0   /* body ends this far from the bottom */
-#define FOOT_Y 26.0        /* footer baseline, from the bottom */
-#define FONT_SIZE 7.5
-#define PAD_X 3.0
-#define PAD_Y 2.2
-#define CHAR_W 4.5         /* a template width unit (one character) in points at FONT_SIZE */
-#define MIN_FONT 5.0
-
-struct font {
-	HPDF_Font f;            /* NULL until embedded */
-	const char *path;
-	unsigned char *cover;   /* one bit per BMP code point that has a glyph */
-	short *width;           /* advance per 1000 em, -1 until asked */
-	int failed;             /* could not be embedded: never used */
-};
-
-struct layout {
-	const struct report_table *t;
-	size_t *idx, n;         /* the table's columns shown in the PDF */
-	double *nat, *word, *cap, *minw, *x, *w;
-	int *right;
-	double size, leading;
-	size_t rows;
-};
-
-struct pdf {
-	struct report *r;
-	const char *path;
-	HPDF_Doc doc;
-	struct font reg, bold;
-	struct font fb[MAX_FALLBACK];   /* embedded on first use only: most months need none */
-	size_t nfb;
-	HPDF_Page *pages;
-	size_t npages, cap;
-	HPDF_Page page;
-	double pw, ph, y;
-	int landscape;
-	const char *section;
-	struct layout *tl;
-	uint32_t *cp;           /* scratch for one cell's code points */
-	size_t cpcap;
-	size_t missing;
-	HPDF_STATUS herr;
-	recon_err err;
-};
+#include "pdf.h"
 
 /* ------------------------------------------------------------ errors */
 
@@ -105,559 +43,6 @@ static void on_error(HPDF_STATUS e, HPDF_STATUS detail, void *data)
 	(void)detail;
 	if (!p->herr)
 		p->herr = e;
-}
-
-/* ------------------------------------------------------------ UTF-8, shaping, bidi */
-
-size_t report_utf8_decode(const char *s, uint32_t *out, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
-	while (*p && n < max) {
-		uint32_t cp;
-		int len, i;
-		if (*p < 0x80) {
-			cp = *p;
-			len = 1;
-		} else if ((*p & 0xE0) == 0xC0) {
-			cp = *p & 0x1F;
-			len = 2;
-		} else if ((*p & 0xF0) == 0xE0) {
-			cp = *p & 0x0F;
-			len = 3;
-		} else if ((*p & 0xF8) == 0xF0) {
-			cp = *p & 0x07;
-			len = 4;
-		} else {
-			out[n++] = 0xFFFD;
-			p++;
-			continue;
-		}
-		for (i = 1; i < len; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				break;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		if (i < len) {
-			out[n++] = 0xFFFD;
-			p += i;
-			continue;
-		}
-		out[n++] = cp;
-		p += len;
-	}
-	return n;
-}
-
-/* Arabic letters U+0621..U+064A: joining type and first presentation form
- * (isolated; +1 final, +2 initial, +3 medial). 'D' joins both sides, 'R'
- * only to the letter before it, 'C' (tatweel) joins without changing. */
-static const struct {
-	char type;
-	unsigned short form;
-} arabic[] = {
-	{ 'U', 0xFE80 }, { 'R', 0xFE81 }, { 'R', 0xFE83 }, { 'R', 0xFE85 }, { 'R', 0xFE87 }, { 'D', 0xFE89 },
-	{ 'R', 0xFE8D }, { 'D', 0xFE8F }, { 'R', 0xFE93 }, { 'D', 0xFE95 }, { 'D', 0xFE99 }, { 'D', 0xFE9D },
-	{ 'D', 0xFEA1 }, { 'D', 0xFEA5 }, { 'R', 0xFEA9 }, { 'R', 0xFEAB }, { 'R', 0xFEAD }, { 'R', 0xFEAF },
-	{ 'D', 0xFEB1 }, { 'D', 0xFEB5 }, { 'D', 0xFEB9 }, { 'D', 0xFEBD }, { 'D', 0xFEC1 }, { 'D', 0xFEC5 },
-	{ 'D', 0xFEC9 }, { 'D', 0xFECD }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 },
-	{ 'C', 0 }, { 'D', 0xFED1 }, { 'D', 0xFED5 }, { 'D', 0xFED9 }, { 'D', 0xFEDD }, { 'D', 0xFEE1 },
-	{ 'D', 0xFEE5 }, { 'D', 0xFEE9 }, { 'R', 0xFEED }, { 'R', 0xFEEF }, { 'D', 0xFEF1 },
-};
-
-static char join_type(uint32_t c)
-{
-	if (c >= 0x0621 && c <= 0x064A)
-		return arabic[c - 0x0621].type;
-	return 0;
-}
-
-static int transparent(uint32_t c)
-{
-	return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED);
-}
-
-void report_arabic_shape(uint32_t *cp, size_t *np)
-{
-	size_t n = *np, o = 0;
-	uint32_t *orig = malloc(n * sizeof(*orig));
-	if (!orig)
-		return;   /* unshaped letters are still legible */
-	memcpy(orig, cp, n * sizeof(*orig));
-	for (size_t i = 0; i < n; i++) {
-		uint32_t c = orig[i];
-		char t = join_type(c);
-		size_t j, k;
-		int before = 0, after = 0;
-		if (!t || t == 'C' || t == 'U') {
-			cp[o++] = c;
-			continue;
-		}
-		for (j = i; j > 0 && transparent(orig[j - 1]); j--)
-			;
-		if (j > 0) {
-			char pt = join_type(orig[j - 1]);
-			before = pt == 'D' || pt == 'C';
-		}
-		for (k = i + 1; k < n && transparent(orig[k]); k++)
-			;
-		if (k < n) {
-			char nt = join_type(orig[k]);
-			after = nt == 'D' || nt == 'R' || nt == 'C';
-		}
-		/* Lam followed by alef is one ligature. */
-		if (c == 0x0644 && k < n && (orig[k] == 0x0622 || orig[k] == 0x0623 || orig[k] == 0x0625 ||
-		                             orig[k] == 0x0627)) {
-			uint32_t lig = orig[k] == 0x0622 ? 0xFEF5 : orig[k] == 0x0623 ? 0xFEF7
-			             : orig[k] == 0x0625 ? 0xFEF9 : 0xFEFB;
-			cp[o++] = lig + (before ? 1 : 0);
-			for (size_t m = i + 1; m < k; m++)
-				cp[o++] = orig[m];
-			i = k;
-			continue;
-		}
-		uint32_t base = arabic[c - 0x0621].form;
-		if (t == 'D')
-			cp[o++] = base + (before && after ? 3 : before ? 1 : after ? 2 : 0);
-		else
-			cp[o++] = base + (before ? 1 : 0);
-	}
-	*np = o;
-	free(orig);
-}
-
-enum { BIDI_L, BIDI_R, BIDI_EN, BIDI_N };
-
-static int bidi_class(uint32_t c)
-{
-	if ((c >= 0x0590 && c <= 0x05FF) || (c >= 0x0600 && c <= 0x08FF && !(c >= 0x0660 && c <= 0x0669) &&
-	                                     !(c >= 0x06F0 && c <= 0x06F9)) ||
-	    (c >= 0xFB1D && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFE))
-		return BIDI_R;
-	if ((c >= '0' && c <= '9') || (c >= 0x0660 && c <= 0x0669) || (c >= 0x06F0 && c <= 0x06F9))
-		return BIDI_EN;
-	if (c < 0x80)
-		return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? BIDI_L : BIDI_N;
-	if ((c >= 0x2000 && c <= 0x206F) || (c >= 0x00A0 && c <= 0x00BF) || c == 0x00D7 || c == 0x00F7 ||
-	    (c >= 0x2190 && c <= 0x21FF))
-		return BIDI_N;
-	return BIDI_L;
-}
-
-static uint32_t mirror(uint32_t c)
-{
-	switch (c) {
-	case '(': return ')';
-	case ')': return '(';
-	case '[': return ']';
-	case ']': return '[';
-	case '{': return '}';
-	case '}': return '{';
-	case '<': return '>';
-	case '>': return '<';
-	case 0x00AB: return 0x00BB;
-	case 0x00BB: return 0x00AB;
-	}
-	return c;
-}
-
-static void reverse(uint32_t *a, size_t i, size_t j)   /* [i, j] inclusive */
-{
-	while (i < j) {
-		uint32_t t = a[i];
-		a[i++] = a[j];
-		a[j--] = t;
-	}
-}
-
-/* One line of a left-to-right paragraph into visual order: each run from a
- * right-to-left letter to the last right-to-left letter or number before the
- * next left-to-right letter is reversed, numbers inside it keep their own
- * order, brackets inside it are mirrored (a reduced UBA, enough for names
- * and addresses inside English report text). */
-void report_bidi_visual(uint32_t *cp, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		size_t j, end;
-		if (bidi_class(cp[i]) != BIDI_R) {
-			i++;
-			continue;
-		}
-		end = i;
-		for (j = i; j < n && bidi_class(cp[j]) != BIDI_L; j++)
-			if (bidi_class(cp[j]) == BIDI_R || bidi_class(cp[j]) == BIDI_EN)
-				end = j;
-		/* A bracket opened inside the run closes inside it too: "א(ב)". */
-		for (size_t k = i, depth = 0, open_in = 0; k < j; k++) {
-			if (cp[k] == '(' || cp[k] == '[' || cp[k] == '{') {
-				if (depth++ == 0)
-					open_in = k <= end;
-			} else if ((cp[k] == ')' || cp[k] == ']' || cp[k] == '}') && depth > 0) {
-				if (--depth == 0 && open_in && k > end)
-					end = k;
-			}
-		}
-		for (size_t k = i; k <= end; k++)
-			cp[k] = mirror(cp[k]);
-		reverse(cp, i, end);
-		/* Numbers (with their inner separators) read left to right again. */
-		for (size_t k = i; k <= end;) {
-			if (bidi_class(cp[k]) != BIDI_EN) {
-				k++;
-				continue;
-			}
-			size_t m = k;
-			while (m + 1 <= end && (bidi_class(cp[m + 1]) == BIDI_EN ||
-			                        ((cp[m + 1] == '.' || cp[m + 1] == ',' || cp[m + 1] == ':') &&
-			                         m + 2 <= end && bidi_class(cp[m + 2]) == BIDI_EN)))
-				m++;
-			for (size_t q = k; q <= m; q++)
-				cp[q] = mirror(cp[q]);   /* separators are no brackets: unchanged */
-			reverse(cp, k, m);
-			k = m + 1;
-		}
-		i = j;
-	}
-}
-
-/* ------------------------------------------------------------ fonts */
-
-/* A font file in memory; NULL if unreadable or larger than any real font
- * (a corrupt or hostile file), or out of memory (then *oom is set). */
-static unsigned char *read_font(const char *path, size_t *size, int *oom)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *d = NULL;
-	long len;
-
-	*oom = 0;
-	if (!f) {
-		*oom = errno == ENOMEM;
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && (size_t)len <= TTF_FILE_MAX &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		if (!(d = malloc((size_t)len)))
-			*oom = 1;
-		else if (fread(d, 1, (size_t)len, f) != (size_t)len) {
-			free(d);
-			d = NULL;
-		} else
-			*size = (size_t)len;
-	}
-	fclose(f);
-	return d;
-}
-
-/* Which BMP code points the font at path maps to a glyph (ttf_coverage). */
-static unsigned char *font_coverage(const char *path, int *oom)
-{
-	size_t len = 0;
-	unsigned char *d = read_font(path, &len, oom), *bits;
-	if (!d)
-		return NULL;
-	bits = ttf_coverage(d, len, oom);
-	free(d);
-	return bits;
-}
-
-static int covers(const struct font *f, uint32_t c)
-{
-	return !f->failed && c <= 0xFFFF && f->cover && (f->cover[c >> 3] & (1u << (c & 7)));
-}
-
-/* libharu 2.3.0 gives a UTF-8 Type0 font a ToUnicode CMap that is not valid
- * (a cidrange where a bfrange belongs): poppler warns on every page, and a
- * strict reader cannot extract or search the text. Its character codes are
- * the Unicode BMP code points themselves, so the correct map is the identity,
- * written as bfranges of 256 codes (a range may not cross its first byte). */
-static void fix_to_unicode(struct pdf *p, HPDF_Font font)
-{
-	HPDF_Dict cmap = HPDF_DictStream_New(p->doc->mmgr, p->doc->xref);
-	char line[64];
-	int blocks = 0;
-
-	if (!cmap)
-		return;
-	cmap->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	HPDF_Stream_WriteStr(cmap->stream,
-		"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-	for (unsigned hi = 0; hi < 256; hi++) {
-		if (hi >= 0xD8 && hi <= 0xDF)
-			continue;   /* surrogates are no characters */
-		if (blocks % 100 == 0) {
-			unsigned left = 0;
-			for (unsigned h = hi; h < 256; h++)
-				left += !(h >= 0xD8 && h <= 0xDF);
-			snprintf(line, sizeof(line), "%u beginbfrange\n", left < 100 ? left : 100);
-			HPDF_Stream_WriteStr(cmap->stream, line);
-		}
-		snprintf(line, sizeof(line), "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
-		HPDF_Stream_WriteStr(cmap->stream, line);
-		if (++blocks % 100 == 0)
-			HPDF_Stream_WriteStr(cmap->stream, "endbfrange\n");
-	}
-	if (blocks % 100)
-		HPDF_Stream_WriteStr(cmap->stream, "endbfrange\n");
-	HPDF_Stream_WriteStr(cmap->stream, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-	HPDF_Dict_Add(font, "ToUnicode", cmap);
-}
-
-/* Read a font's coverage; NULL cover when the file is missing or unusable.
- * Returns -1 when out of memory (a font present but not probed would turn
- * its characters into '?' in a report that claims success). */
-static int probe_font(struct font *ft, const char *path)
-{
-	int oom = 0;
-	ft->path = path;
-	if (access(path, R_OK) != 0)
-		return 0;
-	ft->cover = font_coverage(path, &oom);
-	ft->width = ft->cover ? malloc(0x10000 * sizeof(*ft->width)) : NULL;
-	if (!ft->cover || !ft->width) {
-		oom |= ft->cover && !ft->width;
-		free(ft->cover);
-		free(ft->width);
-		ft->cover = NULL;
-		ft->width = NULL;
-		return oom ? -1 : 0;
-	}
-	memset(ft->width, 0xFF, 0x10000 * sizeof(*ft->width));
-	return 0;
-}
-
-static int embed_font(struct pdf *p, struct font *ft)
-{
-	size_t len = strlen(ft->path);
-	int ttc = len > 4 && !strcmp(ft->path + len - 4, ".ttc");
-	const char *name = ttc ? HPDF_LoadTTFontFromFile2(p->doc, ft->path, 0, HPDF_TRUE)
-	                       : HPDF_LoadTTFontFromFile(p->doc, ft->path, HPDF_TRUE);
-	ft->f = name ? HPDF_GetFont(p->doc, name, "UTF-8") : NULL;
-	if (!ft->f) {
-		/* Out of memory is no reason to draw a font's characters as '?'. */
-		if (p->herr == HPDF_FAILD_TO_ALLOC_MEM || HPDF_GetError(p->doc) == HPDF_FAILD_TO_ALLOC_MEM)
-			p->err = RECON_ERR_NOMEM;
-		ft->failed = 1;
-		p->herr = 0;
-		HPDF_ResetError(p->doc);
-		return -1;
-	}
-	fix_to_unicode(p, ft->f);
-	return 0;
-}
-
-static recon_err load_font(struct pdf *p, struct font *ft, const char *path)
-{
-	if (probe_font(ft, path)) {
-		msg_error("cannot read font '%s': out of memory", path);
-		return RECON_ERR_NOMEM;
-	}
-	if (!ft->cover) {
-		msg_error("cannot read font '%s' (install fonts-dejavu-core)", path);
-		return RECON_ERR_CONFIG;
-	}
-	if (embed_font(p, ft)) {
-		if (p->err) {
-			msg_error("cannot load font '%s' into the PDF: out of memory", path);
-			return p->err;
-		}
-		msg_error("cannot load font '%s' into the PDF", path);
-		return RECON_ERR_CONFIG;
-	}
-	return RECON_OK;
-}
-
-/* libharu 2.3.0 reads the components of a used composite glyph as signed
- * 16-bit ids, so in a font of more than 32767 glyphs (the CJK fallback has
- * 49382) components above that are left out of the embedded subset and the
- * character is drawn in pieces. Before saving, add every component of every
- * used glyph, until nothing changes (components may be composite too). */
-static int close_subset(const struct font *ft)
-{
-	HPDF_TTFontDefAttr a;
-	unsigned char *d;
-	size_t len = 0, added = 0;
-	int oom = 0, rc;
-
-	if (!ft->f)
-		return 0;
-	a = (HPDF_TTFontDefAttr)((HPDF_FontAttr)ft->f->attr)->fontdef->attr;
-	if (a->num_glyphs <= 32767 || !a->embedding)
-		return 0;
-	/* out of memory, the glyphs drawn in pieces would pass for a report */
-	if (!(d = read_font(ft->path, &len, &oom)))
-		return oom ? -1 : 0;
-	rc = ttf_close_components(d, len, a->glyph_tbl.base_offset, a->glyph_tbl.offsets, a->num_glyphs,
-	                          a->header.index_to_loc_format == 0 ? 2 : 1, a->glyph_tbl.flgs, &added);
-	free(d);
-	return rc;
-}
-
-static void free_font(struct font *f)
-{
-	free(f->cover);
-	free(f->width);
-}
-
-static double advance(struct font *f, uint32_t c)
-{
-	if (f->width[c] < 0)
-		f->width[c] = (short)HPDF_Font_GetUnicodeWidth(f->f, (HPDF_UNICODE)c);
-	return f->width[c];
-}
-
-/* Marks a character no font can draw (outside Unicode, so never input). */
-#define MISSING 0x110000u
-
-/* The font that draws c (NULL: none does). */
-static struct font *font_for(struct pdf *p, uint32_t c, int bold)
-{
-	struct font *f = bold ? &p->bold : &p->reg;
-	if (covers(f, c))
-		return f;
-	for (size_t i = 0; i < p->nfb; i++)
-		if (covers(&p->fb[i], c) && (p->fb[i].f || !embed_font(p, &p->fb[i])))
-			return &p->fb[i];
-	return NULL;
-}
-
-/* Text for drawing: decoded, Arabic shaped, characters no font has replaced
- * by '?', invisible format characters dropped. Result in p->cp. */
-static size_t prepare(struct pdf *p, const char *s, int bold)
-{
-	size_t len = strlen(s), n, o = 0;
-	if (len + 1 > p->cpcap) {
-		uint32_t *q = realloc(p->cp, (len + 1) * sizeof(*q));
-		if (!q) {
-			p->err = RECON_ERR_NOMEM;
-			return 0;
-		}
-		p->cp = q;
-		p->cpcap = len + 1;
-	}
-	n = report_utf8_decode(s, p->cp, len);
-	report_arabic_shape(p->cp, &n);
-	for (size_t i = 0; i < n; i++) {
-		uint32_t c = p->cp[i];
-		if (c == '\t' || c == '\r')
-			c = ' ';
-		if ((c < 0x20 && c != '\n') || c == 0x7F || (c >= 0x200B && c <= 0x200F) || c == 0xFEFF ||
-		    (c >= 0xFE00 && c <= 0xFE0F))
-			continue;
-		if (c != '\n' && !font_for(p, c, bold))
-			c = MISSING;
-		p->cp[o++] = c;
-	}
-	return o;
-}
-
-/* The font and code point that draw c: a MISSING character is a '?'. */
-static struct font *glyph(struct pdf *p, uint32_t *c, int bold)
-{
-	if (*c == MISSING) {
-		*c = '?';
-		return bold ? &p->bold : &p->reg;
-	}
-	return font_for(p, *c, bold);
-}
-
-static double width_of(struct pdf *p, const uint32_t *cp, size_t n, int bold, double size)
-{
-	double w = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t c = cp[i];
-		struct font *f = glyph(p, &c, bold);
-		if (f)
-			w += advance(f, c);
-	}
-	return w * size / 1000.0;
-}
-
-/* Draw code points already in visual order, switching fonts by run. */
-static void show(struct pdf *p, double x, double y, const uint32_t *cp, size_t n, int bold, double size)
-{
-	char buf[1024];
-	size_t i = 0;
-
-	HPDF_Page_BeginText(p->page);
-	while (i < n) {
-		uint32_t c0 = cp[i];
-		struct font *f = glyph(p, &c0, bold);
-		size_t o = 0, j = i;
-		double w = 0;
-		/* A run: same font, at most what fits the buffer. */
-		for (; j < n && o + 4 < sizeof(buf); j++) {
-			uint32_t c = cp[j];
-			if (glyph(p, &c, bold) != f)
-				break;
-			if (cp[j] == MISSING)
-				p->missing++;
-			if (c < 0x80) {
-				buf[o++] = (char)c;
-			} else if (c < 0x800) {
-				buf[o++] = (char)(0xC0 | (c >> 6));
-				buf[o++] = (char)(0x80 | (c & 0x3F));
-			} else {
-				buf[o++] = (char)(0xE0 | (c >> 12));
-				buf[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-				buf[o++] = (char)(0x80 | (c & 0x3F));
-			}
-			w += f ? advance(f, c) : 0;
-		}
-		buf[o] = '\0';
-		if (f) {
-			HPDF_Page_SetFontAndSize(p->page, f->f, (HPDF_REAL)size);
-			HPDF_Page_TextOut(p->page, (HPDF_REAL)x, (HPDF_REAL)y, buf);
-		}
-		x += w * size / 1000.0;
-		i = j;
-	}
-	HPDF_Page_EndText(p->page);
-}
-
-/* One line of UTF-8 text; align 0 left at x, 1 right ending at x. Returns its width. */
-static double text_at(struct pdf *p, double x, double y, const char *s, int bold, double size, int align)
-{
-	size_t n = prepare(p, s, bold);
-	for (size_t i = 0; i < n; i++)
-		if (p->cp[i] == '\n')
-			p->cp[i] = ' ';
-	double w = width_of(p, p->cp, n, bold, size);
-	report_bidi_visual(p->cp, n);
-	show(p, align ? x - w : x, y, p->cp, n, bold, size);
-	return w;
-}
-
-static void fill_rgb(struct pdf *p, unsigned rgb)
-{
-	HPDF_Page_SetRGBFill(p->page, (HPDF_REAL)((rgb >> 16) / 255.0), (HPDF_REAL)(((rgb >> 8) & 255) / 255.0),
-	                     (HPDF_REAL)((rgb & 255) / 255.0));
-}
-
-static void stroke_rgb(struct pdf *p, unsigned rgb)
-{
-	HPDF_Page_SetRGBStroke(p->page, (HPDF_REAL)((rgb >> 16) / 255.0), (HPDF_REAL)(((rgb >> 8) & 255) / 255.0),
-	                       (HPDF_REAL)((rgb & 255) / 255.0));
-}
-
-static void hline(struct pdf *p, double x0, double x1, double y, double width, unsigned rgb)
-{
-	stroke_rgb(p, rgb);
-	HPDF_Page_SetLineWidth(p->page, (HPDF_REAL)width);
-	HPDF_Page_MoveTo(p->page, (HPDF_REAL)x0, (HPDF_REAL)y);
-	HPDF_Page_LineTo(p->page, (HPDF_REAL)x1, (HPDF_REAL)y);
-	HPDF_Page_Stroke(p->page);
-}
-
-static void box(struct pdf *p, double x, double y, double w, double h, unsigned rgb)
-{
-	fill_rgb(p, rgb);
-	HPDF_Page_Rectangle(p->page, (HPDF_REAL)x, (HPDF_REAL)y, (HPDF_REAL)w, (HPDF_REAL)h);
-	HPDF_Page_Fill(p->page);
 }
 
 /* ------------------------------------------------------------ wrapping */
@@ -684,8 +69,8 @@ static recon_err wrap(struct pdf *p, const uint32_t *cp, size_t n, int bold, dou
 		double w = 0;
 		while (i < n && cp[i] != '\n') {
 			uint32_t c = cp[i];
-			struct font *f = glyph(p, &c, bold);
-			double cw = f ? advance(f, c) * size / 1000.0 : 0;
+			struct font *f = pdf_glyph(p, &c, bold);
+			double cw = f ? pdf_advance(f, c) * size / 1000.0 : 0;
 			/* 0.01 pt of slack: a text measured to fit must not wrap on rounding. */
 			if (w + cw > maxw + 0.01 && i > start && cp[i] != ' ')
 				break;
@@ -729,16 +114,16 @@ static recon_err wrap(struct pdf *p, const uint32_t *cp, size_t n, int bold, dou
 static void header_band(struct pdf *p)
 {
 	char left[256];
-	fill_rgb(p, 0x555555);
+	pdf_fill_rgb(p, 0x555555);
 	snprintf(left, sizeof(left),
 	         "Shopify \xE2\x86\x94 ERPNext reconciliation \xC2\xB7 %s \xC2\xB7 %s \xC2\xB7 snapshot %lld",
 	         p->r->shop_name ? p->r->shop_name : p->r->shop ? p->r->shop : "", p->r->period_label,
 	         (long long)p->r->sid);
-	text_at(p, MARGIN, p->ph - HEAD_Y, left, 0, 7.5, 0);
+	pdf_text_at(p, MARGIN, p->ph - HEAD_Y, left, 0, 7.5, 0);
 	if (p->section)
-		text_at(p, p->pw - MARGIN, p->ph - HEAD_Y, p->section, 1, 7.5, 1);
-	hline(p, MARGIN, p->pw - MARGIN, p->ph - HEAD_Y - 5, 0.5, 0x999999);
-	fill_rgb(p, 0);
+		pdf_text_at(p, p->pw - MARGIN, p->ph - HEAD_Y, p->section, 1, 7.5, 1);
+	pdf_hline(p, MARGIN, p->pw - MARGIN, p->ph - HEAD_Y - 5, 0.5, 0x999999);
+	pdf_fill_rgb(p, 0);
 }
 
 /* What a failed libharu call amounts to. */
@@ -780,11 +165,11 @@ static void footers(struct pdf *p)
 	for (size_t i = 0; i < p->npages; i++) {
 		p->page = p->pages[i];
 		p->pw = HPDF_Page_GetWidth(p->page);
-		hline(p, MARGIN, p->pw - MARGIN, FOOT_Y + 10, 0.5, 0x999999);
-		fill_rgb(p, 0x555555);
-		text_at(p, MARGIN, FOOT_Y, left, 0, 7, 0);
+		pdf_hline(p, MARGIN, p->pw - MARGIN, FOOT_Y + 10, 0.5, 0x999999);
+		pdf_fill_rgb(p, 0x555555);
+		pdf_text_at(p, MARGIN, FOOT_Y, left, 0, 7, 0);
 		snprintf(right, sizeof(right), "page %zu of %zu", i + 1, p->npages);
-		text_at(p, p->pw - MARGIN, FOOT_Y, right, 0, 7.5, 1);
+		pdf_text_at(p, p->pw - MARGIN, FOOT_Y, right, 0, 7.5, 1);
 	}
 }
 
@@ -799,13 +184,13 @@ static void extents(struct pdf *p, size_t n, int bold, double size, double *line
 	*line = *word = 0;
 	for (size_t a = 0, b = 0; b <= n; b++)
 		if (b == n || p->cp[b] == '\n') {
-			double w = width_of(p, p->cp + a, b - a, bold, size);
+			double w = pdf_width_of(p, p->cp + a, b - a, bold, size);
 			*line = w > *line ? w : *line;
 			a = b + 1;
 		}
 	for (size_t a = 0, b = 0; b <= n; b++)
 		if (b == n || p->cp[b] == '\n' || p->cp[b] == ' ') {
-			double w = width_of(p, p->cp + a, b - a, bold, size);
+			double w = pdf_width_of(p, p->cp + a, b - a, bold, size);
 			*word = w > *word ? w : *word;
 			a = b + 1;
 		}
@@ -820,7 +205,7 @@ static recon_err measure_row(void *arg, const struct report_row *row)
 		const char *s = report_cell_text(&row->cells[i], buf, sizeof(buf));
 		int bold = row_bold(row->style);
 		double line, word;
-		extents(p, prepare(p, s, bold), bold, FONT_SIZE, &line, &word);
+		extents(p, pdf_prepare(p, s, bold), bold, FONT_SIZE, &line, &word);
 		if (row->style == ROW_DETAIL && i == 0) {
 			line += 8;
 			word += 8;
@@ -850,7 +235,7 @@ static void layout_columns(struct pdf *p, struct layout *tl)
 	for (size_t i = 0; i < nc; i++) {
 		const struct report_column *col = &t->cols[tl->idx[i]];
 		double line, hword;
-		extents(p, prepare(p, col->header, 1), 1, FONT_SIZE, &line, &hword);
+		extents(p, pdf_prepare(p, col->header, 1), 1, FONT_SIZE, &line, &hword);
 		tl->cap[i] = col->width * CHAR_W;
 		double word = tl->word[i] < tl->cap[i] ? tl->word[i] : tl->cap[i];
 		tl->minw[i] = (hword > word ? hword : word) + 2 * PAD_X;
@@ -925,7 +310,7 @@ static struct cell_lines *row_lines(struct pdf *p, const struct layout *tl, cons
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
-		size_t m = prepare(p, texts[i], bold);
+		size_t m = pdf_prepare(p, texts[i], bold);
 		/* A number is one line whatever its width: wrapping "10,120.80"
 		 * after the comma would misstate it. */
 		double maxw = !header && tl->right[i] ? 1e9 : tl->w[i] - 2 * PAD_X - (i == 0 ? indent0 : 0);
@@ -957,20 +342,20 @@ static void draw_lines(struct pdf *p, const struct layout *tl, struct cell_lines
 	double top = p->y, right = table_right(tl);
 
 	if (header)
-		box(p, MARGIN, top - h, right - MARGIN, h, 0xD9E1F2);
+		pdf_box(p, MARGIN, top - h, right - MARGIN, h, 0xD9E1F2);
 	else if (row && row->style == ROW_HEAD)
-		box(p, MARGIN, top - h, right - MARGIN, h, 0xEEF2F7);
+		pdf_box(p, MARGIN, top - h, right - MARGIN, h, 0xEEF2F7);
 	if (row && row->style == ROW_TOTAL && from == 0)
-		hline(p, MARGIN, right, top, 0.6, 0x333333);
+		pdf_hline(p, MARGIN, right, top, 0.6, 0x333333);
 	for (size_t i = 0; i < nc; i++) {
 		double indent = row && row->style == ROW_DETAIL && i == 0 ? 8 : 0;
 		int right_al = !header && tl->right[i];
 		int link = row && row->cells[i].kind == CELL_LINK && row->cells[i].url;
-		fill_rgb(p, link ? 0x1F4E9A : 0x000000);
+		pdf_fill_rgb(p, link ? 0x1F4E9A : 0x000000);
 		for (size_t k = from; k < to && k < cl[i].nlines; k++) {
 			struct span s = cl[i].lines[k];
 			double y = top - PAD_Y - tl->size * 0.93 - (double)(k - from) * tl->leading;
-			double w = width_of(p, cl[i].cp + s.start, s.len, bold, tl->size);
+			double w = pdf_width_of(p, cl[i].cp + s.start, s.len, bold, tl->size);
 			uint32_t *vis = malloc((s.len + 1) * sizeof(uint32_t));
 			if (!vis) {
 				p->err = RECON_ERR_NOMEM;
@@ -979,7 +364,7 @@ static void draw_lines(struct pdf *p, const struct layout *tl, struct cell_lines
 			memcpy(vis, cl[i].cp + s.start, s.len * sizeof(uint32_t));
 			report_bidi_visual(vis, s.len);
 			double x = right_al ? tl->x[i] + tl->w[i] - PAD_X - w : tl->x[i] + PAD_X + indent;
-			show(p, x, y, vis, s.len, bold, tl->size);
+			pdf_show(p, x, y, vis, s.len, bold, tl->size);
 			free(vis);
 			if (link) {
 				/* The link is clickable where its text is. */
@@ -991,9 +376,9 @@ static void draw_lines(struct pdf *p, const struct layout *tl, struct cell_lines
 			}
 		}
 	}
-	fill_rgb(p, 0);
+	pdf_fill_rgb(p, 0);
 	p->y = top - h;
-	hline(p, MARGIN, right, p->y, header ? 0.6 : 0.25, header ? 0x333333 : 0xBBBBBB);
+	pdf_hline(p, MARGIN, right, p->y, header ? 0.6 : 0.25, header ? 0x333333 : 0xBBBBBB);
 }
 
 static recon_err draw_header(struct pdf *p)
@@ -1108,13 +493,13 @@ static recon_err draw_table(struct pdf *p, const struct report_table *t, int sho
 	if (p->y - BODY_BOTTOM < 80 && (err = new_page(p)))
 		goto out;
 	if (show_title && t->title) {
-		text_at(p, MARGIN, p->y - 11, t->title, 1, 10, 0);
+		pdf_text_at(p, MARGIN, p->y - 11, t->title, 1, 10, 0);
 		p->y -= 17;
 	}
 	if (tl.rows == 0) {
-		fill_rgb(p, 0x555555);
-		text_at(p, MARGIN, p->y - 10, t->empty ? t->empty : "Nothing to list.", 0, 8.5, 0);
-		fill_rgb(p, 0);
+		pdf_fill_rgb(p, 0x555555);
+		pdf_text_at(p, MARGIN, p->y - 10, t->empty ? t->empty : "Nothing to list.", 0, 8.5, 0);
+		pdf_fill_rgb(p, 0);
 		p->y -= 24;
 		goto out;
 	}
@@ -1153,13 +538,13 @@ static recon_err title_page(struct pdf *p, struct toc *toc)
 	if ((err = new_page(p)))
 		return err;
 	double y = p->ph - 120;
-	text_at(p, MARGIN + 10, y, "Month-end reconciliation", 1, 24, 0);
+	pdf_text_at(p, MARGIN + 10, y, "Month-end reconciliation", 1, 24, 0);
 	y -= 26;
-	fill_rgb(p, 0x444444);
-	text_at(p, MARGIN + 10, y, "Shopify \xE2\x86\x94 ERPNext", 0, 15, 0);
-	fill_rgb(p, 0);
+	pdf_fill_rgb(p, 0x444444);
+	pdf_text_at(p, MARGIN + 10, y, "Shopify \xE2\x86\x94 ERPNext", 0, 15, 0);
+	pdf_fill_rgb(p, 0);
 	y -= 16;
-	hline(p, MARGIN + 10, p->pw - MARGIN - 10, y, 1.2, 0x1F4E9A);
+	pdf_hline(p, MARGIN + 10, p->pw - MARGIN - 10, y, 1.2, 0x1F4E9A);
 	y -= 30;
 
 	report_cell_text(&(struct report_cell){ .kind = CELL_DATETIME, .num = r->as_of }, asof, sizeof(asof));
@@ -1181,14 +566,14 @@ static recon_err title_page(struct pdf *p, struct toc *toc)
 	         r->errors == 1 ? "" : "s", (long long)r->warnings, r->warnings == 1 ? "" : "s");
 	x2 = MARGIN + 130;
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
-		fill_rgb(p, 0x555555);
-		text_at(p, MARGIN + 10, y, labels[i], 0, 9, 0);
-		fill_rgb(p, 0);
-		text_at(p, x2, y, vals[i], i == 9, i == 6 || i == 7 ? 7.6 : 9.5, 0);
+		pdf_fill_rgb(p, 0x555555);
+		pdf_text_at(p, MARGIN + 10, y, labels[i], 0, 9, 0);
+		pdf_fill_rgb(p, 0);
+		pdf_text_at(p, x2, y, vals[i], i == 9, i == 6 || i == 7 ? 7.6 : 9.5, 0);
 		y -= 16;
 	}
 	y -= 18;
-	text_at(p, MARGIN + 10, y, "Contents", 1, 11, 0);
+	pdf_text_at(p, MARGIN + 10, y, "Contents", 1, 11, 0);
 	y -= 18;
 	toc->y = y;
 	toc->n = 0;
@@ -1202,26 +587,26 @@ static recon_err title_page(struct pdf *p, struct toc *toc)
 	y -= (double)toc->n * 14 + 24;
 
 	/* Sign-off: blank lines to sign on paper. */
-	text_at(p, MARGIN + 10, y, "Sign-off", 1, 11, 0);
+	pdf_text_at(p, MARGIN + 10, y, "Sign-off", 1, 11, 0);
 	y -= 30;
 	const char *roles[] = { "Prepared by", "Reviewed by" };
 	for (int k = 0; k < 2; k++) {
 		double x = MARGIN + 10;
-		fill_rgb(p, 0x555555);
-		text_at(p, x, y, roles[k], 0, 9, 0);
-		hline(p, x + 70, x + 250, y - 2, 0.5, 0x333333);
-		text_at(p, x + 262, y, "Date", 0, 9, 0);
-		hline(p, x + 290, x + 370, y - 2, 0.5, 0x333333);
-		text_at(p, x + 382, y, "Signature", 0, 9, 0);
-		hline(p, x + 428, p->pw - MARGIN - 10, y - 2, 0.5, 0x333333);
-		fill_rgb(p, 0);
+		pdf_fill_rgb(p, 0x555555);
+		pdf_text_at(p, x, y, roles[k], 0, 9, 0);
+		pdf_hline(p, x + 70, x + 250, y - 2, 0.5, 0x333333);
+		pdf_text_at(p, x + 262, y, "Date", 0, 9, 0);
+		pdf_hline(p, x + 290, x + 370, y - 2, 0.5, 0x333333);
+		pdf_text_at(p, x + 382, y, "Signature", 0, 9, 0);
+		pdf_hline(p, x + 428, p->pw - MARGIN - 10, y - 2, 0.5, 0x333333);
+		pdf_fill_rgb(p, 0);
 		y -= 36;
 	}
 	snprintf(buf, sizeof(buf), "Every figure is computed from snapshot %lld; the Evidence section ties it "
 	         "to the SHA-256 of the saved API pages.", (long long)r->sid);
-	fill_rgb(p, 0x555555);
-	text_at(p, MARGIN + 10, y - 6, buf, 0, 8, 0);
-	fill_rgb(p, 0);
+	pdf_fill_rgb(p, 0x555555);
+	pdf_text_at(p, MARGIN + 10, y - 6, buf, 0, 8, 0);
+	pdf_fill_rgb(p, 0);
 	return p->err;
 }
 
@@ -1236,9 +621,9 @@ static void contents(struct pdf *p, const struct toc *toc, const size_t *first_p
 		char num[32];
 		if (!(s->outputs & REPORT_PDF) || first_page[i] == SIZE_MAX || k++ >= toc->n)
 			continue;
-		text_at(p, MARGIN + 20, y, s->title, 0, 9.5, 0);
+		pdf_text_at(p, MARGIN + 20, y, s->title, 0, 9.5, 0);
 		snprintf(num, sizeof(num), "%zu", first_page[i] + 1);
-		text_at(p, MARGIN + 330, y, num, 0, 9.5, 1);
+		pdf_text_at(p, MARGIN + 330, y, num, 0, 9.5, 1);
 		HPDF_Destination d = HPDF_Page_CreateDestination(p->pages[first_page[i]]);
 		if (d) {
 			HPDF_Rect rect = { (HPDF_REAL)(MARGIN + 18), (HPDF_REAL)(y - 3), (HPDF_REAL)(MARGIN + 332),
@@ -1335,10 +720,10 @@ recon_err report_pdf_write(struct report *r, const char *path)
 	}
 	HPDF_SetCompressionMode(p.doc, HPDF_COMP_ALL);
 	HPDF_UseUTFEncodings(p.doc);
-	if ((err = load_font(&p, &p.reg, FONT_REGULAR)) || (err = load_font(&p, &p.bold, FONT_BOLD)))
+	if ((err = pdf_load_font(&p, &p.reg, FONT_REGULAR)) || (err = pdf_load_font(&p, &p.bold, FONT_BOLD)))
 		goto out;
 	for (const char *const *fb = fallback_fonts; *fb && p.nfb < MAX_FALLBACK; fb++) {
-		if (probe_font(&p.fb[p.nfb], *fb)) {
+		if (pdf_probe_font(&p.fb[p.nfb], *fb)) {
 			msg_error("cannot read font '%s': out of memory", *fb);
 			err = RECON_ERR_NOMEM;
 			goto out;
@@ -1376,13 +761,13 @@ recon_err report_pdf_write(struct report *r, const char *path)
 			break;
 		first_page[i] = p.npages - 1;
 		bookmark(&p, s->title, p.page);
-		text_at(&p, MARGIN, p.y - 15, s->title, 1, 15, 0);
+		pdf_text_at(&p, MARGIN, p.y - 15, s->title, 1, 15, 0);
 		p.y -= 22;
-		fill_rgb(&p, 0x555555);
+		pdf_fill_rgb(&p, 0x555555);
 		char sub[512];
 		report_subtitle(r, sub, sizeof(sub));
-		text_at(&p, MARGIN, p.y - 8, sub, 0, 8, 0);
-		fill_rgb(&p, 0);
+		pdf_text_at(&p, MARGIN, p.y - 8, sub, 0, 8, 0);
+		pdf_fill_rgb(&p, 0);
 		p.y -= 22;
 		for (size_t j = 0; j < s->ntables && !err; j++)
 			if (s->tables[j].outputs & REPORT_PDF)
@@ -1405,9 +790,9 @@ recon_err report_pdf_write(struct report *r, const char *path)
 		goto out;
 	}
 	{
-		int bad = close_subset(&p.reg) | close_subset(&p.bold);
+		int bad = pdf_close_subset(&p.reg) | pdf_close_subset(&p.bold);
 		for (size_t i = 0; i < p.nfb; i++)
-			bad |= close_subset(&p.fb[i]);
+			bad |= pdf_close_subset(&p.fb[i]);
 		if (bad) {
 			msg_error("cannot write '%s': out of memory", path);
 			err = RECON_ERR_NOMEM;
@@ -1423,10 +808,10 @@ recon_err report_pdf_write(struct report *r, const char *path)
 	}
 out:
 	HPDF_Free(p.doc);
-	free_font(&p.reg);
-	free_font(&p.bold);
+	pdf_free_font(&p.reg);
+	pdf_free_font(&p.bold);
 	for (size_t i = 0; i < MAX_FALLBACK; i++)
-		free_font(&p.fb[i]);
+		pdf_free_font(&p.fb[i]);
 	free(p.pages);
 	free(p.cp);
 	free(first_page);

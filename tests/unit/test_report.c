@@ -14,6 +14,7 @@
 
 #include "recon/config.h"
 #include "recon/report.h"
+#include "recon/shaping.h"
 #include "recon/store.h"
 
 /* stderr of a call, to check what the user would see. */
