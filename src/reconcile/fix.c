@@ -363,7 +363,9 @@ static recon_err erp_lookup(struct erpnext *e, const char *kind, json_t *doc, ch
 	ft = filters ? json_dumps(filters, JSON_COMPACT) : NULL;
 	json_decref(filters);
 	if (ft)
-		err = erpnext_list(e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", fields, ft, &rows);
+		/* A look-up, not a listing: one bounded request (a server that
+		 * ignored the limit cannot make it hold every row). */
+		err = erpnext_lookup(e, !strcmp(kind, "customer") ? "Customer" : "Sales Order", fields, ft, 20, &rows);
 	json_array_foreach(rows, i, row) {
 		const char *n = json_string_value(json_object_get(row, "name"));
 		if (!n || !is_same_document(kind, doc, row))

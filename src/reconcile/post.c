@@ -289,7 +289,8 @@ static recon_err find_existing(struct erpnext *e, const char *cheque, char **nam
 	json_decref(filters);
 	if (!ftext)
 		return RECON_ERR_NOMEM;
-	err = erpnext_list(e, "Journal Entry", "[\"name\"]", ftext, &rows);
+	/* One bounded request: any live entry is enough to say it exists. */
+	err = erpnext_lookup(e, "Journal Entry", "[\"name\"]", ftext, 10, &rows);
 	free(ftext);
 	if (!err && json_array_size(rows) > 0) {
 		const char *n = json_string_value(json_object_get(json_array_get(rows, 0), "name"));
