@@ -39,6 +39,12 @@ for t in "$BUILD"/tests/test_*; do
 	record "$name ($n cases, $secs s)" $st
 done
 
+# The folders keep the pipeline's order (HACKING.md).
+sh scripts/check-layers.sh >"$log/out" 2>&1
+st=$?
+[ $st -ne 0 ] && cat "$log/out"
+record layers/check-layers.sh $st
+
 # Fuzz corpora and committed crashers, replayed through each target.
 if ls "$BUILD"/tests/replay_* >/dev/null 2>&1; then
 	sh scripts/fuzz-seeds.sh "$log/seeds" >/dev/null
