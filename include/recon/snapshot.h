@@ -35,4 +35,9 @@ recon_err snapshot_verify(struct store *s, int64_t only);
 /* Print the list of snapshots (DESIGN §2 `snapshots`). */
 recon_err snapshot_list(struct store *s, int json);
 
+/* Three lines an accountant can check against the source systems: the
+ * period and shop, each side's counts (and the period's order total), the
+ * evidence pages and the snapshot hash. Unless -q. */
+void snapshot_print_summary(struct store *s, int64_t id);
+
 #endif

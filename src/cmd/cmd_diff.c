@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "recon/commands.h"
+#include "recon/findings.h"
 #include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/msg.h"
@@ -23,16 +24,10 @@ static const struct cli_opt opts[] = {
 	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
-/* Rows in report order: family, then code as listed in rule_defs, then key. */
-static const char order_sql[] =
-	"SELECT d.code, d.severity, d.family, d.key, d.message, d.currency, d.shopify_json, d.erpnext_json, "
-	"d.first_seen, d.first_seen_at FROM discrepancy d JOIN rule_order r ON r.code = d.code "
-	"WHERE d.snapshot_id = ? ORDER BY r.pos, d.key";
-
-static const char *col(sqlite3_stmt *st, int i)
+static const char *str(json_t *o, const char *k)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
 }
 
 /* [+-]digits[.digits]: a number a spreadsheet reads as a number, whatever
@@ -84,97 +79,44 @@ static void csv_field(const char *s, int tty, int last)
 	putchar(last ? '\n' : ',');
 }
 
-/* Stored side JSON back into the document; a row that does not parse is an
- * error, not an empty object. */
-static json_t *side(struct jb *b, sqlite3_stmt *st, int i)
-{
-	json_t *v;
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return json_object();
-	v = jsonin_loads(col(st, i), 0, NULL);
-	if (!v)
-		b->failed = 1;
-	return v;
-}
-
-static recon_err print_json(struct store *s, int64_t sid, sqlite3_stmt *st)
-{
-	struct jb b = { 0 };
-	json_t *doc = json_object(), *counts = json_object(), *list = json_array(), *period = json_object();
-	sqlite3_stmt *ps;
-	recon_err err = RECON_OK;
-
-	/* doc owns the parts; the extra references let us fill them after. */
-	json_incref(counts);
-	json_incref(list);
-	jb_set(&b, doc, "snapshot", json_integer(sid));
-	jb_set(&b, doc, "period", period);
-	jb_set(&b, doc, "counts", counts);
-	jb_set(&b, doc, "discrepancies", list);
-	if ((err = store_prepare(s, "SELECT period_from, period_to FROM snapshot WHERE id = ?", &ps)))
-		goto out;
-	sqlite3_bind_int64(ps, 1, sid);
-	if (sqlite3_step(ps) == SQLITE_ROW) {
-		jb_set(&b, period, "from", json_string(col(ps, 0)));
-		jb_set(&b, period, "to", json_string(col(ps, 1)));
-	} else {
-		b.failed = 1;
-	}
-	sqlite3_finalize(ps);
-	for (const struct rule_def *r = rule_defs; r->code; r++)
-		jb_set(&b, counts, r->code, json_integer(0));
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *d = json_object();
-		const char *code = col(st, 0);
-		json_t *c = json_object_get(counts, code);
-		if (!c || json_integer_set(c, json_integer_value(c) + 1))
-			b.failed = 1;
-		jb_set(&b, d, "code", json_string(code));
-		jb_set(&b, d, "severity", json_string(col(st, 1)));
-		jb_set(&b, d, "family", json_string(col(st, 2)));
-		jb_set(&b, d, "key", json_string(col(st, 3)));
-		jb_set(&b, d, "message", json_string(col(st, 4)));
-		jb_set(&b, d, "currency", jb_str(&b, sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : col(st, 5)));
-		jb_set(&b, d, "shopify", side(&b, st, 6));
-		jb_set(&b, d, "erpnext", side(&b, st, 7));
-		jb_set(&b, d, "first_seen", json_integer(sqlite3_column_int64(st, 8)));
-		jb_set(&b, d, "first_seen_at", json_string(col(st, 9)));
-		jb_append(&b, list, d);
-	}
-	if (rc != SQLITE_DONE) {
-		err = store_fail(s, "cannot read the discrepancies");
-		goto out;
-	}
-	if (b.failed) {
-		msg_error("diff: out of memory while building the JSON document");
-		err = RECON_ERR_NOMEM;
-		goto out;
-	}
-	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
-		msg_error("diff: cannot print the JSON document (out of memory or a write error)");
-		err = RECON_ERR_IO;
-	}
-	putchar('\n');
-out:
-	json_decref(doc);
-	json_decref(counts);
-	json_decref(list);
-	return err;
-}
-
-static void print_table(int64_t sid, sqlite3_stmt *st, int errors, int warnings)
+static void print_table(json_t *doc)
 {
 	char family[32] = "";
-	out_printf("snapshot %lld: %d discrepanc%s (%d error%s, %d warning%s)\n", (long long)sid,
-	       errors + warnings, errors + warnings == 1 ? "y" : "ies", errors, errors == 1 ? "" : "s",
-	       warnings, warnings == 1 ? "" : "s");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (strcmp(family, col(st, 2)) != 0) {
-			snprintf(family, sizeof(family), "%s", col(st, 2));
+	json_t *list = json_object_get(doc, "discrepancies"), *d;
+	size_t i, errors = 0, warnings = 0;
+
+	json_array_foreach(list, i, d) {
+		errors += !strcmp(str(d, "severity"), "error");
+		warnings += !strcmp(str(d, "severity"), "warning");
+	}
+	out_printf("snapshot %lld: %zu discrepanc%s (%zu error%s, %zu warning%s)\n",
+	           (long long)json_integer_value(json_object_get(doc, "snapshot")), errors + warnings,
+	           errors + warnings == 1 ? "y" : "ies", errors, errors == 1 ? "" : "s", warnings,
+	           warnings == 1 ? "" : "s");
+	json_array_foreach(list, i, d) {
+		if (strcmp(family, str(d, "family")) != 0) {
+			snprintf(family, sizeof(family), "%s", str(d, "family"));
 			out_printf("\n%s\n", rule_family_title(family));
 		}
-		out_printf("  %-7s %-29s %-22s %s\n", col(st, 1), col(st, 0), col(st, 3), col(st, 4));
+		out_printf("  %-7s %-29s %-22s %s\n", str(d, "severity"), str(d, "code"), str(d, "key"), str(d, "message"));
+	}
+}
+
+static void print_csv(json_t *doc)
+{
+	static const char *const cols[] = { "code", "severity", "family", "key", "message", "currency" };
+	json_t *d;
+	size_t i;
+	int tty = isatty(STDOUT_FILENO);
+
+	printf("code,severity,family,key,message,currency,first_seen,first_seen_at\n");
+	json_array_foreach(json_object_get(doc, "discrepancies"), i, d) {
+		char seen[24];
+		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+			csv_field(str(d, cols[c]), tty, 0);
+		snprintf(seen, sizeof(seen), "%lld", (long long)json_integer_value(json_object_get(d, "first_seen")));
+		csv_field(seen, tty, 0);
+		csv_field(str(d, "first_seen_at"), tty, 1);
 	}
 }
 
@@ -182,7 +124,8 @@ static recon_err run(struct app *app, int argc, char **argv)
 {
 	struct config *cfg;
 	struct store *s;
-	sqlite3_stmt *st;
+	json_t *doc = NULL, *d;
+	size_t i;
 	int64_t sid;
 	int errors = 0, warnings = 0;
 	const char *format, *fail_on;
@@ -203,38 +146,19 @@ static recon_err run(struct app *app, int argc, char **argv)
 	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_diff, opt.snapshot, &sid)) ||
 	    (err = app_store(app, &s)))
 		return err;
-	if ((err = rules_run(s, cfg, sid)) || (err = rules_order_table(s)))
+	if ((err = rules_run(s, cfg, sid)) || (err = findings_document(s, sid, &doc)))
 		return err;
-	if ((err = store_prepare(s, "SELECT sum(severity = 'error'), sum(severity = 'warning') FROM discrepancy "
-	                            "WHERE snapshot_id = ?", &st)))
-		return err;
-	sqlite3_bind_int64(st, 1, sid);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		errors = sqlite3_column_int(st, 0);
-		warnings = sqlite3_column_int(st, 1);
+	json_array_foreach(json_object_get(doc, "discrepancies"), i, d) {
+		errors += !strcmp(str(d, "severity"), "error");
+		warnings += !strcmp(str(d, "severity"), "warning");
 	}
-	if ((err = store_finish(s, st)))
+	if (!strcmp(format, "csv"))
+		print_csv(doc);
+	else
+		err = cli_print_document(&command_diff, doc, format, print_table);
+	json_decref(doc);
+	if (err)
 		return err;
-	if ((err = store_prepare(s, order_sql, &st)))
-		return err;
-	sqlite3_bind_int64(st, 1, sid);
-	if (!strcmp(format, "json")) {
-		err = print_json(s, sid, st);
-	} else if (!strcmp(format, "csv")) {
-		printf("code,severity,family,key,message,currency,first_seen,first_seen_at\n");
-		int tty = isatty(STDOUT_FILENO);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			for (int i = 0; i < 6; i++)
-				csv_field(col(st, i == 2 ? 2 : i), tty, 0);
-			csv_field(col(st, 8), tty, 0);
-			csv_field(col(st, 9), tty, 1);
-		}
-	} else {
-		print_table(sid, st, errors, warnings);
-	}
-	recon_err fin = store_finish(s, st);
-	if (err || fin)
-		return err ? err : fin;
 	if ((!strcmp(fail_on, "error") && errors) || (!strcmp(fail_on, "warning") && (errors || warnings)))
 		return RECON_ERR_FOUND;
 	return RECON_OK;

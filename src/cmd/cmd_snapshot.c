@@ -25,42 +25,6 @@ static const struct cli_opt opts[] = {
 	{ NULL, NULL, NULL, NULL, NULL, CLI_PLAIN }
 };
 
-/* One line per side that an accountant can check against the source systems. */
-static void print_summary(struct store *s, int64_t id)
-{
-	sqlite3_stmt *st;
-	if (store_prepare(s,
-		"SELECT s.period_label, s.shop, s.currency, s.timezone, s.hash, "
-		"(SELECT count(*) FROM s_order WHERE snapshot_id = s.id), "
-		"(SELECT count(*) FROM s_order WHERE snapshot_id = s.id AND in_period AND NOT test), "
-		"(SELECT count(*) FROM s_payout WHERE snapshot_id = s.id), "
-		"(SELECT count(*) FROM s_variant WHERE snapshot_id = s.id), "
-		"(SELECT count(*) FROM e_sales_order WHERE snapshot_id = s.id), "
-		"(SELECT count(*) FROM e_gl_entry WHERE snapshot_id = s.id), "
-		"(SELECT count(*) FROM e_bin WHERE snapshot_id = s.id), "
-		"(SELECT coalesce(sum(files), 0) FROM extract WHERE snapshot_id = s.id), "
-		"(SELECT control_total FROM extract WHERE snapshot_id = s.id AND name = 'shopify/orders') "
-		"FROM snapshot s WHERE s.id = ?", &st))
-		return;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		char total[MONEY_BUFSZ];
-		const char *cur = (const char *)sqlite3_column_text(st, 2);
-		money_format(sqlite3_column_int64(st, 13), money_exponent(cur), total, sizeof(total));
-		out_printf("snapshot %lld: period %s, shop %s (%s, %s)\n", (long long)id,
-		       sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), cur, sqlite3_column_text(st, 3));
-		out_printf("  shopify: %lld orders (%lld in period, total %s %s), %lld payouts, %lld variants\n",
-		       (long long)sqlite3_column_int64(st, 5), (long long)sqlite3_column_int64(st, 6), total,
-		       cur, (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 8));
-		out_printf("  erpnext: %lld sales orders, %lld GL entries, %lld bins\n",
-		       (long long)sqlite3_column_int64(st, 9), (long long)sqlite3_column_int64(st, 10),
-		       (long long)sqlite3_column_int64(st, 11));
-		out_printf("  evidence: %lld pages, snapshot hash %s\n", (long long)sqlite3_column_int64(st, 12),
-		       sqlite3_column_text(st, 4));
-	}
-	sqlite3_finalize(st);
-}
-
 recon_err snapshot_command_take(struct store *s, struct config *cfg, const struct period *p,
                                 const char *raw, const char *save_raw, unsigned flags, int64_t *id)
 {
@@ -79,7 +43,7 @@ recon_err snapshot_command_take(struct store *s, struct config *cfg, const struc
 		err = snapshot_take(s, p, &src, id);
 	}
 	if (!err && msg_level() >= MSG_NORMAL)
-		print_summary(s, *id);
+		snapshot_print_summary(s, *id);
 	return err;
 }
 
