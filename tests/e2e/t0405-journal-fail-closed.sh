@@ -85,6 +85,12 @@ recon --config live.ini diff --format json; expect_rc 1
 python3 -c 'import json; d = json.load(open("out")); assert d["counts"]["PAYOUT_UNMAPPED_TYPE"] == 0, d["counts"]' ||
 	fail "still unmapped"
 
+# close over the same month: the bad payouts are reported, the report written
+# (they used to stop it with exit 3 and no report).
+recon --config base.ini --db close.db close --period 2026-10 --raw month --out closed; expect_rc 1
+[ -s closed/recon-2026-10-s1.pdf ] && [ -s closed/recon-2026-10-s1.xlsx ] || fail "close wrote no report"
+grep_in err "PAYOUT_TRANSACTION_INCONSISTENT"
+
 # A mapping to something that is not an account key is a configuration error.
 printf '[payout_types]\nodd = income\n' >> live.ini
 recon --config live.ini journal; expect_rc 2
