@@ -21,6 +21,12 @@
  *       keyed by sku
  *   link_location  (location_id, location_name, warehouse)
  *       Shopify location <-> warehouse, from [locations]
+ *   link_txn_account (type, reason, acct_key, account)
+ *       each balance-transaction type and adjustment_reason ('' for none) of
+ *       the snapshot with its [accounts] key and account (payout_types.h);
+ *       both NULL when nothing maps it (fail closed)
+ *   link_bank_currency (currency, account)
+ *       [accounts] bank_<CUR>: the bank account of payouts in that currency
  *
  * Whoever reads a link table calls links_build first, on its own connection:
  * nothing relies on tables another module happened to leave. A call for the

@@ -37,7 +37,7 @@ extern const char *const store_data_tables[];
  * missing column.
  *   1  the declarative loader's tables; run and post_claim
  *   2  discrepancy gains the typed facts (shopify_amount, ...) */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* A table's digest as the load computed it. */
 struct store_digest {

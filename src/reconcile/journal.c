@@ -8,31 +8,9 @@
 #include "recon/jsonout.h"
 #include "recon/money.h"
 #include "recon/msg.h"
+#include "recon/payout_types.h"
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
-
-/* The [accounts] keys a payout line can go to, in the order lines are listed. */
-static const char *const categories[] = { "clearing", "refunds", "adjustments", "reserves", "disputes", NULL };
-
-static const char *const default_types[][2] = {
-	{ "charge", "clearing" }, { "refund", "refunds" }, { "dispute", "disputes" },
-	{ "reserve", "reserves" }, { "adjustment", "adjustments" },
-};
-
-/* [payout_types] type = category, else the default map, else adjustments. */
-static int category_of(const struct config *cfg, const char *type)
-{
-	const char *cat = config_get(cfg, "payout_types", type);
-	for (size_t i = 0; !cat && i < sizeof(default_types) / sizeof(default_types[0]); i++)
-		if (!strcmp(default_types[i][0], type))
-			cat = default_types[i][1];
-	if (!cat)
-		cat = "adjustments";
-	for (int i = 0; categories[i]; i++)
-		if (!strcmp(categories[i], cat))
-			return i;
-	return -1;
-}
 
 struct line {
 	const char *account;
@@ -46,18 +24,27 @@ static json_t *amount_json(int64_t minor, int exp)
 	return json_string(money_format(minor, exp, buf, sizeof(buf)));
 }
 
-/* Add a signed amount as a debit (>0) or credit (<0) line; zero lines are
- * left out, since ERPNext rejects a row with neither. */
-static void add_line(struct line *lines, int *n, const char *account, int64_t signed_debit,
-                     const char *cost_center)
+/* Account totals of one entry, signed (debit > 0), in the order first met:
+ * types mapped to the same account make one line (DESIGN §7). */
+#define MAX_LINES 16
+struct sums {
+	const char *account[MAX_LINES];
+	int64_t amount[MAX_LINES];
+	int n;
+};
+
+static int sums_add(struct sums *t, const char *account, int64_t signed_debit)
 {
-	if (signed_debit == 0)
-		return;
-	lines[*n].account = account;
-	lines[*n].debit = signed_debit > 0 ? signed_debit : 0;
-	lines[*n].credit = signed_debit < 0 ? -signed_debit : 0;
-	lines[*n].cost_center = cost_center;
-	(*n)++;
+	int i;
+	for (i = 0; i < t->n && strcmp(t->account[i], account); i++)
+		;
+	if (i == t->n) {
+		if (t->n == MAX_LINES)
+			return -1;
+		t->account[t->n] = account;
+		t->amount[t->n++] = 0;
+	}
+	return money_add(t->amount[i], signed_debit, &t->amount[i]) ? -1 : 0;
 }
 
 static recon_err check_accounts(const struct config *cfg)
@@ -69,78 +56,137 @@ static recon_err check_accounts(const struct config *cfg)
 			          config_path(cfg), needed[i]);
 			return RECON_ERR_CONFIG;
 		}
-	for (size_t i = 0; i < config_section_size(cfg, "payout_types"); i++) {
-		const char *k, *v;
-		config_section_entry(cfg, "payout_types", i, &k, &v);
-		if (category_of(cfg, k) < 0) {
-			msg_error("'%s', line %d: [payout_types] %s = %s: expected one of clearing, refunds, "
-			          "adjustments, reserves, disputes", config_path(cfg),
-			          config_line(cfg, "payout_types", k), k, v);
-			return RECON_ERR_CONFIG;
-		}
-	}
-	return RECON_OK;
+	return payout_types_check(cfg);
 }
 
-/* Build the entry for one payout; *skip set when its transactions do not add up. */
+/* Build the entry for one payout; *skip set (and the reason named, with the
+ * discrepancy code the diff reports) when it must not be planned. Only a
+ * local failure (database, memory) is an error: one bad payout never stops
+ * the others. */
 static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t sid, int64_t payout,
-                             const char *date, const char *currency, int64_t amount, int force,
-                             json_t **out, int *skip)
+                             const char *date, const char *currency, const char *company_currency,
+                             int64_t amount, int force, json_t **out, int *skip)
 {
 	sqlite3_stmt *st;
-	int64_t gross[5] = { 0 }, fees = 0, net = 0, ntx = 0;
-	struct line lines[8];
-	int n = 0, exp = money_exponent(currency);
+	struct sums sum = { .n = 0 };
+	int64_t fees = 0, net = 0, ntx = 0;
+	struct line lines[MAX_LINES];
+	int n = 0, exp = money_exponent(currency), bad = 0, rc;
 	int64_t dr = 0, cr = 0;
 	const char *cc = config_get(cfg, "accounts", "cost_center");
-	char remark[256], buf[MONEY_BUFSZ], cheque[32];
+	const char *fees_acct = config_get(cfg, "accounts", "fees");
+	const char *bank = config_get(cfg, "accounts", "bank");
+	char remark[256], buf[MONEY_BUFSZ], buf2[MONEY_BUFSZ], buf3[MONEY_BUFSZ], cheque[32];
 	json_t *entry, *accounts;
 
 	*out = NULL;
 	*skip = 0;
-	TRY(store_prepare(s, "SELECT type, amount, fee, net FROM s_balance_txn WHERE snapshot_id = ? "
-	                     "AND payout_id = ? AND type <> 'payout' ORDER BY id", &st));
+	if (strcmp(currency, company_currency)) {
+		char key[32];
+		snprintf(key, sizeof(key), "bank_%s", currency);
+		/* A rate is what makes a foreign entry right; until ERPNext's Currency
+		 * Exchange records are loaded there is none, and an entry in the wrong
+		 * currency is worse than none. */
+		if (!config_get(cfg, "accounts", key))
+			msg_warn("payout %lld is in %s, the company books in %s and [accounts] names no %s: not planned "
+			         "(PAYOUT_CURRENCY_UNSUPPORTED)", (long long)payout, currency, company_currency, key);
+		else
+			msg_warn("payout %lld is in %s, the company books in %s: no exchange rate is loaded, not planned "
+			         "(PAYOUT_CURRENCY_UNSUPPORTED)", (long long)payout, currency, company_currency);
+		*skip = 1;
+		return RECON_OK;
+	}
+	/* Bank line first: it is the payout, to the minor unit. */
+	sums_add(&sum, bank, amount);
+	sums_add(&sum, fees_acct, 0);
+	/* The other lines in the order of the keys, whatever order the rows come in. */
+	for (int k = 0; payout_type_keys[k]; k++) {
+		const char *acct = payout_type_account(cfg, payout_type_keys[k]);
+		if (acct)
+			sums_add(&sum, acct, 0);
+	}
+	TRY(store_prepare(s, "SELECT id, type, adjustment_reason, amount, fee, net FROM s_balance_txn "
+	                     "WHERE snapshot_id = ? AND payout_id = ? AND type <> 'payout' ORDER BY id", &st));
 	sqlite3_bind_int64(st, 1, sid);
 	sqlite3_bind_int64(st, 2, payout);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int c = category_of(cfg, (const char *)sqlite3_column_text(st, 0));
-		if (money_add(gross[c], sqlite3_column_int64(st, 1), &gross[c]) ||
-		    money_add(fees, sqlite3_column_int64(st, 2), &fees) ||
-		    money_add(net, sqlite3_column_int64(st, 3), &net)) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		const char *reason = (const char *)sqlite3_column_text(st, 2);
+		int64_t a = sqlite3_column_int64(st, 3), f = sqlite3_column_int64(st, 4), t = sqlite3_column_int64(st, 5);
+		const char *key = payout_type_key(cfg, type, reason);
+		const char *acct = payout_type_account(cfg, key);
+		int64_t want;
+		ntx++;
+		if (money_sub(a, f, &want) || want != t) {
+			msg_warn("payout %lld: balance transaction %lld nets %s, its amount %s less its fee %s is not that: "
+			         "not planned (PAYOUT_TRANSACTION_INCONSISTENT)", (long long)payout, (long long)id,
+			         money_format(t, exp, buf, sizeof(buf)), money_format(a, exp, buf2, sizeof(buf2)),
+			         money_format(f, exp, buf3, sizeof(buf3)));
+			bad = 1;
+			continue;
+		}
+		if (!acct) {
+			if (key)
+				msg_warn("payout %lld: balance transaction %lld of type '%s' maps to [accounts] %s, which is "
+				         "not set: not planned (PAYOUT_UNMAPPED_TYPE)", (long long)payout, (long long)id,
+				         type, key);
+			else
+				msg_warn("payout %lld: balance transaction %lld of type '%s'%s%s%s is in no mapping: not planned "
+				         "(PAYOUT_UNMAPPED_TYPE; map it in [payout_types])", (long long)payout, (long long)id,
+				         type, reason ? " (adjustment_reason '" : "", reason ? reason : "", reason ? "')" : "");
+			bad = 1;
+			continue;
+		}
+		/* Gross money in is credited to the type's account; fees are debited. */
+		if (sums_add(&sum, acct, -a) || sums_add(&sum, fees_acct, f) || money_add(fees, f, &fees) ||
+		    money_add(net, t, &net)) {
 			sqlite3_finalize(st);
 			msg_error("payout %lld: transaction totals out of range", (long long)payout);
 			return RECON_ERR_OVERFLOW;
 		}
-		ntx++;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return store_fail(s, "cannot read the balance transactions");
 	}
 	TRY(store_finish(s, st));
+	if (bad) {
+		*skip = 1;
+		return RECON_OK;
+	}
 	if (net != amount && !force) {
 		msg_warn("payout %lld: its %lld balance transactions net %s, the payout is %s %s: not planned "
 		         "(PAYOUT_TRANSACTIONS_MISMATCH; --force books the difference to clearing)",
 		         (long long)payout, (long long)ntx, money_format(net, exp, buf, sizeof(buf)),
-		         money_format(amount, exp, remark, sizeof(remark)), currency);
+		         money_format(amount, exp, buf2, sizeof(buf2)), currency);
 		*skip = 1;
 		return RECON_OK;
 	}
-	/* Dr bank payout, Dr fees; each category's gross is credited (money in)
-	 * or debited (money out). payout = sum(gross) - fees, so it balances. */
-	add_line(lines, &n, config_get(cfg, "accounts", "bank"), amount, NULL);
-	add_line(lines, &n, config_get(cfg, "accounts", "fees"), fees, cc);
-	for (int c = 0; categories[c]; c++) {
-		const char *acct = config_get(cfg, "accounts", categories[c]);
-		add_line(lines, &n, acct ? acct : config_get(cfg, "accounts", "clearing"), -gross[c], NULL);
+	if (force && net != amount && sums_add(&sum, config_get(cfg, "accounts", "clearing"), net - amount)) {
+		msg_error("payout %lld: transaction totals out of range", (long long)payout);
+		return RECON_ERR_OVERFLOW;
 	}
-	if (force && net != amount)
-		add_line(lines, &n, config_get(cfg, "accounts", "clearing"), net - amount, NULL);
-	for (int i = 0; i < n; i++) {
-		dr += lines[i].debit;
-		cr += lines[i].credit;
+	/* Zero lines are left out: ERPNext rejects a row with neither side. */
+	for (int i = 0; i < sum.n; i++) {
+		if (!sum.amount[i])
+			continue;
+		lines[n].account = sum.account[i];
+		lines[n].debit = sum.amount[i] > 0 ? sum.amount[i] : 0;
+		lines[n].credit = sum.amount[i] < 0 ? -sum.amount[i] : 0;
+		lines[n].cost_center = !strcmp(sum.account[i], fees_acct) ? cc : NULL;
+		dr += lines[n].debit;
+		cr += lines[n].credit;
+		n++;
 	}
 	if (dr != cr) {
-		/* Cannot happen with the arithmetic above; a guard, not a branch users see. */
-		msg_error("payout %lld: planned entry does not balance (%lld vs %lld)", (long long)payout,
-		          (long long)dr, (long long)cr);
-		return RECON_ERR_INPUT;
+		/* Cannot happen once every row nets amount - fee and they add up to
+		 * the payout; still, that payout alone is left out. */
+		msg_error("payout %lld: planned entry does not balance (debits %s, credits %s %s): not planned",
+		          (long long)payout, money_format(dr, exp, buf, sizeof(buf)),
+		          money_format(cr, exp, buf2, sizeof(buf2)), currency);
+		*skip = 1;
+		return RECON_OK;
 	}
 	snprintf(cheque, sizeof(cheque), "%lld", (long long)payout);
 	snprintf(remark, sizeof(remark), "Shopify payout %lld of %s: %lld balance transactions, fees %s %s",
@@ -267,7 +313,9 @@ static recon_err plan_all(struct store *s, const struct config *cfg, int64_t sid
 		"(SELECT min(j.name) FROM e_journal_entry j WHERE j.snapshot_id = p.snapshot_id AND j.docstatus < 2 "
 		" AND j.cheque_no = CAST(p.id AS TEXT)), "
 		"(SELECT o.remote_name FROM outbox o WHERE o.kind = 'journal_entry' AND o.ref = CAST(p.id AS TEXT) "
-		" AND o.status IN ('posted', 'exists') AND o.remote_name IS NOT NULL ORDER BY o.id LIMIT 1) "
+		" AND o.status IN ('posted', 'exists') AND o.remote_name IS NOT NULL ORDER BY o.id LIMIT 1), "
+		"coalesce((SELECT g.currency FROM e_gl_entry g WHERE g.snapshot_id = p.snapshot_id LIMIT 1), "
+		" (SELECT sn.currency FROM snapshot sn WHERE sn.id = p.snapshot_id), p.currency) "
 		"FROM s_payout p WHERE p.snapshot_id = ? AND p.in_period AND p.status = 'paid' ORDER BY p.date, p.id",
 		&st));
 	sqlite3_bind_int64(st, 1, sid);
@@ -284,7 +332,8 @@ static recon_err plan_all(struct store *s, const struct config *cfg, int64_t sid
 			if (!err)
 				err = upsert(s, sid, id, entry, "exists", je);
 		} else {
-			err = plan_payout(s, cfg, sid, id, date, cur, sqlite3_column_int64(st, 3), force, &entry, &skip);
+			err = plan_payout(s, cfg, sid, id, date, cur, (const char *)sqlite3_column_text(st, 6),
+			                  sqlite3_column_int64(st, 3), force, &entry, &skip);
 			if (!err && !skip)
 				err = upsert(s, sid, id, entry, posted ? "posted" : "planned", posted);
 		}

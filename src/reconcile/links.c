@@ -3,6 +3,7 @@
 
 #include "recon/links.h"
 #include "recon/msg.h"
+#include "recon/payout_types.h"
 #include "recon/sqlparams.h"
 
 /* Parameters: :sid, :by_id, :by_number (links_order_key). */
@@ -157,6 +158,61 @@ static recon_err build_locations(struct store *s, const struct config *cfg, int6
 	return err;
 }
 
+/* link_txn_account: the account of each (type, adjustment_reason) the
+ * snapshot's balance transactions carry, by payout_types.h, so the rules
+ * see exactly what journal books; account NULL when nothing maps it.
+ * link_bank_currency: [accounts] bank_<CUR>, the bank account of payouts in
+ * a currency other than the company's. */
+static recon_err build_payout_accounts(struct store *s, const struct config *cfg, int64_t sid)
+{
+	sqlite3_stmt *ins = NULL, *find = NULL;
+	int rc;
+	recon_err err = store_exec(s,
+		"DROP TABLE IF EXISTS temp.link_txn_account; DROP TABLE IF EXISTS temp.link_bank_currency;"
+		"CREATE TEMP TABLE link_txn_account (type TEXT NOT NULL, reason TEXT NOT NULL, acct_key TEXT, "
+		"account TEXT, PRIMARY KEY (type, reason)) WITHOUT ROWID;"
+		"CREATE TEMP TABLE link_bank_currency (currency TEXT PRIMARY KEY, account TEXT NOT NULL) WITHOUT ROWID");
+	if (err)
+		return err;
+	if ((err = store_prepare(s, "INSERT INTO temp.link_txn_account VALUES (?,?,?,?)", &ins)) ||
+	    (err = store_prepare(s, "SELECT DISTINCT type, coalesce(adjustment_reason, '') FROM s_balance_txn "
+	                            "WHERE snapshot_id = ? AND type <> 'payout'", &find)))
+		goto out;
+	sqlite3_bind_int64(find, 1, sid);
+	while (!err && (rc = sqlite3_step(find)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(find, 0);
+		const char *reason = (const char *)sqlite3_column_text(find, 1);
+		const char *key = payout_type_key(cfg, type, reason);
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, payout_type_account(cfg, key), -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			err = store_fail(s, "cannot map balance-transaction types");
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(s, "cannot map balance-transaction types");
+	sqlite3_finalize(ins);
+	ins = NULL;
+	if (!err && !(err = store_prepare(s, "INSERT OR REPLACE INTO temp.link_bank_currency VALUES (?,?)", &ins)))
+		for (size_t i = 0; !err && i < config_section_size(cfg, "accounts"); i++) {
+			const char *k, *v;
+			config_section_entry(cfg, "accounts", i, &k, &v);
+			if (strncmp(k, "bank_", 5) || !k[5])
+				continue;
+			sqlite3_reset(ins);
+			sqlite3_bind_text(ins, 1, k + 5, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, v, -1, SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				err = store_fail(s, "cannot record the bank accounts");
+		}
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(find);
+	return err;
+}
+
 /* What the tables were built from: the snapshot and every setting they
  * depend on. New string (sqlite3_free), NULL when out of memory. */
 static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order_key key)
@@ -169,6 +225,13 @@ static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order
 		config_section_entry(cfg, "locations", i, &loc, &wh);
 		sqlite3_str_appendf(b, "\n%Q = %Q", loc, wh);
 	}
+	static const char *const more[] = { "accounts", "payout_types", NULL };
+	for (int k = 0; more[k]; k++)
+		for (size_t i = 0; i < config_section_size(cfg, more[k]); i++) {
+			const char *name, *val;
+			config_section_entry(cfg, more[k], i, &name, &val);
+			sqlite3_str_appendf(b, "\n[%s] %Q = %Q", more[k], name, val);
+		}
 	return sqlite3_str_finish(b);
 }
 
@@ -211,6 +274,7 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	sqlparams_int(&p, ":by_number", key == LINKS_BY_NUMBER);
 	if (!(err = store_exec(s, "DROP TABLE IF EXISTS temp.link_key")) &&
 	    !(err = build_locations(s, cfg, sid)) &&
+	    !(err = build_payout_accounts(s, cfg, sid)) &&
 	    !(err = sqlparams_exec(s, links_sql, &p, "links", plan)) &&
 	    !(err = store_exec(s, "CREATE TEMP TABLE link_key (fp TEXT NOT NULL)")) &&
 	    !(err = store_prepare(s, "INSERT INTO temp.link_key VALUES (?)", &st))) {

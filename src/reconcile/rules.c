@@ -217,6 +217,63 @@ const struct rule_def rule_defs[] = {
 	  "AND NOT EXISTS (SELECT 1 FROM e_journal_entry j WHERE j.snapshot_id = :sid AND j.docstatus < 2 "
 	  "AND j.cheque_no = CAST(p.id AS TEXT))" },
 
+	{ "PAYOUT_DUPLICATE_JOURNAL", "error", "payouts", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
+	  "more than one live Journal Entry carries the payout id as cheque_no",
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d of %s (%s %s) has %d live Journal Entries with "
+	  "cheque_no %d: %s', p.id, p.date, money(p.amount, p.currency), p.currency, x.n, p.id, x.names) AS message, "
+	  "p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, "
+	  "p.currency), 'currency', p.currency) AS shopify_json, json_object('journal_entries', json(x.list)) "
+	  "AS erpnext_json, p.amount AS shopify_amount, " PAYOUT_REF ", " DOC("Journal Entry", "x.first_je") " "
+	  "FROM s_payout p JOIN (SELECT cheque_no, count(*) AS n, group_concat(je_name, ', ') AS names, "
+	  "json_group_array(je_name) AS list, min(je_name) AS first_je "
+	  "FROM (SELECT * FROM link_payout_je ORDER BY je_name) GROUP BY cheque_no HAVING count(*) > 1) x "
+	  "ON x.cheque_no = CAST(p.id AS TEXT) WHERE p.snapshot_id = :sid AND p.in_period" },
+
+	/* The same mapping journal books with (link_txn_account, payout_types.c). */
+	{ "PAYOUT_UNMAPPED_TYPE", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
+	  "a balance-transaction type that no built-in or [payout_types] mapping covers; no entry is planned for that payout",
+	  "SELECT CAST(p.id AS TEXT) || '/' || b.type AS key, printf('payout %d of %s: %d balance transaction(s) of "
+	  "type %s (%s %s) %s; no Journal Entry is planned for it', p.id, p.date, count(*), b.type, "
+	  "money(sum(b.amount), p.currency), p.currency, CASE WHEN min(m.acct_key) IS NULL THEN "
+	  "'map to no account (see [payout_types])' ELSE printf('map to [accounts] %s, which is not set', "
+	  "min(m.acct_key)) END) AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, "
+	  "'type', b.type, 'transactions', json_group_array(b.id), 'amount', money(sum(b.amount), p.currency), "
+	  "'currency', p.currency) AS shopify_json, NULL AS erpnext_json, sum(b.amount) AS shopify_amount, "
+	  PAYOUT_REF " "
+	  "FROM s_payout p JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p.id AND b.type <> 'payout' "
+	  "JOIN link_txn_account m ON m.type = b.type AND m.reason = coalesce(b.adjustment_reason, '') "
+	  "WHERE p.snapshot_id = :sid AND p.in_period AND m.account IS NULL GROUP BY p.id, b.type" },
+
+	{ "PAYOUT_TRANSACTION_INCONSISTENT", "error", "payouts",
+	  FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT | FACT_DIFFERENCE,
+	  "a balance transaction whose net is not amount - fee; no entry is planned for that payout",
+	  "SELECT CAST(p.id AS TEXT) || '/' || b.id AS key, printf('payout %d of %s: balance transaction %d (%s) "
+	  "nets %s %s, but its amount %s less its fee %s is %s; no Journal Entry is planned for the payout', p.id, "
+	  "p.date, b.id, b.type, money(b.net, p.currency), p.currency, money(b.amount, p.currency), "
+	  "money(b.fee, p.currency), money(b.amount - b.fee, p.currency)) AS message, p.currency AS currency, "
+	  "json_object('payout_id', p.id, 'transaction_id', b.id, 'type', b.type, 'amount', money(b.amount, "
+	  "p.currency), 'fee', money(b.fee, p.currency), 'net', money(b.net, p.currency), 'currency', p.currency) "
+	  "AS shopify_json, NULL AS erpnext_json, b.net AS shopify_amount, b.net - (b.amount - b.fee) AS difference, "
+	  PAYOUT_REF " "
+	  "FROM s_payout p JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p.id AND b.type <> 'payout' "
+	  "WHERE p.snapshot_id = :sid AND p.in_period AND b.net <> b.amount - b.fee" },
+
+	/* journal plans no foreign payout yet: the exchange rate (ERPNext's
+	 * Currency Exchange) is not loaded, so bank_<CUR> alone is not enough. */
+	{ "PAYOUT_CURRENCY_UNSUPPORTED", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
+	  "payout currency is not the company currency and no bank account and exchange rate can book it",
+	  "SELECT CAST(p.id AS TEXT) AS key, CASE WHEN bc.account IS NULL THEN printf('payout %d of %s is %s %s, "
+	  "the company books in %s and [accounts] names no bank_%s; no Journal Entry is planned', p.id, p.date, "
+	  "money(p.amount, p.currency), p.currency, :erp_currency, p.currency) ELSE printf('payout %d of %s is %s %s, "
+	  "the company books in %s; [accounts] bank_%s is %s, but no exchange rate is loaded to book it with; "
+	  "no Journal Entry is planned', p.id, p.date, money(p.amount, p.currency), p.currency, :erp_currency, "
+	  "p.currency, bc.account) END AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', "
+	  "p.date, 'amount', money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, "
+	  "json_object('company_currency', :erp_currency, 'bank_account', bc.account) AS erpnext_json, "
+	  "p.amount AS shopify_amount, " PAYOUT_REF " "
+	  "FROM s_payout p LEFT JOIN link_bank_currency bc ON bc.currency = p.currency "
+	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND p.currency <> :erp_currency" },
+
 	{ "PAYOUT_AMOUNT_MISMATCH", "error", "payouts",
 	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
 	  "the bank line of the payout's Journal Entry differs from the payout amount",

@@ -131,8 +131,21 @@ static const struct ct_cat payout_parts[] = {
 };
 static const struct ct_cat bank_explain[] = {
 	{ "missing_journal", "Paid payouts with no Journal Entry", "PAYOUT_MISSING_JOURNAL" },
+	{ "duplicate", "More than one Journal Entry for a payout", "PAYOUT_DUPLICATE_JOURNAL" },
 	{ "not_in_gl", "Journal Entry not posted to the account", "PAYOUT_NOT_IN_GL" },
 	{ "amount", "Account line differs from the payout", "PAYOUT_AMOUNT_MISMATCH" },
+	{ "gl_timing", "Posted outside the period", NULL },
+	{ "other_gl", "Other Journal Entries on the account", NULL },
+	{ NULL, NULL, NULL }
+};
+/* The same payouts seen on the fee account: each is already counted under its
+ * code in the bank lines above, so here none is named again (the summary
+ * counted one PAYOUT_AMOUNT_MISMATCH twice, once per account). */
+static const struct ct_cat fees_explain[] = {
+	{ "missing_journal", "Paid payouts with no Journal Entry", NULL },
+	{ "duplicate", "More than one Journal Entry for a payout", NULL },
+	{ "not_in_gl", "Journal Entry not posted to the account", NULL },
+	{ "amount", "Account line differs from the payout's fees", NULL },
 	{ "gl_timing", "Posted outside the period", NULL },
 	{ "other_gl", "Other Journal Entries on the account", NULL },
 	{ NULL, NULL, NULL }
@@ -234,6 +247,7 @@ static const char ct_refund_disc_sql[] =
 	"UNION ALL SELECT currency, '=erpnext', net FROM tot_gl WHERE account = " ACCOUNT " AND in_period " \
 	"UNION ALL SELECT p.currency, CASE WHEN x.diff = 0 THEN 'matched' " \
 	" WHEN NOT EXISTS (SELECT 1 FROM tot_je j WHERE j.cheque_no = CAST(p.id AS TEXT)) THEN 'missing_journal' " \
+	" WHEN (SELECT count(*) FROM tot_je j WHERE j.cheque_no = CAST(p.id AS TEXT)) > 1 THEN 'duplicate' " \
 	" WHEN x.lines = 0 THEN 'not_in_gl' WHEN x.lines_in = 0 THEN 'gl_timing' ELSE 'amount' END, x.diff " \
 	"FROM (SELECT p.id, " AMOUNT " - coalesce((SELECT sum(g.net) FROM tot_je j JOIN tot_gl g ON g.voucher_no = j.name " \
 	"  WHERE j.cheque_no = CAST(p.id AS TEXT) AND g.account = " ACCOUNT " AND g.in_period), 0) AS diff, " \
@@ -451,7 +465,7 @@ static const struct ct_group groups[CT_GROUPS] = {
 	{ "Sales: Shopify orders vs ERPNext Sales Orders", order_parts, order_explain },
 	{ "Refunds: Shopify refunds vs ERPNext credit notes", NULL, refund_explain },
 	{ "Payouts: Shopify payouts vs bank account GL", payout_parts, bank_explain },
-	{ "Fees: Shopify fees vs fee account GL", NULL, bank_explain },
+	{ "Fees: Shopify fees vs fee account GL", NULL, fees_explain },
 };
 
 static recon_err compute(struct store *s, const struct config *cfg, int64_t sid, struct totals *t)

@@ -247,6 +247,9 @@ static const struct load_col balance_txn_cols[] = {
 	COL("net",                    "net",                    LK_MONEY,    REQ),
 	COL("source_order_id",        "source_order_id",        LK_INT,      0),
 	COL("source_type",            "source_type",            LK_TEXT,     0),
+	/* An integer in the fixtures, a String in Shopify's ruby client: either is taken. */
+	COL("source_order_transaction_id", "source_order_transaction_id", LK_IDTEXT, 0),
+	COL("adjustment_reason",      "adjustment_reason",      LK_TEXT,     0),
 	COL("processed_at",           "processed_at",           LK_TEXT,     0),
 	{ 0 }
 };

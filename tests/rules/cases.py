@@ -72,17 +72,22 @@ class Month:
                         "currency": self.cur, "grand_total": -amount,
                         "shopify_order_id": str(order["id"]), "items": []})
 
-    def payout(self, pid, amount, date="2026-10-15", status="paid", txns=None):
-        self.payouts.append({"id": pid, "status": status, "date": date, "currency": self.cur,
+    def payout(self, pid, amount, date="2026-10-15", status="paid", txns=None, currency=None):
+        """txns: (amount, fee, net) charges, or (amount, fee, net, type[, adjustment_reason[, id]])."""
+        cur = currency or self.cur
+        self.payouts.append({"id": pid, "status": status, "date": date, "currency": cur,
                              "amount": amount})
         for t in txns if txns is not None else [(amount, "0.00", amount)]:
-            a, f, n = t
-            self.txns.append({"id": self.nid(), "type": "charge", "test": False, "payout_id": pid,
-                              "payout_status": status, "currency": self.cur, "amount": a,
-                              "fee": f, "net": n})
+            a, f, n = t[:3]
+            kind = t[3] if len(t) > 3 else "charge"
+            reason = t[4] if len(t) > 4 else None
+            tid = t[5] if len(t) > 5 else self.nid()
+            self.txns.append({"id": tid, "type": kind, "test": False, "payout_id": pid,
+                              "payout_status": status, "currency": cur, "amount": a,
+                              "fee": f, "net": n, "adjustment_reason": reason})
         neg = "-" + amount if not amount.startswith("-") else amount[1:]
         self.txns.append({"id": self.nid(), "type": "payout", "test": False, "payout_id": pid,
-                          "payout_status": status, "currency": self.cur, "amount": neg,
+                          "payout_status": status, "currency": cur, "amount": neg,
                           "fee": "0.00", "net": neg})
 
     def journal(self, name, pid, bank, date="2026-10-15", gl=True, docstatus=1):
@@ -243,6 +248,30 @@ def build():
     E("PAYOUT_TRANSACTIONS_MISMATCH", "807")
     m.payout(808, "30.00", txns=[("29.00", "0.00", "29.00")])              # no JE and does not add up
     E("PAYOUT_MISSING_JOURNAL", "808"); E("PAYOUT_TRANSACTIONS_MISMATCH", "808")
+    # Posted twice: two live entries; the near miss has a second one cancelled.
+    m.payout(811, "40.00"); m.journal("JE-811", 811, 40.0); m.journal("JE-811-2", 811, 40.0)
+    E("PAYOUT_DUPLICATE_JOURNAL", "811")
+    m.payout(812, "40.00"); m.journal("JE-812", 812, 40.0); m.journal("JE-812-X", 812, 40.0, gl=False, docstatus=2)
+    # A type nothing maps; the near miss carries documented types (a Capital
+    # advance with [accounts] capital set, a fee refund by adjustment_reason).
+    m.payout(813, "40.00", txns=[("30.00", "0.00", "30.00"), ("10.00", "0.00", "10.00", "shop_cash_credit")])
+    m.journal("JE-813", 813, 40.0)
+    E("PAYOUT_UNMAPPED_TYPE", "813/shop_cash_credit")
+    m.payout(814, "40.00", txns=[("30.00", "1.00", "29.00"), ("10.00", "0.00", "10.00", "advance"),
+                                 ("1.00", "0.00", "1.00", "adjustment", "fee_refund")])
+    m.journal("JE-814", 814, 40.0)
+    # net is not amount - fee (as in Shopify's own documented example: 102.53
+    # less 3.07 netting 102.53); the near miss nets exactly.
+    m.payout(815, "40.00", txns=[("20.00", "0.00", "20.00"), ("20.00", "0.50", "20.00", "charge", None, 8150)])
+    m.journal("JE-815", 815, 40.0)
+    E("PAYOUT_TRANSACTION_INCONSISTENT", "815/8150")
+    m.payout(816, "40.00", txns=[("20.50", "0.50", "20.00"), ("20.00", "0.00", "20.00")])
+    m.journal("JE-816", 816, 40.0)
+    # A payout in EUR, the company books in USD: no bank_EUR. The near miss is
+    # a EUR payout still in transit (not yet to be booked).
+    m.payout(817, "40.00", currency="EUR"); m.journal("JE-817", 817, 40.0)
+    E("PAYOUT_CURRENCY_UNSUPPORTED", "817")
+    m.payout(818, "40.00", currency="EUR", status="in_transit")
 
     # Stock: SKU A drifts at the mapped location; B agrees on actual_qty
     # (reserved 2 would drift under actual_qty - reserved_qty); the unmapped
@@ -324,6 +353,7 @@ Main = Stores - R
 bank = Bank - R
 clearing = Clearing - R
 fees = Fees - R
+capital = Capital Loan - R
 cost_center = Main - R
 """
 
