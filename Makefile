@@ -1,7 +1,7 @@
 # recon — plain Makefile, libraries found with pkg-config (libharu ships no .pc).
 CC       ?= cc
 BUILD    ?= build
-PKGS      = jansson sqlite3 xlsxwriter libcurl libcrypto
+PKGS      = jansson sqlite3 xlsxwriter libcurl libcrypto minizip
 CFLAGS   ?= -O2 -g
 PREFIX   ?= /usr/local
 DATADIR  ?= $(PREFIX)/share/recon

@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libsqlite3-dev
-libxlsxwriter-dev libhpdf-dev libcmocka-dev libssl-dev python3 tzdata
+libxlsxwriter-dev libminizip-dev libhpdf-dev libcmocka-dev libssl-dev python3 tzdata
 fonts-dejavu-core fonts-droid-fallback fonts-nanum poppler-utils unzip sqlite3 valgrind time"
 
 missing=""

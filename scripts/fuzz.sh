@@ -6,8 +6,8 @@ set -eu
 secs=${FUZZ_SECONDS:-30}
 b=build-fuzz
 mkdir -p $b
-cflags="-std=c11 -g -O1 -Iinclude -D_DEFAULT_SOURCE -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined $(pkg-config --cflags jansson sqlite3)"
-libs="$(pkg-config --libs jansson sqlite3 xlsxwriter libcurl libcrypto) -lhpdf -lpthread -lm"
+cflags="-std=c11 -g -O1 -Iinclude -D_DEFAULT_SOURCE -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined $(pkg-config --cflags jansson sqlite3 minizip)"
+libs="$(pkg-config --libs jansson sqlite3 xlsxwriter libcurl libcrypto minizip) -lhpdf -lpthread -lm"
 srcs="$(ls src/*/*.c | grep -v '/main.c$') ${FUZZ_EXTRA_SRCS:-}"
 sh scripts/fuzz-seeds.sh $b/seeds
 status=0

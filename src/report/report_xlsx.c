@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <unzip.h>
 #include <xlsxwriter.h>
 
 #include "recon/datetime.h"
@@ -42,7 +43,55 @@ struct xlsx {
 	char *text;                  /* scratch for cleaned cell text */
 	lxw_error lerr;
 	recon_err err;
+	size_t nsheets;
+	unsigned char frozen[256];   /* sheet n (1-based) asked for a frozen header row */
 };
+
+/* libxlsxwriter writes a sheet's frozen pane while workbook_close packs the
+ * file, from allocations it does not check: when one fails the pane is left
+ * out and the close still succeeds, and errno (ENOMEM) is reset by the
+ * temporary files it makes afterwards. So the file is read back (minizip,
+ * the library libxlsxwriter itself packs with) and every sheet that asked
+ * for a frozen header row must have its <pane> and <selection>. The sheet view comes
+ * before the rows, so the first 64 KiB of each sheet suffice. */
+static recon_err check_panes(const struct xlsx *x, const char *path, const char *shown)
+{
+	unzFile z = unzOpen64(path);
+	char name[64], *buf = malloc(65537);
+	recon_err err = RECON_OK;
+
+	if (!z || !buf) {
+		msg_error("cannot read back '%s': %s", shown, buf ? "not a zip file" : "out of memory");
+		err = buf ? RECON_ERR_IO : RECON_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t n = 1; n <= x->nsheets && n < sizeof(x->frozen) && !err; n++) {
+		int got = 0;
+		if (!x->frozen[n])
+			continue;
+		snprintf(name, sizeof(name), "xl/worksheets/sheet%zu.xml", n);
+		if (unzLocateFile(z, name, 1) == UNZ_OK && unzOpenCurrentFile(z) == UNZ_OK) {
+			got = unzReadCurrentFile(z, buf, 65536);
+			unzCloseCurrentFile(z);
+		}
+		if (got <= 0) {
+			msg_error("cannot read back '%s': %s is missing or unreadable", shown, name);
+			err = RECON_ERR_IO;
+			break;
+		}
+		buf[got] = '\0';
+		/* a frozen pane comes with its selection; either may be the part left out */
+		if (!strstr(buf, "<pane ") || !strstr(buf, "<selection pane=")) {
+			msg_error("cannot write '%s': out of memory (the frozen header row of %s was left out)", shown, name);
+			err = RECON_ERR_NOMEM;
+		}
+	}
+out:
+	if (z)
+		unzClose(z);
+	free(buf);
+	return err;
+}
 
 static void note(struct xlsx *x, lxw_error e)
 {
@@ -361,6 +410,7 @@ static recon_err write_section(struct xlsx *x, const struct report_section *s)
 	single = ntables == 1;
 	x->multi = !single;
 	x->ws = workbook_add_worksheet(x->wb, s->title);
+	x->nsheets++;
 	if (!x->ws) {
 		msg_error("cannot add sheet '%s' to '%s'", s->title, x->path);
 		return RECON_ERR_IO;
@@ -421,6 +471,8 @@ static recon_err write_section(struct xlsx *x, const struct report_section *s)
 		}
 		if (!err && single) {
 			worksheet_freeze_panes(x->ws, header_row + 1, 0);
+			if (x->nsheets < sizeof(x->frozen))
+				x->frozen[x->nsheets] = 1;
 			note(x, worksheet_autofilter(x->ws, header_row, 0,
 			                             x->row > first_data ? x->row - 1 : header_row,
 			                             (lxw_col_t)(nvis - 1)));
@@ -517,6 +569,8 @@ out:
 		msg_error("cannot write '%s': %s", path, lxw_strerror(e));
 		err = e == LXW_ERROR_MEMORY_MALLOC_FAILED ? RECON_ERR_NOMEM : RECON_ERR_IO;
 	}
+	if (!err)
+		err = check_panes(&x, path, r->final_path ? r->final_path : path);
 	free(x.widths);
 	free(x.idx);
 	free(x.text);
