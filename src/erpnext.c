@@ -272,6 +272,7 @@ struct list_query {
 	const char *filters;       /* JSON text or NULL */
 	const char *or_filters;    /* JSON text or NULL */
 	const char *order_by;
+	int *absent;               /* non-NULL: a DocType the site may lack; set when it does */
 };
 
 /* GL Entry names are renamed hourly (reference §6): paging must never lean
@@ -329,6 +330,14 @@ static recon_err list_pages(struct erpnext *e, const struct list_query *q, page_
 			return RECON_ERR_NOMEM;
 		req.url = url;
 		err = http_do(e->http, &req, &r);
+		/* Frappe answers 404 (DoesNotExistError) for a DocType the site
+		 * does not have: an app that is not installed, not a failure. */
+		if (!err && r.status == 404 && q->absent && start == 0) {
+			*q->absent = 1;
+			free(url);
+			http_response_clear(&r);
+			break;
+		}
 		if (!err && r.status != 200)
 			err = refused("GET", url, &r);
 		if (!err) {
@@ -362,7 +371,7 @@ static recon_err collect_rows(void *arg, struct http_response *r, json_t *data)
 recon_err erpnext_list(struct erpnext *e, const char *doctype, const char *fields, const char *filters,
                        json_t **rows)
 {
-	struct list_query q = { doctype, fields ? fields : "[\"name\"]", filters, NULL, order_for(doctype) };
+	struct list_query q = { doctype, fields ? fields : "[\"name\"]", filters, NULL, order_for(doctype), NULL };
 	json_t *all = json_array();
 	recon_err err;
 
@@ -443,6 +452,7 @@ struct erp_extract {
 	const char *extract;       /* load_extracts name */
 	const char *doctype;
 	int full;                  /* full documents (child tables) */
+	int optional;              /* the DocType of an app a site may lack */
 };
 
 /* Full documents of one list page of names, fetched at once. */
@@ -601,7 +611,9 @@ static char *dumps(json_t *v)
 static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struct erp_extract *x,
                            const char *fields, char *filters, char *or_filters)
 {
-	struct list_query q = { x->doctype, fields, filters, or_filters, order_for(x->doctype) };
+	int absent = 0;
+	struct list_query q = { x->doctype, fields, filters, or_filters, order_for(x->doctype),
+	                        x->optional ? &absent : NULL };
 	char endpoint[256], note[FETCH_FILTERS_MAX];
 	recon_err err;
 
@@ -623,6 +635,10 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 		struct save_ctx c = { out, x->extract, 0 };
 		err = list_pages(e, &q, save_list_page, &c);
 	}
+	if (!err && absent) {
+		msg_info("erpnext: the site has no DocType '%s': '%s' is an empty extract", x->doctype, x->extract);
+		err = fetch_note(out, x->extract, endpoint, "DocType absent on this site (404): empty extract");
+	}
 	return err;
 }
 
@@ -630,15 +646,17 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
                             struct fetch_out *out)
 {
 	static const struct erp_extract xs[] = {
-		{ "erpnext/sales_order", "Sales Order", 1 },
-		{ "erpnext/sales_invoice", "Sales Invoice", 1 },
-		{ "erpnext/delivery_note", "Delivery Note", 1 },
-		{ "erpnext/journal_entry", "Journal Entry", 1 },
-		{ "erpnext/gl_entry", "GL Entry", 0 },
-		{ "erpnext/bin", "Bin", 0 },
-		{ "erpnext/item", "Item", 0 },
-		{ "erpnext/customer", "Customer", 0 },
-		{ "erpnext/warehouse", "Warehouse", 0 },
+		{ "erpnext/sales_order", "Sales Order", 1, 0 },
+		{ "erpnext/sales_invoice", "Sales Invoice", 1, 0 },
+		{ "erpnext/delivery_note", "Delivery Note", 1, 0 },
+		{ "erpnext/journal_entry", "Journal Entry", 1, 0 },
+		{ "erpnext/gl_entry", "GL Entry", 0, 0 },
+		{ "erpnext/bin", "Bin", 0, 0 },
+		{ "erpnext/item", "Item", 0, 0 },
+		{ "erpnext/customer", "Customer", 0, 0 },
+		{ "erpnext/warehouse", "Warehouse", 0, 0 },
+		/* ecommerce_integrations' variant -> Item map (DESIGN §6) */
+		{ "erpnext/ecommerce_item", "Ecommerce Item", 0, 1 },
 	};
 	/* the GL columns recon reads, and those an auditor tracing a row needs */
 	static const char gl_fields[] =
