@@ -16,9 +16,19 @@
  *   link_payout_je (cheque_no, je_name, docstatus)
  *       payout <-> live Journal Entry, by cheque_no = payout id (every such
  *       entry: a payout may have several); indexed (cheque_no, je_name)
- *   link_item      (sku, item_code)
- *       SKU <-> ERPNext Item (today the Item whose item_code is the SKU);
- *       keyed by sku
+ *   link_line_item (order_id, line_id, sku, item_code)
+ *   link_variant_item (variant_id, sku, item_code)
+ *       each order line and Shopify variant <-> its ERPNext Item by
+ *       [match] item_match (default: the Ecommerce Item of its variant id,
+ *       then of its SKU, then the Item whose item_code is the SKU);
+ *       item_code NULL when none; indexed (order_id, line_id),
+ *       (order_id, item_code) and (variant_id)
+ *   link_item_sku  (item_code, sku)
+ *       the Shopify SKU an Item is sold under, so that keys name SKUs
+ *       however the site names its Items; keyed by item_code
+ *   link_uncompared (item_code)
+ *       Items the line comparison leaves out: non-stock Items and
+ *       [match] ignore_items
  *   link_location  (location_id, location_name, warehouse)
  *       Shopify location <-> warehouse, from [locations]
  *   link_txn_account (type, reason, acct_key, account)

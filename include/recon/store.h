@@ -27,7 +27,7 @@ struct store {
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
  * canonical digests are recorded at load and re-checked by verify. */
 extern const char *const store_data_tables[];
-#define STORE_NDATA 23
+#define STORE_NDATA 24
 
 /* The layout of the tables, recorded in the database as meta.schema_version
  * (a row of the `meta` table). Raise it with any change to a table's
@@ -36,7 +36,9 @@ extern const char *const store_data_tables[];
  * anything else, saying which version made it, rather than fail later on a
  * missing column.
  *   1  the declarative loader's tables; run and post_claim
- *   2  discrepancy gains the typed facts (shopify_amount, ...) */
+ *   2  discrepancy gains the typed facts (shopify_amount, ...)
+ *   3  balance transactions keep adjustment_reason and source_order_transaction_id;
+ *      e_ecommerce_item; phones, taxes_included (connected stores) */
 #define STORE_SCHEMA_VERSION 3
 
 /* A table's digest as the load computed it. */

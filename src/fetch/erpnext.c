@@ -290,6 +290,7 @@ struct list_query {
 	const struct fetch_caps *caps;   /* a look-up's own caps (extracts are counted as saved) */
 	long page;                 /* rows asked for per request */
 	int one_page;              /* the first page only: a look-up asking for a few rows */
+	int *absent;               /* non-NULL: a DocType the site may lack; set when it does */
 };
 
 /* "Field not permitted in query: x" (erpnext-api.md §3) for one of the
@@ -379,6 +380,14 @@ static recon_err list_pages(struct erpnext *e, struct list_query *q, page_fn fn,
 		}
 		req.url = url;
 		err = http_do(e->http, &req, &r);
+		/* Frappe answers 404 (DoesNotExistError) for a DocType the site
+		 * does not have: an app that is not installed, not a failure. */
+		if (!err && r.status == 404 && q->absent && start == 0) {
+			*q->absent = 1;
+			free(url);
+			http_response_clear(&r);
+			break;
+		}
 		if (!err && r.status != 200 && start == 0 && missing_optional(q, &r)) {
 			free(url);
 			http_response_clear(&r);
@@ -535,6 +544,7 @@ struct erp_extract {
 	const char *extract;       /* load_extracts name */
 	const char *doctype;
 	int full;                  /* full documents (child tables) */
+	int optional;              /* the DocType of an app a site may lack */
 };
 
 /* Full documents of one list page of names, fetched at once. */
@@ -715,8 +725,10 @@ static char *dumps(json_t *v)
 static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struct erp_extract *x,
                            char *filters, char *or_filters)
 {
+	int absent = 0;
 	struct list_query q = { .doctype = x->doctype, .filters = filters, .or_filters = or_filters,
-	                        .order_by = order_for(x->doctype), .what = x->extract, .page = ERP_PAGE };
+	                        .order_by = order_for(x->doctype), .what = x->extract, .page = ERP_PAGE,
+	                        .absent = x->optional ? &absent : NULL };
 	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)];
 	const char *drop[5] = { NULL };
 	size_t ndrop = 0;
@@ -756,7 +768,11 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 		msg_error("erpnext: %s refuses the fields asked for (%s)", x->doctype, fields);
 		err = RECON_ERR_REMOTE;
 	}
-	if (!err) {
+	if (!err && absent) {
+		snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s", x->doctype);
+		msg_info("erpnext: the site has no DocType '%s': '%s' is an empty extract", x->doctype, x->extract);
+		err = fetch_note(out, x->extract, endpoint, "DocType absent on this site (404): empty extract");
+	} else if (!err) {
 		snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s%s", x->doctype,
 		         x->full ? " + GET /api/resource/" : "");
 		if (x->full)
@@ -775,15 +791,17 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
                             struct fetch_out *out)
 {
 	static const struct erp_extract xs[] = {
-		{ "erpnext/sales_order", "Sales Order", 1 },
-		{ "erpnext/sales_invoice", "Sales Invoice", 1 },
-		{ "erpnext/delivery_note", "Delivery Note", 1 },
-		{ "erpnext/journal_entry", "Journal Entry", 1 },
-		{ "erpnext/gl_entry", "GL Entry", 0 },
-		{ "erpnext/bin", "Bin", 0 },
-		{ "erpnext/item", "Item", 0 },
-		{ "erpnext/customer", "Customer", 0 },
-		{ "erpnext/warehouse", "Warehouse", 0 },
+		{ "erpnext/sales_order", "Sales Order", 1, 0 },
+		{ "erpnext/sales_invoice", "Sales Invoice", 1, 0 },
+		{ "erpnext/delivery_note", "Delivery Note", 1, 0 },
+		{ "erpnext/journal_entry", "Journal Entry", 1, 0 },
+		{ "erpnext/gl_entry", "GL Entry", 0, 0 },
+		{ "erpnext/bin", "Bin", 0, 0 },
+		{ "erpnext/item", "Item", 0, 0 },
+		{ "erpnext/customer", "Customer", 0, 0 },
+		{ "erpnext/warehouse", "Warehouse", 0, 0 },
+		/* ecommerce_integrations' variant -> Item map (DESIGN §6) */
+		{ "erpnext/ecommerce_item", "Ecommerce Item", 0, 1 },
 	};
 	const char *company = config_get(cfg, "erpnext", "company");
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];

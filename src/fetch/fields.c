@@ -78,6 +78,13 @@ static const char *const warehouse[] = {
 	"name", "warehouse_name", "company", "is_group", "parent_warehouse", "disabled", "modified", NULL
 };
 
+/* ecommerce_integrations' map from a Shopify variant (or product) to the
+ * ERPNext Item (DESIGN §6) */
+static const char *const ecommerce_item[] = {
+	"name", "integration", "erpnext_item_code", "integration_item_code", "variant_id", "sku",
+	"has_variants", "variant_of", "modified", NULL
+};
+
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
@@ -98,6 +105,7 @@ const struct fetch_fields fetch_fields[] = {
 	{ "erpnext/item", item, NULL },
 	{ "erpnext/customer", customer, customer_custom },
 	{ "erpnext/warehouse", warehouse, NULL },
+	{ "erpnext/ecommerce_item", ecommerce_item, NULL },
 	{ NULL, NULL, NULL }
 };
 

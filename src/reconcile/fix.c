@@ -63,7 +63,19 @@ static const char *text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-/* Customers: Shopify buyers of the period whose e-mail no ERPNext Customer has.
+/* The ERPNext Customer of an order `o` (DESIGN §6): by Shopify customer id,
+ * then e-mail, then phone; NULL when none. ?1 is the snapshot. */
+#define CUSTOMER_OF_ORDER \
+	"coalesce((SELECT c.name FROM e_customer c WHERE c.snapshot_id = ?1 AND o.customer_id IS NOT NULL " \
+	"AND c.shopify_customer_id = CAST(o.customer_id AS TEXT) ORDER BY c.name LIMIT 1), " \
+	"(SELECT c.name FROM e_customer c WHERE c.snapshot_id = ?1 AND c.email_norm = " \
+	"lower(trim(coalesce(o.customer_email, o.email))) ORDER BY c.name LIMIT 1), " \
+	"(SELECT c.name FROM e_customer c WHERE c.snapshot_id = ?1 AND o.phone_norm IS NOT NULL " \
+	"AND c.phone_norm = o.phone_norm ORDER BY c.name LIMIT 1))"
+
+/* Customers: Shopify buyers of the period that no ERPNext Customer is, by
+ * Shopify customer id, e-mail or phone (ecommerce_integrations keys its
+ * Customers by the id and often leaves the e-mail empty).
  * The buyer's Shopify customer id goes with the document when the site is
  * known to have the shopify_customer_id field (a Customer of the snapshot
  * carries one): the look-up before posting then tells two people with one
@@ -81,8 +93,7 @@ static recon_err plan_customers(struct store *s, const struct config *cfg, int64
 		" THEN CAST(max(o.customer_id) AS TEXT) END "
 		"FROM s_order o WHERE o.snapshot_id = ?1 AND o.in_period AND NOT o.test "
 		"AND trim(coalesce(o.customer_email, o.email, '')) <> '' "
-		"AND NOT EXISTS (SELECT 1 FROM e_customer c WHERE c.snapshot_id = ?1 "
-		"AND c.email_norm = lower(trim(coalesce(o.customer_email, o.email)))) GROUP BY e ORDER BY e", &st));
+		"AND " CUSTOMER_OF_ORDER " IS NULL GROUP BY e ORDER BY e", &st));
 	sqlite3_bind_int64(st, 1, sid);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
 		json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s}", "customer_name", text(st, 1),
@@ -112,6 +123,38 @@ static json_t *money_str(int64_t v, const char *cur)
 	return json_string(money_format(v, money_exponent(cur), buf, sizeof(buf)));
 }
 
+/* tax / (gross - tax) as a percentage with 9 decimals, rounded half up,
+ * in integers (the amounts are minor units of one currency). 0 when the
+ * net would be nothing or less. */
+static int tax_rate(int64_t gross, int64_t tax, char *out, size_t size)
+{
+	int64_t net = gross - tax, whole, rem;
+	char frac[10];
+	if (net <= 0 || tax < 0 || tax > INT64_MAX / 100 || net > INT64_MAX / 10)
+		return 0;
+	whole = tax * 100 / net;
+	rem = tax * 100 % net;
+	for (int i = 0; i < 9; i++) {
+		rem *= 10;
+		frac[i] = (char)('0' + rem / net);
+		rem %= net;
+	}
+	frac[9] = '\0';
+	if (rem * 2 >= net) {
+		for (int i = 8; i >= 0; i--) {
+			if (frac[i] < '9') {
+				frac[i]++;
+				break;
+			}
+			frac[i] = '0';
+			if (i == 0)
+				whole++;
+		}
+	}
+	snprintf(out, size, "%lld.%s", (long long)whole, frac);
+	return 1;
+}
+
 /* The Sales Order for one missing order: lines at their unit price, the
  * order's discounts as a net-total discount and tax and shipping as Actual
  * charges, so the grand total equals the Shopify total. */
@@ -130,24 +173,24 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 	blocked[0] = '\0';
 	if (!wh && config_section_size(cfg, "locations") > 0)
 		config_section_entry(cfg, "locations", 0, &(const char *){ NULL }, &wh);
-	if ((err = store_prepare(s, "SELECT li.sku, li.quantity, li.price, o.currency, "
-	                            "EXISTS (SELECT 1 FROM link_item k WHERE k.sku = li.sku) "
+	if ((err = store_prepare(s, "SELECT li.sku, li.quantity, li.price, o.currency, k.item_code "
 	                            "FROM s_order_line li JOIN s_order o ON o.snapshot_id = ?1 AND o.id = li.order_id "
+	                            "LEFT JOIN link_line_item k ON k.order_id = li.order_id AND k.line_id = li.line_id "
 	                            "WHERE li.snapshot_id = ?1 AND li.order_id = ?2 ORDER BY li.line_id", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, sid);
 	sqlite3_bind_int64(st, 2, oid);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *sku = text(st, 0);
+		const char *sku = text(st, 0), *item = text(st, 4);
 		char q[MONEY_BUFSZ];
-		if (!sku || !*sku || !sqlite3_column_int(st, 4)) {
+		if (!item) {
 			size_t n = strlen(blocked);
 			snprintf(blocked + n, bsize - n, "%screate Item '%s' first", missing ? ", " : "", sku ? sku : "");
 			missing++;
 			continue;
 		}
 		qty_format(sqlite3_column_int64(st, 1), q, sizeof(q));
-		jb_append(&b, items, json_pack("{s:s, s:s, s:o, s:s*}", "item_code", sku, "qty", q,
+		jb_append(&b, items, json_pack("{s:s, s:s, s:o, s:s*}", "item_code", item, "qty", q,
 		                                       "rate", money_str(sqlite3_column_int64(st, 2), text(st, 3)),
 		                                       "warehouse", wh));
 	}
@@ -157,10 +200,10 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 		goto out;
 	if ((err = store_prepare(s, "SELECT o.id, o.name, o.currency, o.processed_local_date, "
 	                            "coalesce(o.total_tax, 0), coalesce(o.total_shipping, 0), coalesce(o.total_discounts, 0), "
-	                            "(SELECT c.name FROM e_customer c WHERE c.snapshot_id = ?1 AND c.email_norm = "
-	                            " lower(trim(coalesce(o.customer_email, o.email))) ORDER BY c.name LIMIT 1), "
+	                            CUSTOMER_OF_ORDER ", "
 	                            "(SELECT x.remote_name FROM outbox x WHERE x.kind = 'customer' AND x.status IN ('posted', 'exists') "
-	                            " AND x.ref = lower(trim(coalesce(o.customer_email, o.email))) LIMIT 1) "
+	                            " AND x.ref = lower(trim(coalesce(o.customer_email, o.email))) LIMIT 1), "
+	                            "o.taxes_included, o.total_price "
 	                            "FROM s_order o WHERE o.snapshot_id = ?1 AND o.id = ?2", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, sid);
@@ -170,29 +213,54 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 		const char *customer = text(st, 7) ? text(st, 7) : text(st, 8) ? text(st, 8)
 		                     : config_get(cfg, "fix", "default_customer");
 		if (!customer) {
-			snprintf(blocked, bsize, "no ERPNext Customer has the buyer's e-mail: run 'recon fix --what "
+			snprintf(blocked, bsize, "no ERPNext Customer has the buyer's Shopify id, e-mail or phone: run 'recon fix --what "
 			                         "customers --post' first or set [fix] default_customer");
 		} else {
+			int64_t tax = sqlite3_column_int64(st, 4), ship = sqlite3_column_int64(st, 5);
+			int incl = sqlite3_column_int(st, 9);
+			char rate[48];
 			snprintf(idbuf, sizeof(idbuf), "%lld", (long long)sqlite3_column_int64(st, 0));
-			if (sqlite3_column_int64(st, 4))
+			if (tax && incl) {
+				/* Prices include the tax: ERPNext takes an included tax only
+				 * as a rate ('Actual' cannot be included), backs the net out of
+				 * the prices with it and keeps the grand total at the prices'
+				 * sum. The rate that backs out exactly the order's tax is
+				 * tax / (goods incl. tax - tax), goods being the total less
+				 * shipping (a charge of its own). */
+				if (tax_rate(sqlite3_column_int64(st, 10) - ship, tax, rate, sizeof(rate)))
+					jb_append(&b, taxes, json_pack("{s:s, s:s*, s:s, s:i, s:s}", "charge_type", "On Net Total",
+					                                       "account_head", config_get(cfg, "fix", "tax_account"),
+					                                       "rate", rate, "included_in_print_rate", 1,
+					                                       "description", "Tax (included)"));
+				else
+					snprintf(blocked, bsize, "tax %s included in prices that add up to no more than it",
+					         money_format(tax, money_exponent(cur), rate, sizeof(rate)));
+			} else if (tax) {
 				jb_append(&b, taxes, json_pack("{s:s, s:s*, s:o, s:s}", "charge_type", "Actual",
 				                                       "account_head", config_get(cfg, "fix", "tax_account"),
-				                                       "tax_amount", money_str(sqlite3_column_int64(st, 4), cur),
+				                                       "tax_amount", money_str(tax, cur),
 				                                       "description", "Tax"));
-			if (sqlite3_column_int64(st, 5))
+			}
+			if (ship)
 				jb_append(&b, taxes, json_pack("{s:s, s:s*, s:o, s:s}", "charge_type", "Actual",
 				                                       "account_head", config_get(cfg, "fix", "shipping_account"),
-				                                       "tax_amount", money_str(sqlite3_column_int64(st, 5), cur),
+				                                       "tax_amount", money_str(ship, cur),
 				                                       "description", "Shipping"));
 			doc = json_pack("{s:s, s:s*, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:O, s:O}",
 			                "customer", customer, "company", config_get(cfg, "erpnext", "company"),
 			                "transaction_date", text(st, 3), "delivery_date", text(st, 3),
 			                "currency", cur, "po_no", text(st, 1), "shopify_order_id", idbuf,
-			                "shopify_order_number", text(st, 1), "apply_discount_on", "Net Total",
+			                /* A discount on tax-inclusive prices comes off the
+			                 * grand total; on the Net Total ERPNext would take
+			                 * it off the net and the tax on it as well. */
+			                "shopify_order_number", text(st, 1), "apply_discount_on", incl ? "Grand Total" : "Net Total",
 			                "discount_amount", money_str(sqlite3_column_int64(st, 6), cur),
 			                "docstatus", strcmp(config_get_or(cfg, "fix", "submit_orders", "yes"), "no") ? 1 : 0,
 			                "items", items, "taxes", taxes);
-			if (!doc || b.failed) {
+			if (blocked[0]) {
+				json_decref(doc);
+				doc = NULL;
+			} else if (!doc || b.failed) {
 				json_decref(doc);
 				doc = NULL;
 				err = RECON_ERR_NOMEM;
@@ -336,7 +404,46 @@ static int is_same_document(const char *kind, json_t *doc, json_t *row)
  * LIKE: '_' and '%' in an address are wildcards there). A MariaDB site
  * compares e-mails case-insensitively; one that does not is asked for the
  * address as given and lower-cased, the two spellings recon itself writes. */
+static recon_err erp_lookup_email(struct erpnext *e, const char *kind, json_t *doc, char **name);
+
+/* A Customer by the buyer's Shopify customer id, before any e-mail:
+ * ecommerce_integrations' Customers carry the id and often no e-mail, and
+ * one found this way is the buyer whatever its e-mail says. */
 static recon_err erp_lookup(struct erpnext *e, const char *kind, json_t *doc, char **name)
+{
+	char b1[32], b2[32];
+	const char *id = strcmp(kind, "customer") ? NULL
+	               : id_text(json_object_get(doc, "shopify_customer_id"), b1, sizeof(b1));
+	json_t *filters, *rows = NULL, *row;
+	char *ft;
+	recon_err err = RECON_ERR_NOMEM;
+	size_t i;
+
+	*name = NULL;
+	if (!id)
+		return erp_lookup_email(e, kind, doc, name);
+	filters = json_pack("[[s, s, s]]", "shopify_customer_id", "=", id);
+	ft = filters ? json_dumps(filters, JSON_COMPACT) : NULL;
+	json_decref(filters);
+	if (ft)
+		err = erpnext_list(e, "Customer", "[\"name\", \"shopify_customer_id\"]", ft, &rows);
+	free(ft);
+	json_array_foreach(rows, i, row) {
+		const char *n = json_string_value(json_object_get(row, "name"));
+		const char *got = id_text(json_object_get(row, "shopify_customer_id"), b2, sizeof(b2));
+		if (!n || !got || strcmp(got, id) != 0)
+			continue;
+		if (!(*name = strdup(n)))
+			err = RECON_ERR_NOMEM;
+		break;
+	}
+	json_decref(rows);
+	if (err || *name)
+		return err;
+	return erp_lookup_email(e, kind, doc, name);
+}
+
+static recon_err erp_lookup_email(struct erpnext *e, const char *kind, json_t *doc, char **name)
 {
 	json_t *filters, *rows = NULL, *row;
 	char *ft = NULL, *lower = NULL;

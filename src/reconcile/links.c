@@ -10,7 +10,6 @@
 static const char links_sql[] =
 	"DROP TABLE IF EXISTS temp.link_order_so; DROP TABLE IF EXISTS temp.link_order_dn;"
 	"DROP TABLE IF EXISTS temp.link_refund_cn; DROP TABLE IF EXISTS temp.link_payout_je;"
-	"DROP TABLE IF EXISTS temp.link_item;"
 	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
 	 * CROSS JOIN keeps the order outside: without statistics SQLite may otherwise put the
 	 * Sales Order outside and scan every order for each (CAST(o.id) is no index key). */
@@ -88,11 +87,143 @@ static const char links_sql[] =
 	/* Every live Journal Entry that names a payout. */
 	"CREATE TEMP TABLE link_payout_je AS SELECT cheque_no, name AS je_name, docstatus FROM e_journal_entry "
 	"WHERE snapshot_id = :sid AND docstatus < 2 AND cheque_no IS NOT NULL;"
-	"CREATE INDEX temp.link_payout_je_c ON link_payout_je(cheque_no, je_name);"
-	/* An Item is the SKU it is named after. Ecommerce Item mappings
-	 * (DESIGN §6) are not loaded yet; when they are, they go here. */
-	"CREATE TEMP TABLE link_item (sku TEXT PRIMARY KEY, item_code TEXT NOT NULL) WITHOUT ROWID;"
-	"INSERT OR IGNORE INTO link_item SELECT item_code, item_code FROM e_item WHERE snapshot_id = :sid;";
+	"CREATE INDEX temp.link_payout_je_c ON link_payout_je(cheque_no, je_name);";
+
+/* Item identity (DESIGN §6). Each try is an SQL expression of a Shopify
+ * (variant_id, sku) pair, here X.variant_id and X.sku, giving an Item code
+ * or NULL; [match] item_match lists them in the order they are tried. A
+ * mapping to an Item the snapshot does not have is stale (the Item was
+ * deleted or renamed) and maps nothing. */
+static const char try_ecommerce_item[] =
+	/* ecommerce_integrations' own order: the variant, then the SKU. */
+	"(SELECT e.erpnext_item_code FROM e_ecommerce_item e JOIN e_item i ON i.snapshot_id = :sid "
+	"AND i.item_code = e.erpnext_item_code WHERE e.snapshot_id = :sid AND X.variant_id IS NOT NULL "
+	"AND e.variant_id = CAST(X.variant_id AS TEXT) AND coalesce(lower(e.integration), 'shopify') = 'shopify' "
+	"ORDER BY e.name LIMIT 1), "
+	"(SELECT e.erpnext_item_code FROM e_ecommerce_item e JOIN e_item i ON i.snapshot_id = :sid "
+	"AND i.item_code = e.erpnext_item_code WHERE e.snapshot_id = :sid AND coalesce(X.sku, '') <> '' "
+	"AND e.sku = X.sku AND coalesce(lower(e.integration), 'shopify') = 'shopify' ORDER BY e.name LIMIT 1)";
+static const char try_item_code[] =
+	"(SELECT i.item_code FROM e_item i WHERE i.snapshot_id = :sid AND coalesce(X.sku, '') <> '' "
+	"AND i.item_code = X.sku)";
+
+/* The item tables: link_line_item (each order line's Item, NULL when
+ * none), link_variant_item (each Shopify variant's), link_item_sku (the
+ * SKU an Item is sold under, for keys: the same finding has the same key
+ * whether the site names Items by SKU or by variant id) and
+ * link_uncompared (Items the line comparison leaves out). `tries` is the
+ * coalesce() list of item_match. */
+static const char items_sql[] =
+	"DROP TABLE IF EXISTS temp.link_line_item; DROP TABLE IF EXISTS temp.link_variant_item;"
+	"DROP TABLE IF EXISTS temp.link_item_sku;"
+	"CREATE TEMP TABLE link_line_item AS SELECT X.order_id, X.line_id, X.sku, coalesce(TRIES) AS item_code "
+	"FROM s_order_line X WHERE X.snapshot_id = :sid;"
+	"CREATE INDEX temp.link_line_item_l ON link_line_item(order_id, line_id);"
+	"CREATE INDEX temp.link_line_item_i ON link_line_item(order_id, item_code);"
+	"CREATE TEMP TABLE link_variant_item AS SELECT X.variant_id, X.sku, coalesce(TRIES) AS item_code "
+	"FROM (SELECT id AS variant_id, sku FROM s_variant WHERE snapshot_id = :sid) X;"
+	"CREATE INDEX temp.link_variant_item_v ON link_variant_item(variant_id);"
+	"CREATE TEMP TABLE link_item_sku (item_code TEXT PRIMARY KEY, sku TEXT NOT NULL) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO link_item_sku SELECT item_code, min(sku) FROM link_variant_item "
+	"WHERE item_code IS NOT NULL AND coalesce(sku, '') <> '' GROUP BY item_code;"
+	"INSERT OR IGNORE INTO link_item_sku SELECT erpnext_item_code, min(sku) FROM e_ecommerce_item "
+	"WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' GROUP BY erpnext_item_code;"
+	/* Non-stock Items (a shipping item, a fee) are not what a line
+	 * comparison is about; an Item whose flag is absent counts as stock. */
+	"INSERT INTO link_uncompared SELECT item_code FROM e_item WHERE snapshot_id = :sid "
+	"AND is_stock_item = 0 AND item_code NOT IN (SELECT item_code FROM link_uncompared);";
+
+/* The tries of [match] item_match, as SQL (fixed fragments, never user
+ * text). New string (sqlite3_free), NULL after an error said. */
+static char *item_tries(const struct config *cfg, recon_err *err)
+{
+	const char *v = config_get_or(cfg, "match", "item_match", "ecommerce_item,item_code");
+	sqlite3_str *b = sqlite3_str_new(NULL);
+	int n = 0;
+	*err = RECON_OK;
+	for (const char *p = v; *p;) {
+		size_t len = strcspn(p, ",");
+		const char *w = p, *e = p + len;
+		while (w < e && (*w == ' ' || *w == '\t'))
+			w++;
+		while (e > w && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if ((size_t)(e - w) == strlen("ecommerce_item") && !strncmp(w, "ecommerce_item", e - w)) {
+			sqlite3_str_appendf(b, "%s%s", n++ ? ", " : "", try_ecommerce_item);
+		} else if ((size_t)(e - w) == strlen("item_code") && !strncmp(w, "item_code", e - w)) {
+			sqlite3_str_appendf(b, "%s%s", n++ ? ", " : "", try_item_code);
+		} else if (e > w) {
+			msg_error("'%s', line %d: [match] item_match '%s': expected a list of ecommerce_item and "
+			          "item_code", config_path(cfg), config_line(cfg, "match", "item_match"), v);
+			*err = RECON_ERR_CONFIG;
+			break;
+		}
+		p += len + (p[len] == ',');
+	}
+	if (!*err && n == 0) {
+		msg_error("'%s', line %d: [match] item_match is empty: expected a list of ecommerce_item and "
+		          "item_code", config_path(cfg), config_line(cfg, "match", "item_match"));
+		*err = RECON_ERR_CONFIG;
+	}
+	/* coalesce() wants two arguments at least */
+	if (n == 1)
+		sqlite3_str_appendall(b, ", NULL");
+	char *out = sqlite3_str_finish(b);
+	if (*err) {
+		sqlite3_free(out);
+		return NULL;
+	}
+	if (!out) {
+		msg_error("links: out of memory");
+		*err = RECON_ERR_NOMEM;
+	}
+	return out;
+}
+
+/* The items_sql with its tries in place. */
+static char *items_sql_for(const char *tries)
+{
+	sqlite3_str *b = sqlite3_str_new(NULL);
+	for (const char *p = items_sql, *at; *p; p = at + strlen("TRIES")) {
+		if (!(at = strstr(p, "TRIES"))) {
+			sqlite3_str_appendall(b, p);
+			break;
+		}
+		sqlite3_str_append(b, p, (int)(at - p));
+		sqlite3_str_appendall(b, tries);
+	}
+	return sqlite3_str_finish(b);
+}
+
+/* [match] ignore_items: Item codes, comma-separated, that no line
+ * comparison looks at (the shipping item of ecommerce_integrations'
+ * add_shipping_as_item, when it is a stock item). */
+static recon_err build_uncompared(struct store *s, const struct config *cfg)
+{
+	const char *v = config_get_or(cfg, "match", "ignore_items", "");
+	sqlite3_stmt *ins;
+	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.link_uncompared; CREATE TEMP TABLE link_uncompared "
+	                              "(item_code TEXT PRIMARY KEY) WITHOUT ROWID");
+	if (err || (err = store_prepare(s, "INSERT OR IGNORE INTO temp.link_uncompared VALUES (?)", &ins)))
+		return err;
+	for (const char *p = v; *p && !err;) {
+		size_t len = strcspn(p, ",");
+		const char *w = p, *e = p + len;
+		while (w < e && (*w == ' ' || *w == '\t'))
+			w++;
+		while (e > w && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > w) {
+			sqlite3_reset(ins);
+			if (sqlite3_bind_text(ins, 1, w, (int)(e - w), SQLITE_TRANSIENT) != SQLITE_OK ||
+			    sqlite3_step(ins) != SQLITE_DONE)
+				err = store_fail(s, "cannot record [match] ignore_items");
+		}
+		p += len + (p[len] == ',');
+	}
+	sqlite3_finalize(ins);
+	return err;
+}
 
 recon_err links_order_key(const struct config *cfg, enum links_order_key *out)
 {
@@ -219,7 +350,8 @@ static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order
 {
 	sqlite3_str *b = sqlite3_str_new(NULL);
 	size_t n = config_section_size(cfg, "locations");
-	sqlite3_str_appendf(b, "snapshot %lld, order key %d", (long long)sid, (int)key);
+	sqlite3_str_appendf(b, "snapshot %lld, order key %d, items %Q, ignored %Q", (long long)sid, (int)key,
+	                    config_get_or(cfg, "match", "item_match", ""), config_get_or(cfg, "match", "ignore_items", ""));
 	for (size_t i = 0; i < n; i++) {
 		const char *loc, *wh;
 		config_section_entry(cfg, "locations", i, &loc, &wh);
@@ -249,6 +381,24 @@ static int built_from(struct store *s, const char *fp)
 	return same;
 }
 
+static recon_err build_items(struct store *s, const struct config *cfg, struct sqlparams *p,
+                             const struct sqlplan *plan)
+{
+	recon_err err;
+	char *tries = item_tries(cfg, &err), *sql;
+	if (!tries)
+		return err;
+	sql = items_sql_for(tries);
+	sqlite3_free(tries);
+	if (!sql) {
+		msg_error("links: out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	err = sqlparams_exec(s, sql, p, "links", plan);
+	sqlite3_free(sql);
+	return err;
+}
+
 static recon_err build(struct store *s, const struct config *cfg, int64_t sid, const struct sqlplan *plan)
 {
 	struct sqlparams p = { 0 };
@@ -276,6 +426,8 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	    !(err = build_locations(s, cfg, sid)) &&
 	    !(err = build_payout_accounts(s, cfg, sid)) &&
 	    !(err = sqlparams_exec(s, links_sql, &p, "links", plan)) &&
+	    !(err = build_uncompared(s, cfg)) &&
+	    !(err = build_items(s, cfg, &p, plan)) &&
 	    !(err = store_exec(s, "CREATE TEMP TABLE link_key (fp TEXT NOT NULL)")) &&
 	    !(err = store_prepare(s, "INSERT INTO temp.link_key VALUES (?)", &st))) {
 		sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);

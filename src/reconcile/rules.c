@@ -16,9 +16,10 @@
  *   :prev earliest earlier snapshot of the same period (NULL if none)
  *   :by_id  1 when Sales Orders name their order by shopify_order_id
  * Rules read the link tables (links.h: link_order_so, link_order_dn,
- * link_refund_cn, link_item, link_location) and the working tables built
+ * link_refund_cn, link_line_item, link_variant_item, link_item_sku,
+ * link_uncompared, link_location) and the working tables built
  * from them first (setup_sql): one_so (orders with exactly one live Sales
- * Order), s_sku/e_sku (quantities per SKU), je_payout (each payout's first
+ * Order), s_sku/e_sku (quantities per compared Item, with the SKU keys show), je_payout (each payout's first
  * Journal Entry and its bank line), lv (Shopify stock per SKU and mapped
  * warehouse), bin_qty and gl_changed.
  * An order is "in scope" when it is of the period (processed_at in the shop's
@@ -102,34 +103,35 @@ const struct rule_def rule_defs[] = {
 
 	{ "ORDER_LINE_MISMATCH", "error", "orders",
 	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_QTY | FACT_ERPNEXT_QTY,
-	  "quantity for a SKU differs between the order and its Sales Order (missing line, extra line, other quantity)",
+	  "quantity of a stock Item differs between the order and its Sales Order (missing line, extra line, other quantity)",
 	  /* Three parts instead of a FULL JOIN: Shopify-only, ERPNext-only, both but different.
-	   * The parts after the first take its column names: same columns, same order. */
+	   * The parts after the first take its column names: same columns, same order.
+	   * Lines are compared by Item; keys name the SKU (s_sku, e_sku). */
 	  "SELECT o.name || '/' || s.sku AS key, printf('order %s: %s x %s in Shopify, not on Sales Order %s', "
 	  "o.name, qty(s.qty), s.sku, x.so_name) AS message, o.currency AS currency, json_object('order', o.name, "
 	  "'sku', s.sku, 'quantity', qty(s.qty)) AS shopify_json, json_object('sales_order', x.so_name, 'item_code', "
-	  "s.sku, 'quantity', '0') AS erpnext_json, s.qty AS shopify_qty, 0 AS erpnext_qty, "
+	  "s.item_code, 'quantity', '0') AS erpnext_json, s.qty AS shopify_qty, 0 AS erpnext_qty, "
 	  ORDER_REF ", " DOC("Sales Order", "x.so_name") " "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
-	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM e_sku e WHERE e.so_name = x.so_name AND e.item_code = s.sku) "
+	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM e_sku e WHERE e.so_name = x.so_name AND e.item_code = s.item_code) "
 	  "UNION ALL "
-	  "SELECT o.name || '/' || e.item_code, printf('order %s: Sales Order %s has %s x %s, the order has none', "
-	  "o.name, x.so_name, qty(e.qty), e.item_code), o.currency, json_object('order', o.name, 'sku', e.item_code, "
+	  "SELECT o.name || '/' || e.sku, printf('order %s: Sales Order %s has %s x %s, the order has none', "
+	  "o.name, x.so_name, qty(e.qty), e.item_code), o.currency, json_object('order', o.name, 'sku', e.sku, "
 	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', e.item_code, 'quantity', qty(e.qty)), "
 	  "0, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN e_sku e ON e.so_name = x.so_name "
-	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM s_order_line li WHERE li.snapshot_id = :sid "
-	  "AND li.order_id = o.id AND li.sku = e.item_code) "
+	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM link_line_item l WHERE l.order_id = o.id "
+	  "AND l.item_code = e.item_code) "
 	  "UNION ALL "
 	  "SELECT o.name || '/' || s.sku, printf('order %s: %s x %s in Shopify, %s on Sales Order %s', "
 	  "o.name, qty(s.qty), s.sku, qty(e.qty), x.so_name), o.currency, json_object('order', o.name, "
 	  "'sku', s.sku, 'quantity', qty(s.qty)), json_object('sales_order', x.so_name, 'item_code', "
 	  "e.item_code, 'quantity', qty(e.qty)), s.qty, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
-	  "JOIN e_sku e ON e.so_name = x.so_name AND e.item_code = s.sku WHERE " IN_SCOPE " AND e.qty <> s.qty" },
+	  "JOIN e_sku e ON e.so_name = x.so_name AND e.item_code = s.item_code WHERE " IN_SCOPE " AND e.qty <> s.qty" },
 
 	{ "ORDER_UNKNOWN_SKU", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_QTY,
-	  "an order line's SKU is empty or not an ERPNext Item code",
+	  "an order line maps to no ERPNext Item (by Ecommerce Item or SKU, [match] item_match)",
 	  "SELECT o.name || '/' || coalesce(li.sku, '') AS key, CASE WHEN coalesce(li.sku, '') = '' "
 	  "THEN printf('order %s: line \"%s\" has no SKU', o.name, min(li.title)) "
 	  "ELSE printf('order %s: SKU %s is not an ERPNext Item', o.name, li.sku) END AS message, "
@@ -137,8 +139,8 @@ const struct rule_def rule_defs[] = {
 	  "'quantity', qty(sum(li.quantity))) AS shopify_json, NULL AS erpnext_json, "
 	  "sum(li.quantity) AS shopify_qty, " ORDER_REF " "
 	  "FROM s_order o JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = o.id "
-	  "WHERE " IN_SCOPE " AND (coalesce(li.sku, '') = '' OR NOT EXISTS "
-	  "(SELECT 1 FROM link_item k WHERE k.sku = li.sku)) "
+	  "JOIN link_line_item k ON k.order_id = li.order_id AND k.line_id = li.line_id "
+	  "WHERE " IN_SCOPE " AND k.item_code IS NULL "
 	  "GROUP BY o.id, coalesce(li.sku, '')" },
 
 	{ "ORDER_CANCELLED_IN_SHOPIFY", "error", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
@@ -320,25 +322,26 @@ const struct rule_def rule_defs[] = {
 	  "coalesce(money(stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate), b.currency), 'n/a'), "
 	  "coalesce(b.currency, '')) AS message, coalesce(b.currency, :currency) AS currency, "
 	  "json_object('sku', lv.sku, 'locations', lv.locations, 'available', qty(lv.available)) AS shopify_json, "
-	  "json_object('item_code', lv.sku, 'warehouse', lv.warehouse, 'quantity', qty(coalesce(b.qty, 0)), "
+	  "json_object('item_code', lv.item_code, 'warehouse', lv.warehouse, 'quantity', qty(coalesce(b.qty, 0)), "
 	  "'field', :stock_field_name, 'difference', qty(coalesce(b.qty, 0) - lv.available), 'valuation_rate', "
 	  "money(b.valuation_rate, b.currency), 'value', money(stock_value(coalesce(b.qty, 0) - lv.available, "
 	  "b.valuation_rate), b.currency), 'currency', b.currency) AS erpnext_json, "
 	  "lv.available AS shopify_qty, coalesce(b.qty, 0) AS erpnext_qty, b.currency AS erpnext_currency, "
 	  "b.valuation_rate AS valuation_rate, "
 	  "stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate) AS stock_value, "
-	  DOC("Item", "lv.sku") " "
-	  "FROM lv LEFT JOIN bin_qty b ON b.item_code = lv.sku AND b.warehouse = lv.warehouse "
+	  DOC("Item", "lv.item_code") " "
+	  "FROM lv LEFT JOIN bin_qty b ON b.item_code = lv.item_code AND b.warehouse = lv.warehouse "
 	  "WHERE coalesce(b.qty, 0) <> lv.available" },
 
 	{ "STOCK_UNMAPPED_SKU", "warning", "stock", 0,
-	  "a Shopify variant's SKU is not an ERPNext Item",
+	  "a Shopify variant maps to no ERPNext Item (by Ecommerce Item or SKU)",
 	  "SELECT v.sku AS key, printf('SKU %s (%s) is sold in Shopify but is not an ERPNext Item', v.sku, "
 	  "min(coalesce(v.product_title, '') || CASE WHEN v.title IS NULL OR v.title = 'Default Title' THEN '' "
 	  "ELSE ' - ' || v.title END)) AS message, NULL AS currency, json_object('sku', v.sku, 'variant_id', "
 	  "min(v.id), 'product', min(v.product_title)) AS shopify_json, NULL AS erpnext_json "
 	  "FROM s_variant v WHERE v.snapshot_id = :sid AND coalesce(v.sku, '') <> '' "
-	  "AND NOT EXISTS (SELECT 1 FROM link_item k WHERE k.sku = v.sku) GROUP BY v.sku" },
+	  "AND NOT EXISTS (SELECT 1 FROM link_variant_item k WHERE k.variant_id = v.id AND k.item_code IS NOT NULL) "
+	  "GROUP BY v.sku" },
 
 	{ "SKU_DUPLICATE_IN_SHOPIFY", "error", "master", 0,
 	  "one SKU is used by several Shopify variants",
@@ -349,13 +352,27 @@ const struct rule_def rule_defs[] = {
 	  "GROUP BY v.sku HAVING count(*) > 1" },
 
 	{ "CUSTOMER_DUPLICATE", "warning", "master", FACT_ERPNEXT_DOC,
-	  "several ERPNext Customers share one e-mail address",
-	  "SELECT c.email_norm AS key, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
-	  "group_concat(c.name, ', ')) AS message, NULL AS currency, NULL AS shopify_json, "
-	  "json_object('email', c.email_norm, 'customers', json_group_array(c.name)) AS erpnext_json, "
+	  "several ERPNext Customers share one Shopify customer id, e-mail address or phone",
+	  /* One part per identity of DESIGN §6, each keyed its own way. */
+	  "SELECT 'shopify:' || c.shopify_customer_id AS key, printf('%d ERPNext Customers carry Shopify customer id %s: "
+	  "%s', count(*), c.shopify_customer_id, group_concat(c.name, ', ')) AS message, NULL AS currency, "
+	  "json_object('customer_id', c.shopify_customer_id) AS shopify_json, "
+	  "json_object('shopify_customer_id', c.shopify_customer_id, 'customers', json_group_array(c.name)) AS erpnext_json, "
 	  DOC("Customer", "min(c.name)") " "
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND shopify_customer_id IS NOT NULL "
+	  "AND NOT coalesce(disabled, 0) ORDER BY name) c GROUP BY c.shopify_customer_id HAVING count(*) > 1 "
+	  "UNION ALL "
+	  "SELECT c.email_norm, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
+	  "group_concat(c.name, ', ')), NULL, NULL, "
+	  "json_object('email', c.email_norm, 'customers', json_group_array(c.name)), 'Customer', min(c.name) "
 	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IS NOT NULL "
-	  "ORDER BY name) c GROUP BY c.email_norm HAVING count(*) > 1" },
+	  "ORDER BY name) c GROUP BY c.email_norm HAVING count(*) > 1 "
+	  "UNION ALL "
+	  "SELECT 'phone:' || c.phone_norm, printf('%d ERPNext Customers share phone %s: %s', count(*), c.phone_norm, "
+	  "group_concat(c.name, ', ')), NULL, NULL, "
+	  "json_object('phone', c.phone_norm, 'customers', json_group_array(c.name)), 'Customer', min(c.name) "
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND phone_norm IS NOT NULL "
+	  "AND NOT coalesce(disabled, 0) ORDER BY name) c GROUP BY c.phone_norm HAVING count(*) > 1" },
 
 	{ "GL_CHANGED_AFTER_CLOSE", "error", "gl", FACT_ERPNEXT_DOC,
 	  "a voucher's live GL lines in the period were added, changed or cancelled since the earliest snapshot of the period",
@@ -446,13 +463,16 @@ static const char setup_sql[] =
 	"CREATE TEMP TABLE one_so AS SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus < 2 "
 	"GROUP BY order_id HAVING count(*) = 1;"
 	"CREATE INDEX temp.one_so_o ON one_so(order_id);"
-	/* Quantities per SKU: Shopify lines with a known Item code (unknown ones are ORDER_UNKNOWN_SKU). */
-	"CREATE TEMP TABLE s_sku AS SELECT li.order_id, li.sku, sum(li.quantity) AS qty FROM s_order_line li "
-	"WHERE li.snapshot_id = :sid AND coalesce(li.sku, '') <> '' AND EXISTS (SELECT 1 FROM link_item k "
-	"WHERE k.sku = li.sku) GROUP BY li.order_id, li.sku;"
-	"CREATE INDEX temp.s_sku_o ON s_sku(order_id, sku);"
-	"CREATE TEMP TABLE e_sku AS SELECT parent AS so_name, item_code, sum(qty) AS qty FROM e_sales_order_item "
-	"WHERE snapshot_id = :sid GROUP BY parent, item_code;"
+	/* Quantities per compared Item: Shopify lines that map to one (unknown ones are
+	 * ORDER_UNKNOWN_SKU), each side with the SKU its key shows. */
+	"CREATE TEMP TABLE s_sku AS SELECT k.order_id, k.item_code, coalesce(nullif(min(k.sku), ''), k.item_code) AS sku, "
+	"sum(li.quantity) AS qty FROM link_line_item k JOIN s_order_line li ON li.snapshot_id = :sid "
+	"AND li.order_id = k.order_id AND li.line_id = k.line_id WHERE k.item_code IS NOT NULL "
+	"AND k.item_code NOT IN (SELECT item_code FROM link_uncompared) GROUP BY k.order_id, k.item_code;"
+	"CREATE INDEX temp.s_sku_o ON s_sku(order_id, item_code);"
+	"CREATE TEMP TABLE e_sku AS SELECT parent AS so_name, item_code, coalesce((SELECT k.sku FROM link_item_sku k "
+	"WHERE k.item_code = i.item_code), item_code) AS sku, sum(qty) AS qty FROM e_sales_order_item i "
+	"WHERE snapshot_id = :sid AND item_code NOT IN (SELECT item_code FROM link_uncompared) GROUP BY parent, item_code;"
 	"CREATE INDEX temp.e_sku_s ON e_sku(so_name, item_code);"
 	/* The Journal Entry of each payout (the first by name if several) and its bank-line amount. */
 	"CREATE TEMP TABLE je_payout AS SELECT l.cheque_no, l.je_name, l.docstatus, "
@@ -463,14 +483,15 @@ static const char setup_sql[] =
 	/* Shopify stock per SKU and mapped warehouse; duplicated SKUs cannot be attributed and are left to SKU_DUPLICATE_IN_SHOPIFY. */
 	"CREATE TEMP TABLE dup_sku AS SELECT sku FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' "
 	"GROUP BY sku HAVING count(*) > 1;"
-	"CREATE TEMP TABLE lv AS SELECT v.sku, m.warehouse, sum(il.available) AS available, "
-	"group_concat(DISTINCT m.location_name) AS locations FROM s_inventory_level il "
+	/* Per Item: several variants of one Item hold its stock together. */
+	"CREATE TEMP TABLE lv AS SELECT k.item_code, coalesce(nullif(min(v.sku), ''), k.item_code) AS sku, m.warehouse, "
+	"sum(il.available) AS available, group_concat(DISTINCT m.location_name) AS locations FROM s_inventory_level il "
 	"JOIN link_location m ON m.location_id = il.location_id "
 	"JOIN s_variant v ON v.snapshot_id = :sid AND v.inventory_item_id = il.inventory_item_id "
-	"WHERE il.snapshot_id = :sid AND il.available IS NOT NULL AND coalesce(v.sku, '') <> '' "
-	"AND v.sku NOT IN (SELECT sku FROM dup_sku) "
-	"AND EXISTS (SELECT 1 FROM link_item k WHERE k.sku = v.sku) "
-	"GROUP BY v.sku, m.warehouse;"
+	"JOIN link_variant_item k ON k.variant_id = v.id "
+	"WHERE il.snapshot_id = :sid AND il.available IS NOT NULL AND k.item_code IS NOT NULL "
+	"AND coalesce(v.sku, '') NOT IN (SELECT sku FROM dup_sku) "
+	"GROUP BY k.item_code, m.warehouse;"
 	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, STOCK_FIELD AS qty, valuation_rate, currency "
 	"FROM e_bin WHERE snapshot_id = :sid;"
 	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);"

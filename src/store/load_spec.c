@@ -119,6 +119,48 @@ static recon_err customer_email_norm(struct load_row *row, const struct raw_rec 
 	return RECON_OK;
 }
 
+/* Phones are matched on their digits alone (DESIGN §6): "+49 30 1234-567"
+ * and "4930 1234567" are one number. Fewer than 6 digits is no phone
+ * anyone could be found by. */
+static recon_err phone_norm(struct load_row *row, const struct raw_rec *rec, json_t *o,
+                            const struct load_cell *from, struct load_cell *out)
+{
+	size_t n = 0;
+	(void)rec, (void)o;
+	out->type = SQLITE_NULL;
+	if (from->type != SQLITE_TEXT || !from->s)
+		return RECON_OK;
+	for (const char *p = from->s; *p && n + 1 < sizeof(row->scratch); p++)
+		if (*p >= '0' && *p <= '9')
+			row->scratch[n++] = *p;
+	row->scratch[n] = '\0';
+	if (n >= 6) {
+		out->type = SQLITE_TEXT;
+		out->s = row->scratch;
+	}
+	return RECON_OK;
+}
+
+/* The order's own phone, else its customer's: buyers who check out by
+ * phone have no e-mail at all. */
+static const char *const order_phone_reads[] = { "phone", "customer", "customer.phone", NULL };
+static recon_err order_phone_norm(struct load_row *row, const struct raw_rec *rec, json_t *o,
+                                  const struct load_cell *from, struct load_cell *out)
+{
+	json_t *cust = json_object_get(o, "customer");
+	struct load_cell v = { .type = SQLITE_NULL };
+	const char *p;
+	(void)from;
+	TRY(raw_str(rec, o, "phone", 0, &p));
+	if ((!p || !*p) && cust && json_is_object(cust))
+		TRY(raw_str(rec, o, "customer.phone", 0, &p));
+	if (p) {
+		v.type = SQLITE_TEXT;
+		v.s = p;
+	}
+	return phone_norm(row, rec, o, &v, out);
+}
+
 /* ---- Shopify ---- */
 
 static const struct load_col shop_cols[] = {
@@ -182,6 +224,7 @@ static const struct load_col order_cols[] = {
 	COL("email",                  "email",                                      LK_TEXT,        0),
 	COL("customer_id",            "customer.id",                                LK_INT,         0),
 	COL("customer_email",         "customer.email",                             LK_TEXT,        0),
+	CALC("phone_norm",            LK_HOOK_TEXT,   0, .hook = order_phone_norm, .reads = order_phone_reads),
 	CALC("customer_name",         LK_HOOK_TEXT,   0, .hook = order_customer_name, .reads = customer_reads),
 	COL("currency",               "currency",                                   LK_CURRENCY,    REQ),
 	COL("total_price",            "total_price",                                LK_MONEY,       REQ),
@@ -190,6 +233,8 @@ static const struct load_col order_cols[] = {
 	COL("total_discounts",        "total_discounts",                            LK_MONEY,       0),
 	COL("total_shipping",         "total_shipping_price_set.shop_money.amount", LK_MONEY,       0),
 	COL("total_line_items_price", "total_line_items_price",                     LK_MONEY,       0),
+	/* Prices, shipping and total_price include total_tax (EU, UK, AU, NZ stores). */
+	COL("taxes_included",         "taxes_included",                             LK_BOOL,        ZERO),
 	COL("financial_status",       "financial_status",                           LK_TEXT,        0),
 	COL("fulfillment_status",     "fulfillment_status",                         LK_TEXT,        0),
 	COL("cancelled_at",           "cancelled_at",                               LK_TEXT,        0),
@@ -527,12 +572,35 @@ static const struct load_col customer_cols[] = {
 	COL("email_id",               "email_id",               LK_TEXT,      0),
 	CALC("email_norm",            LK_HOOK_TEXT, 0, .from = "email_id", .hook = customer_email_norm),
 	COL("disabled",               "disabled",               LK_BOOL,      0),
-	COL("shopify_customer_id",    "shopify_customer_id",    LK_IDTEXT,    CUSTOM),
+	COL("shopify_customer_id",    "shopify_customer_id",    LK_IDTEXT,    EMPTY_NULL | CUSTOM),
+	/* ecommerce_integrations puts the buyer's phone on a Contact; ERPNext
+	 * copies the primary Contact's mobile number to the Customer. */
+	COL("mobile_no",              "mobile_no",              LK_TEXT,      0),
+	CALC("phone_norm",            LK_HOOK_TEXT, 0, .from = "mobile_no", .hook = phone_norm),
 	{ 0 }
 };
 static const struct load_table customer_spec = {
 	.table = "e_customer", .cols = customer_cols,
 	.unique = { "name", "name", "erpnext/customer: name", 0 },
+};
+
+/* ecommerce_integrations' map from a Shopify product or variant to the Item
+ * it created (its Ecommerce Item DocType: erpnext_item_code, integration,
+ * integration_item_code = product id, variant_id, sku). Ids are Data
+ * fields, so text. */
+static const struct load_col ecommerce_item_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,   REQ),
+	COL("integration",            "integration",            LK_TEXT,   0),
+	COL("erpnext_item_code",      "erpnext_item_code",      LK_TEXT,   REQ),
+	COL("integration_item_code",  "integration_item_code",  LK_IDTEXT, EMPTY_NULL),
+	COL("variant_id",             "variant_id",             LK_IDTEXT, EMPTY_NULL),
+	COL("sku",                    "sku",                    LK_TEXT,   EMPTY_NULL),
+	COL("has_variants",           "has_variants",           LK_BOOL,   ZERO),
+	{ 0 }
+};
+static const struct load_table ecommerce_item_spec = {
+	.table = "e_ecommerce_item", .cols = ecommerce_item_cols,
+	.unique = { "name", "name", "erpnext/ecommerce_item: name", 0 },
 };
 
 static const struct load_col warehouse_cols[] = {
@@ -586,6 +654,9 @@ const struct extract_def load_extracts[] = {
 	  &customer_spec },
 	{ "erpnext/warehouse", "erpnext", "erpnext/warehouse", "data", "Warehouse", "e_warehouse", NULL,
 	  &warehouse_spec },
+	/* Absent on sites without ecommerce_integrations: an empty extract. */
+	{ "erpnext/ecommerce_item", "erpnext", "erpnext/ecommerce_item", "data", "Ecommerce Item",
+	  "e_ecommerce_item", NULL, &ecommerce_item_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -103,4 +103,8 @@ static const char index_sql[] =
 "CREATE INDEX IF NOT EXISTS e_bin_iw ON e_bin(snapshot_id, item_code, warehouse);\n"
 "CREATE INDEX IF NOT EXISTS e_item_code ON e_item(snapshot_id, item_code);\n"
 "CREATE INDEX IF NOT EXISTS e_customer_email ON e_customer(snapshot_id, email_norm);\n"
+"CREATE INDEX IF NOT EXISTS e_customer_shopify ON e_customer(snapshot_id, shopify_customer_id);\n"
+"CREATE INDEX IF NOT EXISTS e_customer_phone ON e_customer(snapshot_id, phone_norm);\n"
+"CREATE INDEX IF NOT EXISTS e_ecommerce_item_variant ON e_ecommerce_item(snapshot_id, variant_id);\n"
+"CREATE INDEX IF NOT EXISTS e_ecommerce_item_sku ON e_ecommerce_item(snapshot_id, sku);\n"
 "CREATE INDEX IF NOT EXISTS discrepancy_ck ON discrepancy(code, key, snapshot_id);\n";

@@ -1229,17 +1229,9 @@ class ErpApp(fakelib.App):
                             self.alerts.append(msg)
                         break
                     raise validation(msg)
-        total = sum(r["amount"] for r in doc["items"])
-        taxes = 0.0
-        running = total
-        for r in doc.get("taxes") or []:
-            r["tax_amount"] = flt(r.get("tax_amount"), 2)
-            taxes += r["tax_amount"]
-            running += r["tax_amount"]
-            r["total"] = flt(running, 2)
-        grand = flt(total + taxes - flt(doc.get("discount_amount")), 2)
+        total, grand, taxes = self.so_totals(doc)
         doc.update(total_qty=sum(r["qty"] for r in doc["items"]), total=flt(total, 2),
-                   net_total=flt(total, 2), total_taxes_and_charges=flt(taxes, 2), grand_total=grand,
+                   net_total=flt(grand - taxes, 2), total_taxes_and_charges=flt(taxes, 2), grand_total=grand,
                    base_grand_total=grand, rounded_total=float(round(grand)),
                    rounding_adjustment=flt(round(grand) - grand, 2), advance_paid=0,
                    per_delivered=0, per_billed=0)
@@ -1250,6 +1242,54 @@ class ErpApp(fakelib.App):
         doc["billing_status"] = "Not Billed"
         doc.setdefault("title", doc.get("customer_name") or doc["customer"])
         return self.series("SAL-ORD-%s-" % self.year())
+
+    @staticmethod
+    def so_totals(doc):
+        """Totals as ERPNext's calculate_taxes_and_totals makes them, for
+        'Actual' and 'On Net Total' rows: an included row ('included_in_print_rate')
+        is inside the item rates, so the net is backed out of them and the
+        grand total stays at their sum (adjust_grand_total_for_inclusive_tax
+        puts a rounding difference of up to 0.05 on the last row); 'Actual'
+        cannot be included. A discount on the Net Total comes off the net, one
+        on the Grand Total off the total with its taxes."""
+        total = flt(sum(r["amount"] for r in doc["items"]), 2)
+        rows = doc.get("taxes") or []
+        for i, r in enumerate(rows, 1):
+            r.setdefault("charge_type", "Actual")
+            r["included_in_print_rate"] = cint(r.get("included_in_print_rate"))
+            if r["charge_type"] not in ("Actual", "On Net Total"):
+                raise validation("Charge type %s is not supported by this fake" % r["charge_type"])
+            if r["charge_type"] == "Actual" and r["included_in_print_rate"]:
+                raise validation("Charge of type 'Actual' in row %d cannot be included in Item Rate or Paid Amount"
+                                 % i, title="Not Allowed")
+        on_net = [r for r in rows if r["charge_type"] == "On Net Total"]
+        incl_rate = sum(flt(r.get("rate")) for r in on_net if r["included_in_print_rate"])
+        all_rate = sum(flt(r.get("rate")) for r in on_net)
+        net = flt(total / (1 + incl_rate / 100.0), 2)
+        discount = flt(doc.get("discount_amount"))
+        if discount:
+            if doc.get("apply_discount_on") == "Net Total":
+                net = flt(net - discount, 2)
+            else:
+                net = flt(net - discount / (1 + all_rate / 100.0), 2)
+        running = net
+        for r in rows:
+            if r["charge_type"] == "On Net Total":
+                r["tax_amount"] = flt(net * flt(r.get("rate")) / 100.0, 2)
+            else:
+                r["tax_amount"] = flt(r.get("tax_amount"), 2)
+            running = flt(running + r["tax_amount"], 2)
+            r["total"] = running
+        grand = running
+        if any(r["included_in_print_rate"] for r in rows):
+            want = total + sum(r["tax_amount"] for r in rows if not r["included_in_print_rate"]) - discount
+            diff = flt(want - grand, 2)
+            if diff and abs(diff) <= 0.05:
+                rows[-1]["tax_amount"] = flt(rows[-1]["tax_amount"] + diff, 2)
+                rows[-1]["total"] = flt(rows[-1]["total"] + diff, 2)
+                grand = flt(grand + diff, 2)
+        taxes = flt(grand - net, 2)
+        return total, grand, taxes
 
     # ---- updates, submit, cancel, delete (erpnext-api.md §4)
     def update_doc(self, doctype, name, body, strict=False):

@@ -1161,6 +1161,37 @@ class ErpWriteTests(ErpBase):
         self.assertEqual(len(rows), 2)
         self.assertEqual(self.post("Item", {"item_code": "X"}).status, 403)
 
+    def test_sales_order_taxes(self):
+        # ERPNext: an 'Actual' row adds to the total; an 'On Net Total' row marked
+        # included_in_print_rate is inside the rates, the grand total stays their
+        # sum; 'Actual' cannot be included; a Grand Total discount comes off
+        # the total with its tax, a Net Total one off the net.
+        base = {"customer": "Bob", "company": "Acme Ltd", "transaction_date": "2025-03-20",
+                "delivery_date": "2025-03-21", "docstatus": 0,
+                "items": [{"item_code": "MUG-RED", "qty": 2, "rate": 59.5, "warehouse": "Stores - ACME"}]}
+        def post(**kw):
+            r = self.post("Sales Order", dict(json.loads(json.dumps(base)), **kw))
+            return r
+        d = post(taxes=[{"charge_type": "Actual", "tax_amount": 19, "description": "VAT"}]).json()["data"]
+        self.assertEqual((d["grand_total"], d["net_total"], d["total_taxes_and_charges"]), (138.0, 119.0, 19.0))
+        d = post(taxes=[{"charge_type": "On Net Total", "rate": 19, "included_in_print_rate": 1},
+                        {"charge_type": "Actual", "tax_amount": 4.9}]).json()["data"]
+        self.assertEqual((d["grand_total"], d["net_total"], d["taxes"][0]["tax_amount"]), (123.9, 100.0, 19.0))
+        d = post(taxes=[{"charge_type": "On Net Total", "rate": 19}]).json()["data"]
+        self.assertEqual(d["grand_total"], 141.61)
+        # whatever the rounding of the backed-out net, the total stays the rates' sum
+        d = post(taxes=[{"charge_type": "On Net Total", "rate": 7.7, "included_in_print_rate": 1}]).json()["data"]
+        self.assertEqual(d["grand_total"], 119.0)
+        d = post(taxes=[{"charge_type": "On Net Total", "rate": 19, "included_in_print_rate": 1}],
+                 apply_discount_on="Grand Total", discount_amount=11.9).json()["data"]
+        self.assertEqual((d["grand_total"], d["net_total"]), (107.1, 90.0))
+        d = post(taxes=[{"charge_type": "On Net Total", "rate": 19, "included_in_print_rate": 1}],
+                 apply_discount_on="Net Total", discount_amount=10).json()["data"]
+        self.assertEqual(d["grand_total"], 107.1)
+        self.assert417(post(taxes=[{"charge_type": "Actual", "tax_amount": 19, "included_in_print_rate": 1}]),
+                       "ValidationError",
+                       "Charge of type 'Actual' in row 1 cannot be included in Item Rate or Paid Amount")
+
     def test_reject_next_and_inject(self):
         call(self.fake.base + "/__fake/inject", "POST", body={"reject_next": 1, "reject_message": "Boom"})
         r = self.post("Customer", {"customer_name": "Injected"})

@@ -23,6 +23,7 @@ class Month:
         self.variants, self.levels, self.items = [], [], []
         self.so, self.si, self.dn, self.je, self.gl = [], [], [], [], []
         self.bins, self.customers = [], []
+        self.ecom, self.item_extra = [], {}
         self.expected = set()
         self.next_id = 5000
 
@@ -131,7 +132,11 @@ class Month:
         w("erpnext/journal_entry", "data", self.je)
         w("erpnext/gl_entry", "data", self.gl, n=50)
         w("erpnext/bin", "data", self.bins)
-        w("erpnext/item", "data", [{"item_code": c, "item_name": c} for c in self.items])
+        w("erpnext/item", "data", [dict({"item_code": c, "item_name": c}, **self.item_extra.get(c, {}))
+                                   for c in self.items])
+        # a site without ecommerce_integrations has no such folder at all
+        if self.ecom:
+            w("erpnext/ecommerce_item", "data", self.ecom)
         w("erpnext/customer", "data", self.customers)
         w("erpnext/warehouse", "data", [{"name": "Stores - R"}])
 
@@ -182,12 +187,35 @@ def build():
     o = m.order("#2032"); m.sales_order("SO-2032", o, items=(("A", 1), ("C", 3)))
     E("ORDER_LINE_MISMATCH", "#2032/C")
     o = m.order("#2033", lines=(("A", 1), ("A", 1))); m.sales_order("SO-2033", o, items=(("A", 2),))
+    # Non-stock Items (the shipping item of add_shipping_as_item) and [match]
+    # ignore_items are not compared.
+    o = m.order("#2034"); m.sales_order("SO-2034", o, items=(("A", 1), ("SHIP", 1), ("WRAP", 1)))
+    # Items named by variant id (ecommerce_integrations): found through Ecommerce
+    # Item, keyed by the SKU; the second only by its variant id.
+    o = m.order("#2035", lines=(("V-SKU", 2),)); o["line_items"][0]["variant_id"] = 97
+    m.sales_order("SO-2035", o, items=(("97", 1),))
+    E("ORDER_LINE_MISMATCH", "#2035/V-SKU")
+    o = m.order("#2036", lines=(("V-SKU", 2),)); o["line_items"][0]["variant_id"] = 97
+    m.sales_order("SO-2036", o, items=(("97", 2),))
 
     # ORDER_UNKNOWN_SKU
     o = m.order("#2040", lines=(("A", 1), ("NOPE", 1))); m.sales_order("SO-2040", o)
     E("ORDER_UNKNOWN_SKU", "#2040/NOPE")
     o = m.order("#2041", lines=(("A", 1), (None, 1))); m.sales_order("SO-2041", o)
     E("ORDER_UNKNOWN_SKU", "#2041/")
+    # no SKU, but its variant is mapped: known
+    o = m.order("#2042", lines=(("", 1),)); o["line_items"][0]["variant_id"] = 97
+    m.sales_order("SO-2042", o, items=(("97", 1),))
+    # mapped to an Item the site no longer has: unknown
+    o = m.order("#2043", lines=(("A", 1), ("V-OLD", 1))); o["line_items"][1]["variant_id"] = 98
+    m.sales_order("SO-2043", o)
+    E("ORDER_UNKNOWN_SKU", "#2043/V-OLD")
+    m.items += ["SHIP", "WRAP", "97"]
+    m.item_extra = {"SHIP": {"is_stock_item": 0}, "WRAP": {"is_stock_item": 1}, "97": {"is_stock_item": 1}}
+    m.ecom = [{"name": "EI-1", "integration": "shopify", "erpnext_item_code": "97", "integration_item_code": "1",
+               "variant_id": "97", "sku": ""},
+              {"name": "EI-2", "integration": "shopify", "erpnext_item_code": "GONE",
+               "integration_item_code": "1", "variant_id": "98", "sku": "V-OLD"}]
 
     # ORDER_CANCELLED_IN_SHOPIFY
     o = m.order("#2050", cancelled_at="2026-10-12T09:00:00-04:00"); m.sales_order("SO-2050", o)
@@ -281,16 +309,22 @@ def build():
                   {"id": 93, "sku": "GHOST", "inventory_item_id": 903, "title": "Ghost"},
                   {"id": 94, "sku": "", "inventory_item_id": 904, "title": "No SKU"},
                   {"id": 95, "sku": "DUP", "inventory_item_id": 905, "title": "Dup 1"},
-                  {"id": 96, "sku": "DUP", "inventory_item_id": 906, "title": "Dup 2"}]
+                  {"id": 96, "sku": "DUP", "inventory_item_id": 906, "title": "Dup 2"},
+                  # Item "97" by Ecommerce Item: drifts, and is no unmapped SKU
+                  {"id": 97, "sku": "V-SKU", "inventory_item_id": 907, "title": "By variant"}]
     m.levels = [{"inventory_item_id": 901, "location_id": 11, "available": 5},
                 {"inventory_item_id": 902, "location_id": 11, "available": 5},
                 {"inventory_item_id": 901, "location_id": 12, "available": 100},
-                {"inventory_item_id": 905, "location_id": 11, "available": 1}]
+                {"inventory_item_id": 905, "location_id": 11, "available": 1},
+                {"inventory_item_id": 907, "location_id": 11, "available": 3}]
     m.bins = [{"item_code": "A", "warehouse": "Stores - R", "actual_qty": 4.0, "reserved_qty": 0,
                "projected_qty": 4.0, "valuation_rate": 2.5, "stock_value": 10.0},
               {"item_code": "B", "warehouse": "Stores - R", "actual_qty": 5.0, "reserved_qty": 2.0,
-               "projected_qty": 3.0, "valuation_rate": 1.25, "stock_value": 6.25}]
+               "projected_qty": 3.0, "valuation_rate": 1.25, "stock_value": 6.25},
+              {"item_code": "97", "warehouse": "Stores - R", "actual_qty": 2.0, "reserved_qty": 0,
+               "projected_qty": 2.0, "valuation_rate": 1.0, "stock_value": 2.0}]
     E("STOCK_DRIFT", "A@Stores - R")
+    E("STOCK_DRIFT", "V-SKU@Stores - R")
     E("STOCK_UNMAPPED_SKU", "GHOST")
     E("SKU_DUPLICATE_IN_SHOPIFY", "DUP")
 
@@ -298,8 +332,17 @@ def build():
     m.customers = [{"name": "Ana Pérez", "email_id": " Ana.Pérez@Example.com "},
                    {"name": "Ana Perez 2", "email_id": "ana.pérez@example.com"},
                    {"name": "No Mail 1"}, {"name": "No Mail 2"},
-                   {"name": "Bob", "email_id": "bob@x.com"}, {"name": "Bob 2", "email_id": "bob@x.co"}]
+                   {"name": "Bob", "email_id": "bob@x.com"}, {"name": "Bob 2", "email_id": "bob@x.co"},
+                   # by Shopify customer id (ecommerce_integrations' key), no e-mail
+                   {"name": "Shop 1", "shopify_customer_id": "777"}, {"name": "Shop 2", "shopify_customer_id": 777},
+                   {"name": "Shop 3", "shopify_customer_id": "778"}, {"name": "Shop 4", "shopify_customer_id": ""},
+                   {"name": "Shop 5", "shopify_customer_id": ""},
+                   # by phone digits; without the country code it is another number
+                   {"name": "Tel 1", "mobile_no": "+1 (212) 555-0100"}, {"name": "Tel 2", "mobile_no": "12125550100"},
+                   {"name": "Tel 3", "mobile_no": "212-555-0100"}]
     E("CUSTOMER_DUPLICATE", "ana.pérez@example.com")
+    E("CUSTOMER_DUPLICATE", "shopify:777")
+    E("CUSTOMER_DUPLICATE", "phone:12125550100")
 
     # GL vouchers that the reopened month changes
     m.gl_voucher("Sales Invoice", "SI-A", "2026-10-05", [("Debtors - R", 100.0, 0), ("Sales - R", 0, 100.0)])
@@ -345,6 +388,7 @@ def build_jpy():
 CONFIG = """[erpnext]
 company = Rules Co
 [match]
+ignore_items = WRAP
 amount_tolerance = %s
 stock_field = %s
 [locations]

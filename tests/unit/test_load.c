@@ -463,6 +463,8 @@ static void test_fields(void **state)
 	assert_true(has_field("shopify/products", "variants.inventory_item_id", 0));
 	assert_true(has_field("erpnext/journal_entry", "accounts.debit", 0));
 	assert_true(has_field("erpnext/sales_order", "shopify_order_id", LOAD_CUSTOM));
+	assert_true(has_field("erpnext/ecommerce_item", "variant_id", 0));
+	assert_true(has_field("erpnext/customer", "mobile_no", 0));
 	assert_false(has_field("shopify/orders", "source_file", 0));
 	assert_null(load_fields("shopify/nothing", &n));
 	assert_int_equal(n, 0);
@@ -470,8 +472,8 @@ static void test_fields(void **state)
 	assert_true(load_fields_csv("shopify/payouts", buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, "id,status,date,currency,amount,summary");
 	assert_true(load_fields_csv("shopify/orders", buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, "id,name,order_number,email,customer,currency,total_price,subtotal_price,total_tax,"
-	                         "total_discounts,total_shipping_price_set,total_line_items_price,financial_status,"
+	assert_string_equal(buf, "id,name,order_number,email,customer,phone,currency,total_price,subtotal_price,total_tax,"
+	                         "total_discounts,total_shipping_price_set,total_line_items_price,taxes_included,financial_status,"
 	                         "fulfillment_status,cancelled_at,test,created_at,processed_at,line_items,refunds,"
 	                         "fulfillments");
 	assert_int_equal(load_fields_csv("shopify/orders", buf, 20), -1);
