@@ -16,6 +16,36 @@
 #define RAW_PAGE_MAX ((size_t)64 << 20)
 #define RAW_FIELD_MAX 65536               /* longest text a stored field may hold */
 
+/* One JSON value of a page as the loader reads it, from either parser
+ * (jansson, or simdjson through json_simd.h): scalars decoded, arrays and
+ * objects as handles for the lookups below. Borrowed from the page: valid
+ * while the page is. */
+enum raw_type {
+	RAW_ABSENT,       /* no such field */
+	RAW_NULL,
+	RAW_BOOL,         /* v.i: 0 or 1 */
+	RAW_INT,          /* v.i */
+	RAW_REAL,         /* v.d */
+	RAW_STRING,       /* v.s, len bytes, NUL-terminated after them (may hold a NUL) */
+	RAW_ARRAY,
+	RAW_OBJECT,
+	RAW_BIGINT        /* an integer beyond int64_t (simdjson only): jansson refuses it */
+};
+struct raw_val {
+	enum raw_type type;
+	int simd;                   /* read by simdjson (h.simd), else by jansson (h.json) */
+	size_t len;
+	union {
+		int64_t i;
+		double d;
+		const char *s;
+	} v;
+	union {
+		json_t *json;
+		uint64_t simd[2];       /* simdjson's DOM element, opaque outside json_simd.cpp */
+	} h;
+};
+
 /* Where a record came from, for messages: 'file', record N, field 'prefix.key'. */
 struct raw_rec {
 	const char *file;     /* path as shown to the user */
