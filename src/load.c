@@ -28,7 +28,7 @@ struct loader {
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
-static recon_err on_record(void *arg, const struct raw_rec *rec, json_t *o)
+static recon_err on_record(void *arg, const struct raw_rec *rec, const struct raw_val *o)
 {
 	struct loader *l = arg;
 	return load_engine_record(l->eng, l->xi, rec, o);

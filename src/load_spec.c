@@ -56,19 +56,22 @@ static recon_err check_docstatus(const struct load_row *row, const struct raw_re
  * customer (null) has none. */
 static const char *const customer_reads[] = { "customer", "customer.first_name", "customer.last_name",
 	                                      NULL };
-static recon_err order_customer_name(struct load_row *row, const struct raw_rec *rec, json_t *o,
+static recon_err order_customer_name(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                      const struct load_cell *from, struct load_cell *out)
 {
-	json_t *cust = json_object_get(o, "customer");
+	struct raw_val cust, v;
 	const char *first, *last;
 	(void)from;
 	out->type = SQLITE_NULL;
-	if (!cust || json_is_null(cust))
+	TRY(raw_field(rec, o, "customer", &cust));
+	if (cust.type == RAW_ABSENT || cust.type == RAW_NULL)
 		return RECON_OK;
-	if (!json_is_object(cust))
+	if (cust.type != RAW_OBJECT)
 		return raw_field_error(rec, "customer", "expected an object or null");
-	TRY(raw_str(rec, o, "customer.first_name", 0, &first));
-	TRY(raw_str(rec, o, "customer.last_name", 0, &last));
+	TRY(raw_field(rec, &cust, "first_name", &v));
+	TRY(raw_str(rec, "customer.first_name", &v, 0, &first));
+	TRY(raw_field(rec, &cust, "last_name", &v));
+	TRY(raw_str(rec, "customer.last_name", &v, 0, &last));
 	snprintf(row->scratch, sizeof(row->scratch), "%s%s%s", first ? first : "", first && last ? " " : "",
 	         last ? last : "");
 	if (row->scratch[0]) {
@@ -82,23 +85,30 @@ static recon_err order_customer_name(struct load_row *row, const struct raw_rec 
  * transactions, not the line subtotals (which omit shipping). */
 static const char *const refund_reads[] = { "transactions", "transactions.kind", "transactions.status",
 	                                    "transactions.amount", NULL };
-static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, json_t *rf,
+static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
                                const struct load_cell *from, struct load_cell *out)
 {
-	json_t *txns;
+	struct raw_val txns, t, v;
+	struct raw_iter it;
 	int64_t total = 0;
+	int has;
 	(void)from;
-	TRY(raw_array(r, rf, "transactions", 0, &txns));
-	for (size_t j = 0; j < json_array_size(txns); j++) {
-		struct load_child_rec tc;
-		const struct raw_rec *tr = load_child_rec(&tc, r, "transactions", j);
-		json_t *t = json_array_get(txns, j);
+	TRY(raw_field(r, rf, "transactions", &txns));
+	TRY(raw_array(r, "transactions", &txns, 0, &has));
+	if (has)
+		raw_iter_init(&it, &txns);
+	for (size_t j = 0; has && raw_iter_next(&it, &t); j++) {
+		struct raw_rec tc;
+		const struct raw_rec *tr = raw_rec_child(&tc, r, "transactions", j);
 		const char *kind, *status;
 		int64_t amount;
-		TRY(load_child_object(tr, t));
-		TRY(raw_str(tr, t, "kind", 0, &kind));
-		TRY(raw_str(tr, t, "status", 0, &status));
-		TRY(raw_money(tr, t, "amount", row->exp, 1, &amount, NULL));
+		TRY(raw_object(tr, &t));
+		TRY(raw_field(tr, &t, "kind", &v));
+		TRY(raw_str(tr, "kind", &v, 0, &kind));
+		TRY(raw_field(tr, &t, "status", &v));
+		TRY(raw_str(tr, "status", &v, 0, &status));
+		TRY(raw_field(tr, &t, "amount", &v));
+		TRY(raw_money(tr, "amount", &v, row->exp, 1, &amount, NULL));
 		if (kind && status && strcmp(kind, "refund") == 0 && strcmp(status, "success") == 0)
 			if (money_add(total, amount, &total))
 				return raw_field_error(tr, "amount", "refund total out of range");
@@ -109,7 +119,7 @@ static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, js
 }
 
 /* Customers are matched on a trimmed, lower-cased e-mail. */
-static recon_err customer_email_norm(struct load_row *row, const struct raw_rec *rec, json_t *o,
+static recon_err customer_email_norm(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                      const struct load_cell *from, struct load_cell *out)
 {
 	(void)row, (void)rec, (void)o;

@@ -17,6 +17,7 @@
 
 #define MAX_COLS 40        /* per table, snapshot_id included */
 #define MAX_CHILDREN 4
+#define MAX_KEYS (2 * MAX_COLS + MAX_CHILDREN)   /* paths, fallback paths, child arrays */
 
 /* ---- what a spec means for SQL ---- */
 
@@ -286,6 +287,11 @@ struct tab {
 	unsigned char owner[MAX_COLS];      /* hook columns: their text may be owned */
 	int nowner;
 	struct load_cell cell[MAX_COLS];
+	/* The JSON paths a record of this table reads, looked up at once:
+	 * column c reads key[c] (and alt[c] when absent), child i child_key[i]. */
+	struct raw_keys *keys;
+	int nkeys;
+	signed char key[MAX_COLS], alt[MAX_COLS], child_key[MAX_CHILDREN];
 	sqlite3_stmt *st;                   /* NULL: not stored */
 	struct row_digest dig;
 	int nchild;
@@ -310,6 +316,7 @@ static void tab_free(struct tab *t)
 		free(t->cell[c].owned);
 	sqlite3_finalize(t->st);
 	sha256_free(t->dig.h);
+	raw_keys_free(t->keys);
 	free(t);
 }
 
@@ -338,6 +345,31 @@ static recon_err tab_declared(struct store *s, struct tab *t)
 		t->dig.unsure = 1;
 	}
 	return RECON_OK;
+}
+
+/* Index of path in paths[], added when new. */
+static int path_slot(const char **paths, int *n, const char *path)
+{
+	for (int i = 0; i < *n; i++)
+		if (strcmp(paths[i], path) == 0)
+			return i;
+	paths[*n] = path;
+	return (*n)++;
+}
+
+static recon_err compile_keys(struct tab *t)
+{
+	const char *paths[MAX_KEYS];
+	int n = 0;
+	for (int c = 0; c < t->ncol; c++) {
+		const struct load_col *col = &t->spec->cols[c];
+		t->key[c] = (signed char)(col->path ? path_slot(paths, &n, col->path) : -1);
+		t->alt[c] = (signed char)(col->alt ? path_slot(paths, &n, col->alt) : -1);
+	}
+	for (size_t i = 0; t->spec->children && t->spec->children[i].array; i++)
+		t->child_key[i] = (signed char)path_slot(paths, &n, t->spec->children[i].array);
+	t->nkeys = n;
+	return (t->keys = raw_keys_new(paths, (size_t)n)) ? RECON_OK : RECON_ERR_NOMEM;
 }
 
 static recon_err compile(struct load_engine *e, const struct load_table *spec,
@@ -380,6 +412,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		if (c != t->cur || first_money < 0 || t->cur < first_money)
 			t->order[k++] = (unsigned char)c;
 	}
+	TRY(compile_keys(t));
 	if (spec->table) {
 		char *sql;
 		for (int i = 0; store_data_tables[i]; i++)
@@ -443,8 +476,10 @@ void load_engine_free(struct load_engine *e)
 
 /* ---- loading a record ---- */
 
-static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_rec *rec, json_t *o, int c)
+static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                          const struct raw_val *val, int c)
 {
+	const struct raw_val *f = t->key[c] >= 0 ? &val[t->key[c]] : NULL;
 	const struct load_col *col = &t->spec->cols[c];
 	struct load_cell *v = &t->cell[c];
 	const struct load_cell *src = t->from[c] < 0 ? NULL
@@ -454,19 +489,19 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 	v->type = SQLITE_TEXT;
 	switch (col->kind) {
 	case LK_TEXT:
-		TRY(raw_str(rec, o, col->path, req, &v->s));
+		TRY(raw_str(rec, col->path, f, req, &v->s));
 		break;
 	case LK_IDTEXT:
-		TRY(raw_idtext(rec, o, col->path, req, v->buf, sizeof(v->buf), &v->s));
+		TRY(raw_idtext(rec, col->path, f, req, v->buf, sizeof(v->buf), &v->s));
 		break;
 	case LK_DATE:
-		TRY(raw_date(rec, o, col->path, req, &v->s));
+		TRY(raw_date(rec, col->path, f, req, &v->s));
 		break;
 	case LK_TS:
-		TRY(raw_ts(rec, o, col->path, req, &v->s, &v->utc));
+		TRY(raw_ts(rec, col->path, f, req, &v->s, &v->utc));
 		break;
 	case LK_CURRENCY:
-		TRY(raw_currency(rec, o, col->path, req, &v->s));
+		TRY(raw_currency(rec, col->path, f, req, &v->s));
 		if (!v->s && (col->flags & LOAD_COMPANY))
 			v->s = row->ctx->company_currency;
 		break;
@@ -485,26 +520,26 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 		break;
 	case LK_INT:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_int(rec, o, col->path, req, &v->i, &present));
+		TRY(raw_int(rec, col->path, f, req, &v->i, &present));
 		break;
 	case LK_BOOL:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_bool(rec, o, col->path, req, &b, &present));
+		TRY(raw_bool(rec, col->path, f, req, &b, &present));
 		v->i = b;
 		break;
 	case LK_MONEY:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_money(rec, o, col->path, row->exp, req && !col->alt, &v->i, &present));
+		TRY(raw_money(rec, col->path, f, row->exp, req && !col->alt, &v->i, &present));
 		if (!present && col->alt)
-			TRY(raw_money(rec, o, col->alt, row->exp, req, &v->i, &present));
+			TRY(raw_money(rec, col->alt, &val[t->alt[c]], row->exp, req, &v->i, &present));
 		break;
 	case LK_QTY:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_qty(rec, o, col->path, req, &v->i, &present));
+		TRY(raw_qty(rec, col->path, f, req, &v->i, &present));
 		break;
 	case LK_COUNT:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_int(rec, o, col->path, req, &v->i, &present));
+		TRY(raw_int(rec, col->path, f, req, &v->i, &present));
 		if (v->i < 0)
 			return raw_field_error(rec, col->path, "negative quantity %lld", (long long)v->i);
 		TRY(qty_from_int((long long)v->i, &v->i));
@@ -583,18 +618,20 @@ static recon_err insert_row(struct load_engine *e, struct tab *t)
 }
 
 static recon_err load_rec(struct load_engine *e, struct tab *t, const struct load_row *parent,
-                          const struct raw_rec *rec, json_t *o)
+                          const struct raw_rec *rec, const struct raw_val *o)
 {
 	struct load_row row;
-	recon_err err = RECON_OK;
+	struct raw_val val[MAX_KEYS];
+	recon_err err;
 
 	row.ctx = e->ctx;
 	row.parent = parent;
 	row.cell = t->cell;
 	row.exp = parent ? parent->exp : e->ctx->company_exp;
+	err = raw_lookup(rec, t->keys, o, val);
 	for (int k = 0; !err && k < t->ncol; k++) {
 		int c = t->order[k];
-		err = read_col(t, &row, rec, o, c);
+		err = read_col(t, &row, rec, o, val, c);
 		if (c == t->cur && !err)
 			row.exp = money_exponent(t->cell[c].s);
 	}
@@ -612,21 +649,25 @@ static recon_err load_rec(struct load_engine *e, struct tab *t, const struct loa
 	}
 	for (int i = 0; !err && i < t->nchild; i++) {
 		const struct load_child *ch = &t->spec->children[i];
-		json_t *list;
-		if ((err = raw_array(rec, o, ch->array, ch->required, &list)))
-			break;
-		for (size_t j = 0; !err && j < json_array_size(list); j++) {
-			struct load_child_rec cr;
-			const struct raw_rec *r = load_child_rec(&cr, rec, ch->array, j);
-			json_t *v = json_array_get(list, j);
-			if (!(err = load_child_object(r, v)))
-				err = load_rec(e, t->child[i], &row, r, v);
+		const struct raw_val *list = &val[t->child_key[i]];
+		struct raw_iter it;
+		struct raw_val v;
+		int has;
+		if ((err = raw_array(rec, ch->array, list, ch->required, &has)) || !has)
+			continue;
+		raw_iter_init(&it, list);
+		for (size_t j = 0; !err && raw_iter_next(&it, &v); j++) {
+			struct raw_rec cr;
+			const struct raw_rec *r = raw_rec_child(&cr, rec, ch->array, j);
+			if (!(err = raw_object(r, &v)))
+				err = load_rec(e, t->child[i], &row, r, &v);
 		}
 	}
 	return err;
 }
 
-recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec, json_t *o)
+recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec,
+                             const struct raw_val *o)
 {
 	return load_rec(e, e->root[root], NULL, rec, o);
 }
@@ -665,21 +706,3 @@ int load_engine_digest(struct load_engine *e, const char *table, struct store_di
 	return 0;
 }
 
-/* ---- child records ---- */
-
-const struct raw_rec *load_child_rec(struct load_child_rec *c, const struct raw_rec *parent,
-                                     const char *array, size_t i)
-{
-	snprintf(c->prefix, sizeof(c->prefix), "%s%s[%zu].", parent->prefix, array, i);
-	c->rec = *parent;
-	c->rec.prefix = c->prefix;
-	return &c->rec;
-}
-
-recon_err load_child_object(const struct raw_rec *rec, json_t *v)
-{
-	if (json_is_object(v))
-		return RECON_OK;
-	msg_error("'%s', record %zu, field '%s': expected an object", rec->file, rec->index, rec->prefix);
-	return RECON_ERR_INPUT;
-}

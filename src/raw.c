@@ -10,6 +10,7 @@
 #include "recon/datetime.h"
 #include "recon/hash.h"
 #include "recon/json_arena.h"
+#include "recon/json_simd.h"
 #include "recon/jsonin.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -224,26 +225,29 @@ static recon_err page_deliver(const struct page *pg, raw_page_fn page_fn, raw_re
 		return RECON_ERR_INPUT;
 	}
 	list = json_object_get(root, pg->root_key);
+	struct raw_rec rec = { .file = path, .relpath = pg->relpath, .index = 1 };
+	struct raw_val v;
 	if (pg->single) {
-		struct raw_rec rec = { path, 1, "" };
 		if (!json_is_object(list)) {
 			msg_error("'%s': field '%s': expected an object", path, pg->root_key);
 			return RECON_ERR_INPUT;
 		}
-		return record_fn(arg, &rec, list);
+		raw_from_json(list, &v);
+		return record_fn(arg, &rec, &v);
 	}
 	if (!json_is_array(list)) {
 		msg_error("'%s': field '%s': expected an array of records", path, pg->root_key);
 		return RECON_ERR_INPUT;
 	}
 	for (size_t i = 0; i < json_array_size(list); i++) {
-		struct raw_rec rec = { path, i + 1, "" };
 		json_t *o = json_array_get(list, i);
+		rec.index = i + 1;
 		if (!json_is_object(o)) {
 			msg_error("'%s', record %zu: expected an object", path, i + 1);
 			return RECON_ERR_INPUT;
 		}
-		if ((err = record_fn(arg, &rec, o)))
+		raw_from_json(o, &v);
+		if ((err = record_fn(arg, &rec, &v)))
 			return err;
 	}
 	return RECON_OK;
@@ -420,15 +424,104 @@ void raw_reader_stop(struct raw_reader *r)
 	free(r);
 }
 
+const struct raw_rec *raw_rec_child(struct raw_rec *child, const struct raw_rec *rec, const char *array,
+                                    size_t elem)
+{
+	*child = *rec;
+	child->parent = rec;
+	child->array = array;
+	child->elem = elem;
+	return child;
+}
+
+/* "refunds[0].transactions[1].", cut at 95 bytes as it always was. */
+static size_t rec_prefix(const struct raw_rec *rec, char *buf, size_t size)
+{
+	size_t n;
+	int k;
+	if (!rec->parent) {
+		buf[0] = '\0';
+		return 0;
+	}
+	n = rec_prefix(rec->parent, buf, size);
+	k = snprintf(buf + n, size - n, "%s[%zu].", rec->array, rec->elem);
+	return k < 0 || (size_t)k >= size - n ? size - 1 : n + (size_t)k;
+}
+
+static void rec_message(const struct raw_rec *rec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void rec_message(const struct raw_rec *rec, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (rec->msg) {
+		/* Read ahead: shown when the page's turn comes (as msg_error
+		 * shows the arguments of its format, the whole text is data). */
+		if (!rec->msg->text[0]) {
+			vsnprintf(rec->msg->text, sizeof(rec->msg->text), fmt, ap);
+			rec->msg->err = RECON_ERR_INPUT;
+		}
+	} else {
+		char text[RAW_MSG_MAX];
+		vsnprintf(text, sizeof(text), fmt, ap);
+		msg_error("%s", text);
+	}
+	va_end(ap);
+}
+
 recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)
 {
-	char why[512];
+	char why[512], prefix[96];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	msg_error("'%s', record %zu, field '%s%s': %s", rec->file, rec->index, rec->prefix, field, why);
+	rec_prefix(rec, prefix, sizeof(prefix));
+	rec_message(rec, "'%s', record %zu, field '%s%s': %s", rec->file, rec->index, prefix, field, why);
 	return RECON_ERR_INPUT;
+}
+
+recon_err raw_object(const struct raw_rec *rec, const struct raw_val *v)
+{
+	char prefix[96];
+	if (v->type == RAW_OBJECT)
+		return RECON_OK;
+	rec_prefix(rec, prefix, sizeof(prefix));
+	rec_message(rec, "'%s', record %zu, field '%s': expected an object", rec->file, rec->index, prefix);
+	return RECON_ERR_INPUT;
+}
+
+/* ---- values ---- */
+
+void raw_from_json(json_t *v, struct raw_val *out)
+{
+	out->simd = 0;
+	out->len = 0;
+	out->h.json = v;
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_OBJECT: out->type = RAW_OBJECT; break;
+	case JSON_ARRAY: out->type = RAW_ARRAY; break;
+	case JSON_STRING:
+		out->type = RAW_STRING;
+		out->v.s = json_string_value(v);
+		out->len = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		out->type = RAW_INT;
+		out->v.i = (int64_t)json_integer_value(v);
+		break;
+	case JSON_REAL:
+		out->type = RAW_REAL;
+		out->v.d = json_real_value(v);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		out->type = RAW_BOOL;
+		out->v.i = json_is_true(v);
+		break;
+	case JSON_NULL:
+		out->type = v ? RAW_NULL : RAW_ABSENT;
+		break;
+	}
 }
 
 json_t *raw_get(json_t *obj, const char *key)
@@ -446,116 +539,195 @@ json_t *raw_get(json_t *obj, const char *key)
 	return json_is_object(sub) ? raw_get(sub, dot + 1) : NULL;
 }
 
-static const char *type_name(const json_t *v)
+/* Only simdjson gets here: jansson refused the page at parse time. */
+static recon_err duplicate(const struct raw_rec *rec, const char *path)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
+	return raw_field_error(rec, path, "a key on its way appears twice in its object");
+}
+
+recon_err raw_field(const struct raw_rec *rec, const struct raw_val *obj, const char *path, struct raw_val *out)
+{
+	if (!obj->simd) {
+		raw_from_json(raw_get(obj->h.json, path), out);
+		return RECON_OK;
+	}
+	return jsimd_get(obj, path, out) == JSIMD_OK ? RECON_OK : duplicate(rec, path);
+}
+
+struct raw_keys {
+	size_t n;
+	char **paths;
+	struct jsimd_keys *simd;
+};
+
+void raw_keys_free(struct raw_keys *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; k->paths && i < k->n; i++)
+		free(k->paths[i]);
+	free(k->paths);
+	jsimd_keys_free(k->simd);
+	free(k);
+}
+
+struct raw_keys *raw_keys_new(const char *const *paths, size_t n)
+{
+	struct raw_keys *k = calloc(1, sizeof(*k));
+	if (!k || !(k->paths = calloc(n ? n : 1, sizeof(*k->paths))))
+		goto nomem;
+	k->n = n;
+	for (size_t i = 0; i < n; i++)
+		if (!(k->paths[i] = strdup(paths[i])))
+			goto nomem;
+	if (!(k->simd = jsimd_keys_new(paths, n)))
+		goto nomem;
+	return k;
+nomem:
+	raw_keys_free(k);
+	return NULL;
+}
+
+recon_err raw_lookup(const struct raw_rec *rec, const struct raw_keys *k, const struct raw_val *obj,
+                     struct raw_val *out)
+{
+	if (!obj->simd) {
+		for (size_t i = 0; i < k->n; i++)
+			raw_from_json(raw_get(obj->h.json, k->paths[i]), &out[i]);
+		return RECON_OK;
+	}
+	if (jsimd_lookup(k->simd, obj, out) == JSIMD_OK)
+		return RECON_OK;
+	/* Name the first path that meets a duplicate, as a single lookup would. */
+	for (size_t i = 0; i < k->n; i++) {
+		struct raw_val v;
+		if (jsimd_get(obj, k->paths[i], &v) != JSIMD_OK)
+			return duplicate(rec, k->paths[i]);
+	}
+	return duplicate(rec, "?");
+}
+
+void raw_iter_init(struct raw_iter *it, const struct raw_val *array)
+{
+	it->array = array;
+	it->i = 0;
+	if (array->simd)
+		jsimd_iter_init((struct jsimd_iter *)(void *)it->simd, array);
+}
+
+int raw_iter_next(struct raw_iter *it, struct raw_val *out)
+{
+	if (it->array->simd)
+		return jsimd_iter_next((struct jsimd_iter *)(void *)it->simd, out);
+	if (it->i >= json_array_size(it->array->h.json))
+		return 0;
+	raw_from_json(json_array_get(it->array->h.json, it->i++), out);
+	return 1;
+}
+
+static const char *type_name(const struct raw_val *v)
+{
+	switch (v->type) {
+	case RAW_OBJECT: return "an object";
+	case RAW_ARRAY: return "an array";
+	case RAW_STRING: return "a string";
+	case RAW_INT: return "an integer";
+	case RAW_REAL: return "a number";
+	case RAW_BOOL: return "a boolean";
+	case RAW_NULL: return "null";
+	case RAW_BIGINT: return "an integer out of range";
+	case RAW_ABSENT: break;
 	}
 	return "something else";
 }
 
-/* Fetch a value; absent and null are the same (ERPNext drops nulls). */
-static recon_err fetch(const struct raw_rec *rec, json_t *obj, const char *key, int required,
-                       json_t **out)
+/* Absent and null are the same (ERPNext drops nulls). 1: a value to read. */
+static int present_or(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                      recon_err *err)
 {
-	json_t *v = raw_get(obj, key);
-	if (!v || json_is_null(v)) {
-		*out = NULL;
-		if (required)
-			return raw_field_error(rec, key, "missing (required)");
-		return RECON_OK;
-	}
-	*out = v;
-	return RECON_OK;
+	*err = RECON_OK;
+	if (v->type != RAW_ABSENT && v->type != RAW_NULL)
+		return 1;
+	if (required)
+		*err = raw_field_error(rec, key, "missing (required)");
+	return 0;
 }
 
-recon_err raw_str(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_str(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   const char **out)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
 	*out = NULL;
-	if (err || !v)
+	if (!present_or(rec, key, v, required, &err))
 		return err;
-	if (!json_is_string(v))
+	if (v->type != RAW_STRING)
 		return raw_field_error(rec, key, "expected a string, found %s", type_name(v));
-	if (json_string_length(v) > RAW_FIELD_MAX)
-		return raw_field_error(rec, key, "text of %zu bytes is longer than the %d a field may hold",
-		                       json_string_length(v), RAW_FIELD_MAX);
-	if (strlen(json_string_value(v)) != json_string_length(v))
+	if (v->len > RAW_FIELD_MAX)
+		return raw_field_error(rec, key, "text of %zu bytes is longer than the %d a field may hold", v->len,
+		                       RAW_FIELD_MAX);
+	if (memchr(v->v.s, '\0', v->len))
 		return raw_field_error(rec, key, "text contains a NUL character");
-	*out = json_string_value(v);
+	*out = v->v.s;
 	return RECON_OK;
 }
 
-recon_err raw_idtext(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_idtext(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                      char *buf, size_t size, const char **out)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
 	*out = NULL;
-	if (err || !v)
+	if (!present_or(rec, key, v, required, &err))
 		return err;
-	if (json_is_string(v)) {
-		*out = json_string_value(v);
+	if (v->type == RAW_STRING) {
+		/* As it always was: neither length nor NUL checked (an id). */
+		*out = v->v.s;
 		return RECON_OK;
 	}
-	if (json_is_integer(v)) {
-		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	if (v->type == RAW_INT) {
+		snprintf(buf, size, "%lld", (long long)v->v.i);
 		*out = buf;
 		return RECON_OK;
 	}
 	return raw_field_error(rec, key, "expected a string or an integer id, found %s", type_name(v));
 }
 
-recon_err raw_int(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_int(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   int64_t *out, int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
 	if (present)
-		*present = v != NULL;
+		*present = v->type != RAW_ABSENT && v->type != RAW_NULL;
 	*out = 0;
-	if (err || !v)
+	if (!has)
 		return err;
-	if (!json_is_integer(v))
+	if (v->type != RAW_INT)
 		return raw_field_error(rec, key, "expected an integer, found %s", type_name(v));
-	*out = (int64_t)json_integer_value(v);
+	*out = v->v.i;
 	return RECON_OK;
 }
 
-recon_err raw_bool(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_bool(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                    int *out, int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
 	if (present)
-		*present = v != NULL;
+		*present = v->type != RAW_ABSENT && v->type != RAW_NULL;
 	*out = 0;
-	if (err || !v)
+	if (!has)
 		return err;
-	if (json_is_boolean(v)) {
-		*out = json_is_true(v);
-		return RECON_OK;
-	}
-	if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
-		*out = (int)json_integer_value(v);
+	if (v->type == RAW_BOOL || (v->type == RAW_INT && (v->v.i == 0 || v->v.i == 1))) {
+		*out = (int)v->v.i;
 		return RECON_OK;
 	}
 	return raw_field_error(rec, key, "expected true/false or 0/1, found %s", type_name(v));
 }
 
-recon_err raw_date(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_date(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                    const char **out)
 {
-	recon_err err = raw_str(rec, obj, key, required, out);
+	recon_err err = raw_str(rec, key, v, required, out);
 	if (err || !*out)
 		return err;
 	if (!date_valid(*out))
@@ -563,10 +735,10 @@ recon_err raw_date(const struct raw_rec *rec, json_t *obj, const char *key, int 
 	return RECON_OK;
 }
 
-recon_err raw_ts(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_ts(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                  const char **text, int64_t *utc)
 {
-	recon_err err = raw_str(rec, obj, key, required, text);
+	recon_err err = raw_str(rec, key, v, required, text);
 	*utc = 0;
 	if (err || !*text)
 		return err;
@@ -575,48 +747,48 @@ recon_err raw_ts(const struct raw_rec *rec, json_t *obj, const char *key, int re
 	return RECON_OK;
 }
 
-recon_err raw_money(const struct raw_rec *rec, json_t *obj, const char *key, int exponent,
+recon_err raw_money(const struct raw_rec *rec, const char *key, const struct raw_val *v, int exponent,
                     int required, int64_t *out, int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
 	if (present)
-		*present = v != NULL;
+		*present = v->type != RAW_ABSENT && v->type != RAW_NULL;
 	*out = 0;
-	if (err || !v)
+	if (!has)
 		return err;
-	if (json_is_string(v))
-		err = money_parse(json_string_value(v), exponent, out);
-	else if (json_is_integer(v))
-		err = money_from_int((long long)json_integer_value(v), exponent, out);
-	else if (json_is_real(v))
-		err = money_from_double(json_real_value(v), exponent, out);
+	if (v->type == RAW_STRING)
+		err = money_parse(v->v.s, exponent, out);
+	else if (v->type == RAW_INT)
+		err = money_from_int((long long)v->v.i, exponent, out);
+	else if (v->type == RAW_REAL)
+		err = money_from_double(v->v.d, exponent, out);
 	else
 		return raw_field_error(rec, key, "expected an amount, found %s", type_name(v));
 	if (err == RECON_ERR_OVERFLOW)
 		return raw_field_error(rec, key, "amount out of range");
 	if (err)
 		return raw_field_error(rec, key, "'%s' is not a decimal amount with at most %d decimals",
-		                       json_is_string(v) ? json_string_value(v) : "(number)", exponent);
+		                       v->type == RAW_STRING ? v->v.s : "(number)", exponent);
 	return RECON_OK;
 }
 
-recon_err raw_qty(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_qty(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   int64_t *out, int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
 	if (present)
-		*present = v != NULL;
+		*present = v->type != RAW_ABSENT && v->type != RAW_NULL;
 	*out = 0;
-	if (err || !v)
+	if (!has)
 		return err;
-	if (json_is_integer(v))
-		err = qty_from_int((long long)json_integer_value(v), out);
-	else if (json_is_real(v))
-		err = qty_from_double(json_real_value(v), out);
-	else if (json_is_string(v))
-		err = qty_parse(json_string_value(v), out);
+	if (v->type == RAW_INT)
+		err = qty_from_int((long long)v->v.i, out);
+	else if (v->type == RAW_REAL)
+		err = qty_from_double(v->v.d, out);
+	else if (v->type == RAW_STRING)
+		err = qty_parse(v->v.s, out);
 	else
 		return raw_field_error(rec, key, "expected a quantity, found %s", type_name(v));
 	if (err)
@@ -624,10 +796,10 @@ recon_err raw_qty(const struct raw_rec *rec, json_t *obj, const char *key, int r
 	return RECON_OK;
 }
 
-recon_err raw_currency(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_currency(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                        const char **out)
 {
-	recon_err err = raw_str(rec, obj, key, required, out);
+	recon_err err = raw_str(rec, key, v, required, out);
 	if (err || !*out)
 		return err;
 	const char *c = *out;
@@ -637,16 +809,15 @@ recon_err raw_currency(const struct raw_rec *rec, json_t *obj, const char *key, 
 	return RECON_OK;
 }
 
-recon_err raw_array(const struct raw_rec *rec, json_t *obj, const char *key, int required,
-                    json_t **out)
+recon_err raw_array(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                    int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
-	*out = NULL;
-	if (err || !v)
+	recon_err err;
+	*present = 0;
+	if (!present_or(rec, key, v, required, &err))
 		return err;
-	if (!json_is_array(v))
+	if (v->type != RAW_ARRAY)
 		return raw_field_error(rec, key, "expected an array, found %s", type_name(v));
-	*out = v;
+	*present = 1;
 	return RECON_OK;
 }

@@ -83,7 +83,7 @@ struct load_row {
 
 struct load_col;
 /* A computed column: `from` is the column the spec names in `from`, or NULL. */
-typedef recon_err (*load_hook_fn)(struct load_row *row, const struct raw_rec *rec, json_t *o,
+typedef recon_err (*load_hook_fn)(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                   const struct load_cell *from, struct load_cell *out);
 /* A check of a read value, run once the whole record has been read. */
 typedef recon_err (*load_check_fn)(const struct load_row *row, const struct raw_rec *rec,
@@ -129,18 +129,6 @@ struct load_table {
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */
 
-/* ---- for hooks: child records and their messages ---- */
-
-/* A child record's messages name its place: "line_items[2].quantity". */
-struct load_child_rec {
-	struct raw_rec rec;
-	char prefix[96];
-};
-const struct raw_rec *load_child_rec(struct load_child_rec *c, const struct raw_rec *parent,
-                                     const char *array, size_t i);
-/* RECON_OK when v is an object, else "expected an object" (exit 3). */
-recon_err load_child_object(const struct raw_rec *rec, json_t *v);
-
 /* ---- the engine (src/load_table.c) ---- */
 
 struct load_engine;
@@ -151,7 +139,8 @@ recon_err load_engine_new(struct store *s, int64_t snapshot_id, const struct loa
                           const struct load_table *const *roots, size_t nroots,
                           struct load_engine **out);
 /* Load one record of root `root` (and its child records). */
-recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec, json_t *o);
+recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec,
+                             const struct raw_val *o);
 /* The digests computed while binding, for store_data_tables' slots;
  * `known` stays 0 where a table must be read back to be hashed. */
 void load_engine_digests(struct load_engine *e, struct store_digest digest[STORE_NDATA]);

@@ -21,7 +21,7 @@
 
 /* ---- a spec of every kind ---- */
 
-static recon_err upper_hook(struct load_row *row, const struct raw_rec *rec, json_t *o,
+static recon_err upper_hook(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                             const struct load_cell *from, struct load_cell *out)
 {
 	size_t i = 0;
@@ -155,15 +155,17 @@ static void capture_end(struct capture *c, char *msgs, size_t size)
  * are returned in msgs. */
 static recon_err load_json(struct fixture *f, const char *text, char *msgs, size_t size)
 {
-	struct raw_rec rec = { "page.json", 3, "" };
+	struct raw_rec rec = { .file = "page.json", .relpath = "test/page-0001.json", .index = 3 };
 	struct capture cap;
 	json_error_t jerr;
 	json_t *o = json_loads(text, 0, &jerr);
+	struct raw_val v;
 	recon_err err;
 
 	assert_non_null(o);
+	raw_from_json(o, &v);
 	capture_start(&cap);
-	err = load_engine_record(f->e, 0, &rec, o);
+	err = load_engine_record(f->e, 0, &rec, &v);
 	capture_end(&cap, msgs, size);
 	json_decref(o);
 	return err;
