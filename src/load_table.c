@@ -284,9 +284,7 @@ struct tab {
 	unsigned char sql_int[MAX_COLS];    /* column declared INTEGER */
 	unsigned char check[MAX_COLS];      /* columns with a check, in order */
 	int ncheck;
-	unsigned char owner[MAX_COLS];      /* hook columns: their text may be owned */
-	int nowner;
-	struct load_cell cell[MAX_COLS];
+	int id;                             /* place in load_engine.all: a batch's row names its table so */
 	/* The JSON paths a record of this table reads, looked up at once:
 	 * column c reads key[c] (and alt[c] when absent), child i child_key[i]. */
 	struct raw_keys *keys;
@@ -306,14 +304,13 @@ struct load_engine {
 	size_t nroot;
 	struct tab **all;                   /* every compiled table, for digests and freeing */
 	size_t nall;
+	struct load_batch *one;             /* load_engine_record's */
 };
 
 static void tab_free(struct tab *t)
 {
 	if (!t)
 		return;
-	for (int c = 0; c < MAX_COLS; c++)
-		free(t->cell[c].owned);
 	sqlite3_finalize(t->st);
 	sha256_free(t->dig.h);
 	raw_keys_free(t->keys);
@@ -386,6 +383,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		return RECON_ERR_NOMEM;
 	}
 	e->all = all;
+	t->id = (int)e->nall;
 	e->all[e->nall++] = t;
 	t->spec = spec;
 	t->ncol = spec_ncols(spec);
@@ -397,8 +395,6 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		t->sql_int[c] = (unsigned char)col_sql_int(spec, parent, c);
 		if (col->check)
 			t->check[t->ncheck++] = (unsigned char)c;
-		if (col->hook)
-			t->owner[t->nowner++] = (unsigned char)c;
 		if (t->cur < 0 && (col->kind == LK_CURRENCY || col->kind == LK_COMPANY_CURRENCY))
 			t->cur = c;
 		if (first_money < 0 && kind_is_money(col->kind))
@@ -421,6 +417,10 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		TRY(load_insert_sql(spec, &sql));
 		err = store_prepare(e->s, sql, &t->st);
 		free(sql);
+		/* Bound once: a row binds every other parameter, so nothing
+		 * is cleared between rows. */
+		if (!err && sqlite3_bind_int64(t->st, 1, e->sid) != SQLITE_OK)
+			err = store_fail(e->s, "cannot bind snapshot id");
 		if (!err)
 			err = tab_declared(e->s, t);
 		if (!err && !(t->dig.h = sha256_new()))
@@ -467,6 +467,7 @@ void load_engine_free(struct load_engine *e)
 {
 	if (!e)
 		return;
+	load_batch_free(e->one);
 	for (size_t i = 0; i < e->nall; i++)
 		tab_free(e->all[i]);
 	free(e->all);
@@ -477,39 +478,46 @@ void load_engine_free(struct load_engine *e)
 /* ---- loading a record ---- */
 
 static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
-                          const struct raw_val *val, int c)
+                          const struct raw_val *val, struct load_cell *cell, int c)
 {
 	const struct raw_val *f = t->key[c] >= 0 ? &val[t->key[c]] : NULL;
 	const struct load_col *col = &t->spec->cols[c];
-	struct load_cell *v = &t->cell[c];
+	struct load_cell *v = &cell[c];
 	const struct load_cell *src = t->from[c] < 0 ? NULL
-	                            : col->kind == LK_PARENT ? &row->parent->cell[t->from[c]] : &t->cell[t->from[c]];
+	                            : col->kind == LK_PARENT ? &row->parent->cell[t->from[c]] : &cell[t->from[c]];
 	int req = (col->flags & LOAD_REQ) != 0, present = 1, b;
 
 	v->type = SQLITE_TEXT;
+	v->n = -1;
 	switch (col->kind) {
 	case LK_TEXT:
 		TRY(raw_str(rec, col->path, f, req, &v->s));
+		v->n = (int)f->len;
 		break;
 	case LK_IDTEXT:
 		TRY(raw_idtext(rec, col->path, f, req, v->buf, sizeof(v->buf), &v->s));
 		break;
 	case LK_DATE:
 		TRY(raw_date(rec, col->path, f, req, &v->s));
+		v->n = (int)f->len;
 		break;
 	case LK_TS:
 		TRY(raw_ts(rec, col->path, f, req, &v->s, &v->utc));
+		v->n = (int)f->len;
 		break;
 	case LK_CURRENCY:
 		TRY(raw_currency(rec, col->path, f, req, &v->s));
-		if (!v->s && (col->flags & LOAD_COMPANY))
+		v->n = (int)f->len;
+		if (!v->s && (col->flags & LOAD_COMPANY)) {
 			v->s = row->ctx->company_currency;
+			v->n = -1;
+		}
 		break;
 	case LK_COMPANY_CURRENCY:
 		v->s = row->ctx->company_currency;
 		break;
 	case LK_SOURCE_FILE:
-		v->s = row->ctx->relpath;
+		v->s = rec->relpath;
 		break;
 	case LK_LOCAL_DATE:
 		v->s = NULL;
@@ -556,6 +564,8 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 		v->type = src->type;
 		v->i = src->i;
 		v->s = src->s;
+		v->n = src->n;
+		v->scratch = src->scratch;   /* a parent not stored kept nothing */
 		return RECON_OK;
 	case LK_HOOK_TEXT:
 	case LK_HOOK_INT:
@@ -571,82 +581,214 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 	return RECON_OK;
 }
 
-/* A bind that fails (sqlite3_bind_text copies the text: out of memory)
- * leaves its parameter NULL; inserting the row anyway would store a NULL
- * where the page had a value, so the row is refused. */
-static recon_err insert_row(struct load_engine *e, struct tab *t)
-{
-	sqlite3_stmt *st = t->st;
-	struct row_digest *d = &t->dig;
-	int rc, bad = SQLITE_OK;
+/* ---- converted pages ----
+ * A page's records are read on the parser thread that parsed it, into a
+ * batch: its rows in order, each a table and the values to bind. Text is
+ * borrowed from the page (which lives until the batch is inserted) or,
+ * when computed, kept in the batch's own chunks. The digests follow in
+ * page order (load_engine_account, still on a parser thread), so the
+ * inserting thread only binds and steps. */
 
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);   /* NULL, cheaper than binding it */
-	rc = sqlite3_bind_int64(st, 1, e->sid);
-	dig_tag(d, SQLITE_INTEGER);
-	dig_i64(d, e->sid);
-	for (int c = 0; c < t->ncol; c++) {
-		const struct load_cell *v = &t->cell[c];
-		if (rc != SQLITE_OK && bad == SQLITE_OK)
-			bad = rc;
-		if (v->type == SQLITE_INTEGER) {
-			rc = sqlite3_bind_int64(st, c + 2, v->i);
-			d->unsure |= !t->sql_int[c];
-			dig_tag(d, SQLITE_INTEGER);
-			dig_i64(d, v->i);
-		} else if (v->type == SQLITE_TEXT) {
-			size_t n = strlen(v->s);
-			rc = sqlite3_bind_text(st, c + 2, v->s, (int)n, SQLITE_TRANSIENT);
-			d->unsure |= t->sql_int[c];
-			dig_tag(d, SQLITE_TEXT);
-			dig_i64(d, (int64_t)n);
-			dig_bytes(d, v->s, n);
+struct bcell {
+	union {
+		int64_t i;
+		const char *s;
+	} v;
+	uint32_t n;              /* text bytes */
+	unsigned char type;      /* SQLITE_NULL, SQLITE_INTEGER or SQLITE_TEXT */
+};
+
+struct brow {
+	unsigned tab;            /* load_engine.all[tab] */
+	size_t cell;             /* its first cell in load_batch.cells */
+};
+
+#define TEXT_CHUNK ((size_t)64 << 10)
+struct text_chunk {
+	struct text_chunk *next;
+	size_t size, used;
+	char data[];
+};
+
+struct load_batch {
+	struct load_engine *e;
+	struct brow *rows;
+	size_t nrows, caprows;
+	struct bcell *cells;
+	size_t ncells, capcells;
+	struct text_chunk *text, *spare;
+	struct load_cell *work;  /* per compiled table, MAX_COLS cells being read */
+	int oom;
+};
+
+/* A batch this large (a huge page) is not kept for the next page. */
+#define BATCH_KEEP_CELLS ((size_t)1 << 20)
+
+struct load_batch *load_batch_new(struct load_engine *e)
+{
+	struct load_batch *b = calloc(1, sizeof(*b));
+	if (!b || !(b->work = calloc(e->nall ? e->nall : 1, MAX_COLS * sizeof(*b->work)))) {
+		free(b);
+		return NULL;
+	}
+	b->e = e;
+	return b;
+}
+
+static void chunks_free(struct text_chunk *c)
+{
+	while (c) {
+		struct text_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
+void load_batch_reset(struct load_batch *b)
+{
+	if (!b)
+		return;
+	b->nrows = b->ncells = 0;
+	b->oom = 0;
+	if (b->capcells > BATCH_KEEP_CELLS) {
+		free(b->cells);
+		free(b->rows);
+		b->cells = NULL;
+		b->rows = NULL;
+		b->capcells = b->caprows = 0;
+	}
+	/* One chunk is kept for the next page; pages rarely need more. */
+	if (b->text) {
+		chunks_free(b->text->next);
+		b->text->next = NULL;
+		b->text->used = 0;
+	}
+	for (size_t i = 0; i < b->e->nall * MAX_COLS; i++) {
+		free(b->work[i].owned);
+		b->work[i].owned = NULL;
+	}
+}
+
+void load_batch_free(struct load_batch *b)
+{
+	if (!b)
+		return;
+	load_batch_reset(b);
+	chunks_free(b->text);
+	free(b->cells);
+	free(b->rows);
+	free(b->work);
+	free(b);
+}
+
+static const char *text_keep(struct load_batch *b, const char *s, size_t n)
+{
+	struct text_chunk *c = b->text;
+	if (!c || c->size - c->used < n + 1) {
+		size_t size = n + 1 > TEXT_CHUNK ? n + 1 : TEXT_CHUNK;
+		struct text_chunk *nc = malloc(sizeof(*nc) + size);
+		if (!nc)
+			return NULL;
+		nc->size = size;
+		nc->used = 0;
+		/* The kept chunk stays first: it is the one reused. */
+		if (c) {
+			nc->next = c->next;
+			c->next = nc;
 		} else {
-			dig_tag(d, SQLITE_NULL);
+			nc->next = NULL;
+			b->text = nc;
 		}
+		c = nc;
 	}
-	if (rc != SQLITE_OK && bad == SQLITE_OK)
-		bad = rc;
-	if (bad != SQLITE_OK) {
-		msg_error("database '%s': cannot insert row: %s", e->s->path, sqlite3_errstr(bad));
-		return bad == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+	char *p = c->data + c->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->used += n + 1;
+	return p;
+}
+
+/* The row read into `cell` goes to the batch. Text that lives in the cells
+ * themselves (an id printed as text, a local date, a hook's) is copied
+ * into the batch, and the cell then points at the copy, so a child row
+ * that copies a parent's column gets text that lasts. */
+static recon_err emit_row(struct load_batch *b, struct tab *t, struct load_cell *cell)
+{
+	if (b->nrows == b->caprows) {
+		size_t cap = b->caprows ? b->caprows * 2 : 1024;
+		struct brow *r = realloc(b->rows, cap * sizeof(*r));
+		if (!r)
+			return RECON_ERR_NOMEM;
+		b->rows = r;
+		b->caprows = cap;
 	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(e->s, "cannot insert row");
-	d->rows++;
+	if (b->ncells + (size_t)t->ncol > b->capcells) {
+		size_t cap = b->capcells ? b->capcells * 2 : 16384;
+		struct bcell *c = realloc(b->cells, cap * sizeof(*c));
+		if (!c)
+			return RECON_ERR_NOMEM;
+		b->cells = c;
+		b->capcells = cap;
+	}
+	b->rows[b->nrows].tab = (unsigned)t->id;
+	b->rows[b->nrows].cell = b->ncells;
+	for (int c = 0; c < t->ncol; c++) {
+		struct load_cell *v = &cell[c];
+		struct bcell *bc = &b->cells[b->ncells + (size_t)c];
+		bc->type = (unsigned char)v->type;
+		if (v->type == SQLITE_INTEGER) {
+			bc->v.i = v->i;
+			continue;
+		}
+		if (v->type != SQLITE_TEXT)
+			continue;
+		size_t n = v->n >= 0 ? (size_t)v->n : strlen(v->s);
+		if (v->owned || v->scratch) {
+			const char *k = text_keep(b, v->s, n);
+			if (!k)
+				return RECON_ERR_NOMEM;
+			free(v->owned);
+			v->owned = NULL;
+			v->s = k;
+			v->scratch = 0;
+		}
+		bc->v.s = v->s;
+		bc->n = (uint32_t)n;
+	}
+	b->ncells += (size_t)t->ncol;
+	b->nrows++;
 	return RECON_OK;
 }
 
-static recon_err load_rec(struct load_engine *e, struct tab *t, const struct load_row *parent,
-                          const struct raw_rec *rec, const struct raw_val *o)
+static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct tab *t,
+                             const struct load_row *parent, const struct raw_rec *rec, const struct raw_val *o)
 {
 	struct load_row row;
 	struct raw_val val[MAX_KEYS];
+	struct load_cell *cell = &b->work[(size_t)t->id * MAX_COLS];
 	recon_err err;
 
 	row.ctx = e->ctx;
 	row.parent = parent;
-	row.cell = t->cell;
+	row.cell = cell;
 	row.exp = parent ? parent->exp : e->ctx->company_exp;
 	err = raw_lookup(rec, t->keys, o, val);
 	for (int k = 0; !err && k < t->ncol; k++) {
 		int c = t->order[k];
-		err = read_col(t, &row, rec, o, val, c);
+		cell[c].scratch = 0;
+		err = read_col(t, &row, rec, o, val, cell, c);
+		if (!err && cell[c].type == SQLITE_TEXT && (cell[c].s == cell[c].buf || cell[c].s == row.scratch))
+			cell[c].scratch = 1;
 		if (c == t->cur && !err)
-			row.exp = money_exponent(t->cell[c].s);
+			row.exp = money_exponent(cell[c].s);
 	}
 	for (int k = 0; !err && k < t->ncheck; k++) {
 		int c = t->check[k];
-		if (t->cell[c].type != SQLITE_NULL)
-			err = t->spec->cols[c].check(&row, rec, &t->spec->cols[c], &t->cell[c]);
+		if (cell[c].type != SQLITE_NULL)
+			err = t->spec->cols[c].check(&row, rec, &t->spec->cols[c], &cell[c]);
 	}
 	if (!err && t->st)
-		err = insert_row(e, t);
-	for (int k = 0; k < t->nowner; k++) {
-		struct load_cell *v = &t->cell[t->owner[k]];
-		free(v->owned);
-		v->owned = NULL;
-	}
+		err = emit_row(b, t, cell);
 	for (int i = 0; !err && i < t->nchild; i++) {
 		const struct load_child *ch = &t->spec->children[i];
 		const struct raw_val *list = &val[t->child_key[i]];
@@ -660,16 +802,104 @@ static recon_err load_rec(struct load_engine *e, struct tab *t, const struct loa
 			struct raw_rec cr;
 			const struct raw_rec *r = raw_rec_child(&cr, rec, ch->array, j);
 			if (!(err = raw_object(r, &v)))
-				err = load_rec(e, t->child[i], &row, r, &v);
+				err = convert_rec(e, b, t->child[i], &row, r, &v);
 		}
 	}
+	return err;
+}
+
+recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_t root, const struct raw_rec *rec,
+                              const struct raw_val *o)
+{
+	return convert_rec(e, b, e->root[root], NULL, rec, o);
+}
+
+/* store_table_digest's byte stream for the batch's rows, table by table. */
+void load_engine_account(struct load_engine *e, const struct load_batch *b)
+{
+	for (size_t r = 0; r < b->nrows; r++) {
+		struct tab *t = e->all[b->rows[r].tab];
+		const struct bcell *cell = &b->cells[b->rows[r].cell];
+		struct row_digest *d = &t->dig;
+		dig_tag(d, SQLITE_INTEGER);
+		dig_i64(d, e->sid);
+		for (int c = 0; c < t->ncol; c++) {
+			const struct bcell *v = &cell[c];
+			if (v->type == SQLITE_INTEGER) {
+				d->unsure |= !t->sql_int[c];
+				dig_tag(d, SQLITE_INTEGER);
+				dig_i64(d, v->v.i);
+			} else if (v->type == SQLITE_TEXT) {
+				d->unsure |= t->sql_int[c];
+				dig_tag(d, SQLITE_TEXT);
+				dig_i64(d, (int64_t)v->n);
+				dig_bytes(d, v->v.s, v->n);
+			} else {
+				dig_tag(d, SQLITE_NULL);
+			}
+		}
+		d->rows++;
+	}
+}
+
+/* Text is bound SQLITE_STATIC: the page it points into (or the batch) is
+ * freed only after the batch is inserted, and SQLite copies a value into
+ * its record when the row is stepped. So a bind copies nothing and cannot
+ * fail for want of memory; a failed bind (a programming error) still
+ * refuses the row rather than store a NULL where the page had a value. */
+recon_err load_engine_insert(struct load_engine *e, struct load_batch *b)
+{
+	recon_err err = RECON_OK;
+
+	for (size_t r = 0; !err && r < b->nrows; r++) {
+		struct tab *t = e->all[b->rows[r].tab];
+		const struct bcell *cell = &b->cells[b->rows[r].cell];
+		sqlite3_stmt *st = t->st;
+		int bad = SQLITE_OK;
+		for (int c = 0; c < t->ncol; c++) {
+			const struct bcell *v = &cell[c];
+			int rc;
+			if (v->type == SQLITE_INTEGER)
+				rc = sqlite3_bind_int64(st, c + 2, v->v.i);
+			else if (v->type == SQLITE_TEXT)
+				rc = sqlite3_bind_text(st, c + 2, v->v.s, (int)v->n, SQLITE_STATIC);
+			else
+				rc = sqlite3_bind_null(st, c + 2);
+			if (rc != SQLITE_OK && bad == SQLITE_OK)
+				bad = rc;
+		}
+		if (bad != SQLITE_OK) {
+			msg_error("database '%s': cannot insert row: %s", e->s->path, sqlite3_errstr(bad));
+			err = bad == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+		} else if (sqlite3_step(st) != SQLITE_DONE) {
+			err = store_fail(e->s, "cannot insert row");
+		}
+		sqlite3_reset(st);
+	}
+	/* The statements point into the page, which is about to go: nothing
+	 * reads a binding before the next row rebinds it, but none is left
+	 * dangling either (once a page, not once a row). */
+	for (size_t i = 0; i < e->nall; i++)
+		if (e->all[i]->st) {
+			sqlite3_clear_bindings(e->all[i]->st);
+			sqlite3_bind_int64(e->all[i]->st, 1, e->sid);
+		}
 	return err;
 }
 
 recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec,
                              const struct raw_val *o)
 {
-	return load_rec(e, e->root[root], NULL, rec, o);
+	recon_err err;
+	if (!e->one && !(e->one = load_batch_new(e)))
+		return RECON_ERR_NOMEM;
+	err = load_engine_convert(e, e->one, root, rec, o);
+	if (!err) {
+		load_engine_account(e, e->one);
+		err = load_engine_insert(e, e->one);
+	}
+	load_batch_reset(e->one);
+	return err;
 }
 
 static void digest_final(struct tab *t, struct store_digest *out)

@@ -80,26 +80,19 @@ nomem:
 	return RECON_ERR_NOMEM;
 }
 
-/* Errors met while a page is read ahead are kept, not printed, so they
- * appear in page order, after everything the pages before them said. */
-struct page_error {
-	recon_err err;
-	char text[768];
-};
-
-static recon_err page_fail(struct page_error *pe, recon_err err, const char *fmt, ...)
+static recon_err page_fail(struct raw_msg *m, recon_err err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static recon_err page_fail(struct page_error *pe, recon_err err, const char *fmt, ...)
+static recon_err page_fail(struct raw_msg *m, recon_err err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(pe->text, sizeof(pe->text), fmt, ap);
+	vsnprintf(m->text, sizeof(m->text), fmt, ap);
 	va_end(ap);
-	pe->err = err;
+	m->err = err;
 	return err;
 }
 
-static recon_err read_file(const char *path, char **buf, size_t *len, struct page_error *pe)
+static recon_err read_file(const char *path, char **buf, size_t *len, struct raw_msg *m)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
@@ -107,27 +100,27 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct pag
 
 	*buf = NULL;
 	if (!f)
-		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		return page_fail(m, RECON_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': not a regular file", path);
+		return page_fail(m, RECON_ERR_IO, "cannot read '%s': not a regular file", path);
 	}
 	if ((size_t)st.st_size > RAW_PAGE_MAX) {
 		fclose(f);
-		return page_fail(pe, RECON_ERR_INPUT, "'%s': page of %lld bytes is larger than the %zu MiB a page may be",
+		return page_fail(m, RECON_ERR_INPUT, "'%s': page of %lld bytes is larger than the %zu MiB a page may be",
 		                 path, (long long)st.st_size, RAW_PAGE_MAX >> 20);
 	}
 	b = malloc((size_t)st.st_size + 1);
 	if (!b) {
 		fclose(f);
-		return pe->err = RECON_ERR_NOMEM;
+		return m->err = RECON_ERR_NOMEM;
 	}
 	*len = fread(b, 1, (size_t)st.st_size, f);
 	if (ferror(f) || *len != (size_t)st.st_size) {
 		int e = errno, bad = ferror(f);
 		free(b);
 		fclose(f);
-		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': %s", path,
+		return page_fail(m, RECON_ERR_IO, "cannot read '%s': %s", path,
 		                 bad ? strerror(e) : "file changed while reading");
 	}
 	fclose(f);
@@ -139,36 +132,65 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct pag
 /* An arena chunk this small is kept for the slot's next page. */
 #define ARENA_KEEP ((size_t)16 << 20)
 
-/* One page read, hashed and parsed, waiting to be loaded. */
+/* One page read, hashed, parsed and converted, waiting to be delivered. */
 struct page {
 	char path[4096];
-	const char *relpath;
-	const char *root_key;
-	int single;
+	const struct raw_job *job;
 	int64_t bytes;
 	char hex[65];
 	int read_ok;              /* bytes and hex are known: the page is evidence */
-	struct page_error pe;
+	struct raw_msg msg;       /* why it cannot be loaded, when it cannot */
+	void *out;                /* the sink's output for its records */
 	json_t *root;
 	struct json_arena arena;
 	int64_t cost;             /* bytes counted against the read-ahead ceiling */
 };
 
-static void page_read(struct page *pg, const char *dir, const struct raw_job *job)
+/* The page's records into pg->out. Every message goes to pg->msg. */
+static recon_err page_convert(struct page *pg, const struct raw_sink *sink)
+{
+	const char *path = pg->path, *key = pg->job->root_key;
+	json_t *list;
+	struct raw_rec rec = { .file = path, .relpath = pg->job->relpath, .index = 1, .msg = &pg->msg };
+	struct raw_val v;
+	recon_err err;
+
+	if (!json_is_object(pg->root))
+		return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s': expected a JSON object with '%s' at the top", path, key);
+	list = json_object_get(pg->root, key);
+	if (pg->job->single) {
+		if (!json_is_object(list))
+			return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s': field '%s': expected an object", path, key);
+		raw_from_json(list, &v);
+		return sink->record(sink->arg, pg->out, pg->job->tag, &rec, &v);
+	}
+	if (!json_is_array(list))
+		return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s': field '%s': expected an array of records", path, key);
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+		rec.index = i + 1;
+		if (!json_is_object(o))
+			return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s', record %zu: expected an object", path, i + 1);
+		raw_from_json(o, &v);
+		if ((err = sink->record(sink->arg, pg->out, pg->job->tag, &rec, &v)))
+			return err;
+	}
+	return RECON_OK;
+}
+
+static void page_read(struct page *pg, const char *dir, const struct raw_job *job, const struct raw_sink *sink)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	json_error_t jerr;
 
-	pg->relpath = job->relpath;
-	pg->root_key = job->root_key;
-	pg->single = job->single;
+	pg->job = job;
 	pg->read_ok = 0;
-	pg->pe.err = RECON_OK;
-	pg->pe.text[0] = '\0';
+	pg->msg.err = RECON_OK;
+	pg->msg.text[0] = '\0';
 	pg->root = NULL;
 	snprintf(pg->path, sizeof(pg->path), "%s/%s", dir, job->relpath);
-	if (read_file(pg->path, &buf, &len, &pg->pe))
+	if (read_file(pg->path, &buf, &len, &pg->msg))
 		return;
 	sha256_hex(buf, len, pg->hex);
 	pg->bytes = (int64_t)len;
@@ -181,15 +203,21 @@ static void page_read(struct page *pg, const char *dir, const struct raw_job *jo
 	free(buf);
 	if (!pg->root) {
 		if (jsonin_nomem(&jerr))
-			page_fail(&pg->pe, RECON_ERR_NOMEM, "cannot read '%s': out of memory", pg->path);
+			page_fail(&pg->msg, RECON_ERR_NOMEM, "cannot read '%s': out of memory", pg->path);
 		else
-			page_fail(&pg->pe, RECON_ERR_INPUT, "'%s', line %d, column %d: not valid JSON: %s",
+			page_fail(&pg->msg, RECON_ERR_INPUT, "'%s', line %d, column %d: not valid JSON: %s",
 			          pg->path, jerr.line, jerr.column, jerr.text);
+		return;
 	}
+	recon_err err = page_convert(pg, sink);
+	if (err)
+		pg->msg.err = err;
 }
 
-static void page_free(struct page *pg)
+static void page_free(struct page *pg, const struct raw_sink *sink)
 {
+	if (pg->out)
+		sink->out_reset(sink->arg, pg->out);
 	/* Parsed in the arena: released whole. Parsed by malloc (the arena
 	 * could not be installed): freed value by value. */
 	if (pg->arena.allocs)
@@ -201,72 +229,47 @@ static void page_free(struct page *pg)
 
 static recon_err page_error(const struct page *pg)
 {
-	if (pg->pe.text[0])
-		msg_error("%s", pg->pe.text);
-	return pg->pe.err;
+	if (pg->msg.text[0])
+		msg_error("%s", pg->msg.text);
+	return pg->msg.err;
 }
 
-/* Record the page as evidence, then hand its records over, in order. */
-static recon_err page_deliver(const struct page *pg, raw_page_fn page_fn, raw_record_fn record_fn,
-                              void *arg)
+/* Record the page as evidence, then hand its records over. */
+static recon_err page_deliver(const struct page *pg, const struct raw_sink *sink)
 {
-	const char *path = pg->path;
-	json_t *root = pg->root, *list;
 	recon_err err;
 
 	if (!pg->read_ok)
 		return page_error(pg);
-	if (page_fn && (err = page_fn(arg, pg->relpath, pg->bytes, pg->hex)))
+	if (sink->page && (err = sink->page(sink->arg, pg->job->relpath, pg->bytes, pg->hex)))
 		return err;
-	if (!root)
+	if (pg->msg.err)
 		return page_error(pg);
-	if (!json_is_object(root)) {
-		msg_error("'%s': expected a JSON object with '%s' at the top", path, pg->root_key);
-		return RECON_ERR_INPUT;
-	}
-	list = json_object_get(root, pg->root_key);
-	struct raw_rec rec = { .file = path, .relpath = pg->relpath, .index = 1 };
-	struct raw_val v;
-	if (pg->single) {
-		if (!json_is_object(list)) {
-			msg_error("'%s': field '%s': expected an object", path, pg->root_key);
-			return RECON_ERR_INPUT;
-		}
-		raw_from_json(list, &v);
-		return record_fn(arg, &rec, &v);
-	}
-	if (!json_is_array(list)) {
-		msg_error("'%s': field '%s': expected an array of records", path, pg->root_key);
-		return RECON_ERR_INPUT;
-	}
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		json_t *o = json_array_get(list, i);
-		rec.index = i + 1;
-		if (!json_is_object(o)) {
-			msg_error("'%s', record %zu: expected an object", path, i + 1);
-			return RECON_ERR_INPUT;
-		}
-		raw_from_json(o, &v);
-		if ((err = record_fn(arg, &rec, &v)))
-			return err;
-	}
-	return RECON_OK;
+	return sink->deliver(sink->arg, pg->out);
 }
 
-recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
-                        raw_page_fn page_fn, raw_record_fn record_fn, void *arg)
+static int page_whole(const struct page *pg)
 {
-	struct raw_job job = { relpath, root_key, single };
+	return pg->read_ok && !pg->msg.err;
+}
+
+recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct raw_sink *sink)
+{
 	struct page *pg = calloc(1, sizeof(*pg));
 	recon_err err;
 
-	if (!pg)
+	if (!pg || !(pg->out = sink->out_new(sink->arg))) {
+		free(pg);
 		return RECON_ERR_NOMEM;
+	}
 	json_arena_install();
-	page_read(pg, dir, &job);
-	err = page_deliver(pg, page_fn, record_fn, arg);
-	page_free(pg);
+	page_read(pg, dir, job, sink);
+	if (page_whole(pg) && sink->ordered)
+		sink->ordered(sink->arg, pg->out);
+	err = page_deliver(pg, sink);
+	page_free(pg, sink);
 	json_arena_release(&pg->arena);
+	sink->out_free(sink->arg, pg->out);
 	free(pg);
 	return err;
 }
@@ -284,10 +287,12 @@ recon_err raw_read_page(const char *dir, const char *relpath, const char *root_k
 struct raw_reader {
 	const char *dir;
 	const struct raw_job *jobs;
+	const struct raw_sink *sink;
 	size_t n;
 	size_t taken;             /* pages handed to the caller */
 	size_t claimed;           /* pages a worker has started */
-	size_t ready[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once parsed */
+	size_t ordered;           /* pages past the sink's `ordered` step */
+	size_t ready[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once done */
 	int64_t inflight;         /* raw bytes of pages started and not yet taken */
 	int stop;
 	int workers;
@@ -327,10 +332,21 @@ static void *reader_main(void *arg)
 		pthread_mutex_unlock(&r->mu);
 
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
-		page_read(pg, r->dir, &r->jobs[i]);
+		page_read(pg, r->dir, &r->jobs[i], r->sink);
 		pg->cost = cost;
 
+		/* The digests are sequential: the sink's ordered step takes the
+		 * pages in turn, while the other thread reads the next one. */
 		pthread_mutex_lock(&r->mu);
+		while (r->ordered != i && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (!r->stop) {
+			pthread_mutex_unlock(&r->mu);
+			if (page_whole(pg) && r->sink->ordered)
+				r->sink->ordered(r->sink->arg, pg->out);
+			pthread_mutex_lock(&r->mu);
+			r->ordered = i + 1;
+		}
 		r->ready[i % AHEAD_PAGES] = i + 1;
 		pthread_cond_broadcast(&r->cv);
 	}
@@ -338,7 +354,32 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n,
+void raw_reader_stop(struct raw_reader *r)
+{
+	if (!r)
+		return;
+	if (r->workers) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		for (int w = 0; w < r->workers; w++)
+			pthread_join(r->thread[w], NULL);
+		/* Pages read ahead but never taken (the load stopped early). */
+		for (size_t i = r->taken; i < r->claimed; i++)
+			page_free(&r->pages[i % AHEAD_PAGES], r->sink);
+		pthread_cond_destroy(&r->cv);
+		pthread_mutex_destroy(&r->mu);
+	}
+	for (size_t i = 0; i < AHEAD_PAGES; i++) {
+		json_arena_release(&r->pages[i].arena);
+		if (r->pages[i].out)
+			r->sink->out_free(r->sink->arg, r->pages[i].out);
+	}
+	free(r);
+}
+
+recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n, const struct raw_sink *sink,
                            struct raw_reader **out)
 {
 	struct raw_reader *r = calloc(1, sizeof(*r));
@@ -347,7 +388,13 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 		return RECON_ERR_NOMEM;
 	r->dir = dir;
 	r->jobs = jobs;
+	r->sink = sink;
 	r->n = n;
+	for (size_t i = 0; i < AHEAD_PAGES; i++)
+		if (!(r->pages[i].out = sink->out_new(sink->arg))) {
+			raw_reader_stop(r);
+			return RECON_ERR_NOMEM;
+		}
 	json_arena_install();
 	/* Without threads (none to be had) the pages are read in turn. */
 	if (pthread_mutex_init(&r->mu, NULL) != 0) {
@@ -369,8 +416,7 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 	return RECON_OK;
 }
 
-recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_fn record_fn,
-                          void *arg)
+recon_err raw_reader_next(struct raw_reader *r)
 {
 	size_t i = r->taken;
 	struct page *pg = &r->pages[i % AHEAD_PAGES];
@@ -384,12 +430,14 @@ recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_
 			pthread_cond_wait(&r->cv, &r->mu);
 		pthread_mutex_unlock(&r->mu);
 	} else {
-		page_read(pg, r->dir, &r->jobs[i]);
+		page_read(pg, r->dir, &r->jobs[i], r->sink);
+		if (page_whole(pg) && r->sink->ordered)
+			r->sink->ordered(r->sink->arg, pg->out);
 		pg->cost = 0;
 	}
-	err = page_deliver(pg, page_fn, record_fn, arg);
+	err = page_deliver(pg, r->sink);
 	int64_t cost = pg->cost;
-	page_free(pg);
+	page_free(pg, r->sink);
 	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
 		r->taken = i + 1;
@@ -400,28 +448,6 @@ recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_
 		r->taken = i + 1;
 	}
 	return err;
-}
-
-void raw_reader_stop(struct raw_reader *r)
-{
-	if (!r)
-		return;
-	if (r->workers) {
-		pthread_mutex_lock(&r->mu);
-		r->stop = 1;
-		pthread_cond_broadcast(&r->cv);
-		pthread_mutex_unlock(&r->mu);
-		for (int w = 0; w < r->workers; w++)
-			pthread_join(r->thread[w], NULL);
-		/* Pages parsed ahead but never taken (the load stopped early). */
-		for (size_t i = r->taken; i < r->claimed; i++)
-			page_free(&r->pages[i % AHEAD_PAGES]);
-		pthread_cond_destroy(&r->cv);
-		pthread_mutex_destroy(&r->mu);
-	}
-	for (size_t i = 0; i < AHEAD_PAGES; i++)
-		json_arena_release(&r->pages[i].arena);
-	free(r);
 }
 
 const struct raw_rec *raw_rec_child(struct raw_rec *child, const struct raw_rec *rec, const char *array,

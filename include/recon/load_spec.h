@@ -53,22 +53,25 @@ enum load_kind {
 #define LOAD_CUSTOM     0x20u  /* a custom field (ecommerce_integrations) a site may lack */
 
 /* A value as it will be bound. Text is borrowed from the page, from `buf`,
- * or owned (`owned`, freed once the row is stored). */
+ * from the row's scratch, or owned (`owned`, malloc'd by a hook); the last
+ * three are copied into the page's batch when the row is kept. */
 struct load_cell {
 	int type;              /* SQLITE_NULL, SQLITE_INTEGER or SQLITE_TEXT */
 	int64_t i;
 	const char *s;
+	int n;                 /* bytes of s when known (read from the page), else -1 */
+	int scratch;           /* s lives in a cell's buf or a row's scratch (the engine sets it) */
 	int64_t utc;           /* LK_TS: the instant */
 	char *owned;
 	char buf[32];          /* an id printed as text, a local date */
 };
 
-/* What a record is loaded with. `relpath` follows the page being loaded. */
+/* What a record is loaded with; the same for every page (parser threads
+ * read it, nobody writes it while they run). */
 struct load_ctx {
 	const struct period *period;
 	const char *company_currency;
 	int company_exp;
-	const char *relpath;
 };
 
 /* One record being read: hooks see its context, its parent and the
@@ -138,7 +141,24 @@ struct load_engine;
 recon_err load_engine_new(struct store *s, int64_t snapshot_id, const struct load_ctx *ctx,
                           const struct load_table *const *roots, size_t nroots,
                           struct load_engine **out);
-/* Load one record of root `root` (and its child records). */
+/* A page's records, read into a batch on the thread that parsed the page
+ * (anything but the store), then accounted for in the digests in page
+ * order, then inserted by the store's thread. One batch per page in
+ * flight; `e` must outlive it. */
+struct load_batch;
+struct load_batch *load_batch_new(struct load_engine *e);
+/* Empty it for the next page (or for reading the same page again). */
+void load_batch_reset(struct load_batch *b);
+void load_batch_free(struct load_batch *b);
+/* One record of root `root` (and its child records) into b. */
+recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_t root, const struct raw_rec *rec,
+                              const struct raw_val *o);
+/* The batch's rows into the tables' digests; called for every page, in
+ * page order, one call at a time. */
+void load_engine_account(struct load_engine *e, const struct load_batch *b);
+/* Insert the batch's rows (the store's thread). */
+recon_err load_engine_insert(struct load_engine *e, struct load_batch *b);
+/* All three for one record (tests). */
 recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec,
                              const struct raw_val *o);
 /* The digests computed while binding, for store_data_tables' slots;

@@ -72,39 +72,51 @@ struct raw_msg {
 const struct raw_rec *raw_rec_child(struct raw_rec *child, const struct raw_rec *rec, const char *array,
                                     size_t elem);
 
-/* Called once per page before its records: relative path, bytes, sha256. */
-typedef recon_err (*raw_page_fn)(void *arg, const char *relpath, int64_t bytes, const char *sha256);
-/* Called once per record (borrowed: valid during the call only). */
-typedef recon_err (*raw_record_fn)(void *arg, const struct raw_rec *rec, const struct raw_val *obj);
-
 /* Sorted list of "*.json" names in DIR/sub (byte order, like LC_ALL=C ls).
  * A missing folder is an empty list (*n = 0, RECON_OK). Free with raw_list_free. */
 recon_err raw_list_pages(const char *dir, const char *sub, char ***names, size_t *n);
 void raw_list_free(char **names, size_t n);
 
-/* Read one page file: hash it, call page_fn, parse it, check that its root
- * is an object whose `root_key` holds an array (or, when single is set, an
- * object treated as one record) and call record_fn on every element. */
-recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
-                        raw_page_fn page_fn, raw_record_fn record_fn, void *arg);
-
-/* Reading ahead: a second thread reads, hashes and parses the pages of a
- * list, in order, while the caller loads the ones before. Messages and
- * callbacks come from the caller's thread, in list order, exactly as
- * raw_read_page would give them page by page. */
+/* A page to read: DESIGN §3's {"<root_key>": [records]} (or, when single
+ * is set, {"<root_key>": {one record}}). `tag` is handed to the record
+ * callback (which table the records are). */
 struct raw_job {
 	const char *relpath;
 	const char *root_key;
 	int single;
+	size_t tag;
 };
+
+/* What a load does with the pages it reads. A page is read, hashed,
+ * parsed and its records converted (`record`) on a parser thread, into an
+ * output of its own; `ordered` then runs for each page whose records all
+ * converted, in page order, one page at a time; the caller's thread gets
+ * the page as evidence (`page`) and its output (`deliver`), in page order.
+ * Messages appear in page order too, after everything the pages before
+ * them said. */
+struct raw_sink {
+	void *arg;
+	void *(*out_new)(void *arg);                  /* NULL: out of memory */
+	void (*out_free)(void *arg, void *out);
+	void (*out_reset)(void *arg, void *out);      /* forget a page's records */
+	recon_err (*record)(void *arg, void *out, size_t tag, const struct raw_rec *rec, const struct raw_val *obj);
+	void (*ordered)(void *arg, void *out);
+	recon_err (*page)(void *arg, const char *relpath, int64_t bytes, const char *sha256);
+	recon_err (*deliver)(void *arg, void *out);
+};
+
+/* Read one page in the caller's thread, as the reader below does. */
+recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct raw_sink *sink);
+
+/* Reading ahead: parser threads read the pages of a list, in order, while
+ * the caller takes the ones before. */
 struct raw_reader;
-/* `jobs` must outlive the reader. Without a thread to be had, the pages are
- * read in turn by raw_reader_next. */
-recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n,
+/* `jobs` and `sink` must outlive the reader. Without a thread to be had,
+ * the pages are read in turn by raw_reader_next. */
+recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n, const struct raw_sink *sink,
                            struct raw_reader **out);
-/* Load the next page of the list (as raw_read_page does). */
-recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_fn record_fn,
-                          void *arg);
+/* Deliver the next page of the list (as raw_read_page does). */
+recon_err raw_reader_next(struct raw_reader *r);
 /* Stop reading ahead and free everything; NULL is fine. */
 void raw_reader_stop(struct raw_reader *r);
 

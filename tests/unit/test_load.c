@@ -102,7 +102,6 @@ static int setup(void **state)
 	f->ctx.period = &f->p;
 	f->ctx.company_currency = "EUR";
 	f->ctx.company_exp = 2;
-	f->ctx.relpath = "test/page-0001.json";
 	const struct load_table *roots[] = { &test_spec };
 	if (load_engine_new(f->s, 7, &f->ctx, roots, 1, &f->e))
 		return -1;
