@@ -110,7 +110,8 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct raw
 		return page_fail(m, RECON_ERR_INPUT, "'%s': page of %lld bytes is larger than the %zu MiB a page may be",
 		                 path, (long long)st.st_size, RAW_PAGE_MAX >> 20);
 	}
-	b = malloc((size_t)st.st_size + 1);
+	/* Padded for simdjson, which reads whole blocks past the end. */
+	b = malloc((size_t)st.st_size + JSIMD_PADDING);
 	if (!b) {
 		fclose(f);
 		return m->err = RECON_ERR_NOMEM;
@@ -124,13 +125,24 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct raw
 		                 bad ? strerror(e) : "file changed while reading");
 	}
 	fclose(f);
-	b[*len] = '\0';
+	memset(b + *len, 0, JSIMD_PADDING);
 	*buf = b;
 	return RECON_OK;
 }
 
 /* An arena chunk this small is kept for the slot's next page. */
 #define ARENA_KEEP ((size_t)16 << 20)
+
+/* Which parser reads the bulk pages (tests compare the two). */
+static int use_simdjson = 1;
+
+void raw_use_simdjson(int on)
+{
+	use_simdjson = on;
+}
+
+/* A parser that grew past this for a huge page is not kept for the next. */
+#define SIMD_KEEP ((size_t)16 << 20)
 
 /* One page read, hashed, parsed and converted, waiting to be delivered. */
 struct page {
@@ -139,10 +151,12 @@ struct page {
 	int64_t bytes;
 	char hex[65];
 	int read_ok;              /* bytes and hex are known: the page is evidence */
+	int by_simd;              /* simdjson read it (jansson did not have to) */
 	struct raw_msg msg;       /* why it cannot be loaded, when it cannot */
 	void *out;                /* the sink's output for its records */
 	json_t *root;
 	struct json_arena arena;
+	struct jsimd_parser *simd;   /* the slot's own; its values live until it parses again */
 	int64_t cost;             /* bytes counted against the read-ahead ceiling */
 };
 
@@ -178,7 +192,37 @@ static recon_err page_convert(struct page *pg, const struct raw_sink *sink)
 	return RECON_OK;
 }
 
-static void page_read(struct page *pg, const char *dir, const struct raw_job *job, const struct raw_sink *sink)
+/* The fast path: simdjson, and the page's records converted from its DOM.
+ * It only ever says yes or no: anything it refuses, from a syntax error to
+ * a field of the wrong type, is undone and the page read again by jansson
+ * (below), whose messages are the ones users know. */
+static int page_simd(struct page *pg, const char *buf, size_t len, const struct raw_sink *sink)
+{
+	struct raw_rec rec = { .file = pg->path, .relpath = pg->job->relpath, .index = 0, .msg = &pg->msg };
+	struct jsimd_page jp;
+	struct raw_val v;
+	enum jsimd_status st;
+
+	if (!pg->simd && !(pg->simd = jsimd_parser_new()))
+		return 0;
+	if (jsimd_page_open(pg->simd, buf, len, pg->job->root_key, pg->job->single, &jp) != JSIMD_OK)
+		return 0;
+	while ((st = jsimd_page_next(&jp, &v)) == JSIMD_OK) {
+		rec.index++;
+		if (sink->record(sink->arg, pg->out, pg->job->tag, &rec, &v) != RECON_OK)
+			break;
+	}
+	if (st == JSIMD_END)
+		return 1;
+	sink->out_reset(sink->arg, pg->out);
+	pg->msg.err = RECON_OK;
+	pg->msg.text[0] = '\0';
+	return 0;
+}
+
+/* simd: may the page be read by simdjson first. */
+static void page_read(struct page *pg, const char *dir, const struct raw_job *job, const struct raw_sink *sink,
+                      int simd)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -186,6 +230,7 @@ static void page_read(struct page *pg, const char *dir, const struct raw_job *jo
 
 	pg->job = job;
 	pg->read_ok = 0;
+	pg->by_simd = 0;
 	pg->msg.err = RECON_OK;
 	pg->msg.text[0] = '\0';
 	pg->root = NULL;
@@ -195,6 +240,11 @@ static void page_read(struct page *pg, const char *dir, const struct raw_job *jo
 	sha256_hex(buf, len, pg->hex);
 	pg->bytes = (int64_t)len;
 	pg->read_ok = 1;
+	if (simd && use_simdjson && page_simd(pg, buf, len, sink)) {
+		pg->by_simd = 1;
+		free(buf);
+		return;
+	}
 	/* Deep nesting is hostile input, not data: jansson's own depth limit
 	 * stops it before it can exhaust the stack. */
 	struct json_arena *prev = json_arena_select(&pg->arena);
@@ -225,6 +275,10 @@ static void page_free(struct page *pg, const struct raw_sink *sink)
 	else
 		json_decref(pg->root);
 	pg->root = NULL;
+	if (jsimd_parser_capacity(pg->simd) > SIMD_KEEP) {
+		jsimd_parser_free(pg->simd);
+		pg->simd = NULL;
+	}
 }
 
 static recon_err page_error(const struct page *pg)
@@ -263,7 +317,10 @@ recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct
 		return RECON_ERR_NOMEM;
 	}
 	json_arena_install();
-	page_read(pg, dir, job, sink);
+	/* One small page (the shop's), read by jansson alone: its check sets
+	 * the process's time zone and says so, which a second reading would
+	 * say twice. */
+	page_read(pg, dir, job, sink, 0);
 	if (page_whole(pg) && sink->ordered)
 		sink->ordered(sink->arg, pg->out);
 	err = page_deliver(pg, sink);
@@ -276,10 +333,10 @@ recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct
 
 /* ---- read-ahead ---- */
 
-/* Parsing is the larger half of a load (jansson reads ~50 MB/s), so two
- * threads parse while the caller inserts: on two cores the three keep both
- * busy. A few pages ahead are enough; the byte ceiling keeps a run of huge
- * pages from holding gigabytes (jansson needs ~9x a page). */
+/* Two threads parse and convert while the caller inserts: on two cores
+ * the three keep both busy. A few pages ahead are enough; the byte ceiling
+ * keeps a run of huge pages from holding gigabytes (a page read again by
+ * jansson needs ~9x its size). */
 #define AHEAD_WORKERS 2
 #define AHEAD_PAGES 6
 #define AHEAD_BYTES ((int64_t)96 << 20)
@@ -296,6 +353,7 @@ struct raw_reader {
 	int64_t inflight;         /* raw bytes of pages started and not yet taken */
 	int stop;
 	int workers;
+	size_t by_simd, by_jansson;   /* pages read whole by each parser (for -v) */
 	pthread_t thread[AHEAD_WORKERS];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -332,7 +390,7 @@ static void *reader_main(void *arg)
 		pthread_mutex_unlock(&r->mu);
 
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
-		page_read(pg, r->dir, &r->jobs[i], r->sink);
+		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
 		pg->cost = cost;
 
 		/* The digests are sequential: the sink's ordered step takes the
@@ -358,6 +416,7 @@ void raw_reader_stop(struct raw_reader *r)
 {
 	if (!r)
 		return;
+	msg_debug("pages read: %zu by simdjson, %zu by jansson", r->by_simd, r->by_jansson);
 	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
 		r->stop = 1;
@@ -373,6 +432,7 @@ void raw_reader_stop(struct raw_reader *r)
 	}
 	for (size_t i = 0; i < AHEAD_PAGES; i++) {
 		json_arena_release(&r->pages[i].arena);
+		jsimd_parser_free(r->pages[i].simd);
 		if (r->pages[i].out)
 			r->sink->out_free(r->sink->arg, r->pages[i].out);
 	}
@@ -430,12 +490,16 @@ recon_err raw_reader_next(struct raw_reader *r)
 			pthread_cond_wait(&r->cv, &r->mu);
 		pthread_mutex_unlock(&r->mu);
 	} else {
-		page_read(pg, r->dir, &r->jobs[i], r->sink);
+		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
 		if (page_whole(pg) && r->sink->ordered)
 			r->sink->ordered(r->sink->arg, pg->out);
 		pg->cost = 0;
 	}
 	err = page_deliver(pg, r->sink);
+	if (pg->read_ok) {
+		r->by_simd += pg->by_simd;
+		r->by_jansson += !pg->by_simd;
+	}
 	int64_t cost = pg->cost;
 	page_free(pg, r->sink);
 	if (r->workers) {

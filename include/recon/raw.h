@@ -120,6 +120,11 @@ recon_err raw_reader_next(struct raw_reader *r);
 /* Stop reading ahead and free everything; NULL is fine. */
 void raw_reader_stop(struct raw_reader *r);
 
+/* The reader reads each page with simdjson first, and with jansson a page
+ * simdjson refuses (json_simd.h). 0 makes it jansson only, as raw_read_page
+ * always is (tests compare the two). Set before a reader starts. */
+void raw_use_simdjson(int on);
+
 /* Report "'file', record N, field 'x': why" and return RECON_ERR_INPUT. */
 recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
