@@ -121,20 +121,31 @@ static recon_err read_shop(struct loader *l)
 	return store_finish(l->s, st);
 }
 
+/* The extract's rows and control total, counted while they were inserted;
+ * by SQL for a table SQLite may have stored otherwise than bound. */
 static recon_err count_rows(struct loader *l, const struct extract_def *x, int64_t *rows,
                             int64_t *control, int *has_control)
 {
-	char sql[128];
+	char sql[128], *ctl;
 	sqlite3_stmt *st;
+	int known;
+	recon_err err;
+
+	TRY(load_engine_totals(l->eng, x->table, x->name, &known, rows, control, has_control));
+	if (known)
+		return RECON_OK;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE snapshot_id = ?", x->table);
 	TRY(store_prepare(l->s, sql, &st));
 	sqlite3_bind_int64(st, 1, l->sid);
 	*rows = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	TRY(store_finish(l->s, st));
 	*has_control = 0;
-	if (!x->control)
-		return RECON_OK;
-	TRY(store_prepare(l->s, x->control, &st));
+	if (!(ctl = load_control_sql(x->spec, &err)))
+		return err;
+	err = store_prepare(l->s, ctl, &st);
+	free(ctl);
+	if (err)
+		return err;
 	sqlite3_bind_int64(st, 1, l->sid);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		*control = sqlite3_column_int64(st, 0);

@@ -221,6 +221,7 @@ static const struct load_child order_children[] = {
 static const struct load_table order_spec = {
 	.table = "s_order", .cols = order_cols, .children = order_children,
 	.unique = { "id", "id", "shopify/orders: order id", 1 },
+	.control = { "total_price", { { "in_period", LOAD_IF_TRUE }, { "test", LOAD_IF_FALSE } } },
 };
 
 static const struct load_col payout_cols[] = {
@@ -243,6 +244,7 @@ static const struct load_col payout_cols[] = {
 static const struct load_table payout_spec = {
 	.table = "s_payout", .cols = payout_cols,
 	.unique = { "id", "id", "shopify/payouts: payout id", 1 },
+	.control = { "amount", { { "in_period", LOAD_IF_TRUE } } },
 };
 
 static const struct load_col balance_txn_cols[] = {
@@ -263,6 +265,7 @@ static const struct load_col balance_txn_cols[] = {
 static const struct load_table balance_txn_spec = {
 	.table = "s_balance_txn", .cols = balance_txn_cols,
 	.unique = { "id", "id", "shopify/balance_transactions: transaction id", 0 },
+	.control = { "net", { { "type", LOAD_IF_NOT, .s = "payout" } } },
 };
 
 static const struct load_col location_cols[] = {
@@ -360,6 +363,7 @@ static const struct load_child sales_order_children[] = {
 static const struct load_table sales_order_spec = {
 	.table = "e_sales_order", .cols = sales_order_cols, .children = sales_order_children,
 	.unique = { "name", "name", "erpnext/sales_order: name", 1 },
+	.control = { "grand_total", { { "docstatus", LOAD_IF_BELOW, .i = 2 } } },
 };
 
 static const struct load_col sales_invoice_item_cols[] = {
@@ -398,6 +402,7 @@ static const struct load_child sales_invoice_children[] = {
 static const struct load_table sales_invoice_spec = {
 	.table = "e_sales_invoice", .cols = sales_invoice_cols, .children = sales_invoice_children,
 	.unique = { "name", "name", "erpnext/sales_invoice: name", 1 },
+	.control = { "grand_total", { { "docstatus", LOAD_IF_EQ, .i = 1 } } },
 };
 
 static const struct load_col delivery_note_item_cols[] = {
@@ -475,6 +480,7 @@ static const struct load_child journal_entry_children[] = {
 static const struct load_table journal_entry_spec = {
 	.table = "e_journal_entry", .cols = journal_entry_cols, .children = journal_entry_children,
 	.unique = { "name", "name", "erpnext/journal_entry: name", 0 },
+	.control = { "total_debit", { { "docstatus", LOAD_IF_EQ, .i = 1 } } },
 };
 
 static const struct load_col gl_entry_cols[] = {
@@ -496,6 +502,7 @@ static const struct load_col gl_entry_cols[] = {
 static const struct load_table gl_entry_spec = {
 	.table = "e_gl_entry", .cols = gl_entry_cols,
 	.unique = { "name", "name", "erpnext/gl_entry: name", 0 },
+	.control = { "debit", { { "is_cancelled", LOAD_IF_FALSE } } },
 };
 
 static const struct load_col bin_cols[] = {
@@ -512,6 +519,7 @@ static const struct load_col bin_cols[] = {
 static const struct load_table bin_spec = {
 	.table = "e_bin", .cols = bin_cols,
 	.unique = { "item_code || '@' || warehouse", "item_code, warehouse", "erpnext/bin: item_code@warehouse", 1 },
+	.control = { "stock_value" },
 };
 
 static const struct load_col item_cols[] = {
@@ -560,40 +568,31 @@ static const struct load_table warehouse_spec = {
 /* The shop page comes first: its currency and time zone decide how every
  * other page is read. */
 const struct extract_def load_extracts[] = {
-	{ "shopify/shop", "shopify", "shopify/shop.json", "shop", "shop.json", "s_shop", NULL, &shop_spec },
-	{ "shopify/orders", "shopify", "shopify/orders", "orders", "orders.json?status=any", "s_order",
-	  "SELECT sum(total_price) FROM s_order WHERE snapshot_id = ?1 AND in_period AND NOT test", &order_spec },
-	{ "shopify/payouts", "shopify", "shopify/payouts", "payouts", "shopify_payments/payouts.json",
-	  "s_payout", "SELECT sum(amount) FROM s_payout WHERE snapshot_id = ?1 AND in_period", &payout_spec },
+	{ "shopify/shop", "shopify", "shopify/shop.json", "shop", "shop.json", "s_shop", &shop_spec },
+	{ "shopify/orders", "shopify", "shopify/orders", "orders", "orders.json?status=any", "s_order", &order_spec },
+	{ "shopify/payouts", "shopify", "shopify/payouts", "payouts", "shopify_payments/payouts.json", "s_payout",
+	  &payout_spec },
 	{ "shopify/balance_transactions", "shopify", "shopify/balance_transactions", "transactions",
-	  "shopify_payments/balance/transactions.json", "s_balance_txn",
-	  "SELECT sum(net) FROM s_balance_txn WHERE snapshot_id = ?1 AND type <> 'payout'", &balance_txn_spec },
-	{ "shopify/locations", "shopify", "shopify/locations", "locations", "locations.json", "s_location", NULL,
+	  "shopify_payments/balance/transactions.json", "s_balance_txn", &balance_txn_spec },
+	{ "shopify/locations", "shopify", "shopify/locations", "locations", "locations.json", "s_location",
 	  &location_spec },
 	{ "shopify/inventory_levels", "shopify", "shopify/inventory_levels", "inventory_levels",
-	  "inventory_levels.json", "s_inventory_level", NULL, &inventory_level_spec },
-	{ "shopify/products", "shopify", "shopify/products", "products", "products.json", "s_variant", NULL,
-	  &product_spec },
+	  "inventory_levels.json", "s_inventory_level", &inventory_level_spec },
+	{ "shopify/products", "shopify", "shopify/products", "products", "products.json", "s_variant", &product_spec },
 	{ "erpnext/sales_order", "erpnext", "erpnext/sales_order", "data", "Sales Order", "e_sales_order",
-	  "SELECT sum(grand_total) FROM e_sales_order WHERE snapshot_id = ?1 AND docstatus < 2", &sales_order_spec },
-	{ "erpnext/sales_invoice", "erpnext", "erpnext/sales_invoice", "data", "Sales Invoice",
-	  "e_sales_invoice", "SELECT sum(grand_total) FROM e_sales_invoice WHERE snapshot_id = ?1 AND docstatus = 1",
+	  &sales_order_spec },
+	{ "erpnext/sales_invoice", "erpnext", "erpnext/sales_invoice", "data", "Sales Invoice", "e_sales_invoice",
 	  &sales_invoice_spec },
-	{ "erpnext/delivery_note", "erpnext", "erpnext/delivery_note", "data", "Delivery Note",
-	  "e_delivery_note", NULL, &delivery_note_spec },
-	{ "erpnext/journal_entry", "erpnext", "erpnext/journal_entry", "data", "Journal Entry",
-	  "e_journal_entry", "SELECT sum(total_debit) FROM e_journal_entry WHERE snapshot_id = ?1 AND docstatus = 1",
+	{ "erpnext/delivery_note", "erpnext", "erpnext/delivery_note", "data", "Delivery Note", "e_delivery_note",
+	  &delivery_note_spec },
+	{ "erpnext/journal_entry", "erpnext", "erpnext/journal_entry", "data", "Journal Entry", "e_journal_entry",
 	  &journal_entry_spec },
-	{ "erpnext/gl_entry", "erpnext", "erpnext/gl_entry", "data", "GL Entry", "e_gl_entry",
-	  "SELECT sum(debit) FROM e_gl_entry WHERE snapshot_id = ?1 AND NOT is_cancelled", &gl_entry_spec },
-	{ "erpnext/bin", "erpnext", "erpnext/bin", "data", "Bin", "e_bin",
-	  "SELECT sum(stock_value) FROM e_bin WHERE snapshot_id = ?1", &bin_spec },
-	{ "erpnext/item", "erpnext", "erpnext/item", "data", "Item", "e_item", NULL, &item_spec },
-	{ "erpnext/customer", "erpnext", "erpnext/customer", "data", "Customer", "e_customer", NULL,
-	  &customer_spec },
-	{ "erpnext/warehouse", "erpnext", "erpnext/warehouse", "data", "Warehouse", "e_warehouse", NULL,
-	  &warehouse_spec },
-	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	{ "erpnext/gl_entry", "erpnext", "erpnext/gl_entry", "data", "GL Entry", "e_gl_entry", &gl_entry_spec },
+	{ "erpnext/bin", "erpnext", "erpnext/bin", "data", "Bin", "e_bin", &bin_spec },
+	{ "erpnext/item", "erpnext", "erpnext/item", "data", "Item", "e_item", &item_spec },
+	{ "erpnext/customer", "erpnext", "erpnext/customer", "data", "Customer", "e_customer", &customer_spec },
+	{ "erpnext/warehouse", "erpnext", "erpnext/warehouse", "data", "Warehouse", "e_warehouse", &warehouse_spec },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
 /* ---- the fields each extract reads ---- */

@@ -138,6 +138,17 @@ static recon_err spec_check(const struct load_table *spec, const struct load_tab
 		return spec_fail(spec, NULL, "money needs a currency column (or a parent record that has one)");
 	if (!spec->table && spec->unique.shown)
 		return spec_fail(spec, NULL, "a unique key needs a table");
+	if (spec->control.sum) {
+		int c = col_index(spec, spec->control.sum);
+		if (!spec->table || c < 0 || col_sql_int(spec, parent, c) != 1)
+			return spec_fail(spec, NULL, "a control total sums an INTEGER column of a stored table");
+		for (int k = 0; k < 2 && spec->control.where[k].op != LOAD_IF_NONE; k++)
+			if (col_index(spec, spec->control.where[k].col) < 0 ||
+			    (spec->control.where[k].op == LOAD_IF_NOT) == col_sql_int(spec, parent,
+			                                                          col_index(spec, spec->control.where[k].col)))
+				return spec_fail(spec, NULL, "a control total's test names a column of this table "
+				                             "(text for LOAD_IF_NOT, an integer otherwise)");
+	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
 		if (i >= MAX_CHILDREN)
 			return spec_fail(spec, NULL, "too many child tables");
@@ -201,6 +212,37 @@ recon_err load_create_sql(const struct load_table *spec, char **out)
 	for (size_t xi = 0; !spec && load_extracts[xi].name; xi++)
 		create_one(f, load_extracts[xi].spec, NULL);
 	return text_close(f, &buf, out);
+}
+
+char *load_control_sql(const struct load_table *spec, recon_err *err)
+{
+	const struct load_control *ctl = &spec->control;
+	char *buf;
+	size_t len;
+	FILE *f;
+
+	*err = RECON_OK;
+	if (!ctl->sum)
+		return NULL;
+	if (!(f = text_open(&buf, &len))) {
+		*err = RECON_ERR_NOMEM;
+		return NULL;
+	}
+	fprintf(f, "SELECT sum(%s) FROM %s WHERE snapshot_id = ?1", ctl->sum, spec->table);
+	for (int k = 0; k < 2 && ctl->where[k].op != LOAD_IF_NONE; k++) {
+		const struct load_test *t = &ctl->where[k];
+		switch (t->op) {
+		case LOAD_IF_TRUE: fprintf(f, " AND %s", t->col); break;
+		case LOAD_IF_FALSE: fprintf(f, " AND NOT %s", t->col); break;
+		case LOAD_IF_BELOW: fprintf(f, " AND %s < %lld", t->col, (long long)t->i); break;
+		case LOAD_IF_EQ: fprintf(f, " AND %s = %lld", t->col, (long long)t->i); break;
+		case LOAD_IF_NOT: fprintf(f, " AND %s <> '%s'", t->col, t->s); break;
+		case LOAD_IF_NONE: break;
+		}
+	}
+	char *out;
+	*err = text_close(f, &buf, &out);
+	return out;
 }
 
 recon_err load_insert_sql(const struct load_table *spec, char **out)
@@ -285,6 +327,12 @@ struct tab {
 	unsigned char check[MAX_COLS];      /* columns with a check, in order */
 	int ncheck;
 	int id;                             /* place in load_engine.all: a batch's row names its table so */
+	/* Counted while inserting: rows, and the control total (spec->control,
+	 * its columns resolved: sum, then the tests' columns). */
+	int64_t inserted;
+	int ctl_sum, ctl_col[2];
+	int64_t ctl_total;
+	int ctl_any, ctl_overflow;
 	/* The JSON paths a record of this table reads, looked up at once:
 	 * column c reads key[c] (and alt[c] when absent), child i child_key[i]. */
 	struct raw_keys *keys;
@@ -389,6 +437,9 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	t->ncol = spec_ncols(spec);
 	t->cur = -1;
 	t->slot = -1;
+	t->ctl_sum = col_index(spec, spec->control.sum);
+	for (int k = 0; k < 2; k++)
+		t->ctl_col[k] = spec->control.where[k].op != LOAD_IF_NONE ? col_index(spec, spec->control.where[k].col) : -1;
 	for (int c = 0; c < t->ncol; c++) {
 		const struct load_col *col = &spec->cols[c];
 		t->from[c] = (signed char)col_index(col->kind == LK_PARENT ? parent : spec, col->from);
@@ -847,6 +898,62 @@ void load_engine_account(struct load_engine *e, const struct load_batch *b)
  * its record when the row is stepped. So a bind copies nothing and cannot
  * fail for want of memory; a failed bind (a programming error) still
  * refuses the row rather than store a NULL where the page had a value. */
+/* A row's test of a control total, as SQL evaluates it: NULL fails. */
+static int control_passes(const struct load_test *t, const struct bcell *v)
+{
+	if (v->type == SQLITE_NULL)
+		return 0;
+	switch (t->op) {
+	case LOAD_IF_TRUE: return v->v.i != 0;
+	case LOAD_IF_FALSE: return v->v.i == 0;
+	case LOAD_IF_BELOW: return v->v.i < t->i;
+	case LOAD_IF_EQ: return v->v.i == t->i;
+	case LOAD_IF_NOT: return strlen(t->s) != v->n || memcmp(v->v.s, t->s, v->n) != 0;
+	case LOAD_IF_NONE: break;
+	}
+	return 1;
+}
+
+static void count_row(struct tab *t, const struct bcell *cell)
+{
+	t->inserted++;
+	if (t->ctl_sum < 0 || cell[t->ctl_sum].type != SQLITE_INTEGER)
+		return;
+	for (int k = 0; k < 2; k++)
+		if (t->ctl_col[k] >= 0 && !control_passes(&t->spec->control.where[k], &cell[t->ctl_col[k]]))
+			return;
+	/* As SQL's sum(): a partial sum that overflows is an error at the
+	 * end, whatever comes after it. */
+	if (__builtin_add_overflow(t->ctl_total, cell[t->ctl_sum].v.i, &t->ctl_total))
+		t->ctl_overflow = 1;
+	t->ctl_any = 1;
+}
+
+recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
+                             int64_t *rows, int64_t *control, int *has_control)
+{
+	*known = 0;
+	*rows = *control = 0;
+	*has_control = 0;
+	for (size_t i = 0; i < e->nall; i++) {
+		struct tab *t = e->all[i];
+		if (!t->spec->table || strcmp(t->spec->table, table) != 0)
+			continue;
+		if (t->dig.unsure)
+			return RECON_OK;
+		*known = 1;
+		*rows = t->inserted;
+		if (t->ctl_overflow) {
+			msg_error("control total of '%s' is out of range", what);
+			return RECON_ERR_INPUT;
+		}
+		*has_control = t->ctl_any;
+		*control = t->ctl_total;
+		return RECON_OK;
+	}
+	return RECON_OK;
+}
+
 recon_err load_engine_insert(struct load_engine *e, struct load_batch *b)
 {
 	recon_err err = RECON_OK;
@@ -873,6 +980,8 @@ recon_err load_engine_insert(struct load_engine *e, struct load_batch *b)
 			err = bad == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
 		} else if (sqlite3_step(st) != SQLITE_DONE) {
 			err = store_fail(e->s, "cannot insert row");
+		} else {
+			count_row(t, cell);
 		}
 		sqlite3_reset(st);
 	}

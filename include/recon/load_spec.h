@@ -122,11 +122,37 @@ struct load_unique {
 	int indexed;
 };
 
+/* A table's control total (its extract row's, in the report's evidence):
+ * the sum of column `sum` over the rows that pass every test, as SQL's
+ * sum() gives it (NULLs left out; none when nothing was summed; an error
+ * when a partial sum overflows). Summed while the rows are inserted; the
+ * SQL it stands for (load_control_sql) is what a table that SQLite would
+ * store differently (another schema's) is summed with instead. */
+enum load_if {
+	LOAD_IF_NONE,      /* end of the tests */
+	LOAD_IF_TRUE,      /* col             (not 0, not NULL) */
+	LOAD_IF_FALSE,     /* NOT col         (0) */
+	LOAD_IF_BELOW,     /* col < i */
+	LOAD_IF_EQ,        /* col = i */
+	LOAD_IF_NOT        /* col <> 's'      (text) */
+};
+struct load_test {
+	const char *col;
+	enum load_if op;
+	int64_t i;
+	const char *s;
+};
+struct load_control {
+	const char *sum;                 /* NULL: no control total */
+	struct load_test where[2];
+};
+
 struct load_table {
 	const char *table;               /* NULL: read only for its children (products) */
 	const struct load_col *cols;
 	const struct load_child *children;   /* may be NULL */
 	struct load_unique unique;
+	struct load_control control;
 };
 
 /* Raw extracts are declared in load.h (struct extract_def); each names the
@@ -176,5 +202,16 @@ recon_err load_create_sql(const struct load_table *spec, char **out);
 recon_err load_insert_sql(const struct load_table *spec, char **out);
 /* Columns of a table as stored: snapshot_id, then the spec's. */
 int load_spec_ncols(const struct load_table *spec);
+/* "SELECT sum(col) FROM table WHERE snapshot_id = ?1 AND ..." for the
+ * spec's control total, as a new string; NULL when it has none (or out
+ * of memory: *err says which). */
+char *load_control_sql(const struct load_table *spec, recon_err *err);
+/* Rows inserted into `table` by this engine and its control total
+ * (*has_control 0: none), as counted while inserting. RECON_ERR_INPUT,
+ * with a message naming `what`, when the total overflowed; *known = 0
+ * when the table must be counted by SQL instead (its digest is read back
+ * too). */
+recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
+                             int64_t *rows, int64_t *control, int *has_control);
 
 #endif

@@ -522,6 +522,135 @@ static void test_fields(void **state)
 	assert_int_equal(load_fields_csv("shopify/nothing", buf, sizeof(buf)), -1);
 }
 
+/* ---- control totals ---- */
+
+/* The control totals counted while inserting are what the SQL they stand
+ * for (the SQL recon used to run after the load) gives on the stored rows. */
+static void test_control_totals(void **state)
+{
+	static const struct {
+		const char *table, *sql;
+	} was[] = {
+		{ "s_order", "SELECT sum(total_price) FROM s_order WHERE snapshot_id = ?1 AND in_period AND NOT test" },
+		{ "s_payout", "SELECT sum(amount) FROM s_payout WHERE snapshot_id = ?1 AND in_period" },
+		{ "s_balance_txn", "SELECT sum(net) FROM s_balance_txn WHERE snapshot_id = ?1 AND type <> 'payout'" },
+		{ "e_sales_order", "SELECT sum(grand_total) FROM e_sales_order WHERE snapshot_id = ?1 AND docstatus < 2" },
+		{ "e_sales_invoice", "SELECT sum(grand_total) FROM e_sales_invoice WHERE snapshot_id = ?1 AND docstatus = 1" },
+		{ "e_journal_entry", "SELECT sum(total_debit) FROM e_journal_entry WHERE snapshot_id = ?1 AND docstatus = 1" },
+		{ "e_gl_entry", "SELECT sum(debit) FROM e_gl_entry WHERE snapshot_id = ?1 AND NOT is_cancelled" },
+		{ "e_bin", "SELECT sum(stock_value) FROM e_bin WHERE snapshot_id = ?1" },
+	};
+	char path[] = "/tmp/recon-test-load-XXXXXX";
+	int fd = mkstemp(path), n = 0;
+	struct store *s = NULL;
+	struct period p;
+	struct load_info info;
+	sqlite3_stmt *st;
+	(void)state;
+
+	for (size_t xi = 0; load_extracts[xi].name; xi++) {
+		recon_err err;
+		char *sql = load_control_sql(load_extracts[xi].spec, &err);
+		assert_int_equal(err, RECON_OK);
+		for (size_t i = 0; sql && i < sizeof(was) / sizeof(was[0]); i++)
+			if (strcmp(was[i].table, load_extracts[xi].table) == 0) {
+				assert_string_equal(sql, was[i].sql);
+				n++;
+			}
+		free(sql);
+	}
+	assert_int_equal(n, 8);
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_open(path, &s), RECON_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO snapshot (id, period_from, period_to, period_label, source, raw_dir, "
+	                               "taken_at, evidence_sha256, rows_sha256, hash) VALUES (1, '2026-10-01', "
+	                               "'2026-10-31', '2026-10', 'raw', '/', 't', '', '', '')"), RECON_OK);
+	period_month("2026-10", &p);
+	assert_int_equal(store_tx_begin(s), RECON_OK);
+	assert_int_equal(load_raw(s, 1, "samples/demo", &p, NULL, &info), RECON_OK);
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT name, rows, control_total FROM extract", -1, &st, NULL),
+	                 SQLITE_OK);
+	n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		for (size_t xi = 0; load_extracts[xi].name; xi++) {
+			const struct extract_def *x = &load_extracts[xi];
+			char count[128], *ctl;
+			recon_err err;
+			sqlite3_stmt *q;
+			if (strcmp(x->name, name) != 0)
+				continue;
+			snprintf(count, sizeof(count), "SELECT count(*) FROM %s WHERE snapshot_id = 1", x->table);
+			assert_int_equal(sqlite3_prepare_v2(s->db, count, -1, &q, NULL), SQLITE_OK);
+			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int64(q, 0), sqlite3_column_int64(st, 1));
+			sqlite3_finalize(q);
+			ctl = load_control_sql(x->spec, &err);
+			if (!ctl) {
+				assert_int_equal(sqlite3_column_type(st, 2), SQLITE_NULL);
+				continue;
+			}
+			assert_int_equal(sqlite3_prepare_v2(s->db, ctl, -1, &q, NULL), SQLITE_OK);
+			sqlite3_bind_int64(q, 1, 1);
+			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_type(q, 0), sqlite3_column_type(st, 2));
+			assert_int_equal(sqlite3_column_int64(q, 0), sqlite3_column_int64(st, 2));
+			sqlite3_finalize(q);
+			free(ctl);
+			n++;
+		}
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(n, 8);
+	store_tx_rollback(s);
+	store_close(s);
+	unlink(path);
+}
+
+/* A partial sum past int64 is bad input, as SQL's sum() made it. */
+static const struct load_col sum_cols[] = {
+	{ .name = "v", .path = "v", .kind = LK_MONEY },
+	{ .name = "currency", .kind = LK_COMPANY_CURRENCY, .flags = LOAD_NOT_NULL },
+	{ 0 }
+};
+static const struct load_table sum_spec = { .table = "t_sum", .cols = sum_cols, .control = { "v" } };
+
+static void test_control_overflow(void **state)
+{
+	struct fixture *f = *state;
+	const struct load_table *roots[] = { &sum_spec };
+	struct load_engine *e;
+	struct raw_rec rec = { .file = "page.json", .relpath = "p", .index = 1 };
+	char *sql = NULL, msgs[512];
+	int64_t rows, control;
+	int known, has;
+	struct capture cap;
+
+	assert_int_equal(load_create_sql(&sum_spec, &sql), RECON_OK);
+	assert_int_equal(store_exec(f->s, sql), RECON_OK);
+	free(sql);
+	assert_int_equal(load_engine_new(f->s, 7, &f->ctx, roots, 1, &e), RECON_OK);
+	/* no row: no control total */
+	assert_int_equal(load_engine_totals(e, "t_sum", "x", &known, &rows, &control, &has), RECON_OK);
+	assert_true(known);
+	assert_int_equal(rows, 0);
+	assert_false(has);
+	for (int i = 0; i < 3; i++) {
+		json_t *o = json_loads(i == 2 ? "{\"v\": -100}" : "{\"v\": \"90000000000000000.00\"}", 0, NULL);
+		struct raw_val v;
+		raw_from_json(o, &v);
+		assert_int_equal(load_engine_record(e, 0, &rec, &v), RECON_OK);
+		json_decref(o);
+	}
+	capture_start(&cap);
+	assert_int_equal(load_engine_totals(e, "t_sum", "test/sum", &known, &rows, &control, &has), RECON_ERR_INPUT);
+	capture_end(&cap, msgs, sizeof(msgs));
+	assert_string_equal(msgs, "recon: error: control total of 'test/sum' is out of range\n");
+	load_engine_free(e);
+}
+
 /* ---- the schema version ---- */
 
 static recon_err reopen(const char *path, char *msgs, size_t size)
@@ -589,6 +718,8 @@ int main(void)
 		cmocka_unit_test(test_create_insert_agree),
 		cmocka_unit_test(test_bad_spec_refused),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_control_totals),
+		cmocka_unit_test_setup_teardown(test_control_overflow, setup, teardown),
 		cmocka_unit_test(test_schema_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
