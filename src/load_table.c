@@ -18,6 +18,7 @@
 #define MAX_COLS 40        /* per table, snapshot_id included */
 #define MAX_CHILDREN 4
 #define MAX_KEYS (2 * MAX_COLS + MAX_CHILDREN)   /* paths, fallback paths, child arrays */
+#define INSERT_ROWS 16     /* rows an INSERT statement takes at once (40 columns: 640 parameters) */
 
 /* ---- what a spec means for SQL ---- */
 
@@ -245,7 +246,9 @@ char *load_control_sql(const struct load_table *spec, recon_err *err)
 	return out;
 }
 
-recon_err load_insert_sql(const struct load_table *spec, char **out)
+/* rows > 1: VALUES (?1, ?, ...), (?1, ?, ...): the snapshot id is one
+ * parameter, row j's column c is parameter 2 + j * ncol + c. */
+static recon_err insert_sql(const struct load_table *spec, int rows, char **out)
 {
 	int n = spec_ncols(spec);
 	char *buf;
@@ -258,11 +261,19 @@ recon_err load_insert_sql(const struct load_table *spec, char **out)
 	fprintf(f, "INSERT INTO %s (snapshot_id", spec->table);
 	for (int c = 0; c < n; c++)
 		fprintf(f, ", %s", spec->cols[c].name);
-	fputs(") VALUES (?", f);
-	for (int c = 0; c < n; c++)
-		fputs(", ?", f);
-	fputc(')', f);
+	fputs(") VALUES ", f);
+	for (int r = 0; r < rows; r++) {
+		fputs(r ? ", (?1" : rows > 1 ? "(?1" : "(?", f);
+		for (int c = 0; c < n; c++)
+			fputs(", ?", f);
+		fputc(')', f);
+	}
 	return text_close(f, &buf, out);
+}
+
+recon_err load_insert_sql(const struct load_table *spec, char **out)
+{
+	return insert_sql(spec, 1, out);
 }
 
 /* ---- table digests, fed as rows are bound ----
@@ -339,6 +350,9 @@ struct tab {
 	int nkeys;
 	signed char key[MAX_COLS], alt[MAX_COLS], child_key[MAX_CHILDREN];
 	sqlite3_stmt *st;                   /* NULL: not stored */
+	sqlite3_stmt *st_many;              /* INSERT_ROWS rows at once */
+	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
+	size_t npend;
 	struct row_digest dig;
 	int nchild;
 	struct tab *child[MAX_CHILDREN];
@@ -360,6 +374,7 @@ static void tab_free(struct tab *t)
 	if (!t)
 		return;
 	sqlite3_finalize(t->st);
+	sqlite3_finalize(t->st_many);
 	sha256_free(t->dig.h);
 	raw_keys_free(t->keys);
 	free(t);
@@ -465,12 +480,17 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		for (int i = 0; store_data_tables[i]; i++)
 			if (strcmp(store_data_tables[i], spec->table) == 0)
 				t->slot = i;
-		TRY(load_insert_sql(spec, &sql));
+		TRY(insert_sql(spec, 1, &sql));
 		err = store_prepare(e->s, sql, &t->st);
 		free(sql);
+		if (!err && !(err = insert_sql(spec, INSERT_ROWS, &sql))) {
+			err = store_prepare(e->s, sql, &t->st_many);
+			free(sql);
+		}
 		/* Bound once: a row binds every other parameter, so nothing
 		 * is cleared between rows. */
-		if (!err && sqlite3_bind_int64(t->st, 1, e->sid) != SQLITE_OK)
+		if (!err && (sqlite3_bind_int64(t->st, 1, e->sid) != SQLITE_OK ||
+		             sqlite3_bind_int64(t->st_many, 1, e->sid) != SQLITE_OK))
 			err = store_fail(e->s, "cannot bind snapshot id");
 		if (!err)
 			err = tab_declared(e->s, t);
@@ -954,45 +974,91 @@ recon_err load_engine_totals(struct load_engine *e, const char *table, const cha
 	return RECON_OK;
 }
 
+/* One row's values into parameters base.. of st; the first failed bind. */
+static int bind_row(sqlite3_stmt *st, int base, const struct tab *t, const struct bcell *cell)
+{
+	int bad = SQLITE_OK;
+	for (int c = 0; c < t->ncol; c++) {
+		const struct bcell *v = &cell[c];
+		int rc;
+		if (v->type == SQLITE_INTEGER)
+			rc = sqlite3_bind_int64(st, base + c, v->v.i);
+		else if (v->type == SQLITE_TEXT)
+			rc = sqlite3_bind_text(st, base + c, v->v.s, (int)v->n, SQLITE_STATIC);
+		else
+			rc = sqlite3_bind_null(st, base + c);
+		if (rc != SQLITE_OK && bad == SQLITE_OK)
+			bad = rc;
+	}
+	return bad;
+}
+
+/* Rows r[0..n) of t, in order: INSERT_ROWS at a time while there are as
+ * many, then one by one. */
+static recon_err insert_rows(struct load_engine *e, struct tab *t, const struct load_batch *b, const size_t *r,
+                             size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		int many = n - i >= INSERT_ROWS && t->st_many;
+		sqlite3_stmt *st = many ? t->st_many : t->st;
+		size_t k = many ? INSERT_ROWS : 1;
+		int bad = SQLITE_OK;
+		for (size_t j = 0; j < k; j++) {
+			int rc = bind_row(st, 2 + (int)j * t->ncol, t, &b->cells[b->rows[r[i + j]].cell]);
+			if (rc != SQLITE_OK && bad == SQLITE_OK)
+				bad = rc;
+		}
+		if (bad != SQLITE_OK) {
+			sqlite3_reset(st);
+			msg_error("database '%s': cannot insert row: %s", e->s->path, sqlite3_errstr(bad));
+			return bad == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+		}
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			recon_err err = store_fail(e->s, "cannot insert row");
+			sqlite3_reset(st);
+			return err;
+		}
+		sqlite3_reset(st);
+		for (size_t j = 0; j < k; j++)
+			count_row(t, &b->cells[b->rows[r[i + j]].cell]);
+		i += k;
+	}
+	return RECON_OK;
+}
+
+/* A page's rows, table by table: each table's rows in their order (which
+ * is all a digest and a rowid depend on), INSERT_ROWS to a statement, so
+ * SQLite's cost per statement (halting, resetting, finding the table's
+ * end) is paid once for many rows. */
 recon_err load_engine_insert(struct load_engine *e, struct load_batch *b)
 {
 	recon_err err = RECON_OK;
 
 	for (size_t r = 0; !err && r < b->nrows; r++) {
 		struct tab *t = e->all[b->rows[r].tab];
-		const struct bcell *cell = &b->cells[b->rows[r].cell];
-		sqlite3_stmt *st = t->st;
-		int bad = SQLITE_OK;
-		for (int c = 0; c < t->ncol; c++) {
-			const struct bcell *v = &cell[c];
-			int rc;
-			if (v->type == SQLITE_INTEGER)
-				rc = sqlite3_bind_int64(st, c + 2, v->v.i);
-			else if (v->type == SQLITE_TEXT)
-				rc = sqlite3_bind_text(st, c + 2, v->v.s, (int)v->n, SQLITE_STATIC);
-			else
-				rc = sqlite3_bind_null(st, c + 2);
-			if (rc != SQLITE_OK && bad == SQLITE_OK)
-				bad = rc;
+		t->pend[t->npend++] = r;
+		if (t->npend == INSERT_ROWS) {
+			err = insert_rows(e, t, b, t->pend, t->npend);
+			t->npend = 0;
 		}
-		if (bad != SQLITE_OK) {
-			msg_error("database '%s': cannot insert row: %s", e->s->path, sqlite3_errstr(bad));
-			err = bad == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
-		} else if (sqlite3_step(st) != SQLITE_DONE) {
-			err = store_fail(e->s, "cannot insert row");
-		} else {
-			count_row(t, cell);
-		}
-		sqlite3_reset(st);
 	}
-	/* The statements point into the page, which is about to go: nothing
-	 * reads a binding before the next row rebinds it, but none is left
-	 * dangling either (once a page, not once a row). */
-	for (size_t i = 0; i < e->nall; i++)
-		if (e->all[i]->st) {
-			sqlite3_clear_bindings(e->all[i]->st);
-			sqlite3_bind_int64(e->all[i]->st, 1, e->sid);
+	for (size_t i = 0; i < e->nall; i++) {
+		struct tab *t = e->all[i];
+		if (!err && t->npend)
+			err = insert_rows(e, t, b, t->pend, t->npend);
+		t->npend = 0;
+		/* The statements point into the page, which is about to go:
+		 * nothing reads a binding before the next row rebinds it, but
+		 * none is left dangling either (once a page, not once a row). */
+		for (int k = 0; k < 2; k++) {
+			sqlite3_stmt *st = k ? t->st_many : t->st;
+			if (st) {
+				sqlite3_clear_bindings(st);
+				sqlite3_bind_int64(st, 1, e->sid);
+			}
 		}
+	}
 	return err;
 }
 
