@@ -1,33 +1,43 @@
 # recon — plain Makefile, libraries found with pkg-config (libharu ships no .pc).
+# C11 for the C files; one C++17 file (src/json_simd.cpp, simdjson's page
+# parser behind a C header), so the program links with the C++ compiler.
 CC       ?= cc
+CXX      ?= g++
 BUILD    ?= build
-PKGS      = jansson sqlite3 xlsxwriter libcurl libcrypto minizip
+PKGS      = jansson sqlite3 xlsxwriter libcurl libcrypto minizip simdjson
 CFLAGS   ?= -O2 -g
 PREFIX   ?= /usr/local
 DATADIR  ?= $(PREFIX)/share/recon
 MANDIR   ?= $(PREFIX)/share/man
 WARN      = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Wmissing-prototypes
+CXXWARN   = -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wmissing-declarations
 # WERROR=1: warnings fail the build (CI-style strictness on demand).
 ifeq ($(WERROR),1)
 WARN     += -Werror
+CXXWARN  += -Werror
 endif
 CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_GNU_SOURCE -DRECON_DATADIR='"$(DATADIR)"'
 # Asked once per make, not once per object file.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
+# CFLAGS carries the build's optimisation and sanitizer flags to both languages.
+ALL_CXXFLAGS = -std=c++17 $(CXXWARN) $(CFLAGS) $(CXXFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lhpdf -lpthread -lm
 
 # One folder per stage of the pipeline, each using only those before it
 # (scripts/check-layers.sh): lib, fetch, store, reconcile, report, cmd.
 STAGES   := lib fetch store reconcile report cmd
 SRC      := $(foreach d,$(STAGES),$(sort $(wildcard src/$(d)/*.c)))
-OBJ      := $(SRC:src/%.c=$(BUILD)/%.o)
+SRCXX    := $(foreach d,$(STAGES),$(sort $(wildcard src/$(d)/*.cpp)))
+OBJ      := $(SRC:src/%.c=$(BUILD)/%.o) $(SRCXX:src/%.cpp=$(BUILD)/%.o)
 LIBOBJ   := $(filter-out $(BUILD)/cmd/main.o,$(OBJ))
 UNITSRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZSRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAYBIN := $(FUZZSRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
+TESTOBJ  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%.o) $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/tests/%.o) \
+            $(BUILD)/tests/replay.o
 
 .PHONY: all deps test check unit e2e demo asan tsan valgrind bench fuzz torture install uninstall clean
 all: recon
@@ -36,21 +46,33 @@ all: recon
 recon: $(BUILD)/recon
 	@ln -f $(BUILD)/recon recon
 
+# Linked by the C++ compiler: it brings the C++ runtime (and, in the
+# sanitizer builds, the sanitizers' C++ parts) that json_simd.cpp needs.
 $(BUILD)/recon: $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+$(BUILD)/%.o: src/%.cpp
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
+	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(LIBOBJ)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
 
 # The fuzz targets' inputs, replayed without libFuzzer (any compiler).
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBOBJ)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBOBJ) $(LDLIBS)
+$(BUILD)/tests/replay_%: $(BUILD)/tests/fuzz_%.o $(BUILD)/tests/replay.o $(LIBOBJ)
+	$(CXX) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/replay.o $(LIBOBJ) $(LDLIBS)
 
 deps:
 	@sh scripts/deps.sh
@@ -90,7 +112,7 @@ demo: deps
 
 asan:
 	@sh scripts/deps.sh
-	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang CXX=clang++ \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/recon unit
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -99,7 +121,7 @@ asan:
 # ThreadSanitizer on the scripts that load pages (the read-ahead threads).
 tsan:
 	@sh scripts/deps.sh
-	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
+	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang CXX=clang++ CFLAGS="-O1 -g -fsanitize=thread" \
 	  LDFLAGS="-fsanitize=thread" build-tsan/recon
 	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan SKIP_FAKE_TESTS=1 \
 	  E2E="tests/e2e/t001*.sh tests/e2e/t0210*.sh tests/e2e/t0800*.sh" \
@@ -127,4 +149,7 @@ torture: deps
 clean:
 	rm -rf build build-asan build-tsan build-vg build-fuzz recon
 
--include $(OBJ:.o=.d)
+# Test objects are kept between builds like the others.
+.SECONDARY: $(TESTOBJ)
+
+-include $(OBJ:.o=.d) $(TESTOBJ:.o=.d)

@@ -16,6 +16,7 @@
 #   BENCH_DATA    where months are cached        (default bench/data, git-ignored)
 #   RECON         binary                         (default ./recon)
 #   BENCH_REPORT  0 skips the report stage       (default 1: run it when recon has it)
+#   BENCH_FETCH   0 skips the live-fetch timing   (default 1; bench/fetch.sh, about a minute)
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -60,16 +61,17 @@ month() {
 
 # stage NAME ARGS...: run one recon command under time(1) on $db, from the
 # top folder (templates/ is found there); appends "RUN NAME wall_s peak_kb
-# status" to $work/all.
+# status cpu_s" to $work/all (cpu_s: user + system, all threads: on a shared
+# machine it moves less than the wall time).
 stage() {
 	name=$1
 	shift
 	set +e
-	"$TIME" -f '%e %M' -o "$work/time.out" "$RECON" --config "$cfg" --db "$db" "$@" \
+	"$TIME" -f '%e %M %U %S' -o "$work/time.out" "$RECON" --config "$cfg" --db "$db" "$@" \
 		>"$work/$name.out" 2>"$work/$name.err"
 	st=$?
 	set -e
-	echo "$r $name $(tail -1 "$work/time.out") $st" >>"$work/all"
+	echo "$r $name $(tail -1 "$work/time.out" | awk -v st="$st" '{ printf "%s %s %s %.2f", $1, $2, st, $3 + $4 }')" >>"$work/all"
 }
 
 # median of numbers on stdin
@@ -85,11 +87,16 @@ for n in $ORDERS; do
 	rm -rf "$work"
 	mkdir -p "$work"
 	: >"$work/all"
+	: >"$work/loadstages"
 	r=1
 	while [ "$r" -le "$REPEAT" ]; do
 		rm -f "$work"/db*
 		db=$work/db
-		stage load snapshot --period 2026-10 --raw "$dir"
+		stage load -v snapshot --period 2026-10 --raw "$dir"
+		# The load's own stages (recon -v): the page loop, then keys and indexes.
+		sed -n 's/^recon: loaded in \([0-9.]*\) s$/pages \1/p; s/^recon: unique keys checked in \([0-9.]*\) s, indexes built in \([0-9.]*\) s$/keys \1 indexes \2/p' \
+			"$work/load.err" | tr '\n' ' ' | sed 's/^/'"$r"' /; s/ *$//' >>"$work/loadstages"
+		echo >>"$work/loadstages"
 		stage diff diff --format json --fail-on never
 		stage journal journal --format json
 		if [ "$has_report" -eq 1 ]; then
@@ -110,7 +117,7 @@ for n in $ORDERS; do
 	dbmb=$(du -cb "$work"/db "$work"/db-[ws]* 2>/dev/null | tail -1 | awk '{ printf "%.0f", $1 / 1e6 }')
 	echo
 	echo "== $n orders: $mb MB raw in $pages pages, $rows rows loaded, database $dbmb MB ($REPEAT run(s))"
-	printf '%-9s %9s %9s %11s %9s %10s  %s\n' stage "best s" "median s" "rows/s" "MB/s" "peak RSS" status
+	printf '%-9s %9s %9s %8s %11s %9s %10s  %s\n' stage "best s" "median s" "CPU s" "rows/s" "MB/s" "peak RSS" status
 	close_best=0
 	close_med=0
 	for s in load diff journal report verify close; do
@@ -119,7 +126,8 @@ for n in $ORDERS; do
 		med=$(awk -v s="$s" '$2 == s { print $3 }' "$work/all" | median)
 		rss=$(awk -v s="$s" '$2 == s { print $4 }' "$work/all" | sort -n | tail -1)
 		sts=$(awk -v s="$s" '$2 == s { print $5 }' "$work/all" | sort -u | tr '\n' ' ')
-		printf '%-9s %9s %9s %11s %9s %7s MB  exit %s\n' "$s" "$best" "$med" \
+		cpu=$(awk -v s="$s" '$2 == s { print $6 }' "$work/all" | median)
+		printf '%-9s %9s %9s %8s %11s %9s %7s MB  exit %s\n' "$s" "$best" "$med" "$cpu" \
 			"$(awk -v r="$rows" -v t="$best" 'BEGIN { printf "%.0f", (t > 0 ? r / t : 0) }')" \
 			"$(awk -v m="$mb" -v t="$best" 'BEGIN { printf "%.1f", (t > 0 ? m / t : 0) }')" \
 			"$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')" "$sts"
@@ -128,6 +136,10 @@ for n in $ORDERS; do
 			close_med=$(awk -v a="$close_med" -v b="$med" 'BEGIN { print a + b }')
 		fi
 	done
+	awk '$2 == "pages" { p[++n] = $3; k[n] = $5; x[n] = $7 }
+	     END { if (n) { printf "inside load (recon -v, per run): page loop"; for (i = 1; i <= n; i++) printf " %s", p[i];
+	                    printf " s; unique keys"; for (i = 1; i <= n; i++) printf " %s", k[i];
+	                    printf " s; indexes"; for (i = 1; i <= n; i++) printf " %s", x[i]; print " s" } }' "$work/loadstages"
 	echo "sum of stages (load+diff+journal$( [ "$has_report" -eq 1 ] && echo +report)): best $close_best s, median $close_med s"
 	# diff's counts per code against what the generator planted
 	python3 - "$work/diff.out" "$dir/EXPECTED-COUNTS.tsv" <<'PY'
@@ -148,7 +160,7 @@ print("counts: " + ("OK (%d discrepancies, every code as planted)" % sum(got.val
 PY
 done
 
-if [ -x bench/fetch.sh ] || [ -f bench/fetch.sh ]; then
+if [ "${BENCH_FETCH:-1}" != 0 ] && [ -f bench/fetch.sh ]; then
 	echo
 	echo "== live fetch through the fake servers (bench/fetch.sh)"
 	sh bench/fetch.sh || echo "fetch bench: exit $?"

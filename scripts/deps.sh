@@ -4,7 +4,7 @@
 # fails, so `make demo` / `make test` never half-run on a machine without them.
 set -eu
 
-PKGS="build-essential pkg-config libcurl4-openssl-dev libjansson-dev libsqlite3-dev
+PKGS="build-essential g++ pkg-config libcurl4-openssl-dev libjansson-dev libsimdjson-dev libsqlite3-dev
 libxlsxwriter-dev libminizip-dev libhpdf-dev libcmocka-dev libssl-dev python3 tzdata
 fonts-dejavu-core fonts-droid-fallback fonts-nanum poppler-utils unzip sqlite3 valgrind time"
 

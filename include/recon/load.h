@@ -29,8 +29,7 @@ struct extract_def {
 	const char *folder;     /* relative folder, or file for single-object pages */
 	const char *root_key;   /* "orders", "data", ... */
 	const char *endpoint;   /* API endpoint or DocType it mirrors */
-	const char *table;      /* main table, for the row count */
-	const char *control;    /* SQL for the control total (?1 = snapshot id), or NULL */
+	const char *table;      /* main table, for the row count and the control total (its spec's) */
 	const struct load_table *spec;   /* what its records are stored as (src/load_spec.c) */
 };
 extern const struct extract_def load_extracts[];

@@ -53,22 +53,25 @@ enum load_kind {
 #define LOAD_CUSTOM     0x20u  /* a custom field (ecommerce_integrations) a site may lack */
 
 /* A value as it will be bound. Text is borrowed from the page, from `buf`,
- * or owned (`owned`, freed once the row is stored). */
+ * from the row's scratch, or owned (`owned`, malloc'd by a hook); the last
+ * three are copied into the page's batch when the row is kept. */
 struct load_cell {
 	int type;              /* SQLITE_NULL, SQLITE_INTEGER or SQLITE_TEXT */
 	int64_t i;
 	const char *s;
+	int n;                 /* bytes of s when known (read from the page), else -1 */
+	int scratch;           /* s lives in a cell's buf or a row's scratch (the engine sets it) */
 	int64_t utc;           /* LK_TS: the instant */
 	char *owned;
 	char buf[32];          /* an id printed as text, a local date */
 };
 
-/* What a record is loaded with. `relpath` follows the page being loaded. */
+/* What a record is loaded with; the same for every page (parser threads
+ * read it, nobody writes it while they run). */
 struct load_ctx {
 	const struct period *period;
 	const char *company_currency;
 	int company_exp;
-	const char *relpath;
 };
 
 /* One record being read: hooks see its context, its parent and the
@@ -83,7 +86,7 @@ struct load_row {
 
 struct load_col;
 /* A computed column: `from` is the column the spec names in `from`, or NULL. */
-typedef recon_err (*load_hook_fn)(struct load_row *row, const struct raw_rec *rec, json_t *o,
+typedef recon_err (*load_hook_fn)(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                   const struct load_cell *from, struct load_cell *out);
 /* A check of a read value, run once the whole record has been read. */
 typedef recon_err (*load_check_fn)(const struct load_row *row, const struct raw_rec *rec,
@@ -119,27 +122,41 @@ struct load_unique {
 	int indexed;
 };
 
+/* A table's control total (its extract row's, in the report's evidence):
+ * the sum of column `sum` over the rows that pass every test, as SQL's
+ * sum() gives it (NULLs left out; none when nothing was summed; an error
+ * when a partial sum overflows). Summed while the rows are inserted; the
+ * SQL it stands for (load_control_sql) is what a table that SQLite would
+ * store differently (another schema's) is summed with instead. */
+enum load_if {
+	LOAD_IF_NONE,      /* end of the tests */
+	LOAD_IF_TRUE,      /* col             (not 0, not NULL) */
+	LOAD_IF_FALSE,     /* NOT col         (0) */
+	LOAD_IF_BELOW,     /* col < i */
+	LOAD_IF_EQ,        /* col = i */
+	LOAD_IF_NOT        /* col <> 's'      (text) */
+};
+struct load_test {
+	const char *col;
+	enum load_if op;
+	int64_t i;
+	const char *s;
+};
+struct load_control {
+	const char *sum;                 /* NULL: no control total */
+	struct load_test where[2];
+};
+
 struct load_table {
 	const char *table;               /* NULL: read only for its children (products) */
 	const struct load_col *cols;
 	const struct load_child *children;   /* may be NULL */
 	struct load_unique unique;
+	struct load_control control;
 };
 
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */
-
-/* ---- for hooks: child records and their messages ---- */
-
-/* A child record's messages name its place: "line_items[2].quantity". */
-struct load_child_rec {
-	struct raw_rec rec;
-	char prefix[96];
-};
-const struct raw_rec *load_child_rec(struct load_child_rec *c, const struct raw_rec *parent,
-                                     const char *array, size_t i);
-/* RECON_OK when v is an object, else "expected an object" (exit 3). */
-recon_err load_child_object(const struct raw_rec *rec, json_t *v);
 
 /* ---- the engine (src/load_table.c) ---- */
 
@@ -150,8 +167,26 @@ struct load_engine;
 recon_err load_engine_new(struct store *s, int64_t snapshot_id, const struct load_ctx *ctx,
                           const struct load_table *const *roots, size_t nroots,
                           struct load_engine **out);
-/* Load one record of root `root` (and its child records). */
-recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec, json_t *o);
+/* A page's records, read into a batch on the thread that parsed the page
+ * (anything but the store), then accounted for in the digests in page
+ * order, then inserted by the store's thread. One batch per page in
+ * flight; `e` must outlive it. */
+struct load_batch;
+struct load_batch *load_batch_new(struct load_engine *e);
+/* Empty it for the next page (or for reading the same page again). */
+void load_batch_reset(struct load_batch *b);
+void load_batch_free(struct load_batch *b);
+/* One record of root `root` (and its child records) into b. */
+recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_t root, const struct raw_rec *rec,
+                              const struct raw_val *o);
+/* The batch's rows into the tables' digests; called for every page, in
+ * page order, one call at a time. */
+void load_engine_account(struct load_engine *e, const struct load_batch *b);
+/* Insert the batch's rows (the store's thread). */
+recon_err load_engine_insert(struct load_engine *e, struct load_batch *b);
+/* All three for one record (tests). */
+recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec,
+                             const struct raw_val *o);
 /* The digests computed while binding, for store_data_tables' slots;
  * `known` stays 0 where a table must be read back to be hashed. */
 void load_engine_digests(struct load_engine *e, struct store_digest digest[STORE_NDATA]);
@@ -167,5 +202,16 @@ recon_err load_create_sql(const struct load_table *spec, char **out);
 recon_err load_insert_sql(const struct load_table *spec, char **out);
 /* Columns of a table as stored: snapshot_id, then the spec's. */
 int load_spec_ncols(const struct load_table *spec);
+/* "SELECT sum(col) FROM table WHERE snapshot_id = ?1 AND ..." for the
+ * spec's control total, as a new string; NULL when it has none (or out
+ * of memory: *err says which). */
+char *load_control_sql(const struct load_table *spec, recon_err *err);
+/* Rows inserted into `table` by this engine and its control total
+ * (*has_control 0: none), as counted while inserting. RECON_ERR_INPUT,
+ * with a message naming `what`, when the total overflowed; *known = 0
+ * when the table must be counted by SQL instead (its digest is read back
+ * too). */
+recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
+                             int64_t *rows, int64_t *control, int *has_control);
 
 #endif

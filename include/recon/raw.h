@@ -16,87 +16,184 @@
 #define RAW_PAGE_MAX ((size_t)64 << 20)
 #define RAW_FIELD_MAX 65536               /* longest text a stored field may hold */
 
-/* Where a record came from, for messages: 'file', record N, field 'prefix.key'. */
-struct raw_rec {
-	const char *file;     /* path as shown to the user */
-	size_t index;         /* 1-based record number within the page */
-	const char *prefix;   /* "" or e.g. "line_items[2]." for child rows */
+/* One JSON value of a page as the loader reads it, from either parser
+ * (jansson, or simdjson through json_simd.h): scalars decoded, arrays and
+ * objects as handles for the lookups below. Borrowed from the page: valid
+ * while the page is. */
+enum raw_type {
+	RAW_ABSENT,       /* no such field */
+	RAW_NULL,
+	RAW_BOOL,         /* v.i: 0 or 1 */
+	RAW_INT,          /* v.i */
+	RAW_REAL,         /* v.d */
+	RAW_STRING,       /* v.s, len bytes, NUL-terminated after them (may hold a NUL) */
+	RAW_ARRAY,
+	RAW_OBJECT,
+	RAW_BIGINT        /* an integer beyond int64_t (simdjson only): jansson refuses it */
+};
+struct raw_val {
+	enum raw_type type;
+	int simd;                   /* read by simdjson (h.simd), else by jansson (h.json) */
+	size_t len;
+	union {
+		int64_t i;
+		double d;
+		const char *s;
+	} v;
+	union {
+		json_t *json;
+		uint64_t simd[2];       /* simdjson's DOM element, opaque outside json_simd.cpp */
+	} h;
 };
 
-/* Called once per page before its records: relative path, bytes, sha256. */
-typedef recon_err (*raw_page_fn)(void *arg, const char *relpath, int64_t bytes, const char *sha256);
-/* Called once per record (borrowed reference: valid during the call only). */
-typedef recon_err (*raw_record_fn)(void *arg, const struct raw_rec *rec, json_t *obj);
+/* Where a record came from, for messages: 'file', record N, field
+ * 'prefix.key'. A child record (an order's line) points at its parent and
+ * its place in the parent's array; the prefix ("line_items[2].") is only
+ * spelt out when a message needs it. */
+struct raw_rec {
+	const char *file;              /* path as shown to the user */
+	const char *relpath;           /* the page's path inside the raw folder */
+	size_t index;                  /* 1-based record number within the page */
+	const struct raw_rec *parent;  /* NULL for a record of the page itself */
+	const char *array;             /* a child: the parent's array that holds it */
+	size_t elem;                   /* a child: its 0-based place in that array */
+	struct raw_msg *msg;           /* where its message goes; NULL: stderr at once */
+};
+
+/* A page's message, kept until the page's turn comes (pages are read
+ * ahead; messages appear in page order). The first one is kept. */
+#define RAW_MSG_MAX 8192
+struct raw_msg {
+	recon_err err;
+	char text[RAW_MSG_MAX];
+};
+
+/* rec as the record at `elem` of its array `array` (a child record). */
+const struct raw_rec *raw_rec_child(struct raw_rec *child, const struct raw_rec *rec, const char *array,
+                                    size_t elem);
 
 /* Sorted list of "*.json" names in DIR/sub (byte order, like LC_ALL=C ls).
  * A missing folder is an empty list (*n = 0, RECON_OK). Free with raw_list_free. */
 recon_err raw_list_pages(const char *dir, const char *sub, char ***names, size_t *n);
 void raw_list_free(char **names, size_t n);
 
-/* Read one page file: hash it, call page_fn, parse it, check that its root
- * is an object whose `root_key` holds an array (or, when single is set, an
- * object treated as one record) and call record_fn on every element. */
-recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
-                        raw_page_fn page_fn, raw_record_fn record_fn, void *arg);
-
-/* Reading ahead: a second thread reads, hashes and parses the pages of a
- * list, in order, while the caller loads the ones before. Messages and
- * callbacks come from the caller's thread, in list order, exactly as
- * raw_read_page would give them page by page. */
+/* A page to read: DESIGN §3's {"<root_key>": [records]} (or, when single
+ * is set, {"<root_key>": {one record}}). `tag` is handed to the record
+ * callback (which table the records are). */
 struct raw_job {
 	const char *relpath;
 	const char *root_key;
 	int single;
+	size_t tag;
 };
+
+/* What a load does with the pages it reads. A page is read, hashed,
+ * parsed and its records converted (`record`) on a parser thread, into an
+ * output of its own; `ordered` then runs for each page whose records all
+ * converted, in page order, one page at a time; the caller's thread gets
+ * the page as evidence (`page`) and its output (`deliver`), in page order.
+ * Messages appear in page order too, after everything the pages before
+ * them said. */
+struct raw_sink {
+	void *arg;
+	void *(*out_new)(void *arg);                  /* NULL: out of memory */
+	void (*out_free)(void *arg, void *out);
+	void (*out_reset)(void *arg, void *out);      /* forget a page's records */
+	recon_err (*record)(void *arg, void *out, size_t tag, const struct raw_rec *rec, const struct raw_val *obj);
+	void (*ordered)(void *arg, void *out);
+	recon_err (*page)(void *arg, const char *relpath, int64_t bytes, const char *sha256);
+	recon_err (*deliver)(void *arg, void *out);
+};
+
+/* Read one page in the caller's thread, as the reader below does. */
+recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct raw_sink *sink);
+
+/* Reading ahead: parser threads read the pages of a list, in order, while
+ * the caller takes the ones before. */
 struct raw_reader;
-/* `jobs` must outlive the reader. Without a thread to be had, the pages are
- * read in turn by raw_reader_next. */
-recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n,
+/* `jobs` and `sink` must outlive the reader. Without a thread to be had,
+ * the pages are read in turn by raw_reader_next. */
+recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n, const struct raw_sink *sink,
                            struct raw_reader **out);
-/* Load the next page of the list (as raw_read_page does). */
-recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_fn record_fn,
-                          void *arg);
+/* Deliver the next page of the list (as raw_read_page does). */
+recon_err raw_reader_next(struct raw_reader *r);
 /* Stop reading ahead and free everything; NULL is fine. */
 void raw_reader_stop(struct raw_reader *r);
 
 /* When set, called with every field a typed getter below is asked for
  * (present or not): tests/unit/test_fields.c checks that a live fetch asks
- * the APIs for each field the loader reads. Called from the loading thread. */
+ * the APIs for each field the loader reads. Called from the parser threads. */
 extern void (*raw_field_trace)(const struct raw_rec *rec, const char *key);
+
+/* The reader reads each page with simdjson first, and with jansson a page
+ * simdjson refuses (json_simd.h). 0 makes it jansson only, as raw_read_page
+ * always is (tests compare the two). Set before a reader starts. */
+void raw_use_simdjson(int on);
 
 /* Report "'file', record N, field 'x': why" and return RECON_ERR_INPUT. */
 recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* RECON_OK when v is an object, else "'file', record N, field
+ * 'lines[0].': expected an object" (exit 3). */
+recon_err raw_object(const struct raw_rec *rec, const struct raw_val *v);
 
-/* Typed getters. `required`: absent or null is an error; otherwise *present
- * (may be NULL) says whether a value was there. Strings are borrowed from obj.
- * `key` may be a dotted path into nested objects ("a.b.c"). */
+/* ---- values ----
+ * A path may be dotted ("a.b.c") into nested objects; a path through
+ * something that is not an object is absent. A key read that appears
+ * twice in its object is bad input (jansson refuses such a page whole; a
+ * page simdjson read is then read again by jansson, which says so). */
+
+/* A jansson value as a raw_val. */
+void raw_from_json(json_t *v, struct raw_val *out);
+/* One field of the object obj. */
+recon_err raw_field(const struct raw_rec *rec, const struct raw_val *obj, const char *path, struct raw_val *out);
+/* Many fields of one object at once: paths compiled once (copied), looked
+ * up in one pass per object on the way. NULL when out of memory. */
+struct raw_keys;
+struct raw_keys *raw_keys_new(const char *const *paths, size_t n);
+void raw_keys_free(struct raw_keys *k);
+/* out[i] for the i-th path of k. */
+recon_err raw_lookup(const struct raw_rec *rec, const struct raw_keys *k, const struct raw_val *obj,
+                     struct raw_val *out);
+/* The elements of an array, in order. */
+struct raw_iter {
+	const struct raw_val *array;
+	size_t i;
+	uint64_t simd[4];
+};
+void raw_iter_init(struct raw_iter *it, const struct raw_val *array);
+/* 1 and the next element in *out, 0 after the last. */
+int raw_iter_next(struct raw_iter *it, struct raw_val *out);
+
+/* Typed reads of a field's value v (`key` names it in messages).
+ * `required`: absent or null is an error; otherwise *present (may be
+ * NULL) says whether a value was there. Strings are borrowed from the page. */
 json_t *raw_get(json_t *obj, const char *key);
-recon_err raw_str(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_str(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   const char **out);
 /* String, or integer printed as text (ids ERPNext stores as Small Text). buf >= 32. */
-recon_err raw_idtext(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_idtext(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                      char *buf, size_t size, const char **out);
-recon_err raw_int(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_int(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   int64_t *out, int *present);
 /* true/false, or 0/1 (ERPNext Check fields). */
-recon_err raw_bool(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_bool(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                    int *out, int *present);
-recon_err raw_date(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_date(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                    const char **out);
-recon_err raw_ts(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_ts(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                  const char **text, int64_t *utc);
 /* Money: decimal string (exact) or JSON number (rounded once, here). */
-recon_err raw_money(const struct raw_rec *rec, json_t *obj, const char *key, int exponent,
+recon_err raw_money(const struct raw_rec *rec, const char *key, const struct raw_val *v, int exponent,
                     int required, int64_t *out, int *present);
 /* Quantity in thousandths: JSON number or decimal string. */
-recon_err raw_qty(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_qty(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   int64_t *out, int *present);
 /* Three upper-case letters. */
-recon_err raw_currency(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_currency(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                        const char **out);
-/* An array (absent/null -> NULL when not required). */
-recon_err raw_array(const struct raw_rec *rec, json_t *obj, const char *key, int required,
-                    json_t **out);
+/* An array (absent or null: *present = 0 when not required). */
+recon_err raw_array(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                    int *present);
 
 #endif

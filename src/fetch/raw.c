@@ -10,6 +10,7 @@
 #include "recon/datetime.h"
 #include "recon/hash.h"
 #include "recon/json_arena.h"
+#include "recon/json_simd.h"
 #include "recon/jsonin.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -79,26 +80,19 @@ nomem:
 	return RECON_ERR_NOMEM;
 }
 
-/* Errors met while a page is read ahead are kept, not printed, so they
- * appear in page order, after everything the pages before them said. */
-struct page_error {
-	recon_err err;
-	char text[768];
-};
-
-static recon_err page_fail(struct page_error *pe, recon_err err, const char *fmt, ...)
+static recon_err page_fail(struct raw_msg *m, recon_err err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static recon_err page_fail(struct page_error *pe, recon_err err, const char *fmt, ...)
+static recon_err page_fail(struct raw_msg *m, recon_err err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(pe->text, sizeof(pe->text), fmt, ap);
+	vsnprintf(m->text, sizeof(m->text), fmt, ap);
 	va_end(ap);
-	pe->err = err;
+	m->err = err;
 	return err;
 }
 
-static recon_err read_file(const char *path, char **buf, size_t *len, struct page_error *pe)
+static recon_err read_file(const char *path, char **buf, size_t *len, struct raw_msg *m)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
@@ -106,31 +100,32 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct pag
 
 	*buf = NULL;
 	if (!f)
-		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		return page_fail(m, RECON_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);
-		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': not a regular file", path);
+		return page_fail(m, RECON_ERR_IO, "cannot read '%s': not a regular file", path);
 	}
 	if ((size_t)st.st_size > RAW_PAGE_MAX) {
 		fclose(f);
-		return page_fail(pe, RECON_ERR_INPUT, "'%s': page of %lld bytes is larger than the %zu MiB a page may be",
+		return page_fail(m, RECON_ERR_INPUT, "'%s': page of %lld bytes is larger than the %zu MiB a page may be",
 		                 path, (long long)st.st_size, RAW_PAGE_MAX >> 20);
 	}
-	b = malloc((size_t)st.st_size + 1);
+	/* Padded for simdjson, which reads whole blocks past the end. */
+	b = malloc((size_t)st.st_size + JSIMD_PADDING);
 	if (!b) {
 		fclose(f);
-		return pe->err = RECON_ERR_NOMEM;
+		return m->err = RECON_ERR_NOMEM;
 	}
 	*len = fread(b, 1, (size_t)st.st_size, f);
 	if (ferror(f) || *len != (size_t)st.st_size) {
 		int e = errno, bad = ferror(f);
 		free(b);
 		fclose(f);
-		return page_fail(pe, RECON_ERR_IO, "cannot read '%s': %s", path,
+		return page_fail(m, RECON_ERR_IO, "cannot read '%s': %s", path,
 		                 bad ? strerror(e) : "file changed while reading");
 	}
 	fclose(f);
-	b[*len] = '\0';
+	memset(b + *len, 0, JSIMD_PADDING);
 	*buf = b;
 	return RECON_OK;
 }
@@ -138,40 +133,118 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct pag
 /* An arena chunk this small is kept for the slot's next page. */
 #define ARENA_KEEP ((size_t)16 << 20)
 
-/* One page read, hashed and parsed, waiting to be loaded. */
+/* Which parser reads the bulk pages (tests compare the two). */
+static int use_simdjson = 1;
+
+void raw_use_simdjson(int on)
+{
+	use_simdjson = on;
+}
+
+/* A parser that grew past this for a huge page is not kept for the next. */
+#define SIMD_KEEP ((size_t)16 << 20)
+
+/* One page read, hashed, parsed and converted, waiting to be delivered. */
 struct page {
 	char path[4096];
-	const char *relpath;
-	const char *root_key;
-	int single;
+	const struct raw_job *job;
 	int64_t bytes;
 	char hex[65];
 	int read_ok;              /* bytes and hex are known: the page is evidence */
-	struct page_error pe;
+	int by_simd;              /* simdjson read it (jansson did not have to) */
+	struct raw_msg msg;       /* why it cannot be loaded, when it cannot */
+	void *out;                /* the sink's output for its records */
 	json_t *root;
 	struct json_arena arena;
+	struct jsimd_parser *simd;   /* the slot's own; its values live until it parses again */
 	int64_t cost;             /* bytes counted against the read-ahead ceiling */
 };
 
-static void page_read(struct page *pg, const char *dir, const struct raw_job *job)
+/* The page's records into pg->out. Every message goes to pg->msg. */
+static recon_err page_convert(struct page *pg, const struct raw_sink *sink)
+{
+	const char *path = pg->path, *key = pg->job->root_key;
+	json_t *list;
+	struct raw_rec rec = { .file = path, .relpath = pg->job->relpath, .index = 1, .msg = &pg->msg };
+	struct raw_val v;
+	recon_err err;
+
+	if (!json_is_object(pg->root))
+		return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s': expected a JSON object with '%s' at the top", path, key);
+	list = json_object_get(pg->root, key);
+	if (pg->job->single) {
+		if (!json_is_object(list))
+			return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s': field '%s': expected an object", path, key);
+		raw_from_json(list, &v);
+		return sink->record(sink->arg, pg->out, pg->job->tag, &rec, &v);
+	}
+	if (!json_is_array(list))
+		return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s': field '%s': expected an array of records", path, key);
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+		rec.index = i + 1;
+		if (!json_is_object(o))
+			return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s', record %zu: expected an object", path, i + 1);
+		raw_from_json(o, &v);
+		if ((err = sink->record(sink->arg, pg->out, pg->job->tag, &rec, &v)))
+			return err;
+	}
+	return RECON_OK;
+}
+
+/* The fast path: simdjson, and the page's records converted from its DOM.
+ * It only ever says yes or no: anything it refuses, from a syntax error to
+ * a field of the wrong type, is undone and the page read again by jansson
+ * (below), whose messages are the ones users know. */
+static int page_simd(struct page *pg, const char *buf, size_t len, const struct raw_sink *sink)
+{
+	struct raw_rec rec = { .file = pg->path, .relpath = pg->job->relpath, .index = 0, .msg = &pg->msg };
+	struct jsimd_page jp;
+	struct raw_val v;
+	enum jsimd_status st;
+
+	if (!pg->simd && !(pg->simd = jsimd_parser_new()))
+		return 0;
+	if (jsimd_page_open(pg->simd, buf, len, pg->job->root_key, pg->job->single, &jp) != JSIMD_OK)
+		return 0;
+	while ((st = jsimd_page_next(&jp, &v)) == JSIMD_OK) {
+		rec.index++;
+		if (sink->record(sink->arg, pg->out, pg->job->tag, &rec, &v) != RECON_OK)
+			break;
+	}
+	if (st == JSIMD_END)
+		return 1;
+	sink->out_reset(sink->arg, pg->out);
+	pg->msg.err = RECON_OK;
+	pg->msg.text[0] = '\0';
+	return 0;
+}
+
+/* simd: may the page be read by simdjson first. */
+static void page_read(struct page *pg, const char *dir, const struct raw_job *job, const struct raw_sink *sink,
+                      int simd)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	json_error_t jerr;
 
-	pg->relpath = job->relpath;
-	pg->root_key = job->root_key;
-	pg->single = job->single;
+	pg->job = job;
 	pg->read_ok = 0;
-	pg->pe.err = RECON_OK;
-	pg->pe.text[0] = '\0';
+	pg->by_simd = 0;
+	pg->msg.err = RECON_OK;
+	pg->msg.text[0] = '\0';
 	pg->root = NULL;
 	snprintf(pg->path, sizeof(pg->path), "%s/%s", dir, job->relpath);
-	if (read_file(pg->path, &buf, &len, &pg->pe))
+	if (read_file(pg->path, &buf, &len, &pg->msg))
 		return;
 	sha256_hex(buf, len, pg->hex);
 	pg->bytes = (int64_t)len;
 	pg->read_ok = 1;
+	if (simd && use_simdjson && page_simd(pg, buf, len, sink)) {
+		pg->by_simd = 1;
+		free(buf);
+		return;
+	}
 	/* Deep nesting is hostile input, not data: jansson's own depth limit
 	 * stops it before it can exhaust the stack. */
 	struct json_arena *prev = json_arena_select(&pg->arena);
@@ -180,15 +253,21 @@ static void page_read(struct page *pg, const char *dir, const struct raw_job *jo
 	free(buf);
 	if (!pg->root) {
 		if (jsonin_nomem(&jerr))
-			page_fail(&pg->pe, RECON_ERR_NOMEM, "cannot read '%s': out of memory", pg->path);
+			page_fail(&pg->msg, RECON_ERR_NOMEM, "cannot read '%s': out of memory", pg->path);
 		else
-			page_fail(&pg->pe, RECON_ERR_INPUT, "'%s', line %d, column %d: not valid JSON: %s",
+			page_fail(&pg->msg, RECON_ERR_INPUT, "'%s', line %d, column %d: not valid JSON: %s",
 			          pg->path, jerr.line, jerr.column, jerr.text);
+		return;
 	}
+	recon_err err = page_convert(pg, sink);
+	if (err)
+		pg->msg.err = err;
 }
 
-static void page_free(struct page *pg)
+static void page_free(struct page *pg, const struct raw_sink *sink)
 {
+	if (pg->out)
+		sink->out_reset(sink->arg, pg->out);
 	/* Parsed in the arena: released whole. Parsed by malloc (the arena
 	 * could not be installed): freed value by value. */
 	if (pg->arena.allocs)
@@ -196,83 +275,68 @@ static void page_free(struct page *pg)
 	else
 		json_decref(pg->root);
 	pg->root = NULL;
+	if (jsimd_parser_capacity(pg->simd) > SIMD_KEEP) {
+		jsimd_parser_free(pg->simd);
+		pg->simd = NULL;
+	}
 }
 
 static recon_err page_error(const struct page *pg)
 {
-	if (pg->pe.text[0])
-		msg_error("%s", pg->pe.text);
-	return pg->pe.err;
+	if (pg->msg.text[0])
+		msg_error("%s", pg->msg.text);
+	return pg->msg.err;
 }
 
-/* Record the page as evidence, then hand its records over, in order. */
-static recon_err page_deliver(const struct page *pg, raw_page_fn page_fn, raw_record_fn record_fn,
-                              void *arg)
+/* Record the page as evidence, then hand its records over. */
+static recon_err page_deliver(const struct page *pg, const struct raw_sink *sink)
 {
-	const char *path = pg->path;
-	json_t *root = pg->root, *list;
 	recon_err err;
 
 	if (!pg->read_ok)
 		return page_error(pg);
-	if (page_fn && (err = page_fn(arg, pg->relpath, pg->bytes, pg->hex)))
+	if (sink->page && (err = sink->page(sink->arg, pg->job->relpath, pg->bytes, pg->hex)))
 		return err;
-	if (!root)
+	if (pg->msg.err)
 		return page_error(pg);
-	if (!json_is_object(root)) {
-		msg_error("'%s': expected a JSON object with '%s' at the top", path, pg->root_key);
-		return RECON_ERR_INPUT;
-	}
-	list = json_object_get(root, pg->root_key);
-	if (pg->single) {
-		struct raw_rec rec = { path, 1, "" };
-		if (!json_is_object(list)) {
-			msg_error("'%s': field '%s': expected an object", path, pg->root_key);
-			return RECON_ERR_INPUT;
-		}
-		return record_fn(arg, &rec, list);
-	}
-	if (!json_is_array(list)) {
-		msg_error("'%s': field '%s': expected an array of records", path, pg->root_key);
-		return RECON_ERR_INPUT;
-	}
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		struct raw_rec rec = { path, i + 1, "" };
-		json_t *o = json_array_get(list, i);
-		if (!json_is_object(o)) {
-			msg_error("'%s', record %zu: expected an object", path, i + 1);
-			return RECON_ERR_INPUT;
-		}
-		if ((err = record_fn(arg, &rec, o)))
-			return err;
-	}
-	return RECON_OK;
+	return sink->deliver(sink->arg, pg->out);
 }
 
-recon_err raw_read_page(const char *dir, const char *relpath, const char *root_key, int single,
-                        raw_page_fn page_fn, raw_record_fn record_fn, void *arg)
+static int page_whole(const struct page *pg)
 {
-	struct raw_job job = { relpath, root_key, single };
+	return pg->read_ok && !pg->msg.err;
+}
+
+recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct raw_sink *sink)
+{
 	struct page *pg = calloc(1, sizeof(*pg));
 	recon_err err;
 
-	if (!pg)
+	if (!pg || !(pg->out = sink->out_new(sink->arg))) {
+		free(pg);
 		return RECON_ERR_NOMEM;
+	}
 	json_arena_install();
-	page_read(pg, dir, &job);
-	err = page_deliver(pg, page_fn, record_fn, arg);
-	page_free(pg);
+	/* One small page (the shop's), read by jansson alone: its check sets
+	 * the process's time zone and says so, which a second reading would
+	 * say twice. */
+	page_read(pg, dir, job, sink, 0);
+	if (page_whole(pg) && sink->ordered)
+		sink->ordered(sink->arg, pg->out);
+	err = page_deliver(pg, sink);
+	page_free(pg, sink);
 	json_arena_release(&pg->arena);
+	sink->out_free(sink->arg, pg->out);
 	free(pg);
 	return err;
 }
 
 /* ---- read-ahead ---- */
 
-/* Parsing is the larger half of a load (jansson reads ~50 MB/s), so two
- * threads parse while the caller inserts: on two cores the three keep both
- * busy. A few pages ahead are enough; the byte ceiling keeps a run of huge
- * pages from holding gigabytes (jansson needs ~9x a page). */
+/* Two threads parse and convert while the caller inserts: on two cores
+ * the three keep both busy. A few pages ahead are enough; the byte ceiling
+ * keeps a run of huge pages from holding gigabytes (a page read again by
+ * jansson needs ~9x its size). */
 #define AHEAD_WORKERS 2
 #define AHEAD_PAGES 6
 #define AHEAD_BYTES ((int64_t)96 << 20)
@@ -280,13 +344,16 @@ recon_err raw_read_page(const char *dir, const char *relpath, const char *root_k
 struct raw_reader {
 	const char *dir;
 	const struct raw_job *jobs;
+	const struct raw_sink *sink;
 	size_t n;
 	size_t taken;             /* pages handed to the caller */
 	size_t claimed;           /* pages a worker has started */
-	size_t ready[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once parsed */
+	size_t ordered;           /* pages past the sink's `ordered` step */
+	size_t ready[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once done */
 	int64_t inflight;         /* raw bytes of pages started and not yet taken */
 	int stop;
 	int workers;
+	size_t by_simd, by_jansson;   /* pages read whole by each parser (for -v) */
 	pthread_t thread[AHEAD_WORKERS];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -323,10 +390,21 @@ static void *reader_main(void *arg)
 		pthread_mutex_unlock(&r->mu);
 
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
-		page_read(pg, r->dir, &r->jobs[i]);
+		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
 		pg->cost = cost;
 
+		/* The digests are sequential: the sink's ordered step takes the
+		 * pages in turn, while the other thread reads the next one. */
 		pthread_mutex_lock(&r->mu);
+		while (r->ordered != i && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (!r->stop) {
+			pthread_mutex_unlock(&r->mu);
+			if (page_whole(pg) && r->sink->ordered)
+				r->sink->ordered(r->sink->arg, pg->out);
+			pthread_mutex_lock(&r->mu);
+			r->ordered = i + 1;
+		}
 		r->ready[i % AHEAD_PAGES] = i + 1;
 		pthread_cond_broadcast(&r->cv);
 	}
@@ -334,7 +412,34 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n,
+void raw_reader_stop(struct raw_reader *r)
+{
+	if (!r)
+		return;
+	msg_debug("pages read: %zu by simdjson, %zu by jansson", r->by_simd, r->by_jansson);
+	if (r->workers) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		for (int w = 0; w < r->workers; w++)
+			pthread_join(r->thread[w], NULL);
+		/* Pages read ahead but never taken (the load stopped early). */
+		for (size_t i = r->taken; i < r->claimed; i++)
+			page_free(&r->pages[i % AHEAD_PAGES], r->sink);
+		pthread_cond_destroy(&r->cv);
+		pthread_mutex_destroy(&r->mu);
+	}
+	for (size_t i = 0; i < AHEAD_PAGES; i++) {
+		json_arena_release(&r->pages[i].arena);
+		jsimd_parser_free(r->pages[i].simd);
+		if (r->pages[i].out)
+			r->sink->out_free(r->sink->arg, r->pages[i].out);
+	}
+	free(r);
+}
+
+recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n, const struct raw_sink *sink,
                            struct raw_reader **out)
 {
 	struct raw_reader *r = calloc(1, sizeof(*r));
@@ -343,7 +448,13 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 		return RECON_ERR_NOMEM;
 	r->dir = dir;
 	r->jobs = jobs;
+	r->sink = sink;
 	r->n = n;
+	for (size_t i = 0; i < AHEAD_PAGES; i++)
+		if (!(r->pages[i].out = sink->out_new(sink->arg))) {
+			raw_reader_stop(r);
+			return RECON_ERR_NOMEM;
+		}
 	json_arena_install();
 	/* Without threads (none to be had) the pages are read in turn. */
 	if (pthread_mutex_init(&r->mu, NULL) != 0) {
@@ -365,8 +476,7 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 	return RECON_OK;
 }
 
-recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_fn record_fn,
-                          void *arg)
+recon_err raw_reader_next(struct raw_reader *r)
 {
 	size_t i = r->taken;
 	struct page *pg = &r->pages[i % AHEAD_PAGES];
@@ -380,12 +490,18 @@ recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_
 			pthread_cond_wait(&r->cv, &r->mu);
 		pthread_mutex_unlock(&r->mu);
 	} else {
-		page_read(pg, r->dir, &r->jobs[i]);
+		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
+		if (page_whole(pg) && r->sink->ordered)
+			r->sink->ordered(r->sink->arg, pg->out);
 		pg->cost = 0;
 	}
-	err = page_deliver(pg, page_fn, record_fn, arg);
+	err = page_deliver(pg, r->sink);
+	if (pg->read_ok) {
+		r->by_simd += pg->by_simd;
+		r->by_jansson += !pg->by_simd;
+	}
 	int64_t cost = pg->cost;
-	page_free(pg);
+	page_free(pg, r->sink);
 	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
 		r->taken = i + 1;
@@ -398,37 +514,104 @@ recon_err raw_reader_next(struct raw_reader *r, raw_page_fn page_fn, raw_record_
 	return err;
 }
 
-void raw_reader_stop(struct raw_reader *r)
+const struct raw_rec *raw_rec_child(struct raw_rec *child, const struct raw_rec *rec, const char *array,
+                                    size_t elem)
 {
-	if (!r)
-		return;
-	if (r->workers) {
-		pthread_mutex_lock(&r->mu);
-		r->stop = 1;
-		pthread_cond_broadcast(&r->cv);
-		pthread_mutex_unlock(&r->mu);
-		for (int w = 0; w < r->workers; w++)
-			pthread_join(r->thread[w], NULL);
-		/* Pages parsed ahead but never taken (the load stopped early). */
-		for (size_t i = r->taken; i < r->claimed; i++)
-			page_free(&r->pages[i % AHEAD_PAGES]);
-		pthread_cond_destroy(&r->cv);
-		pthread_mutex_destroy(&r->mu);
+	*child = *rec;
+	child->parent = rec;
+	child->array = array;
+	child->elem = elem;
+	return child;
+}
+
+/* "refunds[0].transactions[1].", cut at 95 bytes as it always was. */
+static size_t rec_prefix(const struct raw_rec *rec, char *buf, size_t size)
+{
+	size_t n;
+	int k;
+	if (!rec->parent) {
+		buf[0] = '\0';
+		return 0;
 	}
-	for (size_t i = 0; i < AHEAD_PAGES; i++)
-		json_arena_release(&r->pages[i].arena);
-	free(r);
+	n = rec_prefix(rec->parent, buf, size);
+	k = snprintf(buf + n, size - n, "%s[%zu].", rec->array, rec->elem);
+	return k < 0 || (size_t)k >= size - n ? size - 1 : n + (size_t)k;
+}
+
+static void rec_message(const struct raw_rec *rec, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void rec_message(const struct raw_rec *rec, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (rec->msg) {
+		/* Read ahead: shown when the page's turn comes (as msg_error
+		 * shows the arguments of its format, the whole text is data). */
+		if (!rec->msg->text[0]) {
+			vsnprintf(rec->msg->text, sizeof(rec->msg->text), fmt, ap);
+			rec->msg->err = RECON_ERR_INPUT;
+		}
+	} else {
+		char text[RAW_MSG_MAX];
+		vsnprintf(text, sizeof(text), fmt, ap);
+		msg_error("%s", text);
+	}
+	va_end(ap);
 }
 
 recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)
 {
-	char why[512];
+	char why[512], prefix[96];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	msg_error("'%s', record %zu, field '%s%s': %s", rec->file, rec->index, rec->prefix, field, why);
+	rec_prefix(rec, prefix, sizeof(prefix));
+	rec_message(rec, "'%s', record %zu, field '%s%s': %s", rec->file, rec->index, prefix, field, why);
 	return RECON_ERR_INPUT;
+}
+
+recon_err raw_object(const struct raw_rec *rec, const struct raw_val *v)
+{
+	char prefix[96];
+	if (v->type == RAW_OBJECT)
+		return RECON_OK;
+	rec_prefix(rec, prefix, sizeof(prefix));
+	rec_message(rec, "'%s', record %zu, field '%s': expected an object", rec->file, rec->index, prefix);
+	return RECON_ERR_INPUT;
+}
+
+/* ---- values ---- */
+
+void raw_from_json(json_t *v, struct raw_val *out)
+{
+	out->simd = 0;
+	out->len = 0;
+	out->h.json = v;
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_OBJECT: out->type = RAW_OBJECT; break;
+	case JSON_ARRAY: out->type = RAW_ARRAY; break;
+	case JSON_STRING:
+		out->type = RAW_STRING;
+		out->v.s = json_string_value(v);
+		out->len = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+		out->type = RAW_INT;
+		out->v.i = (int64_t)json_integer_value(v);
+		break;
+	case JSON_REAL:
+		out->type = RAW_REAL;
+		out->v.d = json_real_value(v);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		out->type = RAW_BOOL;
+		out->v.i = json_is_true(v);
+		break;
+	case JSON_NULL:
+		out->type = v ? RAW_NULL : RAW_ABSENT;
+		break;
+	}
 }
 
 json_t *raw_get(json_t *obj, const char *key)
@@ -446,120 +629,199 @@ json_t *raw_get(json_t *obj, const char *key)
 	return json_is_object(sub) ? raw_get(sub, dot + 1) : NULL;
 }
 
-static const char *type_name(const json_t *v)
+/* Only simdjson gets here: jansson refused the page at parse time. */
+static recon_err duplicate(const struct raw_rec *rec, const char *path)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	case JSON_NULL: return "null";
+	return raw_field_error(rec, path, "a key on its way appears twice in its object");
+}
+
+recon_err raw_field(const struct raw_rec *rec, const struct raw_val *obj, const char *path, struct raw_val *out)
+{
+	if (!obj->simd) {
+		raw_from_json(raw_get(obj->h.json, path), out);
+		return RECON_OK;
+	}
+	return jsimd_get(obj, path, out) == JSIMD_OK ? RECON_OK : duplicate(rec, path);
+}
+
+struct raw_keys {
+	size_t n;
+	char **paths;
+	struct jsimd_keys *simd;
+};
+
+void raw_keys_free(struct raw_keys *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; k->paths && i < k->n; i++)
+		free(k->paths[i]);
+	free(k->paths);
+	jsimd_keys_free(k->simd);
+	free(k);
+}
+
+struct raw_keys *raw_keys_new(const char *const *paths, size_t n)
+{
+	struct raw_keys *k = calloc(1, sizeof(*k));
+	if (!k || !(k->paths = calloc(n ? n : 1, sizeof(*k->paths))))
+		goto nomem;
+	k->n = n;
+	for (size_t i = 0; i < n; i++)
+		if (!(k->paths[i] = strdup(paths[i])))
+			goto nomem;
+	if (!(k->simd = jsimd_keys_new(paths, n)))
+		goto nomem;
+	return k;
+nomem:
+	raw_keys_free(k);
+	return NULL;
+}
+
+recon_err raw_lookup(const struct raw_rec *rec, const struct raw_keys *k, const struct raw_val *obj,
+                     struct raw_val *out)
+{
+	if (!obj->simd) {
+		for (size_t i = 0; i < k->n; i++)
+			raw_from_json(raw_get(obj->h.json, k->paths[i]), &out[i]);
+		return RECON_OK;
+	}
+	if (jsimd_lookup(k->simd, obj, out) == JSIMD_OK)
+		return RECON_OK;
+	/* Name the first path that meets a duplicate, as a single lookup would. */
+	for (size_t i = 0; i < k->n; i++) {
+		struct raw_val v;
+		if (jsimd_get(obj, k->paths[i], &v) != JSIMD_OK)
+			return duplicate(rec, k->paths[i]);
+	}
+	return duplicate(rec, "?");
+}
+
+void raw_iter_init(struct raw_iter *it, const struct raw_val *array)
+{
+	it->array = array;
+	it->i = 0;
+	if (array->simd)
+		jsimd_iter_init((struct jsimd_iter *)(void *)it->simd, array);
+}
+
+int raw_iter_next(struct raw_iter *it, struct raw_val *out)
+{
+	if (it->array->simd)
+		return jsimd_iter_next((struct jsimd_iter *)(void *)it->simd, out);
+	if (it->i >= json_array_size(it->array->h.json))
+		return 0;
+	raw_from_json(json_array_get(it->array->h.json, it->i++), out);
+	return 1;
+}
+
+static const char *type_name(const struct raw_val *v)
+{
+	switch (v->type) {
+	case RAW_OBJECT: return "an object";
+	case RAW_ARRAY: return "an array";
+	case RAW_STRING: return "a string";
+	case RAW_INT: return "an integer";
+	case RAW_REAL: return "a number";
+	case RAW_BOOL: return "a boolean";
+	case RAW_NULL: return "null";
+	case RAW_BIGINT: return "an integer out of range";
+	case RAW_ABSENT: break;
 	}
 	return "something else";
 }
 
 void (*raw_field_trace)(const struct raw_rec *rec, const char *key);
 
-/* Fetch a value; absent and null are the same (ERPNext drops nulls). */
-static recon_err fetch(const struct raw_rec *rec, json_t *obj, const char *key, int required,
-                       json_t **out)
+/* Absent and null are the same (ERPNext drops nulls). 1: a value to read. */
+static int present_or(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                      recon_err *err)
 {
-	json_t *v = raw_get(obj, key);
+	*err = RECON_OK;
 	if (raw_field_trace)
 		raw_field_trace(rec, key);
-	if (!v || json_is_null(v)) {
-		*out = NULL;
-		if (required)
-			return raw_field_error(rec, key, "missing (required)");
-		return RECON_OK;
-	}
-	*out = v;
-	return RECON_OK;
+	if (v->type != RAW_ABSENT && v->type != RAW_NULL)
+		return 1;
+	if (required)
+		*err = raw_field_error(rec, key, "missing (required)");
+	return 0;
 }
 
-recon_err raw_str(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_str(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   const char **out)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
 	*out = NULL;
-	if (err || !v)
+	if (!present_or(rec, key, v, required, &err))
 		return err;
-	if (!json_is_string(v))
+	if (v->type != RAW_STRING)
 		return raw_field_error(rec, key, "expected a string, found %s", type_name(v));
-	if (json_string_length(v) > RAW_FIELD_MAX)
-		return raw_field_error(rec, key, "text of %zu bytes is longer than the %d a field may hold",
-		                       json_string_length(v), RAW_FIELD_MAX);
-	if (strlen(json_string_value(v)) != json_string_length(v))
+	if (v->len > RAW_FIELD_MAX)
+		return raw_field_error(rec, key, "text of %zu bytes is longer than the %d a field may hold", v->len,
+		                       RAW_FIELD_MAX);
+	if (memchr(v->v.s, '\0', v->len))
 		return raw_field_error(rec, key, "text contains a NUL character");
-	*out = json_string_value(v);
+	*out = v->v.s;
 	return RECON_OK;
 }
 
-recon_err raw_idtext(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_idtext(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                      char *buf, size_t size, const char **out)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
 	*out = NULL;
-	if (err || !v)
+	if (!present_or(rec, key, v, required, &err))
 		return err;
-	if (json_is_string(v)) {
-		*out = json_string_value(v);
+	if (v->type == RAW_STRING) {
+		/* As it always was: neither length nor NUL checked (an id). */
+		*out = v->v.s;
 		return RECON_OK;
 	}
-	if (json_is_integer(v)) {
-		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	if (v->type == RAW_INT) {
+		snprintf(buf, size, "%lld", (long long)v->v.i);
 		*out = buf;
 		return RECON_OK;
 	}
 	return raw_field_error(rec, key, "expected a string or an integer id, found %s", type_name(v));
 }
 
-recon_err raw_int(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_int(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   int64_t *out, int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
 	if (present)
-		*present = v != NULL;
+		*present = v->type != RAW_ABSENT && v->type != RAW_NULL;
 	*out = 0;
-	if (err || !v)
+	if (!has)
 		return err;
-	if (!json_is_integer(v))
+	if (v->type != RAW_INT)
 		return raw_field_error(rec, key, "expected an integer, found %s", type_name(v));
-	*out = (int64_t)json_integer_value(v);
+	*out = v->v.i;
 	return RECON_OK;
 }
 
-recon_err raw_bool(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_bool(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                    int *out, int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
 	if (present)
-		*present = v != NULL;
+		*present = v->type != RAW_ABSENT && v->type != RAW_NULL;
 	*out = 0;
-	if (err || !v)
+	if (!has)
 		return err;
-	if (json_is_boolean(v)) {
-		*out = json_is_true(v);
-		return RECON_OK;
-	}
-	if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
-		*out = (int)json_integer_value(v);
+	if (v->type == RAW_BOOL || (v->type == RAW_INT && (v->v.i == 0 || v->v.i == 1))) {
+		*out = (int)v->v.i;
 		return RECON_OK;
 	}
 	return raw_field_error(rec, key, "expected true/false or 0/1, found %s", type_name(v));
 }
 
-recon_err raw_date(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_date(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                    const char **out)
 {
-	recon_err err = raw_str(rec, obj, key, required, out);
+	recon_err err = raw_str(rec, key, v, required, out);
 	if (err || !*out)
 		return err;
 	if (!date_valid(*out))
@@ -567,10 +829,10 @@ recon_err raw_date(const struct raw_rec *rec, json_t *obj, const char *key, int 
 	return RECON_OK;
 }
 
-recon_err raw_ts(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_ts(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                  const char **text, int64_t *utc)
 {
-	recon_err err = raw_str(rec, obj, key, required, text);
+	recon_err err = raw_str(rec, key, v, required, text);
 	*utc = 0;
 	if (err || !*text)
 		return err;
@@ -579,48 +841,48 @@ recon_err raw_ts(const struct raw_rec *rec, json_t *obj, const char *key, int re
 	return RECON_OK;
 }
 
-recon_err raw_money(const struct raw_rec *rec, json_t *obj, const char *key, int exponent,
+recon_err raw_money(const struct raw_rec *rec, const char *key, const struct raw_val *v, int exponent,
                     int required, int64_t *out, int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
 	if (present)
-		*present = v != NULL;
+		*present = v->type != RAW_ABSENT && v->type != RAW_NULL;
 	*out = 0;
-	if (err || !v)
+	if (!has)
 		return err;
-	if (json_is_string(v))
-		err = money_parse(json_string_value(v), exponent, out);
-	else if (json_is_integer(v))
-		err = money_from_int((long long)json_integer_value(v), exponent, out);
-	else if (json_is_real(v))
-		err = money_from_double(json_real_value(v), exponent, out);
+	if (v->type == RAW_STRING)
+		err = money_parse(v->v.s, exponent, out);
+	else if (v->type == RAW_INT)
+		err = money_from_int((long long)v->v.i, exponent, out);
+	else if (v->type == RAW_REAL)
+		err = money_from_double(v->v.d, exponent, out);
 	else
 		return raw_field_error(rec, key, "expected an amount, found %s", type_name(v));
 	if (err == RECON_ERR_OVERFLOW)
 		return raw_field_error(rec, key, "amount out of range");
 	if (err)
 		return raw_field_error(rec, key, "'%s' is not a decimal amount with at most %d decimals",
-		                       json_is_string(v) ? json_string_value(v) : "(number)", exponent);
+		                       v->type == RAW_STRING ? v->v.s : "(number)", exponent);
 	return RECON_OK;
 }
 
-recon_err raw_qty(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_qty(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                   int64_t *out, int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
 	if (present)
-		*present = v != NULL;
+		*present = v->type != RAW_ABSENT && v->type != RAW_NULL;
 	*out = 0;
-	if (err || !v)
+	if (!has)
 		return err;
-	if (json_is_integer(v))
-		err = qty_from_int((long long)json_integer_value(v), out);
-	else if (json_is_real(v))
-		err = qty_from_double(json_real_value(v), out);
-	else if (json_is_string(v))
-		err = qty_parse(json_string_value(v), out);
+	if (v->type == RAW_INT)
+		err = qty_from_int((long long)v->v.i, out);
+	else if (v->type == RAW_REAL)
+		err = qty_from_double(v->v.d, out);
+	else if (v->type == RAW_STRING)
+		err = qty_parse(v->v.s, out);
 	else
 		return raw_field_error(rec, key, "expected a quantity, found %s", type_name(v));
 	if (err)
@@ -628,10 +890,10 @@ recon_err raw_qty(const struct raw_rec *rec, json_t *obj, const char *key, int r
 	return RECON_OK;
 }
 
-recon_err raw_currency(const struct raw_rec *rec, json_t *obj, const char *key, int required,
+recon_err raw_currency(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                        const char **out)
 {
-	recon_err err = raw_str(rec, obj, key, required, out);
+	recon_err err = raw_str(rec, key, v, required, out);
 	if (err || !*out)
 		return err;
 	const char *c = *out;
@@ -641,16 +903,15 @@ recon_err raw_currency(const struct raw_rec *rec, json_t *obj, const char *key, 
 	return RECON_OK;
 }
 
-recon_err raw_array(const struct raw_rec *rec, json_t *obj, const char *key, int required,
-                    json_t **out)
+recon_err raw_array(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                    int *present)
 {
-	json_t *v;
-	recon_err err = fetch(rec, obj, key, required, &v);
-	*out = NULL;
-	if (err || !v)
+	recon_err err;
+	*present = 0;
+	if (!present_or(rec, key, v, required, &err))
 		return err;
-	if (!json_is_array(v))
+	if (v->type != RAW_ARRAY)
 		return raw_field_error(rec, key, "expected an array, found %s", type_name(v));
-	*out = v;
+	*present = 1;
 	return RECON_OK;
 }

@@ -28,10 +28,43 @@ struct loader {
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
-static recon_err on_record(void *arg, const struct raw_rec *rec, json_t *o)
+/* ---- the sink of the page reader (raw.h): records are read into a batch
+ * on the parser threads, the inserting thread only stores them ---- */
+
+static void *batch_new(void *arg)
 {
 	struct loader *l = arg;
-	return load_engine_record(l->eng, l->xi, rec, o);
+	return load_batch_new(l->eng);
+}
+
+static void batch_free(void *arg, void *out)
+{
+	(void)arg;
+	load_batch_free(out);
+}
+
+static void batch_reset(void *arg, void *out)
+{
+	(void)arg;
+	load_batch_reset(out);
+}
+
+static recon_err on_record(void *arg, void *out, size_t tag, const struct raw_rec *rec, const struct raw_val *o)
+{
+	struct loader *l = arg;
+	return load_engine_convert(l->eng, out, tag, rec, o);
+}
+
+static void on_ordered(void *arg, void *out)
+{
+	struct loader *l = arg;
+	load_engine_account(l->eng, out);
+}
+
+static recon_err on_deliver(void *arg, void *out)
+{
+	struct loader *l = arg;
+	return load_engine_insert(l->eng, out);
 }
 
 /* Every page is evidence: its path, size and hash, which the extract's
@@ -42,7 +75,6 @@ static recon_err on_page(void *arg, const char *relpath, int64_t bytes, const ch
 	sqlite3_stmt *st = l->evidence;
 	int rc;
 
-	l->ctx.relpath = relpath;
 	sha256_update_str(l->extract_hash, relpath);
 	sha256_update_str(l->extract_hash, sha);
 	l->extract_files++;
@@ -89,20 +121,31 @@ static recon_err read_shop(struct loader *l)
 	return store_finish(l->s, st);
 }
 
+/* The extract's rows and control total, counted while they were inserted;
+ * by SQL for a table SQLite may have stored otherwise than bound. */
 static recon_err count_rows(struct loader *l, const struct extract_def *x, int64_t *rows,
                             int64_t *control, int *has_control)
 {
-	char sql[128];
+	char sql[128], *ctl;
 	sqlite3_stmt *st;
+	int known;
+	recon_err err;
+
+	TRY(load_engine_totals(l->eng, x->table, x->name, &known, rows, control, has_control));
+	if (known)
+		return RECON_OK;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE snapshot_id = ?", x->table);
 	TRY(store_prepare(l->s, sql, &st));
 	sqlite3_bind_int64(st, 1, l->sid);
 	*rows = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	TRY(store_finish(l->s, st));
 	*has_control = 0;
-	if (!x->control)
-		return RECON_OK;
-	TRY(store_prepare(l->s, x->control, &st));
+	if (!(ctl = load_control_sql(x->spec, &err)))
+		return err;
+	err = store_prepare(l->s, ctl, &st);
+	free(ctl);
+	if (err)
+		return err;
 	sqlite3_bind_int64(st, 1, l->sid);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		*control = sqlite3_column_int64(st, 0);
@@ -180,7 +223,7 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 				break;
 			}
 			pp->rel[pp->n] = rel;
-			pp->jobs[pp->n] = (struct raw_job){ rel, x->root_key, single };
+			pp->jobs[pp->n] = (struct raw_job){ rel, x->root_key, single, xi };
 			pp->n++;
 		}
 		raw_list_free(names, single ? 0 : n);
@@ -188,8 +231,9 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 	return err;
 }
 
-static recon_err load_extract(struct loader *l, struct raw_reader *rd, const struct page_plan *pp,
-                              size_t xi)
+/* The pages of extract xi: through the reader, or (rd NULL) read here. */
+static recon_err load_extract(struct loader *l, struct raw_reader *rd, const char *dir,
+                              const struct raw_sink *sink, const struct page_plan *pp, size_t xi)
 {
 	const struct extract_def *x = &load_extracts[xi];
 	int64_t rows = 0, control = 0;
@@ -205,8 +249,7 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const str
 	if (!l->extract_hash)
 		return RECON_ERR_NOMEM;
 	for (size_t i = 0; !err && i < pp->count[xi]; i++)
-		err = raw_reader_next(rd, on_page, on_record, l);
-	l->ctx.relpath = NULL;
+		err = rd ? raw_reader_next(rd) : raw_read_page(dir, &pp->jobs[pp->first[xi] + i], sink);
 	if (!err)
 		err = count_rows(l, x, &rows, &control, &has_control);
 	sha256_final_hex(l->extract_hash, hex);
@@ -290,9 +333,11 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		roots[nroots] = load_extracts[nroots].spec;
 		nroots++;
 	}
+	const struct raw_sink sink = {
+		.arg = &l, .out_new = batch_new, .out_free = batch_free, .out_reset = batch_reset,
+		.record = on_record, .ordered = on_ordered, .page = on_page, .deliver = on_deliver,
+	};
 	err = plan_pages(dir, &pp);
-	if (!err)
-		err = raw_reader_start(dir, pp.jobs, pp.n, &rd);
 	if (!err)
 		err = store_prepare(s, "INSERT INTO evidence_file VALUES (?,?,?,?)", &l.evidence);
 	if (!err)
@@ -301,16 +346,19 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		goto out;
 	for (size_t xi = 0; load_extracts[xi].name; xi++) {
 		if (xi == 1) {
-			/* The shop page comes first: its currency and time zone decide
-			 * how every other page is read. */
+			/* The shop page comes first, read here: its currency and time
+			 * zone decide how every other page is read, so the parser
+			 * threads start once they are known. */
 			if ((err = read_shop(&l)))
 				goto out;
 			snprintf(info->erp_currency, sizeof(info->erp_currency), "%s",
 			         erp_currency && *erp_currency ? erp_currency : info->currency);
 			l.ctx.company_currency = info->erp_currency;
 			l.ctx.company_exp = money_exponent(info->erp_currency);
+			if ((err = raw_reader_start(dir, pp.jobs + pp.count[0], pp.n - pp.count[0], &sink, &rd)))
+				goto out;
 		}
-		err = load_extract(&l, rd, &pp, xi);
+		err = load_extract(&l, rd, dir, &sink, &pp, xi);
 		if (err)
 			goto out;
 	}
@@ -328,8 +376,8 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	if (!err)
 		load_engine_digests(l.eng, info->digest);
 out:
-	load_engine_free(l.eng);
 	raw_reader_stop(rd);
+	load_engine_free(l.eng);
 	plan_free(&pp);
 	sqlite3_finalize(l.evidence);
 	sha256_free(l.extract_hash);

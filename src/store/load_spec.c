@@ -56,19 +56,22 @@ static recon_err check_docstatus(const struct load_row *row, const struct raw_re
  * customer (null) has none. */
 static const char *const customer_reads[] = { "customer", "customer.first_name", "customer.last_name",
 	                                      NULL };
-static recon_err order_customer_name(struct load_row *row, const struct raw_rec *rec, json_t *o,
+static recon_err order_customer_name(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                      const struct load_cell *from, struct load_cell *out)
 {
-	json_t *cust = json_object_get(o, "customer");
+	struct raw_val cust, v;
 	const char *first, *last;
 	(void)from;
 	out->type = SQLITE_NULL;
-	if (!cust || json_is_null(cust))
+	TRY(raw_field(rec, o, "customer", &cust));
+	if (cust.type == RAW_ABSENT || cust.type == RAW_NULL)
 		return RECON_OK;
-	if (!json_is_object(cust))
+	if (cust.type != RAW_OBJECT)
 		return raw_field_error(rec, "customer", "expected an object or null");
-	TRY(raw_str(rec, o, "customer.first_name", 0, &first));
-	TRY(raw_str(rec, o, "customer.last_name", 0, &last));
+	TRY(raw_field(rec, &cust, "first_name", &v));
+	TRY(raw_str(rec, "customer.first_name", &v, 0, &first));
+	TRY(raw_field(rec, &cust, "last_name", &v));
+	TRY(raw_str(rec, "customer.last_name", &v, 0, &last));
 	snprintf(row->scratch, sizeof(row->scratch), "%s%s%s", first ? first : "", first && last ? " " : "",
 	         last ? last : "");
 	if (row->scratch[0]) {
@@ -82,23 +85,30 @@ static recon_err order_customer_name(struct load_row *row, const struct raw_rec 
  * transactions, not the line subtotals (which omit shipping). */
 static const char *const refund_reads[] = { "transactions", "transactions.kind", "transactions.status",
 	                                    "transactions.amount", NULL };
-static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, json_t *rf,
+static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
                                const struct load_cell *from, struct load_cell *out)
 {
-	json_t *txns;
+	struct raw_val txns, t, v;
+	struct raw_iter it;
 	int64_t total = 0;
+	int has;
 	(void)from;
-	TRY(raw_array(r, rf, "transactions", 0, &txns));
-	for (size_t j = 0; j < json_array_size(txns); j++) {
-		struct load_child_rec tc;
-		const struct raw_rec *tr = load_child_rec(&tc, r, "transactions", j);
-		json_t *t = json_array_get(txns, j);
+	TRY(raw_field(r, rf, "transactions", &txns));
+	TRY(raw_array(r, "transactions", &txns, 0, &has));
+	if (has)
+		raw_iter_init(&it, &txns);
+	for (size_t j = 0; has && raw_iter_next(&it, &t); j++) {
+		struct raw_rec tc;
+		const struct raw_rec *tr = raw_rec_child(&tc, r, "transactions", j);
 		const char *kind, *status;
 		int64_t amount;
-		TRY(load_child_object(tr, t));
-		TRY(raw_str(tr, t, "kind", 0, &kind));
-		TRY(raw_str(tr, t, "status", 0, &status));
-		TRY(raw_money(tr, t, "amount", row->exp, 1, &amount, NULL));
+		TRY(raw_object(tr, &t));
+		TRY(raw_field(tr, &t, "kind", &v));
+		TRY(raw_str(tr, "kind", &v, 0, &kind));
+		TRY(raw_field(tr, &t, "status", &v));
+		TRY(raw_str(tr, "status", &v, 0, &status));
+		TRY(raw_field(tr, &t, "amount", &v));
+		TRY(raw_money(tr, "amount", &v, row->exp, 1, &amount, NULL));
 		if (kind && status && strcmp(kind, "refund") == 0 && strcmp(status, "success") == 0)
 			if (money_add(total, amount, &total))
 				return raw_field_error(tr, "amount", "refund total out of range");
@@ -109,7 +119,7 @@ static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, js
 }
 
 /* Customers are matched on a trimmed, lower-cased e-mail. */
-static recon_err customer_email_norm(struct load_row *row, const struct raw_rec *rec, json_t *o,
+static recon_err customer_email_norm(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                      const struct load_cell *from, struct load_cell *out)
 {
 	(void)row, (void)rec, (void)o;
@@ -122,7 +132,7 @@ static recon_err customer_email_norm(struct load_row *row, const struct raw_rec 
 /* Phones are matched on their digits alone (DESIGN §6): "+49 30 1234-567"
  * and "4930 1234567" are one number. Fewer than 6 digits is no phone
  * anyone could be found by. */
-static recon_err phone_norm(struct load_row *row, const struct raw_rec *rec, json_t *o,
+static recon_err phone_norm(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                             const struct load_cell *from, struct load_cell *out)
 {
 	size_t n = 0;
@@ -144,21 +154,27 @@ static recon_err phone_norm(struct load_row *row, const struct raw_rec *rec, jso
 /* The order's own phone, else its customer's: buyers who check out by
  * phone have no e-mail at all. */
 static const char *const order_phone_reads[] = { "phone", "customer", "customer.phone", NULL };
-static recon_err order_phone_norm(struct load_row *row, const struct raw_rec *rec, json_t *o,
+static recon_err order_phone_norm(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                   const struct load_cell *from, struct load_cell *out)
 {
-	json_t *cust = json_object_get(o, "customer");
-	struct load_cell v = { .type = SQLITE_NULL };
+	struct raw_val v, cust;
+	struct load_cell c = { .type = SQLITE_NULL };
 	const char *p;
 	(void)from;
-	TRY(raw_str(rec, o, "phone", 0, &p));
-	if ((!p || !*p) && cust && json_is_object(cust))
-		TRY(raw_str(rec, o, "customer.phone", 0, &p));
-	if (p) {
-		v.type = SQLITE_TEXT;
-		v.s = p;
+	TRY(raw_field(rec, o, "phone", &v));
+	TRY(raw_str(rec, "phone", &v, 0, &p));
+	if (!p || !*p) {
+		TRY(raw_field(rec, o, "customer", &cust));
+		if (cust.type == RAW_OBJECT) {
+			TRY(raw_field(rec, &cust, "phone", &v));
+			TRY(raw_str(rec, "customer.phone", &v, 0, &p));
+		}
 	}
-	return phone_norm(row, rec, o, &v, out);
+	if (p) {
+		c.type = SQLITE_TEXT;
+		c.s = p;
+	}
+	return phone_norm(row, rec, o, &c, out);
 }
 
 /* ---- Shopify ---- */
@@ -256,6 +272,7 @@ static const struct load_child order_children[] = {
 static const struct load_table order_spec = {
 	.table = "s_order", .cols = order_cols, .children = order_children,
 	.unique = { "id", "id", "shopify/orders: order id", 1 },
+	.control = { "total_price", { { "in_period", LOAD_IF_TRUE }, { "test", LOAD_IF_FALSE } } },
 };
 
 static const struct load_col payout_cols[] = {
@@ -278,6 +295,7 @@ static const struct load_col payout_cols[] = {
 static const struct load_table payout_spec = {
 	.table = "s_payout", .cols = payout_cols,
 	.unique = { "id", "id", "shopify/payouts: payout id", 1 },
+	.control = { "amount", { { "in_period", LOAD_IF_TRUE } } },
 };
 
 static const struct load_col balance_txn_cols[] = {
@@ -301,6 +319,7 @@ static const struct load_col balance_txn_cols[] = {
 static const struct load_table balance_txn_spec = {
 	.table = "s_balance_txn", .cols = balance_txn_cols,
 	.unique = { "id", "id", "shopify/balance_transactions: transaction id", 0 },
+	.control = { "net", { { "type", LOAD_IF_NOT, .s = "payout" } } },
 };
 
 static const struct load_col location_cols[] = {
@@ -398,6 +417,7 @@ static const struct load_child sales_order_children[] = {
 static const struct load_table sales_order_spec = {
 	.table = "e_sales_order", .cols = sales_order_cols, .children = sales_order_children,
 	.unique = { "name", "name", "erpnext/sales_order: name", 1 },
+	.control = { "grand_total", { { "docstatus", LOAD_IF_BELOW, .i = 2 } } },
 };
 
 static const struct load_col sales_invoice_item_cols[] = {
@@ -436,6 +456,7 @@ static const struct load_child sales_invoice_children[] = {
 static const struct load_table sales_invoice_spec = {
 	.table = "e_sales_invoice", .cols = sales_invoice_cols, .children = sales_invoice_children,
 	.unique = { "name", "name", "erpnext/sales_invoice: name", 1 },
+	.control = { "grand_total", { { "docstatus", LOAD_IF_EQ, .i = 1 } } },
 };
 
 static const struct load_col delivery_note_item_cols[] = {
@@ -513,6 +534,7 @@ static const struct load_child journal_entry_children[] = {
 static const struct load_table journal_entry_spec = {
 	.table = "e_journal_entry", .cols = journal_entry_cols, .children = journal_entry_children,
 	.unique = { "name", "name", "erpnext/journal_entry: name", 0 },
+	.control = { "total_debit", { { "docstatus", LOAD_IF_EQ, .i = 1 } } },
 };
 
 static const struct load_col gl_entry_cols[] = {
@@ -534,6 +556,7 @@ static const struct load_col gl_entry_cols[] = {
 static const struct load_table gl_entry_spec = {
 	.table = "e_gl_entry", .cols = gl_entry_cols,
 	.unique = { "name", "name", "erpnext/gl_entry: name", 0 },
+	.control = { "debit", { { "is_cancelled", LOAD_IF_FALSE } } },
 };
 
 static const struct load_col bin_cols[] = {
@@ -550,6 +573,7 @@ static const struct load_col bin_cols[] = {
 static const struct load_table bin_spec = {
 	.table = "e_bin", .cols = bin_cols,
 	.unique = { "item_code || '@' || warehouse", "item_code, warehouse", "erpnext/bin: item_code@warehouse", 1 },
+	.control = { "stock_value" },
 };
 
 static const struct load_col item_cols[] = {
@@ -621,43 +645,34 @@ static const struct load_table warehouse_spec = {
 /* The shop page comes first: its currency and time zone decide how every
  * other page is read. */
 const struct extract_def load_extracts[] = {
-	{ "shopify/shop", "shopify", "shopify/shop.json", "shop", "shop.json", "s_shop", NULL, &shop_spec },
-	{ "shopify/orders", "shopify", "shopify/orders", "orders", "orders.json?status=any", "s_order",
-	  "SELECT sum(total_price) FROM s_order WHERE snapshot_id = ?1 AND in_period AND NOT test", &order_spec },
-	{ "shopify/payouts", "shopify", "shopify/payouts", "payouts", "shopify_payments/payouts.json",
-	  "s_payout", "SELECT sum(amount) FROM s_payout WHERE snapshot_id = ?1 AND in_period", &payout_spec },
+	{ "shopify/shop", "shopify", "shopify/shop.json", "shop", "shop.json", "s_shop", &shop_spec },
+	{ "shopify/orders", "shopify", "shopify/orders", "orders", "orders.json?status=any", "s_order", &order_spec },
+	{ "shopify/payouts", "shopify", "shopify/payouts", "payouts", "shopify_payments/payouts.json", "s_payout",
+	  &payout_spec },
 	{ "shopify/balance_transactions", "shopify", "shopify/balance_transactions", "transactions",
-	  "shopify_payments/balance/transactions.json", "s_balance_txn",
-	  "SELECT sum(net) FROM s_balance_txn WHERE snapshot_id = ?1 AND type <> 'payout'", &balance_txn_spec },
-	{ "shopify/locations", "shopify", "shopify/locations", "locations", "locations.json", "s_location", NULL,
+	  "shopify_payments/balance/transactions.json", "s_balance_txn", &balance_txn_spec },
+	{ "shopify/locations", "shopify", "shopify/locations", "locations", "locations.json", "s_location",
 	  &location_spec },
 	{ "shopify/inventory_levels", "shopify", "shopify/inventory_levels", "inventory_levels",
-	  "inventory_levels.json", "s_inventory_level", NULL, &inventory_level_spec },
-	{ "shopify/products", "shopify", "shopify/products", "products", "products.json", "s_variant", NULL,
-	  &product_spec },
+	  "inventory_levels.json", "s_inventory_level", &inventory_level_spec },
+	{ "shopify/products", "shopify", "shopify/products", "products", "products.json", "s_variant", &product_spec },
 	{ "erpnext/sales_order", "erpnext", "erpnext/sales_order", "data", "Sales Order", "e_sales_order",
-	  "SELECT sum(grand_total) FROM e_sales_order WHERE snapshot_id = ?1 AND docstatus < 2", &sales_order_spec },
-	{ "erpnext/sales_invoice", "erpnext", "erpnext/sales_invoice", "data", "Sales Invoice",
-	  "e_sales_invoice", "SELECT sum(grand_total) FROM e_sales_invoice WHERE snapshot_id = ?1 AND docstatus = 1",
+	  &sales_order_spec },
+	{ "erpnext/sales_invoice", "erpnext", "erpnext/sales_invoice", "data", "Sales Invoice", "e_sales_invoice",
 	  &sales_invoice_spec },
-	{ "erpnext/delivery_note", "erpnext", "erpnext/delivery_note", "data", "Delivery Note",
-	  "e_delivery_note", NULL, &delivery_note_spec },
-	{ "erpnext/journal_entry", "erpnext", "erpnext/journal_entry", "data", "Journal Entry",
-	  "e_journal_entry", "SELECT sum(total_debit) FROM e_journal_entry WHERE snapshot_id = ?1 AND docstatus = 1",
+	{ "erpnext/delivery_note", "erpnext", "erpnext/delivery_note", "data", "Delivery Note", "e_delivery_note",
+	  &delivery_note_spec },
+	{ "erpnext/journal_entry", "erpnext", "erpnext/journal_entry", "data", "Journal Entry", "e_journal_entry",
 	  &journal_entry_spec },
-	{ "erpnext/gl_entry", "erpnext", "erpnext/gl_entry", "data", "GL Entry", "e_gl_entry",
-	  "SELECT sum(debit) FROM e_gl_entry WHERE snapshot_id = ?1 AND NOT is_cancelled", &gl_entry_spec },
-	{ "erpnext/bin", "erpnext", "erpnext/bin", "data", "Bin", "e_bin",
-	  "SELECT sum(stock_value) FROM e_bin WHERE snapshot_id = ?1", &bin_spec },
-	{ "erpnext/item", "erpnext", "erpnext/item", "data", "Item", "e_item", NULL, &item_spec },
-	{ "erpnext/customer", "erpnext", "erpnext/customer", "data", "Customer", "e_customer", NULL,
-	  &customer_spec },
-	{ "erpnext/warehouse", "erpnext", "erpnext/warehouse", "data", "Warehouse", "e_warehouse", NULL,
-	  &warehouse_spec },
+	{ "erpnext/gl_entry", "erpnext", "erpnext/gl_entry", "data", "GL Entry", "e_gl_entry", &gl_entry_spec },
+	{ "erpnext/bin", "erpnext", "erpnext/bin", "data", "Bin", "e_bin", &bin_spec },
+	{ "erpnext/item", "erpnext", "erpnext/item", "data", "Item", "e_item", &item_spec },
+	{ "erpnext/customer", "erpnext", "erpnext/customer", "data", "Customer", "e_customer", &customer_spec },
+	{ "erpnext/warehouse", "erpnext", "erpnext/warehouse", "data", "Warehouse", "e_warehouse", &warehouse_spec },
 	/* Absent on sites without ecommerce_integrations: an empty extract. */
 	{ "erpnext/ecommerce_item", "erpnext", "erpnext/ecommerce_item", "data", "Ecommerce Item",
-	  "e_ecommerce_item", NULL, &ecommerce_item_spec },
-	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+	  "e_ecommerce_item", &ecommerce_item_spec },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
 /* ---- the fields each extract reads ---- */

@@ -17,6 +17,8 @@
 
 #define MAX_COLS 40        /* per table, snapshot_id included */
 #define MAX_CHILDREN 4
+#define MAX_KEYS (2 * MAX_COLS + MAX_CHILDREN)   /* paths, fallback paths, child arrays */
+#define INSERT_ROWS 16     /* rows an INSERT statement takes at once (40 columns: 640 parameters) */
 
 /* ---- what a spec means for SQL ---- */
 
@@ -137,6 +139,17 @@ static recon_err spec_check(const struct load_table *spec, const struct load_tab
 		return spec_fail(spec, NULL, "money needs a currency column (or a parent record that has one)");
 	if (!spec->table && spec->unique.shown)
 		return spec_fail(spec, NULL, "a unique key needs a table");
+	if (spec->control.sum) {
+		int c = col_index(spec, spec->control.sum);
+		if (!spec->table || c < 0 || col_sql_int(spec, parent, c) != 1)
+			return spec_fail(spec, NULL, "a control total sums an INTEGER column of a stored table");
+		for (int k = 0; k < 2 && spec->control.where[k].op != LOAD_IF_NONE; k++)
+			if (col_index(spec, spec->control.where[k].col) < 0 ||
+			    (spec->control.where[k].op == LOAD_IF_NOT) == col_sql_int(spec, parent,
+			                                                          col_index(spec, spec->control.where[k].col)))
+				return spec_fail(spec, NULL, "a control total's test names a column of this table "
+				                             "(text for LOAD_IF_NOT, an integer otherwise)");
+	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
 		if (i >= MAX_CHILDREN)
 			return spec_fail(spec, NULL, "too many child tables");
@@ -202,7 +215,40 @@ recon_err load_create_sql(const struct load_table *spec, char **out)
 	return text_close(f, &buf, out);
 }
 
-recon_err load_insert_sql(const struct load_table *spec, char **out)
+char *load_control_sql(const struct load_table *spec, recon_err *err)
+{
+	const struct load_control *ctl = &spec->control;
+	char *buf;
+	size_t len;
+	FILE *f;
+
+	*err = RECON_OK;
+	if (!ctl->sum)
+		return NULL;
+	if (!(f = text_open(&buf, &len))) {
+		*err = RECON_ERR_NOMEM;
+		return NULL;
+	}
+	fprintf(f, "SELECT sum(%s) FROM %s WHERE snapshot_id = ?1", ctl->sum, spec->table);
+	for (int k = 0; k < 2 && ctl->where[k].op != LOAD_IF_NONE; k++) {
+		const struct load_test *t = &ctl->where[k];
+		switch (t->op) {
+		case LOAD_IF_TRUE: fprintf(f, " AND %s", t->col); break;
+		case LOAD_IF_FALSE: fprintf(f, " AND NOT %s", t->col); break;
+		case LOAD_IF_BELOW: fprintf(f, " AND %s < %lld", t->col, (long long)t->i); break;
+		case LOAD_IF_EQ: fprintf(f, " AND %s = %lld", t->col, (long long)t->i); break;
+		case LOAD_IF_NOT: fprintf(f, " AND %s <> '%s'", t->col, t->s); break;
+		case LOAD_IF_NONE: break;
+		}
+	}
+	char *out;
+	*err = text_close(f, &buf, &out);
+	return out;
+}
+
+/* rows > 1: VALUES (?1, ?, ...), (?1, ?, ...): the snapshot id is one
+ * parameter, row j's column c is parameter 2 + j * ncol + c. */
+static recon_err insert_sql(const struct load_table *spec, int rows, char **out)
 {
 	int n = spec_ncols(spec);
 	char *buf;
@@ -215,11 +261,19 @@ recon_err load_insert_sql(const struct load_table *spec, char **out)
 	fprintf(f, "INSERT INTO %s (snapshot_id", spec->table);
 	for (int c = 0; c < n; c++)
 		fprintf(f, ", %s", spec->cols[c].name);
-	fputs(") VALUES (?", f);
-	for (int c = 0; c < n; c++)
-		fputs(", ?", f);
-	fputc(')', f);
+	fputs(") VALUES ", f);
+	for (int r = 0; r < rows; r++) {
+		fputs(r ? ", (?1" : rows > 1 ? "(?1" : "(?", f);
+		for (int c = 0; c < n; c++)
+			fputs(", ?", f);
+		fputc(')', f);
+	}
 	return text_close(f, &buf, out);
+}
+
+recon_err load_insert_sql(const struct load_table *spec, char **out)
+{
+	return insert_sql(spec, 1, out);
 }
 
 /* ---- table digests, fed as rows are bound ----
@@ -283,10 +337,22 @@ struct tab {
 	unsigned char sql_int[MAX_COLS];    /* column declared INTEGER */
 	unsigned char check[MAX_COLS];      /* columns with a check, in order */
 	int ncheck;
-	unsigned char owner[MAX_COLS];      /* hook columns: their text may be owned */
-	int nowner;
-	struct load_cell cell[MAX_COLS];
+	int id;                             /* place in load_engine.all: a batch's row names its table so */
+	/* Counted while inserting: rows, and the control total (spec->control,
+	 * its columns resolved: sum, then the tests' columns). */
+	int64_t inserted;
+	int ctl_sum, ctl_col[2];
+	int64_t ctl_total;
+	int ctl_any, ctl_overflow;
+	/* The JSON paths a record of this table reads, looked up at once:
+	 * column c reads key[c] (and alt[c] when absent), child i child_key[i]. */
+	struct raw_keys *keys;
+	int nkeys;
+	signed char key[MAX_COLS], alt[MAX_COLS], child_key[MAX_CHILDREN];
 	sqlite3_stmt *st;                   /* NULL: not stored */
+	sqlite3_stmt *st_many;              /* INSERT_ROWS rows at once */
+	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
+	size_t npend;
 	struct row_digest dig;
 	int nchild;
 	struct tab *child[MAX_CHILDREN];
@@ -300,16 +366,17 @@ struct load_engine {
 	size_t nroot;
 	struct tab **all;                   /* every compiled table, for digests and freeing */
 	size_t nall;
+	struct load_batch *one;             /* load_engine_record's */
 };
 
 static void tab_free(struct tab *t)
 {
 	if (!t)
 		return;
-	for (int c = 0; c < MAX_COLS; c++)
-		free(t->cell[c].owned);
 	sqlite3_finalize(t->st);
+	sqlite3_finalize(t->st_many);
 	sha256_free(t->dig.h);
+	raw_keys_free(t->keys);
 	free(t);
 }
 
@@ -340,6 +407,31 @@ static recon_err tab_declared(struct store *s, struct tab *t)
 	return RECON_OK;
 }
 
+/* Index of path in paths[], added when new. */
+static int path_slot(const char **paths, int *n, const char *path)
+{
+	for (int i = 0; i < *n; i++)
+		if (strcmp(paths[i], path) == 0)
+			return i;
+	paths[*n] = path;
+	return (*n)++;
+}
+
+static recon_err compile_keys(struct tab *t)
+{
+	const char *paths[MAX_KEYS];
+	int n = 0;
+	for (int c = 0; c < t->ncol; c++) {
+		const struct load_col *col = &t->spec->cols[c];
+		t->key[c] = (signed char)(col->path ? path_slot(paths, &n, col->path) : -1);
+		t->alt[c] = (signed char)(col->alt ? path_slot(paths, &n, col->alt) : -1);
+	}
+	for (size_t i = 0; t->spec->children && t->spec->children[i].array; i++)
+		t->child_key[i] = (signed char)path_slot(paths, &n, t->spec->children[i].array);
+	t->nkeys = n;
+	return (t->keys = raw_keys_new(paths, (size_t)n)) ? RECON_OK : RECON_ERR_NOMEM;
+}
+
 static recon_err compile(struct load_engine *e, const struct load_table *spec,
                          const struct load_table *parent, struct tab **out)
 {
@@ -354,19 +446,21 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		return RECON_ERR_NOMEM;
 	}
 	e->all = all;
+	t->id = (int)e->nall;
 	e->all[e->nall++] = t;
 	t->spec = spec;
 	t->ncol = spec_ncols(spec);
 	t->cur = -1;
 	t->slot = -1;
+	t->ctl_sum = col_index(spec, spec->control.sum);
+	for (int k = 0; k < 2; k++)
+		t->ctl_col[k] = spec->control.where[k].op != LOAD_IF_NONE ? col_index(spec, spec->control.where[k].col) : -1;
 	for (int c = 0; c < t->ncol; c++) {
 		const struct load_col *col = &spec->cols[c];
 		t->from[c] = (signed char)col_index(col->kind == LK_PARENT ? parent : spec, col->from);
 		t->sql_int[c] = (unsigned char)col_sql_int(spec, parent, c);
 		if (col->check)
 			t->check[t->ncheck++] = (unsigned char)c;
-		if (col->hook)
-			t->owner[t->nowner++] = (unsigned char)c;
 		if (t->cur < 0 && (col->kind == LK_CURRENCY || col->kind == LK_COMPANY_CURRENCY))
 			t->cur = c;
 		if (first_money < 0 && kind_is_money(col->kind))
@@ -380,14 +474,24 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		if (c != t->cur || first_money < 0 || t->cur < first_money)
 			t->order[k++] = (unsigned char)c;
 	}
+	TRY(compile_keys(t));
 	if (spec->table) {
 		char *sql;
 		for (int i = 0; store_data_tables[i]; i++)
 			if (strcmp(store_data_tables[i], spec->table) == 0)
 				t->slot = i;
-		TRY(load_insert_sql(spec, &sql));
+		TRY(insert_sql(spec, 1, &sql));
 		err = store_prepare(e->s, sql, &t->st);
 		free(sql);
+		if (!err && !(err = insert_sql(spec, INSERT_ROWS, &sql))) {
+			err = store_prepare(e->s, sql, &t->st_many);
+			free(sql);
+		}
+		/* Bound once: a row binds every other parameter, so nothing
+		 * is cleared between rows. */
+		if (!err && (sqlite3_bind_int64(t->st, 1, e->sid) != SQLITE_OK ||
+		             sqlite3_bind_int64(t->st_many, 1, e->sid) != SQLITE_OK))
+			err = store_fail(e->s, "cannot bind snapshot id");
 		if (!err)
 			err = tab_declared(e->s, t);
 		if (!err && !(t->dig.h = sha256_new()))
@@ -434,6 +538,7 @@ void load_engine_free(struct load_engine *e)
 {
 	if (!e)
 		return;
+	load_batch_free(e->one);
 	for (size_t i = 0; i < e->nall; i++)
 		tab_free(e->all[i]);
 	free(e->all);
@@ -443,38 +548,47 @@ void load_engine_free(struct load_engine *e)
 
 /* ---- loading a record ---- */
 
-static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_rec *rec, json_t *o, int c)
+static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                          const struct raw_val *val, struct load_cell *cell, int c)
 {
+	const struct raw_val *f = t->key[c] >= 0 ? &val[t->key[c]] : NULL;
 	const struct load_col *col = &t->spec->cols[c];
-	struct load_cell *v = &t->cell[c];
+	struct load_cell *v = &cell[c];
 	const struct load_cell *src = t->from[c] < 0 ? NULL
-	                            : col->kind == LK_PARENT ? &row->parent->cell[t->from[c]] : &t->cell[t->from[c]];
+	                            : col->kind == LK_PARENT ? &row->parent->cell[t->from[c]] : &cell[t->from[c]];
 	int req = (col->flags & LOAD_REQ) != 0, present = 1, b;
 
 	v->type = SQLITE_TEXT;
+	v->n = -1;
 	switch (col->kind) {
 	case LK_TEXT:
-		TRY(raw_str(rec, o, col->path, req, &v->s));
+		TRY(raw_str(rec, col->path, f, req, &v->s));
+		v->n = (int)f->len;
 		break;
 	case LK_IDTEXT:
-		TRY(raw_idtext(rec, o, col->path, req, v->buf, sizeof(v->buf), &v->s));
+		TRY(raw_idtext(rec, col->path, f, req, v->buf, sizeof(v->buf), &v->s));
 		break;
 	case LK_DATE:
-		TRY(raw_date(rec, o, col->path, req, &v->s));
+		TRY(raw_date(rec, col->path, f, req, &v->s));
+		v->n = (int)f->len;
 		break;
 	case LK_TS:
-		TRY(raw_ts(rec, o, col->path, req, &v->s, &v->utc));
+		TRY(raw_ts(rec, col->path, f, req, &v->s, &v->utc));
+		v->n = (int)f->len;
 		break;
 	case LK_CURRENCY:
-		TRY(raw_currency(rec, o, col->path, req, &v->s));
-		if (!v->s && (col->flags & LOAD_COMPANY))
+		TRY(raw_currency(rec, col->path, f, req, &v->s));
+		v->n = (int)f->len;
+		if (!v->s && (col->flags & LOAD_COMPANY)) {
 			v->s = row->ctx->company_currency;
+			v->n = -1;
+		}
 		break;
 	case LK_COMPANY_CURRENCY:
 		v->s = row->ctx->company_currency;
 		break;
 	case LK_SOURCE_FILE:
-		v->s = row->ctx->relpath;
+		v->s = rec->relpath;
 		break;
 	case LK_LOCAL_DATE:
 		v->s = NULL;
@@ -485,26 +599,26 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 		break;
 	case LK_INT:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_int(rec, o, col->path, req, &v->i, &present));
+		TRY(raw_int(rec, col->path, f, req, &v->i, &present));
 		break;
 	case LK_BOOL:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_bool(rec, o, col->path, req, &b, &present));
+		TRY(raw_bool(rec, col->path, f, req, &b, &present));
 		v->i = b;
 		break;
 	case LK_MONEY:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_money(rec, o, col->path, row->exp, req && !col->alt, &v->i, &present));
+		TRY(raw_money(rec, col->path, f, row->exp, req && !col->alt, &v->i, &present));
 		if (!present && col->alt)
-			TRY(raw_money(rec, o, col->alt, row->exp, req, &v->i, &present));
+			TRY(raw_money(rec, col->alt, &val[t->alt[c]], row->exp, req, &v->i, &present));
 		break;
 	case LK_QTY:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_qty(rec, o, col->path, req, &v->i, &present));
+		TRY(raw_qty(rec, col->path, f, req, &v->i, &present));
 		break;
 	case LK_COUNT:
 		v->type = SQLITE_INTEGER;
-		TRY(raw_int(rec, o, col->path, req, &v->i, &present));
+		TRY(raw_int(rec, col->path, f, req, &v->i, &present));
 		if (v->i < 0)
 			return raw_field_error(rec, col->path, "negative quantity %lld", (long long)v->i);
 		TRY(qty_from_int((long long)v->i, &v->i));
@@ -521,6 +635,8 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 		v->type = src->type;
 		v->i = src->i;
 		v->s = src->s;
+		v->n = src->n;
+		v->scratch = src->scratch;   /* a parent not stored kept nothing */
 		return RECON_OK;
 	case LK_HOOK_TEXT:
 	case LK_HOOK_INT:
@@ -536,99 +652,429 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 	return RECON_OK;
 }
 
-/* A bind that fails (sqlite3_bind_text copies the text: out of memory)
- * leaves its parameter NULL; inserting the row anyway would store a NULL
- * where the page had a value, so the row is refused. */
-static recon_err insert_row(struct load_engine *e, struct tab *t)
-{
-	sqlite3_stmt *st = t->st;
-	struct row_digest *d = &t->dig;
-	int rc, bad = SQLITE_OK;
+/* ---- converted pages ----
+ * A page's records are read on the parser thread that parsed it, into a
+ * batch: its rows in order, each a table and the values to bind. Text is
+ * borrowed from the page (which lives until the batch is inserted) or,
+ * when computed, kept in the batch's own chunks. The digests follow in
+ * page order (load_engine_account, still on a parser thread), so the
+ * inserting thread only binds and steps. */
 
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);   /* NULL, cheaper than binding it */
-	rc = sqlite3_bind_int64(st, 1, e->sid);
-	dig_tag(d, SQLITE_INTEGER);
-	dig_i64(d, e->sid);
-	for (int c = 0; c < t->ncol; c++) {
-		const struct load_cell *v = &t->cell[c];
-		if (rc != SQLITE_OK && bad == SQLITE_OK)
-			bad = rc;
-		if (v->type == SQLITE_INTEGER) {
-			rc = sqlite3_bind_int64(st, c + 2, v->i);
-			d->unsure |= !t->sql_int[c];
-			dig_tag(d, SQLITE_INTEGER);
-			dig_i64(d, v->i);
-		} else if (v->type == SQLITE_TEXT) {
-			size_t n = strlen(v->s);
-			rc = sqlite3_bind_text(st, c + 2, v->s, (int)n, SQLITE_TRANSIENT);
-			d->unsure |= t->sql_int[c];
-			dig_tag(d, SQLITE_TEXT);
-			dig_i64(d, (int64_t)n);
-			dig_bytes(d, v->s, n);
+struct bcell {
+	union {
+		int64_t i;
+		const char *s;
+	} v;
+	uint32_t n;              /* text bytes */
+	unsigned char type;      /* SQLITE_NULL, SQLITE_INTEGER or SQLITE_TEXT */
+};
+
+struct brow {
+	unsigned tab;            /* load_engine.all[tab] */
+	size_t cell;             /* its first cell in load_batch.cells */
+};
+
+#define TEXT_CHUNK ((size_t)64 << 10)
+struct text_chunk {
+	struct text_chunk *next;
+	size_t size, used;
+	char data[];
+};
+
+struct load_batch {
+	struct load_engine *e;
+	struct brow *rows;
+	size_t nrows, caprows;
+	struct bcell *cells;
+	size_t ncells, capcells;
+	struct text_chunk *text, *spare;
+	struct load_cell *work;  /* per compiled table, MAX_COLS cells being read */
+	int oom;
+};
+
+/* A batch this large (a huge page) is not kept for the next page. */
+#define BATCH_KEEP_CELLS ((size_t)1 << 20)
+
+struct load_batch *load_batch_new(struct load_engine *e)
+{
+	struct load_batch *b = calloc(1, sizeof(*b));
+	if (!b || !(b->work = calloc(e->nall ? e->nall : 1, MAX_COLS * sizeof(*b->work)))) {
+		free(b);
+		return NULL;
+	}
+	b->e = e;
+	return b;
+}
+
+static void chunks_free(struct text_chunk *c)
+{
+	while (c) {
+		struct text_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
+void load_batch_reset(struct load_batch *b)
+{
+	if (!b)
+		return;
+	b->nrows = b->ncells = 0;
+	b->oom = 0;
+	if (b->capcells > BATCH_KEEP_CELLS) {
+		free(b->cells);
+		free(b->rows);
+		b->cells = NULL;
+		b->rows = NULL;
+		b->capcells = b->caprows = 0;
+	}
+	/* One chunk is kept for the next page; pages rarely need more. */
+	if (b->text) {
+		chunks_free(b->text->next);
+		b->text->next = NULL;
+		b->text->used = 0;
+	}
+	for (size_t i = 0; i < b->e->nall * MAX_COLS; i++) {
+		free(b->work[i].owned);
+		b->work[i].owned = NULL;
+	}
+}
+
+void load_batch_free(struct load_batch *b)
+{
+	if (!b)
+		return;
+	load_batch_reset(b);
+	chunks_free(b->text);
+	free(b->cells);
+	free(b->rows);
+	free(b->work);
+	free(b);
+}
+
+static const char *text_keep(struct load_batch *b, const char *s, size_t n)
+{
+	struct text_chunk *c = b->text;
+	if (!c || c->size - c->used < n + 1) {
+		size_t size = n + 1 > TEXT_CHUNK ? n + 1 : TEXT_CHUNK;
+		struct text_chunk *nc = malloc(sizeof(*nc) + size);
+		if (!nc)
+			return NULL;
+		nc->size = size;
+		nc->used = 0;
+		/* The kept chunk stays first: it is the one reused. */
+		if (c) {
+			nc->next = c->next;
+			c->next = nc;
 		} else {
-			dig_tag(d, SQLITE_NULL);
+			nc->next = NULL;
+			b->text = nc;
 		}
+		c = nc;
 	}
-	if (rc != SQLITE_OK && bad == SQLITE_OK)
-		bad = rc;
-	if (bad != SQLITE_OK) {
-		msg_error("database '%s': cannot insert row: %s", e->s->path, sqlite3_errstr(bad));
-		return bad == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+	char *p = c->data + c->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->used += n + 1;
+	return p;
+}
+
+/* The row read into `cell` goes to the batch. Text that lives in the cells
+ * themselves (an id printed as text, a local date, a hook's) is copied
+ * into the batch, and the cell then points at the copy, so a child row
+ * that copies a parent's column gets text that lasts. */
+static recon_err emit_row(struct load_batch *b, struct tab *t, struct load_cell *cell)
+{
+	if (b->nrows == b->caprows) {
+		size_t cap = b->caprows ? b->caprows * 2 : 1024;
+		struct brow *r = realloc(b->rows, cap * sizeof(*r));
+		if (!r)
+			return RECON_ERR_NOMEM;
+		b->rows = r;
+		b->caprows = cap;
 	}
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return store_fail(e->s, "cannot insert row");
-	d->rows++;
+	if (b->ncells + (size_t)t->ncol > b->capcells) {
+		size_t cap = b->capcells ? b->capcells * 2 : 16384;
+		struct bcell *c = realloc(b->cells, cap * sizeof(*c));
+		if (!c)
+			return RECON_ERR_NOMEM;
+		b->cells = c;
+		b->capcells = cap;
+	}
+	b->rows[b->nrows].tab = (unsigned)t->id;
+	b->rows[b->nrows].cell = b->ncells;
+	for (int c = 0; c < t->ncol; c++) {
+		struct load_cell *v = &cell[c];
+		struct bcell *bc = &b->cells[b->ncells + (size_t)c];
+		bc->type = (unsigned char)v->type;
+		if (v->type == SQLITE_INTEGER) {
+			bc->v.i = v->i;
+			continue;
+		}
+		if (v->type != SQLITE_TEXT)
+			continue;
+		size_t n = v->n >= 0 ? (size_t)v->n : strlen(v->s);
+		if (v->owned || v->scratch) {
+			const char *k = text_keep(b, v->s, n);
+			if (!k)
+				return RECON_ERR_NOMEM;
+			free(v->owned);
+			v->owned = NULL;
+			v->s = k;
+			v->scratch = 0;
+		}
+		bc->v.s = v->s;
+		bc->n = (uint32_t)n;
+	}
+	b->ncells += (size_t)t->ncol;
+	b->nrows++;
 	return RECON_OK;
 }
 
-static recon_err load_rec(struct load_engine *e, struct tab *t, const struct load_row *parent,
-                          const struct raw_rec *rec, json_t *o)
+static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct tab *t,
+                             const struct load_row *parent, const struct raw_rec *rec, const struct raw_val *o)
 {
 	struct load_row row;
-	recon_err err = RECON_OK;
+	struct raw_val val[MAX_KEYS];
+	struct load_cell *cell = &b->work[(size_t)t->id * MAX_COLS];
+	recon_err err;
 
 	row.ctx = e->ctx;
 	row.parent = parent;
-	row.cell = t->cell;
+	row.cell = cell;
 	row.exp = parent ? parent->exp : e->ctx->company_exp;
+	err = raw_lookup(rec, t->keys, o, val);
 	for (int k = 0; !err && k < t->ncol; k++) {
 		int c = t->order[k];
-		err = read_col(t, &row, rec, o, c);
+		cell[c].scratch = 0;
+		err = read_col(t, &row, rec, o, val, cell, c);
+		if (!err && cell[c].type == SQLITE_TEXT && (cell[c].s == cell[c].buf || cell[c].s == row.scratch))
+			cell[c].scratch = 1;
 		if (c == t->cur && !err)
-			row.exp = money_exponent(t->cell[c].s);
+			row.exp = money_exponent(cell[c].s);
 	}
 	for (int k = 0; !err && k < t->ncheck; k++) {
 		int c = t->check[k];
-		if (t->cell[c].type != SQLITE_NULL)
-			err = t->spec->cols[c].check(&row, rec, &t->spec->cols[c], &t->cell[c]);
+		if (cell[c].type != SQLITE_NULL)
+			err = t->spec->cols[c].check(&row, rec, &t->spec->cols[c], &cell[c]);
 	}
 	if (!err && t->st)
-		err = insert_row(e, t);
-	for (int k = 0; k < t->nowner; k++) {
-		struct load_cell *v = &t->cell[t->owner[k]];
-		free(v->owned);
-		v->owned = NULL;
-	}
+		err = emit_row(b, t, cell);
 	for (int i = 0; !err && i < t->nchild; i++) {
 		const struct load_child *ch = &t->spec->children[i];
-		json_t *list;
-		if ((err = raw_array(rec, o, ch->array, ch->required, &list)))
-			break;
-		for (size_t j = 0; !err && j < json_array_size(list); j++) {
-			struct load_child_rec cr;
-			const struct raw_rec *r = load_child_rec(&cr, rec, ch->array, j);
-			json_t *v = json_array_get(list, j);
-			if (!(err = load_child_object(r, v)))
-				err = load_rec(e, t->child[i], &row, r, v);
+		const struct raw_val *list = &val[t->child_key[i]];
+		struct raw_iter it;
+		struct raw_val v;
+		int has;
+		if ((err = raw_array(rec, ch->array, list, ch->required, &has)) || !has)
+			continue;
+		raw_iter_init(&it, list);
+		for (size_t j = 0; !err && raw_iter_next(&it, &v); j++) {
+			struct raw_rec cr;
+			const struct raw_rec *r = raw_rec_child(&cr, rec, ch->array, j);
+			if (!(err = raw_object(r, &v)))
+				err = convert_rec(e, b, t->child[i], &row, r, &v);
 		}
 	}
 	return err;
 }
 
-recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec, json_t *o)
+recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_t root, const struct raw_rec *rec,
+                              const struct raw_val *o)
 {
-	return load_rec(e, e->root[root], NULL, rec, o);
+	return convert_rec(e, b, e->root[root], NULL, rec, o);
+}
+
+/* store_table_digest's byte stream for the batch's rows, table by table. */
+void load_engine_account(struct load_engine *e, const struct load_batch *b)
+{
+	for (size_t r = 0; r < b->nrows; r++) {
+		struct tab *t = e->all[b->rows[r].tab];
+		const struct bcell *cell = &b->cells[b->rows[r].cell];
+		struct row_digest *d = &t->dig;
+		dig_tag(d, SQLITE_INTEGER);
+		dig_i64(d, e->sid);
+		for (int c = 0; c < t->ncol; c++) {
+			const struct bcell *v = &cell[c];
+			if (v->type == SQLITE_INTEGER) {
+				d->unsure |= !t->sql_int[c];
+				dig_tag(d, SQLITE_INTEGER);
+				dig_i64(d, v->v.i);
+			} else if (v->type == SQLITE_TEXT) {
+				d->unsure |= t->sql_int[c];
+				dig_tag(d, SQLITE_TEXT);
+				dig_i64(d, (int64_t)v->n);
+				dig_bytes(d, v->v.s, v->n);
+			} else {
+				dig_tag(d, SQLITE_NULL);
+			}
+		}
+		d->rows++;
+	}
+}
+
+/* Text is bound SQLITE_STATIC: the page it points into (or the batch) is
+ * freed only after the batch is inserted, and SQLite copies a value into
+ * its record when the row is stepped. So a bind copies nothing and cannot
+ * fail for want of memory; a failed bind (a programming error) still
+ * refuses the row rather than store a NULL where the page had a value. */
+/* A row's test of a control total, as SQL evaluates it: NULL fails. */
+static int control_passes(const struct load_test *t, const struct bcell *v)
+{
+	if (v->type == SQLITE_NULL)
+		return 0;
+	switch (t->op) {
+	case LOAD_IF_TRUE: return v->v.i != 0;
+	case LOAD_IF_FALSE: return v->v.i == 0;
+	case LOAD_IF_BELOW: return v->v.i < t->i;
+	case LOAD_IF_EQ: return v->v.i == t->i;
+	case LOAD_IF_NOT: return strlen(t->s) != v->n || memcmp(v->v.s, t->s, v->n) != 0;
+	case LOAD_IF_NONE: break;
+	}
+	return 1;
+}
+
+static void count_row(struct tab *t, const struct bcell *cell)
+{
+	t->inserted++;
+	if (t->ctl_sum < 0 || cell[t->ctl_sum].type != SQLITE_INTEGER)
+		return;
+	for (int k = 0; k < 2; k++)
+		if (t->ctl_col[k] >= 0 && !control_passes(&t->spec->control.where[k], &cell[t->ctl_col[k]]))
+			return;
+	/* As SQL's sum(): a partial sum that overflows is an error at the
+	 * end, whatever comes after it. */
+	if (__builtin_add_overflow(t->ctl_total, cell[t->ctl_sum].v.i, &t->ctl_total))
+		t->ctl_overflow = 1;
+	t->ctl_any = 1;
+}
+
+recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
+                             int64_t *rows, int64_t *control, int *has_control)
+{
+	*known = 0;
+	*rows = *control = 0;
+	*has_control = 0;
+	for (size_t i = 0; i < e->nall; i++) {
+		struct tab *t = e->all[i];
+		if (!t->spec->table || strcmp(t->spec->table, table) != 0)
+			continue;
+		if (t->dig.unsure)
+			return RECON_OK;
+		*known = 1;
+		*rows = t->inserted;
+		if (t->ctl_overflow) {
+			msg_error("control total of '%s' is out of range", what);
+			return RECON_ERR_INPUT;
+		}
+		*has_control = t->ctl_any;
+		*control = t->ctl_total;
+		return RECON_OK;
+	}
+	return RECON_OK;
+}
+
+/* One row's values into parameters base.. of st; the first failed bind. */
+static int bind_row(sqlite3_stmt *st, int base, const struct tab *t, const struct bcell *cell)
+{
+	int bad = SQLITE_OK;
+	for (int c = 0; c < t->ncol; c++) {
+		const struct bcell *v = &cell[c];
+		int rc;
+		if (v->type == SQLITE_INTEGER)
+			rc = sqlite3_bind_int64(st, base + c, v->v.i);
+		else if (v->type == SQLITE_TEXT)
+			rc = sqlite3_bind_text(st, base + c, v->v.s, (int)v->n, SQLITE_STATIC);
+		else
+			rc = sqlite3_bind_null(st, base + c);
+		if (rc != SQLITE_OK && bad == SQLITE_OK)
+			bad = rc;
+	}
+	return bad;
+}
+
+/* Rows r[0..n) of t, in order: INSERT_ROWS at a time while there are as
+ * many, then one by one. */
+static recon_err insert_rows(struct load_engine *e, struct tab *t, const struct load_batch *b, const size_t *r,
+                             size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		int many = n - i >= INSERT_ROWS && t->st_many;
+		sqlite3_stmt *st = many ? t->st_many : t->st;
+		size_t k = many ? INSERT_ROWS : 1;
+		int bad = SQLITE_OK;
+		for (size_t j = 0; j < k; j++) {
+			int rc = bind_row(st, 2 + (int)j * t->ncol, t, &b->cells[b->rows[r[i + j]].cell]);
+			if (rc != SQLITE_OK && bad == SQLITE_OK)
+				bad = rc;
+		}
+		if (bad != SQLITE_OK) {
+			sqlite3_reset(st);
+			msg_error("database '%s': cannot insert row: %s", e->s->path, sqlite3_errstr(bad));
+			return bad == SQLITE_NOMEM ? RECON_ERR_NOMEM : RECON_ERR_DB;
+		}
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			recon_err err = store_fail(e->s, "cannot insert row");
+			sqlite3_reset(st);
+			return err;
+		}
+		sqlite3_reset(st);
+		for (size_t j = 0; j < k; j++)
+			count_row(t, &b->cells[b->rows[r[i + j]].cell]);
+		i += k;
+	}
+	return RECON_OK;
+}
+
+/* A page's rows, table by table: each table's rows in their order (which
+ * is all a digest and a rowid depend on), INSERT_ROWS to a statement, so
+ * SQLite's cost per statement (halting, resetting, finding the table's
+ * end) is paid once for many rows. */
+recon_err load_engine_insert(struct load_engine *e, struct load_batch *b)
+{
+	recon_err err = RECON_OK;
+
+	for (size_t r = 0; !err && r < b->nrows; r++) {
+		struct tab *t = e->all[b->rows[r].tab];
+		t->pend[t->npend++] = r;
+		if (t->npend == INSERT_ROWS) {
+			err = insert_rows(e, t, b, t->pend, t->npend);
+			t->npend = 0;
+		}
+	}
+	for (size_t i = 0; i < e->nall; i++) {
+		struct tab *t = e->all[i];
+		if (!err && t->npend)
+			err = insert_rows(e, t, b, t->pend, t->npend);
+		t->npend = 0;
+		/* The statements point into the page, which is about to go:
+		 * nothing reads a binding before the next row rebinds it, but
+		 * none is left dangling either (once a page, not once a row). */
+		for (int k = 0; k < 2; k++) {
+			sqlite3_stmt *st = k ? t->st_many : t->st;
+			if (st) {
+				sqlite3_clear_bindings(st);
+				sqlite3_bind_int64(st, 1, e->sid);
+			}
+		}
+	}
+	return err;
+}
+
+recon_err load_engine_record(struct load_engine *e, size_t root, const struct raw_rec *rec,
+                             const struct raw_val *o)
+{
+	recon_err err;
+	if (!e->one && !(e->one = load_batch_new(e)))
+		return RECON_ERR_NOMEM;
+	err = load_engine_convert(e, e->one, root, rec, o);
+	if (!err) {
+		load_engine_account(e, e->one);
+		err = load_engine_insert(e, e->one);
+	}
+	load_batch_reset(e->one);
+	return err;
 }
 
 static void digest_final(struct tab *t, struct store_digest *out)
@@ -665,21 +1111,3 @@ int load_engine_digest(struct load_engine *e, const char *table, struct store_di
 	return 0;
 }
 
-/* ---- child records ---- */
-
-const struct raw_rec *load_child_rec(struct load_child_rec *c, const struct raw_rec *parent,
-                                     const char *array, size_t i)
-{
-	snprintf(c->prefix, sizeof(c->prefix), "%s%s[%zu].", parent->prefix, array, i);
-	c->rec = *parent;
-	c->rec.prefix = c->prefix;
-	return &c->rec;
-}
-
-recon_err load_child_object(const struct raw_rec *rec, json_t *v)
-{
-	if (json_is_object(v))
-		return RECON_OK;
-	msg_error("'%s', record %zu, field '%s': expected an object", rec->file, rec->index, rec->prefix);
-	return RECON_ERR_INPUT;
-}

@@ -1,6 +1,13 @@
 /* Fuzz every raw-page loader: the first byte picks the extract, the rest is
  * the page. Each input is loaded into a fresh transaction that is rolled
- * back; bad pages must be refused (RECON_ERR_INPUT), never crash. */
+ * back; bad pages must be refused (RECON_ERR_INPUT), never crash.
+ *
+ * Each input is loaded twice, by simdjson (jansson reading again what it
+ * refuses) and by jansson alone, and the two must agree: the same status,
+ * the same messages, the same table digests. The one difference allowed
+ * is documented (README, "Bad input"): jansson refuses a page for a
+ * duplicate key, a \u0000 or an integer beyond 64 bits anywhere in it,
+ * simdjson only in the fields recon reads. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +17,7 @@
 
 #include "recon/load.h"
 #include "recon/msg.h"
+#include "recon/raw.h"
 #include "recon/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,11 +61,79 @@ static void setup(void)
 	put("shopify/shop.json", shop, sizeof(shop) - 1);
 }
 
+struct outcome {
+	recon_err err;
+	char msgs[16384];
+	struct load_info info;
+};
+
+/* One load of the raw folder, by the parser asked for; what it printed
+ * (errors are printed even when quiet) is kept. */
+static void load_once(int simd, struct outcome *o)
+{
+	struct period p;
+	FILE *f = tmpfile();
+	int saved;
+	size_t n;
+
+	if (!f)
+		abort();
+	period_month("2026-10", &p);
+	raw_use_simdjson(simd);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fileno(f), 2);
+	if (store_tx_begin(store) != RECON_OK)
+		abort();
+	o->err = load_raw(store, 1, dir, &p, NULL, &o->info);
+	store_tx_rollback(store);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(o->msgs, 1, sizeof(o->msgs) - 1, f);
+	o->msgs[n] = '\0';
+	fclose(f);
+	if (o->err != RECON_OK && o->err != RECON_ERR_INPUT && o->err != RECON_ERR_OVERFLOW) {
+		fprintf(stderr, "load_raw (%s): %s\n%s", simd ? "simdjson" : "jansson", recon_strerror(o->err), o->msgs);
+		abort();
+	}
+}
+
+/* jansson refused the page for something simdjson does not look at
+ * outside the fields read. */
+static int jansson_only_refusal(const struct outcome *j)
+{
+	return j->err == RECON_ERR_INPUT && strstr(j->msgs, ": not valid JSON: ") &&
+	       (strstr(j->msgs, "duplicate object key") || strstr(j->msgs, "\\u0000 is not allowed") ||
+	        strstr(j->msgs, "too big integer") || strstr(j->msgs, "too big negative integer"));
+}
+
+static void compare(const struct outcome *s, const struct outcome *j)
+{
+	if (s->err == RECON_OK && j->err != RECON_OK && jansson_only_refusal(j))
+		return;
+	if (s->err != j->err || strcmp(s->msgs, j->msgs) != 0) {
+		fprintf(stderr, "simdjson and jansson disagree:\nsimdjson: %s\n%s\njansson: %s\n%s\n", recon_strerror(s->err),
+		        s->msgs, recon_strerror(j->err), j->msgs);
+		abort();
+	}
+	if (s->err != RECON_OK)
+		return;
+	for (int i = 0; i < STORE_NDATA; i++) {
+		const struct store_digest *a = &s->info.digest[i], *b = &j->info.digest[i];
+		if (a->known != b->known || a->rows != b->rows || strcmp(a->hex, b->hex) != 0) {
+			fprintf(stderr, "table '%s': simdjson %lld rows %s, jansson %lld rows %s\n", store_data_tables[i],
+			        (long long)a->rows, a->hex, (long long)b->rows, b->hex);
+			abort();
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static size_t n_extracts;
-	struct period p;
-	struct load_info info;
+	static struct outcome by_simd, by_jansson;
 	char rel[256];
 	size_t x;
 
@@ -65,22 +141,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 		while (load_extracts[n_extracts].name)
 			n_extracts++;
-		period_month("2026-10", &p);
 	}
 	if (size < 1)
 		return 0;
 	x = 1 + data[0] % (n_extracts - 1);
 	snprintf(rel, sizeof(rel), "%s/page-0001.json", load_extracts[x].folder);
 	put(rel, data + 1, size - 1);
-	period_month("2026-10", &p);
-	if (store_tx_begin(store) != RECON_OK)
-		abort();
-	recon_err err = load_raw(store, 1, dir, &p, NULL, &info);
-	if (err != RECON_OK && err != RECON_ERR_INPUT && err != RECON_ERR_OVERFLOW) {
-		fprintf(stderr, "load_raw: %s\n", recon_strerror(err));
-		abort();
-	}
-	store_tx_rollback(store);
+	load_once(1, &by_simd);
+	load_once(0, &by_jansson);
+	compare(&by_simd, &by_jansson);
 	/* The next input may pick another extract: leave no page behind. */
 	char path[320];
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);

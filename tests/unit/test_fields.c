@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "recon/fields.h"
@@ -43,14 +44,43 @@ static const char *extract_of(const char *file)
 	return best;
 }
 
+/* the loader reads records on its parser threads */
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void trace_locked(const struct raw_rec *rec, const char *key);
+
 static void trace(const struct raw_rec *rec, const char *key)
 {
-	char path[256];
-	const char *x = extract_of(rec->file);
+	pthread_mutex_lock(&seen_lock);
+	trace_locked(rec, key);
+	pthread_mutex_unlock(&seen_lock);
+}
+
+/* "line_items." for a line of an order: the arrays that lead to a child record */
+static void prefix_of(const struct raw_rec *r, char *buf, size_t n)
+{
+	size_t l;
+	if (!r->parent || !r->array) {
+		buf[0] = '\0';
+		return;
+	}
+	prefix_of(r->parent, buf, n);
+	l = strlen(buf);
+	snprintf(buf + l, n - l, "%s.", r->array);
+}
+
+static void trace_locked(const struct raw_rec *rec, const char *key)
+{
+	char path[256], prefix[128];
+	const struct raw_rec *root = rec;
+	while (root->parent)
+		root = root->parent;
+	const char *x = extract_of(root->file ? root->file : rec->file);
 	size_t n;
 
 	assert_non_null(x);
-	snprintf(path, sizeof(path), "%s%s", rec->prefix, key);
+	prefix_of(rec, prefix, sizeof(prefix));
+	snprintf(path, sizeof(path), "%s%s", prefix, key);
 	n = strcspn(path, ".[");
 	path[n] = '\0';
 	for (size_t i = 0; i < nseen; i++)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "recon/json_simd.h"
 #include "recon/load.h"
 #include "recon/load_spec.h"
 #include "recon/msg.h"
@@ -21,7 +22,7 @@
 
 /* ---- a spec of every kind ---- */
 
-static recon_err upper_hook(struct load_row *row, const struct raw_rec *rec, json_t *o,
+static recon_err upper_hook(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                             const struct load_cell *from, struct load_cell *out)
 {
 	size_t i = 0;
@@ -72,12 +73,16 @@ static const struct load_col test_cols[] = {
 };
 static const struct load_table test_spec = { .table = "t_test", .cols = test_cols, .children = test_children };
 
+/* Every record is loaded twice, as jansson reads it (s, e) and as
+ * simdjson does (s2, e2): the two must store the same rows and say the
+ * same things. */
 struct fixture {
-	char path[64];
-	struct store *s;
+	char path[64], path2[64];
+	struct store *s, *s2;
 	struct period p;
 	struct load_ctx ctx;
-	struct load_engine *e;
+	struct load_engine *e, *e2;
+	struct jsimd_parser *simd;
 };
 
 static int setup(void **state)
@@ -89,11 +94,15 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->path, sizeof(f->path), "/tmp/recon-test-load-XXXXXX");
-	fd = mkstemp(f->path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	if (store_open(f->path, &f->s) || load_create_sql(&test_spec, &sql) || store_exec(f->s, sql))
+	snprintf(f->path2, sizeof(f->path2), "/tmp/recon-test-load-XXXXXX");
+	for (int i = 0; i < 2; i++) {
+		fd = mkstemp(i ? f->path2 : f->path);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	if (store_open(f->path, &f->s) || store_open(f->path2, &f->s2) || load_create_sql(&test_spec, &sql) ||
+	    store_exec(f->s, sql) || store_exec(f->s2, sql) || !(f->simd = jsimd_parser_new()))
 		return -1;
 	free(sql);
 	period_month("2026-10", &f->p);
@@ -102,9 +111,8 @@ static int setup(void **state)
 	f->ctx.period = &f->p;
 	f->ctx.company_currency = "EUR";
 	f->ctx.company_exp = 2;
-	f->ctx.relpath = "test/page-0001.json";
 	const struct load_table *roots[] = { &test_spec };
-	if (load_engine_new(f->s, 7, &f->ctx, roots, 1, &f->e))
+	if (load_engine_new(f->s, 7, &f->ctx, roots, 1, &f->e) || load_engine_new(f->s2, 7, &f->ctx, roots, 1, &f->e2))
 		return -1;
 	*state = f;
 	return 0;
@@ -114,13 +122,19 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	load_engine_free(f->e);
+	load_engine_free(f->e2);
+	jsimd_parser_free(f->simd);
 	store_close(f->s);
-	unlink(f->path);
-	char wal[80];
-	snprintf(wal, sizeof(wal), "%s-wal", f->path);
-	unlink(wal);
-	snprintf(wal, sizeof(wal), "%s-shm", f->path);
-	unlink(wal);
+	store_close(f->s2);
+	for (int i = 0; i < 2; i++) {
+		const char *p = i ? f->path2 : f->path;
+		char wal[80];
+		unlink(p);
+		snprintf(wal, sizeof(wal), "%s-wal", p);
+		unlink(wal);
+		snprintf(wal, sizeof(wal), "%s-shm", p);
+		unlink(wal);
+	}
 	free(f);
 	return 0;
 }
@@ -151,34 +165,60 @@ static void capture_end(struct capture *c, char *msgs, size_t size)
 	fclose(c->f);
 }
 
+static void stored_row(struct store *s, const char *table, char *out, size_t size);
+
 /* Load one JSON record as record 3 of 'page.json'; the messages it printed
- * are returned in msgs. */
+ * are returned in msgs. Loaded by both parsers, which must agree. */
 static recon_err load_json(struct fixture *f, const char *text, char *msgs, size_t size)
 {
-	struct raw_rec rec = { "page.json", 3, "" };
+	struct raw_rec rec = { .file = "page.json", .relpath = "test/page-0001.json", .index = 3 };
 	struct capture cap;
 	json_error_t jerr;
 	json_t *o = json_loads(text, 0, &jerr);
-	recon_err err;
+	struct raw_val v, sv;
+	struct jsimd_page pg;
+	char page[4096], msgs2[1024], a[1024], b[1024];
+	recon_err err, err2;
+	int len;
 
 	assert_non_null(o);
+	raw_from_json(o, &v);
 	capture_start(&cap);
-	err = load_engine_record(f->e, 0, &rec, o);
+	err = load_engine_record(f->e, 0, &rec, &v);
 	capture_end(&cap, msgs, size);
 	json_decref(o);
+
+	len = snprintf(page, sizeof(page) - JSIMD_PADDING, "{\"r\": %s}", text);
+	assert_true(len > 0 && (size_t)len < sizeof(page) - JSIMD_PADDING);
+	memset(page + len, 0, JSIMD_PADDING);
+	assert_int_equal(jsimd_page_open(f->simd, page, (size_t)len, "r", 1, &pg), JSIMD_OK);
+	assert_int_equal(jsimd_page_next(&pg, &sv), JSIMD_OK);
+	capture_start(&cap);
+	err2 = load_engine_record(f->e2, 0, &rec, &sv);
+	capture_end(&cap, msgs2, sizeof(msgs2));
+	assert_int_equal(err2, err);
+	assert_string_equal(msgs2, msgs);
+	for (int i = 0; i < 2; i++) {
+		stored_row(f->s, i ? "t_child" : "t_test", a, sizeof(a));
+		stored_row(f->s2, i ? "t_child" : "t_test", b, sizeof(b));
+		assert_string_equal(b, a);
+	}
 	return err;
 }
 
-/* The row as stored, one "type:value" per column, '|' between. */
-static void stored_row(struct fixture *f, const char *table, char *out, size_t size)
+/* The row as stored, one "type:value" per column, '|' between; "" when none. */
+static void stored_row(struct store *s, const char *table, char *out, size_t size)
 {
 	char sql[128];
 	sqlite3_stmt *st;
 	size_t len = 0;
 	snprintf(sql, sizeof(sql), "SELECT * FROM %s ORDER BY rowid DESC LIMIT 1", table);
-	assert_int_equal(sqlite3_prepare_v2(f->s->db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
 	out[0] = '\0';
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return;
+	}
 	for (int i = 0; i < sqlite3_column_count(st); i++) {
 		int t = sqlite3_column_type(st, i);
 		len += (size_t)snprintf(out + len, size - len, "%s%s", i ? "|" : "",
@@ -202,12 +242,12 @@ static void test_row_from_json(void **state)
 	                 msgs, sizeof(msgs)),
 	                 RECON_OK);
 	assert_string_equal(msgs, "");
-	stored_row(f, "t_test", row, sizeof(row));
+	stored_row(f->s, "t_test", row, sizeof(row));
 	/* 02:30 UTC on 1 November is 31 October in New York: in the period */
 	assert_string_equal(row, "i:7|i:42|t:Ada|t:ADA|t:1001|t:2026-10-05|t:2026-11-01T02:30:00Z|i:1793500200|"
 	                         "t:2026-10-31|i:1|i:1250|i:310|i:30|i:1500|i:1|null|null|t:USD|t:EUR|"
 	                         "t:test/page-0001.json");
-	stored_row(f, "t_child", row, sizeof(row));
+	stored_row(f->s, "t_child", row, sizeof(row));
 	assert_string_equal(row, "i:7|i:42|t:A|i:200|i:2000");
 }
 
@@ -221,7 +261,7 @@ static void test_absent_fields(void **state)
 	assert_int_equal(load_json(f, "{\"id\": 1, \"ref\": \"\", \"at\": \"2026-09-30T12:00:00-04:00\","
 	                              " \"total\": 5, \"name\": null}", msgs, sizeof(msgs)),
 	                 RECON_OK);
-	stored_row(f, "t_test", row, sizeof(row));
+	stored_row(f->s, "t_test", row, sizeof(row));
 	assert_string_equal(row, "i:7|i:1|null|null|null|null|t:2026-09-30T12:00:00-04:00|i:1790784000|"
 	                         "t:2026-09-30|i:0|i:500|i:0|null|i:0|i:0|null|null|t:EUR|t:EUR|"
 	                         "t:test/page-0001.json");
@@ -298,7 +338,7 @@ static void test_money_rounding(void **state)
 		snprintf(json, sizeof(json), "{\"id\": 1, \"at\": \"2026-10-01T00:00:00Z\", \"currency\": \"%s\", "
 		         "\"total\": %s}", cases[i].currency, cases[i].total);
 		assert_int_equal(load_json(f, json, msgs, sizeof(msgs)), RECON_OK);
-		stored_row(f, "t_test", row, sizeof(row));
+		stored_row(f->s, "t_test", row, sizeof(row));
 		char *p = row;
 		for (int bar = 0; bar < 10 && p; bar++)       /* the total is column 11 */
 			p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL;
@@ -334,14 +374,18 @@ static void test_digest_matches_stored(void **state)
 	assert_int_equal(load_json(f, "{\"id\": 43, \"at\": \"2026-10-03T00:00:00Z\", \"total\": 0}", msgs,
 	                           sizeof(msgs)),
 	                 RECON_OK);
-	assert_true(load_engine_digest(f->e, "t_test", &d));
-	assert_int_equal(store_table_digest(f->s, "t_test", 7, hex, &rows), RECON_OK);
-	assert_int_equal(d.rows, 2);
-	assert_string_equal(d.hex, hex);
-	assert_true(load_engine_digest(f->e, "t_child", &d));
-	assert_int_equal(store_table_digest(f->s, "t_child", 7, hex, &rows), RECON_OK);
-	assert_int_equal(d.rows, 2);
-	assert_string_equal(d.hex, hex);
+	for (int i = 0; i < 2; i++) {
+		struct load_engine *e = i ? f->e2 : f->e;
+		struct store *s = i ? f->s2 : f->s;
+		assert_true(load_engine_digest(e, "t_test", &d));
+		assert_int_equal(store_table_digest(s, "t_test", 7, hex, &rows), RECON_OK);
+		assert_int_equal(d.rows, 2);
+		assert_string_equal(d.hex, hex);
+		assert_true(load_engine_digest(e, "t_child", &d));
+		assert_int_equal(store_table_digest(s, "t_child", 7, hex, &rows), RECON_OK);
+		assert_int_equal(d.rows, 2);
+		assert_string_equal(d.hex, hex);
+	}
 }
 
 /* ---- the shipped specs ---- */
@@ -480,6 +524,135 @@ static void test_fields(void **state)
 	assert_int_equal(load_fields_csv("shopify/nothing", buf, sizeof(buf)), -1);
 }
 
+/* ---- control totals ---- */
+
+/* The control totals counted while inserting are what the SQL they stand
+ * for (the SQL recon used to run after the load) gives on the stored rows. */
+static void test_control_totals(void **state)
+{
+	static const struct {
+		const char *table, *sql;
+	} was[] = {
+		{ "s_order", "SELECT sum(total_price) FROM s_order WHERE snapshot_id = ?1 AND in_period AND NOT test" },
+		{ "s_payout", "SELECT sum(amount) FROM s_payout WHERE snapshot_id = ?1 AND in_period" },
+		{ "s_balance_txn", "SELECT sum(net) FROM s_balance_txn WHERE snapshot_id = ?1 AND type <> 'payout'" },
+		{ "e_sales_order", "SELECT sum(grand_total) FROM e_sales_order WHERE snapshot_id = ?1 AND docstatus < 2" },
+		{ "e_sales_invoice", "SELECT sum(grand_total) FROM e_sales_invoice WHERE snapshot_id = ?1 AND docstatus = 1" },
+		{ "e_journal_entry", "SELECT sum(total_debit) FROM e_journal_entry WHERE snapshot_id = ?1 AND docstatus = 1" },
+		{ "e_gl_entry", "SELECT sum(debit) FROM e_gl_entry WHERE snapshot_id = ?1 AND NOT is_cancelled" },
+		{ "e_bin", "SELECT sum(stock_value) FROM e_bin WHERE snapshot_id = ?1" },
+	};
+	char path[] = "/tmp/recon-test-load-XXXXXX";
+	int fd = mkstemp(path), n = 0;
+	struct store *s = NULL;
+	struct period p;
+	struct load_info info;
+	sqlite3_stmt *st;
+	(void)state;
+
+	for (size_t xi = 0; load_extracts[xi].name; xi++) {
+		recon_err err;
+		char *sql = load_control_sql(load_extracts[xi].spec, &err);
+		assert_int_equal(err, RECON_OK);
+		for (size_t i = 0; sql && i < sizeof(was) / sizeof(was[0]); i++)
+			if (strcmp(was[i].table, load_extracts[xi].table) == 0) {
+				assert_string_equal(sql, was[i].sql);
+				n++;
+			}
+		free(sql);
+	}
+	assert_int_equal(n, 8);
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_open(path, &s), RECON_OK);
+	assert_int_equal(store_exec(s, "INSERT INTO snapshot (id, period_from, period_to, period_label, source, raw_dir, "
+	                               "taken_at, evidence_sha256, rows_sha256, hash) VALUES (1, '2026-10-01', "
+	                               "'2026-10-31', '2026-10', 'raw', '/', 't', '', '', '')"), RECON_OK);
+	period_month("2026-10", &p);
+	assert_int_equal(store_tx_begin(s), RECON_OK);
+	assert_int_equal(load_raw(s, 1, "samples/demo", &p, NULL, &info), RECON_OK);
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT name, rows, control_total FROM extract", -1, &st, NULL),
+	                 SQLITE_OK);
+	n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		for (size_t xi = 0; load_extracts[xi].name; xi++) {
+			const struct extract_def *x = &load_extracts[xi];
+			char count[128], *ctl;
+			recon_err err;
+			sqlite3_stmt *q;
+			if (strcmp(x->name, name) != 0)
+				continue;
+			snprintf(count, sizeof(count), "SELECT count(*) FROM %s WHERE snapshot_id = 1", x->table);
+			assert_int_equal(sqlite3_prepare_v2(s->db, count, -1, &q, NULL), SQLITE_OK);
+			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int64(q, 0), sqlite3_column_int64(st, 1));
+			sqlite3_finalize(q);
+			ctl = load_control_sql(x->spec, &err);
+			if (!ctl) {
+				assert_int_equal(sqlite3_column_type(st, 2), SQLITE_NULL);
+				continue;
+			}
+			assert_int_equal(sqlite3_prepare_v2(s->db, ctl, -1, &q, NULL), SQLITE_OK);
+			sqlite3_bind_int64(q, 1, 1);
+			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_type(q, 0), sqlite3_column_type(st, 2));
+			assert_int_equal(sqlite3_column_int64(q, 0), sqlite3_column_int64(st, 2));
+			sqlite3_finalize(q);
+			free(ctl);
+			n++;
+		}
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(n, 8);
+	store_tx_rollback(s);
+	store_close(s);
+	unlink(path);
+}
+
+/* A partial sum past int64 is bad input, as SQL's sum() made it. */
+static const struct load_col sum_cols[] = {
+	{ .name = "v", .path = "v", .kind = LK_MONEY },
+	{ .name = "currency", .kind = LK_COMPANY_CURRENCY, .flags = LOAD_NOT_NULL },
+	{ 0 }
+};
+static const struct load_table sum_spec = { .table = "t_sum", .cols = sum_cols, .control = { "v" } };
+
+static void test_control_overflow(void **state)
+{
+	struct fixture *f = *state;
+	const struct load_table *roots[] = { &sum_spec };
+	struct load_engine *e;
+	struct raw_rec rec = { .file = "page.json", .relpath = "p", .index = 1 };
+	char *sql = NULL, msgs[512];
+	int64_t rows, control;
+	int known, has;
+	struct capture cap;
+
+	assert_int_equal(load_create_sql(&sum_spec, &sql), RECON_OK);
+	assert_int_equal(store_exec(f->s, sql), RECON_OK);
+	free(sql);
+	assert_int_equal(load_engine_new(f->s, 7, &f->ctx, roots, 1, &e), RECON_OK);
+	/* no row: no control total */
+	assert_int_equal(load_engine_totals(e, "t_sum", "x", &known, &rows, &control, &has), RECON_OK);
+	assert_true(known);
+	assert_int_equal(rows, 0);
+	assert_false(has);
+	for (int i = 0; i < 3; i++) {
+		json_t *o = json_loads(i == 2 ? "{\"v\": -100}" : "{\"v\": \"90000000000000000.00\"}", 0, NULL);
+		struct raw_val v;
+		raw_from_json(o, &v);
+		assert_int_equal(load_engine_record(e, 0, &rec, &v), RECON_OK);
+		json_decref(o);
+	}
+	capture_start(&cap);
+	assert_int_equal(load_engine_totals(e, "t_sum", "test/sum", &known, &rows, &control, &has), RECON_ERR_INPUT);
+	capture_end(&cap, msgs, sizeof(msgs));
+	assert_string_equal(msgs, "recon: error: control total of 'test/sum' is out of range\n");
+	load_engine_free(e);
+}
+
 /* ---- the schema version ---- */
 
 static recon_err reopen(const char *path, char *msgs, size_t size)
@@ -547,6 +720,8 @@ int main(void)
 		cmocka_unit_test(test_create_insert_agree),
 		cmocka_unit_test(test_bad_spec_refused),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_control_totals),
+		cmocka_unit_test_setup_teardown(test_control_overflow, setup, teardown),
 		cmocka_unit_test(test_schema_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
