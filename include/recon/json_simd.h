@@ -33,8 +33,14 @@ enum jsimd_status {
 	JSIMD_NOMEM
 };
 
+/* Once, before the first parser and before threads use this interface:
+ * simdjson's own start-up (choosing the code for this CPU), done where an
+ * allocation failure can be survived. 0: it could not be done, and
+ * jsimd_parser_new will give no parser (jansson reads every page). */
+int jsimd_init(void);
+
 struct jsimd_parser;
-/* NULL when out of memory. */
+/* NULL when out of memory (or before jsimd_init succeeded). */
 struct jsimd_parser *jsimd_parser_new(void);
 void jsimd_parser_free(struct jsimd_parser *p);
 /* Bytes the parser holds for its largest page so far. */

@@ -8,7 +8,9 @@
 #include <simdjson.h>
 
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <string>
@@ -134,6 +136,20 @@ unsigned key_hash(const char *k, size_t len)
 
 constexpr size_t MAX_NAMES = 256;     // per level: the bitset of names seen
 
+std::atomic<bool> ready;               // jsimd_init succeeded
+void *reserve;
+constexpr size_t INIT_RESERVE = 64 << 10;
+
+void release_reserve()
+{
+	if (reserve) {
+		std::free(reserve);
+		reserve = nullptr;
+	} else {
+		std::set_new_handler(nullptr);
+	}
+}
+
 } // namespace
 
 struct jsimd_keys {
@@ -198,8 +214,34 @@ bool lookup_node(const jsimd_keys &k, int node, const simdjson::dom::object &obj
 
 extern "C" {
 
+int jsimd_init(void)
+{
+	if (ready.load(std::memory_order_acquire))
+		return 1;
+	// simdjson picks the implementation for this CPU on first use, and
+	// builds its table of implementations then: objects whose noexcept
+	// constructors allocate strings. A failed allocation there is
+	// std::terminate, out of anyone's reach (t0812 found it). So the
+	// first use happens here, with a reserve freed by the new-handler on
+	// a failure so that operator new's retry succeeds; a second failure
+	// in these few hundred bytes would still terminate.
+	reserve = std::malloc(INIT_RESERVE);
+	if (!reserve)
+		return 0;
+	std::new_handler old = std::set_new_handler(release_reserve);
+	// Any call on the active implementation makes it choose (set_best).
+	(void)simdjson::get_active_implementation()->name();
+	std::set_new_handler(old);
+	std::free(reserve);
+	reserve = nullptr;
+	ready.store(true, std::memory_order_release);
+	return 1;
+}
+
 struct jsimd_parser *jsimd_parser_new(void)
 {
+	if (!ready.load(std::memory_order_acquire))
+		return nullptr;
 	return new (std::nothrow) jsimd_parser;
 }
 
@@ -242,8 +284,13 @@ enum jsimd_status jsimd_page_open(struct jsimd_parser *p, const char *buf, size_
 		// realloc_if_needed = false: the caller's buffer is padded, so
 		// the page is not copied once more.
 		auto err = p->parser.parse(reinterpret_cast<const uint8_t *>(buf), len, false).get(root);
-		if (err == simdjson::MEMALLOC)
+		if (err == simdjson::MEMALLOC) {
+			// simdjson 3.0.1 keeps the capacity it failed to allocate and
+			// would parse the next page into the missing buffers (a crash
+			// t0812 found): start again from an empty parser.
+			p->parser = simdjson::dom::parser();
 			return JSIMD_NOMEM;
+		}
 		if (err || root.type() != element_type::OBJECT)
 			return JSIMD_REFUSED;
 		if (find_key(root.get_object().value_unsafe(), root_key, std::strlen(root_key), &list) != 1)

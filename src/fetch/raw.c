@@ -450,6 +450,9 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 	r->jobs = jobs;
 	r->sink = sink;
 	r->n = n;
+	/* Here, before the threads: simdjson's start-up, once (json_simd.h). */
+	if (use_simdjson)
+		jsimd_init();
 	for (size_t i = 0; i < AHEAD_PAGES; i++)
 		if (!(r->pages[i].out = sink->out_new(sink->arg))) {
 			raw_reader_stop(r);
@@ -670,8 +673,9 @@ struct raw_keys *raw_keys_new(const char *const *paths, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (!(k->paths[i] = strdup(paths[i])))
 			goto nomem;
-	if (!(k->simd = jsimd_keys_new(paths, n)))
-		goto nomem;
+	/* Without its key table simdjson refuses every record, and jansson
+	 * reads the pages: slower, not wrong. */
+	k->simd = jsimd_keys_new(paths, n);
 	return k;
 nomem:
 	raw_keys_free(k);
@@ -686,6 +690,8 @@ recon_err raw_lookup(const struct raw_rec *rec, const struct raw_keys *k, const 
 			raw_from_json(raw_get(obj->h.json, k->paths[i]), &out[i]);
 		return RECON_OK;
 	}
+	if (!k->simd)
+		return RECON_ERR_NOMEM;   /* refused: jansson reads the page again */
 	if (jsimd_lookup(k->simd, obj, out) == JSIMD_OK)
 		return RECON_OK;
 	/* Name the first path that meets a duplicate, as a single lookup would. */

@@ -1,8 +1,10 @@
 /* The spec engine (include/recon/load_spec.h): a table spec compiled once
  * per load into what the hot path needs (read order, resolved column
- * references, column types, a prepared INSERT), then one loop that reads a
- * record's fields into cells and one that binds them and feeds the table's
- * digest. No name is looked up while records are loaded. */
+ * references, column types, the JSON paths a record reads, prepared
+ * INSERTs), then three loops: one that reads a page's records into a batch
+ * of rows (a parser thread), one that feeds the tables' digests from the
+ * batches in page order, and one that binds and inserts them (the store's
+ * thread). No name is looked up while records are loaded. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,10 +278,10 @@ recon_err load_insert_sql(const struct load_table *spec, char **out)
 	return insert_sql(spec, 1, out);
 }
 
-/* ---- table digests, fed as rows are bound ----
+/* ---- table digests, fed from the rows as they will be bound ----
  * store_table_digest's byte stream (table name, then per column a type tag
- * and the value, then the row count), computed from the values as they are
- * bound, so the snapshot need not read millions of rows back to hash them.
+ * and the value, then the row count), computed from the values the rows
+ * are bound with, so the snapshot need not read millions of rows back.
  * It holds only while SQLite stores each value as bound: an integer bound
  * to a TEXT column (or text to an INTEGER one) would be converted, so such a
  * table is marked unsure and read back after all. `recon verify` recomputes
@@ -347,7 +349,6 @@ struct tab {
 	/* The JSON paths a record of this table reads, looked up at once:
 	 * column c reads key[c] (and alt[c] when absent), child i child_key[i]. */
 	struct raw_keys *keys;
-	int nkeys;
 	signed char key[MAX_COLS], alt[MAX_COLS], child_key[MAX_CHILDREN];
 	sqlite3_stmt *st;                   /* NULL: not stored */
 	sqlite3_stmt *st_many;              /* INSERT_ROWS rows at once */
@@ -428,7 +429,6 @@ static recon_err compile_keys(struct tab *t)
 	}
 	for (size_t i = 0; t->spec->children && t->spec->children[i].array; i++)
 		t->child_key[i] = (signed char)path_slot(paths, &n, t->spec->children[i].array);
-	t->nkeys = n;
 	return (t->keys = raw_keys_new(paths, (size_t)n)) ? RECON_OK : RECON_ERR_NOMEM;
 }
 

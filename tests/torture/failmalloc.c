@@ -12,6 +12,11 @@
  * the shim is also loaded into Debian's /usr/bin/valgrind (a shell script)
  * and the launcher, each of which would otherwise count from 1 too.
  *
+ * RECON_FAIL_FROM=TEXT counts (and fails) only the allocations made by code
+ * in a shared object whose path contains TEXT: "libstdc++" is C++ `new`,
+ * which in recon is only simdjson and src/json_simd.cpp, a few hundred
+ * among tens of thousands, so every one of them can be tried in turn.
+ *
  * The real functions come from dlsym(RTLD_NEXT): libc's, or valgrind's
  * replacements when run under memcheck (which then sees every block). */
 #define _GNU_SOURCE
@@ -38,6 +43,7 @@ static char bootstrap[4096];
 static size_t bootstrap_used;
 static int resolving;
 static int trace;
+static const char *from;
 
 static void resolve(void)
 {
@@ -60,10 +66,19 @@ static void *bootstrap_alloc(size_t n)
 	return p;
 }
 
-static int should_fail(void)
+/* The allocation was asked for by code in a shared object named like `from`. */
+static int caller_matches(const void *ret)
+{
+	Dl_info info;
+	return dladdr(ret, &info) && info.dli_fname && strstr(info.dli_fname, from);
+}
+
+static int should_fail(const void *ret)
 {
 	unsigned long n;
 	if (!count)
+		return 0;
+	if (from && !caller_matches(ret))
 		return 0;
 	n = __atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
 	if (fail_at && n == fail_at) {
@@ -90,6 +105,7 @@ __attribute__((constructor)) static void init(void)
 		return;   /* count stays NULL: nothing counted, nothing failed, no count file */
 	fail_at = n ? strtoul(n, NULL, 10) : 0;
 	trace = getenv("RECON_FAIL_TRACE") != NULL;
+	from = getenv("RECON_FAIL_FROM");
 	if (trace) {
 		void *frame;
 		backtrace(&frame, 1);   /* loads libgcc_s now, not at the failure */
@@ -121,7 +137,7 @@ void *malloc(size_t n)
 		if (!real_malloc)
 			return bootstrap_alloc(n);
 	}
-	return should_fail() ? NULL : real_malloc(n);
+	return should_fail(__builtin_return_address(0)) ? NULL : real_malloc(n);
 }
 
 void *calloc(size_t a, size_t b)
@@ -131,7 +147,7 @@ void *calloc(size_t a, size_t b)
 		if (!real_calloc)
 			return b && a > (size_t)-1 / b ? NULL : bootstrap_alloc(a * b);   /* zeroed: static */
 	}
-	return should_fail() ? NULL : real_calloc(a, b);
+	return should_fail(__builtin_return_address(0)) ? NULL : real_calloc(a, b);
 }
 
 void *realloc(void *p, size_t n)
@@ -141,7 +157,7 @@ void *realloc(void *p, size_t n)
 		if (!real_realloc)
 			return NULL;
 	}
-	return should_fail() ? NULL : real_realloc(p, n);
+	return should_fail(__builtin_return_address(0)) ? NULL : real_realloc(p, n);
 }
 
 void free(void *p)

@@ -33,7 +33,7 @@ static enum jsimd_status open_page(struct page *pg, const char *text, const char
 static int setup(void **state)
 {
 	struct page *pg = calloc(1, sizeof(*pg));
-	if (!pg || !(pg->p = jsimd_parser_new()))
+	if (!pg || !jsimd_init() || !(pg->p = jsimd_parser_new()))
 		return -1;
 	*state = pg;
 	return 0;

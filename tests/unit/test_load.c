@@ -102,7 +102,7 @@ static int setup(void **state)
 		close(fd);
 	}
 	if (store_open(f->path, &f->s) || store_open(f->path2, &f->s2) || load_create_sql(&test_spec, &sql) ||
-	    store_exec(f->s, sql) || store_exec(f->s2, sql) || !(f->simd = jsimd_parser_new()))
+	    store_exec(f->s, sql) || store_exec(f->s2, sql) || !jsimd_init() || !(f->simd = jsimd_parser_new()))
 		return -1;
 	free(sql);
 	period_month("2026-10", &f->p);
