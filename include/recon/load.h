@@ -56,8 +56,10 @@ const struct load_field *load_fields(const char *extract, size_t *n);
 int load_fields_csv(const char *extract, char *buf, size_t size);
 
 /* Load DIR (a raw layout) as snapshot `snapshot_id`, recording evidence_file
- * and extract rows, then build the indexes and check the unique keys. `erp_currency` may be NULL (then the shop currency). */
+ * and extract rows, then build the indexes and check the unique keys. `erp_currency` may be NULL (then the shop currency);
+ * `shop_tz` ([shopify] timezone) may be NULL: it is used only for a shop
+ * page without iana_timezone. */
 recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const struct period *p,
-                   const char *erp_currency, struct load_info *info);
+                   const char *erp_currency, const char *shop_tz, struct load_info *info);
 
 #endif

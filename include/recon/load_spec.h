@@ -72,6 +72,7 @@ struct load_ctx {
 	const struct period *period;
 	const char *company_currency;
 	int company_exp;
+	const char *shop_timezone;     /* [shopify] timezone: for a shop page without iana_timezone */
 };
 
 /* One record being read: hooks see its context, its parent and the

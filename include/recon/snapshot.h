@@ -13,6 +13,7 @@ struct snapshot_source {
 	const char *raw_dir;          /* pages to load */
 	const char *kind;             /* "raw" or "live" */
 	const char *erp_currency;     /* company currency, NULL = shop currency */
+	const char *shop_timezone;    /* [shopify] timezone, for a shop page without one; may be NULL */
 	const char *site;             /* ERPNext URL, may be NULL */
 	const char *company;          /* may be NULL */
 	const char *shopify_api_version;

@@ -37,6 +37,7 @@ recon_err snapshot_command_take(struct store *s, struct config *cfg, const struc
 	} else {
 		src.raw_dir = raw;
 		src.erp_currency = config_get(cfg, "erpnext", "currency");
+	src.shop_timezone = config_get(cfg, "shopify", "timezone");
 		src.site = config_get(cfg, "erpnext", "url");
 		src.company = config_get(cfg, "erpnext", "company");
 		src.shopify_api_version = config_get(cfg, "shopify", "api_version");

@@ -301,6 +301,7 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 		src.raw_dir = pending;
 	}
 	src.erp_currency = config_get(cfg, "erpnext", "currency");
+	src.shop_timezone = config_get(cfg, "shopify", "timezone");
 	/* the site as recorded: never with credentials in it */
 	http_url_for_log(config_get(cfg, "erpnext", "url"), site, sizeof(site));
 	src.site = site;

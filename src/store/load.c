@@ -317,7 +317,7 @@ static recon_err check_unique(struct store *s, int64_t sid, int indexed)
 }
 
 recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const struct period *p,
-                   const char *erp_currency, struct load_info *info)
+                   const char *erp_currency, const char *shop_tz, struct load_info *info)
 {
 	struct loader l = { .s = s, .sid = snapshot_id, .info = info };
 	const struct load_table *roots[64];
@@ -329,6 +329,7 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 
 	memset(info, 0, sizeof(*info));
 	l.ctx.period = p;
+	l.ctx.shop_timezone = shop_tz;
 	while (load_extracts[nroots].name && nroots < sizeof(roots) / sizeof(roots[0])) {
 		roots[nroots] = load_extracts[nroots].spec;
 		nroots++;

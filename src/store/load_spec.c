@@ -33,13 +33,34 @@
 /* ---- hooks ---- */
 
 /* The shop's zone decides every local date after it: glibc would quietly
- * use UTC for a zone it does not know. */
-static recon_err check_timezone(const struct load_row *row, const struct raw_rec *rec,
-                                const struct load_col *col, const struct load_cell *v)
+ * use UTC for a zone it does not know. Older API versions send no
+ * iana_timezone (only "(GMT-05:00) Eastern Time", which names no rules), so
+ * [shopify] timezone stands in for it there, and only there: a shop page
+ * that has one is the authority. */
+static const char *const shop_tz_reads[] = { "iana_timezone", NULL };
+static recon_err shop_timezone(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                               const struct load_cell *from, struct load_cell *out)
 {
-	(void)row;
-	if (tz_use(v->s) != RECON_OK)
-		return raw_field_error(rec, col->path, "'%s' is not a known IANA time zone", v->s);
+	struct raw_val v;
+	const char *tz;
+	(void)from;
+	TRY(raw_field(rec, o, "iana_timezone", &v));
+	TRY(raw_str(rec, "iana_timezone", &v, 0, &tz));
+	if (tz && *tz) {
+		if (tz_use(tz) != RECON_OK)
+			return raw_field_error(rec, "iana_timezone", "'%s' is not a known IANA time zone", tz);
+	} else if (row->ctx->shop_timezone && *row->ctx->shop_timezone) {
+		tz = row->ctx->shop_timezone;
+		if (tz_use(tz) != RECON_OK)
+			return raw_field_error(rec, "iana_timezone", "absent, and [shopify] timezone = '%s' is not a "
+			                       "known IANA time zone", tz);
+	} else {
+		return raw_field_error(rec, "iana_timezone", "absent (older API versions leave it out): set "
+		                       "[shopify] timezone in recon.ini to the shop's IANA zone, such as "
+		                       "Europe/Berlin");
+	}
+	out->type = SQLITE_TEXT;
+	out->s = tz;
 	return RECON_OK;
 }
 
@@ -185,7 +206,7 @@ static const struct load_col shop_cols[] = {
 	COL("domain",                 "domain",                 LK_TEXT,     0),
 	COL("myshopify_domain",       "myshopify_domain",       LK_TEXT,     0),
 	COL("currency",               "currency",               LK_CURRENCY, REQ),
-	COL("iana_timezone",          "iana_timezone",          LK_TEXT,     REQ, .check = check_timezone),
+	CALC("iana_timezone",         LK_HOOK_TEXT,  NN, .hook = shop_timezone, .reads = shop_tz_reads),
 	{ 0 }
 };
 static const struct load_table shop_spec = {

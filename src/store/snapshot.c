@@ -202,7 +202,7 @@ static recon_err take(struct store *s, const struct period *p, const struct snap
 	sqlite3_finalize(st);
 	id = sqlite3_last_insert_rowid(s->db);
 
-	TRY(load_raw(s, id, absdir, p, src->erp_currency, &info));
+	TRY(load_raw(s, id, absdir, p, src->erp_currency, src->shop_timezone, &info));
 	int64_t t0 = mono_ms();
 	if (src->after_load)
 		TRY(src->after_load(s, id, src->arg));

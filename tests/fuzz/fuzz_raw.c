@@ -85,7 +85,7 @@ static void load_once(int simd, struct outcome *o)
 	dup2(fileno(f), 2);
 	if (store_tx_begin(store) != RECON_OK)
 		abort();
-	o->err = load_raw(store, 1, dir, &p, NULL, &o->info);
+	o->err = load_raw(store, 1, dir, &p, NULL, NULL, &o->info);
 	store_tx_rollback(store);
 	fflush(stderr);
 	dup2(saved, 2);

@@ -571,7 +571,7 @@ static void test_control_totals(void **state)
 	                               "'2026-10-31', '2026-10', 'raw', '/', 't', '', '', '')"), RECON_OK);
 	period_month("2026-10", &p);
 	assert_int_equal(store_tx_begin(s), RECON_OK);
-	assert_int_equal(load_raw(s, 1, "samples/demo", &p, NULL, &info), RECON_OK);
+	assert_int_equal(load_raw(s, 1, "samples/demo", &p, NULL, NULL, &info), RECON_OK);
 	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT name, rows, control_total FROM extract", -1, &st, NULL),
 	                 SQLITE_OK);
 	n = 0;
