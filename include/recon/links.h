@@ -9,10 +9,12 @@
  *       order <-> submitted, non-return Delivery Note, through its Sales
  *       Order or its own shopify_order_id; indexed (order_id)
  *   link_refund_cn (order_id, refund_id, amount, currency, created_at,
- *                   local_date, in_period, cn_name, cn_amount, cn_currency)
- *       every non-zero refund with its credit note (submitted return Sales
- *       Invoice of the order: equal amounts first, the rest in date order);
- *       cn_* NULL when it has none
+ *                   local_date, in_period, cn_name, cn_amount, cn_currency,
+ *                   pres_amount, pres_currency)
+ *       every non-zero refund (amount in shop money) with its credit note
+ *       (submitted return Sales Invoice of the order: equal amounts first,
+ *       the rest in date order); cn_* NULL when it has none; pres_* what
+ *       the buyer got back in their currency, for display
  *   link_payout_je (cheque_no, je_name, docstatus)
  *       payout <-> live Journal Entry, by cheque_no = payout id (every such
  *       entry: a payout may have several); indexed (cheque_no, je_name)

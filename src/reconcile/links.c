@@ -48,7 +48,9 @@ static const char links_sql[] =
 	"FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
 	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.shopify_order_id IS NULL;"
 	"CREATE TEMP TABLE link_refund_cn AS SELECT r.order_id, r.id AS refund_id, r.amount, r.currency, r.created_at, "
-	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency "
+	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency, "
+	/* what the buyer was paid back, in their currency: shown, never compared */
+	"r.presentment_amount AS pres_amount, r.presentment_currency AS pres_currency "
 	"FROM s_refund r WHERE r.snapshot_id = :sid AND r.amount <> 0;"
 	/* The pairing below looks refunds and credit notes up per order (and amount)
 	 * and credit notes by name, once per refund: without these, each lookup is a

@@ -39,6 +39,13 @@
 #define ORDER_REF "'order' AS shopify_kind, o.id AS shopify_id, o.name AS shopify_ref"
 #define PAYOUT_REF "'payout' AS shopify_kind, p.id AS shopify_id, CAST(p.id AS TEXT) AS shopify_ref"
 #define DOC(doctype, name) "'" doctype "' AS erpnext_doctype, " name " AS erpnext_name"
+/* A refund is compared in shop money; what the buyer got back in another
+ * currency is shown beside it, so the two figures of one refund are
+ * recognisable (link_refund_cn's pres_*). */
+#define REFUND_PAID_BACK "CASE WHEN r.pres_currency <> r.currency THEN printf(' (paid back as %s %s)', " \
+	"money(r.pres_amount, r.pres_currency), r.pres_currency) ELSE '' END"
+#define REFUND_PRES_JSON "'presentment_amount', money(r.pres_amount, r.pres_currency), " \
+	"'presentment_currency', r.pres_currency"
 
 const struct rule_def rule_defs[] = {
 	{ "ORDER_MISSING_IN_ERPNEXT", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
@@ -184,10 +191,11 @@ const struct rule_def rule_defs[] = {
 
 	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
 	  "Shopify refund of the period with no return Sales Invoice (credit note)",
-	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s (%s) has no credit note', "
-	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.local_date) AS message, "
+	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s%s (%s) has no credit note', "
+	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, " REFUND_PAID_BACK ", r.local_date) AS message, "
 	  "r.currency AS currency, json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, "
-	  "'amount', money(r.amount, r.currency), 'currency', r.currency) AS shopify_json, NULL AS erpnext_json, "
+	  "'amount', money(r.amount, r.currency), 'currency', r.currency, " REFUND_PRES_JSON ") AS shopify_json, "
+	  "NULL AS erpnext_json, "
 	  "r.amount AS shopify_amount, " ORDER_REF " "
 	  /* link_refund_cn (no index on its refunds) drives the join: the other way round scans it once per order. */
 	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
@@ -196,10 +204,11 @@ const struct rule_def rule_defs[] = {
 	{ "REFUND_AMOUNT_MISMATCH", "error", "refunds",
 	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT,
 	  "the credit note's amount differs from the refund",
-	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s, credit note %s of %s %s', "
-	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, r.cn_name, money(r.cn_amount, r.cn_currency), "
-	  "r.cn_currency) AS message, r.currency AS currency, json_object('order', o.name, 'refund_id', r.refund_id, "
-	  "'amount', money(r.amount, r.currency), 'currency', r.currency) AS shopify_json, "
+	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s%s, credit note %s of %s %s', "
+	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, " REFUND_PAID_BACK ", r.cn_name, "
+	  "money(r.cn_amount, r.cn_currency), r.cn_currency) AS message, r.currency AS currency, "
+	  "json_object('order', o.name, 'refund_id', r.refund_id, "
+	  "'amount', money(r.amount, r.currency), 'currency', r.currency, " REFUND_PRES_JSON ") AS shopify_json, "
 	  "json_object('credit_note', r.cn_name, 'amount', money(r.cn_amount, r.cn_currency), 'currency', "
 	  "r.cn_currency) AS erpnext_json, r.amount AS shopify_amount, r.cn_amount AS erpnext_amount, "
 	  "r.cn_currency AS erpnext_currency, "

@@ -10,6 +10,7 @@
 
 #include "recon/datetime.h"
 #include "recon/load.h"
+#include "recon/load_refund.h"
 #include "recon/load_spec.h"
 #include "recon/money.h"
 #include "recon/raw.h"
@@ -102,43 +103,6 @@ static recon_err order_customer_name(struct load_row *row, const struct raw_rec 
 	return RECON_OK;
 }
 
-/* The refunded amount is what actually went back: successful refund
- * transactions, not the line subtotals (which omit shipping). */
-static const char *const refund_reads[] = { "transactions", "transactions.kind", "transactions.status",
-	                                    "transactions.amount", NULL };
-static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
-                               const struct load_cell *from, struct load_cell *out)
-{
-	struct raw_val txns, t, v;
-	struct raw_iter it;
-	int64_t total = 0;
-	int has;
-	(void)from;
-	TRY(raw_field(r, rf, "transactions", &txns));
-	TRY(raw_array(r, "transactions", &txns, 0, &has));
-	if (has)
-		raw_iter_init(&it, &txns);
-	for (size_t j = 0; has && raw_iter_next(&it, &t); j++) {
-		struct raw_rec tc;
-		const struct raw_rec *tr = raw_rec_child(&tc, r, "transactions", j);
-		const char *kind, *status;
-		int64_t amount;
-		TRY(raw_object(tr, &t));
-		TRY(raw_field(tr, &t, "kind", &v));
-		TRY(raw_str(tr, "kind", &v, 0, &kind));
-		TRY(raw_field(tr, &t, "status", &v));
-		TRY(raw_str(tr, "status", &v, 0, &status));
-		TRY(raw_field(tr, &t, "amount", &v));
-		TRY(raw_money(tr, "amount", &v, row->exp, 1, &amount, NULL));
-		if (kind && status && strcmp(kind, "refund") == 0 && strcmp(status, "success") == 0)
-			if (money_add(total, amount, &total))
-				return raw_field_error(tr, "amount", "refund total out of range");
-	}
-	out->type = SQLITE_INTEGER;
-	out->i = total;
-	return RECON_OK;
-}
-
 /* Customers are matched on a trimmed, lower-cased e-mail. */
 static recon_err customer_email_norm(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                      const struct load_cell *from, struct load_cell *out)
@@ -228,20 +192,6 @@ static const struct load_table order_line_spec = {
 	.table = "s_order_line", .cols = order_line_cols,
 };
 
-static const struct load_col refund_cols[] = {
-	CALC("order_id",              LK_PARENT,     NN, .from = "id"),
-	COL("id",                     "id",                     LK_INT,        REQ),
-	COL("created_at",             "created_at",             LK_TS,         REQ),
-	CALC("created_local_date",    LK_LOCAL_DATE, NN, .from = "created_at"),
-	CALC("in_period",             LK_IN_PERIOD,  NN, .from = "created_local_date"),
-	CALC("amount",                LK_HOOK_INT,   NN, .hook = refund_amount, .reads = refund_reads),
-	CALC("currency",              LK_PARENT,     NN, .from = "currency"),
-	{ 0 }
-};
-static const struct load_table refund_spec = {
-	.table = "s_refund", .cols = refund_cols,
-};
-
 static const struct load_col fulfillment_cols[] = {
 	CALC("order_id",              LK_PARENT, NN, .from = "id"),
 	COL("id",                     "id",                     LK_INT,    REQ),
@@ -264,6 +214,8 @@ static const struct load_col order_cols[] = {
 	CALC("phone_norm",            LK_HOOK_TEXT,   0, .hook = order_phone_norm, .reads = order_phone_reads),
 	CALC("customer_name",         LK_HOOK_TEXT,   0, .hook = order_customer_name, .reads = customer_reads),
 	COL("currency",               "currency",                                   LK_CURRENCY,    REQ),
+	/* the buyer's currency: refund transactions are in it (DESIGN §6) */
+	COL("presentment_currency",   "presentment_currency",                       LK_TEXT,        0),
 	COL("total_price",            "total_price",                                LK_MONEY,       REQ),
 	COL("subtotal_price",         "subtotal_price",                             LK_MONEY,       0),
 	COL("total_tax",              "total_tax",                                  LK_MONEY,       0),
@@ -284,6 +236,79 @@ static const struct load_col order_cols[] = {
 	CALC("source_file",           LK_SOURCE_FILE, 0),
 	{ 0 }
 };
+/* ---- refunds, in shop money (DESIGN §6; src/store/load_refund.c) ---- */
+
+static const char *order_text(const struct load_row *row, const char *name)
+{
+	for (int i = 0; order_cols[i].name; i++)
+		if (strcmp(order_cols[i].name, name) == 0)
+			return row->parent->cell[i].type == SQLITE_TEXT ? row->parent->cell[i].s : NULL;
+	return NULL;
+}
+
+static recon_err refund_money(const struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
+                              struct refund_money *m)
+{
+	return refund_money_read(r, rf, order_text(row, "currency"), order_text(row, "presentment_currency"), m);
+}
+
+static const char *const refund_reads[] = { "transactions", "transactions.kind", "transactions.status",
+	"transactions.currency", "transactions.amount", "refund_line_items", "refund_line_items.subtotal_set",
+	"refund_line_items.total_tax_set", "refund_shipping_lines", "refund_shipping_lines.subtotal_amount_set",
+	"refund_shipping_lines.tax_amount_set", "order_adjustments", "order_adjustments.kind",
+	"order_adjustments.amount_set", "order_adjustments.tax_amount_set", NULL };
+
+static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
+                               const struct load_cell *from, struct load_cell *out)
+{
+	struct refund_money m;
+	(void)from;
+	TRY(refund_money(row, r, rf, &m));
+	out->type = SQLITE_INTEGER;
+	out->i = m.shop;
+	return RECON_OK;
+}
+
+/* What the buyer saw, for display only: never compared. */
+static recon_err refund_pres_amount(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
+                                    const struct load_cell *from, struct load_cell *out)
+{
+	struct refund_money m;
+	(void)from;
+	TRY(refund_money(row, r, rf, &m));
+	out->type = SQLITE_INTEGER;
+	out->i = m.pres;
+	return RECON_OK;
+}
+
+static recon_err refund_pres_currency(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
+                                      const struct load_cell *from, struct load_cell *out)
+{
+	struct refund_money m;
+	(void)from;
+	TRY(refund_money(row, r, rf, &m));
+	snprintf(row->scratch, sizeof(row->scratch), "%s", m.pres_cur);
+	out->type = SQLITE_TEXT;
+	out->s = row->scratch;
+	return RECON_OK;
+}
+
+static const struct load_col refund_cols[] = {
+	CALC("order_id",              LK_PARENT,     NN, .from = "id"),
+	COL("id",                     "id",                     LK_INT,        REQ),
+	COL("created_at",             "created_at",             LK_TS,         REQ),
+	CALC("created_local_date",    LK_LOCAL_DATE, NN, .from = "created_at"),
+	CALC("in_period",             LK_IN_PERIOD,  NN, .from = "created_local_date"),
+	CALC("amount",                LK_HOOK_INT,   NN, .hook = refund_amount, .reads = refund_reads),
+	CALC("currency",              LK_PARENT,     NN, .from = "currency"),
+	CALC("presentment_amount",    LK_HOOK_INT,   NN, .hook = refund_pres_amount, .reads = refund_reads),
+	CALC("presentment_currency",  LK_HOOK_TEXT,  NN, .hook = refund_pres_currency, .reads = refund_reads),
+	{ 0 }
+};
+static const struct load_table refund_spec = {
+	.table = "s_refund", .cols = refund_cols,
+};
+
 static const struct load_child order_children[] = {
 	{ "line_items", 1, &order_line_spec },
 	{ "refunds", 0, &refund_spec },

@@ -349,7 +349,53 @@ def build():
     m.gl_voucher("Sales Invoice", "SI-B", "2026-10-06", [("Debtors - R", 50.0, 0), ("Sales - R", 0, 50.0)])
     m.gl_voucher("Sales Invoice", "SI-SEP", "2026-09-29", [("Debtors - R", 70.0, 0), ("Sales - R", 0, 70.0)])
     m.gl_voucher("Sales Invoice", "SI-SAME", "2026-10-07", [("Debtors - R", 10.0, 0), ("Sales - R", 0, 10.0)])
+    presentment_refund_cases(m, E)
     return m
+
+
+def bag(shop, pres, pres_cur="EUR", shop_cur="USD"):
+    """A MoneyBag as REST writes one: {"shop_money": ..., "presentment_money": ...}."""
+    return {"shop_money": {"amount": shop, "currency_code": shop_cur},
+            "presentment_money": {"amount": pres, "currency_code": pres_cur}}
+
+
+def presentment_refund_cases(m, E):
+    """Refunds paid back in the buyer's currency (EUR) on a USD shop: the
+    transaction is in EUR, the credit note in USD; the amount compared is
+    the shop side of the refund's MoneyBags (DESIGN section 6)."""
+    def eur_refund(o, rid, txn, lines=(), adjustments=(), shipping=()):
+        o["refunds"].append({
+            "id": rid, "created_at": "2026-10-12T10:00:00-04:00",
+            "transactions": [{"kind": "refund", "status": "success", "amount": txn, "currency": "EUR"}],
+            "refund_line_items": [{"id": rid + 1 + i, "line_item_id": o["line_items"][0]["id"], "quantity": 1,
+                                   "subtotal": float(p), "total_tax": float(pt),
+                                   "subtotal_set": bag(s, p), "total_tax_set": bag(st, pt)}
+                                  for i, (s, p, st, pt) in enumerate(lines)],
+            "refund_shipping_lines": [{"id": rid + 20 + i, "subtotal_amount_set": bag(s, p)}
+                                      for i, (s, p) in enumerate(shipping)],
+            "order_adjustments": [{"id": rid + 40 + i, "kind": k, "amount": p, "tax_amount": "0.00",
+                                   "amount_set": bag(s, p), "tax_amount_set": bag("0.00", "0.00")}
+                                  for i, (k, s, p) in enumerate(adjustments)]})
+    # 5.50 EUR paid back = 5.00 USD: the credit note of 5.00 USD matches (near miss:
+    # comparing the transaction's 5.50 would report a false mismatch).
+    o = m.order("#2078", presentment_currency="EUR"); m.sales_order("SO-2078", o)
+    eur_refund(o, 7801, "5.50", lines=[("4.00", "4.40", "1.00", "1.10")]); m.credit_note("CN-2078", o, 5.0)
+    # The credit note booked the EUR figure as dollars: a mismatch in USD.
+    o = m.order("#2079", presentment_currency="EUR"); m.sales_order("SO-2079", o)
+    eur_refund(o, 7901, "5.50", lines=[("4.00", "4.40", "1.00", "1.10")]); m.credit_note("CN-2079", o, 5.5)
+    E("REFUND_AMOUNT_MISMATCH", "#2079/7901")
+    # A line and shipping given back, shipping as an order adjustment (older
+    # versions: amount negative) and again as a refund shipping line (newer):
+    # counted once. 3.30 + 2.20 EUR = 3.00 + 2.00 USD.
+    o = m.order("#2080", presentment_currency="EUR"); m.sales_order("SO-2080", o)
+    eur_refund(o, 8001, "5.50", lines=[("3.00", "3.30", "0.00", "0.00")],
+               adjustments=[("shipping_refund", "-2.00", "-2.20")], shipping=[("2.00", "2.20")])
+    m.credit_note("CN-2080", o, 5.0)
+    # Shipping as an order adjustment only, and no credit note: missing, for 5.00 USD.
+    o = m.order("#2081", presentment_currency="EUR"); m.sales_order("SO-2081", o)
+    eur_refund(o, 8101, "5.50", lines=[("3.00", "3.30", "0.00", "0.00")],
+               adjustments=[("shipping_refund", "-2.00", "-2.20")])
+    E("REFUND_MISSING_CREDIT_NOTE", "#2081/8101")
 
 
 def reopen(m):

@@ -516,7 +516,7 @@ static void test_fields(void **state)
 	assert_true(load_fields_csv("shopify/payouts", buf, sizeof(buf)) > 0);
 	assert_string_equal(buf, "id,status,date,currency,amount,summary");
 	assert_true(load_fields_csv("shopify/orders", buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, "id,name,order_number,email,customer,phone,currency,total_price,subtotal_price,total_tax,"
+	assert_string_equal(buf, "id,name,order_number,email,customer,phone,currency,presentment_currency,total_price,subtotal_price,total_tax,"
 	                         "total_discounts,total_shipping_price_set,total_line_items_price,taxes_included,financial_status,"
 	                         "fulfillment_status,cancelled_at,test,created_at,processed_at,line_items,refunds,"
 	                         "fulfillments");
