@@ -135,7 +135,8 @@ enum load_if {
 	LOAD_IF_FALSE,     /* NOT col         (0) */
 	LOAD_IF_BELOW,     /* col < i */
 	LOAD_IF_EQ,        /* col = i */
-	LOAD_IF_NOT        /* col <> 's'      (text) */
+	LOAD_IF_NOT,       /* col <> 's'      (text) */
+	LOAD_IF_IS         /* col = 's'       (text) */
 };
 struct load_test {
 	const char *col;
@@ -146,6 +147,7 @@ struct load_test {
 struct load_control {
 	const char *sum;                 /* NULL: no control total */
 	struct load_test where[2];
+	const char *of;                  /* what is summed, as the report's Evidence says it */
 };
 
 struct load_table {

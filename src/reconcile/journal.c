@@ -155,6 +155,14 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 		*skip = 1;
 		return RECON_OK;
 	}
+	if (net != amount && !force && ntx == 0) {
+		/* nothing was fetched for it: "net 0.00" would read as a fact */
+		msg_warn("payout %lld of %s %s: none of its balance transactions is in the snapshot: not planned "
+		         "(PAYOUT_TRANSACTIONS_MISMATCH; --force books the whole amount to clearing)",
+		         (long long)payout, money_format(amount, exp, buf2, sizeof(buf2)), currency);
+		*skip = 1;
+		return RECON_OK;
+	}
 	if (net != amount && !force) {
 		msg_warn("payout %lld: its %lld balance transactions net %s, the payout is %s %s: not planned "
 		         "(PAYOUT_TRANSACTIONS_MISMATCH; --force books the difference to clearing)",

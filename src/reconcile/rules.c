@@ -123,7 +123,8 @@ const struct rule_def rule_defs[] = {
 	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM e_sku e WHERE e.so_name = x.so_name AND e.item_code = s.item_code) "
 	  "UNION ALL "
 	  "SELECT o.name || '/' || e.sku, printf('order %s: Sales Order %s has %s x %s, the order has none', "
-	  "o.name, x.so_name, qty(e.qty), e.item_code), o.currency, json_object('order', o.name, 'sku', e.sku, "
+	  /* ERPNext's line: the Shopify side has no line, so it names no SKU of its own */
+	  "o.name, x.so_name, qty(e.qty), e.item_code), o.currency, json_object('order', o.name, "
 	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', e.item_code, 'quantity', qty(e.qty)), "
 	  "0, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
 	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN e_sku e ON e.so_name = x.so_name "
@@ -312,10 +313,15 @@ const struct rule_def rule_defs[] = {
 
 	{ "PAYOUT_TRANSACTIONS_MISMATCH", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT | FACT_DIFFERENCE,
 	  "payout amount differs from the sum of its balance transactions' net",
-	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: amount %s %s, its balance transactions net %s %s', "
-	  "p.id, money(p.amount, p.currency), p.currency, money(t.net, p.currency), p.currency) AS message, "
+	  /* A payout none of whose transactions is in the snapshot has no net to
+	   * show: "net 0.00" would read as something Shopify said. */
+	  "SELECT CAST(p.id AS TEXT) AS key, CASE WHEN t.n = 0 THEN printf('payout %d: amount %s %s, none of its "
+	  "balance transactions is in the snapshot', p.id, money(p.amount, p.currency), p.currency) "
+	  "ELSE printf('payout %d: amount %s %s, its balance transactions net %s %s', "
+	  "p.id, money(p.amount, p.currency), p.currency, money(t.net, p.currency), p.currency) END AS message, "
 	  "p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, "
-	  "p.currency), 'currency', p.currency, 'transactions_net', money(t.net, p.currency), 'transactions', t.n) "
+	  "p.currency), 'currency', p.currency, 'transactions_net', CASE WHEN t.n > 0 THEN money(t.net, p.currency) "
+	  "END, 'transactions', t.n) "
 	  "AS shopify_json, NULL AS erpnext_json, p.amount AS shopify_amount, t.net - p.amount AS difference, "
 	  PAYOUT_REF " "
 	  "FROM s_payout p JOIN (SELECT p2.id, coalesce(sum(b.net), 0) AS net, count(b.id) AS n FROM s_payout p2 "

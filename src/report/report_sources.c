@@ -9,6 +9,7 @@
 
 #include "recon/datetime.h"
 #include "recon/jsonin.h"
+#include "recon/load.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/report.h"
@@ -32,7 +33,8 @@ static const struct report_field signoff_fields[] = {
 static const struct report_field evidence_fields[] = {
 	F("name", CELL_TEXT), F("source", CELL_TEXT), F("endpoint", CELL_TEXT), F("filters", CELL_TEXT),
 	F("fetched_at", CELL_DATETIME), F("files", CELL_INT), F("rows", CELL_INT),
-	F("control_total", CELL_MONEY), F("currency", CELL_TEXT), F("sha256", CELL_TEXT), { NULL, 0 }
+	F("control_total", CELL_MONEY), F("currency", CELL_TEXT), F("sha256", CELL_TEXT),
+	F("control_of", CELL_TEXT), { NULL, 0 }
 };
 enum {
 	D_SEVERITY, D_CODE, D_KEY, D_MESSAGE, D_CURRENCY, D_SHOPIFY, D_ERPNEXT, D_SHOPIFY_REF, D_ERPNEXT_REF,
@@ -351,6 +353,17 @@ out:
 
 /* ------------------------------------------------------------- evidence */
 
+/* What an extract's control total sums (its spec says), so a reader does
+ * not take the payouts' total for every payout's. */
+static const char *control_of(const char *extract)
+{
+	for (size_t i = 0; extract && load_extracts[i].name; i++)
+		if (strcmp(load_extracts[i].name, extract) == 0)
+			return load_extracts[i].spec && load_extracts[i].spec->control.sum ? load_extracts[i].spec->control.of
+			                                                                    : NULL;
+	return NULL;
+}
+
 static recon_err src_evidence(struct report *r, const struct report_table *t, struct emitter *e)
 {
 	sqlite3_stmt *st;
@@ -378,6 +391,7 @@ static recon_err src_evidence(struct report *r, const struct report_table *t, st
 			set_money(e, 7, sqlite3_column_int64(st, 7), col_text(st, 8));
 		set_text(e, 8, col_text(st, 8));
 		set_text(e, 9, col_text(st, 9));
+		set_text(e, 10, control_of(col_text(st, 0)));
 		if ((err = emit(e, ROW_PLAIN)))
 			break;
 	}

@@ -318,7 +318,8 @@ static const struct load_child order_children[] = {
 static const struct load_table order_spec = {
 	.table = "s_order", .cols = order_cols, .children = order_children,
 	.unique = { "id", "id", "shopify/orders: order id", 1 },
-	.control = { "total_price", { { "in_period", LOAD_IF_TRUE }, { "test", LOAD_IF_FALSE } } },
+	.control = { "total_price", { { "in_period", LOAD_IF_TRUE }, { "test", LOAD_IF_FALSE } },
+	             .of = "total_price of the period's orders, test orders left out" },
 };
 
 static const struct load_col payout_cols[] = {
@@ -341,7 +342,9 @@ static const struct load_col payout_cols[] = {
 static const struct load_table payout_spec = {
 	.table = "s_payout", .cols = payout_cols,
 	.unique = { "id", "id", "shopify/payouts: payout id", 1 },
-	.control = { "amount", { { "in_period", LOAD_IF_TRUE } } },
+	/* paid ones only: a failed or scheduled payout moved no money */
+	.control = { "amount", { { "in_period", LOAD_IF_TRUE }, { "status", LOAD_IF_IS, .s = "paid" } },
+	             .of = "amount of the paid payouts dated in the period" },
 };
 
 static const struct load_col balance_txn_cols[] = {
@@ -365,7 +368,8 @@ static const struct load_col balance_txn_cols[] = {
 static const struct load_table balance_txn_spec = {
 	.table = "s_balance_txn", .cols = balance_txn_cols,
 	.unique = { "id", "id", "shopify/balance_transactions: transaction id", 0 },
-	.control = { "net", { { "type", LOAD_IF_NOT, .s = "payout" } } },
+	.control = { "net", { { "type", LOAD_IF_NOT, .s = "payout" } },
+	             .of = "net of every transaction but the payout rows" },
 };
 
 static const struct load_col location_cols[] = {
@@ -463,7 +467,8 @@ static const struct load_child sales_order_children[] = {
 static const struct load_table sales_order_spec = {
 	.table = "e_sales_order", .cols = sales_order_cols, .children = sales_order_children,
 	.unique = { "name", "name", "erpnext/sales_order: name", 1 },
-	.control = { "grand_total", { { "docstatus", LOAD_IF_BELOW, .i = 2 } } },
+	.control = { "grand_total", { { "docstatus", LOAD_IF_BELOW, .i = 2 } },
+	             .of = "grand_total of draft and submitted Sales Orders" },
 };
 
 static const struct load_col sales_invoice_item_cols[] = {
@@ -502,7 +507,8 @@ static const struct load_child sales_invoice_children[] = {
 static const struct load_table sales_invoice_spec = {
 	.table = "e_sales_invoice", .cols = sales_invoice_cols, .children = sales_invoice_children,
 	.unique = { "name", "name", "erpnext/sales_invoice: name", 1 },
-	.control = { "grand_total", { { "docstatus", LOAD_IF_EQ, .i = 1 } } },
+	.control = { "grand_total", { { "docstatus", LOAD_IF_EQ, .i = 1 } },
+	             .of = "grand_total of submitted Sales Invoices, credit notes negative" },
 };
 
 static const struct load_col delivery_note_item_cols[] = {
@@ -580,7 +586,8 @@ static const struct load_child journal_entry_children[] = {
 static const struct load_table journal_entry_spec = {
 	.table = "e_journal_entry", .cols = journal_entry_cols, .children = journal_entry_children,
 	.unique = { "name", "name", "erpnext/journal_entry: name", 0 },
-	.control = { "total_debit", { { "docstatus", LOAD_IF_EQ, .i = 1 } } },
+	.control = { "total_debit", { { "docstatus", LOAD_IF_EQ, .i = 1 } },
+	             .of = "total_debit of submitted Journal Entries" },
 };
 
 static const struct load_col gl_entry_cols[] = {
@@ -602,7 +609,7 @@ static const struct load_col gl_entry_cols[] = {
 static const struct load_table gl_entry_spec = {
 	.table = "e_gl_entry", .cols = gl_entry_cols,
 	.unique = { "name", "name", "erpnext/gl_entry: name", 0 },
-	.control = { "debit", { { "is_cancelled", LOAD_IF_FALSE } } },
+	.control = { "debit", { { "is_cancelled", LOAD_IF_FALSE } }, .of = "debit of live GL entries" },
 };
 
 static const struct load_col bin_cols[] = {
@@ -619,7 +626,7 @@ static const struct load_col bin_cols[] = {
 static const struct load_table bin_spec = {
 	.table = "e_bin", .cols = bin_cols,
 	.unique = { "item_code || '@' || warehouse", "item_code, warehouse", "erpnext/bin: item_code@warehouse", 1 },
-	.control = { "stock_value" },
+	.control = { "stock_value", .of = "stock_value of every Bin" },
 };
 
 static const struct load_col item_cols[] = {

@@ -138,10 +138,11 @@ recon_err lt_spec_check(const struct load_table *spec, const struct load_table *
 			return spec_fail(spec, NULL, "a control total sums an INTEGER column of a stored table");
 		for (int k = 0; k < 2 && spec->control.where[k].op != LOAD_IF_NONE; k++)
 			if (lt_col_index(spec, spec->control.where[k].col) < 0 ||
-			    (spec->control.where[k].op == LOAD_IF_NOT) == lt_col_sql_int(spec, parent,
+			    (spec->control.where[k].op == LOAD_IF_NOT || spec->control.where[k].op == LOAD_IF_IS) ==
+			    lt_col_sql_int(spec, parent,
 			                                                          lt_col_index(spec, spec->control.where[k].col)))
 				return spec_fail(spec, NULL, "a control total's test names a column of this table "
-				                             "(text for LOAD_IF_NOT, an integer otherwise)");
+				                             "(text for LOAD_IF_NOT and LOAD_IF_IS, an integer otherwise)");
 	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
 		if (i >= MAX_CHILDREN)
@@ -231,6 +232,7 @@ char *load_control_sql(const struct load_table *spec, recon_err *err)
 		case LOAD_IF_BELOW: fprintf(f, " AND %s < %lld", t->col, (long long)t->i); break;
 		case LOAD_IF_EQ: fprintf(f, " AND %s = %lld", t->col, (long long)t->i); break;
 		case LOAD_IF_NOT: fprintf(f, " AND %s <> '%s'", t->col, t->s); break;
+		case LOAD_IF_IS: fprintf(f, " AND %s = '%s'", t->col, t->s); break;
 		case LOAD_IF_NONE: break;
 		}
 	}

@@ -670,6 +670,7 @@ static int control_passes(const struct load_test *t, const struct bcell *v)
 	case LOAD_IF_BELOW: return v->v.i < t->i;
 	case LOAD_IF_EQ: return v->v.i == t->i;
 	case LOAD_IF_NOT: return strlen(t->s) != v->n || memcmp(v->v.s, t->s, v->n) != 0;
+	case LOAD_IF_IS: return strlen(t->s) == v->n && memcmp(v->v.s, t->s, v->n) == 0;
 	case LOAD_IF_NONE: break;
 	}
 	return 1;

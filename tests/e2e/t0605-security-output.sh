@@ -20,6 +20,10 @@ for p in sorted(glob.glob(os.path.join(root, "shopify/orders/*.json"))):
             o["customer"]["last_name"] = "Smith\r\nFAKE line\x7f\u009b31m"
             o["customer"].update(id=7301239990002, email="eve.smith@example.com")
             o["email"] = o["contact_email"] = "eve.smith@example.com"
+        if o["name"] == "#1232":
+            # a SKU with CR/LF (it becomes a discrepancy key) and a title with ESC
+            o["line_items"][0]["sku"] = "MUG-\r\nFORGED 1 ok"
+            o["line_items"][0]["title"] = "Mug\x1b[5m blink"
     json.dump(d, open(p, "w"), ensure_ascii=False)
 p = os.path.join(root, "shopify/products/page-0001.json")
 d = json.load(open(p))
@@ -56,6 +60,8 @@ grep -q '^FAKE' out && fail "a line was forged"
 recon --config off.ini diff; expect_rc 1
 no_controls out err
 grep_in out 'Tee\x1b[31m red\x1b[0m'
+grep_in out '#1232/MUG-\r\nFORGED 1 ok'
+grep -q '^FORGED' out && fail "a SKU forged a line"
 recon --config off.ini journal; expect_rc 0
 no_controls out err
 

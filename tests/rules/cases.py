@@ -350,6 +350,8 @@ def build():
     m.gl_voucher("Sales Invoice", "SI-SEP", "2026-09-29", [("Debtors - R", 70.0, 0), ("Sales - R", 0, 70.0)])
     m.gl_voucher("Sales Invoice", "SI-SAME", "2026-10-07", [("Debtors - R", 10.0, 0), ("Sales - R", 0, 10.0)])
     presentment_refund_cases(m, E)
+    m.payout(851, "12.00", txns=[])                                         # none of its transactions fetched
+    E("PAYOUT_TRANSACTIONS_MISMATCH", "851"); E("PAYOUT_MISSING_JOURNAL", "851")
     return m
 
 
