@@ -15,13 +15,14 @@ struct refund_money {
 
 
 /* The refund record rf of an order in shop currency `shop_cur` whose
- * presentment currency is `order_pres` (may be NULL): its successful refund
+ * presentment currency is `order_pres` (may be NULL) and whose prices
+ * include their tax when `taxes_included`: its successful refund
  * transactions' total in their currency (pres, pres_cur) and the same money
  * in the shop's (shop). Bad input, naming the field, when a transaction is
  * in a third currency or the MoneyBags of a refund in another currency are
  * missing or do not add up to its transactions. Strings are borrowed from
  * the page and from the arguments. */
 recon_err refund_money_read(const struct raw_rec *r, const struct raw_val *rf, const char *shop_cur,
-                            const char *order_pres, struct refund_money *m);
+                            const char *order_pres, int taxes_included, struct refund_money *m);
 
 #endif

@@ -15,7 +15,8 @@
  * in another currency is the shop side of the MoneyBags Shopify keeps for it
  * (refund line items' subtotal_set and total_tax_set, refund shipping lines'
  * subtotal_amount_set and tax_amount_set, less the order adjustments'
- * amount_set and tax_amount_set, negative for a shipping refund), once their
+ * amount_set and tax_amount_set, negative for a shipping refund; the tax
+ * sets left out where the order's prices include the tax), once their
  * presentment side is seen to add up to the transactions: any other amount
  * would be a guessed exchange rate. */
 
@@ -94,11 +95,16 @@ static recon_err bags_of(const struct raw_rec *r, const struct raw_val *rf, cons
 }
 
 recon_err refund_money_read(const struct raw_rec *r, const struct raw_val *rf, const char *shop_cur,
-                            const char *order_pres, struct refund_money *m)
+                            const char *order_pres, int taxes_included, struct refund_money *m)
 {
+	/* Where prices include the tax, so do these subtotals: their tax is
+	 * part of them, not an amount on top. */
 	static const char *const line_sets[] = { "subtotal_set", "total_tax_set", NULL };
 	static const char *const ship_sets[] = { "subtotal_amount_set", "tax_amount_set", NULL };
 	static const char *const adj_sets[] = { "amount_set", "tax_amount_set", NULL };
+	static const char *const line_incl[] = { "subtotal_set", NULL };
+	static const char *const ship_incl[] = { "subtotal_amount_set", NULL };
+	static const char *const adj_incl[] = { "amount_set", NULL };
 	struct raw_val txns, t, v;
 	struct raw_iter it;
 	struct refund_money b;
@@ -145,9 +151,9 @@ recon_err refund_money_read(const struct raw_rec *r, const struct raw_val *rf, c
 	memset(&b, 0, sizeof(b));
 	b.shop_cur = m->shop_cur;
 	b.pres_cur = m->pres_cur;
-	TRY(bags_of(r, rf, "refund_line_items", line_sets, 2, 1, 0, &b, &has));
-	TRY(bags_of(r, rf, "refund_shipping_lines", ship_sets, 1, 1, 0, &b, &nship));
-	TRY(bags_of(r, rf, "order_adjustments", adj_sets, 1, -1, nship > 0, &b, &has));
+	TRY(bags_of(r, rf, "refund_line_items", taxes_included ? line_incl : line_sets, 2, 1, 0, &b, &has));
+	TRY(bags_of(r, rf, "refund_shipping_lines", taxes_included ? ship_incl : ship_sets, 1, 1, 0, &b, &nship));
+	TRY(bags_of(r, rf, "order_adjustments", taxes_included ? adj_incl : adj_sets, 1, -1, nship > 0, &b, &has));
 	if (b.pres != m->pres) {
 		char x[MONEY_BUFSZ], y[MONEY_BUFSZ];
 		int e = money_exponent(m->pres_cur);

@@ -246,10 +246,19 @@ static const char *order_text(const struct load_row *row, const char *name)
 	return NULL;
 }
 
+static int64_t order_int(const struct load_row *row, const char *name)
+{
+	for (int i = 0; order_cols[i].name; i++)
+		if (strcmp(order_cols[i].name, name) == 0)
+			return row->parent->cell[i].type == SQLITE_INTEGER ? row->parent->cell[i].i : 0;
+	return 0;
+}
+
 static recon_err refund_money(const struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
                               struct refund_money *m)
 {
-	return refund_money_read(r, rf, order_text(row, "currency"), order_text(row, "presentment_currency"), m);
+	return refund_money_read(r, rf, order_text(row, "currency"), order_text(row, "presentment_currency"),
+	                         order_int(row, "taxes_included"), m);
 }
 
 static const char *const refund_reads[] = { "transactions", "transactions.kind", "transactions.status",
