@@ -13,9 +13,12 @@ per-SKU totals are kept).
 Shapes follow samples/gen_demo.py (same field names and types: Shopify money
 as decimal strings, ERPNext money and quantities as JSON numbers, ERPNext
 documents with their child tables and standard fields), written compact as
-the APIs send them. Shopify orders carry the fields a `fields=`-trimmed
-orders request returns; ERPNext documents the fields the integration and an
-accountant use, not every column of the DocType.
+the APIs send them. By default (--shape full) Shopify orders carry every
+property of the documented REST Order object (what a request without
+`fields=` returns: addresses, client details, MoneyBags, full line items,
+refunds and transactions) and ERPNext documents their standard fields;
+--shape lean writes only the fields recon reads, as a `fields=`-trimmed
+request returns them.
 
 Pages like the real APIs: Shopify 250 records a page, ERPNext 500 documents
 (or GL rows) a page, named page-NNNNNN.json.
@@ -25,6 +28,7 @@ EXPECTED-COUNTS.tsv (CODE<TAB>count of every planted discrepancy; codes
 with no plant are listed with 0) and MANIFEST.tsv (rows per extract).
 """
 import argparse
+import json
 import os
 import random
 import sys
@@ -187,6 +191,130 @@ class HashNames:
     def __call__(self):
         self.n += 1
         return "%010x" % ((self.n * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFF)
+
+
+# ---------------------------------------------------------------- the full REST shapes
+# Every property of Shopify's documented REST Order (shopify.dev/docs/api/
+# admin-rest/2025-07/resources/order), line item, shipping line and Refund
+# (.../resources/refund), with values of the documented types, so a page is as
+# large as the real API's: what a request without `fields=` returns.
+
+def _dumps(d):
+    return json.dumps(d, separators=(",", ":"), ensure_ascii=False)
+
+
+def _bag(c):
+    return {"shop_money": {"amount": S(c), "currency_code": CUR},
+            "presentment_money": {"amount": S(c), "currency_code": CUR}}
+
+
+ADDRESS = {"first_name": None, "last_name": None, "name": None, "company": None, "address1": "350 Fifth Avenue",
+           "address2": "Floor 21", "city": "New York", "province": "New York", "province_code": "NY",
+           "country": "United States", "country_code": "US", "zip": "10118", "phone": "+1 212 555 0100",
+           "latitude": 40.7484, "longitude": -73.9857}
+CLIENT = {"accept_language": "en-US,en;q=0.9", "browser_height": 1050, "browser_ip": "203.0.113.24",
+          "browser_width": 1680, "session_hash": None,
+          "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                        "Version/17.5 Safari/605.1.15"}
+
+
+def full_line_item(lid, vid, pid, sku, title, vt, qty, price, disc, ltax, fulfilled):
+    return _dumps({
+        "id": lid, "admin_graphql_api_id": "gid://shopify/LineItem/%d" % lid, "attributed_staffs": [],
+        "current_quantity": qty, "fulfillable_quantity": 0 if fulfilled else qty,
+        "fulfillment_service": "manual", "fulfillment_status": "fulfilled" if fulfilled else None,
+        "gift_card": False, "grams": 350, "name": "%s - %s" % (title, vt), "price": S(price),
+        "price_set": _bag(price), "product_exists": True, "product_id": pid, "properties": [], "quantity": qty,
+        "requires_shipping": True, "sku": sku, "taxable": True, "title": title, "total_discount": S(disc),
+        "total_discount_set": _bag(disc), "variant_id": vid, "variant_inventory_management": "shopify",
+        "variant_title": vt, "vendor": "Bench Outfitters", "tax_lines": [
+            {"channel_liable": False, "price": S(ltax), "price_set": _bag(ltax), "rate": 0.08875,
+             "title": "NY Sales Tax"}],
+        "duties": [], "discount_allocations": [{"amount": S(disc), "amount_set": _bag(disc),
+                                                "discount_application_index": 0}] if disc else [],
+        "sales_line_item_group_id": None, "pre_tax_price": S(price * qty - disc),
+        "pre_tax_price_set": _bag(price * qty - disc)})
+
+
+def full_refund(rid, oid, rts, rsub, rtax, ramount, rtx, ln):
+    return _dumps({
+        "id": rid, "admin_graphql_api_id": "gid://shopify/Refund/%d" % rid, "created_at": rts, "note": "Return received",
+        "order_id": oid, "processed_at": rts, "restock": True, "total_duties_set": _bag(0),
+        "total_additional_fees_set": _bag(0), "user_id": 91238400011, "order_adjustments": [],
+        "refund_shipping_lines": [], "return": None, "duties": [], "refund_duties": [], "additional_fees": [],
+        "transactions": [{
+            "id": rtx, "admin_graphql_api_id": "gid://shopify/OrderTransaction/%d" % rtx, "amount": S(ramount),
+            "authorization": None, "created_at": rts, "currency": CUR, "device_id": None, "error_code": None,
+            "gateway": "shopify_payments", "kind": "refund", "location_id": None, "message": "Refunded",
+            "order_id": oid, "parent_id": rtx - 17, "payment_id": "c%d.2" % oid, "processed_at": rts,
+            "receipt": {"refund_id": "re_%d" % rtx, "amount": int(ramount)}, "source_name": "web",
+            "status": "success", "test": False, "user_id": None, "payments_refund_attributes":
+                {"status": "success", "acquirer_reference_number": "7400%012d" % (rtx % 10 ** 12)}}],
+        "refund_line_items": [{
+            "id": rid + 7, "line_item_id": ln[0], "location_id": LOCATIONS[0][0], "quantity": 1,
+            "restock_type": "return", "subtotal": float(S(rsub)), "subtotal_set": _bag(rsub),
+            "total_tax": float(S(rtax)), "total_tax_set": _bag(rtax)}]})
+
+
+def full_order(oid, name, number, email, ts, fin, fulfilled, cancelled, cancelled_at, test, total, subtotal,
+               tax, discounts, items_total, ship, cshop, first, last, li, fuls, refs, lines):
+    addr = dict(ADDRESS, first_name=first, last_name=last, name="%s %s" % (first, last))
+    o = {
+        "id": oid, "admin_graphql_api_id": "gid://shopify/Order/%d" % oid, "app_id": 580111,
+        "browser_ip": "203.0.113.24", "buyer_accepts_marketing": False,
+        "cancel_reason": "customer" if cancelled else None, "cancelled_at": cancelled_at,
+        "cart_token": "Z2NwLXVzLWVhc3QxOjAxSE%010d" % (oid % 10 ** 10),
+        "checkout_id": oid + 11, "checkout_token": "c%031d" % oid, "client_details": CLIENT,
+        "closed_at": None, "company": None, "confirmation_number": "K%08d" % (oid % 10 ** 8), "confirmed": True,
+        "contact_email": email, "created_at": ts, "currency": CUR,
+        "current_subtotal_price": S(subtotal), "current_subtotal_price_set": _bag(subtotal),
+        "current_total_additional_fees_set": None, "current_total_discounts": S(discounts),
+        "current_total_discounts_set": _bag(discounts), "current_total_duties_set": None,
+        "current_total_price": S(total), "current_total_price_set": _bag(total), "current_total_tax": S(tax),
+        "current_total_tax_set": _bag(tax), "customer_locale": "en-US", "device_id": None,
+        "discount_codes": [{"code": "FALL10", "amount": S(discounts), "type": "percentage"}] if discounts else [],
+        "duties_included": False, "email": email, "estimated_taxes": False, "financial_status": fin,
+        "fulfillment_status": "fulfilled" if fulfilled else None, "landing_site": "/collections/fall",
+        "landing_site_ref": None, "location_id": None, "merchant_business_entity_id": "MTYwMTIzNDU2Nzg5",
+        "merchant_of_record_app_id": None, "name": name, "note": None, "note_attributes": [],
+        "number": number - 1000, "order_number": number,
+        "order_status_url": "https://bench-outfitters.myshopify.com/60123456789/orders/%032x/authenticate?key=%032x"
+                            % (oid, oid * 7),
+        "original_total_additional_fees_set": None, "original_total_duties_set": None,
+        "payment_gateway_names": ["bogus" if test else "shopify_payments"], "phone": None, "po_number": None,
+        "presentment_currency": CUR, "processed_at": ts, "reference": None,
+        "referring_site": "https://www.google.com/", "source_identifier": None, "source_name": "web",
+        "source_url": None, "subtotal_price": S(subtotal), "subtotal_price_set": _bag(subtotal), "tags": "",
+        "tax_exempt": False, "tax_lines": [{"price": S(tax), "rate": 0.08875, "title": "NY Sales Tax",
+                                            "price_set": _bag(tax), "channel_liable": False}],
+        "taxes_included": False, "test": test, "token": "%032x" % (oid * 13), "total_cash_rounding_payment_adjustment_set":
+            _bag(0), "total_cash_rounding_refund_adjustment_set": _bag(0), "total_discounts": S(discounts),
+        "total_discounts_set": _bag(discounts), "total_line_items_price": S(items_total),
+        "total_line_items_price_set": _bag(items_total), "total_outstanding": "0.00", "total_price": S(total),
+        "total_price_set": _bag(total), "total_shipping_price_set": _bag(ship), "total_tax": S(tax),
+        "total_tax_set": _bag(tax), "total_tip_received": "0.00", "total_weight": 350 * len(lines),
+        "updated_at": ts, "user_id": None, "billing_address": addr, "shipping_address": addr,
+        "customer": {"id": cshop, "email": email, "created_at": "2026-03-01T09:00:00-05:00",
+                     "updated_at": ts, "first_name": first, "last_name": last, "state": "enabled", "note": None,
+                     "verified_email": True, "multipass_identifier": None, "tax_exempt": False, "phone": None,
+                     "email_marketing_consent": {"state": "not_subscribed", "opt_in_level": "single_opt_in",
+                                                 "consent_updated_at": None},
+                     "sms_marketing_consent": None, "tags": "", "currency": CUR, "tax_exemptions": [],
+                     "admin_graphql_api_id": "gid://shopify/Customer/%d" % cshop,
+                     "default_address": dict(addr, id=cshop + 1, customer_id=cshop, default=True)},
+        "discount_applications": [{"target_type": "line_item", "type": "discount_code", "value": "10.0",
+                                   "value_type": "percentage", "allocation_method": "across",
+                                   "target_selection": "all", "code": "FALL10"}] if discounts else [],
+        "payment_terms": None,
+        "shipping_lines": [{"id": oid + 3, "carrier_identifier": None, "code": "Standard",
+                            "current_discounted_price_set": _bag(ship), "discounted_price": S(ship),
+                            "discounted_price_set": _bag(ship), "is_removed": False, "phone": None,
+                            "price": S(ship), "price_set": _bag(ship), "requested_fulfillment_service_id": None,
+                            "source": "shopify", "title": "Standard Shipping", "tax_lines": [],
+                            "discount_allocations": []}],
+    }
+    text = _dumps(o)
+    return '%s,"line_items":[%s],"fulfillments":[%s],"refunds":[%s]}' % (text[:-1], ",".join(li), fuls, refs)
 
 
 # ---------------------------------------------------------------- generator
@@ -490,14 +618,7 @@ class Month:
                               '"total_discount":"%s"}'
                               % (lid_, vid if vid else "null", sku, title, qty, S(price), S(disc)))
                     continue
-                li.append('{"id":%d,"admin_graphql_api_id":"gid://shopify/LineItem/%d","variant_id":%s,'
-                          '"product_id":%s,"sku":"%s","title":"%s","variant_title":"%s","quantity":%d,'
-                          '"price":"%s","total_discount":"%s","fulfillable_quantity":%d,"fulfillment_status":%s,'
-                          '"requires_shipping":true,"taxable":true,"gift_card":false,"tax_lines":[{"price":"%s",'
-                          '"rate":0.08875,"title":"NY Sales Tax"}]}'
-                          % (lid_, lid_, vid if vid else "null", pid if pid else "null", sku, title, vt, qty,
-                             S(price), S(disc), 0 if fulfilled else qty,
-                             '"fulfilled"' if fulfilled else "null", S(ltax)))
+                li.append(full_line_item(lid_, vid, pid, sku, title, vt, qty, price, disc, ltax, fulfilled))
             fuls = ""
             if fulfilled:
                 fid += R.randint(1000, 30000)
@@ -519,13 +640,7 @@ class Month:
                     refs = ('{"id":%d,"created_at":"%s","transactions":[{"id":%d,"kind":"refund",'
                             '"status":"success","amount":"%s"}]}' % (rid_, rts, rtx, S(ramount)))
                 else:
-                    refs = ('{"id":%d,"order_id":%d,"created_at":"%s","processed_at":"%s","note":"Return received",'
-                        '"restock":true,"refund_line_items":[{"id":%d,"line_item_id":%d,"quantity":1,'
-                        '"restock_type":"return","subtotal":%s,"total_tax":%s}],"transactions":[{"id":%d,'
-                        '"order_id":%d,"kind":"refund","gateway":"shopify_payments","status":"success",'
-                        '"amount":"%s","currency":"USD","created_at":"%s","processed_at":"%s"}],'
-                        '"order_adjustments":[]}'
-                        % (rid_, oid, rts, rts, rid_ + 7, ln[0], E(rsub), E(rtax), rtx, oid, S(ramount), rts, rts))
+                    refs = full_refund(rid_, oid, rts, rsub, rtax, ramount, rtx, ln)
             if not full:
                 P_orders.add(
                     '{"id":%d,"name":"%s","order_number":%d,"email":"%s","created_at":"%s","processed_at":"%s",'
@@ -539,24 +654,10 @@ class Month:
                        S(total), S(subtotal), S(tax), S(discounts), S(items_total), S(ship), cshop, email,
                        first, last, ",".join(li), fuls, refs))
             else:
-                P_orders.add(
-                '{"id":%d,"admin_graphql_api_id":"gid://shopify/Order/%d","name":"%s","order_number":%d,'
-                '"number":%d,"email":"%s","contact_email":"%s","created_at":"%s","processed_at":"%s",'
-                '"updated_at":"%s","currency":"USD","presentment_currency":"USD","financial_status":"%s",'
-                '"fulfillment_status":%s,"cancelled_at":%s,"cancel_reason":%s,"test":%s,'
-                '"total_price":"%s","subtotal_price":"%s","total_tax":"%s","total_discounts":"%s",'
-                '"total_line_items_price":"%s","total_shipping_price_set":{"shop_money":{"amount":"%s",'
-                '"currency_code":"USD"},"presentment_money":{"amount":"%s","currency_code":"USD"}},'
-                '"taxes_included":false,"source_name":"web","tags":"","payment_gateway_names":["%s"],'
-                '"customer":{"id":%d,"email":"%s","first_name":"%s","last_name":"%s","state":"enabled",'
-                '"currency":"USD"},"line_items":[%s],"fulfillments":[%s],"refunds":[%s]}'
-                % (oid, oid, name, number, number - 1000, email, email, ts, ts, ts, fin,
-                   '"fulfilled"' if fulfilled else "null",
-                   '"%s"' % local_ts(sec + 3600)[0] if cancelled else "null",
-                   '"customer"' if cancelled else "null", "true" if test else "false",
-                   S(total), S(subtotal), S(tax), S(discounts), S(items_total), S(ship), S(ship),
-                   "bogus" if test else "shopify_payments", cshop, email, first, last,
-                   ",".join(li), fuls, refs))
+                P_orders.add(full_order(oid, name, number, email, ts, fin, fulfilled, cancelled,
+                                        local_ts(sec + 3600)[0] if cancelled else None, test, total, subtotal,
+                                        tax, discounts, items_total, ship, cshop, first, last, li, fuls, refs,
+                                        lines))
 
             # ---- balance transactions (charge, refund) and payout sums
             if paid:
@@ -888,9 +989,10 @@ def main():
     ap.add_argument("--orders", type=int, required=True, help="Shopify orders in the month")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True, help="folder to write (must not exist)")
-    ap.add_argument("--shape", choices=("lean", "full"), default="lean",
-                    help="lean: the fields an integration requests (about 3 KB an order, both sides); "
-                         "full: documents with every standard field (about 12 KB an order)")
+    ap.add_argument("--shape", choices=("lean", "full"), default="full",
+                    help="full (default): orders with every property of Shopify's documented Order object, "
+                         "as a request without fields= returns them, and ERPNext documents with every standard "
+                         "field; lean: only the fields recon reads")
     a = ap.parse_args()
     if a.orders < 100:
         ap.error("--orders must be at least 100")

@@ -11,7 +11,7 @@
 # Environment:
 #   BENCH_ORDERS  month sizes, space-separated   (default "10000 100000")
 #   BENCH_SEED    generator seed                 (default 1)
-#   BENCH_SHAPE   lean | full (bench/gen_month.py --shape)  (default lean)
+#   BENCH_SHAPE   full | lean (bench/gen_month.py --shape)  (default full: pages as large as the real API's)
 #   BENCH_REPEAT  runs per month                 (default 1)
 #   BENCH_DATA    where months are cached        (default bench/data, git-ignored)
 #   RECON         binary                         (default ./recon)
@@ -24,7 +24,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 ORDERS=${BENCH_ORDERS:-10000 100000}
 SEED=${BENCH_SEED:-1}
-SHAPE=${BENCH_SHAPE:-lean}
+SHAPE=${BENCH_SHAPE:-full}
 REPEAT=${BENCH_REPEAT:-1}
 DATA=${BENCH_DATA:-$top/bench/data}
 RECON=${RECON:-$top/recon}
