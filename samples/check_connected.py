@@ -234,6 +234,43 @@ for o in orders:
                 E("REFUND_AMOUNT_MISMATCH", key)
 
 # ---- payouts
+# Balance-transaction types whose meaning Shopify documents (REST Transactions
+# resource and the GraphQL ShopifyPaymentsTransactionType enum) and the
+# [accounts] key each belongs to (DESIGN section 7); anything else needs
+# [payout_types].
+DOCUMENTED = {"charge": "clearing", "capture": "clearing", "refund": "refunds", "dispute": "disputes",
+              "dispute_withdrawal": "disputes", "dispute_reversal": "disputes", "chargeback_hold": "disputes",
+              "chargeback_hold_release": "disputes", "chargeback_fee": "fees", "chargeback_fee_refund": "fees",
+              "application_fee_refund": "fees", "reserve": "reserves", "reserved_funds": "reserves",
+              "reserved_funds_withdrawal": "reserves", "reserved_funds_reversal": "reserves",
+              "risk_withdrawal": "reserves", "risk_reversal": "reserves", "advance": "capital",
+              "advance_funding": "capital", "adjustment": "adjustments", "credit": "adjustments",
+              "debit": "adjustments", "payout_failure": "clearing", "payout_cancellation": "clearing",
+              "transfer_failure": "clearing", "transfer_cancel": "clearing"}
+ERP_CUR = cfg.get("erpnext", "currency", fallback=SHOP_CUR)
+
+
+def account_of(t):
+    if t["type"] == "adjustment" and t.get("adjustment_reason") == "fee_refund":
+        key = "fees"
+    else:
+        key = cfg.get("payout_types", t["type"], fallback=None) if cfg.has_section("payout_types") else None
+        key = key or DOCUMENTED.get(t["type"])
+    return cfg.get("accounts", key, fallback=None) if key else None
+
+
+for p in payouts:
+    if not in_period(p["date"]):
+        continue
+    mine = [t for t in btxns if t["payout_id"] == p["id"] and t["type"] != "payout"]
+    for ty in sorted({t["type"] for t in mine if account_of(t) is None}):
+        E("PAYOUT_UNMAPPED_TYPE", "%d/%s" % (p["id"], ty))
+    for t in mine:
+        if money(t["net"]) != money(t["amount"]) - money(t["fee"]):
+            E("PAYOUT_TRANSACTION_INCONSISTENT", "%d/%d" % (p["id"], t["id"]))
+    if p["status"] == "paid" and p["currency"] != ERP_CUR:
+        E("PAYOUT_CURRENCY_UNSUPPORTED", str(p["id"]))
+
 live_je = defaultdict(list)
 for je in jes:
     if je["docstatus"] < 2 and je.get("cheque_no"):
