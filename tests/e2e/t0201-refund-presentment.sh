@@ -9,6 +9,8 @@ cp cases/recon.ini recon.ini
 recon snapshot --period 2026-10 --raw cases/raw; expect_rc 0
 [ "$(count "SELECT amount || ' ' || currency || ' ' || presentment_amount || ' ' || presentment_currency FROM s_refund WHERE id = 8001")" = "500 USD 550 EUR" ] ||
 	fail "refund 8001 not stored in shop money with its presentment amount"
+[ "$(count "SELECT amount || ' ' || presentment_amount || ' ' || presentment_currency FROM s_refund WHERE id = 8201")" = "500 800 JPY" ] ||
+	fail "a refund paid back in yen: not 5.00 USD and 800 JPY"
 recon diff --format json; expect_rc 1
 python3 - <<'PY' || fail "presentment refund findings"
 import json
@@ -19,7 +21,7 @@ assert x["shopify"]["presentment_amount"] == "5.50" and x["shopify"]["presentmen
 assert "refund 7901 of 5.00 USD (paid back as 5.50 EUR), credit note CN-2079 of 5.50 USD" in x["message"], x["message"]
 x = d[("REFUND_MISSING_CREDIT_NOTE", "#2081/8101")]
 assert "of 5.00 USD (paid back as 5.50 EUR)" in x["message"], x["message"]
-for k in ("#2078/7801", "#2080/8001"):
+for k in ("#2078/7801", "#2080/8001", "#2082/8201"):
     assert ("REFUND_AMOUNT_MISMATCH", k) not in d and ("REFUND_MISSING_CREDIT_NOTE", k) not in d, k
 # A shop-currency refund reads as before.
 assert "(paid back" not in d[("REFUND_MISSING_CREDIT_NOTE", "#2070/7001")]["message"]

@@ -398,6 +398,16 @@ def presentment_refund_cases(m, E):
     eur_refund(o, 8101, "5.50", lines=[("3.00", "3.30", "0.00", "0.00")],
                adjustments=[("shipping_refund", "-2.00", "-2.20")])
     E("REFUND_MISSING_CREDIT_NOTE", "#2081/8101")
+    # Paid back in yen (no minor unit): 800 JPY = 5.00 USD, credit note 5.00: clean.
+    o = m.order("#2082", presentment_currency="JPY"); m.sales_order("SO-2082", o)
+    o["refunds"].append({
+        "id": 8201, "created_at": "2026-10-12T10:00:00-04:00",
+        "transactions": [{"kind": "refund", "status": "success", "amount": "800", "currency": "JPY"}],
+        "refund_line_items": [{"id": 8202, "line_item_id": o["line_items"][0]["id"], "quantity": 1,
+                               "subtotal": 800, "total_tax": 0,
+                               "subtotal_set": bag("5.00", "800", "JPY"), "total_tax_set": bag("0.00", "0", "JPY")}],
+        "order_adjustments": []})
+    m.credit_note("CN-2082", o, 5.0)
 
 
 def reopen(m):
