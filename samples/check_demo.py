@@ -2,14 +2,14 @@
 """Independent check of the demo month (standard library only).
 
 Reads nothing but the raw pages and recon.ini of samples/demo (and
-samples/demo-reopened), applies the reconciliation rules of DESIGN.md
+samples/demo-reopened, and samples/demo-next: November, the month after), applies the reconciliation rules of DESIGN.md
 section 5/6 as written in the brief, and compares the result with
 EXPECTED.tsv / EXPECTED-GL.tsv. It shares no code or data with gen_demo.py.
 It also checks the internal consistency of the pages (order arithmetic,
 balanced journal entries, GL lines matching their vouchers, payout sums,
 page sizes and required fields).
 
-    python3 samples/check_demo.py [DEMO_DIR [REOPENED_DIR]]
+    python3 samples/check_demo.py [DEMO_DIR [REOPENED_DIR [NEXT_DIR]]]
 
 Exit status 0 when everything agrees, 1 otherwise.
 """
@@ -444,8 +444,19 @@ def consistency(s, exempt=()):
     for je in e["journal_entry"]:
         if "Journal Entry/" + je["name"] in exempt:
             continue
-        dr = sum(cents(a["debit_in_account_currency"]) for a in je["accounts"])
-        cr = sum(cents(a["credit_in_account_currency"]) for a in je["accounts"])
+        # A multi-currency entry balances in the company's currency: each
+        # line's amount in its account's currency times its rate, to the cent.
+        multi = je.get("multi_currency") == 1
+        for a in je["accounts"]:
+            for side in ("debit", "credit"):
+                conv = (Decimal(str(a[side + "_in_account_currency"])) * Decimal(str(a.get("exchange_rate", 1)))
+                        ).quantize(Decimal("0.01"))
+                if multi and conv != Decimal(str(a[side])).quantize(Decimal("0.01")):
+                    bad("JE %s: %s %s is not its account-currency amount at its rate" % (je["name"], a["account"],
+                                                                                         side))
+        f = ("debit", "credit") if multi else ("debit_in_account_currency", "credit_in_account_currency")
+        dr = sum(cents(a[f[0]]) for a in je["accounts"])
+        cr = sum(cents(a[f[1]]) for a in je["accounts"])
         if dr != cr or dr != cents(je["total_debit"]) or cr != cents(je["total_credit"]):
             bad("JE %s not balanced" % je["name"])
         want = Counter((a["account"], cents(a["debit_in_account_currency"]), cents(a["credit_in_account_currency"]))
@@ -482,8 +493,8 @@ def consistency(s, exempt=()):
         if vt == "Sales Invoice" and not any(j["name"] == vn for j in e["sales_invoice"]):
             bad("GL for unknown SI %s" % vn)
 
-    # Bins for every stock item in both mapped warehouses.
-    mapped = set(s.cfg["locations"].values())
+    # Bins for every stock item in both mapped warehouses (a month with stock).
+    mapped = set(s.cfg["locations"].values()) if e["bin"] else set()
     stock_items = [i["item_code"] for i in e["item"] if i["is_stock_item"] and not i["disabled"]]
     have = {(b["item_code"], b["warehouse"]) for b in e["bin"]}
     for it in stock_items:
@@ -560,11 +571,32 @@ def main():
         names_a = {g["name"] for g in a.e["gl_entry"]}
         if names_a & {g["name"] for g in b.e["gl_entry"]}:
             bad("demo-reopened: GL entries were not renamed")
+    nxt = sys.argv[3] if len(sys.argv) > 3 else os.path.join(HERE, "demo-next")
+    if os.path.isdir(nxt):
+        # November: the month after, read into the database that closed October
+        global PERIOD
+        PERIOD = ("2026-11-01", "2026-11-30")
+        c = Snapshot(nxt)
+        want_next = read_tsv(os.path.join(nxt, "EXPECTED.tsv"))
+        PLANTED.update(want_next)
+        consistency(c)
+        ok = compare("demo-next", diff(c), want_next) and ok
+        # the payouts October reported in transit are paid in November, and
+        # every payout of both months that can be booked has one live entry
+        # or is November's to journal (PAYOUT_MISSING_JOURNAL)
+        oct_ids = {p["id"]: p for p in a.payouts}
+        for p in c.payouts:
+            q = oct_ids.get(p["id"])
+            if q and (q["amount"], q["currency"], q["date"]) != (p["amount"], p["currency"], p["date"]):
+                bad("demo-next: payout %d differs from October's" % p["id"])
+        for c_, k in got:
+            if c_ == "PAYOUT_IN_TRANSIT" and not any(str(p["id"]) == k and p["status"] == "paid" for p in c.payouts):
+                bad("demo-next: payout %s, in transit in October, is not paid in November" % k)
     for p in problems:
         print("consistency: " + p)
     if ok and not problems:
-        print("ok: %d discrepancies as EXPECTED.tsv (%d codes); GL changes as EXPECTED-GL.tsv; pages consistent"
-              % (len(got), len(codes)))
+        print("ok: %d discrepancies as EXPECTED.tsv (%d codes); GL changes as EXPECTED-GL.tsv; demo-next as its "
+              "EXPECTED.tsv; pages consistent" % (len(got), len(codes)))
         return 0
     return 1
 

@@ -3,7 +3,7 @@
 tested on.  Standard library only, fully deterministic (fixed seeds, no clock):
 running it twice gives byte-identical files.
 
-    python3 samples/gen_demo.py            # writes samples/demo and samples/demo-reopened
+    python3 samples/gen_demo.py            # writes samples/demo, samples/demo-reopened, samples/demo-next
     python3 samples/check_demo.py          # recomputes EXPECTED*.tsv independently
 
 Output (DESIGN.md section 3 raw layout):
@@ -14,6 +14,8 @@ Output (DESIGN.md section 3 raw layout):
   samples/demo/EXPECTED.md                 what each planted case is, for a reviewer
   samples/demo-reopened/...                the same month fetched again later: only the
                                            GL Entry pages differ (see EXPECTED-GL.tsv)
+  samples/demo-next/...                    November 2026, the month after: its payouts and
+                                           the Journal Entries October's run left (EXPECTED.tsv)
 
 Every planted case is declared next to the data that makes it (the `specs`
 list and the payout / stock / customer tables below); EXPECTED.tsv is written
@@ -25,12 +27,13 @@ import os
 import random
 import shutil
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "demo")
 OUT2 = os.path.join(HERE, "demo-reopened")
+OUT3 = os.path.join(HERE, "demo-next")
 TZ = ZoneInfo("America/New_York")
 YEAR = 2026
 PERIOD = ("2026-10-01", "2026-10-31")
@@ -2254,8 +2257,144 @@ def expected_md(changed, notes):
     return "\n".join(out)
 
 
+# ---- the month after: November 2026 (samples/demo-next)
+# What a fetch of November gives once October has been closed and its entries
+# posted: the payouts of the look-back window and of November (P6 now paid,
+# October's pending transactions paid out in N1), and the Journal Entries
+# that carry those payouts' ids, October's own and those October's
+# `journal --post` created. Orders, stock and the other documents are left
+# out: this month is about payouts across the cut-off.
+PERIOD_NEXT = ("2026-11-01", "2026-11-30")
+NEXT_START = (date.fromisoformat(PERIOD_NEXT[0]) - timedelta(days=35)).isoformat()
+
+
+def recon_lines(key):
+    """The lines of the entry recon plans for a payout (DESIGN §7), in cents of
+    the payout's currency: bank, fees (less fee refunds), one line per account."""
+    acc = dict(ACC, **ACC_MORE)
+    rows = [t for t in TXNS if t["_p"] and t["_p"][0] == key and t["type"] != "payout"]
+    per = {}
+    fees = 0
+    for t in rows:
+        if t["type"] == "adjustment" and t["adjustment_reason"] == "fee_refund":
+            a = acc["fees"]
+        else:
+            a = acc[{"charge": "clearing", "refund": "refunds", "dispute": "disputes", "reserve": "reserves",
+                     "adjustment": "adjustments", "advance": "capital"}[t["type"]]]
+        per[a] = per.get(a, 0) - t["amount"]
+        fees += t["fee"]
+    bank = acc["bank_EUR"] if PAYOUT_CUR.get(key) else acc["bank"]
+    lines = [(bank, PAYOUT_AMOUNT[key])]
+    fee_total = fees + per.pop(acc["fees"], 0)
+    if fee_total:
+        lines.append((acc["fees"], fee_total))
+    lines += [(a, v) for a, v in per.items() if v]
+    assert sum(v for _, v in lines) == 0, key
+    return lines
+
+
+def posted_je(name, key, created):
+    """A Journal Entry as October's `journal --post` left it in ERPNext."""
+    p = PAYOUT_BY_KEY[key]
+    cur = PAYOUT_CUR.get(key, "USD")
+    rate = Decimal([r for d_, r in RATES if d_ <= p[2]][-1]) if cur != "USD" else Decimal(1)
+    rows = []
+    for a, v in recon_lines(key):
+        # each line once, half to even, as ERPNext's flt() converts it
+        usd = int((Decimal(v) * rate).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        rows.append((a, v if a == ACC_MORE["bank_EUR"] else usd, usd, cur if a == ACC_MORE["bank_EUR"] else "USD",
+                     rate if a == ACC_MORE["bank_EUR"] else Decimal(1)))
+    diff = sum(r[2] for r in rows)
+    if diff:
+        rows.append((ROUND_OFF[0], -diff, -diff, "USD", Decimal(1)))
+    accs = []
+    for i, (a, v, usd, c, r) in enumerate(rows):
+        accs.append(child("Journal Entry Account", name, "accounts", "Journal Entry", created, 1, i + 1, {
+            "account": a, "cost_center": ACC["cost_center"], "account_currency": c, "exchange_rate": float(r),
+            "debit_in_account_currency": E(max(v, 0)), "credit_in_account_currency": E(max(-v, 0)),
+            "debit": E(max(usd, 0)), "credit": E(max(-usd, 0)), "is_advance": "No"}))
+    tot = sum(max(r[2], 0) for r in rows)
+    remark = "Shopify payout %d of %s" % (p[1], p[2])
+    d = erp_base("Journal Entry", name, created, 1)
+    d.update({"title": "Shopify payout %d" % p[1], "voucher_type": "Bank Entry", "naming_series": "ACC-JV-.YYYY.-",
+              "posting_date": p[2], "company": COMPANY, "cheque_no": str(p[1]), "cheque_date": p[2],
+              "user_remark": remark, "remark": "Note: %s\nReference #%d dated %s" % (remark, p[1], p[2]),
+              "total_debit": E(tot), "total_credit": E(tot), "difference": 0.0,
+              "multi_currency": 1 if cur != "USD" else 0, "is_opening": "No", "is_system_generated": 0,
+              "accounts": accs})
+    return finish("Journal Entry", d)
+
+
+def next_tree(root):
+    global R, H
+    saved = R, H
+    R, H = random.Random(20261130), random.Random(1130)
+    try:
+        payouts = [p for p in PAYOUTS_OCT if p[2] >= NEXT_START] + NEXT_PAYOUTS
+        ids = {str(p[1]) for p in payouts}
+        write_json(os.path.join(root, "shopify", "shop.json"), SHOP)
+        for folder, key in (("orders", "orders"), ("locations", "locations"), ("products", "products"),
+                            ("inventory_levels", "inventory_levels")):
+            pages(root, "shopify/" + folder, key, [], 50)
+        payout_pages(root, payouts, nxt=True)
+        jes = []
+        for je in docs["journal_entry"]:
+            if je.get("cheque_no") in ids:
+                je = json.loads(json.dumps(je))
+                if je["name"] == JE_PLAN["P11b"]:
+                    # the second entry of P11 was cancelled after October's report
+                    je["docstatus"] = 2
+                    for a in je["accounts"]:
+                        a["docstatus"] = 2
+                    je["modified"] = "2026-11-02 10:15:00.000000"
+                jes.append(je)
+        done = {}
+        for i, key in enumerate(("P2", "P8", "P12")):
+            done[key] = "ACC-JV-2026-%05d" % (201 + i)
+            jes.append(posted_je(done[key], key, L(11, 1, 9, 30 + i)))
+        pages(root, "erpnext/journal_entry", "data", sorted(jes, key=lambda d: (d["creation"], d["name"])), 20)
+        for dt in ("sales_order", "sales_invoice", "delivery_note", "gl_entry", "bin", "item", "customer",
+                   "warehouse"):
+            pages(root, "erpnext/" + dt, "data", [], 20)
+        pages(root, "erpnext/currency_exchange", "data", rate_docs(PERIOD_NEXT[1]), 20)
+        pages(root, "erpnext/company", "data", [COMPANY_DOC], 20)
+    finally:
+        R, H = saved
+    p = PAYOUT_BY_KEY
+    odd = [t for t in TXNS if t.get("_net") is not None and t["_net"] != t["amount"] - t["fee"]][0]
+    exp = [("PAYOUT_MISSING_JOURNAL", str(p["P6"][1])), ("PAYOUT_MISSING_JOURNAL", str(p["P9"][1])),
+           ("PAYOUT_UNMAPPED_TYPE", "%d/%s" % (p["P9"][1], UNMAPPED_TYPE)),
+           ("PAYOUT_MISSING_JOURNAL", str(p["P10"][1])),
+           ("PAYOUT_TRANSACTION_INCONSISTENT", "%d/%d" % (p["P10"][1], odd["id"])),
+           ("PAYOUT_MISSING_JOURNAL", str(p["N1"][1])), ("PAYOUT_IN_TRANSIT", str(p["N2"][1]))]
+    write_text(os.path.join(root, "EXPECTED.tsv"), "".join("%s\t%s\n" % e for e in sorted(exp)))
+    md = ["# samples/demo-next: November 2026, the month after the demo", "",
+          "Run as `recon snapshot --period 2026-11 --raw samples/demo-next` into the database that",
+          "closed October. The fetch covers payouts dated from %s (the period start less" % NEXT_START,
+          "`[match] payout_lookback_days` = 35) to the period end, their transactions, and the Journal",
+          "Entries carrying their ids: October's, and %s, %s and %s that October's" % (done["P2"], done["P8"], done["P12"]),
+          "`journal --post` created for payouts %d, %d and %d (the last one multi-currency, EUR)."
+          % (p["P2"][1], p["P8"][1], p["P12"][1]),
+          "Orders, stock and the other documents are empty: this month is about payouts.", "",
+          "| code | key | why |", "|---|---|---|",
+          "| PAYOUT_MISSING_JOURNAL | `%d` | Dated 30 October, in transit at October's close, paid now: "
+          "November's run journals it (posting date 30 October). |" % p["P6"][1],
+          "| PAYOUT_MISSING_JOURNAL, PAYOUT_UNMAPPED_TYPE | `%d` | October's unmapped %s is still unmapped: "
+          "still skipped, still reported. |" % (p["P9"][1], UNMAPPED_TYPE),
+          "| PAYOUT_MISSING_JOURNAL, PAYOUT_TRANSACTION_INCONSISTENT | `%d` | October's inconsistent row: "
+          "still skipped, still reported. |" % p["P10"][1],
+          "| PAYOUT_MISSING_JOURNAL | `%d` | 3 November: October's pending transactions paid out. |" % p["N1"][1],
+          "| PAYOUT_IN_TRANSIT | `%d` | 27 November, in transit at November's close. |" % p["N2"][1], "",
+          "Near misses: payout %d (failed in October) has no live entry, so the look-back does not report "
+          "it again; payout %d's second entry %s was cancelled after October's report, so it is no longer a "
+          "duplicate; the amount, GL and transaction checks of October's payouts stay October's."
+          % (p["P7"][1], p["P11"][1], JE_PLAN["P11b"]), ""]
+    write_text(os.path.join(root, "EXPECTED.md"), "\n".join(md))
+    write_text(os.path.join(root, "recon.ini"), ini_text())
+
+
 def main():
-    for d in (OUT, OUT2):
+    for d in (OUT, OUT2, OUT3):
         if os.path.isdir(d):
             shutil.rmtree(d)
     shopify_tree(OUT)
@@ -2275,8 +2414,9 @@ def main():
     write_text(os.path.join(OUT2, "EXPECTED-GL.tsv"),
                "".join("GL_CHANGED_AFTER_CLOSE\t%s/%s\n" % (vt, vn) for vt, vn, _ in sorted(changed)))
     write_text(os.path.join(OUT, "EXPECTED.md"), expected_md(changed, notes))
+    next_tree(OUT3)
     n = sum(len(f) for _, _, f in os.walk(OUT))
-    print("wrote %s (%d files, %d discrepancies) and %s" % (OUT, n, len(EXPECTED), OUT2))
+    print("wrote %s (%d files, %d discrepancies), %s and %s" % (OUT, n, len(EXPECTED), OUT2, OUT3))
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ recon_err money_mul_qty(int64_t minor, int64_t qty, int64_t *out);
 /* Money of one currency into another at an exchange rate held in
  * billionths (ERPNext's 9-decimal Float, read once at load): minor units of
  * exponent from_exp times rate_nano / 10^9, into minor units of exponent
- * to_exp, rounded half away from zero once. RECON_ERR_OVERFLOW when out of
+ * to_exp, rounded once, half to even (as ERPNext rounds the converted line). RECON_ERR_OVERFLOW when out of
  * range or rate_nano is not above zero. */
 #define RATE_SCALE 1000000000LL
 #define RATE_EXPONENT 9

@@ -389,7 +389,11 @@ recon_err money_convert(int64_t minor, int from_exp, int64_t rate_nano, int to_e
 		den *= 10;
 	q = num / den;
 	r = num % den;
-	if (2 * (r < 0 ? -r : r) >= den)
+	r = r < 0 ? -r : r;
+	/* Half to even, as ERPNext's flt() rounds under its default rounding
+	 * method (Banker's Rounding): the line then converts to the cent ERPNext
+	 * computes, and the entry balances there too. */
+	if (2 * r > den || (2 * r == den && (q % 2) != 0))
 		q += num < 0 ? -1 : 1;
 	if (q > INT64_MAX || q < -INT64_MAX)
 		return RECON_ERR_OVERFLOW;

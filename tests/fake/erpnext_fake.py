@@ -257,6 +257,22 @@ class ErpApp(fakelib.App):
         for gl in self.docs.get("GL Entry", []):
             if gl.get("account") and gl.get("account_currency"):
                 self.account_currency[gl["account"]] = gl["account_currency"]
+        # A sample month's recon.ini names the site's accounts: they exist,
+        # and a bank_<CUR> account keeps that currency (a stand-in for the
+        # Account records such a raw folder does not carry).
+        ini = os.path.join(args.raw, "recon.ini") if args.raw else None
+        if ini and os.path.exists(ini):
+            import configparser
+            cp = configparser.ConfigParser(interpolation=None, strict=False)
+            cp.optionxform = str
+            cp.read(ini, encoding="utf-8")
+            if cp.has_section("accounts"):
+                for k, v in cp.items("accounts"):
+                    if k == "cost_center" or not v:
+                        continue
+                    self.accounts.add(v)
+                    if k.startswith("bank_"):
+                        self.account_currency.setdefault(v, k[5:])
         for spec in filter(None, (args.account_currency or "").split(",")):
             acc, _, cur = spec.rpartition("=")
             self.account_currency[acc.strip()] = cur.strip()
