@@ -336,7 +336,10 @@ static const struct load_col balance_txn_cols[] = {
 	/* An integer in the fixtures, a String in Shopify's ruby client: either is taken. */
 	COL("source_order_transaction_id", "source_order_transaction_id", LK_IDTEXT, 0),
 	COL("adjustment_reason",      "adjustment_reason",      LK_TEXT,     0),
-	COL("processed_at",           "processed_at",           LK_TEXT,     0),
+	COL("processed_at",           "processed_at",           LK_TS,       0),
+	/* A pending row belongs to the period it was processed in (DESIGN §3):
+	 * its shop-local date, comparable with the period's dates. */
+	CALC("processed_local_date",  LK_LOCAL_DATE, 0, .from = "processed_at"),
 	{ 0 }
 };
 static const struct load_table balance_txn_spec = {
