@@ -309,7 +309,9 @@ static const struct load_col payout_cols[] = {
 	COL("reserved_gross",         "summary.reserved_funds_gross_amount", LK_MONEY,     0),
 	COL("reserved_fee",           "summary.reserved_funds_fee_amount",   LK_MONEY,     0),
 	/* A failed payout's money is paid out again in a later one, which shows
-	 * it here (Payout resource, summary.retried_payouts_*). */
+	 * it here: REST Payout summary.retried_payouts_*, GraphQL
+	 * ShopifyPaymentsPayoutSummary retriedPayoutsGross/retriedPayoutsFee
+	 * ("total gross amount / fees for all retried payouts"). */
 	COL("retried_gross",          "summary.retried_payouts_gross_amount", LK_MONEY,    0),
 	COL("retried_fee",            "summary.retried_payouts_fee_amount",  LK_MONEY,     0),
 	CALC("in_period",             LK_IN_PERIOD, NN, .from = "date"),
