@@ -233,10 +233,15 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 			msg_error("payout %lld: converted amount out of range", (long long)payout);
 			return RECON_ERR_OVERFLOW;
 		}
-		lines[n].cdebit = conv > 0 ? conv : 0;
-		lines[n].ccredit = conv < 0 ? -conv : 0;
 		dr += lines[n].debit;
 		cr += lines[n].credit;
+		/* A company-currency line that converts to nothing is no line
+		 * (ERPNext refuses one with neither side); its fraction of a cent
+		 * is in the rounding difference. */
+		if (!conv && !lines[n].foreign)
+			continue;
+		lines[n].cdebit = conv > 0 ? conv : 0;
+		lines[n].ccredit = conv < 0 ? -conv : 0;
 		cdr += lines[n].cdebit;
 		ccr += lines[n].ccredit;
 		n++;

@@ -20,7 +20,7 @@ e = {x["payout_id"]: x for x in d["entries"]}
 # 802, 818, 819 (in transit), 821-823 (failed, cancelled) are not paid; 820
 # is older than the look-back. 824 is in GBP, which has a bank account, a
 # rate and a round-off account: planned; 825 has no rate: skipped.
-assert sorted(e) == [801, 803, 804, 805, 806, 807] + list(range(811, 818)) + [824, 826], sorted(e)
+assert sorted(e) == [801, 803, 804, 805, 806, 807] + list(range(811, 818)) + [824, 826, 827], sorted(e)
 assert e[801]["status"] == "planned" and e[801]["name"] is None
 assert e[804]["status"] == "exists" and e[804]["name"] == "JE-804"
 p = e[801]
@@ -51,6 +51,10 @@ assert rows["Clearing - R"]["credit"] == "46.02" and rows["Clearing - R"]["credi
 r = rows["Round Off - R"]
 assert r["debit"] == "0.01" and r["credit"] == "0.00" and r["cost_center"] == "Main - R", r
 assert e["total_debit"] == e["total_credit"] == "46.02", e
+# SEK 100.00 at 0.0912: the 0.05 SEK fee is 0.00456 USD, no line at all.
+e = {x["payout_id"]: x for x in json.load(open("out"))["entries"]}[827]
+rows = {a["account"]: (a["debit"], a["credit"], a["debit_in_account_currency"]) for a in e["accounts"]}
+assert rows == {"Bank SEK - R": ("9.12", "0.00", "100.00"), "Clearing - R": ("0.00", "9.12", "0.00")}, rows
 PY
 "$TOP/tests/e2e/check-entries.py" out cases/raw || fail "an entry that does not balance"
 # Nothing was sent: the outbox only holds plans.
@@ -69,7 +73,7 @@ assert [a for a in p["accounts"] if a["account"] == "Bank - R"][0]["debit"] == "
 PY
 # Re-planning is stable: same rows, no duplicates.
 recon journal --format json; expect_rc 0
-[ "$(count "SELECT count(*) FROM outbox WHERE kind = 'journal_entry'")" = 15 ] || fail "re-plan duplicated or kept the skipped payout"
+[ "$(count "SELECT count(*) FROM outbox WHERE kind = 'journal_entry'")" = 16 ] || fail "re-plan duplicated or kept the skipped payout"
 recon journal; expect_rc 0
 grep_in out "payout 801"
 grep_in out "Bank - R"

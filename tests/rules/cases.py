@@ -342,6 +342,11 @@ def build():
     E("PAYOUT_MISSING_JOURNAL", "825"); E("PAYOUT_CURRENCY_UNSUPPORTED", "825")
     m.payout(826, "20.00", currency="GBP"); m.journal("JE-826", 826, 20.0, bank_account="Bank GBP - R",
                                                        bank_currency="GBP", rate=1.3307)
+    # SEK at 0.0912: the 0.05 SEK fee converts to nothing, so the entry has
+    # no fee line (ERPNext refuses a line with neither side) and still balances.
+    m.rates.append({"name": "2026-10-01-SEK-USD", "date": "2026-10-01", "from_currency": "SEK",
+                    "to_currency": "USD", "exchange_rate": 0.0912, "for_buying": 1, "for_selling": 1})
+    m.payout(827, "100.00", currency="SEK", txns=[("100.05", "0.05", "100.00")]); E("PAYOUT_MISSING_JOURNAL", "827")
 
     # Stock: SKU A drifts at the mapped location; B agrees on actual_qty
     # (reserved 2 would drift under actual_qty - reserved_qty); the unmapped
@@ -441,6 +446,7 @@ clearing = Clearing - R
 fees = Fees - R
 capital = Capital Loan - R
 bank_GBP = Bank GBP - R
+bank_SEK = Bank SEK - R
 cost_center = Main - R
 """
 
