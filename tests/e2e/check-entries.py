@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """check-entries.py JOURNAL.json [PAYOUTS_DIR...]: every entry of a `recon
 journal --format json` document balances to the minor unit in the company's
-currency, and its bank line is the payout amount in the payout's currency
-(the account-currency amount of a multi-currency entry). With raw folders,
-the payout amounts are taken from their shopify/payouts pages too; without,
-from the entry's own remark-free fields. Exit 1 naming the entry otherwise."""
+currency, each line of a multi-currency entry being its account-currency
+amount at its rate; with raw folders, its bank line is the payout's amount
+in the payout's currency, as their shopify/payouts pages give it. Entries that already exist in ERPNext are skipped.
+Exit 1 naming the entry otherwise."""
 import glob
 import json
 import os
 import sys
-from decimal import Decimal as D
+from decimal import ROUND_HALF_EVEN, Decimal as D
 
 doc = json.load(open(sys.argv[1]))
 amounts = {}
@@ -33,10 +33,13 @@ for e in doc["entries"]:
         for a in rows:
             rate = D(a["exchange_rate"])
             for side in ("debit", "credit"):
-                conv = (D(a[side + "_in_account_currency"]) * rate).quantize(D("0.01"))
-                ok = ok and abs(conv - D(a[side])) <= D("0.005") * 2
+                # converted once, half to even, as ERPNext's flt() does
+                conv = (D(a[side + "_in_account_currency"]) * rate).quantize(D("0.01"), rounding=ROUND_HALF_EVEN)
+                ok = ok and conv == D(a[side])
     bank = [a for a in rows if (a.get("account_currency") == e["currency"]) or not multi]
     want = amounts.get(e["payout_id"])
+    if sys.argv[2:] and not want:
+        ok = False
     if want:
         bank_amount = D(bank[0]["debit_in_account_currency" if multi else "debit"]) if bank else None
         ok = ok and want[1] == e["currency"] and bank_amount == want[0]
