@@ -18,7 +18,7 @@ import json
 import os
 import sys
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -259,34 +259,43 @@ def account_of(t):
     return cfg.get("accounts", key, fallback=None) if key else None
 
 
-for p in payouts:
-    if not in_period(p["date"]):
-        continue
-    mine = [t for t in btxns if t["payout_id"] == p["id"] and t["type"] != "payout"]
-    for ty in sorted({t["type"] for t in mine if account_of(t) is None}):
-        E("PAYOUT_UNMAPPED_TYPE", "%d/%s" % (p["id"], ty))
-    for t in mine:
-        if money(t["net"]) != money(t["amount"]) - money(t["fee"]):
-            E("PAYOUT_TRANSACTION_INCONSISTENT", "%d/%d" % (p["id"], t["id"]))
-    if p["status"] == "paid" and p["currency"] != ERP_CUR:
-        E("PAYOUT_CURRENCY_UNSUPPORTED", str(p["id"]))
-
 live_je = defaultdict(list)
 for je in jes:
     if je["docstatus"] < 2 and je.get("cheque_no"):
         live_je[je["cheque_no"]].append(je)
+# Payouts this run journals: of the period, or of the look-back before it
+# ([match] payout_lookback_days) and still without a live Journal Entry.
+LOOKBACK_FROM = (date.fromisoformat(FROM) - timedelta(days=cfg.getint("match", "payout_lookback_days",
+                                                                        fallback=35))).isoformat()
 for p in payouts:
-    if not in_period(p["date"]):
-        continue
     pid = str(p["id"])
     js = sorted(live_je.get(pid, []), key=lambda j: j["name"])
+    if not LOOKBACK_FROM <= p["date"] <= TO:
+        continue
+    if in_period(p["date"]) and p["status"] in ("scheduled", "in_transit"):
+        E("PAYOUT_IN_TRANSIT", pid)
+    if p["status"] in ("failed", "canceled", "cancelled") and (in_period(p["date"]) or js):
+        E("PAYOUT_FAILED", pid)
     if len(js) > 1:
         E("PAYOUT_DUPLICATE_JOURNAL", pid)
+    open_ = in_period(p["date"]) or not js
+    if open_:
+        mine = [t for t in btxns if t["payout_id"] == p["id"] and t["type"] != "payout"]
+        for ty in sorted({t["type"] for t in mine if account_of(t) is None}):
+            E("PAYOUT_UNMAPPED_TYPE", "%d/%s" % (p["id"], ty))
+        for t in mine:
+            if money(t["net"]) != money(t["amount"]) - money(t["fee"]):
+                E("PAYOUT_TRANSACTION_INCONSISTENT", "%d/%d" % (p["id"], t["id"]))
+        # (this store configures no bank_<CUR>: every foreign payout is unsupported)
+        if p["status"] == "paid" and p["currency"] != ERP_CUR and not cfg.has_option("accounts", "bank_" + p["currency"]):
+            E("PAYOUT_CURRENCY_UNSUPPORTED", pid)
     if p["status"] != "paid":
         continue
     if not js:
         E("PAYOUT_MISSING_JOURNAL", pid)
-    else:
+    if not in_period(p["date"]):
+        continue
+    if js:
         je = js[0]
         bank = sum((money(a["debit"]) - money(a["credit"]) for a in je["accounts"] if a["account"] == BANK),
                    Decimal(0))

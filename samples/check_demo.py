@@ -2,14 +2,14 @@
 """Independent check of the demo month (standard library only).
 
 Reads nothing but the raw pages and recon.ini of samples/demo (and
-samples/demo-reopened), applies the reconciliation rules of DESIGN.md
+samples/demo-reopened, and samples/demo-next: November, the month after), applies the reconciliation rules of DESIGN.md
 section 5/6 as written in the brief, and compares the result with
 EXPECTED.tsv / EXPECTED-GL.tsv. It shares no code or data with gen_demo.py.
 It also checks the internal consistency of the pages (order arithmetic,
 balanced journal entries, GL lines matching their vouchers, payout sums,
 page sizes and required fields).
 
-    python3 samples/check_demo.py [DEMO_DIR [REOPENED_DIR]]
+    python3 samples/check_demo.py [DEMO_DIR [REOPENED_DIR [NEXT_DIR]]]
 
 Exit status 0 when everything agrees, 1 otherwise.
 """
@@ -18,13 +18,14 @@ import json
 import os
 import sys
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PERIOD = ("2026-10-01", "2026-10-31")
 problems = []
+PLANTED = set()   # the month's EXPECTED.tsv, read before its pages are checked
 
 
 def bad(msg):
@@ -92,7 +93,7 @@ class Snapshot:
         self.products = load(root, "shopify/products", "products", 50)
         e = {}
         for dt in ("sales_order", "sales_invoice", "delivery_note", "journal_entry", "gl_entry", "bin", "item",
-                   "customer", "warehouse"):
+                   "customer", "warehouse", "currency_exchange", "company"):
             e[dt] = load(root, "erpnext/" + dt, "data", 20)
         self.e = e
         cfg = configparser.ConfigParser(interpolation=None)
@@ -102,6 +103,87 @@ class Snapshot:
 
 
 # ---------------------------------------------------------------- rules
+
+# Balance-transaction types whose meaning Shopify documents (REST Transactions
+# resource; GraphQL ShopifyPaymentsTransactionType; the Capital changelog), and
+# the [accounts] key each belongs to; a fee refund is told by its
+# adjustment_reason. Anything else needs a [payout_types] line.
+TYPE_KEYS = {
+    "charge": "clearing", "capture": "clearing", "refund": "refunds", "dispute": "disputes",
+    "dispute_withdrawal": "disputes", "dispute_reversal": "disputes", "chargeback_hold": "disputes",
+    "chargeback_hold_release": "disputes", "chargeback_fee": "fees", "chargeback_fee_refund": "fees",
+    "application_fee_refund": "fees", "reserve": "reserves", "reserved_funds": "reserves",
+    "reserved_funds_withdrawal": "reserves", "reserved_funds_reversal": "reserves", "risk_withdrawal": "reserves",
+    "risk_reversal": "reserves", "advance": "capital", "advance_funding": "capital", "adjustment": "adjustments",
+    "credit": "adjustments", "debit": "adjustments", "payout_failure": "clearing", "payout_cancellation": "clearing",
+    "transfer_failure": "clearing", "transfer_cancel": "clearing",
+}
+
+
+def type_account(s, t):
+    acc = s.cfg["accounts"]
+    over = s.cfg["payout_types"] if s.cfg.has_section("payout_types") else {}
+    key = None
+    if t.get("adjustment_reason"):
+        key = over.get("%s/%s" % (t["type"], t["adjustment_reason"]))
+        if not key and t["type"] == "adjustment" and t["adjustment_reason"] == "fee_refund":
+            key = "fees"
+    key = key or over.get(t["type"]) or TYPE_KEYS.get(t["type"])
+    if not key:
+        return None
+    return acc.get(key) or (acc.get("clearing") if key in ("refunds", "adjustments", "reserves", "disputes") else None)
+
+
+def payout_rules(s):
+    """DESIGN §5's payout codes over the period and the look-back before it."""
+    out = set()
+    lookback = int(s.cfg["match"].get("payout_lookback_days", "35"))
+    start = (date.fromisoformat(PERIOD[0]) - timedelta(days=lookback)).isoformat()
+    company = s.shop["currency"]
+    round_off = any(c.get("round_off_account") for c in s.e["company"])
+    for p in s.payouts:
+        pid, d, st = str(p["id"]), p["date"], p["status"]
+        per, win = in_period(d), start <= d <= PERIOD[1]
+        live = sorted(je["name"] for je in s.e["journal_entry"] if je["docstatus"] < 2 and je.get("cheque_no") == pid)
+        opened = per or (win and not live)
+        rows = [t for t in s.txns if t.get("payout_id") == p["id"] and t["type"] != "payout"]
+        if per and st in ("scheduled", "in_transit"):
+            out.add(("PAYOUT_IN_TRANSIT", pid))
+        if st in ("failed", "canceled", "cancelled") and (per or (win and live)):
+            out.add(("PAYOUT_FAILED", pid))
+        if win and len(live) > 1:
+            out.add(("PAYOUT_DUPLICATE_JOURNAL", pid))
+        if win and st == "paid" and not live:
+            out.add(("PAYOUT_MISSING_JOURNAL", pid))
+        if opened:
+            for t in rows:
+                if cents(t["amount"]) - cents(t["fee"]) != cents(t["net"]):
+                    out.add(("PAYOUT_TRANSACTION_INCONSISTENT", "%s/%d" % (pid, t["id"])))
+                if type_account(s, t) is None:
+                    out.add(("PAYOUT_UNMAPPED_TYPE", "%s/%s" % (pid, t["type"])))
+        foreign = p["currency"] != company
+        bank = s.cfg["accounts"].get("bank_" + p["currency"]) if foreign else s.cfg["accounts"]["bank"]
+        if opened and st == "paid" and foreign:
+            rate = [x for x in s.e["currency_exchange"] if x["from_currency"] == p["currency"]
+                    and x["to_currency"] == company and x["date"] <= d]
+            if not bank or not rate or not round_off:
+                out.add(("PAYOUT_CURRENCY_UNSUPPORTED", pid))
+        if not per or st != "paid":
+            continue
+        amount = cents(p["amount"])
+        if live:
+            je = [x for x in s.e["journal_entry"] if x["name"] == live[0]][0]
+            dr = sum(cents(a.get("debit_in_account_currency", 0)) - cents(a.get("credit_in_account_currency", 0))
+                     for a in je["accounts"] if a["account"] == bank)
+            if dr != amount:
+                out.add(("PAYOUT_AMOUNT_MISMATCH", pid))
+            if not any(g["is_cancelled"] == 0 and g["voucher_type"] == "Journal Entry"
+                       and g["voucher_no"] == je["name"] and g["account"] == bank for g in s.e["gl_entry"]):
+                out.add(("PAYOUT_NOT_IN_GL", pid))
+        if sum(cents(t["net"]) for t in rows) != amount:
+            out.add(("PAYOUT_TRANSACTIONS_MISMATCH", pid))
+    return out
+
 
 def diff(s):
     out = set()
@@ -181,25 +263,7 @@ def diff(s):
             out.add(("ORDER_ORPHAN_IN_ERPNEXT", so["name"]))
 
     # Payouts
-    for p in s.payouts:
-        if p["status"] != "paid" or not in_period(p["date"]):
-            continue
-        pid = str(p["id"])
-        amount = cents(p["amount"])
-        jes = [je for je in s.e["journal_entry"] if je["docstatus"] < 2 and je.get("cheque_no") == pid]
-        if not jes:
-            out.add(("PAYOUT_MISSING_JOURNAL", pid))
-        else:
-            for je in jes:
-                dr = sum(cents(a.get("debit_in_account_currency", 0)) for a in je["accounts"] if a["account"] == bank)
-                if dr != amount:
-                    out.add(("PAYOUT_AMOUNT_MISMATCH", pid))
-                if not any(g["is_cancelled"] == 0 and g["voucher_type"] == "Journal Entry"
-                           and g["voucher_no"] == je["name"] and g["account"] == bank for g in s.e["gl_entry"]):
-                    out.add(("PAYOUT_NOT_IN_GL", pid))
-        net = sum(cents(t["net"]) for t in s.txns if t.get("payout_id") == p["id"] and t["type"] != "payout")
-        if net != amount:
-            out.add(("PAYOUT_TRANSACTIONS_MISMATCH", pid))
+    out |= payout_rules(s)
 
     # Stock
     locmap = {}
@@ -310,8 +374,10 @@ def consistency(s, exempt=()):
             bad("payout %d: payout row" % p["id"])
     need(s.txns, "balance transaction", ["id", "type", "test", "payout_id", "payout_status", "currency", "amount",
                                          "fee", "net", "source_order_id", "source_type", "processed_at"])
+    # the planted row whose net is not amount - fee (EXPECTED.tsv names it)
+    planted = {k.split("/")[1] for c, k in PLANTED if c == "PAYOUT_TRANSACTION_INCONSISTENT"}
     for t in s.txns:
-        if cents(t["amount"]) - cents(t["fee"]) != cents(t["net"]):
+        if cents(t["amount"]) - cents(t["fee"]) != cents(t["net"]) and str(t["id"]) not in planted:
             bad("txn %d net" % t["id"])
     need(s.locations, "location", ["id", "name", "active"])
     need(s.levels, "inventory level", ["inventory_item_id", "location_id", "available", "updated_at"])
@@ -378,8 +444,19 @@ def consistency(s, exempt=()):
     for je in e["journal_entry"]:
         if "Journal Entry/" + je["name"] in exempt:
             continue
-        dr = sum(cents(a["debit_in_account_currency"]) for a in je["accounts"])
-        cr = sum(cents(a["credit_in_account_currency"]) for a in je["accounts"])
+        # A multi-currency entry balances in the company's currency: each
+        # line's amount in its account's currency times its rate, to the cent.
+        multi = je.get("multi_currency") == 1
+        for a in je["accounts"]:
+            for side in ("debit", "credit"):
+                conv = (Decimal(str(a[side + "_in_account_currency"])) * Decimal(str(a.get("exchange_rate", 1)))
+                        ).quantize(Decimal("0.01"))
+                if multi and conv != Decimal(str(a[side])).quantize(Decimal("0.01")):
+                    bad("JE %s: %s %s is not its account-currency amount at its rate" % (je["name"], a["account"],
+                                                                                         side))
+        f = ("debit", "credit") if multi else ("debit_in_account_currency", "credit_in_account_currency")
+        dr = sum(cents(a[f[0]]) for a in je["accounts"])
+        cr = sum(cents(a[f[1]]) for a in je["accounts"])
         if dr != cr or dr != cents(je["total_debit"]) or cr != cents(je["total_credit"]):
             bad("JE %s not balanced" % je["name"])
         want = Counter((a["account"], cents(a["debit_in_account_currency"]), cents(a["credit_in_account_currency"]))
@@ -416,8 +493,8 @@ def consistency(s, exempt=()):
         if vt == "Sales Invoice" and not any(j["name"] == vn for j in e["sales_invoice"]):
             bad("GL for unknown SI %s" % vn)
 
-    # Bins for every stock item in both mapped warehouses.
-    mapped = set(s.cfg["locations"].values())
+    # Bins for every stock item in both mapped warehouses (a month with stock).
+    mapped = set(s.cfg["locations"].values()) if e["bin"] else set()
     stock_items = [i["item_code"] for i in e["item"] if i["is_stock_item"] and not i["disabled"]]
     have = {(b["item_code"], b["warehouse"]) for b in e["bin"]}
     for it in stock_items:
@@ -460,9 +537,10 @@ def main():
     demo = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "demo")
     reop = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "demo-reopened")
     a = Snapshot(demo)
+    want = read_tsv(os.path.join(demo, "EXPECTED.tsv"))
+    PLANTED.update(want)
     consistency(a)
     got = diff(a)
-    want = read_tsv(os.path.join(demo, "EXPECTED.tsv"))
     ok = compare("demo", got, want)
     codes = {c for c, _ in got}
     all_codes = {"ORDER_MISSING_IN_ERPNEXT", "ORDER_DUPLICATE_IN_ERPNEXT", "ORDER_ORPHAN_IN_ERPNEXT",
@@ -470,7 +548,8 @@ def main():
                  "ORDER_CANCELLED_IN_SHOPIFY", "ORDER_NOT_SUBMITTED", "FULFILLMENT_NOT_IN_SHOPIFY",
                  "FULFILLMENT_NOT_IN_ERPNEXT", "REFUND_MISSING_CREDIT_NOTE", "REFUND_AMOUNT_MISMATCH",
                  "PAYOUT_MISSING_JOURNAL", "PAYOUT_AMOUNT_MISMATCH", "PAYOUT_NOT_IN_GL",
-                 "PAYOUT_TRANSACTIONS_MISMATCH", "STOCK_DRIFT", "STOCK_UNMAPPED_SKU", "SKU_DUPLICATE_IN_SHOPIFY",
+                 "PAYOUT_TRANSACTIONS_MISMATCH", "PAYOUT_IN_TRANSIT", "PAYOUT_FAILED", "PAYOUT_DUPLICATE_JOURNAL",
+                 "PAYOUT_UNMAPPED_TYPE", "PAYOUT_TRANSACTION_INCONSISTENT", "STOCK_DRIFT", "STOCK_UNMAPPED_SKU", "SKU_DUPLICATE_IN_SHOPIFY",
                  "CUSTOMER_DUPLICATE"}
     for c in sorted(all_codes - codes):
         bad("code %s not planted" % c)
@@ -492,11 +571,32 @@ def main():
         names_a = {g["name"] for g in a.e["gl_entry"]}
         if names_a & {g["name"] for g in b.e["gl_entry"]}:
             bad("demo-reopened: GL entries were not renamed")
+    nxt = sys.argv[3] if len(sys.argv) > 3 else os.path.join(HERE, "demo-next")
+    if os.path.isdir(nxt):
+        # November: the month after, read into the database that closed October
+        global PERIOD
+        PERIOD = ("2026-11-01", "2026-11-30")
+        c = Snapshot(nxt)
+        want_next = read_tsv(os.path.join(nxt, "EXPECTED.tsv"))
+        PLANTED.update(want_next)
+        consistency(c)
+        ok = compare("demo-next", diff(c), want_next) and ok
+        # the payouts October reported in transit are paid in November, and
+        # every payout of both months that can be booked has one live entry
+        # or is November's to journal (PAYOUT_MISSING_JOURNAL)
+        oct_ids = {p["id"]: p for p in a.payouts}
+        for p in c.payouts:
+            q = oct_ids.get(p["id"])
+            if q and (q["amount"], q["currency"], q["date"]) != (p["amount"], p["currency"], p["date"]):
+                bad("demo-next: payout %d differs from October's" % p["id"])
+        for c_, k in got:
+            if c_ == "PAYOUT_IN_TRANSIT" and not any(str(p["id"]) == k and p["status"] == "paid" for p in c.payouts):
+                bad("demo-next: payout %s, in transit in October, is not paid in November" % k)
     for p in problems:
         print("consistency: " + p)
     if ok and not problems:
-        print("ok: %d discrepancies as EXPECTED.tsv (%d codes); GL changes as EXPECTED-GL.tsv; pages consistent"
-              % (len(got), len(codes)))
+        print("ok: %d discrepancies as EXPECTED.tsv (%d codes); GL changes as EXPECTED-GL.tsv; demo-next as its "
+              "EXPECTED.tsv; pages consistent" % (len(got), len(codes)))
         return 0
     return 1
 

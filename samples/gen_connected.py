@@ -201,7 +201,7 @@ EXPECTED = [
     ("PAYOUT_AMOUNT_MISMATCH", "90110003"), ("PAYOUT_NOT_IN_GL", "90110004"),
     ("PAYOUT_TRANSACTIONS_MISMATCH", "90110005"), ("PAYOUT_DUPLICATE_JOURNAL", "90110006"),
     ("PAYOUT_UNMAPPED_TYPE", "90110009/shop_cash_credit"), ("PAYOUT_TRANSACTION_INCONSISTENT", "90110009/2013600004"),
-    ("PAYOUT_CURRENCY_UNSUPPORTED", "90110010"),
+    ("PAYOUT_CURRENCY_UNSUPPORTED", "90110010"), ("PAYOUT_IN_TRANSIT", "90110007"),
     ("STOCK_DRIFT", "LIN-M@Lager Leipzig - MN"), ("STOCK_UNMAPPED_SKU", "NOTE-A5"),
     ("SKU_DUPLICATE_IN_SHOPIFY", "MUG-GRN"), ("CUSTOMER_DUPLICATE", "shopify:7390000004"),
 ]
@@ -233,8 +233,10 @@ CASES = [
     ("REFUND_AMOUNT_MISMATCH", "EU1025/9300000003: credit note booked with the CHF figure",
      "EU1024 (USD, line and shipping as an order adjustment) and EU1026 (EUR) have credit notes of the shop "
      "amount"),
-    ("PAYOUT_MISSING_JOURNAL", "90110002", "90110007 is still in transit; 90110008 (September) has a live entry "
-                                           "beside a cancelled one"),
+    ("PAYOUT_MISSING_JOURNAL", "90110002", "90110007 is still in transit; 90110008 (September, in the "
+                                           "look-back) has a live entry beside a cancelled one"),
+    ("PAYOUT_IN_TRANSIT", "90110007: dated 31 October, still in transit at the snapshot",
+     "90110001 and the other payouts of the period are paid"),
     ("PAYOUT_AMOUNT_MISMATCH", "90110003: bank line 0.50 over", "90110001 books exactly"),
     ("PAYOUT_NOT_IN_GL", "90110004: its Journal Entry has no GL entries", "every other entry is in the GL"),
     ("PAYOUT_TRANSACTIONS_MISMATCH", "90110005: one charge is missing from the balance transactions",
@@ -546,7 +548,7 @@ PAYOUTS = [
     (90110004, "2026-10-27", "paid", "not_in_gl"),            # PAYOUT_NOT_IN_GL
     (90110005, "2026-10-29", "paid", "txn_missing"),          # PAYOUT_TRANSACTIONS_MISMATCH
     (90110006, "2026-10-30", "paid", "duplicate"),            # PAYOUT_DUPLICATE_JOURNAL
-    (90110007, "2026-10-31", "in_transit", None),             # near miss of missing journal: not paid yet
+    (90110007, "2026-10-31", "in_transit", None),             # PAYOUT_IN_TRANSIT; near miss of missing journal
     (90110008, "2026-09-29", "paid", "cancelled_je"),         # near miss: a cancelled JE beside the live one
     (90110009, "2026-10-09", "paid", "types"),                # PAYOUT_UNMAPPED_TYPE, PAYOUT_TRANSACTION_INCONSISTENT
     (90110010, "2026-10-16", "paid", "chf"),                  # PAYOUT_CURRENCY_UNSUPPORTED: a CHF payout

@@ -3,7 +3,7 @@
 tested on.  Standard library only, fully deterministic (fixed seeds, no clock):
 running it twice gives byte-identical files.
 
-    python3 samples/gen_demo.py            # writes samples/demo and samples/demo-reopened
+    python3 samples/gen_demo.py            # writes samples/demo, samples/demo-reopened, samples/demo-next
     python3 samples/check_demo.py          # recomputes EXPECTED*.tsv independently
 
 Output (DESIGN.md section 3 raw layout):
@@ -14,6 +14,8 @@ Output (DESIGN.md section 3 raw layout):
   samples/demo/EXPECTED.md                 what each planted case is, for a reviewer
   samples/demo-reopened/...                the same month fetched again later: only the
                                            GL Entry pages differ (see EXPECTED-GL.tsv)
+  samples/demo-next/...                    November 2026, the month after: its payouts and
+                                           the Journal Entries October's run left (EXPECTED.tsv)
 
 Every planted case is declared next to the data that makes it (the `specs`
 list and the payout / stock / customer tables below); EXPECTED.tsv is written
@@ -25,12 +27,13 @@ import os
 import random
 import shutil
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "demo")
 OUT2 = os.path.join(HERE, "demo-reopened")
+OUT3 = os.path.join(HERE, "demo-next")
 TZ = ZoneInfo("America/New_York")
 YEAR = 2026
 PERIOD = ("2026-10-01", "2026-10-31")
@@ -1000,11 +1003,119 @@ for key, pid, pdate, status, role in PAYOUTS:
                  "source_id": pid, "adjustment_reason": None, "source_order_transaction_id": None})
 
 
-def txn_json(t):
-    p = t["_p"]
+# ---------------------------------------------------------------- payouts of issue 14
+# Each payout below is one planted case of the payout codes, with
+# transactions of its own (charges of orders outside the snapshot, like the
+# September ones above), so none of the month's other numbers move. They
+# draw from their own generators: R and H keep the sequence the rest of the
+# month was generated with.
+# Shapes: the Payout resource's documented example (id, status, date,
+# currency, amount, summary with the retried_payouts_* pair) and the balance
+# transaction fixture of shopify-api-ruby (type, amount, fee, net,
+# adjustment_reason, source_type, payout_status), both in
+# shared/reference/shopify-api.md §5.
+X = random.Random(20261114)
+XH = random.Random(1114)
+MORE_PAYOUTS = [
+    # key, id, date, status, role
+    ("P7", 118374108, "2026-10-23", "failed", "failed"),
+    ("P8", 118374109, "2026-10-09", "paid", "capital"),
+    ("P9", 118374110, "2026-10-21", "paid", "unmapped"),
+    ("P10", 118374111, "2026-10-28", "paid", "inconsistent"),
+    ("P11", 118374112, "2026-10-05", "paid", "duplicate_journal"),
+    ("P12", 118374113, "2026-10-20", "paid", "eur"),
+]
+PAYOUT_CUR = {"P12": "EUR"}
+# The month after (samples/demo-next): P6, in transit at October's close, is
+# paid; N1 pays out October's pending transactions; N2 is in transit at
+# November's close.
+NEXT_PAYOUTS = [
+    ("N1", 118374114, "2026-11-03", "paid", "next_pending"),
+    ("N2", 118374115, "2026-11-27", "in_transit", "next_in_transit"),
+]
+STATUS_NEXT = {"P6": "paid"}
+# Shopify's own documented example: a charge of 102.53 with a fee of 3.07
+# that nets 102.53 (net is not amount - fee).
+INCONSISTENT = (10253, 307, 10253)
+UNMAPPED_TYPE = "shipping_label"     # a documented type no built-in row maps (a label bought from the balance)
+xbt = [2013499000000]
+
+
+def x_id():
+    xbt[0] += X.randint(500, 9000)
+    return xbt[0]
+
+
+def x_txn(key, ttype, at, amount, fee, net=None, reason=None, source_type=None, order_id=None):
+    p = ({k[0]: k for k in MORE_PAYOUTS + NEXT_PAYOUTS}).get(key) or PAYOUT_BY_KEY[key]
+    TXNS.append({"_at": at, "_p": p, "_dropped": False, "id": x_id(), "type": ttype, "amount": amount,
+                 "fee": fee, "_net": amount - fee if net is None else net, "_cur": PAYOUT_CUR.get(key, "USD"),
+                 "source_type": source_type or ttype, "source_order_id": order_id,
+                 "source_id": None, "adjustment_reason": reason, "source_order_transaction_id": None})
+    TXNS[-1]["source_id"] = TXNS[-1]["id"] + 7
+
+
+_outside = 6104187200000
+for key, pid, pdate, status, role in MORE_PAYOUTS + NEXT_PAYOUTS:
+    d0 = date.fromisoformat(pdate) - timedelta(days=3)
+    at = datetime(d0.year, d0.month, d0.day, 11, 20, tzinfo=TZ)
+    # (the EUR payout's first charge is one whose lines convert with a cent of rounding)
+    for i, amt in enumerate((18469 if role == "eur" else 18450, 9275)):
+        _outside += 41113
+        x_txn(key, "charge", at + timedelta(hours=i), amt, rnd(Decimal(amt) * Decimal("0.029")) + 30,
+              order_id=_outside)
+    if role == "capital":
+        # Shopify Capital: the advance is a loan paid into the balance
+        x_txn(key, "advance", at + timedelta(hours=3), 250000, 0, source_type="advance")
+    elif role == "unmapped":
+        x_txn(key, UNMAPPED_TYPE, at + timedelta(hours=3), -1240, 0)
+    elif role == "inconsistent":
+        x_txn(key, "charge", at + timedelta(hours=3), INCONSISTENT[0], INCONSISTENT[1], net=INCONSISTENT[2],
+              order_id=_outside + 7)
+for t in TXNS:
+    if t["_p"] and t["_p"][0] == "N1":
+        continue
+    # October's pending transactions are November's first payout.
+    if t["_p"] is None and t["type"] != "payout":
+        t["_next_p"] = ("N1", 118374114, "2026-11-03", "paid", "next_pending")
+for key, pid, pdate, status, role in MORE_PAYOUTS + NEXT_PAYOUTS:
+    ts_ = [t for t in TXNS if t["_p"] and t["_p"][0] == key]
+    if key == "N1":
+        ts_ += [t for t in TXNS if t.get("_next_p")]
+    sums = {}
+    for t in ts_:
+        g = sums.setdefault(t["type"], [0, 0])
+        g[0] += t["amount"]
+        g[1] += t["fee"]
+    PAYOUT_SUMS[key] = sums
+    PAYOUT_AMOUNT[key] = sum(t.get("_net", t["amount"] - t["fee"]) for t in ts_)
+    z = lambda k, i: sums.get(k, [0, 0])[i]
+    other = [k for k in sums if k not in ("charge", "refund", "adjustment", "dispute", "reserve")]
+    # The summary has no advance or label bucket (REST): adjustments carry them.
+    PAYOUT_SUMMARY[key] = {
+        "adjustments_fee_amount": S(z("adjustment", 1) + z("dispute", 1) + sum(z(k, 1) for k in other)),
+        "adjustments_gross_amount": S(z("adjustment", 0) + z("dispute", 0) + sum(z(k, 0) for k in other)),
+        "charges_fee_amount": S(z("charge", 1)), "charges_gross_amount": S(z("charge", 0)),
+        "refunds_fee_amount": S(z("refund", 1)), "refunds_gross_amount": S(z("refund", 0)),
+        "reserved_funds_fee_amount": S(z("reserve", 1)), "reserved_funds_gross_amount": S(z("reserve", 0)),
+        "retried_payouts_fee_amount": "0.00", "retried_payouts_gross_amount": "0.00"}
+    if key == "P10":
+        # the summary is what was paid: the odd row's fee is not in it
+        PAYOUT_SUMMARY[key]["charges_fee_amount"] = S(z("charge", 1) - INCONSISTENT[1])
+    PAYOUT_BY_KEY[key] = (key, pid, pdate, status, role)
+    at = datetime.fromisoformat(pdate + "T05:10:00").replace(tzinfo=TZ) - timedelta(days=1)
+    TXNS.append({"_at": at, "_p": PAYOUT_BY_KEY[key], "_dropped": False, "id": x_id(), "type": "payout",
+                 "amount": -PAYOUT_AMOUNT[key], "fee": 0, "_cur": PAYOUT_CUR.get(key, "USD"),
+                 "source_type": "payout", "source_order_id": None, "source_id": pid, "adjustment_reason": None,
+                 "source_order_transaction_id": None})
+PAYOUTS_OCT = PAYOUTS + MORE_PAYOUTS
+
+def txn_json(t, nxt=False):
+    p = t["_p"] if not (nxt and t.get("_next_p")) else t["_next_p"]
+    status = (STATUS_NEXT.get(p[0], p[3]) if nxt else p[3]) if p else "pending"
     return {"id": t["id"], "type": t["type"], "test": False, "payout_id": p[1] if p else None,
-            "payout_status": p[3] if p else "pending", "currency": "USD", "amount": S(t["amount"]),
-            "fee": S(t["fee"]), "net": S(t["amount"] - t["fee"]), "source_id": t["source_id"],
+            "payout_status": status, "currency": t.get("_cur", "USD"), "amount": S(t["amount"]),
+            "fee": S(t["fee"]), "net": S(t.get("_net", t["amount"] - t["fee"])), "source_id": t["source_id"],
             "source_type": t["source_type"], "source_order_id": t["source_order_id"],
             "source_order_transaction_id": t["source_order_transaction_id"],
             "processed_at": ts(t["_at"]), "adjustment_order_transactions": None,
@@ -1029,7 +1140,7 @@ VALUATION = {sku: rnd(Decimal(PRICE[sku]) * Decimal("0.42")) for sku in ITEM_SKU
 # ---------------------------------------------------------------- ERPNext
 
 docs = {k: [] for k in ("sales_order", "sales_invoice", "delivery_note", "journal_entry", "gl_entry",
-                        "bin", "item", "customer", "warehouse")}
+                        "bin", "item", "customer", "warehouse", "currency_exchange", "company")}
 GL = []           # gl rows (dict), in posting order
 
 
@@ -1746,12 +1857,62 @@ for i, (a, d_, c_) in enumerate(_subl):
 JE_PLAN["P4"] = make_je(next_name(je_no, "ACC-JV-2026-%05d"), "P4", 0, je_lines("P4"), L(10, 19, 17, 45))
 JE_PLAN["P5"] = make_je(next_name(je_no, "ACC-JV-2026-%05d"), "P5", 1, je_lines("P5"), L(10, 26, 14, 30))
 
+# ---- issue 14: a payout posted twice, and what a multi-currency entry needs
+
+def x_call(fn, *a, **kw):
+    """fn with the issue-14 generators in place of R and H (see MORE_PAYOUTS)."""
+    global R, H
+    saved = R, H
+    R, H = X, XH
+    n = len(GL)
+    try:
+        out = fn(*a, **kw)
+    finally:
+        R, H = saved
+    for g in GL[n:]:
+        g["_name"] = "".join(XH.choice("0123456789abcdef") for _ in range(10))
+    return out
+
+
+# P11 posted twice: two live entries carry its cheque_no (PAYOUT_DUPLICATE_JOURNAL).
+JE_PLAN["P11"] = x_call(make_je, "ACC-JV-2026-00151", "P11", 1, je_lines("P11"), L(10, 5, 16, 0))
+JE_PLAN["P11b"] = x_call(make_je, "ACC-JV-2026-00152", "P11", 1, je_lines("P11"), L(10, 6, 9, 12),
+                         remark="Shopify payout %d (posted again)" % 118374112)
+ACC_MORE = {"capital": "Shopify Capital Loan - DO", "bank_EUR": "Shopify Payments EUR - DO"}
+ROUND_OFF = ("Round Off - DO", "Main - DO")
+# ERPNext Currency Exchange records (erpnext/setup/doctype/currency_exchange:
+# date, from_currency, to_currency, exchange_rate, for_buying, for_selling;
+# named date-from-to as its autoname does); the entry of a payout takes the
+# latest on or before its date.
+RATES = [("2026-10-01", "1.0842"), ("2026-10-19", "1.0915"), ("2026-10-27", "1.0787"), ("2026-11-02", "1.0731")]
+
+
+def rate_docs(upto):
+    out = []
+    for d_, r in RATES:
+        if d_ <= upto:
+            c = datetime.fromisoformat(d_ + "T07:00:00").replace(tzinfo=TZ)
+            out.append(finish("Currency Exchange", {
+                "name": "%s-EUR-USD" % d_, "owner": "Administrator", "creation": erp_ts(c), "modified": erp_ts(c),
+                "modified_by": "Administrator", "docstatus": 0, "idx": 0, "date": d_, "from_currency": "EUR",
+                "to_currency": "USD", "exchange_rate": float(r), "for_buying": 1, "for_selling": 1}))
+    return out
+
+
+COMPANY_DOC = finish("Company", {
+    "name": COMPANY, "owner": "Administrator", "creation": "2025-03-01 09:00:00.000000",
+    "modified": "2026-06-02 09:30:00.000000", "modified_by": "Administrator", "docstatus": 0, "idx": 0,
+    "company_name": COMPANY, "abbr": ABBR, "default_currency": "USD", "country": "United States",
+    "round_off_account": ROUND_OFF[0], "round_off_cost_center": ROUND_OFF[1], "cost_center": ACC["cost_center"]})
+docs["currency_exchange"] = rate_docs(PERIOD[1])
+docs["company"] = [COMPANY_DOC]
+
 # ---------------------------------------------------------------- GL documents
 
 def gl_docs(rows, rng):
     out = []
     for i, g in enumerate(rows):
-        name = hexname(rng)
+        name = g.get("_name") or hexname(rng)
         d = {"name": name, "owner": "Administrator", "creation": g["_cr"], "modified": g["_cr"],
              "modified_by": "Administrator", "docstatus": 1, "idx": 0,
              "posting_date": g["posting_date"], "transaction_date": None, "fiscal_year": "2026",
@@ -1794,22 +1955,43 @@ EXPECTED.append(("STOCK_UNMAPPED_SKU", "MAP-SET"))
 EXPECTED.append(("SKU_DUPLICATE_IN_SHOPIFY", "MUG-ENAMEL"))
 for e in CUSTOMER_PLANT:
     EXPECTED.append(("CUSTOMER_DUPLICATE", e))
+# issue 14's payouts (MORE_PAYOUTS): what October's run reports of them
+_p = {k: str(pid) for k, pid, _, _, _ in MORE_PAYOUTS}
+EXPECTED += [("PAYOUT_IN_TRANSIT", str(PAYOUT_BY_KEY["P6"][1])), ("PAYOUT_FAILED", _p["P7"]),
+             ("PAYOUT_MISSING_JOURNAL", _p["P8"]),
+             ("PAYOUT_MISSING_JOURNAL", _p["P9"]), ("PAYOUT_UNMAPPED_TYPE", _p["P9"] + "/" + UNMAPPED_TYPE),
+             ("PAYOUT_MISSING_JOURNAL", _p["P10"]),
+             ("PAYOUT_TRANSACTION_INCONSISTENT", "%s/%d" % (_p["P10"], [t for t in TXNS if t.get("_net") is not None
+                                                                         and t["_net"] != t["amount"] - t["fee"]][0]["id"])),
+             ("PAYOUT_DUPLICATE_JOURNAL", _p["P11"]), ("PAYOUT_MISSING_JOURNAL", _p["P12"])]
 EXPECTED = sorted(set(EXPECTED))
 
 # ---------------------------------------------------------------- write
+
+def payout_pages(root, payouts, nxt=False):
+    """Payouts newest first and their balance transactions (with the pending
+    ones), as a fetch of the look-back window gives them (DESIGN §3)."""
+    pays = []
+    ids = set()
+    for key, pid, pdate, status, role in sorted(payouts, key=lambda p: (p[2], p[1]), reverse=True):
+        ids.add(pid)
+        pays.append({"id": pid, "status": STATUS_NEXT.get(key, status) if nxt else status, "date": pdate,
+                     "currency": PAYOUT_CUR.get(key, "USD"), "amount": S(PAYOUT_AMOUNT[key]),
+                     "summary": PAYOUT_SUMMARY[key]})
+    pages(root, "shopify/payouts", "payouts", pays, 50)
+    tl = []
+    for t in sorted(TXNS, key=lambda t: (t["_at"].timestamp(), t["id"]), reverse=True):
+        j = txn_json(t, nxt)
+        if not t["_dropped"] and (j["payout_id"] in ids or j["payout_id"] is None):
+            tl.append(j)
+    pages(root, "shopify/balance_transactions", "transactions", tl, 50)
+
 
 def shopify_tree(root):
     write_json(os.path.join(root, "shopify", "shop.json"), SHOP)
     olist = [ORDER_JSON[o.id] for o in sorted(orders, key=lambda o: o.id)]
     pages(root, "shopify/orders", "orders", olist, 25)
-    pays = []
-    for key, pid, pdate, status, role in sorted(PAYOUTS, key=lambda p: p[2], reverse=True):
-        pays.append({"id": pid, "status": status, "date": pdate, "currency": "USD", "amount": S(PAYOUT_AMOUNT[key]),
-                     "summary": PAYOUT_SUMMARY[key]})
-    pages(root, "shopify/payouts", "payouts", pays, 50)
-    tl = [txn_json(t) for t in sorted(TXNS, key=lambda t: (t["_at"].timestamp(), t["id"]), reverse=True)
-          if not t["_dropped"]]
-    pages(root, "shopify/balance_transactions", "transactions", tl, 50)
+    payout_pages(root, PAYOUTS_OCT)
     locs = []
     for lid, name, city, zp, prov, a1, wh in LOCATIONS:
         locs.append({"id": lid, "name": name, "address1": a1, "address2": None, "city": city, "zip": zp,
@@ -1873,7 +2055,7 @@ def erp_tree(root, gl_rows, rng):
     def by_creation(lst):
         return sorted(lst, key=lambda d: (d["creation"], d["name"]))
     for dt in ("sales_order", "sales_invoice", "delivery_note", "journal_entry", "bin", "item", "customer",
-               "warehouse"):
+               "warehouse", "currency_exchange", "company"):
         pages(root, "erpnext/" + dt, "data", by_creation(docs[dt]), 20)
     pages(root, "erpnext/gl_entry", "data", gl_docs(gl_rows, rng), 20)
 
@@ -1886,16 +2068,19 @@ def ini_text():
             "sales_order_margin_days = 7\n"
             "[locations]\n%s"
             "[accounts]\nbank = %s\nclearing = %s\nfees = %s\nrefunds = %s\nadjustments = %s\nreserves = %s\n"
-            "disputes = %s\ncost_center = %s\n"
+            "disputes = %s\ncapital = %s\nbank_EUR = %s\ncost_center = %s\n"
+            "[fix]\nwarehouse = Newark FC - DO\ntax_account = %s\nshipping_account = %s\n"
             "[report]\nout = reports\n") % (API, COMPANY, loc_lines, ACC["bank"], ACC["clearing"], ACC["fees"],
                                             ACC["refunds"], ACC["adjustments"], ACC["reserves"], ACC["disputes"],
-                                            ACC["cost_center"])
+                                            ACC_MORE["capital"], ACC_MORE["bank_EUR"], ACC["cost_center"],
+                                            TAXACC, SHIPACC)
 
 
 # ---- the reopened month: GL changed after the close
 
 def reopened_gl():
-    rows = [dict(g) for g in GL]
+    # ERPNext renames every GL Entry: none keeps its first name
+    rows = [{k: v for k, v in g.items() if k != "_name"} for g in GL]
     changed = []
     # (1) one Sales Invoice reposted: 5.00 moved from the income line to the tax line.
     cand = [o for o in orders if o.sp["k"].startswith("F") and o.sp["k"][1:].isdigit() and o.region == "NY"
@@ -1946,6 +2131,33 @@ def reopened_gl():
     return rows, changed, notes
 
 
+def issue14_why():
+    p = PAYOUT_BY_KEY
+    adv = [t for t in TXNS if t["type"] == "advance"][0]
+    odd = [t for t in TXNS if t.get("_net") is not None and t["_net"] != t["amount"] - t["fee"]][0]
+    eur = p["P12"]
+    rate = [r for d_, r in RATES if d_ <= eur[2]][-1]
+    return {
+        ("PAYOUT_IN_TRANSIT", str(p["P6"][1])): "Dated 30 October, still in_transit at the snapshot; paid in "
+        "November (samples/demo-next), whose run journals it.",
+        ("PAYOUT_FAILED", str(p["P7"][1])): "status failed (the bank refused it); no Journal Entry books it.",
+        ("PAYOUT_MISSING_JOURNAL", str(p["P8"][1])): "Carries a Shopify Capital advance of %s: journal plans it "
+        "with the advance credited to [accounts] capital (a loan, not income)." % S(adv["amount"]),
+        ("PAYOUT_MISSING_JOURNAL", str(p["P9"][1])): "No entry, and none can be planned: see the unmapped type.",
+        ("PAYOUT_UNMAPPED_TYPE", "%d/%s" % (p["P9"][1], UNMAPPED_TYPE)): "A %s row (-12.40) that no built-in "
+        "or [payout_types] mapping covers: the payout is skipped, the others are planned." % UNMAPPED_TYPE,
+        ("PAYOUT_MISSING_JOURNAL", str(p["P10"][1])): "No entry, and none can be planned: see the inconsistent row.",
+        ("PAYOUT_TRANSACTION_INCONSISTENT", "%d/%d" % (p["P10"][1], odd["id"])): "Charge %s, fee %s, net %s "
+        "(as in Shopify's documented example): net is not amount - fee." % (S(odd["amount"]), S(odd["fee"]),
+                                                                            S(odd["_net"])),
+        ("PAYOUT_DUPLICATE_JOURNAL", str(p["P11"][1])): "Posted twice: %s and %s both carry its cheque_no and "
+        "debit the bank." % (JE_PLAN["P11"], JE_PLAN["P11b"]),
+        ("PAYOUT_MISSING_JOURNAL", str(p["P12"][1])): "EUR %s into [accounts] bank_EUR: journal plans a "
+        "multi-currency entry at %s (Currency Exchange of %s), rounding to the Company's round-off account."
+        % (S(PAYOUT_AMOUNT["P12"]), rate, [d_ for d_, r in RATES if d_ <= eur[2]][-1]),
+    }
+
+
 def expected_md(changed, notes):
     out = ["# Demo month: October 2026 (Demo Outfitters)", "",
            "Generated by `samples/gen_demo.py` (deterministic); `samples/check_demo.py` recomputes",
@@ -1994,6 +2206,7 @@ def expected_md(changed, notes):
     why[("CUSTOMER_DUPLICATE", "dmitry.ivanov@example.ru")] = (
         "Customers \"Дмитрий Иванов\" (dmitry.ivanov@example.ru) and \"Dmitry Ivanov\" "
         "(DMITRY.IVANOV@EXAMPLE.RU).")
+    why.update(issue14_why())
     for code, key in EXPECTED:
         out.append("| %s | `%s` | %s |" % (code, key, why[(code, key)]))
     out += ["", "## Near misses (must NOT be reported)", "", "| order / object | why it is clean |", "|---|---|"]
@@ -2006,7 +2219,10 @@ def expected_md(changed, notes):
         % (p["P0"][1], p["P0"][2], JE_PLAN["P0"]),
         "| payout %d (%s) | Clean. The first Journal Entry %s (bank line 100.00 too high) is cancelled; "
         "the amendment %s is right and posted. |" % (p["P1"][1], p["P1"][2], JE_PLAN["P1"][:-2], JE_PLAN["P1"]),
-        "| payout %d (%s) | status in_transit: not checked (no Journal Entry yet). |" % (p["P6"][1], p["P6"][2]),
+        "| payout %d (%s) | Paid in November (samples/demo-next): November's run journals it, once. |"
+        % (p["P6"][1], p["P6"][2]),
+        "| payout %d (%s) | Fee refund of 1.85 (adjustment, adjustment_reason fee_refund) in the payout "
+        "October's run journals: it lowers the fee line, no Adjustments line. |" % (p["P2"][1], p["P2"][2]),
         "| every payout | Each has its own `payout` balance-transaction row (net = -amount); it is excluded "
         "from the sum. Late-October charges and the November refund are `pending` (no payout_id). |",
         "| payout %d | Contains a reserve hold (-150.00), payout %d its release (+150.00); "
@@ -2041,8 +2257,144 @@ def expected_md(changed, notes):
     return "\n".join(out)
 
 
+# ---- the month after: November 2026 (samples/demo-next)
+# What a fetch of November gives once October has been closed and its entries
+# posted: the payouts of the look-back window and of November (P6 now paid,
+# October's pending transactions paid out in N1), and the Journal Entries
+# that carry those payouts' ids, October's own and those October's
+# `journal --post` created. Orders, stock and the other documents are left
+# out: this month is about payouts across the cut-off.
+PERIOD_NEXT = ("2026-11-01", "2026-11-30")
+NEXT_START = (date.fromisoformat(PERIOD_NEXT[0]) - timedelta(days=35)).isoformat()
+
+
+def recon_lines(key):
+    """The lines of the entry recon plans for a payout (DESIGN §7), in cents of
+    the payout's currency: bank, fees (less fee refunds), one line per account."""
+    acc = dict(ACC, **ACC_MORE)
+    rows = [t for t in TXNS if t["_p"] and t["_p"][0] == key and t["type"] != "payout"]
+    per = {}
+    fees = 0
+    for t in rows:
+        if t["type"] == "adjustment" and t["adjustment_reason"] == "fee_refund":
+            a = acc["fees"]
+        else:
+            a = acc[{"charge": "clearing", "refund": "refunds", "dispute": "disputes", "reserve": "reserves",
+                     "adjustment": "adjustments", "advance": "capital"}[t["type"]]]
+        per[a] = per.get(a, 0) - t["amount"]
+        fees += t["fee"]
+    bank = acc["bank_EUR"] if PAYOUT_CUR.get(key) else acc["bank"]
+    lines = [(bank, PAYOUT_AMOUNT[key])]
+    fee_total = fees + per.pop(acc["fees"], 0)
+    if fee_total:
+        lines.append((acc["fees"], fee_total))
+    lines += [(a, v) for a, v in per.items() if v]
+    assert sum(v for _, v in lines) == 0, key
+    return lines
+
+
+def posted_je(name, key, created):
+    """A Journal Entry as October's `journal --post` left it in ERPNext."""
+    p = PAYOUT_BY_KEY[key]
+    cur = PAYOUT_CUR.get(key, "USD")
+    rate = Decimal([r for d_, r in RATES if d_ <= p[2]][-1]) if cur != "USD" else Decimal(1)
+    rows = []
+    for a, v in recon_lines(key):
+        # each line once, half to even, as ERPNext's flt() converts it
+        usd = int((Decimal(v) * rate).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+        rows.append((a, v if a == ACC_MORE["bank_EUR"] else usd, usd, cur if a == ACC_MORE["bank_EUR"] else "USD",
+                     rate if a == ACC_MORE["bank_EUR"] else Decimal(1)))
+    diff = sum(r[2] for r in rows)
+    if diff:
+        rows.append((ROUND_OFF[0], -diff, -diff, "USD", Decimal(1)))
+    accs = []
+    for i, (a, v, usd, c, r) in enumerate(rows):
+        accs.append(child("Journal Entry Account", name, "accounts", "Journal Entry", created, 1, i + 1, {
+            "account": a, "cost_center": ACC["cost_center"], "account_currency": c, "exchange_rate": float(r),
+            "debit_in_account_currency": E(max(v, 0)), "credit_in_account_currency": E(max(-v, 0)),
+            "debit": E(max(usd, 0)), "credit": E(max(-usd, 0)), "is_advance": "No"}))
+    tot = sum(max(r[2], 0) for r in rows)
+    remark = "Shopify payout %d of %s" % (p[1], p[2])
+    d = erp_base("Journal Entry", name, created, 1)
+    d.update({"title": "Shopify payout %d" % p[1], "voucher_type": "Bank Entry", "naming_series": "ACC-JV-.YYYY.-",
+              "posting_date": p[2], "company": COMPANY, "cheque_no": str(p[1]), "cheque_date": p[2],
+              "user_remark": remark, "remark": "Note: %s\nReference #%d dated %s" % (remark, p[1], p[2]),
+              "total_debit": E(tot), "total_credit": E(tot), "difference": 0.0,
+              "multi_currency": 1 if cur != "USD" else 0, "is_opening": "No", "is_system_generated": 0,
+              "accounts": accs})
+    return finish("Journal Entry", d)
+
+
+def next_tree(root):
+    global R, H
+    saved = R, H
+    R, H = random.Random(20261130), random.Random(1130)
+    try:
+        payouts = [p for p in PAYOUTS_OCT if p[2] >= NEXT_START] + NEXT_PAYOUTS
+        ids = {str(p[1]) for p in payouts}
+        write_json(os.path.join(root, "shopify", "shop.json"), SHOP)
+        for folder, key in (("orders", "orders"), ("locations", "locations"), ("products", "products"),
+                            ("inventory_levels", "inventory_levels")):
+            pages(root, "shopify/" + folder, key, [], 50)
+        payout_pages(root, payouts, nxt=True)
+        jes = []
+        for je in docs["journal_entry"]:
+            if je.get("cheque_no") in ids:
+                je = json.loads(json.dumps(je))
+                if je["name"] == JE_PLAN["P11b"]:
+                    # the second entry of P11 was cancelled after October's report
+                    je["docstatus"] = 2
+                    for a in je["accounts"]:
+                        a["docstatus"] = 2
+                    je["modified"] = "2026-11-02 10:15:00.000000"
+                jes.append(je)
+        done = {}
+        for i, key in enumerate(("P2", "P8", "P12")):
+            done[key] = "ACC-JV-2026-%05d" % (201 + i)
+            jes.append(posted_je(done[key], key, L(11, 1, 9, 30 + i)))
+        pages(root, "erpnext/journal_entry", "data", sorted(jes, key=lambda d: (d["creation"], d["name"])), 20)
+        for dt in ("sales_order", "sales_invoice", "delivery_note", "gl_entry", "bin", "item", "customer",
+                   "warehouse"):
+            pages(root, "erpnext/" + dt, "data", [], 20)
+        pages(root, "erpnext/currency_exchange", "data", rate_docs(PERIOD_NEXT[1]), 20)
+        pages(root, "erpnext/company", "data", [COMPANY_DOC], 20)
+    finally:
+        R, H = saved
+    p = PAYOUT_BY_KEY
+    odd = [t for t in TXNS if t.get("_net") is not None and t["_net"] != t["amount"] - t["fee"]][0]
+    exp = [("PAYOUT_MISSING_JOURNAL", str(p["P6"][1])), ("PAYOUT_MISSING_JOURNAL", str(p["P9"][1])),
+           ("PAYOUT_UNMAPPED_TYPE", "%d/%s" % (p["P9"][1], UNMAPPED_TYPE)),
+           ("PAYOUT_MISSING_JOURNAL", str(p["P10"][1])),
+           ("PAYOUT_TRANSACTION_INCONSISTENT", "%d/%d" % (p["P10"][1], odd["id"])),
+           ("PAYOUT_MISSING_JOURNAL", str(p["N1"][1])), ("PAYOUT_IN_TRANSIT", str(p["N2"][1]))]
+    write_text(os.path.join(root, "EXPECTED.tsv"), "".join("%s\t%s\n" % e for e in sorted(exp)))
+    md = ["# samples/demo-next: November 2026, the month after the demo", "",
+          "Run as `recon snapshot --period 2026-11 --raw samples/demo-next` into the database that",
+          "closed October. The fetch covers payouts dated from %s (the period start less" % NEXT_START,
+          "`[match] payout_lookback_days` = 35) to the period end, their transactions, and the Journal",
+          "Entries carrying their ids: October's, and %s, %s and %s that October's" % (done["P2"], done["P8"], done["P12"]),
+          "`journal --post` created for payouts %d, %d and %d (the last one multi-currency, EUR)."
+          % (p["P2"][1], p["P8"][1], p["P12"][1]),
+          "Orders, stock and the other documents are empty: this month is about payouts.", "",
+          "| code | key | why |", "|---|---|---|",
+          "| PAYOUT_MISSING_JOURNAL | `%d` | Dated 30 October, in transit at October's close, paid now: "
+          "November's run journals it (posting date 30 October). |" % p["P6"][1],
+          "| PAYOUT_MISSING_JOURNAL, PAYOUT_UNMAPPED_TYPE | `%d` | October's unmapped %s is still unmapped: "
+          "still skipped, still reported. |" % (p["P9"][1], UNMAPPED_TYPE),
+          "| PAYOUT_MISSING_JOURNAL, PAYOUT_TRANSACTION_INCONSISTENT | `%d` | October's inconsistent row: "
+          "still skipped, still reported. |" % p["P10"][1],
+          "| PAYOUT_MISSING_JOURNAL | `%d` | 3 November: October's pending transactions paid out. |" % p["N1"][1],
+          "| PAYOUT_IN_TRANSIT | `%d` | 27 November, in transit at November's close. |" % p["N2"][1], "",
+          "Near misses: payout %d (failed in October) has no live entry, so the look-back does not report "
+          "it again; payout %d's second entry %s was cancelled after October's report, so it is no longer a "
+          "duplicate; the amount, GL and transaction checks of October's payouts stay October's."
+          % (p["P7"][1], p["P11"][1], JE_PLAN["P11b"]), ""]
+    write_text(os.path.join(root, "EXPECTED.md"), "\n".join(md))
+    write_text(os.path.join(root, "recon.ini"), ini_text())
+
+
 def main():
-    for d in (OUT, OUT2):
+    for d in (OUT, OUT2, OUT3):
         if os.path.isdir(d):
             shutil.rmtree(d)
     shopify_tree(OUT)
@@ -2062,8 +2414,9 @@ def main():
     write_text(os.path.join(OUT2, "EXPECTED-GL.tsv"),
                "".join("GL_CHANGED_AFTER_CLOSE\t%s/%s\n" % (vt, vn) for vt, vn, _ in sorted(changed)))
     write_text(os.path.join(OUT, "EXPECTED.md"), expected_md(changed, notes))
+    next_tree(OUT3)
     n = sum(len(f) for _, _, f in os.walk(OUT))
-    print("wrote %s (%d files, %d discrepancies) and %s" % (OUT, n, len(EXPECTED), OUT2))
+    print("wrote %s (%d files, %d discrepancies), %s and %s" % (OUT, n, len(EXPECTED), OUT2, OUT3))
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@
 #include "recon/error.h"
 #include "recon/store.h"
 
-/* Plan one balanced Bank Entry per paid payout of the period that has none
- * in the snapshot, into outbox rows (kind 'journal_entry', ref payout id).
+/* Plan one balanced Bank Entry per paid payout of the period, or of the
+ * [match] payout_lookback_days before it, that has none in the snapshot
+ * (a payout in another currency: multi-currency, at ERPNext's rate), into outbox rows (kind 'journal_entry', ref payout id).
  * Payouts whose balance transactions do not add up are skipped (and named)
  * unless `force`, when the clearing account takes the difference. Rows
  * already posted, existing or being sent are left as they are. */

@@ -60,6 +60,18 @@ enum links_order_key { LINKS_BY_ID, LINKS_BY_NUMBER, LINKS_BY_PO };
 /* [match] order_field, checked: RECON_ERR_CONFIG naming file and line. */
 recon_err links_order_key(const struct config *cfg, enum links_order_key *out);
 
+/* The company of the snapshot (the e_company row named [erpnext] company,
+ * else the only one): its round-off account and cost centre, "" when the
+ * snapshot has none. */
+recon_err links_round_off(struct store *s, const struct config *cfg, int64_t sid, char *account, size_t asize,
+                          char *cost_center, size_t csize);
+
+/* ERPNext's rate from `from` to `to` on `date`: the latest Currency Exchange
+ * record dated on or before it, in billionths; *rate 0 (and name "") when
+ * there is none. */
+recon_err links_rate(struct store *s, int64_t sid, const char *from, const char *to, const char *date,
+                     int64_t *rate, char *name, size_t nsize);
+
 /* Build (or find built) the link tables of snapshot sid. Warns about a
  * [locations] entry that names no Shopify location of the snapshot. */
 recon_err links_build(struct store *s, const struct config *cfg, int64_t sid);

@@ -47,6 +47,15 @@ recon_err money_sub(int64_t a, int64_t b, int64_t *out);
 /* (minor * qty_thousandths) / 1000, rounded half away from zero. */
 recon_err money_mul_qty(int64_t minor, int64_t qty, int64_t *out);
 
+/* Money of one currency into another at an exchange rate held in
+ * billionths (ERPNext's 9-decimal Float, read once at load): minor units of
+ * exponent from_exp times rate_nano / 10^9, into minor units of exponent
+ * to_exp, rounded once, half to even (as ERPNext rounds the converted line). RECON_ERR_OVERFLOW when out of
+ * range or rate_nano is not above zero. */
+#define RATE_SCALE 1000000000LL
+#define RATE_EXPONENT 9
+recon_err money_convert(int64_t minor, int from_exp, int64_t rate_nano, int to_exp, int64_t *out);
+
 /* Quantities: thousandths. Text "2", "1.5", "-3.250"; more than three
  * fraction digits is RECON_ERR_INPUT (qty_parse) or rounded (qty_from_double). */
 recon_err qty_parse(const char *text, int64_t *out);

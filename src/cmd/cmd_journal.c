@@ -48,11 +48,23 @@ static void print_table(json_t *doc)
 		       str(e, "name"));
 		if (json_object_get(e, "error"))
 			out_printf("  error: %s\n", str(e, "error"));
+		/* A multi-currency entry: amounts in the company's currency, the
+		 * lines kept in another currency shown in it too. */
+		int multi = json_integer_value(json_object_get(e, "multi_currency")) == 1;
+		if (multi)
+			out_printf("  multi-currency: %s at %s %s, amounts below in %s\n", str(e, "currency"),
+			           str(e, "exchange_rate"), str(e, "company_currency"), str(e, "company_currency"));
 		out_printf("  %-40s %14s %14s\n", "account", "debit", "credit");
-		json_array_foreach(accounts, j, a)
-			out_printf("  %-40s %14s %14s\n", str(a, "account"),
-			       strcmp(str(a, "debit"), "0.00") && strcmp(str(a, "debit"), "0") ? str(a, "debit") : "",
-			       strcmp(str(a, "credit"), "0.00") && strcmp(str(a, "credit"), "0") ? str(a, "credit") : "");
+		json_array_foreach(accounts, j, a) {
+			const char *dr = str(a, "debit"), *cr = str(a, "credit");
+			out_printf("  %-40s %14s %14s", str(a, "account"), strcmp(dr, "0.00") && strcmp(dr, "0") ? dr : "",
+			           strcmp(cr, "0.00") && strcmp(cr, "0") ? cr : "");
+			if (multi && strcmp(str(a, "account_currency"), str(e, "company_currency")))
+				out_printf("   (%s %s)", strcmp(str(a, "debit_in_account_currency"), "0.00")
+				                            ? str(a, "debit_in_account_currency")
+				                            : str(a, "credit_in_account_currency"), str(a, "account_currency"));
+			out_printf("\n");
+		}
 		if (json_object_get(e, "total_debit"))
 			out_printf("  %-40s %14s %14s\n", "total", str(e, "total_debit"), str(e, "total_credit"));
 	}

@@ -802,6 +802,8 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		{ "erpnext/warehouse", "Warehouse", 0, 0 },
 		/* ecommerce_integrations' variant -> Item map (DESIGN §6) */
 		{ "erpnext/ecommerce_item", "Ecommerce Item", 0, 1 },
+		{ "erpnext/currency_exchange", "Currency Exchange", 0, 0 },
+		{ "erpnext/company", "Company", 0, 0 },
 	};
 	const char *company = config_get(cfg, "erpnext", "company");
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
@@ -850,6 +852,13 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 			} else {
 				json_array_append_new(fl, json_pack("[s, s, [s, s]]", datef, "between", lo, hi));
 			}
+		} else if (strcmp(x->doctype, "Currency Exchange") == 0) {
+			/* the latest rate on or before a payout date is what books it */
+			fl = json_array();
+			json_array_append_new(fl, json_pack("[s, s, s]", "date", "<=", p->to));
+		} else if (strcmp(x->doctype, "Company") == 0 && company) {
+			fl = json_array();
+			json_array_append_new(fl, json_pack("[s, s, s]", "name", "=", company));
 		} else if (strcmp(x->doctype, "GL Entry") == 0) {
 			/* is_cancelled any: GL_CHANGED_AFTER_CLOSE needs the cancelled rows too */
 			fl = json_array();

@@ -85,6 +85,17 @@ static const char *const ecommerce_item[] = {
 	"has_variants", "variant_of", "modified", NULL
 };
 
+/* the rates a payout in another currency is booked at (DESIGN §7) */
+static const char *const currency_exchange[] = {
+	"name", "date", "from_currency", "to_currency", "exchange_rate", "for_buying", "for_selling",
+	"modified", NULL
+};
+
+/* where ERPNext books rounding differences of a multi-currency entry */
+static const char *const company[] = {
+	"name", "default_currency", "round_off_account", "round_off_cost_center", "cost_center", NULL
+};
+
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
@@ -106,6 +117,8 @@ const struct fetch_fields fetch_fields[] = {
 	{ "erpnext/customer", customer, customer_custom },
 	{ "erpnext/warehouse", warehouse, NULL },
 	{ "erpnext/ecommerce_item", ecommerce_item, NULL },
+	{ "erpnext/currency_exchange", currency_exchange, NULL },
+	{ "erpnext/company", company, NULL },
 	{ NULL, NULL, NULL }
 };
 

@@ -629,7 +629,7 @@ static int id_has(const struct id_list *l, int64_t id)
 
 struct payouts_ctx {
 	struct fetch_out *out;
-	struct id_list paid;
+	struct id_list ids;      /* every payout of the window, whatever its status */
 };
 
 static recon_err on_payouts(struct shopify *sh, void *arg, json_t *list)
@@ -640,14 +640,13 @@ static recon_err on_payouts(struct shopify *sh, void *arg, json_t *list)
 	(void)sh;
 	json_array_foreach(list, i, p) {
 		json_t *id = json_object_get(p, "id");
-		const char *st = json_string_value(json_object_get(p, "status"));
 		recon_err err;
 		if (!json_is_integer(id))
 			continue;   /* the loader names the bad record */
 		if ((err = fetch_add_payout(c->out, json_integer_value(id))) != RECON_OK)
 			return err;
-		if (st && strcmp(st, "paid") == 0 && !id_has(&c->paid, json_integer_value(id)) &&
-		    (err = id_add(&c->paid, json_integer_value(id))) != RECON_OK)
+		if (!id_has(&c->ids, json_integer_value(id)) &&
+		    (err = id_add(&c->ids, json_integer_value(id))) != RECON_OK)
 			return err;
 	}
 	return RECON_OK;
@@ -743,6 +742,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ], before[DATE_BUFSZ];
 	char url[HTTP_URL_MAX], q[2048], q2[2048], endpoint[256], note[FETCH_FILTERS_MAX];
 	char fl[SHOP_FIELDS_MAX];
+	long lookback;
 	recon_err err;
 
 	/* shop.json: currency and time zone decide how everything else reads */
@@ -789,8 +789,13 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)))
 		goto out;
 
-	/* Payouts of the period, then the transactions of each paid one. */
-	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d&fields=%s", p->from, p->to, SHOP_LIMIT,
+	/* Payouts of every status dated in the period or in the look-back before
+	 * it (a payout of 30 October paid in November is November's to journal),
+	 * the transactions of each, then those not yet in any payout (DESIGN §3). */
+	if ((err = config_get_long(cfg, "match", "payout_lookback_days", 35, 0, 366, &lookback)) != RECON_OK)
+		goto out;
+	date_add(p->from, (int)-lookback, lo);
+	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d&fields=%s", lo, p->to, SHOP_LIMIT,
 	         fields_q(fl, "shopify/payouts"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/payouts.json", sh->version);
 	if ((err = fetch_note(out, "shopify/payouts", endpoint, q)) ||
@@ -802,14 +807,22 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/balance/transactions.json",
 	         sh->version);
 	fetch_progress(out, "shopify/balance_transactions");
-	for (size_t i = 0; i < pc.paid.n; i++) {
-		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d&fields=%s", (long long)pc.paid.v[i], SHOP_LIMIT,
+	for (size_t i = 0; i < pc.ids.n; i++) {
+		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d&fields=%s", (long long)pc.ids.v[i], SHOP_LIMIT,
 		         fields_q(fl, "shopify/balance_transactions"));
 		if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
 		    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
 		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", SHOP_LIMIT, NULL, NULL)))
 			goto out;
 	}
+	/* The API filters pending rows by status only: those processed after the
+	 * period end come too, and the store tells them apart by processed_at. */
+	snprintf(q, sizeof(q), "payout_status=pending&limit=%d&fields=%s", SHOP_LIMIT,
+	         fields_q(fl, "shopify/balance_transactions"));
+	if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
+	    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
+	    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", SHOP_LIMIT, NULL, NULL)))
+		goto out;
 
 	/* Locations, products and the mapped locations' inventory levels. */
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/locations.json", sh->version);
@@ -863,7 +876,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	}
 out:
 	json_decref(locs);
-	free(pc.paid.v);
+	free(pc.ids.v);
 	free(items.v);
 	free(locids.v);
 	return err;

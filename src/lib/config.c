@@ -54,6 +54,7 @@ static const struct {
 	{ "match", "amount_tolerance", "0.00" },
 	{ "match", "stock_field", "actual_qty" },
 	{ "match", "sales_order_margin_days", "7" },
+	{ "match", "payout_lookback_days", "35" },
 	{ "report", "out", "reports" },
 	{ "report", "templates", "templates" },
 };

@@ -372,3 +372,31 @@ int money_exponent(const char *currency)
 			return table[i].exponent;
 	return 2;
 }
+
+recon_err money_convert(int64_t minor, int from_exp, int64_t rate_nano, int to_exp, int64_t *out)
+{
+	/* Exact in 128 bits: |minor| < 2^63, rate below 2^63, and the scale at
+	 * most 10^12 leave the product far inside 2^127. */
+	__extension__ typedef __int128 wide;
+	wide num = (wide)minor * rate_nano, den = RATE_SCALE, q, r;
+	int shift = to_exp - from_exp;
+
+	if (rate_nano <= 0 || shift > 6 || shift < -6)
+		return RECON_ERR_OVERFLOW;
+	for (; shift > 0; shift--)
+		num *= 10;
+	for (; shift < 0; shift++)
+		den *= 10;
+	q = num / den;
+	r = num % den;
+	r = r < 0 ? -r : r;
+	/* Half to even, as ERPNext's flt() rounds under its default rounding
+	 * method (Banker's Rounding): the line then converts to the cent ERPNext
+	 * computes, and the entry balances there too. */
+	if (2 * r > den || (2 * r == den && (q % 2) != 0))
+		q += num < 0 ? -1 : 1;
+	if (q > INT64_MAX || q < -INT64_MAX)
+		return RECON_ERR_OVERFLOW;
+	*out = (int64_t)q;
+	return RECON_OK;
+}

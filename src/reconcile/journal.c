@@ -6,16 +6,21 @@
 #include "recon/journal.h"
 #include "recon/jsonin.h"
 #include "recon/jsonout.h"
+#include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/payout_types.h"
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
+/* One line of an entry: debit/credit in the payout's currency; cdebit/
+ * ccredit in the company's (the same numbers unless the payout is foreign);
+ * `foreign`: the account keeps the payout's currency (its bank_<CUR>). */
 struct line {
 	const char *account;
-	int64_t debit, credit;
+	int64_t debit, credit, cdebit, ccredit;
 	const char *cost_center;
+	int foreign;
 };
 
 static json_t *amount_json(int64_t minor, int exp)
@@ -59,6 +64,58 @@ static recon_err check_accounts(const struct config *cfg)
 	return payout_types_check(cfg);
 }
 
+/* How a payout in another currency than the company's is booked (DESIGN
+ * §7): its bank account in that currency, the rate of its date, and where
+ * the rounding of the converted lines goes. rate 0: the company's currency. */
+struct fx {
+	const char *bank;
+	int64_t rate;
+	char rate_name[160];
+	char round_off[160], round_off_cc[160];
+	const char *company_currency;
+};
+
+/* Find what a foreign payout needs; *skip (with the reason said) when
+ * something is missing: an entry in the wrong currency is worse than none. */
+static recon_err fx_setup(struct store *s, const struct config *cfg, int64_t sid, int64_t payout, const char *date,
+                          const char *currency, const char *company_currency, struct fx *fx, int *skip)
+{
+	char key[32];
+	snprintf(key, sizeof(key), "bank_%s", currency);
+	fx->bank = config_get(cfg, "accounts", key);
+	fx->company_currency = company_currency;
+	if (!fx->bank) {
+		msg_warn("payout %lld is in %s, the company books in %s and [accounts] names no %s: not planned "
+		         "(PAYOUT_CURRENCY_UNSUPPORTED)", (long long)payout, currency, company_currency, key);
+		*skip = 1;
+		return RECON_OK;
+	}
+	TRY(links_rate(s, sid, currency, company_currency, date, &fx->rate, fx->rate_name, sizeof(fx->rate_name)));
+	if (!fx->rate) {
+		msg_warn("payout %lld is in %s: ERPNext has no Currency Exchange from %s to %s dated on or before %s: "
+		         "not planned (PAYOUT_CURRENCY_UNSUPPORTED)", (long long)payout, currency, currency,
+		         company_currency, date);
+		*skip = 1;
+		return RECON_OK;
+	}
+	TRY(links_round_off(s, cfg, sid, fx->round_off, sizeof(fx->round_off), fx->round_off_cc,
+	                    sizeof(fx->round_off_cc)));
+	/* Converted one by one, the lines may miss balancing by a minor unit or
+	 * two; ERPNext books that to the Company's round-off account. */
+	if (!fx->round_off[0]) {
+		msg_warn("payout %lld is in %s: the Company has no round_off_account for the rounding of its converted "
+		         "lines: not planned (PAYOUT_CURRENCY_UNSUPPORTED)", (long long)payout, currency);
+		*skip = 1;
+	}
+	return RECON_OK;
+}
+
+static json_t *rate_json(int64_t rate)
+{
+	char buf[MONEY_BUFSZ];
+	return json_string(money_format(rate, RATE_EXPONENT, buf, sizeof(buf)));
+}
+
 /* Build the entry for one payout; *skip set (and the reason named, with the
  * discrepancy code the diff reports) when it must not be planned. Only a
  * local failure (database, memory) is an error: one bad payout never stops
@@ -70,31 +127,23 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 	sqlite3_stmt *st;
 	struct sums sum = { .n = 0 };
 	int64_t fees = 0, net = 0, ntx = 0;
-	struct line lines[MAX_LINES];
-	int n = 0, exp = money_exponent(currency), bad = 0, rc;
-	int64_t dr = 0, cr = 0;
+	struct line lines[MAX_LINES + 1];
+	int n = 0, exp = money_exponent(currency), cexp = money_exponent(company_currency), bad = 0, rc;
+	int64_t dr = 0, cr = 0, cdr = 0, ccr = 0;
 	const char *cc = config_get(cfg, "accounts", "cost_center");
 	const char *fees_acct = config_get(cfg, "accounts", "fees");
 	const char *bank = config_get(cfg, "accounts", "bank");
-	char remark[256], buf[MONEY_BUFSZ], buf2[MONEY_BUFSZ], buf3[MONEY_BUFSZ], cheque[32];
+	char remark[512], buf[MONEY_BUFSZ], buf2[MONEY_BUFSZ], buf3[MONEY_BUFSZ], cheque[32];
+	struct fx fx = { .rate = 0 };
 	json_t *entry, *accounts;
 
 	*out = NULL;
 	*skip = 0;
 	if (strcmp(currency, company_currency)) {
-		char key[32];
-		snprintf(key, sizeof(key), "bank_%s", currency);
-		/* A rate is what makes a foreign entry right; until ERPNext's Currency
-		 * Exchange records are loaded there is none, and an entry in the wrong
-		 * currency is worse than none. */
-		if (!config_get(cfg, "accounts", key))
-			msg_warn("payout %lld is in %s, the company books in %s and [accounts] names no %s: not planned "
-			         "(PAYOUT_CURRENCY_UNSUPPORTED)", (long long)payout, currency, company_currency, key);
-		else
-			msg_warn("payout %lld is in %s, the company books in %s: no exchange rate is loaded, not planned "
-			         "(PAYOUT_CURRENCY_UNSUPPORTED)", (long long)payout, currency, company_currency);
-		*skip = 1;
-		return RECON_OK;
+		TRY(fx_setup(s, cfg, sid, payout, date, currency, company_currency, &fx, skip));
+		if (*skip)
+			return RECON_OK;
+		bank = fx.bank;
 	}
 	/* Bank line first: it is the payout, to the minor unit. */
 	sums_add(&sum, bank, amount);
@@ -177,14 +226,32 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 	}
 	/* Zero lines are left out: ERPNext rejects a row with neither side. */
 	for (int i = 0; i < sum.n; i++) {
+		int64_t conv = sum.amount[i];
 		if (!sum.amount[i])
 			continue;
 		lines[n].account = sum.account[i];
 		lines[n].debit = sum.amount[i] > 0 ? sum.amount[i] : 0;
 		lines[n].credit = sum.amount[i] < 0 ? -sum.amount[i] : 0;
 		lines[n].cost_center = !strcmp(sum.account[i], fees_acct) ? cc : NULL;
+		lines[n].foreign = fx.rate && !strcmp(sum.account[i], bank);
+		/* Each line converted once, as ERPNext does (debit = amount x rate,
+		 * rounded to the field); only the bank account keeps the payout's
+		 * currency, the others book in the company's. */
+		if (fx.rate && money_convert(sum.amount[i], exp, fx.rate, cexp, &conv)) {
+			msg_error("payout %lld: converted amount out of range", (long long)payout);
+			return RECON_ERR_OVERFLOW;
+		}
 		dr += lines[n].debit;
 		cr += lines[n].credit;
+		/* A company-currency line that converts to nothing is no line
+		 * (ERPNext refuses one with neither side); its fraction of a cent
+		 * is in the rounding difference. */
+		if (!conv && !lines[n].foreign)
+			continue;
+		lines[n].cdebit = conv > 0 ? conv : 0;
+		lines[n].ccredit = conv < 0 ? -conv : 0;
+		cdr += lines[n].cdebit;
+		ccr += lines[n].ccredit;
 		n++;
 	}
 	if (dr != cr) {
@@ -196,9 +263,33 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 		*skip = 1;
 		return RECON_OK;
 	}
+	if (cdr != ccr) {
+		/* Each converted line is off by at most half a minor unit: anything
+		 * more is not rounding. */
+		int64_t diff = cdr - ccr;
+		if (diff > n || -diff > n) {
+			msg_error("payout %lld: converted lines differ by %s %s, more than rounding: not planned",
+			          (long long)payout, money_format(diff, cexp, buf, sizeof(buf)), company_currency);
+			*skip = 1;
+			return RECON_OK;
+		}
+		lines[n] = (struct line){ .account = fx.round_off, .cost_center = fx.round_off_cc[0] ? fx.round_off_cc : cc,
+		                          .cdebit = diff < 0 ? -diff : 0, .ccredit = diff > 0 ? diff : 0 };
+		lines[n].debit = lines[n].cdebit;
+		lines[n].credit = lines[n].ccredit;
+		cdr += lines[n].cdebit;
+		ccr += lines[n].ccredit;
+		n++;
+	}
 	snprintf(cheque, sizeof(cheque), "%lld", (long long)payout);
-	snprintf(remark, sizeof(remark), "Shopify payout %lld of %s: %lld balance transactions, fees %s %s",
-	         (long long)payout, date, (long long)ntx, money_format(fees, exp, buf, sizeof(buf)), currency);
+	if (fx.rate)
+		snprintf(remark, sizeof(remark), "Shopify payout %lld of %s: %lld balance transactions, fees %s %s; "
+		         "%s at %s %s (Currency Exchange %s)", (long long)payout, date, (long long)ntx,
+		         money_format(fees, exp, buf, sizeof(buf)), currency, currency,
+		         money_format(fx.rate, RATE_EXPONENT, buf2, sizeof(buf2)), company_currency, fx.rate_name);
+	else
+		snprintf(remark, sizeof(remark), "Shopify payout %lld of %s: %lld balance transactions, fees %s %s",
+		         (long long)payout, date, (long long)ntx, money_format(fees, exp, buf, sizeof(buf)), currency);
 	struct jb b = { 0 };
 	entry = json_object();
 	accounts = json_array();
@@ -213,18 +304,37 @@ static recon_err plan_payout(struct store *s, const struct config *cfg, int64_t 
 	if (config_get(cfg, "erpnext", "company"))
 		jb_set(&b, entry, "company", json_string(config_get(cfg, "erpnext", "company")));
 	jb_set(&b, entry, "user_remark", json_string(remark));
+	if (fx.rate) {
+		jb_set(&b, entry, "multi_currency", json_integer(1));
+		jb_set(&b, entry, "company_currency", json_string(company_currency));
+		jb_set(&b, entry, "exchange_rate", rate_json(fx.rate));
+	}
 	for (int i = 0; i < n; i++) {
 		json_t *a = json_object();
 		jb_set(&b, a, "account", json_string(lines[i].account));
-		jb_set(&b, a, "debit", amount_json(lines[i].debit, exp));
-		jb_set(&b, a, "credit", amount_json(lines[i].credit, exp));
+		if (!fx.rate) {
+			jb_set(&b, a, "debit", amount_json(lines[i].debit, exp));
+			jb_set(&b, a, "credit", amount_json(lines[i].credit, exp));
+		} else {
+			/* debit/credit in the company's currency, as ERPNext keeps them;
+			 * the *_in_account_currency pair is what is sent. */
+			int fe = lines[i].foreign;
+			jb_set(&b, a, "debit", amount_json(lines[i].cdebit, cexp));
+			jb_set(&b, a, "credit", amount_json(lines[i].ccredit, cexp));
+			jb_set(&b, a, "account_currency", json_string(fe ? currency : company_currency));
+			jb_set(&b, a, "exchange_rate", fe ? rate_json(fx.rate) : json_string("1"));
+			jb_set(&b, a, "debit_in_account_currency",
+			       fe ? amount_json(lines[i].debit, exp) : amount_json(lines[i].cdebit, cexp));
+			jb_set(&b, a, "credit_in_account_currency",
+			       fe ? amount_json(lines[i].credit, exp) : amount_json(lines[i].ccredit, cexp));
+		}
 		if (lines[i].cost_center)
 			jb_set(&b, a, "cost_center", json_string(lines[i].cost_center));
 		jb_append(&b, accounts, a);
 	}
 	jb_set(&b, entry, "accounts", accounts);
-	jb_set(&b, entry, "total_debit", amount_json(dr, exp));
-	jb_set(&b, entry, "total_credit", amount_json(cr, exp));
+	jb_set(&b, entry, "total_debit", fx.rate ? amount_json(cdr, cexp) : amount_json(dr, exp));
+	jb_set(&b, entry, "total_credit", fx.rate ? amount_json(ccr, cexp) : amount_json(cr, exp));
 	if (b.failed) {
 		msg_error("journal: payout %lld: out of memory", (long long)payout);
 		json_decref(entry);
@@ -314,7 +424,12 @@ static recon_err plan_all(struct store *s, const struct config *cfg, int64_t sid
 	sqlite3_stmt *st;
 	recon_err err = RECON_OK;
 
+	long lookback;
+
 	TRY(check_accounts(cfg));
+	/* Paid payouts of the period and of the look-back before it: one dated
+	 * 30 October and paid in November is journaled by November's run. */
+	TRY(config_get_long(cfg, "match", "payout_lookback_days", 35, 0, 366, &lookback));
 	/* A payout posted from an earlier snapshot's outbox is not planned again. */
 	TRY(store_prepare(s,
 		"SELECT p.id, p.date, p.currency, p.amount, "
@@ -324,9 +439,11 @@ static recon_err plan_all(struct store *s, const struct config *cfg, int64_t sid
 		" AND o.status IN ('posted', 'exists') AND o.remote_name IS NOT NULL ORDER BY o.id LIMIT 1), "
 		"coalesce((SELECT g.currency FROM e_gl_entry g WHERE g.snapshot_id = p.snapshot_id LIMIT 1), "
 		" (SELECT sn.currency FROM snapshot sn WHERE sn.id = p.snapshot_id), p.currency) "
-		"FROM s_payout p WHERE p.snapshot_id = ? AND p.in_period AND p.status = 'paid' ORDER BY p.date, p.id",
+		"FROM s_payout p JOIN snapshot sn ON sn.id = p.snapshot_id WHERE p.snapshot_id = ? AND p.status = 'paid' "
+		"AND p.date BETWEEN date(sn.period_from, printf('-%d days', ?)) AND sn.period_to ORDER BY p.date, p.id",
 		&st));
 	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int64(st, 2, lookback);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		const char *date = (const char *)sqlite3_column_text(st, 1);

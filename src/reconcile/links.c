@@ -346,6 +346,51 @@ out:
 	return err;
 }
 
+recon_err links_round_off(struct store *s, const struct config *cfg, int64_t sid, char *account, size_t asize,
+                          char *cost_center, size_t csize)
+{
+	sqlite3_stmt *st;
+	const char *company = config_get(cfg, "erpnext", "company");
+	recon_err err = store_prepare(s, "SELECT round_off_account, coalesce(round_off_cost_center, cost_center) "
+	                                 "FROM e_company WHERE snapshot_id = ?1 AND (name = ?2 OR (?2 IS NULL AND "
+	                                 "(SELECT count(*) FROM e_company c WHERE c.snapshot_id = ?1) = 1))", &st);
+	account[0] = cost_center[0] = '\0';
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_text(st, 2, company, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(account, asize, "%s", sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : "");
+		snprintf(cost_center, csize, "%s",
+		         sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+	}
+	return store_finish(s, st);
+}
+
+recon_err links_rate(struct store *s, int64_t sid, const char *from, const char *to, const char *date,
+                     int64_t *rate, char *name, size_t nsize)
+{
+	sqlite3_stmt *st;
+	/* As ERPNext's get_exchange_rate for a Journal Entry: neither the buying
+	 * nor the selling flag is asked for. */
+	recon_err err = store_prepare(s, "SELECT rate_nano, name FROM e_currency_exchange WHERE snapshot_id = ? "
+	                                 "AND from_currency = ? AND to_currency = ? AND date <= ? "
+	                                 "ORDER BY date DESC, name DESC LIMIT 1", &st);
+	*rate = 0;
+	name[0] = '\0';
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*rate = sqlite3_column_int64(st, 0);
+		snprintf(name, nsize, "%s", sqlite3_column_text(st, 1));
+	}
+	return store_finish(s, st);
+}
+
 /* What the tables were built from: the snapshot and every setting they
  * depend on. New string (sqlite3_free), NULL when out of memory. */
 static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order_key key)

@@ -256,15 +256,29 @@ static char *je_body(json_t *plan)
 	for (int k = 0; copy[k]; k++)
 		if (json_object_get(plan, copy[k]))
 			jb_set(&b, doc, copy[k], json_incref(json_object_get(plan, copy[k])));
-	jb_set(&b, doc, "multi_currency", json_integer(0));
+	int multi = json_integer_value(json_object_get(plan, "multi_currency")) == 1;
+	jb_set(&b, doc, "multi_currency", json_integer(multi));
 	jb_set(&b, doc, "docstatus", json_integer(1));
 	json_array_foreach(json_object_get(plan, "accounts"), i, a) {
 		json_t *r = json_object();
 		const char *dr = json_string_value(json_object_get(a, "debit"));
 		const char *cr = json_string_value(json_object_get(a, "credit"));
 		jb_set(&b, r, "account", json_incref(json_object_get(a, "account")));
-		jb_set(&b, r, "debit_in_account_currency", json_decimal(dr ? dr : "0"));
-		jb_set(&b, r, "credit_in_account_currency", json_decimal(cr ? cr : "0"));
+		if (multi) {
+			/* ERPNext recomputes debit/credit from these and the rate; the
+			 * company-currency figures go along so a difference shows. */
+			const char *rate = json_string_value(json_object_get(a, "exchange_rate"));
+			const char *adr = json_string_value(json_object_get(a, "debit_in_account_currency"));
+			const char *acr = json_string_value(json_object_get(a, "credit_in_account_currency"));
+			jb_set(&b, r, "exchange_rate", json_decimal(rate ? rate : "1"));
+			jb_set(&b, r, "debit_in_account_currency", json_decimal(adr ? adr : "0"));
+			jb_set(&b, r, "credit_in_account_currency", json_decimal(acr ? acr : "0"));
+			jb_set(&b, r, "debit", json_decimal(dr ? dr : "0"));
+			jb_set(&b, r, "credit", json_decimal(cr ? cr : "0"));
+		} else {
+			jb_set(&b, r, "debit_in_account_currency", json_decimal(dr ? dr : "0"));
+			jb_set(&b, r, "credit_in_account_currency", json_decimal(cr ? cr : "0"));
+		}
 		if (json_object_get(a, "cost_center"))
 			jb_set(&b, r, "cost_center", json_incref(json_object_get(a, "cost_center")));
 		jb_append(&b, rows, r);

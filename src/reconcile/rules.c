@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recon/datetime.h"
 #include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -13,6 +14,9 @@
  *   :sid  snapshot id          :from, :to  period (shop-local dates)
  *   :tol  amount tolerance, minor units of the shop currency
  *   :bank bank account of the payout Journal Entries
+ *   :lookback_from  the period start less [match] payout_lookback_days: payouts
+ *         dated from it to :to are journaled by this period's run (DESIGN §7)
+ *   :round_off  the Company's round-off account ('' when none is loaded)
  *   :prev earliest earlier snapshot of the same period (NULL if none)
  *   :by_id  1 when Sales Orders name their order by shopify_order_id
  * Rules read the link tables (links.h: link_order_so, link_order_dn,
@@ -46,6 +50,13 @@
 	"money(r.pres_amount, r.pres_currency), r.pres_currency) ELSE '' END"
 #define REFUND_PRES_JSON "'presentment_amount', money(r.pres_amount, r.pres_currency), " \
 	"'presentment_currency', r.pres_currency"
+/* A payout this run journals: dated in the period or the look-back before it. */
+#define PAYOUT_WINDOW "p.date BETWEEN :lookback_from AND :to"
+/* ...and one whose entry it would plan: of the period, or of the look-back
+ * and still without a live Journal Entry (what keeps it from being planned
+ * is then this period's business). */
+#define PAYOUT_OPEN "(p.in_period OR (" PAYOUT_WINDOW " AND NOT EXISTS (SELECT 1 FROM link_payout_je l " \
+	"WHERE l.cheque_no = CAST(p.id AS TEXT))))"
 
 const struct rule_def rule_defs[] = {
 	{ "ORDER_MISSING_IN_ERPNEXT", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
@@ -220,12 +231,12 @@ const struct rule_def rule_defs[] = {
 	  "AND (abs(r.cn_amount - r.amount) > :tol OR r.cn_currency <> r.currency)" },
 
 	{ "PAYOUT_MISSING_JOURNAL", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
-	  "paid payout of the period with no Journal Entry (matched on cheque_no)",
+	  "paid payout dated in the period, or in the look-back before it, with no live Journal Entry (matched on cheque_no)",
 	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d of %s (%s %s) has no Journal Entry with cheque_no %d', "
 	  "p.id, p.date, money(p.amount, p.currency), p.currency, p.id) AS message, p.currency AS currency, "
 	  "json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, p.currency), 'currency', "
 	  "p.currency) AS shopify_json, NULL AS erpnext_json, p.amount AS shopify_amount, " PAYOUT_REF " "
-	  "FROM s_payout p WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' "
+	  "FROM s_payout p WHERE p.snapshot_id = :sid AND " PAYOUT_WINDOW " AND p.status = 'paid' "
 	  "AND NOT EXISTS (SELECT 1 FROM e_journal_entry j WHERE j.snapshot_id = :sid AND j.docstatus < 2 "
 	  "AND j.cheque_no = CAST(p.id AS TEXT))" },
 
@@ -239,7 +250,33 @@ const struct rule_def rule_defs[] = {
 	  "FROM s_payout p JOIN (SELECT cheque_no, count(*) AS n, group_concat(je_name, ', ') AS names, "
 	  "json_group_array(je_name) AS list, min(je_name) AS first_je "
 	  "FROM (SELECT * FROM link_payout_je ORDER BY je_name) GROUP BY cheque_no HAVING count(*) > 1) x "
-	  "ON x.cheque_no = CAST(p.id AS TEXT) WHERE p.snapshot_id = :sid AND p.in_period" },
+	  "ON x.cheque_no = CAST(p.id AS TEXT) WHERE p.snapshot_id = :sid AND " PAYOUT_WINDOW " " },
+
+	{ "PAYOUT_IN_TRANSIT", "warning", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
+	  "payout dated in the period, still scheduled or in transit when the snapshot was taken",
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d of %s (%s %s) was still %s when the snapshot was taken "
+	  "(%s); it is journaled by the run after it is paid', p.id, p.date, money(p.amount, p.currency), p.currency, "
+	  "p.status, :taken) AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, "
+	  "'status', p.status, 'amount', money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, "
+	  "NULL AS erpnext_json, p.amount AS shopify_amount, " PAYOUT_REF " "
+	  "FROM s_payout p WHERE p.snapshot_id = :sid AND p.in_period AND p.status IN ('scheduled', 'in_transit')" },
+
+	/* Shopify spells it "canceled"; "cancelled" is taken too. One of the
+	 * look-back is only news while a live entry still books it. */
+	{ "PAYOUT_FAILED", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
+	  "payout failed or cancelled; any live Journal Entry for it must be cancelled",
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d of %s (%s %s) %s: its money went back to the Shopify "
+	  "balance%s', p.id, p.date, money(p.amount, p.currency), p.currency, p.status, CASE WHEN x.n IS NULL THEN "
+	  "'; no Journal Entry books it' ELSE printf('; cancel the live Journal Entr%s that book%s it: %s', "
+	  "CASE WHEN x.n > 1 THEN 'ies' ELSE 'y' END, CASE WHEN x.n > 1 THEN '' ELSE 's' END, x.names) END) AS message, "
+	  "p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'status', p.status, 'amount', "
+	  "money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, CASE WHEN x.n IS NULL THEN NULL "
+	  "ELSE json_object('journal_entries', json(x.list)) END AS erpnext_json, p.amount AS shopify_amount, "
+	  PAYOUT_REF " "
+	  "FROM s_payout p LEFT JOIN (SELECT cheque_no, count(*) AS n, group_concat(je_name, ', ') AS names, "
+	  "json_group_array(je_name) AS list FROM (SELECT * FROM link_payout_je ORDER BY je_name) GROUP BY cheque_no) x "
+	  "ON x.cheque_no = CAST(p.id AS TEXT) WHERE p.snapshot_id = :sid AND p.status IN ('failed', 'canceled', "
+	  "'cancelled') AND (p.in_period OR (" PAYOUT_WINDOW " AND x.n IS NOT NULL))" },
 
 	/* The same mapping journal books with (link_txn_account, payout_types.c). */
 	{ "PAYOUT_UNMAPPED_TYPE", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
@@ -254,7 +291,7 @@ const struct rule_def rule_defs[] = {
 	  PAYOUT_REF " "
 	  "FROM s_payout p JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p.id AND b.type <> 'payout' "
 	  "JOIN link_txn_account m ON m.type = b.type AND m.reason = coalesce(b.adjustment_reason, '') "
-	  "WHERE p.snapshot_id = :sid AND p.in_period AND m.account IS NULL GROUP BY p.id, b.type" },
+	  "WHERE p.snapshot_id = :sid AND " PAYOUT_OPEN " AND m.account IS NULL GROUP BY p.id, b.type" },
 
 	{ "PAYOUT_TRANSACTION_INCONSISTENT", "error", "payouts",
 	  FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT | FACT_DIFFERENCE,
@@ -268,32 +305,39 @@ const struct rule_def rule_defs[] = {
 	  "AS shopify_json, NULL AS erpnext_json, b.net AS shopify_amount, b.net - (b.amount - b.fee) AS difference, "
 	  PAYOUT_REF " "
 	  "FROM s_payout p JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p.id AND b.type <> 'payout' "
-	  "WHERE p.snapshot_id = :sid AND p.in_period AND b.net <> b.amount - b.fee" },
+	  "WHERE p.snapshot_id = :sid AND " PAYOUT_OPEN " AND b.net <> b.amount - b.fee" },
 
-	/* journal plans no foreign payout yet: the exchange rate (ERPNext's
-	 * Currency Exchange) is not loaded, so bank_<CUR> alone is not enough. */
+	/* What journal needs to book a foreign payout (journal.c, fx_setup): its
+	 * bank account, ERPNext's rate of the payout date, a round-off account. */
 	{ "PAYOUT_CURRENCY_UNSUPPORTED", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
-	  "payout currency is not the company currency and no bank account and exchange rate can book it",
-	  "SELECT CAST(p.id AS TEXT) AS key, CASE WHEN bc.account IS NULL THEN printf('payout %d of %s is %s %s, "
-	  "the company books in %s and [accounts] names no bank_%s; no Journal Entry is planned', p.id, p.date, "
-	  "money(p.amount, p.currency), p.currency, :erp_currency, p.currency) ELSE printf('payout %d of %s is %s %s, "
-	  "the company books in %s; [accounts] bank_%s is %s, but no exchange rate is loaded to book it with; "
-	  "no Journal Entry is planned', p.id, p.date, money(p.amount, p.currency), p.currency, :erp_currency, "
-	  "p.currency, bc.account) END AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', "
-	  "p.date, 'amount', money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, "
-	  "json_object('company_currency', :erp_currency, 'bank_account', bc.account) AS erpnext_json, "
+	  "payout currency is not the company currency and no bank account, exchange rate and round-off account can book it",
+	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d of %s is %s %s, the company books in %s; %s; no Journal "
+	  "Entry is planned', p.id, p.date, money(p.amount, p.currency), p.currency, :erp_currency, CASE "
+	  "WHEN bc.account IS NULL THEN printf('[accounts] names no bank_%s', p.currency) "
+	  "WHEN r.rate IS NULL THEN printf('ERPNext has no Currency Exchange from %s to %s dated on or before %s', "
+	  "p.currency, :erp_currency, p.date) "
+	  "ELSE 'the Company has no round_off_account for the rounding of the converted lines' END) AS message, "
+	  "p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', money(p.amount, "
+	  "p.currency), 'currency', p.currency) AS shopify_json, "
+	  "json_object('company_currency', :erp_currency, 'bank_account', bc.account, 'exchange_rate', r.rate, "
+	  "'round_off_account', nullif(:round_off, '')) AS erpnext_json, "
 	  "p.amount AS shopify_amount, " PAYOUT_REF " "
 	  "FROM s_payout p LEFT JOIN link_bank_currency bc ON bc.currency = p.currency "
-	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND p.currency <> :erp_currency" },
+	  "LEFT JOIN (SELECT p2.id, (SELECT printf('%d.%09d', x.rate_nano / 1000000000, x.rate_nano % 1000000000) FROM e_currency_exchange x "
+	  "WHERE x.snapshot_id = :sid AND x.from_currency = p2.currency AND x.to_currency = :erp_currency "
+	  "AND x.date <= p2.date ORDER BY x.date DESC, x.name DESC LIMIT 1) AS rate FROM s_payout p2 "
+	  "WHERE p2.snapshot_id = :sid AND p2.currency <> :erp_currency) r ON r.id = p.id "
+	  "WHERE p.snapshot_id = :sid AND " PAYOUT_OPEN " AND p.status = 'paid' AND p.currency <> :erp_currency "
+	  "AND (bc.account IS NULL OR r.rate IS NULL OR :round_off = '')" },
 
 	{ "PAYOUT_AMOUNT_MISMATCH", "error", "payouts",
 	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
 	  "the bank line of the payout's Journal Entry differs from the payout amount",
 	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: %s %s paid out, Journal Entry %s puts %s %s on %s', "
-	  "p.id, money(p.amount, p.currency), p.currency, j.je_name, money(j.bank, p.currency), p.currency, :bank) "
-	  "AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', "
+	  "p.id, money(p.amount, p.currency), p.currency, j.je_name, money(j.bank, p.currency), p.currency, "
+	  "j.bank_account) AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, 'amount', "
 	  "money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, json_object('journal_entry', "
-	  "j.je_name, 'bank_account', :bank, 'amount', money(j.bank, p.currency)) AS erpnext_json, "
+	  "j.je_name, 'bank_account', j.bank_account, 'amount', money(j.bank, p.currency)) AS erpnext_json, "
 	  "p.amount AS shopify_amount, j.bank AS erpnext_amount, p.currency AS erpnext_currency, "
 	  "j.bank - p.amount AS difference, " PAYOUT_REF ", " DOC("Journal Entry", "j.je_name") " "
 	  "FROM s_payout p JOIN je_payout j ON j.cheque_no = CAST(p.id AS TEXT) "
@@ -302,14 +346,15 @@ const struct rule_def rule_defs[] = {
 	{ "PAYOUT_NOT_IN_GL", "error", "payouts", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "the payout's Journal Entry exists but no live GL entry posts it to the bank account",
 	  "SELECT CAST(p.id AS TEXT) AS key, printf('payout %d: Journal Entry %s has no live GL entry on %s', p.id, "
-	  "j.je_name, :bank) AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, "
+	  "j.je_name, j.bank_account) AS message, p.currency AS currency, json_object('payout_id', p.id, 'date', p.date, "
 	  "'amount', money(p.amount, p.currency), 'currency', p.currency) AS shopify_json, "
-	  "json_object('journal_entry', j.je_name, 'docstatus', j.docstatus, 'bank_account', :bank) AS erpnext_json, "
+	  "json_object('journal_entry', j.je_name, 'docstatus', j.docstatus, 'bank_account', j.bank_account) "
+	  "AS erpnext_json, "
 	  "p.amount AS shopify_amount, " PAYOUT_REF ", " DOC("Journal Entry", "j.je_name") " "
 	  "FROM s_payout p JOIN je_payout j ON j.cheque_no = CAST(p.id AS TEXT) "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' "
 	  "AND NOT EXISTS (SELECT 1 FROM e_gl_entry g WHERE g.snapshot_id = :sid AND g.voucher_type = 'Journal Entry' "
-	  "AND g.voucher_no = j.je_name AND g.account = :bank AND NOT g.is_cancelled)" },
+	  "AND g.voucher_no = j.je_name AND g.account = j.bank_account AND NOT g.is_cancelled)" },
 
 	{ "PAYOUT_TRANSACTIONS_MISMATCH", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT | FACT_DIFFERENCE,
 	  "payout amount differs from the sum of its balance transactions' net",
@@ -490,10 +535,14 @@ static const char setup_sql[] =
 	"WHERE snapshot_id = :sid AND item_code NOT IN (SELECT item_code FROM link_uncompared) GROUP BY parent, item_code;"
 	"CREATE INDEX temp.e_sku_s ON e_sku(so_name, item_code);"
 	/* The Journal Entry of each payout (the first by name if several) and its bank-line amount. */
-	"CREATE TEMP TABLE je_payout AS SELECT l.cheque_no, l.je_name, l.docstatus, "
-	"coalesce((SELECT sum(a.debit) - sum(a.credit) FROM e_journal_entry_account a WHERE a.snapshot_id = :sid "
-	"AND a.parent = l.je_name AND a.account = :bank), 0) AS bank FROM link_payout_je l "
-	"WHERE l.je_name = (SELECT min(l2.je_name) FROM link_payout_je l2 WHERE l2.cheque_no = l.cheque_no);"
+	/* A payout in another currency is banked on its bank_<CUR>, in that currency. */
+	"CREATE TEMP TABLE je_payout AS SELECT x.*, coalesce((SELECT sum(a.debit) - sum(a.credit) "
+	"FROM e_journal_entry_account a WHERE a.snapshot_id = :sid AND a.parent = x.je_name "
+	"AND a.account = x.bank_account), 0) AS bank FROM (SELECT l.cheque_no, l.je_name, l.docstatus, "
+	"coalesce((SELECT bc.account FROM s_payout p JOIN link_bank_currency bc ON bc.currency = p.currency "
+	"WHERE p.snapshot_id = :sid AND CAST(p.id AS TEXT) = l.cheque_no AND p.currency <> :erp_currency), :bank) "
+	"AS bank_account FROM link_payout_je l "
+	"WHERE l.je_name = (SELECT min(l2.je_name) FROM link_payout_je l2 WHERE l2.cheque_no = l.cheque_no)) x;"
 	"CREATE INDEX temp.je_payout_c ON je_payout(cheque_no);"
 	/* Shopify stock per SKU and mapped warehouse; duplicated SKUs cannot be attributed and are left to SKU_DUPLICATE_IN_SHOPIFY. */
 	"CREATE TEMP TABLE dup_sku AS SELECT sku FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' "
@@ -531,7 +580,8 @@ static const char setup_sql[] =
 /* One run's parameter values; `sp` points into the buffers, so a params
  * is filled in place and never copied. */
 struct params {
-	char from[16], to[16], taken[40], currency[8], erp_currency[8];
+	char from[16], to[16], taken[40], currency[8], erp_currency[8], lookback_from[16];
+	char round_off[160], round_off_cc[160];
 	const char *stock_field;   /* [match] stock_field, checked */
 	struct sqlparams sp;
 };
@@ -597,6 +647,17 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	p->stock_field = sf;
 	sqlparams_text(&p->sp, ":stock_field_name", sf);
 	sqlparams_text(&p->sp, ":bank", config_get_or(cfg, "accounts", "bank", ""));
+	{
+		long lookback;
+		if ((err = config_get_long(cfg, "match", "payout_lookback_days", 35, 0, 366, &lookback)))
+			return err;
+		date_add(p->from, (int)-lookback, p->lookback_from);
+	}
+	sqlparams_text(&p->sp, ":lookback_from", p->lookback_from);
+	if ((err = links_round_off(s, cfg, sid, p->round_off, sizeof(p->round_off), p->round_off_cc,
+	                           sizeof(p->round_off_cc))))
+		return err;
+	sqlparams_text(&p->sp, ":round_off", p->round_off);
 	return RECON_OK;
 }
 

@@ -627,7 +627,9 @@ static recon_err src_journal(struct report *r, const struct report_table *t, str
 	if ((err = store_prepare(r->store,
 		"WITH o AS (SELECT * FROM outbox WHERE snapshot_id = ? AND kind = 'journal_entry') "
 		"SELECT o.id, o.ref, json_extract(o.payload, '$.posting_date'), o.status, o.remote_name, o.error, "
-		"coalesce(json_extract(o.payload, '$.currency'), ''), json_extract(o.payload, '$.cheque_no'), "
+		/* a multi-currency entry's debit and credit are in the company's currency */
+		"coalesce(json_extract(o.payload, '$.company_currency'), json_extract(o.payload, '$.currency'), ''), "
+		"json_extract(o.payload, '$.cheque_no'), "
 		"json_extract(a.value, '$.account'), json_extract(a.value, '$.debit'), "
 		"json_extract(a.value, '$.credit') "
 		"FROM o LEFT JOIN json_each(o.payload, '$.accounts') a "

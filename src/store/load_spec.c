@@ -103,6 +103,25 @@ static recon_err order_customer_name(struct load_row *row, const struct raw_rec 
 	return RECON_OK;
 }
 
+/* ERPNext keeps a Currency Exchange rate as a Float of 9 decimals: it is
+ * stored as an integer of billionths, read once (text exactly, a JSON number
+ * by its shortest decimal form), so converting money never needs a double. */
+static const char *const rate_reads[] = { "exchange_rate", NULL };
+static recon_err exchange_rate_nano(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                    const struct load_cell *from, struct load_cell *out)
+{
+	struct raw_val v;
+	int64_t rate;
+	(void)row, (void)from;
+	TRY(raw_field(rec, o, "exchange_rate", &v));
+	TRY(raw_money(rec, "exchange_rate", &v, 9, 1, &rate, NULL));
+	if (rate <= 0)
+		return raw_field_error(rec, "exchange_rate", "a rate must be above zero");
+	out->type = SQLITE_INTEGER;
+	out->i = rate;
+	return RECON_OK;
+}
+
 /* Customers are matched on a trimmed, lower-cased e-mail. */
 static recon_err customer_email_norm(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                      const struct load_cell *from, struct load_cell *out)
@@ -345,6 +364,12 @@ static const struct load_col payout_cols[] = {
 	COL("adjustments_fee",        "summary.adjustments_fee_amount",      LK_MONEY,     0),
 	COL("reserved_gross",         "summary.reserved_funds_gross_amount", LK_MONEY,     0),
 	COL("reserved_fee",           "summary.reserved_funds_fee_amount",   LK_MONEY,     0),
+	/* A failed payout's money is paid out again in a later one, which shows
+	 * it here: REST Payout summary.retried_payouts_*, GraphQL
+	 * ShopifyPaymentsPayoutSummary retriedPayoutsGross/retriedPayoutsFee
+	 * ("total gross amount / fees for all retried payouts"). */
+	COL("retried_gross",          "summary.retried_payouts_gross_amount", LK_MONEY,    0),
+	COL("retried_fee",            "summary.retried_payouts_fee_amount",  LK_MONEY,     0),
 	CALC("in_period",             LK_IN_PERIOD, NN, .from = "date"),
 	{ 0 }
 };
@@ -371,7 +396,10 @@ static const struct load_col balance_txn_cols[] = {
 	/* An integer in the fixtures, a String in Shopify's ruby client: either is taken. */
 	COL("source_order_transaction_id", "source_order_transaction_id", LK_IDTEXT, 0),
 	COL("adjustment_reason",      "adjustment_reason",      LK_TEXT,     0),
-	COL("processed_at",           "processed_at",           LK_TEXT,     0),
+	COL("processed_at",           "processed_at",           LK_TS,       0),
+	/* A pending row belongs to the period it was processed in (DESIGN §3):
+	 * its shop-local date, comparable with the period's dates. */
+	CALC("processed_local_date",  LK_LOCAL_DATE, 0, .from = "processed_at"),
 	{ 0 }
 };
 static const struct load_table balance_txn_spec = {
@@ -702,6 +730,38 @@ static const struct load_table warehouse_spec = {
 	.unique = { "name", "name", "erpnext/warehouse: name", 0 },
 };
 
+/* ERPNext's Currency Exchange records: the rate a payout in another currency
+ * is booked at (DESIGN §7), the latest on or before the payout date. */
+static const struct load_col currency_exchange_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("date",                   "date",                   LK_DATE,     REQ),
+	COL("from_currency",          "from_currency",          LK_CURRENCY, REQ),
+	COL("to_currency",            "to_currency",            LK_CURRENCY, REQ),
+	CALC("rate_nano",             LK_HOOK_INT,   NN, .hook = exchange_rate_nano, .reads = rate_reads),
+	COL("for_buying",             "for_buying",             LK_BOOL,     ZERO),
+	COL("for_selling",            "for_selling",            LK_BOOL,     ZERO),
+	{ 0 }
+};
+static const struct load_table currency_exchange_spec = {
+	.table = "e_currency_exchange", .cols = currency_exchange_cols,
+	.unique = { "name", "name", "erpnext/currency_exchange: name", 0 },
+};
+
+/* The Company: its currency and the account (and cost centre) ERPNext books
+ * rounding differences to, which a multi-currency payout entry needs. */
+static const struct load_col company_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("default_currency",       "default_currency",       LK_CURRENCY, 0),
+	COL("round_off_account",      "round_off_account",      LK_TEXT,     EMPTY_NULL),
+	COL("round_off_cost_center",  "round_off_cost_center",  LK_TEXT,     EMPTY_NULL),
+	COL("cost_center",            "cost_center",            LK_TEXT,     EMPTY_NULL),
+	{ 0 }
+};
+static const struct load_table company_spec = {
+	.table = "e_company", .cols = company_cols,
+	.unique = { "name", "name", "erpnext/company: name", 0 },
+};
+
 /* ---- the raw extracts, in load order ---- */
 
 /* The shop page comes first: its currency and time zone decide how every
@@ -734,6 +794,10 @@ const struct extract_def load_extracts[] = {
 	/* Absent on sites without ecommerce_integrations: an empty extract. */
 	{ "erpnext/ecommerce_item", "erpnext", "erpnext/ecommerce_item", "data", "Ecommerce Item",
 	  "e_ecommerce_item", &ecommerce_item_spec },
+	/* Absent in older raw folders: an empty extract. */
+	{ "erpnext/currency_exchange", "erpnext", "erpnext/currency_exchange", "data", "Currency Exchange",
+	  "e_currency_exchange", &currency_exchange_spec },
+	{ "erpnext/company", "erpnext", "erpnext/company", "data", "Company", "e_company", &company_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -107,8 +107,9 @@ def utc(s):
 gone_orders = {o["id"] for o in recs("shopify/orders", "orders")
                if utc(o["processed_at"]) < lo and utc(o["updated_at"]) < lo}
 payouts = recs("shopify/payouts", "payouts")
-period = {p["id"] for p in payouts if "2026-10-01" <= p["date"] <= "2026-10-31"}
-paid = {p["id"] for p in payouts if p["id"] in period and p["status"] == "paid"}
+# every status, dated from the period start less the 35 days' look-back;
+# their transactions and the pending ones (DESIGN §3)
+period = {p["id"] for p in payouts if "2026-08-27" <= p["date"] <= "2026-10-31"}
 mapped = {l["id"] for l in recs("shopify/locations", "locations")
           if l["name"] in ("Newark Fulfillment Center", "Brooklyn Store")}
 gone_je = {j["name"] for j in recs("erpnext/journal_entry", "data")
@@ -119,7 +120,7 @@ out_of_scope = {
     "s_refund": lambda r: r["order_id"] in gone_orders,
     "s_fulfillment": lambda r: r["order_id"] in gone_orders,
     "s_payout": lambda r: r["id"] not in period,
-    "s_balance_txn": lambda r: r["payout_id"] not in paid,
+    "s_balance_txn": lambda r: r["payout_id"] is not None and r["payout_id"] not in period,
     "s_inventory_level": lambda r: r["location_id"] not in mapped,
     "e_journal_entry": lambda r: r["name"] in gone_je,
     "e_journal_entry_account": lambda r: r["parent"] in gone_je,

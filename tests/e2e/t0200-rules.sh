@@ -26,7 +26,7 @@ python3 - <<'PY' || fail "diff JSON shape"
 import json
 d = json.load(open("out"))
 assert d["snapshot"] == 1 and d["period"] == {"from": "2026-10-01", "to": "2026-10-31"}, d["period"]
-assert len(d["counts"]) == 26 and d["counts"]["ORDER_MISSING_IN_ERPNEXT"] == 1, d["counts"]
+assert len(d["counts"]) == 28 and d["counts"]["ORDER_MISSING_IN_ERPNEXT"] == 1, d["counts"]
 for x in d["discrepancies"]:
     assert set(x) >= {"code", "severity", "key", "message", "shopify", "erpnext", "currency"}, x
     assert isinstance(x["shopify"], dict) and isinstance(x["erpnext"], dict)
@@ -71,9 +71,20 @@ grep_not out ",#2002,"
 grep_in out "ORDER_MISSING_IN_ERPNEXT,error,orders,#2030"
 grep_not out "ORDER_ORPHAN_IN_ERPNEXT"
 
+# The look-back is [match] payout_lookback_days: none, and September's paid
+# payout 803 is no longer this run's to journal (nor the failed 822 news).
+printf '[match]\npayout_lookback_days = 0\n' > lb.ini; sed '/^\[match\]/d' cases/recon.ini >> lb.ini
+recon --config lb.ini diff --snapshot 1 --format csv; expect_rc 1
+grep_not out "PAYOUT_MISSING_JOURNAL,error,payouts,803,"
+grep_not out "PAYOUT_FAILED,error,payouts,822,"
+grep_in out "PAYOUT_MISSING_JOURNAL,error,payouts,801,"
+printf '[match]\npayout_lookback_days = 400\n' > lb.ini; sed '/^\[match\]/d' cases/recon.ini >> lb.ini
+recon --config lb.ini diff --snapshot 1; expect_rc 2
+grep_in err "payout_lookback_days"
+
 # Exit statuses and formats.
 recon diff --snapshot 1 --fail-on never; expect_rc 0
-grep_in out "snapshot 1: 42 discrepancies"
+grep_in out "snapshot 1: 51 discrepancies"
 recon diff --snapshot 1 --fail-on warning --format table; expect_rc 1
 recon diff --snapshot 1 --fail-on sometimes; expect_rc 2
 recon diff --snapshot 9; expect_rc 2

@@ -83,6 +83,14 @@ import json, os, random, shutil, subprocess, sys, time, urllib.parse, urllib.req
 recon, trials, fake, demo, key, secret = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
 random.seed(11)
 landed = 0
+# The demo plants a payout posted twice (PAYOUT_DUPLICATE_JOURNAL): what the
+# site held before any --post is the baseline, never recon's doing.
+import glob
+before = {}
+for pg in glob.glob(os.path.join(demo, "erpnext", "journal_entry", "*.json")):
+    for je in json.load(open(pg))["data"]:
+        if je["docstatus"] < 2 and je.get("cheque_no"):
+            before[je["cheque_no"]] = before.get(je["cheque_no"], 0) + 1
 def trial(cmd, port, i, delay):
     global landed
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -99,7 +107,7 @@ def trial(cmd, port, i, delay):
     rows = json.load(urllib.request.urlopen(req))["data"]
     per = {}
     for row in rows: per[row["cheque_no"]] = per.get(row["cheque_no"], 0) + 1
-    dup = {k: v for k, v in per.items() if v > 1}
+    dup = {k: v for k, v in per.items() if v > max(1, before.get(k, 0))}
     assert not dup, "trial %d: duplicated entries %s" % (i, dup)
 
 for i in range(trials):

@@ -20,12 +20,18 @@ mkdir -p "evidence/.pending-$dead/shopify" && echo '{}' > "evidence/.pending-$de
 recon --config live.ini -v snapshot --period 2026-10; expect_rc 0
 cp err live.err
 # Shopify over one keep-alive connection; ERPNext's documents over a few at once
-grep_in live.err "shopify: 12 requests over 1 connection in"
+grep_in live.err "shopify: 21 requests over 1 connection in"
 grep "erpnext: .* requests over [1-4] connections" live.err > /dev/null ||
 	fail "erpnext connections: $(grep 'erpnext: .* requests' live.err)"
 grep_in out "snapshot 1: period 2026-10, shop demo-outfitters.myshopify.com"
 grep_in live.err "GET http://127.0.0.1:$SP/admin/api/2025-07/orders.json?status=any&processed_at_min="
 grep_in live.err "GET http://127.0.0.1:$EP/api/resource/Sales%20Order/"
+# payouts of every status from the period start less the 35 days' look-back,
+# and the transactions no payout holds yet (DESIGN §3)
+grep_in live.err "shopify_payments/payouts.json?date_min=2026-08-27&date_max=2026-10-31&"
+grep_in live.err "shopify_payments/balance/transactions.json?payout_status=pending&"
+grep_in live.err "shopify_payments/balance/transactions.json?payout_id=118374107&"
+grep_in live.err "/api/resource/Currency%20Exchange?"
 grep_not live.err "retrying"
 
 # The pages are evidence of snapshot 1, beside the database, and nothing

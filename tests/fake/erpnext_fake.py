@@ -32,7 +32,7 @@ FOLDERS = {
     "sales_order": "Sales Order", "sales_invoice": "Sales Invoice",
     "delivery_note": "Delivery Note", "journal_entry": "Journal Entry",
     "gl_entry": "GL Entry", "bin": "Bin", "item": "Item", "customer": "Customer",
-    "warehouse": "Warehouse",
+    "warehouse": "Warehouse", "currency_exchange": "Currency Exchange", "company": "Company",
 }
 
 STANDARD = ["name", "owner", "creation", "modified", "modified_by", "docstatus", "idx"]
@@ -80,6 +80,10 @@ META = {
                  "default_currency default_price_list customer_primary_contact customer_primary_address "
                  "email_id mobile_no", {}),
     "Warehouse": ("warehouse_name company is_group parent_warehouse disabled account warehouse_type", {}),
+    # erpnext/setup/doctype/currency_exchange/currency_exchange.json; company.json
+    "Currency Exchange": ("date from_currency to_currency exchange_rate for_buying for_selling", {}),
+    "Company": ("company_name abbr default_currency country round_off_account round_off_cost_center "
+                "cost_center", {}),
 }
 CHILD_META = {
     "Sales Order Item": "item_code item_name description delivery_date qty uom stock_uom conversion_factor "
@@ -243,6 +247,39 @@ class ErpApp(fakelib.App):
             for gl in self.docs.get("GL Entry", []):
                 if gl.get("account"):
                     self.accounts.add(gl["account"])
+        # The currency each account keeps (Account.account_currency): what the
+        # loaded entries and GL say, and --account-currency ACCOUNT=CUR.
+        self.account_currency = {}
+        for je in self.docs.get("Journal Entry", []):
+            for row in je.get("accounts") or []:
+                if row.get("account") and row.get("account_currency"):
+                    self.account_currency[row["account"]] = row["account_currency"]
+        for gl in self.docs.get("GL Entry", []):
+            if gl.get("account") and gl.get("account_currency"):
+                self.account_currency[gl["account"]] = gl["account_currency"]
+        # A sample month's recon.ini names the site's accounts: they exist,
+        # and a bank_<CUR> account keeps that currency (a stand-in for the
+        # Account records such a raw folder does not carry).
+        ini = os.path.join(args.raw, "recon.ini") if args.raw else None
+        if ini and os.path.exists(ini):
+            import configparser
+            cp = configparser.ConfigParser(interpolation=None, strict=False)
+            cp.optionxform = str
+            cp.read(ini, encoding="utf-8")
+            if cp.has_section("accounts"):
+                for k, v in cp.items("accounts"):
+                    if k == "cost_center" or not v:
+                        continue
+                    self.accounts.add(v)
+                    if k.startswith("bank_"):
+                        self.account_currency.setdefault(v, k[5:])
+        for spec in filter(None, (args.account_currency or "").split(",")):
+            acc, _, cur = spec.rpartition("=")
+            self.account_currency[acc.strip()] = cur.strip()
+            self.accounts.add(acc.strip())
+        for co in self.docs.get("Company", []):
+            if co.get("round_off_account"):
+                self.accounts.add(co["round_off_account"])
         self.companies = set([args.company] if args.company else [])
         for dtname in ("Sales Order", "Sales Invoice", "Delivery Note", "Journal Entry", "GL Entry",
                        "Warehouse"):
@@ -1049,13 +1086,26 @@ class ErpApp(fakelib.App):
             raise FrappeError(417, "MandatoryError", ["Please enter Reference date"],
                               exception="Please enter Reference date")
         td = tc = Decimal(0)
+        company_currency = self.company_currency(doc.get("company"))
         for i, r in enumerate(doc["accounts"], 1):
-            r["exchange_rate"] = 1
-            r["account_currency"] = r.get("account_currency") or self.args.currency
+            # journal_entry.py: the row's currency is its account's; another
+            # currency than the company's needs multi_currency and a rate, and
+            # debit/credit are recomputed as amount x rate, rounded to the field.
+            cur = self.account_currency.get(r.get("account")) or r.get("account_currency") or company_currency
+            r["account_currency"] = cur
+            if cur != company_currency and not int(doc.get("multi_currency") or 0):
+                raise validation("Please check Multi Currency option to allow accounts with other currency")
+            rate = 1.0 if cur == company_currency else flt(r.get("exchange_rate"), 9)
+            if rate <= 0:
+                raise validation("Row %d: Exchange Rate is mandatory" % i)
+            r["exchange_rate"] = rate
             dr = flt(r.get("debit_in_account_currency"), 2)
             cr = flt(r.get("credit_in_account_currency"), 2)
             r["debit_in_account_currency"], r["credit_in_account_currency"] = dr, cr
-            r["debit"], r["credit"] = dr, cr          # recomputed, never taken from the client
+            # recomputed, never taken from the client
+            r["debit"] = float((Decimal(repr(dr)) * Decimal(repr(rate))).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+            r["credit"] = float((Decimal(repr(cr)) * Decimal(repr(rate))).quantize(Decimal("0.01"), ROUND_HALF_EVEN))
+            dr, cr = r["debit"], r["credit"]
             r.setdefault("is_advance", "No")
             if dr and cr:
                 raise validation("You cannot credit and debit same account at the same time")
@@ -1080,6 +1130,17 @@ class ErpApp(fakelib.App):
             self.je_before_submit(doc)
         return self.series("ACC-JV-%s-" % self.year())
 
+    def company_currency(self, name):
+        for co in self.docs.get("Company", []):
+            if co.get("name") == name and co.get("default_currency"):
+                return co["default_currency"]
+        if self.args.currency:
+            return self.args.currency
+        for gl in self.docs.get("GL Entry", []):
+            if gl.get("account_currency"):
+                return gl["account_currency"]
+        return "EUR"
+
     def je_before_submit(self, doc):
         if doc.get("voucher_type") == "Bank Entry" and (not doc.get("cheque_no") or not doc.get("cheque_date")):
             raise validation("Reference No & Reference Date is required for Bank Entry")
@@ -1095,11 +1156,16 @@ class ErpApp(fakelib.App):
             key = (r["account"], r.get("party_type"), r.get("party"), r.get("cost_center"),
                    r.get("reference_type"), r.get("reference_name"))
             same = next((g for g in merged if g[0] == key), None)
+            adr = r.get("debit_in_account_currency", r["debit"])
+            acr = r.get("credit_in_account_currency", r["credit"])
             if same:
                 same[1]["debit"] += r["debit"]
                 same[1]["credit"] += r["credit"]
+                same[1]["adebit"] += adr
+                same[1]["acredit"] += acr
             else:
-                merged.append((key, {"row": r, "debit": r["debit"], "credit": r["credit"]}))
+                merged.append((key, {"row": r, "debit": r["debit"], "credit": r["credit"],
+                                     "adebit": adr, "acredit": acr}))
         now = self.now_text()
         for key, g in merged:
             r = g["row"]
@@ -1111,8 +1177,9 @@ class ErpApp(fakelib.App):
                   "posting_date": je["posting_date"], "transaction_date": None,
                   "account": r["account"], "party_type": r.get("party_type"), "party": r.get("party"),
                   "cost_center": r.get("cost_center"), "debit": dr, "credit": cr,
-                  "account_currency": r.get("account_currency"), "debit_in_account_currency": dr,
-                  "credit_in_account_currency": cr, "debit_in_transaction_currency": dr,
+                  "account_currency": r.get("account_currency"),
+                  "debit_in_account_currency": flt(g["adebit"], 2),
+                  "credit_in_account_currency": flt(g["acredit"], 2), "debit_in_transaction_currency": dr,
                   "credit_in_transaction_currency": cr, "transaction_currency": r.get("account_currency"),
                   "transaction_exchange_rate": 1, "against": r.get("against_account"),
                   "against_voucher_type": r.get("reference_type"), "against_voucher": r.get("reference_name"),
@@ -1175,7 +1242,7 @@ class ErpApp(fakelib.App):
         doc.setdefault("naming_series", "SAL-ORD-.YYYY.-")
         doc.setdefault("order_type", "Sales")
         doc.setdefault("transaction_date", self.today())
-        doc.setdefault("currency", self.args.currency)
+        doc.setdefault("currency", self.company_currency(doc.get("company")))
         doc.setdefault("conversion_rate", 1)
         doc.setdefault("selling_price_list", "Standard Selling")
         doc.setdefault("apply_discount_on", "Grand Total")
@@ -1383,7 +1450,8 @@ def main(argv=None):
     p.add_argument("--user", default="recon@example.com", help="user the API key belongs to")
     p.add_argument("--accounts", help="known accounts (csv or @file); default: accounts of loaded JEs/GL")
     p.add_argument("--company", help="a known Company (besides those in loaded documents)")
-    p.add_argument("--currency", default="EUR", help="company currency")
+    p.add_argument("--currency", help="company currency (default: the Company's, else the loaded GL's, else EUR)")
+    p.add_argument("--account-currency", help="accounts kept in another currency: ACCOUNT=CUR,...")
     p.add_argument("--custom-fields", help='extra fields, e.g. "Sales Order:shopify_order_id;Customer:x"')
     p.add_argument("--cust-master-name", default="Customer Name", choices=["Customer Name", "Naming Series"],
                    help="Selling Settings: how new Customers are named")

@@ -24,6 +24,7 @@ class Month:
         self.so, self.si, self.dn, self.je, self.gl = [], [], [], [], []
         self.bins, self.customers = [], []
         self.ecom, self.item_extra = [], {}
+        self.rates, self.companies = [], []
         self.expected = set()
         self.next_id = 5000
 
@@ -91,16 +92,23 @@ class Month:
                           "payout_status": status, "currency": cur, "amount": neg,
                           "fee": "0.00", "net": neg})
 
-    def journal(self, name, pid, bank, date="2026-10-15", gl=True, docstatus=1):
+    def journal(self, name, pid, bank, date="2026-10-15", gl=True, docstatus=1, bank_account="Bank - R",
+                bank_currency=None, rate=1):
+        """bank_currency/rate: a multi-currency entry, the bank line in that currency."""
+        company = round(bank * rate, 2)
+        row = {"idx": 1, "account": bank_account, "debit_in_account_currency": bank,
+               "credit_in_account_currency": 0, "debit": company, "credit": 0}
+        if bank_currency:
+            row.update({"account_currency": bank_currency, "exchange_rate": rate})
         self.je.append({"name": name, "voucher_type": "Bank Entry", "posting_date": date,
                         "cheque_no": str(pid), "cheque_date": date, "docstatus": docstatus,
+                        "multi_currency": 1 if bank_currency else 0,
                         "accounts": [
-                            {"idx": 1, "account": "Bank - R", "debit_in_account_currency": bank,
-                             "credit_in_account_currency": 0},
+                            row,
                             {"idx": 2, "account": "Clearing - R", "debit_in_account_currency": 0,
-                             "credit_in_account_currency": bank}]})
+                             "credit_in_account_currency": company}]})
         if gl:
-            self.gl_voucher("Journal Entry", name, date, [("Bank - R", bank, 0), ("Clearing - R", 0, bank)])
+            self.gl_voucher("Journal Entry", name, date, [(bank_account, company, 0), ("Clearing - R", 0, company)])
 
     def gl_voucher(self, vtype, vno, date, lines, cancelled=0):
         for acct, dr, cr in lines:
@@ -139,6 +147,11 @@ class Month:
             w("erpnext/ecommerce_item", "data", self.ecom)
         w("erpnext/customer", "data", self.customers)
         w("erpnext/warehouse", "data", [{"name": "Stores - R"}])
+        # absent folders are empty extracts: older months have neither
+        if self.rates:
+            w("erpnext/currency_exchange", "data", self.rates)
+        if self.companies:
+            w("erpnext/company", "data", self.companies)
 
 
 def build():
@@ -263,8 +276,20 @@ def build():
 
     # Payouts
     m.payout(801, "40.00"); E("PAYOUT_MISSING_JOURNAL", "801")
-    m.payout(802, "40.00", status="in_transit")                             # not paid: not checked
-    m.payout(803, "40.00", date="2026-09-28")                               # September
+    # Still on its way at the snapshot; the near miss is one of the look-back
+    # (September's business, journaled by whichever run sees it paid).
+    m.payout(802, "40.00", status="in_transit"); E("PAYOUT_IN_TRANSIT", "802")
+    m.payout(819, "40.00", date="2026-09-29", status="in_transit")
+    # Paid in the 35 days' look-back with no entry: this run journals it, so
+    # it is missing here; the near miss is dated before the look-back.
+    m.payout(803, "40.00", date="2026-09-28"); E("PAYOUT_MISSING_JOURNAL", "803")
+    m.payout(820, "40.00", date="2026-08-26")
+    # Failed or cancelled: reported in its period; in the look-back only while
+    # a live entry still books it (the near miss has none).
+    m.payout(821, "40.00", status="failed"); E("PAYOUT_FAILED", "821")
+    m.payout(822, "40.00", date="2026-09-20", status="canceled"); m.journal("JE-822", 822, 40.0, date="2026-09-20")
+    E("PAYOUT_FAILED", "822")
+    m.payout(823, "40.00", date="2026-09-21", status="failed")
     m.payout(804, "40.00"); m.journal("JE-804", 804, 41.0); E("PAYOUT_AMOUNT_MISMATCH", "804")
     m.payout(805, "40.00", txns=[("45.00", "1.50", "43.50"), ("-3.50", "0.00", "-3.50")])
     m.journal("JE-805", 805, 40.0)                                          # clean payout
@@ -299,7 +324,29 @@ def build():
     # a EUR payout still in transit (not yet to be booked).
     m.payout(817, "40.00", currency="EUR"); m.journal("JE-817", 817, 40.0)
     E("PAYOUT_CURRENCY_UNSUPPORTED", "817")
-    m.payout(818, "40.00", currency="EUR", status="in_transit")
+    m.payout(818, "40.00", currency="EUR", status="in_transit"); E("PAYOUT_IN_TRANSIT", "818")
+    # GBP has a bank account, ERPNext rates and the Company a round-off
+    # account: 824 is only missing its entry (journal plans it), 826 is
+    # booked right on its GBP bank line (no amount mismatch, in the GL);
+    # 825 is dated before the first GBP rate.
+    m.rates = [{"name": "2026-10-01-GBP-USD", "date": "2026-10-01", "from_currency": "GBP",
+                "to_currency": "USD", "exchange_rate": 1.3351, "for_buying": 1, "for_selling": 1},
+               {"name": "2026-10-14-GBP-USD", "date": "2026-10-14", "from_currency": "GBP",
+                "to_currency": "USD", "exchange_rate": 1.3307, "for_buying": 1, "for_selling": 1},
+               {"name": "2026-10-20-GBP-USD", "date": "2026-10-20", "from_currency": "GBP",
+                "to_currency": "USD", "exchange_rate": 1.4, "for_buying": 1, "for_selling": 1}]
+    m.companies = [{"name": "Rules Co", "default_currency": "USD", "round_off_account": "Round Off - R",
+                    "round_off_cost_center": "Main - R"}]
+    m.payout(824, "33.33", currency="GBP", txns=[("34.58", "1.25", "33.33")]); E("PAYOUT_MISSING_JOURNAL", "824")
+    m.payout(825, "10.00", date="2026-09-30", currency="GBP")
+    E("PAYOUT_MISSING_JOURNAL", "825"); E("PAYOUT_CURRENCY_UNSUPPORTED", "825")
+    m.payout(826, "20.00", currency="GBP"); m.journal("JE-826", 826, 20.0, bank_account="Bank GBP - R",
+                                                       bank_currency="GBP", rate=1.3307)
+    # SEK at 0.0912: the 0.05 SEK fee converts to nothing, so the entry has
+    # no fee line (ERPNext refuses a line with neither side) and still balances.
+    m.rates.append({"name": "2026-10-01-SEK-USD", "date": "2026-10-01", "from_currency": "SEK",
+                    "to_currency": "USD", "exchange_rate": 0.0912, "for_buying": 1, "for_selling": 1})
+    m.payout(827, "100.00", currency="SEK", txns=[("100.05", "0.05", "100.00")]); E("PAYOUT_MISSING_JOURNAL", "827")
 
     # Stock: SKU A drifts at the mapped location; B agrees on actual_qty
     # (reserved 2 would drift under actual_qty - reserved_qty); the unmapped
@@ -456,6 +503,8 @@ bank = Bank - R
 clearing = Clearing - R
 fees = Fees - R
 capital = Capital Loan - R
+bank_GBP = Bank GBP - R
+bank_SEK = Bank SEK - R
 cost_center = Main - R
 """
 

@@ -681,10 +681,35 @@ static void test_qty_round_trip(void **state)
 	}
 }
 
+/* money_convert: one rounding, half to even like ERPNext's flt(); exponents
+ * of both currencies; no double anywhere. */
+static void test_convert(void **state)
+{
+	int64_t v;
+	(void)state;
+	assert_int_equal(money_convert(26879, 2, 1091500000LL, 2, &v), RECON_OK);   /* 268.79 EUR x 1.0915 */
+	assert_int_equal(v, 29338);                                                 /* 293.384285 -> 293.38 */
+	assert_int_equal(money_convert(-3458, 2, 1330700000LL, 2, &v), RECON_OK);
+	assert_int_equal(v, -4602);                                                 /* -46.015606 */
+	assert_int_equal(money_convert(1, 2, 500000000LL, 2, &v), RECON_OK);       /* 0.005: tie, to even */
+	assert_int_equal(v, 0);
+	assert_int_equal(money_convert(3, 2, 500000000LL, 2, &v), RECON_OK);       /* 0.015 -> 0.02 */
+	assert_int_equal(v, 2);
+	assert_int_equal(money_convert(-3, 2, 500000000LL, 2, &v), RECON_OK);
+	assert_int_equal(v, -2);
+	assert_int_equal(money_convert(10000, 0, 9200000LL, 2, &v), RECON_OK);     /* 10000 JPY x 0.0092 */
+	assert_int_equal(v, 9200);
+	assert_int_equal(money_convert(12345, 3, 3250000000LL, 2, &v), RECON_OK);  /* 12.345 KWD x 3.25 */
+	assert_int_equal(v, 4012);                                                  /* 40.12125 */
+	assert_int_equal(money_convert(INT64_MAX, 2, 2000000000LL, 2, &v), RECON_ERR_OVERFLOW);
+	assert_int_equal(money_convert(100, 2, 0, 2, &v), RECON_ERR_OVERFLOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exponent_table),
+		cmocka_unit_test(test_convert),
 		cmocka_unit_test(test_parse_basic),
 		cmocka_unit_test(test_parse_negative),
 		cmocka_unit_test(test_parse_negative_zero),
