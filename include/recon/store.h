@@ -27,7 +27,7 @@ struct store {
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
  * canonical digests are recorded at load and re-checked by verify. */
 extern const char *const store_data_tables[];
-#define STORE_NDATA 24
+#define STORE_NDATA 28
 
 /* The layout of the tables, recorded in the database as meta.schema_version
  * (a row of the `meta` table). Raise it with any change to a table's
@@ -38,8 +38,10 @@ extern const char *const store_data_tables[];
  *   1  the declarative loader's tables; run and post_claim
  *   2  discrepancy gains the typed facts (shopify_amount, ...)
  *   3  balance transactions keep adjustment_reason and source_order_transaction_id;
- *      e_ecommerce_item; phones, taxes_included (connected stores) */
-#define STORE_SCHEMA_VERSION 3
+ *      e_ecommerce_item; phones, taxes_included (connected stores)
+ *   4  e_payment_entry (+ references), e_account, e_gl_opening; balance transactions'
+ *      processed_local_date; the derived clearing_line (the clearing roll-forward) */
+#define STORE_SCHEMA_VERSION 4
 
 /* A table's digest as the load computed it. */
 struct store_digest {

@@ -85,6 +85,16 @@ static const char *const ecommerce_item[] = {
 	"has_variants", "variant_of", "modified", NULL
 };
 
+/* The chart of accounts: what ACCOUNT_NOT_USABLE checks a configured account against. */
+static const char *const account[] = {
+	"name", "account_name", "account_number", "company", "account_currency", "root_type", "report_type",
+	"account_type", "parent_account", "disabled", "is_group", "modified", NULL
+};
+
+/* GL totals per account before the period: a grouped list query whose
+ * columns are named back to these (DESIGN §3). */
+static const char *const gl_opening[] = { "account", "debit", "credit", NULL };
+
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
@@ -106,6 +116,10 @@ const struct fetch_fields fetch_fields[] = {
 	{ "erpnext/customer", customer, customer_custom },
 	{ "erpnext/warehouse", warehouse, NULL },
 	{ "erpnext/ecommerce_item", ecommerce_item, NULL },
+	/* a receipt with its references (the invoices it settles): a full document */
+	{ "erpnext/payment_entry", NULL, NULL },
+	{ "erpnext/account", account, NULL },
+	{ "erpnext/gl_opening", gl_opening, NULL },
 	{ NULL, NULL, NULL }
 };
 

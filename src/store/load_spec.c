@@ -313,7 +313,9 @@ static const struct load_col balance_txn_cols[] = {
 	/* An integer in the fixtures, a String in Shopify's ruby client: either is taken. */
 	COL("source_order_transaction_id", "source_order_transaction_id", LK_IDTEXT, 0),
 	COL("adjustment_reason",      "adjustment_reason",      LK_TEXT,     0),
-	COL("processed_at",           "processed_at",           LK_TEXT,     0),
+	COL("processed_at",           "processed_at",           LK_TS,       0),
+	/* A pending transaction is owed through clearing from the shop-local day it was processed (§7a). */
+	CALC("processed_local_date",  LK_LOCAL_DATE, 0, .from = "processed_at"),
 	{ 0 }
 };
 static const struct load_table balance_txn_spec = {
@@ -672,6 +674,12 @@ const struct extract_def load_extracts[] = {
 	/* Absent on sites without ecommerce_integrations: an empty extract. */
 	{ "erpnext/ecommerce_item", "erpnext", "erpnext/ecommerce_item", "data", "Ecommerce Item",
 	  "e_ecommerce_item", &ecommerce_item_spec },
+	/* Absent in raw folders older than the clearing roll-forward: empty extracts. */
+	{ "erpnext/payment_entry", "erpnext", "erpnext/payment_entry", "data", "Payment Entry", "e_payment_entry",
+	  &payment_entry_spec },
+	{ "erpnext/account", "erpnext", "erpnext/account", "data", "Account", "e_account", &account_spec },
+	{ "erpnext/gl_opening", "erpnext", "erpnext/gl_opening", "data", "GL Entry (totals before the period)",
+	  "e_gl_opening", &gl_opening_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -24,6 +24,7 @@ const char *const store_data_tables[] = {
 	"e_sales_order", "e_sales_order_item", "e_sales_invoice", "e_sales_invoice_item",
 	"e_delivery_note", "e_delivery_note_item", "e_journal_entry", "e_journal_entry_account",
 	"e_gl_entry", "e_bin", "e_item", "e_customer", "e_warehouse", "e_ecommerce_item",
+	"e_payment_entry", "e_payment_entry_reference", "e_account", "e_gl_opening",
 	NULL
 };
 _Static_assert(sizeof(store_data_tables) / sizeof(store_data_tables[0]) == STORE_NDATA + 1,
