@@ -468,6 +468,39 @@ static const struct ct_group groups[CT_GROUPS] = {
 	{ "Fees: Shopify fees vs fee account GL", NULL, fees_explain },
 };
 
+/* The count beside a code is the number of rows the report lists under it
+ * in that currency (DESIGN §8: the summary and the sections must agree),
+ * not the category's own count, which may class an item differently (a
+ * Sales Order outside the period is a timing line, yet still
+ * ORDER_TOTAL_MISMATCH). A line whose code lists nothing in its currency
+ * (a Sales Order's CAD side of an order in USD) names no code. */
+static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t)
+{
+	sqlite3_stmt *st;
+	recon_err err = store_prepare(s, "SELECT count(*) FROM discrepancy WHERE snapshot_id = ? AND code = ? "
+	                                 "AND coalesce(currency, '') = ?", &st);
+	if (err)
+		return err;
+	for (size_t i = 0; i < t->nrows && !err; i++) {
+		struct totals_row *x = &t->rows[i];
+		if (!x->code)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_text(st, 2, x->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, x->currency, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			err = store_fail(s, "cannot count the discrepancies of the control totals");
+			break;
+		}
+		x->count = sqlite3_column_int64(st, 0);
+		if (x->count == 0)
+			x->code = NULL;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 static recon_err compute(struct store *s, const struct config *cfg, int64_t sid, struct totals *t)
 {
 	struct ct c[CT_GROUPS] = { { 0 } };
@@ -491,6 +524,8 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 	for (int i = 0; i < CT_GROUPS && !err; i++)
 		if (shown[i])
 			err = group_rows(&w, &groups[i], &c[i], *sn.currency ? sn.currency : NULL);
+	if (!err)
+		err = counts_from_rows(s, sid, t);
 out:
 	for (int i = 0; i < CT_GROUPS; i++)
 		free(c[i].e);
