@@ -10,7 +10,9 @@
  *     of that code in that currency (the summary once counted one
  *     PAYOUT_AMOUNT_MISMATCH on two lines);
  *   - every CLEARING_UNRECONCILED row against the difference of its
- *     account in the clearing roll-forward. */
+ *     account in the clearing roll-forward, and each clearing account's
+ *     control-totals line against that section's owed and closing lines. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +73,7 @@ struct seen {
 	int64_t errors, warnings;      /* detail rows by severity, or code_counts' totals */
 	struct tallies diff_rows;      /* CLEARING_UNRECONCILED (code = key) / clearing differences (code = account) */
 	int64_t *diff_amount;          /* parallel to diff_rows.v */
-	size_t ndiff;
+	struct tallies owed, closing;  /* per account: the control totals' clearing lines, or the section's */
 	int which;
 };
 
@@ -89,6 +91,22 @@ static recon_err add_diff(struct seen *s, const char *name, int64_t amount)
 		return RECON_ERR_NOMEM;
 	s->diff_amount = a;
 	s->diff_amount[t - s->diff_rows.v] = amount;
+	return RECON_OK;
+}
+
+/* The control totals' head line of a clearing account (totals.c). */
+#define CLEARING_HEAD "Clearing: owed through Shopify vs "
+
+/* An account's owed and closing amounts (INT64_MIN: not given by this row). */
+static recon_err pair(struct seen *s, const char *account, int64_t owed, int64_t closing)
+{
+	struct tally *o = tally_at(&s->owed, account, ""), *c = tally_at(&s->closing, account, "");
+	if (!o || !c)
+		return RECON_ERR_NOMEM;
+	if (owed != INT64_MIN)
+		o->n = owed;
+	if (closing != INT64_MIN)
+		c->n = closing;
 	return RECON_OK;
 }
 
@@ -123,15 +141,29 @@ static recon_err on_row(void *arg, const struct report_row *row)
 			return RECON_ERR_NOMEM;
 		t->n += c[2].kind == CELL_INT ? c[2].num : 0;
 		return RECON_OK;
-	case SEEN_CONTROL:  /* code, currency, count */
+	case SEEN_CONTROL:  /* code, currency, count, control, shopify, erpnext */
+		if (row->style == ROW_HEAD && !strncmp(cell_text(&c[3]), CLEARING_HEAD, strlen(CLEARING_HEAD)) &&
+		    c[4].kind == CELL_MONEY && c[5].kind == CELL_MONEY) {
+			char acct[300];
+			const char *a = strstr(cell_text(&c[3]), " vs ") + 4;
+			size_t n = strlen(a) > 3 ? strlen(a) - 3 : 0;   /* less " GL" */
+			snprintf(acct, sizeof(acct), "%.*s", (int)n, a);
+			return pair(s, acct, c[4].num, c[5].num);
+		}
 		if (!*cell_text(&c[0]) || c[2].kind != CELL_INT)
 			return RECON_OK;
 		if (!(t = tally_at(&s->by_code, cell_text(&c[0]), cell_text(&c[1]))))
 			return RECON_ERR_NOMEM;
 		t->n += c[2].num;
 		return RECON_OK;
-	default:            /* account, side, amount */
-		if (strcmp(cell_text(&c[1]), "Difference") || c[2].kind != CELL_MONEY)
+	default:            /* account, side, amount, line */
+		if (c[2].kind != CELL_MONEY)
+			return RECON_OK;
+		if (!strncmp(cell_text(&c[3]), "Owed through", 12))
+			return pair(s, cell_text(&c[0]), c[2].num, INT64_MIN);
+		if (!strncmp(cell_text(&c[3]), "Closing balance", 15))
+			return pair(s, cell_text(&c[0]), INT64_MIN, c[2].num);
+		if (strcmp(cell_text(&c[1]), "Difference"))
 			return RECON_OK;
 		return add_diff(s, cell_text(&c[0]), c[2].num);
 	}
@@ -174,13 +206,15 @@ static recon_err pass(struct report *r, const char *source, const char *arg, con
 		                                                : k == CELL_LINK ? RF_LINK : RF_TEXT };
 	}
 	err = report_table_rows(r, &t, REPORT_XLSX, on_row, s);
-	if (!err && (s->by_code.oom || s->diff_rows.oom))
+	if (!err && (s->by_code.oom || s->diff_rows.oom || s->owed.oom || s->closing.oom))
 		err = RECON_ERR_NOMEM;
 	return err;
 }
 
 static void seen_free(struct seen *s)
 {
+	free(s->owed.v);
+	free(s->closing.v);
 	free(s->by_code.v);
 	free(s->diff_rows.v);
 	free(s->diff_amount);
@@ -209,6 +243,18 @@ static int compare(const struct report *r, const struct seen *det, const struct 
 			return snprintf(why, size, "the control totals count %lld %s in %s, the sections list %lld",
 			                (long long)t->n, t->code, t->currency, (long long)b), 1;
 	}
+	/* Every clearing line of the control totals is its account's section, and back. */
+	if (ctl->owed.n != clr->owed.n)
+		return snprintf(why, size, "the control totals roll %zu clearing accounts forward, the section %zu",
+		                ctl->owed.n, clr->owed.n), 1;
+	for (size_t i = 0; i < ctl->owed.n; i++) {
+		const char *a = ctl->owed.v[i].code;
+		size_t j;
+		for (j = 0; j < clr->owed.n && strcmp(clr->owed.v[j].code, a); j++)
+			;
+		if (j == clr->owed.n || clr->owed.v[j].n != ctl->owed.v[i].n || clr->closing.v[j].n != ctl->closing.v[i].n)
+			return snprintf(why, size, "the control totals' clearing line of %s is not its roll-forward", a), 1;
+	}
 	for (size_t i = 0; i < det->diff_rows.n; i++) {
 		const struct tally *t = &det->diff_rows.v[i];
 		size_t j;
@@ -225,8 +271,8 @@ recon_err report_check_summary(struct report *r)
 {
 	static const char *const detail_f[] = { "code", "currency", "severity", "key", "difference", NULL };
 	static const char *const codes_f[] = { "code", "severity", "count", NULL };
-	static const char *const control_f[] = { "code", "currency", "count", NULL };
-	static const char *const clearing_f[] = { "account", "side", "amount", NULL };
+	static const char *const control_f[] = { "code", "currency", "count", "control", "shopify", "erpnext", NULL };
+	static const char *const clearing_f[] = { "account", "side", "amount", "line", NULL };
 	struct seen det = { .which = SEEN_DETAIL }, codes = { .which = SEEN_CODES };
 	struct seen ctl = { .which = SEEN_CONTROL }, clr = { .which = SEEN_CLEARING };
 	char why[512];
