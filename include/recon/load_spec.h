@@ -158,6 +158,9 @@ struct load_table {
 	struct load_control control;
 };
 
+/* The ledger specs of src/load_spec_gl.c (Payment Entry, Account, GL opening). */
+extern const struct load_table payment_entry_spec, account_spec, gl_opening_spec;
+
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */
 

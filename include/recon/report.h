@@ -204,6 +204,13 @@ struct report_source {
  * the parent before the renderers fork, so both inherit them. */
 recon_err report_totals(struct report *r);
 
+/* The summary against the detail (report_check.c): counts per code, the
+ * error and warning totals, the control totals' counted lines and each
+ * clearing difference, read through the renderers' own sources. A
+ * disagreement is RECON_ERR_INTERNAL with a message saying what differs;
+ * report_write then writes no file. */
+recon_err report_check_summary(struct report *r);
+
 extern const struct report_source report_sources[];
 extern const size_t report_nsources;
 size_t report_source_nfields(const struct report_source *s);

@@ -27,7 +27,7 @@ struct store {
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
  * canonical digests are recorded at load and re-checked by verify. */
 extern const char *const store_data_tables[];
-#define STORE_NDATA 26
+#define STORE_NDATA 30
 
 /* The layout of the tables, recorded in the database as meta.schema_version
  * (a row of the `meta` table). Raise it with any change to a table's
@@ -42,7 +42,9 @@ extern const char *const store_data_tables[];
  *   4  s_order.presentment_currency; s_refund amounts in shop money, with
  *      presentment_amount and presentment_currency beside them
  *      payouts keep the retried-payout summary; e_currency_exchange, e_company
- *      (multi-currency payout entries) */
+ *      (multi-currency payout entries);
+ *      e_payment_entry (+ references), e_account, e_gl_opening; balance transactions'
+ *      processed_local_date; the derived clearing_line (the clearing roll-forward) */
 #define STORE_SCHEMA_VERSION 4
 
 /* A table's digest as the load computed it. */

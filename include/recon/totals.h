@@ -3,6 +3,8 @@
  * left. Four groups: sales (orders vs Sales Orders), refunds (vs credit
  * notes), payouts (vs the bank account's GL) and fees (vs the fee
  * account's GL); the last two only when [accounts] names those accounts.
+ * Then each rolled-forward clearing account: what Shopify still owes
+ * beside its GL balance, from the rows of the roll-forward section.
  *
  * The categories of a group partition both sides (every order and every
  * Sales Order lands in exactly one), so they add up to the difference and
@@ -44,6 +46,8 @@ struct totals_row {
 struct totals {
 	struct totals_row *rows;   /* groups in order, each currency (the shop's first) in turn */
 	size_t nrows;
+	char **owned;              /* labels made for this snapshot (a clearing account's), freed with it */
+	size_t nowned;
 };
 
 /* Compute the totals of snapshot sid over its link tables (links_build is

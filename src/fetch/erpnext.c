@@ -291,6 +291,7 @@ struct list_query {
 	long page;                 /* rows asked for per request */
 	int one_page;              /* the first page only: a look-up asking for a few rows */
 	int *absent;               /* non-NULL: a DocType the site may lack; set when it does */
+	const char *group_by;      /* a grouped (aggregate) list, or NULL */
 };
 
 /* "Field not permitted in query: x" (erpnext-api.md §3) for one of the
@@ -334,13 +335,16 @@ static char *list_url(struct erpnext *e, const struct list_query *q, long start,
 	char *fl = q->filters ? http_escape(q->filters) : NULL;
 	char *of = q->or_filters ? http_escape(q->or_filters) : NULL;
 	char *ob = http_escape(q->order_by);
+	char *gb = q->group_by ? http_escape(q->group_by) : NULL;
 	char *url = malloc(HTTP_URL_MAX);
 	int n = -1;
 
-	if (dt && f && ob && url && (!q->filters || fl) && (!q->or_filters || of))
-		n = snprintf(url, HTTP_URL_MAX, "%s/api/resource/%s?fields=%s%s%s%s%s&order_by=%s"
+	if (dt && f && ob && url && (!q->filters || fl) && (!q->or_filters || of) && (!q->group_by || gb))
+		n = snprintf(url, HTTP_URL_MAX, "%s/api/resource/%s?fields=%s%s%s%s%s%s%s&order_by=%s"
 		             "&limit_start=%ld&limit_page_length=%ld", e->base, dt, f, fl ? "&filters=" : "",
-		             fl ? fl : "", of ? "&or_filters=" : "", of ? of : "", ob, start, len);
+		             fl ? fl : "", of ? "&or_filters=" : "", of ? of : "", gb ? "&group_by=" : "",
+		             gb ? gb : "", ob, start, len);
+	free(gb);
 	free(dt);
 	free(f);
 	free(fl);
@@ -787,6 +791,76 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 	return err;
 }
 
+/* The accounts a roll-forward starts from (DESIGN §3, gl_opening): every
+ * configured account (the cost center is none) and each [gateways] one, once. */
+static json_t *opening_accounts(const struct config *cfg)
+{
+	static const char *const sections[] = { "accounts", "gateways" };
+	json_t *a = json_array();
+	for (size_t k = 0; a && k < sizeof(sections) / sizeof(sections[0]); k++)
+		for (size_t i = 0; i < config_section_size(cfg, sections[k]); i++) {
+			const char *key, *v;
+			size_t j;
+			config_section_entry(cfg, sections[k], i, &key, &v);
+			if (!v || !*v || (k == 0 && !strcmp(key, "cost_center")))
+				continue;
+			for (j = 0; j < json_array_size(a) && strcmp(json_string_value(json_array_get(a, j)), v); j++)
+				;
+			if (j == json_array_size(a) && json_array_append_new(a, json_string(v))) {
+				json_decref(a);
+				return NULL;
+			}
+		}
+	return a;
+}
+
+/* Live GL totals before the period start per account, in one grouped GL
+ * Entry list: Frappe's list API takes aggregates in `fields` ("sum(debit)
+ * as debit") with `group_by` (frappe.get_list / DatabaseQuery), so the
+ * saved page is {"data": [{"account", "debit", "credit"}]} as the loader
+ * reads it, and no row before the period crosses the wire. */
+static recon_err fetch_gl_opening(struct erpnext *e, struct fetch_out *out, const struct config *cfg,
+                                  const struct period *p, const char *company)
+{
+	static const char fields[] = "[\"account\",\"sum(debit) as debit\",\"sum(credit) as credit\"]";
+	json_t *accts = opening_accounts(cfg), *fl = json_array();
+	struct list_query q = { .doctype = "GL Entry", .fields = fields, .order_by = "account asc",
+	                        .group_by = "account", .what = "erpnext/gl_opening", .page = ERP_PAGE };
+	struct save_ctx c = { out, "erpnext/gl_opening", 0 };
+	char *filters = NULL, note[FETCH_FILTERS_MAX];
+	recon_err err = RECON_OK;
+
+	fetch_progress(out, "erpnext/gl_opening");
+	if (!accts || !fl) {
+		json_decref(accts);
+		json_decref(fl);
+		return RECON_ERR_NOMEM;
+	}
+	if (company)
+		json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
+	json_array_append_new(fl, json_pack("[s, s, s]", "posting_date", "<", p->from));
+	json_array_append_new(fl, json_pack("[s, s, i]", "is_cancelled", "=", 0));
+	json_array_append_new(fl, json_pack("[s, s, O]", "account", "in", accts));
+	if (json_array_size(accts) > 0 && !(filters = dumps(fl))) {
+		json_decref(accts);
+		return RECON_ERR_NOMEM;
+	}
+	if (!filters)
+		json_decref(fl);
+	json_decref(accts);
+	q.filters = filters;
+	/* No account configured: nothing to roll forward, nothing to ask. */
+	if (filters)
+		err = list_pages(e, &q, save_list_page, &c);
+	if (!err) {
+		snprintf(note, sizeof(note), "fields=%s filters=%s group_by=account order_by=account asc", fields,
+		         filters ? filters : "(no account configured: not asked)");
+		err = fetch_note(out, "erpnext/gl_opening", "GET /api/resource/GL Entry (grouped by account)", note);
+	}
+	free(filters);
+	return err;
+}
+
 recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const struct period *p,
                             struct fetch_out *out)
 {
@@ -804,6 +878,9 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		{ "erpnext/ecommerce_item", "Ecommerce Item", 0, 1 },
 		{ "erpnext/currency_exchange", "Currency Exchange", 0, 0 },
 		{ "erpnext/company", "Company", 0, 0 },
+		/* the clearing roll-forward (DESIGN §7a): receipts of the period, the chart of accounts */
+		{ "erpnext/payment_entry", "Payment Entry", 1, 0 },
+		{ "erpnext/account", "Account", 0, 0 },
 	};
 	const char *company = config_get(cfg, "erpnext", "company");
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
@@ -846,7 +923,7 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 					json_decref(fl);
 					return RECON_ERR_NOMEM;
 				}
-			} else if (strcmp(x->doctype, "Journal Entry") == 0) {
+			} else if (strcmp(x->doctype, "Journal Entry") == 0 || strcmp(x->doctype, "Payment Entry") == 0) {
 				json_array_append_new(fl, json_pack("[s, s, [s, s]]", "posting_date", "between",
 				                                    p->from, p->to));
 			} else {
@@ -865,6 +942,9 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 			if (company)
 				json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
 			json_array_append_new(fl, json_pack("[s, s, [s, s]]", "posting_date", "between", p->from, p->to));
+		} else if (strcmp(x->doctype, "Account") == 0 && company) {
+			fl = json_array();
+			json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
 		}
 		if (fl) {
 			if (json_array_size(fl) == 0) {
@@ -880,5 +960,5 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		if (err)
 			return err;
 	}
-	return RECON_OK;
+	return fetch_gl_opening(e, out, cfg, p, company);
 }

@@ -95,6 +95,15 @@ static const char *const currency_exchange[] = {
 static const char *const company[] = {
 	"name", "default_currency", "round_off_account", "round_off_cost_center", "cost_center", NULL
 };
+/* The chart of accounts: what ACCOUNT_NOT_USABLE checks a configured account against. */
+static const char *const account[] = {
+	"name", "account_name", "account_number", "company", "account_currency", "root_type", "report_type",
+	"account_type", "parent_account", "disabled", "is_group", "modified", NULL
+};
+
+/* GL totals per account before the period: a grouped list query whose
+ * columns are named back to these (DESIGN §3). */
+static const char *const gl_opening[] = { "account", "debit", "credit", NULL };
 
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
@@ -119,6 +128,10 @@ const struct fetch_fields fetch_fields[] = {
 	{ "erpnext/ecommerce_item", ecommerce_item, NULL },
 	{ "erpnext/currency_exchange", currency_exchange, NULL },
 	{ "erpnext/company", company, NULL },
+	/* a receipt with its references (the invoices it settles): a full document */
+	{ "erpnext/payment_entry", NULL, NULL },
+	{ "erpnext/account", account, NULL },
+	{ "erpnext/gl_opening", gl_opening, NULL },
 	{ NULL, NULL, NULL }
 };
 

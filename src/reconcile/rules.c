@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "recon/datetime.h"
+#include "recon/clearing.h"
 #include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -447,6 +448,41 @@ const struct rule_def rule_defs[] = {
 	  "c.after_dr AS erpnext_amount, :erp_currency AS erpnext_currency, c.after_dr - c.before_dr AS difference, "
 	  "c.voucher_type AS erpnext_doctype, c.voucher_no AS erpnext_name FROM gl_changed c" },
 
+	/* Over clearing_line (clearing.c): the report's roll-forward shows the same rows. */
+	{ "CLEARING_UNRECONCILED", "error", "payouts",
+	  FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
+	  "a clearing account's GL balance at the period end differs from what is still owed to the store through it",
+	  "SELECT c.account AS key, printf('%s (%s): GL balance %s %s at %s, owed through Shopify %s %s: "
+	  "difference %s', c.account, c.config_key, money(c.amount, c.currency), c.currency, :to, "
+	  "money(o.amount, c.currency), c.currency, money(d.amount, c.currency)) AS message, c.currency AS currency, "
+	  "json_object('owed', money(o.amount, c.currency), 'transactions', o.count, 'currency', c.currency) "
+	  "AS shopify_json, json_object('account', c.account, 'closing_balance', money(c.amount, c.currency), "
+	  "'currency', c.currency) AS erpnext_json, o.amount AS shopify_amount, c.amount AS erpnext_amount, "
+	  "c.currency AS erpnext_currency, d.amount AS difference, " DOC("Account", "c.account") " "
+	  "FROM clearing_line c JOIN clearing_line o ON o.snapshot_id = :sid AND o.account = c.account "
+	  "AND o.kind = 'owed' JOIN clearing_line d ON d.snapshot_id = :sid AND d.account = c.account "
+	  "AND d.kind = 'difference' WHERE c.snapshot_id = :sid AND c.kind = 'closing' AND abs(d.amount) > :tol" },
+
+	/* Only when the chart of accounts was loaded: an old raw folder has none. */
+	{ "ACCOUNT_NOT_USABLE", "warning", "master", 0,
+	  "a configured account is missing, disabled, a group, of another company or currency, or of an unexpected root type",
+	  "SELECT '[' || c.section || '] ' || c.key AS key, printf('[%s] %s = %s: %s', c.section, c.key, c.account, "
+	  "CASE WHEN a.name IS NULL THEN 'no such account in ERPNext' WHEN a.disabled THEN 'the account is disabled' "
+	  "WHEN a.is_group THEN 'a group account, which entries cannot be booked to' "
+	  "WHEN :company <> '' AND coalesce(a.company, '') <> :company THEN printf('belongs to %s, not %s', "
+	  "coalesce(a.company, 'no company'), :company) "
+	  "WHEN coalesce(a.account_currency, :erp_currency) <> coalesce(c.currency, :erp_currency) THEN "
+	  "printf('an account in %s, expected %s', a.account_currency, coalesce(c.currency, :erp_currency)) "
+	  "ELSE printf('root type %s, expected %s', coalesce(a.root_type, 'none'), c.root_type) END) AS message, "
+	  "NULL AS currency, NULL AS shopify_json, json_object('account', c.account, 'company', a.company, "
+	  "'account_currency', a.account_currency, 'root_type', a.root_type, 'disabled', a.disabled, 'is_group', "
+	  "a.is_group) AS erpnext_json "
+	  "FROM cfg_account c LEFT JOIN e_account a ON a.snapshot_id = :sid AND a.name = c.account "
+	  "WHERE EXISTS (SELECT 1 FROM e_account WHERE snapshot_id = :sid) AND (a.name IS NULL OR a.disabled "
+	  "OR a.is_group OR (:company <> '' AND coalesce(a.company, '') <> :company) "
+	  "OR coalesce(a.account_currency, :erp_currency) <> coalesce(c.currency, :erp_currency) "
+	  "OR (c.root_type IS NOT NULL AND coalesce(a.root_type, '') <> c.root_type))" },
+
 	{ NULL, NULL, NULL, 0, NULL, NULL }
 };
 
@@ -658,6 +694,7 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	                           sizeof(p->round_off_cc))))
 		return err;
 	sqlparams_text(&p->sp, ":round_off", p->round_off);
+	sqlparams_text(&p->sp, ":company", config_get_or(cfg, "erpnext", "company", ""));
 	return RECON_OK;
 }
 
@@ -742,7 +779,8 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	const char *expr;
 	recon_err err;
 
-	if ((err = load_params(s, cfg, sid, p)) || (err = links_build(s, cfg, sid)))
+	if ((err = load_params(s, cfg, sid, p)) || (err = links_build(s, cfg, sid)) ||
+	    (err = clearing_build(s, cfg, &p->sp)))
 		return err;
 	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
 	expr = !strcmp(p->stock_field, "actual_qty") ? "actual_qty"

@@ -468,6 +468,103 @@ static const struct ct_group groups[CT_GROUPS] = {
 	{ "Fees: Shopify fees vs fee account GL", NULL, fees_explain },
 };
 
+/* Each rolled-forward clearing account (clearing_line, written by the
+ * rules): what Shopify still owes beside the account's GL balance, the
+ * difference CLEARING_UNRECONCILED lists (or the tolerance left), nothing
+ * unexplained. The same rows as the report's roll-forward section. */
+static recon_err clearing_rows(struct store *s, int64_t sid, struct rows *w)
+{
+	sqlite3_stmt *st;
+	int rc;
+	recon_err err = store_prepare(s, "SELECT c.account, c.currency, o.amount, c.amount FROM clearing_line c "
+	                                 "JOIN clearing_line o ON o.snapshot_id = c.snapshot_id AND o.account = c.account "
+	                                 "AND o.kind = 'owed' WHERE c.snapshot_id = ? AND c.kind = 'closing' "
+	                                 "ORDER BY c.pos", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, sid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct totals *t = w->t;
+		struct totals_row *row;
+		char **owned = realloc(t->owned, (t->nowned + 1) * sizeof(*owned));
+		int64_t owed = sqlite3_column_int64(st, 2), closing = sqlite3_column_int64(st, 3), diff;
+		if (!owned) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		t->owned = owned;
+		if (asprintf(&t->owned[t->nowned], "Clearing: owed through Shopify vs %s GL", col_text(st, 0)) < 0) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		t->nowned++;
+		if ((err = money_sub(owed, closing, &diff)))
+			break;
+		if (!(row = add_row(w, TOTALS_HEAD, t->owned[t->nowned - 1], col_text(st, 1)))) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		row->has = TOTALS_SHOPIFY | TOTALS_ERPNEXT | TOTALS_DIFFERENCE;
+		row->shopify = owed;
+		row->erpnext = closing;
+		row->difference = diff;
+		if (diff != 0) {
+			if (!(row = add_row(w, TOTALS_EXPLAIN, "Difference of the roll-forward (its own section)",
+			                    col_text(st, 1)))) {
+				err = RECON_ERR_NOMEM;
+				break;
+			}
+			row->code = "CLEARING_UNRECONCILED";
+			row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
+			row->count = 1;
+			row->difference = diff;
+		}
+		if (!(row = add_row(w, TOTALS_LEFT, "Not explained by the lines above", col_text(st, 1)))) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		row->has = TOTALS_DIFFERENCE;
+	}
+	sqlite3_finalize(st);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(s, "cannot read the clearing roll-forward");
+	return err;
+}
+
+/* The count beside a code is the number of rows the report lists under it
+ * in that currency (DESIGN §8: the summary and the sections must agree),
+ * not the category's own count, which may class an item differently (a
+ * Sales Order outside the period is a timing line, yet still
+ * ORDER_TOTAL_MISMATCH). A line whose code lists nothing in its currency
+ * (a Sales Order's CAD side of an order in USD) names no code. */
+static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t)
+{
+	sqlite3_stmt *st;
+	recon_err err = store_prepare(s, "SELECT count(*) FROM discrepancy WHERE snapshot_id = ? AND code = ? "
+	                                 "AND coalesce(currency, '') = ?", &st);
+	if (err)
+		return err;
+	for (size_t i = 0; i < t->nrows && !err; i++) {
+		struct totals_row *x = &t->rows[i];
+		if (!x->code)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_text(st, 2, x->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, x->currency, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			err = store_fail(s, "cannot count the discrepancies of the control totals");
+			break;
+		}
+		if (sqlite3_column_int64(st, 0) > 0)
+			x->count = sqlite3_column_int64(st, 0);
+		else
+			x->code = NULL;
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 static recon_err compute(struct store *s, const struct config *cfg, int64_t sid, struct totals *t)
 {
 	struct ct c[CT_GROUPS] = { { 0 } };
@@ -491,6 +588,10 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 	for (int i = 0; i < CT_GROUPS && !err; i++)
 		if (shown[i])
 			err = group_rows(&w, &groups[i], &c[i], *sn.currency ? sn.currency : NULL);
+	if (!err)
+		err = clearing_rows(s, sid, &w);
+	if (!err)
+		err = counts_from_rows(s, sid, t);
 out:
 	for (int i = 0; i < CT_GROUPS; i++)
 		free(c[i].e);
@@ -517,6 +618,9 @@ void totals_free(struct totals *t)
 {
 	if (!t)
 		return;
+	for (size_t i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	free(t->owned);
 	free(t->rows);
 	free(t);
 }

@@ -798,6 +798,12 @@ const struct extract_def load_extracts[] = {
 	{ "erpnext/currency_exchange", "erpnext", "erpnext/currency_exchange", "data", "Currency Exchange",
 	  "e_currency_exchange", &currency_exchange_spec },
 	{ "erpnext/company", "erpnext", "erpnext/company", "data", "Company", "e_company", &company_spec },
+	/* Absent in raw folders older than the clearing roll-forward: empty extracts. */
+	{ "erpnext/payment_entry", "erpnext", "erpnext/payment_entry", "data", "Payment Entry", "e_payment_entry",
+	  &payment_entry_spec },
+	{ "erpnext/account", "erpnext", "erpnext/account", "data", "Account", "e_account", &account_spec },
+	{ "erpnext/gl_opening", "erpnext", "erpnext/gl_opening", "data", "GL Entry (totals before the period)",
+	  "e_gl_opening", &gl_opening_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -25,6 +25,7 @@ class Month:
         self.bins, self.customers = [], []
         self.ecom, self.item_extra = [], {}
         self.rates, self.companies = [], []
+        self.pe, self.accounts, self.gl_opening = [], [], []
         self.expected = set()
         self.next_id = 5000
 
@@ -146,6 +147,10 @@ class Month:
         if self.ecom:
             w("erpnext/ecommerce_item", "data", self.ecom)
         w("erpnext/customer", "data", self.customers)
+        # receipts, the chart of accounts, opening balances: absent from older months
+        for folder, recs in (("payment_entry", self.pe), ("account", self.accounts), ("gl_opening", self.gl_opening)):
+            if recs:
+                w("erpnext/" + folder, "data", recs)
         w("erpnext/warehouse", "data", [{"name": "Stores - R"}])
         # absent folders are empty extracts: older months have neither
         if self.rates:
@@ -399,6 +404,7 @@ def build():
     presentment_refund_cases(m, E)
     m.payout(851, "12.00", txns=[])                                         # none of its transactions fetched
     E("PAYOUT_TRANSACTIONS_MISMATCH", "851"); E("PAYOUT_MISSING_JOURNAL", "851")
+    ledger_cases(m)
     return m
 
 
@@ -457,6 +463,42 @@ def presentment_refund_cases(m, E):
     m.credit_note("CN-2082", o, 5.0)
 
 
+def ledger_cases(m):
+    """CLEARING_UNRECONCILED and ACCOUNT_NOT_USABLE, with their near misses."""
+    E = m.expect
+    # The chart of accounts. Wrong root type, disabled, another company, a group, and
+    # [gateways] Stripe names no account at all. Near misses: bank, clearing and the
+    # PayPal clearing account are as they should be; a disabled account nobody
+    # configured is no concern.
+    acc = lambda name, root, **kw: m.accounts.append(dict({"name": name, "company": "Rules Co", "root_type": root,
+                                                           "is_group": 0, "disabled": 0}, **kw))
+    acc("Bank - R", "Asset", account_type="Bank", account_currency="USD")
+    acc("Bank GBP - R", "Asset", account_type="Bank", account_currency="GBP")     # the multi-currency payouts'
+    acc("Bank SEK - R", "Asset", account_type="Bank", account_currency="SEK")
+    acc("Clearing - R", "Asset", account_type="Bank")
+    acc("PayPal Clearing - R", "Asset", account_type="Bank")
+    acc("Fees - R", "Income"); E("ACCOUNT_NOT_USABLE", "[accounts] fees")
+    acc("Capital Loan - R", "Liability", disabled=1); E("ACCOUNT_NOT_USABLE", "[accounts] capital")
+    acc("Gift Cards - R", "Liability", company="Other Co"); E("ACCOUNT_NOT_USABLE", "[accounts] gift_cards")
+    acc("Receivables - R", "Asset", is_group=1); E("ACCOUNT_NOT_USABLE", "[gateways] Manual")
+    E("ACCOUNT_NOT_USABLE", "[gateways] Stripe")
+    acc("Old Bank - R", "Asset", disabled=1)
+    acc("Debtors - R", "Asset", account_type="Receivable")
+    # Clearing - R: the opening balance, the payouts' entries and what is still owed
+    # (payout 802 in transit, 801 and 808 not journaled) leave a difference.
+    m.gl_opening.append({"account": "Clearing - R", "debit": 12.34, "credit": 0})
+    E("CLEARING_UNRECONCILED", "Clearing - R")
+    # PayPal's clearing account ties: 25.00 open, a 10.00 receipt, a 35.00 transfer to the bank.
+    m.gl_opening.append({"account": "PayPal Clearing - R", "debit": 30.0, "credit": 5.0})
+    m.pe.append({"name": "PE-PP-1", "payment_type": "Receive", "posting_date": "2026-10-09", "docstatus": 1,
+                 "company": "Rules Co", "party_type": "Customer", "party": "Walk-in", "paid_from": "Debtors - R",
+                 "paid_to": "PayPal Clearing - R", "paid_amount": 10.0, "received_amount": 10.0,
+                 "references": [{"reference_doctype": "Sales Invoice", "reference_name": "SI-PP-1",
+                                 "total_amount": 10.0, "outstanding_amount": 10.0, "allocated_amount": 10.0}]})
+    m.gl_voucher("Payment Entry", "PE-PP-1", "2026-10-09", [("PayPal Clearing - R", 10.0, 0), ("Debtors - R", 0, 10.0)])
+    m.gl_voucher("Journal Entry", "JE-PP-1", "2026-10-20", [("Bank - R", 35.0, 0), ("PayPal Clearing - R", 0, 35.0)])
+
+
 def reopen(m):
     """The same month fetched later: SI-A changed, SI-B cancelled, SI-C added,
     a September voucher changed (outside the period), every GL row renamed."""
@@ -505,7 +547,12 @@ fees = Fees - R
 capital = Capital Loan - R
 bank_GBP = Bank GBP - R
 bank_SEK = Bank SEK - R
+gift_cards = Gift Cards - R
 cost_center = Main - R
+[gateways]
+PayPal = PayPal Clearing - R
+Stripe = Stripe Clearing - R
+Manual = Receivables - R
 """
 
 

@@ -1,0 +1,105 @@
+/* The specs of the ledger extracts the clearing roll-forward and the account
+ * checks read (DESIGN §3, §7a): Payment Entries with their references, the
+ * chart of accounts and the GL totals before the period. Listed in
+ * load_extracts[] (load_spec.c) like every other spec. */
+#include "recon/load_spec.h"
+
+#define REQ LOAD_REQ
+#define ZERO LOAD_ZERO
+#define NN LOAD_NOT_NULL
+#define EMPTY_NULL LOAD_EMPTY_NULL
+#define COMPANY LOAD_COMPANY
+
+#define COL(n_, p_, k_, ...) { .name = n_, .path = p_, .kind = k_, __VA_ARGS__ }
+#define CALC(n_, k_, ...) { .name = n_, .kind = k_, __VA_ARGS__ }
+
+static recon_err check_docstatus(const struct load_row *row, const struct raw_rec *rec,
+                                 const struct load_col *col, const struct load_cell *v)
+{
+	(void)row;
+	if (v->i < 0 || v->i > 2)
+		return raw_field_error(rec, col->path, "%lld is not 0, 1 or 2", (long long)v->i);
+	return RECON_OK;
+}
+
+/* ---- ERPNext: what the clearing roll-forward reads (DESIGN §7a) ---- */
+
+/* A Payment Entry's references: the invoices (or orders) it settles. */
+static const struct load_col payment_entry_reference_cols[] = {
+	CALC("parent",                LK_PARENT,   NN, .from = "name"),
+	COL("idx",                    "idx",                    LK_INT,      0),
+	COL("reference_doctype",      "reference_doctype",      LK_TEXT,     REQ),
+	COL("reference_name",         "reference_name",         LK_TEXT,     REQ),
+	CALC("currency",              LK_PARENT,   NN, .from = "currency"),
+	COL("total_amount",           "total_amount",           LK_MONEY,    0),
+	COL("outstanding_amount",     "outstanding_amount",     LK_MONEY,    0),
+	COL("allocated_amount",       "allocated_amount",       LK_MONEY,    ZERO),
+	{ 0 }
+};
+static const struct load_table payment_entry_reference_spec = {
+	.table = "e_payment_entry_reference", .cols = payment_entry_reference_cols,
+};
+
+/* Money is read in the receiving account's currency (paid_to): what a
+ * receipt from a customer debits the clearing or bank account with. */
+static const struct load_col payment_entry_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("payment_type",           "payment_type",           LK_TEXT,     REQ),
+	COL("posting_date",           "posting_date",           LK_DATE,     REQ),
+	COL("company",                "company",                LK_TEXT,     0),
+	COL("docstatus",              "docstatus",              LK_INT,      REQ, .check = check_docstatus),
+	COL("party_type",             "party_type",             LK_TEXT,     0),
+	COL("party",                  "party",                  LK_TEXT,     0),
+	COL("mode_of_payment",        "mode_of_payment",        LK_TEXT,     0),
+	COL("paid_from",              "paid_from",              LK_TEXT,     0),
+	COL("paid_to",                "paid_to",                LK_TEXT,     0),
+	COL("currency",               "paid_to_account_currency", LK_CURRENCY, COMPANY | NN),
+	COL("paid_amount",            "paid_amount",            LK_MONEY,    ZERO),
+	COL("received_amount",        "received_amount",        LK_MONEY,    ZERO),
+	COL("reference_no",           "reference_no",           LK_TEXT,     0),
+	COL("reference_date",         "reference_date",         LK_DATE,     0),
+	{ 0 }
+};
+static const struct load_child payment_entry_children[] = {
+	{ "references", 0, &payment_entry_reference_spec },
+	{ 0 }
+};
+const struct load_table payment_entry_spec = {
+	.table = "e_payment_entry", .cols = payment_entry_cols, .children = payment_entry_children,
+	.unique = { "name", "name", "erpnext/payment_entry: name", 0 },
+	.control = { "received_amount", { { "docstatus", LOAD_IF_EQ, .i = 1 } } },
+};
+
+/* The chart of accounts: whether each configured account can be booked to
+ * (ACCOUNT_NOT_USABLE). The currency is kept as text: an account without
+ * one books in the company currency. */
+static const struct load_col account_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("account_name",           "account_name",           LK_TEXT,     0),
+	COL("company",                "company",                LK_TEXT,     0),
+	COL("account_currency",       "account_currency",       LK_TEXT,     EMPTY_NULL),
+	COL("root_type",              "root_type",              LK_TEXT,     EMPTY_NULL),
+	COL("account_type",           "account_type",           LK_TEXT,     EMPTY_NULL),
+	COL("disabled",               "disabled",               LK_BOOL,     ZERO),
+	COL("is_group",               "is_group",               LK_BOOL,     ZERO),
+	{ 0 }
+};
+const struct load_table account_spec = {
+	.table = "e_account", .cols = account_cols,
+	.unique = { "name", "name", "erpnext/account: name", 0 },
+};
+
+/* Live GL totals before the period start, one row per account (a grouped
+ * GL Entry list query: DESIGN §3), in company currency. */
+static const struct load_col gl_opening_cols[] = {
+	COL("account",                "account",                LK_TEXT,     REQ),
+	COL("debit",                  "debit",                  LK_MONEY,    ZERO),
+	COL("credit",                 "credit",                 LK_MONEY,    ZERO),
+	CALC("currency",              LK_COMPANY_CURRENCY, NN),
+	{ 0 }
+};
+const struct load_table gl_opening_spec = {
+	.table = "e_gl_opening", .cols = gl_opening_cols,
+	.unique = { "account", "account", "erpnext/gl_opening: account", 0 },
+	.control = { "debit" },
+};
