@@ -38,8 +38,10 @@ extern const char *const store_data_tables[];
  *   1  the declarative loader's tables; run and post_claim
  *   2  discrepancy gains the typed facts (shopify_amount, ...)
  *   3  balance transactions keep adjustment_reason and source_order_transaction_id;
- *      e_ecommerce_item; phones, taxes_included (connected stores) */
-#define STORE_SCHEMA_VERSION 3
+ *      e_ecommerce_item; phones, taxes_included (connected stores)
+ *   4  run gains the run record (user, version, revision, configuration digest
+ *      and settings, snapshot, exit status); review (reviewers' decisions) */
+#define STORE_SCHEMA_VERSION 4
 
 /* A table's digest as the load computed it. */
 struct store_digest {

@@ -13,6 +13,8 @@
 #include "recon/commands.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
+#include "recon/run_record.h"
+#include "recon/version.h"
 
 /* "recon journal --post": what a second run prints about this one. Words
  * with spaces or quotes are quoted so the line can be read back. */
@@ -70,6 +72,9 @@ int main(int argc, char **argv)
 			} else {
 				app.db_path = argv[++i];
 			}
+		} else if (strcmp(a, "--version") == 0) {
+			printf("recon %s (revision %s)\n", recon_version(), recon_revision());
+			return EXIT_CLEAN;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			cli_main_usage(stdout);
 			return EXIT_CLEAN;
@@ -100,6 +105,7 @@ int main(int argc, char **argv)
 	 * memory deep in a library call, say) gets its generic name. */
 	if (recon_exit_status(err) >= EXIT_USAGE && msg_error_count() == 0)
 		msg_error("%s", recon_strerror(err));
+	run_record_exit(app.store, recon_exit_status(err));
 	run_unregister(app.store);
 	store_close(app.store);
 	free(line);

@@ -6,18 +6,18 @@
 . tests/e2e/lib.sh
 cfg="$SAMPLES/demo/recon.ini"
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 0
-[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 3 ] || fail "no schema_version"
+[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "no schema_version"
 
 # As recon made databases before: no version row. It is this version's.
 sqlite3 recon.db "DELETE FROM meta"
 recon verify; expect_rc 0
 grep_in out "snapshot 1: ok"
-[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 3 ] || fail "not stamped"
+[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "not stamped"
 
 cp recon.db pristine.db
 sqlite3 recon.db "UPDATE meta SET value = '7' WHERE key = 'schema_version'"
 recon verify; expect_rc 2
-grep_in err "database 'recon.db' was made by a newer recon (schema version 7, this recon reads version 3)"
+grep_in err "database 'recon.db' was made by a newer recon (schema version 7, this recon reads version 4)"
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 2
 [ "$(count "SELECT count(*) FROM snapshot")" = 1 ] || fail "a snapshot was added"
 
@@ -30,11 +30,18 @@ cp out diff-before.json
 cols="shopify_kind shopify_id shopify_ref erpnext_doctype erpnext_name shopify_amount erpnext_amount
       erpnext_currency difference shopify_qty erpnext_qty valuation_rate stock_value customer"
 for c in $cols; do sqlite3 recon.db "ALTER TABLE discrepancy DROP COLUMN $c"; done
+# before version 4: no run record columns, no review table
+for c in exit_status snapshot_id settings config_digest config_path revision version user; do
+	sqlite3 recon.db "ALTER TABLE run DROP COLUMN $c"
+done
+sqlite3 recon.db "DROP TABLE review"
 sqlite3 recon.db "UPDATE meta SET value = '1' WHERE key = 'schema_version'"
 recon verify; expect_rc 0
-[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 3 ] || fail "not upgraded to 3"
+[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "not upgraded to 4"
 [ "$(count "SELECT count(*) FROM pragma_table_info('discrepancy') WHERE name = 'shopify_amount'")" = 1 ] ||
 	fail "discrepancy did not gain its columns"
+[ "$(count "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'config_digest'")" = 1 ] ||
+	fail "run did not gain the run record"
 recon --config "$cfg" diff --format json; expect_rc 1
 cmp -s out diff-before.json || fail "diff differs after the upgrade"
 
