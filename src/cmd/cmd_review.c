@@ -2,6 +2,7 @@
  * recon review --list [--format table|json]
  * A reviewer's decision on a discrepancy (review.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "recon/commands.h"
@@ -119,8 +120,15 @@ static recon_err run(struct app *app, int argc, char **argv)
 	if (err)
 		return err;
 	now_utc(at);
-	if ((err = review_add(s, code, key, opt.status, opt.note, opt.by ? opt.by : run_user(), at, &sid)) ||
-	    (err = run_record_snapshot(s, sid)))
+	/* A note goes into the reports: a secret pasted into it is masked as on the command line. */
+	char *note = opt.note ? run_mask_secrets(opt.note, cfg) : NULL;
+	if (opt.note && !note) {
+		msg_error("review: out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	err = review_add(s, code, key, opt.status, note, opt.by ? opt.by : run_user(), at, &sid);
+	free(note);
+	if (err || (err = run_record_snapshot(s, sid)))
 		return err;
 	if (msg_level() >= MSG_NORMAL)
 		out_printf("%s %s: %s by %s (snapshot %lld)\n", code, key, opt.status, opt.by ? opt.by : run_user(),
