@@ -16,9 +16,10 @@
  * $LOGNAME or $USER, else "unknown". Static storage. */
 const char *run_user(void);
 
-/* Record the version, revision, user and, when cfg is not NULL, its path,
- * digest and settings on this run's row (run_register first). */
-recon_err run_record_details(struct store *s, const struct config *cfg);
+/* Record the command's name (`verb`: "snapshot", "report", ...), the
+ * version, revision, user and, when cfg is not NULL, its path, digest and
+ * settings on this run's row (run_register first). */
+recon_err run_record_details(struct store *s, const char *verb, const struct config *cfg);
 /* The snapshot the run works on (the newest one given wins). */
 recon_err run_record_snapshot(struct store *s, int64_t sid);
 /* How the run ended (its exit status); best effort, before run_unregister. */

@@ -207,7 +207,7 @@ recon_err app_store(struct app *app, struct store **out)
 			err = run_register(app->store, line);
 			free(line);
 			if (!err)
-				err = run_record_details(app->store, app->cfg);
+				err = run_record_details(app->store, app->verb, app->cfg);
 			if (err)
 				return err;
 		}

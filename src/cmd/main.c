@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 	app.registers = strcmp(cmd->name, "snapshots") != 0 && strcmp(cmd->name, "verify") != 0;
 	char *line = command_line(argc, argv);
 	app.command_line = line;
+	app.verb = cmd->name;
 	jsonin_init();   /* before any thread parses JSON */
 	err = cmd->run(&app, argc - i - 1, argv + i + 1);
 	/* Every failure is named: one a module returned without a word (out of

@@ -367,8 +367,8 @@ recon_err src_runs(struct report *r, const struct report_table *t, struct emitte
 		/* claim.c writes times as "2026-11-05 09:00:00 UTC" */
 		"SELECT id, command, user, host, replace(replace(started_at, ' UTC', 'Z'), ' ', 'T'), "
 		"replace(replace(ended_at, ' UTC', 'Z'), ' ', 'T'), exit_status, version, revision, config_digest "
-		"FROM run WHERE snapshot_id = ? AND id <> ? AND (' ' || command || ' ') NOT LIKE '% report %' "
-		"AND (' ' || command || ' ') NOT LIKE '% diff %' ORDER BY id", &st)))
+		"FROM run WHERE snapshot_id = ? AND id <> ? AND coalesce(verb, '') NOT IN ('report', 'diff') "
+		"ORDER BY id", &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, r->sid);
 	sqlite3_bind_int64(st, 2, r->run_id);

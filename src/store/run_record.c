@@ -23,7 +23,7 @@ const char *run_user(void)
 	return name;
 }
 
-recon_err run_record_details(struct store *s, const struct config *cfg)
+recon_err run_record_details(struct store *s, const char *verb, const struct config *cfg)
 {
 	sqlite3_stmt *st;
 	char digest[65] = "";
@@ -42,7 +42,7 @@ recon_err run_record_details(struct store *s, const struct config *cfg)
 		}
 	}
 	if ((err = store_prepare(s, "UPDATE run SET user = ?, version = ?, revision = ?, config_path = ?, "
-	                            "config_digest = ?, settings = ? WHERE id = ?", &st))) {
+	                            "config_digest = ?, settings = ?, verb = ? WHERE id = ?", &st))) {
 		free(settings);
 		return err;
 	}
@@ -54,7 +54,8 @@ recon_err run_record_details(struct store *s, const struct config *cfg)
 		sqlite3_bind_text(st, 5, digest, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 6, settings, -1, SQLITE_STATIC);
 	}
-	sqlite3_bind_int64(st, 7, s->run_id);
+	sqlite3_bind_text(st, 7, verb, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, s->run_id);
 	err = sqlite3_step(st) == SQLITE_DONE ? RECON_OK : store_fail(s, "cannot record this run");
 	sqlite3_finalize(st);
 	free(settings);

@@ -72,10 +72,10 @@ static const char schema_sql[] =
 "  command TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT,\n"
 /* the run record (DESIGN §8): who ran which recon how; the command line has
  * its secrets masked, settings (JSON {section: {key: value}}) holds no
- * secret (config_record); snapshot_id is the snapshot it took, checked,
+ * secret (config_record); verb is the command's name; snapshot_id is the snapshot it took, checked,
  * planned, reported or reviewed. No SQL comments on these lines: SQLite's
  * DROP COLUMN (an upgrade test) cannot edit around them. */
-"  user TEXT, version TEXT, revision TEXT, config_path TEXT, config_digest TEXT,\n"
+"  verb TEXT, user TEXT, version TEXT, revision TEXT, config_path TEXT, config_digest TEXT,\n"
 "  settings TEXT, snapshot_id INTEGER, exit_status INTEGER);\n"
 /* reviewers' decisions (DESIGN §2, review): history kept, newest id wins; a
  * (code, key) is followed into every later snapshot */

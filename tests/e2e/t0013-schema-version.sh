@@ -31,7 +31,7 @@ cols="shopify_kind shopify_id shopify_ref erpnext_doctype erpnext_name shopify_a
       erpnext_currency difference shopify_qty erpnext_qty valuation_rate stock_value customer"
 for c in $cols; do sqlite3 recon.db "ALTER TABLE discrepancy DROP COLUMN $c"; done
 # before version 4: no run record columns, no review table
-for c in exit_status snapshot_id settings config_digest config_path revision version user; do
+for c in exit_status snapshot_id settings config_digest config_path revision version user verb; do
 	sqlite3 recon.db "ALTER TABLE run DROP COLUMN $c"
 done
 sqlite3 recon.db "DROP TABLE review"

@@ -31,7 +31,7 @@ recon --config "$cfg" review STOCK_DRIFT 'TRS-BLK-42@Newark FC - DO' --status re
 [ "$(count "SELECT count(*) FROM run WHERE command LIKE '%shpat_%' OR settings LIKE '%shpat_%'")" = 0 ] ||
 	fail "the token is in the run record"
 [ "$(count "SELECT count(*) FROM review WHERE note LIKE '%shpat_%'")" = 0 ] || fail "the token is in a note"
-[ "$(count "SELECT count(*) FROM run WHERE command LIKE '%review ORDER_TOTAL_MISMATCH%***%' AND user <> ''
+[ "$(count "SELECT count(*) FROM run WHERE command LIKE '%review ORDER_TOTAL_MISMATCH%***%' AND verb = 'review' AND user <> ''
 	AND version <> '' AND revision <> '' AND length(config_digest) = 64 AND snapshot_id = 1
 	AND exit_status = 0 AND ended_at IS NOT NULL")" = 1 ] || fail "the review's run record is incomplete"
 
