@@ -131,114 +131,120 @@ static recon_err prepare_prior(struct report *r)
 	return totals_compute(r->store, r->cfg, r->prior_sid, &r->prior_totals);
 }
 
+struct draw {
+	char rank[17];
+	int64_t order_id;
+};
+
 static int by_rank(const void *a, const void *b)
 {
-	const struct report_sample *x = a, *y = b;
+	const struct draw *x = a, *y = b;
 	int c = strcmp(x->rank, y->rank);
 	return c ? c : (x->order_id > y->order_id) - (x->order_id < y->order_id);
 }
 
-/* The draw: every order of the period with exactly one live Sales Order,
- * ranked by sha256(snapshot hash || order id) and cut at [report]
- * sample_size. The same snapshot gives the same sample; anyone can redo the
- * draw by hand from the hash and the ids. */
+/* The population: every order of the period with exactly one live Sales Order. */
+#define SAMPLE_POPULATION \
+	"FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus < 2 " \
+	"WHERE o.snapshot_id = ?1 AND o.in_period AND NOT o.test AND o.cancelled_at IS NULL " \
+	"AND (SELECT count(*) FROM link_order_so l2 WHERE l2.order_id = o.id AND l2.docstatus < 2) = 1"
+
+/* Both sides' figures of one drawn order. */
+static recon_err sample_row(struct report *r, sqlite3_stmt *st, const struct draw *d, struct report_sample *x)
+{
+	int oom = 0, rc;
+
+	memset(x, 0, sizeof(*x));
+	memcpy(x->rank, d->rank, sizeof(x->rank));
+	x->order_id = d->order_id;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, r->sid);
+	sqlite3_bind_int64(st, 2, d->order_id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return rc == SQLITE_DONE ? RECON_ERR_INTERNAL : store_fail(r->store, "cannot read a sampled order");
+	x->order_name = dup_col(st, 0, &oom);
+	x->date = dup_col(st, 1, &oom);
+	x->customer = dup_col(st, 2, &oom);
+	x->currency = dup_col(st, 3, &oom);
+	x->shop_total = sqlite3_column_int64(st, 4);
+	x->so_name = dup_col(st, 5, &oom);
+	x->so_currency = dup_col(st, 6, &oom);
+	x->so_total = sqlite3_column_int64(st, 7);
+	if (!col_null(st, 8)) {
+		x->has_si = 1;
+		x->si_name = dup_col(st, 8, &oom);
+		x->si_total = sqlite3_column_int64(st, 9);
+		x->si_currency = dup_col(st, 10, &oom);
+	}
+	return oom ? RECON_ERR_NOMEM : RECON_OK;
+}
+
+/* The draw: the population ranked by sha256(snapshot hash || order id) and
+ * cut at [report] sample_size. The same snapshot gives the same sample;
+ * anyone can redo the draw by hand from the hash and the ids. Only ids and
+ * ranks are held for the whole population (a month may have 100k orders);
+ * the figures are read for the orders drawn. */
 static recon_err prepare_sample(struct report *r)
 {
-	struct report_sample *all = NULL;
+	struct draw *all = NULL;
 	size_t n = 0, cap = 0;
 	long size = 25;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *row = NULL;
 	recon_err err;
-	int rc, oom = 0;
+	int rc;
 
 	if ((err = config_get_long(r->cfg, "report", "sample_size", 25, 0, 10000, &size)))
 		return err;
 	if ((err = links_build(r->store, r->cfg, r->sid)))
 		return err;
-	if ((err = store_prepare(r->store,
-		"SELECT o.id, o.name, o.processed_local_date, o.customer_name, o.currency, o.total_price, "
-		"so.name, so.currency, so.grand_total, "
-		"(SELECT min(si.name) FROM e_sales_invoice si WHERE si.snapshot_id = o.snapshot_id AND si.is_return = 0 "
-		" AND si.docstatus = 1 AND si.shopify_order_id = CAST(o.id AS TEXT)) AS si_name "
-		"FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus < 2 "
-		"JOIN e_sales_order so ON so.snapshot_id = o.snapshot_id AND so.name = l.so_name "
-		"WHERE o.snapshot_id = ?1 AND o.in_period AND NOT o.test AND o.cancelled_at IS NULL "
-		"AND (SELECT count(*) FROM link_order_so l2 WHERE l2.order_id = o.id AND l2.docstatus < 2) = 1", &st)))
+	if ((err = store_prepare(r->store, "SELECT o.id " SAMPLE_POPULATION, &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, r->sid);
-	while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_sample *x;
-		char idtext[160], hex[65];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char text[160], hex[65];
 		if (n == cap) {
-			struct report_sample *g = realloc(all, (cap = cap ? cap * 2 : 64) * sizeof(*all));
+			struct draw *g = realloc(all, (cap = cap ? cap * 2 : 256) * sizeof(*all));
 			if (!g) {
-				oom = 1;
+				err = RECON_ERR_NOMEM;
 				break;
 			}
 			all = g;
 		}
-		x = &all[n++];
-		memset(x, 0, sizeof(*x));
-		x->order_id = sqlite3_column_int64(st, 0);
+		all[n].order_id = sqlite3_column_int64(st, 0);
 		/* the hash's 64 hex digits, then the id in decimal: redone by hand with
 		 * printf '%s%s' HASH ID | sha256sum */
-		snprintf(idtext, sizeof(idtext), "%.64s%lld", r->hash ? r->hash : "", (long long)x->order_id);
-		sha256_hex(idtext, strlen(idtext), hex);
-		snprintf(x->rank, sizeof(x->rank), "%.16s", hex);
-		x->order_name = dup_col(st, 1, &oom);
-		x->date = dup_col(st, 2, &oom);
-		x->customer = dup_col(st, 3, &oom);
-		x->currency = dup_col(st, 4, &oom);
-		x->shop_total = sqlite3_column_int64(st, 5);
-		x->so_name = dup_col(st, 6, &oom);
-		x->so_currency = dup_col(st, 7, &oom);
-		x->so_total = sqlite3_column_int64(st, 8);
-		x->si_name = dup_col(st, 9, &oom);
+		snprintf(text, sizeof(text), "%.64s%lld", r->hash ? r->hash : "", (long long)all[n].order_id);
+		sha256_hex(text, strlen(text), hex);
+		snprintf(all[n].rank, sizeof(all[n].rank), "%.16s", hex);
+		n++;
 	}
-	err = oom ? RECON_ERR_NOMEM : RECON_OK;
-	if (!oom && rc != SQLITE_DONE)
+	if (!err && rc != SQLITE_DONE)
 		err = store_fail(r->store, "cannot read the orders for the sample");
 	sqlite3_finalize(st);
-	if (!err && n)
-		qsort(all, n, sizeof(*all), by_rank);
-	r->sample = all;
 	r->sample_population = n;
-	r->nsample = n;
-	/* The orders past the sample size are not kept. */
-	for (size_t i = (size_t)size; i < n; i++) {
-		struct report_sample *x = &all[i];
-		free(x->order_name);
-		free(x->date);
-		free(x->customer);
-		free(x->currency);
-		free(x->so_name);
-		free(x->so_currency);
-		free(x->si_name);
-	}
-	if (n > (size_t)size)
-		r->nsample = (size_t)size;
-	if (err)
-		return err;
-	/* The invoices' totals, for the orders drawn only. */
-	if ((err = store_prepare(r->store, "SELECT grand_total, currency FROM e_sales_invoice WHERE snapshot_id = ? "
-	                                   "AND name = ?", &st)))
-		return err;
-	for (size_t i = 0; i < r->nsample && !err; i++) {
-		struct report_sample *x = &r->sample[i];
-		if (!x->si_name)
-			continue;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, r->sid);
-		sqlite3_bind_text(st, 2, x->si_name, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			x->has_si = 1;
-			x->si_total = sqlite3_column_int64(st, 0);
-			x->si_currency = dup_col(st, 1, &oom);
-		}
-		if (oom)
+	if (!err && n) {
+		qsort(all, n, sizeof(*all), by_rank);
+		if (n > (size_t)size)
+			n = (size_t)size;
+		if (n && !(r->sample = calloc(n, sizeof(*r->sample))))
 			err = RECON_ERR_NOMEM;
 	}
-	sqlite3_finalize(st);
+	if (!err && n)
+		err = store_prepare(r->store,
+			"SELECT o.name, o.processed_local_date, o.customer_name, o.currency, o.total_price, "
+			"so.name, so.currency, so.grand_total, si.name, si.grand_total, si.currency "
+			"FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus < 2 "
+			"JOIN e_sales_order so ON so.snapshot_id = o.snapshot_id AND so.name = l.so_name "
+			"LEFT JOIN e_sales_invoice si ON si.snapshot_id = o.snapshot_id AND si.name = "
+			"(SELECT min(i.name) FROM e_sales_invoice i WHERE i.snapshot_id = o.snapshot_id AND i.is_return = 0 "
+			" AND i.docstatus = 1 AND i.shopify_order_id = CAST(o.id AS TEXT)) "
+			"WHERE o.snapshot_id = ?1 AND o.id = ?2", &row);
+	for (size_t i = 0; !err && i < n; i++) {
+		err = sample_row(r, row, &all[i], &r->sample[i]);
+		r->nsample = i + 1;   /* report_free frees what this one holds, whole or not */
+	}
+	sqlite3_finalize(row);
+	free(all);
 	return err;
 }
 
