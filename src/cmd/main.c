@@ -98,6 +98,12 @@ int main(int argc, char **argv)
 	/* Commands that write say so in the database; verify and snapshots only read. */
 	app.registers = strcmp(cmd->name, "snapshots") != 0 && strcmp(cmd->name, "verify") != 0;
 	char *line = command_line(argc, argv);
+	/* The run record and the reports name the command line: without it
+	 * they would name another. */
+	if (!line) {
+		msg_error("out of memory");
+		return recon_exit_status(RECON_ERR_NOMEM);
+	}
 	app.command_line = line;
 	app.verb = cmd->name;
 	jsonin_init();   /* before any thread parses JSON */

@@ -117,6 +117,10 @@ void pdf_chart_draw(struct pdf *p, const struct report_chart *spec, const struct
 			break;
 	}
 	vline(p, plot_x, bottom, bottom + plot_h, 0x404040);
+	if (c->kind == CELL_MONEY && c->currency[0]) {   /* the unit of the axis */
+		pdf_fill_rgb(p, 0x404040);
+		pdf_text_at(p, plot_x - 3, bottom + plot_h + 4, c->currency, 1, 6.5, 1);
+	}
 
 	slot = plot_w / (double)c->n;
 	bw = slot * 0.6;
