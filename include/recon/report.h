@@ -23,6 +23,7 @@
 #define REPORT_SECTIONS_FILE "sections.ini"
 #define REPORT_SHEET_NAME_MAX 31    /* Excel's limit, in characters */
 #define REPORT_TEXT_MAX 32767       /* Excel's limit for one cell, in characters */
+#define REPORT_SAMPLE_SIZE 25       /* [report] sample_size when the file does not set it */
 
 /* What a cell holds. Money is integer minor units of `currency`; quantities
  * are thousandths; DATE is 'YYYY-MM-DD' text; DATETIME is unix seconds (UTC). */

@@ -188,12 +188,12 @@ static recon_err prepare_sample(struct report *r)
 {
 	struct draw *all = NULL;
 	size_t n = 0, cap = 0;
-	long size = 25;
+	long size = REPORT_SAMPLE_SIZE;
 	sqlite3_stmt *st, *row = NULL;
 	recon_err err;
 	int rc;
 
-	if ((err = config_get_long(r->cfg, "report", "sample_size", 25, 0, 10000, &size)))
+	if ((err = config_get_long(r->cfg, "report", "sample_size", REPORT_SAMPLE_SIZE, 0, 10000, &size)))
 		return err;
 	if ((err = links_build(r->store, r->cfg, r->sid)))
 		return err;
@@ -336,6 +336,23 @@ recon_err src_settings(struct report *r, const struct report_table *t, struct em
 			if ((err = src_emit(e, ROW_PLAIN)))
 				goto out;
 		}
+	}
+	/* Settings the file leaves out take recon's built-in values: shown as such. */
+#define STR(x) #x
+#define XSTR(x) STR(x)
+	static const struct { const char *section, *key, *value; } builtin[] = {
+		{ "match", "item_match", LINKS_ITEM_MATCH_DEFAULT " (built-in default)" },
+		{ "match", "ignore_items", "none (built-in default)" },
+		{ "report", "sample_size", XSTR(REPORT_SAMPLE_SIZE) " (built-in default)" },
+	};
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
+		if (config_get(r->cfg, builtin[i].section, builtin[i].key))
+			continue;
+		src_set_text(e, 0, builtin[i].section);
+		src_set_text(e, 1, builtin[i].key);
+		src_set_text(e, 2, builtin[i].value);
+		if ((err = src_emit(e, ROW_PLAIN)))
+			goto out;
 	}
 	/* What each balance-transaction type of the snapshot was mapped to
 	 * (the built-in table, or [payout_types]). */

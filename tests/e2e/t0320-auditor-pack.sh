@@ -97,6 +97,7 @@ grep_in run.csv "Written by,recon "
 grep_in run.csv "Command line,recon --config $cfg report --out r --as-of 2026-11-05T09:00:00Z"
 grep_in run.csv "User,$(count "SELECT user FROM run ORDER BY id DESC LIMIT 1")"
 grep_in run.csv "match,amount_tolerance,0.00"
+grep_in run.csv 'match,item_match,"ecommerce_item,item_code (built-in default)"'
 grep_in run.csv "payout types used,charge,clearing: "
 grep -q "snapshot --period 2026-10 --raw $SAMPLES/demo-reopened" run.csv || fail "the snapshot's run is not listed"
 grep_not run.csv "access_token"
