@@ -25,6 +25,13 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
 ALL_CXXFLAGS = -std=c++17 $(CXXWARN) $(CFLAGS) $(CXXFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lhpdf -lpthread -lm
 
+# The version and source revision every run records (DESIGN §8, Run record).
+# The revision is `git describe` of the tree built, "unknown" outside git; it
+# lives in $(BUILD)/revision.h, rewritten only when it changes, so only
+# src/lib/version.c is rebuilt after a commit.
+VERSION  ?= 0.19
+REVISION := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+
 # One folder per stage of the pipeline, each using only those before it
 # (scripts/check-layers.sh): lib, fetch, store, reconcile, report, cmd.
 STAGES   := lib fetch store reconcile report cmd
@@ -39,7 +46,7 @@ REPLAYBIN := $(FUZZSRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/replay_%)
 TESTOBJ  := $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%.o) $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/tests/%.o) \
             $(BUILD)/tests/replay.o
 
-.PHONY: all deps test check unit e2e demo asan tsan valgrind bench fuzz torture install uninstall clean
+.PHONY: FORCE all deps test check unit e2e demo asan tsan valgrind bench fuzz torture install uninstall clean
 all: recon
 
 # The default build is also linked as ./recon (DESIGN §2); other builds stay in $(BUILD).
@@ -54,6 +61,15 @@ $(BUILD)/recon: $(OBJ)
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/revision.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define RECON_VERSION "%s"\n#define RECON_REVISION "%s"\n' '$(VERSION)' '$(or $(REVISION),unknown)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(BUILD)/lib/version.o: $(BUILD)/revision.h
+$(BUILD)/lib/version.o: ALL_CFLAGS += -I$(BUILD)
+FORCE:
 
 $(BUILD)/%.o: src/%.cpp
 	@mkdir -p $(@D)

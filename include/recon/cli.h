@@ -42,6 +42,7 @@ struct app {
 	/* The command line, recorded with the run of a command that writes to
 	 * the database (claim.h), so another run can say whom it waits for. */
 	const char *command_line;
+	const char *verb;       /* the command's name, for the run record */
 	int registers;
 };
 

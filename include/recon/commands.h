@@ -13,6 +13,7 @@ extern const struct command command_verify;
 extern const struct command command_diff;
 extern const struct command command_journal;
 extern const struct command command_fix;
+extern const struct command command_review;
 
 extern const struct command command_close;
 

@@ -59,6 +59,10 @@ size_t config_section_size(const struct config *cfg, const char *section);
 void config_section_entry(const struct config *cfg, const char *section, size_t i,
                           const char **key, const char **value);
 
+/* The sections, in file order (defaults last): for the run record. */
+size_t config_nsections(const struct config *cfg);
+const char *config_section_name(const struct config *cfg, size_t i);
+
 /* Line number of [section] key in the file, 0 when not from the file. */
 int config_line(const struct config *cfg, const char *section, const char *key);
 
@@ -77,5 +81,14 @@ void config_url_credentials(const struct config *cfg, const char *section, const
  * hold their own copies, or in a process that never needs them. Strings
  * handed out before keep their addresses (now empty). */
 void config_forget_secrets(struct config *cfg);
+
+/* The run record (DESIGN §8): every setting but the secrets, as
+ * {"section": {"key": "value"}} with sections and keys in byte order (names
+ * lower-cased), a new reference (NULL when out of memory); `digest` gets the
+ * SHA-256 of its compact JSON text, so two runs with the same settings carry
+ * the same digest whatever the order of the file's lines. Secrets and the
+ * user names and passwords of URLs are never in it. */
+struct json_t;
+struct json_t *config_record(const struct config *cfg, char digest[65]);
 
 #endif

@@ -54,6 +54,9 @@
 #include "recon/error.h"
 #include "recon/store.h"
 
+/* [match] item_match when the file does not set it (the run record shows it). */
+#define LINKS_ITEM_MATCH_DEFAULT "ecommerce_item,item_code"
+
 /* How a Sales Order names its Shopify order ([match] order_field). */
 enum links_order_key { LINKS_BY_ID, LINKS_BY_NUMBER, LINKS_BY_PO };
 

@@ -23,6 +23,7 @@
 #define REPORT_SECTIONS_FILE "sections.ini"
 #define REPORT_SHEET_NAME_MAX 31    /* Excel's limit, in characters */
 #define REPORT_TEXT_MAX 32767       /* Excel's limit for one cell, in characters */
+#define REPORT_SAMPLE_SIZE 25       /* [report] sample_size when the file does not set it */
 
 /* What a cell holds. Money is integer minor units of `currency`; quantities
  * are thousandths; DATE is 'YYYY-MM-DD' text; DATETIME is unix seconds (UTC). */
@@ -69,6 +70,20 @@ struct report_column {
 	unsigned outputs;          /* REPORT_XLSX | REPORT_PDF */
 };
 
+/* A chart of a table (`chart =` in sections.ini), over the table's own plain
+ * rows: bars (one series per value column, stacked when several) or a
+ * waterfall (head and total rows stand on zero, the rows between float). */
+#define REPORT_CHART_MAX 8
+enum report_chart_kind { CHART_NONE, CHART_BAR, CHART_WATERFALL };
+struct report_chart {
+	enum report_chart_kind kind;
+	size_t category;                   /* index into the table's cols */
+	size_t values[REPORT_CHART_MAX];   /* indexes into the table's cols */
+	size_t nvalues;
+	char *spec;                        /* as written, resolved when the table ends */
+	int line;
+};
+
 struct report_table {
 	char *title;               /* may be NULL */
 	char *empty;               /* shown instead of rows when there are none; may be NULL */
@@ -77,6 +92,7 @@ struct report_table {
 	unsigned outputs;          /* REPORT_XLSX | REPORT_PDF */
 	struct report_column *cols;
 	size_t ncols;
+	struct report_chart chart;
 	int line;
 };
 
@@ -124,7 +140,34 @@ struct report {
 	struct totals *totals;     /* control totals: computed once, shown by both renderers */
 	const char *final_path;    /* name the file being rendered will have once complete (messages
 	                            * give it, not its temporary name); NULL: the path written */
+	/* Prepared in the parent before the renderers fork (report_audit_prepare):
+	 * what needs the writing connection's link tables or another snapshot. */
+	int64_t run_id;            /* this run's row (its record is shown as "this report") */
+	char *run_command, *run_user, *run_host, *run_digest;
+	int64_t prior_sid;         /* the previous period's latest snapshot, 0 when none */
+	char prior_label[32];
+	struct totals *prior_totals;
+	struct report_sample *sample;   /* the vouching sample, in draw order */
+	size_t nsample, sample_population;
+	char (*txn_map)[4][96];    /* balance-transaction type, reason, [accounts] key, account */
+	size_t ntxn_map;
 };
+
+/* One matched order of the vouching sample. */
+struct report_sample {
+	char rank[17];             /* first 16 hex digits of sha256(snapshot hash || order id): the draw */
+	int64_t order_id;
+	char *order_name, *date, *customer, *currency, *so_name, *so_currency, *si_name, *si_currency;
+	int64_t shop_total, so_total, si_total;
+	int has_si;
+};
+
+/* The parts of the report that need the database connection that wrote the
+ * snapshot's link tables, or another snapshot: this run's record, the prior
+ * period (its discrepancies are written when they are missing) and its
+ * totals, the sample ([report] sample_size, default 25) and the payout type
+ * mapping used. Called once, in the parent, after report_totals. */
+recon_err report_audit_prepare(struct report *r);
 
 /* Load the facts of snapshot `sid`. `as_of` is an ISO-8601 time, or NULL for
  * the snapshot's taken_at; a bad one is RECON_ERR_USAGE. */

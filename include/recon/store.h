@@ -44,7 +44,9 @@ extern const char *const store_data_tables[];
  *      payouts keep the retried-payout summary; e_currency_exchange, e_company
  *      (multi-currency payout entries);
  *      e_payment_entry (+ references), e_account, e_gl_opening; balance transactions'
- *      processed_local_date; the derived clearing_line (the clearing roll-forward) */
+ *      processed_local_date; the derived clearing_line (the clearing roll-forward);
+ *      run gains the run record (user, version, revision, configuration digest
+ *      and settings, snapshot, exit status); review (reviewers' decisions) */
 #define STORE_SCHEMA_VERSION 4
 
 /* A table's digest as the load computed it. */

@@ -6,6 +6,7 @@
 
 #include "recon/claim.h"
 #include "recon/cli.h"
+#include "recon/run_record.h"
 #include "recon/msg.h"
 
 static int opt_index(const struct command *cmd, const char *name)
@@ -145,9 +146,11 @@ recon_err cli_snapshot(struct app *app, const struct command *cmd, const char *v
 		}
 	}
 	err = app_store(app, &s);
-	if (err)
-		return err;
-	return store_resolve_snapshot(s, want, id);
+	if (!err)
+		err = store_resolve_snapshot(s, want, id);
+	if (!err)
+		err = run_record_snapshot(s, *id);
+	return err;
 }
 
 recon_err cli_print_document(const struct command *cmd, json_t *doc, const char *format,
@@ -193,8 +196,21 @@ recon_err app_store(struct app *app, struct store **out)
 		if (app->cfg && (err = config_get_long(app->cfg, "store", "busy_seconds", 60, 0, 86400, &busy)))
 			return err;
 		store_set_busy_seconds(app->store, busy);
-		if (app->registers && (err = run_register(app->store, app->command_line)))
-			return err;
+		if (app->registers) {
+			/* The command line is kept for other runs and the reports:
+			 * a secret typed on it is masked first. */
+			char *line = run_mask_secrets(app->command_line, app->cfg);
+			if (!line) {
+				msg_error("out of memory");
+				return RECON_ERR_NOMEM;
+			}
+			err = run_register(app->store, line);
+			free(line);
+			if (!err)
+				err = run_record_details(app->store, app->verb, app->cfg);
+			if (err)
+				return err;
+		}
 	}
 	*out = app->store;
 	return RECON_OK;

@@ -98,7 +98,17 @@ static void print_table(json_t *doc)
 			snprintf(family, sizeof(family), "%s", str(d, "family"));
 			out_printf("\n%s\n", rule_family_title(family));
 		}
-		out_printf("  %-7s %-29s %-22s %s\n", str(d, "severity"), str(d, "code"), str(d, "key"), str(d, "message"));
+		json_t *rv = json_object_get(d, "review");
+		out_printf("  %-7s %-29s %-22s %-9s %s\n", str(d, "severity"), str(d, "code"), str(d, "key"),
+		           str(rv, "status"), str(d, "message"));
+		/* who decided, and why, under the row it concerns */
+		if (*str(rv, "reviewer")) {
+			int again = !strcmp(str(rv, "status"), "reopened");
+			out_printf("  %-7s %-29s %-22s %-9s (%s by %s, %.10s%s%s%s)\n", "", "", "", "",
+			           again ? "resolved" : str(rv, "status"), str(rv, "reviewer"), str(rv, "reviewed_at"),
+			           *str(rv, "note") ? ": " : "", str(rv, "note"),
+			           again ? "; found again in a later snapshot" : "");
+		}
 	}
 }
 
@@ -109,14 +119,20 @@ static void print_csv(json_t *doc)
 	size_t i;
 	int tty = isatty(STDOUT_FILENO);
 
-	printf("code,severity,family,key,message,currency,first_seen,first_seen_at\n");
+	printf("code,severity,family,key,message,currency,first_seen,first_seen_at,review_status,reviewer,"
+	       "reviewed_at,review_note\n");
 	json_array_foreach(json_object_get(doc, "discrepancies"), i, d) {
 		char seen[24];
 		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
 			csv_field(str(d, cols[c]), tty, 0);
 		snprintf(seen, sizeof(seen), "%lld", (long long)json_integer_value(json_object_get(d, "first_seen")));
 		csv_field(seen, tty, 0);
-		csv_field(str(d, "first_seen_at"), tty, 1);
+		csv_field(str(d, "first_seen_at"), tty, 0);
+		json_t *rv = json_object_get(d, "review");
+		csv_field(str(rv, "status"), tty, 0);
+		csv_field(str(rv, "reviewer"), tty, 0);
+		csv_field(str(rv, "reviewed_at"), tty, 0);
+		csv_field(str(rv, "note"), tty, 1);
 	}
 }
 
@@ -127,7 +143,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 	json_t *doc = NULL, *d;
 	size_t i;
 	int64_t sid;
-	int errors = 0, warnings = 0;
+	int errors = 0, warnings = 0, accepted = 0;
 	const char *format, *fail_on;
 	recon_err err;
 
@@ -148,7 +164,13 @@ static recon_err run(struct app *app, int argc, char **argv)
 		return err;
 	if ((err = rules_run(s, cfg, sid)) || (err = findings_document(s, sid, &doc)))
 		return err;
+	/* An accepted exception was looked at and let stand: it does not fail
+	 * the run (resolved and reopened ones still do until they are gone). */
 	json_array_foreach(json_object_get(doc, "discrepancies"), i, d) {
+		if (!strcmp(str(json_object_get(d, "review"), "status"), "accepted")) {
+			accepted++;
+			continue;
+		}
 		errors += !strcmp(str(d, "severity"), "error");
 		warnings += !strcmp(str(d, "severity"), "warning");
 	}
@@ -159,6 +181,9 @@ static recon_err run(struct app *app, int argc, char **argv)
 	json_decref(doc);
 	if (err)
 		return err;
+	if (accepted && strcmp(fail_on, "never") != 0)
+		msg_info("--fail-on %s: %d accepted discrepanc%s left out (recon review --list)", fail_on, accepted,
+		         accepted == 1 ? "y" : "ies");
 	if ((!strcmp(fail_on, "error") && errors) || (!strcmp(fail_on, "warning") && (errors || warnings)))
 		return RECON_ERR_FOUND;
 	return RECON_OK;

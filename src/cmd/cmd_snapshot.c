@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "recon/commands.h"
+#include "recon/run_record.h"
 #include "recon/live.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -43,6 +44,8 @@ recon_err snapshot_command_take(struct store *s, struct config *cfg, const struc
 		src.shopify_api_version = config_get(cfg, "shopify", "api_version");
 		err = snapshot_take(s, p, &src, id);
 	}
+	if (!err)
+		err = run_record_snapshot(s, *id);
 	if (!err && msg_level() >= MSG_NORMAL)
 		snapshot_print_summary(s, *id);
 	return err;

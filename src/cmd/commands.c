@@ -12,6 +12,7 @@ const struct command *const commands[] = {
 	&command_diff,
 	&command_journal,
 	&command_fix,
+	&command_review,
 	&command_report,
 	&command_close,
 	&command_help,

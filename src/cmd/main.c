@@ -13,6 +13,8 @@
 #include "recon/commands.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
+#include "recon/run_record.h"
+#include "recon/version.h"
 
 /* "recon journal --post": what a second run prints about this one. Words
  * with spaces or quotes are quoted so the line can be read back. */
@@ -70,6 +72,9 @@ int main(int argc, char **argv)
 			} else {
 				app.db_path = argv[++i];
 			}
+		} else if (strcmp(a, "--version") == 0) {
+			printf("recon %s (revision %s)\n", recon_version(), recon_revision());
+			return EXIT_CLEAN;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			cli_main_usage(stdout);
 			return EXIT_CLEAN;
@@ -93,13 +98,21 @@ int main(int argc, char **argv)
 	/* Commands that write say so in the database; verify and snapshots only read. */
 	app.registers = strcmp(cmd->name, "snapshots") != 0 && strcmp(cmd->name, "verify") != 0;
 	char *line = command_line(argc, argv);
+	/* The run record and the reports name the command line: without it
+	 * they would name another. */
+	if (!line) {
+		msg_error("out of memory");
+		return recon_exit_status(RECON_ERR_NOMEM);
+	}
 	app.command_line = line;
+	app.verb = cmd->name;
 	jsonin_init();   /* before any thread parses JSON */
 	err = cmd->run(&app, argc - i - 1, argv + i + 1);
 	/* Every failure is named: one a module returned without a word (out of
 	 * memory deep in a library call, say) gets its generic name. */
 	if (recon_exit_status(err) >= EXIT_USAGE && msg_error_count() == 0)
 		msg_error("%s", recon_strerror(err));
+	run_record_exit(app.store, recon_exit_status(err));
 	run_unregister(app.store);
 	store_close(app.store);
 	free(line);

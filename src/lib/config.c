@@ -700,3 +700,13 @@ int config_is_secret(const char *section, const char *key)
 			return 1;
 	return 0;
 }
+
+size_t config_nsections(const struct config *cfg)
+{
+	return cfg ? cfg->n : 0;
+}
+
+const char *config_section_name(const struct config *cfg, size_t i)
+{
+	return cfg && i < cfg->n ? cfg->sections[i].name : NULL;
+}

@@ -7,12 +7,14 @@
 #include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/msg.h"
+#include "recon/review.h"
 #include "recon/rules.h"
 
 /* Rows in report order: family, then code as listed in rule_defs, then key. */
 static const char order_sql[] =
 	"SELECT d.code, d.severity, d.family, d.key, d.message, d.currency, d.shopify_json, d.erpnext_json, "
-	"d.first_seen, d.first_seen_at FROM discrepancy d JOIN rule_order r ON r.code = d.code "
+	"d.first_seen, d.first_seen_at, " REVIEW_STATUS ", rv.reviewer, rv.reviewed_at, rv.note "
+	"FROM discrepancy d JOIN rule_order r ON r.code = d.code " REVIEW_JOIN
 	"WHERE d.snapshot_id = ? ORDER BY r.pos, d.key";
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -83,6 +85,13 @@ recon_err findings_document(struct store *s, int64_t sid, json_t **out)
 		jb_set(&b, d, "erpnext", side(&b, st, 7));
 		jb_set(&b, d, "first_seen", json_integer(sqlite3_column_int64(st, 8)));
 		jb_set(&b, d, "first_seen_at", json_string(col(st, 9)));
+		/* the reviewer's decision (review.h): "open" with nulls when none */
+		json_t *rv = json_object();
+		jb_set(&b, rv, "status", json_string(col(st, 10)));
+		for (int k = 11; k <= 13; k++)
+			jb_set(&b, rv, k == 11 ? "reviewer" : k == 12 ? "reviewed_at" : "note",
+			       jb_str(&b, sqlite3_column_type(st, k) == SQLITE_NULL ? NULL : col(st, k)));
+		jb_set(&b, d, "review", rv);
 		jb_append(&b, list, d);
 	}
 	if (rc != SQLITE_DONE) {

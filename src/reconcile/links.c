@@ -139,7 +139,7 @@ static const char items_sql[] =
  * text). New string (sqlite3_free), NULL after an error said. */
 static char *item_tries(const struct config *cfg, recon_err *err)
 {
-	const char *v = config_get_or(cfg, "match", "item_match", "ecommerce_item,item_code");
+	const char *v = config_get_or(cfg, "match", "item_match", LINKS_ITEM_MATCH_DEFAULT);
 	sqlite3_str *b = sqlite3_str_new(NULL);
 	int n = 0;
 	*err = RECON_OK;

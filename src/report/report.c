@@ -67,6 +67,24 @@ void report_free(struct report *r)
 	free(r->evidence_sha256);
 	free(r->prev_hash);
 	totals_free(r->totals);
+	totals_free(r->prior_totals);
+	free(r->run_command);
+	free(r->run_user);
+	free(r->run_host);
+	free(r->run_digest);
+	for (size_t i = 0; i < r->nsample; i++) {
+		struct report_sample *x = &r->sample[i];
+		free(x->order_name);
+		free(x->date);
+		free(x->customer);
+		free(x->currency);
+		free(x->so_name);
+		free(x->so_currency);
+		free(x->si_name);
+		free(x->si_currency);
+	}
+	free(r->sample);
+	free(r->txn_map);
 	free(r);
 }
 
@@ -304,7 +322,7 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 	 * renamed, so a failure never leaves a half-written or mismatched pair.
 	 * rename() replaces whatever is at the final name, a planted link
 	 * included, and never writes through it. */
-	if ((err = report_totals(r)))
+	if ((err = report_audit_prepare(r)) || (err = report_totals(r)))
 		goto out;
 	/* Test hook: the summary counts one more of CODE than the sections list,
 	 * as it once did, so the tests can see the check refuse it. */

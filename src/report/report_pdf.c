@@ -34,6 +34,7 @@
 #include "recon/ttf.h"
 
 #include "pdf.h"
+#include "pdf_chart.h"
 
 /* ------------------------------------------------------------ errors */
 
@@ -464,6 +465,24 @@ out:
 	return err;
 }
 
+/* The table's chart under it, from the same rows (a third run of the source). */
+static recon_err draw_chart(struct pdf *p, const struct report_table *t)
+{
+	struct chart_rows c;
+	recon_err err = chart_rows_collect(p->r, t, REPORT_PDF, &c);
+	if (err)
+		return err;
+	double h = pdf_chart_height(&c);
+	if (p->y - BODY_BOTTOM < h + 8)
+		err = new_page(p);
+	if (!err) {
+		pdf_chart_draw(p, &t->chart, &c, MARGIN, p->y - 4, p->pw - 2 * MARGIN < 520 ? p->pw - 2 * MARGIN : 520);
+		p->y -= h + 20;
+	}
+	chart_rows_free(&c);
+	return err ? err : p->err;
+}
+
 static recon_err draw_table(struct pdf *p, const struct report_table *t, int show_title)
 {
 	struct layout tl = { .t = t };
@@ -506,6 +525,8 @@ static recon_err draw_table(struct pdf *p, const struct report_table *t, int sho
 	if ((err = draw_header(p)) || (err = report_table_rows(p->r, t, REPORT_PDF, draw_row, p)))
 		goto out;
 	p->y -= 16;
+	if (t->chart.kind != CHART_NONE)
+		err = draw_chart(p, t);
 out:
 	p->tl = NULL;
 	free(tl.idx);

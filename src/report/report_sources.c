@@ -16,6 +16,9 @@
 #include "recon/rules.h"
 #include "recon/strbuf.h"
 #include "recon/totals.h"
+#include "recon/review.h"
+
+#include "sources.h"
 
 #define F(name, kind) { name, kind }
 static const struct report_field facts_fields[] = { F("item", CELL_TEXT), F("value", CELL_TEXT), { NULL, 0 } };
@@ -39,7 +42,8 @@ static const struct report_field evidence_fields[] = {
 enum {
 	D_SEVERITY, D_CODE, D_KEY, D_MESSAGE, D_CURRENCY, D_SHOPIFY, D_ERPNEXT, D_SHOPIFY_REF, D_ERPNEXT_REF,
 	D_SHOPIFY_AMOUNT, D_ERPNEXT_AMOUNT, D_DIFFERENCE, D_SHOPIFY_QTY, D_ERPNEXT_QTY, D_QTY_DIFFERENCE,
-	D_VALUATION_RATE, D_VALUE, D_FIRST_SEEN, D_FIRST_SEEN_SNAPSHOT, D_AGE_DAYS, D_CUSTOMER
+	D_VALUATION_RATE, D_VALUE, D_FIRST_SEEN, D_FIRST_SEEN_SNAPSHOT, D_AGE_DAYS, D_CUSTOMER,
+	D_REVIEW_STATUS, D_REVIEWER, D_REVIEWED_AT, D_REVIEW_NOTE
 };
 static const struct report_field disc_fields[] = {
 	F("severity", CELL_TEXT), F("code", CELL_TEXT), F("key", CELL_TEXT), F("message", CELL_TEXT),
@@ -48,7 +52,8 @@ static const struct report_field disc_fields[] = {
 	F("erpnext_amount", CELL_MONEY), F("difference", CELL_MONEY), F("shopify_qty", CELL_QTY),
 	F("erpnext_qty", CELL_QTY), F("qty_difference", CELL_QTY), F("valuation_rate", CELL_MONEY),
 	F("value", CELL_MONEY), F("first_seen", CELL_DATE), F("first_seen_snapshot", CELL_INT),
-	F("age_days", CELL_INT), F("customer", CELL_TEXT), { NULL, 0 }
+	F("age_days", CELL_INT), F("customer", CELL_TEXT), F("review_status", CELL_TEXT), F("reviewer", CELL_TEXT),
+	F("reviewed_at", CELL_DATE), F("review_note", CELL_TEXT), { NULL, 0 }
 };
 enum { J_PAYOUT, J_DATE, J_STATUS, J_NAME, J_ACCOUNT, J_DEBIT, J_CREDIT, J_CURRENCY, J_CHEQUE, J_ERROR };
 static const struct report_field journal_fields[] = {
@@ -87,6 +92,15 @@ const struct report_source report_sources[] = {
 	{ "journal_entries", 0, journal_fields, src_journal },
 	{ "rules", 0, rules_fields, src_rules },
 	{ "clearing", 0, clearing_fields, src_clearing },
+	{ "run_record", 0, run_facts_fields, src_run_facts },
+	{ "settings", 0, settings_fields, src_settings },
+	{ "runs", 0, runs_fields, src_runs },
+	{ "prior_counts", 0, prior_counts_fields, src_prior_counts },
+	{ "prior_totals", 0, prior_totals_fields, src_prior_totals },
+	{ "resolved_since", 0, resolved_fields, src_resolved },
+	{ "sample", 0, sample_fields, src_sample },
+	{ "discrepancy_ages", 0, ages_fields, src_ages },
+	{ "stock_drift_value", 0, drift_fields, src_drift },
 };
 const size_t report_nsources = sizeof(report_sources) / sizeof(report_sources[0]);
 
@@ -177,6 +191,20 @@ static recon_err emit(struct emitter *e, enum row_style style)
 	return err;
 }
 
+void src_set_text(struct emitter *e, int f, const char *s) { set_text(e, f, s); }
+void src_set_int(struct emitter *e, int f, int64_t v) { set_int(e, f, v); }
+void src_set_money(struct emitter *e, int f, int64_t v, const char *c) { set_money(e, f, v, c); }
+void src_set_link(struct emitter *e, int f, const char *label, const char *url) { set_link(e, f, label, url); }
+void src_set_date(struct emitter *e, int f, const char *date)
+{
+	e->vals[f] = (struct report_cell){ .kind = date ? CELL_DATE : CELL_EMPTY, .text = date };
+}
+void src_set_datetime(struct emitter *e, int f, int64_t utc)
+{
+	e->vals[f] = (struct report_cell){ .kind = CELL_DATETIME, .num = utc };
+}
+recon_err src_emit(struct emitter *e, enum row_style style) { return emit(e, style); }
+
 size_t report_columns(const struct report_table *t, unsigned output, size_t *idx)
 {
 	size_t n = 0;
@@ -248,8 +276,10 @@ static recon_err src_facts(struct report *r, const struct report_table *t, struc
 	                                                  : "loaded from saved API pages");
 	FACT("Snapshot", buf);
 	FACT("Raw pages", r->raw_dir);
-	FACT("Shopify fetched at", r->shopify_fetched_at ? r->shopify_fetched_at : "not recorded (saved pages)");
-	FACT("ERPNext fetched at", r->erpnext_fetched_at ? r->erpnext_fetched_at : "not recorded (saved pages)");
+	/* Saved pages carry no fetch time of their own: say where they came from. */
+	snprintf(buf, sizeof(buf), "loaded from disk (%s)", r->raw_dir ? r->raw_dir : "");
+	FACT("Shopify fetched at", r->shopify_fetched_at ? r->shopify_fetched_at : buf);
+	FACT("ERPNext fetched at", r->erpnext_fetched_at ? r->erpnext_fetched_at : buf);
 	FACT("Snapshot taken at", r->taken_at);
 	FACT("Snapshot hash", r->hash);
 	FACT("Evidence SHA-256", r->evidence_sha256);
@@ -257,6 +287,12 @@ static recon_err src_facts(struct report *r, const struct report_table *t, struc
 	snprintf(buf, sizeof(buf), "%lld error%s, %lld warning%s", (long long)r->errors, r->errors == 1 ? "" : "s",
 	         (long long)r->warnings, r->warnings == 1 ? "" : "s");
 	FACT("Discrepancies", buf);
+	if (r->prior_sid)
+		snprintf(buf, sizeof(buf), "%s, snapshot %lld (the latest of that period)", r->prior_label,
+		         (long long)r->prior_sid);
+	else
+		snprintf(buf, sizeof(buf), "none: no snapshot of an earlier period in this database");
+	FACT("Prior period", buf);
 	report_datetime_text(r->as_of, asof, sizeof(asof));
 	snprintf(buf, sizeof(buf), "%s UTC", asof);
 	FACT("Report as of", buf);
@@ -385,12 +421,22 @@ static recon_err src_evidence(struct report *r, const struct report_table *t, st
 	                                   "ORDER BY rowid", &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, r->sid);
+	/* Pages loaded offline have no request behind them: no filters, no
+	 * fetch time. The cells say so instead of staying empty. */
+	char *from_disk = NULL;
+	int live = r->source && !strcmp(r->source, "live");
+	if (asprintf(&from_disk, "loaded from disk (%s)", r->raw_dir ? r->raw_dir : "") < 0)
+		return RECON_ERR_NOMEM;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t ts;
 		for (int i = 0; i < 4; i++)
 			set_text(e, i, col_text(st, i));
+		if (col_null(st, 3))
+			set_text(e, 3, live ? "none" : from_disk);
 		if (!col_null(st, 4) && ts_parse(col_text(st, 4), &ts) == RECON_OK)
 			e->vals[4] = (struct report_cell){ .kind = CELL_DATETIME, .num = ts };
+		else
+			set_text(e, 4, live ? "not fetched" : "loaded from disk");
 		set_int(e, 5, sqlite3_column_int64(st, 5));
 		set_int(e, 6, sqlite3_column_int64(st, 6));
 		files += sqlite3_column_int64(st, 5);
@@ -404,6 +450,7 @@ static recon_err src_evidence(struct report *r, const struct report_table *t, st
 			break;
 	}
 	sqlite3_finalize(st);
+	free(from_disk);
 	if (err)
 		return err;
 	if (rc != SQLITE_DONE)
@@ -483,7 +530,8 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 	enum { C_CODE, C_SEVERITY, C_KEY, C_MESSAGE, C_CURRENCY, C_SHOPIFY_JSON, C_ERPNEXT_JSON, C_FIRST_SEEN,
 	       C_FIRST_SEEN_AT, C_SHOPIFY_KIND, C_SHOPIFY_ID, C_SHOPIFY_REF, C_ERPNEXT_DOCTYPE, C_ERPNEXT_NAME,
 	       C_CUSTOMER, C_SHOPIFY_AMOUNT, C_ERPNEXT_AMOUNT, C_DIFFERENCE, C_ERPNEXT_CURRENCY, C_SHOPIFY_QTY,
-	       C_ERPNEXT_QTY, C_VALUATION_RATE, C_STOCK_VALUE };
+	       C_ERPNEXT_QTY, C_VALUATION_RATE, C_STOCK_VALUE, C_REVIEW_STATUS, C_REVIEWER, C_REVIEWED_AT,
+	       C_REVIEW_NOTE };
 	sqlite3_stmt *st;
 	struct strbuf sside = { 0 }, eside = { 0 };
 	char idbuf[32], first[11];
@@ -495,8 +543,9 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 		"SELECT d.code, d.severity, d.key, d.message, d.currency, d.shopify_json, d.erpnext_json, "
 		"d.first_seen, d.first_seen_at, d.shopify_kind, d.shopify_id, d.shopify_ref, d.erpnext_doctype, "
 		"d.erpnext_name, d.customer, d.shopify_amount, d.erpnext_amount, d.difference, "
-		"coalesce(d.erpnext_currency, d.currency), d.shopify_qty, d.erpnext_qty, d.valuation_rate, d.stock_value "
-		"FROM discrepancy d LEFT JOIN temp.rule_order r ON r.code = d.code "
+		"coalesce(d.erpnext_currency, d.currency), d.shopify_qty, d.erpnext_qty, d.valuation_rate, d.stock_value, "
+		REVIEW_STATUS ", rv.reviewer, substr(rv.reviewed_at, 1, 10), rv.note "
+		"FROM discrepancy d LEFT JOIN temp.rule_order r ON r.code = d.code " REVIEW_JOIN
 		"WHERE d.snapshot_id = ? AND d.family = ? ORDER BY r.pos, d.code, d.key", &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, r->sid);
@@ -575,6 +624,11 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 			set_int(e, D_AGE_DAYS, age < 0 ? 0 : age);
 		}
 		set_int(e, D_FIRST_SEEN_SNAPSHOT, sqlite3_column_int64(st, C_FIRST_SEEN));
+		set_text(e, D_REVIEW_STATUS, col_text(st, C_REVIEW_STATUS));
+		set_text(e, D_REVIEWER, col_text(st, C_REVIEWER));
+		if (!col_null(st, C_REVIEWED_AT) && date_valid(col_text(st, C_REVIEWED_AT)))
+			e->vals[D_REVIEWED_AT] = (struct report_cell){ .kind = CELL_DATE, .text = col_text(st, C_REVIEWED_AT) };
+		set_text(e, D_REVIEW_NOTE, col_text(st, C_REVIEW_NOTE));
 
 		if (!oom && !sside.oom && !eside.oom)
 			err = emit(e, ROW_PLAIN);

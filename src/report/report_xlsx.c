@@ -20,6 +20,9 @@
 #include "recon/msg.h"
 #include "recon/report.h"
 
+#include "chart.h"
+#include "xlsx_chart.h"
+
 /* Excel refuses more hyperlinks than this on one sheet; later cells keep their text. */
 #define XLSX_MAX_LINKS 65530
 
@@ -45,6 +48,11 @@ struct xlsx {
 	recon_err err;
 	size_t nsheets;
 	unsigned char frozen[256];   /* sheet n (1-based) asked for a frozen header row */
+	/* the current table's chart: the rows it takes, a waterfall's level */
+	size_t nvis;
+	lxw_row_t chart_first, chart_last;
+	int chart_rows;
+	int64_t wf_level;
 };
 
 /* libxlsxwriter writes a sheet's frozen pane while workbook_close packs the
@@ -291,6 +299,36 @@ static lxw_datetime to_lxw(int64_t utc)
 	return d;
 }
 
+/* A row a chart takes: its sheet row is noted, and a waterfall's bar is
+ * written beside it as the stacked parts the chart draws (xlsx_chart.c),
+ * in the amount column's units, so the chart holds no number of its own. */
+static void chart_row(struct xlsx *x, const struct report_row *row)
+{
+	const struct report_table *t = x->t;
+	if (!x->chart_rows++)
+		x->chart_first = x->row;
+	x->chart_last = x->row;
+	if (t->chart.kind != CHART_WATERFALL)
+		return;
+	const struct report_cell *amount = NULL;
+	for (size_t i = 0; i < row->ncells; i++)
+		if (x->idx[i] == t->chart.values[0])
+			amount = &row->cells[i];
+	int64_t v = amount && amount->kind != CELL_EMPTY ? amount->num : 0, parts[STACK_N];
+	double scale = 1;
+	if (amount && amount->kind == CELL_MONEY)
+		for (int k = 0; k < money_exponent(amount->currency); k++)
+			scale *= 10;
+	else if (amount && amount->kind == CELL_QTY)
+		scale = QTY_SCALE;
+	struct chart_step st;
+	chart_waterfall_next(&x->wf_level, v, row->style, &st);
+	chart_stack_of(&st, parts);
+	for (int k = 0; k < STACK_N; k++)
+		note(x, worksheet_write_number(x->ws, x->row, (lxw_col_t)(x->nvis + 1 + k), (double)parts[k] / scale,
+		                               cell_format(x, ROW_PLAIN, FK_INT, 0)));
+}
+
 static recon_err write_row(void *arg, const struct report_row *row)
 {
 	struct xlsx *x = arg;
@@ -381,6 +419,8 @@ static recon_err write_row(void *arg, const struct report_row *row)
 			w += 1;   /* air between a right-aligned number and the next column */
 		widen(x, i, w < col->width ? w : col->width);
 	}
+	if (t->chart.kind != CHART_NONE && chart_takes_row(&t->chart, row->style))
+		chart_row(x, row);
 	/* In constant_memory mode a row's height may be set until the next row starts. */
 	if (row->style == ROW_SIGN)
 		lines = 2;   /* room for a signature */
@@ -462,9 +502,34 @@ static recon_err write_section(struct xlsx *x, const struct report_section *s)
 			double hw = text_width(h) * 1.1;
 			widen(x, c, hw < 40 ? hw : 40);
 		}
+		if (t->chart.kind == CHART_WATERFALL)
+			for (int k = 0; k < STACK_N; k++) {
+				char h[64];
+				snprintf(h, sizeof(h), "Chart: %s", chart_stack_names[k]);
+				write_text(x, (lxw_col_t)(nvis + 1 + k), h, x->header);
+			}
 		x->row++;
 		first_data = x->row;
+		x->nvis = nvis;
+		x->chart_rows = 0;
+		x->wf_level = 0;
 		err = report_table_rows(x->r, t, REPORT_XLSX, write_row, x);
+		if (!err && t->chart.kind != CHART_NONE && x->chart_rows) {
+			struct xlsx_chart_place pl = { .sheet = s->title, .first = x->chart_first, .last = x->chart_last,
+			                               .helper = (lxw_col_t)(nvis + 1) };
+			for (size_t c = 0; c < nvis; c++) {
+				if (x->idx[c] == t->chart.category)
+					pl.category = (lxw_col_t)c;
+				for (size_t j = 0; j < t->chart.nvalues; j++)
+					if (x->idx[c] == t->chart.values[j]) {
+						pl.values[j] = (lxw_col_t)c;
+						pl.headers[j] = t->cols[x->idx[c]].header;
+					}
+			}
+			x->row++;
+			note(x, xlsx_chart_insert(x->wb, x->ws, &t->chart, &pl, x->row));
+			x->row += XLSX_CHART_ROWS;
+		}
 		if (!err && x->row == first_data && t->empty) {
 			write_text(x, 0, t->empty, x->empty);
 			x->row++;

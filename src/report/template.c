@@ -59,6 +59,7 @@ static void free_table(struct report_table *t)
 	free(t->title);
 	free(t->empty);
 	free(t->arg);
+	free(t->chart.spec);
 	for (size_t i = 0; i < t->ncols; i++)
 		free(t->cols[i].header);
 	free(t->cols);
@@ -228,8 +229,88 @@ static recon_err parse_source(char *v, struct report_table *t, const char *name,
 	return RECON_ERR_CONFIG;
 }
 
+/* `chart = bar | CATEGORY | VALUE, ...` or `waterfall | CATEGORY | AMOUNT`,
+ * resolved against the table's columns once they are all read. */
+static recon_err resolve_chart(struct report_table *t, const char *name)
+{
+	struct report_chart *c = &t->chart;
+	char *spec = c->spec ? strdup(c->spec) : NULL, *parts[3], *p;
+	const char *const kinds[] = { "", "bar", "waterfall" };
+	recon_err err = RECON_ERR_CONFIG;
+	int n = 0;
+
+	if (!c->spec)
+		return RECON_OK;
+	if (!spec)
+		return RECON_ERR_NOMEM;
+	for (p = spec; n < 3; n++) {
+		char *bar = strchr(p, '|');
+		if (bar)
+			*bar = '\0';
+		parts[n] = trim(p);
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	if (n != 2) {
+		msg_error("'%s', line %d: chart: expected 'bar | CATEGORY | VALUE, ...' or "
+		          "'waterfall | CATEGORY | AMOUNT'", name, c->line);
+		goto out;
+	}
+	c->kind = !strcmp(parts[0], kinds[CHART_BAR]) ? CHART_BAR
+	        : !strcmp(parts[0], kinds[CHART_WATERFALL]) ? CHART_WATERFALL : CHART_NONE;
+	if (c->kind == CHART_NONE) {
+		msg_error("'%s', line %d: chart '%s': expected bar or waterfall", name, c->line, parts[0]);
+		goto out;
+	}
+	/* Each field must be a column shown in both files: the workbook's chart
+	 * reads the table's cells, the PDF's is drawn from the same rows. */
+	c->nvalues = 0;
+	for (int i = 1; i <= 2; i++) {
+		for (char *f = parts[i], *next; f; f = next) {
+			next = strchr(f, ',');
+			if (next)
+				*next++ = '\0';
+			f = trim(f);
+			size_t k;
+			for (k = 0; k < t->ncols; k++)
+				if (!strcmp(report_sources[t->source].fields[t->cols[k].field].name, f) &&
+				    t->cols[k].outputs == (REPORT_XLSX | REPORT_PDF))
+					break;
+			if (k == t->ncols) {
+				msg_error("'%s', line %d: chart: '%s' is not a column of the table shown in both files",
+				          name, c->line, f);
+				goto out;
+			}
+			if (i == 1) {
+				if (next) {
+					msg_error("'%s', line %d: chart: one category column", name, c->line);
+					goto out;
+				}
+				c->category = k;
+				continue;
+			}
+			if (t->cols[k].format != RF_MONEY && t->cols[k].format != RF_INT && t->cols[k].format != RF_QTY) {
+				msg_error("'%s', line %d: chart: column '%s' is not a number (money, integer or quantity)",
+				          name, c->line, f);
+				goto out;
+			}
+			if (c->nvalues == REPORT_CHART_MAX || (c->kind == CHART_WATERFALL && c->nvalues == 1)) {
+				msg_error("'%s', line %d: chart: too many values (a waterfall has one, bars at most %d)",
+				          name, c->line, REPORT_CHART_MAX);
+				goto out;
+			}
+			c->values[c->nvalues++] = k;
+		}
+	}
+	err = RECON_OK;
+out:
+	free(spec);
+	return err;
+}
+
 /* Checks that need the whole section or table (after its last line). */
-static recon_err finish_table(const struct report_table *t, const char *name)
+static recon_err finish_table(struct report_table *t, const char *name)
 {
 	if (!t)
 		return RECON_OK;
@@ -241,7 +322,7 @@ static recon_err finish_table(const struct report_table *t, const char *name)
 		msg_error("'%s', line %d: [table] has no column", name, t->line);
 		return RECON_ERR_CONFIG;
 	}
-	return RECON_OK;
+	return resolve_chart(t, name);
 }
 
 static recon_err finish_section(const struct report_template *tpl, const struct report_section *s,
@@ -362,6 +443,10 @@ static recon_err tpl_entry(struct tpl_state *ps, const char *key, char *val, int
 		}
 		return RECON_OK;
 	}
+	if (!strcmp(key, "chart")) {
+		tab->chart.line = lineno;
+		return set_text(&tab->chart.spec, val);
+	}
 	if (!strcmp(key, "source")) {
 		if (tab->source >= 0 || tab->ncols) {
 			msg_error("'%s', line %d: source must come once, before the columns", name, lineno);
@@ -382,7 +467,7 @@ static recon_err tpl_entry(struct tpl_state *ps, const char *key, char *val, int
 		tab->ncols++;
 		return RECON_OK;
 	}
-	msg_error("'%s', line %d: unknown key '%s' in [table] (expected title, source, empty, only, column)", name,
+	msg_error("'%s', line %d: unknown key '%s' in [table] (expected title, source, empty, only, chart, column)", name,
 	          lineno, key);
 	return RECON_ERR_CONFIG;
 }

@@ -78,7 +78,23 @@ static const char schema_sql[] =
 "  pid INTEGER NOT NULL, host TEXT NOT NULL,\n"
 "  boot_id TEXT NOT NULL,            -- the kernel's boot id: a pid is only meaningful within one boot\n"
 "  proc_start INTEGER NOT NULL,      -- the process's start time in clock ticks since boot (pid reuse)\n"
-"  command TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT);\n"
+"  command TEXT NOT NULL, started_at TEXT NOT NULL, ended_at TEXT,\n"
+/* the run record (DESIGN §8): who ran which recon how; the command line has
+ * its secrets masked, settings (JSON {section: {key: value}}) holds no
+ * secret (config_record); verb is the command's name; snapshot_id is the snapshot it took, checked,
+ * planned, reported or reviewed. No SQL comments on these lines: SQLite's
+ * DROP COLUMN (an upgrade test) cannot edit around them. */
+"  verb TEXT, user TEXT, version TEXT, revision TEXT, config_path TEXT, config_digest TEXT,\n"
+"  settings TEXT, snapshot_id INTEGER, exit_status INTEGER);\n"
+/* reviewers' decisions (DESIGN §2, review): history kept, newest id wins; a
+ * (code, key) is followed into every later snapshot */
+"CREATE TABLE IF NOT EXISTS review (id INTEGER PRIMARY KEY,\n"
+"  code TEXT NOT NULL, key TEXT NOT NULL,\n"
+"  status TEXT NOT NULL CHECK (status IN ('open', 'accepted', 'resolved')),\n"
+"  note TEXT, reviewer TEXT NOT NULL, reviewed_at TEXT NOT NULL,\n"
+"  snapshot_id INTEGER NOT NULL,     -- the newest snapshot holding (code, key) when reviewed\n"
+"  run_id INTEGER);\n"
+"CREATE INDEX IF NOT EXISTS review_ck ON review(code, key, id);\n"
 "CREATE TABLE IF NOT EXISTS post_claim (kind TEXT NOT NULL, ref TEXT NOT NULL,\n"
 "  run_id INTEGER NOT NULL,          -- the run that may send this document now\n"
 "  claimed_at TEXT NOT NULL, PRIMARY KEY (kind, ref));\n"

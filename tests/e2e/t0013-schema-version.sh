@@ -30,11 +30,18 @@ cp out diff-before.json
 cols="shopify_kind shopify_id shopify_ref erpnext_doctype erpnext_name shopify_amount erpnext_amount
       erpnext_currency difference shopify_qty erpnext_qty valuation_rate stock_value customer"
 for c in $cols; do sqlite3 recon.db "ALTER TABLE discrepancy DROP COLUMN $c"; done
+# before version 4: no run record columns, no review table
+for c in exit_status snapshot_id settings config_digest config_path revision version user verb; do
+	sqlite3 recon.db "ALTER TABLE run DROP COLUMN $c"
+done
+sqlite3 recon.db "DROP TABLE review"
 sqlite3 recon.db "UPDATE meta SET value = '1' WHERE key = 'schema_version'"
 recon verify; expect_rc 0
 [ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "not upgraded to 4"
 [ "$(count "SELECT count(*) FROM pragma_table_info('discrepancy') WHERE name = 'shopify_amount'")" = 1 ] ||
 	fail "discrepancy did not gain its columns"
+[ "$(count "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'config_digest'")" = 1 ] ||
+	fail "run did not gain the run record"
 recon --config "$cfg" diff --format json; expect_rc 1
 cmp -s out diff-before.json || fail "diff differs after the upgrade"
 

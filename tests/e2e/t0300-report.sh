@@ -23,7 +23,7 @@ grep_in out "$p"
 mkdir xl1 && (cd xl1 && unzip -q "../$x")
 grep -o '<sheet name="[^"]*"' xl1/xl/workbook.xml | sed 's/<sheet name="//; s/"$//' > sheets
 printf '%s\n' Summary Evidence Orders Fulfilment Refunds Payouts Stock "Master data" \
-	"GL changes after close" "Clearing roll-forward" "Journal Entries" > want-sheets
+	"GL changes after close" "Sample for vouching" "Clearing roll-forward" "Journal Entries" "Run record" > want-sheets
 cmp -s sheets want-sheets || { diff want-sheets sheets; fail "sheet list"; }
 orders=xl1/xl/worksheets/sheet3.xml
 for h in Severity Code Key "What differs" "Shopify order" "ERPNext document" "First seen" "Age (days)"; do
@@ -58,8 +58,8 @@ shop=$(count "SELECT shop FROM snapshot WHERE id = 1")
 grep_in xl1/xl/worksheets/_rels/sheet3.xml.rels "https://admin.shopify.com/store/${shop%.myshopify.com}/orders/"
 site=$(count "SELECT site FROM snapshot WHERE id = 1")
 grep_in xl1/xl/worksheets/_rels/sheet3.xml.rels "$site/app/sales-order/"
-grep_in xl1/xl/worksheets/sheet10.xml '<t>Owed through Shopify at the period end</t>'
-grep_in xl1/xl/worksheets/sheet11.xml 'No Journal Entries planned'
+grep_in xl1/xl/worksheets/sheet11.xml '<t>Owed through Shopify at the period end</t>'
+grep_in xl1/xl/worksheets/sheet12.xml 'No Journal Entries planned'
 
 # ---- PDF: every page renders, text extracts, page numbers
 pages=$(pdfinfo "$p" | sed -n 's/^Pages: *//p')
@@ -88,13 +88,16 @@ assert found, [n for n in names if script(n)]
 print("found", found[0])
 PY
 
-# ---- reproducible: a second run into another folder is byte-identical
-recon --config "$cfg" report --out r2 --as-of 2026-11-05T09:00:00Z; expect_rc 0
+# ---- reproducible: the same command again is byte-identical (the Run
+# record names the command line, so the same one is run: --out r again)
+mkdir r2 && cp "$x" "$p" r2/
+recon --config "$cfg" report --out r --as-of 2026-11-05T09:00:00Z; expect_rc 0
 cmp "$x" r2/recon-2026-10-s1.xlsx || fail "xlsx differs between runs"
 cmp "$p" r2/recon-2026-10-s1.pdf || fail "pdf differs between runs"
 # Without --as-of the snapshot's time is used, still reproducibly.
 recon --config "$cfg" report --out r3; expect_rc 0
-recon --config "$cfg" report --out r4; expect_rc 0
+mv r3 r4
+recon --config "$cfg" report --out r3; expect_rc 0
 cmp r3/recon-2026-10-s1.pdf r4/recon-2026-10-s1.pdf || fail "pdf without --as-of differs"
 cmp r3/recon-2026-10-s1.xlsx r4/recon-2026-10-s1.xlsx || fail "xlsx without --as-of differs"
 
@@ -103,9 +106,9 @@ recon --config "$cfg" journal; expect_rc 0
 recon --config "$cfg" report --out rj --as-of 2026-11-05T09:00:00Z; expect_rc 0
 mkdir xlj && (cd xlj && unzip -q ../rj/recon-2026-10-s1.xlsx)
 bank=$(sed -n 's/^bank *= *//p' "$cfg")
-grep_in xlj/xl/worksheets/sheet11.xml "<t>$bank</t>"
-grep_in xlj/xl/worksheets/sheet11.xml "<t>Total</t>"
-grep_in xlj/xl/worksheets/sheet11.xml "<t>planned</t>"
+grep_in xlj/xl/worksheets/sheet12.xml "<t>$bank</t>"
+grep_in xlj/xl/worksheets/sheet12.xml "<t>Total</t>"
+grep_in xlj/xl/worksheets/sheet12.xml "<t>planned</t>"
 pdftotext rj/recon-2026-10-s1.pdf - | grep -qF "$bank" || fail "bank account not in the PDF's Journal Entries"
 
 # ---- formula-looking customer names and SKUs are stored as text

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "recon/config.h"
 
 #define MIB (1024 * 1024)
@@ -898,6 +900,49 @@ static void test_forget_secrets(void **state)
 	clear_env();
 }
 
+/* The run record's settings: no secret (nor a URL's password) in them, and
+ * a digest that depends on the values, not on the order of the lines or the
+ * case of the names. */
+static void test_record(void **state)
+{
+	static const char a[] = "[shopify]\nshop = https://u:hunter2pass@shop.example\naccess_token = shpat_abcdef\n"
+	                        "[erpnext]\nurl = https://erp.example\napi_key = k1234\napi_secret = s5678\n"
+	                        "[match]\namount_tolerance = 0.01\n[locations]\nMain Store = Stores - X\n";
+	static const char b[] = "[MATCH]\nAmount_Tolerance = 0.01\n[locations]\nMain Store = Stores - X\n"
+	                        "[erpnext]\napi_secret = other\nurl = https://erp.example\n"
+	                        "[shopify]\nshop = https://shop.example\n";
+	static const char c[] = "[match]\namount_tolerance = 0.02\n";
+	struct config *ca = NULL, *cb = NULL, *cc = NULL;
+	char da[65], db[65], dc[65];
+	(void)state;
+	assert_int_equal(config_parse(a, strlen(a), "a.ini", &ca), RECON_OK);
+	assert_int_equal(config_parse(b, strlen(b), "b.ini", &cb), RECON_OK);
+	assert_int_equal(config_parse(c, strlen(c), "c.ini", &cc), RECON_OK);
+	json_t *ra = config_record(ca, da), *rb = config_record(cb, db), *rc = config_record(cc, dc);
+	assert_non_null(ra);
+	assert_non_null(rb);
+	assert_non_null(rc);
+	char *text = json_dumps(ra, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_non_null(text);
+	assert_null(strstr(text, "shpat_abcdef"));
+	assert_null(strstr(text, "hunter2pass"));
+	assert_null(strstr(text, "k1234"));
+	assert_null(strstr(text, "s5678"));
+	assert_null(strstr(text, "access_token"));
+	assert_non_null(strstr(text, "\"Main Store\":\"Stores - X\""));   /* location names keep their case */
+	assert_non_null(strstr(text, "\"amount_tolerance\":\"0.01\""));
+	assert_int_equal(strlen(da), 64);
+	assert_string_equal(da, db);   /* same settings, secrets aside: same digest */
+	assert_string_not_equal(da, dc);
+	free(text);
+	json_decref(ra);
+	json_decref(rb);
+	json_decref(rc);
+	config_free(ca);
+	config_free(cb);
+	config_free(cc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -927,6 +972,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_secret_control_characters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_bool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forget_secrets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -101,6 +101,18 @@ static const struct {
 	{ "[section]\ntitle = A\n[table]\nsource = rules\n", "'t.ini', line 3", "has no column" },
 	{ "[section]\ntitle = A\norientation = sideways\n", "'t.ini', line 3", "orientation 'sideways'" },
 	{ "[chapter]\n", "'t.ini', line 1", "unknown heading" },
+	{ "[section]\ntitle = A\n[table]\nsource = rules\nchart = pie | code | severity\n"
+	  "column = Code | 20 | text | code\n", "'t.ini', line 5", "chart 'pie'" },
+	{ "[section]\ntitle = A\n[table]\nsource = discrepancy_ages\nchart = bar | family | total\n"
+	  "column = Family | 20 | text | family\n", "'t.ini', line 5", "'total' is not a column" },
+	{ "[section]\ntitle = A\n[table]\nsource = discrepancy_ages\nchart = bar | family | family\n"
+	  "column = Family | 20 | text | family\n", "'t.ini', line 5", "is not a number" },
+	{ "[section]\ntitle = A\n[table]\nsource = discrepancy_ages\nchart = bar | family | total\n"
+	  "column = Family | 20 | text | family\ncolumn = Total | 8 | integer | total | xlsx\n", "'t.ini', line 5",
+	  "shown in both files" },
+	{ "[section]\ntitle = A\n[table]\nsource = discrepancy_ages\nchart = waterfall | family | total, days_0_30\n"
+	  "column = Family | 20 | text | family\ncolumn = Total | 8 | integer | total\n"
+	  "column = New | 8 | integer | days_0_30\n", "'t.ini', line 5", "too many values" },
 	{ "# nothing\n", "'t.ini'", "no [section]" },
 };
 

@@ -1,0 +1,31 @@
+/* What the report's source files share (private to src/report): the
+ * emitter that turns a source's fields into a renderer's row, and the
+ * sources defined outside report_sources.c (report_audit.c). */
+#ifndef RECON_REPORT_SOURCES_PRIVATE_H
+#define RECON_REPORT_SOURCES_PRIVATE_H
+
+#include "recon/report.h"
+
+void src_set_text(struct emitter *e, int f, const char *s);
+void src_set_int(struct emitter *e, int f, int64_t v);
+void src_set_money(struct emitter *e, int f, int64_t v, const char *currency);
+void src_set_link(struct emitter *e, int f, const char *label, const char *url);
+void src_set_date(struct emitter *e, int f, const char *date);   /* 'YYYY-MM-DD' (borrowed) */
+void src_set_datetime(struct emitter *e, int f, int64_t utc);
+recon_err src_emit(struct emitter *e, enum row_style style);
+
+/* report_audit.c: the run record, the prior period, the vouching sample and
+ * the rows the charts draw. */
+extern const struct report_field run_facts_fields[], settings_fields[], runs_fields[], prior_counts_fields[],
+	prior_totals_fields[], resolved_fields[], sample_fields[], ages_fields[], drift_fields[];
+recon_err src_run_facts(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_settings(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_runs(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_prior_counts(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_prior_totals(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_resolved(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_sample(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_ages(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_drift(struct report *r, const struct report_table *t, struct emitter *e);
+
+#endif
