@@ -67,6 +67,10 @@ static const struct report_field clearing_fields[] = {
 	F("ref", CELL_LINK), F("count", CELL_INT), F("debit", CELL_MONEY), F("credit", CELL_MONEY),
 	F("amount", CELL_MONEY), F("currency", CELL_TEXT), { NULL, 0 }
 };
+enum { W_STEP, W_AMOUNT, W_CURRENCY };
+static const struct report_field waterfall_fields[] = {
+	F("step", CELL_TEXT), F("amount", CELL_MONEY), F("currency", CELL_TEXT), { NULL, 0 }
+};
 static const struct report_field rules_fields[] = {
 	F("code", CELL_TEXT), F("severity", CELL_TEXT), F("family", CELL_TEXT), F("meaning", CELL_TEXT), { NULL, 0 }
 };
@@ -81,6 +85,7 @@ static recon_err src_discrepancies(struct report *r, const struct report_table *
 static recon_err src_journal(struct report *r, const struct report_table *t, struct emitter *e);
 static recon_err src_rules(struct report *r, const struct report_table *t, struct emitter *e);
 static recon_err src_clearing(struct report *r, const struct report_table *t, struct emitter *e);
+static recon_err src_clearing_waterfall(struct report *r, const struct report_table *t, struct emitter *e);
 
 const struct report_source report_sources[] = {
 	{ "facts", 0, facts_fields, src_facts },
@@ -92,6 +97,7 @@ const struct report_source report_sources[] = {
 	{ "journal_entries", 0, journal_fields, src_journal },
 	{ "rules", 0, rules_fields, src_rules },
 	{ "clearing", 0, clearing_fields, src_clearing },
+	{ "clearing_waterfall", 0, waterfall_fields, src_clearing_waterfall },
 	{ "run_record", 0, run_facts_fields, src_run_facts },
 	{ "settings", 0, settings_fields, src_settings },
 	{ "runs", 0, runs_fields, src_runs },
@@ -844,6 +850,40 @@ static recon_err src_clearing(struct report *r, const struct report_table *t, st
 		err = emit(e, style);
 		free(url);
 		if (err)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(r->store, "cannot read the clearing roll-forward");
+	return err;
+}
+
+/* The GL side of the clearing account ([accounts] clearing) as a waterfall:
+ * the opening balance, each voucher type's movement, the closing balance.
+ * The same clearing_line rows as the table above, so the chart and the
+ * table cannot tell different stories; one account and one currency, as a
+ * waterfall needs. */
+static recon_err src_clearing_waterfall(struct report *r, const struct report_table *t, struct emitter *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	recon_err err = RECON_OK;
+	(void)t;
+
+	if ((err = store_prepare(r->store, "SELECT kind, label, amount, currency FROM clearing_line "
+	                                   "WHERE snapshot_id = ? AND side = 'erpnext' "
+	                                   "AND config_key = '[accounts] clearing' ORDER BY pos", &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, r->sid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = col_text(st, 0), *cur = col_text(st, 3);
+		enum row_style style = !strcmp(kind, "opening") ? ROW_HEAD : !strcmp(kind, "closing") ? ROW_TOTAL
+		                                                                                     : ROW_PLAIN;
+		set_text(e, W_STEP, !strcmp(kind, "opening") ? "Opening balance" : !strcmp(kind, "closing")
+		                    ? "Closing balance" : col_text(st, 1));
+		set_money(e, W_AMOUNT, sqlite3_column_int64(st, 2), cur);
+		set_text(e, W_CURRENCY, cur);
+		if ((err = emit(e, style)))
 			break;
 	}
 	sqlite3_finalize(st);

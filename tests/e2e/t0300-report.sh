@@ -59,6 +59,9 @@ grep_in xl1/xl/worksheets/_rels/sheet3.xml.rels "https://admin.shopify.com/store
 site=$(count "SELECT site FROM snapshot WHERE id = 1")
 grep_in xl1/xl/worksheets/_rels/sheet3.xml.rels "$site/app/sales-order/"
 grep_in xl1/xl/worksheets/sheet11.xml '<t>Owed through Shopify at the period end</t>'
+# The clearing account's GL as a waterfall, charted over the same sheet's cells.
+grep_in xl1/xl/worksheets/sheet11.xml '<t>Closing balance</t>'
+grep -l "'Clearing roll-forward'!" xl1/xl/charts/chart*.xml > /dev/null || fail "no chart over the roll-forward"
 grep_in xl1/xl/worksheets/sheet12.xml 'No Journal Entries planned'
 
 # ---- PDF: every page renders, text extracts, page numbers
@@ -69,6 +72,7 @@ mkdir png && pdftoppm -r 50 "$p" png/pg 2>pdftoppm.err || { cat pdftoppm.err; fa
 grep_not pdftoppm.err "Error"
 pdftotext "$p" text.txt 2>pdftotext.err || fail "pdftotext failed"
 grep_not pdftotext.err "Syntax"
+grep_in text.txt "opening to closing"
 grep_in text.txt "page 1 of $pages"
 grep_in text.txt "page $pages of $pages"
 grep_in text.txt "Rules appendix"
