@@ -40,8 +40,10 @@ extern const char *const store_data_tables[];
  *   3  balance transactions keep adjustment_reason and source_order_transaction_id;
  *      e_ecommerce_item; phones, taxes_included (connected stores)
  *   4  s_order.presentment_currency; s_refund amounts in shop money, with
- *      presentment_amount and presentment_currency beside them */
-#define STORE_SCHEMA_VERSION 4
+ *      presentment_amount and presentment_currency beside them
+ *   5  s_refund.amount (and the presentment pair) NULL where the shop amount
+ *      cannot be told, with the reason in amount_problem */
+#define STORE_SCHEMA_VERSION 5
 
 /* A table's digest as the load computed it. */
 struct store_digest {

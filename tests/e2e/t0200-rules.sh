@@ -73,7 +73,7 @@ grep_not out "ORDER_ORPHAN_IN_ERPNEXT"
 
 # Exit statuses and formats.
 recon diff --snapshot 1 --fail-on never; expect_rc 0
-grep_in out "snapshot 1: 42 discrepancies"
+grep_in out "snapshot 1: 46 discrepancies"
 recon diff --snapshot 1 --fail-on warning --format table; expect_rc 1
 recon diff --snapshot 1 --fail-on sometimes; expect_rc 2
 recon diff --snapshot 9; expect_rc 2
