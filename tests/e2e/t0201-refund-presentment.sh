@@ -10,6 +10,8 @@
 python3 "$TOP/tests/rules/cases.py" cases
 cp cases/recon.ini recon.ini
 recon snapshot --period 2026-10 --raw cases/raw; expect_rc 0
+# cases.py's own refunds of unknown shop amount (#2083, #2085, #2087)
+grep_in out "  refunds: 3 whose amount in shop money cannot be determined, left out of the refund totals"
 [ "$(count "SELECT amount || ' ' || currency || ' ' || presentment_amount || ' ' || presentment_currency FROM s_refund WHERE id = 8001")" = "500 USD 550 EUR" ] ||
 	fail "refund 8001 not stored in shop money with its presentment amount"
 [ "$(count "SELECT amount || ' ' || presentment_amount || ' ' || presentment_currency FROM s_refund WHERE id = 8201")" = "500 800 JPY" ] ||
@@ -54,6 +56,7 @@ recon diff --format json; expect_rc 1; cp out base.json
 # every other finding, refund and control total of the month is as before.
 unknown() {
 	edit "$1"; expect_rc 0
+	grep_in out "  refunds: 4 whose amount in shop money cannot be determined"
 	[ "$(sqlite3 bad.db "SELECT count(*) FROM s_refund WHERE amount IS NULL")" = \
 	  "$(count "SELECT count(*) + 1 FROM s_refund WHERE amount IS NULL")" ] ||
 		fail "$1: not exactly one more refund of unknown amount"
