@@ -63,26 +63,29 @@ static recon_err bag_side(const struct raw_rec *rec, const struct raw_val *obj, 
 {
 	char path[96], x[MONEY_BUFSZ];
 	struct raw_val v;
-	const char *code;
+	const char *code = NULL;
 	int present;
 	*out = 0;
 	snprintf(path, sizeof(path), "%s.%s", set, side);
 	TRY(object_at(rec, obj, path, &present));
-	snprintf(path, sizeof(path), "%s.%s.amount", set, side);
-	TRY(raw_field(rec, obj, path, &v));
-	if (!present || v.type == RAW_ABSENT || v.type == RAW_NULL) {
+	if (present) {
+		snprintf(path, sizeof(path), "%s.%s.currency_code", set, side);
+		TRY(raw_field(rec, obj, path, &v));
+		TRY(raw_str(rec, path, &v, 0, &code));
+		if (code && strcmp(code, cur) != 0)
+			unknown(m, rec, path, "'%s' where %s was expected (a refund of %s %s)", code, cur,
+			        money_format(m->pres, money_exponent(m->pres_cur), x, sizeof(x)), m->pres_cur);
+		snprintf(path, sizeof(path), "%s.%s.amount", set, side);
+		TRY(raw_field(rec, obj, path, &v));
+		present = v.type != RAW_ABSENT && v.type != RAW_NULL;
+	}
+	if (!present) {
 		unknown(m, rec, path, "absent: a refund of %s %s needs its amounts in the shop's %s too",
 		        money_format(m->pres, money_exponent(m->pres_cur), x, sizeof(x)), m->pres_cur, m->shop_cur);
 		return RECON_OK;
 	}
-	TRY(raw_money(rec, path, &v, money_exponent(cur), 1, out, NULL));
-	snprintf(path, sizeof(path), "%s.%s.currency_code", set, side);
-	TRY(raw_field(rec, obj, path, &v));
-	TRY(raw_str(rec, path, &v, 0, &code));
-	if (code && strcmp(code, cur) != 0)
-		unknown(m, rec, path, "'%s' where %s was expected (a refund of %s %s)", code, cur,
-		        money_format(m->pres, money_exponent(m->pres_cur), x, sizeof(x)), m->pres_cur);
-	return RECON_OK;
+	/* In the currency it names (read for its type; not used when not `cur`). */
+	return raw_money(rec, path, &v, money_exponent(code ? code : cur), 1, out, NULL);
 }
 
 /* Both sides of MoneyBag `set` added to sum[] (shop, presentment; sign -1:

@@ -109,7 +109,13 @@ unknown 'by["#2078"]["refunds"][0]["refund_line_items"][0]["subtotal_set"]["pres
 unknown 'del by["#2078"]["refunds"][0]["refund_line_items"][0]["total_tax_set"]' \
 	"field 'refunds[0].refund_line_items[0].total_tax_set': absent: a refund of 5.50 EUR needs its amounts in the shop's USD too" "550 EUR"
 unknown 'del by["#2078"]["refunds"][0]["refund_line_items"][0]["subtotal_set"]["shop_money"]' \
-	"field 'refunds[0].refund_line_items[0].subtotal_set.shop_money.amount': absent: a refund of 5.50 EUR needs its amounts in the shop's USD too" "550 EUR"
+	"field 'refunds[0].refund_line_items[0].subtotal_set.shop_money': absent: a refund of 5.50 EUR needs its amounts in the shop's USD too" "550 EUR"
+unknown 'by["#2078"]["refunds"][0]["refund_line_items"][0]["total_tax_set"]["presentment_money"]["amount"] = None' \
+	"field 'refunds[0].refund_line_items[0].total_tax_set.presentment_money.amount': absent: a refund of 5.50 EUR needs its amounts in the shop's USD too" "550 EUR"
+# A MoneyBag side in yen where dollars were expected: its amount is read in
+# yen (no minor unit), still no guess.
+unknown 'by["#2078"]["refunds"][0]["refund_line_items"][0]["subtotal_set"]["shop_money"] = {"amount": "440", "currency_code": "JPY"}' \
+	"field 'refunds[0].refund_line_items[0].subtotal_set.shop_money.currency_code': 'JPY' where USD was expected (a refund of 5.50 EUR)" "550 EUR"
 unknown 'by["#2078"]["refunds"][0]["refund_line_items"][0]["subtotal_set"]["shop_money"]["currency_code"] = "CAD"' \
 	"field 'refunds[0].refund_line_items[0].subtotal_set.shop_money.currency_code': 'CAD' where USD was expected (a refund of 5.50 EUR)" "550 EUR"
 
