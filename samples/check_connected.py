@@ -177,31 +177,45 @@ for o in orders:
 
 # ---- refunds, in shop money
 def refund_shop_amount(o, r):
+    """The refund's amount in shop money, or None when it cannot be told (a
+    third currency, a MoneyBag missing or in another currency, presentment
+    sides that do not add up to the transactions): such a refund is a
+    REFUND_AMOUNT_MISMATCH, credit note or not."""
     txs = [t for t in r.get("transactions", []) if t.get("kind") == "refund" and t.get("status") == "success"]
     curs = {t.get("currency") or o["currency"] for t in txs}
-    assert len(curs) <= 1, (o["name"], r["id"], curs)
+    if len(curs) > 1 or not curs <= {o["currency"], o.get("presentment_currency")}:
+        return None
     pres = sum((money(t["amount"]) for t in txs), Decimal(0))
     if not curs or curs == {o["currency"]}:
         return pres
+    pres_cur = next(iter(curs))
     incl = o.get("taxes_included")
     shop_sum = pres_sum = Decimal(0)
-    for li in r.get("refund_line_items", []):
-        for k in ("subtotal_set",) + (() if incl else ("total_tax_set",)):
-            shop_sum += money(li[k]["shop_money"]["amount"])
-            pres_sum += money(li[k]["presentment_money"]["amount"])
-    ship_lines = r.get("refund_shipping_lines") or []
-    for sl in ship_lines:
-        shop_sum += money(sl["subtotal_amount_set"]["shop_money"]["amount"])
-        pres_sum += money(sl["subtotal_amount_set"]["presentment_money"]["amount"])
-    for a in r.get("order_adjustments", []):
-        if ship_lines and a.get("kind") == "shipping_refund":
-            continue
-        for k in ("amount_set",) + (() if incl else ("tax_amount_set",)):
-            if a.get(k):
-                shop_sum -= money(a[k]["shop_money"]["amount"])
-                pres_sum -= money(a[k]["presentment_money"]["amount"])
-    assert pres_sum == pres, (o["name"], r["id"], pres_sum, pres)
-    return shop_sum
+
+    def side(bag, s, cur):
+        m = (bag or {}).get(s) or {}
+        if m.get("amount") is None or m.get("currency_code", cur) not in (None, cur):
+            raise LookupError
+        return money(m["amount"])
+    try:
+        for li in r.get("refund_line_items", []):
+            for k in ("subtotal_set",) + (() if incl else ("total_tax_set",)):
+                shop_sum += side(li.get(k), "shop_money", o["currency"])
+                pres_sum += side(li.get(k), "presentment_money", pres_cur)
+        ship_lines = r.get("refund_shipping_lines") or []
+        for sl in ship_lines:
+            shop_sum += side(sl.get("subtotal_amount_set"), "shop_money", o["currency"])
+            pres_sum += side(sl.get("subtotal_amount_set"), "presentment_money", pres_cur)
+        for a in r.get("order_adjustments", []):
+            if ship_lines and a.get("kind") == "shipping_refund":
+                continue
+            for k in ("amount_set",) + (() if incl else ("tax_amount_set",)):
+                if a.get(k):
+                    shop_sum -= side(a[k], "shop_money", o["currency"])
+                    pres_sum -= side(a[k], "presentment_money", pres_cur)
+    except LookupError:
+        return None
+    return shop_sum if pres_sum == pres else None
 
 
 cns = defaultdict(list)
@@ -214,7 +228,7 @@ for o in orders:
     pool = sorted(cns.get(str(o["id"]), []), key=lambda s: (s["posting_date"], s["name"]))
     pair = {}
     for at, rid, amt, r in refs:              # equal amounts first
-        for cn in pool:
+        for cn in pool if amt is not None else ():
             if cn["name"] not in pair.values() and abs(money(cn["grand_total"])) == amt:
                 pair[rid] = cn["name"]
                 break
@@ -226,9 +240,11 @@ for o in orders:
         if not in_period(local_date(at)) or o.get("test"):
             continue
         key = "%s/%d" % (o["name"], rid)
+        if amt is None:
+            E("REFUND_AMOUNT_MISMATCH", key)
         if rid not in pair:
             E("REFUND_MISSING_CREDIT_NOTE", key)
-        else:
+        elif amt is not None:
             cn = next(c for c in pool if c["name"] == pair[rid])
             if abs(abs(money(cn["grand_total"])) - amt) > TOL or cn["currency"] != o["currency"]:
                 E("REFUND_AMOUNT_MISMATCH", key)

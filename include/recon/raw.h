@@ -133,6 +133,12 @@ void raw_use_simdjson(int on);
 /* Report "'file', record N, field 'x': why" and return RECON_ERR_INPUT. */
 recon_err raw_field_error(const struct raw_rec *rec, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same text into buf, reported nowhere, the page named by its path
+ * inside the raw folder (stored text must not depend on where the folder
+ * is: it is evidence): a record kept with a problem noted (a refund whose
+ * shop amount cannot be told) names its field so. */
+void raw_field_text(const struct raw_rec *rec, const char *field, char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 /* RECON_OK when v is an object, else "'file', record N, field
  * 'lines[0].': expected an object" (exit 3). */
 recon_err raw_object(const struct raw_rec *rec, const struct raw_val *v);

@@ -46,8 +46,10 @@ extern const char *const store_data_tables[];
  *      e_payment_entry (+ references), e_account, e_gl_opening; balance transactions'
  *      processed_local_date; the derived clearing_line (the clearing roll-forward);
  *      run gains the run record (user, version, revision, configuration digest
- *      and settings, snapshot, exit status); review (reviewers' decisions) */
-#define STORE_SCHEMA_VERSION 4
+ *      and settings, snapshot, exit status); review (reviewers' decisions)
+ *   5  s_refund.amount (and the presentment pair) NULL where the shop amount
+ *      cannot be told, with the reason in amount_problem */
+#define STORE_SCHEMA_VERSION 5
 
 /* A table's digest as the load computed it. */
 struct store_digest {

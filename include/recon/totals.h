@@ -37,6 +37,7 @@ struct totals_row {
 	enum totals_row_kind kind;
 	const char *label;
 	const char *code;          /* discrepancy code of the items, or NULL */
+	int amount_known;          /* of that code's rows: 1 with a Shopify amount, -1 without, 0 all */
 	char currency[16];
 	unsigned has;              /* TOTALS_COUNT | ... */
 	int64_t count;

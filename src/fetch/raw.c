@@ -573,6 +573,18 @@ recon_err raw_field_error(const struct raw_rec *rec, const char *field, const ch
 	return RECON_ERR_INPUT;
 }
 
+void raw_field_text(const struct raw_rec *rec, const char *field, char *buf, size_t size, const char *fmt, ...)
+{
+	char why[512], prefix[96];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	rec_prefix(rec, prefix, sizeof(prefix));
+	snprintf(buf, size, "'%s', record %zu, field '%s%s': %s", rec->relpath ? rec->relpath : rec->file, rec->index,
+	         prefix, field, why);
+}
+
 recon_err raw_object(const struct raw_rec *rec, const struct raw_val *v)
 {
 	char prefix[96];

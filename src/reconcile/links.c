@@ -50,8 +50,11 @@ static const char links_sql[] =
 	"CREATE TEMP TABLE link_refund_cn AS SELECT r.order_id, r.id AS refund_id, r.amount, r.currency, r.created_at, "
 	"r.created_local_date AS local_date, r.in_period, NULL AS cn_name, NULL AS cn_amount, NULL AS cn_currency, "
 	/* what the buyer was paid back, in their currency: shown, never compared */
-	"r.presentment_amount AS pres_amount, r.presentment_currency AS pres_currency "
-	"FROM s_refund r WHERE r.snapshot_id = :sid AND r.amount <> 0;"
+	"r.presentment_amount AS pres_amount, r.presentment_currency AS pres_currency, "
+	/* A refund whose shop amount cannot be told (amount NULL) is kept, with
+	 * the reason: it may still take a credit note, in date order below. */
+	"r.amount_problem AS problem "
+	"FROM s_refund r WHERE r.snapshot_id = :sid AND (r.amount IS NULL OR r.amount <> 0);"
 	/* The pairing below looks refunds and credit notes up per order (and amount)
 	 * and credit notes by name, once per refund: without these, each lookup is a
 	 * scan and the pairing quadratic in the month's refunds. */

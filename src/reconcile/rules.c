@@ -58,6 +58,13 @@
  * is then this period's business). */
 #define PAYOUT_OPEN "(p.in_period OR (" PAYOUT_WINDOW " AND NOT EXISTS (SELECT 1 FROM link_payout_je l " \
 	"WHERE l.cheque_no = CAST(p.id AS TEXT))))"
+/* A refund whose shop amount cannot be told has r.amount NULL and the reason
+ * in r.problem (DESIGN §3a: the record is reported, the month goes on). Its
+ * rows have no Shopify amount, so the refund rules declare none; the amount
+ * in its messages reads so, never as a number. */
+#define REFUND_AMOUNT_TEXT "CASE WHEN r.amount IS NULL THEN printf('an amount in %s that cannot be determined', " \
+	"r.currency) ELSE printf('%s %s', money(r.amount, r.currency), r.currency) END"
+#define REFUND_PROBLEM_JSON "'amount_problem', r.problem"
 
 const struct rule_def rule_defs[] = {
 	{ "ORDER_MISSING_IN_ERPNEXT", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
@@ -202,34 +209,42 @@ const struct rule_def rule_defs[] = {
 	  "FROM s_order o WHERE " IN_SCOPE " AND o.fulfillment_status = 'fulfilled' "
 	  "AND NOT EXISTS (SELECT 1 FROM link_order_dn d WHERE d.order_id = o.id)" },
 
-	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
+	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds", FACT_SHOPIFY_REF,
 	  "Shopify refund of the period with no return Sales Invoice (credit note)",
-	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s%s (%s) has no credit note', "
-	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, " REFUND_PAID_BACK ", r.local_date) AS message, "
+	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s%s (%s) has no credit note', "
+	  "o.name, r.refund_id, " REFUND_AMOUNT_TEXT ", " REFUND_PAID_BACK ", r.local_date) AS message, "
 	  "r.currency AS currency, json_object('order', o.name, 'refund_id', r.refund_id, 'created_at', r.created_at, "
-	  "'amount', money(r.amount, r.currency), 'currency', r.currency, " REFUND_PRES_JSON ") AS shopify_json, "
+	  "'amount', money(r.amount, r.currency), 'currency', r.currency, " REFUND_PRES_JSON ", "
+	  REFUND_PROBLEM_JSON ") AS shopify_json, "
 	  "NULL AS erpnext_json, "
 	  "r.amount AS shopify_amount, " ORDER_REF " "
 	  /* link_refund_cn (no index on its refunds) drives the join: the other way round scans it once per order. */
 	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NULL" },
 
-	{ "REFUND_AMOUNT_MISMATCH", "error", "refunds",
-	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT,
-	  "the credit note's amount differs from the refund",
-	  "SELECT o.name || '/' || r.refund_id AS key, printf('order %s: refund %s of %s %s%s, credit note %s of %s %s', "
+	/* Also every refund whose shop amount cannot be determined, credit note
+	 * or not: no amount of a credit note could be said to match it. */
+	{ "REFUND_AMOUNT_MISMATCH", "error", "refunds", FACT_SHOPIFY_REF,
+	  "the credit note's amount differs from the refund, or the refund's amount in shop money cannot be determined",
+	  "SELECT o.name || '/' || r.refund_id AS key, CASE WHEN r.amount IS NULL THEN "
+	  "printf('order %s: refund %s%s: its amount in %s cannot be determined, %s: %s', o.name, r.refund_id, "
+	  REFUND_PAID_BACK ", r.currency, CASE WHEN r.cn_name IS NULL THEN 'and it has no credit note' "
+	  "ELSE printf('so credit note %s of %s %s cannot be checked against it', r.cn_name, "
+	  "money(r.cn_amount, r.cn_currency), r.cn_currency) END, r.problem) "
+	  "ELSE printf('order %s: refund %s of %s %s%s, credit note %s of %s %s', "
 	  "o.name, r.refund_id, money(r.amount, r.currency), r.currency, " REFUND_PAID_BACK ", r.cn_name, "
-	  "money(r.cn_amount, r.cn_currency), r.cn_currency) AS message, r.currency AS currency, "
+	  "money(r.cn_amount, r.cn_currency), r.cn_currency) END AS message, r.currency AS currency, "
 	  "json_object('order', o.name, 'refund_id', r.refund_id, "
-	  "'amount', money(r.amount, r.currency), 'currency', r.currency, " REFUND_PRES_JSON ") AS shopify_json, "
+	  "'amount', money(r.amount, r.currency), 'currency', r.currency, " REFUND_PRES_JSON ", "
+	  REFUND_PROBLEM_JSON ") AS shopify_json, "
 	  "json_object('credit_note', r.cn_name, 'amount', money(r.cn_amount, r.cn_currency), 'currency', "
 	  "r.cn_currency) AS erpnext_json, r.amount AS shopify_amount, r.cn_amount AS erpnext_amount, "
 	  "r.cn_currency AS erpnext_currency, "
 	  "CASE WHEN r.cn_currency = r.currency THEN r.cn_amount - r.amount END AS difference, "
 	  ORDER_REF ", " DOC("Sales Invoice", "r.cn_name") " "
 	  "FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
-	  "WHERE r.in_period AND NOT o.test AND r.cn_name IS NOT NULL "
-	  "AND (abs(r.cn_amount - r.amount) > :tol OR r.cn_currency <> r.currency)" },
+	  "WHERE r.in_period AND NOT o.test AND (r.amount IS NULL OR (r.cn_name IS NOT NULL "
+	  "AND (abs(r.cn_amount - r.amount) > :tol OR r.cn_currency <> r.currency)))" },
 
 	{ "PAYOUT_MISSING_JOURNAL", "error", "payouts", FACT_SHOPIFY_REF | FACT_SHOPIFY_AMOUNT,
 	  "paid payout dated in the period, or in the look-back before it, with no live Journal Entry (matched on cheque_no)",

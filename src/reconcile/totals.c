@@ -85,6 +85,17 @@ struct ct_cat {
 	const char *code;
 };
 
+/* Where two lines name one code, which of its rows each counts: 1 those with
+ * a Shopify amount, -1 those without (a refund whose shop amount cannot be
+ * told, the "unknown" line), 0 all of them. Without it both lines would
+ * count every row and the summary would disagree with the sections. */
+static int cat_amount_known(const struct ct_cat *p)
+{
+	if (!p->code || strcmp(p->code, "REFUND_AMOUNT_MISMATCH") != 0)
+		return 0;
+	return !strcmp(p->cat, "unknown") ? -1 : 1;
+}
+
 struct ct_group {
 	const char *title;
 	const struct ct_cat *parts;     /* Shopify composition lines (shopify column) */
@@ -117,6 +128,9 @@ static const struct ct_cat order_explain[] = {
 static const struct ct_cat refund_explain[] = {
 	{ "missing", "Refunds with no credit note", "REFUND_MISSING_CREDIT_NOTE" },
 	{ "mismatch", "Credit note amount differs", "REFUND_AMOUNT_MISMATCH" },
+	/* Left out of the Shopify total: what its credit note (if any) adds to
+	 * the ERPNext side is explained here, so nothing is left over. */
+	{ "unknown", "Left out: shop-money amount unknown", "REFUND_AMOUNT_MISMATCH" },
 	{ "manual", "Credit notes not from a Shopify order", NULL },
 	{ NULL, NULL, NULL }
 };
@@ -220,8 +234,11 @@ static const char ct_orders_sql[] =
 	" so.currency = (SELECT sc.currency FROM tot_scope sc WHERE sc.id = so.owner))";
 
 static const char ct_refunds_sql[] =
+	/* A refund whose shop amount cannot be told (NULL) is not in the total:
+	 * the category "unknown" counts it. */
 	"SELECT r.currency, '=shopify', r.amount FROM s_refund r JOIN s_order o ON o.snapshot_id = :sid "
-	"AND o.id = r.order_id WHERE r.snapshot_id = :sid AND r.in_period AND NOT o.test AND r.amount <> 0 "
+	"AND o.id = r.order_id WHERE r.snapshot_id = :sid AND r.in_period AND NOT o.test "
+	"AND r.amount IS NOT NULL AND r.amount <> 0 "
 	"UNION ALL SELECT currency, '=erpnext', abs(grand_total) FROM e_sales_invoice WHERE snapshot_id = :sid "
 	"AND is_return AND docstatus = 1 AND posting_date BETWEEN :from AND :to "
 	"UNION ALL SELECT si.currency, 'manual', -abs(si.grand_total) FROM e_sales_invoice si "
@@ -311,15 +328,21 @@ static recon_err ct_refund_disc(struct store *s, const struct sqlparams *p, stru
 		const char *cur = col_null(st, 2) ? "" : col_text(st, 2);
 		int64_t amount = sqlite3_column_int64(st, 1), cn = 0;
 		int missing = !strcmp(col_text(st, 0), "REFUND_MISSING_CREDIT_NOTE");
-		if (col_null(st, 1))
-			continue;
+		const char *cat = missing ? "missing" : "mismatch";
+		/* A refund of unknown amount has both codes when it has no credit
+		 * note: it is counted once, as left out (its REFUND_AMOUNT_MISMATCH). */
+		if (col_null(st, 1)) {
+			if (missing)
+				continue;
+			cat = "unknown";
+		}
 		/* A credit note of the period in the same currency counted on the ERPNext side. */
 		if (!col_null(st, 3) && !col_null(st, 4) && !strcmp(col_text(st, 4), cur)) {
 			cn = sqlite3_column_int64(st, 3);
 			cn = cn < 0 ? -cn : cn;
 		}
 		if ((err = money_sub(amount, cn, &amount)) ||
-		    (err = ct_add(c, cur, missing ? "missing" : "mismatch", 1, amount)))
+		    (err = ct_add(c, cur, cat, 1, amount)))
 			break;
 	}
 	sqlite3_finalize(st);
@@ -399,6 +422,7 @@ static recon_err group_rows(struct rows *w, const struct ct_group *g, const stru
 			if (!(row = add_row(w, TOTALS_EXPLAIN, p->label, cur)))
 				return RECON_ERR_NOMEM;
 			row->code = p->code;
+			row->amount_known = cat_amount_known(p);
 			row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
 			row->count = v->n;
 			row->difference = v->amount;
@@ -541,7 +565,8 @@ static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t
 {
 	sqlite3_stmt *st;
 	recon_err err = store_prepare(s, "SELECT count(*) FROM discrepancy WHERE snapshot_id = ? AND code = ? "
-	                                 "AND coalesce(currency, '') = ?", &st);
+	                                 "AND coalesce(currency, '') = ? "
+	                                 "AND (?4 = 0 OR (?4 = 1) = (shopify_amount IS NOT NULL))", &st);
 	if (err)
 		return err;
 	for (size_t i = 0; i < t->nrows && !err; i++) {
@@ -552,6 +577,7 @@ static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t
 		sqlite3_bind_int64(st, 1, sid);
 		sqlite3_bind_text(st, 2, x->code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, x->currency, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, x->amount_known);
 		if (sqlite3_step(st) != SQLITE_ROW) {
 			err = store_fail(s, "cannot count the discrepancies of the control totals");
 			break;

@@ -292,6 +292,8 @@ static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, co
 	struct refund_money m;
 	(void)from;
 	TRY(refund_money(row, r, rf, &m));
+	if (m.problem[0])
+		return RECON_OK;        /* unknown: amount_problem says why, and a rule reports it */
 	out->type = SQLITE_INTEGER;
 	out->i = m.shop;
 	return RECON_OK;
@@ -304,6 +306,8 @@ static recon_err refund_pres_amount(struct load_row *row, const struct raw_rec *
 	struct refund_money m;
 	(void)from;
 	TRY(refund_money(row, r, rf, &m));
+	if (!m.pres_known)
+		return RECON_OK;
 	out->type = SQLITE_INTEGER;
 	out->i = m.pres;
 	return RECON_OK;
@@ -315,9 +319,30 @@ static recon_err refund_pres_currency(struct load_row *row, const struct raw_rec
 	struct refund_money m;
 	(void)from;
 	TRY(refund_money(row, r, rf, &m));
+	if (!m.pres_known)
+		return RECON_OK;
 	snprintf(row->scratch, sizeof(row->scratch), "%s", m.pres_cur);
 	out->type = SQLITE_TEXT;
 	out->s = row->scratch;
+	return RECON_OK;
+}
+
+/* Why the refund's shop amount is unknown (NULL when it is known): the record
+ * and field, as bad input would be named, and the presentment figures. */
+static recon_err refund_amount_problem(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
+                                       const struct load_cell *from, struct load_cell *out)
+{
+	struct refund_money m;
+	(void)from;
+	TRY(refund_money(row, r, rf, &m));
+	if (!m.problem[0])
+		return RECON_OK;
+	/* owned, not the row's scratch: presentment_currency holds that */
+	if (!(out->owned = strdup(m.problem)))
+		return RECON_ERR_NOMEM;
+	out->type = SQLITE_TEXT;
+	out->s = out->owned;
+	out->n = -1;
 	return RECON_OK;
 }
 
@@ -327,10 +352,12 @@ static const struct load_col refund_cols[] = {
 	COL("created_at",             "created_at",             LK_TS,         REQ),
 	CALC("created_local_date",    LK_LOCAL_DATE, NN, .from = "created_at"),
 	CALC("in_period",             LK_IN_PERIOD,  NN, .from = "created_local_date"),
-	CALC("amount",                LK_HOOK_INT,   NN, .hook = refund_amount, .reads = refund_reads),
+	/* NULL where the shop amount cannot be told (amount_problem says why) */
+	CALC("amount",                LK_HOOK_INT,   0,  .hook = refund_amount, .reads = refund_reads),
 	CALC("currency",              LK_PARENT,     NN, .from = "currency"),
-	CALC("presentment_amount",    LK_HOOK_INT,   NN, .hook = refund_pres_amount, .reads = refund_reads),
-	CALC("presentment_currency",  LK_HOOK_TEXT,  NN, .hook = refund_pres_currency, .reads = refund_reads),
+	CALC("presentment_amount",    LK_HOOK_INT,   0,  .hook = refund_pres_amount, .reads = refund_reads),
+	CALC("presentment_currency",  LK_HOOK_TEXT,  0,  .hook = refund_pres_currency, .reads = refund_reads),
+	CALC("amount_problem",        LK_HOOK_TEXT,  0,  .hook = refund_amount_problem, .reads = refund_reads),
 	{ 0 }
 };
 static const struct load_table refund_spec = {

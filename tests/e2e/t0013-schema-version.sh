@@ -5,19 +5,21 @@
 # derived tables only lack columns is upgraded in place and still verifies.
 . tests/e2e/lib.sh
 cfg="$SAMPLES/demo/recon.ini"
+v=$(sed -n 's/^#define STORE_SCHEMA_VERSION \([0-9]*\).*/\1/p' "$TOP/include/recon/store.h")
+[ -n "$v" ] || fail "no STORE_SCHEMA_VERSION in include/recon/store.h"
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 0
-[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "no schema_version"
+[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = "$v" ] || fail "no schema_version"
 
 # As recon made databases before: no version row. It is this version's.
 sqlite3 recon.db "DELETE FROM meta"
 recon verify; expect_rc 0
 grep_in out "snapshot 1: ok"
-[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "not stamped"
+[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = "$v" ] || fail "not stamped"
 
 cp recon.db pristine.db
 sqlite3 recon.db "UPDATE meta SET value = '7' WHERE key = 'schema_version'"
 recon verify; expect_rc 2
-grep_in err "database 'recon.db' was made by a newer recon (schema version 7, this recon reads version 4)"
+grep_in err "database 'recon.db' was made by a newer recon (schema version 7, this recon reads version $v)"
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 2
 [ "$(count "SELECT count(*) FROM snapshot")" = 1 ] || fail "a snapshot was added"
 
@@ -37,7 +39,7 @@ done
 sqlite3 recon.db "DROP TABLE review"
 sqlite3 recon.db "UPDATE meta SET value = '1' WHERE key = 'schema_version'"
 recon verify; expect_rc 0
-[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "not upgraded to 4"
+[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = "$v" ] || fail "not upgraded to $v"
 [ "$(count "SELECT count(*) FROM pragma_table_info('discrepancy') WHERE name = 'shopify_amount'")" = 1 ] ||
 	fail "discrepancy did not gain its columns"
 [ "$(count "SELECT count(*) FROM pragma_table_info('run') WHERE name = 'config_digest'")" = 1 ] ||

@@ -84,7 +84,7 @@ grep_in err "payout_lookback_days"
 
 # Exit statuses and formats.
 recon diff --snapshot 1 --fail-on never; expect_rc 0
-grep_in out "snapshot 1: 57 discrepancies"
+grep_in out "snapshot 1: 61 discrepancies"
 recon diff --snapshot 1 --fail-on warning --format table; expect_rc 1
 recon diff --snapshot 1 --fail-on sometimes; expect_rc 2
 recon diff --snapshot 9; expect_rc 2

@@ -402,6 +402,7 @@ def build():
     m.gl_voucher("Sales Invoice", "SI-SEP", "2026-09-29", [("Debtors - R", 70.0, 0), ("Sales - R", 0, 70.0)])
     m.gl_voucher("Sales Invoice", "SI-SAME", "2026-10-07", [("Debtors - R", 10.0, 0), ("Sales - R", 0, 10.0)])
     presentment_refund_cases(m, E)
+    unknown_refund_cases(m, E)
     m.payout(851, "12.00", txns=[])                                         # none of its transactions fetched
     E("PAYOUT_TRANSACTIONS_MISMATCH", "851"); E("PAYOUT_MISSING_JOURNAL", "851")
     ledger_cases(m)
@@ -497,6 +498,46 @@ def ledger_cases(m):
                                  "total_amount": 10.0, "outstanding_amount": 10.0, "allocated_amount": 10.0}]})
     m.gl_voucher("Payment Entry", "PE-PP-1", "2026-10-09", [("PayPal Clearing - R", 10.0, 0), ("Debtors - R", 0, 10.0)])
     m.gl_voucher("Journal Entry", "JE-PP-1", "2026-10-20", [("Bank - R", 35.0, 0), ("PayPal Clearing - R", 0, 35.0)])
+def unknown_refund_cases(m, E):
+    """Refunds paid back in EUR on a USD shop whose amount in USD cannot be
+    told: loaded with amount NULL, reported as REFUND_AMOUNT_MISMATCH (with
+    or without a credit note), the rest of the month reconciled. Each has a
+    near miss that reads as a clean 5.00 USD refund."""
+    def refund(o, rid, txns, line, tax=True):
+        """line: (shop, presentment) subtotal; the tax set 0.00 when `tax`."""
+        item = {"id": rid + 1, "line_item_id": o["line_items"][0]["id"], "quantity": 1,
+                "subtotal": float(line[1]), "subtotal_set": bag(*line)}
+        if tax:
+            item["total_tax"] = 0.0
+            item["total_tax_set"] = bag("0.00", "0.00")
+        o["refunds"].append({
+            "id": rid, "created_at": "2026-10-12T10:00:00-04:00",
+            "transactions": [{"kind": "refund", "status": st, "amount": a, "currency": c} for a, c, st in txns],
+            "refund_line_items": [item], "order_adjustments": []})
+    # Its lines come to 5.40 EUR, its transactions to 5.50: the credit note
+    # of 5.00 USD cannot be checked against it.
+    o = m.order("#2083", presentment_currency="EUR"); m.sales_order("SO-2083", o)
+    refund(o, 8301, [("5.50", "EUR", "success")], ("5.00", "5.40")); m.credit_note("CN-2083", o, 5.0)
+    E("REFUND_AMOUNT_MISMATCH", "#2083/8301")
+    # Near miss: lines and transactions agree (5.50 EUR = 5.00 USD).
+    o = m.order("#2084", presentment_currency="EUR"); m.sales_order("SO-2084", o)
+    refund(o, 8401, [("5.50", "EUR", "success")], ("5.00", "5.50")); m.credit_note("CN-2084", o, 5.0)
+    # A refund transaction in GBP on a EUR order, and no credit note: both
+    # codes, the amount in neither message a number.
+    o = m.order("#2085", presentment_currency="EUR"); m.sales_order("SO-2085", o)
+    refund(o, 8501, [("4.70", "GBP", "success")], ("5.00", "5.50"))
+    E("REFUND_AMOUNT_MISMATCH", "#2085/8501"); E("REFUND_MISSING_CREDIT_NOTE", "#2085/8501")
+    # Near miss: the GBP attempt failed, the EUR one went through.
+    o = m.order("#2086", presentment_currency="EUR"); m.sales_order("SO-2086", o)
+    refund(o, 8601, [("4.70", "GBP", "failure"), ("5.50", "EUR", "success")], ("5.00", "5.50"))
+    m.credit_note("CN-2086", o, 5.0)
+    # The tax set of a refund line is absent where prices exclude tax: unknown.
+    o = m.order("#2087", presentment_currency="EUR"); m.sales_order("SO-2087", o)
+    refund(o, 8701, [("5.50", "EUR", "success")], ("5.00", "5.50"), tax=False); m.credit_note("CN-2087", o, 5.0)
+    E("REFUND_AMOUNT_MISMATCH", "#2087/8701")
+    # Near miss: prices include the tax, so the subtotal is all there is.
+    o = m.order("#2088", presentment_currency="EUR", taxes_included=True); m.sales_order("SO-2088", o)
+    refund(o, 8801, [("5.50", "EUR", "success")], ("5.00", "5.50"), tax=False); m.credit_note("CN-2088", o, 5.0)
 
 
 def reopen(m):
