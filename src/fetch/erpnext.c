@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "recon/erpnext.h"
+#include "recon/erpnext_rows.h"
 #include "recon/fields.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
@@ -291,6 +292,8 @@ struct list_query {
 	long page;                 /* rows asked for per request */
 	int one_page;              /* the first page only: a look-up asking for a few rows */
 	int *absent;               /* non-NULL: a DocType the site may lack; set when it does */
+	int children;              /* the fields name child-table columns (erpnext_rows.h) */
+	char *refused;             /* set (new string) when the site refused those: why */
 };
 
 /* "Field not permitted in query: x" (erpnext-api.md §3) for one of the
@@ -392,6 +395,24 @@ static recon_err list_pages(struct erpnext *e, struct list_query *q, page_fn fn,
 			free(url);
 			http_response_clear(&r);
 			err = RECON_ERR_NOTFOUND;
+			break;
+		}
+		/* A site may refuse to join child tables into a list: a role
+		 * without read on the child DocType (403), a Frappe that does not
+		 * know the form (417 "Field not permitted", 400). The caller falls
+		 * back to one document at a time. */
+		if (!err && start == 0 && q->children &&
+		    (r.status == 400 || r.status == 403 || r.status == 417)) {
+			char *why = erpnext_error_text(r.json, r.status);
+			char tail[32];
+			snprintf(tail, sizeof(tail), " (HTTP %ld)", r.status);
+			q->refused = malloc((why ? strlen(why) : 0) + sizeof(tail));
+			if (q->refused)
+				snprintf(q->refused, strlen(why ? why : "") + sizeof(tail), "%s%s", why ? why : "", tail);
+			free(why);
+			free(url);
+			http_response_clear(&r);
+			err = q->refused ? RECON_ERR_NOTFOUND : RECON_ERR_NOMEM;
 			break;
 		}
 		if (!err && r.status != 200)
@@ -540,11 +561,15 @@ out:
 
 /* ---- snapshot fetch ---- */
 
+/* One row per extract. A DocType with child tables lists them: its
+ * documents come from list queries naming their columns (erpnext_rows.h),
+ * one document at a time only where a site refuses that. */
 struct erp_extract {
 	const char *extract;       /* load_extracts name */
 	const char *doctype;
-	int full;                  /* full documents (child tables) */
+	int full;                  /* documents with child tables */
 	int optional;              /* the DocType of an app a site may lack */
+	struct erp_table tables[ERP_TABLES_MAX + 1];   /* its child tables; none: one GET a document */
 };
 
 /* Full documents of one list page of names, fetched at once. */
@@ -718,43 +743,127 @@ static char *dumps(json_t *v)
 	return s;
 }
 
-/* One extract: the list (full documents: their names, then each
- * document), with the fields src/fields.c names for it. A custom field the
- * site lacks (417 "Field not permitted in query") is left out and the list
- * asked for again: the loader takes an absent field for an empty one. */
+/* Documents regrouped from list rows with child-table columns: a raw page
+ * for each list page that completed any (the last document of a page may
+ * go on in the next). */
+struct rows_ctx {
+	struct fetch_out *out;
+	const char *extract;
+	struct erp_docs *docs;
+	long page;
+	int lists;                 /* list pages seen */
+	int pages;                 /* raw pages saved */
+	int64_t ndocs;
+	int dropped;               /* the first page came without the child columns */
+};
+
+static recon_err rows_page(void *arg, struct http_response *r, json_t *data)
+{
+	struct rows_ctx *c = arg;
+	json_t *done = json_array();
+	size_t n = json_array_size(data), len = 0;
+	char *page = NULL;
+	recon_err err;
+
+	(void)r;
+	if (!done)
+		return RECON_ERR_NOMEM;
+	err = erp_docs_add(c->docs, data, done);
+	if (err == RECON_ERR_NOTFOUND && c->lists == 0) {
+		c->dropped = 1;    /* a site that ignores the child fields: the caller falls back */
+	} else if (err == RECON_ERR_NOTFOUND) {
+		msg_error("erpnext: page %d of the '%s' list came without the child-table columns the pages "
+		          "before it had", c->lists + 1, c->extract);
+		err = RECON_ERR_REMOTE;
+	}
+	c->lists++;
+	if (!err && n < (size_t)c->page)
+		err = erp_docs_finish(c->docs, done);
+	/* an empty extract keeps its one empty page as proof */
+	if (!err && (json_array_size(done) > 0 || (n < (size_t)c->page && c->pages == 0))) {
+		if (!(page = erp_docs_page(done, &len)))
+			err = RECON_ERR_NOMEM;
+		else
+			err = fetch_save_page(c->out, c->extract, page, len, (int64_t)json_array_size(done));
+		c->pages += !err;
+		c->ndocs += err ? 0 : (int64_t)json_array_size(done);
+	}
+	free(page);
+	json_decref(done);
+	if (err == RECON_ERR_NOMEM)
+		msg_error("out of memory");
+	return err;
+}
+
+/* One extract: a list with the fields src/fields.c names for it (with
+ * child tables: their columns too), or, for documents a site will not list
+ * with their child tables, their names and then each document. A custom
+ * field the site lacks (417 "Field not permitted in query") is left out and
+ * the list asked for again: the loader takes an absent field for an empty
+ * one. */
 static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struct erp_extract *x,
                            char *filters, char *or_filters)
 {
-	int absent = 0;
+	int absent = 0, by_doc = x->full && !x->tables[0].field;
 	struct list_query q = { .doctype = x->doctype, .filters = filters, .or_filters = or_filters,
-	                        .order_by = order_for(x->doctype), .what = x->extract, .page = ERP_PAGE,
-	                        .absent = x->optional ? &absent : NULL };
-	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)];
+	                        .what = x->extract, .page = ERP_PAGE, .absent = x->optional ? &absent : NULL };
+	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)], refusal[600] = "";
 	const char *drop[5] = { NULL };
 	size_t ndrop = 0;
-	char *fields = NULL;
+	char *fields = NULL, *order = NULL;
+	struct http_stats before, after;
 	recon_err err;
 
 	fetch_progress(out, x->extract);
+	http_get_stats(e->http, &before);
 	for (;;) {
+		int rows_dropped = 0;
 		free(fields);
-		fields = x->full ? strdup("[\"name\"]") : fields_json(x->extract, drop);
-		if (!fields && !x->full && !fields_for(x->extract)) {
+		free(order);
+		if (by_doc)
+			fields = strdup("[\"name\"]");
+		else if (x->full)
+			fields = erp_rows_fields(x->extract, x->tables, drop);
+		else
+			fields = fields_json(x->extract, drop);
+		order = x->full && !by_doc ? erp_rows_order(x->doctype, x->tables) : strdup(order_for(x->doctype));
+		if (!fields && !by_doc && !fields_for(x->extract)) {
 			msg_error("internal error: no fields for '%s'", x->extract);
+			free(order);
 			return RECON_ERR_INTERNAL;
 		}
-		if (!fields) {
+		if (!fields || !order) {
 			msg_error("out of memory");
+			free(fields);
+			free(order);
 			return RECON_ERR_NOMEM;
 		}
 		q.fields = fields;
-		q.extract = x->full ? NULL : x->extract;
-		if (x->full) {
+		q.order_by = order;
+		q.extract = by_doc ? NULL : x->extract;
+		q.children = x->full && !by_doc;
+		if (by_doc) {
 			struct doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
 			err = list_pages(e, &q, fetch_docs, &c);
+		} else if (x->full) {
+			struct rows_ctx c = { .out = out, .extract = x->extract, .page = q.page };
+			if ((err = erp_docs_new(x->tables, &c.docs)) == RECON_OK)
+				err = list_pages(e, &q, rows_page, &c);
+			erp_docs_free(c.docs);
+			rows_dropped = c.dropped;
 		} else {
 			struct save_ctx c = { out, x->extract, 0 };
 			err = list_pages(e, &q, save_list_page, &c);
+		}
+		if (err == RECON_ERR_NOTFOUND && (q.refused || rows_dropped)) {
+			snprintf(refusal, sizeof(refusal), "%s", q.refused ? q.refused
+			         : "the list answered without the child-table columns");
+			msg_warn("erpnext: the site will not list %s with its child tables (%s): fetching the "
+			         "documents one at a time, one request each", x->doctype, refusal);
+			free(q.refused);
+			q.refused = NULL;
+			by_doc = 1;
+			continue;
 		}
 		if (err != RECON_ERR_NOTFOUND || ndrop == sizeof(dropped) / sizeof(dropped[0]))
 			break;
@@ -764,26 +873,38 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 		drop[ndrop] = dropped[ndrop];
 		ndrop++;
 	}
+	free(q.refused);
 	if (err == RECON_ERR_NOTFOUND) {
 		msg_error("erpnext: %s refuses the fields asked for (%s)", x->doctype, fields);
 		err = RECON_ERR_REMOTE;
 	}
+	http_get_stats(e->http, &after);
 	if (!err && absent) {
 		snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s", x->doctype);
 		msg_info("erpnext: the site has no DocType '%s': '%s' is an empty extract", x->doctype, x->extract);
 		err = fetch_note(out, x->extract, endpoint, "DocType absent on this site (404): empty extract");
 	} else if (!err) {
 		snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s%s", x->doctype,
-		         x->full ? " + GET /api/resource/" : "");
-		if (x->full)
+		         by_doc ? " + GET /api/resource/" : "");
+		if (by_doc)
 			snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint), "%s/{name}",
 			         x->doctype);
-		snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d", fields,
+		else if (x->full)
+			snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint),
+			         " (child tables in the list; rows regrouped into documents)");
+		snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d%s%s", fields,
 		         filters ? " filters=" : "", filters ? filters : "", or_filters ? " or_filters=" : "",
-		         or_filters ? or_filters : "", q.order_by, ERP_PAGE);
+		         or_filters ? or_filters : "", q.order_by, ERP_PAGE,
+		         refusal[0] ? "; child-table fields refused: " : "", refusal);
 		err = fetch_note(out, x->extract, endpoint, note);
 	}
+	if (!err && x->full)
+		msg_info("erpnext: %s: %llu request%s%s", x->extract, (unsigned long long)(after.attempts - before.attempts),
+		         after.attempts - before.attempts == 1 ? "" : "s",
+		         by_doc ? ", one a document (the site refused child-table fields in a list)"
+		                : ", list queries with child tables");
 	free(fields);
+	free(order);
 	return err;
 }
 
@@ -791,17 +912,17 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
                             struct fetch_out *out)
 {
 	static const struct erp_extract xs[] = {
-		{ "erpnext/sales_order", "Sales Order", 1, 0 },
-		{ "erpnext/sales_invoice", "Sales Invoice", 1, 0 },
-		{ "erpnext/delivery_note", "Delivery Note", 1, 0 },
-		{ "erpnext/journal_entry", "Journal Entry", 1, 0 },
-		{ "erpnext/gl_entry", "GL Entry", 0, 0 },
-		{ "erpnext/bin", "Bin", 0, 0 },
-		{ "erpnext/item", "Item", 0, 0 },
-		{ "erpnext/customer", "Customer", 0, 0 },
-		{ "erpnext/warehouse", "Warehouse", 0, 0 },
+		{ "erpnext/sales_order", "Sales Order", 1, 0, { { "items", "Sales Order Item" } } },
+		{ "erpnext/sales_invoice", "Sales Invoice", 1, 0, { { "items", "Sales Invoice Item" } } },
+		{ "erpnext/delivery_note", "Delivery Note", 1, 0, { { "items", "Delivery Note Item" } } },
+		{ "erpnext/journal_entry", "Journal Entry", 1, 0, { { "accounts", "Journal Entry Account" } } },
+		{ "erpnext/gl_entry", "GL Entry", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/bin", "Bin", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/item", "Item", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/customer", "Customer", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/warehouse", "Warehouse", 0, 0, { { NULL, NULL } } },
 		/* ecommerce_integrations' variant -> Item map (DESIGN §6) */
-		{ "erpnext/ecommerce_item", "Ecommerce Item", 0, 1 },
+		{ "erpnext/ecommerce_item", "Ecommerce Item", 0, 1, { { NULL, NULL } } },
 	};
 	const char *company = config_get(cfg, "erpnext", "company");
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];

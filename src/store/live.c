@@ -173,6 +173,11 @@ static void summary(struct fetch_out *f, struct shopify *sh, struct erpnext *e, 
 	          "leak rate), %llu access token%s", pc.peak, pc.cap, pc.leak, (unsigned long long)pc.paced,
 	          pc.paced_rate, pc.leak > 0 ? 100.0 * pc.paced_rate / pc.leak : 0.0,
 	          (unsigned long long)pc.tokens, pc.tokens == 1 ? "" : "s");
+	for (size_t i = 0; i < f->nex; i++)
+		if (strcmp(f->ex[i].name, "shopify/orders") == 0 && f->ex[i].rows > 0)
+			msg_info("erpnext: %.1f requests per 1,000 orders (%llu requests, %lld orders)",
+			         (double)b.attempts * 1000.0 / (double)f->ex[i].rows, (unsigned long long)b.attempts,
+			         (long long)f->ex[i].rows);
 	msg_debug("erpnext: %llu requests over %llu connection%s, %llu retries, %llu throttled (429), "
 	          "%llu faults, %.1f s waited", (unsigned long long)b.attempts, (unsigned long long)b.connects,
 	          b.connects == 1 ? "" : "s", (unsigned long long)b.retries,

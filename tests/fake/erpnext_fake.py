@@ -707,8 +707,20 @@ class ErpApp(fakelib.App):
                     out.append((None, c, c))
                 continue
             tf, col = self.resolve(src, expr)
+            if tf is not None and self.args.refuse_child_fields:
+                self.refuse_child(src, tf, expr)
             out.append((tf, col, alias or col))
         return out
+
+    def refuse_child(self, src, tf, expr):
+        """--refuse-child-fields: a site that will not join a child table into a list (a role
+        without read on the child DocType, 403 as frappe's append_table raises it; or a
+        version that does not know the form, 417 as for an unknown field)."""
+        if self.args.refuse_child_fields == "403":
+            cdt = src.tables[tf]
+            raise FrappeError(403, "PermissionError", ["Insufficient Permission for %s" % cdt],
+                              title="Not Permitted", exception="frappe.exceptions.PermissionError")
+        raise self.not_permitted(expr)
 
     def parse_filters(self, src, filters):
         """-> list of (table field or None, column, operator, value)."""
@@ -769,13 +781,17 @@ class ErpApp(fakelib.App):
         if not order_by:
             order_by = "modified desc"
         for part in str(order_by).split(","):
-            bits = part.strip().split()
-            if not bits:
+            part = part.strip()
+            if not part:
                 continue
-            d = bits[1].lower() if len(bits) > 1 else "asc"
-            if d not in ("asc", "desc") or len(bits) > 2:
-                raise self.not_permitted(part.strip())
-            tf, col = self.resolve(src, bits[0])
+            # a column, backquoted names may hold spaces ("`tabSales Order Item`.`idx` asc")
+            m = re.match(r"^((?:`[^`]*`|[^\s`])+)(?:\s+(\S+))?$", part)
+            d = (m.group(2) or "asc").lower() if m else ""
+            if d not in ("asc", "desc"):
+                raise self.not_permitted(part)
+            tf, col = self.resolve(src, m.group(1))
+            if tf is not None and self.args.refuse_child_fields:
+                self.refuse_child(src, tf, m.group(1))
             out.append((tf, col, d == "desc"))
         return out
 
@@ -1400,6 +1416,9 @@ def main(argv=None):
                    help="fault: lists ignore limit_start (every page is the first one)")
     p.add_argument("--ignore-page-length", action="store_true",
                    help="fault: lists ignore limit_page_length (all rows from limit_start on)")
+    p.add_argument("--refuse-child-fields", choices=["403", "417"],
+                   help="lists refuse child-table fields (403 PermissionError on the child DocType, "
+                        "or 417 DataError 'Field not permitted in query')")
     args = p.parse_args(argv)
     return fakelib.serve(ErpApp(args))
 
