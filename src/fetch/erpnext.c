@@ -899,7 +899,7 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 		err = fetch_note(out, x->extract, endpoint, note);
 	}
 	if (!err && x->full)
-		msg_info("erpnext: %s: %llu request%s%s", x->extract, (unsigned long long)(after.attempts - before.attempts),
+		msg_debug("erpnext: %s: %llu request%s%s", x->extract, (unsigned long long)(after.attempts - before.attempts),
 		         after.attempts - before.attempts == 1 ? "" : "s",
 		         by_doc ? ", one a document (the site refused child-table fields in a list)"
 		                : ", list queries with child tables");

@@ -175,7 +175,7 @@ static void summary(struct fetch_out *f, struct shopify *sh, struct erpnext *e, 
 	          (unsigned long long)pc.tokens, pc.tokens == 1 ? "" : "s");
 	for (size_t i = 0; i < f->nex; i++)
 		if (strcmp(f->ex[i].name, "shopify/orders") == 0 && f->ex[i].rows > 0)
-			msg_info("erpnext: %.1f requests per 1,000 orders (%llu requests, %lld orders)",
+			msg_debug("erpnext: %.1f requests per 1,000 orders (%llu requests, %lld orders)",
 			         (double)b.attempts * 1000.0 / (double)f->ex[i].rows, (unsigned long long)b.attempts,
 			         (long long)f->ex[i].rows);
 	msg_debug("erpnext: %llu requests over %llu connection%s, %llu retries, %llu throttled (429), "
@@ -191,7 +191,7 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	struct snapshot_source src = { .kind = "live" };
 	struct shopify *sh = NULL;
 	struct erpnext *e = NULL;
-	char pending[PATH_MAX], raw[PATH_MAX], sfetched[32] = "", efetched[32] = "", site[1024];
+	char pending[PATH_MAX], raw[PATH_MAX], sfetched[32] = "", efetched[32] = "", site[1024], api_version[80];
 	int created = 0, loading = 0;
 	int64_t shopify_ms = 0;
 	recon_err err;
@@ -310,7 +310,8 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	http_url_for_log(config_get(cfg, "erpnext", "url"), site, sizeof(site));
 	src.site = site;
 	src.company = config_get(cfg, "erpnext", "company");
-	src.shopify_api_version = config_get_or(cfg, "shopify", "api_version", "2025-07");
+	shopify_api_version(sh, api_version, sizeof(api_version));
+	src.shopify_api_version = api_version;
 	src.shopify_fetched_at = sfetched;
 	src.erpnext_fetched_at = efetched;
 	src.after_load = after_load;
