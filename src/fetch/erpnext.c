@@ -743,6 +743,34 @@ static char *dumps(json_t *v)
 	return s;
 }
 
+/* How many documents a list will give, for the progress line's time left:
+ * frappe.client.get_count with the list's filters. One request, asked only
+ * when someone watches the terminal; -1 when the site would not say. */
+static int64_t count_docs(struct erpnext *e, const char *doctype, const char *filters)
+{
+	struct http_request req = { .headers = e->get_hdr, .want_json = 1, .idempotent = 1 };
+	struct http_response r = { 0 };
+	char *dt = http_escape(doctype), *fl = filters ? http_escape(filters) : NULL, *url = malloc(HTTP_URL_MAX);
+	json_t *m;
+	int64_t n = -1;
+	int len = -1;
+
+	if (dt && url && (!filters || fl))
+		len = snprintf(url, HTTP_URL_MAX, "%s/api/method/frappe.client.get_count?doctype=%s%s%s", e->base, dt,
+		               fl ? "&filters=" : "", fl ? fl : "");
+	if (len > 0 && len < HTTP_URL_MAX) {
+		req.url = url;
+		if (http_do(e->http, &req, &r) == RECON_OK && r.status == 200 &&
+		    json_is_integer(m = json_object_get(r.json, "message")))
+			n = json_integer_value(m);
+		http_response_clear(&r);
+	}
+	free(dt);
+	free(fl);
+	free(url);
+	return n;
+}
+
 /* Documents regrouped from list rows with child-table columns: a raw page
  * for each list page that completed any (the last document of a page may
  * go on in the next). */
@@ -815,6 +843,11 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 	recon_err err;
 
 	fetch_progress(out, x->extract);
+	if (out->progress && x->full && !or_filters) {
+		int64_t n = count_docs(e, x->doctype, filters);
+		if (n > 0)
+			fetch_expect(out, x->extract, n);
+	}
 	http_get_stats(e->http, &before);
 	for (;;) {
 		int rows_dropped = 0;

@@ -321,8 +321,7 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	if (err && save_raw)
 		msg_info("the fetched pages stay in '%s'", save_raw);
 out:
-	if (lv.out.progress && err && lv.out.pages)
-		fputc('\n', stderr);
+	fetch_progress_stop(&lv.out);
 	if (err && lv.renamed)
 		remove_tree(lv.final);   /* the transaction rolled back: s<N> names nothing */
 	else if (err && created)
