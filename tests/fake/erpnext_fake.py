@@ -217,6 +217,7 @@ class ErpApp(fakelib.App):
         self.accounts = set()
         self.ratelimit = {"start": time.monotonic(), "used": 0}
         self.alerts = None
+        self.qcache = {}        # list query -> its matched, sorted rows (until the next write)
         for dtname, (flds, tabs) in META.items():
             self.register(dtname, flds.split(), tabs)
         for cdt, flds in CHILD_META.items():
@@ -620,6 +621,7 @@ class ErpApp(fakelib.App):
         with self.lock:
             alerts = []
             self.alerts = alerts
+            self.qcache.clear()
             try:
                 result = fn()
             finally:
@@ -870,6 +872,23 @@ class ErpApp(fakelib.App):
         order = self.parse_order(src, p.get("order_by")) if not count_only else []
         group_by = p.get("group_by")
         gb = self.resolve(src, group_by) if group_by else None
+        # a paged list asks the same query again and again with another offset: its matched,
+        # sorted rows are kept until the next write, so a page costs what a database's would
+        # (a big month's GL Entry list took seconds a page otherwise, not what a site takes)
+        ckey = None if count_only else json.dumps(
+            [src.doctype, p.get("parent"), p.get("fields"), p.get("filters"), p.get("or_filters"),
+             p.get("order_by"), group_by], sort_keys=True, default=str)
+        if ckey is not None and ckey in self.qcache:
+            rows = self.qcache[ckey]
+        else:
+            rows = self.matched_rows(src, specs, filters, or_filters, order, gb, count_only, p)
+            if count_only:
+                return rows
+            if ckey is not None:
+                self.qcache[ckey] = rows
+        return self.page_of(rows, specs, p, allow_limit_alias)
+
+    def matched_rows(self, src, specs, filters, or_filters, order, gb, count_only, p):
         tables = []
         for t in [s[0] for s in specs] + [f[0] for f in filters + or_filters] + [o[0] for o in order] + \
                  ([gb[0]] if gb else []):
@@ -911,6 +930,9 @@ class ErpApp(fakelib.App):
                     return (0, 0.0 if numeric else "")
                 return (1, flt(v) if numeric else str(v).casefold())
             rows.sort(key=key, reverse=desc)
+        return rows
+
+    def page_of(self, rows, specs, p, allow_limit_alias):
         start = max(0, cint(p.get("limit_start") or p.get("start") or 0))
         if "limit_page_length" in p:
             plen = cint(p.get("limit_page_length"))
