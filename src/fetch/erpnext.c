@@ -781,7 +781,6 @@ struct rows_ctx {
 	long page;
 	int lists;                 /* list pages seen */
 	int pages;                 /* raw pages saved */
-	int64_t ndocs;
 	int dropped;               /* the first page came without the child columns */
 };
 
@@ -814,7 +813,6 @@ static recon_err rows_page(void *arg, struct http_response *r, json_t *data)
 		else
 			err = fetch_save_page(c->out, c->extract, page, len, (int64_t)json_array_size(done));
 		c->pages += !err;
-		c->ndocs += err ? 0 : (int64_t)json_array_size(done);
 	}
 	free(page);
 	json_decref(done);

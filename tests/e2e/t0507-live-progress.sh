@@ -4,7 +4,8 @@
 # redrawn with \r (extract, pages, rows, rate, and for ERPNext's documents
 # the count so far of the total the site gave and the time left); messages
 # start lines of their own; nothing of it when stderr is not a terminal or
-# with -q. A generated month of 1,500 orders gives several list pages.
+# with -q. A generated month of 1,500 orders gives several list pages, and
+# its ERPNext documents come in a bounded number of requests.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
 
@@ -35,7 +36,14 @@ grep -E "pages/s.*recon: " tty.log > /dev/null && fail "a message was written on
 grep_in tty.out "snapshot 1: period 2026-10"
 
 # not a terminal: no progress at all, the messages as before
+curl -s -X POST "http://127.0.0.1:$EP/__fake/reset-stats" > /dev/null
 recon --config p.ini --db file.db snapshot --period 2026-10 --save-raw r2; expect_rc 0
+# ... and ERPNext's ~4,400 documents came by list query: a request per page
+# of 500 rows (about 25 a 1,000 orders), not one a document
+n=$(fake_stat p ep 'd["requests"]')
+[ "$n" -le 70 ] || fail "ERPNext took $n requests for a 1,500-order month"
+docs=$(sqlite3 file.db "SELECT (SELECT count(*) FROM e_sales_order) + (SELECT count(*) FROM e_sales_invoice) + (SELECT count(*) FROM e_delivery_note)")
+[ "$docs" -gt 3000 ] || fail "only $docs documents"
 grep_not err "fetching "
 grep -q "$(printf '\r')" err && fail "a carriage return in non-terminal stderr"
 grep_in err "recon: fetched "
