@@ -4,15 +4,14 @@
 
 #include "recon/erpnext.h"
 #include "recon/erpnext_rows.h"
+#include "erpnext_docs.h"
 #include "recon/fields.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
 #include "recon/raw.h"
 
 #define ERP_PAGE 500               /* rows per list request (reference §3: 500-1000) */
-#define ERP_PARALLEL 4             /* connections for full documents */
 #define ERP_WHY_MAX 2000           /* longest refusal reason kept */
-#define ERP_DOC_MAX ((size_t)16 << 20)
 /* erpnext_list is for look-ups (does it exist, is it unique): more rows
  * than this means a filter that matched far too much, or a server that
  * ignores it. */
@@ -273,6 +272,26 @@ static recon_err refused(const char *method, const char *url, const struct http_
 		          r->request_id[0] ? ")" : "");
 	free(why);
 	return RECON_ERR_REMOTE;
+}
+
+recon_err erpnext_refused(const char *method, const char *url, const struct http_response *r)
+{
+	return refused(method, url, r);
+}
+
+struct http *erpnext_http(struct erpnext *e)
+{
+	return e->http;
+}
+
+const char *erpnext_base(const struct erpnext *e)
+{
+	return e->base;
+}
+
+const char *const *erpnext_get_headers(const struct erpnext *e)
+{
+	return e->get_hdr;
 }
 
 /* ---- lists ---- */
@@ -572,153 +591,6 @@ struct erp_extract {
 	struct erp_table tables[ERP_TABLES_MAX + 1];   /* its child tables; none: one GET a document */
 };
 
-/* Full documents of one list page of names, fetched at once. */
-struct doc_ctx {
-	struct erpnext *e;
-	struct fetch_out *out;
-	const char *extract;
-	const char *doctype;
-	char **urls;
-	char **spans;              /* each document's JSON text as ERPNext sent it */
-	size_t *lens;
-	size_t missing;
-	int64_t bytes;             /* of the documents held */
-};
-
-static recon_err on_doc(void *arg, size_t i, struct http_response *r)
-{
-	struct doc_ctx *c = arg;
-	size_t off, n;
-	recon_err err;
-
-	if (r->status == 404) {
-		/* deleted between the list and now (only drafts can be): it is
-		 * gone, so it is not part of the snapshot */
-		c->missing++;
-		return RECON_OK;
-	}
-	if (r->status != 200)
-		return refused("GET", c->urls[i], r);
-	if (!json_is_object(json_object_get(r->json, "data")) ||
-	    !http_json_span(r->body, r->len, "data", &off, &n) || n > ERP_DOC_MAX) {
-		char shown[1024];
-		http_url_for_log(c->urls[i], shown, sizeof(shown));
-		msg_error("erpnext: GET '%s': the answer has no \"data\" object", shown);
-		return RECON_ERR_REMOTE;
-	}
-	/* a list page decides how many documents are held at once: their
-	 * size, not their number, is what must stay bounded */
-	c->bytes += (int64_t)n + 1;
-	if (c->bytes > (int64_t)RAW_PAGE_MAX) {
-		msg_error("erpnext: the documents of one list page of '%s' pass %zu MiB (the most a page may "
-		          "hold); giving up", c->extract, RAW_PAGE_MAX >> 20);
-		return RECON_ERR_REMOTE;
-	}
-	if ((err = fetch_room(c->out, c->extract, 0, 0, c->bytes)) != RECON_OK)
-		return err;
-	c->spans[i] = strndup(r->body + off, n);
-	c->lens[i] = n;
-	return c->spans[i] ? RECON_OK : RECON_ERR_NOMEM;
-}
-
-/* One list page of names -> the documents -> one raw page. */
-static recon_err fetch_docs(void *arg, struct http_response *lr, json_t *data)
-{
-	struct doc_ctx *c = arg;
-	size_t n = json_array_size(data), total = 0, k = 0, alloc = n ? n : 1;
-	struct http_request *reqs = NULL;
-	char *dt = http_escape(c->doctype), *page = NULL;
-	recon_err err = RECON_OK;
-	size_t i;
-	json_t *row;
-
-	(void)lr;
-	c->missing = 0;
-	c->bytes = 0;
-	/* the rows' caps before any document is asked for */
-	if ((err = fetch_room(c->out, c->extract, 1, (int64_t)n, 0)) != RECON_OK) {
-		free(dt);
-		return err;
-	}
-	c->urls = calloc(alloc, sizeof(*c->urls));
-	c->spans = calloc(alloc, sizeof(*c->spans));
-	c->lens = calloc(alloc, sizeof(*c->lens));
-	reqs = calloc(alloc, sizeof(*reqs));
-	if (!dt || !c->urls || !c->spans || !c->lens || !reqs) {
-		err = RECON_ERR_NOMEM;
-		goto out;
-	}
-	json_array_foreach(data, i, row) {
-		const char *name = json_string_value(json_object_get(row, "name"));
-		char *en;
-		size_t len;
-		if (!name) {
-			msg_error("erpnext: a '%s' list row has no name", c->doctype);
-			err = RECON_ERR_REMOTE;
-			goto out;
-		}
-		en = http_escape(name);
-		len = en ? strlen(c->e->base) + strlen(dt) + strlen(en) + 32 : 0;
-		c->urls[i] = en && len < HTTP_URL_MAX ? malloc(len) : NULL;
-		if (!c->urls[i]) {
-			free(en);
-			err = RECON_ERR_NOMEM;
-			goto out;
-		}
-		snprintf(c->urls[i], len, "%s/api/resource/%s/%s", c->e->base, dt, en);
-		free(en);
-		reqs[i].url = c->urls[i];
-		reqs[i].headers = c->e->get_hdr;
-		reqs[i].want_json = 1;
-		reqs[i].idempotent = 1;
-	}
-	if ((err = http_do_many(c->e->http, reqs, n, ERP_PARALLEL, on_doc, c)) != RECON_OK)
-		goto out;
-	if (c->missing)
-		msg_warn("erpnext: %zu '%s' document%s disappeared while fetching (deleted drafts)", c->missing,
-		         c->doctype, c->missing == 1 ? "" : "s");
-	for (i = 0; i < n; i++)
-		total += c->spans[i] ? c->lens[i] + 1 : 0;
-	page = malloc(total + 16);
-	if (!page) {
-		err = RECON_ERR_NOMEM;
-		goto out;
-	}
-	/* documents in list order (creation, name): a stable page whatever
-	 * order the answers came back in */
-	memcpy(page, "{\"data\":[", 9);
-	k = 9;
-	for (i = 0; i < n; i++) {
-		if (!c->spans[i])
-			continue;
-		if (k > 9)
-			page[k++] = ',';
-		memcpy(page + k, c->spans[i], c->lens[i]);
-		k += c->lens[i];
-	}
-	memcpy(page + k, "]}\n", 3);
-	k += 3;
-	err = fetch_save_page(c->out, c->extract, page, k, (int64_t)(n - c->missing));
-out:
-	for (i = 0; i < n; i++) {
-		if (c->urls)
-			free(c->urls[i]);
-		if (c->spans)
-			free(c->spans[i]);
-	}
-	free(c->urls);
-	free(c->spans);
-	free(c->lens);
-	c->urls = c->spans = NULL;
-	c->lens = NULL;
-	free(reqs);
-	free(page);
-	free(dt);
-	if (err == RECON_ERR_NOMEM)
-		msg_error("out of memory");
-	return err;
-}
-
 struct save_ctx {
 	struct fetch_out *out;
 	const char *extract;
@@ -743,84 +615,6 @@ static char *dumps(json_t *v)
 	return s;
 }
 
-/* How many documents a list will give, for the progress line's time left:
- * frappe.client.get_count with the list's filters. One request, asked only
- * when someone watches the terminal; -1 when the site would not say. */
-static int64_t count_docs(struct erpnext *e, const char *doctype, const char *filters)
-{
-	struct http_request req = { .headers = e->get_hdr, .want_json = 1, .idempotent = 1 };
-	struct http_response r = { 0 };
-	char *dt = http_escape(doctype), *fl = filters ? http_escape(filters) : NULL, *url = malloc(HTTP_URL_MAX);
-	json_t *m;
-	int64_t n = -1;
-	int len = -1;
-
-	if (dt && url && (!filters || fl))
-		len = snprintf(url, HTTP_URL_MAX, "%s/api/method/frappe.client.get_count?doctype=%s%s%s", e->base, dt,
-		               fl ? "&filters=" : "", fl ? fl : "");
-	if (len > 0 && len < HTTP_URL_MAX) {
-		req.url = url;
-		if (http_do(e->http, &req, &r) == RECON_OK && r.status == 200 &&
-		    json_is_integer(m = json_object_get(r.json, "message")))
-			n = json_integer_value(m);
-		http_response_clear(&r);
-	}
-	free(dt);
-	free(fl);
-	free(url);
-	return n;
-}
-
-/* Documents regrouped from list rows with child-table columns: a raw page
- * for each list page that completed any (the last document of a page may
- * go on in the next). */
-struct rows_ctx {
-	struct fetch_out *out;
-	const char *extract;
-	struct erp_docs *docs;
-	long page;
-	int lists;                 /* list pages seen */
-	int pages;                 /* raw pages saved */
-	int dropped;               /* the first page came without the child columns */
-};
-
-static recon_err rows_page(void *arg, struct http_response *r, json_t *data)
-{
-	struct rows_ctx *c = arg;
-	json_t *done = json_array();
-	size_t n = json_array_size(data), len = 0;
-	char *page = NULL;
-	recon_err err;
-
-	(void)r;
-	if (!done)
-		return RECON_ERR_NOMEM;
-	err = erp_docs_add(c->docs, data, done);
-	if (err == RECON_ERR_NOTFOUND && c->lists == 0) {
-		c->dropped = 1;    /* a site that ignores the child fields: the caller falls back */
-	} else if (err == RECON_ERR_NOTFOUND) {
-		msg_error("erpnext: page %d of the '%s' list came without the child-table columns the pages "
-		          "before it had", c->lists + 1, c->extract);
-		err = RECON_ERR_REMOTE;
-	}
-	c->lists++;
-	if (!err && n < (size_t)c->page)
-		err = erp_docs_finish(c->docs, done);
-	/* an empty extract keeps its one empty page as proof */
-	if (!err && (json_array_size(done) > 0 || (n < (size_t)c->page && c->pages == 0))) {
-		if (!(page = erp_docs_page(done, &len)))
-			err = RECON_ERR_NOMEM;
-		else
-			err = fetch_save_page(c->out, c->extract, page, len, (int64_t)json_array_size(done));
-		c->pages += !err;
-	}
-	free(page);
-	json_decref(done);
-	if (err == RECON_ERR_NOMEM)
-		msg_error("out of memory");
-	return err;
-}
-
 /* One extract: a list with the fields src/fields.c names for it (with
  * child tables: their columns too), or, for documents a site will not list
  * with their child tables, their names and then each document. A custom
@@ -842,7 +636,7 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 
 	fetch_progress(out, x->extract);
 	if (out->progress && x->full && !or_filters) {
-		int64_t n = count_docs(e, x->doctype, filters);
+		int64_t n = erp_count_docs(e, x->doctype, filters);
 		if (n > 0)
 			fetch_expect(out, x->extract, n);
 	}
@@ -874,12 +668,12 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 		q.extract = by_doc ? NULL : x->extract;
 		q.children = x->full && !by_doc;
 		if (by_doc) {
-			struct doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
-			err = list_pages(e, &q, fetch_docs, &c);
+			struct erp_doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
+			err = list_pages(e, &q, erp_fetch_docs, &c);
 		} else if (x->full) {
-			struct rows_ctx c = { .out = out, .extract = x->extract, .page = q.page };
+			struct erp_rows_ctx c = { .out = out, .extract = x->extract, .page = q.page };
 			if ((err = erp_docs_new(x->tables, &c.docs)) == RECON_OK)
-				err = list_pages(e, &q, rows_page, &c);
+				err = list_pages(e, &q, erp_rows_page, &c);
 			erp_docs_free(c.docs);
 			rows_dropped = c.dropped;
 		} else {
