@@ -10,6 +10,11 @@
 #   FETCH_BUCKET  Shopify bucket capacity      (default 40, the Standard plan)
 #   FETCH_LEAK    Shopify leak rate, req/s     (default 2)
 #   FETCH_FAULTS  fraction of faulty answers in the second run (default 0.1; 0 skips it)
+#   FETCH_ERP_LATENCY_MS  every ERPNext answer waits this long (default 50: a real
+#                 site's work and round trip; 0 for none)
+#   FETCH_SHAPE   gen_month.py shape (default full: documents as a site holds them)
+#   FETCH_FALLBACK  1: one more run where ERPNext refuses child-table fields in
+#                 lists (recon reads one document at a time, as before issue 17)
 #   BENCH_DATA    where generated months are cached (default bench/data)
 #   RECON         binary                       (default ./recon)
 set -eu
@@ -21,17 +26,20 @@ ORDERS=${FETCH_ORDERS:-2000}
 BUCKET=${FETCH_BUCKET:-40}
 LEAK=${FETCH_LEAK:-2}
 FAULTS=${FETCH_FAULTS:-0.1}
+LATENCY=${FETCH_ERP_LATENCY_MS:-50}
+SHAPE=${FETCH_SHAPE:-full}
+FALLBACK=${FETCH_FALLBACK:-0}
 DATA=${BENCH_DATA:-$top/bench/data}
 RECON=${RECON:-$top/recon}
 RECON_NOW=${RECON_NOW:-2026-11-05T09:00:00Z}
 export RECON_NOW
 [ -x "$RECON" ] || { echo "bench: no binary '$RECON' (run make first)" >&2; exit 2; }
 
-month=$DATA/o$ORDERS-s1-lean
+month=$DATA/o$ORDERS-s1-$SHAPE
 if [ ! -d "$month" ]; then
 	mkdir -p "$DATA"
 	echo "generating $ORDERS orders into $month ..." >&2
-	python3 bench/gen_month.py --orders "$ORDERS" --seed 1 --shape lean --out "$month" >&2
+	python3 bench/gen_month.py --orders "$ORDERS" --seed 1 --shape "$SHAPE" --out "$month" >&2
 fi
 
 work=$(mktemp -d)
@@ -64,7 +72,7 @@ run() {
 	sp_pid=$!
 	# shellcheck disable=SC2086
 	python3 tests/fake/erpnext_fake.py --raw "$month" --port 0 --port-file "$d/ep" --quiet \
-		--api-key bench_key --api-secret bench_secret $3 &
+		--api-key bench_key --api-secret bench_secret --latency-ms "$LATENCY" $3 &
 	ep_pid=$!
 	pids="$pids $sp_pid $ep_pid"
 	i=0
@@ -91,7 +99,7 @@ run() {
 	e_stats=$(curl -s "http://127.0.0.1:$ep/__fake/stats")
 	stop "$sp_pid" "$ep_pid"
 	echo "== $name: exit $rc, $(echo "$end - $start" | bc) s wall (fetch and load)"
-	grep -E "recon: (fetched|shopify:|erpnext:)" "$d/err" | sed 's/^recon: /   /'
+	grep -E "recon: (fetched|shopify:|erpnext:)" "$d/err" | grep -v "Deprecated" | sed 's/^recon: /   /'
 	python3 - "$s_stats" "$e_stats" "$BUCKET" "$LEAK" <<'PY'
 import json, sys
 s, e = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -102,11 +110,24 @@ print("   fake erpnext: %d requests, %d faults served, %s" % (e["requests"], e["
 PY
 	if [ "$rc" -ne 0 ]; then
 		tail -5 "$d/err"
+	else
+		# the evidence pages reload offline to the same table digests
+		"$RECON" --config "$d/recon.ini" --db "$d/reload.db" snapshot --period 2026-10 \
+			--raw "$d/evidence/s1" >/dev/null 2>&1 || echo "   offline reload of the pages FAILED"
+		q="SELECT tbl, rows, sha256 FROM table_digest ORDER BY tbl"
+		if [ "$(sqlite3 "$d/recon.db" "$q")" = "$(sqlite3 "$d/reload.db" "$q")" ]; then
+			echo "   digests: the same as the offline load of its pages"
+		else
+			echo "   digests: DIFFER from the offline load of its pages"
+		fi
 	fi
 }
 
-echo "live fetch of $ORDERS orders through the fakes (bucket $BUCKET at $LEAK/s)"
+echo "live fetch of $ORDERS orders ($SHAPE) through the fakes (bucket $BUCKET at $LEAK/s, ERPNext latency $LATENCY ms)"
 run clean "" ""
+if [ "$FALLBACK" = 1 ]; then
+	run "fallback" "" "--refuse-child-fields 403"
+fi
 if [ "$FAULTS" != 0 ]; then
 	third=$(echo "$FAULTS / 3" | bc -l)
 	f="--fail-rate $third --cut-rate $third --truncate-rate $third --seed 5"

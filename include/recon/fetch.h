@@ -47,6 +47,7 @@ struct fetch_extract {
 	int pages;
 	int64_t rows;
 	int64_t bytes;
+	int64_t expect;            /* rows expected in all (progress), 0 when unknown */
 };
 
 struct fetch_out {
@@ -60,6 +61,8 @@ struct fetch_out {
 	int64_t started_ms;
 	uint64_t pages, rows, bytes;
 	const char *current;       /* extract the progress line speaks of */
+	int64_t current_ms;        /* when it started */
+	int drawn;                 /* a progress line is on the terminal */
 	struct fetch_caps caps;    /* per extract */
 };
 
@@ -109,8 +112,13 @@ recon_err fetch_add_payout(struct fetch_out *f, int64_t id);
 
 /* Progress line: called by the connectors when an extract starts. */
 void fetch_progress(struct fetch_out *f, const char *extract);
+/* The rows an extract will hold in all, when a connector can tell (a count
+ * the API gives): the progress line then shows the time left. */
+void fetch_expect(struct fetch_out *f, const char *extract, int64_t rows);
 /* The progress line's final state, once every extract is in. */
 void fetch_progress_done(struct fetch_out *f);
+/* A fetch that stops early: the line ends where it is (f may then go). */
+void fetch_progress_stop(struct fetch_out *f);
 
 /* Folders of pages are private whatever the umask (pages are 0600). */
 #define FETCH_DIR_MODE 0700

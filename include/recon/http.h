@@ -63,6 +63,8 @@ struct http_response {
 	char call_limit[32];       /* X-Shopify-Shop-Api-Call-Limit, "" when absent */
 	char retry_after[32];
 	char request_id[96];       /* X-Request-Id, "" when absent */
+	char api_version[24];      /* X-Shopify-API-Version: the version that answered */
+	char deprecated[384];      /* X-Shopify-API-Deprecated-Reason, "" when absent */
 	double ms;                 /* duration of the final attempt */
 	int broken;                /* (to hooks.seen) the transfer failed after the headers came */
 	int attempts;              /* tries it took */

@@ -28,6 +28,10 @@ void msg_info(const char *fmt, ...) RECON_PRINTF(1, 2);
 /* detail, printed only with -v. */
 void msg_debug(const char *fmt, ...) RECON_PRINTF(1, 2);
 
+/* fn runs (stderr locked) before each message line: a progress line drawn
+ * with \r ends there, so the message starts a line of its own. NULL: none. */
+void msg_set_before(void (*fn)(void));
+
 /* printf to stdout for tables and summaries, arguments shown as data (above). */
 void out_printf(const char *fmt, ...) RECON_PRINTF(1, 2);
 

@@ -42,6 +42,10 @@ struct shopify_pacing {
 	uint64_t tokens;           /* access tokens obtained (client credentials) */
 };
 void shopify_pacing(const struct shopify *sh, struct shopify_pacing *out);
+
+/* The API version as recorded with a snapshot: the one asked for, or the
+ * one Shopify fell forward to (shopify_version.h). */
+void shopify_api_version(const struct shopify *sh, char *buf, size_t size);
 void shopify_stats(const struct shopify *sh, struct http_stats *out);
 
 #endif

@@ -3,15 +3,15 @@
 #include <string.h>
 
 #include "recon/erpnext.h"
+#include "recon/erpnext_rows.h"
+#include "erpnext_docs.h"
 #include "recon/fields.h"
 #include "recon/jsonin.h"
 #include "recon/msg.h"
 #include "recon/raw.h"
 
 #define ERP_PAGE 500               /* rows per list request (reference §3: 500-1000) */
-#define ERP_PARALLEL 4             /* connections for full documents */
 #define ERP_WHY_MAX 2000           /* longest refusal reason kept */
-#define ERP_DOC_MAX ((size_t)16 << 20)
 /* erpnext_list is for look-ups (does it exist, is it unique): more rows
  * than this means a filter that matched far too much, or a server that
  * ignores it. */
@@ -274,6 +274,26 @@ static recon_err refused(const char *method, const char *url, const struct http_
 	return RECON_ERR_REMOTE;
 }
 
+recon_err erpnext_refused(const char *method, const char *url, const struct http_response *r)
+{
+	return refused(method, url, r);
+}
+
+struct http *erpnext_http(struct erpnext *e)
+{
+	return e->http;
+}
+
+const char *erpnext_base(const struct erpnext *e)
+{
+	return e->base;
+}
+
+const char *const *erpnext_get_headers(const struct erpnext *e)
+{
+	return e->get_hdr;
+}
+
 /* ---- lists ---- */
 
 typedef recon_err (*page_fn)(void *arg, struct http_response *r, json_t *data);
@@ -292,6 +312,8 @@ struct list_query {
 	int one_page;              /* the first page only: a look-up asking for a few rows */
 	int *absent;               /* non-NULL: a DocType the site may lack; set when it does */
 	const char *group_by;      /* a grouped (aggregate) list, or NULL */
+	int children;              /* the fields name child-table columns (erpnext_rows.h) */
+	char *refused;             /* set (new string) when the site refused those: why */
 };
 
 /* "Field not permitted in query: x" (erpnext-api.md §3) for one of the
@@ -396,6 +418,24 @@ static recon_err list_pages(struct erpnext *e, struct list_query *q, page_fn fn,
 			free(url);
 			http_response_clear(&r);
 			err = RECON_ERR_NOTFOUND;
+			break;
+		}
+		/* A site may refuse to join child tables into a list: a role
+		 * without read on the child DocType (403), a Frappe that does not
+		 * know the form (417 "Field not permitted", 400). The caller falls
+		 * back to one document at a time. */
+		if (!err && start == 0 && q->children &&
+		    (r.status == 400 || r.status == 403 || r.status == 417)) {
+			char *why = erpnext_error_text(r.json, r.status);
+			char tail[32];
+			snprintf(tail, sizeof(tail), " (HTTP %ld)", r.status);
+			q->refused = malloc((why ? strlen(why) : 0) + sizeof(tail));
+			if (q->refused)
+				snprintf(q->refused, strlen(why ? why : "") + sizeof(tail), "%s%s", why ? why : "", tail);
+			free(why);
+			free(url);
+			http_response_clear(&r);
+			err = q->refused ? RECON_ERR_NOTFOUND : RECON_ERR_NOMEM;
 			break;
 		}
 		if (!err && r.status != 200)
@@ -544,159 +584,16 @@ out:
 
 /* ---- snapshot fetch ---- */
 
+/* One row per extract. A DocType with child tables lists them: its
+ * documents come from list queries naming their columns (erpnext_rows.h),
+ * one document at a time only where a site refuses that. */
 struct erp_extract {
 	const char *extract;       /* load_extracts name */
 	const char *doctype;
-	int full;                  /* full documents (child tables) */
+	int full;                  /* documents with child tables */
 	int optional;              /* the DocType of an app a site may lack */
+	struct erp_table tables[ERP_TABLES_MAX + 1];   /* its child tables; none: one GET a document */
 };
-
-/* Full documents of one list page of names, fetched at once. */
-struct doc_ctx {
-	struct erpnext *e;
-	struct fetch_out *out;
-	const char *extract;
-	const char *doctype;
-	char **urls;
-	char **spans;              /* each document's JSON text as ERPNext sent it */
-	size_t *lens;
-	size_t missing;
-	int64_t bytes;             /* of the documents held */
-};
-
-static recon_err on_doc(void *arg, size_t i, struct http_response *r)
-{
-	struct doc_ctx *c = arg;
-	size_t off, n;
-	recon_err err;
-
-	if (r->status == 404) {
-		/* deleted between the list and now (only drafts can be): it is
-		 * gone, so it is not part of the snapshot */
-		c->missing++;
-		return RECON_OK;
-	}
-	if (r->status != 200)
-		return refused("GET", c->urls[i], r);
-	if (!json_is_object(json_object_get(r->json, "data")) ||
-	    !http_json_span(r->body, r->len, "data", &off, &n) || n > ERP_DOC_MAX) {
-		char shown[1024];
-		http_url_for_log(c->urls[i], shown, sizeof(shown));
-		msg_error("erpnext: GET '%s': the answer has no \"data\" object", shown);
-		return RECON_ERR_REMOTE;
-	}
-	/* a list page decides how many documents are held at once: their
-	 * size, not their number, is what must stay bounded */
-	c->bytes += (int64_t)n + 1;
-	if (c->bytes > (int64_t)RAW_PAGE_MAX) {
-		msg_error("erpnext: the documents of one list page of '%s' pass %zu MiB (the most a page may "
-		          "hold); giving up", c->extract, RAW_PAGE_MAX >> 20);
-		return RECON_ERR_REMOTE;
-	}
-	if ((err = fetch_room(c->out, c->extract, 0, 0, c->bytes)) != RECON_OK)
-		return err;
-	c->spans[i] = strndup(r->body + off, n);
-	c->lens[i] = n;
-	return c->spans[i] ? RECON_OK : RECON_ERR_NOMEM;
-}
-
-/* One list page of names -> the documents -> one raw page. */
-static recon_err fetch_docs(void *arg, struct http_response *lr, json_t *data)
-{
-	struct doc_ctx *c = arg;
-	size_t n = json_array_size(data), total = 0, k = 0, alloc = n ? n : 1;
-	struct http_request *reqs = NULL;
-	char *dt = http_escape(c->doctype), *page = NULL;
-	recon_err err = RECON_OK;
-	size_t i;
-	json_t *row;
-
-	(void)lr;
-	c->missing = 0;
-	c->bytes = 0;
-	/* the rows' caps before any document is asked for */
-	if ((err = fetch_room(c->out, c->extract, 1, (int64_t)n, 0)) != RECON_OK) {
-		free(dt);
-		return err;
-	}
-	c->urls = calloc(alloc, sizeof(*c->urls));
-	c->spans = calloc(alloc, sizeof(*c->spans));
-	c->lens = calloc(alloc, sizeof(*c->lens));
-	reqs = calloc(alloc, sizeof(*reqs));
-	if (!dt || !c->urls || !c->spans || !c->lens || !reqs) {
-		err = RECON_ERR_NOMEM;
-		goto out;
-	}
-	json_array_foreach(data, i, row) {
-		const char *name = json_string_value(json_object_get(row, "name"));
-		char *en;
-		size_t len;
-		if (!name) {
-			msg_error("erpnext: a '%s' list row has no name", c->doctype);
-			err = RECON_ERR_REMOTE;
-			goto out;
-		}
-		en = http_escape(name);
-		len = en ? strlen(c->e->base) + strlen(dt) + strlen(en) + 32 : 0;
-		c->urls[i] = en && len < HTTP_URL_MAX ? malloc(len) : NULL;
-		if (!c->urls[i]) {
-			free(en);
-			err = RECON_ERR_NOMEM;
-			goto out;
-		}
-		snprintf(c->urls[i], len, "%s/api/resource/%s/%s", c->e->base, dt, en);
-		free(en);
-		reqs[i].url = c->urls[i];
-		reqs[i].headers = c->e->get_hdr;
-		reqs[i].want_json = 1;
-		reqs[i].idempotent = 1;
-	}
-	if ((err = http_do_many(c->e->http, reqs, n, ERP_PARALLEL, on_doc, c)) != RECON_OK)
-		goto out;
-	if (c->missing)
-		msg_warn("erpnext: %zu '%s' document%s disappeared while fetching (deleted drafts)", c->missing,
-		         c->doctype, c->missing == 1 ? "" : "s");
-	for (i = 0; i < n; i++)
-		total += c->spans[i] ? c->lens[i] + 1 : 0;
-	page = malloc(total + 16);
-	if (!page) {
-		err = RECON_ERR_NOMEM;
-		goto out;
-	}
-	/* documents in list order (creation, name): a stable page whatever
-	 * order the answers came back in */
-	memcpy(page, "{\"data\":[", 9);
-	k = 9;
-	for (i = 0; i < n; i++) {
-		if (!c->spans[i])
-			continue;
-		if (k > 9)
-			page[k++] = ',';
-		memcpy(page + k, c->spans[i], c->lens[i]);
-		k += c->lens[i];
-	}
-	memcpy(page + k, "]}\n", 3);
-	k += 3;
-	err = fetch_save_page(c->out, c->extract, page, k, (int64_t)(n - c->missing));
-out:
-	for (i = 0; i < n; i++) {
-		if (c->urls)
-			free(c->urls[i]);
-		if (c->spans)
-			free(c->spans[i]);
-	}
-	free(c->urls);
-	free(c->spans);
-	free(c->lens);
-	c->urls = c->spans = NULL;
-	c->lens = NULL;
-	free(reqs);
-	free(page);
-	free(dt);
-	if (err == RECON_ERR_NOMEM)
-		msg_error("out of memory");
-	return err;
-}
 
 struct save_ctx {
 	struct fetch_out *out;
@@ -722,43 +619,80 @@ static char *dumps(json_t *v)
 	return s;
 }
 
-/* One extract: the list (full documents: their names, then each
- * document), with the fields src/fields.c names for it. A custom field the
- * site lacks (417 "Field not permitted in query") is left out and the list
- * asked for again: the loader takes an absent field for an empty one. */
+/* One extract: a list with the fields src/fields.c names for it (with
+ * child tables: their columns too), or, for documents a site will not list
+ * with their child tables, their names and then each document. A custom
+ * field the site lacks (417 "Field not permitted in query") is left out and
+ * the list asked for again: the loader takes an absent field for an empty
+ * one. */
 static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struct erp_extract *x,
                            char *filters, char *or_filters)
 {
-	int absent = 0;
+	int absent = 0, by_doc = x->full && !x->tables[0].field;
 	struct list_query q = { .doctype = x->doctype, .filters = filters, .or_filters = or_filters,
-	                        .order_by = order_for(x->doctype), .what = x->extract, .page = ERP_PAGE,
-	                        .absent = x->optional ? &absent : NULL };
-	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)];
+	                        .what = x->extract, .page = ERP_PAGE, .absent = x->optional ? &absent : NULL };
+	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)], refusal[600] = "";
 	const char *drop[5] = { NULL };
 	size_t ndrop = 0;
-	char *fields = NULL;
+	char *fields = NULL, *order = NULL;
+	struct http_stats before, after;
 	recon_err err;
 
 	fetch_progress(out, x->extract);
+	if (out->progress && x->full && !or_filters) {
+		int64_t n = erp_count_docs(e, x->doctype, filters);
+		if (n > 0)
+			fetch_expect(out, x->extract, n);
+	}
+	http_get_stats(e->http, &before);
 	for (;;) {
+		int rows_dropped = 0;
 		free(fields);
-		fields = x->full ? strdup("[\"name\"]") : fields_json(x->extract, drop);
-		if (!fields && !x->full && !fields_for(x->extract)) {
+		free(order);
+		if (by_doc)
+			fields = strdup("[\"name\"]");
+		else if (x->full)
+			fields = erp_rows_fields(x->extract, x->tables, drop);
+		else
+			fields = fields_json(x->extract, drop);
+		order = x->full && !by_doc ? erp_rows_order(x->doctype, x->tables) : strdup(order_for(x->doctype));
+		if (!fields && !by_doc && !fields_for(x->extract)) {
 			msg_error("internal error: no fields for '%s'", x->extract);
+			free(order);
 			return RECON_ERR_INTERNAL;
 		}
-		if (!fields) {
+		if (!fields || !order) {
 			msg_error("out of memory");
+			free(fields);
+			free(order);
 			return RECON_ERR_NOMEM;
 		}
 		q.fields = fields;
-		q.extract = x->full ? NULL : x->extract;
-		if (x->full) {
-			struct doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
-			err = list_pages(e, &q, fetch_docs, &c);
+		q.order_by = order;
+		q.extract = by_doc ? NULL : x->extract;
+		q.children = x->full && !by_doc;
+		if (by_doc) {
+			struct erp_doc_ctx c = { .e = e, .out = out, .extract = x->extract, .doctype = x->doctype };
+			err = list_pages(e, &q, erp_fetch_docs, &c);
+		} else if (x->full) {
+			struct erp_rows_ctx c = { .out = out, .extract = x->extract, .page = q.page };
+			if ((err = erp_docs_new(x->tables, &c.docs)) == RECON_OK)
+				err = list_pages(e, &q, erp_rows_page, &c);
+			erp_docs_free(c.docs);
+			rows_dropped = c.dropped;
 		} else {
 			struct save_ctx c = { out, x->extract, 0 };
 			err = list_pages(e, &q, save_list_page, &c);
+		}
+		if (err == RECON_ERR_NOTFOUND && (q.refused || rows_dropped)) {
+			snprintf(refusal, sizeof(refusal), "%s", q.refused ? q.refused
+			         : "the list answered without the child-table columns");
+			msg_warn("erpnext: the site will not list %s with its child tables (%s): fetching the "
+			         "documents one at a time, one request each", x->doctype, refusal);
+			free(q.refused);
+			q.refused = NULL;
+			by_doc = 1;
+			continue;
 		}
 		if (err != RECON_ERR_NOTFOUND || ndrop == sizeof(dropped) / sizeof(dropped[0]))
 			break;
@@ -768,26 +702,38 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 		drop[ndrop] = dropped[ndrop];
 		ndrop++;
 	}
+	free(q.refused);
 	if (err == RECON_ERR_NOTFOUND) {
 		msg_error("erpnext: %s refuses the fields asked for (%s)", x->doctype, fields);
 		err = RECON_ERR_REMOTE;
 	}
+	http_get_stats(e->http, &after);
 	if (!err && absent) {
 		snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s", x->doctype);
 		msg_info("erpnext: the site has no DocType '%s': '%s' is an empty extract", x->doctype, x->extract);
 		err = fetch_note(out, x->extract, endpoint, "DocType absent on this site (404): empty extract");
 	} else if (!err) {
 		snprintf(endpoint, sizeof(endpoint), "GET /api/resource/%s%s", x->doctype,
-		         x->full ? " + GET /api/resource/" : "");
-		if (x->full)
+		         by_doc ? " + GET /api/resource/" : "");
+		if (by_doc)
 			snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint), "%s/{name}",
 			         x->doctype);
-		snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d", fields,
+		else if (x->full)
+			snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint),
+			         " (child tables in the list; rows regrouped into documents)");
+		snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d%s%s", fields,
 		         filters ? " filters=" : "", filters ? filters : "", or_filters ? " or_filters=" : "",
-		         or_filters ? or_filters : "", q.order_by, ERP_PAGE);
+		         or_filters ? or_filters : "", q.order_by, ERP_PAGE,
+		         refusal[0] ? "; child-table fields refused: " : "", refusal);
 		err = fetch_note(out, x->extract, endpoint, note);
 	}
+	if (!err && x->full)
+		msg_debug("erpnext: %s: %llu request%s%s", x->extract, (unsigned long long)(after.attempts - before.attempts),
+		         after.attempts - before.attempts == 1 ? "" : "s",
+		         by_doc ? ", one a document (the site refused child-table fields in a list)"
+		                : ", list queries with child tables");
 	free(fields);
+	free(order);
 	return err;
 }
 
@@ -865,22 +811,22 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
                             struct fetch_out *out)
 {
 	static const struct erp_extract xs[] = {
-		{ "erpnext/sales_order", "Sales Order", 1, 0 },
-		{ "erpnext/sales_invoice", "Sales Invoice", 1, 0 },
-		{ "erpnext/delivery_note", "Delivery Note", 1, 0 },
-		{ "erpnext/journal_entry", "Journal Entry", 1, 0 },
-		{ "erpnext/gl_entry", "GL Entry", 0, 0 },
-		{ "erpnext/bin", "Bin", 0, 0 },
-		{ "erpnext/item", "Item", 0, 0 },
-		{ "erpnext/customer", "Customer", 0, 0 },
-		{ "erpnext/warehouse", "Warehouse", 0, 0 },
+		{ "erpnext/sales_order", "Sales Order", 1, 0, { { "items", "Sales Order Item" } } },
+		{ "erpnext/sales_invoice", "Sales Invoice", 1, 0, { { "items", "Sales Invoice Item" } } },
+		{ "erpnext/delivery_note", "Delivery Note", 1, 0, { { "items", "Delivery Note Item" } } },
+		{ "erpnext/journal_entry", "Journal Entry", 1, 0, { { "accounts", "Journal Entry Account" } } },
+		{ "erpnext/gl_entry", "GL Entry", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/bin", "Bin", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/item", "Item", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/customer", "Customer", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/warehouse", "Warehouse", 0, 0, { { NULL, NULL } } },
 		/* ecommerce_integrations' variant -> Item map (DESIGN §6) */
-		{ "erpnext/ecommerce_item", "Ecommerce Item", 0, 1 },
-		{ "erpnext/currency_exchange", "Currency Exchange", 0, 0 },
-		{ "erpnext/company", "Company", 0, 0 },
+		{ "erpnext/ecommerce_item", "Ecommerce Item", 0, 1, { { NULL, NULL } } },
+		{ "erpnext/currency_exchange", "Currency Exchange", 0, 0, { { NULL, NULL } } },
+		{ "erpnext/company", "Company", 0, 0, { { NULL, NULL } } },
 		/* the clearing roll-forward (DESIGN §7a): receipts of the period, the chart of accounts */
-		{ "erpnext/payment_entry", "Payment Entry", 1, 0 },
-		{ "erpnext/account", "Account", 0, 0 },
+		{ "erpnext/payment_entry", "Payment Entry", 1, 0, { { NULL, NULL } } },
+		{ "erpnext/account", "Account", 0, 0, { { NULL, NULL } } },
 	};
 	const char *company = config_get(cfg, "erpnext", "company");
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];

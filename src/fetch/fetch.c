@@ -141,16 +141,60 @@ static recon_err make_dirs(const char *dir, const char *rel)
 	return RECON_OK;
 }
 
+/* "~2m05s left" for the current extract, from its own rate so far, when
+ * its total is known; "" otherwise. */
+static void time_left(const struct fetch_out *f, const struct fetch_extract *x, char *buf, size_t size)
+{
+	double secs = (double)(http_now_ms() - f->current_ms) / 1000.0, left;
+	buf[0] = '\0';
+	if (!x || x->expect <= 0 || x->rows <= 0 || secs <= 0)
+		return;
+	if (x->rows >= x->expect) {
+		snprintf(buf, size, "  %lld/%lld", (long long)x->rows, (long long)x->expect);
+		return;
+	}
+	left = (double)(x->expect - x->rows) * secs / (double)x->rows;
+	if (left >= 3600.0 * 100)
+		left = 3600.0 * 100 - 1;
+	if (left >= 3600.0)
+		snprintf(buf, size, "  %lld/%lld, ~%dh%02dm left", (long long)x->rows, (long long)x->expect,
+		         (int)(left / 3600), (int)(left / 60) % 60);
+	else
+		snprintf(buf, size, "  %lld/%lld, ~%dm%02ds left", (long long)x->rows, (long long)x->expect,
+		         (int)(left / 60), (int)left % 60);
+}
+
+/* The fetch whose progress line is on the terminal, for messages to end it. */
+static struct fetch_out *drawing;
+
+static void end_line(void)
+{
+	if (drawing && drawing->drawn) {
+		fputc('\n', stderr);
+		drawing->drawn = 0;
+	}
+}
+
 static void progress_draw(struct fetch_out *f, int final)
 {
 	double secs;
+	char left[96] = "";
 	if (!f->progress)
 		return;
 	secs = (double)(http_now_ms() - f->started_ms) / 1000.0;
-	fprintf(stderr, "\rfetching %-30s %6llu pages %9llu rows %7.1f pages/s%s", f->current ? f->current : "",
-	        (unsigned long long)f->pages, (unsigned long long)f->rows,
-	        secs > 0 ? (double)f->pages / secs : 0.0, final ? "\n" : "");
+	if (f->current && !final) {
+		for (size_t i = 0; i < f->nex; i++)
+			if (strcmp(f->ex[i].name, f->current) == 0)
+				time_left(f, &f->ex[i], left, sizeof(left));
+	}
+	/* \033[K: what a longer line before left on the terminal goes */
+	fprintf(stderr, "\rfetching %-30s %6llu pages %9llu rows %7.1f pages/s%s\033[K%s",
+	        f->current ? f->current : "", (unsigned long long)f->pages, (unsigned long long)f->rows,
+	        secs > 0 ? (double)f->pages / secs : 0.0, left, final ? "\n" : "");
 	fflush(stderr);
+	f->drawn = !final;
+	drawing = final ? NULL : f;
+	msg_set_before(final ? NULL : end_line);
 }
 
 recon_err fetch_room(struct fetch_out *f, const char *extract, int64_t pages, int64_t rows, int64_t bytes)
@@ -170,10 +214,27 @@ void fetch_progress_done(struct fetch_out *f)
 	progress_draw(f, 1);
 }
 
+void fetch_progress_stop(struct fetch_out *f)
+{
+	if (drawing == f) {
+		end_line();
+		drawing = NULL;
+		msg_set_before(NULL);
+	}
+}
+
 void fetch_progress(struct fetch_out *f, const char *extract)
 {
 	f->current = extract;
+	f->current_ms = http_now_ms();
 	progress_draw(f, 0);
+}
+
+void fetch_expect(struct fetch_out *f, const char *extract, int64_t rows)
+{
+	for (size_t i = 0; i < f->nex; i++)
+		if (strcmp(f->ex[i].name, extract) == 0)
+			f->ex[i].expect = rows;
 }
 
 recon_err fetch_save_page(struct fetch_out *f, const char *extract, const char *body, size_t len,

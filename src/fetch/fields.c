@@ -105,6 +105,39 @@ static const char *const account[] = {
  * columns are named back to these (DESIGN §3). */
 static const char *const gl_opening[] = { "account", "debit", "credit", NULL };
 
+/* Documents with child tables, read by one list query that names the
+ * child-table fields (DESIGN §3a): "items.item_code" is column item_code of
+ * the child table in the parent's Table field `items`; erpnext.c turns these
+ * into the qualified form Frappe joins on. creation and modified: when a
+ * document was made and last changed, for whoever traces it. */
+static const char *const sales_order[] = {
+	"name", "creation", "modified", "docstatus", "status", "company", "customer", "customer_name",
+	"transaction_date", "delivery_date", "po_no", "currency", "grand_total", "shopify_order_id",
+	"shopify_order_number",
+	"items.idx", "items.item_code", "items.qty", "items.rate", "items.amount", "items.warehouse", NULL
+};
+static const char *const sales_invoice[] = {
+	"name", "creation", "modified", "docstatus", "status", "company", "customer", "posting_date",
+	"is_return", "return_against", "currency", "grand_total", "po_no", "shopify_order_id",
+	"shopify_order_number",
+	"items.idx", "items.item_code", "items.qty", "items.rate", "items.amount", "items.sales_order", NULL
+};
+static const char *const delivery_note[] = {
+	"name", "creation", "modified", "docstatus", "status", "company", "customer", "posting_date",
+	"is_return", "currency", "grand_total", "po_no", "shopify_order_id", "shopify_fulfillment_id",
+	"items.idx", "items.item_code", "items.qty", "items.against_sales_order", "items.warehouse", NULL
+};
+/* custom fields of ecommerce_integrations a site may lack */
+static const char *const order_custom[] = { "shopify_order_id", "shopify_order_number", NULL };
+static const char *const delivery_note_custom[] = { "shopify_order_id", "shopify_fulfillment_id", NULL };
+static const char *const journal_entry[] = {
+	"name", "creation", "modified", "docstatus", "company", "voucher_type", "posting_date", "cheque_no",
+	"cheque_date", "total_debit", "total_credit", "user_remark",
+	"accounts.idx", "accounts.account", "accounts.party_type", "accounts.party", "accounts.cost_center",
+	"accounts.account_currency", "accounts.debit_in_account_currency", "accounts.credit_in_account_currency",
+	"accounts.debit", "accounts.credit", NULL
+};
+
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
@@ -113,13 +146,13 @@ const struct fetch_fields fetch_fields[] = {
 	{ "shopify/locations", locations, NULL },
 	{ "shopify/inventory_levels", inventory_levels, NULL },
 	{ "shopify/products", products, NULL },
-	/* Full documents with their child tables: GET /api/resource/<DocType>/<name>
-	 * takes no field list, so these pages hold the whole document (address
-	 * and contact fields included); only their names are listed first. */
-	{ "erpnext/sales_order", NULL, NULL },
-	{ "erpnext/sales_invoice", NULL, NULL },
-	{ "erpnext/delivery_note", NULL, NULL },
-	{ "erpnext/journal_entry", NULL, NULL },
+	/* Documents with their child tables. Where a site refuses child-table
+	 * fields in a list, GET /api/resource/<DocType>/<name> is the fallback:
+	 * it takes no field list, so those pages hold the whole document. */
+	{ "erpnext/sales_order", sales_order, order_custom },
+	{ "erpnext/sales_invoice", sales_invoice, order_custom },
+	{ "erpnext/delivery_note", delivery_note, delivery_note_custom },
+	{ "erpnext/journal_entry", journal_entry, NULL },
 	{ "erpnext/gl_entry", gl_entry, NULL },
 	{ "erpnext/bin", bin, NULL },
 	{ "erpnext/item", item, NULL },

@@ -301,6 +301,10 @@ static void copy_header(char *dst, size_t size, const char *v, size_t n)
 		n = size - 1;
 	memcpy(dst, v, n);
 	dst[n] = '\0';
+	/* a header value is shown to users: no control characters from a server */
+	for (char *p = dst; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
@@ -315,6 +319,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 		free(r->link);
 		r->link = NULL;
 		r->call_limit[0] = r->retry_after[0] = r->request_id[0] = '\0';
+		r->api_version[0] = r->deprecated[0] = '\0';
 		return n;
 	}
 	colon = memchr(data, ':', n);
@@ -352,6 +357,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 		copy_header(r->retry_after, sizeof(r->retry_after), v, vl);
 	} else if (IS("X-Request-Id")) {
 		copy_header(r->request_id, sizeof(r->request_id), v, vl);
+	} else if (IS("X-Shopify-API-Version")) {
+		copy_header(r->api_version, sizeof(r->api_version), v, vl);
+	} else if (IS("X-Shopify-API-Deprecated-Reason")) {
+		copy_header(r->deprecated, sizeof(r->deprecated), v, vl);
 	}
 #undef IS
 	return n;

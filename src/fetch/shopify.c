@@ -7,6 +7,7 @@
 #include "recon/fields.h"
 #include "recon/msg.h"
 #include "recon/shopify.h"
+#include "recon/shopify_version.h"
 
 #define SHOP_LIMIT 250             /* records per page (the API's maximum) */
 #define SHOP_IDS_BATCH 50          /* ids per inventory_levels request (API limit) */
@@ -40,6 +41,7 @@ struct shopify {
 	int64_t paced_first;       /* sends of the first and last paced requests */
 	int64_t last_seen;
 	uint64_t paced, requests, tokens;
+	struct shopify_version ver;    /* the version that answered, deprecations */
 };
 
 /* explicit_bzero: a memset before free() is a dead store the optimiser drops. */
@@ -114,6 +116,7 @@ static void seen(void *arg, const struct http_response *r)
 	int64_t now = http_now_ms() - (int64_t)r->ms;
 	long used, cap;
 
+	shopify_version_seen(&sh->ver, r);
 	if (http_call_limit(r->call_limit, &used, &cap) == 0) {
 		/* only clean answers feed the leak estimate: whether a failed or
 		 * refused request was counted by the bucket is unknowable */
@@ -168,7 +171,7 @@ void shopify_stats(const struct shopify *sh, struct http_stats *out)
 recon_err shopify_open(const struct config *cfg, struct shopify **out)
 {
 	const char *shop = config_get(cfg, "shopify", "shop");
-	const char *ver = config_get_or(cfg, "shopify", "api_version", "2025-07");
+	const char *ver = config_get_or(cfg, "shopify", "api_version", SHOPIFY_API_VERSION);
 	const char *tok = config_get(cfg, "shopify", "access_token");
 	const char *cid = config_get(cfg, "shopify", "client_id");
 	const char *csec = config_get(cfg, "shopify", "client_secret");
@@ -224,6 +227,7 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	sh->version = strdup(ver);
 	if (!sh->base || !sh->version)
 		goto out;
+	shopify_version_init(&sh->ver, ver);
 	if (tok ? !(sh->static_token = strdup(tok))
 	        : !(sh->client_id = strdup(cid)) || !(sh->client_secret = strdup(csec)))
 		goto out;
@@ -733,6 +737,18 @@ static const char *fields_q(char fl[SHOP_FIELDS_MAX], const char *extract)
 	return fields_csv(extract, fl, SHOP_FIELDS_MAX) == 0 ? fl : "id";
 }
 
+/* An extract starts: the progress line and the deprecation notes say which. */
+static void begin(struct shopify *sh, struct fetch_out *out, const char *extract)
+{
+	sh->ver.extract = extract;
+	fetch_progress(out, extract);
+}
+
+void shopify_api_version(const struct shopify *sh, char *buf, size_t size)
+{
+	shopify_version_record(&sh->ver, buf, size);
+}
+
 recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const struct period *p,
                             struct fetch_out *out)
 {
@@ -746,7 +762,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	recon_err err;
 
 	/* shop.json: currency and time zone decide how everything else reads */
-	fetch_progress(out, "shopify/shop");
+	begin(sh, out, "shopify/shop");
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shop.json", sh->version);
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/shop"));
 	if ((err = fetch_note(out, "shopify/shop", endpoint, q)) ||
@@ -782,7 +798,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	if ((err = fetch_note(out, "shopify/orders", endpoint, q)) ||
 	    (err = fetch_note(out, "shopify/orders", endpoint, q2)))
 		goto out;
-	fetch_progress(out, "shopify/orders");
+	begin(sh, out, "shopify/orders");
 	if ((err = api_url(sh, url, sizeof(url), "orders", q)) ||
 	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)) ||
 	    (err = api_url(sh, url, sizeof(url), "orders", q2)) ||
@@ -801,12 +817,12 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	if ((err = fetch_note(out, "shopify/payouts", endpoint, q)) ||
 	    (err = api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
 		goto out;
-	fetch_progress(out, "shopify/payouts");
+	begin(sh, out, "shopify/payouts");
 	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", SHOP_LIMIT, on_payouts, &pc)) != RECON_OK)
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/balance/transactions.json",
 	         sh->version);
-	fetch_progress(out, "shopify/balance_transactions");
+	begin(sh, out, "shopify/balance_transactions");
 	for (size_t i = 0; i < pc.ids.n; i++) {
 		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d&fields=%s", (long long)pc.ids.v[i], SHOP_LIMIT,
 		         fields_q(fl, "shopify/balance_transactions"));
@@ -826,7 +842,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 
 	/* Locations, products and the mapped locations' inventory levels. */
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/locations.json", sh->version);
-	fetch_progress(out, "shopify/locations");
+	begin(sh, out, "shopify/locations");
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/locations"));
 	if ((err = fetch_note(out, "shopify/locations", endpoint, q)) ||
 	    (err = api_url(sh, url, sizeof(url), "locations", q)) ||
@@ -835,13 +851,13 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 		goto out;
 	snprintf(q, sizeof(q), "fields=%s&limit=%d", fields_q(fl, "shopify/products"), SHOP_LIMIT);
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/products.json", sh->version);
-	fetch_progress(out, "shopify/products");
+	begin(sh, out, "shopify/products");
 	if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
 	    (err = api_url(sh, url, sizeof(url), "products", q)) ||
 	    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
-	fetch_progress(out, "shopify/inventory_levels");
+	begin(sh, out, "shopify/inventory_levels");
 	for (size_t l = 0; l < locids.n; l += SHOP_IDS_BATCH) {
 		char lcsv[SHOP_IDS_BATCH * 21 + 1];
 		id_csv(&locids, l, SHOP_IDS_BATCH, lcsv, sizeof(lcsv));
@@ -874,6 +890,8 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 		msg_warn("no [locations] line names a Shopify location: stock is not compared");
 		err = fetch_note(out, "shopify/inventory_levels", endpoint, "(no mapped location: not fetched)");
 	}
+	if (!err)
+		err = shopify_version_notes(&sh->ver, out);
 out:
 	json_decref(locs);
 	free(pc.ids.v);

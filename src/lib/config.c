@@ -49,7 +49,8 @@ struct config {
 static const struct {
 	const char *section, *key, *value;
 } defaults[] = {
-	{ "shopify", "api_version", "2025-07" },
+	/* a current stable version (SHOPIFY_API_VERSION, shopify_version.h) */
+	{ "shopify", "api_version", "2026-10" },
 	{ "match", "order_field", "shopify_order_id" },
 	{ "match", "amount_tolerance", "0.00" },
 	{ "match", "stock_field", "actual_qty" },

@@ -277,10 +277,16 @@ void out_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
+static void (*before_line)(void);
+
+void msg_set_before(void (*fn)(void)) { before_line = fn; }
+
 __attribute__((format(printf, 2, 0)))
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
 	flockfile(stderr);
+	if (before_line)
+		before_line();
 	fputs("recon: ", stderr);
 	fputs(prefix, stderr);
 	vprint_data(stderr, fmt, ap);

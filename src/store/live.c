@@ -173,6 +173,11 @@ static void summary(struct fetch_out *f, struct shopify *sh, struct erpnext *e, 
 	          "leak rate), %llu access token%s", pc.peak, pc.cap, pc.leak, (unsigned long long)pc.paced,
 	          pc.paced_rate, pc.leak > 0 ? 100.0 * pc.paced_rate / pc.leak : 0.0,
 	          (unsigned long long)pc.tokens, pc.tokens == 1 ? "" : "s");
+	for (size_t i = 0; i < f->nex; i++)
+		if (strcmp(f->ex[i].name, "shopify/orders") == 0 && f->ex[i].rows > 0)
+			msg_debug("erpnext: %.1f requests per 1,000 orders (%llu requests, %lld orders)",
+			         (double)b.attempts * 1000.0 / (double)f->ex[i].rows, (unsigned long long)b.attempts,
+			         (long long)f->ex[i].rows);
 	msg_debug("erpnext: %llu requests over %llu connection%s, %llu retries, %llu throttled (429), "
 	          "%llu faults, %.1f s waited", (unsigned long long)b.attempts, (unsigned long long)b.connects,
 	          b.connects == 1 ? "" : "s", (unsigned long long)b.retries,
@@ -186,7 +191,7 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	struct snapshot_source src = { .kind = "live" };
 	struct shopify *sh = NULL;
 	struct erpnext *e = NULL;
-	char pending[PATH_MAX], raw[PATH_MAX], sfetched[32] = "", efetched[32] = "", site[1024];
+	char pending[PATH_MAX], raw[PATH_MAX], sfetched[32] = "", efetched[32] = "", site[1024], api_version[80];
 	int created = 0, loading = 0;
 	int64_t shopify_ms = 0;
 	recon_err err;
@@ -306,7 +311,8 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	http_url_for_log(config_get(cfg, "erpnext", "url"), site, sizeof(site));
 	src.site = site;
 	src.company = config_get(cfg, "erpnext", "company");
-	src.shopify_api_version = config_get_or(cfg, "shopify", "api_version", "2025-07");
+	shopify_api_version(sh, api_version, sizeof(api_version));
+	src.shopify_api_version = api_version;
 	src.shopify_fetched_at = sfetched;
 	src.erpnext_fetched_at = efetched;
 	src.after_load = after_load;
@@ -316,8 +322,7 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	if (err && save_raw)
 		msg_info("the fetched pages stay in '%s'", save_raw);
 out:
-	if (lv.out.progress && err && lv.out.pages)
-		fputc('\n', stderr);
+	fetch_progress_stop(&lv.out);
 	if (err && lv.renamed)
 		remove_tree(lv.final);   /* the transaction rolled back: s<N> names nothing */
 	else if (err && created)

@@ -15,8 +15,10 @@ live_ini clean.ini
 recon --config clean.ini --db clean.db snapshot --period 2026-10 --save-raw clean-pages; expect_rc 0
 stop_fakes
 
-# The same month with faults on both sides.
-start_fakes faulty "$DEMO" "--leak 1000 $faults --seed 11" "$faults --seed 12"
+# The same month with faults on both sides. ERPNext's documents come in a
+# handful of list queries, so its faults are denser there (about 30 %).
+efaults="--fail-rate 0.12 --cut-rate 0.09 --truncate-rate 0.09"
+start_fakes faulty "$DEMO" "--leak 1000 $faults --seed 11" "$efaults --seed 12"
 live_ini faulty.ini
 recon --config faulty.ini -v snapshot --period 2026-10; expect_rc 0
 cp err faulty.err
@@ -24,7 +26,7 @@ s_faults=$(fake_stat faulty sp 'd["faults_total"]')
 e_faults=$(fake_stat faulty ep 'd["faults_total"]')
 e_req=$(fake_stat faulty ep 'd["requests"]')
 echo "faults served: shopify $s_faults, erpnext $e_faults of $e_req requests"
-[ "$e_faults" -ge 5 ] || fail "too few faults injected ($e_faults) for the test to mean anything"
+[ "$e_faults" -ge 3 ] || fail "too few faults injected ($e_faults) for the test to mean anything"
 grep_in faulty.err "(retrying)"
 retries=$(grep -c "(retrying)" faulty.err)
 [ "$retries" -ge "$((s_faults + e_faults))" ] || fail "$retries retries for $((s_faults + e_faults)) faults"
@@ -34,6 +36,20 @@ cmp a.txt b.txt || { diff a.txt b.txt; fail "faults changed the rows"; }
 diff -r clean-pages evidence/s1 > /dev/null || fail "faults changed the saved pages"
 recon verify; expect_rc 0
 no_secrets faulty.err out recon.db evidence
+stop_fakes
+
+# ... and a site read one document at a time (it refuses child-table fields
+# in lists), at 10 %: hundreds of requests over four connections.
+start_fakes faulty2 "$DEMO" "--leak 1000" "$faults --seed 12 --refuse-child-fields 403"
+live_ini faulty2.ini
+recon --config faulty2.ini --db faulty2.db -v snapshot --period 2026-10 --save-raw faulty2-pages; expect_rc 0
+cp err faulty2.err
+e_faults=$(fake_stat faulty2 ep 'd["faults_total"]')
+[ "$e_faults" -ge 5 ] || fail "too few faults injected ($e_faults) in the one-document fetch"
+grep_in faulty2.err "fetching the documents one at a time"
+digests faulty2.db 1 > c.txt
+cmp a.txt c.txt || { diff a.txt c.txt; fail "faults changed the rows of the one-document fetch"; }
+no_secrets faulty2.err out faulty2.db faulty2-pages
 stop_fakes
 
 # A server that keeps failing: exit 4, nothing stored, no folder left.

@@ -232,6 +232,7 @@ class ErpApp(fakelib.App):
         self.accounts = set()
         self.ratelimit = {"start": time.monotonic(), "used": 0}
         self.alerts = None
+        self.qcache = {}        # list query -> its matched, sorted rows (until the next write)
         for dtname, (flds, tabs) in META.items():
             self.register(dtname, flds.split(), tabs)
         for cdt, flds in CHILD_META.items():
@@ -682,6 +683,7 @@ class ErpApp(fakelib.App):
         with self.lock:
             alerts = []
             self.alerts = alerts
+            self.qcache.clear()
             try:
                 result = fn()
             finally:
@@ -775,8 +777,20 @@ class ErpApp(fakelib.App):
                 out.append((tf, col, alias or expr, agg.group(1).lower()))
                 continue
             tf, col = self.resolve(src, expr)
+            if tf is not None and self.args.refuse_child_fields:
+                self.refuse_child(src, tf, expr)
             out.append((tf, col, alias or col))
         return out
+
+    def refuse_child(self, src, tf, expr):
+        """--refuse-child-fields: a site that will not join a child table into a list (a role
+        without read on the child DocType, 403 as frappe's append_table raises it; or a
+        version that does not know the form, 417 as for an unknown field)."""
+        if self.args.refuse_child_fields == "403":
+            cdt = src.tables[tf]
+            raise FrappeError(403, "PermissionError", ["Insufficient Permission for %s" % cdt],
+                              title="Not Permitted", exception="frappe.exceptions.PermissionError")
+        raise self.not_permitted(expr)
 
     def parse_filters(self, src, filters):
         """-> list of (table field or None, column, operator, value)."""
@@ -837,13 +851,17 @@ class ErpApp(fakelib.App):
         if not order_by:
             order_by = "modified desc"
         for part in str(order_by).split(","):
-            bits = part.strip().split()
-            if not bits:
+            part = part.strip()
+            if not part:
                 continue
-            d = bits[1].lower() if len(bits) > 1 else "asc"
-            if d not in ("asc", "desc") or len(bits) > 2:
-                raise self.not_permitted(part.strip())
-            tf, col = self.resolve(src, bits[0])
+            # a column, backquoted names may hold spaces ("`tabSales Order Item`.`idx` asc")
+            m = re.match(r"^((?:`[^`]*`|[^\s`])+)(?:\s+(\S+))?$", part)
+            d = (m.group(2) or "asc").lower() if m else ""
+            if d not in ("asc", "desc"):
+                raise self.not_permitted(part)
+            tf, col = self.resolve(src, m.group(1))
+            if tf is not None and self.args.refuse_child_fields:
+                self.refuse_child(src, tf, m.group(1))
             out.append((tf, col, d == "desc"))
         return out
 
@@ -922,6 +940,24 @@ class ErpApp(fakelib.App):
         order = self.parse_order(src, p.get("order_by")) if not count_only else []
         group_by = p.get("group_by")
         gb = self.resolve(src, group_by) if group_by else None
+        # a paged list asks the same query again and again with another offset: its matched,
+        # sorted rows are kept until the next write, so a page costs what a database's would
+        # (a big month's GL Entry list took seconds a page otherwise, not what a site takes)
+        ckey = None if count_only else json.dumps(
+            [src.doctype, p.get("parent"), p.get("fields"), p.get("filters"), p.get("or_filters"),
+             p.get("order_by"), group_by], sort_keys=True, default=str)
+        if ckey is not None and ckey in self.qcache:
+            rows, groups = self.qcache[ckey]
+        else:
+            got = self.matched_rows(src, specs, filters, or_filters, order, gb, count_only, p)
+            if count_only:
+                return got
+            rows, groups = got
+            if ckey is not None:
+                self.qcache[ckey] = (rows, groups)
+        return self.page_of(rows, groups, gb, specs, p, allow_limit_alias)
+
+    def matched_rows(self, src, specs, filters, or_filters, order, gb, count_only, p):
         tables = []
         for t in [s[0] for s in specs] + [f[0] for f in filters + or_filters] + [o[0] for o in order] + \
                  ([gb[0]] if gb else []):
@@ -965,6 +1001,10 @@ class ErpApp(fakelib.App):
                     return (0, 0.0 if numeric else "")
                 return (1, flt(v) if numeric else str(v).casefold())
             rows.sort(key=key, reverse=desc)
+        return rows, groups
+
+    def page_of(self, rows, groups, gb, specs, p, allow_limit_alias):
+        allrows = rows              # an aggregate without group_by is over every matched row
         start = max(0, cint(p.get("limit_start") or p.get("start") or 0))
         if "limit_page_length" in p:
             plen = cint(p.get("limit_page_length"))
@@ -983,7 +1023,7 @@ class ErpApp(fakelib.App):
             tf, col = spec[0], spec[1]
             if len(spec) < 4:
                 return self.value(d, c, tf, col)
-            members = groups.get(self.value(d, c, *gb), [(d, c)]) if gb else rows
+            members = groups.get(self.value(d, c, *gb), [(d, c)]) if gb else allrows
             vals = [self.value(dd, cc, tf, col) for dd, cc in members]
             if spec[3] == "count":
                 return sum(1 for v in vals if v is not None)
@@ -1510,6 +1550,9 @@ def main(argv=None):
                    help="fault: lists ignore limit_start (every page is the first one)")
     p.add_argument("--ignore-page-length", action="store_true",
                    help="fault: lists ignore limit_page_length (all rows from limit_start on)")
+    p.add_argument("--refuse-child-fields", choices=["403", "417"],
+                   help="lists refuse child-table fields (403 PermissionError on the child DocType, "
+                        "or 417 DataError 'Field not permitted in query')")
     args = p.parse_args(argv)
     return fakelib.serve(ErpApp(args))
 

@@ -165,6 +165,9 @@ def add_common_args(p):
     p.add_argument("--truncate-rate", type=float, default=0.0, help="fraction with truncated JSON body")
     p.add_argument("--slow-rate", type=float, default=0.0, help="fraction delayed by --slow-ms")
     p.add_argument("--slow-ms", type=int, default=1000)
+    p.add_argument("--latency-ms", type=float, default=float(os.environ.get("FAKE_LATENCY_MS") or 0),
+                   help="every API answer waits this long first, as a real server's work and round trip "
+                        "do (default $FAKE_LATENCY_MS or 0); requests on other connections overlap")
     p.add_argument("--seed", type=int, default=None, help="seed for fault and name randomness")
     p.add_argument("--max-fault-streak", type=int, default=2,
                    help="at most this many faults in a row for one identical request (default 2)")
@@ -422,6 +425,8 @@ class Handler(BaseHTTPRequestHandler):
             resp = app.control(req)
         else:
             fault, slow, fstatus = app.decide_fault(req)
+            if app.args.latency_ms > 0:
+                time.sleep(app.args.latency_ms / 1000.0)
             if slow:
                 time.sleep(app.args.slow_ms / 1000.0)
             if fault == "fail":

@@ -227,7 +227,12 @@ class ShopifyApp(fakelib.App):
         resp.set_header("X-Request-Id", fakelib.new_request_id())
         ver = getattr(req, "api_version", None)
         if ver:
-            resp.set_header("X-Shopify-API-Version", ver)
+            # a version past its support window "falls forward": Shopify answers with the
+            # oldest supported one and says so in this header (--answer-version)
+            resp.set_header("X-Shopify-API-Version", self.args.answer_version or ver)
+            why = self.args.deprecated_reason
+            if why and (not self.args.deprecated_on or self.args.deprecated_on in req.path):
+                resp.set_header("X-Shopify-API-Deprecated-Reason", why)
 
     def fail_response(self, status, req):
         if status == 502:
@@ -862,6 +867,13 @@ def main(argv=None):
                    help="paging links leave out the fields asked for (the next page comes whole)")
     p.add_argument("--ignore-limit", action="store_true",
                    help="fault: a page holds every remaining record, whatever limit asks")
+    p.add_argument("--answer-version",
+                   help="X-Shopify-API-Version of every answer (default: the version asked for), as "
+                        "when an unsupported version falls forward to the oldest supported one")
+    p.add_argument("--deprecated-reason",
+                   help="X-Shopify-API-Deprecated-Reason sent with answers (a deprecated endpoint "
+                        "or field was used)")
+    p.add_argument("--deprecated-on", help="only on paths containing this text (default: every path)")
     args = p.parse_args(argv)
     return fakelib.serve(ShopifyApp(args))
 

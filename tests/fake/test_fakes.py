@@ -776,6 +776,39 @@ class PagingFaultTests(unittest.TestCase):
         self.assertEqual(len(rows), 5)
 
 
+    def test_erpnext_refuse_child_fields(self):
+        fields = json.dumps(["name", "`tabSales Order Item`.`item_code` as items__item_code"])
+        for mode, status, text in (("403", 403, "Insufficient Permission for Sales Order Item"),
+                                   ("417", 417, "Field not permitted in query")):
+            f = Fake(ERPNEXT, "--api-key", KEY, "--api-secret", SECRET, "--refuse-child-fields", mode)
+            url = f.base + "/api/resource/Sales%20Order?"
+            r = call(url + q(fields=fields), headers=self.E)
+            self.assertEqual(r.status, status)
+            self.assertIn(text, r.raw.decode())
+            # by order_by alone too; parent columns stay allowed
+            r = call(url + q(order_by="`tabSales Order Item`.`idx` asc"), headers=self.E)
+            self.assertEqual(r.status, status)
+            r = call(url + q(fields=json.dumps(["name", "grand_total"])), headers=self.E)
+            self.assertEqual(r.status, 200)
+
+    def test_latency(self):
+        f = Fake(ERPNEXT, "--api-key", KEY, "--api-secret", SECRET, "--latency-ms", "200")
+        t = time.monotonic()
+        self.assertEqual(call(f.base + "/api/resource/Item", headers=self.E).status, 200)
+        self.assertGreaterEqual(time.monotonic() - t, 0.2)
+
+    def test_shopify_version_fell_forward_and_deprecation(self):
+        f = Fake(SHOPIFY, "--answer-version", "2025-10", "--deprecated-reason", "https://x.test/why",
+                 "--deprecated-on", "/orders.json")
+        h = {"X-Shopify-Access-Token": TOKEN}
+        r = call(f.base + "/admin/api/2025-07/orders.json?status=any", headers=h)
+        self.assertEqual(r.header("X-Shopify-API-Version"), "2025-10")
+        self.assertEqual(r.header("X-Shopify-API-Deprecated-Reason"), "https://x.test/why")
+        r = call(f.base + "/admin/api/2025-07/shop.json", headers=h)
+        self.assertEqual(r.header("X-Shopify-API-Version"), "2025-10")
+        self.assertIsNone(r.header("X-Shopify-API-Deprecated-Reason"))
+
+
 class LogAndShutdownTests(unittest.TestCase):
     def test_secrets_never_logged_shopify(self):
         f = Fake(SHOPIFY, "--client-id", CID, "--client-secret", CSECRET, "--token", TOKEN)

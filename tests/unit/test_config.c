@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "recon/config.h"
+#include "recon/shopify_version.h"
 
 #define MIB (1024 * 1024)
 #define KIB64 (64 * 1024)
@@ -466,7 +467,8 @@ static void test_defaults(void **state)
 	assert_int_equal(config_defaults(NULL, &cfg), RECON_OK);
 	assert_non_null(cfg);
 	assert_string_equal(config_path(cfg), "(defaults)");
-	assert_string_equal(config_get(cfg, "shopify", "api_version"), "2025-07");
+	/* a supported version by default, the one the Shopify client names */
+	assert_string_equal(config_get(cfg, "shopify", "api_version"), SHOPIFY_API_VERSION);
 	assert_string_equal(config_get(cfg, "match", "order_field"), "shopify_order_id");
 	assert_string_equal(config_get(cfg, "match", "amount_tolerance"), "0.00");
 	assert_string_equal(config_get(cfg, "match", "stock_field"), "actual_qty");
@@ -498,7 +500,7 @@ static void test_defaults(void **state)
 	assert_int_equal(config_line(cfg, "match", "stock_field"), 2);
 	assert_string_equal(config_get(cfg, "match", "order_field"), "shopify_order_id");
 	assert_int_equal(config_line(cfg, "match", "order_field"), 0);
-	assert_string_equal(config_get(cfg, "shopify", "api_version"), "2025-07");
+	assert_string_equal(config_get(cfg, "shopify", "api_version"), "2026-10");
 	config_free(cfg);
 }
 
