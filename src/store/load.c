@@ -281,10 +281,11 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const cha
 }
 
 /* The unique keys of a spec and its children (load_spec.h). */
-static recon_err check_unique_in(struct store *s, int64_t sid, const struct load_table *spec, int indexed)
+static recon_err check_unique_in(struct store *s, struct load_engine *eng, int64_t sid,
+                                 const struct load_table *spec, int indexed)
 {
 	const struct load_unique *k = &spec->unique;
-	if (k->shown && k->indexed == indexed) {
+	if (k->shown && k->indexed == indexed && !load_engine_unique_proven(eng, spec->table)) {
 		char sql[320];
 		sqlite3_stmt *st;
 		snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE snapshot_id = ? GROUP BY %s "
@@ -300,7 +301,7 @@ static recon_err check_unique_in(struct store *s, int64_t sid, const struct load
 		TRY(store_finish(s, st));
 	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++)
-		TRY(check_unique_in(s, sid, spec->children[i].spec, indexed));
+		TRY(check_unique_in(s, eng, sid, spec->children[i].spec, indexed));
 	return RECON_OK;
 }
 
@@ -308,11 +309,12 @@ static recon_err check_unique_in(struct store *s, int64_t sid, const struct load
  * would double amounts silently, so it is bad input. A key that leads an
  * index is checked once the indexes exist (a walk along the index); the
  * others before (a scan of the table: after, SQLite would reach every row
- * through some other index, one random read each). */
-static recon_err check_unique(struct store *s, int64_t sid, int indexed)
+ * through some other index, one random read each), unless the loader's
+ * hashes of the keys already showed there is no duplicate. */
+static recon_err check_unique(struct store *s, struct load_engine *eng, int64_t sid, int indexed)
 {
 	for (size_t xi = 0; load_extracts[xi].name; xi++)
-		TRY(check_unique_in(s, sid, load_extracts[xi].spec, indexed));
+		TRY(check_unique_in(s, eng, sid, load_extracts[xi].spec, indexed));
 	return RECON_OK;
 }
 
@@ -364,13 +366,13 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	}
 	t0 = mono_ms();
 	msg_debug("loaded in %.2f s", (t0 - t_start) / 1e3);
-	if ((err = check_unique(s, snapshot_id, 0)))
+	if ((err = check_unique(s, l.eng, snapshot_id, 0)))
 		goto out;
 	t1 = mono_ms();
 	if ((err = store_create_indexes(s)))
 		goto out;
 	t2 = mono_ms();
-	err = check_unique(s, snapshot_id, 1);
+	err = check_unique(s, l.eng, snapshot_id, 1);
 	msg_debug("unique keys checked in %.2f s, indexes built in %.2f s", (t1 - t0 + mono_ms() - t2) / 1e3,
 	          (t2 - t1) / 1e3);
 	if (!err)

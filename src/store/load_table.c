@@ -70,6 +70,14 @@ static void dig_tag(struct row_digest *d, int tag)
 
 /* ---- compiled tables ---- */
 
+/* Hashes of a table's unique keys ("unique keys" below). */
+struct keyset {
+	uint64_t *slot;          /* 0: empty */
+	size_t cap, n;
+	int met;                 /* two hashes met */
+	int over;                /* outgrew KEYSET_MAX: not known */
+};
+
 struct tab {
 	const struct load_table *spec;
 	int slot;                           /* in store_data_tables, or -1 */
@@ -84,6 +92,11 @@ struct tab {
 	/* Counted while inserting: rows, and the control total (spec->control,
 	 * its columns resolved: sum, then the tests' columns). */
 	int64_t inserted;
+	/* A unique key checked by a scan (not leading an index) is first
+	 * checked here, by hashes of its values (src/load_table.c, "unique
+	 * keys"); only a table where two hashes meet is scanned. */
+	int nukey, ukey[4];
+	struct keyset *keys_seen;
 	int ctl_sum, ctl_col[2];
 	int64_t ctl_total;
 	int ctl_any, ctl_overflow;
@@ -111,10 +124,13 @@ struct load_engine {
 	struct load_batch *one;             /* load_engine_record's */
 };
 
+static void keyset_free(struct keyset *k);
+
 static void tab_free(struct tab *t)
 {
 	if (!t)
 		return;
+	keyset_free(t->keys_seen);
 	sqlite3_finalize(t->st);
 	sqlite3_finalize(t->st_many);
 	sha256_free(t->dig.h);
@@ -193,6 +209,27 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	t->ncol = lt_spec_ncols(spec);
 	t->cur = -1;
 	t->slot = -1;
+	if (spec->unique.shown && !spec->unique.indexed) {
+		/* "item_code, warehouse": the columns grouped by */
+		const char *g = spec->unique.group;
+		while (*g && t->nukey < 4) {
+			char name[64];
+			size_t n = strcspn(g, ",");
+			int c;
+			while (n && g[n - 1] == ' ')
+				n--;
+			snprintf(name, sizeof(name), "%.*s", (int)n, g);
+			if ((c = lt_col_index(spec, name)) < 0 || n >= sizeof(name))
+				break;
+			t->ukey[t->nukey++] = c;
+			g += strcspn(g, ",");
+			g += strspn(g, ", ");
+		}
+		if (*g)
+			t->nukey = 0;      /* an expression, not columns: left to SQL */
+		else if (t->nukey && !(t->keys_seen = calloc(1, sizeof(*t->keys_seen))))
+			return RECON_ERR_NOMEM;
+	}
 	t->ctl_sum = lt_col_index(spec, spec->control.sum);
 	for (int k = 0; k < 2; k++)
 		t->ctl_col[k] = spec->control.where[k].op != LOAD_IF_NONE ? lt_col_index(spec, spec->control.where[k].col) : -1;
@@ -626,13 +663,108 @@ recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_
 	return convert_rec(e, b, e->root[root], NULL, rec, o);
 }
 
-/* store_table_digest's byte stream for the batch's rows, table by table. */
+/* ---- unique keys ----
+ * A key that leads no index was checked by grouping the whole table (a
+ * scan and a sort: half a second for the GL entries of 100k orders). Now
+ * each row's key is hashed (64 bits) into a set as the digests are fed; a
+ * table whose hashes never meet has no duplicate and is not scanned. Two
+ * hashes that meet prove nothing (the keys may differ): that table is
+ * scanned as before, and the scan names the duplicate. The set has a
+ * ceiling; a table that outgrows it is scanned as before too. */
+#define KEYSET_MAX ((size_t)1 << 22)     /* slots: 32 MiB, some 2.9 M keys */
+
+static void keyset_free(struct keyset *k)
+{
+	if (k)
+		free(k->slot);
+	free(k);
+}
+
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* The key's values as SQL's GROUP BY tells them apart: type, then value. */
+static uint64_t key_hash(const struct tab *t, const struct bcell *cell)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (int k = 0; k < t->nukey; k++) {
+		const struct bcell *v = &cell[t->ukey[k]];
+		h = (h ^ v->type) * 0x100000001b3ULL;
+		if (v->type == SQLITE_INTEGER) {
+			h = mix64(h ^ (uint64_t)v->v.i);
+		} else if (v->type == SQLITE_TEXT) {
+			for (uint32_t i = 0; i < v->n; i++)
+				h = (h ^ (unsigned char)v->v.s[i]) * 0x100000001b3ULL;
+			h = mix64(h ^ v->n);
+		}
+	}
+	return h ? h : 1;
+}
+
+static void keyset_add(struct keyset *k, uint64_t h)
+{
+	if (k->over || k->met)
+		return;
+	if ((k->n + 1) * 10 > k->cap * 7) {
+		size_t cap = k->cap ? k->cap * 2 : 4096;
+		uint64_t *slot = cap <= KEYSET_MAX ? calloc(cap, sizeof(*slot)) : NULL;
+		if (!slot) {
+			/* too many keys (or no memory): the scan decides */
+			free(k->slot);
+			k->slot = NULL;
+			k->over = 1;
+			return;
+		}
+		for (size_t i = 0; i < k->cap; i++)
+			if (k->slot[i]) {
+				size_t j = k->slot[i] & (cap - 1);
+				while (slot[j])
+					j = (j + 1) & (cap - 1);
+				slot[j] = k->slot[i];
+			}
+		free(k->slot);
+		k->slot = slot;
+		k->cap = cap;
+	}
+	size_t j = h & (k->cap - 1);
+	while (k->slot[j]) {
+		if (k->slot[j] == h) {
+			k->met = 1;
+			return;
+		}
+		j = (j + 1) & (k->cap - 1);
+	}
+	k->slot[j] = h;
+	k->n++;
+}
+
+int load_engine_unique_proven(struct load_engine *e, const char *table)
+{
+	for (size_t i = 0; i < e->nall; i++) {
+		const struct tab *t = e->all[i];
+		if (t->spec->table && strcmp(t->spec->table, table) == 0)
+			return t->keys_seen && !t->keys_seen->met && !t->keys_seen->over && !t->dig.unsure;
+	}
+	return 0;
+}
+
+/* store_table_digest's byte stream for the batch's rows, table by table,
+ * and their unique keys. */
 void load_engine_account(struct load_engine *e, const struct load_batch *b)
 {
 	for (size_t r = 0; r < b->nrows; r++) {
 		struct tab *t = e->all[b->rows[r].tab];
 		const struct bcell *cell = &b->cells[b->rows[r].cell];
 		struct row_digest *d = &t->dig;
+		if (t->keys_seen)
+			keyset_add(t->keys_seen, key_hash(t, cell));
 		dig_tag(d, SQLITE_INTEGER);
 		dig_i64(d, e->sid);
 		for (int c = 0; c < t->ncol; c++) {
