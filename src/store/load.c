@@ -251,6 +251,8 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const cha
 	for (size_t i = 0; !err && i < pp->count[xi]; i++)
 		err = rd ? raw_reader_next(rd) : raw_read_page(dir, &pp->jobs[pp->first[xi] + i], sink);
 	if (!err)
+		load_engine_extract_done(l->eng, xi);
+	if (!err)
 		err = count_rows(l, x, &rows, &control, &has_control);
 	sha256_final_hex(l->extract_hash, hex);
 	l->extract_hash = NULL;

@@ -76,6 +76,7 @@ struct keyset {
 	size_t cap, n;
 	int met;                 /* two hashes met */
 	int over;                /* outgrew KEYSET_MAX: not known */
+	int done;                /* its extract is loaded: the slots are gone */
 };
 
 struct tab {
@@ -712,6 +713,10 @@ static void keyset_add(struct keyset *k, uint64_t h)
 {
 	if (k->over || k->met)
 		return;
+	if (k->done) {
+		k->over = 1;           /* a row after load_engine_extract_done: not known */
+		return;
+	}
 	if ((k->n + 1) * 10 > k->cap * 7) {
 		size_t cap = k->cap ? k->cap * 2 : 4096;
 		uint64_t *slot = cap <= KEYSET_MAX ? calloc(cap, sizeof(*slot)) : NULL;
@@ -743,6 +748,24 @@ static void keyset_add(struct keyset *k, uint64_t h)
 	}
 	k->slot[j] = h;
 	k->n++;
+}
+
+void load_engine_extract_done(struct load_engine *e, size_t root)
+{
+	struct tab *stack[16];
+	int n = 0;
+	stack[n++] = e->root[root];
+	while (n) {
+		struct tab *t = stack[--n];
+		if (t->keys_seen) {
+			free(t->keys_seen->slot);
+			t->keys_seen->slot = NULL;
+			t->keys_seen->cap = t->keys_seen->n = 0;
+			t->keys_seen->done = 1;
+		}
+		for (int i = 0; i < t->nchild && n < 16; i++)
+			stack[n++] = t->child[i];
+	}
 }
 
 int load_engine_unique_proven(struct load_engine *e, const char *table)
