@@ -70,15 +70,6 @@ static void dig_tag(struct row_digest *d, int tag)
 
 /* ---- compiled tables ---- */
 
-/* Hashes of a table's unique keys ("unique keys" below). */
-struct keyset {
-	uint64_t *slot;          /* 0: empty */
-	size_t cap, n;
-	int met;                 /* two hashes met */
-	int over;                /* outgrew KEYSET_MAX: not known */
-	int done;                /* its extract is loaded: the slots are gone */
-};
-
 struct tab {
 	const struct load_table *spec;
 	int slot;                           /* in store_data_tables, or -1 */
@@ -124,8 +115,6 @@ struct load_engine {
 	size_t nall;
 	struct load_batch *one;             /* load_engine_record's */
 };
-
-static void keyset_free(struct keyset *k);
 
 static void tab_free(struct tab *t)
 {
@@ -228,7 +217,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		}
 		if (*g)
 			t->nukey = 0;      /* an expression, not columns: left to SQL */
-		else if (t->nukey && !(t->keys_seen = calloc(1, sizeof(*t->keys_seen))))
+		else if (t->nukey && !(t->keys_seen = keyset_new()))
 			return RECON_ERR_NOMEM;
 	}
 	t->ctl_sum = lt_col_index(spec, spec->control.sum);
@@ -671,25 +660,7 @@ recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_
  * table whose hashes never meet has no duplicate and is not scanned. Two
  * hashes that meet prove nothing (the keys may differ): that table is
  * scanned as before, and the scan names the duplicate. The set has a
- * ceiling; a table that outgrows it is scanned as before too. */
-#define KEYSET_MAX ((size_t)1 << 22)     /* slots: 32 MiB, some 2.9 M keys */
-
-static void keyset_free(struct keyset *k)
-{
-	if (k)
-		free(k->slot);
-	free(k);
-}
-
-static uint64_t mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
+ * ceiling; a table that outgrows it is scanned as before too (keyset.c). */
 
 /* The key's values as SQL's GROUP BY tells them apart: type, then value. */
 static uint64_t key_hash(const struct tab *t, const struct bcell *cell)
@@ -699,55 +670,14 @@ static uint64_t key_hash(const struct tab *t, const struct bcell *cell)
 		const struct bcell *v = &cell[t->ukey[k]];
 		h = (h ^ v->type) * 0x100000001b3ULL;
 		if (v->type == SQLITE_INTEGER) {
-			h = mix64(h ^ (uint64_t)v->v.i);
+			h = keyset_mix(h ^ (uint64_t)v->v.i);
 		} else if (v->type == SQLITE_TEXT) {
 			for (uint32_t i = 0; i < v->n; i++)
 				h = (h ^ (unsigned char)v->v.s[i]) * 0x100000001b3ULL;
-			h = mix64(h ^ v->n);
+			h = keyset_mix(h ^ v->n);
 		}
 	}
 	return h ? h : 1;
-}
-
-static void keyset_add(struct keyset *k, uint64_t h)
-{
-	if (k->over || k->met)
-		return;
-	if (k->done) {
-		k->over = 1;           /* a row after load_engine_extract_done: not known */
-		return;
-	}
-	if ((k->n + 1) * 10 > k->cap * 7) {
-		size_t cap = k->cap ? k->cap * 2 : 4096;
-		uint64_t *slot = cap <= KEYSET_MAX ? calloc(cap, sizeof(*slot)) : NULL;
-		if (!slot) {
-			/* too many keys (or no memory): the scan decides */
-			free(k->slot);
-			k->slot = NULL;
-			k->over = 1;
-			return;
-		}
-		for (size_t i = 0; i < k->cap; i++)
-			if (k->slot[i]) {
-				size_t j = k->slot[i] & (cap - 1);
-				while (slot[j])
-					j = (j + 1) & (cap - 1);
-				slot[j] = k->slot[i];
-			}
-		free(k->slot);
-		k->slot = slot;
-		k->cap = cap;
-	}
-	size_t j = h & (k->cap - 1);
-	while (k->slot[j]) {
-		if (k->slot[j] == h) {
-			k->met = 1;
-			return;
-		}
-		j = (j + 1) & (k->cap - 1);
-	}
-	k->slot[j] = h;
-	k->n++;
 }
 
 void load_engine_extract_done(struct load_engine *e, size_t root)
@@ -757,12 +687,8 @@ void load_engine_extract_done(struct load_engine *e, size_t root)
 	stack[n++] = e->root[root];
 	while (n) {
 		struct tab *t = stack[--n];
-		if (t->keys_seen) {
-			free(t->keys_seen->slot);
-			t->keys_seen->slot = NULL;
-			t->keys_seen->cap = t->keys_seen->n = 0;
-			t->keys_seen->done = 1;
-		}
+		if (t->keys_seen)
+			keyset_done(t->keys_seen);
 		for (int i = 0; i < t->nchild && n < 16; i++)
 			stack[n++] = t->child[i];
 	}
@@ -773,7 +699,7 @@ int load_engine_unique_proven(struct load_engine *e, const char *table)
 	for (size_t i = 0; i < e->nall; i++) {
 		const struct tab *t = e->all[i];
 		if (t->spec->table && strcmp(t->spec->table, table) == 0)
-			return t->keys_seen && !t->keys_seen->met && !t->keys_seen->over && !t->dig.unsure;
+			return t->keys_seen && keyset_proven(t->keys_seen) && !t->dig.unsure;
 	}
 	return 0;
 }
