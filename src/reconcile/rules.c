@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "recon/gl_changed.h"
 #include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -495,23 +496,8 @@ static const char setup_sql[] =
 	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, STOCK_FIELD AS qty, valuation_rate, currency "
 	"FROM e_bin WHERE snapshot_id = :sid;"
 	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);"
-	/* GL lines as multisets per voucher: (voucher, account, party, debit, credit, date, k-th copy). */
-	"CREATE TEMP TABLE gl_changed AS WITH "
-	"b AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
-	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "
-	"FROM e_gl_entry WHERE snapshot_id = :prev AND NOT is_cancelled AND posting_date BETWEEN :from AND :to), "
-	"a AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
-	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "
-	"FROM e_gl_entry WHERE snapshot_id = :sid AND NOT is_cancelled AND posting_date BETWEEN :from AND :to), "
-	/* Compound selects bind left to right: each difference needs its own subquery. */
-	"d AS (SELECT * FROM (SELECT * FROM b EXCEPT SELECT * FROM a) "
-	"UNION SELECT * FROM (SELECT * FROM a EXCEPT SELECT * FROM b)) "
-	"SELECT v.voucher_type, v.voucher_no, "
-	"(SELECT count(*) FROM b WHERE b.voucher_type = v.voucher_type AND b.voucher_no = v.voucher_no) AS before_n, "
-	"(SELECT count(*) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_n, "
-	"(SELECT sum(debit) FROM b WHERE b.voucher_type = v.voucher_type AND b.voucher_no = v.voucher_no) AS before_dr, "
-	"(SELECT sum(debit) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_dr "
-	"FROM (SELECT DISTINCT voucher_type, voucher_no FROM d) v WHERE :prev IS NOT NULL;";
+	/* temp.gl_changed is made by gl_changed_build (gl_changed.c), after this. */
+	;
 
 /* One run's parameter values; `sp` points into the buffers, so a params
  * is filled in place and never copied. */
@@ -681,7 +667,9 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	         at + strlen("STOCK_FIELD"));
 	err = sqlparams_exec(s, setup, &p->sp, "rules", plan);
 	free(setup);
-	return err;
+	if (err)
+		return err;
+	return gl_changed_build(s, &p->sp);
 }
 
 static recon_err run_rules(struct store *s, const struct config *cfg, int64_t sid)
