@@ -59,6 +59,10 @@ size_t config_section_size(const struct config *cfg, const char *section);
 void config_section_entry(const struct config *cfg, const char *section, size_t i,
                           const char **key, const char **value);
 
+/* The sections, in the order they were first met. */
+size_t config_nsections(const struct config *cfg);
+const char *config_section_name(const struct config *cfg, size_t i);
+
 /* Line number of [section] key in the file, 0 when not from the file. */
 int config_line(const struct config *cfg, const char *section, const char *key);
 

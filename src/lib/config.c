@@ -665,6 +665,16 @@ recon_err config_get_bool(const struct config *cfg, const char *section, const c
 	return RECON_ERR_CONFIG;
 }
 
+size_t config_nsections(const struct config *cfg)
+{
+	return cfg->n;
+}
+
+const char *config_section_name(const struct config *cfg, size_t i)
+{
+	return i < cfg->n ? cfg->sections[i].name : NULL;
+}
+
 size_t config_section_size(const struct config *cfg, const char *section)
 {
 	const struct config_section *s = find_section(cfg, section);

@@ -7,6 +7,7 @@
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
+#include "recon/rules_cache.h"
 #include "recon/sqlparams.h"
 
 /*
@@ -672,11 +673,30 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	return gl_changed_build(s, &p->sp);
 }
 
-static recon_err run_rules(struct store *s, const struct config *cfg, int64_t sid)
+/* An exception seen before keeps the date it was first seen. */
+static const char first_seen_sql[] =
+	"UPDATE discrepancy SET first_seen = (SELECT min(d.snapshot_id) FROM discrepancy d "
+	"WHERE d.code = discrepancy.code AND d.key = discrepancy.key AND d.snapshot_id <= :sid) "
+	"WHERE snapshot_id = :sid;"
+	"UPDATE discrepancy SET first_seen_at = (SELECT taken_at FROM snapshot WHERE id = first_seen) "
+	"WHERE snapshot_id = :sid;";
+
+/* reuse: keep the stored rows when they were written under the same
+ * fingerprint (rules_cache.c); first_seen is carried over again all the
+ * same, as an earlier snapshot's rows may have been written since. */
+static recon_err run_rules(struct store *s, const struct config *cfg, int64_t sid, int reuse)
 {
 	struct params p;
+	char fp[65];
+	int holds = 0;
 	recon_err err;
 
+	if ((err = load_params(s, cfg, sid, &p)) || (err = rules_fingerprint(cfg, &p.sp, fp)))
+		return err;
+	if (reuse && (err = rules_cache_holds(s, sid, fp, &holds)))
+		return err;
+	if (holds)
+		return sqlparams_exec(s, first_seen_sql, &p.sp, "rules", NULL);
 	if ((err = setup(s, cfg, sid, &p, NULL)))
 		return err;
 	if ((err = sqlparams_exec(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p.sp, "rules", NULL)))
@@ -692,29 +712,26 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 			return err;
 		}
 	}
-	/* An exception seen before keeps the date it was first seen. */
-	return sqlparams_exec(s,
-		"UPDATE discrepancy SET first_seen = (SELECT min(d.snapshot_id) FROM discrepancy d "
-		"WHERE d.code = discrepancy.code AND d.key = discrepancy.key AND d.snapshot_id <= :sid) "
-		"WHERE snapshot_id = :sid;"
-		"UPDATE discrepancy SET first_seen_at = (SELECT taken_at FROM snapshot WHERE id = first_seen) "
-		"WHERE snapshot_id = :sid;", &p.sp, "rules", NULL);
+	if ((err = sqlparams_exec(s, first_seen_sql, &p.sp, "rules", NULL)))
+		return err;
+	return rules_cache_record(s, sid, fp);
 }
 
 struct run_args {
 	const struct config *cfg;
 	int64_t sid;
+	int reuse;
 };
 
 static recon_err run_in_tx(struct store *s, void *arg)
 {
 	const struct run_args *a = arg;
-	return run_rules(s, a->cfg, a->sid);
+	return run_rules(s, a->cfg, a->sid, a->reuse);
 }
 
-recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id)
+static recon_err run(struct store *s, const struct config *cfg, int64_t snapshot_id, int reuse)
 {
-	struct run_args a = { cfg, snapshot_id };
+	struct run_args a = { cfg, snapshot_id, reuse };
 	recon_err err;
 	if (s->rules_sid == snapshot_id && s->rules_cfg == cfg)
 		return RECON_OK;
@@ -722,6 +739,16 @@ recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_
 	s->rules_sid = err ? 0 : snapshot_id;
 	s->rules_cfg = err ? NULL : cfg;
 	return err;
+}
+
+recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id)
+{
+	return run(s, cfg, snapshot_id, 0);
+}
+
+recon_err rules_run_stored(struct store *s, const struct config *cfg, int64_t snapshot_id)
+{
+	return run(s, cfg, snapshot_id, 1);
 }
 
 recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,
