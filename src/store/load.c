@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "recon/datetime.h"
 #include "recon/hash.h"
@@ -30,6 +31,15 @@ struct loader {
 
 /* ---- the sink of the page reader (raw.h): records are read into a batch
  * on the parser threads, the inserting thread only stores them ---- */
+
+/* user + system seconds of the process or of this thread (for -v) */
+static double cpu_seconds(int who)
+{
+	struct rusage ru;
+	if (getrusage(who, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 static void *batch_new(void *arg)
 {
@@ -329,6 +339,7 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	struct page_plan pp;
 	struct raw_reader *rd = NULL;
 	int64_t t_start = mono_ms(), t0, t1, t2;
+	double cpu_self = cpu_seconds(RUSAGE_SELF), cpu_this = cpu_seconds(RUSAGE_THREAD);
 	recon_err err;
 
 	memset(info, 0, sizeof(*info));
@@ -368,6 +379,13 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	}
 	t0 = mono_ms();
 	msg_debug("loaded in %.2f s", (t0 - t_start) / 1e3);
+	{
+		/* The reader threads have ended (each extract joins its own):
+		 * the process's time less this thread's is theirs. */
+		double self = cpu_seconds(RUSAGE_SELF) - cpu_self, mine = cpu_seconds(RUSAGE_THREAD) - cpu_this;
+		msg_debug("page loop CPU: %.2f s inserting (this thread), %.2f s reading and converting (reader threads)",
+		          mine, self - mine);
+	}
 	if ((err = check_unique(s, l.eng, snapshot_id, 0)))
 		goto out;
 	t1 = mono_ms();
