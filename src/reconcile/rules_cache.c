@@ -10,21 +10,38 @@
  * own rows never change (DESIGN §4), so the same fingerprint means the same
  * rows. Only `diff`, `fix` and a run that finds no match write rows; an
  * executable that cannot be read gives no fingerprint and the rules run. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "recon/hash.h"
 #include "recon/rules_cache.h"
 
-/* The executable's digest, computed once per process ("" if unreadable). */
+/* The executable's digest, computed once per process; "" when it cannot
+ * be read (then nothing is reused). Quietly: a fingerprint that cannot be
+ * made is no error, so this reads the file itself rather than through
+ * sha256_file, which reports a failure. */
 static const char *exe_digest(void)
 {
 	static char hex[65];
 	static int done;
 	if (!done) {
-		int64_t bytes;
-		if (sha256_file("/proc/self/exe", hex, &bytes) != RECON_OK)
+		unsigned char buf[65536];
+		struct sha256 *h = NULL;
+		ssize_t n = -1;
+		int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && (h = sha256_new()))
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				sha256_update(h, buf, (size_t)n);
+		if (fd >= 0)
+			close(fd);
+		if (h && n == 0)
+			sha256_final_hex(h, hex);   /* frees h */
+		else {
+			sha256_free(h);
 			hex[0] = '\0';
+		}
 		done = 1;
 	}
 	return hex;
