@@ -6,7 +6,7 @@
 
 #include "load_table.h"
 
-#define KEYSET_MAX ((size_t)1 << 22)     /* slots: 32 MiB, some 2.9 M keys */
+#define KEYSET_MAX ((size_t)1 << 23)     /* slots: 64 MiB, some 5.8 M keys */
 
 struct keyset {
 	uint64_t *slot;          /* 0: empty */
