@@ -8,8 +8,10 @@
  * value the rules are bound with (the snapshot, the earliest snapshot of
  * its period, period, currencies, tolerance, stock field...). The snapshot's
  * own rows never change (DESIGN §4), so the same fingerprint means the same
- * rows. Only `diff`, `fix` and a run that finds no match write rows; an
- * executable that cannot be read gives no fingerprint and the rules run. */
+ * rows. Beside it, a digest of the rows the run wrote: rows rewritten since
+ * by anything else (an older recon has no fingerprint to write) do not
+ * match. An executable that cannot be read gives no fingerprint and the
+ * rules run. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +84,62 @@ recon_err rules_fingerprint(const struct config *cfg, const struct sqlparams *sp
 	return RECON_OK;
 }
 
+/* The snapshot's stored rows as the rules wrote them (first_seen aside,
+ * which is carried over on every run): kept beside the fingerprint, so rows
+ * rewritten by anything else (a recon before this one, a hand in sqlite3)
+ * are not taken for this run's. A few thousand rows: milliseconds. */
+static recon_err rows_digest(struct store *s, int64_t sid, char hex[65])
+{
+	sqlite3_stmt *st;
+	struct sha256 *h;
+	recon_err err;
+	int rc;
+
+	hex[0] = '\0';
+	if ((err = store_prepare(s, "SELECT * FROM discrepancy WHERE snapshot_id = ? ORDER BY code, key", &st)))
+		return err;
+	if (!(h = sha256_new())) {
+		sqlite3_finalize(st);
+		return RECON_OK;     /* no digest: nothing is reused */
+	}
+	sqlite3_bind_int64(st, 1, sid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (int c = 0; c < sqlite3_column_count(st); c++) {
+			const char *name = sqlite3_column_name(st, c);
+			int t = sqlite3_column_type(st, c);
+			if (!name || !strcmp(name, "first_seen") || !strcmp(name, "first_seen_at"))
+				continue;
+			sha256_update_i64(h, t);
+			if (t == SQLITE_INTEGER)
+				sha256_update_i64(h, sqlite3_column_int64(st, c));
+			else if (t != SQLITE_NULL) {
+				const void *b = sqlite3_column_blob(st, c);
+				int n = sqlite3_column_bytes(st, c);
+				sha256_update_i64(h, n);
+				if (b && n > 0)
+					sha256_update(h, b, (size_t)n);
+			}
+		}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sha256_free(h);
+		return store_fail(s, "cannot read the discrepancies");
+	}
+	sha256_final_hex(h, hex);   /* frees h */
+	return RECON_OK;
+}
+
+/* meta's value: the run's fingerprint, then the rows' digest. */
+static recon_err stamp(struct store *s, int64_t sid, const char *fp, char out[130])
+{
+	char rows[65];
+	recon_err err = rows_digest(s, sid, rows);
+	out[0] = '\0';
+	if (!err && fp[0] && rows[0])
+		snprintf(out, 130, "%s %s", fp, rows);
+	return err;
+}
+
 static void meta_key(char *key, size_t size, int64_t sid)
 {
 	snprintf(key, size, "rules:%lld", (long long)sid);
@@ -94,16 +152,20 @@ recon_err rules_cache_holds(struct store *s, int64_t sid, const char *hex, int *
 	recon_err err;
 	int rc;
 
+	char want[130];
+
 	*holds = 0;
 	if (!hex[0])
 		return RECON_OK;
+	if ((err = stamp(s, sid, hex, want)) || !want[0])
+		return err;
 	meta_key(key, sizeof(key), sid);
 	if ((err = store_prepare(s, "SELECT value FROM meta WHERE key = ?", &st)))
 		return err;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
-		*holds = v && strcmp(v, hex) == 0;
+		*holds = v && strcmp(v, want) == 0;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -114,16 +176,18 @@ recon_err rules_cache_holds(struct store *s, int64_t sid, const char *hex, int *
 recon_err rules_cache_record(struct store *s, int64_t sid, const char *hex)
 {
 	sqlite3_stmt *st;
-	char key[40];
+	char key[40], value[130];
 	recon_err err;
 
+	if ((err = stamp(s, sid, hex, value)))
+		return err;
 	meta_key(key, sizeof(key), sid);
-	if ((err = store_prepare(s, hex[0] ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"
-	                                   : "DELETE FROM meta WHERE key = ?1", &st)))
+	if ((err = store_prepare(s, value[0] ? "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)"
+	                                     : "DELETE FROM meta WHERE key = ?1", &st)))
 		return err;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (hex[0])
-		sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+	if (value[0])
+		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return store_fail(s, "cannot record the rules' fingerprint");

@@ -28,6 +28,14 @@ RECON_SQL_PROFILE=0 recon --config cfg.ini report --out r3 --as-of $asof; expect
 grep_not err "INSERT INTO discrepancy"
 cmp r1/recon-2026-10-s1.xlsx r3/recon-2026-10-s1.xlsx || fail "report after diff differs"
 
+# rows rewritten behind recon's back (as a recon without fingerprints would)
+# no longer match their digest: the rules run again, the files are as before
+sqlite3 recon.db "UPDATE discrepancy SET message = 'edited' WHERE snapshot_id = 1 AND rowid = (SELECT min(rowid) FROM discrepancy WHERE snapshot_id = 1)"
+RECON_SQL_PROFILE=0 recon --config cfg.ini report --out r3b --as-of $asof; expect_rc 0
+grep_in err "[ORDER_MISSING_IN_ERPNEXT] INSERT INTO discrepancy"
+cmp r1/recon-2026-10-s1.xlsx r3b/recon-2026-10-s1.xlsx || fail "report after edited rows differs"
+[ "$(count "SELECT count(*) FROM discrepancy WHERE message = 'edited'")" = 0 ] || fail "edited row kept"
+
 # a changed setting is another fingerprint: the rules run and the new tolerance shows
 before=$(count "SELECT count(*) FROM discrepancy WHERE snapshot_id = 1 AND code = 'ORDER_TOTAL_MISMATCH'")
 sed -i 's/^amount_tolerance *=.*$//' cfg.ini
