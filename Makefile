@@ -151,7 +151,9 @@ valgrind:
 
 # Timings of a whole close on generated months (bench/run.sh; BENCH_ORDERS,
 # BENCH_REPEAT, BENCH_SHAPE, BENCH_SEED). Printed, never asserted.
-bench: deps
+# BENCH_PANDAS=0 skips the pandas comparison (its packages: scripts/deps.sh bench).
+bench:
+	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
 

@@ -2,11 +2,17 @@
 # recon benchmark (make bench): generate realistic months and time the close.
 #
 # For each month size: load (snapshot --raw), diff, journal, report (when the
-# command exists) and verify, each in a fresh database, printing wall time,
-# rows/s, MB/s of raw input and peak RSS per stage, and whether diff's counts
-# per code equal the month's EXPECTED-COUNTS.tsv. Figures are printed, never
-# asserted: timings on a shared machine are noisy, so BENCH_REPEAT runs each
-# month several times and prints the best and the median.
+# command exists) and verify in a fresh database; then the second month: the
+# same pages snapshotted again into that database (load2, diff2, report2,
+# verify2: index upkeep, GL changes between snapshots, a report reading what
+# diff stored); then `recon close` twice into another fresh database (close,
+# close2), and bench/pandas_close.py on the same pages when python3 has
+# pandas, openpyxl and reportlab (make bench installs them). Printed per
+# stage: wall time, CPU seconds (user + system, all threads), rows/s, MB/s
+# of raw input, peak RSS, and whether diff's counts per code equal the
+# month's EXPECTED-COUNTS.tsv. Figures are printed, never asserted: timings
+# on a shared machine are noisy, so BENCH_REPEAT runs each month several
+# times and prints the best and the median.
 #
 # Environment:
 #   BENCH_ORDERS  month sizes, space-separated   (default "10000 100000")
@@ -17,6 +23,8 @@
 #   RECON         binary                         (default ./recon)
 #   BENCH_REPORT  0 skips the report stage       (default 1: run it when recon has it)
 #   BENCH_FETCH   0 skips the live-fetch timing   (default 1; bench/fetch.sh, about a minute)
+#   BENCH_SECOND  0 skips the second month        (default 1)
+#   BENCH_PANDAS  0 skips bench/pandas_close.py   (default 1: run it when its packages are there)
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -37,6 +45,18 @@ export RECON_NOW
 [ -x "$TIME" ] || { echo "bench: $TIME missing (Debian package 'time'; make deps)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 missing (make deps)" >&2; exit 2; }
 mkdir -p "$DATA"
+# The pandas yardstick needs Debian's python3-pandas, -openpyxl, -reportlab:
+# the first python3 that imports them (a pyenv one may shadow Debian's).
+pandas_py=
+if [ "${BENCH_PANDAS:-1}" != 0 ]; then
+	for py in /usr/bin/python3 python3; do
+		if "$py" -c 'import pandas, openpyxl, reportlab' 2>/dev/null; then
+			pandas_py=$py
+			break
+		fi
+	done
+	[ -n "$pandas_py" ] || echo "bench: no python3 with pandas, openpyxl and reportlab: the pandas comparison is skipped" >&2
+fi
 has_report=0
 [ "${BENCH_REPORT:-1}" != 0 ] && "$RECON" help 2>/dev/null | grep -q '^  report ' && has_report=1
 
@@ -74,6 +94,22 @@ stage() {
 	echo "$r $name $(tail -1 "$work/time.out" | awk -v st="$st" '{ printf "%s %s %s %.2f", $1, $2, st, $3 + $4 }')" >>"$work/all"
 }
 
+# pystage NAME ARGS...: the same for another program (the pandas script).
+pystage() {
+	name=$1
+	shift
+	set +e
+	"$TIME" -f '%e %M %U %S' -o "$work/time.out" "$@" >"$work/$name.out" 2>"$work/$name.err"
+	st=$?
+	set -e
+	echo "$r $name $(tail -1 "$work/time.out" | awk -v st="$st" '{ printf "%s %s %s %.2f", $1, $2, st, $3 + $4 }')" >>"$work/all"
+}
+
+# loadcpu NAME: the page loop's CPU split (recon -v) of stage NAME's run
+loadcpu() {
+	sed -n 's/^recon: page loop CPU: \([0-9.]*\) s inserting.*, \([0-9.]*\) s reading.*$/'"$r $1"' \1 \2/p' "$work/$1.err" >>"$work/cpusplit"
+}
+
 # median of numbers on stdin
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
@@ -88,6 +124,7 @@ for n in $ORDERS; do
 	mkdir -p "$work"
 	: >"$work/all"
 	: >"$work/loadstages"
+	: >"$work/cpusplit"
 	r=1
 	while [ "$r" -le "$REPEAT" ]; do
 		rm -f "$work"/db*
@@ -97,19 +134,40 @@ for n in $ORDERS; do
 		sed -n 's/^recon: loaded in \([0-9.]*\) s$/pages \1/p; s/^recon: unique keys checked in \([0-9.]*\) s, indexes built in \([0-9.]*\) s$/keys \1 indexes \2/p' \
 			"$work/load.err" | tr '\n' ' ' | sed 's/^/'"$r"' /; s/ *$//' >>"$work/loadstages"
 		echo >>"$work/loadstages"
+		loadcpu load
 		stage diff diff --format json --fail-on never
 		stage journal journal --format json
 		if [ "$has_report" -eq 1 ]; then
 			stage report report --out "$work/reports" --as-of 2026-11-05T09:00:00Z
 		fi
 		stage verify verify
-		# The whole close as a user runs it: one command, one fresh database.
+		# The second month: a database that already holds one (the same
+		# pages again, so the counts stay comparable).
+		if [ "${BENCH_SECOND:-1}" != 0 ]; then
+			stage load2 -v snapshot --period 2026-10 --raw "$dir"
+			loadcpu load2
+			stage diff2 diff --format json --fail-on never
+			if [ "$has_report" -eq 1 ]; then
+				stage report2 report --out "$work/reports" --as-of 2026-11-05T09:00:00Z
+			fi
+			stage verify2 verify
+		fi
+		# The whole close as a user runs it: one command, one fresh database,
+		# then the second month's close into the same database.
 		if [ "$has_report" -eq 1 ]; then
 			db=$work/db-close
 			rm -f "$db" "$db"-*
 			stage close close --period 2026-10 --raw "$dir" --out "$work/reports-close" \
 				--as-of 2026-11-05T09:00:00Z --fail-on never
+			if [ "${BENCH_SECOND:-1}" != 0 ]; then
+				stage close2 close --period 2026-10 --raw "$dir" --out "$work/reports-close" \
+					--as-of 2026-11-05T09:00:00Z --fail-on never
+			fi
 			db=$work/db
+		fi
+		if [ -n "$pandas_py" ]; then
+			rm -rf "$work/pandas"
+			pystage pandas "$pandas_py" bench/pandas_close.py "$dir" "$work/pandas"
 		fi
 		r=$((r + 1))
 	done
@@ -120,7 +178,7 @@ for n in $ORDERS; do
 	printf '%-9s %9s %9s %8s %11s %9s %10s  %s\n' stage "best s" "median s" "CPU s" "rows/s" "MB/s" "peak RSS" status
 	close_best=0
 	close_med=0
-	for s in load diff journal report verify close; do
+	for s in load diff journal report verify load2 diff2 report2 verify2 close close2 pandas; do
 		grep -q " $s " "$work/all" || continue
 		best=$(awk -v s="$s" '$2 == s { print $3 }' "$work/all" | sort -n | head -1)
 		med=$(awk -v s="$s" '$2 == s { print $3 }' "$work/all" | median)
@@ -131,16 +189,27 @@ for n in $ORDERS; do
 			"$(awk -v r="$rows" -v t="$best" 'BEGIN { printf "%.0f", (t > 0 ? r / t : 0) }')" \
 			"$(awk -v m="$mb" -v t="$best" 'BEGIN { printf "%.1f", (t > 0 ? m / t : 0) }')" \
 			"$(awk -v k="$rss" 'BEGIN { printf "%.0f", k / 1024 }')" "$sts"
-		if [ "$s" != verify ] && [ "$s" != close ]; then
+		case $s in
+		load | diff | journal | report)
 			close_best=$(awk -v a="$close_best" -v b="$best" 'BEGIN { print a + b }')
 			close_med=$(awk -v a="$close_med" -v b="$med" 'BEGIN { print a + b }')
-		fi
+			;;
+		esac
 	done
 	awk '$2 == "pages" { p[++n] = $3; k[n] = $5; x[n] = $7 }
 	     END { if (n) { printf "inside load (recon -v, per run): page loop"; for (i = 1; i <= n; i++) printf " %s", p[i];
 	                    printf " s; unique keys"; for (i = 1; i <= n; i++) printf " %s", k[i];
 	                    printf " s; indexes"; for (i = 1; i <= n; i++) printf " %s", x[i]; print " s" } }' "$work/loadstages"
 	echo "sum of stages (load+diff+journal$( [ "$has_report" -eq 1 ] && echo +report)): best $close_best s, median $close_med s"
+	awk '{ n[$2]++; w[$2] = w[$2] " " $3; x[$2] = x[$2] " " $4 }
+	     END { for (s in n) printf "page loop CPU of %s (per run): inserting thread%s s; reader threads%s s\n", s, w[s], x[s] }' \
+		"$work/cpusplit" | sort
+	if grep -q " pandas " "$work/all" && grep -q " close " "$work/all"; then
+		awk '$2 == "close" || $2 == "pandas" { if (!($2 in t) || $3 < t[$2]) t[$2] = $3; if ($4 > m[$2]) m[$2] = $4 }
+		     END { printf "recon close vs pandas: %.1fx faster (best %.2f s vs %.2f s), %.1fx less memory (peak %.0f MB vs %.0f MB)\n",
+		                  t["pandas"] / t["close"], t["close"], t["pandas"], m["pandas"] / m["close"], m["close"] / 1024, m["pandas"] / 1024 }' "$work/all"
+		sed -n 's/^pandas counts: /pandas counts: /p' "$work/pandas.out"
+	fi
 	# diff's counts per code against what the generator planted
 	python3 - "$work/diff.out" "$dir/EXPECTED-COUNTS.tsv" <<'PY'
 import json, sys

@@ -7,6 +7,11 @@ set -eu
 PKGS="build-essential g++ pkg-config libcurl4-openssl-dev libjansson-dev libsimdjson-dev libsqlite3-dev
 libxlsxwriter-dev libminizip-dev libhpdf-dev libcmocka-dev libssl-dev python3 tzdata
 fonts-dejavu-core fonts-droid-fallback fonts-nanum poppler-utils unzip sqlite3 valgrind time"
+# `deps.sh bench` (make bench): also the pandas script's packages
+# (bench/pandas_close.py), which the tests never need.
+if [ "${1:-}" = bench ] && [ "${BENCH_PANDAS:-1}" != 0 ]; then
+	PKGS="$PKGS python3-pandas python3-openpyxl python3-reportlab"
+fi
 
 missing=""
 for p in $PKGS; do

@@ -188,6 +188,14 @@ recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_
 /* The batch's rows into the tables' digests; called for every page, in
  * page order, one call at a time. */
 void load_engine_account(struct load_engine *e, const struct load_batch *b);
+/* 1 when `table`'s unique key (one not leading an index) was seen to have
+ * no duplicate as the batches were accounted for, so no scan need check
+ * it; 0 when a scan must decide (and name the duplicate). Call once every
+ * page was accounted for. */
+int load_engine_unique_proven(struct load_engine *e, const char *table);
+/* Every page of root `root`'s records was inserted (so accounted for):
+ * the memory of its tables' key hashes goes, their verdict stays. */
+void load_engine_extract_done(struct load_engine *e, size_t root);
 /* Insert the batch's rows (the store's thread). */
 recon_err load_engine_insert(struct load_engine *e, struct load_batch *b);
 /* All three for one record (tests). */

@@ -66,6 +66,11 @@ recon_err rules_order_table(struct store *s);
  * (in one transaction) and first_seen carried over from earlier snapshots. */
 recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id);
 
+/* The same, except that rows a run of this executable wrote with the same
+ * configuration are kept as they are (rules_cache.h): `report` reads what
+ * `diff` wrote instead of running every rule again. */
+recon_err rules_run_stored(struct store *s, const struct config *cfg, int64_t snapshot_id);
+
 /* The rows of snapshot sid whose declared facts are not all filled: fn is
  * called with the code, key and column of each gap. Returns the count of
  * gaps (negative on a database error). */

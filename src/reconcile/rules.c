@@ -4,10 +4,12 @@
 
 #include "recon/datetime.h"
 #include "recon/clearing.h"
+#include "recon/gl_changed.h"
 #include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
+#include "recon/rules_cache.h"
 #include "recon/sqlparams.h"
 
 /*
@@ -610,23 +612,8 @@ static const char setup_sql[] =
 	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, STOCK_FIELD AS qty, valuation_rate, currency "
 	"FROM e_bin WHERE snapshot_id = :sid;"
 	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);"
-	/* GL lines as multisets per voucher: (voucher, account, party, debit, credit, date, k-th copy). */
-	"CREATE TEMP TABLE gl_changed AS WITH "
-	"b AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
-	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "
-	"FROM e_gl_entry WHERE snapshot_id = :prev AND NOT is_cancelled AND posting_date BETWEEN :from AND :to), "
-	"a AS (SELECT voucher_type, voucher_no, account, coalesce(party, '') AS party, debit, credit, posting_date, "
-	"row_number() OVER (PARTITION BY voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date) AS k "
-	"FROM e_gl_entry WHERE snapshot_id = :sid AND NOT is_cancelled AND posting_date BETWEEN :from AND :to), "
-	/* Compound selects bind left to right: each difference needs its own subquery. */
-	"d AS (SELECT * FROM (SELECT * FROM b EXCEPT SELECT * FROM a) "
-	"UNION SELECT * FROM (SELECT * FROM a EXCEPT SELECT * FROM b)) "
-	"SELECT v.voucher_type, v.voucher_no, "
-	"(SELECT count(*) FROM b WHERE b.voucher_type = v.voucher_type AND b.voucher_no = v.voucher_no) AS before_n, "
-	"(SELECT count(*) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_n, "
-	"(SELECT sum(debit) FROM b WHERE b.voucher_type = v.voucher_type AND b.voucher_no = v.voucher_no) AS before_dr, "
-	"(SELECT sum(debit) FROM a WHERE a.voucher_type = v.voucher_type AND a.voucher_no = v.voucher_no) AS after_dr "
-	"FROM (SELECT DISTINCT voucher_type, voucher_no FROM d) v WHERE :prev IS NOT NULL;";
+	/* temp.gl_changed is made by gl_changed_build (gl_changed.c), after this. */
+	;
 
 /* One run's parameter values; `sp` points into the buffers, so a params
  * is filled in place and never copied. */
@@ -810,14 +797,35 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	         at + strlen("STOCK_FIELD"));
 	err = sqlparams_exec(s, setup, &p->sp, "rules", plan);
 	free(setup);
-	return err;
+	if (err)
+		return err;
+	return gl_changed_build(s, &p->sp);
 }
 
-static recon_err run_rules(struct store *s, const struct config *cfg, int64_t sid)
+/* An exception seen before keeps the date it was first seen. */
+static const char first_seen_sql[] =
+	"UPDATE discrepancy SET first_seen = (SELECT min(d.snapshot_id) FROM discrepancy d "
+	"WHERE d.code = discrepancy.code AND d.key = discrepancy.key AND d.snapshot_id <= :sid) "
+	"WHERE snapshot_id = :sid;"
+	"UPDATE discrepancy SET first_seen_at = (SELECT taken_at FROM snapshot WHERE id = first_seen) "
+	"WHERE snapshot_id = :sid;";
+
+/* reuse: keep the stored rows when they were written under the same
+ * fingerprint (rules_cache.c); first_seen is carried over again all the
+ * same, as an earlier snapshot's rows may have been written since. */
+static recon_err run_rules(struct store *s, const struct config *cfg, int64_t sid, int reuse)
 {
 	struct params p;
+	char fp[65];
+	int holds = 0;
 	recon_err err;
 
+	if ((err = load_params(s, cfg, sid, &p)) || (err = rules_fingerprint(cfg, &p.sp, fp)))
+		return err;
+	if (reuse && (err = rules_cache_holds(s, sid, fp, &holds)))
+		return err;
+	if (holds)
+		return sqlparams_exec(s, first_seen_sql, &p.sp, "rules", NULL);
 	if ((err = setup(s, cfg, sid, &p, NULL)))
 		return err;
 	if ((err = sqlparams_exec(s, "DELETE FROM discrepancy WHERE snapshot_id = :sid", &p.sp, "rules", NULL)))
@@ -833,29 +841,26 @@ static recon_err run_rules(struct store *s, const struct config *cfg, int64_t si
 			return err;
 		}
 	}
-	/* An exception seen before keeps the date it was first seen. */
-	return sqlparams_exec(s,
-		"UPDATE discrepancy SET first_seen = (SELECT min(d.snapshot_id) FROM discrepancy d "
-		"WHERE d.code = discrepancy.code AND d.key = discrepancy.key AND d.snapshot_id <= :sid) "
-		"WHERE snapshot_id = :sid;"
-		"UPDATE discrepancy SET first_seen_at = (SELECT taken_at FROM snapshot WHERE id = first_seen) "
-		"WHERE snapshot_id = :sid;", &p.sp, "rules", NULL);
+	if ((err = sqlparams_exec(s, first_seen_sql, &p.sp, "rules", NULL)))
+		return err;
+	return rules_cache_record(s, sid, fp);
 }
 
 struct run_args {
 	const struct config *cfg;
 	int64_t sid;
+	int reuse;
 };
 
 static recon_err run_in_tx(struct store *s, void *arg)
 {
 	const struct run_args *a = arg;
-	return run_rules(s, a->cfg, a->sid);
+	return run_rules(s, a->cfg, a->sid, a->reuse);
 }
 
-recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id)
+static recon_err run(struct store *s, const struct config *cfg, int64_t snapshot_id, int reuse)
 {
-	struct run_args a = { cfg, snapshot_id };
+	struct run_args a = { cfg, snapshot_id, reuse };
 	recon_err err;
 	if (s->rules_sid == snapshot_id && s->rules_cfg == cfg)
 		return RECON_OK;
@@ -863,6 +868,16 @@ recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_
 	s->rules_sid = err ? 0 : snapshot_id;
 	s->rules_cfg = err ? NULL : cfg;
 	return err;
+}
+
+recon_err rules_run(struct store *s, const struct config *cfg, int64_t snapshot_id)
+{
+	return run(s, cfg, snapshot_id, 0);
+}
+
+recon_err rules_run_stored(struct store *s, const struct config *cfg, int64_t snapshot_id)
+{
+	return run(s, cfg, snapshot_id, 1);
 }
 
 recon_err rules_explain(struct store *s, const struct config *cfg, int64_t sid,

@@ -183,6 +183,15 @@ static const char ct_setup_sql[] =
 	"CAST((SELECT min(l.order_id) FROM link_order_so l WHERE l.so_name = so.name) AS INTEGER) AS linked "
 	"FROM e_sales_order so WHERE so.snapshot_id = :sid;"
 	"CREATE INDEX temp.tot_so_n ON tot_so(name); CREATE INDEX temp.tot_so_o ON tot_so(owner);"
+	/* Per order, its linked Sales Orders at once: whether any is live, any
+	 * submitted, how many are submitted, the first submitted by name. (Four
+	 * correlated lookups per order were 40 % of a 100k report.) */
+	"DROP TABLE IF EXISTS temp.tot_o;"
+	"CREATE TEMP TABLE tot_o AS SELECT l.order_id, coalesce(max(so.docstatus < 2), 0) AS live, "
+	"coalesce(max(so.docstatus = 1), 0) AS sub, coalesce(sum(so.docstatus = 1), 0) AS nsub, "
+	"min(CASE WHEN so.docstatus = 1 THEN so.name END) AS first_sub "
+	"FROM link_order_so l JOIN tot_so so ON so.name = l.so_name GROUP BY l.order_id;"
+	"CREATE INDEX temp.tot_o_i ON tot_o(order_id);"
 	/* Journal Entries that belong to a paid payout of the period, and the live
 	 * Journal Entry GL lines on the bank and fee accounts. */
 	"CREATE TEMP TABLE tot_je AS SELECT je_name AS name, cheque_no FROM link_payout_je "
@@ -193,9 +202,6 @@ static const char ct_setup_sql[] =
 	"posting_date BETWEEN :from AND :to AS in_period FROM e_gl_entry WHERE snapshot_id = :sid "
 	"AND NOT is_cancelled AND voucher_type = 'Journal Entry' AND account IN (:bank, :fees);"
 	"CREATE INDEX temp.tot_gl_v ON tot_gl(voucher_no, account);";
-
-#define LIVE_SO(cond) "EXISTS (SELECT 1 FROM link_order_so l JOIN tot_so so ON so.name = l.so_name " \
-	"WHERE l.order_id = sc.id AND " cond ")"
 
 static const char ct_orders_sql[] =
 	"SELECT currency, '=shopify', total_price FROM tot_scope "
@@ -210,10 +216,9 @@ static const char ct_orders_sql[] =
 	"ON sc.id = o.id WHERE o.snapshot_id = :sid "
 	/* Per in-scope order: its total less its own submitted Sales Orders of the period. */
 	"UNION ALL SELECT sc.currency, CASE "
-	" WHEN NOT " LIVE_SO("so.docstatus < 2") " THEN 'missing' "
-	" WHEN NOT " LIVE_SO("so.docstatus = 1") " THEN 'draft' "
-	" WHEN (SELECT count(*) FROM link_order_so l JOIN tot_so so ON so.name = l.so_name WHERE l.order_id = sc.id "
-	"  AND so.docstatus = 1) > 1 THEN 'duplicate' "
+	" WHEN NOT coalesce(t.live, 0) THEN 'missing' "
+	" WHEN NOT coalesce(t.sub, 0) THEN 'draft' "
+	" WHEN t.nsub > 1 THEN 'duplicate' "
 	" WHEN x.currency <> sc.currency THEN 'currency' "
 	" WHEN NOT x.in_period THEN 'so_timing' "
 	" WHEN abs(x.grand_total - sc.total_price) > :tol THEN 'total' "
@@ -221,8 +226,7 @@ static const char ct_orders_sql[] =
 	" ELSE 'matched' END, "
 	" sc.total_price - coalesce((SELECT sum(so.grand_total) FROM tot_so so WHERE so.owner = sc.id "
 	"  AND so.docstatus = 1 AND so.in_period AND so.currency = sc.currency), 0) "
-	"FROM tot_scope sc LEFT JOIN tot_so x ON x.name = (SELECT so.name FROM link_order_so l JOIN tot_so so "
-	" ON so.name = l.so_name WHERE l.order_id = sc.id AND so.docstatus = 1 ORDER BY so.name LIMIT 1) "
+	"FROM tot_scope sc LEFT JOIN tot_o t ON t.order_id = sc.id LEFT JOIN tot_so x ON x.name = t.first_sub "
 	/* Submitted Sales Orders of the period that no in-scope order of their currency owns. */
 	"UNION ALL SELECT so.currency, CASE "
 	" WHEN so.owner IS NOT NULL THEN 'currency' "

@@ -304,7 +304,7 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 	*xlsx = *pdf = NULL;
 	if ((err = report_template_load(template_dir(cfg, tdir, sizeof(tdir)), &tpl)))
 		goto out;
-	if ((err = rules_run(s, cfg, sid)) || (err = report_open(s, cfg, tpl, sid, as_of, &r)))
+	if ((err = rules_run_stored(s, cfg, sid)) || (err = report_open(s, cfg, tpl, sid, as_of, &r)))
 		goto out;
 	if ((err = make_dirs(out_dir)))
 		goto out;

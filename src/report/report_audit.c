@@ -302,9 +302,13 @@ recon_err src_run_facts(struct report *r, const struct report_table *t, struct e
 	snprintf(buf, sizeof(buf), "recon %s", recon_version());
 	FACT("Written by", buf);
 	FACT("Source revision", recon_revision());
-	FACT("Command line", r->run_command ? r->run_command : "not recorded (no run row)");
-	FACT("User", r->run_user ? r->run_user : "not recorded");
-	FACT("Host", r->run_host ? r->run_host : "not recorded");
+	/* This report's own command line, user and host would make two runs on
+	 * one snapshot differ (another --out, another machine): DESIGN §8 wants
+	 * the same snapshot and --as-of to give the same bytes. They are in the
+	 * run table; the runs that made the snapshot, listed below, carry theirs. */
+	FACT("Command line", "this report's, with its user and host: in the database (table run), like "
+	                     "every run's; the runs that took, planned, fixed or reviewed the snapshot are "
+	                     "listed with theirs below");
 	report_datetime_text(r->as_of, asof, sizeof(asof));
 	snprintf(buf, sizeof(buf), "%s UTC (--as-of, or the snapshot's time): the dates in both files", asof);
 	FACT("Written as of", buf);
@@ -390,12 +394,13 @@ recon_err src_runs(struct report *r, const struct report_table *t, struct emitte
 		/* claim.c writes times as "2026-11-05 09:00:00 UTC" */
 		"SELECT id, command, user, host, replace(replace(started_at, ' UTC', 'Z'), ' ', 'T'), "
 		"replace(replace(ended_at, ' UTC', 'Z'), ' ', 'T'), exit_status, version, revision, config_digest "
-		"FROM run WHERE snapshot_id = ? AND id <> ? AND coalesce(verb, '') NOT IN ('report', 'diff') "
+		"FROM run WHERE snapshot_id = ? AND coalesce(verb, '') NOT IN ('report', 'diff') "
 		"ORDER BY id", &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, r->sid);
-	sqlite3_bind_int64(st, 2, r->run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* close took the snapshot and is writing this pack: its row has no end yet */
+		int self = sqlite3_column_int64(st, 0) == r->run_id;
 		int64_t ts;
 		src_set_int(e, 0, sqlite3_column_int64(st, 0));
 		for (int i = 1; i <= 3; i++)
@@ -404,7 +409,8 @@ recon_err src_runs(struct report *r, const struct report_table *t, struct emitte
 			if (!col_null(st, i) && ts_parse(col_text(st, i), &ts) == RECON_OK)
 				src_set_datetime(e, i, ts);
 			else
-				src_set_text(e, i, i == 5 ? "still running or killed" : "not recorded");
+				src_set_text(e, i, i == 5 ? (self ? "this run: writing this pack" : "still running or killed")
+				                           : "not recorded");
 		}
 		if (!col_null(st, 6))
 			src_set_int(e, 6, sqlite3_column_int64(st, 6));

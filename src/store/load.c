@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "recon/datetime.h"
 #include "recon/hash.h"
@@ -30,6 +31,15 @@ struct loader {
 
 /* ---- the sink of the page reader (raw.h): records are read into a batch
  * on the parser threads, the inserting thread only stores them ---- */
+
+/* user + system seconds of the process or of this thread (for -v) */
+static double cpu_seconds(int who)
+{
+	struct rusage ru;
+	if (getrusage(who, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 static void *batch_new(void *arg)
 {
@@ -251,6 +261,8 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const cha
 	for (size_t i = 0; !err && i < pp->count[xi]; i++)
 		err = rd ? raw_reader_next(rd) : raw_read_page(dir, &pp->jobs[pp->first[xi] + i], sink);
 	if (!err)
+		load_engine_extract_done(l->eng, xi);
+	if (!err)
 		err = count_rows(l, x, &rows, &control, &has_control);
 	sha256_final_hex(l->extract_hash, hex);
 	l->extract_hash = NULL;
@@ -281,10 +293,11 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const cha
 }
 
 /* The unique keys of a spec and its children (load_spec.h). */
-static recon_err check_unique_in(struct store *s, int64_t sid, const struct load_table *spec, int indexed)
+static recon_err check_unique_in(struct store *s, struct load_engine *eng, int64_t sid,
+                                 const struct load_table *spec, int indexed)
 {
 	const struct load_unique *k = &spec->unique;
-	if (k->shown && k->indexed == indexed) {
+	if (k->shown && k->indexed == indexed && !load_engine_unique_proven(eng, spec->table)) {
 		char sql[320];
 		sqlite3_stmt *st;
 		snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE snapshot_id = ? GROUP BY %s "
@@ -300,7 +313,7 @@ static recon_err check_unique_in(struct store *s, int64_t sid, const struct load
 		TRY(store_finish(s, st));
 	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++)
-		TRY(check_unique_in(s, sid, spec->children[i].spec, indexed));
+		TRY(check_unique_in(s, eng, sid, spec->children[i].spec, indexed));
 	return RECON_OK;
 }
 
@@ -308,11 +321,12 @@ static recon_err check_unique_in(struct store *s, int64_t sid, const struct load
  * would double amounts silently, so it is bad input. A key that leads an
  * index is checked once the indexes exist (a walk along the index); the
  * others before (a scan of the table: after, SQLite would reach every row
- * through some other index, one random read each). */
-static recon_err check_unique(struct store *s, int64_t sid, int indexed)
+ * through some other index, one random read each), unless the loader's
+ * hashes of the keys already showed there is no duplicate. */
+static recon_err check_unique(struct store *s, struct load_engine *eng, int64_t sid, int indexed)
 {
 	for (size_t xi = 0; load_extracts[xi].name; xi++)
-		TRY(check_unique_in(s, sid, load_extracts[xi].spec, indexed));
+		TRY(check_unique_in(s, eng, sid, load_extracts[xi].spec, indexed));
 	return RECON_OK;
 }
 
@@ -325,6 +339,7 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	struct page_plan pp;
 	struct raw_reader *rd = NULL;
 	int64_t t_start = mono_ms(), t0, t1, t2;
+	double cpu_self = cpu_seconds(RUSAGE_SELF), cpu_this = cpu_seconds(RUSAGE_THREAD);
 	recon_err err;
 
 	memset(info, 0, sizeof(*info));
@@ -365,13 +380,20 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	}
 	t0 = mono_ms();
 	msg_debug("loaded in %.2f s", (t0 - t_start) / 1e3);
-	if ((err = check_unique(s, snapshot_id, 0)))
+	{
+		/* The reader threads have ended (each extract joins its own):
+		 * the process's time less this thread's is theirs. */
+		double self = cpu_seconds(RUSAGE_SELF) - cpu_self, mine = cpu_seconds(RUSAGE_THREAD) - cpu_this;
+		msg_debug("page loop CPU: %.2f s inserting (this thread), %.2f s reading and converting (reader threads)",
+		          mine, self - mine);
+	}
+	if ((err = check_unique(s, l.eng, snapshot_id, 0)))
 		goto out;
 	t1 = mono_ms();
 	if ((err = store_create_indexes(s)))
 		goto out;
 	t2 = mono_ms();
-	err = check_unique(s, snapshot_id, 1);
+	err = check_unique(s, l.eng, snapshot_id, 1);
 	msg_debug("unique keys checked in %.2f s, indexes built in %.2f s", (t1 - t0 + mono_ms() - t2) / 1e3,
 	          (t2 - t1) / 1e3);
 	if (!err)

@@ -527,6 +527,16 @@ recon_err store_open(const char *path, struct store **out)
 	*out = NULL;
 	if (err)
 		return err;
+	/* A snapshot may hold the database under a rollback journal right now
+	 * (store_tx_run_bulk). Setting WAL first reads the mode under a shared
+	 * lock, then needs the writer's lock, which SQLite refuses at once
+	 * rather than wait (waiting while holding a lock could deadlock). So
+	 * it is tried again, as the busy handler would, until that snapshot
+	 * is written and the database is in WAL again; any other outcome is
+	 * left to the statement below to report. */
+	for (int count = 0; sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK &&
+	                    is_busy(sqlite3_extended_errcode(s->db)) && busy_wait(s, count); count++)
+		;
 	err = store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
 	if (!err)
 		err = schema_open(s);

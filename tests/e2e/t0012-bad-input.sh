@@ -78,6 +78,12 @@ rm -rf demo; demo_copy
 edit "$orders" 'd["orders"].append(dict(d["orders"][0]))'
 try; grep_in bad.err "order id"; grep_in bad.err "appears 2 times"
 
+# A key that leads no index (GL entry names): first checked by hashes
+# while loading, then by the scan that names it.
+rm -rf demo; demo_copy
+edit "$gl" 'd["data"][3]["name"] = d["data"][1]["name"]'
+try; grep_in bad.err "erpnext/gl_entry: name"; grep_in bad.err "appears 2 times"
+
 rm -rf demo; demo_copy
 edit "$orders" 'd["orders"][0]["line_items"][0]["quantity"] = -3'
 try; grep_in bad.err "field 'line_items[0].quantity': negative quantity"

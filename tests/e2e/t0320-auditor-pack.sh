@@ -89,13 +89,19 @@ cmp "$p" keep/recon-2026-10-s2.pdf || fail "PDF differs between two runs"
 # the run record, in both files
 pdftotext -layout "$p" pack.txt
 for t in "How this pack was made" "Source revision" "Configuration digest" "Settings and mappings used" \
-	"Runs that made this snapshot" "report --out r --as-of 2026-11-05T09:00:00Z" "amount_tolerance"; do
+	"Runs that made this snapshot" "Command line" "amount_tolerance"; do
 	grep_in pack.txt "$t"
 done
 csv "$x" "Run record" > run.csv
 grep_in run.csv "Written by,recon "
-grep_in run.csv "Command line,recon --config $cfg report --out r --as-of 2026-11-05T09:00:00Z"
-grep_in run.csv "User,$(count "SELECT user FROM run ORDER BY id DESC LIMIT 1")"
+# this report's own command line, user and host are in the database, not in the
+# files (another --out or machine must not change the bytes); the runs that
+# made the snapshot are listed with theirs
+grep_not run.csv "report --out r --as-of"
+count "SELECT command FROM run ORDER BY id DESC LIMIT 1" | grep -q "report --out r --as-of 2026-11-05T09:00:00Z" ||
+	fail "the report's run row lacks its command line"
+grep_in run.csv "snapshot --period 2026-10"
+grep_in run.csv ",$(count "SELECT user FROM run ORDER BY id DESC LIMIT 1"),"
 grep_in run.csv "match,amount_tolerance,0.00"
 grep_in run.csv 'match,item_match,"ecommerce_item,item_code (built-in default)"'
 grep_in run.csv "payout types used,charge,clearing: "

@@ -5,9 +5,9 @@
  * Each input is loaded twice, by simdjson (jansson reading again what it
  * refuses) and by jansson alone, and the two must agree: the same status,
  * the same messages, the same table digests. The one difference allowed
- * is documented (README, "Bad input"): jansson refuses a page for a
- * duplicate key, a \u0000 or an integer beyond 64 bits anywhere in it,
- * simdjson only in the fields recon reads. */
+ * is documented (README, "Snapshots and evidence"): jansson refuses a page
+ * for a duplicate key, a \u0000 or an integer beyond 64 bits anywhere in
+ * it, simdjson only in the fields recon reads. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
