@@ -28,7 +28,11 @@ PY
 [ "$(count "SELECT amount FROM clearing_line WHERE snapshot_id = 1 AND kind = 'in_transit'")" = 111831 ] ||
 	fail "payout 118374107 in transit"
 [ "$(count "SELECT group_concat(ref) FROM clearing_line WHERE snapshot_id = 1 AND kind = 'unjournaled'")" = \
-  "118374103,118374105" ] || fail "unjournaled payouts"
+  "118374103,118374105,118374109,118374110,118374111" ] || fail "unjournaled payouts"
+[ "$(count "SELECT ref || ' ' || amount FROM clearing_line WHERE snapshot_id = 1 AND kind = 'failed'")" = "118374108 27725" ] ||
+	fail "failed payout back in the balance"
+[ "$(count "SELECT currency || ' ' || amount FROM clearing_line WHERE snapshot_id = 1 AND kind = 'other_currency'")" = "EUR 27744" ] ||
+	fail "EUR listed apart"
 
 # One receipt less: the difference moves by exactly its amount.
 cp -R "$SAMPLES/demo" raw
@@ -63,7 +67,7 @@ grep_in rep.txt "Clearing roll-forward"
 grep_in rep.txt "Opening balance (GL before 2026-10-01)"
 grep_in rep.txt "Payout 118374107, in transit, dated 2026-10-30"
 grep_in rep.txt "Owed through Shopify at the period end"
-grep_in rep.txt "-586.70"
+grep_in rep.txt "-863.95"
 python3 - rep/recon-2026-10-s1.xlsx <<'PY' || fail "the workbook has no roll-forward sheet"
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
