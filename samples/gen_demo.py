@@ -2579,7 +2579,11 @@ def next_tree(root):
           "Near misses: payout %d (failed in October) has no live entry, so the look-back does not report "
           "it again; payout %d's second entry %s was cancelled after October's report, so it is no longer a "
           "duplicate; the amount, GL and transaction checks of October's payouts stay October's."
-          % (p["P7"][1], p["P11"][1], JE_PLAN["P11b"]), ""]
+          % (p["P7"][1], p["P11"][1], JE_PLAN["P11b"]), "",
+          "No clearing roll-forward: the month has no Payment Entries, GL or `erpnext/gl_opening` (it is",
+          "about payouts only), and without opening balances recon rolls nothing forward rather than start",
+          "from a made-up zero (DESIGN 7a; `samples/check_demo.py` checks that no CLEARING_UNRECONCILED",
+          "is reported).", ""]
     write_text(os.path.join(root, "EXPECTED.md"), "\n".join(md))
     write_text(os.path.join(root, "recon.ini"), ini_text())
 

@@ -94,4 +94,25 @@ grep_not out '"code": "ACCOUNT_NOT_USABLE"'
 recon --config "$cfg" --db old.db report --out oldrep; expect_rc 0
 pdftotext -layout oldrep/recon-2026-10-s1.pdf old.txt
 grep_in old.txt "No roll-forward"
+# The failed payout's money is back in the balance: its rows are owed again,
+# gross. The payout_failure row Shopify adds (pending, the payout's net) is the
+# same money: it must not be counted a second time.
+cp -R "$SAMPLES/demo" failed
+python3 - failed <<'PY' || fail "cannot add the payout_failure row"
+import glob, json, sys
+f = sorted(glob.glob(sys.argv[1] + "/shopify/balance_transactions/*.json"))[0]
+page = json.load(open(f))
+src = next(t for t in page["transactions"] if t["type"] == "payout" and t["payout_id"] == 118374108)
+back = dict(src, id=2013499999999, type="payout_failure", payout_id=None, payout_status=None,
+            amount=src["amount"].lstrip("-"), net=src["net"].lstrip("-"), source_type="payout_failure",
+            processed_at="2026-10-24T09:00:00-04:00")
+page["transactions"].insert(0, back)
+json.dump(page, open(f, "w"))
+PY
+recon --config "$cfg" --db failed.db snapshot --period 2026-10 --raw failed; expect_rc 0
+recon --config "$cfg" --db failed.db diff --format json; expect_rc 1
+[ "$(difference_of 1 failed.db)" = "$(difference_of 1)" ] ||
+	fail "the payout_failure row moved the difference to $(difference_of 1 failed.db)"
+[ "$(sqlite3 failed.db "SELECT ref || ' ' || amount FROM clearing_line WHERE kind = 'failed'")" = "118374108 27725" ] ||
+	fail "failed payout's rows"
 echo ok
