@@ -17,8 +17,12 @@
  *   unjournaled  their payout was paid on or before the period end but no
  *                submitted Journal Entry (cheque_no) posted it by then, so
  *                the clearing account was not yet credited with it.
- * A failed or cancelled payout's own rows are left out: Shopify returns the
- * money with a payout_failure row, which is pending again.
+ *   failed       their payout failed or was cancelled: Shopify puts the money
+ *                back in the balance and it never reached the bank, so each of
+ *                the payout's rows is owed again, gross, like a pending one.
+ *                The payout_failure / payout_cancellation row Shopify adds is
+ *                that same money net of fees: counting it too would count the
+ *                payout twice, so it is left out of the store side.
  * Transactions in another currency are listed, never added to a company-
  * currency total.
  */
@@ -30,10 +34,12 @@ static const char line_sql[] =
 	" FROM s_balance_txn b JOIN link_txn_account m ON m.type = b.type "
 	" AND m.reason = coalesce(b.adjustment_reason, '') AND m.account = :acct "
 	" LEFT JOIN s_payout p ON p.snapshot_id = :sid AND p.id = b.payout_id "
-	" WHERE b.snapshot_id = :sid AND b.type <> 'payout' AND NOT b.test "
+	" WHERE b.snapshot_id = :sid AND b.type NOT IN ('payout', 'payout_failure', 'payout_cancellation', "
+	"  'transfer_failure', 'transfer_cancel') AND NOT b.test "
 	" AND (b.processed_local_date IS NULL OR b.processed_local_date <= :to)), "
 	"owed AS (SELECT * FROM tx WHERE currency = :erp_currency AND (st = 'pending' "
-	" OR st IN ('in_transit', 'scheduled') OR (st = 'paid' AND NOT journaled AND pdate <= :to))), "
+	" OR st IN ('in_transit', 'scheduled', 'failed', 'cancelled', 'canceled') "
+	" OR (st = 'paid' AND NOT journaled AND pdate <= :to))), "
 	"op AS (SELECT coalesce(sum(debit), 0) AS dr, coalesce(sum(credit), 0) AS cr FROM e_gl_opening "
 	" WHERE snapshot_id = :sid AND account = :acct), "
 	"mv AS (SELECT voucher_type, sum(debit) AS dr, sum(credit) AS cr, count(*) AS n FROM e_gl_entry "
@@ -55,12 +61,15 @@ static const char line_sql[] =
 	" UNION ALL SELECT 6, printf('%020d', payout_id), 'store', 'unjournaled', printf('Payout %d, paid %s, "
 	"no Journal Entry posted by %s', payout_id, pdate, :to), CAST(payout_id AS TEXT), count(*), NULL, NULL, "
 	"  sum(amount), :erp_currency FROM owed WHERE st = 'paid' GROUP BY payout_id "
-	" UNION ALL SELECT 7, '', 'store', 'owed', 'Owed through Shopify at the period end', NULL, count(*), NULL, "
+	" UNION ALL SELECT 7, printf('%020d', payout_id), 'store', 'failed', printf('Payout %d, %s: back in the "
+	"Shopify balance', payout_id, st), CAST(payout_id AS TEXT), count(*), NULL, NULL, sum(amount), :erp_currency "
+	" FROM owed WHERE st IN ('failed', 'cancelled', 'canceled') GROUP BY payout_id "
+	" UNION ALL SELECT 8, '', 'store', 'owed', 'Owed through Shopify at the period end', NULL, count(*), NULL, "
 	"  NULL, coalesce(sum(amount), 0), :erp_currency FROM owed "
-	" UNION ALL SELECT 8, currency, 'store', 'other_currency', printf('In %s: not compared with the %s ledger', "
+	" UNION ALL SELECT 9, currency, 'store', 'other_currency', printf('In %s: not compared with the %s ledger', "
 	"  currency, :erp_currency), NULL, count(*), NULL, NULL, sum(amount), currency FROM tx "
 	"  WHERE currency <> :erp_currency GROUP BY currency "
-	" UNION ALL SELECT 9, '', 'result', 'difference', 'Difference (closing balance less owed)', NULL, NULL, "
+	" UNION ALL SELECT 10, '', 'result', 'difference', 'Difference (closing balance less owed)', NULL, NULL, "
 	"  NULL, NULL, op.dr - op.cr + coalesce((SELECT sum(dr - cr) FROM mv), 0) "
 	"  - (SELECT coalesce(sum(amount), 0) FROM owed), :erp_currency FROM op) "
 	"INSERT INTO clearing_line (snapshot_id, account, config_key, pos, side, kind, label, ref, count, debit, "

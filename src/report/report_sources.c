@@ -806,6 +806,7 @@ static recon_err src_clearing(struct report *r, const struct report_table *t, st
 	static const struct { const char *kind; enum row_style style; } styles[] = {
 		{ "opening", ROW_PLAIN }, { "movement", ROW_DETAIL }, { "closing", ROW_TOTAL },
 		{ "pending", ROW_DETAIL }, { "in_transit", ROW_DETAIL }, { "unjournaled", ROW_DETAIL },
+		{ "failed", ROW_DETAIL },
 		{ "other_currency", ROW_DETAIL }, { "owed", ROW_TOTAL }, { "difference", ROW_TOTAL },
 	};
 	sqlite3_stmt *st;

@@ -11,8 +11,10 @@ keys > got1.tsv
 sort "$SAMPLES/demo/EXPECTED.tsv" | diff - got1.tsv || fail "demo discrepancies differ from EXPECTED.tsv"
 # Every code recon has but GL_CHANGED_AFTER_CLOSE (needs a reopened month) and
 # PAYOUT_CURRENCY_UNSUPPORTED (the demo's EUR payout has its bank account, rate
-# and round-off account; tests/rules/cases.py has the refusal) is there.
-[ "$(cut -f1 got1.tsv | sort -u | wc -l)" = 26 ] || fail "not every code is demonstrated"
+# and round-off account; tests/rules/cases.py has the refusal) and
+# ACCOUNT_NOT_USABLE (every configured account of the demo is usable; cases.py
+# has the unusable ones) is there: 26 codes and CLEARING_UNRECONCILED.
+[ "$(cut -f1 got1.tsv | sort -u | wc -l)" = 27 ] || fail "not every code is demonstrated"
 
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo-reopened"; expect_rc 0
 recon --config "$cfg" diff --format json; expect_rc 1

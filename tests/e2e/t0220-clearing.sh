@@ -28,7 +28,11 @@ PY
 [ "$(count "SELECT amount FROM clearing_line WHERE snapshot_id = 1 AND kind = 'in_transit'")" = 111831 ] ||
 	fail "payout 118374107 in transit"
 [ "$(count "SELECT group_concat(ref) FROM clearing_line WHERE snapshot_id = 1 AND kind = 'unjournaled'")" = \
-  "118374103,118374105" ] || fail "unjournaled payouts"
+  "118374103,118374105,118374109,118374110,118374111" ] || fail "unjournaled payouts"
+[ "$(count "SELECT ref || ' ' || amount FROM clearing_line WHERE snapshot_id = 1 AND kind = 'failed'")" = "118374108 27725" ] ||
+	fail "failed payout back in the balance"
+[ "$(count "SELECT currency || ' ' || amount FROM clearing_line WHERE snapshot_id = 1 AND kind = 'other_currency'")" = "EUR 27744" ] ||
+	fail "EUR listed apart"
 
 # One receipt less: the difference moves by exactly its amount.
 cp -R "$SAMPLES/demo" raw
@@ -63,7 +67,7 @@ grep_in rep.txt "Clearing roll-forward"
 grep_in rep.txt "Opening balance (GL before 2026-10-01)"
 grep_in rep.txt "Payout 118374107, in transit, dated 2026-10-30"
 grep_in rep.txt "Owed through Shopify at the period end"
-grep_in rep.txt "-586.70"
+grep_in rep.txt "-863.95"
 python3 - rep/recon-2026-10-s1.xlsx <<'PY' || fail "the workbook has no roll-forward sheet"
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
@@ -90,4 +94,25 @@ grep_not out '"code": "ACCOUNT_NOT_USABLE"'
 recon --config "$cfg" --db old.db report --out oldrep; expect_rc 0
 pdftotext -layout oldrep/recon-2026-10-s1.pdf old.txt
 grep_in old.txt "No roll-forward"
+# The failed payout's money is back in the balance: its rows are owed again,
+# gross. The payout_failure row Shopify adds (pending, the payout's net) is the
+# same money: it must not be counted a second time.
+cp -R "$SAMPLES/demo" failed
+python3 - failed <<'PY' || fail "cannot add the payout_failure row"
+import glob, json, sys
+f = sorted(glob.glob(sys.argv[1] + "/shopify/balance_transactions/*.json"))[0]
+page = json.load(open(f))
+src = next(t for t in page["transactions"] if t["type"] == "payout" and t["payout_id"] == 118374108)
+back = dict(src, id=2013499999999, type="payout_failure", payout_id=None, payout_status=None,
+            amount=src["amount"].lstrip("-"), net=src["net"].lstrip("-"), source_type="payout_failure",
+            processed_at="2026-10-24T09:00:00-04:00")
+page["transactions"].insert(0, back)
+json.dump(page, open(f, "w"))
+PY
+recon --config "$cfg" --db failed.db snapshot --period 2026-10 --raw failed; expect_rc 0
+recon --config "$cfg" --db failed.db diff --format json; expect_rc 1
+[ "$(difference_of 1 failed.db)" = "$(difference_of 1)" ] ||
+	fail "the payout_failure row moved the difference to $(difference_of 1 failed.db)"
+[ "$(sqlite3 failed.db "SELECT ref || ' ' || amount FROM clearing_line WHERE kind = 'failed'")" = "118374108 27725" ] ||
+	fail "failed payout's rows"
 echo ok
