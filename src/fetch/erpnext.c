@@ -825,7 +825,7 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		{ "erpnext/currency_exchange", "Currency Exchange", 0, 0, { { NULL, NULL } } },
 		{ "erpnext/company", "Company", 0, 0, { { NULL, NULL } } },
 		/* the clearing roll-forward (DESIGN §7a): receipts of the period, the chart of accounts */
-		{ "erpnext/payment_entry", "Payment Entry", 1, 0, { { NULL, NULL } } },
+		{ "erpnext/payment_entry", "Payment Entry", 1, 0, { { "references", "Payment Entry Reference" } } },
 		{ "erpnext/account", "Account", 0, 0, { { NULL, NULL } } },
 	};
 	const char *company = config_get(cfg, "erpnext", "company");
