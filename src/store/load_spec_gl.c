@@ -1,8 +1,12 @@
-/* The specs of the ledger extracts the clearing roll-forward and the account
- * checks read (DESIGN §3, §7a): Payment Entries with their references, the
- * chart of accounts and the GL totals before the period. Listed in
- * load_extracts[] (load_spec.c) like every other spec. */
+/* The specs of the ledger extracts the clearing roll-forward, the account
+ * checks and multi-currency payout entries read (DESIGN §3, §7, §7a):
+ * Payment Entries with their references, the chart of accounts, the GL
+ * totals before the period, Currency Exchange rates and the Company. Listed
+ * in load_extracts[] (load_spec.c) like every other spec. */
 #include "recon/load_spec.h"
+#include "recon/raw.h"
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
 #define REQ LOAD_REQ
 #define ZERO LOAD_ZERO
@@ -102,4 +106,57 @@ const struct load_table gl_opening_spec = {
 	.table = "e_gl_opening", .cols = gl_opening_cols,
 	.unique = { "account", "account", "erpnext/gl_opening: account", 0 },
 	.control = { "debit" },
+};
+
+/* ---- ERPNext: what a payout in another currency is booked with (DESIGN §7) ---- */
+
+/* ERPNext keeps a Currency Exchange rate as a Float of 9 decimals: it is
+ * stored as an integer of billionths, read once (text exactly, a JSON number
+ * by its shortest decimal form), so converting money never needs a double. */
+static const char *const rate_reads[] = { "exchange_rate", NULL };
+static recon_err exchange_rate_nano(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                    const struct load_cell *from, struct load_cell *out)
+{
+	struct raw_val v;
+	int64_t rate;
+	(void)row, (void)from;
+	TRY(raw_field(rec, o, "exchange_rate", &v));
+	TRY(raw_money(rec, "exchange_rate", &v, 9, 1, &rate, NULL));
+	if (rate <= 0)
+		return raw_field_error(rec, "exchange_rate", "a rate must be above zero");
+	out->type = SQLITE_INTEGER;
+	out->i = rate;
+	return RECON_OK;
+}
+
+/* ERPNext's Currency Exchange records: the rate a payout in another currency
+ * is booked at (DESIGN §7), the latest on or before the payout date. */
+static const struct load_col currency_exchange_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("date",                   "date",                   LK_DATE,     REQ),
+	COL("from_currency",          "from_currency",          LK_CURRENCY, REQ),
+	COL("to_currency",            "to_currency",            LK_CURRENCY, REQ),
+	CALC("rate_nano",             LK_HOOK_INT,   NN, .hook = exchange_rate_nano, .reads = rate_reads),
+	COL("for_buying",             "for_buying",             LK_BOOL,     ZERO),
+	COL("for_selling",            "for_selling",            LK_BOOL,     ZERO),
+	{ 0 }
+};
+const struct load_table currency_exchange_spec = {
+	.table = "e_currency_exchange", .cols = currency_exchange_cols,
+	.unique = { "name", "name", "erpnext/currency_exchange: name", 0 },
+};
+
+/* The Company: its currency and the account (and cost centre) ERPNext books
+ * rounding differences to, which a multi-currency payout entry needs. */
+static const struct load_col company_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,     REQ),
+	COL("default_currency",       "default_currency",       LK_CURRENCY, 0),
+	COL("round_off_account",      "round_off_account",      LK_TEXT,     EMPTY_NULL),
+	COL("round_off_cost_center",  "round_off_cost_center",  LK_TEXT,     EMPTY_NULL),
+	COL("cost_center",            "cost_center",            LK_TEXT,     EMPTY_NULL),
+	{ 0 }
+};
+const struct load_table company_spec = {
+	.table = "e_company", .cols = company_cols,
+	.unique = { "name", "name", "erpnext/company: name", 0 },
 };
