@@ -2167,11 +2167,8 @@ def payout_pages(root, payouts, nxt=False):
     pages(root, "shopify/balance_transactions", "transactions", tl, 50)
 
 
-def shopify_tree(root):
-    write_json(os.path.join(root, "shopify", "shop.json"), SHOP)
-    olist = [ORDER_JSON[o.id] for o in sorted(orders, key=lambda o: o.id)]
-    pages(root, "shopify/orders", "orders", olist, 25)
-    payout_pages(root, PAYOUTS_OCT)
+def location_docs():
+    """The shop's locations (REST Location), the same in every month."""
     locs = []
     for lid, name, city, zp, prov, a1, wh in LOCATIONS:
         locs.append({"id": lid, "name": name, "address1": a1, "address2": None, "city": city, "zip": zp,
@@ -2181,7 +2178,15 @@ def shopify_tree(root):
                      "legacy": False, "active": True, "admin_graphql_api_id": "gid://shopify/Location/%d" % lid,
                      "localized_country_name": "United States",
                      "localized_province_name": {"NJ": "New Jersey", "NY": "New York"}[prov]})
-    pages(root, "shopify/locations", "locations", locs, 50)
+    return locs
+
+
+def shopify_tree(root):
+    write_json(os.path.join(root, "shopify", "shop.json"), SHOP)
+    olist = [ORDER_JSON[o.id] for o in sorted(orders, key=lambda o: o.id)]
+    pages(root, "shopify/orders", "orders", olist, 25)
+    payout_pages(root, PAYOUTS_OCT)
+    pages(root, "shopify/locations", "locations", location_docs(), 50)
     levels = []
     prods = []
     for pid, title, ptype, vrows in PRODUCT_ROWS:
@@ -2524,9 +2529,11 @@ def next_tree(root):
         payouts = [p for p in PAYOUTS_OCT if p[2] >= NEXT_START] + NEXT_PAYOUTS
         ids = {str(p[1]) for p in payouts}
         write_json(os.path.join(root, "shopify", "shop.json"), SHOP)
-        for folder, key in (("orders", "orders"), ("locations", "locations"), ("products", "products"),
+        for folder, key in (("orders", "orders"), ("products", "products"),
                             ("inventory_levels", "inventory_levels")):
             pages(root, "shopify/" + folder, key, [], 50)
+        # the locations are the shop's whatever the month ([locations] maps them)
+        pages(root, "shopify/locations", "locations", location_docs(), 50)
         payout_pages(root, payouts, nxt=True)
         jes = []
         for je in docs["journal_entry"]:
