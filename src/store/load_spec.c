@@ -267,65 +267,63 @@ static const char *const refund_reads[] = { "transactions", "transactions.kind",
 	"refund_shipping_lines.tax_amount_set", "order_adjustments", "order_adjustments.kind",
 	"order_adjustments.amount_set", "order_adjustments.tax_amount_set", NULL };
 
-static recon_err refund_amount(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
-                               const struct load_cell *from, struct load_cell *out)
+/* One column of the refund's money: its shop amount (NULL when it cannot be
+ * told, and a rule reports it), what the buyer saw (for display only, never
+ * compared: NULL when the transactions' currency is not known), or why the
+ * shop amount is unknown (the record and field, as bad input would be named,
+ * and the presentment figures; NULL when it is known). */
+enum refund_part { REFUND_SHOP, REFUND_PRES, REFUND_PRES_CUR, REFUND_PROBLEM };
+
+static recon_err refund_cell(enum refund_part part, struct load_row *row, const struct raw_rec *r,
+                             const struct raw_val *rf, struct load_cell *out)
 {
 	struct refund_money m;
-	(void)from;
 	TRY(refund_money(row, r, rf, &m));
-	if (m.problem[0])
-		return RECON_OK;        /* unknown: amount_problem says why, and a rule reports it */
-	out->type = SQLITE_INTEGER;
-	out->i = m.shop;
+	switch (part) {
+	case REFUND_SHOP:
+		if (m.problem[0])
+			return RECON_OK;
+		out->type = SQLITE_INTEGER;
+		out->i = m.shop;
+		break;
+	case REFUND_PRES:
+		if (!m.pres_known)
+			return RECON_OK;
+		out->type = SQLITE_INTEGER;
+		out->i = m.pres;
+		break;
+	case REFUND_PRES_CUR:
+		if (!m.pres_known)
+			return RECON_OK;
+		snprintf(row->scratch, sizeof(row->scratch), "%s", m.pres_cur);
+		out->type = SQLITE_TEXT;
+		out->s = row->scratch;
+		break;
+	case REFUND_PROBLEM:
+		if (!m.problem[0])
+			return RECON_OK;
+		/* owned, not the row's scratch: presentment_currency holds that */
+		if (!(out->owned = strdup(m.problem)))
+			return RECON_ERR_NOMEM;
+		out->type = SQLITE_TEXT;
+		out->s = out->owned;
+		out->n = -1;
+		break;
+	}
 	return RECON_OK;
 }
 
-/* What the buyer saw, for display only: never compared. */
-static recon_err refund_pres_amount(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
-                                    const struct load_cell *from, struct load_cell *out)
-{
-	struct refund_money m;
-	(void)from;
-	TRY(refund_money(row, r, rf, &m));
-	if (!m.pres_known)
-		return RECON_OK;
-	out->type = SQLITE_INTEGER;
-	out->i = m.pres;
-	return RECON_OK;
-}
-
-static recon_err refund_pres_currency(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
-                                      const struct load_cell *from, struct load_cell *out)
-{
-	struct refund_money m;
-	(void)from;
-	TRY(refund_money(row, r, rf, &m));
-	if (!m.pres_known)
-		return RECON_OK;
-	snprintf(row->scratch, sizeof(row->scratch), "%s", m.pres_cur);
-	out->type = SQLITE_TEXT;
-	out->s = row->scratch;
-	return RECON_OK;
-}
-
-/* Why the refund's shop amount is unknown (NULL when it is known): the record
- * and field, as bad input would be named, and the presentment figures. */
-static recon_err refund_amount_problem(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,
-                                       const struct load_cell *from, struct load_cell *out)
-{
-	struct refund_money m;
-	(void)from;
-	TRY(refund_money(row, r, rf, &m));
-	if (!m.problem[0])
-		return RECON_OK;
-	/* owned, not the row's scratch: presentment_currency holds that */
-	if (!(out->owned = strdup(m.problem)))
-		return RECON_ERR_NOMEM;
-	out->type = SQLITE_TEXT;
-	out->s = out->owned;
-	out->n = -1;
-	return RECON_OK;
-}
+#define REFUND_HOOK(fn, part)                                                                           \
+	static recon_err fn(struct load_row *row, const struct raw_rec *r, const struct raw_val *rf,     \
+	                    const struct load_cell *from, struct load_cell *out)                         \
+	{                                                                                                \
+		(void)from;                                                                              \
+		return refund_cell(part, row, r, rf, out);                                               \
+	}
+REFUND_HOOK(refund_amount, REFUND_SHOP)
+REFUND_HOOK(refund_pres_amount, REFUND_PRES)
+REFUND_HOOK(refund_pres_currency, REFUND_PRES_CUR)
+REFUND_HOOK(refund_amount_problem, REFUND_PROBLEM)
 
 static const struct load_col refund_cols[] = {
 	CALC("order_id",              LK_PARENT,     NN, .from = "id"),
