@@ -15,21 +15,7 @@
 #include "recon/money.h"
 #include "recon/raw.h"
 #include "recon/text.h"
-
-#define REQ LOAD_REQ
-#define ZERO LOAD_ZERO
-#define NN LOAD_NOT_NULL
-#define EMPTY_NULL LOAD_EMPTY_NULL
-#define COMPANY LOAD_COMPANY
-#define CUSTOM LOAD_CUSTOM
-
-/* A column read from the record: SQL name, JSON path, kind, flags, then any
- * of .alt, .check. A computed one: SQL name, kind, flags, then .from, .hook,
- * .reads or .check. */
-#define COL(n_, p_, k_, ...) { .name = n_, .path = p_, .kind = k_, __VA_ARGS__ }
-#define CALC(n_, k_, ...) { .name = n_, .kind = k_, __VA_ARGS__ }
-
-#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
+#include "load_spec_local.h"
 
 /* ---- hooks ---- */
 
@@ -65,8 +51,8 @@ static recon_err shop_timezone(struct load_row *row, const struct raw_rec *rec, 
 	return RECON_OK;
 }
 
-static recon_err check_docstatus(const struct load_row *row, const struct raw_rec *rec,
-                                 const struct load_col *col, const struct load_cell *v)
+recon_err load_check_docstatus(const struct load_row *row, const struct raw_rec *rec,
+                               const struct load_col *col, const struct load_cell *v)
 {
 	(void)row;
 	if (v->i < 0 || v->i > 2)
@@ -497,7 +483,7 @@ static const struct load_col sales_order_cols[] = {
 	COL("po_no",                  "po_no",                  LK_TEXT,     0),
 	COL("currency",               "currency",               LK_CURRENCY, REQ),
 	COL("grand_total",            "grand_total",            LK_MONEY,    REQ),
-	COL("docstatus",              "docstatus",              LK_INT,      REQ, .check = check_docstatus),
+	COL("docstatus",              "docstatus",              LK_INT,      REQ, .check = load_check_docstatus),
 	COL("status",                 "status",                 LK_TEXT,     0),
 	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
 	COL("shopify_order_number",   "shopify_order_number",   LK_IDTEXT,   CUSTOM),

@@ -5,26 +5,7 @@
  * in load_extracts[] (load_spec.c) like every other spec. */
 #include "recon/load_spec.h"
 #include "recon/raw.h"
-
-#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
-
-#define REQ LOAD_REQ
-#define ZERO LOAD_ZERO
-#define NN LOAD_NOT_NULL
-#define EMPTY_NULL LOAD_EMPTY_NULL
-#define COMPANY LOAD_COMPANY
-
-#define COL(n_, p_, k_, ...) { .name = n_, .path = p_, .kind = k_, __VA_ARGS__ }
-#define CALC(n_, k_, ...) { .name = n_, .kind = k_, __VA_ARGS__ }
-
-static recon_err check_docstatus(const struct load_row *row, const struct raw_rec *rec,
-                                 const struct load_col *col, const struct load_cell *v)
-{
-	(void)row;
-	if (v->i < 0 || v->i > 2)
-		return raw_field_error(rec, col->path, "%lld is not 0, 1 or 2", (long long)v->i);
-	return RECON_OK;
-}
+#include "load_spec_local.h"
 
 /* ---- ERPNext: what the clearing roll-forward reads (DESIGN §7a) ---- */
 
@@ -51,7 +32,7 @@ static const struct load_col payment_entry_cols[] = {
 	COL("payment_type",           "payment_type",           LK_TEXT,     REQ),
 	COL("posting_date",           "posting_date",           LK_DATE,     REQ),
 	COL("company",                "company",                LK_TEXT,     0),
-	COL("docstatus",              "docstatus",              LK_INT,      REQ, .check = check_docstatus),
+	COL("docstatus",              "docstatus",              LK_INT,      REQ, .check = load_check_docstatus),
 	COL("party_type",             "party_type",             LK_TEXT,     0),
 	COL("party",                  "party",                  LK_TEXT,     0),
 	COL("mode_of_payment",        "mode_of_payment",        LK_TEXT,     0),

@@ -1,0 +1,28 @@
+/* What the spec files (load_spec.c, load_spec_gl.c) share: the shorthand a
+ * column is written in and the checks more than one table uses. Private to
+ * src/store. */
+#ifndef RECON_LOAD_SPEC_LOCAL_H
+#define RECON_LOAD_SPEC_LOCAL_H
+
+#include "recon/load_spec.h"
+
+#define REQ LOAD_REQ
+#define ZERO LOAD_ZERO
+#define NN LOAD_NOT_NULL
+#define EMPTY_NULL LOAD_EMPTY_NULL
+#define COMPANY LOAD_COMPANY
+#define CUSTOM LOAD_CUSTOM
+
+/* A column read from the record: SQL name, JSON path, kind, flags, then any
+ * of .alt, .check. A computed one: SQL name, kind, flags, then .from, .hook,
+ * .reads or .check. */
+#define COL(n_, p_, k_, ...) { .name = n_, .path = p_, .kind = k_, __VA_ARGS__ }
+#define CALC(n_, k_, ...) { .name = n_, .kind = k_, __VA_ARGS__ }
+
+#define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
+
+/* ERPNext's docstatus: 0 draft, 1 submitted, 2 cancelled; anything else is bad input. */
+recon_err load_check_docstatus(const struct load_row *row, const struct raw_rec *rec,
+                               const struct load_col *col, const struct load_cell *v);
+
+#endif
