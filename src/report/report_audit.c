@@ -65,9 +65,6 @@ const struct report_field drift_fields[] = {
 };
 #undef F
 
-static const char *col_text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
-static int col_null(sqlite3_stmt *st, int i) { return sqlite3_column_type(st, i) == SQLITE_NULL; }
-
 static char *dup_col(sqlite3_stmt *st, int i, int *oom)
 {
 	const char *t = col_text(st, i);

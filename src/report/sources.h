@@ -1,8 +1,10 @@
 /* What the report's source files share (private to src/report): the
  * emitter that turns a source's fields into a renderer's row, and the
- * sources defined outside report_sources.c (report_audit.c). */
+ * sources defined outside report_sources.c (report_audit.c, report_clearing.c). */
 #ifndef RECON_REPORT_SOURCES_PRIVATE_H
 #define RECON_REPORT_SOURCES_PRIVATE_H
+
+#include <sqlite3.h>
 
 #include "recon/report.h"
 
@@ -13,6 +15,15 @@ void src_set_link(struct emitter *e, int f, const char *label, const char *url);
 void src_set_date(struct emitter *e, int f, const char *date);   /* 'YYYY-MM-DD' (borrowed) */
 void src_set_datetime(struct emitter *e, int f, int64_t utc);
 recon_err src_emit(struct emitter *e, enum row_style style);
+
+/* A column of a row being read: text (borrowed until the next step), or NULL. */
+static inline const char *col_text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+static inline int col_null(sqlite3_stmt *st, int i) { return sqlite3_column_type(st, i) == SQLITE_NULL; }
+
+/* report_clearing.c: the clearing roll-forward and its waterfall. */
+extern const struct report_field clearing_fields[], waterfall_fields[];
+recon_err src_clearing(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_clearing_waterfall(struct report *r, const struct report_table *t, struct emitter *e);
 
 /* report_audit.c: the run record, the prior period, the vouching sample and
  * the rows the charts draw. */
