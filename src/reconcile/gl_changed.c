@@ -1,4 +1,4 @@
-/* temp.gl_changed, the input of GL_CHANGED_AFTER_CLOSE (rules.c): every
+/* temp.gl_changed, the input of GL_CHANGED_AFTER_CLOSE (rules_defs.c): every
  * voucher whose live GL lines in the period differ, as a multiset of
  * (account, party, debit, credit, posting date), between the earliest
  * snapshot of the period (:prev) and this one (:sid).
