@@ -160,7 +160,7 @@ struct load_table {
 
 /* The ledger specs of src/load_spec_gl.c (Payment Entry, Account, GL opening). */
 extern const struct load_table payment_entry_spec, account_spec, gl_opening_spec;
-extern const struct load_table currency_exchange_spec, company_spec;
+extern const struct load_table currency_exchange_spec, company_spec, journal_entry_spec, gl_entry_spec;
 
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */

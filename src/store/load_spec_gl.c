@@ -1,11 +1,79 @@
-/* The specs of the ledger extracts the clearing roll-forward, the account
- * checks and multi-currency payout entries read (DESIGN §3, §7, §7a):
- * Payment Entries with their references, the chart of accounts, the GL
- * totals before the period, Currency Exchange rates and the Company. Listed
- * in load_extracts[] (load_spec.c) like every other spec. */
+/* The specs of the ledger extracts the payout rules, the clearing
+ * roll-forward, the account checks and multi-currency payout entries read
+ * (DESIGN §3, §7, §7a): Journal Entries and GL Entries, Payment Entries with
+ * their references, the chart of accounts, the GL totals before the period,
+ * Currency Exchange rates and the Company. Listed in load_extracts[]
+ * (load_spec.c) like every other spec. */
 #include "recon/load_spec.h"
 #include "recon/raw.h"
 #include "load_spec_local.h"
+
+/* ---- ERPNext: the payout Journal Entries and the GL (DESIGN §7, §5) ---- */
+
+/* Journal Entry rows carry amounts in the account's currency; older exports
+ * have only debit/credit (company currency), so those are read instead. */
+static const struct load_col journal_entry_account_cols[] = {
+	CALC("parent",                LK_PARENT,   NN, .from = "name"),
+	COL("idx",                    "idx",                        LK_INT,      0),
+	COL("account",                "account",                    LK_TEXT,     REQ),
+	COL("party_type",             "party_type",                 LK_TEXT,     0),
+	COL("party",                  "party",                      LK_TEXT,     0),
+	COL("cost_center",            "cost_center",                LK_TEXT,     0),
+	COL("debit",                  "debit_in_account_currency",  LK_MONEY,    ZERO, .alt = "debit"),
+	COL("credit",                 "credit_in_account_currency", LK_MONEY,    ZERO, .alt = "credit"),
+	COL("currency",               "account_currency",           LK_CURRENCY, COMPANY | NN),
+	{ 0 }
+};
+static const struct load_table journal_entry_account_spec = {
+	.table = "e_journal_entry_account", .cols = journal_entry_account_cols,
+};
+
+static const struct load_col journal_entry_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,             REQ),
+	COL("voucher_type",           "voucher_type",           LK_TEXT,             0),
+	COL("posting_date",           "posting_date",           LK_DATE,             REQ),
+	COL("company",                "company",                LK_TEXT,             0),
+	COL("cheque_no",              "cheque_no",              LK_IDTEXT,           0),
+	COL("cheque_date",            "cheque_date",            LK_DATE,             0),
+	COL("docstatus",              "docstatus",              LK_INT,              REQ),
+	COL("total_debit",            "total_debit",            LK_MONEY,            0),
+	COL("total_credit",           "total_credit",           LK_MONEY,            0),
+	COL("user_remark",            "user_remark",            LK_TEXT,             0),
+	CALC("currency",              LK_COMPANY_CURRENCY, NN),
+	{ 0 }
+};
+static const struct load_child journal_entry_children[] = {
+	{ "accounts", 0, &journal_entry_account_spec },
+	{ 0 }
+};
+const struct load_table journal_entry_spec = {
+	.table = "e_journal_entry", .cols = journal_entry_cols, .children = journal_entry_children,
+	.unique = { "name", "name", "erpnext/journal_entry: name", 0 },
+	.control = { "total_debit", { { "docstatus", LOAD_IF_EQ, .i = 1 } },
+	             .of = "total_debit of submitted Journal Entries" },
+};
+
+static const struct load_col gl_entry_cols[] = {
+	COL("name",                   "name",                   LK_TEXT,             REQ),
+	COL("posting_date",           "posting_date",           LK_DATE,             REQ),
+	COL("account",                "account",                LK_TEXT,             REQ),
+	COL("party_type",             "party_type",             LK_TEXT,             0),
+	COL("party",                  "party",                  LK_TEXT,             0),
+	COL("debit",                  "debit",                  LK_MONEY,            REQ),
+	COL("credit",                 "credit",                 LK_MONEY,            REQ),
+	CALC("currency",              LK_COMPANY_CURRENCY, NN),
+	COL("voucher_type",           "voucher_type",           LK_TEXT,             REQ),
+	COL("voucher_no",             "voucher_no",             LK_TEXT,             REQ),
+	COL("is_cancelled",           "is_cancelled",           LK_BOOL,             ZERO),
+	COL("company",                "company",                LK_TEXT,             0),
+	COL("cost_center",            "cost_center",            LK_TEXT,             0),
+	{ 0 }
+};
+const struct load_table gl_entry_spec = {
+	.table = "e_gl_entry", .cols = gl_entry_cols,
+	.unique = { "name", "name", "erpnext/gl_entry: name", 0 },
+	.control = { "debit", { { "is_cancelled", LOAD_IF_FALSE } }, .of = "debit of live GL entries" },
+};
 
 /* ---- ERPNext: what the clearing roll-forward reads (DESIGN §7a) ---- */
 
