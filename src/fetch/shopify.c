@@ -8,41 +8,15 @@
 #include "recon/msg.h"
 #include "recon/shopify.h"
 #include "recon/shopify_version.h"
+#include "shopify_private.h"
 
 #define SHOP_LIMIT 250             /* records per page (the API's maximum) */
 #define SHOP_IDS_BATCH 50          /* ids per inventory_levels request (API limit) */
-#define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
 #define SHOP_LEAK_DEFAULT 2.0      /* Standard plan: 2 requests/s leak */
 #define SHOP_IDS_MAX 1000000       /* inventory items of one shop */
 #define SHOP_TOKEN_TTL_MAX_S (366.0 * 86400.0)   /* longest token lifetime believed */
 #define SHOP_FIELDS_MAX 1024       /* a `fields` list (src/fetch/fields.c) */
 
-struct shopify {
-	struct http *http;
-	char *base;                /* https://NAME.myshopify.com, or a test server's base */
-	char *version;
-	char *static_token;        /* secret */
-	char *client_id;
-	char *client_secret;       /* secret */
-	char *token_hdr;           /* "X-Shopify-Access-Token: ...": secret */
-	int64_t token_expires;     /* monotonic ms, 0 = never */
-	int64_t token_margin;      /* renew this long before it expires */
-	const char *hdr[3];
-	/* the leaky bucket as last seen */
-	int have;
-	long used, cap, peak;
-	int64_t seen;
-	double leak;
-	int64_t anchor_t;          /* leak-rate estimate: an earlier observation */
-	long anchor_used;
-	long since_anchor;         /* requests accepted since it */
-	/* pacing figures */
-	int64_t first_wait;        /* when pacing first had to wait */
-	int64_t paced_first;       /* sends of the first and last paced requests */
-	int64_t last_seen;
-	uint64_t paced, requests, tokens;
-	struct shopify_version ver;    /* the version that answered, deprecations */
-};
 
 /* explicit_bzero: a memset before free() is a dead store the optimiser drops. */
 static void free_secret(char *s)
@@ -61,7 +35,9 @@ static long pace(void *arg)
 	int64_t now = http_now_ms();
 	double est, limit, wait;
 
-	if (!sh->have)
+	/* a GraphQL request spends from its own cost bucket, paced by
+	 * shopify_graphql(), not from the REST request bucket */
+	if (!sh->have || sh->gql.sending)
 		return 0;
 	est = (double)sh->used - (double)(now - sh->seen) * sh->leak / 1000.0;
 	if (est < 0)
@@ -117,7 +93,7 @@ static void seen(void *arg, const struct http_response *r)
 	long used, cap;
 
 	shopify_version_seen(&sh->ver, r);
-	if (http_call_limit(r->call_limit, &used, &cap) == 0) {
+	if (!sh->gql.sending && http_call_limit(r->call_limit, &used, &cap) == 0) {
 		/* only clean answers feed the leak estimate: whether a failed or
 		 * refused request was counted by the bucket is unknowable */
 		if (r->status >= 200 && r->status < 300 && !r->broken)
@@ -137,7 +113,7 @@ static void seen(void *arg, const struct http_response *r)
 			sh->last_seen = now;
 		}
 	}
-	if (r->status == 429 && sh->have) {
+	if (r->status == 429 && sh->have && !sh->gql.sending) {
 		/* full, whatever the header said */
 		sh->used = sh->cap;
 		sh->seen = now;
@@ -175,6 +151,7 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	const char *tok = config_get(cfg, "shopify", "access_token");
 	const char *cid = config_get(cfg, "shopify", "client_id");
 	const char *csec = config_get(cfg, "shopify", "client_secret");
+	const char *api = config_get_or(cfg, "shopify", "api", "graphql");
 	struct http_opts o = { .system = "shopify" };
 	struct http_hooks hooks = { pace, seen, NULL };
 	struct shopify *sh = NULL;
@@ -189,6 +166,11 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	if (!tok && !(cid && csec)) {
 		msg_error("'%s': [shopify] access_token (or client_id and client_secret) is not set "
 		          "(the token may also come from RECON_SHOPIFY_TOKEN)%s", config_path(cfg), config_hint(cfg));
+		return RECON_ERR_CONFIG;
+	}
+	if (strcmp(api, "graphql") != 0 && strcmp(api, "rest") != 0) {
+		msg_error("'%s', line %d: [shopify] api = %s: expected graphql or rest", config_path(cfg),
+		          config_line(cfg, "shopify", "api"), api);
 		return RECON_ERR_CONFIG;
 	}
 	if (strspn(ver, "0123456789-unstable") != strlen(ver) || strlen(ver) > 20) {
@@ -213,6 +195,7 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	if (!(sh = calloc(1, sizeof(*sh))))
 		goto out;
 	sh->leak = SHOP_LEAK_DEFAULT;
+	sh->graphql = strcmp(api, "graphql") == 0;
 	if (strstr(shop, "://")) {
 		/* a full base URL (tests point recon at a fake this way) */
 		n = strlen(shop);
@@ -261,7 +244,7 @@ void shopify_close(struct shopify *sh)
 /* ---- tokens ---- */
 
 /* The "errors" of a Shopify error body as one line, for messages. */
-static void errors_text(const struct http_response *r, char *buf, size_t size)
+void shopify_errors_text(const struct http_response *r, char *buf, size_t size)
 {
 	json_t *e = json_object_get(r->json, "errors");
 	const char *desc = json_string_value(json_object_get(r->json, "error_description"));
@@ -329,7 +312,7 @@ static recon_err fetch_token(struct shopify *sh)
 		goto out;
 	tok = json_string_value(json_object_get(r.json, "access_token"));
 	if (r.status != 200 || !tok || !*tok) {
-		errors_text(&r, why, sizeof(why));
+		shopify_errors_text(&r, why, sizeof(why));
 		msg_error("Shopify refused the client credentials at POST '%s' (HTTP %ld: %s): check "
 		          "[shopify] client_id and client_secret", url, r.status, why);
 		err = RECON_ERR_REMOTE;
@@ -409,8 +392,8 @@ static int same_origin(const char *base, const char *url)
  * RECON_ERR_REMOTE with a message; with `refusals`, a 4xx other than auth
  * and rate limits (the request was understood and refused) is returned as
  * RECON_OK for the caller to judge. */
-static recon_err api(struct shopify *sh, const char *method, const char *url, const char *body,
-                     int refusals, struct http_response *r)
+recon_err shopify_api(struct shopify *sh, const char *what, const char *method, const char *url,
+                      const char *body, int refusals, struct http_response *r)
 {
 	static const char *const json_ct = "Content-Type: application/json";
 	char why[SHOP_ERRORS_MAX + 64], shown[1024];
@@ -448,22 +431,23 @@ static recon_err api(struct shopify *sh, const char *method, const char *url, co
 	if (refusals && r->status >= 400 && r->status < 500 && r->status != 401 && r->status != 403 &&
 	    r->status != 429)
 		return RECON_OK;
-	errors_text(r, why, sizeof(why));
+	shopify_errors_text(r, why, sizeof(why));
 	http_url_for_log(url, shown, sizeof(shown));
 	err = RECON_ERR_REMOTE;
 	if (r->status == 401)
-		msg_error("Shopify refused the access token for %s '%s' (HTTP 401: %s): check [shopify] %s",
-		          method, shown, why, sh->static_token ? "access_token (or RECON_SHOPIFY_TOKEN)"
-		                                               : "client_id and client_secret");
+		msg_error("Shopify refused the access token for %s%s%s '%s' (HTTP 401: %s): check [shopify] %s",
+		          what ? "GraphQL " : "", what ? what : "", what ? " at POST" : method, shown, why,
+		          sh->static_token ? "access_token (or RECON_SHOPIFY_TOKEN)" : "client_id and client_secret");
 	else
-		msg_error("shopify: %s '%s' answered HTTP %ld: %s%s%s%s", method, shown, r->status, why,
+		msg_error("shopify: %s%s%s '%s' answered HTTP %ld: %s%s%s%s", what ? "GraphQL " : "",
+		          what ? what : "", what ? " at POST" : method, shown, r->status, why,
 		          r->request_id[0] ? " (request id " : "", r->request_id, r->request_id[0] ? ")" : "");
 	/* on an error the caller gets no answer to clean up */
 	http_response_clear(r);
 	return err;
 }
 
-static recon_err api_url(struct shopify *sh, char *buf, size_t size, const char *path, const char *query)
+recon_err shopify_api_url(struct shopify *sh, char *buf, size_t size, const char *path, const char *query)
 {
 	int n = snprintf(buf, size, "%s/admin/api/%s/%s.json%s%s", sh->base, sh->version, path,
 	                 query && *query ? "?" : "", query ? query : "");
@@ -485,11 +469,11 @@ recon_err shopify_set_inventory(struct shopify *sh, int64_t location_id, int64_t
 		*why = NULL;
 	snprintf(body, sizeof(body), "{\"location_id\":%lld,\"inventory_item_id\":%lld,\"available\":%lld}",
 	         (long long)location_id, (long long)inventory_item_id, (long long)available);
-	if ((err = api_url(sh, url, sizeof(url), "inventory_levels/set", NULL)) != RECON_OK)
+	if ((err = shopify_api_url(sh, url, sizeof(url), "inventory_levels/set", NULL)) != RECON_OK)
 		return err;
-	err = api(sh, "POST", url, body, 1, &r);
+	err = shopify_api(sh, NULL, "POST", url, body, 1, &r);
 	if (!err && r.status >= 400) {
-		errors_text(&r, text, sizeof(text));
+		shopify_errors_text(&r, text, sizeof(text));
 		if (why && !(*why = strdup(text)))
 			err = RECON_ERR_NOMEM;
 		else
@@ -545,7 +529,7 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 		int more;
 
 		n++;
-		if ((err = api(sh, "GET", url, NULL, strcmp(extract, "shopify/payouts") == 0, &r)) != RECON_OK)
+		if ((err = shopify_api(sh, NULL, "GET", url, NULL, strcmp(extract, "shopify/payouts") == 0, &r)) != RECON_OK)
 			break;
 		if (r.status == 404 && n == 1) {
 			/* a shop without Shopify Payments has no payouts account
@@ -557,7 +541,7 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 		}
 		if (r.status >= 400) {
 			char why[SHOP_ERRORS_MAX + 64];
-			errors_text(&r, why, sizeof(why));
+			shopify_errors_text(&r, why, sizeof(why));
 			msg_error("shopify: GET '%s' answered HTTP %ld: %s", url, r.status, why);
 			http_response_clear(&r);
 			err = RECON_ERR_REMOTE;
@@ -656,6 +640,13 @@ static recon_err on_payouts(struct shopify *sh, void *arg, json_t *list)
 	return RECON_OK;
 }
 
+/* An inventory item of a GraphQL variant page (shopify_gql_variants). */
+static recon_err add_item(void *arg, int64_t id)
+{
+	struct id_list *items = arg;
+	return id_has(items, id) ? RECON_OK : id_add(items, id);
+}
+
 static recon_err on_products(struct shopify *sh, void *arg, json_t *list)
 {
 	struct id_list *items = arg;
@@ -737,11 +728,36 @@ static const char *fields_q(char fl[SHOP_FIELDS_MAX], const char *extract)
 	return fields_csv(extract, fl, SHOP_FIELDS_MAX) == 0 ? fl : "id";
 }
 
-/* An extract starts: the progress line and the deprecation notes say which. */
-static void begin(struct shopify *sh, struct fetch_out *out, const char *extract)
+void shopify_begin(struct shopify *sh, struct fetch_out *out, const char *extract)
 {
 	sh->ver.extract = extract;
 	fetch_progress(out, extract);
+}
+
+/* The extracts the other transport fetches ([shopify] api), recorded as
+ * not fetched, with the one that holds their rows instead. */
+static recon_err skip_twins(struct shopify *sh, struct fetch_out *out)
+{
+	static const struct { const char *rest, *gql, *path; } twin[] = {
+		{ "shopify/payouts", "shopify/graphql/payouts", "shopify_payments/payouts.json" },
+		{ "shopify/balance_transactions", "shopify/graphql/balance_transactions",
+		  "shopify_payments/balance/transactions.json" },
+		{ "shopify/products", "shopify/graphql/products", "products.json" },
+	};
+	char endpoint[256], why[160];
+	recon_err err;
+
+	for (size_t i = 0; i < sizeof(twin) / sizeof(twin[0]); i++) {
+		if (sh->graphql)
+			snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/%s", sh->version, twin[i].path);
+		else
+			snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
+		snprintf(why, sizeof(why), "[shopify] api = %s (its rows are in %s)", sh->graphql ? "graphql" : "rest",
+		         sh->graphql ? twin[i].gql : twin[i].rest);
+		if ((err = fetch_skip(out, sh->graphql ? twin[i].rest : twin[i].gql, endpoint, why)) != RECON_OK)
+			return err;
+	}
+	return RECON_OK;
 }
 
 void shopify_api_version(const struct shopify *sh, char *buf, size_t size)
@@ -762,15 +778,15 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	recon_err err;
 
 	/* shop.json: currency and time zone decide how everything else reads */
-	begin(sh, out, "shopify/shop");
+	shopify_begin(sh, out, "shopify/shop");
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shop.json", sh->version);
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/shop"));
 	if ((err = fetch_note(out, "shopify/shop", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "shop", q)))
+	    (err = shopify_api_url(sh, url, sizeof(url), "shop", q)))
 		goto out;
 	{
 		struct http_response r = { 0 };
-		if ((err = api(sh, "GET", url, NULL, 0, &r)) != RECON_OK)
+		if ((err = shopify_api(sh, NULL, "GET", url, NULL, 0, &r)) != RECON_OK)
 			goto out;
 		if (!json_is_object(json_object_get(r.json, "shop"))) {
 			msg_error("shopify: GET '%s': the answer has no \"shop\" object", url);
@@ -798,10 +814,10 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	if ((err = fetch_note(out, "shopify/orders", endpoint, q)) ||
 	    (err = fetch_note(out, "shopify/orders", endpoint, q2)))
 		goto out;
-	begin(sh, out, "shopify/orders");
-	if ((err = api_url(sh, url, sizeof(url), "orders", q)) ||
+	shopify_begin(sh, out, "shopify/orders");
+	if ((err = shopify_api_url(sh, url, sizeof(url), "orders", q)) ||
 	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)) ||
-	    (err = api_url(sh, url, sizeof(url), "orders", q2)) ||
+	    (err = shopify_api_url(sh, url, sizeof(url), "orders", q2)) ||
 	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)))
 		goto out;
 
@@ -811,23 +827,30 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	if ((err = config_get_long(cfg, "match", "payout_lookback_days", 35, 0, 366, &lookback)) != RECON_OK)
 		goto out;
 	date_add(p->from, (int)-lookback, lo);
+	if ((err = skip_twins(sh, out)) != RECON_OK)
+		goto out;
+	if (sh->graphql) {
+		if ((err = shopify_gql_payments(sh, p, lo, out)) != RECON_OK)
+			goto out;
+		goto locations;
+	}
 	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d&fields=%s", lo, p->to, SHOP_LIMIT,
 	         fields_q(fl, "shopify/payouts"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/payouts.json", sh->version);
 	if ((err = fetch_note(out, "shopify/payouts", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
+	    (err = shopify_api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
 		goto out;
-	begin(sh, out, "shopify/payouts");
+	shopify_begin(sh, out, "shopify/payouts");
 	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", SHOP_LIMIT, on_payouts, &pc)) != RECON_OK)
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/balance/transactions.json",
 	         sh->version);
-	begin(sh, out, "shopify/balance_transactions");
+	shopify_begin(sh, out, "shopify/balance_transactions");
 	for (size_t i = 0; i < pc.ids.n; i++) {
 		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d&fields=%s", (long long)pc.ids.v[i], SHOP_LIMIT,
 		         fields_q(fl, "shopify/balance_transactions"));
 		if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
-		    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
+		    (err = shopify_api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
 		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", SHOP_LIMIT, NULL, NULL)))
 			goto out;
 	}
@@ -836,28 +859,35 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	snprintf(q, sizeof(q), "payout_status=pending&limit=%d&fields=%s", SHOP_LIMIT,
 	         fields_q(fl, "shopify/balance_transactions"));
 	if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
+	    (err = shopify_api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
 	    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", SHOP_LIMIT, NULL, NULL)))
 		goto out;
 
 	/* Locations, products and the mapped locations' inventory levels. */
+locations:
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/locations.json", sh->version);
-	begin(sh, out, "shopify/locations");
+	shopify_begin(sh, out, "shopify/locations");
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/locations"));
 	if ((err = fetch_note(out, "shopify/locations", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "locations", q)) ||
+	    (err = shopify_api_url(sh, url, sizeof(url), "locations", q)) ||
 	    (err = pages(sh, out, "shopify/locations", url, "locations", 0, on_locations, &locs)) ||
 	    (err = map_locations(cfg, locs, &locids)))
 		goto out;
 	snprintf(q, sizeof(q), "fields=%s&limit=%d", fields_q(fl, "shopify/products"), SHOP_LIMIT);
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/products.json", sh->version);
-	begin(sh, out, "shopify/products");
-	if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "products", q)) ||
-	    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
-		goto out;
+	if (sh->graphql) {
+		/* the variants' inventory items are those whose REST levels follow */
+		if ((err = shopify_gql_variants(sh, out, add_item, &items)) != RECON_OK)
+			goto out;
+	} else {
+		shopify_begin(sh, out, "shopify/products");
+		if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
+		    (err = shopify_api_url(sh, url, sizeof(url), "products", q)) ||
+		    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
+			goto out;
+	}
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
-	begin(sh, out, "shopify/inventory_levels");
+	shopify_begin(sh, out, "shopify/inventory_levels");
 	for (size_t l = 0; l < locids.n; l += SHOP_IDS_BATCH) {
 		char lcsv[SHOP_IDS_BATCH * 21 + 1];
 		id_csv(&locids, l, SHOP_IDS_BATCH, lcsv, sizeof(lcsv));
@@ -881,7 +911,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 			         SHOP_LIMIT, fields_q(fl, "shopify/inventory_levels"));
 			free(lesc);
 			free(iesc);
-			if ((err = api_url(sh, url, sizeof(url), "inventory_levels", q)) ||
+			if ((err = shopify_api_url(sh, url, sizeof(url), "inventory_levels", q)) ||
 			    (err = pages(sh, out, "shopify/inventory_levels", url, "inventory_levels", SHOP_LIMIT, NULL, NULL)))
 				goto out;
 		}
