@@ -81,6 +81,11 @@ struct tab {
 	unsigned char check[MAX_COLS];      /* columns with a check, in order */
 	int ncheck;
 	int id;                             /* place in load_engine.all: a batch's row names its table so */
+	/* The tab whose statements, digest and counts take this one's rows:
+	 * itself, or the first tab of the same spec when one spec is nested
+	 * under two parents (an order's tax lines under its lines and its
+	 * shipping lines), so the table keeps one digest in insertion order. */
+	int store_id;
 	/* Counted while inserting: rows, and the control total (spec->control,
 	 * its columns resolved: sum, then the tests' columns). */
 	int64_t inserted;
@@ -194,7 +199,24 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	}
 	e->all = all;
 	t->id = (int)e->nall;
+	t->store_id = t->id;
 	e->all[e->nall++] = t;
+	t->spec = spec;
+	t->ncol = lt_spec_ncols(spec);
+	for (size_t k = 0; spec->table && k + 1 < e->nall; k++) {
+		const struct load_table *o = e->all[k]->spec;
+		if (!o->table || strcmp(o->table, spec->table) != 0)
+			continue;
+		/* Two specs of one table (its rows read from two arrays) must
+		 * agree on the columns: one INSERT serves both. */
+		if (lt_spec_ncols(o) != t->ncol)
+			return RECON_ERR_INTERNAL;
+		for (int c = 0; c < t->ncol; c++)
+			if (strcmp(o->cols[c].name, spec->cols[c].name) != 0)
+				return RECON_ERR_INTERNAL;
+		t->store_id = e->all[k]->id;
+		break;
+	}
 	t->spec = spec;
 	t->ncol = lt_spec_ncols(spec);
 	t->cur = -1;
@@ -243,7 +265,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 			t->order[k++] = (unsigned char)c;
 	}
 	TRY(compile_keys(t));
-	if (spec->table) {
+	if (spec->table && t->store_id == t->id) {
 		char *sql;
 		for (int i = 0; store_data_tables[i]; i++)
 			if (strcmp(store_data_tables[i], spec->table) == 0)
@@ -569,7 +591,7 @@ static recon_err emit_row(struct load_batch *b, struct tab *t, struct load_cell 
 		b->cells = c;
 		b->capcells = cap;
 	}
-	b->rows[b->nrows].tab = (unsigned)t->id;
+	b->rows[b->nrows].tab = (unsigned)t->store_id;
 	b->rows[b->nrows].cell = b->ncells;
 	for (int c = 0; c < t->ncol; c++) {
 		struct load_cell *v = &cell[c];
@@ -626,7 +648,7 @@ static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct
 		if (cell[c].type != SQLITE_NULL)
 			err = t->spec->cols[c].check(&row, rec, &t->spec->cols[c], &cell[c]);
 	}
-	if (!err && t->st)
+	if (!err && (t->st || t->store_id != t->id))
 		err = emit_row(b, t, cell);
 	for (int i = 0; !err && i < t->nchild; i++) {
 		const struct load_child *ch = &t->spec->children[i];
