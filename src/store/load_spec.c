@@ -704,6 +704,9 @@ static const struct load_col sales_invoice_item_cols[] = {
 	COL("rate",                   "rate",                   LK_MONEY,  0),
 	COL("amount",                 "amount",                 LK_MONEY,  0),
 	COL("sales_order",            "sales_order",            LK_TEXT,   0),
+	/* the revenue control total: what each line posted to which income account */
+	COL("net_amount",             "net_amount",             LK_MONEY,  0),
+	COL("income_account",         "income_account",         LK_TEXT,   0),
 	{ 0 }
 };
 static const struct load_table sales_invoice_item_spec = {
@@ -723,10 +726,29 @@ static const struct load_col sales_invoice_cols[] = {
 	COL("po_no",                  "po_no",                  LK_TEXT,     0),
 	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
 	COL("shopify_order_number",   "shopify_order_number",   LK_IDTEXT,   CUSTOM),
+	/* what the customer still owes on it (INVOICE_NOT_SETTLED) */
+	COL("outstanding_amount",     "outstanding_amount",     LK_MONEY,    0),
 	{ 0 }
+};
+/* Sales Taxes and Charges: ecommerce_integrations writes one "Actual" row
+ * per Shopify tax line (account_head from its Shopify Tax Account map by
+ * title) and one per shipping line (the shipping account). */
+static const struct load_col sales_invoice_tax_cols[] = {
+	CALC("parent",                LK_PARENT, NN, .from = "name"),
+	COL("idx",                    "idx",                    LK_INT,    0),
+	COL("charge_type",            "charge_type",            LK_TEXT,   0),
+	COL("account_head",           "account_head",           LK_TEXT,   REQ),
+	COL("description",            "description",            LK_TEXT,   0),
+	COL("tax_amount",             "tax_amount",             LK_MONEY,  ZERO),
+	COL("included_in_print_rate", "included_in_print_rate", LK_BOOL,   ZERO),
+	{ 0 }
+};
+static const struct load_table sales_invoice_tax_spec = {
+	.table = "e_sales_invoice_tax", .cols = sales_invoice_tax_cols,
 };
 static const struct load_child sales_invoice_children[] = {
 	{ "items", 0, &sales_invoice_item_spec },
+	{ "taxes", 0, &sales_invoice_tax_spec },
 	{ 0 }
 };
 static const struct load_table sales_invoice_spec = {
