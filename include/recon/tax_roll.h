@@ -25,7 +25,10 @@
 #include "recon/sqlparams.h"
 #include "recon/store.h"
 
-/* Replace snapshot :sid's tax_roll_line rows. `sp` holds the rules'
+/* Build temp.link_tax_account from [taxes]. */
+recon_err tax_roll_accounts(struct store *s, const struct config *cfg);
+
+/* Build temp.link_tax_account and replace snapshot :sid's tax_roll_line rows. `sp` holds the rules'
  * parameters (:sid, :from, :to). Runs inside the caller's transaction. */
 recon_err tax_roll_build(struct store *s, const struct config *cfg, const struct sqlparams *sp);
 

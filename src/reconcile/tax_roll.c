@@ -75,7 +75,7 @@ static const char account_sql[] =
 	" shopify, NULL, NULL, 0, -shopify, currency FROM tax_roll_line "
 	"WHERE snapshot_id = :sid AND kind = 'title' AND account IS NULL AND shopify <> 0";
 
-static recon_err build_tax_accounts(struct store *s, const struct config *cfg)
+recon_err tax_roll_accounts(struct store *s, const struct config *cfg)
 {
 	sqlite3_stmt *ins;
 	recon_err err = store_exec(s, "DROP TABLE IF EXISTS temp.link_tax_account;"
@@ -101,7 +101,7 @@ static recon_err build_tax_accounts(struct store *s, const struct config *cfg)
 recon_err tax_roll_build(struct store *s, const struct config *cfg, const struct sqlparams *sp)
 {
 	recon_err err;
-	if ((err = build_tax_accounts(s, cfg)) ||
+	if ((err = tax_roll_accounts(s, cfg)) ||
 	    (err = sqlparams_exec(s, "DELETE FROM tax_roll_line WHERE snapshot_id = :sid", sp, "tax roll", NULL)))
 		return err;
 	if (config_section_size(cfg, "taxes") == 0)
