@@ -28,6 +28,11 @@
 /* Build temp.link_tax_account from [taxes]. */
 recon_err tax_roll_accounts(struct store *s, const struct config *cfg);
 
+/* Build temp.tax_refund_part (refund_id, order_id, title, currency, amount):
+ * the tax each refund of the period gave back, by title (refunds of test
+ * or cancelled orders and refunds of unknown shop amount left out). */
+recon_err tax_roll_refund_parts(struct store *s, const struct sqlparams *sp);
+
 /* Build temp.link_tax_account and replace snapshot :sid's tax_roll_line rows. `sp` holds the rules'
  * parameters (:sid, :from, :to). Runs inside the caller's transaction. */
 recon_err tax_roll_build(struct store *s, const struct config *cfg, const struct sqlparams *sp);

@@ -477,10 +477,12 @@ const struct rule_def rule_defs[] = {
 	/* ---- invoices and tax (issue 15): what the general ledger saw of the sales ---- */
 
 	/* "Paid": Shopify took the money (refunded later or not); the Sales Order
-	 * is there (without one ORDER_MISSING_IN_ERPNEXT says it), the invoice
-	 * that posts the sale is not. */
+	 * is submitted (without one ORDER_MISSING_IN_ERPNEXT says it, a draft is
+	 * ORDER_NOT_SUBMITTED and cannot be invoiced yet: ecommerce_integrations
+	 * invoices submitted Sales Orders only), the invoice that posts the
+	 * sale is not there. */
 	{ "ORDER_NOT_INVOICED", "warning", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
-	  "paid order of the period with a Sales Order but no submitted Sales Invoice",
+	  "paid order of the period with a submitted Sales Order but no submitted Sales Invoice",
 	  "SELECT o.name AS key, printf('order %s (%s %s, %s, %s) has Sales Order %s but no submitted Sales Invoice%s', "
 	  "o.name, money(o.total_price, o.currency), o.currency, o.financial_status, o.processed_local_date, x.so_name, "
 	  "CASE WHEN EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = o.id AND i.docstatus = 0) "
@@ -490,7 +492,7 @@ const struct rule_def rule_defs[] = {
 	  "WHERE i.order_id = o.id)) AS erpnext_json, "
 	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Order", "x.so_name") " "
-	  "FROM s_order o JOIN (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus < 2 "
+	  "FROM s_order o JOIN (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus = 1 "
 	  "GROUP BY order_id) x ON x.order_id = o.id "
 	  "WHERE " IN_SCOPE " AND o.financial_status IN ('paid', 'partially_refunded', 'refunded') "
 	  "AND NOT EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = o.id AND i.docstatus = 1)" },
@@ -543,9 +545,13 @@ const struct rule_def rule_defs[] = {
 	{ "TAX_LIABILITY_MISMATCH", "error", "orders", FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
 	  "the period's Shopify tax of that title (shop money, net of refunds) differs from the movement of its "
 	  "[taxes] account",
-	  "SELECT r.titles AS key, CASE WHEN r.account IS NULL THEN printf('Shopify tax \"%s\": %s %s in the period "
-	  "(%s charged, %s refunded), and no line of [taxes] maps the title to an account', r.titles, "
-	  "money(r.shopify, r.currency), r.currency, money(r.order_tax, r.currency), money(r.refunded_tax, r.currency)) "
+	  /* A title without an account says so without its figures (they are
+	   * the row's amounts): its message then reads the same whatever else
+	   * the month holds. */
+	  "SELECT r.titles AS key, CASE WHEN r.titles = '(no tax line)' THEN 'tax refunded in the period on lines "
+	  "that carried no tax line: no title, so no account, to tie it to' "
+	  "WHEN r.account IS NULL THEN printf('Shopify tax \"%s\" of the period: no line of [taxes] maps the title "
+	  "to an account, so it is tied to no ledger account', r.titles) "
 	  "ELSE printf('Shopify tax %s: %s %s in the period (%s charged, %s refunded); %s moved %s %s (credit %s, "
 	  "debit %s): difference %s', r.titles, money(r.shopify, r.currency), r.currency, "
 	  "money(r.order_tax, r.currency), money(r.refunded_tax, r.currency), r.account, money(r.erpnext, r.currency), "

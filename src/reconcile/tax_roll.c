@@ -15,31 +15,43 @@
  * refunded shipping line is split over the order's shipping tax lines the
  * same way. Refunded tax on a line that carried no tax line (nothing to
  * attribute it to) is kept under the title "(no tax line)", which no
- * account maps: it shows, it is never dropped.
+ * account maps: it shows, it is never dropped. A refund whose amount in
+ * shop money cannot be told (s_refund.amount NULL, REFUND_AMOUNT_MISMATCH
+ * says why) is left out: its tax cannot be told either.
  */
-static const char roll_sql[] =
-	"WITH ord AS (SELECT id FROM s_order WHERE snapshot_id = :sid AND NOT test AND cancelled_at IS NULL), "
-	"ot AS (SELECT t.title, t.currency, sum(t.amount) AS amt FROM s_order_tax_line t "
-	" JOIN s_order o ON o.snapshot_id = :sid AND o.id = t.order_id "
-	" WHERE t.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NULL "
-	" AND NOT t.channel_liable GROUP BY t.title, t.currency), "
-	"rl AS (SELECT r.order_id, r.source, r.line_id, r.tax, r.currency, "
+/* temp.tax_refund_part (refund_id, order_id, title, currency, amount): each
+ * refund of the period's tax by title, as above. */
+static const char parts_sql[] =
+	"DROP TABLE IF EXISTS temp.tax_refund_part;"
+	"CREATE TEMP TABLE tax_refund_part AS "
+	"WITH rl AS (SELECT r.refund_id, r.order_id, r.source, r.line_id, r.tax, r.currency, "
 	" row_number() OVER (ORDER BY r.refund_id, r.source, r.line_id, r.tax) AS rk FROM s_refund_line r "
+	" JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	" WHERE r.snapshot_id = :sid AND r.in_period AND r.tax IS NOT NULL AND r.tax <> 0 "
-	" AND r.order_id IN (SELECT id FROM ord)), "
-	"sh AS (SELECT rl.rk, rl.tax, rl.currency, t.title, t.amount, "
+	" AND NOT o.test AND o.cancelled_at IS NULL AND EXISTS (SELECT 1 FROM s_refund f WHERE f.snapshot_id = :sid "
+	" AND f.id = r.refund_id AND f.amount IS NOT NULL)), "
+	"sh AS (SELECT rl.rk, rl.refund_id, rl.order_id, rl.tax, rl.currency, t.title, t.amount, "
 	" sum(t.amount) OVER (PARTITION BY rl.rk) AS tot, "
 	" row_number() OVER (PARTITION BY rl.rk ORDER BY t.amount DESC, t.title) AS pick "
 	" FROM rl JOIN s_order_tax_line t ON t.snapshot_id = :sid AND t.order_id = rl.order_id "
 	" AND t.source = rl.source AND (rl.source = 'shipping' OR t.line_id = rl.line_id) AND NOT t.channel_liable), "
-	"part AS (SELECT rk, tax, currency, title, pick, tax * amount / tot AS p FROM sh WHERE tot <> 0), "
-	"rt AS (SELECT title, currency, sum(p + CASE WHEN pick = 1 THEN tax - (SELECT sum(p2.p) FROM part p2 "
-	" WHERE p2.rk = part.rk) ELSE 0 END) AS amt FROM part GROUP BY title, currency "
-	" UNION ALL SELECT '(no tax line)', currency, sum(tax) FROM rl "
-	" WHERE rk NOT IN (SELECT rk FROM part) GROUP BY currency), "
+	"part AS (SELECT rk, refund_id, order_id, tax, currency, title, pick, tax * amount / tot AS p FROM sh "
+	" WHERE tot <> 0) "
+	"SELECT refund_id, order_id, coalesce(title, '') AS title, currency, p + CASE WHEN pick = 1 THEN tax - "
+	" (SELECT sum(p2.p) FROM part p2 WHERE p2.rk = part.rk) ELSE 0 END AS amount FROM part "
+	"UNION ALL SELECT refund_id, order_id, '(no tax line)', currency, tax FROM rl "
+	" WHERE rk NOT IN (SELECT rk FROM part);"
+	"CREATE INDEX temp.tax_refund_part_r ON tax_refund_part(refund_id, title);";
+
+static const char roll_sql[] =
+	"WITH ot AS (SELECT t.title, t.currency, sum(t.amount) AS amt FROM s_order_tax_line t "
+	" JOIN s_order o ON o.snapshot_id = :sid AND o.id = t.order_id "
+	" WHERE t.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NULL "
+	" AND NOT t.channel_liable GROUP BY t.title, t.currency), "
+	"rt AS (SELECT title, currency, sum(amount) AS amt FROM tax_refund_part GROUP BY title, currency), "
 	"ttl AS (SELECT title, currency, sum(o) AS o, sum(r) AS r FROM ("
 	" SELECT coalesce(title, '') AS title, currency, amt AS o, 0 AS r FROM ot "
-	" UNION ALL SELECT coalesce(title, ''), currency, 0, amt FROM rt) GROUP BY title, currency) "
+	" UNION ALL SELECT title, currency, 0, amt FROM rt) GROUP BY title, currency) "
 	"INSERT INTO tax_roll_line (snapshot_id, pos, kind, account, titles, order_tax, refunded_tax, shopify, "
 	" currency) "
 	"SELECT :sid, row_number() OVER (ORDER BY coalesce(m.account, '~'), x.title, x.currency), 'title', m.account, "
@@ -98,10 +110,15 @@ recon_err tax_roll_accounts(struct store *s, const struct config *cfg)
 	return err;
 }
 
+recon_err tax_roll_refund_parts(struct store *s, const struct sqlparams *sp)
+{
+	return sqlparams_exec(s, parts_sql, sp, "tax roll", NULL);
+}
+
 recon_err tax_roll_build(struct store *s, const struct config *cfg, const struct sqlparams *sp)
 {
 	recon_err err;
-	if ((err = tax_roll_accounts(s, cfg)) ||
+	if ((err = tax_roll_accounts(s, cfg)) || (err = tax_roll_refund_parts(s, sp)) ||
 	    (err = sqlparams_exec(s, "DELETE FROM tax_roll_line WHERE snapshot_id = :sid", sp, "tax roll", NULL)))
 		return err;
 	if (config_section_size(cfg, "taxes") == 0)

@@ -437,7 +437,6 @@ static recon_err group_rows(struct rows *w, const struct ct_group *g, const stru
  * `snap` holds the snapshot's texts the parameters point into. */
 struct snap {
 	char from[16], to[16], currency[16];
-	int64_t tol;
 };
 
 static recon_err load_params(struct store *s, const struct config *cfg, int64_t sid, struct snap *sn,
@@ -475,7 +474,6 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	}
 	sqlparams_int(p, ":sid", sid);
 	sqlparams_int(p, ":tol", tol_minor);
-	sn->tol = tol_minor;
 	sqlparams_text(p, ":from", sn->from);
 	sqlparams_text(p, ":to", sn->to);
 	sqlparams_text(p, ":bank", config_get_or(cfg, "accounts", "bank", ""));
@@ -483,7 +481,7 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	return RECON_OK;
 }
 
-enum { CT_ORDERS, CT_REFUNDS, CT_BANK, CT_FEES, CT_SALES_GL, CT_SHIP_GL, CT_GROUPS };
+enum { CT_ORDERS, CT_REFUNDS, CT_BANK, CT_FEES, CT_SALES_GL, CT_SHIP_GL, CT_TAX_GL, CT_GROUPS };
 
 static const struct ct_group groups[CT_GROUPS] = {
 	{ "Sales: Shopify orders vs ERPNext Sales Orders", order_parts, order_explain },
@@ -493,6 +491,7 @@ static const struct ct_group groups[CT_GROUPS] = {
 	/* totals_revenue.c */
 	{ "Revenue: Shopify net sales vs income accounts GL", rev_sales_parts, rev_explain },
 	{ "Shipping: Shopify shipping vs shipping accounts GL", rev_shipping_parts, rev_shipping_explain },
+	{ "Tax: Shopify tax of the [taxes] titles vs their accounts GL", rev_tax_parts, rev_shipping_explain },
 };
 
 /* Each rolled-forward clearing account (clearing_line, written by the
@@ -558,70 +557,6 @@ static recon_err clearing_rows(struct store *s, int64_t sid, struct rows *w)
 	return err;
 }
 
-/* Each [taxes] account of the tax roll (tax_roll_line, written by the
- * rules): the period's Shopify tax of its titles beside the account's GL
- * movement, the difference TAX_LIABILITY_MISMATCH lists (or the tolerance
- * left), nothing unexplained. A title nothing maps is its own line. */
-static recon_err tax_rows(struct store *s, int64_t sid, int64_t tol, struct rows *w)
-{
-	sqlite3_stmt *st;
-	int rc;
-	recon_err err = store_prepare(s, "SELECT coalesce(account, '(no [taxes] account)'), titles, currency, shopify, "
-	                                 "erpnext, difference FROM tax_roll_line WHERE snapshot_id = ? AND kind = 'account' "
-	                                 "ORDER BY pos", &st);
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, sid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct totals *t = w->t;
-		struct totals_row *row;
-		char **owned = realloc(t->owned, (t->nowned + 1) * sizeof(*owned));
-		int64_t shop = sqlite3_column_int64(st, 3), gl = sqlite3_column_int64(st, 4);
-		int64_t diff = sqlite3_column_int64(st, 5);
-		const char *cur = col_text(st, 2);
-		if (!owned) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		t->owned = owned;
-		if (asprintf(&t->owned[t->nowned], "Tax: %s vs %s GL", col_text(st, 1), col_text(st, 0)) < 0) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		t->nowned++;
-		if (!(row = add_row(w, TOTALS_HEAD, t->owned[t->nowned - 1], cur))) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		/* the rule's sign: ERPNext less Shopify, as TAX_LIABILITY_MISMATCH shows it */
-		row->has = TOTALS_SHOPIFY | TOTALS_ERPNEXT | TOTALS_DIFFERENCE;
-		row->shopify = shop;
-		row->erpnext = gl;
-		row->difference = diff;
-		if (diff != 0) {
-			int listed = diff > tol || diff < -tol;
-			if (!(row = add_row(w, TOTALS_EXPLAIN, listed ? "Difference of the tax roll (its own section)"
-			                                               : "Difference within the amount tolerance", cur))) {
-				err = RECON_ERR_NOMEM;
-				break;
-			}
-			row->code = listed ? "TAX_LIABILITY_MISMATCH" : NULL;
-			row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
-			row->count = 1;
-			row->difference = diff;
-		}
-		if (!(row = add_row(w, TOTALS_LEFT, "Not explained by the lines above", cur))) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		row->has = TOTALS_DIFFERENCE;
-	}
-	sqlite3_finalize(st);
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(s, "cannot read the tax roll");
-	return err;
-}
-
 /* The count beside a code is the number of rows the report lists under it
  * in that currency (DESIGN §8: the summary and the sections must agree),
  * not the category's own count, which may class an item differently (a
@@ -664,7 +599,7 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 	struct rows w = { t, 0 };
 	struct sqlparams p;
 	struct snap sn;
-	int shown[CT_GROUPS] = { 1, 1, 0, 0, 1, 1 };
+	int shown[CT_GROUPS] = { 1, 1, 0, 0, 1, 1, 1 };
 	recon_err err;
 
 	shown[CT_BANK] = *config_get_or(cfg, "accounts", "bank", "") != '\0';
@@ -677,22 +612,22 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 	    (err = ct_refund_disc(s, &p, &c[CT_REFUNDS])) ||
 	    (shown[CT_BANK] && (err = ct_query(s, ct_bank_sql, &p, &c[CT_BANK]))) ||
 	    (shown[CT_FEES] && (err = ct_query(s, ct_fees_sql, &p, &c[CT_FEES]))) ||
-	    (err = tax_roll_accounts(s, cfg)) ||
+	    (err = tax_roll_accounts(s, cfg)) || (err = tax_roll_refund_parts(s, &p)) ||
 	    (err = sqlparams_exec(s, rev_setup_sql, &p, "control totals", NULL)) ||
 	    (err = ct_query(s, rev_sales_sql, &p, &c[CT_SALES_GL])) ||
-	    (err = ct_query(s, rev_shipping_sql, &p, &c[CT_SHIP_GL])))
+	    (err = ct_query(s, rev_shipping_sql, &p, &c[CT_SHIP_GL])) ||
+	    (config_section_size(cfg, "taxes") && (err = ct_query(s, rev_tax_sql, &p, &c[CT_TAX_GL]))))
 		goto out;
 	/* The GL tie-outs of sales and shipping only where ERPNext has Sales
 	 * Invoices that post to an account. */
 	shown[CT_SALES_GL] = c[CT_SALES_GL].n > 0;
 	shown[CT_SHIP_GL] = c[CT_SHIP_GL].n > 0;
+	shown[CT_TAX_GL] = c[CT_TAX_GL].n > 0;
 	for (int i = 0; i < CT_GROUPS && !err; i++)
 		if (shown[i])
 			err = group_rows(&w, &groups[i], &c[i], *sn.currency ? sn.currency : NULL);
 	if (!err)
 		err = clearing_rows(s, sid, &w);
-	if (!err)
-		err = tax_rows(s, sid, sn.tol, &w);
 	if (!err)
 		err = counts_from_rows(s, sid, t);
 out:

@@ -13,11 +13,14 @@ struct ct_cat {
 };
 
 /* Sales and shipping against the general ledger (DESIGN §8): temp tables
- * over tot_scope and the link tables, then one query a group. Parameters:
- * :sid :from :to :tol. */
+ * over tot_scope, the link tables and the tax roll's temp tables
+ * (tax_roll_accounts, tax_roll_refund_parts), then one query a group.
+ * Parameters: :sid :from :to :tol. */
 extern const char rev_setup_sql[];
 extern const char rev_sales_sql[];
 extern const char rev_shipping_sql[];
+extern const char rev_tax_sql[];
+extern const struct ct_cat rev_tax_parts[];
 extern const struct ct_cat rev_sales_parts[];
 extern const struct ct_cat rev_shipping_parts[];
 extern const struct ct_cat rev_explain[];

@@ -12,16 +12,20 @@
  *   Invoices' items; 'shipping' the account_head of their Sales Taxes and
  *   Charges rows that [taxes] does not name (ecommerce_integrations books
  *   each shipping line as an "Actual" row on the shipping account), nor an
- *   income account.
+ *   income account; 'tax' the [taxes] accounts (temp.link_tax_account).
  * rev_gl (grp, voucher_type, voucher_no, currency, net): each voucher's
  *   credit less debit on those accounts in the period (income is a credit).
  * rev_o: each in-scope order's sales and shipping, tax left out where its
  *   prices include it (the invoice's items carry the net rate), and what
  *   ERPNext holds for it: a live Sales Order, submitted Sales Invoices, one
- *   of them posted in the period, their total.
+ *   of them posted in the period, their total; tax_m its tax of the titles
+ *   [taxes] maps (channel-liable lines left out, as in the tax roll).
  * rev_r: each refund of the period (test orders left out) with its credit
  *   note (link_refund_cn): the lines' and the shipping lines' shop money
- *   given back, tax left out as above.
+ *   given back, tax left out as above; nothing where the refund's shop
+ *   amount cannot be told (its credit note is then explained by
+ *   REFUND_AMOUNT_MISMATCH, as in the refunds' own totals); tax_m the tax of
+ *   the mapped titles it gave back (temp.tax_refund_part, tax_roll.h).
  */
 const char rev_setup_sql[] =
 	"DROP TABLE IF EXISTS temp.rev_acct; DROP TABLE IF EXISTS temp.rev_gl; DROP TABLE IF EXISTS temp.rev_o;"
@@ -33,6 +37,7 @@ const char rev_setup_sql[] =
 	"JOIN e_sales_invoice si ON si.snapshot_id = :sid AND si.name = t.parent AND si.docstatus = 1 "
 	"WHERE t.snapshot_id = :sid AND t.account_head NOT IN (SELECT account FROM temp.link_tax_account) "
 	"AND t.account_head NOT IN (SELECT account FROM rev_acct);"
+	"INSERT INTO rev_acct SELECT DISTINCT 'tax', account FROM temp.link_tax_account;"
 	"CREATE TEMP TABLE rev_gl AS SELECT a.grp, e.voucher_type, e.voucher_no, e.currency, "
 	"sum(e.credit) - sum(e.debit) AS net FROM e_gl_entry e JOIN rev_acct a ON a.account = e.account "
 	"WHERE e.snapshot_id = :sid AND NOT e.is_cancelled AND e.posting_date BETWEEN :from AND :to "
@@ -46,20 +51,26 @@ const char rev_setup_sql[] =
 	"CASE WHEN o.taxes_included THEN coalesce((SELECT sum(t.amount) FROM s_order_tax_line t "
 	" WHERE t.snapshot_id = :sid AND t.order_id = o.id AND t.source = 'shipping'), 0) ELSE 0 END AS ship_tax, "
 	"EXISTS (SELECT 1 FROM link_order_so l WHERE l.order_id = o.id AND l.docstatus < 2) AS has_so, "
+	"EXISTS (SELECT 1 FROM link_order_so l WHERE l.order_id = o.id AND l.docstatus = 1) AS so_sub, "
 	"(SELECT count(*) FROM link_order_si i WHERE i.order_id = o.id AND i.docstatus = 1) AS si_n, "
 	"EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = o.id AND i.docstatus = 1 "
 	" AND i.posting_date BETWEEN :from AND :to) AS si_in, "
 	"(SELECT sum(i.grand_total) FROM link_order_si i WHERE i.order_id = o.id AND i.docstatus = 1 "
-	" AND i.currency = o.currency) AS si_total, o.total_price "
+	" AND i.currency = o.currency) AS si_total, o.total_price, "
+	"coalesce((SELECT sum(t.amount) FROM s_order_tax_line t WHERE t.snapshot_id = :sid AND t.order_id = o.id "
+	" AND NOT t.channel_liable AND t.title IN (SELECT title FROM temp.link_tax_account)), 0) AS tax_m "
 	"FROM s_order o JOIN tot_scope sc ON sc.id = o.id WHERE o.snapshot_id = :sid;"
 	"CREATE TEMP TABLE rev_r AS SELECT r.refund_id, r.order_id, r.currency, r.cn_name, r.cn_amount, r.amount, "
 	"o.taxes_included AS incl, "
+	"CASE WHEN r.amount IS NULL THEN 0 ELSE "
 	"coalesce((SELECT sum(coalesce(l.subtotal, 0) - CASE WHEN o.taxes_included THEN coalesce(l.tax, 0) ELSE 0 END) "
 	" FROM s_refund_line l WHERE l.snapshot_id = :sid AND l.refund_id = r.refund_id AND l.source = 'line'), 0) "
-	" AS line_net, "
-	"coalesce((SELECT sum(coalesce(l.subtotal, 0) - CASE WHEN o.taxes_included THEN coalesce(l.tax, 0) ELSE 0 END) "
+	" END AS line_net, "
+	"CASE WHEN r.amount IS NULL THEN 0 ELSE coalesce((SELECT sum(coalesce(l.subtotal, 0) - CASE WHEN o.taxes_included THEN coalesce(l.tax, 0) ELSE 0 END) "
 	" FROM s_refund_line l WHERE l.snapshot_id = :sid AND l.refund_id = r.refund_id AND l.source = 'shipping'), 0) "
-	" AS ship_net "
+	" END AS ship_net, "
+	"coalesce((SELECT sum(p.amount) FROM temp.tax_refund_part p WHERE p.refund_id = r.refund_id "
+	" AND p.title IN (SELECT title FROM temp.link_tax_account)), 0) AS tax_m "
 	"FROM link_refund_cn r JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	"WHERE r.in_period AND NOT o.test;";
 
@@ -72,6 +83,7 @@ const char rev_setup_sql[] =
 	/* per order: its part less its submitted invoices' lines in the period */ \
 	"UNION ALL SELECT x.currency, CASE " \
 	" WHEN x.si_n = 0 AND NOT x.has_so THEN 'missing' " \
+	" WHEN x.si_n = 0 AND NOT x.so_sub THEN 'so_draft' " \
 	" WHEN x.si_n = 0 AND x.fin IN ('paid', 'partially_refunded', 'refunded') THEN 'not_invoiced' " \
 	" WHEN x.si_n = 0 THEN 'unpaid' " \
 	" WHEN NOT x.si_in THEN 'si_timing' " \
@@ -107,6 +119,21 @@ const char rev_shipping_sql[] =
 	"UNION ALL SELECT currency, '+tax', -ship_tax FROM rev_o "
 	"UNION ALL SELECT currency, '+returns', -ship_net FROM rev_r";
 
+/* The tax roll's figures for the titles [taxes] maps, explained order by
+ * order like sales (a title nothing maps is TAX_LIABILITY_MISMATCH of its
+ * own, outside this group). */
+const char rev_tax_sql[] =
+	REV_SQL("tax", "x.tax_m", "r.tax_m")
+	"UNION ALL SELECT currency, '+gross', tax_m FROM rev_o "
+	"UNION ALL SELECT currency, '+returns', -tax_m FROM rev_r";
+
+const struct ct_cat rev_tax_parts[] = {
+	{ "+gross", "Tax charged on the period's orders", NULL },
+	{ "+returns", "Tax refunded (by the refund's date)", NULL },
+	{ "+other", "Other", NULL },
+	{ NULL, NULL, NULL }
+};
+
 const struct ct_cat rev_sales_parts[] = {
 	{ "+gross", "Gross sales (line items before discounts)", NULL },
 	{ "+discounts", "Discounts", NULL },
@@ -130,11 +157,12 @@ const struct ct_cat rev_shipping_parts[] = {
  * names none. */
 #define REV_EXPLAIN(NOT_INVOICED, INVOICE) \
 	{ "missing", "Orders with no Sales Order (ORDER_MISSING_IN_ERPNEXT, counted under Sales)", NULL }, \
+	{ "so_draft", "Sales Order only a draft, not invoiced (ORDER_NOT_SUBMITTED, counted under Sales)", NULL }, \
 	{ "not_invoiced", "Paid orders with no submitted Sales Invoice", NOT_INVOICED }, \
 	{ "unpaid", "Orders not paid yet, not invoiced", NULL }, \
 	{ "si_timing", "Sales Invoice posted outside the period", NULL }, \
 	{ "invoice", "Sales Invoice total differs from the order", INVOICE }, \
-	{ "split", "Invoice total agrees, its lines split otherwise (see the tax roll)", NULL }, \
+	{ "split", "Invoice total agrees, its lines split otherwise (TAX_LIABILITY_MISMATCH: the tax roll)", NULL }, \
 	{ "cn_missing", "Refunds with no credit note (REFUND_MISSING_CREDIT_NOTE, counted under Refunds)", NULL }, \
 	{ "cn_amount", "Credit note differs from the refund (REFUND_AMOUNT_MISMATCH, counted under Refunds)", NULL }, \
 	{ "cn_timing", "Credit note posted outside the period", NULL }, \
