@@ -593,6 +593,19 @@ static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t
 	return err;
 }
 
+/* 1 when temp.rev_acct (totals_revenue.c) lists an account of the group. */
+static int group_has_accounts(struct store *s, const char *grp)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (store_prepare(s, "SELECT 1 FROM temp.rev_acct WHERE grp = ? LIMIT 1", &st))
+		return 0;
+	sqlite3_bind_text(st, 1, grp, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
 static recon_err compute(struct store *s, const struct config *cfg, int64_t sid, struct totals *t)
 {
 	struct ct c[CT_GROUPS] = { { 0 } };
@@ -618,11 +631,11 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 	    (err = ct_query(s, rev_shipping_sql, &p, &c[CT_SHIP_GL])) ||
 	    (config_section_size(cfg, "taxes") && (err = ct_query(s, rev_tax_sql, &p, &c[CT_TAX_GL]))))
 		goto out;
-	/* The GL tie-outs of sales and shipping only where ERPNext has Sales
-	 * Invoices that post to an account. */
-	shown[CT_SALES_GL] = c[CT_SALES_GL].n > 0;
-	shown[CT_SHIP_GL] = c[CT_SHIP_GL].n > 0;
-	shown[CT_TAX_GL] = c[CT_TAX_GL].n > 0;
+	/* The GL tie-outs only where there is an account to tie to: Sales
+	 * Invoices' income and shipping accounts, [taxes] accounts. */
+	shown[CT_SALES_GL] = c[CT_SALES_GL].n > 0 && group_has_accounts(s, "sales");
+	shown[CT_SHIP_GL] = c[CT_SHIP_GL].n > 0 && group_has_accounts(s, "shipping");
+	shown[CT_TAX_GL] = c[CT_TAX_GL].n > 0 && group_has_accounts(s, "tax");
 	for (int i = 0; i < CT_GROUPS && !err; i++)
 		if (shown[i])
 			err = group_rows(&w, &groups[i], &c[i], *sn.currency ? sn.currency : NULL);

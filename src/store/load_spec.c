@@ -175,7 +175,8 @@ static const struct load_col order_line_cols[] = {
 	{ 0 }
 };
 /* defined with the tax roll's tables below */
-static const struct load_table order_tax_line_spec, refund_line_spec, refund_shipping_spec;
+static const struct load_table order_tax_line_spec, refund_line_spec, refund_shipping_spec,
+	refund_adjustment_spec;
 
 static const struct load_child order_line_children[] = {
 	{ "tax_lines", 0, &order_tax_line_spec },
@@ -335,6 +336,7 @@ static const struct load_col refund_cols[] = {
 static const struct load_child refund_children[] = {
 	{ "refund_line_items", 0, &refund_line_spec },
 	{ "refund_shipping_lines", 0, &refund_shipping_spec },
+	{ "order_adjustments", 0, &refund_adjustment_spec },
 	{ 0 }
 };
 static const struct load_table refund_spec = {
@@ -343,8 +345,10 @@ static const struct load_table refund_spec = {
 
 /* ---- tax lines and refunded lines, for the tax roll (DESIGN §5 TAX_LIABILITY_MISMATCH) ----
  * One table is read from two arrays each: s_order_tax_line from the lines'
- * and the shipping lines' tax_lines, s_refund_line from refund_line_items
- * and refund_shipping_lines. The order's own tax_lines are the sum of
+ * and the shipping lines' tax_lines, s_refund_line from refund_line_items,
+ * refund_shipping_lines and order_adjustments (source 'line', 'shipping',
+ * 'shipping_adjustment' or 'adjustment'; an adjustment's amounts are
+ * negative, as Shopify sends them). The order's own tax_lines are the sum of
  * those, so they are not read (they would count twice). */
 
 static const struct load_row *order_row_of(const struct load_row *row)
@@ -522,6 +526,43 @@ static const struct load_col refund_shipping_cols[] = {
 };
 static const struct load_table refund_shipping_spec = {
 	.table = "s_refund_line", .cols = refund_shipping_cols,
+};
+
+/* An order adjustment: older API versions give a shipping refund only as
+ * one (kind shipping_refund, amount negative); newer ones give it as a
+ * refund shipping line too, so the rules take these only where a refund has
+ * no shipping line (load_refund.c counts it once the same way). */
+static const char *const adjustment_kind_reads[] = { "kind", NULL };
+static recon_err refund_adjustment_source(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                          const struct load_cell *from, struct load_cell *out)
+{
+	struct raw_val v;
+	const char *kind;
+	(void)row, (void)from;
+	TRY(raw_field(rec, o, "kind", &v));
+	TRY(raw_str(rec, "kind", &v, 0, &kind));
+	out->type = SQLITE_TEXT;
+	out->s = kind && !strcmp(kind, "shipping_refund") ? "shipping_adjustment" : "adjustment";
+	out->n = -1;
+	return RECON_OK;
+}
+
+static const struct load_col refund_adjustment_cols[] = {
+	CALC("order_id",              LK_HOOK_INT,  NN, .hook = top_order_id),
+	CALC("refund_id",             LK_PARENT,    NN, .from = "id"),
+	CALC("source",                LK_HOOK_TEXT, NN, .hook = refund_adjustment_source,
+	     .reads = adjustment_kind_reads),
+	COL("line_id",                "shipping_line_id",                    LK_INT,   0),
+	COL("quantity",               "quantity",                            LK_COUNT, 0),
+	COL("subtotal",               "amount_set.shop_money.amount",        LK_MONEY, 0),
+	COL("tax",                    "tax_amount_set.shop_money.amount",    LK_MONEY, 0),
+	CALC("currency",              LK_HOOK_TEXT, NN, .hook = top_order_currency),
+	CALC("created_local_date",    LK_PARENT,    NN, .from = "created_local_date"),
+	CALC("in_period",             LK_PARENT,    NN, .from = "in_period"),
+	{ 0 }
+};
+static const struct load_table refund_adjustment_spec = {
+	.table = "s_refund_line", .cols = refund_adjustment_cols,
 };
 
 static const struct load_child order_children[] = {

@@ -23,7 +23,7 @@ grep_in out "$p"
 mkdir xl1 && (cd xl1 && unzip -q "../$x")
 grep -o '<sheet name="[^"]*"' xl1/xl/workbook.xml | sed 's/<sheet name="//; s/"$//' > sheets
 printf '%s\n' Summary Evidence Orders Fulfilment Refunds Payouts Stock "Master data" \
-	"GL changes after close" "Sample for vouching" "Clearing roll-forward" "Journal Entries" "Run record" > want-sheets
+	"GL changes after close" "Sample for vouching" "Clearing roll-forward" "Tax roll" "Journal Entries" "Run record" > want-sheets
 cmp -s sheets want-sheets || { diff want-sheets sheets; fail "sheet list"; }
 orders=xl1/xl/worksheets/sheet3.xml
 for h in Severity Code Key "What differs" "Shopify order" "ERPNext document" "First seen" "Age (days)"; do
