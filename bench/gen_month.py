@@ -89,7 +89,7 @@ CODES = ["ORDER_MISSING_IN_ERPNEXT", "ORDER_DUPLICATE_IN_ERPNEXT", "ORDER_ORPHAN
          "FULFILLMENT_NOT_IN_ERPNEXT", "REFUND_MISSING_CREDIT_NOTE", "REFUND_AMOUNT_MISMATCH",
          "PAYOUT_MISSING_JOURNAL", "PAYOUT_AMOUNT_MISMATCH", "PAYOUT_NOT_IN_GL",
          "PAYOUT_TRANSACTIONS_MISMATCH", "STOCK_DRIFT", "STOCK_UNMAPPED_SKU", "SKU_DUPLICATE_IN_SHOPIFY",
-         "CUSTOMER_DUPLICATE", "GL_CHANGED_AFTER_CLOSE"]
+         "CUSTOMER_DUPLICATE", "GL_CHANGED_AFTER_CLOSE", "ORDER_NOT_INVOICED"]
 
 # Order-level plants and the codes each produces (one order can carry one plant).
 PLANTS = [
@@ -97,7 +97,8 @@ PLANTS = [
     ("duplicate", ["ORDER_DUPLICATE_IN_ERPNEXT"]),
     ("orphan", ["ORDER_ORPHAN_IN_ERPNEXT"]),
     ("total", ["ORDER_TOTAL_MISMATCH"]),
-    ("currency", ["ORDER_CURRENCY_MISMATCH"]),
+    # its Sales Order is in another currency and never invoiced (invoices are in USD)
+    ("currency", ["ORDER_CURRENCY_MISMATCH", "ORDER_NOT_INVOICED"]),
     ("line", ["ORDER_LINE_MISMATCH"]),
     ("unknown", ["ORDER_UNKNOWN_SKU", "ORDER_MISSING_IN_ERPNEXT"]),
     ("cancelled", ["ORDER_CANCELLED_IN_SHOPIFY"]),

@@ -249,6 +249,21 @@ for o in orders:
             if abs(abs(money(cn["grand_total"])) - amt) > TOL or cn["currency"] != o["currency"]:
                 E("REFUND_AMOUNT_MISMATCH", key)
 
+# ---- invoices (issue 15): the order's submitted Sales Invoices, not credit notes
+for o in orders:
+    if o.get("test") or o.get("cancelled_at") or not in_period(local_date(o["processed_at"])):
+        continue
+    mine = [si for si in sis if si["docstatus"] == 1 and not si.get("is_return")
+            and si.get("shopify_order_id") == str(o["id"])]
+    live = [so for so in sos if so["docstatus"] == 1 and so.get("shopify_order_id") == str(o["id"])]
+    if o.get("financial_status") in ("paid", "partially_refunded", "refunded") and live and not mine:
+        E("ORDER_NOT_INVOICED", o["name"])
+    if mine and all(si["currency"] == o["currency"] for si in mine) and \
+            abs(sum(money(si["grand_total"]) for si in mine) - money(o["total_price"])) > TOL:
+        E("INVOICE_TOTAL_MISMATCH", o["name"])
+    if o.get("financial_status") == "paid" and any(money(si.get("outstanding_amount") or 0) > TOL for si in mine):
+        E("INVOICE_NOT_SETTLED", o["name"])
+
 # ---- payouts
 # Balance-transaction types whose meaning Shopify documents (REST Transactions
 # resource and the GraphQL ShopifyPaymentsTransactionType enum) and the

@@ -273,6 +273,10 @@ def diff(s):
     # Payouts
     out |= payout_rules(s)
 
+    # Invoices and tax (issue 15)
+    out |= invoice_rules(s)
+    out |= tax_rules(s)
+
     # Stock
     locmap = {}
     for k, v in s.cfg["locations"].items():
@@ -313,6 +317,93 @@ def diff(s):
     for e, n in emails.items():
         if n > 1:
             out.add(("CUSTOMER_DUPLICATE", e))
+    return out
+
+
+# ---------------------------------------------------------------- invoices and tax
+
+def order_invoices(s, o):
+    """Submitted Sales Invoices (not credit notes) of an order: by shopify_order_id, else po_no."""
+    return [si for si in s.e["sales_invoice"] if si["docstatus"] == 1 and not si.get("is_return")
+            and (si.get("shopify_order_id") == str(o["id"])
+                 or (not si.get("shopify_order_id") and si.get("po_no") == o["name"]))]
+
+
+def invoice_rules(s):
+    """ORDER_NOT_INVOICED, INVOICE_TOTAL_MISMATCH, INVOICE_NOT_SETTLED from the pages alone."""
+    out = set()
+    tol = cents(s.cfg["match"]["amount_tolerance"])
+    for o in s.orders:
+        if o["test"] or o.get("cancelled_at") or not in_period(local_date(o["processed_at"], s.tz)):
+            continue
+        name = o["name"]
+        sos = [so for so in s.e["sales_order"] if so["docstatus"] == 1 and (
+            so.get("shopify_order_id") == str(o["id"]) or so.get("po_no") == name)]
+        sis = order_invoices(s, o)
+        paid = o.get("financial_status") in ("paid", "partially_refunded", "refunded")
+        if paid and sos and not sis:
+            out.add(("ORDER_NOT_INVOICED", name))
+        if sis and all(si["currency"] == o["currency"] for si in sis) and \
+                abs(sum(cents(si["grand_total"]) for si in sis) - cents(o["total_price"])) > tol:
+            out.add(("INVOICE_TOTAL_MISMATCH", name))
+        if o.get("financial_status") == "paid":
+            open_ = [si for si in sis if si["posting_date"] <= PERIOD[1]]
+            if open_:
+                si = min(open_, key=lambda x: x["name"])
+                later = sum(cents(r["allocated_amount"]) for pe in s.e["payment_entry"] if pe["docstatus"] == 1
+                            and pe["posting_date"] > PERIOD[1] for r in pe.get("references") or []
+                            if r["reference_doctype"] == "Sales Invoice" and r["reference_name"] == si["name"])
+                if cents(si.get("outstanding_amount") or 0) + later > tol:
+                    out.add(("INVOICE_NOT_SETTLED", name))
+    return out
+
+
+def tax_rules(s):
+    """TAX_LIABILITY_MISMATCH: per [taxes] account, the period's Shopify tax of its titles (lines and
+    shipping, channel-liable ones left out; orders of the period, neither test nor cancelled) less
+    the tax of the period's refunds (by their own date), against the account's GL credit less
+    debit in the period; a title no line maps, and refunded tax on a line without tax lines, on
+    their own."""
+    if not s.cfg.has_section("taxes"):
+        return set()
+    out = set()
+    tol = cents(s.cfg["match"]["amount_tolerance"])
+    acct_of = dict(s.cfg["taxes"].items())
+    net = defaultdict(int)          # title -> cents
+    for o in s.orders:
+        if o["test"] or o.get("cancelled_at"):
+            continue
+        if in_period(local_date(o["processed_at"], s.tz)):
+            for holder in (o.get("line_items") or []) + (o.get("shipping_lines") or []):
+                for t in holder.get("tax_lines") or []:
+                    if not t.get("channel_liable"):
+                        net[t["title"]] += cents(t["price_set"]["shop_money"]["amount"])
+        lines = {li["id"]: li for li in o.get("line_items") or []}
+        for r in o.get("refunds") or []:
+            if not in_period(local_date(r["created_at"], s.tz)):
+                continue
+            for rl in r.get("refund_line_items") or []:
+                tax = cents(rl["total_tax_set"]["shop_money"]["amount"])
+                tls = [t for t in lines[rl["line_item_id"]].get("tax_lines") or [] if not t.get("channel_liable")]
+                whole = sum(cents(t["price_set"]["shop_money"]["amount"]) for t in tls)
+                if tax and not whole:
+                    net["(no tax line)"] -= tax
+                    continue
+                parts = [(t["title"], tax * cents(t["price_set"]["shop_money"]["amount"]) // whole) for t in tls]
+                rest = tax - sum(p for _, p in parts)
+                for i, (title, p) in enumerate(sorted(parts, key=lambda x: -x[1])):
+                    net[title] -= p + (rest if i == 0 else 0)
+    gl = defaultdict(int)
+    for g in s.e["gl_entry"]:
+        if not g.get("is_cancelled") and in_period(g["posting_date"]):
+            gl[g["account"]] += cents(g["credit"]) - cents(g["debit"])
+    for acct in set(acct_of.values()):
+        titles = sorted(t for t, a in acct_of.items() if a == acct)
+        if abs(gl[acct] - sum(net[t] for t in titles)) > tol:
+            out.add(("TAX_LIABILITY_MISMATCH", " + ".join(titles)))
+    for title, v in net.items():
+        if title not in acct_of and v:
+            out.add(("TAX_LIABILITY_MISMATCH", title))
     return out
 
 
@@ -689,7 +780,8 @@ def main():
                  "PAYOUT_MISSING_JOURNAL", "PAYOUT_AMOUNT_MISMATCH", "PAYOUT_NOT_IN_GL",
                  "PAYOUT_TRANSACTIONS_MISMATCH", "PAYOUT_IN_TRANSIT", "PAYOUT_FAILED", "PAYOUT_DUPLICATE_JOURNAL",
                  "PAYOUT_UNMAPPED_TYPE", "PAYOUT_TRANSACTION_INCONSISTENT", "STOCK_DRIFT", "STOCK_UNMAPPED_SKU", "SKU_DUPLICATE_IN_SHOPIFY",
-                 "CUSTOMER_DUPLICATE", "CLEARING_UNRECONCILED"}
+                 "CUSTOMER_DUPLICATE", "CLEARING_UNRECONCILED",
+                 "ORDER_NOT_INVOICED", "INVOICE_TOTAL_MISMATCH", "INVOICE_NOT_SETTLED", "TAX_LIABILITY_MISMATCH"}
     for c in sorted(all_codes - codes):
         bad("code %s not planted" % c)
     if os.path.isdir(reop):

@@ -194,6 +194,7 @@ EXPECTED = [
     ("ORDER_MISSING_IN_ERPNEXT", "EU1029"), ("ORDER_NOT_SUBMITTED", "EU1004"),
     ("ORDER_DUPLICATE_IN_ERPNEXT", "EU1007"), ("ORDER_ORPHAN_IN_ERPNEXT", "SAL-ORD-2026-00090"),
     ("ORDER_TOTAL_MISMATCH", "EU1009"), ("ORDER_CURRENCY_MISMATCH", "EU1011"),
+    ("INVOICE_TOTAL_MISMATCH", "EU1009"),
     ("ORDER_LINE_MISMATCH", "EU1013/LIN-S"), ("ORDER_UNKNOWN_SKU", "EU1015/NOTE-A5"),
     ("ORDER_CANCELLED_IN_SHOPIFY", "EU1017"), ("FULFILLMENT_NOT_IN_SHOPIFY", "EU1019"),
     ("FULFILLMENT_NOT_IN_ERPNEXT", "EU1021"), ("REFUND_MISSING_CREDIT_NOTE", "EU1023/9300000001"),
@@ -220,6 +221,10 @@ CASES = [
      "presented in CHF: the Sales Order (19 % included in the rate) equals the shop total; every order's Sales "
      "Order carries the shipping item"),
     ("ORDER_CURRENCY_MISMATCH", "EU1011: booked in the buyer's USD", "EU1012: a USD buyer, booked in EUR"),
+    ("INVOICE_TOTAL_MISMATCH", "EU1009: its Sales Invoice copies the Sales Order, 0.01 EUR over",
+     "EU1010 (its invoice equals the shop total); EU1011's invoice is in USD (the currency mismatch says it); "
+     "EU1007's second Sales Order got no second invoice; EU1004 (draft Sales Order) is not invoiced, and is no "
+     "ORDER_NOT_INVOICED"),
     ("ORDER_LINE_MISMATCH", "EU1013/LIN-S: 2 in Shopify, 1 on the Sales Order (Item named by variant id, key "
      "by SKU)", "EU1014: a GIFTWRAP stock line ([match] ignore_items) and the non-stock shipping line"),
     ("ORDER_UNKNOWN_SKU", "EU1015/NOTE-A5: a product the site never imported", "EU1016: WALLET-BRN mapped by "
@@ -539,6 +544,40 @@ def credit_note(o, rf, name, amount):
                              item_code=ITEM_OF[o["lines_"][0]["sku"]], qty=-1, rate=F(amount), amount=-F(amount))])
 
 
+def invoices(orders, sos):
+    """One submitted Sales Invoice per order whose Sales Order is submitted, as
+    ecommerce_integrations' shopify/invoice.py makes it: make_sales_invoice from
+    the first such Sales Order (so it copies its totals, and a second Sales Order
+    gets no second invoice), shopify_order_id set, posted on the order's date and
+    settled by its Payment Entry. Cancelled orders are left out (none is invoiced
+    after the cancel). The site books no GL for them in this sample: the revenue
+    tie-out needs that (samples/demo has it)."""
+    out, n = [], 0
+    by_id = {str(o["id"]): o for o in orders}
+    done = set()
+    for so in sos:
+        o = by_id.get(so.get("shopify_order_id"))
+        if so["docstatus"] != 1 or o is None or o.get("cancelled") or o["id"] in done:
+            continue
+        done.add(o["id"])
+        n += 1
+        name = "ACC-SINV-2026-%05d" % n
+        created = erp_ts(o["dt"] + timedelta(minutes=3))
+        items = [child("Sales Invoice Item", name, "items", "Sales Invoice", it["idx"], created, 1,
+                       item_code=it["item_code"], qty=it["qty"], rate=it["rate"], amount=it["amount"],
+                       sales_order=so["name"]) for it in so["items"]]
+        taxes = [child("Sales Taxes and Charges", name, "taxes", "Sales Invoice", t["idx"], created, 1,
+                       charge_type=t["charge_type"], account_head=t["account_head"], rate=t["rate"],
+                       included_in_print_rate=t["included_in_print_rate"], tax_amount=t["tax_amount"],
+                       description=t["description"]) for t in so["taxes"]]
+        out.append(dict(std("Sales Invoice", name, created, 1), naming_series="ACC-SINV-.YYYY.-",
+                        customer=so["customer"], company=COMPANY, posting_date=so["transaction_date"],
+                        currency=so["currency"], is_return=0, grand_total=so["grand_total"],
+                        rounded_total=so["grand_total"], outstanding_amount=0.0, status="Paid",
+                        shopify_order_id=str(o["id"]), shopify_order_number=o["name"], items=items, taxes=taxes))
+    return out
+
+
 # ---------------------------------------------------------------- payouts
 # id, date, status, plant
 PAYOUTS = [
@@ -804,6 +843,7 @@ def main():
             shop, pres = refund_amounts(o, rf)
             cn_no += 1
             sis.append(credit_note(o, rf, "ACC-SINV-RET-2026-%05d" % cn_no, shop if rf["cn"] == "shop" else pres))
+    sis += invoices(orders, sos)
     sos.append(orphan_so(*ORPHAN_SO))
     sos.append(orphan_so(*ORPHAN_OLD))
     pages("erpnext/sales_order", "data", sos, 500)

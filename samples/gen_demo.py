@@ -63,6 +63,14 @@ DEBTORS = "Debtors - DO"
 SALES = "Sales - DO"
 TAXACC = "Sales Tax Payable - DO"
 SHIPACC = "Shipping Income - DO"
+# [taxes] (issue 15): Massachusetts tax is remitted from its own account, every
+# other title from TAXACC. ecommerce_integrations picks a tax row's account_head
+# by the line's title (its Shopify Tax Account table: shopify_tax -> tax_account).
+TAXACC_MA = "MA Sales Tax Payable - DO"
+
+
+def tax_account(title):
+    return TAXACC_MA if title == "MA State Tax" else TAXACC
 
 # ---------------------------------------------------------------- helpers
 
@@ -1287,7 +1295,7 @@ def tax_rows(doctype, parent, parentfield, parenttype, created, docstatus, taxes
         idx += 1
         running += amt
         rows.append(child("Sales Taxes and Charges", parent, parentfield, parenttype, created, docstatus, idx,
-                          {"charge_type": "Actual", "account_head": TAXACC, "description": title,
+                          {"charge_type": "Actual", "account_head": tax_account(title), "description": title,
                            "cost_center": ACC["cost_center"], "rate": 0.0, "tax_amount": E(sign * amt),
                            "tax_amount_after_discount_amount": E(sign * amt), "total": None,
                            "base_tax_amount": E(sign * amt), "dont_recompute_tax": 1}))
@@ -1445,21 +1453,24 @@ def si_gl(name, pdate, cust, net, taxes, ship, grand, created, sign=1):
     """GL of a submitted Sales Invoice (sign -1: credit note, amounts already negative)."""
     if not (PERIOD[0] <= pdate <= PERIOD[1]):
         return
-    tax = sum(a for _, _, a in taxes)
+    by_acct = {}
+    for t_, _, a in taxes:
+        by_acct[tax_account(t_)] = by_acct.get(tax_account(t_), 0) + a
+    tax_accts = [(a, v) for a, v in sorted(by_acct.items()) if v]
     if sign > 0:
         gl_row(pdate, DEBTORS, grand, 0, "Sales Invoice", name, created, party=cust, cost_center=ACC["cost_center"],
-               against=", ".join(a for a, v in ((SALES, net), (TAXACC, tax), (SHIPACC, ship)) if v))
+               against=", ".join(a for a, v in [(SALES, net)] + tax_accts + [(SHIPACC, ship)] if v))
         gl_row(pdate, SALES, 0, net, "Sales Invoice", name, created, against=cust, cost_center=ACC["cost_center"])
-        if tax:
-            gl_row(pdate, TAXACC, 0, tax, "Sales Invoice", name, created, against=cust, cost_center=ACC["cost_center"])
+        for acct, tax in tax_accts:
+            gl_row(pdate, acct, 0, tax, "Sales Invoice", name, created, against=cust, cost_center=ACC["cost_center"])
         if ship:
             gl_row(pdate, SHIPACC, 0, ship, "Sales Invoice", name, created, against=cust, cost_center=ACC["cost_center"])
     else:
         gl_row(pdate, DEBTORS, 0, -grand, "Sales Invoice", name, created, party=cust, cost_center=ACC["cost_center"],
-               against=", ".join(a for a, v in ((SALES, net), (TAXACC, tax), (SHIPACC, ship)) if v))
+               against=", ".join(a for a, v in [(SALES, net)] + tax_accts + [(SHIPACC, ship)] if v))
         gl_row(pdate, SALES, -net, 0, "Sales Invoice", name, created, against=cust, cost_center=ACC["cost_center"])
-        if tax:
-            gl_row(pdate, TAXACC, -tax, 0, "Sales Invoice", name, created, against=cust, cost_center=ACC["cost_center"])
+        for acct, tax in tax_accts:
+            gl_row(pdate, acct, -tax, 0, "Sales Invoice", name, created, against=cust, cost_center=ACC["cost_center"])
         if ship:
             gl_row(pdate, SHIPACC, -ship, 0, "Sales Invoice", name, created, against=cust, cost_center=ACC["cost_center"])
 
@@ -1970,6 +1981,75 @@ def make_payment_entries():
 
 PAYMENT_ENTRIES, PE_BEFORE = make_payment_entries()
 
+# ---- issue 15: invoices and tax tie out to the general ledger
+#
+# The Sales Invoices above copy their Sales Order (make_sales_invoice), so the
+# orders planted with a Sales Order total that differs carry the same difference
+# into the ledger, and the Sales Order in CAD was never invoiced (invoices here
+# are in USD): those are planted here too, with what they mean.
+INVOICE_PLANT = {
+    "F": ("INVOICE_TOTAL_MISMATCH", "the invoice copied the Sales Order, WELCOME10 left out: the "
+                                    "sale is booked higher by the discount"),
+    "H": ("INVOICE_TOTAL_MISMATCH", "the invoice copied the Sales Order's 0.01 of rounding"),
+    "I": ("ORDER_NOT_INVOICED", "paid, its Sales Order in CAD never invoiced: the sale is not in the ledger"),
+}
+# Near misses: the draft Sales Order (Q) is not expected to be invoiced yet; the
+# po_no orders (PO1-PO3) find their invoices by po_no; LATE1's invoice is dated
+# 1 November (posted after the period, not outstanding at its end); the wholesale
+# invoice (PO-7781) is unpaid but no Shopify order says it was paid.
+for o in orders:
+    if o.sp["k"] in INVOICE_PLANT:
+        code, why = INVOICE_PLANT[o.sp["k"]]
+        o.sp["plant"] = o.sp["plant"] + [(code, "")]
+        o.sp["note"] += " Ledger: " + why + "."
+
+
+def _filler(region_ok, skip=()):
+    """Fillers of the period invoiced and received in it, in order (the reopened
+    month changes the first two NY ones)."""
+    return [o for o in orders if o.sp["k"].startswith("F") and o.sp["k"][1:].isdigit() and region_ok(o.region)
+            and o.id in SI_OF and PERIOD[0] <= o.local_date <= PERIOD[1] and not o.refund
+            and SI_OF[o.id][7]["posting_date"] <= PERIOD[1] and o.id not in skip]
+
+
+# INVOICE_NOT_SETTLED: a paid order whose receipt was never entered: its invoice is
+# still outstanding at the period end (and Shopify's clearing account short of it).
+_unsettled = _filler(lambda r: r != "INTL")[-1]
+# (SI_OF holds the invoice before finish(); the page gets docs["sales_invoice"]'s)
+_si = [d for d in docs["sales_invoice"] if d["name"] == SI_OF[_unsettled.id][0]][0]
+_pe = [d for d in PAYMENT_ENTRIES if d["reference_no"] == _si["name"]][0]
+PAYMENT_ENTRIES.remove(_pe)
+GL[:] = [g for g in GL if g["voucher_no"] != _pe["name"]]
+_si["outstanding_amount"], _si["status"] = _si["grand_total"], "Unpaid"
+_unsettled.sp["plant"] = _unsettled.sp["plant"] + [("INVOICE_NOT_SETTLED", "")]
+_unsettled.sp["note"] = ("Paid in Shopify; its Payment Entry was never made, so Sales Invoice %s is still "
+                         "outstanding at the period end." % _si["name"])
+
+# TAX_LIABILITY_MISMATCH: one invoice's GL books 0.50 of its New York tax as income
+# (a reposting by hand); with the orders not invoiced, the invoices that differ and
+# the refunds without a credit note, Sales Tax Payable does not tie to Shopify's
+# tax of its titles (the summary explains it order by order). The near miss: MA
+# Sales Tax Payable, which ties, refunds by their own date included.
+_SI_DOC = {d["name"]: d for d in docs["sales_invoice"]}
+# the first NY filler after the two the reopened month changes whose first line is one unit
+_split = [o for o in _filler(lambda r: r == "NY", skip={_unsettled.id})[2:]
+          if _SI_DOC[SI_OF[o.id][0]]["items"][0]["qty"] == 1][0]
+_ssi = _SI_DOC[SI_OF[_split.id][0]]
+for g in GL:
+    if g["voucher_no"] == _ssi["name"] and g["account"] == TAXACC:
+        g["credit"] -= 50
+    if g["voucher_no"] == _ssi["name"] and g["account"] == SALES:
+        g["credit"] += 50
+_trow = [t for t in _ssi["taxes"] if t["account_head"] == TAXACC][0]
+_trow["tax_amount"] = _trow["base_tax_amount"] = _trow["tax_amount_after_discount_amount"] = \
+    E(rnd(Decimal(str(_trow["tax_amount"])) * 100) - 50)
+_item = _ssi["items"][0]
+for _f in ("rate", "net_rate", "amount", "net_amount"):
+    _item[_f] = E(rnd(Decimal(str(_item[_f])) * 100) + 50)
+_split.sp["note"] = ("Sales Invoice %s books 0.50 of the order's New York tax as income (invoice total "
+                     "unchanged): the tax roll of Sales Tax Payable - DO is short by it." % _ssi["name"])
+TAX_KEY = " + ".join(sorted(t for ts_ in TAX.values() for t, _ in ts_ if tax_account(t) == TAXACC))
+
 # The clearing account before the period: receipts of September sales less what the
 # September payout's entry (P0) took out of it. Charges of orders outside the snapshot
 # were invoiced and received in September like every other sale.
@@ -2023,6 +2103,10 @@ ACCOUNTS += [
     (ACC_MORE["capital"], "Liability", None, 0, "Source of Funds (Liabilities) - DO"),
     (ROUND_OFF[0], "Expense", "Round Off", 0, "Expenses - DO"),
 ]
+
+
+# issue 15: the second [taxes] account
+ACCOUNTS += [(TAXACC_MA, "Liability", "Tax", 0, "Source of Funds (Liabilities) - DO")]
 
 
 def account_docs():
@@ -2107,6 +2191,8 @@ EXPECTED += [("PAYOUT_IN_TRANSIT", str(PAYOUT_BY_KEY["P6"][1])), ("PAYOUT_FAILED
              ("PAYOUT_TRANSACTION_INCONSISTENT", "%s/%d" % (_p["P10"], [t for t in TXNS if t.get("_net") is not None
                                                                          and t["_net"] != t["amount"] - t["fee"]][0]["id"])),
              ("PAYOUT_DUPLICATE_JOURNAL", _p["P11"]), ("PAYOUT_MISSING_JOURNAL", _p["P12"])]
+# issue 15: the tax roll of Sales Tax Payable - DO (see _split above)
+EXPECTED.append(("TAX_LIABILITY_MISMATCH", TAX_KEY))
 EXPECTED = sorted(set(EXPECTED))
 
 
@@ -2129,6 +2215,9 @@ def clearing_expected():
             continue
         if o.id not in SI_OF:
             why = "no Sales Invoice, so no receipt: charged %s" % S(t["amount"])
+        elif not pes and SI_OF[o.id][7]["posting_date"] <= PERIOD[1]:
+            why = "invoiced on %s, no receipt entered (INVOICE_NOT_SETTLED): charged %s" % (SI_OF[o.id][0],
+                                                                                        S(t["amount"]))
         elif pes and pes[0]["posting_date"] > PERIOD[1]:
             why = "invoiced and received on %s, after the period end" % pes[0]["posting_date"]
         else:
@@ -2255,10 +2344,16 @@ def ini_text():
             "[accounts]\nbank = %s\nclearing = %s\nfees = %s\nrefunds = %s\nadjustments = %s\nreserves = %s\n"
             "disputes = %s\ncapital = %s\nbank_EUR = %s\ncost_center = %s\n"
             "[fix]\nwarehouse = Newark FC - DO\ntax_account = %s\nshipping_account = %s\n"
-            "[report]\nout = reports\n") % (API, COMPANY, loc_lines, ACC["bank"], ACC["clearing"], ACC["fees"],
+            "%s[report]\nout = reports\n") % (API, COMPANY, loc_lines, ACC["bank"], ACC["clearing"], ACC["fees"],
                                             ACC["refunds"], ACC["adjustments"], ACC["reserves"], ACC["disputes"],
                                             ACC_MORE["capital"], ACC_MORE["bank_EUR"], ACC["cost_center"],
-                                            TAXACC, SHIPACC)
+                                            TAXACC, SHIPACC, taxes_ini())
+
+
+def taxes_ini():
+    """[taxes]: each Shopify tax title of the shop's regions and its account."""
+    titles = sorted({t for ts_ in TAX.values() for t, _ in ts_})
+    return "[taxes]\n" + "".join("%s = %s\n" % (t, tax_account(t)) for t in titles)
 
 
 # ---- the reopened month: GL changed after the close
@@ -2375,6 +2470,11 @@ def expected_md(changed, notes):
                 "Payout of %s paid %s; its -4.17 billing adjustment is in the amount and summary "
                 "but missing from the balance-transaction pages, so the transactions' net adds up "
                 "to %s." % (amt, pdate, S(PAYOUT_AMOUNT[key] + 417)))
+    why[("TAX_LIABILITY_MISMATCH", TAX_KEY)] = (
+        "Shopify's tax of these titles, net of the period's refunds, against the movement of %s: "
+        "short of it are the orders not invoiced or without a Sales Order, the invoices that differ, the "
+        "refunds without a credit note and the invoice %s that books 0.50 of its tax as income; the "
+        "summary's tax lines explain it order by order. %s (MA State Tax) ties." % (TAXACC, _ssi["name"], TAXACC_MA))
     why[("ORDER_ORPHAN_IN_ERPNEXT", _orph.so_name_extra)] = (
         "Sales Order dated 2026-10-17 for Shopify order id %d (%s), which was deleted in Shopify: "
         "the number is skipped in the order sequence." % (ORPHAN["id"], _orph.name))

@@ -39,6 +39,10 @@
  *       both NULL when nothing maps it (fail closed)
  *   link_bank_currency (currency, account)
  *       [accounts] bank_<CUR>: the bank account of payouts in that currency
+ *   link_order_si  (order_id, si_name, docstatus, grand_total, currency,
+ *                   outstanding_amount, posting_date)
+ *       each order's Sales Invoices, credit notes left out, by the order id
+ *       field, else po_no
  *
  * Whoever reads a link table calls links_build first, on its own connection:
  * nothing relies on tables another module happened to leave. A call for the

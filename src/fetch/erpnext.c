@@ -639,7 +639,8 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 {
 	static const struct erp_extract xs[] = {
 		{ "erpnext/sales_order", "Sales Order", 1, 0, { { "items", "Sales Order Item" } } },
-		{ "erpnext/sales_invoice", "Sales Invoice", 1, 0, { { "items", "Sales Invoice Item" } } },
+		{ "erpnext/sales_invoice", "Sales Invoice", 1, 0,
+		  { { "items", "Sales Invoice Item" }, { "taxes", "Sales Taxes and Charges" } } },
 		{ "erpnext/delivery_note", "Delivery Note", 1, 0, { { "items", "Delivery Note Item" } } },
 		{ "erpnext/journal_entry", "Journal Entry", 1, 0, { { "accounts", "Journal Entry Account" } } },
 		{ "erpnext/gl_entry", "GL Entry", 0, 0, { { NULL, NULL } } },

@@ -119,8 +119,11 @@ static const char *const sales_order[] = {
 static const char *const sales_invoice[] = {
 	"name", "creation", "modified", "docstatus", "status", "company", "customer", "posting_date",
 	"is_return", "return_against", "currency", "grand_total", "po_no", "shopify_order_id",
-	"shopify_order_number",
-	"items.idx", "items.item_code", "items.qty", "items.rate", "items.amount", "items.sales_order", NULL
+	"shopify_order_number", "outstanding_amount",
+	"items.idx", "items.item_code", "items.qty", "items.rate", "items.amount", "items.sales_order",
+	"items.net_amount", "items.income_account",
+	"taxes.idx", "taxes.charge_type", "taxes.account_head", "taxes.description", "taxes.tax_amount",
+	"taxes.included_in_print_rate", NULL
 };
 static const char *const delivery_note[] = {
 	"name", "creation", "modified", "docstatus", "status", "company", "customer", "posting_date",

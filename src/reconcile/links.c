@@ -394,6 +394,22 @@ recon_err links_rate(struct store *s, int64_t sid, const char *from, const char 
 	return store_finish(s, st);
 }
 
+/* link_order_si: each order's Sales Invoices (not credit notes), by the
+ * order id field or (no id) po_no, as link_cn finds credit notes; with
+ * what the invoice rules compare. Parameters: :sid. */
+static const char invoice_links_sql[] =
+	"DROP TABLE IF EXISTS temp.link_order_si;"
+	"CREATE TEMP TABLE link_order_si AS SELECT o.id AS order_id, si.name AS si_name, si.docstatus, "
+	"si.grand_total, si.currency, si.outstanding_amount, si.posting_date FROM e_sales_invoice si "
+	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = CAST(si.shopify_order_id AS INTEGER) "
+	"AND CAST(o.id AS TEXT) = si.shopify_order_id "
+	"WHERE si.snapshot_id = :sid AND NOT si.is_return AND si.shopify_order_id IS NOT NULL "
+	"UNION ALL SELECT o.id, si.name, si.docstatus, si.grand_total, si.currency, si.outstanding_amount, "
+	"si.posting_date FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
+	"WHERE si.snapshot_id = :sid AND NOT si.is_return AND si.shopify_order_id IS NULL;"
+	"CREATE INDEX temp.link_order_si_o ON link_order_si(order_id, docstatus);"
+	"CREATE INDEX temp.link_order_si_n ON link_order_si(si_name);";
+
 /* What the tables were built from: the snapshot and every setting they
  * depend on. New string (sqlite3_free), NULL when out of memory. */
 static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order_key key)
@@ -407,7 +423,7 @@ static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order
 		config_section_entry(cfg, "locations", i, &loc, &wh);
 		sqlite3_str_appendf(b, "\n%Q = %Q", loc, wh);
 	}
-	static const char *const more[] = { "accounts", "payout_types", NULL };
+	static const char *const more[] = { "accounts", "payout_types", "taxes", NULL };
 	for (int k = 0; more[k]; k++)
 		for (size_t i = 0; i < config_section_size(cfg, more[k]); i++) {
 			const char *name, *val;
@@ -478,6 +494,7 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	    !(err = sqlparams_exec(s, links_sql, &p, "links", plan)) &&
 	    !(err = build_uncompared(s, cfg)) &&
 	    !(err = build_items(s, cfg, &p, plan)) &&
+	    !(err = sqlparams_exec(s, invoice_links_sql, &p, "links", plan)) &&
 	    !(err = store_exec(s, "CREATE TEMP TABLE link_key (fp TEXT NOT NULL)")) &&
 	    !(err = store_prepare(s, "INSERT INTO temp.link_key VALUES (?)", &st))) {
 		sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);

@@ -13,6 +13,7 @@
 #include "recon/rules.h"
 #include "recon/rules_cache.h"
 #include "recon/sqlparams.h"
+#include "recon/tax_roll.h"
 
 recon_err rules_order_table(struct store *s)
 {
@@ -253,7 +254,8 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	recon_err err;
 
 	if ((err = load_params(s, cfg, sid, p)) || (err = links_build(s, cfg, sid)) ||
-	    (err = clearing_build(s, cfg, &p->sp)))
+	    (err = clearing_build(s, cfg, &p->sp)) ||
+	    (err = tax_roll_build(s, cfg, &p->sp)))
 		return err;
 	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
 	expr = !strcmp(p->stock_field, "actual_qty") ? "actual_qty"

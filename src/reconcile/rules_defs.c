@@ -474,6 +474,99 @@ const struct rule_def rule_defs[] = {
 	  "AND d.kind = 'difference' WHERE c.snapshot_id = :sid AND c.kind = 'closing' AND abs(d.amount) > :tol" },
 
 	/* Only when the chart of accounts was loaded: an old raw folder has none. */
+	/* ---- invoices and tax (issue 15): what the general ledger saw of the sales ---- */
+
+	/* "Paid": Shopify took the money (refunded later or not); the Sales Order
+	 * is submitted (without one ORDER_MISSING_IN_ERPNEXT says it, a draft is
+	 * ORDER_NOT_SUBMITTED and cannot be invoiced yet: ecommerce_integrations
+	 * invoices submitted Sales Orders only), the invoice that posts the
+	 * sale is not there. */
+	{ "ORDER_NOT_INVOICED", "warning", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
+	  "paid order of the period with a submitted Sales Order but no submitted Sales Invoice",
+	  "SELECT o.name AS key, printf('order %s (%s %s, %s, %s) has Sales Order %s but no submitted Sales Invoice%s', "
+	  "o.name, money(o.total_price, o.currency), o.currency, o.financial_status, o.processed_local_date, x.so_name, "
+	  "CASE WHEN EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = o.id AND i.docstatus = 0) "
+	  "THEN ' (a draft exists)' ELSE '' END) AS message, o.currency AS currency, "
+	  ORDER_JSON " AS shopify_json, json_object('sales_order', x.so_name, 'sales_invoices', "
+	  "(SELECT json_group_array(json_object('name', i.si_name, 'docstatus', i.docstatus)) FROM link_order_si i "
+	  "WHERE i.order_id = o.id)) AS erpnext_json, "
+	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
+	  DOC("Sales Order", "x.so_name") " "
+	  "FROM s_order o JOIN (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus = 1 "
+	  "GROUP BY order_id) x ON x.order_id = o.id "
+	  "WHERE " IN_SCOPE " AND o.financial_status IN ('paid', 'partially_refunded', 'refunded') "
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = o.id AND i.docstatus = 1)" },
+
+	/* All the order's submitted invoices together: a second invoice for
+	 * one order doubles its sales in the ledger, and shows here. */
+	{ "INVOICE_TOTAL_MISMATCH", "error", "orders",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
+	  "Sales Invoice grand total differs from the order total (shop money) beyond tolerance",
+	  "SELECT o.name AS key, printf('order %s total %s %s, Sales Invoice%s %s grand total %s %s: difference %s', "
+	  "o.name, money(o.total_price, o.currency), o.currency, CASE WHEN x.n > 1 THEN 's' ELSE '' END, x.names, "
+	  "money(x.total, o.currency), o.currency, money(x.total - o.total_price, o.currency)) AS message, "
+	  "o.currency AS currency, " ORDER_JSON " AS shopify_json, "
+	  "json_object('sales_invoices', json(x.list), 'grand_total', money(x.total, o.currency), "
+	  "'currency', o.currency) AS erpnext_json, "
+	  "o.total_price AS shopify_amount, x.total AS erpnext_amount, o.currency AS erpnext_currency, "
+	  "x.total - o.total_price AS difference, o.customer_name AS customer, " ORDER_REF ", "
+	  DOC("Sales Invoice", "x.first") " "
+	  "FROM s_order o JOIN (SELECT order_id, count(*) AS n, sum(grand_total) AS total, min(si_name) AS first, "
+	  "group_concat(si_name, ', ') AS names, json_group_array(json_object('name', si_name, 'grand_total', "
+	  "money(grand_total, currency), 'posting_date', posting_date)) AS list, min(currency) AS cur, "
+	  "max(currency) AS cur2 FROM link_order_si WHERE docstatus = 1 GROUP BY order_id) x ON x.order_id = o.id "
+	  "WHERE " IN_SCOPE " AND x.cur = o.currency AND x.cur2 = o.currency "
+	  "AND abs(x.total - o.total_price) > :tol" },
+
+	/* Outstanding at the period end: what ERPNext shows outstanding now,
+	 * plus what receipts posted after the period end settled of it (they
+	 * had not yet). */
+	{ "INVOICE_NOT_SETTLED", "warning", "orders",
+	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT,
+	  "Shopify says paid; the Sales Invoice still has an outstanding amount at the period end",
+	  "SELECT o.name AS key, printf('order %s is paid in Shopify (%s %s); Sales Invoice %s still has %s %s "
+	  "outstanding at %s', o.name, money(o.total_price, o.currency), o.currency, x.si_name, "
+	  "money(x.open_end, x.currency), x.currency, :to) AS message, o.currency AS currency, "
+	  ORDER_JSON " AS shopify_json, json_object('sales_invoice', x.si_name, 'posting_date', x.posting_date, "
+	  "'grand_total', money(x.grand_total, x.currency), 'outstanding_now', money(x.outstanding_amount, x.currency), "
+	  "'outstanding_at_period_end', money(x.open_end, x.currency), 'currency', x.currency) AS erpnext_json, "
+	  "o.total_price AS shopify_amount, x.open_end AS erpnext_amount, x.currency AS erpnext_currency, "
+	  "o.customer_name AS customer, " ORDER_REF ", " DOC("Sales Invoice", "x.si_name") " "
+	  "FROM s_order o JOIN (SELECT i.*, coalesce(i.outstanding_amount, 0) + coalesce((SELECT sum(r.allocated_amount) "
+	  "FROM e_payment_entry_reference r JOIN e_payment_entry pe ON pe.snapshot_id = :sid AND pe.name = r.parent "
+	  "WHERE r.snapshot_id = :sid AND r.reference_doctype = 'Sales Invoice' AND r.reference_name = i.si_name "
+	  "AND pe.docstatus = 1 AND pe.posting_date > :to), 0) AS open_end FROM link_order_si i "
+	  "WHERE i.docstatus = 1 AND i.posting_date <= :to AND i.si_name = (SELECT min(i2.si_name) FROM link_order_si i2 "
+	  "WHERE i2.order_id = i.order_id AND i2.docstatus = 1 AND i2.posting_date <= :to)) x ON x.order_id = o.id "
+	  "WHERE " IN_SCOPE " AND o.financial_status = 'paid' AND x.open_end > :tol" },
+
+	/* Over tax_roll_line (tax_roll.c): the report's tax roll shows the same
+	 * rows. Compared only where the shop and the company keep one currency. */
+	{ "TAX_LIABILITY_MISMATCH", "error", "orders", FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
+	  "the period's Shopify tax of that title (shop money, net of refunds) differs from the movement of its "
+	  "[taxes] account",
+	  /* A title without an account says so without its figures (they are
+	   * the row's amounts): its message then reads the same whatever else
+	   * the month holds. */
+	  "SELECT r.titles AS key, CASE WHEN r.titles = '(no tax line)' THEN 'tax refunded in the period on lines "
+	  "that carried no tax line: no title, so no account, to tie it to' "
+	  "WHEN r.account IS NULL THEN printf('Shopify tax \"%s\" of the period: no line of [taxes] maps the title "
+	  "to an account, so it is tied to no ledger account', r.titles) "
+	  "ELSE printf('Shopify tax %s: %s %s in the period (%s charged, %s refunded); %s moved %s %s (credit %s, "
+	  "debit %s): difference %s', r.titles, money(r.shopify, r.currency), r.currency, "
+	  "money(r.order_tax, r.currency), money(r.refunded_tax, r.currency), r.account, money(r.erpnext, r.currency), "
+	  "r.currency, money(r.gl_credit, r.currency), money(r.gl_debit, r.currency), money(r.difference, r.currency)) "
+	  "END AS message, r.currency AS currency, "
+	  "json_object('titles', r.titles, 'tax_charged', money(r.order_tax, r.currency), 'tax_refunded', "
+	  "money(r.refunded_tax, r.currency), 'net', money(r.shopify, r.currency), 'currency', r.currency) "
+	  "AS shopify_json, json_object('account', r.account, 'debit', money(r.gl_debit, r.currency), 'credit', "
+	  "money(r.gl_credit, r.currency), 'movement', money(r.erpnext, r.currency), 'period_from', :from, "
+	  "'period_to', :to) AS erpnext_json, "
+	  "r.shopify AS shopify_amount, r.erpnext AS erpnext_amount, r.currency AS erpnext_currency, "
+	  "r.difference AS difference, 'Account' AS erpnext_doctype, r.account AS erpnext_name "
+	  "FROM tax_roll_line r WHERE r.snapshot_id = :sid AND r.kind = 'account' AND r.currency = :erp_currency "
+	  "AND abs(r.difference) > :tol" },
+
 	{ "ACCOUNT_NOT_USABLE", "warning", "master", 0,
 	  "a configured account is missing, disabled, a group, of another company or currency, or of an unexpected root type",
 	  "SELECT '[' || c.section || '] ' || c.key AS key, printf('[%s] %s = %s: %s', c.section, c.key, c.account, "

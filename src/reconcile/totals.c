@@ -6,7 +6,9 @@
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/sqlparams.h"
+#include "recon/tax_roll.h"
 #include "recon/totals.h"
+#include "totals_local.h"
 
 /* One category's sum in one currency while a group is computed. */
 struct ct_entry {
@@ -76,14 +78,6 @@ static recon_err ct_query(struct store *s, const char *sql, const struct sqlpara
 	return err;
 }
 
-/* A category as the queries name it: "=shopify" and "=erpnext" are the two
- * totals, "+name" a part of the Shopify total ("+other" is what the other
- * parts leave of it), any other name a category of the difference. */
-struct ct_cat {
-	const char *cat;
-	const char *label;
-	const char *code;
-};
 
 /* Where two lines name one code, which of its rows each counts: 1 those with
  * a Shopify amount, -1 those without (a refund whose shop amount cannot be
@@ -487,13 +481,17 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	return RECON_OK;
 }
 
-enum { CT_ORDERS, CT_REFUNDS, CT_BANK, CT_FEES, CT_GROUPS };
+enum { CT_ORDERS, CT_REFUNDS, CT_BANK, CT_FEES, CT_SALES_GL, CT_SHIP_GL, CT_TAX_GL, CT_GROUPS };
 
 static const struct ct_group groups[CT_GROUPS] = {
 	{ "Sales: Shopify orders vs ERPNext Sales Orders", order_parts, order_explain },
 	{ "Refunds: Shopify refunds vs ERPNext credit notes", NULL, refund_explain },
 	{ "Payouts: Shopify payouts vs bank account GL", payout_parts, bank_explain },
 	{ "Fees: Shopify fees vs fee account GL", NULL, fees_explain },
+	/* totals_revenue.c */
+	{ "Revenue: Shopify net sales vs income accounts GL", rev_sales_parts, rev_explain },
+	{ "Shipping: Shopify shipping vs shipping accounts GL", rev_shipping_parts, rev_shipping_explain },
+	{ "Tax: Shopify tax of the [taxes] titles vs their accounts GL", rev_tax_parts, rev_shipping_explain },
 };
 
 /* Each rolled-forward clearing account (clearing_line, written by the
@@ -595,13 +593,26 @@ static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t
 	return err;
 }
 
+/* 1 when temp.rev_acct (totals_revenue.c) lists an account of the group. */
+static int group_has_accounts(struct store *s, const char *grp)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (store_prepare(s, "SELECT 1 FROM temp.rev_acct WHERE grp = ? LIMIT 1", &st))
+		return 0;
+	sqlite3_bind_text(st, 1, grp, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
 static recon_err compute(struct store *s, const struct config *cfg, int64_t sid, struct totals *t)
 {
 	struct ct c[CT_GROUPS] = { { 0 } };
 	struct rows w = { t, 0 };
 	struct sqlparams p;
 	struct snap sn;
-	int shown[CT_GROUPS] = { 1, 1, 0, 0 };
+	int shown[CT_GROUPS] = { 1, 1, 0, 0, 1, 1, 1 };
 	recon_err err;
 
 	shown[CT_BANK] = *config_get_or(cfg, "accounts", "bank", "") != '\0';
@@ -613,8 +624,18 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 	    (err = ct_query(s, ct_refunds_sql, &p, &c[CT_REFUNDS])) ||
 	    (err = ct_refund_disc(s, &p, &c[CT_REFUNDS])) ||
 	    (shown[CT_BANK] && (err = ct_query(s, ct_bank_sql, &p, &c[CT_BANK]))) ||
-	    (shown[CT_FEES] && (err = ct_query(s, ct_fees_sql, &p, &c[CT_FEES]))))
+	    (shown[CT_FEES] && (err = ct_query(s, ct_fees_sql, &p, &c[CT_FEES]))) ||
+	    (err = tax_roll_accounts(s, cfg)) || (err = tax_roll_refund_parts(s, &p)) ||
+	    (err = sqlparams_exec(s, rev_setup_sql, &p, "control totals", NULL)) ||
+	    (err = ct_query(s, rev_sales_sql, &p, &c[CT_SALES_GL])) ||
+	    (err = ct_query(s, rev_shipping_sql, &p, &c[CT_SHIP_GL])) ||
+	    (config_section_size(cfg, "taxes") && (err = ct_query(s, rev_tax_sql, &p, &c[CT_TAX_GL]))))
 		goto out;
+	/* The GL tie-outs only where there is an account to tie to: Sales
+	 * Invoices' income and shipping accounts, [taxes] accounts. */
+	shown[CT_SALES_GL] = c[CT_SALES_GL].n > 0 && group_has_accounts(s, "sales");
+	shown[CT_SHIP_GL] = c[CT_SHIP_GL].n > 0 && group_has_accounts(s, "shipping");
+	shown[CT_TAX_GL] = c[CT_TAX_GL].n > 0 && group_has_accounts(s, "tax");
 	for (int i = 0; i < CT_GROUPS && !err; i++)
 		if (shown[i])
 			err = group_rows(&w, &groups[i], &c[i], *sn.currency ? sn.currency : NULL);

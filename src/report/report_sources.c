@@ -95,6 +95,7 @@ const struct report_source report_sources[] = {
 	{ "sample", 0, sample_fields, src_sample },
 	{ "discrepancy_ages", 0, ages_fields, src_ages },
 	{ "stock_drift_value", 0, drift_fields, src_drift },
+	{ "tax_roll", 0, tax_roll_fields, src_tax_roll },
 };
 const size_t report_nsources = sizeof(report_sources) / sizeof(report_sources[0]);
 

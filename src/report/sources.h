@@ -25,6 +25,10 @@ extern const struct report_field clearing_fields[], waterfall_fields[];
 recon_err src_clearing(struct report *r, const struct report_table *t, struct emitter *e);
 recon_err src_clearing_waterfall(struct report *r, const struct report_table *t, struct emitter *e);
 
+/* report_tax.c: the tax roll, title by title and account by account. */
+extern const struct report_field tax_roll_fields[];
+recon_err src_tax_roll(struct report *r, const struct report_table *t, struct emitter *e);
+
 /* report_audit.c: the run record, the prior period, the vouching sample and
  * the rows the charts draw. */
 extern const struct report_field run_facts_fields[], settings_fields[], runs_fields[], prior_counts_fields[],

@@ -66,6 +66,17 @@ static const char schema_sql[] =
 "  label TEXT NOT NULL, ref TEXT,    -- ref: the payout id of a payout's line\n"
 "  count INTEGER, debit INTEGER, credit INTEGER, amount INTEGER NOT NULL, currency TEXT NOT NULL,\n"
 "  PRIMARY KEY (snapshot_id, pos));\n"
+/* the tax roll (tax_roll.h): per [taxes] title the period's Shopify tax, per account that
+ * and the account's GL movement; minor units of currency */
+"CREATE TABLE IF NOT EXISTS tax_roll_line (snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+"  pos INTEGER NOT NULL,\n"
+"  kind TEXT NOT NULL,               -- 'title' | 'account'\n"
+"  account TEXT,                     -- NULL: a title [taxes] does not map\n"
+"  titles TEXT NOT NULL,             -- the title; for an account its titles joined by ' + '\n"
+"  order_tax INTEGER NOT NULL, refunded_tax INTEGER NOT NULL, shopify INTEGER NOT NULL,\n"
+"  gl_debit INTEGER, gl_credit INTEGER, erpnext INTEGER, difference INTEGER,\n"
+"  currency TEXT NOT NULL,\n"
+"  PRIMARY KEY (snapshot_id, pos));\n"
 "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, snapshot_id INTEGER NOT NULL,\n"
 "  kind TEXT NOT NULL,               -- 'journal_entry', 'customer', 'sales_order', 'stock'\n"
 "  ref TEXT NOT NULL,                -- payout id, e-mail, order name, inventory key\n"

@@ -67,7 +67,7 @@ grep_in rep.txt "Clearing roll-forward"
 grep_in rep.txt "Opening balance (GL before 2026-10-01)"
 grep_in rep.txt "Payout 118374107, in transit, dated 2026-10-30"
 grep_in rep.txt "Owed through Shopify at the period end"
-grep_in rep.txt "-863.95"
+grep_in rep.txt "-1049.43"
 python3 - rep/recon-2026-10-s1.xlsx <<'PY' || fail "the workbook has no roll-forward sheet"
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])

@@ -23,7 +23,7 @@ grep_in out "$p"
 mkdir xl1 && (cd xl1 && unzip -q "../$x")
 grep -o '<sheet name="[^"]*"' xl1/xl/workbook.xml | sed 's/<sheet name="//; s/"$//' > sheets
 printf '%s\n' Summary Evidence Orders Fulfilment Refunds Payouts Stock "Master data" \
-	"GL changes after close" "Sample for vouching" "Clearing roll-forward" "Journal Entries" "Run record" > want-sheets
+	"GL changes after close" "Sample for vouching" "Clearing roll-forward" "Tax roll" "Journal Entries" "Run record" > want-sheets
 cmp -s sheets want-sheets || { diff want-sheets sheets; fail "sheet list"; }
 orders=xl1/xl/worksheets/sheet3.xml
 for h in Severity Code Key "What differs" "Shopify order" "ERPNext document" "First seen" "Age (days)"; do
@@ -62,7 +62,7 @@ grep_in xl1/xl/worksheets/sheet11.xml '<t>Owed through Shopify at the period end
 # The clearing account's GL as a waterfall, charted over the same sheet's cells.
 grep_in xl1/xl/worksheets/sheet11.xml '<t>Closing balance</t>'
 grep -l "'Clearing roll-forward'!" xl1/xl/charts/chart*.xml > /dev/null || fail "no chart over the roll-forward"
-grep_in xl1/xl/worksheets/sheet12.xml 'No Journal Entries planned'
+grep_in xl1/xl/worksheets/sheet13.xml 'No Journal Entries planned'
 
 # ---- PDF: every page renders, text extracts, page numbers
 pages=$(pdfinfo "$p" | sed -n 's/^Pages: *//p')
@@ -110,9 +110,9 @@ recon --config "$cfg" journal; expect_rc 0
 recon --config "$cfg" report --out rj --as-of 2026-11-05T09:00:00Z; expect_rc 0
 mkdir xlj && (cd xlj && unzip -q ../rj/recon-2026-10-s1.xlsx)
 bank=$(sed -n 's/^bank *= *//p' "$cfg")
-grep_in xlj/xl/worksheets/sheet12.xml "<t>$bank</t>"
-grep_in xlj/xl/worksheets/sheet12.xml "<t>Total</t>"
-grep_in xlj/xl/worksheets/sheet12.xml "<t>planned</t>"
+grep_in xlj/xl/worksheets/sheet13.xml "<t>$bank</t>"
+grep_in xlj/xl/worksheets/sheet13.xml "<t>Total</t>"
+grep_in xlj/xl/worksheets/sheet13.xml "<t>planned</t>"
 pdftotext rj/recon-2026-10-s1.pdf - | grep -qF "$bank" || fail "bank account not in the PDF's Journal Entries"
 
 # ---- formula-looking customer names and SKUs are stored as text
