@@ -28,10 +28,14 @@ static const char *const orders[] = {
 };
 
 /* An order's transactions (GET orders/{id}/transactions.json): who moved
- * the money, how much, when, and the parent an auditor follows. */
+ * the money, how much, when, and the parent an auditor follows. The table
+ * keeps presentment_amount/presentment_currency for what the buyer saw; a
+ * REST transaction has no such fields (its page is in shop money), so
+ * Shopify leaves them out of the answer and the columns stay NULL, while
+ * the GraphQL export fills them from amountSet.presentmentMoney. */
 static const char *const transactions[] = {
 	"id", "order_id", "parent_id", "kind", "status", "gateway", "test", "amount", "currency",
-	"processed_at", "created_at", NULL
+	"presentment_amount", "presentment_currency", "processed_at", "created_at", NULL
 };
 
 static const char *const payouts[] = {
