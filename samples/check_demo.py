@@ -198,6 +198,7 @@ def diff(s):
     tol = cents(s.cfg["match"]["amount_tolerance"])
     bank = s.cfg["accounts"]["bank"]
     items = {i["item_code"] for i in s.e["item"]}
+    nonstock = {i["item_code"] for i in s.e["item"] if not i["is_stock_item"]}
     order_ids = {str(o["id"]) for o in s.orders}
     live_so = [so for so in s.e["sales_order"] if so["docstatus"] in (0, 1)]
 
@@ -230,14 +231,18 @@ def diff(s):
                     out.add(("ORDER_TOTAL_MISMATCH", name))
                 sq, eq = Counter(), Counter()
                 for li in o["line_items"]:
-                    sq[li.get("sku") or ""] += li["quantity"] * 1000
+                    if not (li.get("gift_card") and not li.get("sku")):   # a gift card is no goods
+                        sq[li.get("sku") or ""] += li["quantity"] * 1000
                 for it in so.get("items", []):
-                    eq[it["item_code"]] += int(Decimal(str(it["qty"])) * 1000)
+                    if it["item_code"] not in nonstock:   # lines compare stock items only (DESIGN 6)
+                        eq[it["item_code"]] += int(Decimal(str(it["qty"])) * 1000)
                 for sku in set(sq) | set(eq):
                     if sq[sku] != eq[sku]:
                         out.add(("ORDER_LINE_MISMATCH", "%s/%s" % (name, sku)))
             for li in o["line_items"]:
                 sku = li.get("sku") or ""
+                if li.get("gift_card") and sku == "":
+                    continue
                 if sku == "" or sku not in items:
                     out.add(("ORDER_UNKNOWN_SKU", "%s/%s" % (name, sku)))
             # Fulfilment
@@ -739,6 +744,70 @@ def clearing_rules(s, out):
 
 
 
+# ---------------------------------------------------------------- gateways and gift cards (issue 15)
+
+def order_transactions(s):
+    """The pages of GET orders/{id}/transactions.json (shop money), or none."""
+    p = os.path.join(s.root, "shopify", "transactions")
+    return load(s.root, "shopify/transactions", "transactions", 100) if os.path.isdir(p) else []
+
+
+def moved(s, t):
+    """A successful sale, capture or refund of the period, no test: money a gateway moved."""
+    orders = {o["id"]: o for o in s.orders}
+    o = orders.get(t["order_id"])
+    return (t["status"] == "success" and t["kind"] in ("sale", "capture", "refund") and not t["test"]
+            and not (o and o["test"]) and in_period(local_date(t["processed_at"], s.tz)))
+
+
+def signed(t):
+    return -cents(t["amount"]) if t["kind"] == "refund" else cents(t["amount"])
+
+
+def gateway_rules(s, out):
+    """GATEWAY_UNMAPPED; each [gateways] account without balance transactions rolled
+    forward (GL opening + captured - refunded - settled to a Bank or Cash account
+    against its GL closing); the gift-card liability: opening + sold - redeemed
+    against its GL closing. Worked out from the pages alone."""
+    tol = cents(s.cfg["match"]["amount_tolerance"])
+    txns = [t for t in order_transactions(s) if moved(s, t)]
+    gws = dict(s.cfg["gateways"]) if s.cfg.has_section("gateways") else {}
+    mapped = {k.lower() for k in gws}
+    if s.cfg["accounts"].get("clearing"):
+        mapped.add("shopify_payments")
+    if s.cfg["accounts"].get("gift_cards"):
+        mapped.add("gift_card")
+    for t in txns:
+        if (t.get("gateway") or "").lower() not in mapped:
+            out.add(("GATEWAY_UNMAPPED", t.get("gateway") or "(no gateway)"))
+    if not s.e["gl_opening"]:
+        return
+    kinds = {a["name"]: a.get("account_type") for a in s.e["account"]}
+    opening = lambda acct: sum(cents(g["debit"]) - cents(g["credit"]) for g in s.e["gl_opening"] if g["account"] == acct)
+    gl = [g for g in s.e["gl_entry"] if not g["is_cancelled"] and in_period(g["posting_date"])]
+    for acct in sorted(set(gws.values())):
+        if acct == s.cfg["accounts"].get("clearing") or any(v == acct and k.lower() == "shopify_payments"
+                                                             for k, v in gws.items()):
+            continue
+        names = {k.lower() for k, v in gws.items() if v == acct}
+        closing = opening(acct) + sum(cents(g["debit"]) - cents(g["credit"]) for g in gl if g["account"] == acct)
+        settled = sum(cents(g["debit"]) - cents(g["credit"]) for g in gl if g["account"] == acct and any(
+            b["voucher_no"] == g["voucher_no"] and b["account"] != acct and kinds.get(b["account"]) in ("Bank", "Cash")
+            for b in gl))
+        owed = opening(acct) + sum(signed(t) for t in txns if (t.get("gateway") or "").lower() in names) + settled
+        if abs(closing - owed) > tol:
+            out.add(("CLEARING_UNRECONCILED", acct))
+    acct = s.cfg["accounts"].get("gift_cards")
+    if acct:
+        sold = sum(cents(l["price"]) * l["quantity"] - cents(l["total_discount"]) for o in s.orders
+                   if not o["test"] and not o["cancelled_at"] and in_period(local_date(o["processed_at"], s.tz))
+                   for l in o["line_items"] if l.get("gift_card"))
+        redeemed = sum(signed(t) for t in txns if (t.get("gateway") or "").lower() == "gift_card")
+        closing = -opening(acct) + sum(cents(g["credit"]) - cents(g["debit"]) for g in gl if g["account"] == acct)
+        if abs(closing - (-opening(acct) + sold - redeemed)) > tol:
+            out.add(("GIFT_CARD_LIABILITY_MISMATCH", acct))
+
+
 def read_tsv(path):
     with open(path, encoding="utf-8") as fh:
         lines = fh.read().splitlines()
@@ -767,6 +836,7 @@ def main():
     consistency(a)
     got = diff(a)
     clearing_rules(a, got)
+    gateway_rules(a, got)
     closing, owed, _ = roll_forward(a)
     if closing - owed != sum(clearing_explained(a).values()):
         bad("clearing: difference %d is not the planted %d" % (closing - owed, sum(clearing_explained(a).values())))
@@ -780,7 +850,7 @@ def main():
                  "PAYOUT_MISSING_JOURNAL", "PAYOUT_AMOUNT_MISMATCH", "PAYOUT_NOT_IN_GL",
                  "PAYOUT_TRANSACTIONS_MISMATCH", "PAYOUT_IN_TRANSIT", "PAYOUT_FAILED", "PAYOUT_DUPLICATE_JOURNAL",
                  "PAYOUT_UNMAPPED_TYPE", "PAYOUT_TRANSACTION_INCONSISTENT", "STOCK_DRIFT", "STOCK_UNMAPPED_SKU", "SKU_DUPLICATE_IN_SHOPIFY",
-                 "CUSTOMER_DUPLICATE", "CLEARING_UNRECONCILED",
+                 "CUSTOMER_DUPLICATE", "CLEARING_UNRECONCILED", "GATEWAY_UNMAPPED", "GIFT_CARD_LIABILITY_MISMATCH",
                  "ORDER_NOT_INVOICED", "INVOICE_TOTAL_MISMATCH", "INVOICE_NOT_SETTLED", "TAX_LIABILITY_MISMATCH"}
     for c in sorted(all_codes - codes):
         bad("code %s not planted" % c)
@@ -793,6 +863,7 @@ def main():
         # Nothing but GL changed: the single-snapshot rules give the same answer.
         got_b = diff(b)
         clearing_rules(b, got_b)
+        gateway_rules(b, got_b)
         ok = compare("demo-reopened (rules)", got_b, got) and ok
         for dt in os.listdir(os.path.join(demo, "erpnext")):
             if dt == "gl_entry":

@@ -27,7 +27,7 @@ struct store {
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
  * canonical digests are recorded at load and re-checked by verify. */
 extern const char *const store_data_tables[];
-#define STORE_NDATA 33
+#define STORE_NDATA 34
 
 /* The layout of the tables, recorded in the database as meta.schema_version
  * (a row of the `meta` table). Raise it with any change to a table's
@@ -53,7 +53,9 @@ extern const char *const store_data_tables[];
  *      s_refund_line (refunded lines and shipping, shop money), for the tax
  *      roll; e_sales_invoice.outstanding_amount, e_sales_invoice_item
  *      net_amount and income_account, e_sales_invoice_tax (Sales Taxes and
- *      Charges) */
+ *      Charges);
+ *      s_order_transaction (order transactions in shop money, by gateway);
+ *      s_order_line.gift_card */
 #define STORE_SCHEMA_VERSION 6
 
 /* A table's digest as the load computed it. */

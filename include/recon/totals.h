@@ -37,6 +37,7 @@ struct totals_row {
 	enum totals_row_kind kind;
 	const char *label;
 	const char *code;          /* discrepancy code of the items, or NULL */
+	const char *key;           /* ...counting only its rows of this key (one account's), or NULL: all */
 	int amount_known;          /* of that code's rows: 1 with a Shopify amount, -1 without, 0 all */
 	char currency[16];
 	unsigned has;              /* TOTALS_COUNT | ... */

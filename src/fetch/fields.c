@@ -27,6 +27,17 @@ static const char *const orders[] = {
 	"line_items", "refunds", "fulfillments", NULL
 };
 
+/* An order's transactions (GET orders/{id}/transactions.json): who moved
+ * the money, how much, when, and the parent an auditor follows. The table
+ * keeps presentment_amount/presentment_currency for what the buyer saw; a
+ * REST transaction has no such fields (its page is in shop money), so
+ * Shopify leaves them out of the answer and the columns stay NULL, while
+ * the GraphQL export fills them from amountSet.presentmentMoney. */
+static const char *const transactions[] = {
+	"id", "order_id", "parent_id", "kind", "status", "gateway", "test", "amount", "currency",
+	"presentment_amount", "presentment_currency", "processed_at", "created_at", NULL
+};
+
 static const char *const payouts[] = {
 	"id", "status", "date", "currency", "amount", "summary", NULL
 };
@@ -174,6 +185,7 @@ static const char *const gql_variants[] = {
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
+	{ "shopify/transactions", transactions, NULL },
 	{ "shopify/payouts", payouts, NULL },
 	{ "shopify/balance_transactions", balance_transactions, NULL },
 	{ "shopify/locations", locations, NULL },

@@ -531,7 +531,7 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 		n++;
 		if ((err = shopify_api(sh, NULL, "GET", url, NULL, strcmp(extract, "shopify/payouts") == 0, &r)) != RECON_OK)
 			break;
-		if (r.status == 404 && n == 1) {
+		if (r.status == 404 && n == 1 && strcmp(extract, "shopify/transactions") != 0) {
 			/* a shop without Shopify Payments has no payouts account
 			 * (reference §5): nothing to compare, which is no failure */
 			msg_warn("shopify: payouts answered 404 (no Shopify Payments account?): payouts "
@@ -593,7 +593,7 @@ static recon_err id_add(struct id_list *l, int64_t id)
 		size_t cap = l->cap ? l->cap * 2 : 256;
 		int64_t *v;
 		if (cap > SHOP_IDS_MAX) {
-			msg_error("shopify: more than %d inventory items", SHOP_IDS_MAX);
+			msg_error("shopify: more than %d ids in one listing", SHOP_IDS_MAX);
 			return RECON_ERR_REMOTE;
 		}
 		if (!(v = realloc(l->v, cap * sizeof(*v)))) {
@@ -645,6 +645,23 @@ static recon_err add_item(void *arg, int64_t id)
 {
 	struct id_list *items = arg;
 	return id_has(items, id) ? RECON_OK : id_add(items, id);
+}
+
+/* The orders fetched: each one's transactions are a request of their own. */
+static recon_err on_orders(struct shopify *sh, void *arg, json_t *list)
+{
+	struct id_list *ids = arg;
+	size_t i;
+	json_t *o;
+	(void)sh;
+	json_array_foreach(list, i, o) {
+		json_t *id = json_object_get(o, "id");
+		recon_err err;
+		if (json_is_integer(id) && !id_has(ids, json_integer_value(id)) &&
+		    (err = id_add(ids, json_integer_value(id))) != RECON_OK)
+			return err;
+	}
+	return RECON_OK;
 }
 
 static recon_err on_products(struct shopify *sh, void *arg, json_t *list)
@@ -760,6 +777,34 @@ static recon_err skip_twins(struct shopify *sh, struct fetch_out *out)
 	return RECON_OK;
 }
 
+/* REST orders carry only payment_gateway_names: the money each gateway
+ * moved is GET orders/{id}/transactions.json, one request per order (both
+ * queries' orders: an older order updated since may hold a refund of the
+ * period). in_shop_currency=true: Shopify answers in the presentment
+ * currency otherwise, and every amount compared is shop money. An order
+ * that answers 404 (deleted since the listing) stops the fetch (exit 4):
+ * a snapshot without its transactions would understate a gateway. */
+static recon_err fetch_order_transactions(struct shopify *sh, struct fetch_out *out, const struct id_list *ids)
+{
+	char url[HTTP_URL_MAX], q[SHOP_FIELDS_MAX + 64], endpoint[256], note[SHOP_FIELDS_MAX + 128], path[64];
+	char fl[SHOP_FIELDS_MAX];
+	recon_err err;
+
+	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/orders/{id}/transactions.json", sh->version);
+	snprintf(q, sizeof(q), "in_shop_currency=true&fields=%s", fields_q(fl, "shopify/transactions"));
+	snprintf(note, sizeof(note), "%s (%zu orders, one request each)", q, ids->n);
+	shopify_begin(sh, out, "shopify/transactions");
+	if ((err = fetch_note(out, "shopify/transactions", endpoint, note)))
+		return err;
+	for (size_t i = 0; i < ids->n; i++) {
+		snprintf(path, sizeof(path), "orders/%lld/transactions", (long long)ids->v[i]);
+		if ((err = shopify_api_url(sh, url, sizeof(url), path, q)) ||
+		    (err = pages(sh, out, "shopify/transactions", url, "transactions", 0, NULL, NULL)))
+			return err;
+	}
+	return RECON_OK;
+}
+
 void shopify_api_version(const struct shopify *sh, char *buf, size_t size)
 {
 	shopify_version_record(&sh->ver, buf, size);
@@ -769,7 +814,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
                             struct fetch_out *out)
 {
 	struct payouts_ctx pc = { .out = out };
-	struct id_list items = { 0 }, locids = { 0 };
+	struct id_list items = { 0 }, locids = { 0 }, orders = { 0 };
 	json_t *locs = NULL;
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ], before[DATE_BUFSZ];
 	char url[HTTP_URL_MAX], q[2048], q2[2048], endpoint[256], note[FETCH_FILTERS_MAX];
@@ -816,9 +861,10 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 		goto out;
 	shopify_begin(sh, out, "shopify/orders");
 	if ((err = shopify_api_url(sh, url, sizeof(url), "orders", q)) ||
-	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)) ||
+	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, on_orders, &orders)) ||
 	    (err = shopify_api_url(sh, url, sizeof(url), "orders", q2)) ||
-	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)))
+	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, on_orders, &orders)) ||
+	    (err = fetch_order_transactions(sh, out, &orders)))
 		goto out;
 
 	/* Payouts of every status dated in the period or in the look-back before
@@ -925,6 +971,7 @@ locations:
 out:
 	json_decref(locs);
 	free(pc.ids.v);
+	free(orders.v);
 	free(items.v);
 	free(locids.v);
 	return err;

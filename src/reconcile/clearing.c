@@ -3,6 +3,7 @@
  * accounts ACCOUNT_NOT_USABLE checks. See clearing.h. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "recon/clearing.h"
 #include "recon/msg.h"
@@ -78,7 +79,99 @@ static const char line_sql[] =
 	" + row_number() OVER (ORDER BY grp, ord), side, kind, label, ref, n, dr, cr, amount, currency "
 	"FROM lines ORDER BY grp, ord";
 
-static recon_err roll_forward(struct store *s, const struct sqlparams *sp, const char *acct, const char *cfgkey)
+/*
+ * A [gateways] account of a gateway without balance transactions (PayPal, a
+ * manual payment, cash on delivery): Shopify knows only the order
+ * transactions, so the store side is rolled forward from the balance agreed
+ * at the last close (the GL opening):
+ *   start       the GL opening balance, what the gateway owed at the start;
+ *   captured    + successful sales and captures through the account's
+ *               gateways, processed in the period, one line per gateway;
+ *   refunded    - successful refunds through them, one line per gateway;
+ *   settled     - what reached the bank: the account's GL lines in the
+ *               period of vouchers that also post to a Bank or Cash account
+ *               (the payout a gateway makes, booked as a Bank Entry or an
+ *               Internal Transfer), one line per voucher;
+ *   owed        their sum: captured less refunded not yet settled.
+ * The GL side is the same as the clearing account's. A difference is then
+ * a receipt booked to the account that Shopify has no transaction for, or a
+ * transaction without its receipt. Test transactions and test orders are
+ * left out; transactions in another currency are listed, never added.
+ */
+#define GW_TXN "FROM s_order_transaction t LEFT JOIN s_order o ON o.snapshot_id = t.snapshot_id " \
+	"AND o.id = t.order_id WHERE t.snapshot_id = :sid AND t.in_period AND t.status = 'success' " \
+	"AND t.kind IN ('sale', 'capture', 'refund') AND NOT t.test AND NOT coalesce(o.test, 0) " \
+	"AND lower(t.gateway) IN (SELECT lower(key) FROM temp.cfg_account WHERE section = 'gateways' " \
+	"AND account = :acct)"
+static const char gateway_sql[] =
+	"WITH tx AS (SELECT t.gateway, t.kind, t.amount, t.currency " GW_TXN "), "
+	"op AS (SELECT coalesce(sum(debit), 0) AS dr, coalesce(sum(credit), 0) AS cr FROM e_gl_opening "
+	" WHERE snapshot_id = :sid AND account = :acct), "
+	"gl AS (SELECT * FROM e_gl_entry WHERE snapshot_id = :sid AND account = :acct AND NOT is_cancelled "
+	" AND posting_date BETWEEN :from AND :to), "
+	"mv AS (SELECT voucher_type, sum(debit) AS dr, sum(credit) AS cr, count(*) AS n FROM gl GROUP BY voucher_type), "
+	"settled AS (SELECT g.voucher_type, g.voucher_no, min(g.posting_date) AS pdate, count(*) AS n, "
+	" sum(g.debit) - sum(g.credit) AS amount FROM gl g WHERE EXISTS (SELECT 1 FROM e_gl_entry b "
+	" JOIN e_account a ON a.snapshot_id = b.snapshot_id AND a.name = b.account "
+	" WHERE b.snapshot_id = :sid AND b.voucher_type = g.voucher_type AND b.voucher_no = g.voucher_no "
+	" AND NOT b.is_cancelled AND b.account <> :acct AND a.account_type IN ('Bank', 'Cash')) "
+	" GROUP BY g.voucher_type, g.voucher_no), "
+	"owed AS (SELECT op.dr - op.cr AS amount FROM op UNION ALL "
+	" SELECT CASE WHEN kind = 'refund' THEN -amount ELSE amount END FROM tx WHERE currency = :erp_currency "
+	" UNION ALL SELECT amount FROM settled), "
+	"lines (grp, ord, side, kind, label, ref, n, dr, cr, amount, currency) AS ("
+	" SELECT 1, '', 'erpnext', 'opening', printf('Opening balance (GL before %s)', :from), NULL, "
+	"  (SELECT count(*) FROM e_gl_opening WHERE snapshot_id = :sid AND account = :acct), op.dr, op.cr, "
+	"  op.dr - op.cr, :erp_currency FROM op "
+	" UNION ALL SELECT 2, voucher_type, 'erpnext', 'movement', voucher_type, NULL, n, dr, cr, dr - cr, "
+	"  :erp_currency FROM mv "
+	" UNION ALL SELECT 3, '', 'erpnext', 'closing', printf('Closing balance (GL at %s)', :to), NULL, NULL, "
+	"  NULL, NULL, op.dr - op.cr + coalesce((SELECT sum(dr - cr) FROM mv), 0), :erp_currency FROM op "
+	" UNION ALL SELECT 4, '', 'store', 'start', printf('Owed at the period start (GL before %s, as agreed "
+	"at the last close)', :from), NULL, NULL, NULL, NULL, op.dr - op.cr, :erp_currency FROM op "
+	" UNION ALL SELECT 5, gateway, 'store', 'captured', printf('%s: captured (sales and captures)', gateway), "
+	"  NULL, count(*), NULL, NULL, sum(amount), :erp_currency FROM tx WHERE currency = :erp_currency "
+	"  AND kind <> 'refund' GROUP BY gateway "
+	" UNION ALL SELECT 6, gateway, 'store', 'refunded', printf('%s: refunded', gateway), NULL, count(*), NULL, "
+	"  NULL, -sum(amount), :erp_currency FROM tx WHERE currency = :erp_currency AND kind = 'refund' GROUP BY gateway "
+	" UNION ALL SELECT 7, pdate || voucher_no, 'store', 'settled', printf('Settled to the bank: %s %s, %s', "
+	"  voucher_type, voucher_no, pdate), NULL, n, NULL, NULL, amount, :erp_currency FROM settled "
+	" UNION ALL SELECT 8, '', 'store', 'owed', 'Owed through the gateway at the period end', NULL, "
+	"  (SELECT count(*) FROM tx WHERE currency = :erp_currency), NULL, NULL, "
+	"  (SELECT coalesce(sum(amount), 0) FROM owed), :erp_currency "
+	" UNION ALL SELECT 9, currency, 'store', 'other_currency', printf('In %s: not compared with the %s ledger', "
+	"  currency, :erp_currency), NULL, count(*), NULL, NULL, "
+	"  sum(CASE WHEN kind = 'refund' THEN -amount ELSE amount END), currency FROM tx "
+	"  WHERE currency <> :erp_currency GROUP BY currency "
+	" UNION ALL SELECT 10, '', 'result', 'difference', 'Difference (closing balance less owed)', NULL, NULL, "
+	"  NULL, NULL, op.dr - op.cr + coalesce((SELECT sum(dr - cr) FROM mv), 0) "
+	"  - (SELECT coalesce(sum(amount), 0) FROM owed), :erp_currency FROM op) "
+	"INSERT INTO clearing_line (snapshot_id, account, config_key, pos, side, kind, label, ref, count, debit, "
+	" credit, amount, currency) "
+	"SELECT :sid, :acct, :cfgkey, (SELECT coalesce(max(pos), 0) FROM clearing_line WHERE snapshot_id = :sid) "
+	" + row_number() OVER (ORDER BY grp, ord), side, kind, label, ref, n, dr, cr, amount, currency "
+	"FROM lines ORDER BY grp, ord";
+#undef GW_TXN
+
+/* Does this account hold Shopify Payments money, whose store side is its
+ * balance transactions: the [accounts] clearing account, or the account
+ * [gateways] gives shopify_payments? */
+static int holds_balance_txns(const struct config *cfg, const char *acct)
+{
+	const char *clearing = config_get(cfg, "accounts", "clearing");
+	if (clearing && !strcmp(clearing, acct))
+		return 1;
+	for (size_t i = 0; i < config_section_size(cfg, "gateways"); i++) {
+		const char *k, *v;
+		config_section_entry(cfg, "gateways", i, &k, &v);
+		if (v && !strcmp(v, acct) && !strcasecmp(k, "shopify_payments"))
+			return 1;
+	}
+	return 0;
+}
+
+static recon_err roll_forward(struct store *s, const struct sqlparams *sp, const char *acct, const char *cfgkey,
+                              const char *sql)
 {
 	struct sqlparams p = *sp;
 	sqlite3_stmt *st;
@@ -97,7 +190,7 @@ static recon_err roll_forward(struct store *s, const struct sqlparams *sp, const
 	if (rc != SQLITE_DONE)
 		return store_fail(s, "cannot roll the clearing account forward");
 	sqlparams_text(&p, ":cfgkey", cfgkey);
-	return sqlparams_exec(s, line_sql, &p, "clearing roll-forward", NULL);
+	return sqlparams_exec(s, sql, &p, "clearing roll-forward", NULL);
 }
 
 /* What each configured account must be (DESIGN §5, ACCOUNT_NOT_USABLE):
@@ -180,7 +273,7 @@ recon_err clearing_build(struct store *s, const struct config *cfg, const struct
 		return store_fail(s, "cannot read the snapshot's extracts");
 	if (!has_opening)
 		return RECON_OK;
-	if (clearing && *clearing && (err = roll_forward(s, sp, clearing, "[accounts] clearing")))
+	if (clearing && *clearing && (err = roll_forward(s, sp, clearing, "[accounts] clearing", line_sql)))
 		return err;
 	for (size_t i = 0; i < config_section_size(cfg, "gateways"); i++) {
 		const char *k, *v;
@@ -189,7 +282,7 @@ recon_err clearing_build(struct store *s, const struct config *cfg, const struct
 		if (!v || !*v)
 			continue;
 		snprintf(key, sizeof(key), "[gateways] %s", k);
-		if ((err = roll_forward(s, sp, v, key)))
+		if ((err = roll_forward(s, sp, v, key, holds_balance_txns(cfg, v) ? line_sql : gateway_sql)))
 			return err;
 	}
 	return RECON_OK;

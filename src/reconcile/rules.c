@@ -6,6 +6,7 @@
 
 #include "recon/datetime.h"
 #include "recon/clearing.h"
+#include "recon/gift_cards.h"
 #include "recon/gl_changed.h"
 #include "recon/links.h"
 #include "recon/money.h"
@@ -255,7 +256,7 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 
 	if ((err = load_params(s, cfg, sid, p)) || (err = links_build(s, cfg, sid)) ||
 	    (err = clearing_build(s, cfg, &p->sp)) ||
-	    (err = tax_roll_build(s, cfg, &p->sp)))
+	    (err = tax_roll_build(s, cfg, &p->sp)) || (err = gift_cards_build(s, cfg, &p->sp)))
 		return err;
 	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
 	expr = !strcmp(p->stock_field, "actual_qty") ? "actual_qty"

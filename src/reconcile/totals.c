@@ -512,13 +512,20 @@ static recon_err clearing_rows(struct store *s, int64_t sid, struct rows *w)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct totals *t = w->t;
 		struct totals_row *row;
-		char **owned = realloc(t->owned, (t->nowned + 1) * sizeof(*owned));
+		char **owned = realloc(t->owned, (t->nowned + 2) * sizeof(*owned));
 		int64_t owed = sqlite3_column_int64(st, 2), closing = sqlite3_column_int64(st, 3), diff;
+		const char *key;
 		if (!owned) {
 			err = RECON_ERR_NOMEM;
 			break;
 		}
 		t->owned = owned;
+		/* the account, as CLEARING_UNRECONCILED keys it: each account's explain line counts its own */
+		if (!(t->owned[t->nowned] = strdup(col_text(st, 0)))) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		key = t->owned[t->nowned++];
 		if (asprintf(&t->owned[t->nowned], "Clearing: owed through Shopify vs %s GL", col_text(st, 0)) < 0) {
 			err = RECON_ERR_NOMEM;
 			break;
@@ -541,6 +548,7 @@ static recon_err clearing_rows(struct store *s, int64_t sid, struct rows *w)
 				break;
 			}
 			row->code = "CLEARING_UNRECONCILED";
+			row->key = key;
 			row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
 			row->count = 1;
 			row->difference = diff;
@@ -563,12 +571,84 @@ static recon_err clearing_rows(struct store *s, int64_t sid, struct rows *w)
  * Sales Order outside the period is a timing line, yet still
  * ORDER_TOTAL_MISMATCH). A line whose code lists nothing in its currency
  * (a Sales Order's CAD side of an order in USD) names no code. */
+/* The gift-card liability (gift_card_line, written by the rules): what
+ * Shopify sold less redeemed beside the account's GL movement, the
+ * difference GIFT_CARD_LIABILITY_MISMATCH lists, nothing unexplained. The
+ * same rows as the report's gift-card section. */
+static recon_err gift_card_rows(struct store *s, int64_t sid, struct rows *w)
+{
+	sqlite3_stmt *st;
+	int rc;
+	recon_err err = store_prepare(s, "SELECT d.account, d.currency, e.amount - o.amount, c.amount - o.amount "
+	                                 "FROM gift_card_line d JOIN gift_card_line o ON o.snapshot_id = d.snapshot_id "
+	                                 "AND o.kind = 'opening' JOIN gift_card_line e ON e.snapshot_id = d.snapshot_id "
+	                                 "AND e.kind = 'expected' JOIN gift_card_line c ON c.snapshot_id = d.snapshot_id "
+	                                 "AND c.kind = 'closing' WHERE d.snapshot_id = ? AND d.kind = 'difference'", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, sid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct totals *t = w->t;
+		struct totals_row *row;
+		char **owned = realloc(t->owned, (t->nowned + 2) * sizeof(*owned));
+		int64_t sold = sqlite3_column_int64(st, 2), moved = sqlite3_column_int64(st, 3), diff;
+		const char *key;
+		if (!owned) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		t->owned = owned;
+		if (!(t->owned[t->nowned] = strdup(col_text(st, 0)))) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		key = t->owned[t->nowned++];
+		if (asprintf(&t->owned[t->nowned], "Gift cards: sold less redeemed vs %s GL movement", key) < 0) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		t->nowned++;
+		if ((err = money_sub(sold, moved, &diff)))
+			break;
+		if (!(row = add_row(w, TOTALS_HEAD, t->owned[t->nowned - 1], col_text(st, 1)))) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		row->has = TOTALS_SHOPIFY | TOTALS_ERPNEXT | TOTALS_DIFFERENCE;
+		row->shopify = sold;
+		row->erpnext = moved;
+		row->difference = diff;
+		if (diff != 0) {
+			if (!(row = add_row(w, TOTALS_EXPLAIN, "Difference of the gift-card roll-forward (its own section)",
+			                    col_text(st, 1)))) {
+				err = RECON_ERR_NOMEM;
+				break;
+			}
+			row->code = "GIFT_CARD_LIABILITY_MISMATCH";
+			row->key = key;
+			row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
+			row->count = 1;
+			row->difference = diff;
+		}
+		if (!(row = add_row(w, TOTALS_LEFT, "Not explained by the lines above", col_text(st, 1)))) {
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		row->has = TOTALS_DIFFERENCE;
+	}
+	sqlite3_finalize(st);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(s, "cannot read the gift-card roll-forward");
+	return err;
+}
+
 static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t)
 {
 	sqlite3_stmt *st;
 	recon_err err = store_prepare(s, "SELECT count(*) FROM discrepancy WHERE snapshot_id = ? AND code = ? "
 	                                 "AND coalesce(currency, '') = ? "
-	                                 "AND (?4 = 0 OR (?4 = 1) = (shopify_amount IS NOT NULL))", &st);
+	                                 "AND (?4 = 0 OR (?4 = 1) = (shopify_amount IS NOT NULL)) "
+	                                 "AND (?5 IS NULL OR key = ?5)", &st);
 	if (err)
 		return err;
 	for (size_t i = 0; i < t->nrows && !err; i++) {
@@ -580,6 +660,10 @@ static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t
 		sqlite3_bind_text(st, 2, x->code, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, x->currency, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 4, x->amount_known);
+		if (x->key)
+			sqlite3_bind_text(st, 5, x->key, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 5);
 		if (sqlite3_step(st) != SQLITE_ROW) {
 			err = store_fail(s, "cannot count the discrepancies of the control totals");
 			break;
@@ -641,6 +725,8 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 			err = group_rows(&w, &groups[i], &c[i], *sn.currency ? sn.currency : NULL);
 	if (!err)
 		err = clearing_rows(s, sid, &w);
+	if (!err)
+		err = gift_card_rows(s, sid, &w);
 	if (!err)
 		err = counts_from_rows(s, sid, t);
 out:

@@ -30,6 +30,8 @@ recon_err src_clearing(struct report *r, const struct report_table *t, struct em
 		{ "opening", ROW_PLAIN }, { "movement", ROW_DETAIL }, { "closing", ROW_TOTAL },
 		{ "pending", ROW_DETAIL }, { "in_transit", ROW_DETAIL }, { "unjournaled", ROW_DETAIL },
 		{ "failed", ROW_DETAIL },
+		/* a gateway without balance transactions (clearing.c, gateway_sql) */
+		{ "start", ROW_PLAIN }, { "captured", ROW_DETAIL }, { "refunded", ROW_DETAIL }, { "settled", ROW_DETAIL },
 		{ "other_currency", ROW_DETAIL }, { "owed", ROW_TOTAL }, { "difference", ROW_TOTAL },
 	};
 	sqlite3_stmt *st;
@@ -113,5 +115,56 @@ recon_err src_clearing_waterfall(struct report *r, const struct report_table *t,
 	sqlite3_finalize(st);
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(r->store, "cannot read the clearing roll-forward");
+	return err;
+}
+
+enum { G_ACCOUNT, G_SIDE, G_LINE, G_COUNT, G_AMOUNT, G_CURRENCY };
+#define F(name, kind) { name, kind }
+const struct report_field gift_card_fields[] = {
+	F("account", CELL_TEXT), F("side", CELL_TEXT), F("line", CELL_TEXT), F("count", CELL_INT),
+	F("amount", CELL_MONEY), F("currency", CELL_TEXT), { NULL, 0 }
+};
+#undef F
+
+/* The rows gift_cards.c wrote (and GIFT_CARD_LIABILITY_MISMATCH read):
+ * opening + sold - redeemed = expected, the GL's movements and closing
+ * balance, the difference. Balances are credit less debit, as a liability
+ * reads. */
+recon_err src_gift_cards(struct report *r, const struct report_table *t, struct emitter *e)
+{
+	static const struct { const char *kind; enum row_style style; } styles[] = {
+		{ "opening", ROW_PLAIN }, { "sold", ROW_DETAIL }, { "redeemed", ROW_DETAIL }, { "returned", ROW_DETAIL },
+		{ "expected", ROW_TOTAL }, { "other_currency", ROW_DETAIL }, { "movement", ROW_DETAIL },
+		{ "closing", ROW_TOTAL }, { "difference", ROW_TOTAL },
+	};
+	sqlite3_stmt *st;
+	int rc;
+	recon_err err = RECON_OK;
+	(void)t;
+
+	if ((err = store_prepare(r->store, "SELECT account, side, kind, label, count, amount, currency "
+	                                   "FROM gift_card_line WHERE snapshot_id = ? ORDER BY pos", &st)))
+		return err;
+	sqlite3_bind_int64(st, 1, r->sid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *side = col_text(st, 1), *kind = col_text(st, 2), *cur = col_text(st, 6);
+		enum row_style style = ROW_PLAIN;
+		for (size_t i = 0; i < sizeof(styles) / sizeof(styles[0]); i++)
+			if (!strcmp(styles[i].kind, kind))
+				style = styles[i].style;
+		src_set_text(e, G_ACCOUNT, col_text(st, 0));
+		src_set_text(e, G_SIDE, !strcmp(side, "store") ? "Shopify" : !strcmp(side, "erpnext") ? "ERPNext GL"
+		                                                                               : "Difference");
+		src_set_text(e, G_LINE, col_text(st, 3));
+		if (!col_null(st, 4))
+			src_set_int(e, G_COUNT, sqlite3_column_int64(st, 4));
+		src_set_money(e, G_AMOUNT, sqlite3_column_int64(st, 5), cur);
+		src_set_text(e, G_CURRENCY, cur);
+		if ((err = src_emit(e, style)))
+			break;
+	}
+	sqlite3_finalize(st);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(r->store, "cannot read the gift-card roll-forward");
 	return err;
 }

@@ -86,6 +86,7 @@ const struct report_source report_sources[] = {
 	{ "rules", 0, rules_fields, src_rules },
 	{ "clearing", 0, clearing_fields, src_clearing },
 	{ "clearing_waterfall", 0, waterfall_fields, src_clearing_waterfall },
+	{ "gift_cards", 0, gift_card_fields, src_gift_cards },
 	{ "run_record", 0, run_facts_fields, src_run_facts },
 	{ "settings", 0, settings_fields, src_settings },
 	{ "runs", 0, runs_fields, src_runs },

@@ -24,6 +24,9 @@ static inline int col_null(sqlite3_stmt *st, int i) { return sqlite3_column_type
 extern const struct report_field clearing_fields[], waterfall_fields[];
 recon_err src_clearing(struct report *r, const struct report_table *t, struct emitter *e);
 recon_err src_clearing_waterfall(struct report *r, const struct report_table *t, struct emitter *e);
+/* report_clearing.c: the gift-card liability roll-forward (gift_cards.h). */
+extern const struct report_field gift_card_fields[];
+recon_err src_gift_cards(struct report *r, const struct report_table *t, struct emitter *e);
 
 /* report_tax.c: the tax roll, title by title and account by account. */
 extern const struct report_field tax_roll_fields[];

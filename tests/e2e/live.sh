@@ -123,6 +123,8 @@ out_of_scope = {
     "s_order_tax_line": lambda r: r["order_id"] in gone_orders,
     "s_refund_line": lambda r: r["order_id"] in gone_orders,
     "s_fulfillment": lambda r: r["order_id"] in gone_orders,
+    # one request per fetched order: an order the listing leaves out brings none
+    "s_order_transaction": lambda r: r["order_id"] in gone_orders,
     "s_payout": lambda r: r["id"] not in period,
     "s_balance_txn": lambda r: r["payout_id"] is not None and r["payout_id"] not in period,
     "s_inventory_level": lambda r: r["location_id"] not in mapped,

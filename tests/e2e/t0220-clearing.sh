@@ -7,7 +7,7 @@
 . tests/e2e/lib.sh
 cfg="$SAMPLES/demo/recon.ini"
 # The roll-forward difference of snapshot N, in cents.
-difference_of() { sqlite3 "${2:-recon.db}" "SELECT amount FROM clearing_line WHERE snapshot_id = $1 AND kind = 'difference'"; }
+difference_of() { sqlite3 "${2:-recon.db}" "SELECT amount FROM clearing_line WHERE snapshot_id = $1 AND kind = 'difference' AND config_key = '[accounts] clearing'"; }
 
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 0
 recon --config "$cfg" diff --format json; expect_rc 1

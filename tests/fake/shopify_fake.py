@@ -131,6 +131,10 @@ class ShopifyApp(fakelib.App):
         self.orders = by_id(pages("orders", "orders"))
         self.payouts = by_id(pages("payouts", "payouts"))
         self.transactions = by_id(pages("balance_transactions", "transactions"))
+        # order transactions (GET orders/{id}/transactions.json), saved in shop money
+        self.order_txns = {}
+        for t in by_id(pages("transactions", "transactions")):
+            self.order_txns.setdefault(t.get("order_id"), []).append(t)
         self.locations = by_id(pages("locations", "locations"))
         self.products = by_id(pages("products", "products"))
         levels = {}
@@ -376,6 +380,14 @@ class ShopifyApp(fakelib.App):
                     bad(404, "Not Found")
                 if len(parts) == 2 and g:
                     return Response(200, {"order": trim(o, fields_of(req))})
+                if parts[2:] == ["transactions"] and g:
+                    # Not paged (an order holds at most 100 transactions); the pages
+                    # served are shop money, as in_shop_currency=true answers.
+                    txns = sorted(self.order_txns.get(o["id"], []), key=lambda t: t.get("id") or 0)
+                    since = dict(req.query).get("since_id")
+                    if since:
+                        txns = [t for t in txns if (t.get("id") or 0) > int_param(since, "since_id")]
+                    return Response(200, {"transactions": [trim(t, fields_of(req)) for t in txns]})
                 if parts[2:] == ["refunds"] and g:
                     return Response(200, {"refunds": o.get("refunds") or []})
                 if parts[2:] == ["fulfillments"] and g:

@@ -26,6 +26,7 @@ class Month:
         self.ecom, self.item_extra = [], {}
         self.rates, self.companies = [], []
         self.pe, self.accounts, self.gl_opening = [], [], []
+        self.otx = []
         self.expected = set()
         self.next_id = 5000
 
@@ -50,6 +51,17 @@ class Month:
         o.update(kw)
         self.orders.append(o)
         return o
+
+    def txn(self, order, gateway, amount, kind="sale", status="success", processed=None, test=False):
+        """An order transaction (shopify.dev REST Transaction, "Retrieve an order's
+        transactions" example), in shop money as in_shop_currency=true gives it."""
+        t = {"id": self.nid(), "order_id": order["id"], "kind": kind, "gateway": gateway, "status": status,
+             "message": None, "created_at": processed or order["processed_at"], "test": test,
+             "authorization": None, "parent_id": None, "processed_at": processed or order["processed_at"],
+             "source_name": "web", "receipt": {}, "amount": amount, "currency": self.cur,
+             "payment_id": order["name"] + ".1", "manual_payment_gateway": gateway == "manual"}
+        self.otx.append(t)
+        return t
 
     def sales_order(self, name, order=None, total=10.0, date="2026-10-10", docstatus=1,
                     items=(("A", 1),), currency=None, by_po=False, sid=None):
@@ -129,6 +141,12 @@ class Month:
             json.dump({"shop": {"id": 1, "name": "Rules", "myshopify_domain": "rules.myshopify.com",
                                 "currency": self.cur, "iana_timezone": TZ}}, f)
         w("shopify/orders", "orders", self.orders)
+        # one page per order, as GET orders/{id}/transactions.json?in_shop_currency=true answers
+        if self.otx:
+            os.makedirs(os.path.join(out, "shopify", "transactions"), exist_ok=True)
+            for oid in sorted({t["order_id"] for t in self.otx}):
+                with open(os.path.join(out, "shopify", "transactions", "order-%d.json" % oid), "w") as f:
+                    json.dump({"transactions": [t for t in self.otx if t["order_id"] == oid]}, f, indent=1)
         w("shopify/payouts", "payouts", self.payouts)
         w("shopify/balance_transactions", "transactions", self.txns)
         w("shopify/locations", "locations", [{"id": 11, "name": "Main", "active": True},
@@ -408,6 +426,8 @@ def build():
     ledger_cases(m)
     invoice_cases(m)
     tax_cases(m)
+    gateway_cases(m)
+    gift_card_cases(m)
     invoice_the_rest(m)
     return m
 
@@ -492,8 +512,7 @@ def ledger_cases(m):
     # (payout 802 in transit, 801 and 808 not journaled) leave a difference.
     m.gl_opening.append({"account": "Clearing - R", "debit": 12.34, "credit": 0})
     E("CLEARING_UNRECONCILED", "Clearing - R")
-    # PayPal's clearing account ties: 25.00 open, a 10.00 receipt, a 35.00 transfer to the bank.
-    m.gl_opening.append({"account": "PayPal Clearing - R", "debit": 30.0, "credit": 5.0})
+    m.gl_opening.append({"account": "PayPal Clearing - R", "debit": 34.0, "credit": 5.0})
     m.pe.append({"name": "PE-PP-1", "payment_type": "Receive", "posting_date": "2026-10-09", "docstatus": 1,
                  "company": "Rules Co", "party_type": "Customer", "party": "Walk-in", "paid_from": "Debtors - R",
                  "paid_to": "PayPal Clearing - R", "paid_amount": 10.0, "received_amount": 10.0,
@@ -501,6 +520,66 @@ def ledger_cases(m):
                                  "total_amount": 10.0, "outstanding_amount": 10.0, "allocated_amount": 10.0}]})
     m.gl_voucher("Payment Entry", "PE-PP-1", "2026-10-09", [("PayPal Clearing - R", 10.0, 0), ("Debtors - R", 0, 10.0)])
     m.gl_voucher("Journal Entry", "JE-PP-1", "2026-10-20", [("Bank - R", 35.0, 0), ("PayPal Clearing - R", 0, 35.0)])
+def gateway_cases(m):
+    """GATEWAY_UNMAPPED and the [gateways] roll-forward (CLEARING_UNRECONCILED
+    of a gateway without balance transactions), with their near misses."""
+    E = m.expect
+    # PayPal ties: opened at 29.00, a 10.00 sale (its receipt PE-PP-1), a 4.00
+    # refund (its payment PE-PP-2), 35.00 transferred to the bank (JE-PP-1).
+    # Near misses around it: a failed sale, an authorization never captured,
+    # a test transaction and a sale of November move nothing.
+    o = m.order("#2201", payment_gateway_names=["paypal"]); m.sales_order("SO-2201", o)
+    m.txn(o, "paypal", "10.00")
+    m.txn(o, "paypal", "4.00", kind="refund", processed="2026-10-12T10:00:00-04:00")
+    m.txn(o, "paypal", "99.00", status="failure")
+    m.txn(o, "paypal", "50.00", kind="authorization")
+    m.txn(o, "paypal", "7.00", test=True)
+    m.txn(o, "paypal", "8.00", processed="2026-11-02T10:00:00-05:00")
+    m.pe.append({"name": "PE-PP-2", "payment_type": "Pay", "posting_date": "2026-10-12", "docstatus": 1,
+                 "company": "Rules Co", "party_type": "Customer", "party": "Walk-in", "paid_from": "PayPal Clearing - R",
+                 "paid_to": "Debtors - R", "paid_amount": 4.0, "received_amount": 4.0, "references": []})
+    m.gl_voucher("Payment Entry", "PE-PP-2", "2026-10-12", [("Debtors - R", 4.0, 0), ("PayPal Clearing - R", 0, 4.0)])
+    # Stripe: a 20.00 sale whose receipt was never booked.
+    o = m.order("#2202"); m.sales_order("SO-2202", o)
+    m.txn(o, "stripe", "20.00")
+    E("CLEARING_UNRECONCILED", "Stripe Clearing - R")
+    # An unmapped gateway: cash on delivery collected in the period.
+    o = m.order("#2203"); m.sales_order("SO-2203", o)
+    m.txn(o, "Cash on Delivery (COD)", "10.00")
+    E("GATEWAY_UNMAPPED", "Cash on Delivery (COD)")
+    # Near misses: Shopify Payments ([accounts] clearing), a gift card
+    # ([accounts] gift_cards), a failed Venmo attempt, an unmapped gateway's
+    # authorization never captured, a bogus-gateway test order.
+    o = m.order("#2204"); m.sales_order("SO-2204", o)
+    m.txn(o, "shopify_payments", "10.00")
+    m.txn(o, "venmo", "10.00", status="failure")
+    m.txn(o, "affirm", "10.00", kind="authorization")
+    o = m.order("#2205", test=True)
+    m.txn(o, "bogus", "10.00")
+
+
+def gift_card_cases(m):
+    """The gift-card roll-forward of the month ties (its near miss): opened at
+    100.00, a 25.00 gift card sold (SI-GC-1 credits the liability), 15.00
+    redeemed (PE-GC-1 debits it). Things that must not count: a gift card in a
+    test order and one in a cancelled order, a failed redemption, a redemption
+    in November. The reopened month (reopen) redeems 5.00 more in Shopify with
+    nothing in the GL: GIFT_CARD_LIABILITY_MISMATCH there."""
+    m.gl_opening.append({"account": "Gift Cards - R", "debit": 0, "credit": 100.0})
+    gc = lambda o: o["line_items"].append({"id": o["id"] + 9, "sku": None, "quantity": 1, "title": "Gift card",
+                                            "price": "25.00", "total_discount": "0.00", "gift_card": True})
+    o = m.order("#2211", total="25.00", lines=()); gc(o); m.sales_order("SO-2211", o, total=25.0, items=())
+    m.txn(o, "shopify_payments", "25.00")
+    m.gl_voucher("Sales Invoice", "SI-GC-1", "2026-10-10", [("Debtors - R", 25.0, 0), ("Gift Cards - R", 0, 25.0)])
+    o = m.order("#2212", total="15.00"); m.sales_order("SO-2212", o, total=15.0)
+    m.txn(o, "gift_card", "15.00")
+    m.txn(o, "gift_card", "15.00", status="failure")
+    m.txn(o, "gift_card", "6.00", processed="2026-11-03T10:00:00-05:00")
+    m.gl_voucher("Payment Entry", "PE-GC-1", "2026-10-10", [("Gift Cards - R", 15.0, 0), ("Debtors - R", 0, 15.0)])
+    o = m.order("#2213", total="25.00", lines=(), test=True); gc(o)
+    o = m.order("#2214", total="25.00", lines=(), cancelled_at="2026-10-11T09:00:00-04:00"); gc(o)
+
+
 def unknown_refund_cases(m, E):
     """Refunds paid back in EUR on a USD shop whose amount in USD cannot be
     told: loaded with amount NULL, reported as REFUND_AMOUNT_MISMATCH (with
@@ -708,9 +787,13 @@ def reopen(m):
     r.gl_voucher("Sales Invoice", "SI-B", "2026-10-06", [("Debtors - R", 0, 50.0), ("Sales - R", 50.0, 0)], cancelled=1)
     r.gl_voucher("Sales Invoice", "SI-C", "2026-10-25", [("Debtors - R", 30.0, 0), ("Sales - R", 0, 30.0)])
     r.gl.reverse()  # order of rows must not matter either
+    # a gift card redeemed in Shopify that the GL never heard of (gift_card_cases)
+    o = next(x for x in r.orders if x["name"] == "#2212")
+    r.txn(o, "gift_card", "5.00", processed="2026-10-14T10:00:00-04:00")
     r.expected = set(m.expected) | {("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-A"),
                                     ("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-B"),
-                                    ("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-C")}
+                                    ("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-C"),
+                                    ("GIFT_CARD_LIABILITY_MISMATCH", "Gift Cards - R")}
     return r
 
 
