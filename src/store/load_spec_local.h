@@ -27,5 +27,14 @@ recon_err load_check_docstatus(const struct load_row *row, const struct raw_rec 
 
 /* The order transactions' spec (load_spec_txn.c), listed in load_extracts[]. */
 extern const struct load_table order_txn_spec;
+/* The order's column `name` (load_spec.c's order spec), of the order row
+ * a nested row descends from; NULL when it has none. */
+const struct load_cell *load_order_cell(const struct load_row *order, const char *name);
+
+/* load_spec_tax.c: the lines' and shipping lines' tax lines (s_order_tax_line),
+ * a shipping line (stored only as its tax lines), and a refund's lines,
+ * shipping lines and order adjustments (s_refund_line). */
+extern const struct load_table order_tax_line_spec, shipping_line_spec, refund_line_spec, refund_shipping_spec,
+	refund_adjustment_spec;
 
 #endif

@@ -99,8 +99,8 @@ CHILD_META = {
                         "stock_qty price_list_rate discount_percentage discount_amount rate amount net_rate "
                         "net_amount base_rate base_amount warehouse delivered_qty returned_qty billed_amt "
                         "actual_qty projected_qty ordered_qty",
-    "Sales Invoice Item": "item_code item_name qty rate amount income_account cost_center warehouse "
-                          "sales_order so_detail delivery_note dn_detail",
+    "Sales Invoice Item": "item_code item_name qty rate amount net_rate net_amount income_account cost_center "
+                          "warehouse sales_order so_detail delivery_note dn_detail",
     "Delivery Note Item": "item_code item_name qty rate amount warehouse against_sales_order so_detail "
                           "against_sales_invoice si_detail returned_qty",
     "Journal Entry Account": "account account_type cost_center party_type party account_currency "
