@@ -48,6 +48,42 @@ m = {(x["code"], x["key"]): x for x in d["discrepancies"]}
 assert m[("ORDER_MISSING_IN_ERPNEXT", "#2001")]["first_seen"] == 1
 assert m[("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-C")]["first_seen"] == 2
 assert "cancelled" in m[("GL_CHANGED_AFTER_CLOSE", "Sales Invoice/SI-B")]["message"]
+# the gift card redeemed in Shopify only: sold 25.00 less redeemed 20.00 against a 10.00 movement
+g = m[("GIFT_CARD_LIABILITY_MISMATCH", "Gift Cards - R")]
+assert g["shopify"] == {"sold": "25.00", "redeemed": "20.00", "currency": "USD"}, g
+assert g["erpnext"]["movement"] == "10.00" and g["erpnext"]["closing"] == "110.00", g
+PY
+# The gateways of snapshot 1, line by line: Stripe's sale without its receipt, the
+# unmapped cash on delivery, PayPal tying with every near miss left out.
+sqlite3 recon.db "SELECT account || ' ' || kind || ' ' || amount FROM clearing_line WHERE snapshot_id = 1
+  AND account IN ('PayPal Clearing - R', 'Stripe Clearing - R') ORDER BY pos" > lines.txt
+cat > want.txt <<'EOF2'
+PayPal Clearing - R opening 2900
+PayPal Clearing - R movement -3500
+PayPal Clearing - R movement 600
+PayPal Clearing - R closing 0
+PayPal Clearing - R start 2900
+PayPal Clearing - R captured 1000
+PayPal Clearing - R refunded -400
+PayPal Clearing - R settled -3500
+PayPal Clearing - R owed 0
+PayPal Clearing - R difference 0
+Stripe Clearing - R opening 0
+Stripe Clearing - R closing 0
+Stripe Clearing - R start 0
+Stripe Clearing - R captured 2000
+Stripe Clearing - R owed 2000
+Stripe Clearing - R difference -2000
+EOF2
+diff want.txt lines.txt || fail "gateway roll-forward lines"
+recon diff --snapshot 1 --format json; expect_rc 1
+python3 - <<'PY' || fail "gateway findings"
+import json
+m = {(x["code"], x["key"]): x for x in json.load(open("out"))["discrepancies"]}
+u = m[("GATEWAY_UNMAPPED", "Cash on Delivery (COD)")]
+assert u["shopify"]["net"] == "10.00" and u["shopify"]["transactions"] == 1, u
+c = m[("CLEARING_UNRECONCILED", "Stripe Clearing - R")]
+assert c["shopify"]["owed"] == "20.00" and c["erpnext"]["closing_balance"] == "0.00", c
 PY
 # Snapshot 1 still gives its own answer.
 recon diff --snapshot 1 --format json; expect_rc 1

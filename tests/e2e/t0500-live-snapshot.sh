@@ -23,7 +23,7 @@ recon --config live.ini -v snapshot --period 2026-10; expect_rc 0
 cp err live.err
 # Shopify over one keep-alive connection; ERPNext's documents with their
 # child tables by list query: one request for each of the four DocTypes
-grep_in live.err "shopify: 21 requests over 1 connection in"
+grep_in live.err "shopify: 90 requests over 1 connection in"   # 21, and one transactions page per order (69)
 grep "erpnext: [0-9]* requests over 1 connection" live.err > /dev/null ||
 	fail "erpnext requests: $(grep 'erpnext: .* requests' live.err)"
 for x in sales_order sales_invoice delivery_note journal_entry; do
@@ -31,6 +31,7 @@ for x in sales_order sales_invoice delivery_note journal_entry; do
 done
 grep_in out "snapshot 1: period 2026-10, shop demo-outfitters.myshopify.com"
 grep_in live.err "GET http://127.0.0.1:$SP/admin/api/2025-07/orders.json?status=any&processed_at_min="
+grep_in live.err "/admin/api/2025-07/orders/6104189971268/transactions.json?in_shop_currency=true&fields="
 grep_in live.err "GET http://127.0.0.1:$EP/api/resource/Sales%20Order?fields="
 grep_not live.err "GET http://127.0.0.1:$EP/api/resource/Sales%20Order/"
 # payouts of every status from the period start less the 35 days' look-back,

@@ -88,6 +88,12 @@ def build_raw(root):
                      "source_order_transaction_id": None,
                      "processed_at": "2025-03-%02dT08:00:00+01:00" % (1 + i)})
     write(os.path.join(s, "balance_transactions", "page-0001.json"), {"transactions": txns})
+    # one order's transactions page (GET orders/{id}/transactions.json, shop money)
+    write(os.path.join(s, "transactions", "order-5550000000002.json"), {"transactions": [
+        {"id": 91002, "order_id": 5550000000002, "kind": "refund", "gateway": "paypal", "status": "success",
+         "amount": "4.00", "currency": "EUR", "parent_id": 91001, "processed_at": "2025-03-06T10:00:00+01:00"},
+        {"id": 91001, "order_id": 5550000000002, "kind": "sale", "gateway": "paypal", "status": "success",
+         "amount": "20.00", "currency": "EUR", "parent_id": None, "processed_at": "2025-03-05T10:00:00+01:00"}]})
     write(os.path.join(s, "locations", "page-0001.json"), {"locations": [
         {"id": 655441491, "name": "Main Warehouse", "active": True},
         {"id": 655441492, "name": "Shop Front", "active": True}]})
@@ -430,6 +436,17 @@ class ShopifyTests(ShopifyBase):
         r = self.get("orders/5550000000002")
         self.assertEqual(r.json()["order"]["name"], "#1002")
         self.assertEqual(self.get("orders/1").status, 404)
+
+    def test_order_transactions(self):
+        r = self.get("orders/5550000000002/transactions", in_shop_currency="true")
+        self.assertEqual(r.status, 200)
+        self.assertEqual([t["id"] for t in r.json()["transactions"]], [91001, 91002])     # by id
+        self.assertRegex(r.header("X-Shopify-Shop-Api-Call-Limit"), r"^\d+/1000$")
+        r = self.get("orders/5550000000002/transactions", fields="id,amount", since_id="91001")
+        self.assertEqual(r.json()["transactions"], [{"id": 91002, "amount": "4.00"}])
+        self.assertEqual(self.get("orders/5550000000003/transactions").json(), {"transactions": []})
+        self.assertEqual(self.get("orders/1/transactions").status, 404)                 # unknown order
+        self.assertEqual(self.get("orders/5550000000002/transactions", token=None).status, 401)
 
     def test_fields_top_level_everywhere(self):
         # `fields` trims every object of a list (or the shop) to the top-level
