@@ -32,7 +32,11 @@ const char rev_setup_sql[] =
 	"DROP TABLE IF EXISTS temp.rev_r;"
 	"CREATE TEMP TABLE rev_acct AS SELECT DISTINCT 'sales' AS grp, i.income_account AS account "
 	"FROM e_sales_invoice_item i JOIN e_sales_invoice si ON si.snapshot_id = :sid AND si.name = i.parent "
-	"AND si.docstatus = 1 WHERE i.snapshot_id = :sid AND i.income_account IS NOT NULL;"
+	"AND si.docstatus = 1 WHERE i.snapshot_id = :sid AND i.income_account IS NOT NULL "
+	/* an item "income" account that the chart says is not Income (a gift
+	 * card sold, credited to its liability) is no sales account */
+	"AND i.income_account NOT IN (SELECT name FROM e_account WHERE snapshot_id = :sid "
+	" AND root_type IS NOT NULL AND root_type <> 'Income');"
 	"INSERT INTO rev_acct SELECT DISTINCT 'shipping', t.account_head FROM e_sales_invoice_tax t "
 	"JOIN e_sales_invoice si ON si.snapshot_id = :sid AND si.name = t.parent AND si.docstatus = 1 "
 	"WHERE t.snapshot_id = :sid AND t.account_head NOT IN (SELECT account FROM temp.link_tax_account) "
@@ -46,6 +50,11 @@ const char rev_setup_sql[] =
 	"CREATE TEMP TABLE rev_o AS SELECT o.id, o.currency, o.financial_status AS fin, "
 	"coalesce(o.total_line_items_price, coalesce(o.subtotal_price, 0) + coalesce(o.total_discounts, 0)) AS gross, "
 	"coalesce(o.total_discounts, 0) AS disc, coalesce(o.total_shipping, 0) AS ship, "
+	/* gift cards sold are a liability until redeemed (gift_cards.c rolls
+	 * them forward), never revenue: price times quantity (thousandths) less
+	 * the line's discount, as gift_cards.c counts them */
+	"coalesce((SELECT sum(l.price * l.quantity / 1000 - coalesce(l.total_discount, 0)) FROM s_order_line l "
+	" WHERE l.snapshot_id = :sid AND l.order_id = o.id AND l.gift_card), 0) AS gc, "
 	"CASE WHEN o.taxes_included THEN coalesce((SELECT sum(t.amount) FROM s_order_tax_line t "
 	" WHERE t.snapshot_id = :sid AND t.order_id = o.id AND t.source = 'line'), 0) ELSE 0 END AS line_tax, "
 	"CASE WHEN o.taxes_included THEN coalesce((SELECT sum(t.amount) FROM s_order_tax_line t "
@@ -112,9 +121,10 @@ const char rev_setup_sql[] =
 	"AND g.voucher_no NOT IN (SELECT cn_name FROM rev_r WHERE cn_name IS NOT NULL) "
 
 const char rev_sales_sql[] =
-	REV_SQL("sales", "x.gross - x.disc - x.line_tax", "r.line_net")
+	REV_SQL("sales", "x.gross - x.disc - x.line_tax - x.gc", "r.line_net")
 	"UNION ALL SELECT currency, '+gross', gross FROM rev_o "
 	"UNION ALL SELECT currency, '+discounts', -disc FROM rev_o "
+	"UNION ALL SELECT currency, '+gift_cards', -gc FROM rev_o "
 	"UNION ALL SELECT currency, '+tax', -line_tax FROM rev_o "
 	"UNION ALL SELECT currency, '+returns', -line_net FROM rev_r";
 
@@ -142,6 +152,7 @@ const struct ct_cat rev_tax_parts[] = {
 const struct ct_cat rev_sales_parts[] = {
 	{ "+gross", "Gross sales (line items before discounts)", NULL },
 	{ "+discounts", "Discounts", NULL },
+	{ "+gift_cards", "Gift cards sold (a liability: see Gift cards)", NULL },
 	{ "+tax", "Tax inside the prices (tax-inclusive orders)", NULL },
 	{ "+returns", "Returns (refunded line items, by the refund's date)", NULL },
 	{ "+other", "Other", NULL },

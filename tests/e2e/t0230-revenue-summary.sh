@@ -39,6 +39,9 @@ gl = [g for g in recs("erpnext/gl_entry", "data") if not g.get("is_cancelled") a
 # Shopify: the period's orders (no test, none cancelled) and the period's refunds
 scope = [o for o in orders if inp(day(o["processed_at"])) and not o["test"] and not o.get("cancelled_at")]
 net = sum(money(o["total_line_items_price"]) - money(o["total_discounts"]) for o in scope)
+# gift cards sold are a liability (the Gift cards roll-forward), not revenue
+net -= sum(money(l["price"]) * l["quantity"] - money(l.get("total_discount") or "0") for o in scope
+           for l in o["line_items"] if l.get("gift_card"))
 ship = sum(money(o["total_shipping_price_set"]["shop_money"]["amount"]) for o in scope)
 tax = sum(money(t["price_set"]["shop_money"]["amount"]) for o in scope for l in o["line_items"] + o.get("shipping_lines", [])
           for t in l.get("tax_lines", []))
@@ -55,6 +58,8 @@ for o in orders:
             tax -= sum(money(x["total_tax_set"]["shop_money"]["amount"]) for x in r["refund_line_items"])
 # ERPNext: the income accounts of submitted invoices' items, the other accounts of their tax rows
 income = {i["income_account"] for s in sis if s["docstatus"] == 1 for i in s["items"] if i.get("income_account")}
+# an item account the chart says is not Income (the gift card's liability) is no sales account
+income -= {a["name"] for a in recs("erpnext/account", "data") if a.get("root_type") not in (None, "", "Income")}
 import configparser
 cp = configparser.ConfigParser(interpolation=None); cp.optionxform = str
 cp.read("%s/recon.ini" % raw)
