@@ -229,7 +229,7 @@ recon_err shopify_graphql(struct shopify *sh, const char *what, const char *quer
 			}
 			continue;
 		}
-		if ((errors && !(json_is_array(errors) && json_array_size(errors) == 0)) ||
+		if ((errors && !json_is_null(errors) && !(json_is_array(errors) && json_array_size(errors) == 0)) ||
 		    !json_is_object(json_object_get(r.json, "data"))) {
 			/* errors with partial data too: a field that failed (access
 			 * denied, an internal error) would otherwise read as empty */

@@ -7,6 +7,8 @@
 # fetch has to be paced.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
+# the REST bucket: every extract by REST (t0510 paces GraphQL's cost bucket)
+LIVE_API=rest
 
 start_fakes bucket "$DEMO" "--bucket 40 --leak 2" ""
 live_ini bucket.ini
