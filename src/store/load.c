@@ -356,7 +356,9 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		.arg = &l, .out_new = batch_new, .out_free = batch_free, .out_reset = batch_reset,
 		.record = on_record, .ordered = on_ordered, .page = on_page, .deliver = on_deliver,
 	};
-	err = plan_pages(dir, &pp);
+	err = store_load_cache(s, 1);
+	if (!err)
+		err = plan_pages(dir, &pp);
 	if (!err)
 		err = store_prepare(s, "INSERT INTO evidence_file VALUES (?,?,?,?)", &l.evidence);
 	if (!err)
@@ -411,6 +413,11 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		load_engine_digests(l.eng, info->digest);
 out:
 	raw_reader_stop(rd);
+	{
+		recon_err back = store_load_cache(s, 0);
+		if (!err)
+			err = back;
+	}
 	load_engine_free(l.eng);
 	plan_free(&pp);
 	sqlite3_finalize(l.evidence);
