@@ -85,6 +85,9 @@ recon_err store_tx_begin(struct store *s);   /* BEGIN IMMEDIATE: writers queue, 
 recon_err store_tx_commit(struct store *s);
 void store_tx_rollback(struct store *s);
 recon_err store_create_indexes(struct store *s);
+/* The page cache for a load (loading 1: smaller while nothing is indexed)
+ * and back (loading 0). */
+recon_err store_load_cache(struct store *s, int loading);
 
 /* Run fn inside one write transaction: committed when it returns RECON_OK,
  * rolled back otherwise (or when the commit fails). */

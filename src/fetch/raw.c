@@ -156,7 +156,7 @@ struct page {
 	void *out;                /* the sink's output for its records */
 	json_t *root;
 	struct json_arena arena;
-	struct jsimd_parser *simd;   /* the slot's own; its values live until it parses again */
+	struct jsimd_parser *simd;   /* while it is read: its reader thread's (no records borrow from it) */
 	int64_t cost;             /* bytes counted against the read-ahead ceiling */
 };
 
@@ -388,6 +388,9 @@ static int64_t job_cost(const struct raw_reader *r, size_t i)
 static void *reader_main(void *arg)
 {
 	struct raw_reader *r = arg;
+	/* One parser a thread: a page's records own their text (the sink's
+	 * batch), so the page's DOM is dead once they are read. */
+	struct jsimd_parser *simd = NULL;
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
 		size_t i = r->claimed;
@@ -407,7 +410,14 @@ static void *reader_main(void *arg)
 		pthread_mutex_unlock(&r->mu);
 
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
+		pg->simd = simd;
 		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
+		simd = pg->simd;
+		pg->simd = NULL;
+		if (jsimd_parser_capacity(simd) > SIMD_KEEP) {
+			jsimd_parser_free(simd);
+			simd = NULL;
+		}
 		pg->cost = cost;
 
 		/* The digests are sequential: the sink's ordered step takes the
@@ -426,6 +436,7 @@ static void *reader_main(void *arg)
 		pthread_cond_broadcast(&r->cv);
 	}
 	pthread_mutex_unlock(&r->mu);
+	jsimd_parser_free(simd);
 	return NULL;
 }
 

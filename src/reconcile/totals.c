@@ -163,7 +163,12 @@ static const struct ct_cat fees_explain[] = {
 static const char ct_setup_sql[] =
 	"DROP TABLE IF EXISTS temp.tot_scope; DROP TABLE IF EXISTS temp.tot_so;"
 	"DROP TABLE IF EXISTS temp.tot_je; DROP TABLE IF EXISTS temp.tot_gl;"
-	"CREATE TEMP TABLE tot_scope AS SELECT id, currency, total_price FROM s_order WHERE snapshot_id = :sid "
+	/* The order columns the totals sum are read here once (four joins of
+	 * s_order to this table were a third of the control totals' time). */
+	"CREATE TEMP TABLE tot_scope AS SELECT id, currency, total_price, "
+	"coalesce(total_line_items_price, coalesce(subtotal_price, 0) + coalesce(total_discounts, 0)) AS gross, "
+	"coalesce(total_discounts, 0) AS discounts, coalesce(total_shipping, 0) AS shipping, "
+	"coalesce(total_tax, 0) AS tax FROM s_order WHERE snapshot_id = :sid "
 	"AND in_period AND NOT test AND cancelled_at IS NULL;"
 	"CREATE INDEX temp.tot_scope_i ON tot_scope(id);"
 	/* Each Sales Order's owner: the lowest in-scope order it is linked to. */
@@ -200,14 +205,10 @@ static const char ct_setup_sql[] =
 static const char ct_orders_sql[] =
 	"SELECT currency, '=shopify', total_price FROM tot_scope "
 	"UNION ALL SELECT currency, '=erpnext', grand_total FROM tot_so WHERE docstatus = 1 AND in_period "
-	"UNION ALL SELECT o.currency, '+gross', coalesce(o.total_line_items_price, coalesce(o.subtotal_price, 0) "
-	"+ coalesce(o.total_discounts, 0)) FROM s_order o JOIN tot_scope sc ON sc.id = o.id WHERE o.snapshot_id = :sid "
-	"UNION ALL SELECT o.currency, '+discounts', -coalesce(o.total_discounts, 0) FROM s_order o JOIN tot_scope sc "
-	"ON sc.id = o.id WHERE o.snapshot_id = :sid "
-	"UNION ALL SELECT o.currency, '+shipping', coalesce(o.total_shipping, 0) FROM s_order o JOIN tot_scope sc "
-	"ON sc.id = o.id WHERE o.snapshot_id = :sid "
-	"UNION ALL SELECT o.currency, '+tax', coalesce(o.total_tax, 0) FROM s_order o JOIN tot_scope sc "
-	"ON sc.id = o.id WHERE o.snapshot_id = :sid "
+	"UNION ALL SELECT currency, '+gross', gross FROM tot_scope "
+	"UNION ALL SELECT currency, '+discounts', -discounts FROM tot_scope "
+	"UNION ALL SELECT currency, '+shipping', shipping FROM tot_scope "
+	"UNION ALL SELECT currency, '+tax', tax FROM tot_scope "
 	/* Per in-scope order: its total less its own submitted Sales Orders of the period. */
 	"UNION ALL SELECT sc.currency, CASE "
 	" WHEN NOT coalesce(t.live, 0) THEN 'missing' "

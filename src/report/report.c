@@ -5,6 +5,9 @@
  * value handed to libxlsxwriter for display. */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +333,13 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 		goto out;
 	if ((err = report_check_summary(r)))
 		goto out;
+	/* The renderers are forked: each starts with this process's resident
+	 * pages, the page cache's 64 MiB included, which the rows already read
+	 * no longer need (inside `close` that made the report the peak). */
+	sqlite3_db_release_memory(s->db);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 	r->final_path = xp;
 	if ((err = report_render_isolated(r, report_xlsx_write, xt, xp)))
 		goto out;

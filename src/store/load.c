@@ -3,6 +3,9 @@
  * (load_table.c, specs in load_spec.c), then the unique keys, the indexes
  * and the extract rows with their control totals. */
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -365,7 +368,9 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		.arg = &l, .out_new = batch_new, .out_free = batch_free, .out_reset = batch_reset,
 		.record = on_record, .ordered = on_ordered, .page = on_page, .deliver = on_deliver,
 	};
-	err = plan_pages(dir, &pp);
+	err = store_load_cache(s, 1);
+	if (!err)
+		err = plan_pages(dir, &pp);
 	if (!err)
 		err = store_prepare(s, "INSERT INTO evidence_file VALUES (?,?,?,?)", &l.evidence);
 	if (!err)
@@ -399,6 +404,14 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		msg_debug("page loop CPU: %.2f s inserting (this thread), %.2f s reading and converting (reader threads)",
 		          mine, self - mine);
 	}
+	/* The pages are all in: their parsers, batches and the reader threads'
+	 * malloc arenas (tens of MB at full-shape pages) are given back before
+	 * the index builds, whose sorters are the load's peak. */
+	raw_reader_stop(rd);
+	rd = NULL;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 	if ((err = check_unique(s, l.eng, snapshot_id, 0)))
 		goto out;
 	t1 = mono_ms();
@@ -412,6 +425,11 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		load_engine_digests(l.eng, info->digest);
 out:
 	raw_reader_stop(rd);
+	{
+		recon_err back = store_load_cache(s, 0);
+		if (!err)
+			err = back;
+	}
 	load_engine_free(l.eng);
 	plan_free(&pp);
 	sqlite3_finalize(l.evidence);

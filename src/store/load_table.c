@@ -444,9 +444,8 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 
 /* ---- converted pages ----
  * A page's records are read on the parser thread that parsed it, into a
- * batch: its rows in order, each a table and the values to bind. Text is
- * borrowed from the page (which lives until the batch is inserted) or,
- * when computed, kept in the batch's own chunks. The digests follow in
+ * batch: its rows in order, each a table and the values to bind. Text,
+ * read from the page or computed, is kept in the batch's own chunks. The digests follow in
  * page order (load_engine_account, still on a parser thread), so the
  * inserting thread only binds and steps. */
 
@@ -466,6 +465,7 @@ struct brow {
 };
 
 #define TEXT_CHUNK ((size_t)64 << 10)
+#define TEXT_SPARE 64            /* chunks a batch keeps between pages: 4 MiB */
 struct text_chunk {
 	struct text_chunk *next;
 	size_t size, used;
@@ -519,11 +519,23 @@ void load_batch_reset(struct load_batch *b)
 		b->rows = NULL;
 		b->capcells = b->caprows = 0;
 	}
-	/* One chunk is kept for the next page; pages rarely need more. */
-	if (b->text) {
-		chunks_free(b->text->next);
-		b->text->next = NULL;
-		b->text->used = 0;
+	/* The page's text chunks are kept for the next page (a page needs
+	 * about as many as the one before), up to TEXT_SPARE of them; a chunk
+	 * made for one long text is not. */
+	size_t nspare = 0;
+	for (struct text_chunk *c = b->spare; c; c = c->next)
+		nspare++;
+	while (b->text) {
+		struct text_chunk *c = b->text;
+		b->text = c->next;
+		if (c->size == TEXT_CHUNK && nspare < TEXT_SPARE) {
+			c->used = 0;
+			c->next = b->spare;
+			b->spare = c;
+			nspare++;
+		} else {
+			free(c);
+		}
 	}
 	for (size_t i = 0; i < b->e->nall * MAX_COLS; i++) {
 		free(b->work[i].owned);
@@ -537,6 +549,7 @@ void load_batch_free(struct load_batch *b)
 		return;
 	load_batch_reset(b);
 	chunks_free(b->text);
+	chunks_free(b->spare);
 	free(b->cells);
 	free(b->rows);
 	free(b->work);
@@ -545,23 +558,22 @@ void load_batch_free(struct load_batch *b)
 
 static const char *text_keep(struct load_batch *b, const char *s, size_t n)
 {
+	/* The chunk being filled is the first; a full one stays behind it. */
 	struct text_chunk *c = b->text;
 	if (!c || c->size - c->used < n + 1) {
-		size_t size = n + 1 > TEXT_CHUNK ? n + 1 : TEXT_CHUNK;
-		struct text_chunk *nc = malloc(sizeof(*nc) + size);
-		if (!nc)
-			return NULL;
-		nc->size = size;
-		nc->used = 0;
-		/* The kept chunk stays first: it is the one reused. */
-		if (c) {
-			nc->next = c->next;
-			c->next = nc;
+		struct text_chunk *nc;
+		if (n + 1 <= TEXT_CHUNK && b->spare) {
+			nc = b->spare;
+			b->spare = nc->next;
 		} else {
-			nc->next = NULL;
-			b->text = nc;
+			size_t size = n + 1 > TEXT_CHUNK ? n + 1 : TEXT_CHUNK;
+			if (!(nc = malloc(sizeof(*nc) + size)))
+				return NULL;
+			nc->size = size;
 		}
-		c = nc;
+		nc->used = 0;
+		nc->next = c;
+		b->text = c = nc;
 	}
 	char *p = c->data + c->used;
 	memcpy(p, s, n);
@@ -570,10 +582,9 @@ static const char *text_keep(struct load_batch *b, const char *s, size_t n)
 	return p;
 }
 
-/* The row read into `cell` goes to the batch. Text that lives in the cells
- * themselves (an id printed as text, a local date, a hook's) is copied
- * into the batch, and the cell then points at the copy, so a child row
- * that copies a parent's column gets text that lasts. */
+/* The row read into `cell` goes to the batch. Its text is copied into the
+ * batch, and the cell then points at the copy, so a child row that copies
+ * a parent's column gets text that lasts. */
 static recon_err emit_row(struct load_batch *b, struct tab *t, struct load_cell *cell)
 {
 	if (b->nrows == b->caprows) {
@@ -606,15 +617,17 @@ static recon_err emit_row(struct load_batch *b, struct tab *t, struct load_cell 
 		if (v->type != SQLITE_TEXT)
 			continue;
 		size_t n = v->n >= 0 ? (size_t)v->n : strlen(v->s);
-		if (v->owned || v->scratch) {
-			const char *k = text_keep(b, v->s, n);
-			if (!k)
-				return RECON_ERR_NOMEM;
-			free(v->owned);
-			v->owned = NULL;
-			v->s = k;
-			v->scratch = 0;
-		}
+		/* Text read from the page is copied too: the batch then outlives
+		 * the parsed page, so a reader thread parses its next page into
+		 * the same parser while this one waits to be inserted (one parser
+		 * a thread instead of one a page ahead: some 10 MB a 2.5 MB page). */
+		const char *k = text_keep(b, v->s, n);
+		if (!k)
+			return RECON_ERR_NOMEM;
+		free(v->owned);
+		v->owned = NULL;
+		v->s = k;
+		v->scratch = 0;
 		bc->v.s = v->s;
 		bc->n = (uint32_t)n;
 	}
