@@ -161,6 +161,11 @@ struct load_table {
 /* The ledger specs of src/load_spec_gl.c (Payment Entry, Account, GL opening). */
 extern const struct load_table payment_entry_spec, account_spec, gl_opening_spec;
 extern const struct load_table currency_exchange_spec, company_spec, journal_entry_spec, gl_entry_spec;
+/* Shopify inventory from GraphQL pages (src/load_spec_inv.c), into s_inventory_level. */
+extern const struct load_table inventory_gql_spec;
+/* A computed column REST pages have no field for: always NULL. */
+recon_err load_absent_qty(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                          const struct load_cell *from, struct load_cell *out);
 
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */
@@ -228,5 +233,9 @@ char *load_control_sql(const struct load_table *spec, recon_err *err);
  * too). */
 recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
                              int64_t *rows, int64_t *control, int *has_control);
+/* The same for the tables compiled under root `root` only (an extract's
+ * own, where two extracts fill one table); SIZE_MAX: any root. */
+recon_err load_engine_root_totals(struct load_engine *e, size_t root, const char *table, const char *what,
+                                  int *known, int64_t *rows, int64_t *control, int *has_control);
 
 #endif

@@ -48,8 +48,10 @@ extern const char *const store_data_tables[];
  *      run gains the run record (user, version, revision, configuration digest
  *      and settings, snapshot, exit status); review (reviewers' decisions)
  *   5  s_refund.amount (and the presentment pair) NULL where the shop amount
- *      cannot be told, with the reason in amount_problem */
-#define STORE_SCHEMA_VERSION 5
+ *      cannot be told, with the reason in amount_problem
+ *   6  s_inventory_level gains on_hand, committed, reserved, incoming (GraphQL
+ *      quantities by name); e_warehouse.account, e_company.default_inventory_account */
+#define STORE_SCHEMA_VERSION 6
 
 /* A table's digest as the load computed it. */
 struct store_digest {

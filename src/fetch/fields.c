@@ -75,7 +75,9 @@ static const char *const customer[] = {
 static const char *const customer_custom[] = { "shopify_customer_id", NULL };
 
 static const char *const warehouse[] = {
-	"name", "warehouse_name", "company", "is_group", "parent_warehouse", "disabled", "modified", NULL
+	"name", "warehouse_name", "company", "is_group", "parent_warehouse", "disabled", "modified",
+	/* its stock account: the stock-value tie-out (STOCK_GL_MISMATCH) */
+	"account", NULL
 };
 
 /* ecommerce_integrations' map from a Shopify variant (or product) to the
@@ -93,7 +95,8 @@ static const char *const currency_exchange[] = {
 
 /* where ERPNext books rounding differences of a multi-currency entry */
 static const char *const company[] = {
-	"name", "default_currency", "round_off_account", "round_off_cost_center", "cost_center", NULL
+	"name", "default_currency", "round_off_account", "round_off_cost_center", "cost_center",
+	"default_inventory_account", NULL
 };
 /* The chart of accounts: what ACCOUNT_NOT_USABLE checks a configured account against. */
 static const char *const account[] = {
@@ -155,6 +158,8 @@ const struct fetch_fields fetch_fields[] = {
 	{ "shopify/balance_transactions", balance_transactions, NULL },
 	{ "shopify/locations", locations, NULL },
 	{ "shopify/inventory_levels", inventory_levels, NULL },
+	/* GraphQL names its fields in the query itself (shopify_inventory.c) */
+	{ "shopify/graphql/inventory", NULL, NULL },
 	{ "shopify/products", products, NULL },
 	/* Documents with their child tables. Where a site refuses child-table
 	 * fields in a list, GET /api/resource/<DocType>/<name> is the fallback:

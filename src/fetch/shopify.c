@@ -7,6 +7,7 @@
 #include "recon/fields.h"
 #include "recon/msg.h"
 #include "recon/shopify.h"
+#include "recon/shopify_inventory.h"
 #include "recon/shopify_version.h"
 #include "shopify_private.h"
 
@@ -833,6 +834,15 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	    (err = shopify_api_url(sh, url, sizeof(url), "products", q)) ||
 	    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
 		goto out;
+	/* Quantities by name come only from GraphQL ([shopify] api, default
+	 * graphql), and from every location: one [locations] leaves out still
+	 * holds stock (STOCK_UNMAPPED_LOCATION). REST has `available` only. */
+	if (strcmp(config_get_or(cfg, "shopify", "api", "graphql"), "rest") != 0) {
+		sh->ver.extract = "shopify/graphql/inventory";
+		if ((err = shopify_fetch_inventory(sh, out)))
+			goto out;
+		goto notes;
+	}
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
 	begin(sh, out, "shopify/inventory_levels");
 	for (size_t l = 0; l < locids.n; l += SHOP_IDS_BATCH) {
@@ -867,6 +877,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 		msg_warn("no [locations] line names a Shopify location: stock is not compared");
 		err = fetch_note(out, "shopify/inventory_levels", endpoint, "(no mapped location: not fetched)");
 	}
+notes:
 	if (!err)
 		err = shopify_version_notes(&sh->ver, out);
 out:

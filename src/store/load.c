@@ -141,7 +141,7 @@ static recon_err count_rows(struct loader *l, const struct extract_def *x, int64
 	int known;
 	recon_err err;
 
-	TRY(load_engine_totals(l->eng, x->table, x->name, &known, rows, control, has_control));
+	TRY(load_engine_root_totals(l->eng, l->xi, x->table, x->name, &known, rows, control, has_control));
 	if (known)
 		return RECON_OK;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE snapshot_id = ?", x->table);
@@ -196,12 +196,12 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 	for (size_t xi = 0; !err && load_extracts[xi].name; xi++) {
 		const struct extract_def *x = &load_extracts[xi];
 		int single = strstr(x->folder, ".json") != NULL;
+		/* A GraphQL page is one object ({"data": {...}}) in a folder of pages. */
+		int object_pages = strncmp(x->folder, "shopify/graphql/", 16) == 0;
 		char **names = NULL;
 		size_t n = 1;
 		if (!single && (err = raw_list_pages(dir, x->folder, &names, &n)))
 			break;
-		if (!single && n == 0)
-			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
 		pp->first[xi] = pp->n;
 		pp->count[xi] = n;
 		if (pp->n + n > cap) {
@@ -233,10 +233,22 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 				break;
 			}
 			pp->rel[pp->n] = rel;
-			pp->jobs[pp->n] = (struct raw_job){ rel, x->root_key, single, xi };
+			pp->jobs[pp->n] = (struct raw_job){ rel, x->root_key, single || object_pages, xi };
 			pp->n++;
 		}
 		raw_list_free(names, single ? 0 : n);
+	}
+	/* An extract another one stands in for (REST and GraphQL pages of one
+	 * table) is no news when that one has pages. */
+	for (size_t xi = 0; !err && load_extracts[xi].name; xi++) {
+		const struct extract_def *x = &load_extracts[xi];
+		int other = 0;
+		if (pp->count[xi] || strstr(x->folder, ".json"))
+			continue;
+		for (size_t yi = 0; load_extracts[yi].name; yi++)
+			other |= yi != xi && pp->count[yi] && !strcmp(load_extracts[yi].table, x->table);
+		if (!other)
+			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
 	}
 	return err;
 }

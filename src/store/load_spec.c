@@ -417,6 +417,11 @@ static const struct load_col inventory_level_cols[] = {
 	COL("location_id",            "location_id",            LK_INT,  REQ),
 	COL("available",              "available",              LK_QTY,  0),
 	COL("updated_at",             "updated_at",             LK_TEXT, 0),
+	/* Quantities by name: GraphQL pages only (load_spec_inv.c); REST has none. */
+	CALC("on_hand",               LK_HOOK_INT,  0, .hook = load_absent_qty),
+	CALC("committed",             LK_HOOK_INT,  0, .hook = load_absent_qty),
+	CALC("reserved",              LK_HOOK_INT,  0, .hook = load_absent_qty),
+	CALC("incoming",              LK_HOOK_INT,  0, .hook = load_absent_qty),
 	{ 0 }
 };
 static const struct load_table inventory_level_spec = {
@@ -650,6 +655,8 @@ static const struct load_col warehouse_cols[] = {
 	COL("company",                "company",                LK_TEXT, 0),
 	COL("is_group",               "is_group",               LK_BOOL, 0),
 	COL("disabled",               "disabled",               LK_BOOL, 0),
+	/* Its stock account (perpetual inventory); empty: the company's default. */
+	COL("account",                "account",                LK_TEXT, EMPTY_NULL),
 	{ 0 }
 };
 static const struct load_table warehouse_spec = {
@@ -699,6 +706,10 @@ const struct extract_def load_extracts[] = {
 	{ "erpnext/account", "erpnext", "erpnext/account", "data", "Account", "e_account", &account_spec },
 	{ "erpnext/gl_opening", "erpnext", "erpnext/gl_opening", "data", "GL Entry (totals before the period)",
 	  "e_gl_opening", &gl_opening_spec },
+	/* Shopify inventory from GraphQL pages, with every named quantity, into
+	 * the rows REST's inventory_levels fill (load_spec_inv.c). */
+	{ "shopify/graphql/inventory", "shopify", "shopify/graphql/inventory", "data",
+	  "graphql.json inventoryItems", "s_inventory_level", &inventory_gql_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -81,6 +81,7 @@ struct tab {
 	unsigned char check[MAX_COLS];      /* columns with a check, in order */
 	int ncheck;
 	int id;                             /* place in load_engine.all: a batch's row names its table so */
+	size_t root;                        /* the root (extract) it was compiled under */
 	/* Counted while inserting: rows, and the control total (spec->control,
 	 * its columns resolved: sum, then the tests' columns). */
 	int64_t inserted;
@@ -114,6 +115,7 @@ struct load_engine {
 	struct tab **all;                   /* every compiled table, for digests and freeing */
 	size_t nall;
 	struct load_batch *one;             /* load_engine_record's */
+	size_t compiling;                   /* the root being compiled */
 };
 
 static void tab_free(struct tab *t)
@@ -194,6 +196,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	}
 	e->all = all;
 	t->id = (int)e->nall;
+	t->root = e->compiling;
 	e->all[e->nall++] = t;
 	t->spec = spec;
 	t->ncol = lt_spec_ncols(spec);
@@ -291,9 +294,11 @@ recon_err load_engine_new(struct store *s, int64_t snapshot_id, const struct loa
 	e->sid = snapshot_id;
 	e->ctx = ctx;
 	e->nroot = nroots;
-	for (size_t i = 0; !err && i < nroots; i++)
+	for (size_t i = 0; !err && i < nroots; i++) {
+		e->compiling = i;
 		if (!(err = lt_spec_check(roots[i], NULL)))
 			err = compile(e, roots[i], NULL, &e->root[i]);
+	}
 	if (err) {
 		load_engine_free(e);
 		return err;
@@ -696,12 +701,23 @@ void load_engine_extract_done(struct load_engine *e, size_t root)
 
 int load_engine_unique_proven(struct load_engine *e, const char *table)
 {
+	const struct tab *filled = NULL, *first = NULL;
 	for (size_t i = 0; i < e->nall; i++) {
 		const struct tab *t = e->all[i];
-		if (t->spec->table && strcmp(t->spec->table, table) == 0)
-			return t->keys_seen && keyset_proven(t->keys_seen) && !t->dig.unsure;
+		if (!t->spec->table || strcmp(t->spec->table, table) != 0)
+			continue;
+		if (!first)
+			first = t;
+		/* Two extracts filled one table (REST and GraphQL pages of one
+		 * thing): their keys were hashed apart, so a scan decides. */
+		if (t->inserted && filled)
+			return 0;
+		if (t->inserted)
+			filled = t;
 	}
-	return 0;
+	if (!filled)
+		filled = first;
+	return filled && filled->keys_seen && keyset_proven(filled->keys_seen) && !filled->dig.unsure;
 }
 
 /* store_table_digest's byte stream for the batch's rows, table by table,
@@ -775,12 +791,18 @@ static void count_row(struct tab *t, const struct bcell *cell)
 recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
                              int64_t *rows, int64_t *control, int *has_control)
 {
+	return load_engine_root_totals(e, SIZE_MAX, table, what, known, rows, control, has_control);
+}
+
+recon_err load_engine_root_totals(struct load_engine *e, size_t root, const char *table, const char *what,
+                                  int *known, int64_t *rows, int64_t *control, int *has_control)
+{
 	*known = 0;
 	*rows = *control = 0;
 	*has_control = 0;
 	for (size_t i = 0; i < e->nall; i++) {
 		struct tab *t = e->all[i];
-		if (!t->spec->table || strcmp(t->spec->table, table) != 0)
+		if (!t->spec->table || strcmp(t->spec->table, table) != 0 || (root != SIZE_MAX && t->root != root))
 			continue;
 		if (t->dig.unsure)
 			return RECON_OK;
@@ -919,9 +941,27 @@ static void digest_final(struct tab *t, struct store_digest *out)
 
 void load_engine_digests(struct load_engine *e, struct store_digest digest[STORE_NDATA])
 {
-	for (size_t i = 0; i < e->nall; i++)
-		if (e->all[i]->slot >= 0)
-			digest_final(e->all[i], &digest[e->all[i]->slot]);
+	/* A table two extracts fill (REST and GraphQL pages of one thing) has
+	 * the digest of the one that brought rows; when both did, the rows
+	 * interleave otherwise than either stream, and it is read back. */
+	for (int slot = 0; slot < STORE_NDATA; slot++) {
+		struct tab *pick = NULL;
+		int filled = 0;
+		for (size_t i = 0; i < e->nall; i++) {
+			struct tab *t = e->all[i];
+			if (t->slot != slot)
+				continue;
+			if (!pick || (t->dig.rows && !pick->dig.rows))
+				pick = t;
+			filled += t->dig.rows > 0;
+		}
+		if (!pick)
+			continue;
+		if (filled > 1)
+			memset(&digest[slot], 0, sizeof(digest[slot]));
+		else
+			digest_final(pick, &digest[slot]);
+	}
 }
 
 int load_engine_digest(struct load_engine *e, const char *table, struct store_digest *out)

@@ -13,8 +13,8 @@ sort "$SAMPLES/demo/EXPECTED.tsv" | diff - got1.tsv || fail "demo discrepancies 
 # PAYOUT_CURRENCY_UNSUPPORTED (the demo's EUR payout has its bank account, rate
 # and round-off account; tests/rules/cases.py has the refusal) and
 # ACCOUNT_NOT_USABLE (every configured account of the demo is usable; cases.py
-# has the unusable ones) is there: 26 codes and CLEARING_UNRECONCILED.
-[ "$(cut -f1 got1.tsv | sort -u | wc -l)" = 27 ] || fail "not every code is demonstrated"
+# has the unusable ones) is there: 30 codes and CLEARING_UNRECONCILED.
+[ "$(cut -f1 got1.tsv | sort -u | wc -l)" = 31 ] || fail "not every code is demonstrated"
 
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo-reopened"; expect_rc 0
 recon --config "$cfg" diff --format json; expect_rc 1

@@ -422,7 +422,16 @@ static void test_create_insert_agree(void **state)
 	free(create);
 	for (size_t xi = 0; load_extracts[xi].name; xi++)
 		n = count_tables(load_extracts[xi].spec, specs, n);
-	assert_int_equal(n, STORE_NDATA);
+	/* One table may have two specs (REST and GraphQL pages of one thing):
+	 * each is checked against it below, and the tables are counted once. */
+	int distinct = 0;
+	for (int i = 0; i < n; i++) {
+		int before = 0;
+		for (int j = 0; j < i; j++)
+			before |= strcmp(specs[j]->table, specs[i]->table) == 0;
+		distinct += !before;
+	}
+	assert_int_equal(distinct, STORE_NDATA);
 	for (int i = 0; i < n; i++) {
 		const struct load_table *spec = specs[i];
 		char *insert = NULL, sql[160];
@@ -579,12 +588,16 @@ static void test_control_totals(void **state)
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		for (size_t xi = 0; load_extracts[xi].name; xi++) {
 			const struct extract_def *x = &load_extracts[xi];
-			char count[128], *ctl;
+			char count[512], *ctl;
 			recon_err err;
 			sqlite3_stmt *q;
 			if (strcmp(x->name, name) != 0)
 				continue;
-			snprintf(count, sizeof(count), "SELECT count(*) FROM %s WHERE snapshot_id = 1", x->table);
+			/* A table two extracts fill holds the rows of both. */
+			snprintf(count, sizeof(count), "SELECT count(*) - (SELECT coalesce(sum(rows), 0) FROM extract "
+			         "WHERE snapshot_id = 1 AND name <> '%s' AND name IN (%s)) FROM %s WHERE snapshot_id = 1",
+			         x->name, !strcmp(x->table, "s_inventory_level")
+			         ? "'shopify/inventory_levels', 'shopify/graphql/inventory'" : "''", x->table);
 			assert_int_equal(sqlite3_prepare_v2(s->db, count, -1, &q, NULL), SQLITE_OK);
 			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 			assert_int_equal(sqlite3_column_int64(q, 0), sqlite3_column_int64(st, 1));
