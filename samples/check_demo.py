@@ -387,10 +387,15 @@ def stock_rules(s, locmap, by_inv, bins, items):
     whs = {w["name"]: w for w in s.e["warehouse"]}
     value = defaultdict(int)
     wh_of = defaultdict(list)
+    def account_of(name, depth=0):
+        # the warehouse's own account, else the nearest parent's (ERPNext's get_warehouse_account)
+        w = whs.get(name, {})
+        if w.get("account") or not w.get("parent_warehouse") or depth > 32:
+            return w.get("account")
+        return account_of(w["parent_warehouse"], depth + 1)
     for b in s.e["bin"]:
-        w = whs.get(b["warehouse"], {})
-        acct = w.get("account") or (company.get(s.cfg["erpnext"].get("company"), {})
-                                    .get("default_inventory_account"))
+        acct = account_of(b["warehouse"]) or (company.get(s.cfg["erpnext"].get("company"), {})
+                                              .get("default_inventory_account"))
         if acct:
             value[acct] += cents(b["stock_value"])
             if b["warehouse"] not in wh_of[acct]:

@@ -16,7 +16,8 @@ typedef recon_err (*fix_put_fn)(struct store *s, int64_t sid, const char *kind, 
                                 const char *blocked);
 
 /* One outbox row per STOCK_DRIFT SKU@warehouse whose mapped location's
- * `available` is not max(0, actual_qty - reserved_qty): {snapshot,
+ * `available` is not max(0, actual_qty - reserved_qty), and per
+ * STOCK_COMMITMENT_DRIFT one whose `available` is above it: {snapshot,
  * location_id, inventory_item_id, before (the available read: the compare
  * value), available (the value to set), sku, location, why}. The link
  * tables must be built (links_build). */

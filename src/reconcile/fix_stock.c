@@ -1,5 +1,7 @@
 /* `fix --what stock` (DESIGN §6): ERPNext is the master of what can be
- * sold. Each drifting SKU@warehouse becomes one push of `available` =
+ * sold. Each SKU@warehouse whose on-hand drifts (STOCK_DRIFT), or whose
+ * commitments differ so that Shopify offers more than ERPNext can sell
+ * (STOCK_COMMITMENT_DRIFT), becomes one push of `available` =
  * max(0, actual_qty - reserved_qty) to the one Shopify location mapped to
  * that warehouse, sent with compare-and-set against the `available` the
  * snapshot read there: a sale in between makes Shopify refuse it, and the
@@ -27,15 +29,20 @@ recon_err fix_stock_plan(struct store *s, int64_t sid, fix_put_fn put)
 	sqlite3_stmt *st;
 	recon_err err = store_prepare(s,
 		"SELECT d.key, coalesce(b.actual_qty, 0), coalesce(b.reserved_qty, 0), m.location_id, m.location_name, "
-		"v.inventory_item_id, json_extract(d.shopify_json, '$.sku'), "
-		"(SELECT count(*) FROM link_location m2 WHERE m2.warehouse = m.warehouse), il.available, d.message "
-		"FROM discrepancy d JOIN link_location m ON m.warehouse = json_extract(d.erpnext_json, '$.warehouse') "
-		"JOIN s_variant v ON v.snapshot_id = d.snapshot_id AND v.sku = json_extract(d.shopify_json, '$.sku') "
-		"LEFT JOIN e_bin b ON b.snapshot_id = d.snapshot_id "
-		"AND b.item_code = json_extract(d.erpnext_json, '$.item_code') AND b.warehouse = m.warehouse "
+		"v.inventory_item_id, d.sku, "
+		"(SELECT count(*) FROM link_location m2 WHERE m2.warehouse = m.warehouse), il.available, d.message, "
+		"d.counted FROM (SELECT snapshot_id, key, max(code = 'STOCK_DRIFT') AS counted, "
+		"group_concat(message, '; ') AS message, min(json_extract(shopify_json, '$.sku')) AS sku, "
+		"min(json_extract(erpnext_json, '$.warehouse')) AS warehouse, "
+		"min(json_extract(erpnext_json, '$.item_code')) AS item_code FROM discrepancy "
+		"WHERE snapshot_id = ?1 AND code IN ('STOCK_DRIFT', 'STOCK_COMMITMENT_DRIFT') GROUP BY key) d "
+		"JOIN link_location m ON m.warehouse = d.warehouse "
+		"JOIN s_variant v ON v.snapshot_id = d.snapshot_id AND v.sku = d.sku "
+		"LEFT JOIN e_bin b ON b.snapshot_id = d.snapshot_id AND b.item_code = d.item_code "
+		"AND b.warehouse = m.warehouse "
 		"LEFT JOIN s_inventory_level il ON il.snapshot_id = d.snapshot_id "
 		"AND il.inventory_item_id = v.inventory_item_id AND il.location_id = m.location_id "
-		"WHERE d.snapshot_id = ? AND d.code = 'STOCK_DRIFT' ORDER BY d.key, m.location_id", &st);
+		"ORDER BY d.key, m.location_id", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, sid);
@@ -55,8 +62,9 @@ recon_err fix_stock_plan(struct store *s, int64_t sid, fix_put_fn put)
 		else if (!have_level)
 			snprintf(why, sizeof(why), "Shopify has no inventory level of this item at %s to compare with",
 			         text(st, 4));
-		else if (before == sell)
-			continue;     /* available is already what ERPNext can sell */
+		else if (before == sell || (!sqlite3_column_int(st, 10) && before < sell))
+			continue;     /* already what ERPNext can sell; or only the commitments differ and
+			               * Shopify holds back more than ERPNext: raising it could oversell */
 		snprintf(reason, sizeof(reason), "%s; ERPNext can sell actual_qty %s - reserved_qty %s",
 		         text(st, 9), qty_format(actual, a, sizeof(a)), qty_format(reserved, r, sizeof(r)));
 		json_t *doc = json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:s}", "snapshot", (json_int_t)sid,

@@ -125,12 +125,20 @@ static const char base_sql[] =
 	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);";
 
 /* The stock account of each warehouse that has Bins (its own, else the
- * company's default) and the GL balance of that account at the period end:
+ * nearest parent warehouse's, else the company's default, as ERPNext's
+ * get_warehouse_account looks it up) and the GL balance of that account at the period end:
  * opening (gl_opening) plus the live GL entries of the period, as the
  * clearing roll-forward rolls a balance forward (clearing.c). An account
  * that neither gl_opening nor any GL entry of the snapshot mentions was
  * not fetched: has_gl 0, no comparison. */
 static const char value_sql[] =
+	"DROP TABLE IF EXISTS temp.wh_account;"
+	/* Up the warehouse tree until an account; 32 levels stop a cycle. */
+	"CREATE TEMP TABLE wh_account AS WITH RECURSIVE up(wh, at, account, depth) AS ("
+	"SELECT name, parent_warehouse, account, 0 FROM e_warehouse WHERE snapshot_id = :sid "
+	"UNION ALL SELECT up.wh, p.parent_warehouse, p.account, up.depth + 1 FROM up "
+	"JOIN e_warehouse p ON p.snapshot_id = :sid AND p.name = up.at WHERE up.account IS NULL AND up.depth < 32) "
+	"SELECT wh, account FROM up WHERE account IS NOT NULL;"
 	"DELETE FROM stock_value_line WHERE snapshot_id = :sid;"
 	"INSERT INTO stock_value_line (snapshot_id, account, warehouses, bins, bin_value, opening, movement, "
 	"gl_balance, has_gl, currency) "
@@ -141,7 +149,8 @@ static const char value_sql[] =
 	"AND NOT g.is_cancelled AND g.posting_date <= :to), 0), 0, "
 	"EXISTS (SELECT 1 FROM e_gl_opening o WHERE o.snapshot_id = :sid AND o.account = a.account) "
 	"OR EXISTS (SELECT 1 FROM e_gl_entry g WHERE g.snapshot_id = :sid AND g.account = a.account), min(a.currency) "
-	"FROM (SELECT b.warehouse, coalesce(w.account, (SELECT c.default_inventory_account FROM e_company c "
+	"FROM (SELECT b.warehouse, coalesce((SELECT x.account FROM wh_account x WHERE x.wh = b.warehouse), "
+	"(SELECT c.default_inventory_account FROM e_company c "
 	"WHERE c.snapshot_id = :sid AND c.name = :company), (SELECT min(c.default_inventory_account) FROM e_company c "
 	"WHERE c.snapshot_id = :sid AND w.company = c.name)) AS account, count(*) AS bins, "
 	"sum(coalesce(b.stock_value, stock_value(b.actual_qty, b.valuation_rate), 0)) AS value, min(b.currency) AS currency "

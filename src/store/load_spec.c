@@ -655,8 +655,10 @@ static const struct load_col warehouse_cols[] = {
 	COL("company",                "company",                LK_TEXT, 0),
 	COL("is_group",               "is_group",               LK_BOOL, 0),
 	COL("disabled",               "disabled",               LK_BOOL, 0),
-	/* Its stock account (perpetual inventory); empty: the company's default. */
+	/* Its stock account (perpetual inventory); empty: the nearest parent's,
+	 * else the company's default (ERPNext's get_warehouse_account). */
 	COL("account",                "account",                LK_TEXT, EMPTY_NULL),
+	COL("parent_warehouse",       "parent_warehouse",       LK_TEXT, EMPTY_NULL),
 	{ 0 }
 };
 static const struct load_table warehouse_spec = {

@@ -252,10 +252,18 @@ def stock_cases(m, E):
     # Stock value: Stores - R's Bins are worth 30.25 and its account says 29.00
     # (STOCK_GL_MISMATCH); Back - R has no account of its own, the company's
     # default holds 2.00 opening + 0.50 booked in the period = its 2.50 (near miss).
+    # Annex - R names no account either, but its parent does: the parent's account
+    # holds its 1.25 (ERPNext's get_warehouse_account walks up the tree), so the
+    # company default still ties (near miss).
     m.warehouses = [{"name": "Stores - R", "account": "Stock - R", "company": "Rules Co"},
-                    {"name": "Back - R", "account": "", "company": "Rules Co"}]
+                    {"name": "Back - R", "account": "", "company": "Rules Co"},
+                    {"name": "Group - R", "account": "Stock Group - R", "company": "Rules Co", "is_group": 1},
+                    {"name": "Annex - R", "account": None, "parent_warehouse": "Group - R", "company": "Rules Co"}]
+    m.bins.append({"item_code": "B", "warehouse": "Annex - R", "actual_qty": 1.0, "reserved_qty": 0,
+                   "projected_qty": 1.0, "valuation_rate": 1.25, "stock_value": 1.25})
     m.gl_opening += [{"account": "Stock - R", "debit": 29.0, "credit": 0},
-                     {"account": "Stock Other - R", "debit": 2.0, "credit": 0}]
+                     {"account": "Stock Other - R", "debit": 2.0, "credit": 0},
+                     {"account": "Stock Group - R", "debit": 1.25, "credit": 0}]
     m.gl_voucher("Stock Entry", "STE-1", "2026-10-12", [("Stock Other - R", 0.5, 0), ("Stock Adjustment - R", 0, 0.5)])
     E("STOCK_GL_MISMATCH", "Stores - R")
 
