@@ -103,6 +103,16 @@ recon diff --snapshot 1 --fail-on sometimes; expect_rc 2
 recon diff --snapshot 9; expect_rc 2
 grep_in err "no snapshot 9"
 
+# Stock pushes: what ERPNext can sell (actual - reserved) wherever the on-hand
+# drifts, and where only commitments differ when Shopify offers more (C).
+recon fix --snapshot 1 --what stock --format json; expect_rc 0
+python3 - <<'PY' || fail "stock plan"
+import json
+d = json.load(open("out"))
+got = {f["document"]["sku"]: (f["document"]["before"], f["document"]["available"]) for f in d["fixes"]}
+assert got == {"A": (5, 4), "V-SKU": (3, 2), "C": (5, 3)}, got
+PY
+
 # JPY: whole yen, ERPNext floats rounded once.
 python3 "$TOP/tests/rules/cases.py" --jpy jpy
 recon --config jpy/recon.ini --db jpy.db snapshot --period 2026-10 --raw jpy/raw; expect_rc 0
