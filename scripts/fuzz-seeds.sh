@@ -33,15 +33,18 @@ for x, f in enumerate(folders):
     for n, page in enumerate(sorted(os.listdir(d))[:2]):
         data = open(os.path.join(d, page), "rb").read()
         open(os.path.join(out, "raw", "s%02d-%d" % (x, n)), "wb").write(bytes([x]) + data)
-# A GraphQL inventory page (load_extracts[22], the last): quantities by name.
+# A GraphQL inventory page: quantities by name (its byte: its place in load_extracts[] less one).
 inv = {"data": {"inventoryItems": {"edges": [{"node": {"id": "gid://shopify/InventoryItem/30322695",
        "inventoryLevels": {"edges": [{"node": {"id": "gid://shopify/InventoryLevel/523463154?inventory_item_id=30322695",
        "location": {"id": "gid://shopify/Location/346779380", "name": "Ottawa Store"},
        "quantities": [{"name": "available", "quantity": 2}, {"name": "committed", "quantity": 1},
                       {"name": "on_hand", "quantity": 33}, {"name": "reserved", "quantity": 30}],
        "updatedAt": "2026-10-31T12:00:00Z"}}]}}}], "pageInfo": {"hasNextPage": False, "endCursor": None}}}}
-import json as _json
-open(os.path.join(out, "raw", "g00-0"), "wb").write(bytes([21]) + _json.dumps(inv).encode())
+import json as _json, re as _re
+_order = _re.findall(r'^\t\{ "([a-z_/]+)", "(?:shopify|erpnext)"',
+                     open("src/store/load_spec.c").read().split("load_extracts[] = {", 1)[1], _re.M)
+open(os.path.join(out, "raw", "gi-0"), "wb").write(bytes([_order.index("shopify/graphql/inventory") - 1])
+                                                  + _json.dumps(inv).encode())
 # Orders with refunds paid back in the buyer's currency (MoneyBags), and the
 # same pages with each such refund made one a shop amount cannot be told of
 # (its first presentment subtotal changed): loaded with the amount unknown.
@@ -57,6 +60,39 @@ for n, page in enumerate(sorted(os.listdir(d))[:2]):
                 if li.get("subtotal_set"):
                     li["subtotal_set"]["presentment_money"]["amount"] = "0.01"
     open(os.path.join(out, "raw", "u00-%d" % n), "wb").write(bytes([0]) + json.dumps(doc).encode())
+
+# GraphQL pages (shopify/graphql/<extract>/): the demo's payouts, balance
+# transactions and variants as the fake server serves them. The extract's
+# byte is its place in load_extracts[] less one (fuzz_raw.c adds one back).
+import re, sys as _sys
+_sys.path.insert(0, "tests/fake")
+_sys.dont_write_bytecode = True
+from zoneinfo import ZoneInfo
+import gql_payments
+from gqlengine import gid
+spec = open("src/store/load_spec.c").read()
+order = re.findall(r'^\t\{ "([a-z_/]+)", "(?:shopify|erpnext)"', spec.split("load_extracts[] = {", 1)[1], re.M)
+class _App:
+    tz = ZoneInfo(json.load(open("samples/demo/shopify/shop.json"))["shop"]["iana_timezone"])
+def _public(n):
+    return {k: v for k, v in n.items() if not k.startswith("_")}
+def _page(name, data):
+    doc = {"data": data, "extensions": {"cost": {"requestedQueryCost": 10, "actualQueryCost": 5,
+           "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": 1995, "restoreRate": 100.0}}}}
+    x = order.index(name)
+    open(os.path.join(out, "raw", "g%02d" % x), "wb").write(bytes([x - 1]) + json.dumps(doc).encode())
+_conn = lambda nodes: {"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}
+_pay = json.load(open("samples/demo/shopify/payouts/page-0001.json"))["payouts"]
+_txn = json.load(open("samples/demo/shopify/balance_transactions/page-0001.json"))["transactions"]
+_prod = json.load(open("samples/demo/shopify/products/page-0001.json"))["products"]
+_page("shopify/graphql/payouts", {"shopifyPaymentsAccount": {"payouts": _conn(
+    [_public(gql_payments.payout_node(x)) for x in _pay])}})
+_page("shopify/graphql/balance_transactions", {"shopifyPaymentsAccount": {"balanceTransactions": _conn(
+    [_public(gql_payments.txn_node(x, _App)) for x in _txn])}})
+_page("shopify/graphql/products", {"productVariants": _conn(
+    [{"id": gid("ProductVariant", v["id"]), "title": v.get("title"), "sku": v.get("sku"),
+      "inventoryItem": {"id": gid("InventoryItem", v["inventory_item_id"])},
+      "product": {"id": gid("Product", x["id"]), "title": x.get("title")}} for x in _prod for v in x["variants"]])})
 
 # Fonts: a table directory with a cmap (formats 4 and 12), a collection around
 # it, cut short at every table boundary; composite glyphs for the closure.

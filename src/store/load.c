@@ -144,6 +144,8 @@ static recon_err count_rows(struct loader *l, const struct extract_def *x, int64
 	TRY(load_engine_root_totals(l->eng, l->xi, x->table, x->name, &known, rows, control, has_control));
 	if (known)
 		return RECON_OK;
+	/* read back: a table two extracts fill (REST and GraphQL) is counted
+	 * whole here, under each of them */
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE snapshot_id = ?", x->table);
 	TRY(store_prepare(l->s, sql, &st));
 	sqlite3_bind_int64(st, 1, l->sid);
@@ -196,8 +198,6 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 	for (size_t xi = 0; !err && load_extracts[xi].name; xi++) {
 		const struct extract_def *x = &load_extracts[xi];
 		int single = strstr(x->folder, ".json") != NULL;
-		/* A GraphQL page is one object ({"data": {...}}) in a folder of pages. */
-		int object_pages = strncmp(x->folder, "shopify/graphql/", 16) == 0;
 		char **names = NULL;
 		size_t n = 1;
 		if (!single && (err = raw_list_pages(dir, x->folder, &names, &n)))
@@ -233,20 +233,20 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 				break;
 			}
 			pp->rel[pp->n] = rel;
-			pp->jobs[pp->n] = (struct raw_job){ rel, x->root_key, single || object_pages, xi };
+			pp->jobs[pp->n] = (struct raw_job){ rel, x->root_key, single, xi };
 			pp->n++;
 		}
 		raw_list_free(names, single ? 0 : n);
 	}
-	/* An extract another one stands in for (REST and GraphQL pages of one
-	 * table) is no news when that one has pages. */
+	/* An empty extract is worth a warning, unless its table's other
+	 * transport has pages (REST or GraphQL, load_spec_graphql.c). */
 	for (size_t xi = 0; !err && load_extracts[xi].name; xi++) {
 		const struct extract_def *x = &load_extracts[xi];
 		int other = 0;
-		if (pp->count[xi] || strstr(x->folder, ".json"))
+		if (strstr(x->folder, ".json") || pp->count[xi])
 			continue;
-		for (size_t yi = 0; load_extracts[yi].name; yi++)
-			other |= yi != xi && pp->count[yi] && !strcmp(load_extracts[yi].table, x->table);
+		for (size_t k = 0; load_extracts[k].name; k++)
+			other |= k != xi && pp->count[k] && strcmp(load_extracts[k].table, x->table) == 0;
 		if (!other)
 			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
 	}

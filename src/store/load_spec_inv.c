@@ -2,7 +2,7 @@
  * quantities by name per item and location, stored in the same
  * s_inventory_level rows as REST's inventory_levels (available only).
  *
- * A page is one object, {"data": {"inventoryItems": {"edges": [{"node":
+ * A page is {"data": {"inventoryItems": {"edges": [{"node":
  * {"id", "inventoryLevels": {"edges": [{"node": {"location": {"id"},
  * "quantities": [{"name", "quantity"}], "updatedAt"}}]}}}]}}}, modelled on
  * the documented inventoryItem / inventoryLevel examples (shopify.dev,
@@ -165,11 +165,6 @@ static const struct load_col item_cols[] = {
 	CALC("id",                    LK_HOOK_INT,   NN, .hook = item_id, .reads = item_id_reads),
 	{ 0 }
 };
-static const struct load_table item_spec = { .cols = item_cols, .children = item_children };
-
-static const struct load_child page_children[] = {
-	{ "inventoryItems.edges", 1, &item_spec },
-	{ 0 }
-};
-static const struct load_col page_cols[] = { { 0 } };
-const struct load_table inventory_gql_spec = { .cols = page_cols, .children = page_children };
+/* The extract's records are the items' edges (root key
+ * data.inventoryItems.edges); their levels are children. */
+const struct load_table inventory_gql_spec = { .cols = item_cols, .children = item_children };

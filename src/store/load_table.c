@@ -81,7 +81,6 @@ struct tab {
 	unsigned char check[MAX_COLS];      /* columns with a check, in order */
 	int ncheck;
 	int id;                             /* place in load_engine.all: a batch's row names its table so */
-	size_t root;                        /* the root (extract) it was compiled under */
 	/* Counted while inserting: rows, and the control total (spec->control,
 	 * its columns resolved: sum, then the tests' columns). */
 	int64_t inserted;
@@ -102,6 +101,12 @@ struct tab {
 	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
 	size_t npend;
 	struct row_digest dig;
+	/* Two specs may fill one table (a REST extract and its GraphQL twin,
+	 * load_spec_graphql.c): the first compiled owns the table's digest and
+	 * key hashes, which every row of either feeds in insertion order; rows
+	 * and control totals stay each extract's own. */
+	struct tab *owner;
+	int twins_left;                     /* owner: tabs of the table whose extract is not done */
 	int nchild;
 	struct tab *child[MAX_CHILDREN];
 };
@@ -115,7 +120,6 @@ struct load_engine {
 	struct tab **all;                   /* every compiled table, for digests and freeing */
 	size_t nall;
 	struct load_batch *one;             /* load_engine_record's */
-	size_t compiling;                   /* the root being compiled */
 };
 
 static void tab_free(struct tab *t)
@@ -196,7 +200,12 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	}
 	e->all = all;
 	t->id = (int)e->nall;
-	t->root = e->compiling;
+	t->owner = t;
+	for (size_t i = 0; spec->table && i < e->nall; i++)
+		if (e->all[i]->owner == e->all[i] && e->all[i]->spec->table &&
+		    strcmp(e->all[i]->spec->table, spec->table) == 0)
+			t->owner = e->all[i];
+	t->owner->twins_left++;
 	e->all[e->nall++] = t;
 	t->spec = spec;
 	t->ncol = lt_spec_ncols(spec);
@@ -220,8 +229,14 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		}
 		if (*g)
 			t->nukey = 0;      /* an expression, not columns: left to SQL */
-		else if (t->nukey && !(t->keys_seen = keyset_new()))
+		else if (t->nukey && t->owner == t && !(t->keys_seen = keyset_new()))
 			return RECON_ERR_NOMEM;
+	}
+	if (t->owner != t) {
+		/* a twin hashes its key as its owner does: the owner's columns */
+		t->nukey = t->owner->nukey;
+		for (int k = 0; k < t->nukey; k++)
+			t->ukey[k] = lt_col_index(spec, t->owner->spec->cols[t->owner->ukey[k]].name);
 	}
 	t->ctl_sum = lt_col_index(spec, spec->control.sum);
 	for (int k = 0; k < 2; k++)
@@ -248,7 +263,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	TRY(compile_keys(t));
 	if (spec->table) {
 		char *sql;
-		for (int i = 0; store_data_tables[i]; i++)
+		for (int i = 0; t->owner == t && store_data_tables[i]; i++)
 			if (strcmp(store_data_tables[i], spec->table) == 0)
 				t->slot = i;
 		TRY(lt_insert_sql(spec, 1, &sql));
@@ -265,11 +280,14 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 			err = store_fail(e->s, "cannot bind snapshot id");
 		if (!err)
 			err = tab_declared(e->s, t);
-		if (!err && !(t->dig.h = sha256_new()))
+		if (!err && t->owner == t && !(t->dig.h = sha256_new()))
 			err = RECON_ERR_NOMEM;
 		if (err)
 			return err;
-		sha256_update_str(t->dig.h, spec->table);
+		if (t->owner == t)
+			sha256_update_str(t->dig.h, spec->table);
+		else
+			t->owner->dig.unsure |= t->dig.unsure;
 	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
 		TRY(compile(e, spec->children[i].spec, spec, &t->child[i]));
@@ -294,11 +312,9 @@ recon_err load_engine_new(struct store *s, int64_t snapshot_id, const struct loa
 	e->sid = snapshot_id;
 	e->ctx = ctx;
 	e->nroot = nroots;
-	for (size_t i = 0; !err && i < nroots; i++) {
-		e->compiling = i;
+	for (size_t i = 0; !err && i < nroots; i++)
 		if (!(err = lt_spec_check(roots[i], NULL)))
 			err = compile(e, roots[i], NULL, &e->root[i]);
-	}
 	if (err) {
 		load_engine_free(e);
 		return err;
@@ -692,8 +708,10 @@ void load_engine_extract_done(struct load_engine *e, size_t root)
 	stack[n++] = e->root[root];
 	while (n) {
 		struct tab *t = stack[--n];
-		if (t->keys_seen)
-			keyset_done(t->keys_seen);
+		/* the hashes are kept until the table's last extract is in: a
+		 * row of a later twin must still meet them */
+		if (--t->owner->twins_left == 0 && t->owner->keys_seen)
+			keyset_done(t->owner->keys_seen);
 		for (int i = 0; i < t->nchild && n < 16; i++)
 			stack[n++] = t->child[i];
 	}
@@ -701,23 +719,12 @@ void load_engine_extract_done(struct load_engine *e, size_t root)
 
 int load_engine_unique_proven(struct load_engine *e, const char *table)
 {
-	const struct tab *filled = NULL, *first = NULL;
 	for (size_t i = 0; i < e->nall; i++) {
 		const struct tab *t = e->all[i];
-		if (!t->spec->table || strcmp(t->spec->table, table) != 0)
-			continue;
-		if (!first)
-			first = t;
-		/* Two extracts filled one table (REST and GraphQL pages of one
-		 * thing): their keys were hashed apart, so a scan decides. */
-		if (t->inserted && filled)
-			return 0;
-		if (t->inserted)
-			filled = t;
+		if (t->spec->table && strcmp(t->spec->table, table) == 0)
+			return t->keys_seen && keyset_proven(t->keys_seen) && !t->dig.unsure;
 	}
-	if (!filled)
-		filled = first;
-	return filled && filled->keys_seen && keyset_proven(filled->keys_seen) && !filled->dig.unsure;
+	return 0;
 }
 
 /* store_table_digest's byte stream for the batch's rows, table by table,
@@ -727,9 +734,9 @@ void load_engine_account(struct load_engine *e, const struct load_batch *b)
 	for (size_t r = 0; r < b->nrows; r++) {
 		struct tab *t = e->all[b->rows[r].tab];
 		const struct bcell *cell = &b->cells[b->rows[r].cell];
-		struct row_digest *d = &t->dig;
-		if (t->keys_seen)
-			keyset_add(t->keys_seen, key_hash(t, cell));
+		struct row_digest *d = &t->owner->dig;
+		if (t->owner->keys_seen)
+			keyset_add(t->owner->keys_seen, key_hash(t, cell));
 		dig_tag(d, SQLITE_INTEGER);
 		dig_i64(d, e->sid);
 		for (int c = 0; c < t->ncol; c++) {
@@ -788,33 +795,51 @@ static void count_row(struct tab *t, const struct bcell *cell)
 	t->ctl_any = 1;
 }
 
-recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
-                             int64_t *rows, int64_t *control, int *has_control)
+static recon_err totals_of(const struct tab *t, const char *what, int *known, int64_t *rows, int64_t *control,
+                           int *has_control)
 {
-	return load_engine_root_totals(e, SIZE_MAX, table, what, known, rows, control, has_control);
+	if (t->owner->dig.unsure)
+		return RECON_OK;
+	*known = 1;
+	*rows = t->inserted;
+	if (t->ctl_overflow) {
+		msg_error("control total of '%s' is out of range", what);
+		return RECON_ERR_INPUT;
+	}
+	*has_control = t->ctl_any;
+	*control = t->ctl_total;
+	return RECON_OK;
 }
 
-recon_err load_engine_root_totals(struct load_engine *e, size_t root, const char *table, const char *what,
-                                  int *known, int64_t *rows, int64_t *control, int *has_control)
+recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
+                             int64_t *rows, int64_t *control, int *has_control)
 {
 	*known = 0;
 	*rows = *control = 0;
 	*has_control = 0;
 	for (size_t i = 0; i < e->nall; i++) {
 		struct tab *t = e->all[i];
-		if (!t->spec->table || strcmp(t->spec->table, table) != 0 || (root != SIZE_MAX && t->root != root))
-			continue;
-		if (t->dig.unsure)
-			return RECON_OK;
-		*known = 1;
-		*rows = t->inserted;
-		if (t->ctl_overflow) {
-			msg_error("control total of '%s' is out of range", what);
-			return RECON_ERR_INPUT;
-		}
-		*has_control = t->ctl_any;
-		*control = t->ctl_total;
-		return RECON_OK;
+		if (t->spec->table && strcmp(t->spec->table, table) == 0)
+			return totals_of(t, what, known, rows, control, has_control);
+	}
+	return RECON_OK;
+}
+
+recon_err load_engine_root_totals(struct load_engine *e, size_t root, const char *table, const char *what,
+                                  int *known, int64_t *rows, int64_t *control, int *has_control)
+{
+	struct tab *stack[16];
+	int n = 0;
+	*known = 0;
+	*rows = *control = 0;
+	*has_control = 0;
+	stack[n++] = e->root[root];
+	while (n) {
+		struct tab *t = stack[--n];
+		if (t->spec->table && strcmp(t->spec->table, table) == 0)
+			return totals_of(t, what, known, rows, control, has_control);
+		for (int i = 0; i < t->nchild && n < 16; i++)
+			stack[n++] = t->child[i];
 	}
 	return RECON_OK;
 }
@@ -941,27 +966,9 @@ static void digest_final(struct tab *t, struct store_digest *out)
 
 void load_engine_digests(struct load_engine *e, struct store_digest digest[STORE_NDATA])
 {
-	/* A table two extracts fill (REST and GraphQL pages of one thing) has
-	 * the digest of the one that brought rows; when both did, the rows
-	 * interleave otherwise than either stream, and it is read back. */
-	for (int slot = 0; slot < STORE_NDATA; slot++) {
-		struct tab *pick = NULL;
-		int filled = 0;
-		for (size_t i = 0; i < e->nall; i++) {
-			struct tab *t = e->all[i];
-			if (t->slot != slot)
-				continue;
-			if (!pick || (t->dig.rows && !pick->dig.rows))
-				pick = t;
-			filled += t->dig.rows > 0;
-		}
-		if (!pick)
-			continue;
-		if (filled > 1)
-			memset(&digest[slot], 0, sizeof(digest[slot]));
-		else
-			digest_final(pick, &digest[slot]);
-	}
+	for (size_t i = 0; i < e->nall; i++)
+		if (e->all[i]->slot >= 0)
+			digest_final(e->all[i], &digest[e->all[i]->slot]);
 }
 
 int load_engine_digest(struct load_engine *e, const char *table, struct store_digest *out)
