@@ -368,6 +368,15 @@ for (sku, code, wh), q in shop_qty.items():
     if bin_qty.get((code, wh), Decimal(0)) != q:
         E("STOCK_DRIFT", "%s@%s" % (sku, wh))
 
+# ---- a location holding stock (available > 0: REST pages) that [locations] does not map
+held = defaultdict(int)
+for lv in levels:
+    if (lv.get("available") or 0) > 0 and locations.get(lv["location_id"], "") not in LOCMAP \
+            and str(lv["location_id"]) not in LOCMAP:
+        held[locations.get(lv["location_id"])] += 1
+for name in held:
+    E("STOCK_UNMAPPED_LOCATION", name)
+
 # ---- customers: one Shopify customer id on several enabled Customers
 by_id = defaultdict(list)
 for c in custs:

@@ -58,6 +58,31 @@ def load(root, folder, key, limit):
     return out
 
 
+def inventory(root):
+    """Inventory levels as flat records {inventory_item_id, location_id, available, updated_at,
+    and on_hand, committed, reserved, incoming where the pages have them}: GraphQL inventoryItems
+    pages (quantities by name), else REST inventory_levels pages (available only)."""
+    folder = os.path.join(root, "shopify", "graphql", "inventory")
+    if not os.path.isdir(folder):
+        return load(root, "shopify/inventory_levels", "inventory_levels", 50)
+    out = []
+    for f in sorted(x for x in os.listdir(folder) if x.endswith(".json")):
+        with open(os.path.join(folder, f), encoding="utf-8") as fh:
+            page = json.load(fh)
+        items = page["data"]["inventoryItems"]["edges"]
+        if len(items) > 15:
+            bad("graphql/inventory/%s: %d items > 15" % (f, len(items)))
+        for e in items:
+            iid = int(e["node"]["id"].rsplit("/", 1)[1])
+            for le in e["node"]["inventoryLevels"]["edges"]:
+                n = le["node"]
+                rec = {"inventory_item_id": iid, "location_id": int(n["location"]["id"].rsplit("/", 1)[1]),
+                       "updated_at": n["updatedAt"]}
+                rec.update({q["name"]: q["quantity"] for q in n["quantities"]})
+                out.append(rec)
+    return out
+
+
 def need(recs, what, fields, child=None):
     for i, r in enumerate(recs):
         for f in fields:
@@ -89,7 +114,7 @@ class Snapshot:
         self.payouts = load(root, "shopify/payouts", "payouts", 50)
         self.txns = load(root, "shopify/balance_transactions", "transactions", 50)
         self.locations = load(root, "shopify/locations", "locations", 50)
-        self.levels = load(root, "shopify/inventory_levels", "inventory_levels", 50)
+        self.levels = inventory(root)
         self.products = load(root, "shopify/products", "products", 50)
         e = {}
         for dt in ("sales_order", "sales_invoice", "delivery_note", "journal_entry", "gl_entry", "bin", "item",
@@ -293,19 +318,7 @@ def diff(s):
     for v in variants:
         by_inv[v["inventory_item_id"]].append(v)
     bins = {(b["item_code"], b["warehouse"]): b for b in s.e["bin"]}
-    field = s.cfg["match"]["stock_field"]
-    for lv in s.levels:
-        wh = locmap.get(lv["location_id"])
-        if not wh:
-            continue
-        for v in by_inv[lv["inventory_item_id"]]:
-            sku = v.get("sku")
-            if not sku or sku not in items:
-                continue
-            b = bins.get((sku, wh))
-            erp = Decimal(str(b[field])) if b else Decimal(0)
-            if Decimal(lv["available"] or 0) != erp:
-                out.add(("STOCK_DRIFT", "%s@%s" % (sku, wh)))
+    out |= stock_rules(s, locmap, by_inv, bins, items)
     skus = Counter(v.get("sku") for v in variants if v.get("sku"))
     for sku, n in skus.items():
         if sku not in items:
@@ -412,6 +425,89 @@ def tax_rules(s):
     return out
 
 
+def stock_rules(s, locmap, by_inv, bins, items):
+    """DESIGN section 6: like with like. Quantities by name: on_hand against actual_qty,
+    committed against reserved_qty; REST pages (available only): available against
+    actual_qty - reserved_qty; the older stock_field: available against that field."""
+    out = set()
+    m = s.cfg["match"]
+    q = lambda b, f: Decimal(str(b.get(f) or 0)) if b else Decimal(0)
+    erp = {"actual_qty": lambda b: q(b, "actual_qty"), "reserved_qty": lambda b: q(b, "reserved_qty"),
+           "projected_qty": lambda b: q(b, "projected_qty"),
+           "actual_qty - reserved_qty": lambda b: q(b, "actual_qty") - q(b, "reserved_qty")}
+    if "stock_pairs" not in m and "stock_field" in m:
+        pairs = {"stock": ("available", m["stock_field"]), "commit": None}
+    else:
+        pairs = {"stock": None, "commit": None}
+        for p in m.get("stock_pairs", "on_hand:actual_qty,committed:reserved_qty").split(","):
+            sh, e = (x.strip() for x in p.split(":"))
+            pairs["commit" if sh in ("committed", "reserved") else "stock"] = (sh, e)
+    per = defaultdict(lambda: defaultdict(int))      # (sku, wh) -> quantity name -> sum
+    named = {}
+    for lv in s.levels:
+        wh = locmap.get(lv["location_id"])
+        if not wh:
+            continue
+        for v in by_inv[lv["inventory_item_id"]]:
+            sku = v.get("sku")
+            if not sku or sku not in items:
+                continue
+            for k in ("available", "on_hand", "committed", "reserved", "incoming"):
+                per[(sku, wh)][k] += lv.get(k) or 0
+            named[(sku, wh)] = named.get((sku, wh), True) and "on_hand" in lv
+    for (sku, wh), qs in per.items():
+        b = bins.get((sku, wh))
+        sh, e = pairs["stock"]
+        if sh != "available" and not named[(sku, wh)]:
+            sh, e = "available", "actual_qty - reserved_qty"
+        if Decimal(qs[sh]) != erp[e](b):
+            out.add(("STOCK_DRIFT", "%s@%s" % (sku, wh)))
+        if pairs["commit"] and named[(sku, wh)]:
+            csh, ce = pairs["commit"]
+            if Decimal(qs[csh]) != erp[ce](b):
+                out.add(("STOCK_COMMITMENT_DRIFT", "%s@%s" % (sku, wh)))
+    # Stock ERPNext holds of a mapped item, in a mapped warehouse, that Shopify lists nowhere there.
+    mapped_skus = {v.get("sku") for vs in by_inv.values() for v in vs if v.get("sku") in items}
+    listed = {(v.get("sku"), locmap.get(lv["location_id"])) for lv in s.levels for v in by_inv[lv["inventory_item_id"]]}
+    for (code, wh), b in bins.items():
+        if wh in locmap.values() and code in mapped_skus and q(b, "actual_qty") > 0 and (code, wh) not in listed:
+            out.add(("STOCK_NOT_IN_SHOPIFY", "%s@%s" % (code, wh)))
+    # Locations holding stock that [locations] does not map.
+    names = {l["id"]: l["name"] for l in s.locations}
+    for lv in s.levels:
+        held = lv.get("on_hand", lv.get("available")) or 0
+        if lv["location_id"] not in locmap and held > 0:
+            out.add(("STOCK_UNMAPPED_LOCATION", names[lv["location_id"]]))
+    # Each stock account's Bin value against its GL balance (opening + the period's live entries).
+    company = {c["name"]: c for c in s.e["company"]}
+    whs = {w["name"]: w for w in s.e["warehouse"]}
+    value = defaultdict(int)
+    wh_of = defaultdict(list)
+    def account_of(name, depth=0):
+        # the warehouse's own account, else the nearest parent's (ERPNext's get_warehouse_account)
+        w = whs.get(name, {})
+        if w.get("account") or not w.get("parent_warehouse") or depth > 32:
+            return w.get("account")
+        return account_of(w["parent_warehouse"], depth + 1)
+    for b in s.e["bin"]:
+        acct = account_of(b["warehouse"]) or (company.get(s.cfg["erpnext"].get("company"), {})
+                                              .get("default_inventory_account"))
+        if acct:
+            value[acct] += cents(b["stock_value"])
+            if b["warehouse"] not in wh_of[acct]:
+                wh_of[acct].append(b["warehouse"])
+    for acct, v in value.items():
+        opening = [g for g in s.e["gl_opening"] if g["account"] == acct]
+        moves = [g for g in s.e["gl_entry"] if g["account"] == acct and not g["is_cancelled"]
+                 and g["posting_date"] <= PERIOD[1]]
+        if not opening and not moves:
+            continue
+        bal = sum(cents(g["debit"]) - cents(g["credit"]) for g in opening + moves)
+        if abs(v - bal) > cents(s.cfg["match"]["amount_tolerance"]):
+            out.add(("STOCK_GL_MISMATCH", ", ".join(sorted(wh_of[acct]))))
+    return out
+
+
 def gl_changes(a, b):
     def live(s):
         v = defaultdict(Counter)
@@ -485,6 +581,10 @@ def consistency(s, exempt=()):
             bad("txn %d net" % t["id"])
     need(s.locations, "location", ["id", "name", "active"])
     need(s.levels, "inventory level", ["inventory_item_id", "location_id", "available", "updated_at"])
+    for lv in s.levels:
+        if "on_hand" in lv and lv["on_hand"] != lv["available"] + lv["committed"] + lv["reserved"]:
+            bad("level %d@%d: on_hand is not available + committed + reserved" % (lv["inventory_item_id"],
+                                                                                  lv["location_id"]))
     need(s.products, "product", ["id", "title", "variants"], ("variants", ["id", "sku", "inventory_item_id", "title"]))
     e = s.e
     need(e["sales_order"], "sales_order", ["name", "customer", "customer_name", "company", "transaction_date",
@@ -850,6 +950,7 @@ def main():
                  "PAYOUT_MISSING_JOURNAL", "PAYOUT_AMOUNT_MISMATCH", "PAYOUT_NOT_IN_GL",
                  "PAYOUT_TRANSACTIONS_MISMATCH", "PAYOUT_IN_TRANSIT", "PAYOUT_FAILED", "PAYOUT_DUPLICATE_JOURNAL",
                  "PAYOUT_UNMAPPED_TYPE", "PAYOUT_TRANSACTION_INCONSISTENT", "STOCK_DRIFT", "STOCK_UNMAPPED_SKU", "SKU_DUPLICATE_IN_SHOPIFY",
+                 "STOCK_COMMITMENT_DRIFT", "STOCK_NOT_IN_SHOPIFY", "STOCK_UNMAPPED_LOCATION", "STOCK_GL_MISMATCH",
                  "CUSTOMER_DUPLICATE", "CLEARING_UNRECONCILED", "GATEWAY_UNMAPPED", "GIFT_CARD_LIABILITY_MISMATCH",
                  "ORDER_NOT_INVOICED", "INVOICE_TOTAL_MISMATCH", "INVOICE_NOT_SETTLED", "TAX_LIABILITY_MISMATCH"}
     for c in sorted(all_codes - codes):

@@ -206,6 +206,8 @@ EXPECTED = [
     ("STOCK_DRIFT", "LIN-M@Lager Leipzig - MN"), ("STOCK_UNMAPPED_SKU", "NOTE-A5"),
     ("SKU_DUPLICATE_IN_SHOPIFY", "MUG-GRN"), ("CUSTOMER_DUPLICATE", "shopify:7390000004"),
 ]
+# The unmapped Pop-up Hamburg holds stock that is compared with nothing (DESIGN section 5).
+EXPECTED.append(("STOCK_UNMAPPED_LOCATION", "Pop-up Hamburg"))
 
 # EXPECTED.md: each planted case and its near miss (code, case, near miss)
 CASES = [
@@ -256,6 +258,8 @@ CASES = [
     ("STOCK_DRIFT", "LIN-M@Lager Leipzig - MN: Shopify 2 over what ERPNext can sell (actual - reserved)",
      "every other level agrees, WALLET-BRN and CANDLE-01 included; Pop-up Hamburg is not mapped"),
     ("STOCK_UNMAPPED_SKU", "NOTE-A5", "WALLET-BRN (Ecommerce Item by SKU), CANDLE-01 (Item code)"),
+    ("STOCK_UNMAPPED_LOCATION", "Pop-up Hamburg: holds stock, and [locations] does not map it",
+     "Lager Leipzig and the other mapped locations"),
     ("SKU_DUPLICATE_IN_SHOPIFY", "MUG-GRN on the mug and on the mug set", "every other SKU is on one variant"),
     ("CUSTOMER_DUPLICATE", "shopify:7390000004: Jonas Weber imported twice", "Lena Fischer-1 (same id) is "
      "disabled; two different Marie Schulz have their own ids"),

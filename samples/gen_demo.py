@@ -27,7 +27,7 @@ import json
 import os
 import random
 import shutil
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -1146,6 +1146,33 @@ ORDERED = {("SHELL-M", "Newark FC - DO"): 20}
 POPUP_LEVELS = [("MAP-SET", 15), ("MUG-ENAMEL", 8), ("BEANIE-GRY", 4), ("TOTE-NAT", 6)]
 VALUATION = {sku: rnd(Decimal(PRICE[sku]) * Decimal("0.42")) for sku in ITEM_SKUS}
 
+# ---- inventory truth (issue 16): quantities by name, like compared with like
+# Units committed to open orders in Shopify (on_hand - available); ERPNext holds
+# them as Bin reserved_qty. SHELL-L at Brooklyn is the oversold -1 of
+# STOCK_PLANT: 0 on hand, 1 committed, reserved 1 in ERPNext: no drift (near
+# miss). SHELL-M at Newark: 3 committed, ERPNext reserves 1
+# (STOCK_COMMITMENT_DRIFT, not STOCK_DRIFT: its on-hand agrees).
+COMMITTED = {("BOTTLE-750-BLU", LOC_NEWARK): 6, ("PACK-28L", LOC_BKLYN): 2, ("LAMP-200", LOC_NEWARK): 1,
+             ("SHELL-L", LOC_BKLYN): 1, ("SHELL-M", LOC_NEWARK): 3}
+RESERVED.update({("SHELL-L", "Brooklyn Store - DO"): 1, ("SHELL-M", "Newark FC - DO"): 1})
+COMMIT_PLANT = [("SHELL-M", LOC_NEWARK)]
+# An item ERPNext stocks at Brooklyn that Shopify has no level of there
+# (STOCK_NOT_IN_SHOPIFY); near miss: BEANIE-GRY has no level there either, and
+# no stock in its Bin.
+NOT_STOCKED = {("BEANIE-NVY", LOC_BKLYN): 5, ("BEANIE-GRY", LOC_BKLYN): 0}
+# A closed pop-up, unmapped, whose levels hold nothing (near miss of
+# STOCK_UNMAPPED_LOCATION, which the Pop-up Market Stall's stock is).
+LOC_KIOSK = 71234560014
+KIOSK_LEVELS = [("TOTE-NAT", 0), ("SOCKS-3PK-M", 0)]
+LOCATIONS.append((LOC_KIOSK, "Holiday Kiosk", "New York", "10001", "NY", "Herald Square", None))
+# Stock accounts (perpetual inventory): Newark FC and Brooklyn have their own,
+# Returns falls back to the Company's default. Newark's ledger is short of its
+# Bins by a stock write-off booked in ERPNext's stock ledger whose GL entry was
+# never made (STOCK_GL_MISMATCH); the others tie (near misses).
+STOCK_ACC = {"Newark FC - DO": "Stock Newark FC - DO", "Brooklyn Store - DO": "Stock Brooklyn Store - DO"}
+STOCK_DEFAULT = "Stock In Hand - DO"
+STOCK_GL_SHORT = {"Newark FC - DO": 4536}      # cents the GL is short of the Bins
+
 # ---------------------------------------------------------------- ERPNext
 
 docs = {k: [] for k in ("sales_order", "sales_invoice", "delivery_note", "journal_entry", "gl_entry",
@@ -1272,6 +1299,26 @@ for i, (sku, wh, actual) in enumerate(sorted(bins, key=lambda b: (b[1], b[0]))):
               "projected_qty": Q(actual + ordered - reserved), "stock_uom": "Nos",
               "valuation_rate": E(val), "stock_value": E(actual * val)})
     docs["bin"].append(finish("Bin", d))
+
+# Shopify's quantities by name: on_hand is the count (ERPNext's actual_qty but
+# for the STOCK_PLANT drift), available what is left after the committed units.
+SHOPIFY_ON_HAND = {}
+for (sku, lid), avail in SHOPIFY_AVAIL.items():
+    c = COMMITTED.get((sku, lid), 0)
+    if (sku, lid) in STOCK_PLANT:
+        SHOPIFY_ON_HAND[(sku, lid)] = avail + c        # the planted count, committed units on top
+    else:
+        SHOPIFY_AVAIL[(sku, lid)] = avail - c
+        SHOPIFY_ON_HAND[(sku, lid)] = avail
+# The Bins of NOT_STOCKED carry that stock, whatever the random draw was.
+for b in docs["bin"]:
+    for (sku, lid), q in NOT_STOCKED.items():
+        if b["item_code"] == sku and b["warehouse"] == WH[lid]:
+            b["actual_qty"] = Q(q)
+            b["projected_qty"] = Q(q + b.get("ordered_qty", 0) - b.get("reserved_qty", 0))
+            b["stock_value"] = E(q * VALUATION[sku])
+for w in docs["warehouse"]:
+    w["account"] = STOCK_ACC.get(w["name"], "")
 
 # ---- sales orders, invoices, delivery notes
 
@@ -1918,6 +1965,7 @@ COMPANY_DOC = finish("Company", {
     "round_off_account": ROUND_OFF[0], "round_off_cost_center": ROUND_OFF[1], "cost_center": ACC["cost_center"]})
 docs["currency_exchange"] = rate_docs(PERIOD[1])
 docs["company"] = [COMPANY_DOC]
+COMPANY_DOC["default_inventory_account"] = STOCK_DEFAULT      # the stock account of Returns - DO
 # ---------------------------------------------------------------- receipts, accounts, opening GL
 #
 # A connected site books every paid order twice in ERPNext: ecommerce_integrations
@@ -2104,6 +2152,9 @@ ACCOUNTS += [
     (ACC_MORE["capital"], "Liability", None, 0, "Source of Funds (Liabilities) - DO"),
     (ROUND_OFF[0], "Expense", "Round Off", 0, "Expenses - DO"),
 ]
+# Issue 16's stock accounts (perpetual inventory), one per stocked warehouse or the default.
+ACCOUNTS += [(a, "Asset", "Stock", 0, "Current Assets - DO") for a in sorted(set(STOCK_ACC.values()))]
+ACCOUNTS += [(STOCK_DEFAULT, "Asset", "Stock", 0, "Current Assets - DO")]
 
 
 # issue 15: the second [taxes] account
@@ -2132,7 +2183,18 @@ def erp_tree_ledger(root):
     # A grouped GL Entry list: one row per account, sums before the period start.
     pages(root, "erpnext/gl_opening", "data",
           [{"account": ACC["clearing"], "debit": E(max(CLEARING_OPENING, 0)),
-            "credit": E(max(-CLEARING_OPENING, 0))}], 20)
+            "credit": E(max(-CLEARING_OPENING, 0))}] + stock_opening_rows(), 20)
+
+
+def stock_opening_rows():
+    """Each stock account's balance: its warehouses' Bin value, Newark's short by STOCK_GL_SHORT."""
+    bal = {}
+    for b in docs["bin"]:
+        acct = STOCK_ACC.get(b["warehouse"], STOCK_DEFAULT)
+        bal[acct] = bal.get(acct, 0) + int(round(b["stock_value"] * 100)) - 0
+    for wh, short in STOCK_GL_SHORT.items():
+        bal[STOCK_ACC[wh]] -= short
+    return [{"account": a, "debit": E(max(v, 0)), "credit": E(max(-v, 0))} for a, v in sorted(bal.items())]
 
 
 # ---------------------------------------------------------------- GL documents
@@ -2178,7 +2240,17 @@ for key, pid, pdate, status, role in PAYOUTS:
         EXPECTED.append((code, str(pid)))
 EXPECTED.append(("ORDER_ORPHAN_IN_ERPNEXT", _orph.so_name_extra))
 for (sku, lid) in STOCK_PLANT:
-    EXPECTED.append(("STOCK_DRIFT", "%s@%s" % (sku, WH[lid])))
+    if SHOPIFY_ON_HAND[(sku, lid)] != STOCK_PLANT[(sku, lid)][1]:    # SHELL-L's oversold -1 is committed units
+        EXPECTED.append(("STOCK_DRIFT", "%s@%s" % (sku, WH[lid])))
+# Issue 16: commitments, stock Shopify does not list, an unmapped location with stock, the ledger.
+for (sku, lid) in COMMIT_PLANT:
+    EXPECTED.append(("STOCK_COMMITMENT_DRIFT", "%s@%s" % (sku, WH[lid])))
+for (sku, lid), q in NOT_STOCKED.items():
+    if q > 0:
+        EXPECTED.append(("STOCK_NOT_IN_SHOPIFY", "%s@%s" % (sku, WH[lid])))
+EXPECTED.append(("STOCK_UNMAPPED_LOCATION", "Pop-up Market Stall"))
+for wh in STOCK_GL_SHORT:
+    EXPECTED.append(("STOCK_GL_MISMATCH", wh))
 EXPECTED.append(("STOCK_UNMAPPED_SKU", "MAP-SET"))
 EXPECTED.append(("SKU_DUPLICATE_IN_SHOPIFY", "MUG-ENAMEL"))
 for e in CUSTOMER_PLANT:
@@ -2318,12 +2390,48 @@ def shopify_tree(root):
                                    "position": 1, "values": [v[1] for v in vrows]}],
                       "images": [], "image": None})
     pages(root, "shopify/products", "products", prods, 50)
-    lv = []
-    for i, (iid, lid, q) in enumerate(sorted(levels, key=lambda x: (x[1], x[0]))):
-        lv.append({"inventory_item_id": iid, "location_id": lid, "available": q,
-                   "updated_at": ts(L(10, 31, 22, 0) - timedelta(minutes=7 * i)),
-                   "admin_graphql_api_id": "gid://shopify/InventoryLevel/%d?inventory_item_id=%d" % (lid, iid)})
-    pages(root, "shopify/inventory_levels", "inventory_levels", lv, 50)
+    inventory_pages(root, levels)
+
+
+def inventory_pages(root, levels):
+    """The levels as the GraphQL inventoryItems pages a live fetch saves (15 items a
+    page, quantities by name), shaped like shopify.dev's inventoryItem /
+    inventoryLevel examples (admin-graphql 2026-01). NOT_STOCKED levels are
+    left out; the closed kiosk holds nothing."""
+    sku_of = {v[5]: v[2] for _, _, _, vrows in PRODUCT_ROWS for v in vrows}
+    rows = [(iid, lid, q) for iid, lid, q in levels if (sku_of.get(iid), lid) not in NOT_STOCKED]
+    for psku, q in KIOSK_LEVELS:
+        rows += [(iid, LOC_KIOSK, q) for iid, sku in sku_of.items() if sku == psku][:1]
+    names = {l[0]: l[1] for l in LOCATIONS}
+    stamp = {}
+    for i, (iid, lid, q) in enumerate(sorted(rows, key=lambda x: (x[1], x[0]))):
+        stamp[(iid, lid)] = (L(10, 31, 22, 0) - timedelta(minutes=7 * i)).astimezone(timezone.utc)
+    by_item = {}
+    for iid, lid, q in sorted(rows):
+        sku = sku_of.get(iid)
+        c = COMMITTED.get((sku, lid), 0)
+        on_hand = SHOPIFY_ON_HAND.get((sku, lid), q + c) if lid in (LOC_NEWARK, LOC_BKLYN) else q
+        by_item.setdefault(iid, []).append({"node": {
+            "id": "gid://shopify/InventoryLevel/%d?inventory_item_id=%d" % (lid, iid),
+            "location": {"id": "gid://shopify/Location/%d" % lid, "name": names[lid]},
+            "quantities": [{"name": "available", "quantity": q}, {"name": "committed", "quantity": c},
+                           {"name": "incoming", "quantity": 0}, {"name": "on_hand", "quantity": on_hand},
+                           {"name": "reserved", "quantity": 0}],
+            "updatedAt": stamp[(iid, lid)].strftime("%Y-%m-%dT%H:%M:%SZ")}})
+    items = sorted(by_item)
+    chunks = [items[i:i + 15] for i in range(0, len(items), 15)]
+    folder = os.path.join(root, "shopify", "graphql", "inventory")
+    os.makedirs(folder, exist_ok=True)
+    for n, chunk in enumerate(chunks):
+        edges = [{"cursor": "cursor-%d" % iid, "node": {"id": "gid://shopify/InventoryItem/%d" % iid,
+                  "inventoryLevels": {"edges": by_item[iid], "pageInfo": {"hasNextPage": False}}}}
+                 for iid in chunk]
+        actual = 2 + sum(3 + 3 * len(by_item[iid]) for iid in chunk)
+        write_json(os.path.join(folder, "page-%04d.json" % (n + 1)), {
+            "data": {"inventoryItems": {"edges": edges, "pageInfo": {
+                "hasNextPage": n + 1 < len(chunks), "endCursor": edges[-1]["cursor"]}}},
+            "extensions": {"cost": {"requestedQueryCost": 947, "actualQueryCost": actual, "throttleStatus": {
+                "maximumAvailable": 2000.0, "currentlyAvailable": 2000 - actual, "restoreRate": 100.0}}}})
 
 
 def erp_tree(root, gl_rows, rng):
@@ -2339,7 +2447,8 @@ def ini_text():
     loc_lines = "".join("%s = %s\n" % (name, wh) for lid, name, c, z, p, a, wh in LOCATIONS if wh)
     return ("[shopify]\nshop = demo-outfitters.myshopify.com\napi_version = %s\naccess_token =\n"
             "[erpnext]\nurl = https://erp.demo-outfitters.example\napi_key =\napi_secret =\ncompany = %s\n"
-            "[match]\norder_field = shopify_order_id\namount_tolerance = 0.00\nstock_field = actual_qty\n"
+            "[match]\norder_field = shopify_order_id\namount_tolerance = 0.00\n"
+            "stock_pairs = on_hand:actual_qty,committed:reserved_qty\n"
             "sales_order_margin_days = 7\n"
             "[locations]\n%s"
             "[accounts]\nbank = %s\nclearing = %s\nfees = %s\nrefunds = %s\nadjustments = %s\nreserves = %s\n"
@@ -2479,8 +2588,16 @@ def expected_md(changed, notes):
     why[("ORDER_ORPHAN_IN_ERPNEXT", _orph.so_name_extra)] = (
         "Sales Order dated 2026-10-17 for Shopify order id %d (%s), which was deleted in Shopify: "
         "the number is skipped in the order sequence." % (ORPHAN["id"], _orph.name))
-    why[("STOCK_DRIFT", "TRS-BLK-42@Newark FC - DO")] = "Shopify available 7, Bin actual_qty 9."
-    why[("STOCK_DRIFT", "SHELL-L@Brooklyn Store - DO")] = "Shopify available -1 (oversold), Bin actual_qty 0."
+    why[("STOCK_DRIFT", "TRS-BLK-42@Newark FC - DO")] = "Shopify on_hand 7, Bin actual_qty 9."
+    why[("STOCK_COMMITMENT_DRIFT", "SHELL-M@Newark FC - DO")] = (
+        "Shopify committed 3 (open orders), Bin reserved_qty 1; on hand agrees, so no STOCK_DRIFT.")
+    why[("STOCK_NOT_IN_SHOPIFY", "BEANIE-NVY@Brooklyn Store - DO")] = (
+        "Bin actual_qty 5 at Brooklyn Store - DO, and Shopify has no inventory level of it at Brooklyn Store.")
+    why[("STOCK_UNMAPPED_LOCATION", "Pop-up Market Stall")] = (
+        "Holds MAP-SET, MUG-ENAMEL, BEANIE-GRY, TOTE-NAT and [locations] maps it to no warehouse.")
+    why[("STOCK_GL_MISMATCH", "Newark FC - DO")] = (
+        "Bin stock value of Newark FC - DO is %s more than the balance of %s (a write-off whose GL entry "
+        "is missing)." % (S(STOCK_GL_SHORT["Newark FC - DO"]), STOCK_ACC["Newark FC - DO"]))
     why[("STOCK_UNMAPPED_SKU", "MAP-SET")] = ("Variant of \"Trail Map Set (Catskills)\"; no ERPNext Item "
                                               "(stocked only at the unmapped pop-up location).")
     why[("SKU_DUPLICATE_IN_SHOPIFY", "MUG-ENAMEL")] = (
@@ -2534,8 +2651,14 @@ def expected_md(changed, notes):
         "| Bin BOTTLE-750-BLU@Newark FC - DO | reserved_qty 6 (projected_qty 6 lower than actual_qty); "
         "available equals actual_qty. Likewise PACK-28L@Brooklyn Store - DO (reserved 2), "
         "LAMP-200@Newark FC - DO (reserved 1) and SHELL-M@Newark FC - DO (ordered_qty 20). |",
-        "| Pop-up Market Stall | Unmapped location: its levels (MAP-SET, MUG-ENAMEL, BEANIE-GRY, TOTE-NAT) "
-        "are ignored. Bins in Returns - DO (unmapped warehouse) are ignored too. |",
+        "| Bins in Returns - DO | Unmapped warehouse: not compared with Shopify; its value ties to the "
+        "Company's default stock account (%s). |" % STOCK_DEFAULT,
+        "| SHELL-L@Brooklyn Store - DO | Shopify available -1 (oversold): 0 on hand, 1 committed to an open "
+        "order, which ERPNext reserves too: committed units are never drift, and nothing is pushed. |",
+        "| BOTTLE-750-BLU@Newark FC - DO | 6 committed in Shopify, 6 reserved in ERPNext: no commitment drift. |",
+        "| BEANIE-GRY@Brooklyn Store - DO | No Shopify level there either, but its Bin holds nothing. |",
+        "| Holiday Kiosk | Unmapped location whose levels hold nothing. |",
+        "| Brooklyn Store - DO, Returns - DO | Bin stock value equals the balance of their stock accounts. |",
         "| Customer \"Ana Perez\" | ana.perez@example.com (no accent) is a different address. |",
         "| Customers without e-mail | \"Walk-in Customer\", \"健二 佐藤\", \"فاطمة الحسن\", "
         "\"Minh Nguyễn Thị\" have no email_id; \"נועה כהן\" has an empty one: never duplicates. |",

@@ -28,9 +28,23 @@ folders = ["shopify/orders", "shopify/payouts", "shopify/balance_transactions", 
            "erpnext/item", "erpnext/customer", "erpnext/warehouse"]
 for x, f in enumerate(folders):
     d = os.path.join("samples/demo", f)
+    if not os.path.isdir(d):      # the demo's inventory is GraphQL pages: REST levels from another sample
+        d = os.path.join("samples/connected-store", f)
     for n, page in enumerate(sorted(os.listdir(d))[:2]):
         data = open(os.path.join(d, page), "rb").read()
         open(os.path.join(out, "raw", "s%02d-%d" % (x, n)), "wb").write(bytes([x]) + data)
+# A GraphQL inventory page: quantities by name (its byte: its place in load_extracts[] less one).
+inv = {"data": {"inventoryItems": {"edges": [{"node": {"id": "gid://shopify/InventoryItem/30322695",
+       "inventoryLevels": {"edges": [{"node": {"id": "gid://shopify/InventoryLevel/523463154?inventory_item_id=30322695",
+       "location": {"id": "gid://shopify/Location/346779380", "name": "Ottawa Store"},
+       "quantities": [{"name": "available", "quantity": 2}, {"name": "committed", "quantity": 1},
+                      {"name": "on_hand", "quantity": 33}, {"name": "reserved", "quantity": 30}],
+       "updatedAt": "2026-10-31T12:00:00Z"}}]}}}], "pageInfo": {"hasNextPage": False, "endCursor": None}}}}
+import json as _json, re as _re
+_order = _re.findall(r'^\t\{ "([a-z_/]+)", "(?:shopify|erpnext)"',
+                     open("src/store/load_spec.c").read().split("load_extracts[] = {", 1)[1], _re.M)
+open(os.path.join(out, "raw", "gi-0"), "wb").write(bytes([_order.index("shopify/graphql/inventory") - 1])
+                                                  + _json.dumps(inv).encode())
 # Orders with refunds paid back in the buyer's currency (MoneyBags), and the
 # same pages with each such refund made one a shop amount cannot be told of
 # (its first presentment subtotal changed): loaded with the amount unknown.

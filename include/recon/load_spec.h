@@ -163,6 +163,11 @@ extern const struct load_table payment_entry_spec, account_spec, gl_opening_spec
 extern const struct load_table currency_exchange_spec, company_spec, journal_entry_spec, gl_entry_spec;
 /* The GraphQL twins of REST specs (src/load_spec_graphql.c): the same tables. */
 extern const struct load_table gql_payout_spec, gql_balance_txn_spec, gql_variant_spec;
+/* Shopify inventory from GraphQL pages (src/load_spec_inv.c), into s_inventory_level. */
+extern const struct load_table inventory_gql_spec;
+/* A computed column REST pages have no field for: always NULL. */
+recon_err load_absent_qty(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                          const struct load_cell *from, struct load_cell *out);
 
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */

@@ -55,7 +55,9 @@ extern const char *const store_data_tables[];
  *      net_amount and income_account, e_sales_invoice_tax (Sales Taxes and
  *      Charges);
  *      s_order_transaction (order transactions in shop money, by gateway);
- *      s_order_line.gift_card */
+ *      s_order_line.gift_card;
+ *      s_inventory_level gains on_hand, committed, reserved, incoming (GraphQL
+ *      quantities by name); e_warehouse.account, e_company.default_inventory_account */
 #define STORE_SCHEMA_VERSION 6
 
 /* A table's digest as the load computed it. */

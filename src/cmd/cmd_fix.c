@@ -60,7 +60,7 @@ static void print_table(json_t *doc)
 	       json_array_size(fixes) == 1 ? "" : "s", json_array_size(blocked));
 	json_array_foreach(fixes, i, f) {
 		json_t *d = json_object_get(f, "document");
-		char what[256];
+		char what[1024];
 		if (!strcmp(str(f, "kind"), "customer"))
 			snprintf(what, sizeof(what), "Customer '%s' <%s>", str(d, "customer_name"), str(d, "email_id"));
 		else if (!strcmp(str(f, "kind"), "sales_order"))
@@ -68,8 +68,9 @@ static void print_table(json_t *doc)
 			         str(d, "customer"), json_array_size(json_object_get(d, "items")),
 			         json_array_size(json_object_get(d, "items")) == 1 ? "" : "s");
 		else
-			snprintf(what, sizeof(what), "Shopify stock %s at %s: set available to %lld", str(d, "sku"),
-			         str(d, "location"), (long long)json_integer_value(json_object_get(d, "available")));
+			snprintf(what, sizeof(what), "Shopify stock %s at %s: available %lld -> %lld (%s)", str(d, "sku"),
+			         str(d, "location"), (long long)json_integer_value(json_object_get(d, "before")),
+			         (long long)json_integer_value(json_object_get(d, "available")), str(d, "why"));
 		out_printf("  %-8s %s%s%s%s%s\n", str(f, "status"), what, json_is_string(json_object_get(f, "name")) ? " -> " : "",
 		       str(f, "name"), json_object_get(f, "error") ? ": " : "", str(f, "error"));
 	}

@@ -587,6 +587,43 @@ static json_t *opening_accounts(const struct config *cfg)
 	return a;
 }
 
+/* The warehouses' stock accounts (each Warehouse's `account`, else the
+ * Company's default_inventory_account), from the pages this fetch saved
+ * already, added to `a` once each: the stock-value tie-out rolls them
+ * forward (STOCK_GL_MISMATCH). */
+static recon_err add_stock_accounts(const struct fetch_out *out, json_t *a)
+{
+	static const char *const src[][2] = { { "erpnext/warehouse", "account" },
+	                                      { "erpnext/company", "default_inventory_account" } };
+	recon_err err = RECON_OK;
+	for (size_t k = 0; !err && k < 2; k++) {
+		char **names = NULL, path[4096];
+		size_t n = 0;
+		if ((err = raw_list_pages(out->dir, src[k][0], &names, &n)))
+			break;
+		for (size_t i = 0; !err && i < n; i++) {
+			json_t *page, *rec;
+			size_t r;
+			snprintf(path, sizeof(path), "%s/%s/%s", out->dir, src[k][0], names[i]);
+			if (!(page = json_load_file(path, 0, NULL)))
+				continue;    /* the load reports a page that does not parse */
+			json_array_foreach(json_object_get(page, "data"), r, rec) {
+				const char *v = json_string_value(json_object_get(rec, src[k][1]));
+				size_t j;
+				if (!v || !*v)
+					continue;
+				for (j = 0; j < json_array_size(a) && strcmp(json_string_value(json_array_get(a, j)), v); j++)
+					;
+				if (j == json_array_size(a) && json_array_append_new(a, json_string(v)))
+					err = RECON_ERR_NOMEM;
+			}
+			json_decref(page);
+		}
+		raw_list_free(names, n);
+	}
+	return err;
+}
+
 /* Live GL totals before the period start per account, in one grouped GL
  * Entry list: Frappe's list API takes aggregates in `fields` ("sum(debit)
  * as debit") with `group_by` (frappe.get_list / DatabaseQuery), so the
@@ -604,6 +641,11 @@ static recon_err fetch_gl_opening(struct erpnext *e, struct fetch_out *out, cons
 	recon_err err = RECON_OK;
 
 	fetch_progress(out, "erpnext/gl_opening");
+	if (accts && (err = add_stock_accounts(out, accts))) {
+		json_decref(accts);
+		json_decref(fl);
+		return err;
+	}
 	if (!accts || !fl) {
 		json_decref(accts);
 		json_decref(fl);

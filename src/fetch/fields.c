@@ -86,7 +86,9 @@ static const char *const customer[] = {
 static const char *const customer_custom[] = { "shopify_customer_id", NULL };
 
 static const char *const warehouse[] = {
-	"name", "warehouse_name", "company", "is_group", "parent_warehouse", "disabled", "modified", NULL
+	"name", "warehouse_name", "company", "is_group", "parent_warehouse", "disabled", "modified",
+	/* its stock account: the stock-value tie-out (STOCK_GL_MISMATCH) */
+	"account", NULL
 };
 
 /* ecommerce_integrations' map from a Shopify variant (or product) to the
@@ -104,7 +106,8 @@ static const char *const currency_exchange[] = {
 
 /* where ERPNext books rounding differences of a multi-currency entry */
 static const char *const company[] = {
-	"name", "default_currency", "round_off_account", "round_off_cost_center", "cost_center", NULL
+	"name", "default_currency", "round_off_account", "round_off_cost_center", "cost_center",
+	"default_inventory_account", NULL
 };
 /* The chart of accounts: what ACCOUNT_NOT_USABLE checks a configured account against. */
 static const char *const account[] = {
@@ -178,6 +181,12 @@ static const char *const gql_balance_transactions[] = {
 	"amount.currencyCode", "fee.amount", "net.amount", "sourceType", "sourceOrderTransactionId",
 	"associatedOrder.id", "adjustmentReason", "transactionDate", NULL
 };
+/* an inventoryItems edge: the item and its levels' location, quantities by name and time */
+static const char *const gql_inventory[] = {
+	"node.id", "node.inventoryLevels.edges.node.location.id", "node.inventoryLevels.edges.node.quantities",
+	"node.inventoryLevels.edges.node.quantities.name", "node.inventoryLevels.edges.node.quantities.quantity",
+	"node.inventoryLevels.edges.node.updatedAt", NULL
+};
 static const char *const gql_variants[] = {
 	"id", "title", "sku", "inventoryItem.id", "product.id", "product.title", NULL
 };
@@ -213,6 +222,9 @@ const struct fetch_fields fetch_fields[] = {
 	{ "shopify/graphql/payouts", gql_payouts, NULL },
 	{ "shopify/graphql/balance_transactions", gql_balance_transactions, NULL },
 	{ "shopify/graphql/products", gql_variants, NULL },
+	/* written out in shopify_inventory.c (quantities take names, levels are a
+	 * nested connection); the list is what the loader reads (test_fields) */
+	{ "shopify/graphql/inventory", gql_inventory, NULL },
 	{ NULL, NULL, NULL }
 };
 

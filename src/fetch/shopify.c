@@ -7,6 +7,7 @@
 #include "recon/fields.h"
 #include "recon/msg.h"
 #include "recon/shopify.h"
+#include "recon/shopify_inventory.h"
 #include "recon/shopify_version.h"
 #include "shopify_private.h"
 
@@ -760,6 +761,7 @@ static recon_err skip_twins(struct shopify *sh, struct fetch_out *out)
 		{ "shopify/balance_transactions", "shopify/graphql/balance_transactions",
 		  "shopify_payments/balance/transactions.json" },
 		{ "shopify/products", "shopify/graphql/products", "products.json" },
+		{ "shopify/inventory_levels", "shopify/graphql/inventory", "inventory_levels.json" },
 	};
 	char endpoint[256], why[160];
 	recon_err err;
@@ -932,6 +934,15 @@ locations:
 		    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
 			goto out;
 	}
+	/* Quantities by name come only from GraphQL, and from every location:
+	 * one [locations] leaves out still holds stock (STOCK_UNMAPPED_LOCATION).
+	 * REST has `available` only. */
+	if (sh->graphql) {
+		sh->ver.extract = "shopify/graphql/inventory";
+		if ((err = shopify_fetch_inventory(sh, out)))
+			goto out;
+		goto notes;
+	}
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
 	shopify_begin(sh, out, "shopify/inventory_levels");
 	for (size_t l = 0; l < locids.n; l += SHOP_IDS_BATCH) {
@@ -966,6 +977,7 @@ locations:
 		msg_warn("no [locations] line names a Shopify location: stock is not compared");
 		err = fetch_note(out, "shopify/inventory_levels", endpoint, "(no mapped location: not fetched)");
 	}
+notes:
 	if (!err)
 		err = shopify_version_notes(&sh->ver, out);
 out:

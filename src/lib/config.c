@@ -53,7 +53,7 @@ static const struct {
 	{ "shopify", "api_version", "2026-10" },
 	{ "match", "order_field", "shopify_order_id" },
 	{ "match", "amount_tolerance", "0.00" },
-	{ "match", "stock_field", "actual_qty" },
+	{ "match", "stock_pairs", "on_hand:actual_qty,committed:reserved_qty" },
 	{ "match", "sales_order_margin_days", "7" },
 	{ "match", "payout_lookback_days", "35" },
 	{ "report", "out", "reports" },

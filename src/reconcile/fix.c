@@ -5,6 +5,7 @@
 #include "recon/datetime.h"
 #include "recon/erpnext.h"
 #include "recon/fix.h"
+#include "recon/fix_stock.h"
 #include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/links.h"
@@ -299,42 +300,6 @@ static recon_err plan_orders(struct store *s, const struct config *cfg, int64_t 
 	return err;
 }
 
-/* Stock: ERPNext is the master. Each drifting SKU@warehouse becomes one
- * absolute set per Shopify location mapped to that warehouse. */
-static recon_err plan_stock(struct store *s, int64_t sid)
-{
-	sqlite3_stmt *st;
-	recon_err err = RECON_OK;
-	TRY(store_prepare(s,
-		"SELECT d.key, d.erpnext_qty, m.location_id, m.location_name, "
-		"v.inventory_item_id, json_extract(d.shopify_json, '$.sku'), "
-		"(SELECT count(*) FROM link_location m2 WHERE m2.warehouse = m.warehouse) "
-		"FROM discrepancy d JOIN link_location m ON m.warehouse = json_extract(d.erpnext_json, '$.warehouse') "
-		"JOIN s_variant v ON v.snapshot_id = d.snapshot_id AND v.sku = json_extract(d.shopify_json, '$.sku') "
-		"WHERE d.snapshot_id = ? AND d.code = 'STOCK_DRIFT' ORDER BY d.key, m.location_id", &st));
-	sqlite3_bind_int64(st, 1, sid);
-	while (!err && sqlite3_step(st) == SQLITE_ROW) {
-		char ref[256], why[256] = "", qt[MONEY_BUFSZ];
-		int64_t q = sqlite3_column_int64(st, 1);
-		snprintf(ref, sizeof(ref), "%s@%lld", text(st, 5), (long long)sqlite3_column_int64(st, 2));
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL || q % QTY_SCALE != 0)
-			snprintf(why, sizeof(why), "ERPNext quantity %s is not a whole number",
-			         sqlite3_column_type(st, 1) == SQLITE_NULL ? "?" : qty_format(q, qt, sizeof(qt)));
-		else if (sqlite3_column_int(st, 6) > 1)
-			snprintf(why, sizeof(why), "several Shopify locations map to this warehouse: "
-			                           "which one holds the stock is not known");
-		json_t *doc = json_pack("{s:I, s:I, s:I, s:s, s:s}", "location_id", (json_int_t)sqlite3_column_int64(st, 2),
-		                        "inventory_item_id", (json_int_t)sqlite3_column_int64(st, 4),
-		                        "available", (json_int_t)(q / QTY_SCALE), "sku", text(st, 5),
-		                        "location", text(st, 3));
-		err = doc ? put(s, sid, "stock", ref, doc, why[0] ? why : NULL) : RECON_ERR_NOMEM;
-		json_decref(doc);
-	}
-	if (store_finish(s, st) && !err)
-		err = RECON_ERR_DB;
-	return err;
-}
-
 struct plan_args {
 	const struct config *cfg;
 	int64_t sid;
@@ -351,7 +316,7 @@ static recon_err plan_in_tx(struct store *s, void *arg)
 	if (!err && (a->what & FIX_ORDERS))
 		err = plan_orders(s, a->cfg, a->sid);
 	if (!err && (a->what & FIX_STOCK))
-		err = plan_stock(s, a->sid);
+		err = fix_stock_plan(s, a->sid, put);
 	return err;
 }
 
@@ -524,21 +489,7 @@ static recon_err send_fix(struct store *s, void *ctx, int64_t row, const char *k
 	if (!strcmp(kind, "stock")) {
 		if (!c->sh && (err = shopify_open(c->cfg, &c->sh)))
 			return err;
-		/* An absolute set: sending it twice leaves the same level. */
-		TRY(post_mark_sending(s, row));
-		err = shopify_set_inventory(c->sh, json_integer_value(json_object_get(doc, "location_id")),
-		                            json_integer_value(json_object_get(doc, "inventory_item_id")),
-		                            json_integer_value(json_object_get(doc, "available")), &why);
-		if (!err) {
-			t->posted++;
-			msg_info("stock %s: Shopify available set to %lld", ref,
-			         (long long)json_integer_value(json_object_get(doc, "available")));
-		}
-		/* An absolute set may be repeated safely: no settling needed. */
-		recon_err st = post_set_state(s, row, err ? "failed" : "posted", err ? NULL : "inventory_levels/set",
-		                              err ? (why ? why : "no answer from Shopify") : NULL, 1);
-		free(why);
-		return err ? err : st;
+		return fix_stock_send(s, c->sh, row, ref, doc, t);
 	}
 	if (!c->e && (err = erpnext_open(c->cfg, &c->e)))
 		return err;

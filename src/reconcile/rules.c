@@ -14,6 +14,7 @@
 #include "recon/rules.h"
 #include "recon/rules_cache.h"
 #include "recon/sqlparams.h"
+#include "recon/stock.h"
 #include "recon/tax_roll.h"
 
 recon_err rules_order_table(struct store *s)
@@ -44,8 +45,7 @@ recon_err rules_order_table(struct store *s)
  * used by several rules. */
 static const char setup_sql[] =
 	"DROP TABLE IF EXISTS temp.one_so; DROP TABLE IF EXISTS temp.s_sku; DROP TABLE IF EXISTS temp.e_sku;"
-	"DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.lv; DROP TABLE IF EXISTS temp.bin_qty;"
-	"DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.dup_sku;"
+	"DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.gl_changed;"
 	"CREATE TEMP TABLE one_so AS SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus < 2 "
 	"GROUP BY order_id HAVING count(*) = 1;"
 	"CREATE INDEX temp.one_so_o ON one_so(order_id);"
@@ -70,21 +70,7 @@ static const char setup_sql[] =
 	"AS bank_account FROM link_payout_je l "
 	"WHERE l.je_name = (SELECT min(l2.je_name) FROM link_payout_je l2 WHERE l2.cheque_no = l.cheque_no)) x;"
 	"CREATE INDEX temp.je_payout_c ON je_payout(cheque_no);"
-	/* Shopify stock per SKU and mapped warehouse; duplicated SKUs cannot be attributed and are left to SKU_DUPLICATE_IN_SHOPIFY. */
-	"CREATE TEMP TABLE dup_sku AS SELECT sku FROM s_variant WHERE snapshot_id = :sid AND coalesce(sku, '') <> '' "
-	"GROUP BY sku HAVING count(*) > 1;"
-	/* Per Item: several variants of one Item hold its stock together. */
-	"CREATE TEMP TABLE lv AS SELECT k.item_code, coalesce(nullif(min(v.sku), ''), k.item_code) AS sku, m.warehouse, "
-	"sum(il.available) AS available, group_concat(DISTINCT m.location_name) AS locations FROM s_inventory_level il "
-	"JOIN link_location m ON m.location_id = il.location_id "
-	"JOIN s_variant v ON v.snapshot_id = :sid AND v.inventory_item_id = il.inventory_item_id "
-	"JOIN link_variant_item k ON k.variant_id = v.id "
-	"WHERE il.snapshot_id = :sid AND il.available IS NOT NULL AND k.item_code IS NOT NULL "
-	"AND coalesce(v.sku, '') NOT IN (SELECT sku FROM dup_sku) "
-	"GROUP BY k.item_code, m.warehouse;"
-	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, STOCK_FIELD AS qty, valuation_rate, currency "
-	"FROM e_bin WHERE snapshot_id = :sid;"
-	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);"
+	/* temp.lv, temp.bin_qty and temp.stock_cmp are made by stock_build (stock.c). */
 	/* temp.gl_changed is made by gl_changed_build (gl_changed.c), after this. */
 	;
 
@@ -93,14 +79,13 @@ static const char setup_sql[] =
 struct params {
 	char from[16], to[16], taken[40], currency[8], erp_currency[8], lookback_from[16];
 	char round_off[160], round_off_cc[160];
-	const char *stock_field;   /* [match] stock_field, checked */
 	struct sqlparams sp;
 };
 
 static recon_err load_params(struct store *s, const struct config *cfg, int64_t sid, struct params *p)
 {
 	sqlite3_stmt *st;
-	const char *tol, *sf;
+	const char *tol;
 	enum links_order_key key;
 	int64_t tol_minor;
 	recon_err err;
@@ -149,14 +134,6 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 	if ((err = links_order_key(cfg, &key)))
 		return err;
 	sqlparams_int(&p->sp, ":by_id", key == LINKS_BY_ID);
-	sf = config_get_or(cfg, "match", "stock_field", "actual_qty");
-	if (strcmp(sf, "actual_qty") && strcmp(sf, "projected_qty") && strcmp(sf, "actual_qty - reserved_qty")) {
-		msg_error("'%s', line %d: [match] stock_field '%s': expected actual_qty, projected_qty or "
-		          "actual_qty - reserved_qty", config_path(cfg), config_line(cfg, "match", "stock_field"), sf);
-		return RECON_ERR_CONFIG;
-	}
-	p->stock_field = sf;
-	sqlparams_text(&p->sp, ":stock_field_name", sf);
 	sqlparams_text(&p->sp, ":bank", config_get_or(cfg, "accounts", "bank", ""));
 	{
 		long lookback;
@@ -250,28 +227,13 @@ out:
 static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, struct params *p,
                        const struct sqlplan *plan)
 {
-	char *setup = NULL, *at;
-	const char *expr;
 	recon_err err;
 
 	if ((err = load_params(s, cfg, sid, p)) || (err = links_build(s, cfg, sid)) ||
 	    (err = clearing_build(s, cfg, &p->sp)) ||
 	    (err = tax_roll_build(s, cfg, &p->sp)) || (err = gift_cards_build(s, cfg, &p->sp)))
 		return err;
-	/* The stock field is one of three fixed expressions (checked above), never user text in SQL. */
-	expr = !strcmp(p->stock_field, "actual_qty") ? "actual_qty"
-	     : !strcmp(p->stock_field, "projected_qty") ? "projected_qty" : "actual_qty - reserved_qty";
-	setup = malloc(sizeof(setup_sql) + 64);
-	if (!setup) {
-		msg_error("rules: out of memory");
-		return RECON_ERR_NOMEM;
-	}
-	at = strstr(setup_sql, "STOCK_FIELD");
-	snprintf(setup, sizeof(setup_sql) + 64, "%.*s%s%s", (int)(at - setup_sql), setup_sql, expr,
-	         at + strlen("STOCK_FIELD"));
-	err = sqlparams_exec(s, setup, &p->sp, "rules", plan);
-	free(setup);
-	if (err)
+	if ((err = sqlparams_exec(s, setup_sql, &p->sp, "rules", plan)) || (err = stock_build(s, cfg, &p->sp, plan)))
 		return err;
 	return gl_changed_build(s, &p->sp);
 }

@@ -20,8 +20,8 @@
  * link_uncompared, link_location) and the working tables built
  * from them first (setup_sql): one_so (orders with exactly one live Sales
  * Order), s_sku/e_sku (quantities per compared Item, with the SKU keys show), je_payout (each payout's first
- * Journal Entry and its bank line), lv (Shopify stock per SKU and mapped
- * warehouse), bin_qty and gl_changed.
+ * Journal Entry and its bank line), gl_changed, and the stock tables of
+ * stock.c: lv, bin_qty, stock_cmp (both sides of each stock comparison).
  * An order is "in scope" when it is of the period (processed_at in the shop's
  * zone), not a test order and not cancelled.
  */
@@ -387,24 +387,95 @@ const struct rule_def rule_defs[] = {
 	  "WHERE p2.snapshot_id = :sid GROUP BY p2.id) t ON t.id = p.id "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND t.net <> p.amount" },
 
+	/* Over temp.stock_cmp (stock.c): like with like, and on REST pages
+	 * (available only) available against what ERPNext can sell. */
 	{ "STOCK_DRIFT", "error", "stock", FACT_ERPNEXT_DOC | FACT_SHOPIFY_QTY | FACT_ERPNEXT_QTY,
-	  "Shopify available differs from ERPNext stock for a mapped location",
-	  "SELECT lv.sku || '@' || lv.warehouse AS key, printf('%s at %s: Shopify %s available, ERPNext %s (%s): "
-	  "difference %s, valued %s %s', lv.sku, lv.warehouse, qty(lv.available), qty(coalesce(b.qty, 0)), "
-	  ":stock_field_name, qty(coalesce(b.qty, 0) - lv.available), "
-	  "coalesce(money(stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate), b.currency), 'n/a'), "
-	  "coalesce(b.currency, '')) AS message, coalesce(b.currency, :currency) AS currency, "
-	  "json_object('sku', lv.sku, 'locations', lv.locations, 'available', qty(lv.available)) AS shopify_json, "
-	  "json_object('item_code', lv.item_code, 'warehouse', lv.warehouse, 'quantity', qty(coalesce(b.qty, 0)), "
-	  "'field', :stock_field_name, 'difference', qty(coalesce(b.qty, 0) - lv.available), 'valuation_rate', "
-	  "money(b.valuation_rate, b.currency), 'value', money(stock_value(coalesce(b.qty, 0) - lv.available, "
-	  "b.valuation_rate), b.currency), 'currency', b.currency) AS erpnext_json, "
-	  "lv.available AS shopify_qty, coalesce(b.qty, 0) AS erpnext_qty, b.currency AS erpnext_currency, "
-	  "b.valuation_rate AS valuation_rate, "
-	  "stock_value(coalesce(b.qty, 0) - lv.available, b.valuation_rate) AS stock_value, "
-	  DOC("Item", "lv.item_code") " "
-	  "FROM lv LEFT JOIN bin_qty b ON b.item_code = lv.item_code AND b.warehouse = lv.warehouse "
-	  "WHERE coalesce(b.qty, 0) <> lv.available" },
+	  "Shopify on-hand differs from ERPNext actual_qty for a mapped location (fields configurable)",
+	  "SELECT c.sku || '@' || c.warehouse AS key, printf('%s at %s: Shopify %s %s, ERPNext %s %s: "
+	  "difference %s, valued %s %s%s', c.sku, c.warehouse, c.shop_field, qty(c.shop_qty), c.erp_field, "
+	  "qty(c.erp_qty), qty(c.erp_qty - c.shop_qty), "
+	  "coalesce(money(stock_value(c.erp_qty - c.shop_qty, c.valuation_rate), c.currency), 'n/a'), "
+	  "coalesce(c.currency, ''), CASE WHEN c.basis = 'rest' THEN ' (REST pages carry available only: compared "
+	  "with what ERPNext can sell)' ELSE '' END) AS message, coalesce(c.currency, :currency) AS currency, "
+	  "json_object('sku', c.sku, 'locations', c.locations, 'basis', c.basis, 'field', c.shop_field, "
+	  "'quantity', qty(c.shop_qty), 'available', qty(c.available), 'on_hand', qty(c.on_hand), "
+	  "'committed', qty(c.committed), 'reserved', qty(c.reserved), 'incoming', qty(c.incoming)) AS shopify_json, "
+	  "json_object('item_code', c.item_code, 'warehouse', c.warehouse, 'quantity', qty(c.erp_qty), "
+	  "'field', c.erp_field, 'actual_qty', qty(c.actual_qty), 'reserved_qty', qty(c.reserved_qty), "
+	  "'difference', qty(c.erp_qty - c.shop_qty), 'valuation_rate', "
+	  "money(c.valuation_rate, c.currency), 'value', money(stock_value(c.erp_qty - c.shop_qty, "
+	  "c.valuation_rate), c.currency), 'currency', c.currency) AS erpnext_json, "
+	  "c.shop_qty AS shopify_qty, c.erp_qty AS erpnext_qty, c.currency AS erpnext_currency, "
+	  "c.valuation_rate AS valuation_rate, "
+	  "stock_value(c.erp_qty - c.shop_qty, c.valuation_rate) AS stock_value, "
+	  DOC("Item", "c.item_code") " "
+	  "FROM stock_cmp c WHERE c.shop_qty IS NOT NULL AND c.erp_qty <> c.shop_qty" },
+
+	{ "STOCK_COMMITMENT_DRIFT", "warning", "stock", FACT_ERPNEXT_DOC | FACT_SHOPIFY_QTY | FACT_ERPNEXT_QTY,
+	  "Shopify committed differs from ERPNext reserved_qty",
+	  "SELECT c.sku || '@' || c.warehouse AS key, printf('%s at %s: Shopify %s %s, ERPNext %s %s: difference %s "
+	  "(units held for open orders; not stock drift)', c.sku, c.warehouse, c.c_shop_field, qty(c.c_shop_qty), "
+	  "c.c_erp_field, qty(c.c_erp_qty), qty(c.c_erp_qty - c.c_shop_qty)) AS message, "
+	  "coalesce(c.currency, :currency) AS currency, "
+	  "json_object('sku', c.sku, 'locations', c.locations, 'field', c.c_shop_field, 'quantity', qty(c.c_shop_qty), "
+	  "'on_hand', qty(c.on_hand), 'available', qty(c.available)) AS shopify_json, "
+	  "json_object('item_code', c.item_code, 'warehouse', c.warehouse, 'field', c.c_erp_field, "
+	  "'quantity', qty(c.c_erp_qty), 'difference', qty(c.c_erp_qty - c.c_shop_qty)) AS erpnext_json, "
+	  "c.c_shop_qty AS shopify_qty, c.c_erp_qty AS erpnext_qty, c.currency AS erpnext_currency, "
+	  DOC("Item", "c.item_code") " "
+	  "FROM stock_cmp c WHERE c.c_shop_qty IS NOT NULL AND c.c_erp_qty <> c.c_shop_qty" },
+
+	/* Stock Shopify cannot sell: the Item is on a variant, the warehouse is
+	 * mapped, and no location of that warehouse has a level of any of the
+	 * Item's variants. */
+	{ "STOCK_NOT_IN_SHOPIFY", "warning", "stock", FACT_ERPNEXT_DOC | FACT_ERPNEXT_QTY | FACT_VALUE,
+	  "ERPNext holds stock of a mapped item in a mapped warehouse; Shopify has no inventory level there",
+	  "SELECT x.sku || '@' || b.warehouse AS key, printf('%s at %s: ERPNext holds %s (valued %s %s), Shopify has "
+	  "no inventory level of it at %s', x.sku, b.warehouse, qty(b.actual_qty), "
+	  "coalesce(money(stock_value(b.actual_qty, b.valuation_rate), b.currency), 'n/a'), b.currency, "
+	  "(SELECT group_concat(m.location_name, ', ') FROM link_location m WHERE m.warehouse = b.warehouse)) AS message, "
+	  "b.currency AS currency, json_object('sku', x.sku, 'locations', (SELECT group_concat(m.location_name, ', ') "
+	  "FROM link_location m WHERE m.warehouse = b.warehouse)) AS shopify_json, "
+	  "json_object('item_code', b.item_code, 'warehouse', b.warehouse, 'actual_qty', qty(b.actual_qty), "
+	  "'valuation_rate', money(b.valuation_rate, b.currency), 'value', "
+	  "money(stock_value(b.actual_qty, b.valuation_rate), b.currency), 'currency', b.currency) AS erpnext_json, "
+	  "b.actual_qty AS erpnext_qty, b.currency AS erpnext_currency, coalesce(b.valuation_rate, 0) AS valuation_rate, "
+	  "coalesce(stock_value(b.actual_qty, b.valuation_rate), 0) AS stock_value, " DOC("Item", "b.item_code") " "
+	  "FROM e_bin b JOIN (SELECT k.item_code, coalesce(nullif(min(v.sku), ''), k.item_code) AS sku "
+	  "FROM link_variant_item k JOIN s_variant v ON v.snapshot_id = :sid AND v.id = k.variant_id "
+	  "WHERE k.item_code IS NOT NULL GROUP BY k.item_code) x ON x.item_code = b.item_code "
+	  "WHERE b.snapshot_id = :sid AND b.actual_qty > 0 "
+	  "AND b.warehouse IN (SELECT warehouse FROM link_location) "
+	  "AND b.item_code NOT IN (SELECT item_code FROM link_uncompared) "
+	  "AND NOT EXISTS (SELECT 1 FROM s_inventory_level il JOIN link_location m ON m.location_id = il.location_id "
+	  "JOIN s_variant v ON v.snapshot_id = :sid AND v.inventory_item_id = il.inventory_item_id "
+	  "JOIN link_variant_item k ON k.variant_id = v.id "
+	  "WHERE il.snapshot_id = :sid AND m.warehouse = b.warehouse AND k.item_code = b.item_code)" },
+
+	/* A location's stock counts where it is on hand (available on REST pages). */
+	{ "STOCK_UNMAPPED_LOCATION", "warning", "stock", FACT_SHOPIFY_QTY,
+	  "a Shopify location holding stock that [locations] does not map",
+	  "SELECT l.name AS key, printf('Shopify location %s holds %s units of %d items, and [locations] maps it to "
+	  "no ERPNext warehouse: that stock is compared with nothing', l.name, qty(q.units), q.n) AS message, "
+	  "NULL AS currency, json_object('location', l.name, 'location_id', l.id, 'units', qty(q.units), 'items', q.n) "
+	  "AS shopify_json, NULL AS erpnext_json, q.units AS shopify_qty "
+	  "FROM s_location l JOIN (SELECT location_id, sum(coalesce(on_hand, available)) AS units, count(*) AS n "
+	  "FROM s_inventory_level WHERE snapshot_id = :sid AND coalesce(on_hand, available) > 0 GROUP BY location_id) q "
+	  "ON q.location_id = l.id WHERE l.snapshot_id = :sid "
+	  "AND l.id NOT IN (SELECT location_id FROM link_location)" },
+
+	/* Over stock_value_line (stock.c), which the report's tie-out shows. */
+	{ "STOCK_GL_MISMATCH", "error", "stock", FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
+	  "the warehouse's Bin stock value differs from the GL balance of its stock account",
+	  "SELECT v.warehouses AS key, printf('%s: Bin stock value %s %s, GL balance of %s %s %s (opening %s, "
+	  "movement %s): difference %s', v.warehouses, money(v.bin_value, v.currency), v.currency, v.account, "
+	  "money(v.gl_balance, v.currency), v.currency, money(v.opening, v.currency), money(v.movement, v.currency), "
+	  "money(v.bin_value - v.gl_balance, v.currency)) AS message, v.currency AS currency, NULL AS shopify_json, "
+	  "json_object('warehouses', v.warehouses, 'account', v.account, 'bin_value', money(v.bin_value, v.currency), "
+	  "'gl_balance', money(v.gl_balance, v.currency), 'opening', money(v.opening, v.currency), 'movement', "
+	  "money(v.movement, v.currency), 'currency', v.currency) AS erpnext_json, v.gl_balance AS erpnext_amount, "
+	  "v.currency AS erpnext_currency, v.bin_value - v.gl_balance AS difference "
+	  "FROM stock_value_line v WHERE v.snapshot_id = :sid AND v.has_gl AND abs(v.bin_value - v.gl_balance) > :tol" },
 
 	{ "STOCK_UNMAPPED_SKU", "warning", "stock", 0,
 	  "a Shopify variant maps to no ERPNext Item (by Ecommerce Item or SKU)",

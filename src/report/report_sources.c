@@ -96,6 +96,9 @@ const struct report_source report_sources[] = {
 	{ "sample", 0, sample_fields, src_sample },
 	{ "discrepancy_ages", 0, ages_fields, src_ages },
 	{ "stock_drift_value", 0, drift_fields, src_drift },
+	{ "stock_asof", 0, stock_asof_fields, src_stock_asof },
+	{ "stock_warehouse", 0, stock_warehouse_fields, src_stock_warehouse },
+	{ "stock_value", 0, stock_value_fields, src_stock_value },
 	{ "tax_roll", 0, tax_roll_fields, src_tax_roll },
 };
 const size_t report_nsources = sizeof(report_sources) / sizeof(report_sources[0]);

@@ -46,4 +46,10 @@ recon_err src_sample(struct report *r, const struct report_table *t, struct emit
 recon_err src_ages(struct report *r, const struct report_table *t, struct emitter *e);
 recon_err src_drift(struct report *r, const struct report_table *t, struct emitter *e);
 
+/* report_stock.c: the Stock section's as-of, per-warehouse and tie-out tables. */
+extern const struct report_field stock_asof_fields[], stock_warehouse_fields[], stock_value_fields[];
+recon_err src_stock_asof(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_stock_warehouse(struct report *r, const struct report_table *t, struct emitter *e);
+recon_err src_stock_value(struct report *r, const struct report_table *t, struct emitter *e);
+
 #endif

@@ -440,6 +440,11 @@ static const struct load_col inventory_level_cols[] = {
 	COL("location_id",            "location_id",            LK_INT,  REQ),
 	COL("available",              "available",              LK_QTY,  0),
 	COL("updated_at",             "updated_at",             LK_TEXT, 0),
+	/* Quantities by name: GraphQL pages only (load_spec_inv.c); REST has none. */
+	CALC("on_hand",               LK_HOOK_INT,  0, .hook = load_absent_qty),
+	CALC("committed",             LK_HOOK_INT,  0, .hook = load_absent_qty),
+	CALC("reserved",              LK_HOOK_INT,  0, .hook = load_absent_qty),
+	CALC("incoming",              LK_HOOK_INT,  0, .hook = load_absent_qty),
 	{ 0 }
 };
 static const struct load_table inventory_level_spec = {
@@ -695,6 +700,10 @@ static const struct load_col warehouse_cols[] = {
 	COL("company",                "company",                LK_TEXT, 0),
 	COL("is_group",               "is_group",               LK_BOOL, 0),
 	COL("disabled",               "disabled",               LK_BOOL, 0),
+	/* Its stock account (perpetual inventory); empty: the nearest parent's,
+	 * else the company's default (ERPNext's get_warehouse_account). */
+	COL("account",                "account",                LK_TEXT, EMPTY_NULL),
+	COL("parent_warehouse",       "parent_warehouse",       LK_TEXT, EMPTY_NULL),
 	{ 0 }
 };
 static const struct load_table warehouse_spec = {
@@ -757,6 +766,10 @@ const struct extract_def load_extracts[] = {
 	  "s_balance_txn", &gql_balance_txn_spec },
 	{ "shopify/graphql/products", "shopify", "shopify/graphql/products", "data.productVariants.nodes",
 	  "graphql.json productVariants", "s_variant", &gql_variant_spec },
+	/* Shopify inventory from GraphQL pages, with every named quantity, into
+	 * the rows REST's inventory_levels fill (load_spec_inv.c). */
+	{ "shopify/graphql/inventory", "shopify", "shopify/graphql/inventory", "data.inventoryItems.edges",
+	  "graphql.json inventoryItems", "s_inventory_level", &inventory_gql_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -203,6 +203,8 @@ static const struct load_col company_cols[] = {
 	COL("round_off_account",      "round_off_account",      LK_TEXT,     EMPTY_NULL),
 	COL("round_off_cost_center",  "round_off_cost_center",  LK_TEXT,     EMPTY_NULL),
 	COL("cost_center",            "cost_center",            LK_TEXT,     EMPTY_NULL),
+	/* The stock account of a warehouse that names none (STOCK_GL_MISMATCH). */
+	COL("default_inventory_account", "default_inventory_account", LK_TEXT, EMPTY_NULL),
 	{ 0 }
 };
 const struct load_table company_spec = {

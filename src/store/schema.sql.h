@@ -85,6 +85,12 @@ static const char schema_sql[] =
 "                                    -- | movement closing | difference\n"
 "  label TEXT NOT NULL, count INTEGER, amount INTEGER NOT NULL, currency TEXT NOT NULL,\n"
 "  PRIMARY KEY (snapshot_id, pos));\n"
+/* the stock-value tie-out (stock.c): each stock account's Bin value against its GL balance at the
+ * period end, minor units of currency; has_gl 0: the ledger of that account was not fetched */
+"CREATE TABLE IF NOT EXISTS stock_value_line (snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
+"  account TEXT NOT NULL, warehouses TEXT NOT NULL, bins INTEGER NOT NULL, bin_value INTEGER NOT NULL,\n"
+"  opening INTEGER NOT NULL, movement INTEGER NOT NULL, gl_balance INTEGER NOT NULL, has_gl INTEGER NOT NULL,\n"
+"  currency TEXT NOT NULL, PRIMARY KEY (snapshot_id, account));\n"
 "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, snapshot_id INTEGER NOT NULL,\n"
 "  kind TEXT NOT NULL,               -- 'journal_entry', 'customer', 'sales_order', 'stock'\n"
 "  ref TEXT NOT NULL,                -- payout id, e-mail, order name, inventory key\n"

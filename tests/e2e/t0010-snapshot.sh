@@ -23,7 +23,16 @@ print("s_refund", n("shopify/orders", "orders", "refunds"))
 print("s_payout", n("shopify/payouts", "payouts"))
 print("s_balance_txn", n("shopify/balance_transactions", "transactions"))
 print("s_variant", n("shopify/products", "products", "variants"))
-print("s_inventory_level", n("shopify/inventory_levels", "inventory_levels"))
+def gql_levels():
+    # GraphQL inventory pages: the levels nested in each inventory item
+    p, t = os.path.join(d, "shopify/graphql/inventory"), 0
+    for f in sorted(os.listdir(p)) if os.path.isdir(p) else []:
+        for e in json.load(open(os.path.join(p, f)))["data"]["inventoryItems"]["edges"]:
+            t += len(e["node"]["inventoryLevels"]["edges"])
+    return t
+rest = os.path.join(d, "shopify/inventory_levels")
+print("s_inventory_level", (n("shopify/inventory_levels", "inventory_levels") if os.path.isdir(rest) else 0)
+      + gql_levels())
 print("e_sales_order", n("erpnext/sales_order", "data"))
 print("e_sales_order_item", n("erpnext/sales_order", "data", "items"))
 print("e_journal_entry_account", n("erpnext/journal_entry", "data", "accounts"))

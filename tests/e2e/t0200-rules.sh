@@ -26,7 +26,7 @@ python3 - <<'PY' || fail "diff JSON shape"
 import json
 d = json.load(open("out"))
 assert d["snapshot"] == 1 and d["period"] == {"from": "2026-10-01", "to": "2026-10-31"}, d["period"]
-assert len(d["counts"]) == 36 and d["counts"]["ORDER_MISSING_IN_ERPNEXT"] == 1, d["counts"]
+assert len(d["counts"]) == 40 and d["counts"]["ORDER_MISSING_IN_ERPNEXT"] == 1, d["counts"]
 for x in d["discrepancies"]:
     assert set(x) >= {"code", "severity", "key", "message", "shopify", "erpnext", "currency"}, x
     assert isinstance(x["shopify"], dict) and isinstance(x["erpnext"], dict)
@@ -93,14 +93,27 @@ compare out cases/expected1.tsv || fail "snapshot 1 changed after snapshot 2"
 sed 's/amount_tolerance = 0.00/amount_tolerance = 1.00/' cases/recon.ini > tol.ini
 recon --config tol.ini diff --snapshot 1 --format csv; expect_rc 1
 grep_not out "ORDER_TOTAL_MISMATCH"
-sed 's/stock_field = actual_qty/stock_field = actual_qty - reserved_qty/' cases/recon.ini > stock.ini
+# The older stock_field: Shopify available against that Bin field, no commitment comparison
+# (B's 2 committed units agree with its 2 reserved; C's 5 available are not the 3 it can sell).
+sed 's/^stock_pairs = .*/stock_field = actual_qty - reserved_qty/' cases/recon.ini > stock.ini
 recon --config stock.ini diff --snapshot 1 --format csv; expect_rc 1
-grep_in out "STOCK_DRIFT,error,stock,B@Stores - R"
+grep_in out "STOCK_DRIFT,error,stock,C@Stores - R"
 grep_in out "STOCK_DRIFT,error,stock,A@Stores - R"
-sed 's/stock_field = actual_qty/stock_field = reserved_qty; DROP TABLE x/' cases/recon.ini > bad.ini
+grep_not out "STOCK_DRIFT,error,stock,B@Stores - R"
+grep_not out "STOCK_COMMITMENT_DRIFT"
+# Pairs the other way round: available against what ERPNext can sell, committed still compared.
+sed 's/^stock_pairs = .*/stock_pairs = available:actual_qty - reserved_qty, committed:reserved_qty/' \
+	cases/recon.ini > pairs.ini
+recon --config pairs.ini diff --snapshot 1 --format csv; expect_rc 1
+grep_in out "STOCK_DRIFT,error,stock,C@Stores - R"
+grep_in out "STOCK_COMMITMENT_DRIFT,warning,stock,C@Stores - R"
+sed "s/^stock_pairs = .*/stock_pairs = on_hand:reserved_qty, shipped:actual_qty/" cases/recon.ini > bad.ini
+recon --config bad.ini diff --snapshot 1; expect_rc 2
+grep_in err "stock_pairs"
+sed 's/^stock_pairs = .*/stock_field = reserved_qty/' cases/recon.ini > bad.ini
 recon --config bad.ini diff --snapshot 1; expect_rc 2
 grep_in err "stock_field"
-printf '[match]\norder_field = po_no\n' > po.ini; cat cases/recon.ini | sed '/^\[match\]/d;/amount_tolerance/d;/stock_field/d' >> po.ini
+printf '[match]\norder_field = po_no\n' > po.ini; cat cases/recon.ini | sed '/^\[match\]/d;/amount_tolerance/d;/stock_pairs/d' >> po.ini
 recon --config po.ini diff --snapshot 1 --format csv; expect_rc 1
 grep_in out "ORDER_MISSING_IN_ERPNEXT,error,orders,#2001"
 grep_not out ",#2002,"
@@ -125,6 +138,16 @@ recon diff --snapshot 1 --fail-on warning --format table; expect_rc 1
 recon diff --snapshot 1 --fail-on sometimes; expect_rc 2
 recon diff --snapshot 9; expect_rc 2
 grep_in err "no snapshot 9"
+
+# Stock pushes: what ERPNext can sell (actual - reserved) wherever the on-hand
+# drifts, and where only commitments differ when Shopify offers more (C).
+recon fix --snapshot 1 --what stock --format json; expect_rc 0
+python3 - <<'PY' || fail "stock plan"
+import json
+d = json.load(open("out"))
+got = {f["document"]["sku"]: (f["document"]["before"], f["document"]["available"]) for f in d["fixes"]}
+assert got == {"A": (5, 4), "V-SKU": (3, 2), "C": (5, 3)}, got
+PY
 
 # JPY: whole yen, ERPNext floats rounded once.
 python3 "$TOP/tests/rules/cases.py" --jpy jpy

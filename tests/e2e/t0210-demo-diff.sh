@@ -13,11 +13,11 @@ sort "$SAMPLES/demo/EXPECTED.tsv" | diff - got1.tsv || fail "demo discrepancies 
 # PAYOUT_CURRENCY_UNSUPPORTED (the demo's EUR payout has its bank account, rate
 # and round-off account; tests/rules/cases.py has the refusal) and
 # ACCOUNT_NOT_USABLE (every configured account of the demo is usable; cases.py
-# has the unusable ones) is there: 26 codes, CLEARING_UNRECONCILED, the two
+# has the unusable ones) is there: 30 codes, CLEARING_UNRECONCILED, the two
 # gateway and gift-card codes and the four
 # of issue 15 (ORDER_NOT_INVOICED, INVOICE_TOTAL_MISMATCH, INVOICE_NOT_SETTLED,
 # TAX_LIABILITY_MISMATCH).
-[ "$(cut -f1 got1.tsv | sort -u | wc -l)" = 33 ] || fail "not every code is demonstrated"
+[ "$(cut -f1 got1.tsv | sort -u | wc -l)" = 37 ] || fail "not every code is demonstrated"
 
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo-reopened"; expect_rc 0
 recon --config "$cfg" diff --format json; expect_rc 1

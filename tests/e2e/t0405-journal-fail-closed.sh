@@ -19,7 +19,7 @@ m.payout(903, "40.00", txns=[("20.00", "0.00", "20.00"), ("20.00", "0.50", "20.0
 m.payout(904, "40.00", txns=[("40.00", "1.85", "38.15"), ("1.85", "0.00", "1.85", "adjustment", "fee_refund")])
 m.write("month")
 with open("base.ini", "w") as f:
-    f.write(cases.CONFIG % ("0.00", "actual_qty"))
+    f.write(cases.CONFIG % ("0.00", "on_hand:actual_qty,committed:reserved_qty"))
 PY
 
 python3 "$FAKES/erpnext_fake.py" --raw month --port 0 --port-file "$WORK/erp.ep" --quiet \

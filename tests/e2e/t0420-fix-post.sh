@@ -22,9 +22,10 @@ for f in d["fixes"]:
     assert f["status"] == "planned", f
 assert kinds.get("customer"), "no Customer planned"
 stock = kinds.get("stock", [])
-assert {f["document"]["sku"] for f in stock} == {"SHELL-L", "TRS-BLK-42"}, stock
+# SHELL-L's oversold -1 is a unit committed to an open order (reserved in ERPNext too): no push
+assert {f["document"]["sku"] for f in stock} == {"TRS-BLK-42"}, stock
 for f in stock:
-    assert isinstance(f["document"]["available"], int)
+    assert isinstance(f["document"]["available"], int) and isinstance(f["document"]["before"], int)
 # #1243 has an unknown SKU: blocked with the SKU to create.
 b = {x["ref"]: x["reason"] for x in d["blocked"]}
 assert "MAP-SET" in b.get("#1243", ""), d["blocked"]

@@ -97,6 +97,8 @@ class ShopifyApp(fakelib.App):
             self.scopes.append("read_all_orders")
         self.created = {"inventory_levels": [], "fulfillments": []}
         self.load(args.raw)
+        # control hooks of the gql_*.py modules (POST /__fake/inject)
+        self.inject_hooks = []
         # the GraphQL endpoint (gqlengine.py) and its operations (gql_*.py)
         self.gql = gqlengine.Engine(self, args.gql_bucket, args.gql_restore)
         self.gql.load_modules()
@@ -219,6 +221,8 @@ class ShopifyApp(fakelib.App):
 
     def inject(self, body):
         self.gql.inject(body)
+        for fn in self.inject_hooks:
+            fn(body)
 
     def state_doc(self):
         return {"created": self.created,
@@ -856,7 +860,8 @@ def fields_of(req):
 
 def trim(obj, fields):
     if not fields:
-        return obj
+        # the fake's own bookkeeping (gql_inventory.py's quantities) is never sent
+        return {k: v for k, v in obj.items() if not k.startswith("_fake")} if isinstance(obj, dict) else obj
     return {k: obj[k] for k in fields if k in obj}
 
 

@@ -53,6 +53,8 @@ static void setup(void)
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/erpnext", dir);
 	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/shopify/graphql", dir);
+	mkdir(path, 0700);
 	for (size_t i = 1; load_extracts[i].name; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, load_extracts[i].folder);
 		/* every level: shopify/graphql/payouts */

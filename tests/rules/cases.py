@@ -27,6 +27,9 @@ class Month:
         self.rates, self.companies = [], []
         self.pe, self.accounts, self.gl_opening = [], [], []
         self.otx = []
+        # Stock: levels with quantities by name go out as GraphQL pages (gql_levels);
+        # warehouses beyond the mapped one, with their stock accounts
+        self.gql_levels, self.warehouses = [], [{"name": "Stores - R"}]
         self.expected = set()
         self.next_id = 5000
 
@@ -150,9 +153,13 @@ class Month:
         w("shopify/payouts", "payouts", self.payouts)
         w("shopify/balance_transactions", "transactions", self.txns)
         w("shopify/locations", "locations", [{"id": 11, "name": "Main", "active": True},
-                                             {"id": 12, "name": "Popup", "active": True}])
+                                             {"id": 12, "name": "Popup", "active": True},
+                                             {"id": 13, "name": "Closed Shop", "active": False}])
         w("shopify/products", "products", [{"id": 1, "title": "Things", "variants": self.variants}])
-        w("shopify/inventory_levels", "inventory_levels", self.levels)
+        if self.gql_levels:
+            write_gql_inventory(os.path.join(out, "shopify/graphql/inventory"), self.gql_levels)
+        else:
+            w("shopify/inventory_levels", "inventory_levels", self.levels)
         w("erpnext/sales_order", "data", self.so)
         w("erpnext/sales_invoice", "data", self.si)
         w("erpnext/delivery_note", "data", self.dn)
@@ -169,12 +176,114 @@ class Month:
         for folder, recs in (("payment_entry", self.pe), ("account", self.accounts), ("gl_opening", self.gl_opening)):
             if recs:
                 w("erpnext/" + folder, "data", recs)
-        w("erpnext/warehouse", "data", [{"name": "Stores - R"}])
+        w("erpnext/warehouse", "data", self.warehouses)
         # absent folders are empty extracts: older months have neither
         if self.rates:
             w("erpnext/currency_exchange", "data", self.rates)
         if self.companies:
             w("erpnext/company", "data", self.companies)
+
+
+LOCATION_NAMES = {11: "Main", 12: "Popup", 13: "Closed Shop"}
+
+
+def write_gql_inventory(folder, levels, per_page=3):
+    """Levels with quantities by name as GraphQL inventoryItems pages, shaped
+    like shopify.dev's inventoryItem/inventoryLevel examples (admin-graphql
+    2026-01): {"data": {"inventoryItems": {"edges": [{"node": {"id",
+    "inventoryLevels": {"edges": [{"node": {"id", "location", "quantities",
+    "updatedAt"}}]}}}], "pageInfo"}}, "extensions": {"cost"}}."""
+    os.makedirs(folder, exist_ok=True)
+    items = {}
+    for lv in levels:
+        items.setdefault(lv["inventory_item_id"], []).append(lv)
+    ids = sorted(items)
+    pages = [ids[i:i + per_page] for i in range(0, len(ids), per_page)] or [[]]
+    for n, chunk in enumerate(pages):
+        edges = []
+        for iid in chunk:
+            lvs = [{"node": {"id": "gid://shopify/InventoryLevel/%d?inventory_item_id=%d" % (lv["location_id"], iid),
+                             "location": {"id": "gid://shopify/Location/%d" % lv["location_id"],
+                                          "name": LOCATION_NAMES.get(lv["location_id"], "?")},
+                             "quantities": [{"name": q, "quantity": lv[q]}
+                                            for q in ("available", "committed", "incoming", "on_hand", "reserved")
+                                            if q in lv],
+                             "updatedAt": "2026-10-31T12:00:00Z"}} for lv in items[iid]]
+            edges.append({"cursor": "c%d" % iid, "node": {"id": "gid://shopify/InventoryItem/%d" % iid,
+                                                          "inventoryLevels": {"edges": lvs}}})
+        page = {"data": {"inventoryItems": {"edges": edges, "pageInfo": {
+            "hasNextPage": n + 1 < len(pages), "endCursor": edges[-1]["cursor"] if edges else None}}},
+            "extensions": {"cost": {"requestedQueryCost": 250, "actualQueryCost": 12, "throttleStatus": {
+                "maximumAvailable": 2000.0, "currentlyAvailable": 1988, "restoreRate": 100.0}}}}
+        with open(os.path.join(folder, "page-%04d.json" % (n + 1)), "w") as f:
+            json.dump(page, f, ensure_ascii=False, indent=1)
+
+
+def stock_cases(m, E):
+    """Stock compared like with like (DESIGN section 6): on_hand with actual_qty,
+    committed with reserved_qty, from GraphQL pages with quantities by name."""
+    m.items += ["E", "F"]
+    m.variants += [{"id": 98, "sku": "C", "inventory_item_id": 908, "title": "C"},
+                   {"id": 99, "sku": "E", "inventory_item_id": 909, "title": "E"},
+                   {"id": 100, "sku": "F", "inventory_item_id": 910, "title": "F"}]
+    m.gql_levels = [
+        # A drifts: 5 on hand, ERPNext 4 (its 100 at the unmapped Popup are compared with nothing)
+        {"inventory_item_id": 901, "location_id": 11, "on_hand": 5, "committed": 0, "available": 5, "reserved": 0},
+        {"inventory_item_id": 901, "location_id": 12, "on_hand": 100, "committed": 0, "available": 100},
+        # B: 2 committed to open orders, ERPNext reserves 2: no drift of either kind (near miss)
+        {"inventory_item_id": 902, "location_id": 11, "on_hand": 5, "committed": 2, "available": 3, "reserved": 0},
+        {"inventory_item_id": 905, "location_id": 11, "on_hand": 1, "committed": 0, "available": 1},
+        # V-SKU (Item 97) drifts: 3 on hand, ERPNext 2
+        {"inventory_item_id": 907, "location_id": 11, "on_hand": 3, "committed": 0, "available": 3, "incoming": 4},
+        # C: stock agrees (6 = 6), commitments do not (1 committed, 3 reserved)
+        {"inventory_item_id": 908, "location_id": 11, "on_hand": 6, "committed": 1, "available": 5},
+        # E is stocked only at the unmapped Popup: its Bin at Stores - R is not in Shopify
+        {"inventory_item_id": 909, "location_id": 12, "on_hand": 2, "committed": 0, "available": 2},
+        # the unmapped, closed location holds nothing (near miss of STOCK_UNMAPPED_LOCATION)
+        {"inventory_item_id": 902, "location_id": 13, "on_hand": 0, "committed": 0, "available": 0},
+        {"inventory_item_id": 908, "location_id": 13, "on_hand": -1, "committed": 0, "available": -1},
+    ]
+    # The REST pages of the same stock (available only), for raw folders of old
+    m.levels = [{"inventory_item_id": lv["inventory_item_id"], "location_id": lv["location_id"],
+                 "available": lv["available"]} for lv in m.gql_levels]
+    m.bins = [{"item_code": "A", "warehouse": "Stores - R", "actual_qty": 4.0, "reserved_qty": 0,
+               "projected_qty": 4.0, "valuation_rate": 2.5, "stock_value": 10.0},
+              {"item_code": "B", "warehouse": "Stores - R", "actual_qty": 5.0, "reserved_qty": 2.0,
+               "projected_qty": 3.0, "valuation_rate": 1.25, "stock_value": 6.25},
+              {"item_code": "97", "warehouse": "Stores - R", "actual_qty": 2.0, "reserved_qty": 0,
+               "projected_qty": 2.0, "valuation_rate": 1.0, "stock_value": 2.0},
+              {"item_code": "C", "warehouse": "Stores - R", "actual_qty": 6.0, "reserved_qty": 3.0,
+               "projected_qty": 3.0, "valuation_rate": 1.0, "stock_value": 6.0},
+              {"item_code": "E", "warehouse": "Stores - R", "actual_qty": 3.0, "reserved_qty": 0,
+               "projected_qty": 3.0, "valuation_rate": 2.0, "stock_value": 6.0},
+              # F has a Bin without stock and no level: nothing to sell (near miss)
+              {"item_code": "F", "warehouse": "Stores - R", "actual_qty": 0, "reserved_qty": 0,
+               "projected_qty": 0, "valuation_rate": 2.0, "stock_value": 0},
+              # an unmapped warehouse: no stock comparison, but its value ties to its account
+              {"item_code": "B", "warehouse": "Back - R", "actual_qty": 2.0, "reserved_qty": 0,
+               "projected_qty": 2.0, "valuation_rate": 1.25, "stock_value": 2.5}]
+    E("STOCK_DRIFT", "A@Stores - R")
+    E("STOCK_DRIFT", "V-SKU@Stores - R")
+    E("STOCK_COMMITMENT_DRIFT", "C@Stores - R")
+    E("STOCK_NOT_IN_SHOPIFY", "E@Stores - R")
+    E("STOCK_UNMAPPED_LOCATION", "Popup")
+    # Stock value: Stores - R's Bins are worth 30.25 and its account says 29.00
+    # (STOCK_GL_MISMATCH); Back - R has no account of its own, the company's
+    # default holds 2.00 opening + 0.50 booked in the period = its 2.50 (near miss).
+    # Annex - R names no account either, but its parent does: the parent's account
+    # holds its 1.25 (ERPNext's get_warehouse_account walks up the tree), so the
+    # company default still ties (near miss).
+    m.warehouses = [{"name": "Stores - R", "account": "Stock - R", "company": "Rules Co"},
+                    {"name": "Back - R", "account": "", "company": "Rules Co"},
+                    {"name": "Group - R", "account": "Stock Group - R", "company": "Rules Co", "is_group": 1},
+                    {"name": "Annex - R", "account": None, "parent_warehouse": "Group - R", "company": "Rules Co"}]
+    m.bins.append({"item_code": "B", "warehouse": "Annex - R", "actual_qty": 1.0, "reserved_qty": 0,
+                   "projected_qty": 1.0, "valuation_rate": 1.25, "stock_value": 1.25})
+    m.gl_opening += [{"account": "Stock - R", "debit": 29.0, "credit": 0},
+                     {"account": "Stock Other - R", "debit": 2.0, "credit": 0},
+                     {"account": "Stock Group - R", "debit": 1.25, "credit": 0}]
+    m.gl_voucher("Stock Entry", "STE-1", "2026-10-12", [("Stock Other - R", 0.5, 0), ("Stock Adjustment - R", 0, 0.5)])
+    E("STOCK_GL_MISMATCH", "Stores - R")
 
 
 def build():
@@ -359,7 +468,7 @@ def build():
                {"name": "2026-10-20-GBP-USD", "date": "2026-10-20", "from_currency": "GBP",
                 "to_currency": "USD", "exchange_rate": 1.4, "for_buying": 1, "for_selling": 1}]
     m.companies = [{"name": "Rules Co", "default_currency": "USD", "round_off_account": "Round Off - R",
-                    "round_off_cost_center": "Main - R"}]
+                    "round_off_cost_center": "Main - R", "default_inventory_account": "Stock Other - R"}]
     m.payout(824, "33.33", currency="GBP", txns=[("34.58", "1.25", "33.33")]); E("PAYOUT_MISSING_JOURNAL", "824")
     m.payout(825, "10.00", date="2026-09-30", currency="GBP")
     E("PAYOUT_MISSING_JOURNAL", "825"); E("PAYOUT_CURRENCY_UNSUPPORTED", "825")
@@ -371,9 +480,7 @@ def build():
                     "to_currency": "USD", "exchange_rate": 0.0912, "for_buying": 1, "for_selling": 1})
     m.payout(827, "100.00", currency="SEK", txns=[("100.05", "0.05", "100.00")]); E("PAYOUT_MISSING_JOURNAL", "827")
 
-    # Stock: SKU A drifts at the mapped location; B agrees on actual_qty
-    # (reserved 2 would drift under actual_qty - reserved_qty); the unmapped
-    # location is ignored.
+    # Stock: the variants; the levels and Bins are stock_cases'.
     m.variants = [{"id": 91, "sku": "A", "inventory_item_id": 901, "title": "A"},
                   {"id": 92, "sku": "B", "inventory_item_id": 902, "title": "B"},
                   {"id": 93, "sku": "GHOST", "inventory_item_id": 903, "title": "Ghost"},
@@ -382,19 +489,7 @@ def build():
                   {"id": 96, "sku": "DUP", "inventory_item_id": 906, "title": "Dup 2"},
                   # Item "97" by Ecommerce Item: drifts, and is no unmapped SKU
                   {"id": 97, "sku": "V-SKU", "inventory_item_id": 907, "title": "By variant"}]
-    m.levels = [{"inventory_item_id": 901, "location_id": 11, "available": 5},
-                {"inventory_item_id": 902, "location_id": 11, "available": 5},
-                {"inventory_item_id": 901, "location_id": 12, "available": 100},
-                {"inventory_item_id": 905, "location_id": 11, "available": 1},
-                {"inventory_item_id": 907, "location_id": 11, "available": 3}]
-    m.bins = [{"item_code": "A", "warehouse": "Stores - R", "actual_qty": 4.0, "reserved_qty": 0,
-               "projected_qty": 4.0, "valuation_rate": 2.5, "stock_value": 10.0},
-              {"item_code": "B", "warehouse": "Stores - R", "actual_qty": 5.0, "reserved_qty": 2.0,
-               "projected_qty": 3.0, "valuation_rate": 1.25, "stock_value": 6.25},
-              {"item_code": "97", "warehouse": "Stores - R", "actual_qty": 2.0, "reserved_qty": 0,
-               "projected_qty": 2.0, "valuation_rate": 1.0, "stock_value": 2.0}]
-    E("STOCK_DRIFT", "A@Stores - R")
-    E("STOCK_DRIFT", "V-SKU@Stores - R")
+    stock_cases(m, E)
     E("STOCK_UNMAPPED_SKU", "GHOST")
     E("SKU_DUPLICATE_IN_SHOPIFY", "DUP")
 
@@ -814,7 +909,7 @@ company = Rules Co
 [match]
 ignore_items = WRAP
 amount_tolerance = %s
-stock_field = %s
+stock_pairs = %s
 [locations]
 Main = Stores - R
 [accounts]
@@ -854,7 +949,7 @@ def main():
             for code, key in sorted(mm.expected):
                 f.write("%s\t%s\n" % (code, key))
     with open(os.path.join(out, "recon.ini"), "w") as f:
-        f.write(CONFIG % ("0.00", "actual_qty"))
+        f.write(CONFIG % ("0.00", "on_hand:actual_qty,committed:reserved_qty"))
 
 
 if __name__ == "__main__":

@@ -471,7 +471,9 @@ static void test_defaults(void **state)
 	assert_string_equal(config_get(cfg, "shopify", "api_version"), SHOPIFY_API_VERSION);
 	assert_string_equal(config_get(cfg, "match", "order_field"), "shopify_order_id");
 	assert_string_equal(config_get(cfg, "match", "amount_tolerance"), "0.00");
-	assert_string_equal(config_get(cfg, "match", "stock_field"), "actual_qty");
+	/* like with like (DESIGN §6); the older stock_field has no default, so a file that sets it is heard */
+	assert_string_equal(config_get(cfg, "match", "stock_pairs"), "on_hand:actual_qty,committed:reserved_qty");
+	assert_null(config_get(cfg, "match", "stock_field"));
 	assert_int_equal(config_get_long(cfg, "match", "sales_order_margin_days", 0, 0, 365, &v),
 	                 RECON_OK);
 	assert_int_equal(v, 7);

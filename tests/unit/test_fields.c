@@ -24,7 +24,7 @@
 #define MAX_SEEN 512
 
 static struct {
-	char extract[64], field[64];
+	char extract[64], field[160];
 } seen[MAX_SEEN];
 static size_t nseen;
 
@@ -88,7 +88,7 @@ static void trace_locked(const struct raw_rec *rec, const char *key)
 			return;
 	assert_true(nseen < MAX_SEEN);
 	snprintf(seen[nseen].extract, sizeof(seen[0].extract), "%s", x);
-	snprintf(seen[nseen].field, sizeof(seen[0].field), "%.63s", path);
+	snprintf(seen[nseen].field, sizeof(seen[0].field), "%.159s", path);
 	nseen++;
 }
 
