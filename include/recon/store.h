@@ -48,8 +48,10 @@ extern const char *const store_data_tables[];
  *      run gains the run record (user, version, revision, configuration digest
  *      and settings, snapshot, exit status); review (reviewers' decisions)
  *   5  s_refund.amount (and the presentment pair) NULL where the shop amount
- *      cannot be told, with the reason in amount_problem */
-#define STORE_SCHEMA_VERSION 5
+ *      cannot be told, with the reason in amount_problem
+ *   6  e_delivery_note.transporter_name and lr_no (the fulfilment's tracking);
+ *      outbox.remote_before (what a fulfilment push found before it sent) */
+#define STORE_SCHEMA_VERSION 6
 
 /* A table's digest as the load computed it. */
 struct store_digest {
