@@ -291,11 +291,15 @@ static int64_t left_of(const struct shopify_fo_state *fo, int64_t line, int send
 	return n;
 }
 
-/* The FulfillmentInput of one location's share of `want` (taken from it). */
-static json_t *input_for(const struct shopify_fo_state *fo, const char *loc, json_t *want, json_t *plan)
+/* The FulfillmentInput of one location's share of `want` (taken from it);
+ * *out NULL when nothing is owed there. */
+static recon_err input_for(const struct shopify_fo_state *fo, const char *loc, json_t *want, json_t *plan,
+                           json_t **out)
 {
 	struct jb b = { 0 };
 	json_t *in = json_object(), *groups = json_array(), *tr = json_object_get(plan, "tracking");
+	size_t ngroups;
+	*out = NULL;
 	for (size_t i = 0; i < fo->n; i++) {
 		const struct shopify_fo_line *l = &fo->lines[i];
 		char key[32];
@@ -305,28 +309,30 @@ static json_t *input_for(const struct shopify_fo_state *fo, const char *loc, jso
 			continue;
 		int64_t q = w < l->remaining ? w : l->remaining;
 		jb_set(&b, want, key, json_integer(w - q));
-		json_t *g = NULL, *x;
+		json_t *g = NULL, *fresh = NULL, *x;
 		size_t k;
 		json_array_foreach(groups, k, x)
 			if (!strcmp(json_string_value(json_object_get(x, "fulfillmentOrderId")), l->fo_id))
 				g = x;
 		if (!g) {
-			g = json_pack("{s:s, s:[]}", "fulfillmentOrderId", l->fo_id, "fulfillmentOrderLineItems");
+			g = fresh = json_pack("{s:s, s:[]}", "fulfillmentOrderId", l->fo_id, "fulfillmentOrderLineItems");
 			jb_append(&b, groups, json_incref(g));
-			json_decref(g);
 		}
 		jb_append(&b, json_object_get(g, "fulfillmentOrderLineItems"),
 		          json_pack("{s:s, s:I}", "id", l->fo_line_id, "quantity", (json_int_t)q));
+		json_decref(fresh);
 	}
+	ngroups = json_array_size(groups);
 	jb_set(&b, in, "lineItemsByFulfillmentOrder", groups);
 	jb_set(&b, in, "notifyCustomer", json_boolean(json_is_true(json_object_get(plan, "notify_customer"))));
 	if (json_object_size(tr))
 		jb_set(&b, in, "trackingInfo", json_deep_copy(tr));
-	if (b.failed || !json_array_size(groups)) {
+	if (b.failed || !ngroups) {
 		json_decref(in);
-		return NULL;
+		return b.failed ? RECON_ERR_NOMEM : RECON_OK;
 	}
-	return in;
+	*out = in;
+	return RECON_OK;
 }
 
 /* Mutations, one a location (Shopify fulfils the fulfillment orders of one
@@ -344,8 +350,8 @@ static recon_err send_groups(struct store *s, int64_t row, const char *ref, cons
 			done_before |= !strcmp(fo->lines[j].location, fo->lines[i].location);
 		if (done_before)
 			continue;
-		json_t *in = input_for(fo, fo->lines[i].location, want, plan);
-		if (!in)
+		json_t *in = NULL;
+		if ((err = input_for(fo, fo->lines[i].location, want, plan, &in)) || !in)
 			continue;
 		err = shopify_fulfillment_create(c->sh, in, &name, &refused);
 		json_decref(in);
