@@ -107,6 +107,10 @@ recon_err fetch_save_page(struct fetch_out *f, const char *extract, const char *
 recon_err fetch_note(struct fetch_out *f, const char *extract, const char *endpoint,
                      const char *filters);
 
+/* An extract this fetch does not ask for (the other transport's twin of
+ * one it does): its record says so and why, with no fetch time. */
+recon_err fetch_skip(struct fetch_out *f, const char *extract, const char *endpoint, const char *why);
+
 /* Remember a payout id of the period (deduplicated by the caller). */
 recon_err fetch_add_payout(struct fetch_out *f, int64_t id);
 

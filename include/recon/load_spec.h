@@ -161,6 +161,8 @@ struct load_table {
 /* The ledger specs of src/load_spec_gl.c (Payment Entry, Account, GL opening). */
 extern const struct load_table payment_entry_spec, account_spec, gl_opening_spec;
 extern const struct load_table currency_exchange_spec, company_spec, journal_entry_spec, gl_entry_spec;
+/* The GraphQL twins of REST specs (src/load_spec_graphql.c): the same tables. */
+extern const struct load_table gql_payout_spec, gql_balance_txn_spec, gql_variant_spec;
 
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */
@@ -228,5 +230,9 @@ char *load_control_sql(const struct load_table *spec, recon_err *err);
  * too). */
 recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
                              int64_t *rows, int64_t *control, int *has_control);
+/* The same for the tables of root `root` only: the rows its extract
+ * brought, when another extract fills the same table too. */
+recon_err load_engine_root_totals(struct load_engine *e, size_t root, const char *table, const char *what,
+                                  int *known, int64_t *rows, int64_t *control, int *has_control);
 
 #endif

@@ -703,6 +703,16 @@ const struct extract_def load_extracts[] = {
 	{ "erpnext/account", "erpnext", "erpnext/account", "data", "Account", "e_account", &account_spec },
 	{ "erpnext/gl_opening", "erpnext", "erpnext/gl_opening", "data", "GL Entry (totals before the period)",
 	  "e_gl_opening", &gl_opening_spec },
+	/* GraphQL pages of the same tables (load_spec_graphql.c, DESIGN §3a): last, so the
+	 * extracts before keep their places (fuzz seeds pick one by number); a
+	 * raw folder holds one transport's pages or the other's */
+	{ "shopify/graphql/payouts", "shopify", "shopify/graphql/payouts", "data.shopifyPaymentsAccount.payouts.nodes",
+	  "graphql.json shopifyPaymentsAccount.payouts", "s_payout", &gql_payout_spec },
+	{ "shopify/graphql/balance_transactions", "shopify", "shopify/graphql/balance_transactions",
+	  "data.shopifyPaymentsAccount.balanceTransactions.nodes", "graphql.json shopifyPaymentsAccount.balanceTransactions",
+	  "s_balance_txn", &gql_balance_txn_spec },
+	{ "shopify/graphql/products", "shopify", "shopify/graphql/products", "data.productVariants.nodes",
+	  "graphql.json productVariants", "s_variant", &gql_variant_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

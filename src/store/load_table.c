@@ -101,6 +101,12 @@ struct tab {
 	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
 	size_t npend;
 	struct row_digest dig;
+	/* Two specs may fill one table (a REST extract and its GraphQL twin,
+	 * load_spec_graphql.c): the first compiled owns the table's digest and
+	 * key hashes, which every row of either feeds in insertion order; rows
+	 * and control totals stay each extract's own. */
+	struct tab *owner;
+	int twins_left;                     /* owner: tabs of the table whose extract is not done */
 	int nchild;
 	struct tab *child[MAX_CHILDREN];
 };
@@ -194,6 +200,12 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	}
 	e->all = all;
 	t->id = (int)e->nall;
+	t->owner = t;
+	for (size_t i = 0; spec->table && i < e->nall; i++)
+		if (e->all[i]->owner == e->all[i] && e->all[i]->spec->table &&
+		    strcmp(e->all[i]->spec->table, spec->table) == 0)
+			t->owner = e->all[i];
+	t->owner->twins_left++;
 	e->all[e->nall++] = t;
 	t->spec = spec;
 	t->ncol = lt_spec_ncols(spec);
@@ -217,8 +229,14 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		}
 		if (*g)
 			t->nukey = 0;      /* an expression, not columns: left to SQL */
-		else if (t->nukey && !(t->keys_seen = keyset_new()))
+		else if (t->nukey && t->owner == t && !(t->keys_seen = keyset_new()))
 			return RECON_ERR_NOMEM;
+	}
+	if (t->owner != t) {
+		/* a twin hashes its key as its owner does: the owner's columns */
+		t->nukey = t->owner->nukey;
+		for (int k = 0; k < t->nukey; k++)
+			t->ukey[k] = lt_col_index(spec, t->owner->spec->cols[t->owner->ukey[k]].name);
 	}
 	t->ctl_sum = lt_col_index(spec, spec->control.sum);
 	for (int k = 0; k < 2; k++)
@@ -245,7 +263,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	TRY(compile_keys(t));
 	if (spec->table) {
 		char *sql;
-		for (int i = 0; store_data_tables[i]; i++)
+		for (int i = 0; t->owner == t && store_data_tables[i]; i++)
 			if (strcmp(store_data_tables[i], spec->table) == 0)
 				t->slot = i;
 		TRY(lt_insert_sql(spec, 1, &sql));
@@ -262,11 +280,14 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 			err = store_fail(e->s, "cannot bind snapshot id");
 		if (!err)
 			err = tab_declared(e->s, t);
-		if (!err && !(t->dig.h = sha256_new()))
+		if (!err && t->owner == t && !(t->dig.h = sha256_new()))
 			err = RECON_ERR_NOMEM;
 		if (err)
 			return err;
-		sha256_update_str(t->dig.h, spec->table);
+		if (t->owner == t)
+			sha256_update_str(t->dig.h, spec->table);
+		else
+			t->owner->dig.unsure |= t->dig.unsure;
 	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
 		TRY(compile(e, spec->children[i].spec, spec, &t->child[i]));
@@ -687,8 +708,10 @@ void load_engine_extract_done(struct load_engine *e, size_t root)
 	stack[n++] = e->root[root];
 	while (n) {
 		struct tab *t = stack[--n];
-		if (t->keys_seen)
-			keyset_done(t->keys_seen);
+		/* the hashes are kept until the table's last extract is in: a
+		 * row of a later twin must still meet them */
+		if (--t->owner->twins_left == 0 && t->owner->keys_seen)
+			keyset_done(t->owner->keys_seen);
 		for (int i = 0; i < t->nchild && n < 16; i++)
 			stack[n++] = t->child[i];
 	}
@@ -711,9 +734,9 @@ void load_engine_account(struct load_engine *e, const struct load_batch *b)
 	for (size_t r = 0; r < b->nrows; r++) {
 		struct tab *t = e->all[b->rows[r].tab];
 		const struct bcell *cell = &b->cells[b->rows[r].cell];
-		struct row_digest *d = &t->dig;
-		if (t->keys_seen)
-			keyset_add(t->keys_seen, key_hash(t, cell));
+		struct row_digest *d = &t->owner->dig;
+		if (t->owner->keys_seen)
+			keyset_add(t->owner->keys_seen, key_hash(t, cell));
 		dig_tag(d, SQLITE_INTEGER);
 		dig_i64(d, e->sid);
 		for (int c = 0; c < t->ncol; c++) {
@@ -772,6 +795,22 @@ static void count_row(struct tab *t, const struct bcell *cell)
 	t->ctl_any = 1;
 }
 
+static recon_err totals_of(const struct tab *t, const char *what, int *known, int64_t *rows, int64_t *control,
+                           int *has_control)
+{
+	if (t->owner->dig.unsure)
+		return RECON_OK;
+	*known = 1;
+	*rows = t->inserted;
+	if (t->ctl_overflow) {
+		msg_error("control total of '%s' is out of range", what);
+		return RECON_ERR_INPUT;
+	}
+	*has_control = t->ctl_any;
+	*control = t->ctl_total;
+	return RECON_OK;
+}
+
 recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
                              int64_t *rows, int64_t *control, int *has_control)
 {
@@ -780,19 +819,27 @@ recon_err load_engine_totals(struct load_engine *e, const char *table, const cha
 	*has_control = 0;
 	for (size_t i = 0; i < e->nall; i++) {
 		struct tab *t = e->all[i];
-		if (!t->spec->table || strcmp(t->spec->table, table) != 0)
-			continue;
-		if (t->dig.unsure)
-			return RECON_OK;
-		*known = 1;
-		*rows = t->inserted;
-		if (t->ctl_overflow) {
-			msg_error("control total of '%s' is out of range", what);
-			return RECON_ERR_INPUT;
-		}
-		*has_control = t->ctl_any;
-		*control = t->ctl_total;
-		return RECON_OK;
+		if (t->spec->table && strcmp(t->spec->table, table) == 0)
+			return totals_of(t, what, known, rows, control, has_control);
+	}
+	return RECON_OK;
+}
+
+recon_err load_engine_root_totals(struct load_engine *e, size_t root, const char *table, const char *what,
+                                  int *known, int64_t *rows, int64_t *control, int *has_control)
+{
+	struct tab *stack[16];
+	int n = 0;
+	*known = 0;
+	*rows = *control = 0;
+	*has_control = 0;
+	stack[n++] = e->root[root];
+	while (n) {
+		struct tab *t = stack[--n];
+		if (t->spec->table && strcmp(t->spec->table, table) == 0)
+			return totals_of(t, what, known, rows, control, has_control);
+		for (int i = 0; i < t->nchild && n < 16; i++)
+			stack[n++] = t->child[i];
 	}
 	return RECON_OK;
 }

@@ -55,6 +55,12 @@ static void setup(void)
 	mkdir(path, 0700);
 	for (size_t i = 1; load_extracts[i].name; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, load_extracts[i].folder);
+		/* every level: shopify/graphql/payouts */
+		for (char *slash = path + strlen(dir) + 1; (slash = strchr(slash, '/')); slash++) {
+			*slash = '\0';
+			mkdir(path, 0700);
+			*slash = '/';
+		}
 		mkdir(path, 0700);
 	}
 	static const char shop[] = "{\"shop\": {\"currency\": \"USD\", \"iana_timezone\": \"UTC\"}}";
