@@ -1,5 +1,6 @@
 /* Missing documents (`recon fix`): Customers and Sales Orders for ERPNext,
- * stock levels for Shopify (ERPNext is the stock master). Planned into the
+ * stock levels and fulfilments for Shopify (ERPNext is the stock master; a
+ * submitted Delivery Note is a shipment, fulfil.h). Planned into the
  * snapshot's outbox, shown for review, posted with look-up-before-create. */
 #ifndef RECON_FIX_H
 #define RECON_FIX_H
@@ -11,7 +12,7 @@
 #include "recon/error.h"
 #include "recon/store.h"
 
-enum fix_what { FIX_CUSTOMERS = 1, FIX_ORDERS = 2, FIX_STOCK = 4 };
+enum fix_what { FIX_CUSTOMERS = 1, FIX_ORDERS = 2, FIX_STOCK = 4, FIX_FULFILLMENTS = 8 };
 
 /* Plan the chosen kinds (rules must have run: orders and stock come from
  * the snapshot's discrepancies). Rows already sent are kept. */

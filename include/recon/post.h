@@ -55,6 +55,13 @@ recon_err post_settle(struct store *s, const struct config *cfg, int64_t row);
  * (created, found, refused), so a later run need not wait before looking. */
 recon_err post_set_state(struct store *s, int64_t row, const char *status, const char *name,
                          const char *error, int outcome_known);
+/* Plan a document: a new outbox row, or a new payload for one not sent yet
+ * (planned, failed or blocked; a row sending, posted or there already is
+ * kept). The payload is the document as it will be sent (amounts as decimal
+ * strings, turned into exact numbers on the wire); blocked: why it cannot be
+ * sent (the row is shown, never sent), NULL when it can. */
+recon_err post_plan_row(struct store *s, int64_t sid, const char *kind, const char *ref, json_t *doc,
+                        const char *blocked);
 /* Mark a row 'sending' and record when the attempt began (real clock). */
 recon_err post_mark_sending(struct store *s, int64_t row);
 

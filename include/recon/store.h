@@ -57,7 +57,9 @@ extern const char *const store_data_tables[];
  *      s_order_transaction (order transactions in shop money, by gateway);
  *      s_order_line.gift_card;
  *      s_inventory_level gains on_hand, committed, reserved, incoming (GraphQL
- *      quantities by name); e_warehouse.account, e_company.default_inventory_account */
+ *      quantities by name); e_warehouse.account, e_company.default_inventory_account;
+ *      e_delivery_note.transporter_name and lr_no (the fulfilment's tracking);
+ *      outbox.remote_before (what a fulfilment push found before it sent) */
 #define STORE_SCHEMA_VERSION 6
 
 /* A table's digest as the load computed it. */

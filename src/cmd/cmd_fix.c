@@ -13,7 +13,8 @@ static struct {
 
 static const struct cli_opt opts[] = {
 	{ "--snapshot", "N", "snapshot to plan from (default: the newest)", &opt.snapshot, NULL, CLI_PLAIN },
-	{ "--what", "LIST", "customers,orders,stock (default: all three)", &opt.what, NULL, CLI_PLAIN },
+	{ "--what", "LIST", "customers,orders,stock,fulfillments (default: all four)", &opt.what, NULL,
+	  CLI_PLAIN },
 	{ "--format", "table|json", "output format (default table)", &opt.format, NULL, CLI_PLAIN },
 	{ "--post", NULL, "send the planned documents (each looked up first: never twice)", NULL, &opt.post,
 	  CLI_PLAIN },
@@ -25,7 +26,7 @@ static recon_err parse_what(const char *list, unsigned *what)
 	char buf[128];
 	*what = 0;
 	if (!list) {
-		*what = FIX_CUSTOMERS | FIX_ORDERS | FIX_STOCK;
+		*what = FIX_CUSTOMERS | FIX_ORDERS | FIX_STOCK | FIX_FULFILLMENTS;
 		return RECON_OK;
 	}
 	snprintf(buf, sizeof(buf), "%s", list);
@@ -36,9 +37,10 @@ static recon_err parse_what(const char *list, unsigned *what)
 			*what |= FIX_ORDERS;
 		else if (!strcmp(w, "stock"))
 			*what |= FIX_STOCK;
+		else if (!strcmp(w, "fulfillments"))
+			*what |= FIX_FULFILLMENTS;
 		else {
-			msg_error("fix: --what '%s': expected customers, orders or stock "
-			          "(fulfillments are not supported yet)", w);
+			msg_error("fix: --what '%s': expected customers, orders, stock or fulfillments", w);
 			return RECON_ERR_USAGE;
 		}
 	}
@@ -49,6 +51,27 @@ static const char *str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 	return s ? s : "";
+}
+
+/* "Shopify fulfilment of #1241 from MAT-DN-2026-00031: 2 units on 2 lines, UPS 1Z..., buyer not notified" */
+static void fulfillment_line(json_t *d, char *out, size_t size)
+{
+	json_t *l, *tr = json_object_get(d, "tracking"), *nums = json_object_get(tr, "numbers");
+	size_t i, lines = json_array_size(json_object_get(d, "lines"));
+	long long units = 0;
+	char notes[160] = "", track[200];
+	json_array_foreach(json_object_get(d, "lines"), i, l)
+		units += json_integer_value(json_object_get(l, "quantity"));
+	json_array_foreach(json_object_get(d, "delivery_notes"), i, l) {
+		size_t n = strlen(notes);
+		snprintf(notes + n, sizeof(notes) - n, "%s%s", n ? ", " : "", json_string_value(l));
+	}
+	snprintf(track, sizeof(track), "%s%s%s", str(tr, "company"), *str(tr, "company") ? " " : "",
+	         *str(tr, "number") ? str(tr, "number") : json_array_size(nums) ? "several tracking numbers" : "");
+	snprintf(out, size, "Shopify fulfilment of %s from %s: %lld unit%s on %zu line%s, %s, buyer %snotified%s",
+	         str(d, "order"), notes, units, units == 1 ? "" : "s", lines, lines == 1 ? "" : "s",
+	         track[0] ? track : "no tracking", json_is_true(json_object_get(d, "notify_customer")) ? "" : "not ",
+	         json_array_size(json_object_get(d, "not_on_order")) ? " (items not on the order left out)" : "");
 }
 
 static void print_table(json_t *doc)
@@ -67,6 +90,8 @@ static void print_table(json_t *doc)
 			snprintf(what, sizeof(what), "Sales Order for %s, customer '%s', %zu line%s", str(f, "ref"),
 			         str(d, "customer"), json_array_size(json_object_get(d, "items")),
 			         json_array_size(json_object_get(d, "items")) == 1 ? "" : "s");
+		else if (!strcmp(str(f, "kind"), "fulfillment"))
+			fulfillment_line(d, what, sizeof(what));
 		else
 			snprintf(what, sizeof(what), "Shopify stock %s at %s: available %lld -> %lld (%s)", str(d, "sku"),
 			         str(d, "location"), (long long)json_integer_value(json_object_get(d, "before")),
@@ -104,7 +129,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 		return err;
 	/* Kind by kind: Sales Orders are planned after the Customers they name
 	 * have been created. */
-	for (unsigned bit = FIX_CUSTOMERS; bit <= FIX_STOCK; bit <<= 1) {
+	for (unsigned bit = FIX_CUSTOMERS; bit <= FIX_FULFILLMENTS; bit <<= 1) {
 		if (!(what & bit))
 			continue;
 		if ((err = fix_plan(s, cfg, sid, bit)))
@@ -126,5 +151,6 @@ static recon_err run(struct app *app, int argc, char **argv)
 
 const struct command command_fix = {
 	"fix", run, NULL,
-	"plan the missing Customers, Sales Orders and Shopify stock levels and, with --post, send them", opts
+	"plan the missing Customers, Sales Orders, Shopify stock levels and fulfilments and, with --post, send them",
+	opts
 };

@@ -142,6 +142,7 @@ static const char *const sales_invoice[] = {
 static const char *const delivery_note[] = {
 	"name", "creation", "modified", "docstatus", "status", "company", "customer", "posting_date",
 	"is_return", "currency", "grand_total", "po_no", "shopify_order_id", "shopify_fulfillment_id",
+	"transporter_name", "lr_no",
 	"items.idx", "items.item_code", "items.qty", "items.against_sales_order", "items.warehouse", NULL
 };
 /* custom fields of ecommerce_integrations a site may lack */

@@ -410,7 +410,7 @@ recon_err shopify_api(struct shopify *sh, const char *what, const char *method, 
 		const char *hdr[4];
 		struct http_request req = { .method = method, .url = url, .headers = hdr, .body = body,
 		                            .body_len = body ? strlen(body) : 0, .want_json = 1,
-		                            .idempotent = 1 };
+		                            .idempotent = !sh->not_idempotent };
 		if ((err = ensure_token(sh, renewed)) != RECON_OK) {
 			http_response_clear(r);
 			return err;

@@ -66,6 +66,10 @@ struct shopify {
 	struct shopify_version ver;    /* the version that answered, deprecations */
 	int graphql;               /* [shopify] api = graphql: the extracts it covers go through GraphQL */
 	struct shopify_gql gql;
+	/* Set around a request that must not be sent twice (a mutation such as
+	 * fulfillmentCreate): after a failure that may have reached Shopify
+	 * (a cut connection, a 5xx) it is not re-sent; the caller looks first. */
+	int not_idempotent;
 };
 
 /* A request to the Admin API: token attached (renewed once on a 401 when it

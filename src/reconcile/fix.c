@@ -6,6 +6,7 @@
 #include "recon/erpnext.h"
 #include "recon/fix.h"
 #include "recon/fix_stock.h"
+#include "recon/fulfil.h"
 #include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/links.h"
@@ -17,46 +18,18 @@
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
-static const char *const kind_names[] = { "customer", "sales_order", "stock" };
+static const char *const kind_names[] = { "customer", "sales_order", "stock", "fulfillment" };
 
 static const char *kind_of(unsigned bit)
 {
-	return bit == FIX_CUSTOMERS ? kind_names[0] : bit == FIX_ORDERS ? kind_names[1] : kind_names[2];
+	return bit == FIX_CUSTOMERS ? kind_names[0] : bit == FIX_ORDERS ? kind_names[1]
+	     : bit == FIX_STOCK ? kind_names[2] : kind_names[3];
 }
 
-/* A plan row. Payload is the document as it will be sent (amounts as decimal
- * strings, turned into exact numbers on the wire); `blocked` rows carry the
- * reason instead and are never sent. */
 static recon_err put(struct store *s, int64_t sid, const char *kind, const char *ref, json_t *doc,
                      const char *blocked)
 {
-	sqlite3_stmt *st;
-	char now[32];
-	char *payload = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	recon_err err;
-
-	if (!payload)
-		return RECON_ERR_NOMEM;
-	now_utc(now);
-	err = store_prepare(s,
-		"INSERT INTO outbox (snapshot_id, kind, ref, payload, status, error, updated_at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (snapshot_id, kind, ref) DO UPDATE SET "
-		"payload = excluded.payload, status = excluded.status, error = excluded.error, "
-		"updated_at = excluded.updated_at WHERE outbox.status IN ('planned', 'failed', 'blocked')", &st);
-	if (!err) {
-		sqlite3_bind_int64(st, 1, sid);
-		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, ref, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, payload, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, blocked ? "blocked" : "planned", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, blocked, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			err = store_fail(s, "cannot write the outbox");
-		sqlite3_finalize(st);
-	}
-	free(payload);
-	return err;
+	return post_plan_row(s, sid, kind, ref, doc, blocked);
 }
 
 static const char *text(sqlite3_stmt *st, int i)
@@ -317,6 +290,8 @@ static recon_err plan_in_tx(struct store *s, void *arg)
 		err = plan_orders(s, a->cfg, a->sid);
 	if (!err && (a->what & FIX_STOCK))
 		err = fix_stock_plan(s, a->sid, put);
+	if (!err && (a->what & FIX_FULFILLMENTS))
+		err = fulfil_plan(s, a->cfg, a->sid);
 	return err;
 }
 
@@ -532,17 +507,17 @@ static recon_err send_fix(struct store *s, void *ctx, int64_t row, const char *k
 
 recon_err fix_post(struct store *s, const struct config *cfg, int64_t sid, unsigned what)
 {
-	static const char *const whats[] = { "Customers", "Sales Orders", "stock levels" };
+	static const char *const whats[] = { "Customers", "Sales Orders", "stock levels", "Shopify fulfilments" };
 	struct fix_ctx c = { cfg, NULL, NULL };
 	recon_err err = RECON_OK, worst = RECON_OK;
 
 	/* Customers first: the Sales Orders planned after them name them. */
-	for (unsigned bit = FIX_CUSTOMERS, i = 0; bit <= FIX_STOCK && !err; bit <<= 1, i++) {
+	for (unsigned bit = FIX_CUSTOMERS, i = 0; bit <= FIX_FULFILLMENTS && !err; bit <<= 1, i++) {
 		struct post_driver d = { kind_of(bit), whats[i], send_fix, &c };
 		struct post_tally t = { 0 };
 		if (!(what & bit))
 			continue;
-		err = post_outbox(s, cfg, sid, &d, &t);
+		err = bit == FIX_FULFILLMENTS ? fulfil_post(s, cfg, sid, &t) : post_outbox(s, cfg, sid, &d, &t);
 		post_tally_print(whats[i], &t);
 		if (t.worst)
 			worst = t.worst;
@@ -566,11 +541,11 @@ recon_err fix_document(struct store *s, int64_t sid, unsigned what, json_t **out
 	jb_set(&b, doc, "fixes", fixes);
 	jb_set(&b, doc, "blocked", blocked);
 	err = store_prepare(s, "SELECT kind, ref, status, remote_name, error, payload FROM outbox WHERE snapshot_id = ? "
-	                       "AND kind IN (?, ?, ?) ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'sales_order' "
-	                       "THEN 1 ELSE 2 END, id", &st);
+	                       "AND kind IN (?, ?, ?, ?) ORDER BY CASE kind WHEN 'customer' THEN 0 WHEN 'sales_order' "
+	                       "THEN 1 WHEN 'stock' THEN 2 ELSE 3 END, id", &st);
 	if (!err) {
 		sqlite3_bind_int64(st, 1, sid);
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 4; i++)
 			sqlite3_bind_text(st, 2 + i, (what & (1u << i)) ? kind_names[i] : "-", -1, SQLITE_STATIC);
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			if (!strcmp(text(st, 2), "blocked")) {

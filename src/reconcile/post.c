@@ -37,6 +37,39 @@ recon_err post_set_state(struct store *s, int64_t row, const char *status, const
 	return err;
 }
 
+recon_err post_plan_row(struct store *s, int64_t sid, const char *kind, const char *ref, json_t *doc,
+                        const char *blocked)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	char *payload = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	recon_err err;
+
+	if (!payload)
+		return RECON_ERR_NOMEM;
+	now_utc(now);
+	err = store_prepare(s,
+		"INSERT INTO outbox (snapshot_id, kind, ref, payload, status, error, updated_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (snapshot_id, kind, ref) DO UPDATE SET "
+		"payload = excluded.payload, status = excluded.status, error = excluded.error, "
+		"updated_at = excluded.updated_at WHERE outbox.status IN ('planned', 'failed', 'blocked')", &st);
+	if (!err) {
+		sqlite3_bind_int64(st, 1, sid);
+		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, ref, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, payload, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, blocked ? "blocked" : "planned", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, blocked, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			err = store_fail(s, "cannot write the outbox");
+		sqlite3_finalize(st);
+	}
+	free(payload);
+	return err;
+}
+
+
 /* Real time in milliseconds: whole seconds would let a 1 s settle pass after 0.1 s. */
 static int64_t wall_ms(void)
 {

@@ -615,6 +615,10 @@ static const struct load_col delivery_note_cols[] = {
 	COL("po_no",                  "po_no",                  LK_TEXT,     0),
 	COL("shopify_order_id",       "shopify_order_id",       LK_IDTEXT,   EMPTY_NULL | CUSTOM),
 	COL("shopify_fulfillment_id", "shopify_fulfillment_id", LK_IDTEXT,   CUSTOM),
+	/* the carrier and its tracking number (Transporter Info section), for
+	 * the Shopify fulfilment `fix --what fulfillments` makes of the note */
+	COL("transporter_name",       "transporter_name",       LK_TEXT,     0),
+	COL("lr_no",                  "lr_no",                  LK_TEXT,     0),
 	{ 0 }
 };
 static const struct load_child delivery_note_children[] = {

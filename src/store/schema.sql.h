@@ -92,11 +92,13 @@ static const char schema_sql[] =
 "  opening INTEGER NOT NULL, movement INTEGER NOT NULL, gl_balance INTEGER NOT NULL, has_gl INTEGER NOT NULL,\n"
 "  currency TEXT NOT NULL, PRIMARY KEY (snapshot_id, account));\n"
 "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, snapshot_id INTEGER NOT NULL,\n"
-"  kind TEXT NOT NULL,               -- 'journal_entry', 'customer', 'sales_order', 'stock'\n"
+"  kind TEXT NOT NULL,               -- 'journal_entry', 'customer', 'sales_order', 'stock', 'fulfillment'\n"
 "  ref TEXT NOT NULL,                -- payout id, e-mail, order name, inventory key\n"
 "  payload TEXT NOT NULL, status TEXT NOT NULL, -- planned | sending | posted | exists | failed\n"
 "  remote_name TEXT, error TEXT, updated_at TEXT,\n"
 "  attempt_at INTEGER,               -- real time (ms since 1970) the last send began, not RECON_NOW\n"
+"  remote_before TEXT,               -- the remote state the first send found (a fulfilment's remaining\n"
+"                                    -- quantities): what a rerun measures its own landed sends against\n"
 "  UNIQUE (snapshot_id, kind, ref));\n"
 /* ---- runs and claims (operational, never evidence) ---- */
 "CREATE TABLE IF NOT EXISTS run (id INTEGER PRIMARY KEY,\n"
@@ -148,6 +150,8 @@ static const char index_sql[] =
 "CREATE INDEX IF NOT EXISTS e_delivery_note_name ON e_delivery_note(snapshot_id, name);\n"
 "CREATE INDEX IF NOT EXISTS e_delivery_note_sid ON e_delivery_note(snapshot_id, shopify_order_id);\n"
 "CREATE INDEX IF NOT EXISTS e_delivery_note_item_so ON e_delivery_note_item(snapshot_id, against_sales_order, parent);\n"
+/* a note's items by note (the fulfilment push reads them per order) */
+"CREATE INDEX IF NOT EXISTS e_delivery_note_item_parent ON e_delivery_note_item(snapshot_id, parent);\n"
 "CREATE INDEX IF NOT EXISTS e_journal_entry_cheque ON e_journal_entry(snapshot_id, cheque_no);\n"
 "CREATE INDEX IF NOT EXISTS e_journal_entry_account_p ON e_journal_entry_account(snapshot_id, parent, account);\n"
 "CREATE INDEX IF NOT EXISTS e_gl_entry_v ON e_gl_entry(snapshot_id, voucher_type, voucher_no, account);\n"

@@ -60,7 +60,8 @@ META = {
                        "payments": "Sales Invoice Payment"}),
     "Delivery Note": ("naming_series customer customer_name company posting_date posting_time is_return "
                       "return_against status per_billed per_returned currency grand_total po_no "
-                      "set_warehouse total_qty total net_total amended_from title",
+                      "set_warehouse total_qty total net_total amended_from title "
+                      "transporter transporter_name driver driver_name lr_no lr_date vehicle_no",
                       {"items": "Delivery Note Item", "taxes": "Sales Taxes and Charges"}),
     "Journal Entry": ("voucher_type naming_series posting_date company cheque_no cheque_date user_remark "
                       "remark multi_currency total_debit total_credit difference title bill_no "
