@@ -27,6 +27,16 @@ static const char *const orders[] = {
 	"line_items", "refunds", "fulfillments", NULL
 };
 
+/* The same orders by GraphQL bulk operation (DESIGN §3a): the top-level
+ * fields of the Order the query selects (src/fetch/shopify_bulk.c) and
+ * src/store/load_spec_bulk.c reads. */
+static const char *const bulk_orders[] = {
+	"id", "name", "number", "email", "phone", "customer", "currencyCode", "presentmentCurrencyCode",
+	"totalPriceSet", "subtotalPriceSet", "totalTaxSet", "totalDiscountsSet", "totalShippingPriceSet",
+	"lineItemsSubtotalPrice", "taxesIncluded", "displayFinancialStatus", "displayFulfillmentStatus",
+	"cancelledAt", "test", "createdAt", "processedAt", "lineItems", "refunds", "fulfillments", NULL
+};
+
 static const char *const payouts[] = {
 	"id", "status", "date", "currency", "amount", "summary", NULL
 };
@@ -151,6 +161,7 @@ static const char *const payment_entry[] = {
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
+	{ "shopify/bulk", bulk_orders, NULL },
 	{ "shopify/payouts", payouts, NULL },
 	{ "shopify/balance_transactions", balance_transactions, NULL },
 	{ "shopify/locations", locations, NULL },

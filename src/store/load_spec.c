@@ -664,6 +664,10 @@ static const struct load_table warehouse_spec = {
 const struct extract_def load_extracts[] = {
 	{ "shopify/shop", "shopify", "shopify/shop.json", "shop", "shop.json", "s_shop", &shop_spec },
 	{ "shopify/orders", "shopify", "shopify/orders", "orders", "orders.json?status=any", "s_order", &order_spec },
+	/* The same orders as GraphQL bulk output (JSONL, src/store/load_bulk.c): a
+	 * folder of its own, read after the REST pages into the same tables. */
+	{ "shopify/bulk", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery orders", "s_order",
+	  &bulk_order_spec },
 	{ "shopify/payouts", "shopify", "shopify/payouts", "payouts", "shopify_payments/payouts.json", "s_payout",
 	  &payout_spec },
 	{ "shopify/balance_transactions", "shopify", "shopify/balance_transactions", "transactions",

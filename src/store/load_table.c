@@ -101,6 +101,10 @@ struct tab {
 	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
 	size_t npend;
 	struct row_digest dig;
+	/* The table's first compiled spec, whose digest and slot every row of
+	 * the table feeds: REST pages and GraphQL bulk output (load_spec_bulk.c)
+	 * are two specs of one table. Itself when it is the first. */
+	struct tab *own;
 	int nchild;
 	struct tab *child[MAX_CHILDREN];
 };
@@ -179,6 +183,36 @@ static recon_err compile_keys(struct tab *t)
 	return (t->keys = raw_keys_new(paths, (size_t)n)) ? RECON_OK : RECON_ERR_NOMEM;
 }
 
+/* A table another spec was compiled for first: its rows are the same
+ * columns, in one digest. Two specs whose columns differ would store rows
+ * the digest cannot tell apart from a changed table: a programming error. */
+static recon_err tab_share(struct load_engine *e, struct tab *t)
+{
+	t->own = t;
+	for (size_t i = 0; i + 1 < e->nall; i++) {
+		struct tab *o = e->all[i];
+		if (!o->spec->table || strcmp(o->spec->table, t->spec->table) != 0)
+			continue;
+		int same = o->ncol == t->ncol;
+		for (int c = 0; same && c < t->ncol; c++)
+			same = strcmp(o->spec->cols[c].name, t->spec->cols[c].name) == 0 && o->sql_int[c] == t->sql_int[c];
+		if (!same) {
+			msg_error("internal error: two specs of table '%s' differ in their columns", t->spec->table);
+			return RECON_ERR_INTERNAL;
+		}
+		t->own = o->own;
+		t->slot = -1;
+		t->own->dig.unsure |= t->dig.unsure;
+		/* Keys from two specs: left to the SQL check. */
+		keyset_free(t->own->keys_seen);
+		t->own->keys_seen = NULL;
+		keyset_free(t->keys_seen);
+		t->keys_seen = NULL;
+		return RECON_OK;
+	}
+	return RECON_OK;
+}
+
 static recon_err compile(struct load_engine *e, const struct load_table *spec,
                          const struct load_table *parent, struct tab **out)
 {
@@ -196,6 +230,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	t->id = (int)e->nall;
 	e->all[e->nall++] = t;
 	t->spec = spec;
+	t->own = t;
 	t->ncol = lt_spec_ncols(spec);
 	t->cur = -1;
 	t->slot = -1;
@@ -262,11 +297,14 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 			err = store_fail(e->s, "cannot bind snapshot id");
 		if (!err)
 			err = tab_declared(e->s, t);
-		if (!err && !(t->dig.h = sha256_new()))
+		if (!err)
+			err = tab_share(e, t);
+		if (!err && t->own == t && !(t->dig.h = sha256_new()))
 			err = RECON_ERR_NOMEM;
 		if (err)
 			return err;
-		sha256_update_str(t->dig.h, spec->table);
+		if (t->own == t)
+			sha256_update_str(t->dig.h, spec->table);
 	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
 		TRY(compile(e, spec->children[i].spec, spec, &t->child[i]));
@@ -390,6 +428,13 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 		if (v->i < 0)
 			return raw_field_error(rec, col->path, "negative quantity %lld", (long long)v->i);
 		TRY(qty_from_int((long long)v->i, &v->i));
+		break;
+	case LK_GID:
+		v->type = SQLITE_INTEGER;
+		TRY(raw_gid(rec, col->path, f, req, &v->i, &present));
+		break;
+	case LK_ENUM:
+		TRY(raw_enum(rec, col->path, f, req, v->buf, sizeof(v->buf), &v->s));
 		break;
 	case LK_UTC:
 		v->type = src->type == SQLITE_NULL ? SQLITE_NULL : SQLITE_INTEGER;
@@ -615,8 +660,17 @@ static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct
 	for (int k = 0; !err && k < t->ncol; k++) {
 		int c = t->order[k];
 		cell[c].scratch = 0;
+		free(cell[c].owned);      /* a record before this one's, not emitted */
+		cell[c].owned = NULL;
 		err = read_col(t, &row, rec, o, val, cell, c);
-		if (!err && cell[c].type == SQLITE_TEXT && (cell[c].s == cell[c].buf || cell[c].s == row.scratch))
+		/* The row's scratch is one hook's: the next hook of the row
+		 * writes it again (a phone and then a customer's name did). */
+		if (!err && cell[c].type == SQLITE_TEXT && cell[c].s == row.scratch) {
+			if (!(cell[c].owned = strdup(row.scratch)))
+				err = RECON_ERR_NOMEM;
+			cell[c].s = cell[c].owned;
+		}
+		if (!err && cell[c].type == SQLITE_TEXT && cell[c].s == cell[c].buf)
 			cell[c].scratch = 1;
 		if (c == t->cur && !err)
 			row.exp = money_exponent(cell[c].s);
@@ -651,6 +705,23 @@ recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_
                               const struct raw_val *o)
 {
 	return convert_rec(e, b, e->root[root], NULL, rec, o);
+}
+
+recon_err load_engine_convert_child(struct load_engine *e, struct load_batch *b, size_t root, size_t child,
+                                    int64_t parent_id, int exp, const struct raw_rec *rec, const struct raw_val *o)
+{
+	struct tab *p = e->root[root];
+	struct load_cell pc[MAX_COLS];
+	struct load_row prow = { .ctx = e->ctx, .cell = pc, .exp = exp };
+
+	if ((int)child >= p->nchild)
+		return RECON_ERR_INTERNAL;
+	memset(pc, 0, sizeof(pc));
+	for (int c = 0; c < MAX_COLS; c++)
+		pc[c].type = SQLITE_NULL;
+	pc[0].type = SQLITE_INTEGER;
+	pc[0].i = parent_id;
+	return convert_rec(e, b, p->child[child], &prow, rec, o);
 }
 
 /* ---- unique keys ----
@@ -711,7 +782,7 @@ void load_engine_account(struct load_engine *e, const struct load_batch *b)
 	for (size_t r = 0; r < b->nrows; r++) {
 		struct tab *t = e->all[b->rows[r].tab];
 		const struct bcell *cell = &b->cells[b->rows[r].cell];
-		struct row_digest *d = &t->dig;
+		struct row_digest *d = &t->own->dig;
 		if (t->keys_seen)
 			keyset_add(t->keys_seen, key_hash(t, cell));
 		dig_tag(d, SQLITE_INTEGER);
@@ -775,25 +846,35 @@ static void count_row(struct tab *t, const struct bcell *cell)
 recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
                              int64_t *rows, int64_t *control, int *has_control)
 {
+	int64_t r = 0, ctl = 0;
+	int any = 0, overflow = 0, found = 0;
 	*known = 0;
 	*rows = *control = 0;
 	*has_control = 0;
+	/* Every spec of the table (REST pages, bulk output) counts. */
 	for (size_t i = 0; i < e->nall; i++) {
 		struct tab *t = e->all[i];
 		if (!t->spec->table || strcmp(t->spec->table, table) != 0)
 			continue;
-		if (t->dig.unsure)
+		if (t->own->dig.unsure)
 			return RECON_OK;
-		*known = 1;
-		*rows = t->inserted;
-		if (t->ctl_overflow) {
-			msg_error("control total of '%s' is out of range", what);
-			return RECON_ERR_INPUT;
-		}
-		*has_control = t->ctl_any;
-		*control = t->ctl_total;
-		return RECON_OK;
+		found = 1;
+		r += t->inserted;
+		if (t->ctl_any)
+			overflow |= __builtin_add_overflow(ctl, t->ctl_total, &ctl);
+		overflow |= t->ctl_overflow;
+		any |= t->ctl_any;
 	}
+	if (!found)
+		return RECON_OK;
+	*known = 1;
+	*rows = r;
+	if (overflow) {
+		msg_error("control total of '%s' is out of range", what);
+		return RECON_ERR_INPUT;
+	}
+	*has_control = any;
+	*control = ctl;
 	return RECON_OK;
 }
 

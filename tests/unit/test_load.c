@@ -392,7 +392,11 @@ static void test_digest_matches_stored(void **state)
 
 static int count_tables(const struct load_table *spec, const struct load_table **seen, int n)
 {
-	if (spec->table)
+	int again = 0;
+	/* A table two specs load (REST pages, bulk output) counts once. */
+	for (int i = 0; spec->table && i < n; i++)
+		again |= strcmp(seen[i]->table, spec->table) == 0;
+	if (spec->table && !again)
 		seen[n++] = spec;
 	for (size_t i = 0; spec->children && spec->children[i].array; i++)
 		n = count_tables(spec->children[i].spec, seen, n);
@@ -561,7 +565,7 @@ static void test_control_totals(void **state)
 			}
 		free(sql);
 	}
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 9);      /* s_order twice: REST pages and bulk output */
 
 	assert_true(fd >= 0);
 	close(fd);
@@ -582,7 +586,8 @@ static void test_control_totals(void **state)
 			char count[128], *ctl;
 			recon_err err;
 			sqlite3_stmt *q;
-			if (strcmp(x->name, name) != 0)
+			/* Its table is shopify/orders' too: its rows are the bulk files' (t0230). */
+			if (strcmp(x->name, name) != 0 || !x->root_key)
 				continue;
 			snprintf(count, sizeof(count), "SELECT count(*) FROM %s WHERE snapshot_id = 1", x->table);
 			assert_int_equal(sqlite3_prepare_v2(s->db, count, -1, &q, NULL), SQLITE_OK);
