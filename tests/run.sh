@@ -61,11 +61,14 @@ if ls "$BUILD"/tests/replay_* >/dev/null 2>&1; then
 	done
 fi
 
-if [ -z "${SKIP_FAKE_TESTS:-}" ] && [ -f tests/fake/test_fakes.py ] && [ -z "$VALGRIND" ]; then
-	python3 tests/fake/test_fakes.py >"$log/out" 2>&1
-	st=$?
-	[ $st -ne 0 ] && cat "$log/out"
-	record fake/test_fakes.py $st
+if [ -z "${SKIP_FAKE_TESTS:-}" ] && [ -z "$VALGRIND" ]; then
+	for f in tests/fake/test_*.py; do
+		[ -f "$f" ] || continue
+		python3 "$f" >"$log/out" 2>&1
+		st=$?
+		[ $st -ne 0 ] && cat "$log/out"
+		record "fake/${f##*/}" $st
+	done
 fi
 
 # End-to-end scripts, JOBS at a time (each runs in its own temporary folder

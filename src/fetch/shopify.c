@@ -8,41 +8,15 @@
 #include "recon/msg.h"
 #include "recon/shopify.h"
 #include "recon/shopify_version.h"
+#include "shopify_private.h"
 
 #define SHOP_LIMIT 250             /* records per page (the API's maximum) */
 #define SHOP_IDS_BATCH 50          /* ids per inventory_levels request (API limit) */
-#define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
 #define SHOP_LEAK_DEFAULT 2.0      /* Standard plan: 2 requests/s leak */
 #define SHOP_IDS_MAX 1000000       /* inventory items of one shop */
 #define SHOP_TOKEN_TTL_MAX_S (366.0 * 86400.0)   /* longest token lifetime believed */
 #define SHOP_FIELDS_MAX 1024       /* a `fields` list (src/fetch/fields.c) */
 
-struct shopify {
-	struct http *http;
-	char *base;                /* https://NAME.myshopify.com, or a test server's base */
-	char *version;
-	char *static_token;        /* secret */
-	char *client_id;
-	char *client_secret;       /* secret */
-	char *token_hdr;           /* "X-Shopify-Access-Token: ...": secret */
-	int64_t token_expires;     /* monotonic ms, 0 = never */
-	int64_t token_margin;      /* renew this long before it expires */
-	const char *hdr[3];
-	/* the leaky bucket as last seen */
-	int have;
-	long used, cap, peak;
-	int64_t seen;
-	double leak;
-	int64_t anchor_t;          /* leak-rate estimate: an earlier observation */
-	long anchor_used;
-	long since_anchor;         /* requests accepted since it */
-	/* pacing figures */
-	int64_t first_wait;        /* when pacing first had to wait */
-	int64_t paced_first;       /* sends of the first and last paced requests */
-	int64_t last_seen;
-	uint64_t paced, requests, tokens;
-	struct shopify_version ver;    /* the version that answered, deprecations */
-};
 
 /* explicit_bzero: a memset before free() is a dead store the optimiser drops. */
 static void free_secret(char *s)
@@ -61,7 +35,9 @@ static long pace(void *arg)
 	int64_t now = http_now_ms();
 	double est, limit, wait;
 
-	if (!sh->have)
+	/* a GraphQL request spends from its own cost bucket, paced by
+	 * shopify_graphql(), not from the REST request bucket */
+	if (!sh->have || sh->gql.sending)
 		return 0;
 	est = (double)sh->used - (double)(now - sh->seen) * sh->leak / 1000.0;
 	if (est < 0)
@@ -117,7 +93,7 @@ static void seen(void *arg, const struct http_response *r)
 	long used, cap;
 
 	shopify_version_seen(&sh->ver, r);
-	if (http_call_limit(r->call_limit, &used, &cap) == 0) {
+	if (!sh->gql.sending && http_call_limit(r->call_limit, &used, &cap) == 0) {
 		/* only clean answers feed the leak estimate: whether a failed or
 		 * refused request was counted by the bucket is unknowable */
 		if (r->status >= 200 && r->status < 300 && !r->broken)
@@ -137,7 +113,7 @@ static void seen(void *arg, const struct http_response *r)
 			sh->last_seen = now;
 		}
 	}
-	if (r->status == 429 && sh->have) {
+	if (r->status == 429 && sh->have && !sh->gql.sending) {
 		/* full, whatever the header said */
 		sh->used = sh->cap;
 		sh->seen = now;
@@ -261,7 +237,7 @@ void shopify_close(struct shopify *sh)
 /* ---- tokens ---- */
 
 /* The "errors" of a Shopify error body as one line, for messages. */
-static void errors_text(const struct http_response *r, char *buf, size_t size)
+void shopify_errors_text(const struct http_response *r, char *buf, size_t size)
 {
 	json_t *e = json_object_get(r->json, "errors");
 	const char *desc = json_string_value(json_object_get(r->json, "error_description"));
@@ -329,7 +305,7 @@ static recon_err fetch_token(struct shopify *sh)
 		goto out;
 	tok = json_string_value(json_object_get(r.json, "access_token"));
 	if (r.status != 200 || !tok || !*tok) {
-		errors_text(&r, why, sizeof(why));
+		shopify_errors_text(&r, why, sizeof(why));
 		msg_error("Shopify refused the client credentials at POST '%s' (HTTP %ld: %s): check "
 		          "[shopify] client_id and client_secret", url, r.status, why);
 		err = RECON_ERR_REMOTE;
@@ -409,8 +385,8 @@ static int same_origin(const char *base, const char *url)
  * RECON_ERR_REMOTE with a message; with `refusals`, a 4xx other than auth
  * and rate limits (the request was understood and refused) is returned as
  * RECON_OK for the caller to judge. */
-static recon_err api(struct shopify *sh, const char *method, const char *url, const char *body,
-                     int refusals, struct http_response *r)
+recon_err shopify_api(struct shopify *sh, const char *what, const char *method, const char *url,
+                      const char *body, int refusals, struct http_response *r)
 {
 	static const char *const json_ct = "Content-Type: application/json";
 	char why[SHOP_ERRORS_MAX + 64], shown[1024];
@@ -448,22 +424,23 @@ static recon_err api(struct shopify *sh, const char *method, const char *url, co
 	if (refusals && r->status >= 400 && r->status < 500 && r->status != 401 && r->status != 403 &&
 	    r->status != 429)
 		return RECON_OK;
-	errors_text(r, why, sizeof(why));
+	shopify_errors_text(r, why, sizeof(why));
 	http_url_for_log(url, shown, sizeof(shown));
 	err = RECON_ERR_REMOTE;
 	if (r->status == 401)
-		msg_error("Shopify refused the access token for %s '%s' (HTTP 401: %s): check [shopify] %s",
-		          method, shown, why, sh->static_token ? "access_token (or RECON_SHOPIFY_TOKEN)"
-		                                               : "client_id and client_secret");
+		msg_error("Shopify refused the access token for %s%s%s '%s' (HTTP 401: %s): check [shopify] %s",
+		          what ? "GraphQL " : "", what ? what : "", what ? " at POST" : method, shown, why,
+		          sh->static_token ? "access_token (or RECON_SHOPIFY_TOKEN)" : "client_id and client_secret");
 	else
-		msg_error("shopify: %s '%s' answered HTTP %ld: %s%s%s%s", method, shown, r->status, why,
+		msg_error("shopify: %s%s%s '%s' answered HTTP %ld: %s%s%s%s", what ? "GraphQL " : "",
+		          what ? what : "", what ? " at POST" : method, shown, r->status, why,
 		          r->request_id[0] ? " (request id " : "", r->request_id, r->request_id[0] ? ")" : "");
 	/* on an error the caller gets no answer to clean up */
 	http_response_clear(r);
 	return err;
 }
 
-static recon_err api_url(struct shopify *sh, char *buf, size_t size, const char *path, const char *query)
+recon_err shopify_api_url(struct shopify *sh, char *buf, size_t size, const char *path, const char *query)
 {
 	int n = snprintf(buf, size, "%s/admin/api/%s/%s.json%s%s", sh->base, sh->version, path,
 	                 query && *query ? "?" : "", query ? query : "");
@@ -485,11 +462,11 @@ recon_err shopify_set_inventory(struct shopify *sh, int64_t location_id, int64_t
 		*why = NULL;
 	snprintf(body, sizeof(body), "{\"location_id\":%lld,\"inventory_item_id\":%lld,\"available\":%lld}",
 	         (long long)location_id, (long long)inventory_item_id, (long long)available);
-	if ((err = api_url(sh, url, sizeof(url), "inventory_levels/set", NULL)) != RECON_OK)
+	if ((err = shopify_api_url(sh, url, sizeof(url), "inventory_levels/set", NULL)) != RECON_OK)
 		return err;
-	err = api(sh, "POST", url, body, 1, &r);
+	err = shopify_api(sh, NULL, "POST", url, body, 1, &r);
 	if (!err && r.status >= 400) {
-		errors_text(&r, text, sizeof(text));
+		shopify_errors_text(&r, text, sizeof(text));
 		if (why && !(*why = strdup(text)))
 			err = RECON_ERR_NOMEM;
 		else
@@ -545,7 +522,7 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 		int more;
 
 		n++;
-		if ((err = api(sh, "GET", url, NULL, strcmp(extract, "shopify/payouts") == 0, &r)) != RECON_OK)
+		if ((err = shopify_api(sh, NULL, "GET", url, NULL, strcmp(extract, "shopify/payouts") == 0, &r)) != RECON_OK)
 			break;
 		if (r.status == 404 && n == 1) {
 			/* a shop without Shopify Payments has no payouts account
@@ -557,7 +534,7 @@ static recon_err pages(struct shopify *sh, struct fetch_out *out, const char *ex
 		}
 		if (r.status >= 400) {
 			char why[SHOP_ERRORS_MAX + 64];
-			errors_text(&r, why, sizeof(why));
+			shopify_errors_text(&r, why, sizeof(why));
 			msg_error("shopify: GET '%s' answered HTTP %ld: %s", url, r.status, why);
 			http_response_clear(&r);
 			err = RECON_ERR_REMOTE;
@@ -766,11 +743,11 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shop.json", sh->version);
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/shop"));
 	if ((err = fetch_note(out, "shopify/shop", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "shop", q)))
+	    (err = shopify_api_url(sh, url, sizeof(url), "shop", q)))
 		goto out;
 	{
 		struct http_response r = { 0 };
-		if ((err = api(sh, "GET", url, NULL, 0, &r)) != RECON_OK)
+		if ((err = shopify_api(sh, NULL, "GET", url, NULL, 0, &r)) != RECON_OK)
 			goto out;
 		if (!json_is_object(json_object_get(r.json, "shop"))) {
 			msg_error("shopify: GET '%s': the answer has no \"shop\" object", url);
@@ -799,9 +776,9 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	    (err = fetch_note(out, "shopify/orders", endpoint, q2)))
 		goto out;
 	begin(sh, out, "shopify/orders");
-	if ((err = api_url(sh, url, sizeof(url), "orders", q)) ||
+	if ((err = shopify_api_url(sh, url, sizeof(url), "orders", q)) ||
 	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)) ||
-	    (err = api_url(sh, url, sizeof(url), "orders", q2)) ||
+	    (err = shopify_api_url(sh, url, sizeof(url), "orders", q2)) ||
 	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)))
 		goto out;
 
@@ -815,7 +792,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	         fields_q(fl, "shopify/payouts"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/payouts.json", sh->version);
 	if ((err = fetch_note(out, "shopify/payouts", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
+	    (err = shopify_api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
 		goto out;
 	begin(sh, out, "shopify/payouts");
 	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", SHOP_LIMIT, on_payouts, &pc)) != RECON_OK)
@@ -827,7 +804,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d&fields=%s", (long long)pc.ids.v[i], SHOP_LIMIT,
 		         fields_q(fl, "shopify/balance_transactions"));
 		if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
-		    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
+		    (err = shopify_api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
 		    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", SHOP_LIMIT, NULL, NULL)))
 			goto out;
 	}
@@ -836,7 +813,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	snprintf(q, sizeof(q), "payout_status=pending&limit=%d&fields=%s", SHOP_LIMIT,
 	         fields_q(fl, "shopify/balance_transactions"));
 	if ((err = fetch_note(out, "shopify/balance_transactions", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
+	    (err = shopify_api_url(sh, url, sizeof(url), "shopify_payments/balance/transactions", q)) ||
 	    (err = pages(sh, out, "shopify/balance_transactions", url, "transactions", SHOP_LIMIT, NULL, NULL)))
 		goto out;
 
@@ -845,7 +822,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	begin(sh, out, "shopify/locations");
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/locations"));
 	if ((err = fetch_note(out, "shopify/locations", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "locations", q)) ||
+	    (err = shopify_api_url(sh, url, sizeof(url), "locations", q)) ||
 	    (err = pages(sh, out, "shopify/locations", url, "locations", 0, on_locations, &locs)) ||
 	    (err = map_locations(cfg, locs, &locids)))
 		goto out;
@@ -853,7 +830,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/products.json", sh->version);
 	begin(sh, out, "shopify/products");
 	if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
-	    (err = api_url(sh, url, sizeof(url), "products", q)) ||
+	    (err = shopify_api_url(sh, url, sizeof(url), "products", q)) ||
 	    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
@@ -881,7 +858,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 			         SHOP_LIMIT, fields_q(fl, "shopify/inventory_levels"));
 			free(lesc);
 			free(iesc);
-			if ((err = api_url(sh, url, sizeof(url), "inventory_levels", q)) ||
+			if ((err = shopify_api_url(sh, url, sizeof(url), "inventory_levels", q)) ||
 			    (err = pages(sh, out, "shopify/inventory_levels", url, "inventory_levels", SHOP_LIMIT, NULL, NULL)))
 				goto out;
 		}

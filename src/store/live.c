@@ -17,6 +17,7 @@
 #include "recon/load.h"
 #include "recon/msg.h"
 #include "recon/shopify.h"
+#include "recon/shopify_graphql.h"
 #include "recon/snapshot.h"
 
 /* ---- folders ---- */
@@ -153,6 +154,7 @@ static void summary(struct fetch_out *f, struct shopify *sh, struct erpnext *e, 
 {
 	struct http_stats a, b;
 	struct shopify_pacing pc;
+	struct shopify_graphql_pacing gp;
 	double secs = (double)(http_now_ms() - f->started_ms) / 1000.0;
 
 	shopify_stats(sh, &a);
@@ -173,6 +175,12 @@ static void summary(struct fetch_out *f, struct shopify *sh, struct erpnext *e, 
 	          "leak rate), %llu access token%s", pc.peak, pc.cap, pc.leak, (unsigned long long)pc.paced,
 	          pc.paced_rate, pc.leak > 0 ? 100.0 * pc.paced_rate / pc.leak : 0.0,
 	          (unsigned long long)pc.tokens, pc.tokens == 1 ? "" : "s");
+	shopify_graphql_pacing(sh, &gp);
+	if (gp.requests > 0)
+		msg_debug("shopify: GraphQL %llu requests, %.0f points requested, %.0f spent; bucket %.0f points "
+		          "restoring %.0f/s, lowest %.0f available; paced %llu times (%.1f s), %llu throttled",
+		          (unsigned long long)gp.requests, gp.requested, gp.actual, gp.maximum, gp.restore, gp.low,
+		          (unsigned long long)gp.waits, (double)gp.wait_ms / 1000.0, (unsigned long long)gp.throttled);
 	for (size_t i = 0; i < f->nex; i++)
 		if (strcmp(f->ex[i].name, "shopify/orders") == 0 && f->ex[i].rows > 0)
 			msg_debug("erpnext: %.1f requests per 1,000 orders (%llu requests, %lld orders)",

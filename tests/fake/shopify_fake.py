@@ -25,6 +25,7 @@ import uuid
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fakelib  # noqa: E402
+import gqlengine  # noqa: E402
 from fakelib import Response  # noqa: E402
 
 try:
@@ -96,6 +97,9 @@ class ShopifyApp(fakelib.App):
             self.scopes.append("read_all_orders")
         self.created = {"inventory_levels": [], "fulfillments": []}
         self.load(args.raw)
+        # the GraphQL endpoint (gqlengine.py) and its operations (gql_*.py)
+        self.gql = gqlengine.Engine(self, args.gql_bucket, args.gql_restore)
+        self.gql.load_modules()
 
     # ---------------------------------------------------------------- data
     def load(self, raw):
@@ -201,10 +205,16 @@ class ShopifyApp(fakelib.App):
         self.stats["tokens_issued"] = 0
         if hasattr(self, "bucket"):
             self.bucket.max_seen = 0
+        if hasattr(self, "gql"):
+            self.gql.reset_stats()
 
     def extra_stats(self, s):
         s["max_bucket_used"] = self.bucket.max_seen
         s["bucket"] = {"used": self.bucket.shown(), "cap": self.bucket.cap, "leak": self.bucket.leak}
+        s["graphql"] = self.gql.stats_doc()
+
+    def inject(self, body):
+        self.gql.inject(body)
 
     def state_doc(self):
         return {"created": self.created,
@@ -219,12 +229,21 @@ class ShopifyApp(fakelib.App):
         return "%s %s" % (req.method, req.path)
 
     def decorate(self, req, resp):
+        if getattr(req, "graphql", False):
+            # GraphQL answers report their cost in the body, not in the
+            # REST call-limit header (the two limits are separate)
+            resp.set_header("X-Request-Id", fakelib.new_request_id())
+            self.version_headers(req, resp)
+            return
         used = getattr(req, "call_limit", None)
         if used is None:
             with self.lock:
                 used = self.bucket.shown()
         resp.set_header("X-Shopify-Shop-Api-Call-Limit", "%d/%d" % (used, self.bucket.cap))
         resp.set_header("X-Request-Id", fakelib.new_request_id())
+        self.version_headers(req, resp)
+
+    def version_headers(self, req, resp):
         ver = getattr(req, "api_version", None)
         if ver:
             # a version past its support window "falls forward": Shopify answers with the
@@ -259,6 +278,14 @@ class ShopifyApp(fakelib.App):
         else:
             parts = req.path.split("/")
             req.api_version = parts[3] if len(parts) > 3 and parts[3] else None
+        if m and m.group(2) == "graphql":
+            req.graphql = True
+            if not self.authorized(req):
+                return Response(401, {"errors": ERR_401})
+            if req.method != "POST":
+                return Response(404, {"errors": "Not Found"})
+            status, body = self.gql.answer(req)
+            return Response(status, body)
         if not self.authorized(req):
             return Response(401, {"errors": ERR_401})
         with self.lock:
@@ -853,6 +880,10 @@ def main(argv=None):
     p.add_argument("--scopes", default=DEFAULT_SCOPES, help="granted access scopes (csv)")
     p.add_argument("--bucket", type=int, default=40, help="leaky bucket capacity")
     p.add_argument("--leak", type=float, default=2.0, help="leak rate, requests per second")
+    p.add_argument("--gql-bucket", type=float, default=2000.0,
+                   help="GraphQL cost bucket, points (maximumAvailable; gqlengine.py)")
+    p.add_argument("--gql-restore", type=float, default=100.0,
+                   help="GraphQL restore rate, points per second (standard plan: 100)")
     p.add_argument("--orders-window-days", type=int, default=0,
                    help="hide orders created more than N days ago (0: off)")
     p.add_argument("--read-all-orders", action="store_true", help="grant read_all_orders (no window)")

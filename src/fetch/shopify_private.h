@@ -1,0 +1,82 @@
+/* Inside the Shopify connector (src/fetch/shopify*.c only): the client's
+ * state and the one request path every transport shares, so the GraphQL
+ * client (shopify_graphql.c) sends with the same token, renewal and
+ * same-origin rule as REST (shopify.c) instead of a copy of them. */
+#ifndef RECON_SHOPIFY_PRIVATE_H
+#define RECON_SHOPIFY_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recon/error.h"
+#include "recon/http.h"
+#include "recon/shopify.h"
+#include "recon/shopify_version.h"
+
+#define SHOP_ERRORS_MAX 400        /* longest error text quoted from an answer */
+#define SHOP_GQL_OPS 32            /* operations whose last cost is remembered */
+
+/* The GraphQL cost bucket as the last extensions.cost.throttleStatus showed
+ * it, and what pacing did (shopify_graphql.c). Separate from the REST
+ * bucket: Shopify limits the two APIs independently. */
+struct shopify_gql {
+	int have;                  /* a throttleStatus was seen */
+	double available;          /* currentlyAvailable then */
+	double maximum;            /* maximumAvailable */
+	double restore;            /* restoreRate, points/s */
+	int64_t seen;              /* monotonic ms of that answer */
+	struct {
+		char what[64];
+		double cost;       /* its last requestedQueryCost */
+	} ops[SHOP_GQL_OPS];
+	size_t nops;
+	int sending;               /* a GraphQL request is out: REST pacing stands aside */
+	/* figures for -v */
+	uint64_t requests, throttled, waits;
+	int64_t wait_ms;
+	double requested, actual, low;
+};
+
+struct shopify {
+	struct http *http;
+	char *base;                /* https://NAME.myshopify.com, or a test server's base */
+	char *version;
+	char *static_token;        /* secret */
+	char *client_id;
+	char *client_secret;       /* secret */
+	char *token_hdr;           /* "X-Shopify-Access-Token: ...": secret */
+	int64_t token_expires;     /* monotonic ms, 0 = never */
+	int64_t token_margin;      /* renew this long before it expires */
+	const char *hdr[3];
+	/* the leaky bucket as last seen */
+	int have;
+	long used, cap, peak;
+	int64_t seen;
+	double leak;
+	int64_t anchor_t;          /* leak-rate estimate: an earlier observation */
+	long anchor_used;
+	long since_anchor;         /* requests accepted since it */
+	/* pacing figures */
+	int64_t first_wait;        /* when pacing first had to wait */
+	int64_t paced_first;       /* sends of the first and last paced requests */
+	int64_t last_seen;
+	uint64_t paced, requests, tokens;
+	struct shopify_version ver;    /* the version that answered, deprecations */
+	struct shopify_gql gql;
+};
+
+/* A request to the Admin API: token attached (renewed once on a 401 when it
+ * came from the client-credentials grant), never sent off sh->base. Non-2xx
+ * answers become RECON_ERR_REMOTE with a message; with `refusals`, a 4xx
+ * other than auth and rate limits is returned as RECON_OK for the caller to
+ * judge. `what` (NULL for REST) names a GraphQL operation in messages. */
+recon_err shopify_api(struct shopify *sh, const char *what, const char *method, const char *url,
+                      const char *body, int refusals, struct http_response *r);
+
+/* {base}/admin/api/{version}/{path}.json[?query] into buf. */
+recon_err shopify_api_url(struct shopify *sh, char *buf, size_t size, const char *path, const char *query);
+
+/* The "errors" of a Shopify error body as one line, for messages. */
+void shopify_errors_text(const struct http_response *r, char *buf, size_t size);
+
+#endif
