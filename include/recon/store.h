@@ -27,7 +27,7 @@ struct store {
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
  * canonical digests are recorded at load and re-checked by verify. */
 extern const char *const store_data_tables[];
-#define STORE_NDATA 30
+#define STORE_NDATA 32
 
 /* The layout of the tables, recorded in the database as meta.schema_version
  * (a row of the `meta` table). Raise it with any change to a table's
@@ -48,8 +48,11 @@ extern const char *const store_data_tables[];
  *      run gains the run record (user, version, revision, configuration digest
  *      and settings, snapshot, exit status); review (reviewers' decisions)
  *   5  s_refund.amount (and the presentment pair) NULL where the shop amount
- *      cannot be told, with the reason in amount_problem */
-#define STORE_SCHEMA_VERSION 5
+ *      cannot be told, with the reason in amount_problem
+ *   6  s_order_tax_line (lines' and shipping lines' tax_lines) and
+ *      s_refund_line (refunded lines and shipping, shop money), for the tax
+ *      roll */
+#define STORE_SCHEMA_VERSION 6
 
 /* A table's digest as the load computed it. */
 struct store_digest {

@@ -81,6 +81,11 @@ struct tab {
 	unsigned char check[MAX_COLS];      /* columns with a check, in order */
 	int ncheck;
 	int id;                             /* place in load_engine.all: a batch's row names its table so */
+	/* The tab whose statements, digest and counts take this one's rows:
+	 * itself, or the first tab of the same spec when one spec is nested
+	 * under two parents (an order's tax lines under its lines and its
+	 * shipping lines), so the table keeps one digest in insertion order. */
+	int store_id;
 	/* Counted while inserting: rows, and the control total (spec->control,
 	 * its columns resolved: sum, then the tests' columns). */
 	int64_t inserted;
@@ -101,10 +106,6 @@ struct tab {
 	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
 	size_t npend;
 	struct row_digest dig;
-	/* The table's first compiled spec, whose digest and slot every row of
-	 * the table feeds: REST pages and GraphQL bulk output (load_spec_bulk.c)
-	 * are two specs of one table. Itself when it is the first. */
-	struct tab *own;
 	int nchild;
 	struct tab *child[MAX_CHILDREN];
 };
@@ -183,36 +184,6 @@ static recon_err compile_keys(struct tab *t)
 	return (t->keys = raw_keys_new(paths, (size_t)n)) ? RECON_OK : RECON_ERR_NOMEM;
 }
 
-/* A table another spec was compiled for first: its rows are the same
- * columns, in one digest. Two specs whose columns differ would store rows
- * the digest cannot tell apart from a changed table: a programming error. */
-static recon_err tab_share(struct load_engine *e, struct tab *t)
-{
-	t->own = t;
-	for (size_t i = 0; i + 1 < e->nall; i++) {
-		struct tab *o = e->all[i];
-		if (!o->spec->table || strcmp(o->spec->table, t->spec->table) != 0)
-			continue;
-		int same = o->ncol == t->ncol;
-		for (int c = 0; same && c < t->ncol; c++)
-			same = strcmp(o->spec->cols[c].name, t->spec->cols[c].name) == 0 && o->sql_int[c] == t->sql_int[c];
-		if (!same) {
-			msg_error("internal error: two specs of table '%s' differ in their columns", t->spec->table);
-			return RECON_ERR_INTERNAL;
-		}
-		t->own = o->own;
-		t->slot = -1;
-		t->own->dig.unsure |= t->dig.unsure;
-		/* Keys from two specs: left to the SQL check. */
-		keyset_free(t->own->keys_seen);
-		t->own->keys_seen = NULL;
-		keyset_free(t->keys_seen);
-		t->keys_seen = NULL;
-		return RECON_OK;
-	}
-	return RECON_OK;
-}
-
 static recon_err compile(struct load_engine *e, const struct load_table *spec,
                          const struct load_table *parent, struct tab **out)
 {
@@ -228,9 +199,25 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	}
 	e->all = all;
 	t->id = (int)e->nall;
+	t->store_id = t->id;
 	e->all[e->nall++] = t;
 	t->spec = spec;
-	t->own = t;
+	t->ncol = lt_spec_ncols(spec);
+	for (size_t k = 0; spec->table && k + 1 < e->nall; k++) {
+		const struct load_table *o = e->all[k]->spec;
+		if (!o->table || strcmp(o->table, spec->table) != 0)
+			continue;
+		/* Two specs of one table (its rows read from two arrays) must
+		 * agree on the columns: one INSERT serves both. */
+		if (lt_spec_ncols(o) != t->ncol)
+			return RECON_ERR_INTERNAL;
+		for (int c = 0; c < t->ncol; c++)
+			if (strcmp(o->cols[c].name, spec->cols[c].name) != 0)
+				return RECON_ERR_INTERNAL;
+		t->store_id = e->all[k]->id;
+		break;
+	}
+	t->spec = spec;
 	t->ncol = lt_spec_ncols(spec);
 	t->cur = -1;
 	t->slot = -1;
@@ -278,7 +265,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 			t->order[k++] = (unsigned char)c;
 	}
 	TRY(compile_keys(t));
-	if (spec->table) {
+	if (spec->table && t->store_id == t->id) {
 		char *sql;
 		for (int i = 0; store_data_tables[i]; i++)
 			if (strcmp(store_data_tables[i], spec->table) == 0)
@@ -297,14 +284,11 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 			err = store_fail(e->s, "cannot bind snapshot id");
 		if (!err)
 			err = tab_declared(e->s, t);
-		if (!err)
-			err = tab_share(e, t);
-		if (!err && t->own == t && !(t->dig.h = sha256_new()))
+		if (!err && !(t->dig.h = sha256_new()))
 			err = RECON_ERR_NOMEM;
 		if (err)
 			return err;
-		if (t->own == t)
-			sha256_update_str(t->dig.h, spec->table);
+		sha256_update_str(t->dig.h, spec->table);
 	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
 		TRY(compile(e, spec->children[i].spec, spec, &t->child[i]));
@@ -614,7 +598,7 @@ static recon_err emit_row(struct load_batch *b, struct tab *t, struct load_cell 
 		b->cells = c;
 		b->capcells = cap;
 	}
-	b->rows[b->nrows].tab = (unsigned)t->id;
+	b->rows[b->nrows].tab = (unsigned)t->store_id;
 	b->rows[b->nrows].cell = b->ncells;
 	for (int c = 0; c < t->ncol; c++) {
 		struct load_cell *v = &cell[c];
@@ -680,7 +664,7 @@ static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct
 		if (cell[c].type != SQLITE_NULL)
 			err = t->spec->cols[c].check(&row, rec, &t->spec->cols[c], &cell[c]);
 	}
-	if (!err && t->st)
+	if (!err && (t->st || t->store_id != t->id))
 		err = emit_row(b, t, cell);
 	for (int i = 0; !err && i < t->nchild; i++) {
 		const struct load_child *ch = &t->spec->children[i];
@@ -782,7 +766,7 @@ void load_engine_account(struct load_engine *e, const struct load_batch *b)
 	for (size_t r = 0; r < b->nrows; r++) {
 		struct tab *t = e->all[b->rows[r].tab];
 		const struct bcell *cell = &b->cells[b->rows[r].cell];
-		struct row_digest *d = &t->own->dig;
+		struct row_digest *d = &t->dig;
 		if (t->keys_seen)
 			keyset_add(t->keys_seen, key_hash(t, cell));
 		dig_tag(d, SQLITE_INTEGER);
@@ -846,35 +830,25 @@ static void count_row(struct tab *t, const struct bcell *cell)
 recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
                              int64_t *rows, int64_t *control, int *has_control)
 {
-	int64_t r = 0, ctl = 0;
-	int any = 0, overflow = 0, found = 0;
 	*known = 0;
 	*rows = *control = 0;
 	*has_control = 0;
-	/* Every spec of the table (REST pages, bulk output) counts. */
 	for (size_t i = 0; i < e->nall; i++) {
 		struct tab *t = e->all[i];
 		if (!t->spec->table || strcmp(t->spec->table, table) != 0)
 			continue;
-		if (t->own->dig.unsure)
+		if (t->dig.unsure)
 			return RECON_OK;
-		found = 1;
-		r += t->inserted;
-		if (t->ctl_any)
-			overflow |= __builtin_add_overflow(ctl, t->ctl_total, &ctl);
-		overflow |= t->ctl_overflow;
-		any |= t->ctl_any;
-	}
-	if (!found)
+		*known = 1;
+		*rows = t->inserted;
+		if (t->ctl_overflow) {
+			msg_error("control total of '%s' is out of range", what);
+			return RECON_ERR_INPUT;
+		}
+		*has_control = t->ctl_any;
+		*control = t->ctl_total;
 		return RECON_OK;
-	*known = 1;
-	*rows = r;
-	if (overflow) {
-		msg_error("control total of '%s' is out of range", what);
-		return RECON_ERR_INPUT;
 	}
-	*has_control = any;
-	*control = ctl;
 	return RECON_OK;
 }
 

@@ -118,6 +118,8 @@ out_of_scope = {
     "s_order": lambda r: r["id"] in gone_orders,
     "s_order_line": lambda r: r["order_id"] in gone_orders,
     "s_refund": lambda r: r["order_id"] in gone_orders,
+    "s_order_tax_line": lambda r: r["order_id"] in gone_orders,
+    "s_refund_line": lambda r: r["order_id"] in gone_orders,
     "s_fulfillment": lambda r: r["order_id"] in gone_orders,
     "s_payout": lambda r: r["id"] not in period,
     "s_balance_txn": lambda r: r["payout_id"] is not None and r["payout_id"] not in period,
