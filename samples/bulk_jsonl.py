@@ -95,8 +95,27 @@ def refund_totals(o, r):
             "presentmentMoney": {"amount": dec(pres), "currencyCode": pcur}}
 
 
-def order_lines(o):
-    """The bulk lines of one REST order, in the order Shopify writes them."""
+def tax_lines(tls, cur, pcur):
+    return [{"title": t.get("title"), "rate": t.get("rate"),
+             "priceSet": bag(t.get("price_set"), cur, t.get("price"), pcur),
+             "channelLiable": t.get("channel_liable")} for t in tls or []]
+
+
+def transaction(t, cur):
+    """A REST transaction (orders/{id}/transactions.json?in_shop_currency=true:
+    shop money) as an OrderTransaction; the buyer's side is not on that page,
+    so presentmentMoney repeats the shop's."""
+    amount = {"amount": dec(t["amount"]), "currencyCode": t.get("currency") or cur}
+    return {"id": gid("OrderTransaction", t["id"]),
+            "parentTransaction": {"id": gid("OrderTransaction", t["parent_id"])} if t.get("parent_id") else None,
+            "kind": t["kind"].upper(), "status": t["status"].upper(), "gateway": t.get("gateway"),
+            "test": t.get("test", False), "amountSet": {"shopMoney": amount, "presentmentMoney": dict(amount)},
+            "processedAt": t.get("processed_at") or t.get("created_at")}
+
+
+def order_lines(o, txns=()):
+    """The bulk lines of one REST order (and its REST transactions), in the
+    order Shopify writes them."""
     cur = o["currency"]
     pcur = o.get("presentment_currency") or cur
     c = o.get("customer")
@@ -130,6 +149,7 @@ def order_lines(o):
                           "status": (f.get("status") or "").upper() or None, "createdAt": f.get("created_at"),
                           "location": {"id": gid("Location", f["location_id"])} if f.get("location_id") else None}
                          for f in o.get("fulfillments") or []],
+        "transactions": [transaction(t, cur) for t in txns],
     }
     children = []
     for li in o.get("line_items") or []:
@@ -140,7 +160,12 @@ def order_lines(o):
             "variant": {"id": gid("ProductVariant", v), "legacyResourceId": str(v)} if v else None,
             "originalUnitPriceSet": bag(li.get("price_set"), cur, li.get("price"), pcur),
             "totalDiscountSet": bag(li.get("total_discount_set"), cur, li.get("total_discount"), pcur),
+            "isGiftCard": li.get("gift_card", False),
+            "taxLines": tax_lines(li.get("tax_lines"), cur, pcur),
             "__parentId": order_gid})
+    for sl in o.get("shipping_lines") or []:
+        children.append({"id": gid("ShippingLine", sl["id"]), "title": sl.get("title"),
+                         "taxLines": tax_lines(sl.get("tax_lines"), cur, pcur), "__parentId": order_gid})
     return line, children
 
 
@@ -149,13 +174,17 @@ def dumps(obj):
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/")
 
 
-def jsonl(orders, grouped=True):
-    """The whole output for a list of REST orders: each order's children
-    right after it (groupObjects: true), or every Order line first and the
-    children after them all (children follow their parent, not next to it)."""
+def jsonl(orders, transactions=(), grouped=True):
+    """The whole output for a list of REST orders (and their REST
+    transactions): each order's children right after it (groupObjects:
+    true), or every Order line first and the children after them all
+    (children follow their parent, not next to it)."""
+    by_order = {}
+    for t in transactions:
+        by_order.setdefault(t["order_id"], []).append(t)
     out, later = [], []
     for o in orders:
-        line, children = order_lines(o)
+        line, children = order_lines(o, by_order.get(o["id"], []))
         out.append(dumps(line))
         (out if grouped else later).extend(dumps(c) for c in children)
     return "".join(s + "\n" for s in out + later)

@@ -2,7 +2,7 @@
 """Write a raw folder whose Shopify orders are GraphQL bulk output (DESIGN
 §3a) instead of REST pages: a copy of SRC in which shopify/orders/*.json is
 replaced by shopify/bulk/orders-0001.jsonl holding the same orders
-(samples/bulk_jsonl.py). The demo month both ways:
+(samples/bulk_jsonl.py), their transactions (shopify/transactions) inline. The demo month both ways:
 
     python3 samples/gen_bulk.py samples/demo /tmp/demo-bulk
 
@@ -27,14 +27,17 @@ def main():
     a = ap.parse_args()
     if os.path.exists(a.dst):
         sys.exit("gen_bulk: '%s' exists" % a.dst)
-    shutil.copytree(a.src, a.dst, ignore=shutil.ignore_patterns("orders"))
-    orders = []
+    shutil.copytree(a.src, a.dst, ignore=shutil.ignore_patterns("orders", "transactions"))
+    orders, txns = [], []
     for page in sorted(glob.glob(os.path.join(a.src, "shopify", "orders", "*.json"))):
         with open(page, encoding="utf-8") as f:
             orders.extend(json.load(f)["orders"])
+    for page in sorted(glob.glob(os.path.join(a.src, "shopify", "transactions", "*.json"))):
+        with open(page, encoding="utf-8") as f:
+            txns.extend(json.load(f)["transactions"])
     os.makedirs(os.path.join(a.dst, "shopify", "bulk"))
     with open(os.path.join(a.dst, "shopify", "bulk", "orders-0001.jsonl"), "w", encoding="utf-8") as f:
-        f.write(bulk_jsonl.jsonl(orders, grouped=not a.ungrouped))
+        f.write(bulk_jsonl.jsonl(orders, txns, grouped=not a.ungrouped))
 
 
 if __name__ == "__main__":

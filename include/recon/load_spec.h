@@ -194,10 +194,11 @@ recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_
  * children) of root `root`, read apart from its parent record: GraphQL
  * bulk output puts a connection's nodes on lines of their own, after their
  * parent's line (load_bulk.c). The parent is known only by its first
- * column's value `parent_id` and the exponent of its money `exp`; any other
- * column copied from the parent is NULL. */
+ * column's value `parent_id` and its currency (its currency column, the
+ * exponent of its money); any other column of the parent reads as NULL. */
 recon_err load_engine_convert_child(struct load_engine *e, struct load_batch *b, size_t root, size_t child,
-                                    int64_t parent_id, int exp, const struct raw_rec *rec, const struct raw_val *o);
+                                    int64_t parent_id, const char *currency, const struct raw_rec *rec,
+                                    const struct raw_val *o);
 /* The batch's rows into the tables' digests; called for every page, in
  * page order, one call at a time. */
 void load_engine_account(struct load_engine *e, const struct load_batch *b);

@@ -27,7 +27,7 @@ struct store {
 /* Tables that hold evidence rows of a snapshot, in digest order. Their
  * canonical digests are recorded at load and re-checked by verify. */
 extern const char *const store_data_tables[];
-#define STORE_NDATA 32
+#define STORE_NDATA 33
 
 /* The layout of the tables, recorded in the database as meta.schema_version
  * (a row of the `meta` table). Raise it with any change to a table's
@@ -51,7 +51,8 @@ extern const char *const store_data_tables[];
  *      cannot be told, with the reason in amount_problem
  *   6  s_order_tax_line (lines' and shipping lines' tax_lines) and
  *      s_refund_line (refunded lines and shipping, shop money), for the tax
- *      roll */
+ *      roll; s_order_transaction (order transactions in shop money, by
+ *      gateway); s_order_line.gift_card */
 #define STORE_SCHEMA_VERSION 6
 
 /* A table's digest as the load computed it. */

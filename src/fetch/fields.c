@@ -37,6 +37,13 @@ static const char *const bulk_orders[] = {
 	"cancelledAt", "test", "createdAt", "processedAt", "lineItems", "refunds", "fulfillments", NULL
 };
 
+/* An order's transactions (GET orders/{id}/transactions.json): who moved
+ * the money, how much, when, and the parent an auditor follows. */
+static const char *const transactions[] = {
+	"id", "order_id", "parent_id", "kind", "status", "gateway", "test", "amount", "currency",
+	"processed_at", "created_at", NULL
+};
+
 static const char *const payouts[] = {
 	"id", "status", "date", "currency", "amount", "summary", NULL
 };
@@ -162,6 +169,7 @@ const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
 	{ "shopify/bulk", bulk_orders, NULL },
+	{ "shopify/transactions", transactions, NULL },
 	{ "shopify/payouts", payouts, NULL },
 	{ "shopify/balance_transactions", balance_transactions, NULL },
 	{ "shopify/locations", locations, NULL },

@@ -209,7 +209,7 @@ static int bulk_instead(const char *dir, const struct extract_def *x)
 {
 	char path[4096];
 	struct stat st;
-	if (strcmp(x->name, "shopify/orders") != 0)
+	if (strcmp(x->name, "shopify/orders") != 0 && strcmp(x->name, "shopify/transactions") != 0)
 		return 0;
 	snprintf(path, sizeof(path), "%s/shopify/bulk", dir);
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);

@@ -24,11 +24,11 @@
 #define BULK_BATCH_LINES 2048               /* lines converted before a batch is inserted */
 #define BULK_LINE_MAX RAW_PAGE_MAX          /* one object a line: no line is a month */
 
-/* ---- the orders seen: open addressing, id -> exponent ---- */
+/* ---- the orders seen: open addressing, id -> currency ---- */
 
 struct seen {
 	int64_t *id;           /* 0: empty (global ids are positive) */
-	signed char *exp;
+	char (*cur)[4];
 	size_t cap, n;
 };
 
@@ -41,45 +41,42 @@ static size_t seen_slot(const struct seen *s, int64_t id)
 	return i;
 }
 
-static recon_err seen_add(struct seen *s, int64_t id, int exp)
+static recon_err seen_add(struct seen *s, int64_t id, const char *cur)
 {
 	if (2 * (s->n + 1) > s->cap) {
 		struct seen g = { .cap = s->cap ? 2 * s->cap : 4096 };
 		g.id = calloc(g.cap, sizeof(*g.id));
-		g.exp = malloc(g.cap);
-		if (!g.id || !g.exp) {
+		g.cur = malloc(g.cap * sizeof(*g.cur));
+		if (!g.id || !g.cur) {
 			free(g.id);
-			free(g.exp);
+			free(g.cur);
 			return RECON_ERR_NOMEM;
 		}
 		for (size_t i = 0; i < s->cap; i++)
 			if (s->id[i]) {
 				size_t k = seen_slot(&g, s->id[i]);
 				g.id[k] = s->id[i];
-				g.exp[k] = s->exp[i];
+				memcpy(g.cur[k], s->cur[i], 4);
 				g.n++;
 			}
 		free(s->id);
-		free(s->exp);
+		free(s->cur);
 		*s = g;
 	}
 	size_t k = seen_slot(s, id);
 	if (!s->id[k])
 		s->n++;
 	s->id[k] = id;
-	s->exp[k] = (signed char)exp;
+	snprintf(s->cur[k], 4, "%s", cur);     /* raw_currency: three letters */
 	return RECON_OK;
 }
 
-static int seen_get(const struct seen *s, int64_t id, int *exp)
+static const char *seen_get(const struct seen *s, int64_t id)
 {
 	if (!s->cap)
-		return 0;
+		return NULL;
 	size_t k = seen_slot(s, id);
-	if (!s->id[k])
-		return 0;
-	*exp = s->exp[k];
-	return 1;
+	return s->id[k] ? s->cur[k] : NULL;
 }
 
 /* ---- one file ---- */
@@ -130,7 +127,6 @@ static recon_err bulk_line(struct bulk *k, const struct raw_rec *rec, json_t *ob
 	const char *type, *ptype, *cur;
 	size_t tlen, plen;
 	int64_t id, parent;
-	int exp;
 
 	raw_from_json(obj, &o);
 	TRY(gid_of(rec, &o, "__parentId", 0, &ptype, &plen, &parent));
@@ -142,14 +138,16 @@ static recon_err bulk_line(struct bulk *k, const struct raw_rec *rec, json_t *ob
 		TRY(raw_field(rec, &o, "currencyCode", &v));
 		TRY(raw_currency(rec, "currencyCode", &v, 1, &cur));
 		TRY(load_engine_convert(k->e, k->b, k->root, rec, &o));
-		return seen_add(&k->seen, id, money_exponent(cur));
+		return seen_add(&k->seen, id, cur);
 	}
-	if (!is_type(ptype, plen, "Order") || !seen_get(&k->seen, parent, &exp))
+	if (!is_type(ptype, plen, "Order") || !(cur = seen_get(&k->seen, parent)))
 		return raw_field_error(rec, "__parentId", "no %.*s %lld on a line before this one: a child line "
 		                       "follows its parent", (int)plen, ptype, (long long)parent);
-	if (!is_type(type, tlen, "LineItem"))
-		return RECON_OK;      /* a connection recon does not read */
-	return load_engine_convert_child(k->e, k->b, k->root, LOAD_BULK_LINES, parent, exp, rec, &o);
+	if (is_type(type, tlen, "LineItem"))
+		return load_engine_convert_child(k->e, k->b, k->root, LOAD_BULK_LINES, parent, cur, rec, &o);
+	if (is_type(type, tlen, "ShippingLine"))
+		return load_engine_convert_child(k->e, k->b, k->root, LOAD_BULK_SHIPPING, parent, cur, rec, &o);
+	return RECON_OK;      /* a connection recon does not read */
 }
 
 static recon_err bulk_parse(struct bulk *k, const char *path, const char *relpath, size_t lineno, char *text,
@@ -321,7 +319,7 @@ recon_err load_bulk(struct load_engine *e, size_t root, const char *dir, const c
 	load_batch_free(k.b);
 	free(k.held);
 	free(k.seen.id);
-	free(k.seen.exp);
+	free(k.seen.cur);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

@@ -8,8 +8,9 @@
 #include "recon/error.h"
 #include "recon/load_spec.h"
 
-/* The place of the line items among bulk_order_spec's children. */
+/* The places of the connections among bulk_order_spec's children. */
 #define LOAD_BULK_LINES 0
+#define LOAD_BULK_SHIPPING 3
 
 /* Every ".jsonl" file of DIR/folder, in file-name order, into root `root`
  * of e (compiled from bulk_order_spec): each Order line a record, each

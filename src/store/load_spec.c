@@ -172,6 +172,8 @@ static const struct load_col order_line_cols[] = {
 	COL("quantity",               "quantity",               LK_COUNT,  REQ),
 	COL("price",                  "price",                  LK_MONEY,  0),
 	COL("total_discount",         "total_discount",         LK_MONEY,  0),
+	/* a gift card sold: a liability until redeemed, never revenue (issue 15) */
+	COL("gift_card",              "gift_card",              LK_BOOL,   ZERO),
 	{ 0 }
 };
 /* defined with the tax roll's tables below */
@@ -864,6 +866,9 @@ const struct extract_def load_extracts[] = {
 	 * folder of its own, read after the REST pages into the same tables. */
 	{ "shopify/bulk", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery orders", "s_order",
 	  &bulk_order_spec },
+	/* REST only: one orders/{id}/transactions.json page per order (load_spec_txn.c) */
+	{ "shopify/transactions", "shopify", "shopify/transactions", "transactions",
+	  "orders/{id}/transactions.json?in_shop_currency=true", "s_order_transaction", &order_txn_spec },
 	{ "shopify/payouts", "shopify", "shopify/payouts", "payouts", "shopify_payments/payouts.json", "s_payout",
 	  &payout_spec },
 	{ "shopify/balance_transactions", "shopify", "shopify/balance_transactions", "transactions",

@@ -17,6 +17,7 @@
 #include "recon/money.h"
 #include "recon/raw.h"
 #include "load_spec_local.h"
+#include "load_bulk.h"
 #include "load_table.h"
 
 /* "First Last" of the order's customer (null: none). */
@@ -110,6 +111,127 @@ static recon_err gql_fulfillment_status(struct load_row *row, const struct raw_r
 	                       (int)v.len, v.v.s);
 }
 
+/* ---- tax lines (s_order_tax_line, load_spec.c's tax roll tables): a
+ * line item's and a shipping line's taxLines, inline lists of lines that
+ * bulk output writes on lines of their own ---- */
+
+/* The order: the record at the top (load_bulk.c gives a line item or a
+ * shipping line its order's id and currency as its parent). */
+static const struct load_row *gql_top(const struct load_row *row)
+{
+	while (row->parent)
+		row = row->parent;
+	return row;
+}
+
+static recon_err gql_tax_order_id(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                  const struct load_cell *from, struct load_cell *out)
+{
+	(void)rec, (void)o, (void)from;
+	out->type = SQLITE_INTEGER;
+	out->i = gql_top(row)->cell[0].i;
+	return RECON_OK;
+}
+
+/* Copied into the row: the order's currency lives in load_bulk.c's set of
+ * orders, which may move before the row is stored. */
+static recon_err gql_tax_currency(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                  const struct load_cell *from, struct load_cell *out);
+
+static recon_err gql_tax_line_id(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                 const struct load_cell *from, struct load_cell *out)
+{
+	(void)rec, (void)o, (void)from;
+	*out = row->parent->cell[1];       /* gql_line_cols[1] is "line_id" */
+	out->owned = NULL;
+	return RECON_OK;
+}
+
+#define GQL_TEXT_HOOK(fn, text)                                                                        \
+	static recon_err fn(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,    \
+	                    const struct load_cell *from, struct load_cell *out)                         \
+	{                                                                                                \
+		(void)row, (void)rec, (void)o, (void)from;                                               \
+		out->type = SQLITE_TEXT;                                                                 \
+		out->s = text;                                                                           \
+		out->n = -1;                                                                             \
+		return RECON_OK;                                                                         \
+	}
+GQL_TEXT_HOOK(gql_source_line, "line")
+GQL_TEXT_HOOK(gql_source_shipping, "shipping")
+
+/* TaxLine.rate is a Float, a JSON number as REST's rate (0.19): kept as
+ * the text load_spec.c keeps (shown, never computed with). */
+static const char *const gql_rate_reads[] = { "rate", NULL };
+static recon_err gql_tax_rate(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                              const struct load_cell *from, struct load_cell *out)
+{
+	struct raw_val v;
+	(void)from;
+	TRY(raw_field(rec, o, "rate", &v));
+	switch (v.type) {
+	case RAW_INT:
+		snprintf(row->scratch, sizeof(row->scratch), "%lld", (long long)v.v.i);
+		break;
+	case RAW_REAL:
+		snprintf(row->scratch, sizeof(row->scratch), "%.10g", v.v.d);
+		break;
+	case RAW_ABSENT: case RAW_NULL:
+		return RECON_OK;
+	default:
+		return raw_field_error(rec, "rate", "expected a number");
+	}
+	out->type = SQLITE_TEXT;
+	out->s = row->scratch;
+	return RECON_OK;
+}
+
+#define GQL_TAX_COLS(line_id_hook, source_hook)                                                               \
+	CALC("order_id",              LK_HOOK_INT,  NN, .hook = gql_tax_order_id),                           \
+	CALC("line_id",               LK_HOOK_INT,  0,  .hook = line_id_hook),                               \
+	COL("title",                  "title",                      LK_TEXT,  0),                            \
+	CALC("rate",                  LK_HOOK_TEXT, 0,  .hook = gql_tax_rate, .reads = gql_rate_reads),      \
+	COL("amount",                 "priceSet.shopMoney.amount",  LK_MONEY, REQ),                          \
+	CALC("currency",              LK_HOOK_TEXT, NN, .hook = gql_tax_currency),                           \
+	CALC("source",                LK_HOOK_TEXT, NN, .hook = source_hook),                                \
+	COL("channel_liable",         "channelLiable",              LK_BOOL,  ZERO),                         \
+	{ 0 }
+
+static recon_err gql_no_line_id(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                const struct load_cell *from, struct load_cell *out)
+{
+	(void)row, (void)rec, (void)o, (void)from, (void)out;
+	return RECON_OK;         /* a shipping line's tax names no line item */
+}
+
+static const struct load_col gql_line_tax_cols[] = { GQL_TAX_COLS(gql_tax_line_id, gql_source_line) };
+static const struct load_table gql_line_tax_spec = {
+	.table = "s_order_tax_line", .cols = gql_line_tax_cols,
+};
+static const struct load_col gql_ship_tax_cols[] = { GQL_TAX_COLS(gql_no_line_id, gql_source_shipping) };
+static const struct load_table gql_ship_tax_spec = {
+	.table = "s_order_tax_line", .cols = gql_ship_tax_cols,
+};
+
+/* Shipping lines (a connection: lines of their own) are stored only as
+ * their tax lines. */
+static const struct load_col gql_shipping_cols[] = {
+	COL("id",                     "id",                     LK_GID,  0),
+	{ 0 }
+};
+static const struct load_child gql_shipping_children[] = {
+	{ "taxLines", 0, &gql_ship_tax_spec },
+	{ 0 }
+};
+static const struct load_table gql_shipping_spec = {
+	.cols = gql_shipping_cols, .children = gql_shipping_children,
+};
+
+static const struct load_child gql_line_children[] = {
+	{ "taxLines", 0, &gql_line_tax_spec },
+	{ 0 }
+};
+
 static const struct load_col gql_line_cols[] = {
 	CALC("order_id",              LK_PARENT, NN, .from = "id"),
 	COL("line_id",                "id",                                    LK_GID,    REQ),
@@ -119,10 +241,35 @@ static const struct load_col gql_line_cols[] = {
 	COL("quantity",               "quantity",                              LK_COUNT,  REQ),
 	COL("price",                  "originalUnitPriceSet.shopMoney.amount", LK_MONEY,  0),
 	COL("total_discount",         "totalDiscountSet.shopMoney.amount",     LK_MONEY,  0),
+	COL("gift_card",              "isGiftCard",                            LK_BOOL,   ZERO),
 	{ 0 }
 };
 static const struct load_table gql_line_spec = {
-	.table = "s_order_line", .cols = gql_line_cols,
+	.table = "s_order_line", .cols = gql_line_cols, .children = gql_line_children,
+};
+
+/* ---- order transactions (s_order_transaction, load_spec_txn.c): inline
+ * in the order's line, in shop money from amountSet.shopMoney; what the
+ * buyer saw as sent, for display ---- */
+static const struct load_col gql_txn_cols[] = {
+	CALC("order_id",              LK_PARENT,     NN, .from = "id"),
+	COL("id",                     "id",                                  LK_GID,      REQ),
+	COL("parent_id",              "parentTransaction.id",                LK_GID,      0),
+	COL("kind",                   "kind",                                LK_ENUM,     REQ),
+	COL("status",                 "status",                              LK_ENUM,     REQ),
+	COL("gateway",                "gateway",                             LK_TEXT,     0),
+	COL("test",                   "test",                                LK_BOOL,     ZERO),
+	COL("currency",               "amountSet.shopMoney.currencyCode",    LK_CURRENCY, REQ),
+	COL("amount",                 "amountSet.shopMoney.amount",          LK_MONEY,    REQ),
+	COL("presentment_amount",     "amountSet.presentmentMoney.amount",   LK_TEXT,     0),
+	COL("presentment_currency",   "amountSet.presentmentMoney.currencyCode", LK_TEXT, 0),
+	COL("processed_at",           "processedAt",                         LK_TS,       REQ),
+	CALC("processed_local_date",  LK_LOCAL_DATE, NN, .from = "processed_at"),
+	CALC("in_period",             LK_IN_PERIOD,  NN, .from = "processed_local_date"),
+	{ 0 }
+};
+static const struct load_table gql_txn_spec = {
+	.table = "s_order_transaction", .cols = gql_txn_cols,
 };
 
 static const struct load_col gql_fulfillment_cols[] = {
@@ -167,6 +314,15 @@ static const struct load_col gql_order_cols[] = {
 	CALC("source_file",           LK_SOURCE_FILE, 0),
 	{ 0 }
 };
+
+/* A text column of the order's row. */
+static const char *parent_text_top(const struct load_row *top, const char *name)
+{
+	for (int i = 0; gql_order_cols[i].name; i++)
+		if (strcmp(gql_order_cols[i].name, name) == 0)
+			return top->cell[i].type == SQLITE_TEXT ? top->cell[i].s : NULL;
+	return NULL;
+}
 
 /* ---- a refund's money: totalRefundedSet, "the total amount across all
  * transactions for the refund", in the shop's and the buyer's currency.
@@ -295,13 +451,28 @@ static const struct load_table gql_refund_spec = {
 	.table = "s_refund", .cols = gql_refund_cols,
 };
 
-/* lineItems first: load_bulk.c names it by its place (LOAD_BULK_LINES). */
+/* The connections are named by their places in load_bulk.h (LOAD_BULK_*). */
 static const struct load_child gql_order_children[] = {
 	{ "lineItems", 0, &gql_line_spec },
 	{ "refunds", 0, &gql_refund_spec },
 	{ "fulfillments", 0, &gql_fulfillment_spec },
+	{ "shippingLines", 0, &gql_shipping_spec },
+	{ "transactions", 0, &gql_txn_spec },
 	{ 0 }
 };
+
+static recon_err gql_tax_currency(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                  const struct load_cell *from, struct load_cell *out)
+{
+	const char *cur = parent_text_top(gql_top(row), "currency");
+	(void)rec, (void)o, (void)from;
+	if (cur) {
+		snprintf(row->scratch, sizeof(row->scratch), "%s", cur);
+		out->type = SQLITE_TEXT;
+		out->s = row->scratch;
+	}
+	return RECON_OK;
+}
 const struct load_table bulk_order_spec = {
 	.table = "s_order", .cols = gql_order_cols, .children = gql_order_children,
 	.control = { "total_price", { { "in_period", LOAD_IF_TRUE }, { "test", LOAD_IF_FALSE } },

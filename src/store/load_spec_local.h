@@ -25,4 +25,7 @@
 recon_err load_check_docstatus(const struct load_row *row, const struct raw_rec *rec,
                                const struct load_col *col, const struct load_cell *v);
 
+/* The order transactions' spec (load_spec_txn.c), listed in load_extracts[]. */
+extern const struct load_table order_txn_spec;
+
 #endif

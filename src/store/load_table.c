@@ -692,11 +692,12 @@ recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_
 }
 
 recon_err load_engine_convert_child(struct load_engine *e, struct load_batch *b, size_t root, size_t child,
-                                    int64_t parent_id, int exp, const struct raw_rec *rec, const struct raw_val *o)
+                                    int64_t parent_id, const char *currency, const struct raw_rec *rec,
+                                    const struct raw_val *o)
 {
 	struct tab *p = e->root[root];
 	struct load_cell pc[MAX_COLS];
-	struct load_row prow = { .ctx = e->ctx, .cell = pc, .exp = exp };
+	struct load_row prow = { .ctx = e->ctx, .cell = pc, .exp = money_exponent(currency) };
 
 	if ((int)child >= p->nchild)
 		return RECON_ERR_INTERNAL;
@@ -705,6 +706,11 @@ recon_err load_engine_convert_child(struct load_engine *e, struct load_batch *b,
 		pc[c].type = SQLITE_NULL;
 	pc[0].type = SQLITE_INTEGER;
 	pc[0].i = parent_id;
+	if (p->cur >= 0) {
+		pc[p->cur].type = SQLITE_TEXT;
+		pc[p->cur].s = currency;
+		pc[p->cur].n = -1;
+	}
 	return convert_rec(e, b, p->child[child], &prow, rec, o);
 }
 

@@ -108,6 +108,7 @@ static const char index_sql[] =
 "CREATE INDEX IF NOT EXISTS s_order_line_o ON s_order_line(snapshot_id, order_id, sku);\n"
 "CREATE INDEX IF NOT EXISTS s_refund_o ON s_refund(snapshot_id, order_id);\n"
 "CREATE INDEX IF NOT EXISTS s_fulfillment_o ON s_fulfillment(snapshot_id, order_id);\n"
+"CREATE INDEX IF NOT EXISTS s_order_transaction_g ON s_order_transaction(snapshot_id, gateway, status, kind);\n"
 "CREATE INDEX IF NOT EXISTS s_payout_id ON s_payout(snapshot_id, id);\n"
 "CREATE INDEX IF NOT EXISTS s_balance_txn_p ON s_balance_txn(snapshot_id, payout_id, type, net);\n"
 "CREATE INDEX IF NOT EXISTS s_inventory_level_i ON s_inventory_level(snapshot_id, inventory_item_id, location_id);\n"

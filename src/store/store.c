@@ -27,6 +27,7 @@ const char *const store_data_tables[] = {
 	"e_currency_exchange", "e_company",
 	"e_payment_entry", "e_payment_entry_reference", "e_account", "e_gl_opening",
 	"s_order_tax_line", "s_refund_line",
+	"s_order_transaction",
 	NULL
 };
 _Static_assert(sizeof(store_data_tables) / sizeof(store_data_tables[0]) == STORE_NDATA + 1,

@@ -613,7 +613,7 @@ static void test_control_totals(void **state)
 		}
 	}
 	sqlite3_finalize(st);
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 11);
 	store_tx_rollback(s);
 	store_close(s);
 	unlink(path);
