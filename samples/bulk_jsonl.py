@@ -169,6 +169,31 @@ def order_lines(o, txns=()):
     return line, children
 
 
+def refund_node(o, r):
+    """A refund with its lines, as a `nodes(ids:)` query answers for it:
+    the lines bulk output cannot hold (a connection inside the refunds
+    list is refused)."""
+    cur = o["currency"]
+    pcur = o.get("presentment_currency") or cur
+    return {
+        "id": gid("Refund", r["id"]), "createdAt": r["created_at"],
+        "order": {"id": gid("Order", o["id"]), "currencyCode": cur},
+        "refundLineItems": {"nodes": [
+            {"lineItem": {"id": gid("LineItem", li["line_item_id"])}, "quantity": li.get("quantity"),
+             "subtotalSet": bag(li.get("subtotal_set"), cur, li.get("subtotal"), pcur),
+             "totalTaxSet": bag(li.get("total_tax_set"), cur, li.get("total_tax"), pcur)}
+            for li in r.get("refund_line_items") or []]},
+        "refundShippingLines": {"nodes": [
+            {"shippingLine": {"id": gid("ShippingLine", sl["shipping_line_id"])} if sl.get("shipping_line_id") else None,
+             "subtotalAmountSet": bag(sl.get("subtotal_amount_set"), cur, None, pcur),
+             "taxAmountSet": bag(sl.get("tax_amount_set"), cur, None, pcur)}
+            for sl in r.get("refund_shipping_lines") or []]}}
+
+
+def refund_nodes(orders):
+    return [refund_node(o, r) for o in orders for r in o.get("refunds") or []]
+
+
 def dumps(obj):
     """One line as Shopify writes it: compact, UTF-8, '/' as '\\/'."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("/", "\\/")

@@ -2,7 +2,9 @@
 """Write a raw folder whose Shopify orders are GraphQL bulk output (DESIGN
 §3a) instead of REST pages: a copy of SRC in which shopify/orders/*.json is
 replaced by shopify/bulk/orders-0001.jsonl holding the same orders
-(samples/bulk_jsonl.py), their transactions (shopify/transactions) inline. The demo month both ways:
+(samples/bulk_jsonl.py), their transactions (shopify/transactions) inline,
+and the refunds' lines, which bulk output cannot hold, as the pages of the
+nodes(ids:) query that fetches them (shopify/graphql/refund_lines). The demo month both ways:
 
     python3 samples/gen_bulk.py samples/demo /tmp/demo-bulk
 
@@ -38,6 +40,14 @@ def main():
     os.makedirs(os.path.join(a.dst, "shopify", "bulk"))
     with open(os.path.join(a.dst, "shopify", "bulk", "orders-0001.jsonl"), "w", encoding="utf-8") as f:
         f.write(bulk_jsonl.jsonl(orders, txns, grouped=not a.ungrouped))
+    # The refunds' lines: pages of a nodes(ids:) query, 50 refunds a page.
+    nodes = bulk_jsonl.refund_nodes(orders)
+    if nodes:
+        folder = os.path.join(a.dst, "shopify", "graphql", "refund_lines")
+        os.makedirs(folder)
+        for i in range(0, len(nodes), 50):
+            with open(os.path.join(folder, "page-%04d.json" % (i // 50 + 1)), "w", encoding="utf-8") as f:
+                f.write(bulk_jsonl.dumps({"data": {"nodes": nodes[i:i + 50]}}))
 
 
 if __name__ == "__main__":

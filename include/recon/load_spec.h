@@ -165,6 +165,8 @@ extern const struct load_table payment_entry_spec, account_spec, gl_opening_spec
 extern const struct load_table currency_exchange_spec, company_spec, journal_entry_spec, gl_entry_spec;
 /* Orders from a GraphQL bulk operation's output (src/store/load_spec_bulk.c). */
 extern const struct load_table bulk_order_spec;
+/* Refunded lines from GraphQL pages of Refund nodes (the same file). */
+extern const struct load_table bulk_refund_lines_spec;
 
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */

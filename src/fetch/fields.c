@@ -44,6 +44,12 @@ static const char *const transactions[] = {
 	"processed_at", "created_at", NULL
 };
 
+/* The refunds' lines, by nodes(ids:) on Refund (src/fetch/shopify_bulk.c):
+ * what bulk output cannot hold. */
+static const char *const refund_lines[] = {
+	"id", "createdAt", "order", "refundLineItems", "refundShippingLines", NULL
+};
+
 static const char *const payouts[] = {
 	"id", "status", "date", "currency", "amount", "summary", NULL
 };
@@ -169,6 +175,7 @@ const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
 	{ "shopify/bulk", bulk_orders, NULL },
+	{ "shopify/refund_lines", refund_lines, NULL },
 	{ "shopify/transactions", transactions, NULL },
 	{ "shopify/payouts", payouts, NULL },
 	{ "shopify/balance_transactions", balance_transactions, NULL },

@@ -226,8 +226,8 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 		int single = strstr(x->folder, ".json") != NULL;
 		char **names = NULL;
 		size_t n = 1;
-		if (!x->root_key) {
-			/* JSONL, streamed by load_bulk.c, not pages */
+		if (!x->root_key || strchr(x->root_key, '.')) {
+			/* JSONL, streamed by load_bulk.c, or GraphQL pages it reads */
 			pp->first[xi] = pp->n;
 			pp->count[xi] = 0;
 			continue;
@@ -294,6 +294,8 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const cha
 		return RECON_ERR_NOMEM;
 	if (!x->root_key)
 		err = load_bulk(l->eng, xi, dir, x->folder, on_page, l);
+	else if (strchr(x->root_key, '.'))
+		err = load_graphql_nodes(l->eng, xi, dir, x->folder, x->root_key, on_page, l);
 	for (size_t i = 0; !err && i < pp->count[xi]; i++)
 		err = rd ? raw_reader_next(rd) : raw_read_page(dir, &pp->jobs[pp->first[xi] + i], sink);
 	if (!err)

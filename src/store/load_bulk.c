@@ -325,3 +325,103 @@ recon_err load_bulk(struct load_engine *e, size_t root, const char *dir, const c
 	free(names);
 	return err;
 }
+
+/* ---- GraphQL pages of nodes (load_bulk.h) ---- */
+
+static recon_err nodes_page(struct bulk *k, const char *dir, const char *relpath, const char *list, char *hex,
+                            int64_t *bytes)
+{
+	char path[4096];
+	char *buf = NULL;
+	size_t len = 0;
+	json_error_t jerr;
+	json_t *root = NULL, *arr;
+	FILE *f;
+	recon_err err = RECON_OK;
+
+	snprintf(path, sizeof(path), "%.2000s/%.2000s", dir, relpath);
+	if (!(f = fopen(path, "rb"))) {
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+		return RECON_ERR_IO;
+	}
+	for (size_t cap = 0;;) {
+		if (cap - len < BULK_CHUNK) {
+			char *nb = len + BULK_CHUNK > RAW_PAGE_MAX ? NULL : realloc(buf, cap = len + 4 * BULK_CHUNK);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				if (len + BULK_CHUNK <= RAW_PAGE_MAX)
+					return RECON_ERR_NOMEM;
+				msg_error("'%s': larger than the %zu MiB a page may be", path, RAW_PAGE_MAX >> 20);
+				return RECON_ERR_INPUT;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + len, 1, BULK_CHUNK, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+		err = RECON_ERR_IO;
+	}
+	fclose(f);
+	*bytes = (int64_t)len;
+	sha256_hex(buf, len, hex);
+	if (!err && !(root = jsonin_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr))) {
+		if (jsonin_nomem(&jerr)) {
+			err = RECON_ERR_NOMEM;
+		} else {
+			msg_error("'%s', line %d, column %d: not valid JSON: %s", path, jerr.line, jerr.column, jerr.text);
+			err = RECON_ERR_INPUT;
+		}
+	}
+	free(buf);
+	if (err)
+		return err;
+	arr = raw_get(root, list);
+	if (!json_is_array(arr)) {
+		msg_error("'%s': field '%s': expected an array of records", path, list);
+		json_decref(root);
+		return RECON_ERR_INPUT;
+	}
+	for (size_t i = 0; !err && i < json_array_size(arr); i++) {
+		struct raw_rec rec = { .file = path, .relpath = relpath, .index = i + 1 };
+		struct raw_val v;
+		raw_from_json(json_array_get(arr, i), &v);
+		if (!(err = raw_object(&rec, &v)))
+			err = load_engine_convert(k->e, k->b, k->root, &rec, &v);
+	}
+	if (!err) {
+		load_engine_account(k->e, k->b);
+		err = load_engine_insert(k->e, k->b);
+	}
+	load_batch_reset(k->b);
+	json_decref(root);
+	return err;
+}
+
+recon_err load_graphql_nodes(struct load_engine *e, size_t root, const char *dir, const char *folder,
+                             const char *list,
+                             recon_err (*page)(void *arg, const char *relpath, int64_t bytes, const char *sha256),
+                             void *arg)
+{
+	struct bulk k = { .e = e, .root = root };
+	char **names = NULL;
+	size_t n = 0;
+	recon_err err = raw_list_pages(dir, folder, &names, &n);
+
+	if (!err && !(k.b = load_batch_new(e)))
+		err = RECON_ERR_NOMEM;
+	for (size_t i = 0; !err && i < n; i++) {
+		char rel[4096], hex[65];
+		int64_t bytes = 0;
+		snprintf(rel, sizeof(rel), "%.2000s/%.2000s", folder, names[i]);
+		if (!(err = nodes_page(&k, dir, rel, list, hex, &bytes)))
+			err = page(arg, rel, bytes, hex);
+	}
+	load_batch_free(k.b);
+	raw_list_free(names, n);
+	return err;
+}

@@ -866,6 +866,10 @@ const struct extract_def load_extracts[] = {
 	 * folder of its own, read after the REST pages into the same tables. */
 	{ "shopify/bulk", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery orders", "s_order",
 	  &bulk_order_spec },
+	/* What bulk output cannot hold: the refunds' lines, by paged GraphQL
+	 * queries (a dotted root key: GraphQL pages, load_bulk.c). */
+	{ "shopify/refund_lines", "shopify", "shopify/graphql/refund_lines", "data.nodes", "nodes(ids:) on Refund",
+	  "s_refund_line", &bulk_refund_lines_spec },
 	/* REST only: one orders/{id}/transactions.json page per order (load_spec_txn.c) */
 	{ "shopify/transactions", "shopify", "shopify/transactions", "transactions",
 	  "orders/{id}/transactions.json?in_shop_currency=true", "s_order_transaction", &order_txn_spec },

@@ -55,6 +55,12 @@ static void setup(void)
 	mkdir(path, 0700);
 	for (size_t i = 1; load_extracts[i].name; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, load_extracts[i].folder);
+		/* and the folders on its way (shopify/graphql/refund_lines) */
+		for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
+			*p = '\0';
+			mkdir(path, 0700);
+			*p = '/';
+		}
 		mkdir(path, 0700);
 	}
 	static const char shop[] = "{\"shop\": {\"currency\": \"USD\", \"iana_timezone\": \"UTC\"}}";
