@@ -34,7 +34,8 @@ static const char *const bulk_orders[] = {
 	"id", "name", "number", "email", "phone", "customer", "currencyCode", "presentmentCurrencyCode",
 	"totalPriceSet", "subtotalPriceSet", "totalTaxSet", "totalDiscountsSet", "totalShippingPriceSet",
 	"lineItemsSubtotalPrice", "taxesIncluded", "displayFinancialStatus", "displayFulfillmentStatus",
-	"cancelledAt", "test", "createdAt", "processedAt", "lineItems", "refunds", "fulfillments", NULL
+	"cancelledAt", "test", "createdAt", "processedAt", "lineItems", "refunds", "fulfillments", "transactions",
+	"shippingLines", NULL
 };
 
 /* An order's transactions (GET orders/{id}/transactions.json): who moved
