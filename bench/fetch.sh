@@ -9,6 +9,10 @@
 #   FETCH_ORDERS  orders in the month          (default 2000)
 #   FETCH_BUCKET  Shopify bucket capacity      (default 40, the Standard plan)
 #   FETCH_LEAK    Shopify leak rate, req/s     (default 2)
+#   FETCH_API     [shopify] api: graphql, rest, or both (default both: the clean run
+#                 once per transport, their table digests compared)
+#   FETCH_GQL_BUCKET / FETCH_GQL_RESTORE  GraphQL cost bucket, points and points/s
+#                 (default 2000 and 100: the standard plan)
 #   FETCH_FAULTS  fraction of faulty answers in the second run (default 0.1; 0 skips it)
 #   FETCH_ERP_LATENCY_MS  every ERPNext answer waits this long (default 50: a real
 #                 site's work and round trip; 0 for none)
@@ -29,6 +33,9 @@ FAULTS=${FETCH_FAULTS:-0.1}
 LATENCY=${FETCH_ERP_LATENCY_MS:-50}
 SHAPE=${FETCH_SHAPE:-full}
 FALLBACK=${FETCH_FALLBACK:-0}
+API=${FETCH_API:-both}
+GQL_BUCKET=${FETCH_GQL_BUCKET:-2000}
+GQL_RESTORE=${FETCH_GQL_RESTORE:-100}
 DATA=${BENCH_DATA:-$top/bench/data}
 RECON=${RECON:-$top/recon}
 RECON_NOW=${RECON_NOW:-2026-11-05T09:00:00Z}
@@ -61,14 +68,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# run NAME "SHOPIFY FLAGS" "ERPNEXT FLAGS": one live snapshot, its figures.
+# run NAME "SHOPIFY FLAGS" "ERPNEXT FLAGS" [API]: one live snapshot, its figures.
 run() {
 	name=$1
+	api=${4:-$API}
+	[ "$api" != both ] || api=graphql
 	d=$work/$name
 	mkdir -p "$d"
 	# shellcheck disable=SC2086
 	python3 tests/fake/shopify_fake.py --raw "$month" --port 0 --port-file "$d/sp" --quiet \
-		--token bench_token --bucket "$BUCKET" --leak "$LEAK" $2 &
+		--token bench_token --bucket "$BUCKET" --leak "$LEAK" --gql-bucket "$GQL_BUCKET" \
+		--gql-restore "$GQL_RESTORE" $2 &
 	sp_pid=$!
 	# shellcheck disable=SC2086
 	python3 tests/fake/erpnext_fake.py --raw "$month" --port 0 --port-file "$d/ep" --quiet \
@@ -87,7 +97,7 @@ run() {
 		"$month/recon.ini" > "$d/recon.ini"
 	printf '[shopify]\naccess_token = bench_token\n[erpnext]\napi_key = bench_key\napi_secret = bench_secret\n' \
 		>> "$d/recon.ini"
-	printf '[http]\nbackoff_ms = 100\n' >> "$d/recon.ini"
+	printf '[http]\nbackoff_ms = 100\n[shopify]\napi = %s\n' "$api" >> "$d/recon.ini"
 	chmod 600 "$d/recon.ini"
 	start=$(date +%s.%N)
 	set +e
@@ -98,7 +108,7 @@ run() {
 	s_stats=$(curl -s "http://127.0.0.1:$sp/__fake/stats")
 	e_stats=$(curl -s "http://127.0.0.1:$ep/__fake/stats")
 	stop "$sp_pid" "$ep_pid"
-	echo "== $name: exit $rc, $(echo "$end - $start" | bc) s wall (fetch and load)"
+	echo "== $name ($api): exit $rc, $(echo "$end - $start" | bc) s wall (fetch and load)"
 	grep -E "recon: (fetched|shopify:|erpnext:)" "$d/err" | grep -v "Deprecated" | sed 's/^recon: /   /'
 	python3 - "$s_stats" "$e_stats" "$BUCKET" "$LEAK" <<'PY'
 import json, sys
@@ -106,6 +116,11 @@ s, e = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 cap, leak = float(sys.argv[3]), float(sys.argv[4])
 print("   fake shopify: %d requests, %d throttled (429), bucket peak %d/%d, %d faults served"
       % (s["requests"], s["rate_limited"], s["max_bucket_used"], cap, s["faults_total"]))
+g = s.get("graphql") or {}
+if g.get("requests"):
+    b = g["bucket"]
+    print("   fake shopify GraphQL: %d requests, %d throttled, bucket low %.0f of %.0f (restore %.0f/s)"
+          % (g["requests"], g.get("throttled", 0), g["low"], b["maximumAvailable"], b["restoreRate"]))
 print("   fake erpnext: %d requests, %d faults served, %s" % (e["requests"], e["faults_total"], e["by_status"]))
 PY
 	if [ "$rc" -ne 0 ]; then
@@ -123,8 +138,22 @@ PY
 	fi
 }
 
-echo "live fetch of $ORDERS orders ($SHAPE) through the fakes (bucket $BUCKET at $LEAK/s, ERPNext latency $LATENCY ms)"
-run clean "" ""
+echo "live fetch of $ORDERS orders ($SHAPE) through the fakes (bucket $BUCKET at $LEAK/s, GraphQL $GQL_BUCKET points at $GQL_RESTORE/s, ERPNext latency $LATENCY ms)"
+if [ "$API" = both ]; then
+	run clean-rest "" "" rest
+	run clean-graphql "" "" graphql
+	q="SELECT tbl, rows, sha256 FROM table_digest ORDER BY tbl"
+	if [ "$(sqlite3 "$work/clean-rest/recon.db" "$q")" = "$(sqlite3 "$work/clean-graphql/recon.db" "$q")" ]; then
+		echo "   digests: REST and GraphQL fetches the same"
+	else
+		echo "   digests: REST and GraphQL fetches DIFFER"
+		sqlite3 "$work/clean-rest/recon.db" "$q" > "$work/a.txt"
+		sqlite3 "$work/clean-graphql/recon.db" "$q" > "$work/b.txt"
+		diff "$work/a.txt" "$work/b.txt" | sed 's/^/   /' || true
+	fi
+else
+	run clean "" ""
+fi
 if [ "$FALLBACK" = 1 ]; then
 	run "fallback" "" "--refuse-child-fields 403"
 fi

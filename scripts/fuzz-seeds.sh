@@ -47,6 +47,39 @@ for n, page in enumerate(sorted(os.listdir(d))[:2]):
                     li["subtotal_set"]["presentment_money"]["amount"] = "0.01"
     open(os.path.join(out, "raw", "u00-%d" % n), "wb").write(bytes([0]) + json.dumps(doc).encode())
 
+# GraphQL pages (shopify/graphql/<extract>/): the demo's payouts, balance
+# transactions and variants as the fake server serves them. The extract's
+# byte is its place in load_extracts[] less one (fuzz_raw.c adds one back).
+import re, sys as _sys
+_sys.path.insert(0, "tests/fake")
+_sys.dont_write_bytecode = True
+from zoneinfo import ZoneInfo
+import gql_payments
+from gqlengine import gid
+spec = open("src/store/load_spec.c").read()
+order = re.findall(r'^\t\{ "([a-z_/]+)", "(?:shopify|erpnext)"', spec.split("load_extracts[] = {", 1)[1], re.M)
+class _App:
+    tz = ZoneInfo(json.load(open("samples/demo/shopify/shop.json"))["shop"]["iana_timezone"])
+def _public(n):
+    return {k: v for k, v in n.items() if not k.startswith("_")}
+def _page(name, data):
+    doc = {"data": data, "extensions": {"cost": {"requestedQueryCost": 10, "actualQueryCost": 5,
+           "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": 1995, "restoreRate": 100.0}}}}
+    x = order.index(name)
+    open(os.path.join(out, "raw", "g%02d" % x), "wb").write(bytes([x - 1]) + json.dumps(doc).encode())
+_conn = lambda nodes: {"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}
+_pay = json.load(open("samples/demo/shopify/payouts/page-0001.json"))["payouts"]
+_txn = json.load(open("samples/demo/shopify/balance_transactions/page-0001.json"))["transactions"]
+_prod = json.load(open("samples/demo/shopify/products/page-0001.json"))["products"]
+_page("shopify/graphql/payouts", {"shopifyPaymentsAccount": {"payouts": _conn(
+    [_public(gql_payments.payout_node(x)) for x in _pay])}})
+_page("shopify/graphql/balance_transactions", {"shopifyPaymentsAccount": {"balanceTransactions": _conn(
+    [_public(gql_payments.txn_node(x, _App)) for x in _txn])}})
+_page("shopify/graphql/products", {"productVariants": _conn(
+    [{"id": gid("ProductVariant", v["id"]), "title": v.get("title"), "sku": v.get("sku"),
+      "inventoryItem": {"id": gid("InventoryItem", v["inventory_item_id"])},
+      "product": {"id": gid("Product", x["id"]), "title": x.get("title")}} for x in _prod for v in x["variants"]])})
+
 # Fonts: a table directory with a cmap (formats 4 and 12), a collection around
 # it, cut short at every table boundary; composite glyphs for the closure.
 import struct

@@ -39,6 +39,9 @@ void ts_format_utc(int64_t utc, char out[32]);
 recon_err tz_use(const char *iana);
 /* The local calendar date of a unix time in the zone chosen by tz_use. */
 void tz_local_date(int64_t utc, char out[DATE_BUFSZ]);
+/* The local time and offset of a unix time in that zone, as Shopify's REST
+ * API writes them: "2026-10-05T10:00:00-04:00" ("+00:00" in UTC). */
+void tz_local_ts(int64_t utc, char out[40]);
 
 /* Current UTC time as "2026-11-27T02:51:36Z" (RECON_NOW overrides, for
  * reproducible tests). */

@@ -113,6 +113,10 @@ void fetch_file_done(struct fetch_out *f, const char *extract, int64_t rows, int
 recon_err fetch_note(struct fetch_out *f, const char *extract, const char *endpoint,
                      const char *filters);
 
+/* An extract this fetch does not ask for (the other transport's twin of
+ * one it does): its record says so and why, with no fetch time. */
+recon_err fetch_skip(struct fetch_out *f, const char *extract, const char *endpoint, const char *why);
+
 /* Remember a payout id of the period (deduplicated by the caller). */
 recon_err fetch_add_payout(struct fetch_out *f, int64_t id);
 

@@ -31,4 +31,9 @@ int fields_csv(const char *extract, char *buf, size_t size);
  * of memory or the extract names no fields. */
 char *fields_json(const char *extract, const char *const *drop);
 
+/* A GraphQL selection of the extract's dotted fields: "id", "net.amount",
+ * "net.currencyCode" -> "id net { amount currencyCode }". 0, or -1 when
+ * the extract names no fields or the selection does not fit in buf. */
+int fields_graphql(const char *extract, char *buf, size_t size);
+
 #endif

@@ -167,6 +167,8 @@ extern const struct load_table currency_exchange_spec, company_spec, journal_ent
 extern const struct load_table bulk_order_spec;
 /* Refunded lines from GraphQL pages of Refund nodes (the same file). */
 extern const struct load_table bulk_refund_lines_spec;
+/* The GraphQL twins of REST specs (src/load_spec_graphql.c): the same tables. */
+extern const struct load_table gql_payout_spec, gql_balance_txn_spec, gql_variant_spec;
 
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */
@@ -243,5 +245,9 @@ char *load_control_sql(const struct load_table *spec, recon_err *err);
  * too). */
 recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
                              int64_t *rows, int64_t *control, int *has_control);
+/* The same for the tables of root `root` only: the rows its extract
+ * brought, when another extract fills the same table too. */
+recon_err load_engine_root_totals(struct load_engine *e, size_t root, const char *table, const char *what,
+                                  int *known, int64_t *rows, int64_t *control, int *has_control);
 
 #endif

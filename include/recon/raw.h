@@ -79,7 +79,9 @@ recon_err raw_list_pages(const char *dir, const char *sub, char ***names, size_t
 void raw_list_free(char **names, size_t n);
 
 /* A page to read: DESIGN §3's {"<root_key>": [records]} (or, when single
- * is set, {"<root_key>": {one record}}). `tag` is handed to the record
+ * is set, {"<root_key>": {one record}}); a dotted root_key walks down
+ * objects to the list ("data.productVariants.nodes": GraphQL pages,
+ * §3a). `tag` is handed to the record
  * callback (which table the records are). */
 struct raw_job {
 	const char *relpath;

@@ -333,6 +333,17 @@ recon_err fetch_note(struct fetch_out *f, const char *extract, const char *endpo
 	return RECON_OK;
 }
 
+recon_err fetch_skip(struct fetch_out *f, const char *extract, const char *endpoint, const char *why)
+{
+	struct fetch_extract *x = find_extract(f, extract);
+	if (!x)
+		return RECON_ERR_IO;
+	snprintf(x->endpoint, sizeof(x->endpoint), "%s", endpoint);
+	snprintf(x->filters, sizeof(x->filters), "not fetched: %s", why);
+	x->fetched_at[0] = '\0';
+	return RECON_OK;
+}
+
 recon_err fetch_add_payout(struct fetch_out *f, int64_t id)
 {
 	for (size_t i = 0; i < f->npayouts; i++)

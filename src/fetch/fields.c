@@ -172,6 +172,26 @@ static const char *const payment_entry[] = {
 	"references.total_amount", "references.outstanding_amount", "references.allocated_amount", NULL
 };
 
+/* GraphQL nodes ([shopify] api = graphql, src/fetch/shopify_gql_extracts.c):
+ * a dotted path is a field of a nested object ("net.amount"); the query's
+ * selection is built from the list (fields_graphql), so it asks for exactly
+ * what the loader reads (src/store/load_spec_graphql.c, test_fields). */
+static const char *const gql_payouts[] = {
+	"id", "status", "issuedAt", "net.amount", "net.currencyCode",
+	"summary.chargesGross.amount", "summary.chargesFee.amount", "summary.refundsFeeGross.amount",
+	"summary.refundsFee.amount", "summary.adjustmentsGross.amount", "summary.adjustmentsFee.amount",
+	"summary.reservedFundsGross.amount", "summary.reservedFundsFee.amount",
+	"summary.retriedPayoutsGross.amount", "summary.retriedPayoutsFee.amount", NULL
+};
+static const char *const gql_balance_transactions[] = {
+	"id", "type", "test", "associatedPayout.id", "associatedPayout.status", "amount.amount",
+	"amount.currencyCode", "fee.amount", "net.amount", "sourceType", "sourceOrderTransactionId",
+	"associatedOrder.id", "adjustmentReason", "transactionDate", NULL
+};
+static const char *const gql_variants[] = {
+	"id", "title", "sku", "inventoryItem.id", "product.id", "product.title", NULL
+};
+
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
@@ -202,6 +222,9 @@ const struct fetch_fields fetch_fields[] = {
 	{ "erpnext/payment_entry", payment_entry, NULL },
 	{ "erpnext/account", account, NULL },
 	{ "erpnext/gl_opening", gl_opening, NULL },
+	{ "shopify/graphql/payouts", gql_payouts, NULL },
+	{ "shopify/graphql/balance_transactions", gql_balance_transactions, NULL },
+	{ "shopify/graphql/products", gql_variants, NULL },
 	{ NULL, NULL, NULL }
 };
 
@@ -275,4 +298,56 @@ char *fields_json(const char *extract, const char *const *drop)
 	out[k++] = ']';
 	out[k] = '\0';
 	return out;
+}
+
+/* The selection of the paths under `prefix` (n bytes, "" or "net."), each
+ * field once, in the list's order: "amount currencyCode". */
+static int selection(const char *const *list, const char *prefix, size_t n, char *buf, size_t size, size_t *k)
+{
+	for (const char *const *p = list; *p; p++) {
+		const char *rest = *p + n, *dot;
+		size_t head;
+		int again = 0;
+		if (strncmp(*p, prefix, n) != 0)
+			continue;
+		dot = strchr(rest, '.');
+		head = dot ? (size_t)(dot - rest) : strlen(rest);
+		for (const char *const *q = list; q < p && !again; q++)
+			again = strncmp(*q, prefix, n) == 0 && strncmp(*q + n, rest, head) == 0 &&
+			        ((*q)[n + head] == '.' || (*q)[n + head] == '\0');
+		if (again)
+			continue;
+		if (*k + head + 4 >= size)
+			return -1;
+		if (*k)
+			buf[(*k)++] = ' ';
+		memcpy(buf + *k, rest, head);
+		*k += head;
+		if (dot) {
+			char sub[128];
+			if (n + head + 1 >= sizeof(sub))
+				return -1;
+			memcpy(sub, *p, n + head + 1);
+			sub[n + head + 1] = '\0';
+			memcpy(buf + *k, " {", 3);
+			*k += 2;
+			if (selection(list, sub, n + head + 1, buf, size, k) != 0 || *k + 3 >= size)
+				return -1;
+			memcpy(buf + *k, " }", 3);
+			*k += 2;
+		}
+	}
+	buf[*k] = '\0';
+	return 0;
+}
+
+int fields_graphql(const char *extract, char *buf, size_t size)
+{
+	const struct fetch_fields *f = fields_for(extract);
+	size_t k = 0;
+
+	if (!f || !f->fields || size < 1)
+		return -1;
+	buf[0] = '\0';
+	return selection(f->fields, "", 0, buf, size, &k);
 }

@@ -293,8 +293,19 @@ enum jsimd_status jsimd_page_open(struct jsimd_parser *p, const char *buf, size_
 		}
 		if (err || root.type() != element_type::OBJECT)
 			return JSIMD_REFUSED;
-		if (find_key(root.get_object().value_unsafe(), root_key, std::strlen(root_key), &list) != 1)
-			return JSIMD_REFUSED;
+		// "data.shopifyPaymentsAccount.payouts.nodes": a GraphQL page's list
+		// lies a few objects down; each step must be an object and once
+		list = root;
+		for (const char *k = root_key;;) {
+			const char *dot = std::strchr(k, '.');
+			size_t n = dot ? (size_t)(dot - k) : std::strlen(k);
+			if (list.type() != element_type::OBJECT ||
+			    find_key(list.get_object().value_unsafe(), k, n, &list) != 1)
+				return JSIMD_REFUSED;
+			if (!dot)
+				break;
+			k = dot + 1;
+		}
 		pg->single = single;
 		pg->done = 0;
 		if (single) {

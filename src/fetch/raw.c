@@ -171,7 +171,24 @@ static recon_err page_convert(struct page *pg, const struct raw_sink *sink)
 
 	if (!json_is_object(pg->root))
 		return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s': expected a JSON object with '%s' at the top", path, key);
-	list = json_object_get(pg->root, key);
+	list = pg->root;
+	/* a dotted root ("data.shopifyPaymentsAccount.payouts.nodes", GraphQL
+	 * pages) walks down objects; a null or missing step is no list */
+	for (const char *k = key;;) {
+		const char *dot = strchr(k, '.');
+		char step[128];
+		size_t n = dot ? (size_t)(dot - k) : strlen(k);
+		if (n >= sizeof(step) || !json_is_object(list)) {
+			list = NULL;
+			break;
+		}
+		memcpy(step, k, n);
+		step[n] = '\0';
+		list = json_object_get(list, step);
+		if (!dot)
+			break;
+		k = dot + 1;
+	}
 	if (pg->job->single) {
 		if (!json_is_object(list))
 			return page_fail(&pg->msg, RECON_ERR_INPUT, "'%s': field '%s': expected an object", path, key);

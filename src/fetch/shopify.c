@@ -151,6 +151,7 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	const char *tok = config_get(cfg, "shopify", "access_token");
 	const char *cid = config_get(cfg, "shopify", "client_id");
 	const char *csec = config_get(cfg, "shopify", "client_secret");
+	const char *api = config_get_or(cfg, "shopify", "api", "graphql");
 	struct http_opts o = { .system = "shopify" };
 	struct http_hooks hooks = { pace, seen, NULL };
 	struct shopify *sh = NULL;
@@ -165,6 +166,11 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	if (!tok && !(cid && csec)) {
 		msg_error("'%s': [shopify] access_token (or client_id and client_secret) is not set "
 		          "(the token may also come from RECON_SHOPIFY_TOKEN)%s", config_path(cfg), config_hint(cfg));
+		return RECON_ERR_CONFIG;
+	}
+	if (strcmp(api, "graphql") != 0 && strcmp(api, "rest") != 0) {
+		msg_error("'%s', line %d: [shopify] api = %s: expected graphql or rest", config_path(cfg),
+		          config_line(cfg, "shopify", "api"), api);
 		return RECON_ERR_CONFIG;
 	}
 	if (strspn(ver, "0123456789-unstable") != strlen(ver) || strlen(ver) > 20) {
@@ -189,6 +195,7 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	if (!(sh = calloc(1, sizeof(*sh))))
 		goto out;
 	sh->leak = SHOP_LEAK_DEFAULT;
+	sh->graphql = strcmp(api, "graphql") == 0;
 	if (strstr(shop, "://")) {
 		/* a full base URL (tests point recon at a fake this way) */
 		n = strlen(shop);
@@ -633,6 +640,13 @@ static recon_err on_payouts(struct shopify *sh, void *arg, json_t *list)
 	return RECON_OK;
 }
 
+/* An inventory item of a GraphQL variant page (shopify_gql_variants). */
+static recon_err add_item(void *arg, int64_t id)
+{
+	struct id_list *items = arg;
+	return id_has(items, id) ? RECON_OK : id_add(items, id);
+}
+
 static recon_err on_products(struct shopify *sh, void *arg, json_t *list)
 {
 	struct id_list *items = arg;
@@ -714,11 +728,36 @@ static const char *fields_q(char fl[SHOP_FIELDS_MAX], const char *extract)
 	return fields_csv(extract, fl, SHOP_FIELDS_MAX) == 0 ? fl : "id";
 }
 
-/* An extract starts: the progress line and the deprecation notes say which. */
-static void begin(struct shopify *sh, struct fetch_out *out, const char *extract)
+void shopify_begin(struct shopify *sh, struct fetch_out *out, const char *extract)
 {
 	sh->ver.extract = extract;
 	fetch_progress(out, extract);
+}
+
+/* The extracts the other transport fetches ([shopify] api), recorded as
+ * not fetched, with the one that holds their rows instead. */
+static recon_err skip_twins(struct shopify *sh, struct fetch_out *out)
+{
+	static const struct { const char *rest, *gql, *path; } twin[] = {
+		{ "shopify/payouts", "shopify/graphql/payouts", "shopify_payments/payouts.json" },
+		{ "shopify/balance_transactions", "shopify/graphql/balance_transactions",
+		  "shopify_payments/balance/transactions.json" },
+		{ "shopify/products", "shopify/graphql/products", "products.json" },
+	};
+	char endpoint[256], why[160];
+	recon_err err;
+
+	for (size_t i = 0; i < sizeof(twin) / sizeof(twin[0]); i++) {
+		if (sh->graphql)
+			snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/%s", sh->version, twin[i].path);
+		else
+			snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
+		snprintf(why, sizeof(why), "[shopify] api = %s (its rows are in %s)", sh->graphql ? "graphql" : "rest",
+		         sh->graphql ? twin[i].gql : twin[i].rest);
+		if ((err = fetch_skip(out, sh->graphql ? twin[i].rest : twin[i].gql, endpoint, why)) != RECON_OK)
+			return err;
+	}
+	return RECON_OK;
 }
 
 void shopify_api_version(const struct shopify *sh, char *buf, size_t size)
@@ -739,7 +778,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	recon_err err;
 
 	/* shop.json: currency and time zone decide how everything else reads */
-	begin(sh, out, "shopify/shop");
+	shopify_begin(sh, out, "shopify/shop");
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shop.json", sh->version);
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/shop"));
 	if ((err = fetch_note(out, "shopify/shop", endpoint, q)) ||
@@ -773,23 +812,23 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	         "&limit=%d&fields=%s", lo, before, SHOP_LIMIT, fields_q(fl, "shopify/orders"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/orders.json", sh->version);
 	/* [shopify] api = graphql: the orders by one bulk operation instead
-	 * (shopify_bulk.c). Until the api setting is everywhere, rest stays
-	 * the default here. */
-	if (strcmp(config_get_or(cfg, "shopify", "api", "rest"), "graphql") == 0) {
-		if ((err = fetch_note(out, "shopify/orders", "not fetched", "[shopify] api = graphql: the orders "
-		                      "are in shopify/bulk")) ||
+	 * (shopify_bulk.c); the other transport's extracts are recorded as
+	 * not fetched, with the one that holds their rows. */
+	if (sh->graphql) {
+		if ((err = fetch_skip(out, "shopify/orders", endpoint, "[shopify] api = graphql (its rows are in "
+		                      "shopify/bulk and shopify/refund_lines)")) ||
 		    (err = shopify_fetch_bulk_orders(sh, cfg, p, out)))
 			goto out;
 		goto payouts;
 	}
-	if ((err = fetch_note(out, "shopify/bulk", "not fetched", "[shopify] api = rest: the orders are in "
-	                      "shopify/orders")) ||
-	    (err = fetch_note(out, "shopify/refund_lines", "not fetched", "[shopify] api = rest: refunds' lines "
-	                      "are in shopify/orders")) ||
+	snprintf(note, sizeof(note), "POST /admin/api/%s/graphql.json", sh->version);
+	if ((err = fetch_skip(out, "shopify/bulk", note, "[shopify] api = rest (its rows are in shopify/orders)")) ||
+	    (err = fetch_skip(out, "shopify/refund_lines", note, "[shopify] api = rest (its rows are in "
+	                      "shopify/orders)")) ||
 	    (err = fetch_note(out, "shopify/orders", endpoint, q)) ||
 	    (err = fetch_note(out, "shopify/orders", endpoint, q2)))
 		goto out;
-	begin(sh, out, "shopify/orders");
+	shopify_begin(sh, out, "shopify/orders");
 	if ((err = shopify_api_url(sh, url, sizeof(url), "orders", q)) ||
 	    (err = pages(sh, out, "shopify/orders", url, "orders", SHOP_LIMIT, NULL, NULL)) ||
 	    (err = shopify_api_url(sh, url, sizeof(url), "orders", q2)) ||
@@ -803,18 +842,25 @@ payouts:
 	if ((err = config_get_long(cfg, "match", "payout_lookback_days", 35, 0, 366, &lookback)) != RECON_OK)
 		goto out;
 	date_add(p->from, (int)-lookback, lo);
+	if ((err = skip_twins(sh, out)) != RECON_OK)
+		goto out;
+	if (sh->graphql) {
+		if ((err = shopify_gql_payments(sh, p, lo, out)) != RECON_OK)
+			goto out;
+		goto locations;
+	}
 	snprintf(q, sizeof(q), "date_min=%s&date_max=%s&limit=%d&fields=%s", lo, p->to, SHOP_LIMIT,
 	         fields_q(fl, "shopify/payouts"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/payouts.json", sh->version);
 	if ((err = fetch_note(out, "shopify/payouts", endpoint, q)) ||
 	    (err = shopify_api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
 		goto out;
-	begin(sh, out, "shopify/payouts");
+	shopify_begin(sh, out, "shopify/payouts");
 	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", SHOP_LIMIT, on_payouts, &pc)) != RECON_OK)
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/balance/transactions.json",
 	         sh->version);
-	begin(sh, out, "shopify/balance_transactions");
+	shopify_begin(sh, out, "shopify/balance_transactions");
 	for (size_t i = 0; i < pc.ids.n; i++) {
 		snprintf(q, sizeof(q), "payout_id=%lld&limit=%d&fields=%s", (long long)pc.ids.v[i], SHOP_LIMIT,
 		         fields_q(fl, "shopify/balance_transactions"));
@@ -833,8 +879,9 @@ payouts:
 		goto out;
 
 	/* Locations, products and the mapped locations' inventory levels. */
+locations:
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/locations.json", sh->version);
-	begin(sh, out, "shopify/locations");
+	shopify_begin(sh, out, "shopify/locations");
 	snprintf(q, sizeof(q), "fields=%s", fields_q(fl, "shopify/locations"));
 	if ((err = fetch_note(out, "shopify/locations", endpoint, q)) ||
 	    (err = shopify_api_url(sh, url, sizeof(url), "locations", q)) ||
@@ -843,13 +890,19 @@ payouts:
 		goto out;
 	snprintf(q, sizeof(q), "fields=%s&limit=%d", fields_q(fl, "shopify/products"), SHOP_LIMIT);
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/products.json", sh->version);
-	begin(sh, out, "shopify/products");
-	if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
-	    (err = shopify_api_url(sh, url, sizeof(url), "products", q)) ||
-	    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
-		goto out;
+	if (sh->graphql) {
+		/* the variants' inventory items are those whose REST levels follow */
+		if ((err = shopify_gql_variants(sh, out, add_item, &items)) != RECON_OK)
+			goto out;
+	} else {
+		shopify_begin(sh, out, "shopify/products");
+		if ((err = fetch_note(out, "shopify/products", endpoint, q)) ||
+		    (err = shopify_api_url(sh, url, sizeof(url), "products", q)) ||
+		    (err = pages(sh, out, "shopify/products", url, "products", SHOP_LIMIT, on_products, &items)))
+			goto out;
+	}
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/inventory_levels.json", sh->version);
-	begin(sh, out, "shopify/inventory_levels");
+	shopify_begin(sh, out, "shopify/inventory_levels");
 	for (size_t l = 0; l < locids.n; l += SHOP_IDS_BATCH) {
 		char lcsv[SHOP_IDS_BATCH * 21 + 1];
 		id_csv(&locids, l, SHOP_IDS_BATCH, lcsv, sizeof(lcsv));

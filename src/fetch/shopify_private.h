@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "recon/datetime.h"
 #include "recon/error.h"
+#include "recon/fetch.h"
 #include "recon/http.h"
 #include "recon/shopify.h"
 #include "recon/shopify_version.h"
@@ -62,6 +64,7 @@ struct shopify {
 	int64_t last_seen;
 	uint64_t paced, requests, tokens;
 	struct shopify_version ver;    /* the version that answered, deprecations */
+	int graphql;               /* [shopify] api = graphql: the extracts it covers go through GraphQL */
 	struct shopify_gql gql;
 };
 
@@ -78,5 +81,17 @@ recon_err shopify_api_url(struct shopify *sh, char *buf, size_t size, const char
 
 /* The "errors" of a Shopify error body as one line, for messages. */
 void shopify_errors_text(const struct http_response *r, char *buf, size_t size);
+
+/* An extract starts: the progress line and the deprecation notes say which. */
+void shopify_begin(struct shopify *sh, struct fetch_out *out, const char *extract);
+
+/* [shopify] api = graphql (shopify_gql_extracts.c): the payouts issued from
+ * `lo` to the period end, each one's balance transactions and the pending
+ * ones, as GraphQL pages under shopify/graphql/; the payout ids go to out
+ * for the ERPNext side. */
+recon_err shopify_gql_payments(struct shopify *sh, const struct period *p, const char *lo, struct fetch_out *out);
+/* Every product variant; `item` (may be NULL) gets each inventory item id. */
+recon_err shopify_gql_variants(struct shopify *sh, struct fetch_out *out,
+                               recon_err (*item)(void *arg, int64_t id), void *arg);
 
 #endif

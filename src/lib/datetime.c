@@ -237,6 +237,20 @@ void tz_local_date(int64_t utc, char out[DATE_BUFSZ])
 	out[DATE_BUFSZ - 1] = '\0';
 }
 
+void tz_local_ts(int64_t utc, char out[40])
+{
+	time_t t = (time_t)utc;
+	struct tm tm;
+	char tmp[96];
+	int off;
+	localtime_r(&t, &tm);
+	off = (int)(tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff) % 86400;
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, tm.tm_gmtoff < 0 ? '-' : '+', off / 3600,
+	         off % 3600 / 60);
+	snprintf(out, 40, "%.39s", tmp);
+}
+
 void now_utc(char out[32])
 {
 	const char *fixed = getenv("RECON_NOW");

@@ -27,10 +27,6 @@ struct loader {
 	sqlite3_stmt *evidence;
 	struct sha256 *extract_hash;
 	int64_t extract_files;
-	/* What the tables' totals were before this extract: two extracts load
-	 * one table (REST order pages, bulk output), each counts its own. */
-	const char *last_table;
-	int64_t last_rows, last_control;
 };
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
@@ -147,19 +143,11 @@ static recon_err count_rows(struct loader *l, const struct extract_def *x, int64
 	int known;
 	recon_err err;
 
-	TRY(load_engine_totals(l->eng, x->table, x->name, &known, rows, control, has_control));
-	if (known) {
-		int64_t r = *rows, c = *control;     /* the table's, every extract of it so far */
-		if (l->last_table && strcmp(l->last_table, x->table) == 0) {
-			*rows -= l->last_rows;
-			*control -= l->last_control;
-			*has_control = *has_control && *rows > 0;
-		}
-		l->last_table = x->table;
-		l->last_rows = r;
-		l->last_control = c;
+	TRY(load_engine_root_totals(l->eng, l->xi, x->table, x->name, &known, rows, control, has_control));
+	if (known)
 		return RECON_OK;
-	}
+	/* read back: a table two extracts fill (REST and GraphQL) is counted
+	 * whole here, under each of them */
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE snapshot_id = ?", x->table);
 	TRY(store_prepare(l->s, sql, &st));
 	sqlite3_bind_int64(st, 1, l->sid);
@@ -226,16 +214,14 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 		int single = strstr(x->folder, ".json") != NULL;
 		char **names = NULL;
 		size_t n = 1;
-		if (!x->root_key || strchr(x->root_key, '.')) {
-			/* JSONL, streamed by load_bulk.c, or GraphQL pages it reads */
+		if (!x->root_key) {
+			/* JSONL, streamed by load_bulk.c, not pages */
 			pp->first[xi] = pp->n;
 			pp->count[xi] = 0;
 			continue;
 		}
 		if (!single && (err = raw_list_pages(dir, x->folder, &names, &n)))
 			break;
-		if (!single && n == 0 && !bulk_instead(dir, x))
-			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
 		pp->first[xi] = pp->n;
 		pp->count[xi] = n;
 		if (pp->n + n > cap) {
@@ -272,6 +258,21 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 		}
 		raw_list_free(names, single ? 0 : n);
 	}
+	/* An empty extract is worth a warning, unless its table's other
+	 * transport has pages (REST or GraphQL, load_spec_graphql.c). */
+	for (size_t xi = 0; !err && load_extracts[xi].name; xi++) {
+		const struct extract_def *x = &load_extracts[xi];
+		int other = 0;
+		/* bulk output and GraphQL node pages (load_bulk.c): an absent
+		 * folder is the REST transport's month */
+		if (strstr(x->folder, ".json") || pp->count[xi] || !x->root_key || bulk_instead(dir, x) ||
+		    strcmp(x->name, "shopify/refund_lines") == 0)
+			continue;
+		for (size_t k = 0; load_extracts[k].name; k++)
+			other |= k != xi && pp->count[k] && strcmp(load_extracts[k].table, x->table) == 0;
+		if (!other)
+			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
+	}
 	return err;
 }
 
@@ -294,8 +295,6 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const cha
 		return RECON_ERR_NOMEM;
 	if (!x->root_key)
 		err = load_bulk(l->eng, xi, dir, x->folder, on_page, l);
-	else if (strchr(x->root_key, '.'))
-		err = load_graphql_nodes(l->eng, xi, dir, x->folder, x->root_key, on_page, l);
 	for (size_t i = 0; !err && i < pp->count[xi]; i++)
 		err = rd ? raw_reader_next(rd) : raw_read_page(dir, &pp->jobs[pp->first[xi] + i], sink);
 	if (!err)

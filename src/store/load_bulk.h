@@ -22,13 +22,4 @@ recon_err load_bulk(struct load_engine *e, size_t root, const char *dir, const c
                     recon_err (*page)(void *arg, const char *relpath, int64_t bytes, const char *sha256),
                     void *arg);
 
-/* Every "page-*.json" of DIR/folder, GraphQL pages as received
- * ({"data": ..., "extensions": ...}), their records the array at the
- * dotted path `list` ("data.nodes"), into root `root` of e. Each page is
- * evidence as a REST page is. */
-recon_err load_graphql_nodes(struct load_engine *e, size_t root, const char *dir, const char *folder,
-                             const char *list,
-                             recon_err (*page)(void *arg, const char *relpath, int64_t bytes, const char *sha256),
-                             void *arg);
-
 #endif

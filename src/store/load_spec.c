@@ -867,7 +867,7 @@ const struct extract_def load_extracts[] = {
 	{ "shopify/bulk", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery orders", "s_order",
 	  &bulk_order_spec },
 	/* What bulk output cannot hold: the refunds' lines, by paged GraphQL
-	 * queries (a dotted root key: GraphQL pages, load_bulk.c). */
+	 * queries (pages {"data": {"nodes": [Refund, ...]}}). */
 	{ "shopify/refund_lines", "shopify", "shopify/graphql/refund_lines", "data.nodes", "nodes(ids:) on Refund",
 	  "s_refund_line", &bulk_refund_lines_spec },
 	/* REST only: one orders/{id}/transactions.json page per order (load_spec_txn.c) */
@@ -908,6 +908,16 @@ const struct extract_def load_extracts[] = {
 	{ "erpnext/account", "erpnext", "erpnext/account", "data", "Account", "e_account", &account_spec },
 	{ "erpnext/gl_opening", "erpnext", "erpnext/gl_opening", "data", "GL Entry (totals before the period)",
 	  "e_gl_opening", &gl_opening_spec },
+	/* GraphQL pages of the same tables (load_spec_graphql.c, DESIGN §3a): last, so the
+	 * extracts before keep their places (fuzz seeds pick one by number); a
+	 * raw folder holds one transport's pages or the other's */
+	{ "shopify/graphql/payouts", "shopify", "shopify/graphql/payouts", "data.shopifyPaymentsAccount.payouts.nodes",
+	  "graphql.json shopifyPaymentsAccount.payouts", "s_payout", &gql_payout_spec },
+	{ "shopify/graphql/balance_transactions", "shopify", "shopify/graphql/balance_transactions",
+	  "data.shopifyPaymentsAccount.balanceTransactions.nodes", "graphql.json shopifyPaymentsAccount.balanceTransactions",
+	  "s_balance_txn", &gql_balance_txn_spec },
+	{ "shopify/graphql/products", "shopify", "shopify/graphql/products", "data.productVariants.nodes",
+	  "graphql.json productVariants", "s_variant", &gql_variant_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -60,6 +60,8 @@ live_ini() {
 	esac
 	printf '[erpnext]\napi_key = %s\napi_secret = %s\n[http]\nbackoff_ms = 20\ntimeout = 20\n' \
 		"$ERP_KEY" "$ERP_SECRET" >> "$1"
+	# LIVE_API=rest|graphql: [shopify] api (unset: the default, graphql)
+	[ -z "${LIVE_API:-}" ] || printf '[shopify]\napi = %s\n' "$LIVE_API" >> "$1"
 	chmod 600 "$1"
 }
 

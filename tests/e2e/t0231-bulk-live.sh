@@ -9,9 +9,9 @@
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
 
+LIVE_API=graphql
 start_fakes demo "$DEMO" "--leak 1000" ""
 live_ini live.ini
-printf '[shopify]\napi = graphql\n' >> live.ini
 
 recon --config "$DEMO/recon.ini" --db offline.db snapshot --period 2026-10 --raw "$DEMO"; expect_rc 0
 recon --config "$DEMO/recon.ini" --db offline.db diff --format json; cp out offline.json

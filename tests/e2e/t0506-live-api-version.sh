@@ -8,6 +8,8 @@
 # at -v and stay in the notes of the extract whose requests drew them.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
+# REST: the deprecation header is sent for products.json.
+LIVE_API=rest
 
 why="https://shopify.dev/api/usage/versioning#deprecation-practices"
 # The demo's recon.ini asks for 2025-07, past its window in December 2026.

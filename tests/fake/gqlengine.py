@@ -625,6 +625,11 @@ def connection(ctx, field, items, cursor_of):
         if after not in cursors:
             raise GraphQLError("Invalid cursor for current pagination sort.", path=[field.key])
         start = cursors.index(after) + 1
+    # --max-limit: fewer nodes than asked for, as a server may give (paging
+    # on a small month)
+    ml = getattr(getattr(ctx.app, "args", None), "max_limit", 0) or 0
+    if ml:
+        first = min(first, ml)
     page = items[start:start + first]
     pc = cursors[start:start + first]
     return {"edges": [{"cursor": c, "node": n} for c, n in zip(pc, page)], "nodes": page,

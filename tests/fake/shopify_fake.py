@@ -891,6 +891,8 @@ def main(argv=None):
                    help="GraphQL cost bucket, points (maximumAvailable; gqlengine.py)")
     p.add_argument("--gql-restore", type=float, default=100.0,
                    help="GraphQL restore rate, points per second (standard plan: 100)")
+    p.add_argument("--no-payments-account", action="store_true",
+                   help="GraphQL shopifyPaymentsAccount is null when the raw folder has no payouts")
     p.add_argument("--orders-window-days", type=int, default=0,
                    help="hide orders created more than N days ago (0: off)")
     p.add_argument("--read-all-orders", action="store_true", help="grant read_all_orders (no window)")

@@ -55,11 +55,11 @@ static void setup(void)
 	mkdir(path, 0700);
 	for (size_t i = 1; load_extracts[i].name; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, load_extracts[i].folder);
-		/* and the folders on its way (shopify/graphql/refund_lines) */
-		for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')); p++) {
-			*p = '\0';
+		/* every level: shopify/graphql/payouts */
+		for (char *slash = path + strlen(dir) + 1; (slash = strchr(slash, '/')); slash++) {
+			*slash = '\0';
 			mkdir(path, 0700);
-			*p = '/';
+			*slash = '/';
 		}
 		mkdir(path, 0700);
 	}

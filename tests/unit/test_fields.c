@@ -158,6 +158,48 @@ static void test_loader_fields_are_fetched(void **state)
 	}
 }
 
+/* The GraphQL extracts' queries select exactly their lists (fields_graphql),
+ * so every field their specs read (load_fields: columns, fallbacks and the
+ * fields hooks read) must be listed, dotted path and all. */
+static void test_graphql_selects_what_the_loader_reads(void **state)
+{
+	char sel[1024];
+	int n_checked = 0;
+	(void)state;
+	for (size_t i = 0; load_extracts[i].name; i++) {
+		const struct load_field *lf;
+		const struct fetch_fields *f;
+		size_t n = 0;
+		if (strncmp(load_extracts[i].name, "shopify/graphql/", 16) != 0)
+			continue;
+		f = fields_for(load_extracts[i].name);
+		assert_non_null(f);
+		lf = load_fields(load_extracts[i].name, &n);
+		assert_true(n > 0);
+		for (size_t k = 0; k < n; k++) {
+			int found = 0;
+			for (const char *const *p = f->fields; *p; p++)
+				found |= !strcmp(*p, lf[k].path);
+			if (!found)
+				print_error("'%s': the loader reads '%s', which the query does not select (src/fields.c)\n",
+				            load_extracts[i].name, lf[k].path);
+			assert_true(found);
+			n_checked++;
+		}
+	}
+	assert_true(n_checked >= 30);
+	assert_int_equal(fields_graphql("shopify/graphql/products", sel, sizeof(sel)), 0);
+	assert_string_equal(sel, "id title sku inventoryItem { id } product { id title }");
+	assert_int_equal(fields_graphql("shopify/graphql/payouts", sel, sizeof(sel)), 0);
+	assert_string_equal(sel, "id status issuedAt net { amount currencyCode } summary { chargesGross { amount } "
+	                         "chargesFee { amount } refundsFeeGross { amount } refundsFee { amount } "
+	                         "adjustmentsGross { amount } adjustmentsFee { amount } reservedFundsGross { amount } "
+	                         "reservedFundsFee { amount } retriedPayoutsGross { amount } retriedPayoutsFee { amount } }");
+	assert_int_equal(fields_graphql("shopify/graphql/payouts", sel, 40), -1);
+	assert_int_equal(fields_graphql("erpnext/bin", sel, sizeof(sel)), 0);
+	assert_int_equal(fields_graphql("nope", sel, sizeof(sel)), -1);
+}
+
 /* Every extract the loader knows has an entry: a list, or NULL where the
  * API names no fields (full documents). */
 static void test_every_extract_has_an_entry(void **state)
@@ -209,6 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loader_fields_are_fetched),
 		cmocka_unit_test(test_every_extract_has_an_entry),
+		cmocka_unit_test(test_graphql_selects_what_the_loader_reads),
 		cmocka_unit_test(test_lists_as_parameters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

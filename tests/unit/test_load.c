@@ -392,11 +392,11 @@ static void test_digest_matches_stored(void **state)
 
 static int count_tables(const struct load_table *spec, const struct load_table **seen, int n)
 {
-	int known = 0;
-	/* a table read from two arrays has two specs: counted once */
+	int twin = 0;
+	/* a GraphQL twin fills its REST spec's table (test_graphql_twins) */
 	for (int i = 0; spec->table && i < n; i++)
-		known |= strcmp(seen[i]->table, spec->table) == 0;
-	if (spec->table && !known)
+		twin |= strcmp(seen[i]->table, spec->table) == 0;
+	if (spec->table && !twin)
 		seen[n++] = spec;
 	for (size_t i = 0; spec->children && spec->children[i].array; i++)
 		n = count_tables(spec->children[i].spec, seen, n);
@@ -465,6 +465,63 @@ static void test_create_insert_agree(void **state)
 	sqlite3_close(scratch);
 	store_close(s);
 	unlink(path);
+}
+
+/* A table two extracts fill (REST and GraphQL pages, load_spec_graphql.c):
+ * the second spec's CREATE gives the very columns of the first's, names,
+ * types and NOT NULL alike, so its rows are the same rows. */
+static void test_graphql_twins(void **state)
+{
+	int twins = 0;
+	(void)state;
+	for (size_t xi = 0; load_extracts[xi].name; xi++) {
+		const struct extract_def *x = &load_extracts[xi];
+		size_t first = xi;
+		for (size_t k = 0; k < xi; k++)
+			if (strcmp(load_extracts[k].table, x->table) == 0 && first == xi)
+				first = k;
+		if (first == xi)
+			continue;
+		twins++;
+		sqlite3 *a = NULL, *b = NULL;
+		char *all = NULL, *one = NULL, sql[160], *ta, *tb;
+		assert_int_equal(load_create_sql(NULL, &all), RECON_OK);
+		assert_int_equal(load_create_sql(x->spec, &one), RECON_OK);
+		assert_int_equal(sqlite3_open(":memory:", &a), SQLITE_OK);
+		assert_int_equal(sqlite3_open(":memory:", &b), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(a, all, NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(b, one, NULL, NULL, NULL), SQLITE_OK);
+		snprintf(sql, sizeof(sql), "SELECT group_concat(name || ' ' || type || ' ' || \"notnull\", ', ') "
+		         "FROM pragma_table_info('%s')", x->table);
+		ta = sqlite3_mprintf("%s", "");
+		tb = sqlite3_mprintf("%s", "");
+		for (int db = 0; db < 2; db++) {
+			sqlite3_stmt *st;
+			assert_int_equal(sqlite3_prepare_v2(db ? b : a, sql, -1, &st, NULL), SQLITE_OK);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			char *t = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+			sqlite3_free(db ? tb : ta);
+			*(db ? &tb : &ta) = t;
+			sqlite3_finalize(st);
+		}
+		if (strcmp(ta, tb) != 0)
+			fail_msg("'%s' fills '%s' with other columns than '%s':\n%s\n%s", x->name, x->table,
+			         load_extracts[first].name, tb, ta);
+		/* the control total sums the same way */
+		recon_err e1, e2;
+		char *c1 = load_control_sql(load_extracts[first].spec, &e1), *c2 = load_control_sql(x->spec, &e2);
+		if (c1 || c2)
+			assert_string_equal(c1, c2);
+		free(c1);
+		free(c2);
+		sqlite3_free(ta);
+		sqlite3_free(tb);
+		sqlite3_close(a);
+		sqlite3_close(b);
+		free(all);
+		free(one);
+	}
+	assert_int_equal(twins, 4);      /* and shopify/bulk, the orders' (load_spec_bulk.c) */
 }
 
 static const struct load_col bad_cols[] = {
@@ -568,7 +625,7 @@ static void test_control_totals(void **state)
 			}
 		free(sql);
 	}
-	assert_int_equal(n, 9);      /* s_order twice: REST pages and bulk output */
+	assert_int_equal(n, 11);   /* s_payout, s_balance_txn and s_order twice: REST and GraphQL specs */
 
 	assert_true(fd >= 0);
 	close(fd);
@@ -592,6 +649,12 @@ static void test_control_totals(void **state)
 			/* Its table is shopify/orders' too: its rows are the bulk files' (t0230). */
 			if (strcmp(x->name, name) != 0 || !x->root_key)
 				continue;
+			if (strncmp(x->name, "shopify/graphql/", 16) == 0 || strcmp(x->name, "shopify/refund_lines") == 0) {
+				/* the demo's pages are REST: its GraphQL twins hold none */
+				assert_int_equal(sqlite3_column_int64(st, 1), 0);
+				assert_int_equal(sqlite3_column_type(st, 2), SQLITE_NULL);
+				continue;
+			}
 			snprintf(count, sizeof(count), "SELECT count(*) FROM %s WHERE snapshot_id = 1", x->table);
 			assert_int_equal(sqlite3_prepare_v2(s->db, count, -1, &q, NULL), SQLITE_OK);
 			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -726,6 +789,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_money_rounding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digest_matches_stored, setup, teardown),
 		cmocka_unit_test(test_create_insert_agree),
+		cmocka_unit_test(test_graphql_twins),
 		cmocka_unit_test(test_bad_spec_refused),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_control_totals),
