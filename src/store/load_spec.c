@@ -862,14 +862,6 @@ static const struct load_table warehouse_spec = {
 const struct extract_def load_extracts[] = {
 	{ "shopify/shop", "shopify", "shopify/shop.json", "shop", "shop.json", "s_shop", &shop_spec },
 	{ "shopify/orders", "shopify", "shopify/orders", "orders", "orders.json?status=any", "s_order", &order_spec },
-	/* The same orders as GraphQL bulk output (JSONL, src/store/load_bulk.c): a
-	 * folder of its own, read after the REST pages into the same tables. */
-	{ "shopify/bulk", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery orders", "s_order",
-	  &bulk_order_spec },
-	/* What bulk output cannot hold: the refunds' lines, by paged GraphQL
-	 * queries (pages {"data": {"nodes": [Refund, ...]}}). */
-	{ "shopify/refund_lines", "shopify", "shopify/graphql/refund_lines", "data.nodes", "nodes(ids:) on Refund",
-	  "s_refund_line", &bulk_refund_lines_spec },
 	/* REST only: one orders/{id}/transactions.json page per order (load_spec_txn.c) */
 	{ "shopify/transactions", "shopify", "shopify/transactions", "transactions",
 	  "orders/{id}/transactions.json?in_shop_currency=true", "s_order_transaction", &order_txn_spec },
@@ -918,6 +910,14 @@ const struct extract_def load_extracts[] = {
 	  "s_balance_txn", &gql_balance_txn_spec },
 	{ "shopify/graphql/products", "shopify", "shopify/graphql/products", "data.productVariants.nodes",
 	  "graphql.json productVariants", "s_variant", &gql_variant_spec },
+	/* The same orders as GraphQL bulk output (JSONL, src/store/load_bulk.c): a
+	 * folder of its own, read after the REST pages into the same tables. */
+	{ "shopify/bulk", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery orders", "s_order",
+	  &bulk_order_spec },
+	/* What bulk output cannot hold: the refunds' lines, by paged GraphQL
+	 * queries (pages {"data": {"nodes": [Refund, ...]}}). */
+	{ "shopify/refund_lines", "shopify", "shopify/graphql/refund_lines", "data.nodes", "nodes(ids:) on Refund",
+	  "s_refund_line", &bulk_refund_lines_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 
