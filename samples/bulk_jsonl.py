@@ -41,11 +41,13 @@ def dec(text):
 
 
 def bag(rest_set, shop_cur, amount=None, pres_cur=None):
-    """A REST *_set ({shop_money, presentment_money}) as a MoneyBag; a bare
-    amount in the shop currency where the page has no set."""
+    """A REST *_set ({shop_money, presentment_money}) as a MoneyBag, its shop
+    side the page's plain shop-money field where it has one (the one REST
+    readers read); a bare amount in the shop currency where it has no set."""
     if rest_set:
         sm, pm = rest_set.get("shop_money") or {}, rest_set.get("presentment_money") or {}
-        return {"shopMoney": {"amount": dec(sm.get("amount")), "currencyCode": sm.get("currency_code", shop_cur)},
+        shop = amount if amount is not None else sm.get("amount")
+        return {"shopMoney": {"amount": dec(shop), "currencyCode": sm.get("currency_code", shop_cur)},
                 "presentmentMoney": {"amount": dec(pm.get("amount")),
                                      "currencyCode": pm.get("currency_code", pres_cur or shop_cur)}}
     if amount is None:

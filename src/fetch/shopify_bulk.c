@@ -58,7 +58,7 @@ static const char run_mutation[] =
 
 static const char poll_query[] =
 	"query BulkOperation($id: ID!) { node(id: $id) { ... on BulkOperation { "
-	"id status errorCode objectCount fileSize url partialDataUrl } } }";
+	"id status errorCode objectCount rootObjectCount fileSize url partialDataUrl } } }";
 
 /* A refund of more lines than this is refused (exit 4) rather than cut. */
 #define REFUND_LINES_FIRST 50
@@ -282,7 +282,10 @@ static recon_err wait_done(struct shopify *sh, const char *id, char **url, int64
 			return RECON_ERR_REMOTE;
 		}
 		if (strcmp(st, "COMPLETED") == 0 && !code) {
-			const char *oc = str_at(op, "objectCount"), *fs = str_at(op, "fileSize");
+			/* the orders (rootObjectCount), not their lines too (objectCount) */
+			const char *oc = str_at(op, "rootObjectCount"), *fs = str_at(op, "fileSize");
+			if (!oc)
+				oc = str_at(op, "objectCount");
 			*objects = oc ? strtoll(oc, NULL, 10) : 0;
 			*size = fs ? strtoll(fs, NULL, 10) : -1;
 			u = str_at(op, "url");

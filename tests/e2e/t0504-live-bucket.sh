@@ -7,6 +7,8 @@
 # fetch has to be paced.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
+# REST order pages (their bucket, their progress); t0231 fetches the orders by bulk operation
+LIVE_API=rest
 
 start_fakes bucket "$DEMO" "--bucket 40 --leak 2" ""
 live_ini bucket.ini

@@ -8,6 +8,8 @@
 # its ERPNext documents come in a bounded number of requests.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
+# REST order pages (their bucket, their progress); t0231 fetches the orders by bulk operation
+LIVE_API=rest
 
 python3 "$TOP/bench/gen_month.py" --orders 1500 --seed 3 --shape full --out month > /dev/null 2>&1 ||
 	fail "gen_month.py failed"
