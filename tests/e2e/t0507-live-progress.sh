@@ -8,15 +8,14 @@
 # its ERPNext documents come in a bounded number of requests.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
-# REST order pages (their bucket, their progress); t0231 fetches the orders by bulk operation
-LIVE_API=rest
 
 python3 "$TOP/bench/gen_month.py" --orders 1500 --seed 3 --shape full --out month > /dev/null 2>&1 ||
 	fail "gen_month.py failed"
 start_fakes p month "--leak 1000 --bucket 1000" "--latency-ms 30"
 sed -e "s#^shop = .*#shop = http://127.0.0.1:$SP#" -e "s#^url = .*#url = http://127.0.0.1:$EP#" \
 	month/recon.ini > p.ini
-printf '[shopify]\naccess_token = %s\n[erpnext]\napi_key = %s\napi_secret = %s\n' \
+# REST order pages (their progress line); t0231 fetches the orders by bulk operation
+printf '[shopify]\naccess_token = %s\napi = rest\n[erpnext]\napi_key = %s\napi_secret = %s\n' \
 	"$SHOP_TOKEN" "$ERP_KEY" "$ERP_SECRET" >> p.ini
 chmod 600 p.ini
 
