@@ -102,6 +102,12 @@ void fetch_listing_clear(struct fetch_listing *l);
 recon_err fetch_save_page(struct fetch_out *f, const char *extract, const char *body, size_t len,
                           int64_t rows);
 
+/* A file of `extract` written by the connector itself (GraphQL bulk
+ * output, gigabytes: streamed to disk, not held as a page): the folder is
+ * made and DIR/<folder>/<name> given in path; once it is written whole,
+ * fetch_file_done counts it as one page of `rows` and `bytes`. */
+recon_err fetch_file_begin(struct fetch_out *f, const char *extract, const char *name, char *path, size_t size);
+void fetch_file_done(struct fetch_out *f, const char *extract, int64_t rows, int64_t bytes);
 /* Record the endpoint of an extract and add one query's filters to its
  * note (several queries are joined with " | "). */
 recon_err fetch_note(struct fetch_out *f, const char *extract, const char *endpoint,

@@ -31,6 +31,8 @@ enum load_kind {
 	LK_MONEY,        /* minor units of the row's currency                     INTEGER */
 	LK_QTY,          /* thousandths, from a number or decimal text            INTEGER */
 	LK_COUNT,        /* thousandths, from a whole non-negative JSON integer   INTEGER */
+	LK_GID,          /* a GraphQL global id "gid://shopify/Type/N": N         INTEGER */
+	LK_ENUM,         /* a GraphQL enum value, lower-cased (REST's spelling)   TEXT */
 	/* computed: no path of their own */
 	LK_UTC,          /* unix seconds of the LK_TS column `from`               INTEGER */
 	LK_LOCAL_DATE,   /* shop-local date of the LK_TS column `from`            TEXT */
@@ -161,6 +163,10 @@ struct load_table {
 /* The ledger specs of src/load_spec_gl.c (Payment Entry, Account, GL opening). */
 extern const struct load_table payment_entry_spec, account_spec, gl_opening_spec;
 extern const struct load_table currency_exchange_spec, company_spec, journal_entry_spec, gl_entry_spec;
+/* Orders from a GraphQL bulk operation's output (src/store/load_spec_bulk.c). */
+extern const struct load_table bulk_order_spec;
+/* Refunded lines from GraphQL pages of Refund nodes (the same file). */
+extern const struct load_table bulk_refund_lines_spec;
 /* The GraphQL twins of REST specs (src/load_spec_graphql.c): the same tables. */
 extern const struct load_table gql_payout_spec, gql_balance_txn_spec, gql_variant_spec;
 /* Shopify inventory from GraphQL pages (src/load_spec_inv.c), into s_inventory_level. */
@@ -193,6 +199,15 @@ void load_batch_free(struct load_batch *b);
 /* One record of root `root` (and its child records) into b. */
 recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_t root, const struct raw_rec *rec,
                               const struct raw_val *o);
+/* A record of child table `child` (its place in the root's spec's
+ * children) of root `root`, read apart from its parent record: GraphQL
+ * bulk output puts a connection's nodes on lines of their own, after their
+ * parent's line (load_bulk.c). The parent is known only by its first
+ * column's value `parent_id` and its currency (its currency column, the
+ * exponent of its money); any other column of the parent reads as NULL. */
+recon_err load_engine_convert_child(struct load_engine *e, struct load_batch *b, size_t root, size_t child,
+                                    int64_t parent_id, const char *currency, const struct raw_rec *rec,
+                                    const struct raw_val *o);
 /* The batch's rows into the tables' digests; called for every page, in
  * page order, one call at a time. */
 void load_engine_account(struct load_engine *e, const struct load_batch *b);

@@ -58,6 +58,7 @@ struct raw_rec {
 	const char *array;             /* a child: the parent's array that holds it */
 	size_t elem;                   /* a child: its 0-based place in that array */
 	struct raw_msg *msg;           /* where its message goes; NULL: stderr at once */
+	int line;                      /* index is a line of a JSONL file (bulk output), not a record */
 };
 
 /* A page's message, kept until the page's turn comes (pages are read
@@ -200,6 +201,17 @@ recon_err raw_qty(const struct raw_rec *rec, const char *key, const struct raw_v
 /* Three upper-case letters. */
 recon_err raw_currency(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                        const char **out);
+/* GraphQL (DESIGN §3a). A global id "gid://shopify/<Type>/<n>", maybe
+ * followed by "?...", as its number n (ids are unique per type only: the
+ * caller knows which type it reads). raw_gid_parse: 0, or -1 when s is
+ * not one; type may be NULL. */
+int raw_gid_parse(const char *s, size_t len, const char **type, size_t *type_len, int64_t *id);
+recon_err raw_gid(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                  int64_t *out, int *present);
+/* An enum value ("PARTIALLY_REFUNDED") lower-cased into buf, REST's
+ * spelling of most of them ("partially_refunded"). */
+recon_err raw_enum(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                   char *buf, size_t size, const char **out);
 /* An array (absent or null: *present = 0 when not required). */
 recon_err raw_array(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
                     int *present);

@@ -30,6 +30,12 @@ recon_err shopify_set_inventory(struct shopify *sh, int64_t location_id, int64_t
  * the payout ids in out for the ERPNext side. */
 recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const struct period *p,
                             struct fetch_out *out);
+/* The period's orders by one GraphQL bulk operation ([shopify] api =
+ * graphql; src/fetch/shopify_bulk.c): shopify/bulk/orders-0001.jsonl as
+ * downloaded, then the refunds' lines as GraphQL pages. A failed, expired
+ * or cancelled operation is RECON_ERR_REMOTE with a message. */
+recon_err shopify_fetch_bulk_orders(struct shopify *sh, const struct config *cfg, const struct period *p,
+                                    struct fetch_out *out);
 
 /* How the leaky bucket was used, for -v and the benchmark. */
 struct shopify_pacing {

@@ -463,3 +463,32 @@ void fetch_listing_clear(struct fetch_listing *l)
 	l->seen = NULL;
 	l->nseen = l->cap = 0;
 }
+
+recon_err fetch_file_begin(struct fetch_out *f, const char *extract, const char *name, char *path, size_t size)
+{
+	struct fetch_extract *x = find_extract(f, extract);
+	recon_err err;
+	if (!x)
+		return RECON_ERR_IO;
+	if ((err = make_dirs(f->dir, x->folder)) != RECON_OK)
+		return err;
+	if ((size_t)snprintf(path, size, "%s/%s/%s", f->dir, x->folder, name) >= size) {
+		msg_error("path under '%s' is too long", f->dir);
+		return RECON_ERR_IO;
+	}
+	return RECON_OK;
+}
+
+void fetch_file_done(struct fetch_out *f, const char *extract, int64_t rows, int64_t bytes)
+{
+	struct fetch_extract *x = find_extract(f, extract);
+	if (!x)
+		return;
+	x->pages++;
+	x->rows += rows;
+	x->bytes += bytes;
+	f->pages++;
+	f->rows += (uint64_t)rows;
+	f->bytes += (uint64_t)bytes;
+	now_utc(x->fetched_at);
+}

@@ -27,6 +27,17 @@ static const char *const orders[] = {
 	"line_items", "refunds", "fulfillments", NULL
 };
 
+/* The same orders by GraphQL bulk operation (DESIGN §3a): the top-level
+ * fields of the Order the query selects (src/fetch/shopify_bulk.c) and
+ * src/store/load_spec_bulk.c reads. */
+static const char *const bulk_orders[] = {
+	"id", "name", "number", "email", "phone", "customer", "currencyCode", "presentmentCurrencyCode",
+	"totalPriceSet", "subtotalPriceSet", "totalTaxSet", "totalDiscountsSet", "totalShippingPriceSet",
+	"lineItemsSubtotalPrice", "taxesIncluded", "displayFinancialStatus", "displayFulfillmentStatus",
+	"cancelledAt", "test", "createdAt", "processedAt", "lineItems", "refunds", "fulfillments", "transactions",
+	"shippingLines", NULL
+};
+
 /* An order's transactions (GET orders/{id}/transactions.json): who moved
  * the money, how much, when, and the parent an auditor follows. The table
  * keeps presentment_amount/presentment_currency for what the buyer saw; a
@@ -36,6 +47,12 @@ static const char *const orders[] = {
 static const char *const transactions[] = {
 	"id", "order_id", "parent_id", "kind", "status", "gateway", "test", "amount", "currency",
 	"presentment_amount", "presentment_currency", "processed_at", "created_at", NULL
+};
+
+/* The refunds' lines, by nodes(ids:) on Refund (src/fetch/shopify_bulk.c):
+ * what bulk output cannot hold. */
+static const char *const refund_lines[] = {
+	"id", "createdAt", "order", "refundLineItems", "refundShippingLines", NULL
 };
 
 static const char *const payouts[] = {
@@ -195,6 +212,8 @@ static const char *const gql_variants[] = {
 const struct fetch_fields fetch_fields[] = {
 	{ "shopify/shop", shop, NULL },
 	{ "shopify/orders", orders, NULL },
+	{ "shopify/bulk", bulk_orders, NULL },
+	{ "shopify/refund_lines", refund_lines, NULL },
 	{ "shopify/transactions", transactions, NULL },
 	{ "shopify/payouts", payouts, NULL },
 	{ "shopify/balance_transactions", balance_transactions, NULL },

@@ -597,7 +597,8 @@ recon_err raw_field_error(const struct raw_rec *rec, const char *field, const ch
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	rec_prefix(rec, prefix, sizeof(prefix));
-	rec_message(rec, "'%s', record %zu, field '%s%s': %s", rec->file, rec->index, prefix, field, why);
+	rec_message(rec, "'%s', %s %zu, field '%s%s': %s", rec->file, rec->line ? "line" : "record", rec->index, prefix,
+	            field, why);
 	return RECON_ERR_INPUT;
 }
 
@@ -609,8 +610,8 @@ void raw_field_text(const struct raw_rec *rec, const char *field, char *buf, siz
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	rec_prefix(rec, prefix, sizeof(prefix));
-	snprintf(buf, size, "'%s', record %zu, field '%s%s': %s", rec->relpath ? rec->relpath : rec->file, rec->index,
-	         prefix, field, why);
+	snprintf(buf, size, "'%s', %s %zu, field '%s%s': %s", rec->relpath ? rec->relpath : rec->file,
+	         rec->line ? "line" : "record", rec->index, prefix, field, why);
 }
 
 recon_err raw_object(const struct raw_rec *rec, const struct raw_val *v)
@@ -619,6 +620,7 @@ recon_err raw_object(const struct raw_rec *rec, const struct raw_val *v)
 	if (v->type == RAW_OBJECT)
 		return RECON_OK;
 	rec_prefix(rec, prefix, sizeof(prefix));
-	rec_message(rec, "'%s', record %zu, field '%s': expected an object", rec->file, rec->index, prefix);
+	rec_message(rec, "'%s', %s %zu, field '%s': expected an object", rec->file, rec->line ? "line" : "record",
+	            rec->index, prefix);
 	return RECON_ERR_INPUT;
 }

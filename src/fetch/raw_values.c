@@ -356,3 +356,81 @@ recon_err raw_array(const struct raw_rec *rec, const char *key, const struct raw
 	*present = 1;
 	return RECON_OK;
 }
+
+/* ---- GraphQL values (DESIGN §3a) ---- */
+
+int raw_gid_parse(const char *s, size_t len, const char **type, size_t *type_len, int64_t *id)
+{
+	static const char prefix[] = "gid://shopify/";
+	const size_t np = sizeof(prefix) - 1;
+	const char *p, *end = s + len, *slash;
+	int64_t v = 0;
+
+	if (len <= np || memcmp(s, prefix, np) != 0)
+		return -1;
+	p = s + np;
+	if (!(slash = memchr(p, '/', (size_t)(end - p))) || slash == p)
+		return -1;
+	if (type) {
+		*type = p;
+		*type_len = (size_t)(slash - p);
+	}
+	p = slash + 1;
+	if (p == end || *p < '1' || *p > '9')
+		return -1;
+	for (; p < end && *p >= '0' && *p <= '9'; p++)
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *p - '0', &v))
+			return -1;
+	/* A query string may follow (InventoryLevel/1?inventory_item_id=2). */
+	if (p != end && *p != '?')
+		return -1;
+	*id = v;
+	return 0;
+}
+
+recon_err raw_gid(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                  int64_t *out, int *present)
+{
+	recon_err err;
+	int has = present_or(rec, key, v, required, &err);
+	if (present)
+		*present = has;
+	*out = 0;
+	if (!has)
+		return err;
+	if (v->type != RAW_STRING)
+		return raw_field_error(rec, key, "expected a global id (gid://shopify/Type/N), found %s",
+		                       type_name(v));
+	if (raw_gid_parse(v->v.s, v->len, NULL, NULL, out) != 0)
+		return raw_field_error(rec, key, "'%.*s' is not a global id (gid://shopify/Type/N)",
+		                       (int)(v->len > 80 ? 80 : v->len), v->v.s);
+	return RECON_OK;
+}
+
+recon_err raw_enum(const struct raw_rec *rec, const char *key, const struct raw_val *v, int required,
+                   char *buf, size_t size, const char **out)
+{
+	recon_err err;
+	*out = NULL;
+	if (!present_or(rec, key, v, required, &err))
+		return err;
+	if (v->type != RAW_STRING)
+		return raw_field_error(rec, key, "expected an enum value, found %s", type_name(v));
+	if (v->len == 0 || v->len >= size)
+		goto bad;
+	for (size_t i = 0; i < v->len; i++) {
+		char c = v->v.s[i];
+		if (c >= 'A' && c <= 'Z')
+			buf[i] = (char)(c - 'A' + 'a');
+		else if ((c >= '0' && c <= '9') || c == '_')
+			buf[i] = c;
+		else
+			goto bad;
+	}
+	buf[v->len] = '\0';
+	*out = buf;
+	return RECON_OK;
+bad:
+	return raw_field_error(rec, key, "'%.*s' is not an enum value (upper-case letters, digits, '_')",
+	                       (int)(v->len > 80 ? 80 : v->len), v->v.s);
+}

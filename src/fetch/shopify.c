@@ -858,7 +858,21 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	snprintf(q2, sizeof(q2), "status=any&updated_at_min=%sT00%%3A00%%3A00Z&processed_at_max=%sT23%%3A59%%3A59Z"
 	         "&limit=%d&fields=%s", lo, before, SHOP_LIMIT, fields_q(fl, "shopify/orders"));
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/orders.json", sh->version);
-	if ((err = fetch_note(out, "shopify/orders", endpoint, q)) ||
+	/* [shopify] api = graphql: the orders by one bulk operation instead
+	 * (shopify_bulk.c); the other transport's extracts are recorded as
+	 * not fetched, with the one that holds their rows. */
+	if (sh->graphql) {
+		if ((err = fetch_skip(out, "shopify/orders", endpoint, "[shopify] api = graphql (its rows are in "
+		                      "shopify/bulk and shopify/refund_lines)")) ||
+		    (err = shopify_fetch_bulk_orders(sh, cfg, p, out)))
+			goto out;
+		goto payouts;
+	}
+	snprintf(note, sizeof(note), "POST /admin/api/%s/graphql.json", sh->version);
+	if ((err = fetch_skip(out, "shopify/bulk", note, "[shopify] api = rest (its rows are in shopify/orders)")) ||
+	    (err = fetch_skip(out, "shopify/refund_lines", note, "[shopify] api = rest (its rows are in "
+	                      "shopify/orders)")) ||
+	    (err = fetch_note(out, "shopify/orders", endpoint, q)) ||
 	    (err = fetch_note(out, "shopify/orders", endpoint, q2)))
 		goto out;
 	shopify_begin(sh, out, "shopify/orders");
@@ -869,6 +883,7 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	    (err = fetch_order_transactions(sh, out, &orders)))
 		goto out;
 
+payouts:
 	/* Payouts of every status dated in the period or in the look-back before
 	 * it (a payout of 30 October paid in November is November's to journal),
 	 * the transactions of each, then those not yet in any payout (DESIGN §3). */

@@ -182,7 +182,8 @@ static void summary(struct fetch_out *f, struct shopify *sh, struct erpnext *e, 
 		          (unsigned long long)gp.requests, gp.requested, gp.actual, gp.maximum, gp.restore, gp.low,
 		          (unsigned long long)gp.waits, (double)gp.wait_ms / 1000.0, (unsigned long long)gp.throttled);
 	for (size_t i = 0; i < f->nex; i++)
-		if (strcmp(f->ex[i].name, "shopify/orders") == 0 && f->ex[i].rows > 0)
+		if ((strcmp(f->ex[i].name, "shopify/orders") == 0 || strcmp(f->ex[i].name, "shopify/bulk") == 0) &&
+		    f->ex[i].rows > 0)
 			msg_debug("erpnext: %.1f requests per 1,000 orders (%llu requests, %lld orders)",
 			         (double)b.attempts * 1000.0 / (double)f->ex[i].rows, (unsigned long long)b.attempts,
 			         (long long)f->ex[i].rows);

@@ -774,6 +774,14 @@ const struct extract_def load_extracts[] = {
 	 * the rows REST's inventory_levels fill (load_spec_inv.c). */
 	{ "shopify/graphql/inventory", "shopify", "shopify/graphql/inventory", "data.inventoryItems.edges",
 	  "graphql.json inventoryItems", "s_inventory_level", &inventory_gql_spec },
+	/* The same orders as GraphQL bulk output (JSONL, src/store/load_bulk.c): a
+	 * folder of its own, read after the REST pages into the same tables. */
+	{ "shopify/bulk", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery orders", "s_order",
+	  &bulk_order_spec },
+	/* What bulk output cannot hold: the refunds' lines, by paged GraphQL
+	 * queries (pages {"data": {"nodes": [Refund, ...]}}). */
+	{ "shopify/refund_lines", "shopify", "shopify/graphql/refund_lines", "data.nodes", "nodes(ids:) on Refund",
+	  "s_refund_line", &bulk_refund_lines_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -18,7 +18,7 @@
 /* The kinds read from a path come first in enum load_kind. */
 static int kind_reads(enum load_kind k)
 {
-	return k <= LK_COUNT;
+	return k <= LK_ENUM;
 }
 
 int lt_kind_is_money(enum load_kind k)
@@ -30,7 +30,7 @@ int lt_kind_is_money(enum load_kind k)
 static int kind_is_int(enum load_kind k)
 {
 	switch (k) {
-	case LK_INT: case LK_BOOL: case LK_MONEY: case LK_QTY: case LK_COUNT: case LK_UTC:
+	case LK_INT: case LK_BOOL: case LK_MONEY: case LK_QTY: case LK_COUNT: case LK_GID: case LK_UTC:
 	case LK_IN_PERIOD: case LK_HOOK_INT:
 		return 1;
 	case LK_PARENT:

@@ -81,11 +81,6 @@ struct tab {
 	unsigned char check[MAX_COLS];      /* columns with a check, in order */
 	int ncheck;
 	int id;                             /* place in load_engine.all: a batch's row names its table so */
-	/* The tab whose statements, digest and counts take this one's rows:
-	 * itself, or the first tab of the same spec when one spec is nested
-	 * under two parents (an order's tax lines under its lines and its
-	 * shipping lines), so the table keeps one digest in insertion order. */
-	int store_id;
 	/* Counted while inserting: rows, and the control total (spec->control,
 	 * its columns resolved: sum, then the tests' columns). */
 	int64_t inserted;
@@ -106,6 +101,12 @@ struct tab {
 	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
 	size_t npend;
 	struct row_digest dig;
+	/* Two specs may fill one table (a REST extract and its GraphQL twin,
+	 * load_spec_graphql.c): the first compiled owns the table's digest and
+	 * key hashes, which every row of either feeds in insertion order; rows
+	 * and control totals stay each extract's own. */
+	struct tab *owner;
+	int twins_left;                     /* owner: tabs of the table whose extract is not done */
 	int nchild;
 	struct tab *child[MAX_CHILDREN];
 };
@@ -199,26 +200,27 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	}
 	e->all = all;
 	t->id = (int)e->nall;
-	t->store_id = t->id;
+	t->owner = t;
+	for (size_t i = 0; spec->table && i < e->nall; i++)
+		if (e->all[i]->owner == e->all[i] && e->all[i]->spec->table &&
+		    strcmp(e->all[i]->spec->table, spec->table) == 0)
+			t->owner = e->all[i];
+	t->owner->twins_left++;
 	e->all[e->nall++] = t;
 	t->spec = spec;
 	t->ncol = lt_spec_ncols(spec);
-	for (size_t k = 0; spec->table && k + 1 < e->nall; k++) {
-		const struct load_table *o = e->all[k]->spec;
-		if (!o->table || strcmp(o->table, spec->table) != 0)
-			continue;
-		/* Two specs of one table (its rows read from two arrays) must
-		 * agree on the columns: one INSERT serves both. */
-		if (lt_spec_ncols(o) != t->ncol)
+	if (t->owner != t) {
+		/* Specs of one table (REST and GraphQL, or one spec under two
+		 * parents) must agree on the columns: one digest takes both. */
+		const struct load_table *o = t->owner->spec;
+		int same = lt_spec_ncols(o) == t->ncol;
+		for (int c = 0; same && c < t->ncol; c++)
+			same = strcmp(o->cols[c].name, spec->cols[c].name) == 0;
+		if (!same) {
+			msg_error("internal error: two specs of table '%s' differ in their columns", spec->table);
 			return RECON_ERR_INTERNAL;
-		for (int c = 0; c < t->ncol; c++)
-			if (strcmp(o->cols[c].name, spec->cols[c].name) != 0)
-				return RECON_ERR_INTERNAL;
-		t->store_id = e->all[k]->id;
-		break;
+		}
 	}
-	t->spec = spec;
-	t->ncol = lt_spec_ncols(spec);
 	t->cur = -1;
 	t->slot = -1;
 	if (spec->unique.shown && !spec->unique.indexed) {
@@ -239,8 +241,14 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 		}
 		if (*g)
 			t->nukey = 0;      /* an expression, not columns: left to SQL */
-		else if (t->nukey && !(t->keys_seen = keyset_new()))
+		else if (t->nukey && t->owner == t && !(t->keys_seen = keyset_new()))
 			return RECON_ERR_NOMEM;
+	}
+	if (t->owner != t) {
+		/* a twin hashes its key as its owner does: the owner's columns */
+		t->nukey = t->owner->nukey;
+		for (int k = 0; k < t->nukey; k++)
+			t->ukey[k] = lt_col_index(spec, t->owner->spec->cols[t->owner->ukey[k]].name);
 	}
 	t->ctl_sum = lt_col_index(spec, spec->control.sum);
 	for (int k = 0; k < 2; k++)
@@ -265,9 +273,9 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 			t->order[k++] = (unsigned char)c;
 	}
 	TRY(compile_keys(t));
-	if (spec->table && t->store_id == t->id) {
+	if (spec->table) {
 		char *sql;
-		for (int i = 0; store_data_tables[i]; i++)
+		for (int i = 0; t->owner == t && store_data_tables[i]; i++)
 			if (strcmp(store_data_tables[i], spec->table) == 0)
 				t->slot = i;
 		TRY(lt_insert_sql(spec, 1, &sql));
@@ -284,11 +292,14 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 			err = store_fail(e->s, "cannot bind snapshot id");
 		if (!err)
 			err = tab_declared(e->s, t);
-		if (!err && !(t->dig.h = sha256_new()))
+		if (!err && t->owner == t && !(t->dig.h = sha256_new()))
 			err = RECON_ERR_NOMEM;
 		if (err)
 			return err;
-		sha256_update_str(t->dig.h, spec->table);
+		if (t->owner == t)
+			sha256_update_str(t->dig.h, spec->table);
+		else
+			t->owner->dig.unsure |= t->dig.unsure;
 	}
 	for (size_t i = 0; spec->children && spec->children[i].array; i++) {
 		TRY(compile(e, spec->children[i].spec, spec, &t->child[i]));
@@ -413,6 +424,13 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 			return raw_field_error(rec, col->path, "negative quantity %lld", (long long)v->i);
 		TRY(qty_from_int((long long)v->i, &v->i));
 		break;
+	case LK_GID:
+		v->type = SQLITE_INTEGER;
+		TRY(raw_gid(rec, col->path, f, req, &v->i, &present));
+		break;
+	case LK_ENUM:
+		TRY(raw_enum(rec, col->path, f, req, v->buf, sizeof(v->buf), &v->s));
+		break;
 	case LK_UTC:
 		v->type = src->type == SQLITE_NULL ? SQLITE_NULL : SQLITE_INTEGER;
 		v->i = src->utc;
@@ -459,8 +477,7 @@ struct bcell {
 };
 
 struct brow {
-	unsigned tab;            /* load_engine.all[tab]: the tab that stores the row */
-	unsigned from;           /* the tab that read it, whose extract counts it */
+	unsigned tab;            /* load_engine.all[tab] */
 	size_t cell;             /* its first cell in load_batch.cells */
 };
 
@@ -603,8 +620,7 @@ static recon_err emit_row(struct load_batch *b, struct tab *t, struct load_cell 
 		b->cells = c;
 		b->capcells = cap;
 	}
-	b->rows[b->nrows].tab = (unsigned)t->store_id;
-	b->rows[b->nrows].from = (unsigned)t->id;
+	b->rows[b->nrows].tab = (unsigned)t->id;
 	b->rows[b->nrows].cell = b->ncells;
 	for (int c = 0; c < t->ncol; c++) {
 		struct load_cell *v = &cell[c];
@@ -652,8 +668,17 @@ static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct
 	for (int k = 0; !err && k < t->ncol; k++) {
 		int c = t->order[k];
 		cell[c].scratch = 0;
+		free(cell[c].owned);      /* a record before this one's, not emitted */
+		cell[c].owned = NULL;
 		err = read_col(t, &row, rec, o, val, cell, c);
-		if (!err && cell[c].type == SQLITE_TEXT && (cell[c].s == cell[c].buf || cell[c].s == row.scratch))
+		/* The row's scratch is one hook's: the next hook of the row
+		 * writes it again (a phone and then a customer's name did). */
+		if (!err && cell[c].type == SQLITE_TEXT && cell[c].s == row.scratch) {
+			if (!(cell[c].owned = strdup(row.scratch)))
+				err = RECON_ERR_NOMEM;
+			cell[c].s = cell[c].owned;
+		}
+		if (!err && cell[c].type == SQLITE_TEXT && cell[c].s == cell[c].buf)
 			cell[c].scratch = 1;
 		if (c == t->cur && !err)
 			row.exp = money_exponent(cell[c].s);
@@ -663,7 +688,7 @@ static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct
 		if (cell[c].type != SQLITE_NULL)
 			err = t->spec->cols[c].check(&row, rec, &t->spec->cols[c], &cell[c]);
 	}
-	if (!err && (t->st || t->store_id != t->id))
+	if (!err && t->st)
 		err = emit_row(b, t, cell);
 	for (int i = 0; !err && i < t->nchild; i++) {
 		const struct load_child *ch = &t->spec->children[i];
@@ -688,6 +713,29 @@ recon_err load_engine_convert(struct load_engine *e, struct load_batch *b, size_
                               const struct raw_val *o)
 {
 	return convert_rec(e, b, e->root[root], NULL, rec, o);
+}
+
+recon_err load_engine_convert_child(struct load_engine *e, struct load_batch *b, size_t root, size_t child,
+                                    int64_t parent_id, const char *currency, const struct raw_rec *rec,
+                                    const struct raw_val *o)
+{
+	struct tab *p = e->root[root];
+	struct load_cell pc[MAX_COLS];
+	struct load_row prow = { .ctx = e->ctx, .cell = pc, .exp = money_exponent(currency) };
+
+	if ((int)child >= p->nchild)
+		return RECON_ERR_INTERNAL;
+	memset(pc, 0, sizeof(pc));
+	for (int c = 0; c < MAX_COLS; c++)
+		pc[c].type = SQLITE_NULL;
+	pc[0].type = SQLITE_INTEGER;
+	pc[0].i = parent_id;
+	if (p->cur >= 0) {
+		pc[p->cur].type = SQLITE_TEXT;
+		pc[p->cur].s = currency;
+		pc[p->cur].n = -1;
+	}
+	return convert_rec(e, b, p->child[child], &prow, rec, o);
 }
 
 /* ---- unique keys ----
@@ -724,8 +772,10 @@ void load_engine_extract_done(struct load_engine *e, size_t root)
 	stack[n++] = e->root[root];
 	while (n) {
 		struct tab *t = stack[--n];
-		if (t->keys_seen)
-			keyset_done(t->keys_seen);
+		/* the hashes are kept until the table's last extract is in: a
+		 * row of a later twin must still meet them */
+		if (--t->owner->twins_left == 0 && t->owner->keys_seen)
+			keyset_done(t->owner->keys_seen);
 		for (int i = 0; i < t->nchild && n < 16; i++)
 			stack[n++] = t->child[i];
 	}
@@ -748,9 +798,9 @@ void load_engine_account(struct load_engine *e, const struct load_batch *b)
 	for (size_t r = 0; r < b->nrows; r++) {
 		struct tab *t = e->all[b->rows[r].tab];
 		const struct bcell *cell = &b->cells[b->rows[r].cell];
-		struct row_digest *d = &t->dig;
-		if (t->keys_seen)
-			keyset_add(t->keys_seen, key_hash(t, cell));
+		struct row_digest *d = &t->owner->dig;
+		if (t->owner->keys_seen)
+			keyset_add(t->owner->keys_seen, key_hash(t, cell));
 		dig_tag(d, SQLITE_INTEGER);
 		dig_i64(d, e->sid);
 		for (int c = 0; c < t->ncol; c++) {
@@ -809,68 +859,69 @@ static void count_row(struct tab *t, const struct bcell *cell)
 	t->ctl_any = 1;
 }
 
-/* A table two specs fill (one spec under two parents, or a REST extract
- * and its GraphQL twin, load_spec_graphql.c) is stored and digested by one
- * tab (store_id), but each row is counted by the tab that read it: an
- * extract's count is the sum of its own tabs of the table. */
-static recon_err add_totals(struct load_engine *e, const struct tab *t, const char *what, int *known,
-                            int64_t *rows, int64_t *control, int *has_control)
+static recon_err totals_of(const struct tab *t, const char *what, int *known, int64_t *rows, int64_t *control,
+                           int *has_control)
 {
-	if (e->all[t->store_id]->dig.unsure) {
-		*known = -1;
+	if (t->owner->dig.unsure)
 		return RECON_OK;
-	}
-	if (t->ctl_overflow || __builtin_add_overflow(*control, t->ctl_total, control)) {
+	*known = 1;
+	*rows = t->inserted;
+	if (t->ctl_overflow) {
 		msg_error("control total of '%s' is out of range", what);
 		return RECON_ERR_INPUT;
 	}
-	if (*known >= 0)
-		*known = 1;
-	*rows += t->inserted;
-	*has_control |= t->ctl_any;
+	*has_control = t->ctl_any;
+	*control = t->ctl_total;
 	return RECON_OK;
-}
-
-static recon_err sum_totals(struct load_engine *e, struct tab *const *tabs, size_t n, const char *table,
-                            const char *what, int *known, int64_t *rows, int64_t *control, int *has_control)
-{
-	recon_err err = RECON_OK;
-	*known = 0;
-	*rows = *control = 0;
-	*has_control = 0;
-	for (size_t i = 0; !err && i < n; i++)
-		if (tabs[i]->spec->table && strcmp(tabs[i]->spec->table, table) == 0)
-			err = add_totals(e, tabs[i], what, known, rows, control, has_control);
-	if (*known < 0) {
-		/* not known while inserting: the caller reads the table back */
-		*known = 0;
-		*rows = *control = 0;
-		*has_control = 0;
-	}
-	return err;
 }
 
 recon_err load_engine_totals(struct load_engine *e, const char *table, const char *what, int *known,
                              int64_t *rows, int64_t *control, int *has_control)
 {
-	return sum_totals(e, e->all, e->nall, table, what, known, rows, control, has_control);
+	*known = 0;
+	*rows = *control = 0;
+	*has_control = 0;
+	for (size_t i = 0; i < e->nall; i++) {
+		struct tab *t = e->all[i];
+		if (t->spec->table && strcmp(t->spec->table, table) == 0)
+			return totals_of(t, what, known, rows, control, has_control);
+	}
+	return RECON_OK;
 }
 
 recon_err load_engine_root_totals(struct load_engine *e, size_t root, const char *table, const char *what,
                                   int *known, int64_t *rows, int64_t *control, int *has_control)
 {
-	struct tab *stack[16], *mine[64];
+	struct tab *stack[16];
 	int n = 0;
-	size_t m = 0;
+	*known = 0;
+	*rows = *control = 0;
+	*has_control = 0;
 	stack[n++] = e->root[root];
+	/* every tab of the table in the extract's tree (a spec under two
+	 * parents, a table read from two arrays) */
 	while (n) {
 		struct tab *t = stack[--n];
-		if (m < sizeof(mine) / sizeof(mine[0]))
-			mine[m++] = t;
+		if (t->spec->table && strcmp(t->spec->table, table) == 0) {
+			int k = 0, hc = 0;
+			int64_t r = 0, c = 0;
+			TRY(totals_of(t, what, &k, &r, &c, &hc));
+			if (!k) {
+				*known = 0;
+				return RECON_OK;
+			}
+			*known = 1;
+			*rows += r;
+			if (hc && __builtin_add_overflow(*control, c, control)) {
+				msg_error("control total of '%s' is out of range", what);
+				return RECON_ERR_INPUT;
+			}
+			*has_control |= hc;
+		}
 		for (int i = 0; i < t->nchild && n < 16; i++)
 			stack[n++] = t->child[i];
 	}
-	return sum_totals(e, mine, m, table, what, known, rows, control, has_control);
+	return RECON_OK;
 }
 
 /* One row's values into parameters base.. of st; the first failed bind. */
@@ -920,7 +971,7 @@ static recon_err insert_rows(struct load_engine *e, struct tab *t, const struct 
 		}
 		sqlite3_reset(st);
 		for (size_t j = 0; j < k; j++)
-			count_row(e->all[b->rows[r[i + j]].from], &b->cells[b->rows[r[i + j]].cell]);
+			count_row(t, &b->cells[b->rows[r[i + j]].cell]);
 		i += k;
 	}
 	return RECON_OK;

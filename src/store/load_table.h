@@ -10,7 +10,7 @@
 #include "recon/load_spec.h"
 
 #define MAX_COLS 40        /* per table, snapshot_id included */
-#define MAX_CHILDREN 4
+#define MAX_CHILDREN 8
 #define MAX_KEYS (2 * MAX_COLS + MAX_CHILDREN)   /* paths, fallback paths, child arrays */
 #define INSERT_ROWS 16     /* rows an INSERT statement takes at once (40 columns: 640 parameters) */
 

@@ -429,7 +429,8 @@ void snapshot_print_summary(struct store *s, int64_t id)
 		"(SELECT count(*) FROM e_gl_entry WHERE snapshot_id = s.id), "
 		"(SELECT count(*) FROM e_bin WHERE snapshot_id = s.id), "
 		"(SELECT coalesce(sum(files), 0) FROM extract WHERE snapshot_id = s.id), "
-		"(SELECT control_total FROM extract WHERE snapshot_id = s.id AND name = 'shopify/orders') "
+		"(SELECT sum(control_total) FROM extract WHERE snapshot_id = s.id AND name IN ('shopify/orders', "
+		"'shopify/bulk')) "
 		"FROM snapshot s WHERE s.id = ?", &st))
 		return;
 	sqlite3_bind_int64(st, 1, id);

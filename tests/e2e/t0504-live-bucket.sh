@@ -7,7 +7,7 @@
 # fetch has to be paced.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
-# the REST bucket: every extract by REST (t0510 paces GraphQL's cost bucket)
+# REST order pages (their bucket, their progress); t0231 fetches the orders by bulk operation
 LIVE_API=rest
 
 start_fakes bucket "$DEMO" "--bucket 40 --leak 2" ""

@@ -6,6 +6,8 @@
 # left. A database or folder that exists keeps the mode its owner gave it.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
+# REST order pages (their fields=, their page caps); t0231 fetches the orders by bulk operation
+LIVE_API=rest
 umask 022
 
 # modes PATH...: "mode path" of everything under PATH that is not private

@@ -15,6 +15,8 @@
 # Customer list is asked for again without it.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
+# REST order pages (their fields=, their page caps); t0231 fetches the orders by bulk operation
+LIVE_API=rest
 
 cp -R "$SAMPLES/demo" data
 python3 - data <<'PY'

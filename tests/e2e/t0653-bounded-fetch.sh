@@ -11,6 +11,8 @@
 # (up to 100,000 pages of 64 MiB) or until the disk was full.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
+# REST order pages (their fields=, their page caps); t0231 fetches the orders by bulk operation
+LIVE_API=rest
 
 # bounded SECONDS ARGS...: recon killed after SECONDS; $rc, $secs
 bounded() {

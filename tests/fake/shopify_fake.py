@@ -221,7 +221,7 @@ class ShopifyApp(fakelib.App):
 
     def inject(self, body):
         self.gql.inject(body)
-        for fn in self.inject_hooks:
+        for fn in getattr(self, "inject_hooks", []):      # gql_*.py modules' own settings
             fn(body)
 
     def state_doc(self):
@@ -279,6 +279,11 @@ class ShopifyApp(fakelib.App):
         if req.path == "/admin/oauth/access_token":
             return self.oauth(req)
         m = API_RE.match(req.path)
+        # routes of gql_*.py modules (a bulk operation's download URL:
+        # signed, no token, as a storage bucket serves it)
+        for prefix, fn in getattr(self, "extra_routes", []):
+            if req.path.startswith(prefix):
+                return fn(req)
         if not req.path.startswith("/admin/api/"):
             return Response(404, {"errors": "Not Found"})
         if m:

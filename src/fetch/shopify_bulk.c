@@ -1,0 +1,480 @@
+/* Orders through one GraphQL bulk operation (DESIGN §3a), when [shopify]
+ * api = graphql: bulkOperationRunQuery with the orders query, the
+ * operation polled by node(id:) with a growing wait until it is done, its
+ * JSONL downloaded from the url Shopify gives (a signed storage URL: the
+ * access token is never sent there) and saved exactly as received as
+ * shopify/bulk/orders-0001.jsonl, streamed to disk. A FAILED, EXPIRED or
+ * CANCELED operation, or one with an errorCode, is exit 4 and nothing is
+ * stored; its partialDataUrl is not a month and is never used.
+ *
+ * Shopify's bulk limits (shopify.dev BulkOperationRunQueryPayload: "at most
+ * five connections with a maximum nesting depth of two levels"; a
+ * connection inside a list is refused, shared/reference/real-graphql/
+ * SOURCES.md): the query has three connections (orders, lineItems,
+ * shippingLines), two deep; the refunds' lines, a connection inside the
+ * refunds list, come after it from paged nodes(ids:) queries of the refunds
+ * the bulk output names (shopify/graphql/refund_lines). */
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "recon/fetch.h"
+#include "recon/http.h"
+#include "recon/jsonin.h"
+#include "recon/msg.h"
+#include "recon/raw.h"
+#include "recon/shopify.h"
+#include "recon/shopify_graphql.h"
+#include "shopify_private.h"
+
+#define BAG "{ shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }"
+#define TAX "taxLines { title rate channelLiable priceSet " BAG " }"
+
+/* The fields src/store/load_spec_bulk.c reads (src/fetch/fields.c lists
+ * the top-level ones; test_fields checks them against the spec). */
+static const char orders_query[] =
+	"{ orders(query: \"%s\", sortKey: ID) { edges { node { "
+	"id name number email phone test taxesIncluded currencyCode presentmentCurrencyCode "
+	"createdAt processedAt cancelledAt displayFinancialStatus displayFulfillmentStatus "
+	"customer { id firstName lastName defaultEmailAddress { emailAddress } "
+	"defaultPhoneNumber { phoneNumber } } "
+	"totalPriceSet " BAG " subtotalPriceSet " BAG " totalTaxSet " BAG " totalDiscountsSet " BAG " "
+	"totalShippingPriceSet " BAG " lineItemsSubtotalPrice " BAG " "
+	"refunds { id createdAt totalRefundedSet " BAG " } "
+	"fulfillments { id status createdAt location { id } } "
+	"transactions { id parentTransaction { id } kind status gateway test processedAt amountSet " BAG " } "
+	"lineItems { edges { node { id sku title quantity isGiftCard variant { id } "
+	"originalUnitPriceSet " BAG " totalDiscountSet " BAG " " TAX " } } } "
+	"shippingLines { edges { node { id " TAX " } } } "
+	"} } } }";
+
+static const char run_mutation[] =
+	"mutation BulkOrders($query: String!) { bulkOperationRunQuery(query: $query) { "
+	"bulkOperation { id status } userErrors { field message code } } }";
+
+static const char poll_query[] =
+	"query BulkOperation($id: ID!) { node(id: $id) { ... on BulkOperation { "
+	"id status errorCode objectCount rootObjectCount fileSize url partialDataUrl } } }";
+
+/* A refund of more lines than this is refused (exit 4) rather than cut. */
+#define REFUND_LINES_FIRST 50
+#define REFUND_SHIPPING_FIRST 5
+#define REFUNDS_PER_QUERY 4    /* ~900 points requested: under the 1,000 a query may cost */
+
+#define SHOP1 "{ shopMoney { amount } }"
+static const char refunds_query[] =
+	"query RefundLines($ids: [ID!]!) { nodes(ids: $ids) { ... on Refund { id createdAt "
+	"order { id currencyCode } "
+	"refundLineItems(first: 50) { nodes { lineItem { id } quantity subtotalSet " SHOP1 " totalTaxSet " SHOP1
+	" } pageInfo { hasNextPage } } "
+	"refundShippingLines(first: 5) { nodes { shippingLine { id } subtotalAmountSet " SHOP1
+	" taxAmountSet " SHOP1 " } pageInfo { hasNextPage } } } } }";
+
+#define POLL_FIRST_MS 250L
+#define POLL_MAX_MS 10000L
+#define BULK_WAIT_MAX_S (6L * 3600L)   /* Shopify gives a bulk operation up to ten days; a close, not that */
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static const char *str_at(json_t *o, const char *path)
+{
+	json_t *v = raw_get(o, path);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* ---- the download ---- */
+
+struct sink {
+	FILE *f;
+	int64_t bytes, max;
+	int over;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t len = size * n;
+	if (s->bytes + (int64_t)len > s->max) {
+		s->over = 1;
+		return 0;
+	}
+	if (fwrite(p, 1, len, s->f) != len)
+		return 0;
+	s->bytes += (int64_t)len;
+	return len;
+}
+
+/* The url into path, exactly as received, through path.tmp. No header of
+ * ours goes with it: a signed URL carries its own authority. Retried from
+ * the start after a cut or a 5xx, as the HTTP client retries. */
+static recon_err download(const struct config *cfg, const char *url, const char *path, int64_t max,
+                          int64_t want, int64_t *bytes)
+{
+	struct http_opts o = { .system = "shopify" };
+	char tmp[4300], shown[HTTP_URL_MAX];
+	recon_err err;
+
+	*bytes = 0;
+	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK)
+		return err;
+	/* the query string is the URL's signature: a secret, never shown */
+	snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(url, "?"), url);
+	if (strncmp(url, "https://", 8) != 0 && !(strncmp(url, "http://", 7) == 0 && (http_is_loopback(url) ||
+	                                                                            o.insecure))) {
+		msg_error("shopify: the bulk operation's result is at '%s', which is not https", shown);
+		return RECON_ERR_REMOTE;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	for (int attempt = 0;; attempt++) {
+		struct sink s = { .max = max };
+		char why[CURL_ERROR_SIZE] = "";
+		long status = 0;
+		CURL *c;
+		CURLcode rc = CURLE_FAILED_INIT;
+
+		if (!(s.f = fopen(tmp, "wb"))) {
+			msg_error("cannot write '%s': %s", tmp, strerror(errno));
+			return RECON_ERR_IO;
+		}
+		if ((c = curl_easy_init())) {
+			curl_easy_setopt(c, CURLOPT_URL, url);
+			curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+			curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+			curl_easy_setopt(c, CURLOPT_ERRORBUFFER, why);
+			curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+			curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o.connect_timeout_s > 0 ? o.connect_timeout_s : 10L);
+			/* a slow trickle, not a long file, is what fails it */
+			curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+			curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o.timeout_s > 0 ? o.timeout_s : 60L);
+			curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+			if (o.insecure) {
+				curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+				curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+			}
+			rc = curl_easy_perform(c);
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+			curl_easy_cleanup(c);
+		}
+		int bad = fclose(s.f) != 0;
+		/* fileSize is the check a complete-looking short answer fails */
+		int whole = want < 0 || s.bytes == want;
+		if (rc == CURLE_OK && status == 200 && !bad && !whole)
+			msg_debug("shopify: the bulk output came as %lld bytes of the %lld the operation wrote",
+			          (long long)s.bytes, (long long)want);
+		if (rc == CURLE_OK && status == 200 && !bad && whole) {
+			if (rename(tmp, path) != 0) {
+				msg_error("cannot rename '%s': %s", tmp, strerror(errno));
+				unlink(tmp);
+				return RECON_ERR_IO;
+			}
+			*bytes = s.bytes;
+			return RECON_OK;
+		}
+		unlink(tmp);
+		if (s.over) {
+			msg_error("shopify: the bulk output at '%s' is larger than [fetch] max_bytes (%lld bytes)", shown,
+			          (long long)max);
+			return RECON_ERR_REMOTE;
+		}
+		/* 4xx: the link expired or was never good; no retry mends that */
+		int again = (rc != CURLE_OK || status >= 500 || (status == 200 && !whole)) && attempt < o.retries;
+		msg_debug("shopify: download of '%s' failed (%s, HTTP %ld)%s", shown,
+		          rc != CURLE_OK ? (why[0] ? why : curl_easy_strerror(rc)) : "bad status", status,
+		          again ? ", again" : "");
+		if (!again) {
+			msg_error("shopify: cannot download the bulk operation's result from '%s': %s", shown,
+			          rc != CURLE_OK ? (why[0] ? why : curl_easy_strerror(rc))
+			          : status == 200 ? "it came shorter than the operation's fileSize"
+			          : status == 400 || status == 403 || status == 404 || status == 410
+			          ? "the link has expired or is gone (a bulk operation's url lasts a week)"
+			          : "the server refused it");
+			if (rc == CURLE_OK)
+				msg_error("shopify: (HTTP %ld after %d tr%s)", status, attempt + 1, attempt ? "ies" : "y");
+			return RECON_ERR_REMOTE;
+		}
+		sleep_ms(http_backoff_ms(o.backoff_ms > 0 ? o.backoff_ms : 500, attempt + 1, (uint32_t)rand()));
+	}
+}
+
+/* ---- the operation ---- */
+
+static recon_err user_errors(json_t *payload, const char *what)
+{
+	json_t *ue = json_object_get(payload, "userErrors");
+	size_t i;
+	json_t *e;
+	if (!json_is_array(ue) || json_array_size(ue) == 0)
+		return RECON_OK;
+	json_array_foreach(ue, i, e) {
+		const char *m = str_at(e, "message"), *code = str_at(e, "code");
+		msg_error("shopify: %s refused: %s%s%s%s", what, m ? m : "(no message)", code ? " (" : "",
+		          code ? code : "", code ? ")" : "");
+	}
+	return RECON_ERR_REMOTE;
+}
+
+/* Start the operation; its id in id. */
+static recon_err start(struct shopify *sh, const char *search, char *id, size_t size)
+{
+	char *q = NULL;
+	json_t *vars = NULL, *out = NULL, *payload;
+	recon_err err = RECON_ERR_NOMEM;
+	const char *gid;
+	int n = snprintf(NULL, 0, orders_query, search);
+
+	if (n < 0 || !(q = malloc((size_t)n + 1)))
+		goto out;
+	snprintf(q, (size_t)n + 1, orders_query, search);
+	if (!(vars = json_pack("{s:s}", "query", q)))
+		goto out;
+	if ((err = shopify_graphql(sh, "bulkOperationRunQuery", run_mutation, vars, &out, NULL, NULL)))
+		goto out;
+	payload = raw_get(out, "data.bulkOperationRunQuery");
+	if ((err = user_errors(payload, "bulkOperationRunQuery (the orders query)")))
+		goto out;
+	if (!(gid = str_at(payload, "bulkOperation.id"))) {
+		msg_error("shopify: bulkOperationRunQuery answered without an operation id");
+		err = RECON_ERR_REMOTE;
+		goto out;
+	}
+	snprintf(id, size, "%s", gid);
+	msg_debug("shopify: bulk operation %s started", id);
+out:
+	free(q);
+	json_decref(vars);
+	json_decref(out);
+	return err;
+}
+
+/* Poll until the operation is done; its url (NULL: no objects) into *url. */
+static recon_err wait_done(struct shopify *sh, const char *id, char **url, int64_t *objects, int64_t *size)
+{
+	int64_t t0 = http_now_ms();
+	long wait = POLL_FIRST_MS;
+	*url = NULL;
+	*objects = 0;
+	*size = -1;
+	for (;;) {
+		json_t *vars = json_pack("{s:s}", "id", id), *out = NULL, *op;
+		const char *st, *code, *u;
+		recon_err err;
+		if (!vars)
+			return RECON_ERR_NOMEM;
+		err = shopify_graphql(sh, "BulkOperation", poll_query, vars, &out, NULL, NULL);
+		json_decref(vars);
+		if (err)
+			return err;
+		op = raw_get(out, "data.node");
+		st = str_at(op, "status");
+		code = str_at(op, "errorCode");
+		if (!st) {
+			msg_error("shopify: bulk operation %s: no such operation (node is null)", id);
+			json_decref(out);
+			return RECON_ERR_REMOTE;
+		}
+		if (strcmp(st, "COMPLETED") == 0 && !code) {
+			/* the orders (rootObjectCount), not their lines too (objectCount) */
+			const char *oc = str_at(op, "rootObjectCount"), *fs = str_at(op, "fileSize");
+			if (!oc)
+				oc = str_at(op, "objectCount");
+			*objects = oc ? strtoll(oc, NULL, 10) : 0;
+			*size = fs ? strtoll(fs, NULL, 10) : -1;
+			u = str_at(op, "url");
+			err = u && !(*url = strdup(u)) ? RECON_ERR_NOMEM : RECON_OK;
+			msg_debug("shopify: bulk operation %s completed: %lld objects, %s bytes in %.1f s", id,
+			          (long long)*objects, str_at(op, "fileSize") ? str_at(op, "fileSize") : "0",
+			          (double)(http_now_ms() - t0) / 1000.0);
+			json_decref(out);
+			return err;
+		}
+		if (code || (strcmp(st, "CREATED") != 0 && strcmp(st, "RUNNING") != 0)) {
+			msg_error("shopify: bulk operation %s of the orders ended %s%s%s%s: nothing was stored", id, st,
+			          code ? " with error " : "", code ? code : "",
+			          str_at(op, "partialDataUrl") ? " (its partial data is not a month, and was not used)" : "");
+			if (code && strcmp(code, "ACCESS_DENIED") == 0)
+				msg_error("shopify: the app lacks an access scope the orders query needs (read_orders, "
+				          "read_all_orders for orders older than 60 days)");
+			json_decref(out);
+			return RECON_ERR_REMOTE;
+		}
+		json_decref(out);
+		if (http_now_ms() - t0 > BULK_WAIT_MAX_S * 1000L) {
+			msg_error("shopify: bulk operation %s still %s after %ld hours: given up", id, st,
+			          BULK_WAIT_MAX_S / 3600L);
+			return RECON_ERR_REMOTE;
+		}
+		sleep_ms(wait);
+		wait = wait * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : wait * 3 / 2;
+	}
+}
+
+/* ---- the refunds' lines ---- */
+
+struct ids {
+	char **v;
+	size_t n, cap;
+};
+
+static recon_err ids_add(struct ids *l, const char *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		char **v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return RECON_ERR_NOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	return (l->v[l->n++] = strdup(s)) ? RECON_OK : RECON_ERR_NOMEM;
+}
+
+static void ids_free(struct ids *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+/* The refunds the saved output names, a line at a time. A line that does
+ * not parse is left for the loader to name (exit 3). */
+static recon_err refunds_of(const char *path, struct ids *out)
+{
+	FILE *f = fopen(path, "rb");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	recon_err err = RECON_OK;
+
+	if (!f) {
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+		return RECON_ERR_IO;
+	}
+	while (!err && (n = getline(&line, &cap, f)) > 0) {
+		json_error_t je;
+		json_t *o, *rf;
+		size_t i;
+		if (!strstr(line, "\"refunds\""))
+			continue;
+		if (!(o = jsonin_loadb(line, (size_t)n, 0, &je)))
+			continue;
+		rf = json_object_get(o, "refunds");
+		for (i = 0; !err && json_is_array(rf) && i < json_array_size(rf); i++) {
+			const char *id = str_at(json_array_get(rf, i), "id");
+			if (id)
+				err = ids_add(out, id);
+		}
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
+static recon_err refund_lines(struct shopify *sh, struct fetch_out *out, const char *path)
+{
+	struct ids ids = { 0 };
+	recon_err err = refunds_of(path, &ids);
+	char endpoint[256];
+
+	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
+	if (!err)
+		err = fetch_note(out, "shopify/refund_lines", endpoint, "query RefundLines: nodes(ids:) of the bulk "
+		                 "output's refunds, their refundLineItems and refundShippingLines");
+	for (size_t i = 0; !err && i < ids.n; i += REFUNDS_PER_QUERY) {
+		json_t *list = json_array(), *vars = NULL, *res = NULL, *nodes;
+		char *raw = NULL;
+		size_t len = 0, k;
+		for (k = i; list && k < ids.n && k < i + REFUNDS_PER_QUERY; k++)
+			if (json_array_append_new(list, json_string(ids.v[k])) != 0)
+				err = RECON_ERR_NOMEM;
+		if (!list || err || !(vars = json_pack("{s:o}", "ids", list))) {
+			if (!vars)
+				json_decref(list);
+			err = RECON_ERR_NOMEM;
+			break;
+		}
+		err = shopify_graphql(sh, "RefundLines", refunds_query, vars, &res, &raw, &len);
+		json_decref(vars);
+		nodes = raw_get(res, "data.nodes");
+		for (k = 0; !err && k < json_array_size(nodes); k++) {
+			json_t *nd = json_array_get(nodes, k);
+			if (!json_is_object(nd)) {
+				msg_error("shopify: refund %s named by the bulk output is not there (nodes gave null)",
+				          ids.v[i + k]);
+				err = RECON_ERR_REMOTE;
+			} else if (json_is_true(raw_get(nd, "refundLineItems.pageInfo.hasNextPage")) ||
+			           json_is_true(raw_get(nd, "refundShippingLines.pageInfo.hasNextPage"))) {
+				msg_error("shopify: refund %s has more than %d lines or %d shipping lines: not read whole, "
+				          "so not read", ids.v[i + k], REFUND_LINES_FIRST, REFUND_SHIPPING_FIRST);
+				err = RECON_ERR_REMOTE;
+			}
+		}
+		if (!err && !json_is_array(nodes)) {
+			msg_error("shopify: RefundLines answered without data.nodes");
+			err = RECON_ERR_REMOTE;
+		}
+		if (!err)
+			err = fetch_save_page(out, "shopify/refund_lines", raw, len, (int64_t)json_array_size(nodes));
+		free(raw);
+		json_decref(res);
+	}
+	ids_free(&ids);
+	return err;
+}
+
+recon_err shopify_fetch_bulk_orders(struct shopify *sh, const struct config *cfg, const struct period *p,
+                                    struct fetch_out *out)
+{
+	char lo[DATE_BUFSZ], hi[DATE_BUFSZ], before[DATE_BUFSZ], search[512], id[256], path[4200];
+	char endpoint[256], note[1024];
+	char *url = NULL;
+	int64_t objects = 0, bytes = 0, size = -1;
+	recon_err err;
+
+	/* The REST fetch's two queries in one search (shopify.c): the orders
+	 * processed within a day of the period, and those processed before it
+	 * but updated since (a refund of the period on an older order). */
+	date_add(p->from, -1, lo);
+	date_add(p->to, 1, hi);
+	date_add(p->from, -2, before);
+	snprintf(search, sizeof(search), "(processed_at:>='%sT00:00:00Z' AND processed_at:<='%sT23:59:59Z') OR "
+	         "(updated_at:>='%sT00:00:00Z' AND processed_at:<='%sT23:59:59Z')", lo, hi, lo, before);
+	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
+	snprintf(note, sizeof(note), "bulkOperationRunQuery orders(query: \"%s\")", search);
+	if ((err = fetch_note(out, "shopify/bulk", endpoint, note)))
+		return err;
+	sh->ver.extract = "shopify/bulk";
+	fetch_progress(out, "shopify/bulk");
+	if ((err = start(sh, search, id, sizeof(id))) || (err = wait_done(sh, id, &url, &objects, &size)))
+		goto out;
+	if ((err = fetch_file_begin(out, "shopify/bulk", "orders-0001.jsonl", path, sizeof(path))))
+		goto out;
+	if (url) {
+		if ((err = download(cfg, url, path, out->caps.max_bytes, size, &bytes)))
+			goto out;
+	} else {
+		/* no objects: Shopify gives no file, the month has no orders */
+		FILE *f = fopen(path, "wb");
+		if (!f || fclose(f) != 0) {
+			msg_error("cannot write '%s': %s", path, strerror(errno));
+			err = RECON_ERR_IO;
+			goto out;
+		}
+	}
+	fetch_file_done(out, "shopify/bulk", objects, bytes);
+	sh->ver.extract = "shopify/refund_lines";
+	fetch_progress(out, "shopify/refund_lines");
+	err = refund_lines(sh, out, path);
+out:
+	free(url);
+	return err;
+}

@@ -1,0 +1,25 @@
+/* GraphQL bulk output (DESIGN §3a: DIR/shopify/bulk/NAME.jsonl) into the
+ * spec engine, streamed a line at a time. Private to src/store. */
+#ifndef RECON_LOAD_BULK_H
+#define RECON_LOAD_BULK_H
+
+#include <stdint.h>
+
+#include "recon/error.h"
+#include "recon/load_spec.h"
+
+/* The places of the connections among bulk_order_spec's children. */
+#define LOAD_BULK_LINES 0
+#define LOAD_BULK_SHIPPING 3
+
+/* Every ".jsonl" file of DIR/folder, in file-name order, into root `root`
+ * of e (compiled from bulk_order_spec): each Order line a record, each
+ * LineItem line (`__parentId` an order read before it) a line of that
+ * order, lines of other types skipped once their parent is known. Each file
+ * is evidence: `page` gets its path inside DIR, size and SHA-256 once it is
+ * read whole. Bad input names file, line and field (RECON_ERR_INPUT). */
+recon_err load_bulk(struct load_engine *e, size_t root, const char *dir, const char *folder,
+                    recon_err (*page)(void *arg, const char *relpath, int64_t bytes, const char *sha256),
+                    void *arg);
+
+#endif
