@@ -14,7 +14,9 @@ tokens=$(fake_stat cc sp 'd["tokens_issued"]')
 refused=$(fake_stat cc sp 'd["auth_failures"]')
 echo "tokens issued: $tokens, refused requests: $refused"
 [ "$tokens" -ge 2 ] || fail "the token was not renewed ($tokens issued)"
-[ "$tokens" -le 6 ] || fail "a token per request? ($tokens issued)"
+# 90 requests (one transactions page per order) at 0.3 s outlive about ten
+# 3 s tokens; one token a request would be 90
+[ "$tokens" -le 16 ] || fail "a token per request? ($tokens issued)"
 # renewed ahead of time: no request went out with an expired token, or if
 # one did (timing), it was renewed and repeated once
 [ "$refused" -le 1 ] || fail "$refused requests were refused"
