@@ -8,6 +8,8 @@
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
 
+# REST's call-limit bucket: every Shopify extract on REST ([shopify] api = rest)
+LIVE_API=rest
 start_fakes bucket "$DEMO" "--bucket 40 --leak 2" ""
 live_ini bucket.ini
 # fill the bucket to the brim
