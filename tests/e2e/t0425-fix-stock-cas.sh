@@ -28,6 +28,7 @@ level_once() {
 		python3 -c "
 import json, sys
 d = json.load(sys.stdin)
+if 'data' not in d: sys.exit(1)
 for e in d['data']['inventoryItems']['edges']:
     if e['node']['id'].endswith('/$ITEM'):
         for l in e['node']['inventoryLevels']['edges']:

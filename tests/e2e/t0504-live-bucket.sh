@@ -10,6 +10,8 @@
 # REST order pages (their bucket, their progress); t0231 fetches the orders by bulk operation
 LIVE_API=rest
 
+# REST's call-limit bucket: every Shopify extract on REST ([shopify] api = rest)
+LIVE_API=rest
 start_fakes bucket "$DEMO" "--bucket 40 --leak 2" ""
 live_ini bucket.ini
 # fill the bucket to the brim
