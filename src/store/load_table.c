@@ -971,7 +971,7 @@ static recon_err insert_rows(struct load_engine *e, struct tab *t, const struct 
 		}
 		sqlite3_reset(st);
 		for (size_t j = 0; j < k; j++)
-			count_row(t, &b->cells[b->rows[r[i + j]].cell]);
+			count_row(e->all[b->rows[r[i + j]].tab], &b->cells[b->rows[r[i + j]].cell]);
 		i += k;
 	}
 	return RECON_OK;
@@ -986,7 +986,11 @@ recon_err load_engine_insert(struct load_engine *e, struct load_batch *b)
 	recon_err err = RECON_OK;
 
 	for (size_t r = 0; !err && r < b->nrows; r++) {
-		struct tab *t = e->all[b->rows[r].tab];
+		/* A table's rows go through its owner's statements, whichever of
+		 * its specs read them, so rowids follow the order the digest took
+		 * them in (one record may hold rows of one table under several
+		 * specs: a refund's lines, shipping lines and adjustments). */
+		struct tab *t = e->all[b->rows[r].tab]->owner;
 		t->pend[t->npend++] = r;
 		if (t->npend == INSERT_ROWS) {
 			err = insert_rows(e, t, b, t->pend, t->npend);

@@ -121,12 +121,17 @@ gone_je = {j["name"] for j in recs("erpnext/journal_entry", "data")
 rest_levels = live.execute("SELECT count(*) = 0 FROM s_inventory_level WHERE on_hand IS NOT NULL").fetchone()[0] \
     and off.execute("SELECT count(*) > 0 FROM s_inventory_level WHERE on_hand IS NOT NULL").fetchone()[0]
 only_rest = {"s_inventory_level": ("on_hand", "committed", "reserved", "incoming")}
+# Orders by bulk operation ([shopify] api = graphql): the transactions carry
+# their presentment amounts (REST's in_shop_currency pages cannot), and the
+# refunds' order adjustments are not fetched yet (README, "Bulk output").
+bulk = live.execute("SELECT count(*) FROM extract WHERE name = 'shopify/bulk' AND rows > 0").fetchone()[0]
+only_bulk = {"s_order_transaction": ("presentment_amount", "presentment_currency")} if bulk else {}
 out_of_scope = {
     "s_order": lambda r: r["id"] in gone_orders,
     "s_order_line": lambda r: r["order_id"] in gone_orders,
     "s_refund": lambda r: r["order_id"] in gone_orders,
     "s_order_tax_line": lambda r: r["order_id"] in gone_orders,
-    "s_refund_line": lambda r: r["order_id"] in gone_orders,
+    "s_refund_line": lambda r: r["order_id"] in gone_orders or (bulk and r["source"] in ("shipping_adjustment", "adjustment")),
     "s_fulfillment": lambda r: r["order_id"] in gone_orders,
     # one request per fetched order: an order the listing leaves out brings none
     "s_order_transaction": lambda r: r["order_id"] in gone_orders,
@@ -142,7 +147,7 @@ tables = [r[0] for r in off.execute("SELECT tbl FROM table_digest WHERE snapshot
 assert len(tables) >= 20, tables
 for t in tables:
     cols = [c[1] for c in off.execute("PRAGMA table_info(%s)" % t) if c[1] not in ("snapshot_id", "source_file")
-            and not (rest_levels and c[1] in only_rest.get(t, ()))]
+            and not (rest_levels and c[1] in only_rest.get(t, ())) and c[1] not in only_bulk.get(t, ())]
     q = "SELECT %s FROM %s" % (", ".join(cols), t)
     a = collections.Counter(live.execute(q).fetchall())
     b = collections.Counter(off.execute(q).fetchall())

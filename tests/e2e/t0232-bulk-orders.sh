@@ -6,35 +6,26 @@
 # naming file, line and field, and store nothing; real bulk output loads.
 . tests/e2e/lib.sh
 cfg="$SAMPLES/demo/recon.ini"
-# the demo with transactions of two orders (orders/{id}/transactions.json pages)
+# the demo, with its orders' transactions (orders/{id}/transactions.json pages)
 demo_copy
-mkdir demo/shopify/transactions
-python3 - demo <<'PY'
-import glob, json, sys
-orders = [o for p in sorted(glob.glob(sys.argv[1] + "/shopify/orders/*.json")) for o in json.load(open(p))["orders"]]
-t = []
-for n, o in enumerate(orders[:2]):
-    base = 5000000000 + 10 * n
-    t.append({"id": base + 1, "order_id": o["id"], "parent_id": None, "kind": "authorization", "status": "success",
-              "gateway": "shopify_payments", "test": False, "amount": o["total_price"], "currency": "USD",
-              "processed_at": o["processed_at"], "created_at": o["processed_at"]})
-    t.append({"id": base + 2, "order_id": o["id"], "parent_id": base + 1, "kind": "capture", "status": "success",
-              "gateway": "shopify_payments", "test": False, "amount": o["total_price"], "currency": "USD",
-              "processed_at": o["processed_at"], "created_at": o["processed_at"]})
-json.dump({"transactions": t}, open(sys.argv[1] + "/shopify/transactions/page-0001.json", "w"))
-PY
 python3 "$TOP/samples/gen_bulk.py" demo bulk
 python3 "$TOP/samples/gen_bulk.py" --ungrouped demo bulk-ungrouped
 [ -f bulk/shopify/bulk/orders-0001.jsonl ] && [ ! -d bulk/shopify/orders ] || fail "gen_bulk wrote no bulk folder"
 
 recon --config "$cfg" --db rest.db snapshot --period 2026-10 --raw demo; expect_rc 0
-[ "$(sqlite3 rest.db "SELECT count(*) FROM s_order_transaction")" = 4 ] || fail "REST transactions not loaded"
+ntx=$(python3 -c 'import glob, json, sys; print(sum(len(json.load(open(p))["transactions"]) for p in glob.glob(sys.argv[1] + "/shopify/transactions/*.json")))' demo)
+[ "$ntx" -gt 0 ] && [ "$(sqlite3 rest.db "SELECT count(*) FROM s_order_transaction")" = "$ntx" ] || fail "REST transactions not loaded"
 recon --config "$cfg" --db rest.db diff --format json; cp out rest.json
 for v in bulk bulk-ungrouped; do
 	recon --config "$cfg" --db $v.db snapshot --period 2026-10 --raw $v; expect_rc 0
 	grep_not err "shopify/orders': the extract is empty"
-	grep_in out "66 orders (59 in period, total 9864.20 USD)"
-	for t in s_order_line s_refund s_fulfillment s_order_tax_line s_refund_line; do
+	grep_in out "70 orders (63 in period, total 10050.20 USD)"
+	# s_refund_line but the REST pages' order adjustments: the GraphQL refund
+	# lines carry no orderAdjustments yet (a known gap, README "Bulk output")
+	q="SELECT order_id, refund_id, source, line_id, quantity, subtotal, tax, currency, created_local_date, in_period
+	   FROM s_refund_line WHERE source NOT IN ('shipping_adjustment', 'adjustment') ORDER BY rowid"
+	[ "$(sqlite3 rest.db "$q")" = "$(sqlite3 $v.db "$q")" ] || fail "$v: s_refund_line rows differ"
+	for t in s_order_line s_refund s_fulfillment s_order_tax_line; do
 		a=$(sqlite3 rest.db "SELECT rows || ' ' || sha256 FROM table_digest WHERE tbl = '$t'")
 		b=$(sqlite3 $v.db "SELECT rows || ' ' || sha256 FROM table_digest WHERE tbl = '$t'")
 		[ -n "$a" ] && [ "$a" = "$b" ] || fail "$v: table $t differs: REST $a, bulk $b"
@@ -51,7 +42,7 @@ for v in bulk bulk-ungrouped; do
 	sqlite3 rest.db "SELECT $cols FROM s_order_transaction ORDER BY rowid" > rest.txn
 	sqlite3 $v.db "SELECT $cols FROM s_order_transaction ORDER BY rowid" > $v.txn
 	cmp rest.txn $v.txn || fail "$v: s_order_transaction differs from the REST load"
-	[ "$(sqlite3 $v.db "SELECT rows || ' ' || control_total FROM extract WHERE name = 'shopify/bulk'")" = "66 986420" ] ||
+	[ "$(sqlite3 $v.db "SELECT rows || ' ' || control_total FROM extract WHERE name = 'shopify/bulk'")" = "70 1005020" ] ||
 		fail "$v: bulk extract row: $(sqlite3 $v.db "SELECT * FROM extract WHERE name = 'shopify/bulk'")"
 	[ "$(sqlite3 $v.db "SELECT rows FROM extract WHERE name = 'shopify/orders'")" = 0 ] || fail "$v: orders extract"
 	recon --config "$cfg" --db $v.db diff --format json

@@ -79,8 +79,12 @@ import collections, sqlite3, sys
 a, b = (sqlite3.connect(p) for p in sys.argv[1:3])
 for t in ("s_order", "s_order_line", "s_order_tax_line", "s_refund", "s_refund_line", "s_fulfillment",
           "s_order_transaction"):
-    cols = ", ".join(c[1] for c in a.execute("PRAGMA table_info(%s)" % t) if c[1] not in ("snapshot_id", "source_file"))
-    ra, rb = (collections.Counter(d.execute("SELECT %s FROM %s" % (cols, t)).fetchall()) for d in (a, b))
+    cols = ", ".join(c[1] for c in a.execute("PRAGMA table_info(%s)" % t) if c[1] not in ("snapshot_id", "source_file")
+                    # bulk transactions carry their presentment amounts, REST's in_shop_currency pages cannot
+                    and not (t == "s_order_transaction" and c[1].startswith("presentment_")))
+    # the refunds' order adjustments are not fetched by GraphQL yet (README, "Bulk output")
+    where = " WHERE source NOT IN ('shipping_adjustment', 'adjustment')" if t == "s_refund_line" else ""
+    ra, rb = (collections.Counter(d.execute("SELECT %s FROM %s%s" % (cols, t, where)).fetchall()) for d in (a, b))
     if ra != rb:
         sys.exit("%s: %d rows only REST, %d only GraphQL" % (t, sum((ra - rb).values()), sum((rb - ra).values())))
 PY

@@ -173,7 +173,8 @@ class Bulk:
                  "connections", "code": "INVALID"}]}}
         keep = self.matcher(m.group(1))
         orders = sorted((o for o in self.fake.visible_orders() if keep(o)), key=lambda o: o.get("id") or 0)
-        txns = getattr(self.fake, "order_transactions", [])
+        # the order transactions the REST endpoint serves (orders/{id}/transactions.json)
+        txns = [t for ts in getattr(self.fake, "order_txns", {}).values() for t in ts]
         data = bulk_jsonl.jsonl(orders, txns).encode("utf-8")
         with self.lock:
             n = self.next_id
