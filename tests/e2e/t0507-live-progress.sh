@@ -14,8 +14,8 @@ python3 "$TOP/bench/gen_month.py" --orders 1500 --seed 3 --shape full --out mont
 start_fakes p month "--leak 1000 --bucket 1000" "--latency-ms 30"
 sed -e "s#^shop = .*#shop = http://127.0.0.1:$SP#" -e "s#^url = .*#url = http://127.0.0.1:$EP#" \
 	month/recon.ini > p.ini
-# The progress line of REST listings ([shopify] api = rest: the bench month's
-# inventory would otherwise be paced by the GraphQL cost bucket for minutes).
+# The progress line of REST listings: every Shopify extract on REST
+# ([shopify] api = rest), as before GraphQL inventory.
 printf '[shopify]\naccess_token = %s\napi = rest\n[erpnext]\napi_key = %s\napi_secret = %s\n' \
 	"$SHOP_TOKEN" "$ERP_KEY" "$ERP_SECRET" >> p.ini
 chmod 600 p.ini
