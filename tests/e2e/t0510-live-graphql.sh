@@ -128,9 +128,12 @@ LIVE_API=graphql live_ini slow.ini
 recon --config slow.ini --db slow.db -v snapshot --period 2026-10; expect_rc 0
 cp err slow.err
 grep_in slow.err "shopify: GraphQL BalanceTransactions: waiting"
-grep "shopify: GraphQL [0-9][0-9]* requests, .* bucket 1000 points restoring 100/s, .* paced [1-9][0-9]* times (.* s), [0-2] throttled" \
+# A query's cost is learnt from its first answer, so the first query of each
+# operation (payouts, balance transactions, variants, inventory, the bulk
+# operation's run, polls and refund lines) may meet a short bucket once.
+grep "shopify: GraphQL [0-9][0-9]* requests, .* bucket 1000 points restoring 100/s, .* paced [1-9][0-9]* times (.* s), [0-7] throttled" \
 	slow.err > /dev/null || fail "pacing line: $(grep "GraphQL [0-9]* requests" slow.err)"
-[ "$(fake_stat slow sp 'd["graphql"].get("throttled", 0)')" -le 2 ] || fail "throttled despite pacing"
+[ "$(fake_stat slow sp 'd["graphql"].get("throttled", 0)')" -le 7 ] || fail "throttled despite pacing"
 [ "$(fake_stat slow sp 'd["graphql"]["low"] >= 0')" = True ] || fail "the bucket went below zero"
 digests slow.db 1 > slow.txt
 cmp gql.txt slow.txt || fail "the paced fetch gives other digests"

@@ -85,7 +85,7 @@ META = {
     # erpnext/setup/doctype/currency_exchange/currency_exchange.json; company.json
     "Currency Exchange": ("date from_currency to_currency exchange_rate for_buying for_selling", {}),
     "Company": ("company_name abbr default_currency country round_off_account round_off_cost_center "
-                "cost_center", {}),
+                "cost_center default_inventory_account", {}),
     "Payment Entry": ("naming_series payment_type posting_date company mode_of_payment party_type party "
                       "party_name paid_from paid_from_account_currency paid_to paid_to_account_currency "
                       "paid_amount base_paid_amount received_amount base_received_amount source_exchange_rate "
