@@ -495,6 +495,52 @@ static const struct ct_group groups[CT_GROUPS] = {
 	{ "Tax: Shopify tax of the [taxes] titles vs their accounts GL", rev_tax_parts, rev_shipping_explain },
 };
 
+/* One roll-forward's group of the summary: its head (Shopify's side beside
+ * the ledger's), the difference its own section lists under CODE keyed by
+ * KEY (the account), and nothing left unexplained. The head's label is
+ * HEAD, the account, HEAD_END. */
+static recon_err roll_rows(struct rows *w, const char *key_text, const char *head, const char *head_end, const char *cur,
+                           int64_t shopify, int64_t erpnext, const char *explain, const char *code)
+{
+	struct totals *t = w->t;
+	struct totals_row *row;
+	char **owned = realloc(t->owned, (t->nowned + 2) * sizeof(*owned));
+	const char *key;
+	int64_t diff;
+	recon_err err;
+
+	if (!owned)
+		return RECON_ERR_NOMEM;
+	t->owned = owned;
+	if (!(t->owned[t->nowned] = strdup(key_text)))
+		return RECON_ERR_NOMEM;
+	key = t->owned[t->nowned++];
+	if (asprintf(&t->owned[t->nowned], "%s%s%s", head, key, head_end) < 0)
+		return RECON_ERR_NOMEM;
+	t->nowned++;
+	if ((err = money_sub(shopify, erpnext, &diff)))
+		return err;
+	if (!(row = add_row(w, TOTALS_HEAD, t->owned[t->nowned - 1], cur)))
+		return RECON_ERR_NOMEM;
+	row->has = TOTALS_SHOPIFY | TOTALS_ERPNEXT | TOTALS_DIFFERENCE;
+	row->shopify = shopify;
+	row->erpnext = erpnext;
+	row->difference = diff;
+	if (diff != 0) {
+		if (!(row = add_row(w, TOTALS_EXPLAIN, explain, cur)))
+			return RECON_ERR_NOMEM;
+		row->code = code;
+		row->key = key;
+		row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
+		row->count = 1;
+		row->difference = diff;
+	}
+	if (!(row = add_row(w, TOTALS_LEFT, "Not explained by the lines above", cur)))
+		return RECON_ERR_NOMEM;
+	row->has = TOTALS_DIFFERENCE;
+	return RECON_OK;
+}
+
 /* Each rolled-forward clearing account (clearing_line, written by the
  * rules): what Shopify still owes beside the account's GL balance, the
  * difference CLEARING_UNRECONCILED lists (or the tolerance left), nothing
@@ -511,54 +557,12 @@ static recon_err clearing_rows(struct store *s, int64_t sid, struct rows *w)
 		return err;
 	sqlite3_bind_int64(st, 1, sid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct totals *t = w->t;
-		struct totals_row *row;
-		char **owned = realloc(t->owned, (t->nowned + 2) * sizeof(*owned));
-		int64_t owed = sqlite3_column_int64(st, 2), closing = sqlite3_column_int64(st, 3), diff;
-		const char *key;
-		if (!owned) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		t->owned = owned;
 		/* the account, as CLEARING_UNRECONCILED keys it: each account's explain line counts its own */
-		if (!(t->owned[t->nowned] = strdup(col_text(st, 0)))) {
-			err = RECON_ERR_NOMEM;
+		err = roll_rows(w, col_text(st, 0), "Clearing: owed through Shopify vs ", " GL", col_text(st, 1),
+		                sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+		                "Difference of the roll-forward (its own section)", "CLEARING_UNRECONCILED");
+		if (err)
 			break;
-		}
-		key = t->owned[t->nowned++];
-		if (asprintf(&t->owned[t->nowned], "Clearing: owed through Shopify vs %s GL", col_text(st, 0)) < 0) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		t->nowned++;
-		if ((err = money_sub(owed, closing, &diff)))
-			break;
-		if (!(row = add_row(w, TOTALS_HEAD, t->owned[t->nowned - 1], col_text(st, 1)))) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		row->has = TOTALS_SHOPIFY | TOTALS_ERPNEXT | TOTALS_DIFFERENCE;
-		row->shopify = owed;
-		row->erpnext = closing;
-		row->difference = diff;
-		if (diff != 0) {
-			if (!(row = add_row(w, TOTALS_EXPLAIN, "Difference of the roll-forward (its own section)",
-			                    col_text(st, 1)))) {
-				err = RECON_ERR_NOMEM;
-				break;
-			}
-			row->code = "CLEARING_UNRECONCILED";
-			row->key = key;
-			row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
-			row->count = 1;
-			row->difference = diff;
-		}
-		if (!(row = add_row(w, TOTALS_LEFT, "Not explained by the lines above", col_text(st, 1)))) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		row->has = TOTALS_DIFFERENCE;
 	}
 	sqlite3_finalize(st);
 	if (!err && rc != SQLITE_DONE)
@@ -589,53 +593,12 @@ static recon_err gift_card_rows(struct store *s, int64_t sid, struct rows *w)
 		return err;
 	sqlite3_bind_int64(st, 1, sid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct totals *t = w->t;
-		struct totals_row *row;
-		char **owned = realloc(t->owned, (t->nowned + 2) * sizeof(*owned));
-		int64_t sold = sqlite3_column_int64(st, 2), moved = sqlite3_column_int64(st, 3), diff;
-		const char *key;
-		if (!owned) {
-			err = RECON_ERR_NOMEM;
+		err = roll_rows(w, col_text(st, 0), "Gift cards: sold less redeemed vs ", " GL movement",
+		                col_text(st, 1),
+		                sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+		                "Difference of the gift-card roll-forward (its own section)", "GIFT_CARD_LIABILITY_MISMATCH");
+		if (err)
 			break;
-		}
-		t->owned = owned;
-		if (!(t->owned[t->nowned] = strdup(col_text(st, 0)))) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		key = t->owned[t->nowned++];
-		if (asprintf(&t->owned[t->nowned], "Gift cards: sold less redeemed vs %s GL movement", key) < 0) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		t->nowned++;
-		if ((err = money_sub(sold, moved, &diff)))
-			break;
-		if (!(row = add_row(w, TOTALS_HEAD, t->owned[t->nowned - 1], col_text(st, 1)))) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		row->has = TOTALS_SHOPIFY | TOTALS_ERPNEXT | TOTALS_DIFFERENCE;
-		row->shopify = sold;
-		row->erpnext = moved;
-		row->difference = diff;
-		if (diff != 0) {
-			if (!(row = add_row(w, TOTALS_EXPLAIN, "Difference of the gift-card roll-forward (its own section)",
-			                    col_text(st, 1)))) {
-				err = RECON_ERR_NOMEM;
-				break;
-			}
-			row->code = "GIFT_CARD_LIABILITY_MISMATCH";
-			row->key = key;
-			row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
-			row->count = 1;
-			row->difference = diff;
-		}
-		if (!(row = add_row(w, TOTALS_LEFT, "Not explained by the lines above", col_text(st, 1)))) {
-			err = RECON_ERR_NOMEM;
-			break;
-		}
-		row->has = TOTALS_DIFFERENCE;
 	}
 	sqlite3_finalize(st);
 	if (!err && rc != SQLITE_DONE)
