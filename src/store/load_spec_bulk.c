@@ -160,37 +160,14 @@ static recon_err gql_tax_line_id(struct load_row *row, const struct raw_rec *rec
 GQL_TEXT_HOOK(gql_source_line, "line")
 GQL_TEXT_HOOK(gql_source_shipping, "shipping")
 
-/* TaxLine.rate is a Float, a JSON number as REST's rate (0.19): kept as
- * the text load_spec.c keeps (shown, never computed with). */
-static const char *const gql_rate_reads[] = { "rate", NULL };
-static recon_err gql_tax_rate(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
-                              const struct load_cell *from, struct load_cell *out)
-{
-	struct raw_val v;
-	(void)from;
-	TRY(raw_field(rec, o, "rate", &v));
-	switch (v.type) {
-	case RAW_INT:
-		snprintf(row->scratch, sizeof(row->scratch), "%lld", (long long)v.v.i);
-		break;
-	case RAW_REAL:
-		snprintf(row->scratch, sizeof(row->scratch), "%.10g", v.v.d);
-		break;
-	case RAW_ABSENT: case RAW_NULL:
-		return RECON_OK;
-	default:
-		return raw_field_error(rec, "rate", "expected a number");
-	}
-	out->type = SQLITE_TEXT;
-	out->s = row->scratch;
-	return RECON_OK;
-}
+/* TaxLine.rate is a Float, a JSON number as REST's rate (0.19): read by
+ * the REST tax lines' hook (load_spec_tax.c). */
 
 #define GQL_TAX_COLS(line_id_hook, source_hook)                                                               \
 	CALC("order_id",              LK_HOOK_INT,  NN, .hook = gql_tax_order_id),                           \
 	CALC("line_id",               LK_HOOK_INT,  0,  .hook = line_id_hook),                               \
 	COL("title",                  "title",                      LK_TEXT,  0),                            \
-	CALC("rate",                  LK_HOOK_TEXT, 0,  .hook = gql_tax_rate, .reads = gql_rate_reads),      \
+	CALC("rate",                  LK_HOOK_TEXT, 0,  .hook = tax_line_rate, .reads = tax_rate_reads),      \
 	COL("amount",                 "priceSet.shopMoney.amount",  LK_MONEY, REQ),                          \
 	CALC("currency",              LK_HOOK_TEXT, NN, .hook = gql_tax_currency),                           \
 	CALC("source",                LK_HOOK_TEXT, NN, .hook = source_hook),                                \

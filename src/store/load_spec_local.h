@@ -37,4 +37,10 @@ const struct load_cell *load_order_cell(const struct load_row *order, const char
 extern const struct load_table order_tax_line_spec, shipping_line_spec, refund_line_spec, refund_shipping_spec,
 	refund_adjustment_spec;
 
+/* A tax line's rate, a JSON number shown and never computed with, kept as
+ * text (load_spec_tax.c; the GraphQL bulk tax lines read it too). */
+extern const char *const tax_rate_reads[];
+recon_err tax_line_rate(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                        const struct load_cell *from, struct load_cell *out);
+
 #endif

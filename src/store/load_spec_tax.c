@@ -78,8 +78,8 @@ static recon_err tax_line_line_id(struct load_row *row, const struct raw_rec *re
 /* Shopify sends the rate as a JSON number (0.19); it is shown, never
  * computed with, so it is kept as the text the page had, as near as a
  * double prints it. */
-static const char *const rate_reads[] = { "rate", NULL };
-static recon_err tax_line_rate(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+const char *const tax_rate_reads[] = { "rate", NULL };
+recon_err tax_line_rate(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                const struct load_cell *from, struct load_cell *out)
 {
 	struct raw_val v;
@@ -109,7 +109,7 @@ static const struct load_col order_tax_line_cols[] = {
 	CALC("order_id",              LK_HOOK_INT,  NN, .hook = top_order_id),
 	CALC("line_id",               LK_HOOK_INT,  0,  .hook = tax_line_line_id),
 	COL("title",                  "title",                     LK_TEXT,  0),
-	CALC("rate",                  LK_HOOK_TEXT, 0,  .hook = tax_line_rate, .reads = rate_reads),
+	CALC("rate",                  LK_HOOK_TEXT, 0,  .hook = tax_line_rate, .reads = tax_rate_reads),
 	/* price is the shop-currency twin of price_set.shop_money (older pages) */
 	COL("amount",                 "price_set.shop_money.amount", LK_MONEY, REQ, .alt = "price"),
 	CALC("currency",              LK_HOOK_TEXT, NN, .hook = top_order_currency),
