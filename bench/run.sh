@@ -119,7 +119,8 @@ for n in $ORDERS; do
 	cfg=$dir/recon.ini
 	mb=$(du -sb "$dir" | awk '{ printf "%.1f", $1 / 1e6 }')
 	pages=$(find "$dir" -name '*.json' | wc -l)
-	work=$DATA/work-o$n
+	# one work directory a run: two runs sharing BENCH_DATA must not clobber each other
+	work=$DATA/work-o$n-$$
 	rm -rf "$work"
 	mkdir -p "$work"
 	: >"$work/all"
