@@ -70,16 +70,26 @@ class Bulk:
             self.truncate += int(b.get("truncate_next", 0) or 0)
 
     # -------------------------------------------------------------- state
+    def finished(self, op):
+        """Its time is up and its file written: the moment it ended, else None."""
+        if op["ready"] is None:
+            return None
+        return max(op["ready"], op["started"] + op["seconds"])
+
     def status_of(self, op):
         """The operation as node(id:) shows it now."""
         t = time.monotonic() - op["started"]
         total = op["seconds"]
+        ended = self.finished(op)
         if t < total * 0.2:
             st = "CREATED"
-        elif t < total:
+        elif ended is None or time.monotonic() < ended:
             st = "RUNNING"
         else:
             st = op["end"]
+            if op["completed"] is None:
+                at = op["wall"] + dt.timedelta(seconds=round(ended - op["started"]))
+                op["completed"] = at.isoformat().replace("+00:00", "Z")
         done = st not in ("CREATED", "RUNNING")
         out = {"__typename": "BulkOperation", "id": op["id"], "status": st, "errorCode": None,
                "objectCount": str(op["objects"] if done else int(op["objects"] * min(1.0, t / max(total, 1e-9)))),
@@ -99,7 +109,8 @@ class Bulk:
 
     def running(self):
         for op in self.ops.values():
-            if time.monotonic() - op["started"] < op["seconds"]:
+            ended = self.finished(op)
+            if ended is None or time.monotonic() < ended:
                 return op
         return None
 
@@ -172,10 +183,6 @@ class Bulk:
                 {"field": ["query"], "message": "Bulk queries need an orders(query:) connection, at most five "
                  "connections", "code": "INVALID"}]}}
         keep = self.matcher(m.group(1))
-        orders = sorted((o for o in self.fake.visible_orders() if keep(o)), key=lambda o: o.get("id") or 0)
-        # the order transactions the REST endpoint serves (orders/{id}/transactions.json)
-        txns = [t for ts in getattr(self.fake, "order_txns", {}).values() for t in ts]
-        data = bulk_jsonl.jsonl(orders, txns).encode("utf-8")
         with self.lock:
             n = self.next_id
             self.next_id += 1
@@ -186,16 +193,30 @@ class Bulk:
             if code and end == "COMPLETED":
                 end = "FAILED"
             op = {"id": op_id, "n": n, "query": q, "started": time.monotonic(), "seconds": self.settings["seconds"],
-                  "ttl": self.settings["url_ttl"], "end": end, "error_code": code, "data": data,
-                  "objects": data.count(b"\n"), "roots": len(orders),
-                  "created": now.isoformat().replace("+00:00", "Z"),
-                  "completed": (now + dt.timedelta(seconds=self.settings["seconds"])).isoformat()
-                  .replace("+00:00", "Z"),
+                  "ttl": self.settings["url_ttl"], "end": end, "error_code": code, "data": b"",
+                  "objects": 0, "roots": 0, "ready": None, "wall": now,
+                  "created": now.isoformat().replace("+00:00", "Z"), "completed": None,
                   "sig": secrets.token_hex(16)}
             op["url"] = "http://127.0.0.1:%d/__bulk/%d/%s.jsonl?X-Goog-Signature=%s" % (
                 self.fake.port or 0, n, "orders", op["sig"])
             self.ops[op_id] = op
+        # Shopify runs the query asynchronously: the mutation answers at once and
+        # the operation stays RUNNING until its file is written (a 100k-order
+        # month's JSONL takes the fake a minute; an answer held that long would
+        # time the client out, which the real API never does).
+        threading.Thread(target=self.write_output, args=(op, keep), daemon=True).start()
         return {"bulkOperationRunQuery": {"bulkOperation": {"id": op_id, "status": "CREATED"}, "userErrors": []}}
+
+    def write_output(self, op, keep):
+        orders = sorted((o for o in self.fake.visible_orders() if keep(o)), key=lambda o: o.get("id") or 0)
+        # the order transactions the REST endpoint serves (orders/{id}/transactions.json)
+        txns = [t for ts in getattr(self.fake, "order_txns", {}).values() for t in ts]
+        data = bulk_jsonl.jsonl(orders, txns).encode("utf-8")
+        with self.lock:
+            op["data"] = data
+            op["objects"] = data.count(b"\n")
+            op["roots"] = len(orders)
+            op["ready"] = time.monotonic()
 
     def node(self, ctx):
         i = ctx.variables.get("id")
@@ -210,10 +231,7 @@ class Bulk:
 
     def refund_lines(self, ctx):
         ids = ctx.variables.get("ids") or []
-        by_gid = {}
-        for o in self.fake.visible_orders():
-            for r in o.get("refunds") or []:
-                by_gid[gid("Refund", r["id"])] = (o, r)
+        by_gid = self.refund_index()
         out = []
         for i in ids:
             hit = by_gid.get(i)
@@ -226,6 +244,22 @@ class Bulk:
             out.append(node)
         return {"nodes": out}
 
+    def refund_index(self):
+        """Refund GID -> (order, refund), built once for the orders visible now
+        (a page of ids is a look-up, not a scan of the month)."""
+        vis = self.fake.visible_orders()
+        key = (len(vis), id(vis[0]) if vis else 0, id(vis[-1]) if vis else 0)
+        with self.lock:
+            if getattr(self, "_refunds", (None, None))[0] == key:
+                return self._refunds[1]
+        by_gid = {}
+        for o in vis:
+            for r in o.get("refunds") or []:
+                by_gid[gid("Refund", r["id"])] = (o, r)
+        with self.lock:
+            self._refunds = (key, by_gid)
+        return by_gid
+
     # ----------------------------------------------------------- download
     def download(self, req):
         m = re.match(r"/__bulk/(\d+)/orders\.jsonl$", req.path)
@@ -235,7 +269,10 @@ class Bulk:
                 self.downloads["with_token"] += 1
             if not op or req.qget("X-Goog-Signature") != op["sig"]:
                 return Response(403, b"<Error><Code>AccessDenied</Code></Error>", content_type="application/xml")
-            if time.monotonic() - op["started"] > op["seconds"] + op["ttl"]:
+            ended = self.finished(op)
+            if ended is None:
+                return Response(403, b"<Error><Code>AccessDenied</Code></Error>", content_type="application/xml")
+            if time.monotonic() - ended > op["ttl"]:
                 self.downloads["expired"] += 1
                 return Response(400, b"<Error><Code>ExpiredToken</Code><Message>The provided token has "
                                 b"expired.</Message></Error>", content_type="application/xml")
