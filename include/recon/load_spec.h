@@ -169,6 +169,8 @@ extern const struct load_table bulk_order_spec;
 extern const struct load_table bulk_refund_lines_spec;
 /* The GraphQL twins of REST specs (src/load_spec_graphql.c): the same tables. */
 extern const struct load_table gql_payout_spec, gql_balance_txn_spec, gql_variant_spec;
+/* The same nodes as lines of bulk output (load_bulk.c): the GraphQL specs' columns. */
+extern const struct load_table bulk_balance_txn_spec, bulk_variant_spec;
 /* Shopify inventory from GraphQL pages (src/load_spec_inv.c), into s_inventory_level. */
 extern const struct load_table inventory_gql_spec;
 /* A computed column REST pages have no field for: always NULL. */

@@ -245,6 +245,9 @@ const struct fetch_fields fetch_fields[] = {
 	/* written out in shopify_inventory.c (quantities take names, levels are a
 	 * nested connection); the list is what the loader reads (test_fields) */
 	{ "shopify/graphql/inventory", gql_inventory, NULL },
+	/* a bulk query's lines are the paged queries' nodes (shopify_bulk_run.c) */
+	{ "shopify/bulk/balance_transactions", gql_balance_transactions, NULL },
+	{ "shopify/bulk/variants", gql_variants, NULL },
 	{ NULL, NULL, NULL }
 };
 

@@ -149,6 +149,7 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	const char *cid = config_get(cfg, "shopify", "client_id");
 	const char *csec = config_get(cfg, "shopify", "client_secret");
 	const char *api = config_get_or(cfg, "shopify", "api", "graphql");
+	const char *bulk = config_get_or(cfg, "shopify", "bulk", "all");
 	struct http_opts o = { .system = "shopify" };
 	struct http_hooks hooks = { pace, seen, NULL };
 	struct shopify *sh = NULL;
@@ -168,6 +169,11 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 	if (strcmp(api, "graphql") != 0 && strcmp(api, "rest") != 0) {
 		msg_error("'%s', line %d: [shopify] api = %s: expected graphql or rest", config_path(cfg),
 		          config_line(cfg, "shopify", "api"), api);
+		return RECON_ERR_CONFIG;
+	}
+	if (strcmp(bulk, "all") != 0 && strcmp(bulk, "orders") != 0) {
+		msg_error("'%s', line %d: [shopify] bulk = %s: expected all or orders", config_path(cfg),
+		          config_line(cfg, "shopify", "bulk"), bulk);
 		return RECON_ERR_CONFIG;
 	}
 	if (strspn(ver, "0123456789-unstable") != strlen(ver) || strlen(ver) > 20) {
@@ -193,6 +199,7 @@ recon_err shopify_open(const struct config *cfg, struct shopify **out)
 		goto out;
 	sh->leak = SHOP_LEAK_DEFAULT;
 	sh->graphql = strcmp(api, "graphql") == 0;
+	sh->bulk_all = strcmp(bulk, "all") == 0;
 	if (strstr(shop, "://")) {
 		/* a full base URL (tests point recon at a fake this way) */
 		n = strlen(shop);

@@ -13,7 +13,12 @@
  * SOURCES.md): the query has three connections (orders, lineItems,
  * shippingLines), two deep; the refunds' lines, a connection inside the
  * refunds list, come after it from paged nodes(ids:) queries of the refunds
- * the bulk output names (shopify/graphql/refund_lines). */
+ * the bulk output names (shopify/graphql/refund_lines).
+ *
+ * The same machinery runs the balance transactions' and variants' bulk
+ * queries (shopify_bulk_run.c): one struct shopify_bulk_op per extract,
+ * several polled by one nodes(ids:) query where the API version lets them
+ * run at once. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -56,8 +61,10 @@ static const char run_mutation[] =
 	"mutation BulkOrders($query: String!) { bulkOperationRunQuery(query: $query) { "
 	"bulkOperation { id status } userErrors { field message code } } }";
 
+/* every running operation in one query: nodes(ids:) is a plain query,
+ * a point an object, whatever the number of operations */
 static const char poll_query[] =
-	"query BulkOperation($id: ID!) { node(id: $id) { ... on BulkOperation { "
+	"query BulkOperations($ids: [ID!]!) { nodes(ids: $ids) { ... on BulkOperation { "
 	"id status errorCode objectCount rootObjectCount fileSize url partialDataUrl } } }";
 
 /* A refund of more lines than this is refused (exit 4) rather than cut. */
@@ -222,99 +229,172 @@ static recon_err user_errors(json_t *payload, const char *what)
 	return RECON_ERR_REMOTE;
 }
 
-/* Start the operation; its id in id. */
-static recon_err start(struct shopify *sh, const char *search, char *id, size_t size)
+/* In API versions 2026-01 and higher an app may run up to five bulk query
+ * operations at a time per shop; before 2026-01, one (shopify.dev "Perform
+ * bulk operations with the GraphQL Admin API", and the changelog "Faster
+ * bulk operations", effective 2026-01: "Each app can run up to five bulk
+ * operations per shop simultaneously"). One more is refused with a
+ * userError (OPERATION_IN_PROGRESS before 2026-01, LIMIT_REACHED since:
+ * BulkOperationUserErrorCode). The version asked for decides: one that fell
+ * forward is answered by a newer version, which allows no fewer. */
+#define BULK_CONCURRENT_FROM "2026-01"
+#define BULK_CONCURRENT 5
+
+int shopify_bulk_concurrency(const struct shopify *sh)
 {
-	char *q = NULL;
+	/* "unstable" is newer than any dated version */
+	return strcmp(sh->version, BULK_CONCURRENT_FROM) >= 0 ? BULK_CONCURRENT : 1;
+}
+
+void shopify_bulk_op_clear(struct shopify_bulk_op *op)
+{
+	free(op->query);
+	free(op->url);
+	op->query = op->url = NULL;
+}
+
+recon_err shopify_bulk_start(struct shopify *sh, struct shopify_bulk_op *op)
+{
 	json_t *vars = NULL, *out = NULL, *payload;
 	recon_err err = RECON_ERR_NOMEM;
 	const char *gid;
-	int n = snprintf(NULL, 0, orders_query, search);
+	char what[160];
 
-	if (n < 0 || !(q = malloc((size_t)n + 1)))
-		goto out;
-	snprintf(q, (size_t)n + 1, orders_query, search);
-	if (!(vars = json_pack("{s:s}", "query", q)))
+	if (!(vars = json_pack("{s:s}", "query", op->query)))
 		goto out;
 	if ((err = shopify_graphql(sh, "bulkOperationRunQuery", run_mutation, vars, &out, NULL, NULL)))
 		goto out;
 	payload = raw_get(out, "data.bulkOperationRunQuery");
-	if ((err = user_errors(payload, "bulkOperationRunQuery (the orders query)")))
+	snprintf(what, sizeof(what), "bulkOperationRunQuery (%s)", op->what);
+	if ((err = user_errors(payload, what)))
 		goto out;
 	if (!(gid = str_at(payload, "bulkOperation.id"))) {
-		msg_error("shopify: bulkOperationRunQuery answered without an operation id");
+		msg_error("shopify: bulkOperationRunQuery (%s) answered without an operation id", op->what);
 		err = RECON_ERR_REMOTE;
 		goto out;
 	}
-	snprintf(id, size, "%s", gid);
-	msg_debug("shopify: bulk operation %s started", id);
+	snprintf(op->id, sizeof(op->id), "%s", gid);
+	msg_debug("shopify: bulk operation %s started (%s)", op->id, op->what);
 out:
-	free(q);
 	json_decref(vars);
 	json_decref(out);
 	return err;
 }
 
-/* Poll until the operation is done; its url (NULL: no objects) into *url. */
-static recon_err wait_done(struct shopify *sh, const char *id, char **url, int64_t *objects, int64_t *size)
+/* One operation's state as a poll showed it: 1 when it is done (COMPLETED),
+ * 0 while it runs, an error for any other end. */
+static recon_err judge(struct shopify_bulk_op *op, json_t *node, int64_t t0, int *done)
+{
+	const char *st = str_at(node, "status"), *code = str_at(node, "errorCode"), *u;
+
+	*done = 0;
+	if (!st) {
+		msg_error("shopify: bulk operation %s: no such operation (its node is null)", op->id);
+		return RECON_ERR_REMOTE;
+	}
+	if (strcmp(st, "COMPLETED") == 0 && !code) {
+		/* the roots (rootObjectCount), not their lines too (objectCount) */
+		const char *oc = str_at(node, "rootObjectCount"), *fs = str_at(node, "fileSize");
+		if (!oc)
+			oc = str_at(node, "objectCount");
+		op->objects = oc ? strtoll(oc, NULL, 10) : 0;
+		op->size = fs ? strtoll(fs, NULL, 10) : -1;
+		u = str_at(node, "url");
+		if (u && !(op->url = strdup(u)))
+			return RECON_ERR_NOMEM;
+		msg_debug("shopify: bulk operation %s completed: %lld objects, %s bytes in %.1f s", op->id,
+		          (long long)op->objects, fs ? fs : "0", (double)(http_now_ms() - t0) / 1000.0);
+		*done = op->done = 1;
+		return RECON_OK;
+	}
+	if (code || (strcmp(st, "CREATED") != 0 && strcmp(st, "RUNNING") != 0)) {
+		msg_error("shopify: bulk operation %s of %s ended %s%s%s%s: nothing was stored", op->id, op->what, st,
+		          code ? " with error " : "", code ? code : "",
+		          str_at(node, "partialDataUrl") ? " (its partial data is not a month, and was not used)" : "");
+		if (code && strcmp(code, "ACCESS_DENIED") == 0)
+			msg_error("shopify: the app lacks an access scope %s needs (%s)", op->what, op->scopes);
+		return RECON_ERR_REMOTE;
+	}
+	return RECON_OK;
+}
+
+recon_err shopify_bulk_wait(struct shopify *sh, struct shopify_bulk_op *const *ops, size_t n)
 {
 	int64_t t0 = http_now_ms();
 	long wait = POLL_FIRST_MS;
-	*url = NULL;
-	*objects = 0;
-	*size = -1;
+
 	for (;;) {
-		json_t *vars = json_pack("{s:s}", "id", id), *out = NULL, *op;
-		const char *st, *code, *u;
-		recon_err err;
-		if (!vars)
-			return RECON_ERR_NOMEM;
-		err = shopify_graphql(sh, "BulkOperation", poll_query, vars, &out, NULL, NULL);
+		json_t *ids = json_array(), *vars = NULL, *out = NULL, *nodes;
+		size_t left = 0, k = 0;
+		recon_err err = RECON_OK;
+
+		for (size_t i = 0; ids && i < n; i++)
+			if (!ops[i]->done && json_array_append_new(ids, json_string(ops[i]->id)) == 0)
+				left++;
+		if (!ids || !left || !(vars = json_pack("{s:o}", "ids", ids))) {
+			if (!vars)
+				json_decref(ids);
+			return !ids || left ? RECON_ERR_NOMEM : RECON_OK;
+		}
+		err = shopify_graphql(sh, "BulkOperations", poll_query, vars, &out, NULL, NULL);
 		json_decref(vars);
 		if (err)
 			return err;
-		op = raw_get(out, "data.node");
-		st = str_at(op, "status");
-		code = str_at(op, "errorCode");
-		if (!st) {
-			msg_error("shopify: bulk operation %s: no such operation (node is null)", id);
+		nodes = raw_get(out, "data.nodes");
+		if (!json_is_array(nodes) || json_array_size(nodes) != left) {
+			msg_error("shopify: the bulk operations' poll answered %zu nodes for %zu operations",
+			          json_is_array(nodes) ? json_array_size(nodes) : (size_t)0, left);
 			json_decref(out);
 			return RECON_ERR_REMOTE;
 		}
-		if (strcmp(st, "COMPLETED") == 0 && !code) {
-			/* the orders (rootObjectCount), not their lines too (objectCount) */
-			const char *oc = str_at(op, "rootObjectCount"), *fs = str_at(op, "fileSize");
-			if (!oc)
-				oc = str_at(op, "objectCount");
-			*objects = oc ? strtoll(oc, NULL, 10) : 0;
-			*size = fs ? strtoll(fs, NULL, 10) : -1;
-			u = str_at(op, "url");
-			err = u && !(*url = strdup(u)) ? RECON_ERR_NOMEM : RECON_OK;
-			msg_debug("shopify: bulk operation %s completed: %lld objects, %s bytes in %.1f s", id,
-			          (long long)*objects, str_at(op, "fileSize") ? str_at(op, "fileSize") : "0",
-			          (double)(http_now_ms() - t0) / 1000.0);
-			json_decref(out);
-			return err;
-		}
-		if (code || (strcmp(st, "CREATED") != 0 && strcmp(st, "RUNNING") != 0)) {
-			msg_error("shopify: bulk operation %s of the orders ended %s%s%s%s: nothing was stored", id, st,
-			          code ? " with error " : "", code ? code : "",
-			          str_at(op, "partialDataUrl") ? " (its partial data is not a month, and was not used)" : "");
-			if (code && strcmp(code, "ACCESS_DENIED") == 0)
-				msg_error("shopify: the app lacks an access scope the orders query needs (read_orders, "
-				          "read_all_orders for orders older than 60 days)");
-			json_decref(out);
-			return RECON_ERR_REMOTE;
+		/* nodes come back in the order of the ids asked for */
+		for (size_t i = 0; !err && i < n; i++) {
+			int done;
+			if (!ops[i]->done)
+				err = judge(ops[i], json_array_get(nodes, k++), t0, &done);
 		}
 		json_decref(out);
+		if (err)
+			return err;
+		left = 0;
+		for (size_t i = 0; i < n; i++)
+			left += !ops[i]->done;
+		if (!left)
+			return RECON_OK;
 		if (http_now_ms() - t0 > BULK_WAIT_MAX_S * 1000L) {
-			msg_error("shopify: bulk operation %s still %s after %ld hours: given up", id, st,
-			          BULK_WAIT_MAX_S / 3600L);
+			msg_error("shopify: %zu bulk operation%s still running after %ld hours: given up", left,
+			          left == 1 ? "" : "s", BULK_WAIT_MAX_S / 3600L);
 			return RECON_ERR_REMOTE;
 		}
 		sleep_ms(wait);
 		wait = wait * 3 / 2 > POLL_MAX_MS ? POLL_MAX_MS : wait * 3 / 2;
 	}
+}
+
+recon_err shopify_bulk_save(struct shopify_bulk_op *op, const struct config *cfg, struct fetch_out *out,
+                            char *where, size_t size)
+{
+	char path[4200];
+	int64_t bytes = 0;
+	recon_err err;
+
+	if ((err = fetch_file_begin(out, op->extract, op->file, path, sizeof(path))))
+		return err;
+	if (op->url) {
+		if ((err = download(cfg, op->url, path, out->caps.max_bytes, op->size, &bytes)))
+			return err;
+	} else {
+		/* no objects: Shopify gives no file, the month has none */
+		FILE *f = fopen(path, "wb");
+		if (!f || fclose(f) != 0) {
+			msg_error("cannot write '%s': %s", path, strerror(errno));
+			return RECON_ERR_IO;
+		}
+	}
+	fetch_file_done(out, op->extract, op->objects, bytes);
+	if (where)
+		snprintf(where, size, "%s", path);
+	return RECON_OK;
 }
 
 /* ---- the refunds' lines ---- */
@@ -379,7 +459,7 @@ static recon_err refunds_of(const char *path, struct ids *out)
 	return err;
 }
 
-static recon_err refund_lines(struct shopify *sh, struct fetch_out *out, const char *path)
+recon_err shopify_bulk_refund_lines(struct shopify *sh, struct fetch_out *out, const char *path)
 {
 	struct ids ids = { 0 };
 	recon_err err = refunds_of(path, &ids);
@@ -431,14 +511,10 @@ static recon_err refund_lines(struct shopify *sh, struct fetch_out *out, const c
 	return err;
 }
 
-recon_err shopify_fetch_bulk_orders(struct shopify *sh, const struct config *cfg, const struct period *p,
-                                    struct fetch_out *out)
+recon_err shopify_bulk_orders_op(const struct period *p, struct shopify_bulk_op *op, char *note, size_t size)
 {
-	char lo[DATE_BUFSZ], hi[DATE_BUFSZ], before[DATE_BUFSZ], search[512], id[256], path[4200];
-	char endpoint[256], note[1024];
-	char *url = NULL;
-	int64_t objects = 0, bytes = 0, size = -1;
-	recon_err err;
+	char lo[DATE_BUFSZ], hi[DATE_BUFSZ], before[DATE_BUFSZ], search[512];
+	int n;
 
 	/* The REST fetch's two queries in one search (shopify.c): the orders
 	 * processed within a day of the period, and those processed before it
@@ -448,33 +524,15 @@ recon_err shopify_fetch_bulk_orders(struct shopify *sh, const struct config *cfg
 	date_add(p->from, -2, before);
 	snprintf(search, sizeof(search), "(processed_at:>='%sT00:00:00Z' AND processed_at:<='%sT23:59:59Z') OR "
 	         "(updated_at:>='%sT00:00:00Z' AND processed_at:<='%sT23:59:59Z')", lo, hi, lo, before);
-	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
-	snprintf(note, sizeof(note), "bulkOperationRunQuery orders(query: \"%s\")", search);
-	if ((err = fetch_note(out, "shopify/bulk", endpoint, note)))
-		return err;
-	sh->ver.extract = "shopify/bulk";
-	fetch_progress(out, "shopify/bulk");
-	if ((err = start(sh, search, id, sizeof(id))) || (err = wait_done(sh, id, &url, &objects, &size)))
-		goto out;
-	if ((err = fetch_file_begin(out, "shopify/bulk", "orders-0001.jsonl", path, sizeof(path))))
-		goto out;
-	if (url) {
-		if ((err = download(cfg, url, path, out->caps.max_bytes, size, &bytes)))
-			goto out;
-	} else {
-		/* no objects: Shopify gives no file, the month has no orders */
-		FILE *f = fopen(path, "wb");
-		if (!f || fclose(f) != 0) {
-			msg_error("cannot write '%s': %s", path, strerror(errno));
-			err = RECON_ERR_IO;
-			goto out;
-		}
-	}
-	fetch_file_done(out, "shopify/bulk", objects, bytes);
-	sh->ver.extract = "shopify/refund_lines";
-	fetch_progress(out, "shopify/refund_lines");
-	err = refund_lines(sh, out, path);
-out:
-	free(url);
-	return err;
+	snprintf(note, size, "bulkOperationRunQuery orders(query: \"%s\")", search);
+	memset(op, 0, sizeof(*op));
+	op->extract = "shopify/bulk";
+	op->file = "orders-0001.jsonl";
+	op->what = "the orders query";
+	op->scopes = "read_orders, read_all_orders for orders older than 60 days";
+	op->size = -1;
+	if ((n = snprintf(NULL, 0, orders_query, search)) < 0 || !(op->query = malloc((size_t)n + 1)))
+		return RECON_ERR_NOMEM;
+	snprintf(op->query, (size_t)n + 1, orders_query, search);
+	return RECON_OK;
 }

@@ -288,6 +288,34 @@ void shopify_begin(struct shopify *sh, struct fetch_out *out, const char *extrac
 	fetch_progress(out, extract);
 }
 
+/* [shopify] bulk: balance transactions and variants come by bulk
+ * operations (all) or paged queries (orders, or api = rest); the other
+ * way is recorded as not fetched. */
+static recon_err skip_bulk_twins(struct shopify *sh, struct fetch_out *out)
+{
+	static const struct { const char *paged, *bulk; } twin[] = {
+		{ "shopify/graphql/balance_transactions", "shopify/bulk/balance_transactions" },
+		{ "shopify/graphql/products", "shopify/bulk/variants" },
+	};
+	char endpoint[256], why[160];
+	recon_err err;
+
+	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
+	for (size_t i = 0; i < sizeof(twin) / sizeof(twin[0]); i++) {
+		int bulk = sh->graphql && sh->bulk_all;
+		if (sh->graphql)
+			snprintf(why, sizeof(why), "[shopify] bulk = %s (its rows are in %s)", bulk ? "all" : "orders",
+			         bulk ? twin[i].bulk : twin[i].paged);
+		else
+			snprintf(why, sizeof(why), "[shopify] api = rest");
+		if (bulk && (err = fetch_skip(out, twin[i].paged, endpoint, why)))
+			return err;
+		if (!bulk && (err = fetch_skip(out, twin[i].bulk, endpoint, why)))
+			return err;
+	}
+	return RECON_OK;
+}
+
 /* The extracts the other transport fetches ([shopify] api), recorded as
  * not fetched, with the one that holds their rows instead. */
 static recon_err skip_twins(struct shopify *sh, struct fetch_out *out)
@@ -312,7 +340,7 @@ static recon_err skip_twins(struct shopify *sh, struct fetch_out *out)
 		if ((err = fetch_skip(out, sh->graphql ? twin[i].rest : twin[i].gql, endpoint, why)) != RECON_OK)
 			return err;
 	}
-	return RECON_OK;
+	return skip_bulk_twins(sh, out);
 }
 
 /* REST orders carry only payment_gateway_names: the money each gateway
@@ -398,9 +426,11 @@ recon_err shopify_fetch_raw(struct shopify *sh, const struct config *cfg, const 
 	 * (shopify_bulk.c); the other transport's extracts are recorded as
 	 * not fetched, with the one that holds their rows. */
 	if (sh->graphql) {
+		/* [shopify] bulk = all: the orders' operation starts with the
+		 * others, after the payout look-back is known (below) */
 		if ((err = fetch_skip(out, "shopify/orders", endpoint, "[shopify] api = graphql (its rows are in "
 		                      "shopify/bulk and shopify/refund_lines)")) ||
-		    (err = shopify_fetch_bulk_orders(sh, cfg, p, out)))
+		    (!sh->bulk_all && (err = shopify_fetch_bulk_orders(sh, cfg, p, out))))
 			goto out;
 		goto payouts;
 	}
@@ -428,6 +458,12 @@ payouts:
 	date_add(p->from, (int)-lookback, lo);
 	if ((err = skip_twins(sh, out)) != RECON_OK)
 		goto out;
+	if (sh->graphql && sh->bulk_all) {
+		/* the variants' inventory items are those whose levels follow */
+		if ((err = shopify_fetch_bulk(sh, cfg, p, lo, out, add_item, &items)) != RECON_OK)
+			goto out;
+		goto locations;
+	}
 	if (sh->graphql) {
 		if ((err = shopify_gql_payments(sh, p, lo, out)) != RECON_OK)
 			goto out;
@@ -476,7 +512,7 @@ locations:
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/products.json", sh->version);
 	if (sh->graphql) {
 		/* the variants' inventory items are those whose REST levels follow */
-		if ((err = shopify_gql_variants(sh, out, add_item, &items)) != RECON_OK)
+		if (!sh->bulk_all && (err = shopify_gql_variants(sh, out, add_item, &items)) != RECON_OK)
 			goto out;
 	} else {
 		shopify_begin(sh, out, "shopify/products");

@@ -217,19 +217,21 @@ static recon_err on_payout_nodes(struct shopify *sh, void *arg, json_t *nodes)
 	return RECON_OK;
 }
 
-recon_err shopify_gql_payments(struct shopify *sh, const struct period *p, const char *lo, struct fetch_out *out)
+static const char *const payouts_path[] = { "shopifyPaymentsAccount", "payouts", NULL };
+static const char *const txns_path[] = { "shopifyPaymentsAccount", "balanceTransactions", NULL };
+
+recon_err shopify_gql_payouts(struct shopify *sh, const struct period *p, const char *lo, struct fetch_out *out,
+                              int64_t **v, size_t *n, int *none)
 {
-	static const char *const payouts_path[] = { "shopifyPaymentsAccount", "payouts", NULL };
-	static const char *const txns_path[] = { "shopifyPaymentsAccount", "balanceTransactions", NULL };
-	char endpoint[256], filter[128], note[512], pq[GQL_QUERY_MAX], tq[GQL_QUERY_MAX];
+	char endpoint[256], filter[128], note[512], pq[GQL_QUERY_MAX];
 	struct payouts ids = { .out = out };
 	recon_err err;
-	int none = 0;
 
-	if ((err = build(pq, PAYOUTS_Q, "shopify/graphql/payouts", ACCOUNT_END)) ||
-	    (err = build(tq, TXNS_Q, "shopify/graphql/balance_transactions", ACCOUNT_END)))
+	*v = NULL;
+	*n = 0;
+	*none = 0;
+	if ((err = build(pq, PAYOUTS_Q, "shopify/graphql/payouts", ACCOUNT_END)))
 		return err;
-
 	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
 	/* every status, issued from the look-back to the period end (the REST
 	 * date is issuedAt's UTC date: load_spec_graphql.c) */
@@ -239,17 +241,37 @@ recon_err shopify_gql_payments(struct shopify *sh, const struct period *p, const
 	if ((err = fetch_note(out, "shopify/graphql/payouts", endpoint, note)) != RECON_OK)
 		return err;
 	shopify_begin(sh, out, "shopify/graphql/payouts");
-	if ((err = gql_pages(sh, out, "shopify/graphql/payouts", "Payouts", pq, filter, GQL_PAYOUTS_FIRST,
-	                     payouts_path, on_payout_nodes, &ids, &none)) != RECON_OK)
-		goto out;
+	err = gql_pages(sh, out, "shopify/graphql/payouts", "Payouts", pq, filter, GQL_PAYOUTS_FIRST, payouts_path,
+	                on_payout_nodes, &ids, none);
+	if (err) {
+		free(ids.v);
+		return err;
+	}
+	*v = ids.v;
+	*n = ids.n;
+	return RECON_OK;
+}
+
+recon_err shopify_gql_payments(struct shopify *sh, const struct period *p, const char *lo, struct fetch_out *out)
+{
+	char endpoint[256], filter[128], note[512], tq[GQL_QUERY_MAX];
+	int64_t *ids = NULL;
+	size_t n = 0;
+	recon_err err;
+	int none = 0;
+
+	if ((err = build(tq, TXNS_Q, "shopify/graphql/balance_transactions", ACCOUNT_END)) ||
+	    (err = shopify_gql_payouts(sh, p, lo, out, &ids, &n, &none)))
+		return err;
 	if (none) {
 		msg_warn("shopify: shopifyPaymentsAccount is null (no Shopify Payments account?): payouts are not "
 		         "compared");
 		goto out;
 	}
+	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
 	shopify_begin(sh, out, "shopify/graphql/balance_transactions");
-	for (size_t i = 0; i < ids.n; i++) {
-		snprintf(filter, sizeof(filter), "payments_transfer_id:%lld", (long long)ids.v[i]);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(filter, sizeof(filter), "payments_transfer_id:%lld", (long long)ids[i]);
 		snprintf(note, sizeof(note), "BalanceTransactions query=\"%s\" sortKey=PROCESSED_AT reverse first=%d",
 		         filter, GQL_TXNS_FIRST);
 		if ((err = fetch_note(out, "shopify/graphql/balance_transactions", endpoint, note)) ||
@@ -266,7 +288,7 @@ recon_err shopify_gql_payments(struct shopify *sh, const struct period *p, const
 		err = gql_pages(sh, out, "shopify/graphql/balance_transactions", "BalanceTransactions", tq, filter,
 		                GQL_TXNS_FIRST, txns_path, NULL, NULL, NULL);
 out:
-	free(ids.v);
+	free(ids);
 	return err;
 }
 

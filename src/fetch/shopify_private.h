@@ -65,6 +65,8 @@ struct shopify {
 	uint64_t paced, requests, tokens;
 	struct shopify_version ver;    /* the version that answered, deprecations */
 	int graphql;               /* [shopify] api = graphql: the extracts it covers go through GraphQL */
+	int bulk_all;              /* [shopify] bulk = all: balance transactions and variants by bulk
+	                              operations too, not paged queries */
 	struct shopify_gql gql;
 	/* Set around a request that must not be sent twice (a mutation such as
 	 * fulfillmentCreate): after a failure that may have reached Shopify
@@ -97,5 +99,49 @@ recon_err shopify_gql_payments(struct shopify *sh, const struct period *p, const
 /* Every product variant; `item` (may be NULL) gets each inventory item id. */
 recon_err shopify_gql_variants(struct shopify *sh, struct fetch_out *out,
                                recon_err (*item)(void *arg, int64_t id), void *arg);
+
+/* ---- bulk operations (shopify_bulk.c) ---- */
+
+/* One bulk query: what it fetches, then how it went. */
+struct shopify_bulk_op {
+	const char *extract;       /* "shopify/bulk/variants": its evidence and notes */
+	const char *file;          /* "variants-0001.jsonl", under the extract's folder */
+	const char *what;          /* "the variants query", in messages */
+	const char *scopes;        /* the access scopes an ACCESS_DENIED points at */
+	char *query;               /* the bulk query document (owned) */
+	char id[256];              /* the operation's GID once started */
+	char *url;                 /* its output once COMPLETED (NULL: no objects) */
+	int64_t objects, size;     /* rootObjectCount, fileSize (-1: not given) */
+	int done;
+};
+
+/* How many bulk query operations the API version asked for lets an app run
+ * at once on a shop (shopify_bulk.c says where that is documented). */
+int shopify_bulk_concurrency(const struct shopify *sh);
+/* bulkOperationRunQuery with op->query: op->id, or exit 4 on userErrors. */
+recon_err shopify_bulk_start(struct shopify *sh, struct shopify_bulk_op *op);
+/* Poll the started operations, all of them in one nodes(ids:) query a
+ * round, until every one is COMPLETED; any other end is exit 4. */
+recon_err shopify_bulk_wait(struct shopify *sh, struct shopify_bulk_op *const *ops, size_t n);
+/* The completed operation's output saved exactly as downloaded (an empty
+ * file when it had no objects); *path (may be NULL) gets where. */
+recon_err shopify_bulk_save(struct shopify_bulk_op *op, const struct config *cfg, struct fetch_out *out,
+                            char *path, size_t size);
+void shopify_bulk_op_clear(struct shopify_bulk_op *op);
+/* The orders' operation of the period, and its filter for the run record. */
+recon_err shopify_bulk_orders_op(const struct period *p, struct shopify_bulk_op *op, char *note, size_t size);
+/* The refunds' lines (paged nodes(ids:)) of the saved orders output. */
+recon_err shopify_bulk_refund_lines(struct shopify *sh, struct fetch_out *out, const char *path);
+
+/* [shopify] api = graphql: orders, balance transactions and variants by
+ * bulk operations, at once where the version allows (shopify_bulk_run.c),
+ * the payouts by paged queries meanwhile; `item` gets each variant's
+ * inventory item id. */
+recon_err shopify_fetch_bulk(struct shopify *sh, const struct config *cfg, const struct period *p, const char *lo,
+                             struct fetch_out *out, recon_err (*item)(void *arg, int64_t id), void *arg);
+/* The payouts' paged queries alone (shopify_gql_extracts.c): their ids in
+ * *ids (malloc'd), *none when the shop has no Payments account. */
+recon_err shopify_gql_payouts(struct shopify *sh, const struct period *p, const char *lo, struct fetch_out *out,
+                              int64_t **ids, size_t *n, int *none);
 
 #endif

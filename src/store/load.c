@@ -279,6 +279,34 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 	return err;
 }
 
+/* The payouts loaded so far, in the order their pages listed them: the
+ * order the paged GraphQL fetch took each one's balance transactions in,
+ * which bulk transactions are loaded in too (load_bulk.h). */
+static recon_err payout_order(struct loader *l, int64_t **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	TRY(store_prepare(l->s, "SELECT id FROM s_payout WHERE snapshot_id = ? ORDER BY rowid", &st));
+	sqlite3_bind_int64(st, 1, l->sid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			int64_t *v = realloc(*out, cap * sizeof(*v));
+			if (!v) {
+				sqlite3_finalize(st);
+				return RECON_ERR_NOMEM;
+			}
+			*out = v;
+		}
+		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	return store_finish(l->s, st);
+}
+
 /* The pages of extract xi: through the reader, or (rd NULL) read here. */
 static recon_err load_extract(struct loader *l, struct raw_reader *rd, const char *dir,
                               const struct raw_sink *sink, const struct page_plan *pp, size_t xi)
@@ -296,8 +324,15 @@ static recon_err load_extract(struct loader *l, struct raw_reader *rd, const cha
 	l->extract_files = 0;
 	if (!l->extract_hash)
 		return RECON_ERR_NOMEM;
-	if (!x->root_key)
-		err = load_bulk(l->eng, xi, dir, x->folder, on_page, l);
+	if (!x->root_key) {
+		int64_t *payouts = NULL;
+		size_t np = 0;
+		if (strcmp(x->name, "shopify/bulk/balance_transactions") == 0)
+			err = payout_order(l, &payouts, &np);
+		if (!err)
+			err = load_bulk(l->eng, xi, dir, x, payouts, np, on_page, l);
+		free(payouts);
+	}
 	for (size_t i = 0; !err && i < pp->count[xi]; i++)
 		err = rd ? raw_reader_next(rd) : raw_read_page(dir, &pp->jobs[pp->first[xi] + i], sink);
 	if (!err)

@@ -782,6 +782,14 @@ const struct extract_def load_extracts[] = {
 	 * queries (pages {"data": {"nodes": [Refund, ...]}}). */
 	{ "shopify/refund_lines", "shopify", "shopify/graphql/refund_lines", "data.nodes", "nodes(ids:) on Refund",
 	  "s_refund_line", &bulk_refund_lines_spec },
+	/* The balance transactions and variants as bulk output too (shopify_bulk_run.c):
+	 * files of their own in the orders' folder, told apart by name (load_bulk.c), whose lines are
+	 * the paged queries' nodes, into the same tables (load_bulk.c puts them in the
+	 * paged queries' order, so the digests agree). */
+	{ "shopify/bulk/balance_transactions", "shopify", "shopify/bulk", NULL,
+	  "bulkOperationRunQuery shopifyPaymentsAccount.balanceTransactions", "s_balance_txn", &bulk_balance_txn_spec },
+	{ "shopify/bulk/variants", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery productVariants",
+	  "s_variant", &bulk_variant_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

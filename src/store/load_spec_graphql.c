@@ -279,3 +279,14 @@ static const struct load_col gql_variant_cols[] = {
 const struct load_table gql_variant_spec = {
 	.table = "s_variant", .cols = gql_variant_cols,
 };
+
+/* A bulk query's lines are the paged queries' nodes (shopify_bulk_run.c
+ * asks for the same selection): the same columns, a root of their own. */
+const struct load_table bulk_balance_txn_spec = {
+	.table = "s_balance_txn", .cols = gql_balance_txn_cols,
+	.control = { "net", { { "type", LOAD_IF_NOT, .s = "payout" } },
+	             .of = "net of every transaction but the payout rows" },
+};
+const struct load_table bulk_variant_spec = {
+	.table = "s_variant", .cols = gql_variant_cols,
+};

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tier: full
-# [shopify] api = graphql: payouts, balance transactions and product
-# variants by paged GraphQL queries (DESIGN §3a). The demo month fetched
+# [shopify] api = graphql, bulk = orders: payouts, balance transactions and
+# product variants by paged GraphQL queries (DESIGN §3a; t0233 fetches the
+# last two by bulk operations, the default). The demo month fetched
 # live both ways gives the same table digests and the same discrepancies;
 # the GraphQL pages are saved as received under shopify/graphql/<extract>/
 # and reload offline to the same digests; a small cost bucket is paced
@@ -12,7 +13,7 @@
 
 start_fakes demo "$DEMO" "--leak 1000" ""
 LIVE_API=rest live_ini rest.ini
-LIVE_API=graphql live_ini gql.ini
+LIVE_API=graphql LIVE_BULK=orders live_ini gql.ini
 recon --config rest.ini --db rest.db snapshot --period 2026-10 --save-raw rest; expect_rc 0
 recon --config gql.ini --db gql.db -v snapshot --period 2026-10 --save-raw gql; expect_rc 0
 cp err gql.err
@@ -108,7 +109,7 @@ cmp gql.txt reload.txt || { diff gql.txt reload.txt; fail "the GraphQL pages rel
 # their cursors, the same rows in the same order.
 stop_fakes
 start_fakes small "$DEMO" "--leak 1000 --max-limit 4" ""
-LIVE_API=graphql live_ini small.ini
+LIVE_API=graphql LIVE_BULK=orders live_ini small.ini
 recon --config small.ini --db small.db snapshot --period 2026-10 --save-raw small; expect_rc 0
 [ "$(ls small/shopify/graphql/payouts | wc -l)" = 4 ] || fail "payouts pages: $(ls small/shopify/graphql/payouts)"
 # (the three tables: s_order keeps the REST page each order came from)
@@ -124,7 +125,7 @@ cmp three.txt small.txt || { diff three.txt small.txt; fail "small pages give ot
 # Payouts and RefundLines after the orders' bulk operation.
 stop_fakes
 start_fakes slow "$DEMO" "--leak 1000 --gql-bucket 1000 --gql-restore 100" ""
-LIVE_API=graphql live_ini slow.ini
+LIVE_API=graphql LIVE_BULK=orders live_ini slow.ini
 recon --config slow.ini --db slow.db -v snapshot --period 2026-10; expect_rc 0
 cp err slow.err
 grep_in slow.err "shopify: GraphQL BalanceTransactions: waiting"
@@ -161,7 +162,7 @@ grep_in err "(INTERNAL_SERVER_ERROR)"
 stop_fakes
 # A token without the payouts scope: Shopify's ACCESS_DENIED, exit 4.
 start_fakes scope "$DEMO" "--scopes read_orders,read_locations,read_products,read_inventory" ""
-LIVE_API=graphql live_ini scope.ini
+LIVE_API=graphql LIVE_BULK=orders live_ini scope.ini
 mkdir sc && recon --config scope.ini --db sc/scope.db snapshot --period 2026-10; expect_rc 4
 grep_in err "shopify: GraphQL Payouts failed: Access denied for shopifyPaymentsAccount field."
 grep_in err "(ACCESS_DENIED)"

@@ -35,7 +35,10 @@ import threading
 import time
 
 from fakelib import Response
-from gqlengine import GraphQLError, gid
+from gqlengine import GraphQLError, Op, Parser, Syntax, gid, trim
+import gql_payments
+import gql_products
+import json
 import datetime as dt
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "samples"))
@@ -53,6 +56,9 @@ class Bulk:
         self.cut = 0
         self.truncate = 0
         self.downloads = {"ok": 0, "with_token": 0, "expired": 0, "cut": 0, "truncated": 0}
+        self.kinds = {}          # operations started, by what they fetch
+        self.most = 0            # most operations running at once
+        self.refusals = 0        # runs refused for the concurrency limit
 
     # ------------------------------------------------------------ control
     def inject(self, body):
@@ -63,7 +69,7 @@ class Bulk:
             for k in ("seconds", "url_ttl"):
                 if k in b:
                     self.settings[k] = float(b[k])
-            for k in ("status", "error_code", "user_errors"):
+            for k in ("status", "error_code", "user_errors", "on"):
                 if k in b:
                     self.once[k] = b[k]
             self.cut += int(b.get("cut_next", 0) or 0)
@@ -108,11 +114,8 @@ class Bulk:
         return out
 
     def running(self):
-        for op in self.ops.values():
-            ended = self.finished(op)
-            if ended is None or time.monotonic() < ended:
-                return op
-        return None
+        now = time.monotonic()
+        return [op for op in self.ops.values() if self.finished(op) is None or now < self.finished(op)]
 
     # ------------------------------------------------------------ queries
     def matcher(self, search):
@@ -162,61 +165,169 @@ class Bulk:
             raise GraphQLError("Invalid search query: %s" % search)
         return f
 
+    def limit(self, ctx):
+        """Bulk query operations an app may run at once per shop: five from
+        API 2026-01, one before (shopify.dev "Perform bulk operations with
+        the GraphQL Admin API"; changelog "Faster bulk operations")."""
+        ver = getattr(ctx.req, "api_version", None) or ""
+        return 5 if ver >= "2026-01" else 1
+
+    def parse_bulk(self, q):
+        """The bulk query document: its one root field, checked as Shopify
+        documents (a connection somewhere, at most five, nested at most two
+        deep, no node/nodes at the top)."""
+        try:
+            ops, frags = Parser(q).document()
+            if len(ops) != 1:
+                raise Syntax("one operation expected")
+            op = Op(*ops[0], frags, {})
+        except (Syntax, GraphQLError) as e:
+            return None, None, "Invalid bulk query: %s" % e
+        if len(op.fields) != 1 or op.fields[0].name in ("node", "nodes"):
+            return None, None, "Bulk queries take one top-level field, never node or nodes"
+
+        def conns(fields, depth):
+            n, deep = 0, 0
+            for f in fields:
+                if f.sel is None:
+                    continue
+                sub = op.sub(f)
+                is_conn = any(x.name in ("edges", "nodes") for x in sub)
+                c, d = conns(sub, depth + (1 if is_conn else 0))
+                n += c + (1 if is_conn else 0)
+                deep = max(deep, d, depth + (1 if is_conn else 0))
+            return n, deep
+        n, deep = conns(op.fields, 0)
+        if n == 0 or n > 5 or deep > 2:
+            return None, None, ("Bulk queries need at least one connection, at most five, nested at most two "
+                                "levels deep (this one: %d, %d deep)" % (n, deep))
+        return op, op.fields[0], None
+
+    def node_lines(self, op, conn, nodes):
+        """One JSONL line a node, the selection under edges { node } kept."""
+        sel = None
+        for x in op.sub(conn):
+            if x.name == "edges":
+                sel = next((op.sub(y) for y in op.sub(x) if y.name == "node"), None)
+            elif x.name == "nodes":
+                sel = op.sub(x)
+        if sel is None:
+            raise GraphQLError("Bulk queries select a connection's edges { node } or nodes")
+        return "".join(json.dumps(trim(sel, n, op), separators=(",", ":")).replace("/", "\\/") + "\n"
+                       for n in nodes)
+
+    def output(self, ctx, q, op, root):
+        """(kind, roots, write) of a bulk query: what it refuses (scope, search,
+        selection) is refused now; write() makes the JSONL bytes, later, on the
+        operation's own thread."""
+        if root.name == "orders":
+            ctx.need_scope("read_orders", "bulkOperationRunQuery")
+            m = re.search(r'orders\s*\(\s*query:\s*"((?:[^"\\]|\\.)*)"', q)
+            if not m:
+                raise GraphQLError("Bulk queries of orders need orders(query:) in this fake")
+            keep = self.matcher(m.group(1))
+            orders = sorted((o for o in self.fake.visible_orders() if keep(o)), key=lambda o: o.get("id") or 0)
+            # the order transactions the REST endpoint serves (orders/{id}/transactions.json)
+            txns = [t for ts in getattr(self.fake, "order_txns", {}).values() for t in ts]
+            return "orders", len(orders), lambda: bulk_jsonl.jsonl(orders, txns).encode("utf-8")
+        if root.name == "productVariants":
+            ctx.need_scope("read_products", "productVariants")
+            nodes = gql_products.variant_items(ctx.app, op.arg(root, "query"), op.arg(root, "sortKey"),
+                                               op.arg(root, "reverse"), [root.key])
+            self.node_lines(op, root, [])
+            return "variants", len(nodes), lambda: self.node_lines(op, root, nodes).encode("utf-8")
+        if root.name == "shopifyPaymentsAccount":
+            ctx.need_scope("read_shopify_payments_payouts", "shopifyPaymentsAccount")
+            conn = next((x for x in op.sub(root) if x.name == "balanceTransactions"), None)
+            if conn is None:
+                raise GraphQLError("This fake runs bulk queries of shopifyPaymentsAccount.balanceTransactions only")
+            # in the order the query asks for (PROCESSED_AT reverse: all of them
+            # newest first, not payout by payout as recon's paged queries read them)
+            nodes = gql_payments.txn_items(ctx.app, op.arg(conn, "query"), op.arg(conn, "sortKey"),
+                                           op.arg(conn, "reverse"), [root.key, conn.key])
+            self.node_lines(op, conn, [])
+            return "balance_transactions", len(nodes), lambda: self.node_lines(op, conn, nodes).encode("utf-8")
+        raise GraphQLError("This fake runs bulk queries of orders, productVariants and "
+                           "shopifyPaymentsAccount.balanceTransactions, not %s" % root.name)
+
     def run(self, ctx):
         q = ctx.variables.get("query") or ctx.arg(ctx.field("bulkOperationRunQuery"), "query")
         if not isinstance(q, str):
             raise GraphQLError("Variable $query of type String! was provided invalid value")
-        ctx.need_scope("read_orders", "bulkOperationRunQuery")
-        with self.lock:
-            refuse = self.once.pop("user_errors", None)
-            if refuse:
-                return {"bulkOperationRunQuery": {"bulkOperation": None, "userErrors": [
-                    {"field": ["query"], "message": refuse, "code": "INVALID"}]}}
-            busy = self.running()
-            if busy:
-                return {"bulkOperationRunQuery": {"bulkOperation": None, "userErrors": [
-                    {"field": None, "message": "A bulk query operation for this app and shop is already in "
-                     "progress: %s." % busy["id"], "code": "OPERATION_IN_PROGRESS"}]}}
-        m = re.search(r'orders\s*\(\s*query:\s*"((?:[^"\\]|\\.)*)"', q)
-        if not m or len(re.findall(r"\{\s*edges\s*\{", q)) > 5:
+
+        def refused(msg, code, field=("query",)):
             return {"bulkOperationRunQuery": {"bulkOperation": None, "userErrors": [
-                {"field": ["query"], "message": "Bulk queries need an orders(query:) connection, at most five "
-                 "connections", "code": "INVALID"}]}}
-        keep = self.matcher(m.group(1))
+                {"field": list(field) if field else None, "message": msg, "code": code}]}}
+        op, root, bad = self.parse_bulk(q)
+        if bad:
+            return refused(bad, "INVALID")
+        kind = {"orders": "orders", "productVariants": "variants"}.get(root.name, "balance_transactions")
+        with self.lock:
+            on = self.once.get("on")
+            mine = on is None or on == kind
+            refuse = self.once.pop("user_errors", None) if mine else None
+            if refuse:
+                self.clear_on()
+                return refused(refuse, "INVALID")
+            busy = self.running()
+            limit = self.limit(ctx)
+            if len(busy) >= limit:
+                self.refusals += 1
+                if limit == 1:
+                    return refused("A bulk query operation for this app and shop is already in progress: %s."
+                                   % busy[0]["id"], "OPERATION_IN_PROGRESS", None)
+                return refused("Bulk operations limit reached. Please try again later.", "LIMIT_REACHED", None)
+        kind, roots, write = self.output(ctx, q, op, root)
         with self.lock:
             n = self.next_id
             self.next_id += 1
             op_id = gid("BulkOperation", n)
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-            end = self.once.pop("status", "COMPLETED")
-            code = self.once.pop("error_code", None)
+            end, code = "COMPLETED", None
+            if mine:
+                end = self.once.pop("status", "COMPLETED")
+                code = self.once.pop("error_code", None)
+                self.clear_on()
             if code and end == "COMPLETED":
                 end = "FAILED"
-            op = {"id": op_id, "n": n, "query": q, "started": time.monotonic(), "seconds": self.settings["seconds"],
+            rec = {"id": op_id, "n": n, "query": q, "kind": kind, "started": time.monotonic(),
+                  "seconds": self.settings["seconds"],
                   "ttl": self.settings["url_ttl"], "end": end, "error_code": code, "data": b"",
-                  "objects": 0, "roots": 0, "ready": None, "wall": now,
+                  "objects": 0, "roots": roots, "ready": None, "wall": now,
                   "created": now.isoformat().replace("+00:00", "Z"), "completed": None,
                   "sig": secrets.token_hex(16)}
-            op["url"] = "http://127.0.0.1:%d/__bulk/%d/%s.jsonl?X-Goog-Signature=%s" % (
-                self.fake.port or 0, n, "orders", op["sig"])
-            self.ops[op_id] = op
+            rec["url"] = "http://127.0.0.1:%d/__bulk/%d/%s.jsonl?X-Goog-Signature=%s" % (
+                self.fake.port or 0, n, kind, rec["sig"])
+            self.ops[op_id] = rec
+            self.kinds[kind] = self.kinds.get(kind, 0) + 1
+            self.most = max(self.most, len(self.running()))
         # Shopify runs the query asynchronously: the mutation answers at once and
         # the operation stays RUNNING until its file is written (a 100k-order
         # month's JSONL takes the fake a minute; an answer held that long would
         # time the client out, which the real API never does).
-        threading.Thread(target=self.write_output, args=(op, keep), daemon=True).start()
+        threading.Thread(target=self.write_output, args=(rec, write), daemon=True).start()
         return {"bulkOperationRunQuery": {"bulkOperation": {"id": op_id, "status": "CREATED"}, "userErrors": []}}
 
-    def write_output(self, op, keep):
-        orders = sorted((o for o in self.fake.visible_orders() if keep(o)), key=lambda o: o.get("id") or 0)
-        # the order transactions the REST endpoint serves (orders/{id}/transactions.json)
-        txns = [t for ts in getattr(self.fake, "order_txns", {}).values() for t in ts]
-        data = bulk_jsonl.jsonl(orders, txns).encode("utf-8")
+    def write_output(self, rec, write):
+        try:
+            data = write()
+        except Exception:       # a fake's own error: the operation fails, as Shopify's would
+            data = b""
+            with self.lock:
+                rec["end"], rec["error_code"] = "FAILED", "INTERNAL_SERVER_ERROR"
         with self.lock:
-            op["data"] = data
-            op["objects"] = data.count(b"\n")
-            op["roots"] = len(orders)
-            op["ready"] = time.monotonic()
+            rec["data"] = data
+            rec["objects"] = data.count(b"\n")
+            rec["ready"] = time.monotonic()
+
+    def clear_on(self):
+        if not any(k in self.once for k in ("status", "error_code", "user_errors")):
+            self.once.pop("on", None)
+
+    def nodes(self, ctx):
+        ids = ctx.variables.get("ids") or []
+        with self.lock:
+            return {"nodes": [self.status_of(self.ops[i]) if i in self.ops else None for i in ids]}
 
     def node(self, ctx):
         i = ctx.variables.get("id")
@@ -262,7 +373,7 @@ class Bulk:
 
     # ----------------------------------------------------------- download
     def download(self, req):
-        m = re.match(r"/__bulk/(\d+)/orders\.jsonl$", req.path)
+        m = re.match(r"/__bulk/(\d+)/[a-z_]+\.jsonl$", req.path)
         with self.lock:
             op = next((o for o in self.ops.values() if m and o["n"] == int(m.group(1))), None)
             if req.header("X-Shopify-Access-Token"):
@@ -296,6 +407,7 @@ def register(fake):
     fake.gql.add("BulkOrders", b.run)
     fake.gql.add("BulkOperation", b.node)
     fake.gql.add("CurrentBulk", b.current)
+    fake.gql.add("BulkOperations", b.nodes)
     fake.gql.add("RefundLines", b.refund_lines)
     if not hasattr(fake, "extra_routes"):
         fake.extra_routes = []
@@ -307,5 +419,6 @@ def register(fake):
 
     def extra_stats(s):
         orig(s)
-        s["bulk"] = dict(b.downloads, operations=len(b.ops))
+        s["bulk"] = dict(b.downloads, operations=len(b.ops), kinds=dict(b.kinds), most=b.most,
+                         refusals=b.refusals)
     fake.extra_stats = extra_stats

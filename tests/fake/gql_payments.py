@@ -139,36 +139,48 @@ def payouts(ctx, field, path):
     return connection(ctx, field, items, lambda n: "p" + n["legacyResourceId"])
 
 
-def balance_transactions(ctx, field, path):
-    q = terms(ctx.arg(field, "query"), {"payments_transfer_id", "payout_status"}, path)
-    items = []
-    for t in ctx.app.transactions:
-        n = txn_node(t, ctx.app)
-        ok = True
-        for k, op, v in q:
-            if k == "payments_transfer_id":
-                ok &= str(n["_payout"]) == v
-            elif k == "payout_status":
-                ok &= (n["_status"] or "") == v.lower()
-        if ok:
-            items.append((t, n))
-    key = ctx.arg(field, "sortKey") or "ID"
+def txn_items(app, query, key, reverse, path):
+    """The balance transactions a search selects, sorted: terms joined by
+    spaces (AND), alternatives by OR (the bulk query recon sends names every
+    payout: payments_transfer_id:1 OR payments_transfer_id:2 OR
+    payout_status:pending)."""
     from shopify_fake import parse_instant
+    alts = [terms(a, {"payments_transfer_id", "payout_status"}, path)
+            for a in re.split(r"\s+OR\s+", (query or "").strip())] if (query or "").strip() else [[]]
+    items = []
+    for t in app.transactions:
+        n = txn_node(t, app)
+        for q in alts:
+            ok = True
+            for k, op, v in q:
+                if k == "payments_transfer_id":
+                    ok &= str(n["_payout"]) == v
+                elif k == "payout_status":
+                    ok &= (n["_status"] or "") == v.lower()
+            if ok:
+                items.append((t, n))
+                break
 
     def when(t):
         try:
-            return parse_instant(t.get("processed_at"), ctx.app.tz).timestamp()
+            return parse_instant(t.get("processed_at"), app.tz).timestamp()
         except (ValueError, TypeError):
             return 0.0
+    key = key or "ID"
     if key == "PROCESSED_AT":
         items.sort(key=lambda x: (when(x[0]), x[0]["id"]))
     elif key == "ID":
         items.sort(key=lambda x: x[0]["id"])
     else:
         raise GraphQLError("Sort key %s is not supported by this fake" % key, path=path)
-    if ctx.arg(field, "reverse"):
+    if reverse:
         items.reverse()
-    return connection(ctx, field, [n for _, n in items], lambda n: "t" + n["id"].rsplit("/", 1)[1])
+    return [n for _, n in items]
+
+
+def balance_transactions(ctx, field, path):
+    items = txn_items(ctx.app, ctx.arg(field, "query"), ctx.arg(field, "sortKey"), ctx.arg(field, "reverse"), path)
+    return connection(ctx, field, items, lambda n: "t" + n["id"].rsplit("/", 1)[1])
 
 
 def account(ctx):

@@ -7,21 +7,18 @@ or `sortKey: ID`, paged by `first`/`after`; `query: "sku:X"` filters."""
 from gqlengine import GraphQLError, connection, gid
 
 
-def variants(ctx):
-    f = ctx.field("productVariants")
-    ctx.need_scope("read_products", "productVariants")
-    q = ctx.arg(f, "query") or ""
+def variant_items(app, q, key, reverse, path):
+    """The variants a search selects, sorted (also the bulk query's, gql_bulk.py)."""
     sku = None
-    for part in q.split():
+    for part in (q or "").split():
         if part.startswith("sku:"):
             sku = part[4:].strip("'\"")
         else:
-            raise GraphQLError("Unsupported filter '%s' (this fake knows sku)" % part, path=[f.key])
-    key = ctx.arg(f, "sortKey") or "ID"
-    if key != "ID":
-        raise GraphQLError("Sort key %s is not supported by this fake" % key, path=[f.key])
+            raise GraphQLError("Unsupported filter '%s' (this fake knows sku)" % part, path=path)
+    if (key or "ID") != "ID":
+        raise GraphQLError("Sort key %s is not supported by this fake" % key, path=path)
     items = []
-    for p in ctx.app.products:
+    for p in app.products:
         for v in p.get("variants") or []:
             if sku is not None and v.get("sku") != sku:
                 continue
@@ -32,8 +29,15 @@ def variants(ctx):
                           "product": {"id": gid("Product", p["id"]), "title": p.get("title")},
                           "_n": v["id"]})
     items.sort(key=lambda n: n["_n"])
-    if ctx.arg(f, "reverse"):
+    if reverse:
         items.reverse()
+    return items
+
+
+def variants(ctx):
+    f = ctx.field("productVariants")
+    ctx.need_scope("read_products", "productVariants")
+    items = variant_items(ctx.app, ctx.arg(f, "query"), ctx.arg(f, "sortKey"), ctx.arg(f, "reverse"), [f.key])
     return {f.key: connection(ctx, f, items, lambda n: "v%d" % n["_n"])}
 
 

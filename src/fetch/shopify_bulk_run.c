@@ -1,0 +1,246 @@
+/* [shopify] api = graphql: the month's orders, balance transactions and
+ * product variants by bulk operations (DESIGN §3a), the payouts (a month
+ * has about thirty) by paged queries meanwhile.
+ *
+ * Why bulk for the last two: paged, a balance transaction costs 6 points
+ * and a variant 3 (shopify_gql_extracts.c), so a 100k-order month's
+ * transactions alone need ~110 minutes of a standard plan's 100 points/s;
+ * a bulk query costs ten points to start, whatever it returns.
+ *
+ * What a bulk query may be (shopify.dev bulkOperationRunQuery and "Perform
+ * bulk operations with the GraphQL Admin API"): a single top-level field,
+ * at least one connection, at most five connections nested at most two
+ * deep, never node/nodes at the top. Both queries here have one connection:
+ * productVariants is one at the root; balanceTransactions is the one
+ * connection of the shopifyPaymentsAccount object at the root (the guide
+ * asks for a connection somewhere, not at the root; not yet tried against a
+ * live shop: a refusal is userErrors, exit 4, and [shopify] bulk = orders
+ * goes back to the paged queries). Each line of their output is one node,
+ * the paged queries' node: the same selection (src/fetch/fields.c), loaded
+ * by the same columns (src/store/load_bulk.c puts the lines in the paged
+ * queries' order).
+ *
+ * Concurrency (shopify_bulk_concurrency): from 2026-01 up to five bulk
+ * queries run at once, so the orders' and variants' operations start
+ * first, the payouts are paged while they run, the transactions' operation
+ * (its filter names the payouts) starts next, and one nodes(ids:) query a
+ * round polls all three. Before 2026-01 one runs at a time: in turn. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon/fields.h"
+#include "recon/jsonin.h"
+#include "recon/msg.h"
+#include "recon/raw.h"
+#include "recon/shopify_graphql.h"
+#include "shopify_private.h"
+
+#define SEL_MAX 1024
+
+/* The bulk query of one connection: head, the paged query's node selection
+ * of `fields_of`, tail. */
+static recon_err bulk_query(struct shopify_bulk_op *op, const char *head, const char *fields_of, const char *tail)
+{
+	char sel[SEL_MAX];
+	size_t n;
+	if (fields_graphql(fields_of, sel, sizeof(sel)) != 0) {
+		msg_error("internal error: the GraphQL selection of '%s' does not fit", fields_of);
+		return RECON_ERR_REMOTE;
+	}
+	n = strlen(head) + strlen(sel) + strlen(tail) + 1;
+	if (!(op->query = malloc(n)))
+		return RECON_ERR_NOMEM;
+	snprintf(op->query, n, "%s%s%s", head, sel, tail);
+	return RECON_OK;
+}
+
+static recon_err variants_op(struct shopify_bulk_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->extract = "shopify/bulk/variants";
+	op->file = "variants-0001.jsonl";
+	op->what = "the variants query";
+	op->scopes = "read_products";
+	op->size = -1;
+	return bulk_query(op, "{ productVariants(sortKey: ID) { edges { node { ", "shopify/bulk/variants",
+	                  " } } } }");
+}
+
+/* The paged queries' filters in one search: each payout's transactions
+ * (payments_transfer_id), then those not yet in any payout. */
+static recon_err txns_op(struct shopify_bulk_op *op, const int64_t *payouts, size_t n, char **filter)
+{
+	size_t cap = 32 + n * 48, used = 0;
+	char *head = NULL;
+	recon_err err = RECON_ERR_NOMEM;
+
+	memset(op, 0, sizeof(*op));
+	op->extract = "shopify/bulk/balance_transactions";
+	op->file = "balance_transactions-0001.jsonl";
+	op->what = "the balance transactions query";
+	op->scopes = "read_shopify_payments_payouts";
+	op->size = -1;
+	if (!(*filter = malloc(cap)))
+		return err;
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(*filter + used, cap - used, "payments_transfer_id:%lld OR ", (long long)payouts[i]);
+	snprintf(*filter + used, cap - used, "payout_status:pending");
+	/* the filter is digits, words and colons: nothing to escape */
+	size_t hn = strlen(*filter) + 160;
+	if ((head = malloc(hn))) {
+		snprintf(head, hn, "{ shopifyPaymentsAccount { balanceTransactions(query: \"%s\", sortKey: PROCESSED_AT, "
+		         "reverse: true) { edges { node { ", *filter);
+		err = bulk_query(op, head, "shopify/bulk/balance_transactions", " } } } } }");
+	}
+	free(head);
+	return err;
+}
+
+/* Each variant's inventory item, from the saved output (the inventory
+ * query asks for their levels). A line that does not parse is the
+ * loader's to name (exit 3). */
+static recon_err items_of(const char *path, recon_err (*item)(void *arg, int64_t id), void *arg)
+{
+	FILE *f = fopen(path, "rb");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	recon_err err = RECON_OK;
+
+	if (!f) {
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+		return RECON_ERR_IO;
+	}
+	while (!err && (n = getline(&line, &cap, f)) > 0) {
+		json_error_t je;
+		json_t *o = jsonin_loadb(line, (size_t)n, 0, &je);
+		int64_t id;
+		if (o && shopify_graphql_gid_id(json_string_value(raw_get(o, "inventoryItem.id")), &id) == 0)
+			err = item(arg, id);
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
+static recon_err note(struct shopify *sh, struct fetch_out *out, const char *extract, const char *text)
+{
+	char endpoint[256];
+	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
+	return fetch_note(out, extract, endpoint, text);
+}
+
+/* Start, wait for and save one operation: the run in turn. */
+static recon_err one(struct shopify *sh, const struct config *cfg, struct fetch_out *out,
+                     struct shopify_bulk_op *op, char *path, size_t size)
+{
+	recon_err err;
+	struct shopify_bulk_op *ops[1] = { op };
+	sh->ver.extract = op->extract;
+	fetch_progress(out, op->extract);
+	if (!(err = shopify_bulk_start(sh, op)) && !(err = shopify_bulk_wait(sh, ops, 1)))
+		err = shopify_bulk_save(op, cfg, out, path, size);
+	return err;
+}
+
+recon_err shopify_fetch_bulk_orders(struct shopify *sh, const struct config *cfg, const struct period *p,
+                                    struct fetch_out *out)
+{
+	struct shopify_bulk_op op;
+	char text[1024], path[4200];
+	recon_err err;
+
+	if ((err = shopify_bulk_orders_op(p, &op, text, sizeof(text))) ||
+	    (err = note(sh, out, "shopify/bulk", text)) || (err = one(sh, cfg, out, &op, path, sizeof(path))))
+		goto out;
+	sh->ver.extract = "shopify/refund_lines";
+	fetch_progress(out, "shopify/refund_lines");
+	err = shopify_bulk_refund_lines(sh, out, path);
+out:
+	shopify_bulk_op_clear(&op);
+	return err;
+}
+
+recon_err shopify_fetch_bulk(struct shopify *sh, const struct config *cfg, const struct period *p, const char *lo,
+                             struct fetch_out *out, recon_err (*item)(void *arg, int64_t id), void *arg)
+{
+	struct shopify_bulk_op orders = { 0 }, variants = { 0 }, txns = { 0 };
+	struct shopify_bulk_op *ops[3];
+	char text[1024], orders_path[4200], variants_path[4200];
+	char *filter = NULL, *tnote = NULL;
+	int64_t *payouts = NULL;
+	size_t npayouts = 0, nops = 0;
+	int none = 0, together = shopify_bulk_concurrency(sh) >= 3;
+	recon_err err;
+
+	if ((err = shopify_bulk_orders_op(p, &orders, text, sizeof(text))) ||
+	    (err = note(sh, out, "shopify/bulk", text)) || (err = variants_op(&variants)) ||
+	    (err = note(sh, out, "shopify/bulk/variants", "bulkOperationRunQuery productVariants(sortKey: ID)")))
+		goto out;
+	msg_debug("shopify: bulk operations %s (API %s allows %d at a time)", together ? "together" : "in turn",
+	          sh->version, shopify_bulk_concurrency(sh));
+	if (together) {
+		sh->ver.extract = "shopify/bulk";
+		fetch_progress(out, "shopify/bulk");
+		if ((err = shopify_bulk_start(sh, &orders)) || (err = shopify_bulk_start(sh, &variants)))
+			goto out;
+		ops[nops++] = &orders;
+		ops[nops++] = &variants;
+	} else if ((err = one(sh, cfg, out, &orders, orders_path, sizeof(orders_path)))) {
+		goto out;
+	}
+
+	/* the payouts, paged, while the operations run */
+	if ((err = shopify_gql_payouts(sh, p, lo, out, &payouts, &npayouts, &none)))
+		goto out;
+	if (none) {
+		msg_warn("shopify: shopifyPaymentsAccount is null (no Shopify Payments account?): payouts are not "
+		         "compared");
+	} else {
+		size_t tn;
+		if ((err = txns_op(&txns, payouts, npayouts, &filter)))
+			goto out;
+		tn = strlen(filter) + 128;
+		if (!(tnote = malloc(tn))) {
+			err = RECON_ERR_NOMEM;
+			goto out;
+		}
+		snprintf(tnote, tn, "bulkOperationRunQuery shopifyPaymentsAccount.balanceTransactions(query: \"%s\", "
+		         "sortKey: PROCESSED_AT, reverse: true)", filter);
+		if ((err = note(sh, out, "shopify/bulk/balance_transactions", tnote)))
+			goto out;
+		if (together) {
+			if ((err = shopify_bulk_start(sh, &txns)))
+				goto out;
+			ops[nops++] = &txns;
+		} else if ((err = one(sh, cfg, out, &txns, NULL, 0))) {
+			goto out;
+		}
+	}
+	if (together) {
+		/* all of them done before any is saved: a failure stores nothing either way */
+		if ((err = shopify_bulk_wait(sh, ops, nops)) ||
+		    (err = shopify_bulk_save(&orders, cfg, out, orders_path, sizeof(orders_path))) ||
+		    (err = shopify_bulk_save(&variants, cfg, out, variants_path, sizeof(variants_path))) ||
+		    (!none && (err = shopify_bulk_save(&txns, cfg, out, NULL, 0))))
+			goto out;
+	} else if ((err = one(sh, cfg, out, &variants, variants_path, sizeof(variants_path)))) {
+		goto out;
+	}
+	if (item && (err = items_of(variants_path, item, arg)))
+		goto out;
+	sh->ver.extract = "shopify/refund_lines";
+	fetch_progress(out, "shopify/refund_lines");
+	err = shopify_bulk_refund_lines(sh, out, orders_path);
+out:
+	shopify_bulk_op_clear(&orders);
+	shopify_bulk_op_clear(&variants);
+	shopify_bulk_op_clear(&txns);
+	free(filter);
+	free(tnote);
+	free(payouts);
+	return err;
+}
