@@ -272,7 +272,8 @@ static recon_err plan_pages(const char *dir, struct page_plan *pp)
 		    strcmp(x->name, "shopify/refund_lines") == 0)
 			continue;
 		for (size_t k = 0; load_extracts[k].name; k++)
-			other |= k != xi && pp->count[k] && strcmp(load_extracts[k].table, x->table) == 0;
+			other |= k != xi && strcmp(load_extracts[k].table, x->table) == 0 &&
+			         (pp->count[k] || (!load_extracts[k].root_key && load_bulk_files(dir, &load_extracts[k])));
 		if (!other)
 			msg_warn("no pages in '%s/%s': the extract is empty", dir, x->folder);
 	}

@@ -531,6 +531,18 @@ nomem:
 	return RECON_ERR_NOMEM;
 }
 
+size_t load_bulk_files(const char *dir, const struct extract_def *x)
+{
+	char **names = NULL;
+	size_t n = 0;
+	if (list_jsonl(dir, x, &names, &n) != RECON_OK)
+		n = 0;
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+	return n;
+}
+
 recon_err load_bulk(struct load_engine *e, size_t root, const char *dir, const struct extract_def *x,
                     const int64_t *payouts, size_t npayouts,
                     recon_err (*page)(void *arg, const char *relpath, int64_t bytes, const char *sha256),

@@ -29,4 +29,8 @@ recon_err load_bulk(struct load_engine *e, size_t root, const char *dir, const s
                     recon_err (*page)(void *arg, const char *relpath, int64_t bytes, const char *sha256),
                     void *arg);
 
+/* How many bulk files of extract x DIR holds (0 when none, or unreadable):
+ * a table filled by them is not empty for want of pages. */
+size_t load_bulk_files(const char *dir, const struct extract_def *x);
+
 #endif

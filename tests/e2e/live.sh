@@ -64,8 +64,8 @@ live_ini() {
 	[ -z "${LIVE_API:-}" ] || printf '[shopify]\napi = %s\n' "$LIVE_API" >> "$1"
 	# LIVE_BULK=all|orders: [shopify] bulk (unset: the default, all)
 	[ -z "${LIVE_BULK:-}" ] || printf '[shopify]\nbulk = %s\n' "$LIVE_BULK" >> "$1"
-	# LIVE_VERSION: [shopify] api_version (the demo's recon.ini names 2025-07)
-	[ -z "${LIVE_VERSION:-}" ] || printf '[shopify]\napi_version = %s\n' "$LIVE_VERSION" >> "$1"
+	# LIVE_VERSION: [shopify] api_version instead of the demo's 2025-07
+	[ -z "${LIVE_VERSION:-}" ] || sed -i "s/^api_version = .*/api_version = $LIVE_VERSION/" "$1"
 	chmod 600 "$1"
 }
 
