@@ -19,6 +19,9 @@
 #   FETCH_SHAPE   gen_month.py shape (default full: documents as a site holds them)
 #   FETCH_FALLBACK  1: one more run where ERPNext refuses child-table fields in
 #                 lists (recon reads one document at a time, as before issue 17)
+#   FETCH_PAGE_ROWS  [erpnext] page_rows (default: recon's, 5000)
+#   FETCH_KEEP    folder for each run's recon -v log, the fakes' stats and the
+#                 summary (default $BENCH_DATA/fetch-o<orders>-<api>)
 #   BENCH_DATA    where generated months are cached (default bench/data)
 #   RECON         binary                       (default ./recon)
 set -eu
@@ -37,6 +40,8 @@ API=${FETCH_API:-both}
 GQL_BUCKET=${FETCH_GQL_BUCKET:-2000}
 GQL_RESTORE=${FETCH_GQL_RESTORE:-100}
 DATA=${BENCH_DATA:-$top/bench/data}
+PAGE_ROWS=${FETCH_PAGE_ROWS:-}
+KEEP=${FETCH_KEEP:-$DATA/fetch-o$ORDERS-$API}
 RECON=${RECON:-$top/recon}
 RECON_NOW=${RECON_NOW:-2026-11-05T09:00:00Z}
 export RECON_NOW
@@ -88,7 +93,7 @@ run() {
 	i=0
 	while [ ! -s "$d/sp" ] || [ ! -s "$d/ep" ]; do
 		i=$((i + 1))
-		[ $i -lt 1200 ] || { echo "bench: the fakes did not start" >&2; exit 2; }
+		[ $i -lt 6000 ] || { echo "bench: the fakes did not start" >&2; exit 2; }
 		sleep 0.1
 	done
 	sp=$(cat "$d/sp")
@@ -98,20 +103,30 @@ run() {
 	printf '[shopify]\naccess_token = bench_token\n[erpnext]\napi_key = bench_key\napi_secret = bench_secret\n' \
 		>> "$d/recon.ini"
 	printf '[http]\nbackoff_ms = 100\n[shopify]\napi = %s\n' "$api" >> "$d/recon.ini"
+	[ -z "$PAGE_ROWS" ] || printf '[erpnext]\npage_rows = %s\n' "$PAGE_ROWS" >> "$d/recon.ini"
 	chmod 600 "$d/recon.ini"
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date +%s.%N)
 	set +e
 	"$RECON" --config "$d/recon.ini" --db "$d/recon.db" -v snapshot --period 2026-10 >"$d/out" 2>"$d/err"
 	rc=$?
 	set -e
 	end=$(date +%s.%N)
+	load1=$(cut -d' ' -f1-3 /proc/loadavg)
 	s_stats=$(curl -s "http://127.0.0.1:$sp/__fake/stats")
 	e_stats=$(curl -s "http://127.0.0.1:$ep/__fake/stats")
 	stop "$sp_pid" "$ep_pid"
-	echo "== $name ($api): exit $rc, $(echo "$end - $start" | bc) s wall (fetch and load)"
-	grep -E "recon: (fetched|shopify:|erpnext:)" "$d/err" | grep -v "Deprecated" | sed 's/^recon: /   /'
-	python3 - "$s_stats" "$e_stats" "$BUCKET" "$LEAK" <<'PY'
-import json, sys
+	mkdir -p "$KEEP"
+	cp "$d/err" "$KEEP/$name.err"
+	printf '%s\n' "$s_stats" > "$KEEP/$name.shopify-stats.json"
+	printf '%s\n' "$e_stats" > "$KEEP/$name.erpnext-stats.json"
+	{
+	echo "== $name ($api): exit $rc, $(echo "$end - $start" | bc) s wall (fetch and load); load average $load0 before, $load1 after"
+	# the pacing waits are summed per operation below, not listed
+	grep -E "recon: (fetched|shopify:|erpnext:)" "$d/err" | grep -v -E "Deprecated|waiting [0-9.]+ s for|throttled \(needs" |
+		sed 's/^recon: /   /'
+	python3 - "$s_stats" "$e_stats" "$BUCKET" "$LEAK" "$d/err" <<'PY'
+import collections, json, re, sys
 s, e = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 cap, leak = float(sys.argv[3]), float(sys.argv[4])
 print("   fake shopify: %d requests, %d throttled (429), bucket peak %d/%d, %d faults served"
@@ -122,11 +137,34 @@ if g.get("requests"):
     print("   fake shopify GraphQL: %d requests, %d throttled, bucket low %.0f of %.0f (restore %.0f/s)"
           % (g["requests"], g.get("throttled", 0), g["low"], b["maximumAvailable"], b["restoreRate"]))
 print("   fake erpnext: %d requests, %d faults served, %s" % (e["requests"], e["faults_total"], e["by_status"]))
+# per extract (recon -v "fetch: X took S s"), GraphQL operation waits and requests
+waits = collections.defaultdict(lambda: [0, 0.0])
+took = []
+for line in open(sys.argv[5], encoding="utf-8", errors="replace"):
+    m = re.match(r"recon: shopify: GraphQL (\w+): waiting ([0-9.]+) s", line)
+    if m:
+        waits[m.group(1)][0] += 1
+        waits[m.group(1)][1] += float(m.group(2))
+    m = re.match(r"recon: fetch: (\S+) took ([0-9.]+) s: (\d+) pages?, (\d+) rows, (\d+) bytes", line)
+    if m:
+        took.append((m.group(1), float(m.group(2)), int(m.group(3)), int(m.group(4)), int(m.group(5))))
+if took:
+    print("   per extract (wall s, pages, rows, MB):")
+    for x, t, p, r, by in took:
+        print("     %-30s %8.1f s %6d pages %9d rows %8.1f MB" % (x, t, p, r, by / 1e6))
+ops = {k[3:]: v for k, v in g.items() if k.startswith("op:")}
+if ops:
+    print("   GraphQL operations (requests; pacing waits: count, seconds):")
+    for op in sorted(ops):
+        w = waits.get(op, [0, 0.0])
+        print("     %-24s %5d requests %5d waits %8.1f s waited" % (op, ops[op], w[0], w[1]))
 PY
+	} | tee "$KEEP/$name.summary"
 	if [ "$rc" -ne 0 ]; then
 		tail -5 "$d/err"
 	else
-		# the evidence pages reload offline to the same table digests
+		# the evidence pages reload offline to the same table digests and the
+		# same discrepancies
 		"$RECON" --config "$d/recon.ini" --db "$d/reload.db" snapshot --period 2026-10 \
 			--raw "$d/evidence/s1" >/dev/null 2>&1 || echo "   offline reload of the pages FAILED"
 		q="SELECT tbl, rows, sha256 FROM table_digest ORDER BY tbl"
@@ -135,7 +173,17 @@ PY
 		else
 			echo "   digests: DIFFER from the offline load of its pages"
 		fi
-	fi
+		"$RECON" --config "$d/recon.ini" --db "$d/recon.db" diff --format csv --fail-on never \
+			> "$KEEP/$name.live.csv" 2>/dev/null || echo "   diff of the live snapshot FAILED"
+		"$RECON" --config "$d/recon.ini" --db "$d/reload.db" diff --format csv --fail-on never \
+			> "$KEEP/$name.offline.csv" 2>/dev/null || echo "   diff of the offline load FAILED"
+		n=$(($(wc -l < "$KEEP/$name.live.csv") - 1))
+		if cmp -s "$KEEP/$name.live.csv" "$KEEP/$name.offline.csv"; then
+			echo "   discrepancies: $n, the same as the offline load's (recon diff, byte for byte)"
+		else
+			echo "   discrepancies: $n live, $(($(wc -l < "$KEEP/$name.offline.csv") - 1)) offline: they DIFFER"
+		fi
+	fi 2>&1 | tee -a "$KEEP/$name.summary"
 }
 
 echo "live fetch of $ORDERS orders ($SHAPE) through the fakes (bucket $BUCKET at $LEAK/s, GraphQL $GQL_BUCKET points at $GQL_RESTORE/s, ERPNext latency $LATENCY ms)"

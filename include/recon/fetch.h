@@ -126,6 +126,9 @@ void fetch_progress(struct fetch_out *f, const char *extract);
  * the API gives): the progress line then shows the time left. */
 void fetch_expect(struct fetch_out *f, const char *extract, int64_t rows);
 /* The progress line's final state, once every extract is in. */
+/* -v: the time, pages, rows and bytes of the extract being fetched (also
+ * said by fetch_progress when the next one starts). */
+void fetch_took(const struct fetch_out *f);
 void fetch_progress_done(struct fetch_out *f);
 /* A fetch that stops early: the line ends where it is (f may then go). */
 void fetch_progress_stop(struct fetch_out *f);

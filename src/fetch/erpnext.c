@@ -10,7 +10,16 @@
 #include "recon/msg.h"
 #include "recon/raw.h"
 
-#define ERP_PAGE 500               /* rows per list request (reference §3: 500-1000) */
+/* Rows per list request of a snapshot extract ([erpnext] page_rows). Frappe
+ * puts no ceiling on limit_page_length (DatabaseQuery.add_limit: any
+ * positive value is the SQL LIMIT, 0 none at all); what bounds a page is
+ * the site's worker timeout and the answer's size. 5,000 joined rows is
+ * 2-6 MB of JSON and well under a second of a site's time, and keeps a
+ * 100k-order month near 250 requests (bench/RESULTS.md). */
+#define ERP_PAGE_ROWS 5000
+#define ERP_PAGE_ROWS_MIN 20
+#define ERP_PAGE_ROWS_MAX 20000    /* x a few KB a row: under HTTP_BODY_MAX */
+#define ERP_PAGE 500               /* rows per look-up request (fix, post) */
 /* erpnext_list is for look-ups (does it exist, is it unique): more rows
  * than this means a filter that matched far too much, or a server that
  * ignores it. */
@@ -23,6 +32,7 @@ struct erpnext {
 	const char *get_hdr[3];
 	const char *post_hdr[4];
 	struct fetch_caps lookup_caps;   /* what one erpnext_list may read */
+	long page_rows;            /* rows per list request of an extract */
 };
 
 /* Forget a secret before its memory goes back to the allocator
@@ -43,6 +53,7 @@ recon_err erpnext_open(const struct config *cfg, struct erpnext **out)
 	struct http_opts o = { .system = "erpnext" };
 	struct erpnext *e = NULL;
 	recon_err err;
+	long page_rows;
 	size_t n;
 
 	*out = NULL;
@@ -53,13 +64,16 @@ recon_err erpnext_open(const struct config *cfg, struct erpnext **out)
 		          !key && !secret ? ", " : "", !secret ? "api_secret" : "", config_hint(cfg));
 		return RECON_ERR_CONFIG;
 	}
-	if ((err = http_opts_from_config(cfg, &o)) != RECON_OK ||
+	if ((err = config_get_long(cfg, "erpnext", "page_rows", ERP_PAGE_ROWS, ERP_PAGE_ROWS_MIN,
+	                           ERP_PAGE_ROWS_MAX, &page_rows)) != RECON_OK ||
+	    (err = http_opts_from_config(cfg, &o)) != RECON_OK ||
 	    (err = http_check_base(cfg, "erpnext", "url", url, o.insecure)) != RECON_OK)
 		return err;
 	config_url_credentials(cfg, "erpnext", "url", &o.user, &o.password);
 	err = RECON_ERR_NOMEM;
 	if (!(e = calloc(1, sizeof(*e))))
 		goto out;
+	e->page_rows = page_rows;
 	if ((err = fetch_caps_from_config(cfg, &e->lookup_caps)) != RECON_OK)
 		goto out;
 	if (e->lookup_caps.max_rows > ERP_LIST_ROWS_MAX)
@@ -431,7 +445,7 @@ struct save_ctx {
 static recon_err save_list_page(void *arg, struct http_response *r, json_t *data)
 {
 	struct save_ctx *c = arg;
-	/* a trailing empty page (the last full page was exactly ERP_PAGE rows)
+	/* a trailing empty page (the last full page was exactly page_rows rows)
 	 * holds nothing; the first one is kept as proof the extract was empty */
 	if (c->pages > 0 && json_array_size(data) == 0)
 		return RECON_OK;
@@ -457,7 +471,7 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 {
 	int absent = 0, by_doc = x->full && !x->tables[0].field;
 	struct list_query q = { .doctype = x->doctype, .filters = filters, .or_filters = or_filters,
-	                        .what = x->extract, .page = ERP_PAGE, .absent = x->optional ? &absent : NULL };
+	                        .what = x->extract, .page = e->page_rows, .absent = x->optional ? &absent : NULL };
 	char endpoint[256], note[FETCH_FILTERS_MAX], dropped[4][sizeof(q.missing)], refusal[600] = "";
 	const char *drop[5] = { NULL };
 	size_t ndrop = 0;
@@ -548,9 +562,9 @@ static recon_err fetch_one(struct erpnext *e, struct fetch_out *out, const struc
 		else if (x->full)
 			snprintf(endpoint + strlen(endpoint), sizeof(endpoint) - strlen(endpoint),
 			         " (child tables in the list; rows regrouped into documents)");
-		snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%d%s%s", fields,
+		snprintf(note, sizeof(note), "fields=%s%s%s%s%s order_by=%s limit_page_length=%ld%s%s", fields,
 		         filters ? " filters=" : "", filters ? filters : "", or_filters ? " or_filters=" : "",
-		         or_filters ? or_filters : "", q.order_by, ERP_PAGE,
+		         or_filters ? or_filters : "", q.order_by, q.page,
 		         refusal[0] ? "; child-table fields refused: " : "", refusal);
 		err = fetch_note(out, x->extract, endpoint, note);
 	}
@@ -635,7 +649,7 @@ static recon_err fetch_gl_opening(struct erpnext *e, struct fetch_out *out, cons
 	static const char fields[] = "[\"account\",\"sum(debit) as debit\",\"sum(credit) as credit\"]";
 	json_t *accts = opening_accounts(cfg), *fl = json_array();
 	struct list_query q = { .doctype = "GL Entry", .fields = fields, .order_by = "account asc",
-	                        .group_by = "account", .what = "erpnext/gl_opening", .page = ERP_PAGE };
+	                        .group_by = "account", .what = "erpnext/gl_opening", .page = e->page_rows };
 	struct save_ctx c = { out, "erpnext/gl_opening", 0 };
 	char *filters = NULL, note[FETCH_FILTERS_MAX];
 	recon_err err = RECON_OK;

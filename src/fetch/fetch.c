@@ -209,6 +209,24 @@ recon_err fetch_room(struct fetch_out *f, const char *extract, int64_t pages, in
 	                  bytes);
 }
 
+/* -v: how long the extract just finished took, so a slow one (a paced
+ * GraphQL extract, a big ERPNext list) is named with its share of the fetch
+ * (bench/fetch.sh sums these). */
+static void extract_took(const struct fetch_out *f, const char *next)
+{
+	const struct fetch_extract *x;
+	if (!f->current || (next && strcmp(f->current, next) == 0) || !(x = find_extract((struct fetch_out *)f, f->current)))
+		return;
+	msg_debug("fetch: %s took %.1f s: %d page%s, %lld rows, %lld bytes", x->name,
+	          (double)(http_now_ms() - f->current_ms) / 1000.0, x->pages, x->pages == 1 ? "" : "s",
+	          (long long)x->rows, (long long)x->bytes);
+}
+
+void fetch_took(const struct fetch_out *f)
+{
+	extract_took(f, NULL);
+}
+
 void fetch_progress_done(struct fetch_out *f)
 {
 	progress_draw(f, 1);
@@ -225,6 +243,7 @@ void fetch_progress_stop(struct fetch_out *f)
 
 void fetch_progress(struct fetch_out *f, const char *extract)
 {
+	extract_took(f, extract);
 	f->current = extract;
 	f->current_ms = http_now_ms();
 	progress_draw(f, 0);

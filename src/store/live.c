@@ -292,6 +292,7 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	if ((err = erpnext_fetch_raw(e, cfg, p, &lv.out)) != RECON_OK)
 		goto out;
 	now_utc(efetched);
+	fetch_took(&lv.out);
 	lv.out.current = "done";
 	fetch_progress_done(&lv.out);
 	summary(&lv.out, sh, e, shopify_ms);

@@ -35,7 +35,7 @@ nothing_stored() {
 	grep_in err "nothing was stored"
 }
 
-# A month whose Item list is longer than one ERPNext page (500 rows).
+# A month whose Item list is longer than one ERPNext page ([erpnext] page_rows = 500).
 cp -R "$SAMPLES/demo" data
 python3 - data/erpnext/item/page-0002.json <<'PY'
 import json, sys
@@ -68,6 +68,7 @@ stop_fakes
 # ERPNext ignoring limit_start: the Item list never ends.
 start_fakes offset data "--leak 1000" "--ignore-limit-start"
 live_ini offset.ini
+printf '[erpnext]\npage_rows = 500\n' >> offset.ini
 bounded 60 --config offset.ini --db offset.db snapshot --period 2026-10 --save-raw kept
 expect_rc 4
 grep_in err "erpnext: GET 'http://127.0.0.1:$EP/api/resource/Item?"
@@ -81,6 +82,7 @@ stop_fakes
 # ERPNext ignoring limit_page_length: 540 rows where 500 were asked for.
 start_fakes length data "--leak 1000" "--ignore-page-length"
 live_ini length.ini
+printf '[erpnext]\npage_rows = 500\n' >> length.ini
 bounded 60 --config length.ini --db length.db snapshot --period 2026-10
 expect_rc 4
 grep_in err "answered 540 rows where at most 500 were asked for; giving up on 'erpnext/item'"

@@ -76,16 +76,26 @@ class Bulk:
             self.truncate += int(b.get("truncate_next", 0) or 0)
 
     # -------------------------------------------------------------- state
+    def finished(self, op):
+        """Its time is up and its file written: the moment it ended, else None."""
+        if op["ready"] is None:
+            return None
+        return max(op["ready"], op["started"] + op["seconds"])
+
     def status_of(self, op):
         """The operation as node(id:) shows it now."""
         t = time.monotonic() - op["started"]
         total = op["seconds"]
+        ended = self.finished(op)
         if t < total * 0.2:
             st = "CREATED"
-        elif t < total:
+        elif ended is None or time.monotonic() < ended:
             st = "RUNNING"
         else:
             st = op["end"]
+            if op["completed"] is None:
+                at = op["wall"] + dt.timedelta(seconds=round(ended - op["started"]))
+                op["completed"] = at.isoformat().replace("+00:00", "Z")
         done = st not in ("CREATED", "RUNNING")
         out = {"__typename": "BulkOperation", "id": op["id"], "status": st, "errorCode": None,
                "objectCount": str(op["objects"] if done else int(op["objects"] * min(1.0, t / max(total, 1e-9)))),
@@ -104,7 +114,8 @@ class Bulk:
         return out
 
     def running(self):
-        return [op for op in self.ops.values() if time.monotonic() - op["started"] < op["seconds"]]
+        now = time.monotonic()
+        return [op for op in self.ops.values() if self.finished(op) is None or now < self.finished(op)]
 
     # ------------------------------------------------------------ queries
     def matcher(self, search):
@@ -206,7 +217,9 @@ class Bulk:
                        for n in nodes)
 
     def output(self, ctx, q, op, root):
-        """(kind, JSONL bytes, roots) of a bulk query."""
+        """(kind, roots, write) of a bulk query: what it refuses (scope, search,
+        selection) is refused now; write() makes the JSONL bytes, later, on the
+        operation's own thread."""
         if root.name == "orders":
             ctx.need_scope("read_orders", "bulkOperationRunQuery")
             m = re.search(r'orders\s*\(\s*query:\s*"((?:[^"\\]|\\.)*)"', q)
@@ -216,12 +229,13 @@ class Bulk:
             orders = sorted((o for o in self.fake.visible_orders() if keep(o)), key=lambda o: o.get("id") or 0)
             # the order transactions the REST endpoint serves (orders/{id}/transactions.json)
             txns = [t for ts in getattr(self.fake, "order_txns", {}).values() for t in ts]
-            return "orders", bulk_jsonl.jsonl(orders, txns).encode("utf-8"), len(orders)
+            return "orders", len(orders), lambda: bulk_jsonl.jsonl(orders, txns).encode("utf-8")
         if root.name == "productVariants":
             ctx.need_scope("read_products", "productVariants")
             nodes = gql_products.variant_items(ctx.app, op.arg(root, "query"), op.arg(root, "sortKey"),
                                                op.arg(root, "reverse"), [root.key])
-            return "variants", self.node_lines(op, root, nodes).encode("utf-8"), len(nodes)
+            self.node_lines(op, root, [])
+            return "variants", len(nodes), lambda: self.node_lines(op, root, nodes).encode("utf-8")
         if root.name == "shopifyPaymentsAccount":
             ctx.need_scope("read_shopify_payments_payouts", "shopifyPaymentsAccount")
             conn = next((x for x in op.sub(root) if x.name == "balanceTransactions"), None)
@@ -231,7 +245,8 @@ class Bulk:
             # newest first, not payout by payout as recon's paged queries read them)
             nodes = gql_payments.txn_items(ctx.app, op.arg(conn, "query"), op.arg(conn, "sortKey"),
                                            op.arg(conn, "reverse"), [root.key, conn.key])
-            return "balance_transactions", self.node_lines(op, conn, nodes).encode("utf-8"), len(nodes)
+            self.node_lines(op, conn, [])
+            return "balance_transactions", len(nodes), lambda: self.node_lines(op, conn, nodes).encode("utf-8")
         raise GraphQLError("This fake runs bulk queries of orders, productVariants and "
                            "shopifyPaymentsAccount.balanceTransactions, not %s" % root.name)
 
@@ -262,7 +277,7 @@ class Bulk:
                     return refused("A bulk query operation for this app and shop is already in progress: %s."
                                    % busy[0]["id"], "OPERATION_IN_PROGRESS", None)
                 return refused("Bulk operations limit reached. Please try again later.", "LIMIT_REACHED", None)
-        kind, data, roots = self.output(ctx, q, op, root)
+        kind, roots, write = self.output(ctx, q, op, root)
         with self.lock:
             n = self.next_id
             self.next_id += 1
@@ -277,18 +292,33 @@ class Bulk:
                 end = "FAILED"
             rec = {"id": op_id, "n": n, "query": q, "kind": kind, "started": time.monotonic(),
                   "seconds": self.settings["seconds"],
-                  "ttl": self.settings["url_ttl"], "end": end, "error_code": code, "data": data,
-                  "objects": data.count(b"\n"), "roots": roots,
-                  "created": now.isoformat().replace("+00:00", "Z"),
-                  "completed": (now + dt.timedelta(seconds=self.settings["seconds"])).isoformat()
-                  .replace("+00:00", "Z"),
+                  "ttl": self.settings["url_ttl"], "end": end, "error_code": code, "data": b"",
+                  "objects": 0, "roots": roots, "ready": None, "wall": now,
+                  "created": now.isoformat().replace("+00:00", "Z"), "completed": None,
                   "sig": secrets.token_hex(16)}
             rec["url"] = "http://127.0.0.1:%d/__bulk/%d/%s.jsonl?X-Goog-Signature=%s" % (
                 self.fake.port or 0, n, kind, rec["sig"])
             self.ops[op_id] = rec
             self.kinds[kind] = self.kinds.get(kind, 0) + 1
             self.most = max(self.most, len(self.running()))
+        # Shopify runs the query asynchronously: the mutation answers at once and
+        # the operation stays RUNNING until its file is written (a 100k-order
+        # month's JSONL takes the fake a minute; an answer held that long would
+        # time the client out, which the real API never does).
+        threading.Thread(target=self.write_output, args=(rec, write), daemon=True).start()
         return {"bulkOperationRunQuery": {"bulkOperation": {"id": op_id, "status": "CREATED"}, "userErrors": []}}
+
+    def write_output(self, rec, write):
+        try:
+            data = write()
+        except Exception:       # a fake's own error: the operation fails, as Shopify's would
+            data = b""
+            with self.lock:
+                rec["end"], rec["error_code"] = "FAILED", "INTERNAL_SERVER_ERROR"
+        with self.lock:
+            rec["data"] = data
+            rec["objects"] = data.count(b"\n")
+            rec["ready"] = time.monotonic()
 
     def clear_on(self):
         if not any(k in self.once for k in ("status", "error_code", "user_errors")):
@@ -312,10 +342,7 @@ class Bulk:
 
     def refund_lines(self, ctx):
         ids = ctx.variables.get("ids") or []
-        by_gid = {}
-        for o in self.fake.visible_orders():
-            for r in o.get("refunds") or []:
-                by_gid[gid("Refund", r["id"])] = (o, r)
+        by_gid = self.refund_index()
         out = []
         for i in ids:
             hit = by_gid.get(i)
@@ -328,6 +355,22 @@ class Bulk:
             out.append(node)
         return {"nodes": out}
 
+    def refund_index(self):
+        """Refund GID -> (order, refund), built once for the orders visible now
+        (a page of ids is a look-up, not a scan of the month)."""
+        vis = self.fake.visible_orders()
+        key = (len(vis), id(vis[0]) if vis else 0, id(vis[-1]) if vis else 0)
+        with self.lock:
+            if getattr(self, "_refunds", (None, None))[0] == key:
+                return self._refunds[1]
+        by_gid = {}
+        for o in vis:
+            for r in o.get("refunds") or []:
+                by_gid[gid("Refund", r["id"])] = (o, r)
+        with self.lock:
+            self._refunds = (key, by_gid)
+        return by_gid
+
     # ----------------------------------------------------------- download
     def download(self, req):
         m = re.match(r"/__bulk/(\d+)/[a-z_]+\.jsonl$", req.path)
@@ -337,7 +380,10 @@ class Bulk:
                 self.downloads["with_token"] += 1
             if not op or req.qget("X-Goog-Signature") != op["sig"]:
                 return Response(403, b"<Error><Code>AccessDenied</Code></Error>", content_type="application/xml")
-            if time.monotonic() - op["started"] > op["seconds"] + op["ttl"]:
+            ended = self.finished(op)
+            if ended is None:
+                return Response(403, b"<Error><Code>AccessDenied</Code></Error>", content_type="application/xml")
+            if time.monotonic() - ended > op["ttl"]:
                 self.downloads["expired"] += 1
                 return Response(400, b"<Error><Code>ExpiredToken</Code><Message>The provided token has "
                                 b"expired.</Message></Error>", content_type="application/xml")

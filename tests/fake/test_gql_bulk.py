@@ -73,6 +73,16 @@ class BulkTests(unittest.TestCase):
     def poll(self, op_id):
         return ask(self.app, POLL, {"id": op_id})["data"]["node"]
 
+    def poll_done(self, op_id):
+        """As a client polls: until the operation has ended (its file is
+        written on a thread of its own), 5 s at most."""
+        for _ in range(500):
+            op = self.poll(op_id)
+            if op["status"] not in ("CREATED", "RUNNING"):
+                return op
+            time.sleep(0.01)
+        return op
+
     def test_lifecycle_and_one_at_a_time(self):
         r = self.run_op()
         self.assertEqual(r["userErrors"], [])
@@ -109,11 +119,11 @@ class BulkTests(unittest.TestCase):
 
     def test_failure_expiry_and_refusal(self):
         self.app.bulk.inject({"bulk": {"status": "FAILED", "error_code": "ACCESS_DENIED", "seconds": 0}})
-        op = self.poll(self.run_op()["bulkOperation"]["id"])
+        op = self.poll_done(self.run_op()["bulkOperation"]["id"])
         self.assertEqual((op["status"], op["errorCode"], op["url"]), ("FAILED", "ACCESS_DENIED", None))
         self.assertIsNotNone(op["partialDataUrl"])
         self.app.bulk.inject({"bulk": {"url_ttl": 0, "seconds": 0}})
-        op = self.poll(self.run_op()["bulkOperation"]["id"])
+        op = self.poll_done(self.run_op()["bulkOperation"]["id"])
         time.sleep(0.05)
         resp = self.app.extra_routes[0][1](Req(path="/__bulk/%s/orders.jsonl" % op["id"].rsplit("/", 1)[1],
                                                query={"X-Goog-Signature": op["url"].split("=")[-1]}))
