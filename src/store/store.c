@@ -681,6 +681,49 @@ recon_err store_tx_run(struct store *s, recon_err (*fn)(struct store *s, void *a
 	return err;
 }
 
+/* PRAGMA journal_mode, quietly: 1 when the database now uses `mode`.
+ * Without `wait`, another connection makes it fail at once instead of
+ * waiting for it (it would wait for nothing). */
+static int journal_mode(struct store *s, const char *mode, int wait)
+{
+	char sql[48];
+	sqlite3_stmt *st;
+	int ok = 0;
+
+	if (!wait)
+		sqlite3_busy_handler(s->db, NULL, NULL);
+	snprintf(sql, sizeof(sql), "PRAGMA journal_mode = %s", mode);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			ok = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), mode) == 0;
+		sqlite3_finalize(st);
+	}
+	if (!wait)
+		sqlite3_busy_handler(s->db, busy_wait, s);
+	return ok;
+}
+
+recon_err store_tx_run_bulk(struct store *s, recon_err (*fn)(struct store *s, void *arg), void *arg)
+{
+	/* Changing the journal mode needs the database to itself: with any
+	 * other connection open the load stays in WAL. FULL: a rollback
+	 * journal is synced before the database is written, so a power cut
+	 * cannot leave half a snapshot (WAL's NORMAL already guarantees it). */
+	int bulk = journal_mode(s, "DELETE", 0);
+	if (bulk)
+		sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	msg_debug("snapshot written under %s", bulk ? "a rollback journal" : "WAL (another connection is open)");
+	recon_err err = store_tx_run(s, fn, arg);
+	if (bulk) {
+		/* Waits for a reader that opened meanwhile; should that fail,
+		 * the next store_open switches back. */
+		if (!journal_mode(s, "WAL", 1))
+			msg_debug("database '%s' stays in rollback-journal mode until it is opened again", s->path);
+		sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	}
+	return err;
+}
+
 recon_err store_table_digest(struct store *s, const char *table, int64_t snapshot_id,
                              char hex[65], int64_t *rows)
 {
