@@ -1,7 +1,7 @@
 /* The declarative loader: one spec per snapshot table, a list of columns
  * {SQL name, JSON path, kind, flags}, from which the CREATE TABLE, the
  * INSERT, the bind loop, the digest types and the list of JSON fields a
- * fetch must ask for all follow (src/load_table.c). The specs themselves
+ * fetch must ask for all follow (src/store/load_table.c). The specs themselves
  * are in src/load_spec.c; a new raw field is one line there.
  *
  * Columns are read in their order (a record with several bad fields names
@@ -180,7 +180,7 @@ recon_err load_absent_qty(struct load_row *row, const struct raw_rec *rec, const
 /* Raw extracts are declared in load.h (struct extract_def); each names the
  * spec of its records. */
 
-/* ---- the engine (src/load_table.c) ---- */
+/* ---- the engine (src/store/load_table.c, load_convert.c, load_insert.c) ---- */
 
 struct load_engine;
 /* Compile the specs of `nroots` root tables (and their children), prepare

@@ -96,6 +96,15 @@ recon_err store_load_cache(struct store *s, int loading);
 /* Run fn inside one write transaction: committed when it returns RECON_OK,
  * rolled back otherwise (or when the commit fails). */
 recon_err store_tx_run(struct store *s, recon_err (*fn)(struct store *s, void *arg), void *arg);
+/* The same for a transaction that writes hundreds of MB (a snapshot). In
+ * WAL mode each page is written twice (to the WAL, then to the database at
+ * the checkpoint); under a rollback journal a page new to the file is
+ * written once, and only pages that existed are copied to the journal. So
+ * when no other connection is open, fn runs under a rollback journal and
+ * the database returns to WAL after it. Meanwhile other processes wait to
+ * read (a busy wait, as for a writer); a crash leaves a hot journal that
+ * the next open rolls back, so the transaction stays all or nothing. */
+recon_err store_tx_run_bulk(struct store *s, recon_err (*fn)(struct store *s, void *arg), void *arg);
 
 /* Canonical digest of one table's rows of one snapshot: every column of
  * every row, type-tagged, in insertion order, excluding nothing. Hex SHA-256

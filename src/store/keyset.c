@@ -1,5 +1,5 @@
 /* A set of 64-bit hashes of a table's unique keys, filled as the digests
- * are fed (load_table.c, "unique keys"): it only says whether two hashes
+ * are fed (load_insert.c, "unique keys"): it only says whether two hashes
  * met. Open addressing, linear probing; 0 marks an empty slot, so the
  * caller never passes 0. */
 #include <stdlib.h>

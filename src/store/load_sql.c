@@ -1,7 +1,7 @@
 /* A table spec as SQL: which columns are NOT NULL, INTEGER or TEXT, the
  * checks a spec must pass before it is used, and the CREATE, INSERT and
  * control-total statements that follow from it (so they can never disagree
- * with the bind loop in load_table.c). */
+ * with the bind loop in load_insert.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -244,7 +244,7 @@ recon_err snapshot_take(struct store *s, const struct period *p, const struct sn
 		return RECON_ERR_IO;
 	}
 	struct take_args a = { p, src, absdir, snapshot_id };
-	err = store_tx_run(s, take_in_tx, &a);
+	err = store_tx_run_bulk(s, take_in_tx, &a);
 	if (err)
 		msg_error("nothing was stored: the snapshot loads whole or not at all");
 	return err;
