@@ -83,6 +83,11 @@ recon_err links_rate(struct store *s, int64_t sid, const char *from, const char 
  * [locations] entry that names no Shopify location of the snapshot. */
 recon_err links_build(struct store *s, const struct config *cfg, int64_t sid);
 
+/* The same but for link_line_item, link_variant_item, link_item_sku and
+ * link_order_dn, which only the rules read (those are dropped if another
+ * build left them): for the control totals and the report. */
+recon_err links_build_light(struct store *s, const struct config *cfg, int64_t sid);
+
 /* Build them again (inside a transaction that is rolled back), handing
  * fn each statement's query plan line: the plans are checked by a unit test
  * as the rules' are. */

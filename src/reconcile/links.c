@@ -27,16 +27,6 @@ static const char links_sql[] =
 	"AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
 	"CREATE INDEX temp.link_order_so_o ON link_order_so(order_id, docstatus);"
 	"CREATE INDEX temp.link_order_so_n ON link_order_so(so_name);"
-	/* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id.
-	 * Link -> item -> note is the order the indexes serve (CROSS JOIN fixes it). */
-	"CREATE TEMP TABLE link_order_dn AS "
-	"SELECT l.order_id, dn.name AS dn_name FROM link_order_so l "
-	"CROSS JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
-	"CROSS JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
-	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
-	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
-	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
-	"CREATE INDEX temp.link_order_dn_o ON link_order_dn(order_id);"
 	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order.
 	 * By order id or (no id) by po_no: two exclusive cases, each an index lookup (an OR in
 	 * one join condition scans every order for each credit note). */
@@ -93,6 +83,19 @@ static const char links_sql[] =
 	"CREATE TEMP TABLE link_payout_je AS SELECT cheque_no, name AS je_name, docstatus FROM e_journal_entry "
 	"WHERE snapshot_id = :sid AND docstatus < 2 AND cheque_no IS NOT NULL;"
 	"CREATE INDEX temp.link_payout_je_c ON link_payout_je(cheque_no, je_name);";
+
+/* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id.
+ * Link -> item -> note is the order the indexes serve (CROSS JOIN fixes it).
+ * Rules only: the control totals and the report do not read it. */
+static const char dn_links_sql[] =
+	"CREATE TEMP TABLE link_order_dn AS "
+	"SELECT l.order_id, dn.name AS dn_name FROM link_order_so l "
+	"CROSS JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
+	"CROSS JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
+	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
+	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
+	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
+	"CREATE INDEX temp.link_order_dn_o ON link_order_dn(order_id);";
 
 /* Item identity (DESIGN §6). Each try is an SQL expression of a Shopify
  * (variant_id, sku) pair, here X.variant_id and X.sku, giving an Item code
@@ -435,14 +438,14 @@ static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order
 
 /* 1 when the tables were built from `fp`. A connection that never built
  * them has no link_key table: the prepare fails, and that is a no. */
-static int built_from(struct store *s, const char *fp)
+static int built_from(struct store *s, const char *fp, int light)
 {
 	sqlite3_stmt *st;
 	int same = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT fp FROM temp.link_key", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT fp, light FROM temp.link_key", -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		same = !strcmp((const char *)sqlite3_column_text(st, 0), fp);
+		same = !strcmp((const char *)sqlite3_column_text(st, 0), fp) && (light || !sqlite3_column_int(st, 1));
 	sqlite3_finalize(st);
 	return same;
 }
@@ -465,7 +468,13 @@ static recon_err build_items(struct store *s, const struct config *cfg, struct s
 	return err;
 }
 
-static recon_err build(struct store *s, const struct config *cfg, int64_t sid, const struct sqlplan *plan)
+/* light: only the tables the control totals and the report read (not the
+ * line items', variants' and delivery notes': a third of the build at
+ * 100k orders). A light build is recorded as such, so a later full build
+ * of the same snapshot does not take it for its own; a light one takes
+ * either. */
+static recon_err build(struct store *s, const struct config *cfg, int64_t sid, const struct sqlplan *plan,
+                       int light)
 {
 	struct sqlparams p = { 0 };
 	enum links_order_key key;
@@ -479,7 +488,7 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 		msg_error("links: out of memory");
 		return RECON_ERR_NOMEM;
 	}
-	if (!plan && built_from(s, fp)) {
+	if (!plan && built_from(s, fp, light)) {
 		sqlite3_free(fp);
 		return RECON_OK;
 	}
@@ -492,12 +501,17 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	    !(err = build_locations(s, cfg, sid)) &&
 	    !(err = build_payout_accounts(s, cfg, sid)) &&
 	    !(err = sqlparams_exec(s, links_sql, &p, "links", plan)) &&
+	    !(err = (light ? RECON_OK : sqlparams_exec(s, dn_links_sql, &p, "links", plan))) &&
 	    !(err = build_uncompared(s, cfg)) &&
-	    !(err = build_items(s, cfg, &p, plan)) &&
+	    !(err = (light ? store_exec(s, "DROP TABLE IF EXISTS temp.link_line_item; "
+	                                  "DROP TABLE IF EXISTS temp.link_variant_item; "
+	                                  "DROP TABLE IF EXISTS temp.link_item_sku;")
+	                   : build_items(s, cfg, &p, plan))) &&
 	    !(err = sqlparams_exec(s, invoice_links_sql, &p, "links", plan)) &&
-	    !(err = store_exec(s, "CREATE TEMP TABLE link_key (fp TEXT NOT NULL)")) &&
-	    !(err = store_prepare(s, "INSERT INTO temp.link_key VALUES (?)", &st))) {
+	    !(err = store_exec(s, "CREATE TEMP TABLE link_key (fp TEXT NOT NULL, light INTEGER NOT NULL)")) &&
+	    !(err = store_prepare(s, "INSERT INTO temp.link_key VALUES (?, ?)", &st))) {
 		sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, light);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			err = store_fail(s, "cannot record the links");
 		sqlite3_finalize(st);
@@ -508,7 +522,12 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 
 recon_err links_build(struct store *s, const struct config *cfg, int64_t sid)
 {
-	return build(s, cfg, sid, NULL);
+	return build(s, cfg, sid, NULL, 0);
+}
+
+recon_err links_build_light(struct store *s, const struct config *cfg, int64_t sid)
+{
+	return build(s, cfg, sid, NULL, 1);
 }
 
 recon_err links_explain(struct store *s, const struct config *cfg, int64_t sid,
@@ -518,7 +537,7 @@ recon_err links_explain(struct store *s, const struct config *cfg, int64_t sid,
 	recon_err err = store_tx_begin(s);
 	if (err)
 		return err;
-	err = build(s, cfg, sid, &plan);
+	err = build(s, cfg, sid, &plan, 0);
 	store_tx_rollback(s);
 	return err;
 }

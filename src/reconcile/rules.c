@@ -294,12 +294,22 @@ static recon_err run_in_tx(struct store *s, void *arg)
 	return run_rules(s, a->cfg, a->sid, a->reuse);
 }
 
+/* The page cache from the rules on (and the control totals and the report
+ * after them on this connection). The rules read each table in a few
+ * passes, not at random: with the database in the OS's cache, 16 MiB is
+ * as fast as the 64 MiB a later month's load needs for its index upkeep
+ * (diff at 100k orders, alternating runs: 4.5-4.9 CPU-s either way) and
+ * takes 50 MB off diff's peak and off close's (104 -> 50 MB). */
+#define RULES_CACHE_KIB "-16384"
+
 static recon_err run(struct store *s, const struct config *cfg, int64_t snapshot_id, int reuse)
 {
 	struct run_args a = { cfg, snapshot_id, reuse };
 	recon_err err;
 	if (s->rules_sid == snapshot_id && s->rules_cfg == cfg)
 		return RECON_OK;
+	if ((err = store_exec(s, "PRAGMA cache_size = " RULES_CACHE_KIB)))
+		return err;
 	err = store_tx_run(s, run_in_tx, &a);
 	s->rules_sid = err ? 0 : snapshot_id;
 	s->rules_cfg = err ? NULL : cfg;

@@ -447,10 +447,7 @@ const struct rule_def rule_defs[] = {
 	  "WHERE b.snapshot_id = :sid AND b.actual_qty > 0 "
 	  "AND b.warehouse IN (SELECT warehouse FROM link_location) "
 	  "AND b.item_code NOT IN (SELECT item_code FROM link_uncompared) "
-	  "AND NOT EXISTS (SELECT 1 FROM s_inventory_level il JOIN link_location m ON m.location_id = il.location_id "
-	  "JOIN s_variant v ON v.snapshot_id = :sid AND v.inventory_item_id = il.inventory_item_id "
-	  "JOIN link_variant_item k ON k.variant_id = v.id "
-	  "WHERE il.snapshot_id = :sid AND m.warehouse = b.warehouse AND k.item_code = b.item_code)" },
+	  "AND NOT EXISTS (SELECT 1 FROM stock_present p WHERE p.item_code = b.item_code AND p.warehouse = b.warehouse)" },
 
 	/* A location's stock counts where it is on hand (available on REST pages). */
 	{ "STOCK_UNMAPPED_LOCATION", "warning", "stock", FACT_SHOPIFY_QTY,

@@ -122,7 +122,18 @@ static const char base_sql[] =
 	"GROUP BY k.item_code, m.warehouse;"
 	"CREATE TEMP TABLE bin_qty AS SELECT item_code, warehouse, actual_qty, reserved_qty, projected_qty, "
 	"valuation_rate, currency FROM e_bin WHERE snapshot_id = :sid;"
-	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);";
+	"CREATE INDEX temp.bin_qty_i ON bin_qty(item_code, warehouse);"
+	/* Every mapped Item and warehouse Shopify has an inventory level of,
+	 * whatever its quantities (STOCK_NOT_IN_SHOPIFY): one pass, where a
+	 * lookup per Bin scanned the levels for each. */
+	"DROP TABLE IF EXISTS temp.stock_present;"
+	"CREATE TEMP TABLE stock_present (item_code TEXT, warehouse TEXT, PRIMARY KEY (item_code, warehouse)) "
+	"WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO stock_present SELECT k.item_code, m.warehouse FROM s_inventory_level il "
+	"JOIN link_location m ON m.location_id = il.location_id "
+	"JOIN s_variant v ON v.snapshot_id = :sid AND v.inventory_item_id = il.inventory_item_id "
+	"JOIN link_variant_item k ON k.variant_id = v.id "
+	"WHERE il.snapshot_id = :sid AND k.item_code IS NOT NULL AND m.warehouse IS NOT NULL;";
 
 /* The stock account of each warehouse that has Bins (its own, else the
  * nearest parent warehouse's, else the company's default, as ERPNext's

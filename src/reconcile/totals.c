@@ -665,7 +665,7 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 
 	shown[CT_BANK] = *config_get_or(cfg, "accounts", "bank", "") != '\0';
 	shown[CT_FEES] = *config_get_or(cfg, "accounts", "fees", "") != '\0';
-	if ((err = load_params(s, cfg, sid, &sn, &p)) || (err = links_build(s, cfg, sid)) ||
+	if ((err = load_params(s, cfg, sid, &sn, &p)) || (err = links_build_light(s, cfg, sid)) ||
 	    (err = sqlparams_exec(s, ct_setup_sql, &p, "control totals", NULL)))
 		return err;
 	if ((err = ct_query(s, ct_orders_sql, &p, &c[CT_ORDERS])) ||

@@ -1,5 +1,6 @@
-/* What the PDF renderer's files share (report_pdf.c lays out pages and
- * tables, pdf_text.c loads fonts and draws text): private to src/report. */
+/* What the PDF renderer's files share (report_pdf.c lays out the document
+ * and its pages, pdf_table.c the tables on them, pdf_text.c loads fonts and
+ * draws text): private to src/report. */
 #ifndef RECON_REPORT_PDF_PRIVATE_H
 #define RECON_REPORT_PDF_PRIVATE_H
 
@@ -89,5 +90,10 @@ double pdf_text_at(struct pdf *p, double x, double y, const char *s, int bold, d
 void pdf_fill_rgb(struct pdf *p, unsigned rgb);
 void pdf_hline(struct pdf *p, double x0, double x1, double y, double width, unsigned rgb);
 void pdf_box(struct pdf *p, double x, double y, double w, double h, unsigned rgb);
+
+/* report_pdf.c: a new page with its header band, p->y at the body's top. */
+recon_err pdf_new_page(struct pdf *p);
+/* pdf_table.c: one template table (and its chart) from p->y down. */
+recon_err pdf_draw_table(struct pdf *p, const struct report_table *t, int show_title);
 
 #endif

@@ -192,7 +192,7 @@ static recon_err prepare_sample(struct report *r)
 
 	if ((err = config_get_long(r->cfg, "report", "sample_size", REPORT_SAMPLE_SIZE, 0, 10000, &size)))
 		return err;
-	if ((err = links_build(r->store, r->cfg, r->sid)))
+	if ((err = links_build_light(r->store, r->cfg, r->sid)))
 		return err;
 	if ((err = store_prepare(r->store, "SELECT o.id " SAMPLE_POPULATION, &st)))
 		return err;
