@@ -253,6 +253,54 @@ void shopify_bulk_op_clear(struct shopify_bulk_op *op)
 	op->query = op->url = NULL;
 }
 
+/* Whether the run was refused for the operations already running. */
+static int busy(json_t *payload)
+{
+	json_t *ue = json_object_get(payload, "userErrors"), *e;
+	size_t i;
+	json_array_foreach(ue, i, e) {
+		const char *code = str_at(e, "code");
+		if (code && (strcmp(code, "OPERATION_IN_PROGRESS") == 0 || strcmp(code, "LIMIT_REACHED") == 0))
+			return 1;
+	}
+	return 0;
+}
+
+static const char current_query[] =
+	"query CurrentBulk { currentBulkOperation(type: QUERY) { id status query } }";
+
+/* A run refused as one too many right after a request that may have
+ * reached Shopify: the HTTP client sends a request again after a cut
+ * answer, and the first may have started the operation. The app's latest
+ * operation, when it runs this very query, is that one: adopted rather
+ * than reported as someone else's. */
+static recon_err adopt(struct shopify *sh, struct shopify_bulk_op *op, int *ours)
+{
+	json_t *out = NULL, *cur;
+	const char *q, *st, *id;
+	recon_err err;
+
+	*ours = 0;
+	if ((err = shopify_graphql(sh, "CurrentBulk", current_query, NULL, &out, NULL, NULL)))
+		return err;
+	cur = raw_get(out, "data.currentBulkOperation");
+	q = str_at(cur, "query");
+	st = str_at(cur, "status");
+	id = str_at(cur, "id");
+	if (q && st && id && strcmp(q, op->query) == 0 &&
+	    (strcmp(st, "CREATED") == 0 || strcmp(st, "RUNNING") == 0 || strcmp(st, "COMPLETED") == 0)) {
+		snprintf(op->id, sizeof(op->id), "%s", id);
+		msg_debug("shopify: bulk operation %s runs %s already (the answer that started it was lost): "
+		          "waited for, not started again", op->id, op->what);
+		*ours = 1;
+	} else if (id) {
+		msg_error("shopify: another bulk operation (%s, %s) of this app runs on the shop: wait for it to "
+		          "end, or cancel it (bulkOperationCancel), then fetch again", id, st ? st : "?");
+	}
+	json_decref(out);
+	return RECON_OK;
+}
+
 recon_err shopify_bulk_start(struct shopify *sh, struct shopify_bulk_op *op)
 {
 	json_t *vars = NULL, *out = NULL, *payload;
@@ -266,6 +314,11 @@ recon_err shopify_bulk_start(struct shopify *sh, struct shopify_bulk_op *op)
 		goto out;
 	payload = raw_get(out, "data.bulkOperationRunQuery");
 	snprintf(what, sizeof(what), "bulkOperationRunQuery (%s)", op->what);
+	if (busy(payload)) {
+		int ours;
+		if ((err = adopt(sh, op, &ours)) || ours)
+			goto out;
+	}
 	if ((err = user_errors(payload, what)))
 		goto out;
 	if (!(gid = str_at(payload, "bulkOperation.id"))) {

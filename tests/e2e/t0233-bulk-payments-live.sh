@@ -158,6 +158,28 @@ grep_in err "bulk operations in turn (API 2025-07 allows 1 at a time)"
 [ "$(fake_stat old sp "d['bulk']['refusals']")" = 0 ] || fail "a run was refused"
 digests o/old.db 1 > old.txt
 cmp paged.txt old.txt || fail "the fetch in turn gives other digests"
+# A run whose answer is lost after the operation started: the HTTP client
+# sends it again, the fake refuses it as a second operation, and recon takes
+# the running one (the app's latest, running this very query) as its own.
+curl -s -X POST -d '{"bulk": {"cut_run": 2}}' "http://127.0.0.1:$SP/__fake/inject" > /dev/null
+mkdir o2 && recon --config old.ini --db o2/old.db -v snapshot --period 2026-10; expect_rc 0
+grep_in err "(the answer that started it was lost): waited for, not started again"
+[ "$(fake_stat old sp "d['bulk']['refusals']")" = 2 ] || fail "lost answers not met: $(fake_stat old sp "d['bulk']")"
+[ "$(digests o2/old.db 1)" = "$(cat old.txt)" ] || fail "the fetch after lost answers gives other digests"
+# someone else's operation running: exit 4, saying so
+python3 - "$SP" "$SHOP_TOKEN" <<'PY'
+import json, sys, urllib.request
+body = json.dumps({"query": "mutation BulkOrders($query: String!) { bulkOperationRunQuery(query: $query) "
+                   "{ bulkOperation { id status } userErrors { field message code } } }",
+                   "variables": {"query": "{ productVariants { edges { node { id sku } } } }"}}).encode()
+req = urllib.request.Request("http://127.0.0.1:%s/admin/api/2025-07/graphql.json" % sys.argv[1], body,
+                             {"Content-Type": "application/json", "X-Shopify-Access-Token": sys.argv[2]})
+assert json.load(urllib.request.urlopen(req))["data"]["bulkOperationRunQuery"]["bulkOperation"]
+PY
+mkdir o3 && recon --config old.ini --db o3/old.db snapshot --period 2026-10; expect_rc 4
+grep_in err "another bulk operation (gid://shopify/BulkOperation/"
+grep_in err "already in progress"
+sleep 1.2
 python3 - "$SP" "$SHOP_TOKEN" <<'PY' || fail "the fake let two operations run at once on 2025-07"
 import json, sys, urllib.request
 def run(ver):

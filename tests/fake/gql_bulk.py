@@ -22,7 +22,9 @@ orders-currentBulkOperation.md and shopify-api-ruby's README):
 
 Control (`POST /__fake/inject`, {"bulk": {...}}): "seconds" (time to
 complete, default 0.5), "status" (FAILED, EXPIRED, CANCELED: how the next
-operation ends), "error_code" (ACCESS_DENIED, INTERNAL_SERVER_ERROR, TIMEOUT
+operation ends), "on" (orders, balance_transactions, variants: the kind of
+operation the next status, error_code or user_errors is for), "cut_run" (cut
+the answer of the next N runs after their operation started), "error_code" (ACCESS_DENIED, INTERNAL_SERVER_ERROR, TIMEOUT
 with FAILED), "url_ttl" (seconds, default 3600), "cut_next" (cut the next N
 downloads halfway), "truncate_next" (send the next N downloads shorter, as
 complete), "user_errors" (the next run refused with this message).
@@ -59,6 +61,7 @@ class Bulk:
         self.kinds = {}          # operations started, by what they fetch
         self.most = 0            # most operations running at once
         self.refusals = 0        # runs refused for the concurrency limit
+        self.cut_run = 0         # runs whose answer is cut after the operation started
 
     # ------------------------------------------------------------ control
     def inject(self, body):
@@ -73,6 +76,7 @@ class Bulk:
                 if k in b:
                     self.once[k] = b[k]
             self.cut += int(b.get("cut_next", 0) or 0)
+            self.cut_run += int(b.get("cut_run", 0) or 0)
             self.truncate += int(b.get("truncate_next", 0) or 0)
 
     # -------------------------------------------------------------- state
@@ -301,6 +305,9 @@ class Bulk:
             self.ops[op_id] = rec
             self.kinds[kind] = self.kinds.get(kind, 0) + 1
             self.most = max(self.most, len(self.running()))
+            if self.cut_run > 0:
+                self.cut_run -= 1
+                ctx.req.gql_fault = "cut"
         # Shopify runs the query asynchronously: the mutation answers at once and
         # the operation stays RUNNING until its file is written (a 100k-order
         # month's JSONL takes the fake a minute; an answer held that long would

@@ -298,7 +298,11 @@ class ShopifyApp(fakelib.App):
             if req.method != "POST":
                 return Response(404, {"errors": "Not Found"})
             status, body = self.gql.answer(req)
-            return Response(status, body)
+            resp = Response(status, body)
+            # a handler's fault for this answer (gql_bulk.py "cut_run": the
+            # operation started, its answer lost on the way)
+            resp.fault = getattr(req, "gql_fault", None) or resp.fault
+            return resp
         if not self.authorized(req):
             return Response(401, {"errors": ERR_401})
         with self.lock:
