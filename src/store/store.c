@@ -175,15 +175,6 @@ static recon_err store_connect(const char *path, int flags, struct store **out)
 	 * recon never reads them. Refused once SQLite is initialised, which is
 	 * harmless. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* A statement that inserts several rows may have to undo the first
-	 * ones when a later one fails, so SQLite journals the pages it changes
-	 * that the transaction had changed before; past 64 KiB that journal
-	 * goes to a temporary file. Once the data tables have indexes (a
-	 * second month), each 16-row INSERT changes some 50-100 index pages:
-	 * 2 million 4 KiB writes to that file at 100k orders, most of the
-	 * inserting thread's time. Kept in memory up to 4 MiB, it never spills
-	 * (a statement of the rules changes far fewer pages that are dirty). */
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 	/* Each connection is used by one thread at a time: no per-call mutex. */
 	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		recon_err err = store_fail(s, "cannot open");
@@ -722,7 +713,20 @@ recon_err store_tx_run_bulk(struct store *s, recon_err (*fn)(struct store *s, vo
 	if (bulk)
 		sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	msg_debug("snapshot written under %s", bulk ? "a rollback journal" : "WAL (another connection is open)");
+	/* A statement that inserts several rows may have to undo its first
+	 * rows when a later one fails, so SQLite journals every page it
+	 * changes that the transaction had changed before; past 64 KiB that
+	 * journal goes to a temporary file. Once the data tables have indexes
+	 * (a second month) each 16-row INSERT changes some 50-100 index pages:
+	 * 2 million 4 KiB writes to that file at 100k orders. temp_store =
+	 * MEMORY, read when the transaction begins, keeps this transaction's
+	 * statement journals in memory (a few hundred KiB each). Not set for
+	 * good: SQLITE_CONFIG_STMTJRNL_SPILL did that for every statement, and
+	 * the rules' temporary tables then failed at 1M orders ("database or
+	 * disk is full"). */
+	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	recon_err err = store_tx_run(s, fn, arg);
+	sqlite3_exec(s->db, "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
 	if (bulk) {
 		/* Waits for a reader that opened meanwhile; should that fail,
 		 * the next store_open switches back. */
