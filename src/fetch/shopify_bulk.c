@@ -222,6 +222,35 @@ static recon_err user_errors(json_t *payload, const char *what)
 	return RECON_ERR_REMOTE;
 }
 
+/* After a bulkOperationRunQuery whose answer was lost: the operation it
+ * may have started, if Shopify shows it still created or running with the
+ * same query (*found 1, its id in id). One that has already ended is not
+ * taken: it may be an earlier run's, and a bulk query only reads, so
+ * starting another costs time, never correctness. */
+static recon_err adopt(struct shopify *sh, const char *q, char *id, size_t size, int *found)
+{
+	static const char current_query[] =
+		"query CurrentBulk { currentBulkOperation(type: QUERY) { id status query } }";
+	json_t *out = NULL, *op;
+	const char *st, *gid, *oq;
+	recon_err err;
+
+	*found = 0;
+	if ((err = shopify_graphql(sh, "CurrentBulk", current_query, NULL, &out, NULL, NULL)))
+		return err;
+	op = raw_get(out, "data.currentBulkOperation");
+	st = str_at(op, "status");
+	gid = str_at(op, "id");
+	oq = str_at(op, "query");
+	if (st && gid && oq && strcmp(oq, q) == 0 && (strcmp(st, "CREATED") == 0 || strcmp(st, "RUNNING") == 0)) {
+		snprintf(id, size, "%s", gid);
+		*found = 1;
+		msg_info("shopify: the lost answer had started bulk operation %s (%s): waiting for it", id, st);
+	}
+	json_decref(out);
+	return RECON_OK;
+}
+
 /* Start the operation; its id in id. */
 static recon_err start(struct shopify *sh, const char *search, char *id, size_t size)
 {
@@ -236,7 +265,16 @@ static recon_err start(struct shopify *sh, const char *search, char *id, size_t 
 	snprintf(q, (size_t)n + 1, orders_query, search);
 	if (!(vars = json_pack("{s:s}", "query", q)))
 		goto out;
-	if ((err = shopify_graphql(sh, "bulkOperationRunQuery", run_mutation, vars, &out, NULL, NULL)))
+	for (int again = 0;; again++) {
+		int unknown = 0, found = 0;
+		err = shopify_graphql_mutation(sh, "bulkOperationRunQuery", run_mutation, vars, 0, &out, &unknown);
+		if (err != RECON_ERR_REMOTE || !unknown || again)
+			break;
+		if ((err = adopt(sh, q, id, size, &found)) || found)
+			goto out;
+		msg_info("shopify: no bulk operation of the orders query is running: starting it again");
+	}
+	if (err)
 		goto out;
 	payload = raw_get(out, "data.bulkOperationRunQuery");
 	if ((err = user_errors(payload, "bulkOperationRunQuery (the orders query)")))
