@@ -63,6 +63,7 @@ static const char poll_query[] =
 /* A refund of more lines than this is refused (exit 4) rather than cut. */
 #define REFUND_LINES_FIRST 50
 #define REFUND_SHIPPING_FIRST 5
+#define REFUND_ADJUSTMENTS_FIRST 5  /* discrepancies: shipping refunds are not among them (2024-10 on) */
 #define REFUNDS_PER_QUERY 4    /* ~900 points requested: under the 1,000 a query may cost */
 
 #define SHOP1 "{ shopMoney { amount } }"
@@ -72,7 +73,9 @@ static const char refunds_query[] =
 	"refundLineItems(first: 50) { nodes { lineItem { id } quantity subtotalSet " SHOP1 " totalTaxSet " SHOP1
 	" } pageInfo { hasNextPage } } "
 	"refundShippingLines(first: 5) { nodes { shippingLine { id } subtotalAmountSet " SHOP1
-	" taxAmountSet " SHOP1 " } pageInfo { hasNextPage } } } } }";
+	" taxAmountSet " SHOP1 " } pageInfo { hasNextPage } } "
+	"orderAdjustments(first: 5) { nodes { id reason amountSet " SHOP1 " taxAmountSet " SHOP1 " } "
+	"pageInfo { hasNextPage } } } } }";
 
 #define POLL_FIRST_MS 250L
 #define POLL_MAX_MS 10000L
@@ -426,7 +429,7 @@ static recon_err refund_lines(struct shopify *sh, struct fetch_out *out, const c
 	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
 	if (!err)
 		err = fetch_note(out, "shopify/refund_lines", endpoint, "query RefundLines: nodes(ids:) of the bulk "
-		                 "output's refunds, their refundLineItems and refundShippingLines");
+		                 "output's refunds, their refundLineItems, refundShippingLines and orderAdjustments");
 	for (size_t i = 0; !err && i < ids.n; i += REFUNDS_PER_QUERY) {
 		json_t *list = json_array(), *vars = NULL, *res = NULL, *nodes;
 		char *raw = NULL;
@@ -450,9 +453,11 @@ static recon_err refund_lines(struct shopify *sh, struct fetch_out *out, const c
 				          ids.v[i + k]);
 				err = RECON_ERR_REMOTE;
 			} else if (json_is_true(raw_get(nd, "refundLineItems.pageInfo.hasNextPage")) ||
-			           json_is_true(raw_get(nd, "refundShippingLines.pageInfo.hasNextPage"))) {
-				msg_error("shopify: refund %s has more than %d lines or %d shipping lines: not read whole, "
-				          "so not read", ids.v[i + k], REFUND_LINES_FIRST, REFUND_SHIPPING_FIRST);
+			           json_is_true(raw_get(nd, "refundShippingLines.pageInfo.hasNextPage")) ||
+			           json_is_true(raw_get(nd, "orderAdjustments.pageInfo.hasNextPage"))) {
+				msg_error("shopify: refund %s has more than %d lines, %d shipping lines or %d order adjustments: "
+				          "not read whole, so not read", ids.v[i + k], REFUND_LINES_FIRST, REFUND_SHIPPING_FIRST,
+				          REFUND_ADJUSTMENTS_FIRST);
 				err = RECON_ERR_REMOTE;
 			}
 		}

@@ -275,6 +275,9 @@ static recon_err post_doc(struct shopify *sh, const char *what, const char *quer
 			(*raw_out)[r.len] = '\0';
 			*raw_len = r.len;
 		}
+		if (mutation && idempotent && r.attempts > 1)
+			msg_info("shopify: %s: an answer was lost; sent again with the same idempotency key, which "
+			         "Shopify carries out once (%d sends)", what, r.attempts);
 		*out = r.json;
 		r.json = NULL;
 		http_response_clear(&r);

@@ -73,6 +73,7 @@ recon --config live.ini --db st/st.db fix --what stock; expect_rc 0
 inject '{"after_next": 1, "after_kind": "drop", "after_match": "mutation InventorySet"}'
 recon --config live.ini --db st/st.db fix --what stock --post; expect_rc 0
 grep_in err "stock TRS-BLK-42@71234560011: Shopify available 7 -> 9"
+grep_in err "shopify: InventorySet: an answer was lost; sent again with the same idempotency key, which Shopify carries out once (2 sends)"
 [ "$(gql_ops st InventorySet)" = 2 ] || fail "the keyed mutation was not sent again"
 [ "$(fake_stat st sp "d.get('idempotent_replays', 0)")" = 1 ] || fail "the second send was not a replay"
 curl -s "http://127.0.0.1:$SP/__fake/state" | python3 -c "
