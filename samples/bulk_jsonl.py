@@ -171,12 +171,64 @@ def order_lines(o, txns=()):
     return line, children
 
 
+def negated(b):
+    """A MoneyBag with both amounts' signs turned."""
+    if b is None:
+        return None
+    out = {}
+    for side in ("shopMoney", "presentmentMoney"):
+        m = dict(b[side])
+        if m.get("amount") is not None:
+            m["amount"] = dec(-Decimal(m["amount"]))
+        out[side] = m
+    return out
+
+
+# OrderAdjustmentDiscrepancyReason (admin-graphql 2024-10 on) for REST's
+# kind and reason words; an unknown one is REFUND_DISCREPANCY, the enum's
+# "not one of the predefined reasons".
+REASONS = {"customer": "CUSTOMER", "damage": "DAMAGE", "restock": "RESTOCK",
+           "pending_refund_discrepancy": "PENDING_REFUND_DISCREPANCY",
+           "full_return_balancing_adjustment": "FULL_RETURN_BALANCING_ADJUSTMENT"}
+
+
+def refund_adjustments(o, r):
+    """A REST refund's order_adjustments as GraphQL gives them since
+    2024-10 (changelog "Exposing the order adjustments connection on a
+    Refund"): a shipping refund (kind shipping_refund) is not an
+    OrderAdjustment there but a RefundShippingLine (positive, naming the
+    shipping line: the order's one, where it has one), and only where the
+    REST refund has no refund_shipping_lines of its own (newer pages give it
+    both ways); every other adjustment is an OrderAdjustment with the same
+    MoneyBags (same sign: the same record) and its reason as the enum
+    (`kind` is deprecated and not asked for). Returns (shipping lines,
+    adjustments)."""
+    cur = o["currency"]
+    pcur = o.get("presentment_currency") or cur
+    ships, adjs = [], []
+    lines = o.get("shipping_lines") or []
+    for a in r.get("order_adjustments") or []:
+        # the sets, as the REST loader reads them (load_spec_tax.c)
+        amount = bag(a.get("amount_set"), cur, None, pcur)
+        tax = bag(a.get("tax_amount_set"), cur, None, pcur)
+        if a.get("kind") == "shipping_refund":
+            if not r.get("refund_shipping_lines"):
+                ships.append({"shippingLine": {"id": gid("ShippingLine", lines[0]["id"])} if len(lines) == 1 else None,
+                              "subtotalAmountSet": negated(amount), "taxAmountSet": negated(tax)})
+            continue
+        word = (a.get("reason") or a.get("kind") or "").strip().lower().replace(" ", "_")
+        adjs.append({"id": gid("OrderAdjustment", a["id"]), "reason": REASONS.get(word, "REFUND_DISCREPANCY"),
+                     "amountSet": amount, "taxAmountSet": tax})
+    return ships, adjs
+
+
 def refund_node(o, r):
     """A refund with its lines, as a `nodes(ids:)` query answers for it:
     the lines bulk output cannot hold (a connection inside the refunds
     list is refused)."""
     cur = o["currency"]
     pcur = o.get("presentment_currency") or cur
+    ships, adjs = refund_adjustments(o, r)
     return {
         "id": gid("Refund", r["id"]), "createdAt": r["created_at"],
         "order": {"id": gid("Order", o["id"]), "currencyCode": cur},
@@ -189,7 +241,8 @@ def refund_node(o, r):
             {"shippingLine": {"id": gid("ShippingLine", sl["shipping_line_id"])} if sl.get("shipping_line_id") else None,
              "subtotalAmountSet": bag(sl.get("subtotal_amount_set"), cur, None, pcur),
              "taxAmountSet": bag(sl.get("tax_amount_set"), cur, None, pcur)}
-            for sl in r.get("refund_shipping_lines") or []]}}
+            for sl in r.get("refund_shipping_lines") or []] + ships},
+        "orderAdjustments": {"nodes": adjs}}
 
 
 def refund_nodes(orders):

@@ -79,6 +79,8 @@ struct http_request {
 	size_t body_len;
 	int want_json;             /* a 2xx body must parse as JSON, else it is retried as truncated */
 	int idempotent;            /* may be re-sent after it may have reached the server */
+	int *unknown;              /* may be NULL; set to 1 when the request was given up after it may
+	                            * have reached the server (its outcome is unknown), else 0 */
 };
 
 /* Hooks for rate limits. pace: milliseconds to wait before the next attempt
@@ -125,6 +127,32 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
                        http_done_fn done, void *arg);
 
 /* ---- helpers, pure (unit tested) ---- */
+
+/* What an attempt that brought no usable answer ran into. */
+enum http_failure {
+	HTTP_FAIL_UNSENT,          /* no byte of the request left (refused, unresolved, TLS handshake) */
+	HTTP_FAIL_AFTER_SEND,      /* timeout, cut or reset after the request went out: the server may have acted */
+	HTTP_FAIL_5XX,             /* 500, 502, 503, 504: the server (or a proxy) failed, perhaps after acting */
+	HTTP_FAIL_THROTTLED,       /* 429: refused before it ran */
+	HTTP_FAIL_TRUNCATED,       /* a 2xx whose JSON body is cut: it ran, its answer was lost */
+	HTTP_FAIL_FINAL            /* not transient (TLS verification, a bad URL, a body too large) */
+};
+enum http_verdict {
+	HTTP_RETRY,                /* send it again (after the backoff) */
+	HTTP_GIVE_UP,              /* stop: the request surely did nothing, or retrying cannot help */
+	HTTP_GIVE_UP_UNKNOWN       /* stop without re-sending: it may have been carried out */
+};
+/* Whether an attempt is tried again. A request that is not idempotent (a
+ * POST that creates something) is re-sent only when it surely never
+ * reached the server, or was refused before it ran (429); after anything
+ * else its outcome is unknown and the caller looks before sending again.
+ * The retry budget is the caller's. */
+enum http_verdict http_retry_verdict(enum http_failure f, int idempotent);
+
+/* The failure a libcurl result code (a CURLcode) stands for; bytes_sent is
+ * what libcurl reports it wrote of the request (CURLINFO_REQUEST_SIZE): a
+ * timeout or reset before any byte left is a request never sent. */
+enum http_failure http_failure_of(int curl_code, long bytes_sent);
 
 /* The URL of the link with rel="<rel>" in a Link header (RFC 8288: comma
  * separated `<url>; rel="next"`, spacing and quoting as servers vary).

@@ -41,10 +41,12 @@ recon_err shopify_fulfillment_orders(struct shopify *sh, int64_t order_id, struc
                                      char **why);
 void shopify_fo_state_clear(struct shopify_fo_state *st);
 
-/* fulfillmentCreate with `input` (a FulfillmentInput, borrowed). On RECON_OK
- * exactly one of *name (the new fulfilment's name, else its id) and *refused
- * (Shopify's userErrors, "; "-joined) is set, both new strings. Any other
- * result: the outcome is unknown (the mutation may have landed). */
-recon_err shopify_fulfillment_create(struct shopify *sh, json_t *input, char **name, char **refused);
+/* fulfillmentCreate with `input` (a FulfillmentInput, borrowed), sent once
+ * (shopify_graphql_mutation). On RECON_OK exactly one of *name (the new
+ * fulfilment's name, else its id) and *refused (Shopify's userErrors,
+ * "; "-joined) is set, both new strings. RECON_ERR_REMOTE with *unknown = 1:
+ * the mutation may have landed; with *unknown = 0 it surely did not (refused
+ * before it ran, or never sent). */
+recon_err shopify_fulfillment_create(struct shopify *sh, json_t *input, char **name, char **refused, int *unknown);
 
 #endif

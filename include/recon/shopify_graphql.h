@@ -35,6 +35,24 @@
 recon_err shopify_graphql(struct shopify *sh, const char *what, const char *query,
                           json_t *variables, json_t **out, char **raw_out, size_t *raw_len);
 
+/* A mutation, which must not be carried out twice: sent once, and never
+ * sent again after it may have reached Shopify. A connection that could not
+ * be made (nothing sent) is tried again; a THROTTLED answer is waited out
+ * and sent again (Shopify refuses a throttled request before running any of
+ * it: its actualQueryCost is null). A timeout, cut connection, 5xx, an
+ * answer that does not parse or an INTERNAL_SERVER_ERROR is
+ * RECON_ERR_REMOTE with *unknown = 1: whether Shopify carried it out is not
+ * known, and the caller reads Shopify's state before sending anything else
+ * for the same thing. Any other error is RECON_ERR_REMOTE with *unknown = 0
+ * (refused before it ran: a bad document, a missing scope). `keyed`: the
+ * document carries an @idempotent(key:) directive, with which Shopify
+ * answers a repeat of the same key with the first one's result without
+ * acting again (shopify.dev "Idempotent requests"): such a mutation is
+ * re-sent after failures like a query. On RECON_OK, *out is the whole
+ * parsed answer; its userErrors are the caller's to read. */
+recon_err shopify_graphql_mutation(struct shopify *sh, const char *what, const char *mutation,
+                                   json_t *variables, int keyed, json_t **out, int *unknown);
+
 /* "gid://shopify/Order/123" -> 123; a query string after the number
  * ("gid://shopify/InventoryLevel/1?inventory_item_id=2") is allowed. 0 on
  * success, -1 on a malformed gid (no type, no number, a number past

@@ -52,7 +52,7 @@ static const char *const transactions[] = {
 /* The refunds' lines, by nodes(ids:) on Refund (src/fetch/shopify_bulk.c):
  * what bulk output cannot hold. */
 static const char *const refund_lines[] = {
-	"id", "createdAt", "order", "refundLineItems", "refundShippingLines", NULL
+	"id", "createdAt", "order", "refundLineItems", "refundShippingLines", "orderAdjustments", NULL
 };
 
 static const char *const payouts[] = {

@@ -424,6 +424,13 @@ static recon_err slot_start(struct http *h, struct slot *s, const struct http_re
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, s);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->errbuf);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, s);
+	if (!req->idempotent) {
+		/* libcurl itself sends a request again, unasked, when a reused
+		 * connection dies before any answer byte (Curl_retry_request): a
+		 * server that acted and then dropped the connection would get the
+		 * request twice. A fresh connection is never retried that way. */
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	}
 	if (strcmp(method, "GET") != 0)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 	if (req->body) {
@@ -439,23 +446,47 @@ static recon_err slot_start(struct http *h, struct slot *s, const struct http_re
 	return RECON_OK;
 }
 
-/* The request surely never reached the server: safe to repeat even a POST. */
-static int not_sent(CURLcode c)
+/* Codes of failures that happen before a request is written: a POST that
+ * met one can be sent again. A timeout or reset is one of these only when
+ * libcurl wrote no byte of the request. */
+static int before_send(CURLcode c)
 {
 	return c == CURLE_COULDNT_CONNECT || c == CURLE_COULDNT_RESOLVE_HOST ||
-	       c == CURLE_COULDNT_RESOLVE_PROXY;
+	       c == CURLE_COULDNT_RESOLVE_PROXY || c == CURLE_SSL_CONNECT_ERROR;
 }
 
 static int transient(CURLcode c)
 {
 	switch (c) {
-	case CURLE_COULDNT_CONNECT: case CURLE_COULDNT_RESOLVE_HOST: case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_PARTIAL_FILE: case CURLE_GOT_NOTHING: case CURLE_SEND_ERROR: case CURLE_RECV_ERROR:
-	case CURLE_BAD_CONTENT_ENCODING: case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
+	case CURLE_COULDNT_CONNECT: case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_OPERATION_TIMEDOUT: case CURLE_PARTIAL_FILE: case CURLE_GOT_NOTHING: case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR: case CURLE_BAD_CONTENT_ENCODING: case CURLE_HTTP2: case CURLE_HTTP2_STREAM:
 	case CURLE_SSL_CONNECT_ERROR:
 		return 1;
 	default:
 		return 0;
+	}
+}
+
+enum http_failure http_failure_of(int curl_code, long bytes_sent)
+{
+	CURLcode c = (CURLcode)curl_code;
+	if (before_send(c))
+		return HTTP_FAIL_UNSENT;
+	if (!transient(c))
+		return HTTP_FAIL_FINAL;
+	return bytes_sent == 0 ? HTTP_FAIL_UNSENT : HTTP_FAIL_AFTER_SEND;
+}
+
+enum http_verdict http_retry_verdict(enum http_failure f, int idempotent)
+{
+	switch (f) {
+	case HTTP_FAIL_UNSENT: case HTTP_FAIL_THROTTLED:
+		return HTTP_RETRY;
+	case HTTP_FAIL_AFTER_SEND: case HTTP_FAIL_5XX: case HTTP_FAIL_TRUNCATED:
+		return idempotent ? HTTP_RETRY : HTTP_GIVE_UP_UNKNOWN;
+	case HTTP_FAIL_FINAL: default:
+		return HTTP_GIVE_UP;
 	}
 }
 
@@ -467,25 +498,34 @@ static int retry_status(long st)
 enum outcome { FINAL, RETRY, GIVE_UP };
 
 /* Decide what the finished attempt means; *wait = ms before the next one;
- * why = what went wrong (for logs and the final message). */
+ * why = what went wrong (for logs and the final message); *unknown = given
+ * up on a request that may have reached the server. */
 static enum outcome judge(struct http *h, struct slot *s, const struct http_request *req, CURLcode c,
-                          long *wait, char *why, size_t whysize)
+                          long *wait, char *why, size_t whysize, int *unknown)
 {
 	struct http_response *r = &s->resp;
-	long ra;
+	long ra, sent = 0;
 	int budget = h->o.retries;
+	enum http_verdict v;
 
 	*wait = 0;
+	*unknown = 0;
 	why[0] = '\0';
 	if (c != CURLE_OK) {
+		curl_easy_getinfo(s->easy, CURLINFO_REQUEST_SIZE, &sent);
 		if (s->too_big || c == CURLE_FILESIZE_EXCEEDED) {
 			snprintf(why, whysize, "response body larger than %zu MiB", h->o.body_max >> 20);
+			*unknown = !req->idempotent;
 			return GIVE_UP;
 		}
 		snprintf(why, whysize, "%s", s->errbuf[0] ? s->errbuf : curl_easy_strerror(c));
 		h->stats.faults++;
-		if (!transient(c) || (!req->idempotent && !not_sent(c)))
+		enum http_failure f = http_failure_of((int)c, sent);
+		v = http_retry_verdict(f, req->idempotent);
+		if (v != HTTP_RETRY) {
+			*unknown = v == HTTP_GIVE_UP_UNKNOWN || (f == HTTP_FAIL_FINAL && sent > 0 && !req->idempotent);
 			return GIVE_UP;
+		}
 		if (s->attempts - s->throttles > budget)
 			return GIVE_UP;
 		*wait = http_backoff_ms(h->o.backoff_ms, s->attempts - s->throttles, next_rand(h));
@@ -505,7 +545,11 @@ static enum outcome judge(struct http *h, struct slot *s, const struct http_requ
 	if (retry_status(r->status)) {
 		h->stats.faults++;
 		snprintf(why, whysize, "HTTP %ld", r->status);
-		if (!req->idempotent || s->attempts - s->throttles > budget)
+		if (http_retry_verdict(HTTP_FAIL_5XX, req->idempotent) != HTTP_RETRY) {
+			*unknown = 1;
+			return GIVE_UP;
+		}
+		if (s->attempts - s->throttles > budget)
 			return GIVE_UP;
 		*wait = http_backoff_ms(h->o.backoff_ms, s->attempts - s->throttles, next_rand(h));
 		ra = http_retry_after_ms(r->retry_after);
@@ -519,7 +563,11 @@ static enum outcome judge(struct http *h, struct slot *s, const struct http_requ
 		if (!r->json && r->status >= 200 && r->status < 300) {
 			h->stats.faults++;
 			snprintf(why, whysize, "HTTP %ld with a body that is not JSON (truncated?)", r->status);
-			if (!req->idempotent || s->attempts - s->throttles > budget)
+			if (http_retry_verdict(HTTP_FAIL_TRUNCATED, req->idempotent) != HTTP_RETRY) {
+				*unknown = 1;
+				return GIVE_UP;
+			}
+			if (s->attempts - s->throttles > budget)
 				return GIVE_UP;
 			*wait = http_backoff_ms(h->o.backoff_ms, s->attempts - s->throttles, next_rand(h));
 			return RETRY;
@@ -583,6 +631,8 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 				s->used = 1;
 				s->idx = next++;
 				s->attempts = s->throttles = 0;
+				if (reqs[s->idx].unknown)
+					*reqs[s->idx].unknown = 0;
 				s->due = now;
 			}
 			if (s->used && !s->busy && s->due <= now) {
@@ -622,6 +672,7 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 			char *priv = NULL;
 			const struct http_request *req;
 			enum outcome oc;
+			int unknown = 0;
 			char why[CURL_ERROR_SIZE + 64];
 			long wait;
 			CURLcode c;
@@ -647,7 +698,7 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 			s->resp.broken = c != CURLE_OK;
 			if (h->hooks.seen && s->resp.status > 0)
 				h->hooks.seen(h->hooks.arg, &s->resp);
-			oc = judge(h, s, req, c, &wait, why, sizeof(why));
+			oc = judge(h, s, req, c, &wait, why, sizeof(why), &unknown);
 			log_attempt(req, s, c, why, oc == RETRY);
 			if (oc == RETRY) {
 				h->stats.retries++;
@@ -659,11 +710,19 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 			if (oc == GIVE_UP) {
 				char url[2048];
 				http_url_for_log(req->url, url, sizeof(url));
-				msg_error("%s: giving up on %s '%s' after %d attempt%s: %s%s%s%s", h->o.system,
-				          req->method ? req->method : "GET", url, s->attempts,
-				          s->attempts == 1 ? "" : "s", why,
-				          s->resp.request_id[0] ? " (request id " : "", s->resp.request_id,
-				          s->resp.request_id[0] ? ")" : "");
+				if (unknown)
+					msg_error("%s: %s '%s' failed after it was sent: %s%s%s%s; not sent again (it may "
+					          "have been carried out)", h->o.system, req->method ? req->method : "GET",
+					          url, why, s->resp.request_id[0] ? " (request id " : "", s->resp.request_id,
+					          s->resp.request_id[0] ? ")" : "");
+				else
+					msg_error("%s: giving up on %s '%s' after %d attempt%s: %s%s%s%s", h->o.system,
+					          req->method ? req->method : "GET", url, s->attempts,
+					          s->attempts == 1 ? "" : "s", why,
+					          s->resp.request_id[0] ? " (request id " : "", s->resp.request_id,
+					          s->resp.request_id[0] ? ")" : "");
+				if (req->unknown)
+					*req->unknown = unknown;
 				err = RECON_ERR_REMOTE;
 				break;
 			}

@@ -399,10 +399,18 @@ static int same_origin(const char *base, const char *url)
 recon_err shopify_api(struct shopify *sh, const char *what, const char *method, const char *url,
                       const char *body, int refusals, struct http_response *r)
 {
+	return shopify_api_send(sh, what, method, url, body, refusals, 1, NULL, r);
+}
+
+recon_err shopify_api_send(struct shopify *sh, const char *what, const char *method, const char *url,
+                           const char *body, int refusals, int idempotent, int *unknown, struct http_response *r)
+{
 	static const char *const json_ct = "Content-Type: application/json";
 	char why[SHOP_ERRORS_MAX + 64], shown[1024];
 	recon_err err;
 
+	if (unknown)
+		*unknown = 0;
 	if (!same_origin(sh->base, url)) {
 		/* never hand the token to another host, whatever a Link says */
 		http_url_for_log(url, shown, sizeof(shown));
@@ -413,7 +421,7 @@ recon_err shopify_api(struct shopify *sh, const char *what, const char *method, 
 		const char *hdr[4];
 		struct http_request req = { .method = method, .url = url, .headers = hdr, .body = body,
 		                            .body_len = body ? strlen(body) : 0, .want_json = 1,
-		                            .idempotent = !sh->not_idempotent };
+		                            .idempotent = idempotent, .unknown = unknown };
 		if ((err = ensure_token(sh, renewed)) != RECON_OK) {
 			http_response_clear(r);
 			return err;
@@ -438,6 +446,8 @@ recon_err shopify_api(struct shopify *sh, const char *what, const char *method, 
 	shopify_errors_text(r, why, sizeof(why));
 	http_url_for_log(url, shown, sizeof(shown));
 	err = RECON_ERR_REMOTE;
+	if (unknown && r->status >= 500)
+		*unknown = 1;      /* a server error after the request arrived: it may have run */
 	if (r->status == 401)
 		msg_error("Shopify refused the access token for %s%s%s '%s' (HTTP 401: %s): check [shopify] %s",
 		          what ? "GraphQL " : "", what ? what : "", what ? " at POST" : method, shown, why,

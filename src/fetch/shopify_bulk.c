@@ -70,6 +70,7 @@ static const char poll_query[] =
 /* A refund of more lines than this is refused (exit 4) rather than cut. */
 #define REFUND_LINES_FIRST 50
 #define REFUND_SHIPPING_FIRST 5
+#define REFUND_ADJUSTMENTS_FIRST 5  /* discrepancies: shipping refunds are not among them (2024-10 on) */
 #define REFUNDS_PER_QUERY 4    /* ~900 points requested: under the 1,000 a query may cost */
 
 #define SHOP1 "{ shopMoney { amount } }"
@@ -79,7 +80,9 @@ static const char refunds_query[] =
 	"refundLineItems(first: 50) { nodes { lineItem { id } quantity subtotalSet " SHOP1 " totalTaxSet " SHOP1
 	" } pageInfo { hasNextPage } } "
 	"refundShippingLines(first: 5) { nodes { shippingLine { id } subtotalAmountSet " SHOP1
-	" taxAmountSet " SHOP1 " } pageInfo { hasNextPage } } } } }";
+	" taxAmountSet " SHOP1 " } pageInfo { hasNextPage } } "
+	"orderAdjustments(first: 5) { nodes { id reason amountSet " SHOP1 " taxAmountSet " SHOP1 " } "
+	"pageInfo { hasNextPage } } } } }";
 
 #define POLL_FIRST_MS 250L
 #define POLL_MAX_MS 10000L
@@ -269,12 +272,15 @@ static int busy(json_t *payload)
 static const char current_query[] =
 	"query CurrentBulk { currentBulkOperation(type: QUERY) { id status query } }";
 
-/* A run refused as one too many right after a request that may have
- * reached Shopify: the HTTP client sends a request again after a cut
- * answer, and the first may have started the operation. The app's latest
+/* The operation a run may have started though its answer never came
+ * (lost: the mutation's outcome is unknown, shopify_graphql_mutation), or
+ * the one a run was refused for as one too many (!lost). The app's latest
  * operation, when it runs this very query, is that one: adopted rather
- * than reported as someone else's. */
-static recon_err adopt(struct shopify *sh, struct shopify_bulk_op *op, int *ours)
+ * than started again or reported as someone else's. After a lost answer
+ * one that has already completed is not taken (it may be an earlier run's;
+ * a bulk query only reads, so starting another costs time, never
+ * correctness), nor is another operation an error. */
+static recon_err adopt(struct shopify *sh, struct shopify_bulk_op *op, int lost, int *ours)
 {
 	json_t *out = NULL, *cur;
 	const char *q, *st, *id;
@@ -288,12 +294,12 @@ static recon_err adopt(struct shopify *sh, struct shopify_bulk_op *op, int *ours
 	st = str_at(cur, "status");
 	id = str_at(cur, "id");
 	if (q && st && id && strcmp(q, op->query) == 0 &&
-	    (strcmp(st, "CREATED") == 0 || strcmp(st, "RUNNING") == 0 || strcmp(st, "COMPLETED") == 0)) {
+	    (strcmp(st, "CREATED") == 0 || strcmp(st, "RUNNING") == 0 || (!lost && strcmp(st, "COMPLETED") == 0))) {
 		snprintf(op->id, sizeof(op->id), "%s", id);
 		msg_debug("shopify: bulk operation %s runs %s already (the answer that started it was lost): "
 		          "waited for, not started again", op->id, op->what);
 		*ours = 1;
-	} else if (id) {
+	} else if (id && !lost) {
 		msg_error("shopify: another bulk operation (%s, %s) of this app runs on the shop: wait for it to "
 		          "end, or cancel it (bulkOperationCancel), then fetch again", id, st ? st : "?");
 	}
@@ -310,13 +316,22 @@ recon_err shopify_bulk_start(struct shopify *sh, struct shopify_bulk_op *op)
 
 	if (!(vars = json_pack("{s:s}", "query", op->query)))
 		goto out;
-	if ((err = shopify_graphql(sh, "bulkOperationRunQuery", run_mutation, vars, &out, NULL, NULL)))
+	for (int again = 0;; again++) {
+		int unknown = 0, ours = 0;
+		err = shopify_graphql_mutation(sh, "bulkOperationRunQuery", run_mutation, vars, 0, &out, &unknown);
+		if (err != RECON_ERR_REMOTE || !unknown || again)
+			break;
+		if ((err = adopt(sh, op, 1, &ours)) || ours)
+			goto out;
+		msg_info("shopify: no bulk operation of %s is running: starting it again", op->what);
+	}
+	if (err)
 		goto out;
 	payload = raw_get(out, "data.bulkOperationRunQuery");
 	snprintf(what, sizeof(what), "bulkOperationRunQuery (%s)", op->what);
 	if (busy(payload)) {
 		int ours;
-		if ((err = adopt(sh, op, &ours)) || ours)
+		if ((err = adopt(sh, op, 0, &ours)) || ours)
 			goto out;
 	}
 	if ((err = user_errors(payload, what)))
@@ -521,7 +536,7 @@ recon_err shopify_bulk_refund_lines(struct shopify *sh, struct fetch_out *out, c
 	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);
 	if (!err)
 		err = fetch_note(out, "shopify/refund_lines", endpoint, "query RefundLines: nodes(ids:) of the bulk "
-		                 "output's refunds, their refundLineItems and refundShippingLines");
+		                 "output's refunds, their refundLineItems, refundShippingLines and orderAdjustments");
 	for (size_t i = 0; !err && i < ids.n; i += REFUNDS_PER_QUERY) {
 		json_t *list = json_array(), *vars = NULL, *res = NULL, *nodes;
 		char *raw = NULL;
@@ -545,9 +560,11 @@ recon_err shopify_bulk_refund_lines(struct shopify *sh, struct fetch_out *out, c
 				          ids.v[i + k]);
 				err = RECON_ERR_REMOTE;
 			} else if (json_is_true(raw_get(nd, "refundLineItems.pageInfo.hasNextPage")) ||
-			           json_is_true(raw_get(nd, "refundShippingLines.pageInfo.hasNextPage"))) {
-				msg_error("shopify: refund %s has more than %d lines or %d shipping lines: not read whole, "
-				          "so not read", ids.v[i + k], REFUND_LINES_FIRST, REFUND_SHIPPING_FIRST);
+			           json_is_true(raw_get(nd, "refundShippingLines.pageInfo.hasNextPage")) ||
+			           json_is_true(raw_get(nd, "orderAdjustments.pageInfo.hasNextPage"))) {
+				msg_error("shopify: refund %s has more than %d lines, %d shipping lines or %d order adjustments: "
+				          "not read whole, so not read", ids.v[i + k], REFUND_LINES_FIRST, REFUND_SHIPPING_FIRST,
+				          REFUND_ADJUSTMENTS_FIRST);
 				err = RECON_ERR_REMOTE;
 			}
 		}

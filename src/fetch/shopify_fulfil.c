@@ -201,7 +201,7 @@ out:
 	return err;
 }
 
-recon_err shopify_fulfillment_create(struct shopify *sh, json_t *input, char **name, char **refused)
+recon_err shopify_fulfillment_create(struct shopify *sh, json_t *input, char **name, char **refused, int *unknown)
 {
 	json_t *vars, *resp = NULL, *payload, *e;
 	struct strbuf b = { 0 };
@@ -212,11 +212,8 @@ recon_err shopify_fulfillment_create(struct shopify *sh, json_t *input, char **n
 	if (!(vars = json_pack("{s:O}", "fulfillment", input)))
 		return RECON_ERR_NOMEM;
 	/* Never re-sent once it may have reached Shopify: the next attempt
-	 * reads the fulfillment orders first (fulfil.c). THROTTLED answers are
-	 * still waited out and retried: Shopify ran nothing of them. */
-	sh->not_idempotent = 1;
-	err = shopify_graphql(sh, "fulfillmentCreate", create_mutation, vars, &resp, NULL, NULL);
-	sh->not_idempotent = 0;
+	 * reads the fulfillment orders first (fulfil.c). */
+	err = shopify_graphql_mutation(sh, "fulfillmentCreate", create_mutation, vars, 0, &resp, unknown);
 	json_decref(vars);
 	if (err)
 		return err;
@@ -237,6 +234,7 @@ recon_err shopify_fulfillment_create(struct shopify *sh, json_t *input, char **n
 		if (!*n) {
 			/* An answer without a fulfilment or a reason: whether it landed is unknown. */
 			msg_error("Shopify: fulfillmentCreate answered neither a fulfilment nor userErrors");
+			*unknown = 1;
 			err = RECON_ERR_REMOTE;
 		} else if (!(*name = strdup(n))) {
 			err = RECON_ERR_NOMEM;

@@ -159,8 +159,24 @@ static void hold(struct shopify_gql *g, const char *what, long ms, double need)
 	http_sleep_ms(ms);
 }
 
-recon_err shopify_graphql(struct shopify *sh, const char *what, const char *query,
-                          json_t *variables, json_t **out, char **raw_out, size_t *raw_len)
+/* Whether the top-level errors say Shopify failed while running the
+ * document (it may have done part of it) rather than refused it. */
+static int failed_inside(json_t *errors)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(errors, i, e) {
+		const char *code = json_string_value(json_object_get(json_object_get(e, "extensions"), "code"));
+		if (code && strcmp(code, "INTERNAL_SERVER_ERROR") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* One document: a query (idempotent), or a mutation sent once. */
+static recon_err post_doc(struct shopify *sh, const char *what, const char *query, json_t *variables,
+                          int idempotent, int mutation, json_t **out, char **raw_out, size_t *raw_len,
+                          int *unknown)
 {
 	struct shopify_gql *g = state(sh);
 	char url[HTTP_URL_MAX], why[SHOP_ERRORS_MAX + 64];
@@ -170,6 +186,7 @@ recon_err shopify_graphql(struct shopify *sh, const char *what, const char *quer
 	int nthrottled = 0;
 
 	*out = NULL;
+	*unknown = 0;
 	if (raw_out) {
 		*raw_out = NULL;
 		*raw_len = 0;
@@ -192,7 +209,7 @@ recon_err shopify_graphql(struct shopify *sh, const char *what, const char *quer
 
 		hold(g, what, wait_for(g, need, http_now_ms()), need);
 		g->sending = 1;
-		err = shopify_api(sh, what, "POST", url, body, 0, &r);
+		err = shopify_api_send(sh, what, "POST", url, body, 0, idempotent, unknown, &r);
 		g->sending = 0;
 		if (err)
 			goto out;
@@ -200,6 +217,7 @@ recon_err shopify_graphql(struct shopify *sh, const char *what, const char *quer
 			msg_error("shopify: GraphQL %s: the answer is not a JSON object%s%s%s", what,
 			          r.request_id[0] ? " (request id " : "", r.request_id, r.request_id[0] ? ")" : "");
 			http_response_clear(&r);
+			*unknown = mutation;
 			err = RECON_ERR_REMOTE;
 			goto out;
 		}
@@ -239,6 +257,9 @@ recon_err shopify_graphql(struct shopify *sh, const char *what, const char *quer
 				snprintf(why, sizeof(why), "the answer has no \"data\" object");
 			msg_error("shopify: GraphQL %s failed: %s%s%s%s", what, why,
 			          r.request_id[0] ? " (request id " : "", r.request_id, r.request_id[0] ? ")" : "");
+			/* a mutation's data with errors beside it, or a failure inside
+			 * Shopify: part of it may have been done */
+			*unknown = mutation && (failed_inside(errors) || json_is_object(json_object_get(r.json, "data")));
 			http_response_clear(&r);
 			err = RECON_ERR_REMOTE;
 			goto out;
@@ -254,6 +275,9 @@ recon_err shopify_graphql(struct shopify *sh, const char *what, const char *quer
 			(*raw_out)[r.len] = '\0';
 			*raw_len = r.len;
 		}
+		if (mutation && idempotent && r.attempts > 1)
+			msg_info("shopify: %s: an answer was lost; sent again with the same idempotency key, which "
+			         "Shopify carries out once (%d sends)", what, r.attempts);
 		*out = r.json;
 		r.json = NULL;
 		http_response_clear(&r);
@@ -261,6 +285,24 @@ recon_err shopify_graphql(struct shopify *sh, const char *what, const char *quer
 	}
 out:
 	free(body);
+	return err;
+}
+
+recon_err shopify_graphql(struct shopify *sh, const char *what, const char *query,
+                          json_t *variables, json_t **out, char **raw_out, size_t *raw_len)
+{
+	int unknown;
+	return post_doc(sh, what, query, variables, 1, 0, out, raw_out, raw_len, &unknown);
+}
+
+recon_err shopify_graphql_mutation(struct shopify *sh, const char *what, const char *mutation,
+                                   json_t *variables, int keyed, json_t **out, int *unknown)
+{
+	recon_err err = post_doc(sh, what, mutation, variables, keyed, 1, out, NULL, NULL, unknown);
+	if (err == RECON_ERR_REMOTE && *unknown)
+		msg_error("shopify: %s: whether Shopify carried it out is unknown (its answer was lost); %s", what,
+		          keyed ? "sending it again with the same idempotency key is safe"
+		                : "it is not sent again before Shopify's state is read");
 	return err;
 }
 

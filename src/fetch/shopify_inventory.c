@@ -120,6 +120,7 @@ recon_err shopify_set_available(struct shopify *sh, const struct shopify_stock_s
 	char item[64], loc[64];
 	json_t *vars, *resp = NULL, *errs;
 	recon_err err;
+	int unknown = 0;
 
 	*why = NULL;
 	*stale = 0;
@@ -136,7 +137,11 @@ recon_err shopify_set_available(struct shopify *sh, const struct shopify_stock_s
 	}
 	if (!vars)
 		return RECON_ERR_NOMEM;
-	err = shopify_graphql(sh, "InventorySet", doc, vars, &resp, NULL, NULL);
+	/* With the key Shopify answers a repeat with the first result and does
+	 * not act again, so the transport may re-send it; without (before
+	 * 2026-01) it goes once, and the compare quantity refuses a repeat. */
+	err = shopify_graphql_mutation(sh, "InventorySet", doc, vars, strstr(doc, "$idempotencyKey") != NULL, &resp,
+	                               &unknown);
 	json_decref(vars);
 	if (err)
 		return err;

@@ -68,10 +68,6 @@ struct shopify {
 	int bulk_all;              /* [shopify] bulk = all: balance transactions and variants by bulk
 	                              operations too, not paged queries */
 	struct shopify_gql gql;
-	/* Set around a request that must not be sent twice (a mutation such as
-	 * fulfillmentCreate): after a failure that may have reached Shopify
-	 * (a cut connection, a 5xx) it is not re-sent; the caller looks first. */
-	int not_idempotent;
 };
 
 /* A request to the Admin API: token attached (renewed once on a 401 when it
@@ -81,6 +77,11 @@ struct shopify {
  * judge. `what` (NULL for REST) names a GraphQL operation in messages. */
 recon_err shopify_api(struct shopify *sh, const char *what, const char *method, const char *url,
                       const char *body, int refusals, struct http_response *r);
+/* The same for a request that is not `idempotent` (a mutation): never sent
+ * again once it may have reached Shopify; *unknown (may be NULL) is then 1
+ * beside RECON_ERR_REMOTE: whether Shopify carried it out is not known. */
+recon_err shopify_api_send(struct shopify *sh, const char *what, const char *method, const char *url,
+                           const char *body, int refusals, int idempotent, int *unknown, struct http_response *r);
 
 /* {base}/admin/api/{version}/{path}.json[?query] into buf. */
 recon_err shopify_api_url(struct shopify *sh, char *buf, size_t size, const char *path, const char *query);

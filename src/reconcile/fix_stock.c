@@ -120,8 +120,11 @@ recon_err fix_stock_send(struct store *s, struct shopify *sh, int64_t row, const
 	} else {
 		if (err == RECON_ERR_REJECTED)
 			msg_error("stock %s: Shopify refused it: %s", ref, why ? why : "");
-		st = post_set_state(s, row, "failed", NULL, why ? why : "no answer from Shopify; the same key "
-		                    "makes a retry safe", err == RECON_ERR_REJECTED);
+		/* A lost answer: the next run sends the same key (Shopify replays
+		 * the first result), or before 2026-01 the same compare quantity,
+		 * which Shopify refuses as stale if the first one landed. */
+		st = post_set_state(s, row, "failed", NULL, why ? why : "outcome unknown (answer lost); a rerun sends "
+		                    "the same idempotency key, so it cannot apply twice", err == RECON_ERR_REJECTED);
 	}
 	free(why);
 	return err ? err : st;

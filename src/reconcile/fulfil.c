@@ -345,7 +345,7 @@ static recon_err send_groups(struct store *s, int64_t row, const char *ref, cons
 	TRY(post_mark_sending(s, row));
 	for (size_t i = 0; i < fo->n && !err; i++) {
 		char *name = NULL, *refused = NULL;
-		int done_before = 0;
+		int done_before = 0, unknown = 0;
 		for (size_t j = 0; j < i; j++)
 			done_before |= !strcmp(fo->lines[j].location, fo->lines[i].location);
 		if (done_before)
@@ -353,7 +353,7 @@ static recon_err send_groups(struct store *s, int64_t row, const char *ref, cons
 		json_t *in = NULL;
 		if ((err = input_for(fo, fo->lines[i].location, want, plan, &in)) || !in)
 			continue;
-		err = shopify_fulfillment_create(c->sh, in, &name, &refused);
+		err = shopify_fulfillment_create(c->sh, in, &name, &refused, &unknown);
 		json_decref(in);
 		if (!err && refused) {
 			msg_error("fulfillment %s: Shopify refused it: %s", ref, refused);
@@ -363,9 +363,19 @@ static recon_err send_groups(struct store *s, int64_t row, const char *ref, cons
 			size_t n = strlen(names);
 			snprintf(names + n, sizeof(names) - n, "%s%s", n ? ", " : "", name);
 			msg_info("fulfillment %s: created %s in Shopify", ref, name);
-		} else if (err == RECON_ERR_REMOTE) {
+		} else if (err == RECON_ERR_REMOTE && unknown) {
+			/* Not sent again now: Shopify may still be applying it. The
+			 * next run waits [post] settle_seconds, reads the order's
+			 * fulfillment orders and sends only what they still lack. */
+			msg_error("fulfillment %s: Shopify's answer was lost: whether it created the fulfilment is unknown; "
+			          "not sent again. Run fix again: it reads the order in Shopify first and sends only "
+			          "what is still unfulfilled", ref);
 			post_set_state(s, row, "failed", names[0] ? names : NULL,
-			               "no answer from Shopify; its fulfillment orders are read again before any retry", 0);
+			               "outcome unknown (answer lost); its fulfillment orders are read again before any retry", 0);
+		} else if (err == RECON_ERR_REMOTE) {
+			/* Refused before it ran, or never sent: nothing landed. */
+			post_set_state(s, row, "failed", names[0] ? names : NULL,
+			               "not sent (Shopify refused the request before running it, or could not be reached)", 1);
 		}
 		free(name);
 		free(refused);

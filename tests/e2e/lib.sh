@@ -43,3 +43,15 @@ count() { sqlite3 recon.db "$1"; }
 
 # demo_copy: a private copy of the demo raw pages (tests may tamper with it).
 demo_copy() { cp -R "$SAMPLES/demo" "$WORK/demo"; }
+
+# Every s_refund_line row, all columns, in load order, with a REST shipping
+# refund given as an order adjustment (source shipping_adjustment, negative)
+# written as the refund shipping line GraphQL gives for it since 2024-10
+# (source shipping, positive); the shipping line's id, which REST's
+# adjustment does not name, is left out of every shipping row.
+REFUND_LINES_AS_GRAPHQL="SELECT order_id, refund_id,
+  CASE source WHEN 'shipping_adjustment' THEN 'shipping' ELSE source END,
+  CASE WHEN source IN ('shipping', 'shipping_adjustment') THEN NULL ELSE line_id END, quantity,
+  CASE source WHEN 'shipping_adjustment' THEN -subtotal ELSE subtotal END,
+  CASE source WHEN 'shipping_adjustment' THEN -tax ELSE tax END,
+  currency, created_local_date, in_period FROM s_refund_line ORDER BY rowid"

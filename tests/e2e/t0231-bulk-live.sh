@@ -8,6 +8,11 @@
 # or sent short is fetched again.
 . tests/e2e/lib.sh
 . "$TOP/tests/e2e/live.sh"
+# the demo with a refund discrepancy (an order adjustment GraphQL gives as
+# Refund.orderAdjustments) beside its shipping refunds
+demo_copy
+python3 "$TOP/tests/e2e/adjust-fixture.py" "$WORK/demo" > /dev/null || fail "adjust-fixture"
+DEMO=$WORK/demo
 
 LIVE_API=graphql
 start_fakes demo "$DEMO" "--leak 1000" ""

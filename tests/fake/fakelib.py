@@ -189,6 +189,9 @@ class App:
         self.name_rng = random.Random(seed ^ 0x5EED)
         self.streaks = {}
         self.forced = {"fail": [], "cut": 0, "truncate": 0, "throttle": 0}
+        # faults that strike after the request was handled (a write was
+        # applied): [{"kind": fail|cut|drop, "status": 5xx, "match": text}]
+        self.after = []
         self.fault_methods = {m.strip().upper() for m in args.fault_methods.split(",") if m.strip()}
         self.log_file = open(args.log, "a", buffering=1, encoding="utf-8") if args.log else None
         self.port = None
@@ -204,7 +207,7 @@ class App:
                 "by_route": {},
                 "rate_limited": 0,
                 "auth_failures": 0,
-                "faults": {"fail": 0, "cut": 0, "truncate": 0, "slow": 0},
+                "faults": {"fail": 0, "cut": 0, "truncate": 0, "slow": 0, "after": 0},
                 "created": {},
                 "header_names": {},
                 "started": time.time(),
@@ -220,7 +223,7 @@ class App:
     def stats_doc(self):
         with self.lock:
             s = json.loads(json.dumps(self.stats))
-            s["faults_total"] = sum(s["faults"][k] for k in ("fail", "cut", "truncate"))
+            s["faults_total"] = sum(s["faults"].get(k, 0) for k in ("fail", "cut", "truncate", "after"))
             s["uptime"] = round(time.time() - s.pop("started"), 3)
             self.extra_stats(s)
             return s
@@ -300,12 +303,29 @@ class App:
                 self.forced["cut"] += int(body.get("cut_next", 0) or 0)
                 self.forced["truncate"] += int(body.get("truncate_next", 0) or 0)
                 self.forced["throttle"] += int(body.get("throttle_next", 0) or 0)
+                kind = body.get("after_kind", "fail")
+                if kind not in ("fail", "cut", "drop"):
+                    return Response(400, {"error": "after_kind is fail, cut or drop"})
+                for _ in range(int(body.get("after_next", 0) or 0)):
+                    self.after.append({"kind": kind, "status": int(body.get("after_status", 502) or 502),
+                                       "match": body.get("after_match")})
                 self.inject(body)
             return Response(200, {"ok": True})
         return Response(404, {"error": "unknown control endpoint"})
 
     def inject(self, body):
         pass
+
+    def after_fault(self, req):
+        """The next after-handling fault whose `match` (a substring of the
+        body or path; none: any request) fits this request, taken."""
+        with self.lock:
+            for i, f in enumerate(self.after):
+                m = f["match"]
+                if m is None or m in req.path or m.encode("utf-8") in (req.body or b""):
+                    del self.after[i]
+                    return f
+        return None
 
     # ---- hooks for subclasses -------------------------------------------
     def handle(self, req):
@@ -442,6 +462,16 @@ class Handler(BaseHTTPRequestHandler):
                 app.decorate(req, resp)
             if fault in ("cut", "truncate"):
                 resp.fault = fault
+            af = app.after_fault(req) if fault is None else None
+            if af:
+                # handled (a write is applied), and then the answer is lost:
+                # a 5xx from a proxy, a cut body, or no answer at all
+                fault = "after"
+                if af["kind"] == "fail":
+                    resp = app.fail_response(af["status"], req)
+                    app.decorate(req, resp)
+                else:
+                    resp.fault = af["kind"]
         app.account(req, resp, fault, slow)
         self._send(resp, req, app)
 
@@ -457,6 +487,13 @@ class Handler(BaseHTTPRequestHandler):
         gz = bool(body) and wants_gzip(self.headers.get("Accept-Encoding")) and req.method != "HEAD"
         if gz:
             body = gzip.compress(body, mtime=0)
+        if resp.fault == "drop":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         try:
             self.send_response(resp.status)
             self.send_header("Content-Type", resp.content_type)

@@ -354,7 +354,7 @@ class Bulk:
         for i in ids:
             hit = by_gid.get(i)
             node = dict(bulk_jsonl.refund_node(*hit), __typename="Refund") if hit else None
-            for conn in ("refundLineItems", "refundShippingLines") if node else ():
+            for conn in ("refundLineItems", "refundShippingLines", "orderAdjustments") if node else ():
                 f = next((x for x in ctx.op.fields[0].sel or [] if getattr(x, "name", None) == conn), None)
                 first = ctx.arg(f, "first", 250) if f is not None else 250
                 items = node[conn]["nodes"]

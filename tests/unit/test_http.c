@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "recon/erpnext.h"
 #include "recon/http.h"
 
@@ -275,6 +277,52 @@ static void base_url_policy(void **state)
 	config_free(cfg);
 }
 
+/* ---- the retry decision: which failures may be sent again ---- */
+
+static void retry_verdicts(void **state)
+{
+	(void)state;
+	/* never sent, or refused before it ran: always again, a POST too */
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_UNSENT, 0), HTTP_RETRY);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_UNSENT, 1), HTTP_RETRY);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_THROTTLED, 0), HTTP_RETRY);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_THROTTLED, 1), HTTP_RETRY);
+	/* it may have run: again only when repeating it is harmless */
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_AFTER_SEND, 1), HTTP_RETRY);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_5XX, 1), HTTP_RETRY);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_TRUNCATED, 1), HTTP_RETRY);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_AFTER_SEND, 0), HTTP_GIVE_UP_UNKNOWN);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_5XX, 0), HTTP_GIVE_UP_UNKNOWN);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_TRUNCATED, 0), HTTP_GIVE_UP_UNKNOWN);
+	/* no retry mends it */
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_FINAL, 0), HTTP_GIVE_UP);
+	assert_int_equal(http_retry_verdict(HTTP_FAIL_FINAL, 1), HTTP_GIVE_UP);
+}
+
+static void failure_kinds(void **state)
+{
+	(void)state;
+	/* before the request was written, whatever libcurl counted */
+	assert_int_equal(http_failure_of(CURLE_COULDNT_CONNECT, 0), HTTP_FAIL_UNSENT);
+	assert_int_equal(http_failure_of(CURLE_COULDNT_RESOLVE_HOST, 0), HTTP_FAIL_UNSENT);
+	assert_int_equal(http_failure_of(CURLE_COULDNT_RESOLVE_PROXY, 0), HTTP_FAIL_UNSENT);
+	assert_int_equal(http_failure_of(CURLE_SSL_CONNECT_ERROR, 0), HTTP_FAIL_UNSENT);
+	/* a timeout or a dead connection: unsent only if no byte left */
+	assert_int_equal(http_failure_of(CURLE_OPERATION_TIMEDOUT, 0), HTTP_FAIL_UNSENT);
+	assert_int_equal(http_failure_of(CURLE_OPERATION_TIMEDOUT, 412), HTTP_FAIL_AFTER_SEND);
+	assert_int_equal(http_failure_of(CURLE_GOT_NOTHING, 412), HTTP_FAIL_AFTER_SEND);
+	assert_int_equal(http_failure_of(CURLE_RECV_ERROR, 412), HTTP_FAIL_AFTER_SEND);
+	assert_int_equal(http_failure_of(CURLE_SEND_ERROR, 1), HTTP_FAIL_AFTER_SEND);
+	assert_int_equal(http_failure_of(CURLE_PARTIAL_FILE, 412), HTTP_FAIL_AFTER_SEND);
+	/* not transient */
+	assert_int_equal(http_failure_of(CURLE_PEER_FAILED_VERIFICATION, 0), HTTP_FAIL_FINAL);
+	assert_int_equal(http_failure_of(CURLE_URL_MALFORMAT, 0), HTTP_FAIL_FINAL);
+	assert_int_equal(http_failure_of(CURLE_WRITE_ERROR, 412), HTTP_FAIL_FINAL);
+	/* so a mutation cut after it went out is never sent again */
+	assert_int_equal(http_retry_verdict(http_failure_of(CURLE_GOT_NOTHING, 412), 0), HTTP_GIVE_UP_UNKNOWN);
+	assert_int_equal(http_retry_verdict(http_failure_of(CURLE_COULDNT_CONNECT, 0), 0), HTTP_RETRY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +339,8 @@ int main(void)
 		cmocka_unit_test(escape_and_log),
 		cmocka_unit_test(loopback_hosts),
 		cmocka_unit_test(base_url_policy),
+		cmocka_unit_test(retry_verdicts),
+		cmocka_unit_test(failure_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
