@@ -296,8 +296,12 @@ static recon_err adopt(struct shopify *sh, struct shopify_bulk_op *op, int lost,
 	if (q && st && id && strcmp(q, op->query) == 0 &&
 	    (strcmp(st, "CREATED") == 0 || strcmp(st, "RUNNING") == 0 || (!lost && strcmp(st, "COMPLETED") == 0))) {
 		snprintf(op->id, sizeof(op->id), "%s", id);
-		msg_debug("shopify: bulk operation %s runs %s already (the answer that started it was lost): "
-		          "waited for, not started again", op->id, op->what);
+		if (lost)
+			msg_info("shopify: the lost answer had started bulk operation %s (%s, %s): waiting for it",
+			         op->id, op->what, st);
+		else
+			msg_debug("shopify: bulk operation %s runs %s already (the answer that started it was lost): "
+			          "waited for, not started again", op->id, op->what);
 		*ours = 1;
 	} else if (id && !lost) {
 		msg_error("shopify: another bulk operation (%s, %s) of this app runs on the shop: wait for it to "
