@@ -90,5 +90,8 @@ void config_forget_secrets(struct config *cfg);
  * user names and passwords of URLs are never in it. */
 struct json_t;
 struct json_t *config_record(const struct config *cfg, char digest[65]);
+/* The record's text (compact, keys sorted), checked whole; NULL when out of
+ * memory. Free with free(). */
+char *config_record_dumps(const struct json_t *rec);
 
 #endif

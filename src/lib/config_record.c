@@ -19,6 +19,24 @@ static char *lower(const char *s)
 	return c;
 }
 
+/* json_dumps() that never returns a text missing part of the value:
+ * jansson 2.14's dump with JSON_SORT_KEYS ignores a key it failed to write
+ * under memory pressure and returns the rest (`"bank":"x",:"y"`, found by
+ * t0810), which would be recorded, and digested, as the run's settings.
+ * The text is read back and compared; any doubt is "out of memory" (NULL). */
+char *config_record_dumps(const json_t *rec)
+{
+	char *text = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *back = text ? json_loads(text, 0, NULL) : NULL;
+	int same = back && json_equal(back, (json_t *)rec);
+	json_decref(back);
+	if (!same) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 json_t *config_record(const struct config *cfg, char digest[65])
 {
 	json_t *rec = json_object();
@@ -49,7 +67,7 @@ json_t *config_record(const struct config *cfg, char digest[65])
 		free(sec);
 	}
 	if (!failed)
-		text = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+		text = config_record_dumps(rec);
 	if (failed || !text) {
 		json_decref(rec);
 		free(text);

@@ -641,17 +641,21 @@ static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t
 	return err;
 }
 
-/* 1 when temp.rev_acct (totals_revenue.c) lists an account of the group. */
-static int group_has_accounts(struct store *s, const char *grp)
+/* *found: 1 when temp.rev_acct (totals_revenue.c) lists an account of the
+ * group. A failed lookup is an error, never "no accounts": that would drop
+ * the group from the summary of a run that still succeeds. */
+static recon_err group_has_accounts(struct store *s, const char *grp, int *found)
 {
 	sqlite3_stmt *st;
-	int found = 0;
-	if (store_prepare(s, "SELECT 1 FROM temp.rev_acct WHERE grp = ? LIMIT 1", &st))
-		return 0;
+	int rc;
+	recon_err err = store_prepare(s, "SELECT 1 FROM temp.rev_acct WHERE grp = ? LIMIT 1", &st);
+	*found = 0;
+	if (err)
+		return err;
 	sqlite3_bind_text(st, 1, grp, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return found;
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	return store_finish(s, st);
 }
 
 static recon_err compute(struct store *s, const struct config *cfg, int64_t sid, struct totals *t)
@@ -681,9 +685,16 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 		goto out;
 	/* The GL tie-outs only where there is an account to tie to: Sales
 	 * Invoices' income and shipping accounts, [taxes] accounts. */
-	shown[CT_SALES_GL] = c[CT_SALES_GL].n > 0 && group_has_accounts(s, "sales");
-	shown[CT_SHIP_GL] = c[CT_SHIP_GL].n > 0 && group_has_accounts(s, "shipping");
-	shown[CT_TAX_GL] = c[CT_TAX_GL].n > 0 && group_has_accounts(s, "tax");
+	{
+		static const int grp_ct[] = { CT_SALES_GL, CT_SHIP_GL, CT_TAX_GL };
+		static const char *const grp_name[] = { "sales", "shipping", "tax" };
+		for (int i = 0; i < 3 && !err; i++) {
+			int found = 0;
+			if (c[grp_ct[i]].n > 0)
+				err = group_has_accounts(s, grp_name[i], &found);
+			shown[grp_ct[i]] = found;
+		}
+	}
 	for (int i = 0; i < CT_GROUPS && !err; i++)
 		if (shown[i])
 			err = group_rows(&w, &groups[i], &c[i], *sn.currency ? sn.currency : NULL);

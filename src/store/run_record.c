@@ -34,7 +34,7 @@ recon_err run_record_details(struct store *s, const char *verb, const struct con
 		return RECON_OK;
 	if (cfg) {
 		json_t *rec = config_record(cfg, digest);
-		settings = rec ? json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+		settings = rec ? config_record_dumps(rec) : NULL;
 		json_decref(rec);
 		if (!settings) {
 			msg_error("cannot record this run: out of memory");
