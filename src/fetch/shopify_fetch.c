@@ -293,9 +293,10 @@ void shopify_begin(struct shopify *sh, struct fetch_out *out, const char *extrac
  * way is recorded as not fetched. */
 static recon_err skip_bulk_twins(struct shopify *sh, struct fetch_out *out)
 {
-	static const struct { const char *paged, *bulk; } twin[] = {
-		{ "shopify/graphql/balance_transactions", "shopify/bulk/balance_transactions" },
-		{ "shopify/graphql/products", "shopify/bulk/variants" },
+	static const struct { const char *paged, *bulk, *rest; } twin[] = {
+		{ "shopify/graphql/balance_transactions", "shopify/bulk/balance_transactions",
+		  "shopify/balance_transactions" },
+		{ "shopify/graphql/products", "shopify/bulk/variants", "shopify/products" },
 	};
 	char endpoint[256], why[160];
 	recon_err err;
@@ -307,7 +308,7 @@ static recon_err skip_bulk_twins(struct shopify *sh, struct fetch_out *out)
 			snprintf(why, sizeof(why), "[shopify] bulk = %s (its rows are in %s)", bulk ? "all" : "orders",
 			         bulk ? twin[i].bulk : twin[i].paged);
 		else
-			snprintf(why, sizeof(why), "[shopify] api = rest");
+			snprintf(why, sizeof(why), "[shopify] api = rest (its rows are in %s)", twin[i].rest);
 		if (bulk && (err = fetch_skip(out, twin[i].paged, endpoint, why)))
 			return err;
 		if (!bulk && (err = fetch_skip(out, twin[i].bulk, endpoint, why)))
