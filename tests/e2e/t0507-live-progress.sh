@@ -17,7 +17,9 @@ sed -e "s#^shop = .*#shop = http://127.0.0.1:$SP#" -e "s#^url = .*#url = http://
 # The progress line of REST listings ([shopify] api = rest: the bench month's
 # inventory would otherwise be paced by the GraphQL cost bucket for minutes,
 # and its orders come by bulk operation, t0231).
-printf '[shopify]\naccess_token = %s\napi = rest\n[erpnext]\napi_key = %s\napi_secret = %s\n' \
+# ERPNext's lists in pages of 500 rows (the default, 5,000, lists this month's
+# documents in one page each: no progress within one to show).
+printf '[shopify]\naccess_token = %s\napi = rest\n[erpnext]\napi_key = %s\napi_secret = %s\npage_rows = 500\n' \
 	"$SHOP_TOKEN" "$ERP_KEY" "$ERP_SECRET" >> p.ini
 chmod 600 p.ini
 
