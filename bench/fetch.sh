@@ -20,6 +20,8 @@
 #   FETCH_FALLBACK  1: one more run where ERPNext refuses child-table fields in
 #                 lists (recon reads one document at a time, as before issue 17)
 #   FETCH_PAGE_ROWS  [erpnext] page_rows (default: recon's, 5000)
+#   FETCH_PARALLEL  [fetch] parallel: yes (the default: Shopify and ERPNext at
+#                 the same time) or no (Shopify, then ERPNext)
 #   FETCH_KEEP    folder for each run's recon -v log, the fakes' stats and the
 #                 summary (default $BENCH_DATA/fetch-o<orders>-<api>)
 #   BENCH_DATA    where generated months are cached (default bench/data)
@@ -41,6 +43,7 @@ GQL_BUCKET=${FETCH_GQL_BUCKET:-2000}
 GQL_RESTORE=${FETCH_GQL_RESTORE:-100}
 DATA=${BENCH_DATA:-$top/bench/data}
 PAGE_ROWS=${FETCH_PAGE_ROWS:-}
+PARALLEL=${FETCH_PARALLEL:-}
 KEEP=${FETCH_KEEP:-$DATA/fetch-o$ORDERS-$API}
 RECON=${RECON:-$top/recon}
 RECON_NOW=${RECON_NOW:-2026-11-05T09:00:00Z}
@@ -104,6 +107,7 @@ run() {
 		>> "$d/recon.ini"
 	printf '[http]\nbackoff_ms = 100\n[shopify]\napi = %s\n' "$api" >> "$d/recon.ini"
 	[ -z "$PAGE_ROWS" ] || printf '[erpnext]\npage_rows = %s\n' "$PAGE_ROWS" >> "$d/recon.ini"
+	[ -z "$PARALLEL" ] || printf '[fetch]\nparallel = %s\n' "$PARALLEL" >> "$d/recon.ini"
 	chmod 600 "$d/recon.ini"
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date +%s.%N)

@@ -6,6 +6,7 @@
 #ifndef RECON_FETCH_H
 #define RECON_FETCH_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,8 +51,24 @@ struct fetch_extract {
 	int64_t expect;            /* rows expected in all (progress), 0 when unknown */
 };
 
+/* A concurrent fetch ([fetch] parallel = yes): Shopify on the calling
+ * thread, ERPNext on its own, each with its own fetch_out (their extracts
+ * are disjoint: live.c merges them when both are in). The one thing ERPNext
+ * reads from Shopify is the period's payout ids (its Journal Entry filter
+ * names them): the Shopify side hands them over here once they are all in,
+ * and the ERPNext side fetches its Journal Entries last, waiting for them. */
+struct fetch_handoff {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int ready;                 /* the payouts are in */
+	int failed;                /* a side failed: nobody waits any more */
+	int64_t *payouts;          /* a copy, owned */
+	size_t npayouts;
+};
+
 struct fetch_out {
 	char *dir;                 /* folder being written (owned) */
+	struct fetch_handoff *handoff;   /* concurrent fetch; NULL: one side after the other */
 	struct fetch_extract ex[FETCH_EXTRACTS_MAX];
 	size_t nex;
 	int64_t *payouts;          /* ids of the period's payouts, for the ERPNext filter */
@@ -119,6 +136,16 @@ recon_err fetch_skip(struct fetch_out *f, const char *extract, const char *endpo
 
 /* Remember a payout id of the period (deduplicated by the caller). */
 recon_err fetch_add_payout(struct fetch_out *f, int64_t id);
+/* Shopify side: the period's payouts are all in f->payouts (a concurrent
+ * fetch's ERPNext side may go on; once only, a no-op without a handoff). */
+recon_err fetch_payouts_done(struct fetch_out *f);
+/* ERPNext side: wait for the Shopify side's payouts and take a copy of them
+ * into f->payouts; RECON_ERR_REMOTE when the fetch failed meanwhile. A
+ * no-op without a handoff (the payouts are in f already). */
+recon_err fetch_wait_payouts(struct fetch_out *f);
+/* A side failed: wake whoever waits (fetch_wait_payouts fails). 1 when
+ * no side had failed before (this failure is the one to report). */
+int fetch_handoff_fail(struct fetch_handoff *h);
 
 /* Progress line: called by the connectors when an extract starts. */
 void fetch_progress(struct fetch_out *f, const char *extract);
@@ -132,6 +159,9 @@ void fetch_took(const struct fetch_out *f);
 void fetch_progress_done(struct fetch_out *f);
 /* A fetch that stops early: the line ends where it is (f may then go). */
 void fetch_progress_stop(struct fetch_out *f);
+/* A concurrent fetch's two sides each draw their own line (the one that
+ * drew last shows); once `from` is done with, `to` owns what is drawn. */
+void fetch_progress_handover(struct fetch_out *from, struct fetch_out *to);
 
 /* Folders of pages are private whatever the umask (pages are 0600). */
 #define FETCH_DIR_MODE 0700

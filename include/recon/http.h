@@ -186,4 +186,10 @@ void http_url_for_log(const char *url, char *buf, size_t size);
 int64_t http_now_ms(void);
 void http_sleep_ms(long ms);
 
+/* One side of a concurrent fetch failed (live.c): every client's requests
+ * and http_sleep_ms end promptly from now on, with RECON_ERR_REMOTE and no
+ * message of their own (the side that failed said why). */
+void http_abort(int on);
+int http_aborted(void);
+
 #endif

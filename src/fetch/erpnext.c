@@ -690,6 +690,73 @@ static recon_err fetch_gl_opening(struct erpnext *e, struct fetch_out *out, cons
 	return err;
 }
 
+/* One extract of erpnext_fetch_raw with its filters: documents of the
+ * period (with the margin: lo..hi), of the company when one is set. */
+static recon_err fetch_extract(struct erpnext *e, const struct period *p, struct fetch_out *out,
+                               const struct erp_extract *x, const char *company, const char *lo, const char *hi)
+{
+	const char *datef = strcmp(x->doctype, "Sales Order") == 0 ? "transaction_date" : "posting_date";
+	char *filters = NULL, *or_filters = NULL;
+	json_t *fl = NULL;
+	recon_err err;
+
+	if (x->full) {
+		fl = json_array();
+		if (company)
+			json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
+		if (strcmp(x->doctype, "Journal Entry") == 0 && out->npayouts > 0) {
+			/* the period's entries, and the entry of any period payout
+			 * (matched on cheque_no) wherever it was dated */
+			json_t *ids = json_array(), *of;
+			char idbuf[32];
+			for (size_t k = 0; k < out->npayouts; k++) {
+				snprintf(idbuf, sizeof(idbuf), "%lld", (long long)out->payouts[k]);
+				json_array_append_new(ids, json_string(idbuf));
+			}
+			of = json_pack("[[s, s, [s, s]], [s, s, o]]", "posting_date", "between", p->from, p->to,
+			               "cheque_no", "in", ids);
+			or_filters = dumps(of);
+			if (!or_filters) {
+				json_decref(fl);
+				return RECON_ERR_NOMEM;
+			}
+		} else if (strcmp(x->doctype, "Journal Entry") == 0 || strcmp(x->doctype, "Payment Entry") == 0) {
+			json_array_append_new(fl, json_pack("[s, s, [s, s]]", "posting_date", "between",
+			                                    p->from, p->to));
+		} else {
+			json_array_append_new(fl, json_pack("[s, s, [s, s]]", datef, "between", lo, hi));
+		}
+	} else if (strcmp(x->doctype, "Currency Exchange") == 0) {
+		/* the latest rate on or before a payout date is what books it */
+		fl = json_array();
+		json_array_append_new(fl, json_pack("[s, s, s]", "date", "<=", p->to));
+	} else if (strcmp(x->doctype, "Company") == 0 && company) {
+		fl = json_array();
+		json_array_append_new(fl, json_pack("[s, s, s]", "name", "=", company));
+	} else if (strcmp(x->doctype, "GL Entry") == 0) {
+		/* is_cancelled any: GL_CHANGED_AFTER_CLOSE needs the cancelled rows too */
+		fl = json_array();
+		if (company)
+			json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
+		json_array_append_new(fl, json_pack("[s, s, [s, s]]", "posting_date", "between", p->from, p->to));
+	} else if (strcmp(x->doctype, "Account") == 0 && company) {
+		fl = json_array();
+		json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
+	}
+	if (fl) {
+		if (json_array_size(fl) == 0) {
+			json_decref(fl);
+		} else if (!(filters = dumps(fl))) {
+			free(or_filters);
+			return RECON_ERR_NOMEM;
+		}
+	}
+	err = fetch_one(e, out, x, filters, or_filters);
+	free(filters);
+	free(or_filters);
+	return err;
+}
+
 recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const struct period *p,
                             struct fetch_out *out)
 {
@@ -728,67 +795,20 @@ recon_err erpnext_fetch_raw(struct erpnext *e, const struct config *cfg, const s
 		         "are fetched", config_path(cfg));
 
 	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
-		const struct erp_extract *x = &xs[i];
-		const char *datef = strcmp(x->doctype, "Sales Order") == 0 ? "transaction_date" : "posting_date";
-		char *filters = NULL, *or_filters = NULL;
-		json_t *fl = NULL;
-
-		if (x->full) {
-			fl = json_array();
-			if (company)
-				json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
-			if (strcmp(x->doctype, "Journal Entry") == 0 && out->npayouts > 0) {
-				/* the period's entries, and the entry of any period payout
-				 * (matched on cheque_no) wherever it was dated */
-				json_t *ids = json_array(), *of;
-				char idbuf[32];
-				for (size_t k = 0; k < out->npayouts; k++) {
-					snprintf(idbuf, sizeof(idbuf), "%lld", (long long)out->payouts[k]);
-					json_array_append_new(ids, json_string(idbuf));
-				}
-				of = json_pack("[[s, s, [s, s]], [s, s, o]]", "posting_date", "between", p->from, p->to,
-				               "cheque_no", "in", ids);
-				or_filters = dumps(of);
-				if (!or_filters) {
-					json_decref(fl);
-					return RECON_ERR_NOMEM;
-				}
-			} else if (strcmp(x->doctype, "Journal Entry") == 0 || strcmp(x->doctype, "Payment Entry") == 0) {
-				json_array_append_new(fl, json_pack("[s, s, [s, s]]", "posting_date", "between",
-				                                    p->from, p->to));
-			} else {
-				json_array_append_new(fl, json_pack("[s, s, [s, s]]", datef, "between", lo, hi));
-			}
-		} else if (strcmp(x->doctype, "Currency Exchange") == 0) {
-			/* the latest rate on or before a payout date is what books it */
-			fl = json_array();
-			json_array_append_new(fl, json_pack("[s, s, s]", "date", "<=", p->to));
-		} else if (strcmp(x->doctype, "Company") == 0 && company) {
-			fl = json_array();
-			json_array_append_new(fl, json_pack("[s, s, s]", "name", "=", company));
-		} else if (strcmp(x->doctype, "GL Entry") == 0) {
-			/* is_cancelled any: GL_CHANGED_AFTER_CLOSE needs the cancelled rows too */
-			fl = json_array();
-			if (company)
-				json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
-			json_array_append_new(fl, json_pack("[s, s, [s, s]]", "posting_date", "between", p->from, p->to));
-		} else if (strcmp(x->doctype, "Account") == 0 && company) {
-			fl = json_array();
-			json_array_append_new(fl, json_pack("[s, s, s]", "company", "=", company));
-		}
-		if (fl) {
-			if (json_array_size(fl) == 0) {
-				json_decref(fl);
-			} else if (!(filters = dumps(fl))) {
-				free(or_filters);
-				return RECON_ERR_NOMEM;
-			}
-		}
-		err = fetch_one(e, out, x, filters, or_filters);
-		free(filters);
-		free(or_filters);
-		if (err)
+		/* a concurrent fetch takes the Journal Entries last: their filter
+		 * names the period's payouts, which the Shopify side is fetching */
+		if (out->handoff && strcmp(xs[i].doctype, "Journal Entry") == 0)
+			continue;
+		if ((err = fetch_extract(e, p, out, &xs[i], company, lo, hi)) != RECON_OK)
 			return err;
 	}
-	return fetch_gl_opening(e, out, cfg, p, company);
+	if ((err = fetch_gl_opening(e, out, cfg, p, company)) != RECON_OK || !out->handoff)
+		return err;
+	if ((err = fetch_wait_payouts(out)) != RECON_OK)
+		return err;
+	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++)
+		if (strcmp(xs[i].doctype, "Journal Entry") == 0 &&
+		    (err = fetch_extract(e, p, out, &xs[i], company, lo, hi)) != RECON_OK)
+			return err;
+	return RECON_OK;
 }

@@ -181,6 +181,9 @@ static void progress_draw(struct fetch_out *f, int final)
 	char left[96] = "";
 	if (!f->progress)
 		return;
+	/* `drawing` and the before-line hook are read by msg_* of the other
+	 * side's thread, under this (recursive) lock */
+	flockfile(stderr);
 	secs = (double)(http_now_ms() - f->started_ms) / 1000.0;
 	if (f->current && !final) {
 		for (size_t i = 0; i < f->nex; i++)
@@ -195,6 +198,7 @@ static void progress_draw(struct fetch_out *f, int final)
 	f->drawn = !final;
 	drawing = final ? NULL : f;
 	msg_set_before(final ? NULL : end_line);
+	funlockfile(stderr);
 }
 
 recon_err fetch_room(struct fetch_out *f, const char *extract, int64_t pages, int64_t rows, int64_t bytes)
@@ -234,11 +238,23 @@ void fetch_progress_done(struct fetch_out *f)
 
 void fetch_progress_stop(struct fetch_out *f)
 {
+	flockfile(stderr);
 	if (drawing == f) {
 		end_line();
 		drawing = NULL;
 		msg_set_before(NULL);
 	}
+	funlockfile(stderr);
+}
+
+void fetch_progress_handover(struct fetch_out *from, struct fetch_out *to)
+{
+	flockfile(stderr);
+	if (drawing == from) {
+		drawing = to;
+		to->drawn = from->drawn;
+	}
+	funlockfile(stderr);
 }
 
 void fetch_progress(struct fetch_out *f, const char *extract)
@@ -384,6 +400,59 @@ recon_err fetch_add_payout(struct fetch_out *f, int64_t id)
 	}
 	f->payouts[f->npayouts++] = id;
 	return RECON_OK;
+}
+
+recon_err fetch_payouts_done(struct fetch_out *f)
+{
+	struct fetch_handoff *h = f->handoff;
+	recon_err err = RECON_OK;
+	if (!h)
+		return RECON_OK;
+	pthread_mutex_lock(&h->mu);
+	if (!h->ready && !h->failed) {
+		if (f->npayouts && !(h->payouts = malloc(f->npayouts * sizeof(*h->payouts)))) {
+			msg_error("out of memory");
+			err = RECON_ERR_NOMEM;
+		} else {
+			if (f->npayouts)
+				memcpy(h->payouts, f->payouts, f->npayouts * sizeof(*h->payouts));
+			h->npayouts = f->npayouts;
+			h->ready = 1;
+			pthread_cond_broadcast(&h->cv);
+		}
+	}
+	pthread_mutex_unlock(&h->mu);
+	return err;
+}
+
+recon_err fetch_wait_payouts(struct fetch_out *f)
+{
+	struct fetch_handoff *h = f->handoff;
+	recon_err err = RECON_OK;
+	if (!h)
+		return RECON_OK;
+	pthread_mutex_lock(&h->mu);
+	while (!h->ready && !h->failed)
+		pthread_cond_wait(&h->cv, &h->mu);
+	if (!h->ready) {
+		err = RECON_ERR_REMOTE;   /* the Shopify side failed and said why */
+	} else {
+		for (size_t i = 0; i < h->npayouts && !err; i++)
+			err = fetch_add_payout(f, h->payouts[i]);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return err;
+}
+
+int fetch_handoff_fail(struct fetch_handoff *h)
+{
+	int first;
+	pthread_mutex_lock(&h->mu);
+	first = !h->failed;
+	h->failed = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return first;
 }
 
 /* ---- listings ---- */

@@ -43,6 +43,12 @@ struct slot {
 
 static int curl_users;
 static int insecure_default;   /* --insecure, for every client of this process */
+/* Set when one side of a concurrent fetch failed: the other side's requests
+ * and waits end at once (the fetch is lost either way). */
+static _Atomic int aborted;
+
+void http_abort(int on) { aborted = on; }
+int http_aborted(void) { return aborted; }
 
 int64_t http_now_ms(void)
 {
@@ -56,10 +62,15 @@ void http_sleep_ms(long ms)
 	struct timespec ts;
 	if (ms <= 0)
 		return;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+	/* in slices, so an abort (http_abort) is seen within a tenth of a second */
+	while (ms > 0 && !aborted) {
+		long slice = ms > 100 ? 100 : ms;
+		ts.tv_sec = 0;
+		ts.tv_nsec = slice * 1000000L;
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+		ms -= slice;
+	}
 }
 
 void http_response_clear(struct http_response *r)
@@ -625,6 +636,12 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 		CURLMsg *m;
 		int left;
 
+		if (aborted) {
+			/* the other side of the fetch failed and said so: nothing to add */
+			err = RECON_ERR_REMOTE;
+			break;
+		}
+
 		for (size_t i = 0; i < parallel && !err; i++) {
 			struct slot *s = &slots[i];
 			if (!s->used && next < n) {
@@ -654,8 +671,8 @@ recon_err http_do_many(struct http *h, const struct http_request *reqs, size_t n
 			long timeout = soonest < 0 ? 1000 : (long)(soonest - now);
 			if (timeout < 0)
 				timeout = 0;
-			if (timeout > 1000)
-				timeout = 1000;
+			if (timeout > 200)
+				timeout = 200;   /* an abort is seen within that */
 			curl_multi_perform(h->multi, &running);
 			/* A transfer that finished inside perform (a small answer read
 			 * whole) leaves curl no socket to wait on: polling anyway would

@@ -90,9 +90,7 @@ static const char refunds_query[] =
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	http_sleep_ms(ms);   /* ends early on http_abort */
 }
 
 static const char *str_at(json_t *o, const char *path)
@@ -113,6 +111,8 @@ static size_t on_data(char *p, size_t size, size_t n, void *arg)
 {
 	struct sink *s = arg;
 	size_t len = size * n;
+	if (http_aborted())
+		return 0;   /* the ERPNext side failed: the fetch is lost */
 	if (s->bytes + (int64_t)len > s->max) {
 		s->over = 1;
 		return 0;
@@ -190,6 +190,8 @@ static recon_err download(const struct config *cfg, const char *url, const char 
 			return RECON_OK;
 		}
 		unlink(tmp);
+		if (http_aborted())
+			return RECON_ERR_REMOTE;
 		if (s.over) {
 			msg_error("shopify: the bulk output at '%s' is larger than [fetch] max_bytes (%lld bytes)", shown,
 			          (long long)max);

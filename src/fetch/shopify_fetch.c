@@ -477,7 +477,8 @@ payouts:
 	    (err = shopify_api_url(sh, url, sizeof(url), "shopify_payments/payouts", q)))
 		goto out;
 	shopify_begin(sh, out, "shopify/payouts");
-	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", SHOP_LIMIT, on_payouts, &pc)) != RECON_OK)
+	if ((err = pages(sh, out, "shopify/payouts", url, "payouts", SHOP_LIMIT, on_payouts, &pc)) != RECON_OK ||
+	    (err = fetch_payouts_done(out)) != RECON_OK)   /* a concurrent ERPNext side may take them */
 		goto out;
 	snprintf(endpoint, sizeof(endpoint), "GET /admin/api/%s/shopify_payments/balance/transactions.json",
 	         sh->version);

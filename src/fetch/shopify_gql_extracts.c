@@ -243,7 +243,8 @@ recon_err shopify_gql_payouts(struct shopify *sh, const struct period *p, const 
 	shopify_begin(sh, out, "shopify/graphql/payouts");
 	err = gql_pages(sh, out, "shopify/graphql/payouts", "Payouts", pq, filter, GQL_PAYOUTS_FIRST, payouts_path,
 	                on_payout_nodes, &ids, none);
-	if (err) {
+	/* all in: a concurrent ERPNext side may fetch its Journal Entries */
+	if (err || (err = fetch_payouts_done(out))) {
 		free(ids.v);
 		return err;
 	}

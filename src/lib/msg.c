@@ -8,7 +8,7 @@
 #include "recon/msg.h"
 
 static int level = MSG_NORMAL;
-static unsigned long errors;
+static _Atomic unsigned long errors;   /* a concurrent fetch's two threads both count */
 
 void msg_set_level(int l) { level = l; }
 int msg_level(void) { return level; }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "recon/erpnext.h"
 #include "recon/fetch.h"
 #include "recon/hash.h"
+#include "recon/http.h"
 #include "recon/live.h"
 #include "recon/load.h"
 #include "recon/msg.h"
@@ -193,6 +195,130 @@ static void summary(struct fetch_out *f, struct shopify *sh, struct erpnext *e, 
 	          (unsigned long long)b.throttled, (unsigned long long)b.faults, (double)b.wait_ms / 1000.0);
 }
 
+/* ---- both sides at once ([fetch] parallel = yes) ----
+ *
+ * Shopify and ERPNext are different servers with limits of their own, so
+ * the ERPNext side (minutes of list pages at a month's scale) runs on a
+ * thread of its own while Shopify's (bound by its cost bucket) runs here.
+ * Each side writes its own extracts through its own fetch_out into the one
+ * pending folder; the ERPNext one is merged in when both are in. What
+ * ERPNext reads from Shopify, the payouts, comes through the handoff. A
+ * side that fails wakes the other and ends its requests (http_abort): the
+ * first failure is the one reported, and nothing is stored. */
+
+struct side_times {
+	int64_t shopify_start, shopify_end, erpnext_start, erpnext_end;
+};
+
+/* -v: each side's time and how much of it overlapped the other's. */
+static void sides_took(const struct side_times *t, int parallel)
+{
+	int64_t a = t->shopify_end - t->shopify_start, b = t->erpnext_end - t->erpnext_start;
+	int64_t lo = t->shopify_start > t->erpnext_start ? t->shopify_start : t->erpnext_start;
+	int64_t hi = t->shopify_end < t->erpnext_end ? t->shopify_end : t->erpnext_end;
+	int64_t both = hi > lo ? hi - lo : 0;
+	int64_t wall = (t->shopify_end > t->erpnext_end ? t->shopify_end : t->erpnext_end) -
+	               (t->shopify_start < t->erpnext_start ? t->shopify_start : t->erpnext_start);
+	msg_debug("fetch: shopify %.1f s, erpnext %.1f s, %s: %.1f s overlapped, %.1f s in all",
+	          (double)a / 1000.0, (double)b / 1000.0,
+	          parallel ? "together ([fetch] parallel = yes)" : "one after the other ([fetch] parallel = no)",
+	          (double)both / 1000.0, (double)wall / 1000.0);
+}
+
+struct erp_side {
+	struct erpnext *e;
+	const struct config *cfg;
+	const struct period *p;
+	struct fetch_out out;
+	recon_err err;
+	int first;                 /* its failure came first */
+	int64_t start_ms, end_ms;
+	char fetched[32];
+};
+
+static void *erp_thread(void *arg)
+{
+	struct erp_side *es = arg;
+	es->start_ms = http_now_ms();
+	es->err = erpnext_fetch_raw(es->e, es->cfg, es->p, &es->out);
+	if (!es->err)
+		fetch_took(&es->out);
+	now_utc(es->fetched);
+	es->end_ms = http_now_ms();
+	if (es->err) {
+		es->first = fetch_handoff_fail(es->out.handoff);
+		http_abort(1);
+	}
+	return NULL;
+}
+
+static recon_err fetch_both(struct live *lv, struct shopify *sh, struct erpnext *e, struct config *cfg,
+                            const struct period *p, char *sfetched, char *efetched, struct side_times *t)
+{
+	struct fetch_handoff h = { .ready = 0 };
+	struct erp_side *es = calloc(1, sizeof(*es));   /* a fetch_out is ~150 KB: not on a thread's stack */
+	pthread_t tid;
+	recon_err err;
+
+	if (!es)
+		return RECON_ERR_NOMEM;
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	es->e = e;
+	es->cfg = cfg;
+	es->p = p;
+	es->out.dir = lv->out.dir;   /* the same pending folder; lv owns it */
+	memcpy(es->out.ex, lv->out.ex, sizeof(es->out.ex));
+	es->out.nex = lv->out.nex;
+	es->out.caps = lv->out.caps;
+	es->out.started_ms = lv->out.started_ms;
+	es->out.handoff = &h;
+	es->out.progress = lv->out.progress;   /* each side draws its line in turn */
+	lv->out.handoff = &h;
+	http_abort(0);
+	if (pthread_create(&tid, NULL, erp_thread, es) != 0) {
+		msg_error("cannot start a thread for the ERPNext fetch (set [fetch] parallel = no)");
+		err = RECON_ERR_INTERNAL;
+		goto out;
+	}
+	t->shopify_start = http_now_ms();
+	/* the handoff is made even when no payouts extract ran (none asked for) */
+	if ((err = shopify_fetch_raw(sh, cfg, p, &lv->out)) == RECON_OK)
+		err = fetch_payouts_done(&lv->out);
+	t->shopify_end = http_now_ms();
+	if (!err) {
+		fetch_took(&lv->out);
+		now_utc(sfetched);
+	} else {
+		fetch_handoff_fail(&h);
+		http_abort(1);
+	}
+	pthread_join(tid, NULL);
+	http_abort(0);
+	fetch_progress_handover(&es->out, &lv->out);
+	t->erpnext_start = es->start_ms;
+	t->erpnext_end = es->end_ms;
+	if (es->err && (es->first || !err))
+		err = es->err;   /* the ERPNext failure came first: Shopify's was its echo */
+	if (!err) {
+		for (size_t i = 0; i < lv->out.nex; i++)
+			if (strncmp(lv->out.ex[i].name, "erpnext/", 8) == 0)
+				lv->out.ex[i] = es->out.ex[i];
+		lv->out.pages += es->out.pages;
+		lv->out.rows += es->out.rows;
+		lv->out.bytes += es->out.bytes;
+		memcpy(efetched, es->fetched, sizeof(es->fetched));
+	}
+out:
+	lv->out.handoff = NULL;
+	free(es->out.payouts);
+	free(es);
+	free(h.payouts);
+	pthread_cond_destroy(&h.cv);
+	pthread_mutex_destroy(&h.mu);
+	return err;
+}
+
 recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p,
                      const char *save_raw, unsigned flags, int64_t *snapshot_id)
 {
@@ -201,14 +327,16 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	struct shopify *sh = NULL;
 	struct erpnext *e = NULL;
 	char pending[PATH_MAX], raw[PATH_MAX], sfetched[32] = "", efetched[32] = "", site[1024], api_version[80];
-	int created = 0, loading = 0;
+	int created = 0, loading = 0, parallel = 1;
 	int64_t shopify_ms = 0;
+	struct side_times t = { 0 };
 	recon_err err;
 
 	if (flags & FETCH_INSECURE)
 		http_set_insecure(1);
 	/* configuration first: nothing is created for a run that cannot start */
 	if ((err = fetch_caps_from_config(cfg, &lv.out.caps)) != RECON_OK ||
+	    (err = config_get_bool(cfg, "fetch", "parallel", 1, &parallel)) != RECON_OK ||
 	    (err = shopify_open(cfg, &sh)) != RECON_OK || (err = erpnext_open(cfg, &e)) != RECON_OK)
 		goto out;
 	if (flags & FETCH_LAST_USE)
@@ -285,14 +413,23 @@ recon_err fetch_live(struct store *s, struct config *cfg, const struct period *p
 	lv.out.progress = isatty(STDERR_FILENO) && msg_level() == MSG_NORMAL;
 	lv.out.started_ms = http_now_ms();
 
-	if ((err = shopify_fetch_raw(sh, cfg, p, &lv.out)) != RECON_OK)
-		goto out;
-	shopify_ms = http_now_ms() - lv.out.started_ms;
-	now_utc(sfetched);
-	if ((err = erpnext_fetch_raw(e, cfg, p, &lv.out)) != RECON_OK)
-		goto out;
-	now_utc(efetched);
-	fetch_took(&lv.out);
+	if (parallel) {
+		if ((err = fetch_both(&lv, sh, e, cfg, p, sfetched, efetched, &t)) != RECON_OK)
+			goto out;
+	} else {
+		t.shopify_start = http_now_ms();
+		if ((err = shopify_fetch_raw(sh, cfg, p, &lv.out)) != RECON_OK)
+			goto out;
+		t.shopify_end = t.erpnext_start = http_now_ms();
+		now_utc(sfetched);
+		if ((err = erpnext_fetch_raw(e, cfg, p, &lv.out)) != RECON_OK)
+			goto out;
+		t.erpnext_end = http_now_ms();
+		now_utc(efetched);
+		fetch_took(&lv.out);
+	}
+	shopify_ms = t.shopify_end - t.shopify_start;
+	sides_took(&t, parallel);
 	lv.out.current = "done";
 	fetch_progress_done(&lv.out);
 	summary(&lv.out, sh, e, shopify_ms);
