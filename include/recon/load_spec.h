@@ -173,6 +173,8 @@ extern const struct load_table gql_payout_spec, gql_balance_txn_spec, gql_varian
 extern const struct load_table bulk_balance_txn_spec, bulk_variant_spec;
 /* Shopify inventory from GraphQL pages (src/load_spec_inv.c), into s_inventory_level. */
 extern const struct load_table inventory_gql_spec;
+/* the same levels as bulk output: one line a level (load_spec_inv.c) */
+extern const struct load_table bulk_inventory_spec;
 /* A computed column REST pages have no field for: always NULL. */
 recon_err load_absent_qty(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                           const struct load_cell *from, struct load_cell *out);

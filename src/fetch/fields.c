@@ -205,6 +205,11 @@ static const char *const gql_inventory[] = {
 	"node.inventoryLevels.edges.node.quantities.name", "node.inventoryLevels.edges.node.quantities.quantity",
 	"node.inventoryLevels.edges.node.updatedAt", NULL
 };
+/* a level line of the inventory bulk query (its item by __parentId, which
+ * the output adds): written out in shopify_bulk_run.c like the paged one */
+static const char *const bulk_inventory[] = {
+	"id", "location.id", "quantities", "quantities.name", "quantities.quantity", "updatedAt", NULL
+};
 static const char *const gql_variants[] = {
 	"id", "title", "sku", "inventoryItem.id", "product.id", "product.title", NULL
 };
@@ -248,6 +253,7 @@ const struct fetch_fields fetch_fields[] = {
 	/* a bulk query's lines are the paged queries' nodes (shopify_bulk_run.c) */
 	{ "shopify/bulk/balance_transactions", gql_balance_transactions, NULL },
 	{ "shopify/bulk/variants", gql_variants, NULL },
+	{ "shopify/bulk/inventory", bulk_inventory, NULL },
 	{ NULL, NULL, NULL }
 };
 

@@ -288,7 +288,7 @@ void shopify_begin(struct shopify *sh, struct fetch_out *out, const char *extrac
 	fetch_progress(out, extract);
 }
 
-/* [shopify] bulk: balance transactions and variants come by bulk
+/* [shopify] bulk: balance transactions, variants and inventory come by bulk
  * operations (all) or paged queries (orders, or api = rest); the other
  * way is recorded as not fetched. */
 static recon_err skip_bulk_twins(struct shopify *sh, struct fetch_out *out)
@@ -297,6 +297,7 @@ static recon_err skip_bulk_twins(struct shopify *sh, struct fetch_out *out)
 		{ "shopify/graphql/balance_transactions", "shopify/bulk/balance_transactions",
 		  "shopify/balance_transactions" },
 		{ "shopify/graphql/products", "shopify/bulk/variants", "shopify/products" },
+		{ "shopify/graphql/inventory", "shopify/bulk/inventory", "shopify/inventory_levels" },
 	};
 	char endpoint[256], why[160];
 	recon_err err;
@@ -527,6 +528,9 @@ locations:
 	 * one [locations] leaves out still holds stock (STOCK_UNMAPPED_LOCATION).
 	 * REST has `available` only. */
 	if (sh->graphql) {
+		/* [shopify] bulk = all: saved with the other bulk outputs */
+		if (sh->bulk_all)
+			goto notes;
 		sh->ver.extract = "shopify/graphql/inventory";
 		if ((err = shopify_fetch_inventory(sh, out)))
 			goto out;

@@ -53,12 +53,13 @@ recon_err src_stock_asof(struct report *r, const struct report_table *t, struct 
 		"x.name, coalesce(x.fetched_at, s.taken_at), x.rows, "
 		"CASE WHEN x.name LIKE 'shopify/%' THEN (SELECT max(updated_at) FROM s_inventory_level "
 		"WHERE snapshot_id = s.id) END, "
-		"CASE WHEN x.name = 'shopify/graphql/inventory' THEN 'quantities by name: on hand and committed "
+		"CASE WHEN x.name IN ('shopify/graphql/inventory', 'shopify/bulk/inventory') THEN 'quantities by name: on hand and committed "
 		"compared with the Bin fields of [match] stock_pairs' "
 		"WHEN x.name = 'shopify/inventory_levels' THEN 'REST pages carry available only: compared with "
 		"actual_qty - reserved_qty; commitments not compared' END "
 		"FROM extract x JOIN snapshot s ON s.id = x.snapshot_id WHERE x.snapshot_id = ? "
-		"AND x.name IN ('shopify/graphql/inventory', 'shopify/inventory_levels', 'erpnext/bin') "
+		"AND x.name IN ('shopify/graphql/inventory', 'shopify/bulk/inventory', 'shopify/inventory_levels', "
+		"'erpnext/bin') "
 		"AND (x.rows > 0 OR x.name = 'erpnext/bin') ORDER BY x.name DESC", &st)))
 		return err;
 	sqlite3_bind_int64(st, 1, r->sid);

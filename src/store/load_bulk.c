@@ -278,9 +278,10 @@ static recon_err bulk_file(struct bulk *k, const char *dir, const char *relpath,
  * offset), the lines sorted, then read again in that order and converted. */
 
 struct flat_line {
-	int64_t group;          /* transactions: the payout's place, then pending, then any other */
+	int64_t group;          /* transactions: the payout's place, then pending, then any other;
+	                         * inventory levels: the item's id */
 	int64_t when;           /* transactions: minus transactionDate (newest first); none last */
-	int64_t id;             /* transactions: minus the id; variants: the id */
+	int64_t id;             /* transactions: minus the id; variants: the id; levels: the location's */
 	int64_t off;
 	size_t len, lineno;
 	size_t file;
@@ -288,6 +289,7 @@ struct flat_line {
 
 struct flat {
 	const char *type;       /* the GID type each line's id has */
+	const char *parent;     /* the type of the lines they hang under (`__parentId`), or NULL */
 	int txns;
 	const int64_t *payouts; /* the payouts as loaded, and their ids sorted with their places */
 	size_t npayouts;
@@ -345,9 +347,23 @@ static recon_err flat_key(struct bulk *k, const char *path, const char *relpath,
 	if ((err = gid_of(&rec, &o, "__parentId", 0, &ptype, &plen, &parent)) ||
 	    (err = gid_of(&rec, &o, "id", 1, &type, &tlen, &id)))
 		goto out;
-	if (ptype) {
+	if (fl->parent && !ptype) {
+		/* a parent's line: known, so its children's can be checked */
+		if (!is_type(type, tlen, fl->parent))
+			err = raw_field_error(&rec, "id", "a line without '__parentId' must be a %s, not a %.*s",
+			                      fl->parent, (int)tlen, type ? type : "");
+		else
+			err = seen_add(&k->seen, id, "");
+		goto out;
+	}
+	if (ptype && !fl->parent) {
 		err = raw_field_error(&rec, "__parentId", "a %s line has no parent (the query has one connection)",
 		                      fl->type);
+		goto out;
+	}
+	if (ptype && !is_type(ptype, plen, fl->parent)) {
+		err = raw_field_error(&rec, "__parentId", "a %s line hangs under a %s, not a %.*s", fl->type,
+		                      fl->parent, (int)plen, ptype);
 		goto out;
 	}
 	if (!is_type(type, tlen, fl->type)) {
@@ -355,6 +371,14 @@ static recon_err flat_key(struct bulk *k, const char *path, const char *relpath,
 		goto out;
 	}
 	ln.id = fl->txns ? -id : id;
+	if (fl->parent) {
+		/* the paged query's order: items by id, each one's levels by location */
+		int64_t loc = 0;
+		if ((err = raw_field(&rec, &o, "location.id", &v)) || (err = raw_gid(&rec, "location.id", &v, 1, &loc, NULL)))
+			goto out;
+		ln.group = parent;
+		ln.id = loc;
+	}
 	if (fl->txns) {
 		const char *st, *when;
 		int64_t payout = 0, place, t;
@@ -439,6 +463,14 @@ static recon_err flat_load(struct bulk *k, const char *dir, char **rel)
 		}
 		if ((err = parse_line(path, ln->lineno, text, ln->len, &obj)))
 			break;
+		/* the parent's line anywhere in the output (not only before: the
+		 * order is the loader's, not the file's) */
+		if (fl->parent && !seen_get(&k->seen, ln->group)) {
+			json_decref(obj);
+			err = raw_field_error(&rec, "__parentId", "no %s %lld on any line of the output", fl->parent,
+			                      (long long)ln->group);
+			break;
+		}
 		k->held[k->nheld++] = obj;
 		raw_from_json(obj, &o);
 		if (!(err = load_engine_convert(k->e, k->b, k->root, &rec, &o)) && k->nheld == BULK_BATCH_LINES)
@@ -460,10 +492,11 @@ static int cmp_names(const void *a, const void *b)
 /* The bulk outputs that share the orders' folder, by the start of their
  * file names (shopify_bulk_run.c names them so). */
 static const struct {
-	const char *extract, *prefix, *type;
+	const char *extract, *prefix, *type, *parent;
 } flat_files[] = {
-	{ "shopify/bulk/balance_transactions", "balance_transactions-", "ShopifyPaymentsBalanceTransaction" },
-	{ "shopify/bulk/variants", "variants-", "ProductVariant" },
+	{ "shopify/bulk/balance_transactions", "balance_transactions-", "ShopifyPaymentsBalanceTransaction", NULL },
+	{ "shopify/bulk/variants", "variants-", "ProductVariant", NULL },
+	{ "shopify/bulk/inventory", "inventory-", "InventoryLevel", "InventoryItem" },
 };
 #define NFLAT (sizeof(flat_files) / sizeof(flat_files[0]))
 
@@ -556,6 +589,7 @@ recon_err load_bulk(struct load_engine *e, size_t root, const char *dir, const s
 
 	if (flat_of(x->name) < NFLAT) {
 		fl.type = flat_files[flat_of(x->name)].type;
+		fl.parent = flat_files[flat_of(x->name)].parent;
 		fl.txns = strcmp(x->table, "s_balance_txn") == 0;
 		k.flat = &fl;
 	}

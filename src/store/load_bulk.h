@@ -21,7 +21,11 @@
  * loaded in the order their paged queries list them (shopify_gql_extracts.c),
  * whatever order the file has them in: variants by id; transactions by
  * payout, in `payouts` order (the payouts as loaded), then those pending,
- * each group newest first. Each file is evidence: `page` gets its path
+ * each group newest first. Inventory levels (an InventoryItem line, then
+ * its InventoryLevel lines naming it by `__parentId`, anywhere in the
+ * output): each level a record, by item id, then location id, as the paged
+ * inventoryItems query lists them; a level whose item has no line is exit 3.
+ * Each file is evidence: `page` gets its path
  * inside DIR, size and SHA-256 once it is read whole. Bad input names file,
  * line and field (RECON_ERR_INPUT). */
 recon_err load_bulk(struct load_engine *e, size_t root, const char *dir, const struct extract_def *x,

@@ -790,6 +790,11 @@ const struct extract_def load_extracts[] = {
 	  "bulkOperationRunQuery shopifyPaymentsAccount.balanceTransactions", "s_balance_txn", &bulk_balance_txn_spec },
 	{ "shopify/bulk/variants", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery productVariants",
 	  "s_variant", &bulk_variant_spec },
+	/* Inventory levels with their named quantities as bulk output: one line a
+	 * level under its item's line (__parentId), loaded in the paged query's
+	 * order into the rows shopify/graphql/inventory fills. */
+	{ "shopify/bulk/inventory", "shopify", "shopify/bulk", NULL, "bulkOperationRunQuery inventoryItems",
+	  "s_inventory_level", &bulk_inventory_spec },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -39,8 +39,9 @@ recon --config "$DEMO/recon.ini" --db again.db snapshot --period 2026-10 --raw r
 count "SELECT filters FROM extract WHERE name = 'shopify/bulk'" > f.txt
 grep_in f.txt "(processed_at:>='2026-09-30T00:00:00Z' AND processed_at:<='2026-11-01T23:59:59Z') OR"
 [ "$(fake_stat demo sp "d['bulk']['with_token']")" = 0 ] || fail "the token went to the download URL"
-# orders, balance transactions, variants: one operation each, in turn (API 2025-07 runs one at a time)
-[ "$(fake_stat demo sp "d['bulk']['ok']")" = 3 ] || fail "downloads: $(fake_stat demo sp "d['bulk']")"
+# orders, balance transactions, variants, inventory: one operation each, in
+# turn (API 2025-07 runs one at a time)
+[ "$(fake_stat demo sp "d['bulk']['ok']")" = 4 ] || fail "downloads: $(fake_stat demo sp "d['bulk']")"
 [ "$(fake_stat demo sp "d['bulk']['most']")" = 1 ] || fail "operations overlapped: $(fake_stat demo sp "d['bulk']")"
 no_secrets raw1 evidence live.err
 grep_not live.err "X-Goog-Signature"

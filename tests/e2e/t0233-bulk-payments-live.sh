@@ -1,14 +1,16 @@
 #!/bin/sh
 # tier: full
-# [shopify] api = graphql, bulk = all (the default): balance transactions
-# and product variants by bulk operations (shopify_bulk_run.c), saved as
+# [shopify] api = graphql, bulk = all (the default): balance transactions,
+# product variants and inventory levels with their named quantities by bulk
+# operations (shopify_bulk_run.c), saved as
 # downloaded under shopify/bulk/ beside the orders' output, into the same
 # tables as the paged queries (bulk = orders, t0510): the same digests of
-# s_balance_txn and s_variant (and every other table), the same
+# s_balance_txn, s_variant and s_inventory_level (and every other table), the same
 # discrepancies, and the saved folder reloads to the same digests. The fake
 # lists the bulk transactions newest first over every payout at once, not
 # payout by payout as the paged queries do: the loader puts them in the
-# paged order. API 2026-10 lets five operations run at once: the three start
+# paged order; the inventory's levels come as lines of their own under their
+# item's line (__parentId). API 2026-10 lets five operations run at once: the four start
 # together and one poll watches them all; 2025-07 allows one, and they run in
 # turn (t0231). Each failure mode of the new operations is exit 4 with
 # nothing stored.
@@ -29,11 +31,12 @@ cp err bulk.err
 
 # What was saved: three bulk files, exactly as downloaded, and no paged pages
 # of the two extracts.
-for f in orders balance_transactions variants; do
+for f in orders balance_transactions variants inventory; do
 	[ -s bulk/shopify/bulk/$f-0001.jsonl ] || fail "no $f bulk output"
 done
 [ ! -e bulk/shopify/graphql/balance_transactions ] || fail "balance transactions paged as well"
 [ ! -e bulk/shopify/graphql/products ] || fail "variants paged as well"
+[ ! -e bulk/shopify/graphql/inventory ] || fail "inventory paged as well"
 ls bulk/shopify/graphql/payouts/page-0001.json > /dev/null || fail "payouts not paged"
 python3 - bulk/shopify/bulk <<'PY' || fail "the bulk lines are not the paged queries' nodes"
 import json, os, sys
@@ -48,6 +51,21 @@ assert all(x["id"].startswith("gid://shopify/ProductVariant/") for x in v)
 # the bulk output is newest first across payouts (the paged queries go payout by payout)
 dates = [x["transactionDate"] or "" for x in t]
 assert dates == sorted(dates, reverse=True), "not newest first"
+# inventory: an item's line, then its levels' lines naming it
+inv = [json.loads(l) for l in open(os.path.join(d, "inventory-0001.jsonl"))]
+items = [x for x in inv if "__parentId" not in x]
+levels = [x for x in inv if "__parentId" in x]
+assert len(items) > 5 and len(levels) >= len(items), (len(items), len(levels))
+assert all(set(x) == {"id"} and x["id"].startswith("gid://shopify/InventoryItem/") for x in items), items[0]
+seen = set()
+for x in inv:
+    if "__parentId" in x:
+        assert x["__parentId"] in seen, x
+        assert x["id"].startswith("gid://shopify/InventoryLevel/"), x
+        assert [q["name"] for q in x["quantities"]] == ["available", "committed", "incoming", "on_hand", "reserved"], x
+        assert set(x) == {"id", "location", "quantities", "updatedAt", "__parentId"}, x
+    else:
+        seen.add(x["id"])
 PY
 grep -q '\\/\\/shopify\\/ShopifyPaymentsBalanceTransaction\\/' bulk/shopify/bulk/balance_transactions-0001.jsonl ||
 	fail "slashes not written as Shopify writes them"
@@ -65,13 +83,21 @@ grep_in f.txt 'OR payout_status:pending", sortKey: PROCESSED_AT, reverse: true)'
 [ "$(sqlite3 paged.db "SELECT filters FROM extract WHERE name = 'shopify/bulk/variants'")" = \
   "not fetched: [shopify] bulk = orders (its rows are in shopify/graphql/products)" ] ||
 	fail "bulk twin's record under bulk = orders"
+[ "$(ext filters shopify/graphql/inventory)" = \
+  "not fetched: [shopify] bulk = all (its rows are in shopify/bulk/inventory)" ] ||
+	fail "paged inventory's record: $(ext filters shopify/graphql/inventory)"
+[ "$(sqlite3 paged.db "SELECT filters FROM extract WHERE name = 'shopify/bulk/inventory'")" = \
+  "not fetched: [shopify] bulk = orders (its rows are in shopify/graphql/inventory)" ] ||
+	fail "bulk inventory's record under bulk = orders"
+[ "$(ext rows shopify/bulk/inventory)" = "$(sqlite3 paged.db "SELECT rows FROM extract WHERE name = 'shopify/graphql/inventory'")" ] ||
+	fail "bulk and paged brought different numbers of inventory levels"
 
-# Concurrency: 2026-10 allows five, so all three ran at once, polled together.
-[ "$(fake_stat demo sp "d['bulk']['most']")" = 3 ] || fail "operations at once: $(fake_stat demo sp "d['bulk']")"
+# Concurrency: 2026-10 allows five, so all four ran at once, polled together.
+[ "$(fake_stat demo sp "d['bulk']['most']")" = 4 ] || fail "operations at once: $(fake_stat demo sp "d['bulk']")"
 [ "$(fake_stat demo sp "d['bulk']['refusals']")" = 0 ] || fail "a run was refused: $(fake_stat demo sp "d['bulk']")"
 grep_in bulk.err "bulk operations together (API 2026-10 allows 5 at a time)"
 [ "$(fake_stat demo sp "d['graphql'].get('op:BulkOperation', 0)")" = 0 ] || fail "polled one by one"
-[ "$(fake_stat demo sp "d['graphql'].get('op:ProductVariants', 0) + d['graphql'].get('op:BalanceTransactions', 0)")" = 0 ] ||
+[ "$(fake_stat demo sp "d['graphql'].get('op:ProductVariants', 0) + d['graphql'].get('op:BalanceTransactions', 0) + d['graphql'].get('op:InventoryItems', 0)")" = 0 ] ||
 	fail "paged queries sent as well"
 
 # The same rows: every digest equal to the paged fetch's (same API version's
@@ -79,7 +105,7 @@ grep_in bulk.err "bulk operations together (API 2026-10 allows 5 at a time)"
 digests paged.db 1 > paged.txt
 digests paged10.db 1 > paged10.txt
 digests bulk.db 1 > bulk.txt
-for t in s_balance_txn s_variant s_payout; do
+for t in s_balance_txn s_variant s_payout s_inventory_level; do
 	grep -q "^$t|[1-9]" bulk.txt || fail "$t is empty"
 done
 cmp paged.txt bulk.txt || { diff paged.txt bulk.txt; fail "bulk and paged fetches give different digests"; }
@@ -91,12 +117,13 @@ recon --config bulk.ini --db bulk.db verify; expect_rc 0
 recon --config "$DEMO/recon.ini" --db reload.db -v snapshot --period 2026-10 --raw bulk; expect_rc 0
 grep_in err "loaded 'shopify/bulk/balance_transactions': 1 pages,"
 grep_in err "loaded 'shopify/bulk/variants': 1 pages,"
+grep_in err "loaded 'shopify/bulk/inventory': 1 pages,"
 grep_not err "shopify/[a-z_/]*.: the extract is empty"
 digests reload.db 1 > reload.txt
 cmp bulk.txt reload.txt || { diff bulk.txt reload.txt; fail "the saved bulk folder reloads to other digests"; }
 # lines in any order load in the paged order: the file reversed, the same digests
 mkdir rev && cp -R bulk/shopify bulk/erpnext rev/
-for f in balance_transactions variants; do
+for f in balance_transactions variants inventory; do
 	tac bulk/shopify/bulk/$f-0001.jsonl > rev/shopify/bulk/$f-0001.jsonl
 done
 recon --config "$DEMO/recon.ini" --db rev.db snapshot --period 2026-10 --raw rev; expect_rc 0
@@ -108,7 +135,7 @@ inject() { curl -s -X POST -d "$1" "http://127.0.0.1:$SP/__fake/inject" > /dev/n
 inject '{"bulk": {"seconds": 0.3}}'
 snaps() { sqlite3 bulk.db "SELECT count(*) FROM snapshot"; }
 n=$(snaps)
-for on in balance_transactions variants; do
+for on in balance_transactions variants inventory; do
 	for how in '"status": "FAILED", "error_code": "ACCESS_DENIED"' '"status": "EXPIRED"' '"status": "CANCELED"' \
 	           '"error_code": "INTERNAL_SERVER_ERROR"' '"user_errors": "Invalid bulk query"'; do
 		inject "{\"bulk\": {\"on\": \"$on\", $how}}"
@@ -120,7 +147,12 @@ for on in balance_transactions variants; do
 		[ "$(snaps)" = "$n" ] || fail "a snapshot was stored after: $on $how"
 	done
 done
-grep_in err "bulkOperationRunQuery (the variants query) refused"
+grep_in err "bulkOperationRunQuery (the inventory query) refused"
+inject '{"bulk": {"on": "inventory", "status": "FAILED", "error_code": "ACCESS_DENIED"}}'
+recon --config bulk.ini --db bulk.db snapshot --period 2026-10; expect_rc 4
+grep_in err "of the inventory query ended FAILED with error ACCESS_DENIED"
+grep_in err "read_inventory"
+[ "$(snaps)" = "$n" ] || fail "a snapshot was stored after the inventory operation failed"
 inject '{"bulk": {"on": "balance_transactions", "status": "FAILED", "error_code": "ACCESS_DENIED"}}'
 recon --config bulk.ini --db bulk.db snapshot --period 2026-10; expect_rc 4
 grep_in err "of the balance transactions query ended FAILED with error ACCESS_DENIED"

@@ -17,6 +17,10 @@ orders-currentBulkOperation.md and shopify-api-ruby's README):
   answers an expired signature).
 - `query BulkOperation` (node(id:)) and `query CurrentBulk`
   (currentBulkOperation) report it.
+- `productVariants`, `shopifyPaymentsAccount { balanceTransactions }` and
+  `inventoryItems { inventoryLevels { quantities(names:) } }` queries: one
+  line a node; an inventory item's line is followed by its levels' lines,
+  each naming it by `__parentId` (kind "inventory" for "on" below).
 - `query RefundLines` (nodes(ids:) on Refund): a refund's lines and
   shipping lines, as bulk output cannot hold them.
 
@@ -38,6 +42,7 @@ import time
 
 from fakelib import Response
 from gqlengine import GraphQLError, Op, Parser, Syntax, gid, trim
+import gql_inventory
 import gql_payments
 import gql_products
 import json
@@ -251,8 +256,33 @@ class Bulk:
                                            op.arg(conn, "reverse"), [root.key, conn.key])
             self.node_lines(op, conn, [])
             return "balance_transactions", len(nodes), lambda: self.node_lines(op, conn, nodes).encode("utf-8")
-        raise GraphQLError("This fake runs bulk queries of orders, productVariants and "
+        if root.name == "inventoryItems":
+            lvf, items = gql_inventory.items_with_levels(ctx.app, op, root)
+            return "inventory", len(items), lambda: self.item_lines(op, root, lvf, items).encode("utf-8")
+        raise GraphQLError("This fake runs bulk queries of orders, productVariants, inventoryItems and "
                            "shopifyPaymentsAccount.balanceTransactions, not %s" % root.name)
+
+    def item_lines(self, op, conn, lvf, items):
+        """Each item's line, then its levels' lines naming it by __parentId
+        (Shopify's output for a connection inside a connection)."""
+        def sel_of(c):
+            for x in op.sub(c):
+                if x.name == "edges":
+                    return next((op.sub(y) for y in op.sub(x) if y.name == "node"), [])
+                if x.name == "nodes":
+                    return op.sub(x)
+            return []
+        isel = [x for x in sel_of(conn) if lvf is None or x.key != lvf.key]
+        lsel = sel_of(lvf) if lvf is not None else []
+
+        def line(d):
+            return json.dumps(d, separators=(",", ":")).replace("/", "\\/") + "\n"
+        out = []
+        for it in items:
+            out.append(line(trim(isel, it, op)))
+            for lv in it["_levels"] if lvf is not None else ():
+                out.append(line(dict(trim(lsel, lv, op), __parentId=it["id"])))
+        return "".join(out)
 
     def run(self, ctx):
         q = ctx.variables.get("query") or ctx.arg(ctx.field("bulkOperationRunQuery"), "query")
@@ -265,7 +295,8 @@ class Bulk:
         op, root, bad = self.parse_bulk(q)
         if bad:
             return refused(bad, "INVALID")
-        kind = {"orders": "orders", "productVariants": "variants"}.get(root.name, "balance_transactions")
+        kind = {"orders": "orders", "productVariants": "variants",
+                "inventoryItems": "inventory"}.get(root.name, "balance_transactions")
         with self.lock:
             on = self.once.get("on")
             mine = on is None or on == kind

@@ -83,33 +83,33 @@ def quantities(lv):
     return {"available": a, "committed": c, "reserved": r, "incoming": i, "on_hand": a + c + r + o}
 
 
-def _sub(ctx, field, name):
-    return next((f for f in ctx.op.sub(field) if f.name == name), None)
+def _sub(op, field, name):
+    return next((f for f in op.sub(field) if f.name == name), None)
 
 
-def _names_asked(ctx, items_field):
+def _names_asked(op, items_field):
     """The quantities(names:) argument under inventoryItems.edges.node.inventoryLevels."""
     for path in (("edges", "node"), ("nodes",)):
         f = items_field
         for p in path:
-            f = _sub(ctx, f, p) if f else None
-        lvf = _sub(ctx, f, "inventoryLevels") if f else None
+            f = _sub(op, f, p) if f else None
+        lvf = _sub(op, f, "inventoryLevels") if f else None
         if lvf:
             for lp in (("edges", "node"), ("nodes",)):
                 g = lvf
                 for p in lp:
-                    g = _sub(ctx, g, p) if g else None
-                qf = _sub(ctx, g, "quantities") if g else None
+                    g = _sub(op, g, p) if g else None
+                qf = _sub(op, g, "quantities") if g else None
                 if qf:
-                    return lvf, ctx.arg(qf, "names") or []
+                    return lvf, op.arg(qf, "names") or []
             return lvf, []
     return None, []
 
 
-def inventory_items(ctx):
-    app = ctx.app
-    f = ctx.field("inventoryItems")
-    lvf, names = _names_asked(ctx, f)
+def items_with_levels(app, op, f):
+    """(levels field, items): every item in id order, its levels (`_levels`)
+    in location order with the quantities op's query names."""
+    lvf, names = _names_asked(op, f)
     for n in names:
         if n not in NAMES:
             raise GraphQLError("Invalid quantity name: '%s'" % n, path=["inventoryItems"])
@@ -129,6 +129,12 @@ def inventory_items(ctx):
                             "quantities": [{"name": n, "quantity": q[n]} for n in names],
                             "updatedAt": lv.get("updated_at")})
             items.append({"id": gid("InventoryItem", item), "_levels": lvs})
+    return lvf, items
+
+
+def inventory_items(ctx):
+    f = ctx.field("inventoryItems")
+    lvf, items = items_with_levels(ctx.app, ctx.op, f)
     page = connection(ctx, f, items, lambda x: "cursor-%s" % x["id"].rsplit("/", 1)[1])
     for it in page["nodes"]:
         lvs = it.pop("_levels")

@@ -144,6 +144,45 @@ class BulkTests(unittest.TestCase):
         with self.assertRaises(gqlengine.GraphQLError):
             self.app.bulk.matcher("total_price:>'5'")
 
+    def test_inventory_lines(self):
+        """Each item's line, then its levels' lines naming it, with the quantities asked for."""
+        import threading
+        self.app.lock = threading.Lock()
+        self.app.locations = [{"id": 7, "name": "A"}, {"id": 9, "name": "B"}]
+        self.app.levels = {
+            (31, 9): {"inventory_item_id": 31, "location_id": 9, "available": 4, "updated_at": "2026-11-01T00:00:00Z",
+                      "_fake_q": {"committed": 2}},
+            (31, 7): {"inventory_item_id": 31, "location_id": 7, "available": 1, "updated_at": None},
+            (30, 7): {"inventory_item_id": 30, "location_id": 7, "available": 0, "updated_at": None},
+        }
+        q = ('{ inventoryItems { edges { node { id inventoryLevels { edges { node { id location { id } '
+             'quantities(names: ["available", "on_hand", "committed"]) { name quantity } updatedAt } } } } } } }')
+        r = ask(self.app, RUN, {"query": q})["data"]["bulkOperationRunQuery"]
+        self.assertEqual(r["userErrors"], [])
+        done = self.poll_done(r["bulkOperation"]["id"])
+        self.assertEqual(done["status"], "COMPLETED")
+        resp = self.app.extra_routes[0][1](Req(path="/__bulk/%s/inventory.jsonl" % done["id"].rsplit("/", 1)[1],
+                                               query={"X-Goog-Signature": done["url"].split("=")[-1]}))
+        self.assertIn(b"gid:\\/\\/shopify\\/InventoryItem\\/30", resp.body)
+        lines = [json.loads(x) for x in resp.body.decode().splitlines()]
+        self.assertEqual([x["id"] for x in lines], [
+            "gid://shopify/InventoryItem/30", "gid://shopify/InventoryLevel/7?inventory_item_id=30",
+            "gid://shopify/InventoryItem/31", "gid://shopify/InventoryLevel/7?inventory_item_id=31",
+            "gid://shopify/InventoryLevel/9?inventory_item_id=31"])
+        self.assertEqual(lines[0], {"id": "gid://shopify/InventoryItem/30"})
+        self.assertEqual(lines[4], {"id": "gid://shopify/InventoryLevel/9?inventory_item_id=31",
+                                    "location": {"id": "gid://shopify/Location/9"},
+                                    "quantities": [{"name": "available", "quantity": 4},
+                                                   {"name": "on_hand", "quantity": 6},
+                                                   {"name": "committed", "quantity": 2}],
+                                    "updatedAt": "2026-11-01T00:00:00Z",
+                                    "__parentId": "gid://shopify/InventoryItem/31"})
+        self.assertEqual(self.app.bulk.kinds.get("inventory"), 1)
+        # a name Shopify does not know is refused before the operation starts
+        bad = ask(self.app, RUN, {"query": q.replace('"committed"', '"sold"')})
+        self.assertIn("Invalid quantity name: 'sold'", json.dumps(bad.get("errors")))
+        self.assertEqual(self.app.bulk.kinds.get("inventory"), 1)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=1)

@@ -522,8 +522,8 @@ static void test_graphql_twins(void **state)
 		free(one);
 	}
 	/* and shopify/bulk, the orders' (load_spec_bulk.c), and the balance
-	 * transactions' and variants' bulk output */
-	assert_int_equal(twins, 7);
+	 * transactions', variants' and inventory levels' bulk output */
+	assert_int_equal(twins, 8);
 }
 
 static const struct load_col bad_cols[] = {
