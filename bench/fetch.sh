@@ -9,6 +9,8 @@
 #   FETCH_ORDERS  orders in the month          (default 2000)
 #   FETCH_BUCKET  Shopify bucket capacity      (default 40, the Standard plan)
 #   FETCH_LEAK    Shopify leak rate, req/s     (default 2)
+#   FETCH_API_VERSION  [shopify] api_version instead of the month's 2025-07
+#                 (e.g. 2026-10, recon's default: bulk operations run together from 2026-01)
 #   FETCH_API     [shopify] api: graphql, rest, or both (default both: the clean run
 #                 once per transport, their table digests compared)
 #   FETCH_GQL_BUCKET / FETCH_GQL_RESTORE  GraphQL cost bucket, points and points/s
@@ -39,6 +41,7 @@ LATENCY=${FETCH_ERP_LATENCY_MS:-50}
 SHAPE=${FETCH_SHAPE:-full}
 FALLBACK=${FETCH_FALLBACK:-0}
 API=${FETCH_API:-both}
+API_VERSION=${FETCH_API_VERSION:-}
 GQL_BUCKET=${FETCH_GQL_BUCKET:-2000}
 GQL_RESTORE=${FETCH_GQL_RESTORE:-100}
 DATA=${BENCH_DATA:-$top/bench/data}
@@ -107,6 +110,9 @@ run() {
 		>> "$d/recon.ini"
 	printf '[http]\nbackoff_ms = 100\n[shopify]\napi = %s\n' "$api" >> "$d/recon.ini"
 	[ -z "$PAGE_ROWS" ] || printf '[erpnext]\npage_rows = %s\n' "$PAGE_ROWS" >> "$d/recon.ini"
+	# the generated months pin 2025-07 (one bulk operation at a time); a
+	# current version runs the bulk operations together
+	[ -z "$API_VERSION" ] || sed -i "s/^api_version = .*/api_version = $API_VERSION/" "$d/recon.ini"
 	[ -z "$PARALLEL" ] || printf '[fetch]\nparallel = %s\n' "$PARALLEL" >> "$d/recon.ini"
 	chmod 600 "$d/recon.ini"
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
