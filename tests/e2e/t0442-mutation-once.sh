@@ -90,10 +90,10 @@ inject '{"after_next": 1, "after_kind": "fail", "after_status": 503, "after_matc
 recon --config live.ini --db bk/bk.db snapshot --period 2026-10; expect_rc 0
 grep_in err "shopify: bulkOperationRunQuery: whether Shopify carried it out is unknown"
 grep_in err "the lost answer had started bulk operation gid://shopify/BulkOperation/"
-# three operations of their own (orders, balance transactions, variants:
-# [shopify] bulk = all), each run once: none for the lost answer
-[ "$(gql_ops bk BulkOrders)" = 3 ] || fail "bulkOperationRunQuery sent again"
-[ "$(fake_stat bk sp "d['bulk']['operations']")" = 3 ] || fail "a second bulk operation of one query"
+# four operations of their own (orders, balance transactions, variants,
+# inventory: [shopify] bulk = all), each run once: none for the lost answer
+[ "$(gql_ops bk BulkOrders)" = 4 ] || fail "bulkOperationRunQuery sent again: $(gql_ops bk BulkOrders)"
+[ "$(fake_stat bk sp "d['bulk']['operations']")" = 4 ] || fail "a second bulk operation of one query"
 stop_fakes
 no_secrets fail.db drop.db so/so.db st/st.db bk/bk.db out err "$WORK"/*.log
 echo ok
