@@ -1,8 +1,8 @@
-/* [shopify] api = graphql: the month's orders, balance transactions and
- * product variants by bulk operations (DESIGN §3a), the payouts (a month
- * has about thirty) by paged queries meanwhile.
+/* [shopify] api = graphql: the month's orders, balance transactions,
+ * product variants and inventory levels by bulk operations (DESIGN §3a),
+ * the payouts (a month has about thirty) by paged queries meanwhile.
  *
- * Why bulk for the last two: paged, a balance transaction costs 6 points
+ * Why bulk for transactions and variants: paged, a balance transaction costs 6 points
  * and a variant 3 (shopify_gql_extracts.c), so a 100k-order month's
  * transactions alone need ~110 minutes of a standard plan's 100 points/s;
  * a bulk query costs ten points to start, whatever it returns.
@@ -10,7 +10,7 @@
  * What a bulk query may be (shopify.dev bulkOperationRunQuery and "Perform
  * bulk operations with the GraphQL Admin API"): a single top-level field,
  * at least one connection, at most five connections nested at most two
- * deep, never node/nodes at the top. Both queries here have one connection:
+ * deep, never node/nodes at the top. Those two queries have one connection:
  * productVariants is one at the root; balanceTransactions is the one
  * connection of the shopifyPaymentsAccount object at the root (the guide
  * asks for a connection somewhere, not at the root; not yet tried against a
@@ -21,13 +21,16 @@
  * queries' order).
  *
  * The inventory levels come the same way (inventory_op): paged, 15 items
- * cost 947 points, 8 minutes of a 100k-order month's fetch.
+ * cost 947 points, 8 minutes of a 100k-order month's fetch. Its query has
+ * two connections, two deep (each level a line of its own under its
+ * item's); load_bulk.c reassembles them in the paged query's order.
  *
  * Concurrency (shopify_bulk_concurrency): from 2026-01 up to five bulk
  * queries run at once, so the orders', variants' and inventory's
  * operations start first, the payouts are paged while they run, the
  * transactions' operation (its filter names the payouts) starts next, and
- * one nodes(ids:) query a round polls all four. Before 2026-01 one runs at a time: in turn. */
+ * one nodes(ids:) query a round polls all four. Before 2026-01 one runs
+ * at a time: in turn. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

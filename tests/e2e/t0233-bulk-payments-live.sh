@@ -138,6 +138,9 @@ n=$(snaps)
 for on in balance_transactions variants inventory; do
 	for how in '"status": "FAILED", "error_code": "ACCESS_DENIED"' '"status": "EXPIRED"' '"status": "CANCELED"' \
 	           '"error_code": "INTERNAL_SERVER_ERROR"' '"user_errors": "Invalid bulk query"'; do
+		# the last run's operations that did not fail end first (0.3 s), or
+		# the four new ones would pass the five a shop may run (LIMIT_REACHED)
+		sleep 0.5
 		inject "{\"bulk\": {\"on\": \"$on\", $how}}"
 		recon --config bulk.ini --db bulk.db snapshot --period 2026-10; expect_rc 4
 		case $how in
@@ -148,20 +151,24 @@ for on in balance_transactions variants inventory; do
 	done
 done
 grep_in err "bulkOperationRunQuery (the inventory query) refused"
+sleep 0.5
 inject '{"bulk": {"on": "inventory", "status": "FAILED", "error_code": "ACCESS_DENIED"}}'
 recon --config bulk.ini --db bulk.db snapshot --period 2026-10; expect_rc 4
 grep_in err "of the inventory query ended FAILED with error ACCESS_DENIED"
 grep_in err "read_inventory"
 [ "$(snaps)" = "$n" ] || fail "a snapshot was stored after the inventory operation failed"
+sleep 0.5
 inject '{"bulk": {"on": "balance_transactions", "status": "FAILED", "error_code": "ACCESS_DENIED"}}'
 recon --config bulk.ini --db bulk.db snapshot --period 2026-10; expect_rc 4
 grep_in err "of the balance transactions query ended FAILED with error ACCESS_DENIED"
 grep_in err "read_shopify_payments_payouts"
 # an expired link, a cut and a short download (whichever operation meets them)
+sleep 0.5
 inject '{"bulk": {"url_ttl": 0}}'
 recon --config bulk.ini --db bulk.db snapshot --period 2026-10; expect_rc 4
 grep_in err "the link has expired or is gone"
 [ "$(snaps)" = "$n" ] || fail "a snapshot was stored after an expired link"
+sleep 0.5
 inject '{"bulk": {"url_ttl": 3600, "cut_next": 2, "truncate_next": 1}}'
 recon --config bulk.ini --db bulk.db -v snapshot --period 2026-10; expect_rc 0
 [ "$(fake_stat demo sp "d['bulk']['cut'] + d['bulk']['truncated']")" = 3 ] || fail "faults not injected"
