@@ -498,9 +498,8 @@ static void ids_free(struct ids *l)
 	free(l->v);
 }
 
-/* The refunds the saved output names, a line at a time. A line that does
- * not parse is left for the loader to name (exit 3). */
-static recon_err refunds_of(const char *path, struct ids *out)
+recon_err shopify_bulk_each_line(const char *path, const char *needle,
+                                 recon_err (*fn)(void *arg, json_t *line), void *arg)
 {
 	FILE *f = fopen(path, "rb");
 	char *line = NULL;
@@ -514,18 +513,11 @@ static recon_err refunds_of(const char *path, struct ids *out)
 	}
 	while (!err && (n = getline(&line, &cap, f)) > 0) {
 		json_error_t je;
-		json_t *o, *rf;
-		size_t i;
-		if (!strstr(line, "\"refunds\""))
+		json_t *o;
+		if (needle && !strstr(line, needle))
 			continue;
-		if (!(o = jsonin_loadb(line, (size_t)n, 0, &je)))
-			continue;
-		rf = json_object_get(o, "refunds");
-		for (i = 0; !err && json_is_array(rf) && i < json_array_size(rf); i++) {
-			const char *id = str_at(json_array_get(rf, i), "id");
-			if (id)
-				err = ids_add(out, id);
-		}
+		if ((o = jsonin_loadb(line, (size_t)n, 0, &je)) != NULL)
+			err = fn(arg, o);
 		json_decref(o);
 	}
 	free(line);
@@ -533,10 +525,24 @@ static recon_err refunds_of(const char *path, struct ids *out)
 	return err;
 }
 
+/* One line's refunds (an order's), their ids kept. */
+static recon_err refunds_of(void *arg, json_t *o)
+{
+	struct ids *out = arg;
+	json_t *rf = json_object_get(o, "refunds");
+	recon_err err = RECON_OK;
+	for (size_t i = 0; !err && json_is_array(rf) && i < json_array_size(rf); i++) {
+		const char *id = str_at(json_array_get(rf, i), "id");
+		if (id)
+			err = ids_add(out, id);
+	}
+	return err;
+}
+
 recon_err shopify_bulk_refund_lines(struct shopify *sh, struct fetch_out *out, const char *path)
 {
 	struct ids ids = { 0 };
-	recon_err err = refunds_of(path, &ids);
+	recon_err err = shopify_bulk_each_line(path, "\"refunds\"", refunds_of, &ids);
 	char endpoint[256];
 
 	snprintf(endpoint, sizeof(endpoint), "POST /admin/api/%s/graphql.json", sh->version);

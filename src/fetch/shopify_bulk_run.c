@@ -126,31 +126,19 @@ static recon_err txns_op(struct shopify_bulk_op *op, const int64_t *payouts, siz
 }
 
 /* Each variant's inventory item, from the saved output (the inventory
- * query asks for their levels). A line that does not parse is the
- * loader's to name (exit 3). */
-static recon_err items_of(const char *path, recon_err (*item)(void *arg, int64_t id), void *arg)
-{
-	FILE *f = fopen(path, "rb");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	recon_err err = RECON_OK;
+ * query asks for their levels). */
+struct items_ctx {
+	recon_err (*item)(void *arg, int64_t id);
+	void *arg;
+};
 
-	if (!f) {
-		msg_error("cannot read '%s': %s", path, strerror(errno));
-		return RECON_ERR_IO;
-	}
-	while (!err && (n = getline(&line, &cap, f)) > 0) {
-		json_error_t je;
-		json_t *o = jsonin_loadb(line, (size_t)n, 0, &je);
-		int64_t id;
-		if (o && shopify_graphql_gid_id(json_string_value(raw_get(o, "inventoryItem.id")), &id) == 0)
-			err = item(arg, id);
-		json_decref(o);
-	}
-	free(line);
-	fclose(f);
-	return err;
+static recon_err item_of(void *arg, json_t *o)
+{
+	struct items_ctx *c = arg;
+	int64_t id;
+	if (shopify_graphql_gid_id(json_string_value(raw_get(o, "inventoryItem.id")), &id) == 0)
+		return c->item(c->arg, id);
+	return RECON_OK;
 }
 
 static recon_err note(struct shopify *sh, struct fetch_out *out, const char *extract, const char *text)
@@ -264,7 +252,8 @@ recon_err shopify_fetch_bulk(struct shopify *sh, const struct config *cfg, const
 	           (err = one(sh, cfg, out, &inv, NULL, 0))) {
 		goto out;
 	}
-	if (item && (err = items_of(variants_path, item, arg)))
+	if (item && (err = shopify_bulk_each_line(variants_path, NULL, item_of,
+	                                          &(struct items_ctx){ item, arg })))
 		goto out;
 	sh->ver.extract = "shopify/refund_lines";
 	fetch_progress(out, "shopify/refund_lines");

@@ -132,6 +132,10 @@ void shopify_bulk_op_clear(struct shopify_bulk_op *op);
 /* The orders' operation of the period, and its filter for the run record. */
 recon_err shopify_bulk_orders_op(const struct period *p, struct shopify_bulk_op *op, char *note, size_t size);
 /* The refunds' lines (paged nodes(ids:)) of the saved orders output. */
+/* Each line of a saved bulk output holding needle (NULL: every line), parsed,
+ * to fn. A line that does not parse is skipped: the loader names it (exit 3). */
+recon_err shopify_bulk_each_line(const char *path, const char *needle,
+                                 recon_err (*fn)(void *arg, json_t *line), void *arg);
 recon_err shopify_bulk_refund_lines(struct shopify *sh, struct fetch_out *out, const char *path);
 
 /* [shopify] api = graphql: orders, balance transactions and variants by
