@@ -124,8 +124,19 @@ struct id_list {
 	size_t n, cap;
 };
 
+static int id_has(const struct id_list *l, int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == id)
+			return 1;
+	return 0;
+}
+
+/* id kept once: a listing may name it again (a later page, another batch) */
 static recon_err id_add(struct id_list *l, int64_t id)
 {
+	if (id_has(l, id))
+		return RECON_OK;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 256;
 		int64_t *v;
@@ -144,13 +155,6 @@ static recon_err id_add(struct id_list *l, int64_t id)
 	return RECON_OK;
 }
 
-static int id_has(const struct id_list *l, int64_t id)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i] == id)
-			return 1;
-	return 0;
-}
 
 struct payouts_ctx {
 	struct fetch_out *out;
@@ -170,8 +174,7 @@ static recon_err on_payouts(struct shopify *sh, void *arg, json_t *list)
 			continue;   /* the loader names the bad record */
 		if ((err = fetch_add_payout(c->out, json_integer_value(id))) != RECON_OK)
 			return err;
-		if (!id_has(&c->ids, json_integer_value(id)) &&
-		    (err = id_add(&c->ids, json_integer_value(id))) != RECON_OK)
+		if ((err = id_add(&c->ids, json_integer_value(id))) != RECON_OK)
 			return err;
 	}
 	return RECON_OK;
@@ -181,7 +184,7 @@ static recon_err on_payouts(struct shopify *sh, void *arg, json_t *list)
 static recon_err add_item(void *arg, int64_t id)
 {
 	struct id_list *items = arg;
-	return id_has(items, id) ? RECON_OK : id_add(items, id);
+	return id_add(items, id);
 }
 
 /* The orders fetched: each one's transactions are a request of their own. */
@@ -194,8 +197,7 @@ static recon_err on_orders(struct shopify *sh, void *arg, json_t *list)
 	json_array_foreach(list, i, o) {
 		json_t *id = json_object_get(o, "id");
 		recon_err err;
-		if (json_is_integer(id) && !id_has(ids, json_integer_value(id)) &&
-		    (err = id_add(ids, json_integer_value(id))) != RECON_OK)
+		if (json_is_integer(id) && (err = id_add(ids, json_integer_value(id))) != RECON_OK)
 			return err;
 	}
 	return RECON_OK;
@@ -211,8 +213,7 @@ static recon_err on_products(struct shopify *sh, void *arg, json_t *list)
 		json_array_foreach(json_object_get(p, "variants"), j, v) {
 			json_t *iid = json_object_get(v, "inventory_item_id");
 			recon_err err;
-			if (json_is_integer(iid) && !id_has(items, json_integer_value(iid)) &&
-			    (err = id_add(items, json_integer_value(iid))) != RECON_OK)
+			if (json_is_integer(iid) && (err = id_add(items, json_integer_value(iid))) != RECON_OK)
 				return err;
 		}
 	}
@@ -250,8 +251,7 @@ static recon_err map_locations(const struct config *cfg, json_t *locs, struct id
 			         config_path(cfg), key);
 			continue;
 		}
-		if (!id_has(ids, json_integer_value(json_object_get(hit, "id"))) &&
-		    (err = id_add(ids, json_integer_value(json_object_get(hit, "id")))) != RECON_OK)
+		if ((err = id_add(ids, json_integer_value(json_object_get(hit, "id")))) != RECON_OK)
 			return err;
 	}
 	return RECON_OK;
