@@ -1,6 +1,6 @@
-/* What the spec files (load_spec.c, load_spec_gl.c) share: the shorthand a
- * column is written in and the checks more than one table uses. Private to
- * src/store. */
+/* What the spec files (load_spec.c, load_spec_erp.c, load_spec_gl.c and
+ * the others) share: the shorthand a column is written in and the checks
+ * more than one table uses. Private to src/store. */
 #ifndef RECON_LOAD_SPEC_LOCAL_H
 #define RECON_LOAD_SPEC_LOCAL_H
 
@@ -42,5 +42,15 @@ extern const struct load_table order_tax_line_spec, shipping_line_spec, refund_l
 extern const char *const tax_rate_reads[];
 recon_err tax_line_rate(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                         const struct load_cell *from, struct load_cell *out);
+
+/* load_spec_erp.c: the ERPNext documents' and masters' specs. */
+extern const struct load_table sales_order_spec, sales_invoice_spec, delivery_note_spec, bin_spec, item_spec,
+	customer_spec, ecommerce_item_spec, warehouse_spec;
+/* load_spec.c's hooks the ERPNext specs share: an e-mail and a phone number
+ * normalised as the customer match compares them (DESIGN §6). */
+recon_err load_customer_email_norm(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                                   const struct load_cell *from, struct load_cell *out);
+recon_err load_phone_norm(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                          const struct load_cell *from, struct load_cell *out);
 
 #endif
