@@ -44,6 +44,10 @@ struct app {
 	const char *command_line;
 	const char *verb;       /* the command's name, for the run record */
 	int registers;
+	/* `close`: the control totals its report takes, started on a second
+	 * connection once the snapshot was written (totals_job.h); NULL when
+	 * none runs. Whoever takes it finishes or cancels it. */
+	struct totals_job *totals_job;
 };
 
 struct command {

@@ -9,6 +9,8 @@
 #define RECON_MSG_H
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #define RECON_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -31,6 +33,24 @@ void msg_debug(const char *fmt, ...) RECON_PRINTF(1, 2);
 /* fn runs (stderr locked) before each message line: a progress line drawn
  * with \r ends there, so the message starts a line of its own. NULL: none. */
 void msg_set_before(void (*fn)(void));
+
+/* A helper thread whose work its caller may throw away (the control totals
+ * computed ahead on a second connection) holds its messages: its errors are
+ * kept in `text` for the caller to show only if it uses the work, so the
+ * output is what the same work done in turn would print; its warnings and
+ * progress lines are dropped (the caller's own run says them once). */
+struct msg_held {
+	FILE *f;
+	char *text;
+	size_t len;
+	unsigned long errors;
+};
+/* From now on, on the calling thread: messages go to h (held: NULL stops). */
+void msg_hold(struct msg_held *h);
+/* The held errors to stderr (counted as this run's), then h is emptied. */
+void msg_held_show(struct msg_held *h);
+/* Forget them. */
+void msg_held_discard(struct msg_held *h);
 
 /* printf to stdout for tables and summaries, arguments shown as data (above). */
 void out_printf(const char *fmt, ...) RECON_PRINTF(1, 2);

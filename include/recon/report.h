@@ -201,9 +201,12 @@ recon_err report_pdf_write(struct report *r, const char *path);
  * are renamed only once both children exited 0. A child that fails or dies
  * is named on stderr (RECON_ERR_INTERNAL when killed by a signal) and
  * leaves no file behind. *xlsx and *pdf receive the paths (free()); NULL on
- * failure. */
+ * failure. `job`, when not NULL, is the first phase of the control totals
+ * running on another connection (totals_job.h, for snapshot sid): taken
+ * over, finished or cancelled whatever happens. */
+struct totals_job;
 recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, const char *out_dir,
-                       const char *as_of, char **xlsx, char **pdf);
+                       const char *as_of, struct totals_job *job, char **xlsx, char **pdf);
 
 /* ---- helpers shared by the renderers (and the unit tests) ---- */
 

@@ -55,6 +55,15 @@ struct totals {
 /* Compute the totals of snapshot sid over its link tables (links_build is
  * called) and its discrepancies (rules_run must have written them). */
 recon_err totals_compute(struct store *s, const struct config *cfg, int64_t sid, struct totals **out);
+
+/* totals_compute in its two phases. The first reads no discrepancy, so it
+ * may run on another connection (one thread each) while the rules write
+ * them: `part` is plain memory. The second runs on a connection that sees
+ * the rules' rows, and always consumes `part`. cfg must outlive part. */
+struct totals_part;
+recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out);
+recon_err totals_finish(struct store *s, struct totals_part *part, struct totals **out);
+void totals_part_free(struct totals_part *part);
 void totals_free(struct totals *t);
 
 #endif

@@ -3,10 +3,14 @@
  * same name run on the snapshot just taken, so close never does anything
  * the steps would not do on their own. */
 #include <stdio.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "recon/commands.h"
 #include "recon/live.h"
 #include "recon/msg.h"
+#include "recon/totals_job.h"
 
 static struct {
 	const char *period, *from, *to, *raw, *save_raw, *out, *as_of, *fail_on;
@@ -38,28 +42,12 @@ static recon_err step(struct app *app, const struct command *cmd, char **argv, i
 	return cmd->run(app, argc, argv);
 }
 
-static recon_err run(struct app *app, int argc, char **argv)
+/* diff, journal and report of snapshot `sid`. */
+static recon_err steps(struct app *app, char *sid)
 {
-	struct period p;
-	struct config *cfg;
-	struct store *s;
-	int64_t id;
-	char sid[32];
 	char *args[8];
 	int n;
 	recon_err err, found;
-
-	if ((err = cli_parse(&command_close, argc, argv)) ||
-	    (err = cli_period(&command_close, opt.period, opt.from, opt.to, &p)))
-		return err;
-	if ((err = app_config(app, &cfg)) || (err = app_store(app, &s)))
-		return err;
-	if (msg_level() >= MSG_NORMAL)
-		out_printf("== snapshot\n");
-	/* without --post, no step after the snapshot needs a secret */
-	if ((err = snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw, opt.post ? 0 : FETCH_LAST_USE, &id)))
-		return err;
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 
 	n = 0;
 	args[n++] = "--snapshot";
@@ -92,6 +80,45 @@ static recon_err run(struct app *app, int argc, char **argv)
 	if ((err = step(app, &command_report, args, n)))
 		return err;
 	return post_err ? post_err : found;
+}
+
+static recon_err run(struct app *app, int argc, char **argv)
+{
+	struct period p;
+	struct config *cfg;
+	struct store *s;
+	int64_t id;
+	char sid[32];
+	recon_err err;
+
+	if ((err = cli_parse(&command_close, argc, argv)) ||
+	    (err = cli_period(&command_close, opt.period, opt.from, opt.to, &p)))
+		return err;
+	if ((err = app_config(app, &cfg)) || (err = app_store(app, &s)))
+		return err;
+	if (msg_level() >= MSG_NORMAL)
+		out_printf("== snapshot\n");
+	/* without --post, no step after the snapshot needs a secret */
+	if ((err = snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw, opt.post ? 0 : FETCH_LAST_USE, &id)))
+		return err;
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	/* What the load held and no later step reads: its page cache (the
+	 * rules start their own, smaller) and the heap its threads freed, which
+	 * glibc keeps mapped until asked. Otherwise the rules and the totals
+	 * below add their memory on top of it, and that is the close's peak. */
+	sqlite3_db_release_memory(s->db);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	/* The control totals read no discrepancy until their last part: while
+	 * this connection runs the rules, a second one computes the rest. The
+	 * report takes the job over; a close that stops before it cancels it. */
+	if ((err = totals_job_start(s, cfg, id, &app->totals_job)))
+		return err;
+	err = steps(app, sid);
+	totals_job_cancel(app->totals_job);
+	app->totals_job = NULL;
+	return err;
 }
 
 const struct command command_close = {

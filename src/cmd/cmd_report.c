@@ -4,6 +4,7 @@
 #include "recon/commands.h"
 #include "recon/msg.h"
 #include "recon/report.h"
+#include "recon/totals_job.h"
 
 static struct {
 	const char *snapshot, *out, *as_of;
@@ -21,17 +22,27 @@ static recon_err run(struct app *app, int argc, char **argv)
 {
 	struct config *cfg;
 	struct store *s;
+	struct totals_job *job = app->totals_job;   /* `close` started it */
 	int64_t sid;
 	char *xlsx = NULL, *pdf = NULL;
 	recon_err err;
 
-	if ((err = cli_parse(&command_report, argc, argv)))
+	app->totals_job = NULL;
+	if ((err = cli_parse(&command_report, argc, argv)) || (err = app_config(app, &cfg)) ||
+	    (err = cli_snapshot(app, &command_report, opt.snapshot, &sid)) || (err = app_store(app, &s))) {
+		totals_job_cancel(job);
 		return err;
-	if ((err = app_config(app, &cfg)) || (err = cli_snapshot(app, &command_report, opt.snapshot, &sid)) ||
-	    (err = app_store(app, &s)))
+	}
+	if (job && totals_job_snapshot(job) != sid) {
+		totals_job_cancel(job);
+		job = NULL;
+	}
+	/* On its own, the report's preparation (the rules' stored rows checked,
+	 * the snapshot read, the sample drawn) overlaps the totals' first phase. */
+	if (!job && (err = totals_job_start(s, cfg, sid, &job)))
 		return err;
 	err = report_write(s, cfg, sid, opt.out ? opt.out : config_get_or(cfg, "report", "out", "reports"), opt.as_of,
-	                   &xlsx, &pdf);
+	                   job, &xlsx, &pdf);
 	if (!err)
 		out_printf("%s\n%s\n", xlsx, pdf);
 	free(xlsx);

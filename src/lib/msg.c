@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -278,12 +279,57 @@ void out_printf(const char *fmt, ...)
 }
 
 static void (*before_line)(void);
+static _Thread_local struct msg_held *held;
+
+void msg_hold(struct msg_held *h)
+{
+	if (h) {
+		*h = (struct msg_held){ 0 };
+		/* without memory for the text its errors are not counted either:
+		 * the caller then names the failure itself */
+		h->f = open_memstream(&h->text, &h->len);
+	} else if (held && held->f) {
+		fclose(held->f);
+		held->f = NULL;
+	}
+	held = h;
+}
+
+void msg_held_show(struct msg_held *h)
+{
+	if (h->text && h->len) {
+		flockfile(stderr);
+		if (before_line)
+			before_line();
+		fwrite(h->text, 1, h->len, stderr);
+		funlockfile(stderr);
+		errors += h->errors;
+	}
+	msg_held_discard(h);
+}
+
+void msg_held_discard(struct msg_held *h)
+{
+	if (h->f)
+		fclose(h->f);
+	free(h->text);
+	*h = (struct msg_held){ 0 };
+}
 
 void msg_set_before(void (*fn)(void)) { before_line = fn; }
 
 __attribute__((format(printf, 2, 0)))
 static void emit(const char *prefix, const char *fmt, va_list ap)
 {
+	if (held) {
+		if (held->f) {
+			fputs("recon: ", held->f);
+			fputs(prefix, held->f);
+			vprint_data(held->f, fmt, ap);
+			fputc('\n', held->f);
+		}
+		return;
+	}
 	flockfile(stderr);
 	if (before_line)
 		before_line();
@@ -299,7 +345,10 @@ unsigned long msg_error_count(void) { return errors; }
 void msg_error(const char *fmt, ...)
 {
 	va_list ap;
-	errors++;
+	if (!held)
+		errors++;
+	else if (held->f)
+		held->errors++;
 	va_start(ap, fmt);
 	emit("error: ", fmt, ap);
 	va_end(ap);
@@ -308,7 +357,7 @@ void msg_error(const char *fmt, ...)
 void msg_warn(const char *fmt, ...)
 {
 	va_list ap;
-	if (level < MSG_NORMAL)
+	if (level < MSG_NORMAL || held)
 		return;
 	va_start(ap, fmt);
 	emit("warning: ", fmt, ap);
@@ -318,7 +367,7 @@ void msg_warn(const char *fmt, ...)
 void msg_info(const char *fmt, ...)
 {
 	va_list ap;
-	if (level < MSG_NORMAL)
+	if (level < MSG_NORMAL || held)
 		return;
 	va_start(ap, fmt);
 	emit("", fmt, ap);
@@ -328,7 +377,7 @@ void msg_info(const char *fmt, ...)
 void msg_debug(const char *fmt, ...)
 {
 	va_list ap;
-	if (level < MSG_VERBOSE)
+	if (level < MSG_VERBOSE || held)
 		return;
 	va_start(ap, fmt);
 	emit("", fmt, ap);

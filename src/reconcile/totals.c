@@ -658,23 +658,48 @@ static recon_err group_has_accounts(struct store *s, const char *grp, int *found
 	return store_finish(s, st);
 }
 
-static recon_err compute(struct store *s, const struct config *cfg, int64_t sid, struct totals *t)
+/* What the control totals read before any discrepancy: every group's sums,
+ * and which groups have an account to tie to. Plain memory, so it may be
+ * computed on one connection (and thread) and finished on another. */
+struct totals_part {
+	struct ct c[CT_GROUPS];
+	int shown[CT_GROUPS];
+	char currency[16];
+	int64_t sid;
+	const struct config *cfg;
+};
+
+void totals_part_free(struct totals_part *part)
 {
-	struct ct c[CT_GROUPS] = { { 0 } };
-	struct rows w = { t, 0 };
+	if (!part)
+		return;
+	for (int i = 0; i < CT_GROUPS; i++)
+		free(part->c[i].e);
+	free(part);
+}
+
+/* Phase one: over the snapshot's rows and this connection's temporary
+ * tables (the light link tables, the tax roll's refund parts, tot_* and
+ * rev_*); never the rules' rows. */
+static recon_err compute_part(struct store *s, const struct config *cfg, int64_t sid, struct totals_part *part)
+{
+	struct ct *c = part->c;
+	int *shown = part->shown;
 	struct sqlparams p;
 	struct snap sn;
-	int shown[CT_GROUPS] = { 1, 1, 0, 0, 1, 1, 1 };
 	recon_err err;
 
+	part->sid = sid;
+	part->cfg = cfg;
+	shown[CT_ORDERS] = shown[CT_REFUNDS] = 1;
 	shown[CT_BANK] = *config_get_or(cfg, "accounts", "bank", "") != '\0';
 	shown[CT_FEES] = *config_get_or(cfg, "accounts", "fees", "") != '\0';
 	if ((err = load_params(s, cfg, sid, &sn, &p)) || (err = links_build_light(s, cfg, sid)) ||
 	    (err = sqlparams_exec(s, ct_setup_sql, &p, "control totals", NULL)))
 		return err;
+	snprintf(part->currency, sizeof(part->currency), "%s", sn.currency);
 	if ((err = ct_query(s, ct_orders_sql, &p, &c[CT_ORDERS])) ||
 	    (err = ct_query(s, ct_refunds_sql, &p, &c[CT_REFUNDS])) ||
-	    (err = ct_refund_disc(s, &p, &c[CT_REFUNDS])) ||
 	    (shown[CT_BANK] && (err = ct_query(s, ct_bank_sql, &p, &c[CT_BANK]))) ||
 	    (shown[CT_FEES] && (err = ct_query(s, ct_fees_sql, &p, &c[CT_FEES]))) ||
 	    (err = tax_roll_accounts(s, cfg)) || (err = tax_roll_refund_parts(s, &p)) ||
@@ -682,7 +707,7 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 	    (err = ct_query(s, rev_sales_sql, &p, &c[CT_SALES_GL])) ||
 	    (err = ct_query(s, rev_shipping_sql, &p, &c[CT_SHIP_GL])) ||
 	    (config_section_size(cfg, "taxes") && (err = ct_query(s, rev_tax_sql, &p, &c[CT_TAX_GL]))))
-		goto out;
+		return err;
 	/* The GL tie-outs only where there is an account to tie to: Sales
 	 * Invoices' income and shipping accounts, [taxes] accounts. */
 	{
@@ -695,35 +720,79 @@ static recon_err compute(struct store *s, const struct config *cfg, int64_t sid,
 			shown[grp_ct[i]] = found;
 		}
 	}
-	for (int i = 0; i < CT_GROUPS && !err; i++)
-		if (shown[i])
-			err = group_rows(&w, &groups[i], &c[i], *sn.currency ? sn.currency : NULL);
-	if (!err)
-		err = clearing_rows(s, sid, &w);
-	if (!err)
-		err = gift_card_rows(s, sid, &w);
-	if (!err)
-		err = counts_from_rows(s, sid, t);
-out:
-	for (int i = 0; i < CT_GROUPS; i++)
-		free(c[i].e);
 	return err;
 }
 
-recon_err totals_compute(struct store *s, const struct config *cfg, int64_t sid, struct totals **out)
+/* Phase two, on a connection that sees the rules' rows: the refunds the
+ * discrepancies explain, the rows of every group, the roll-forwards and
+ * the counts beside each code. */
+static recon_err compute_rest(struct store *s, struct totals_part *part, struct totals *t)
+{
+	struct ct *c = part->c;
+	struct rows w = { t, 0 };
+	struct sqlparams p;
+	struct snap sn;
+	recon_err err;
+
+	if ((err = load_params(s, part->cfg, part->sid, &sn, &p)) || (err = ct_refund_disc(s, &p, &c[CT_REFUNDS])))
+		return err;
+	for (int i = 0; i < CT_GROUPS && !err; i++)
+		if (part->shown[i])
+			err = group_rows(&w, &groups[i], &c[i], *part->currency ? part->currency : NULL);
+	if (!err)
+		err = clearing_rows(s, part->sid, &w);
+	if (!err)
+		err = gift_card_rows(s, part->sid, &w);
+	if (!err)
+		err = counts_from_rows(s, part->sid, t);
+	return err;
+}
+
+recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out)
+{
+	struct totals_part *part = calloc(1, sizeof(*part));
+	recon_err err;
+
+	*out = NULL;
+	if (!part)
+		return RECON_ERR_NOMEM;
+	if ((err = compute_part(s, cfg, sid, part))) {
+		totals_part_free(part);
+		return err;
+	}
+	*out = part;
+	return RECON_OK;
+}
+
+recon_err totals_finish(struct store *s, struct totals_part *part, struct totals **out)
 {
 	struct totals *t = calloc(1, sizeof(*t));
 	recon_err err;
 
 	*out = NULL;
-	if (!t)
+	if (!t) {
+		totals_part_free(part);
 		return RECON_ERR_NOMEM;
-	if ((err = compute(s, cfg, sid, t))) {
+	}
+	err = compute_rest(s, part, t);
+	totals_part_free(part);
+	if (err) {
 		totals_free(t);
 		return err;
 	}
 	*out = t;
 	return RECON_OK;
+}
+
+recon_err totals_compute(struct store *s, const struct config *cfg, int64_t sid, struct totals **out)
+{
+	struct totals_part *part;
+	recon_err err;
+
+	*out = NULL;
+	if ((err = totals_prepare(s, cfg, sid, &part)))
+		return err;
+	return totals_finish(s, part, out);
 }
 
 void totals_free(struct totals *t)

@@ -24,6 +24,7 @@
 #include "recon/sandbox.h"
 #include "recon/rules.h"
 #include "recon/totals.h"
+#include "recon/totals_job.h"
 
 static const char *col_text(sqlite3_stmt *st, int i)
 {
@@ -296,7 +297,7 @@ static recon_err skew_summary(struct report *r, const char *code)
 }
 
 recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, const char *out_dir,
-                       const char *as_of, char **xlsx, char **pdf)
+                       const char *as_of, struct totals_job *job, char **xlsx, char **pdf)
 {
 	struct report_template *tpl = NULL;
 	struct report *r = NULL;
@@ -325,7 +326,15 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 	 * renamed, so a failure never leaves a half-written or mismatched pair.
 	 * rename() replaces whatever is at the final name, a planted link
 	 * included, and never writes through it. */
-	if ((err = report_audit_prepare(r)) || (err = report_totals(r)))
+	if ((err = report_audit_prepare(r)))
+		goto out;
+	if (job) {
+		err = totals_job_finish(job, s, &r->totals);
+		job = NULL;
+		if (err)
+			goto out;
+	}
+	if ((err = report_totals(r)))
 		goto out;
 	/* Test hook: the summary counts one more of CODE than the sections list,
 	 * as it once did, so the tests can see the check refuse it. */
@@ -360,6 +369,7 @@ recon_err report_write(struct store *s, const struct config *cfg, int64_t sid, c
 	*pdf = pp;
 	xp = pp = NULL;
 out:
+	totals_job_cancel(job);
 	if (err && xt)
 		unlink(xt);
 	if (err && pt)
