@@ -134,14 +134,16 @@ asan:
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  BUILD=build-asan RECON=$(abspath build-asan/recon) sh tests/run.sh
 
-# ThreadSanitizer on the scripts that load pages (the read-ahead threads)
-# and on the live fetches whose ERPNext side runs on a thread of its own.
+# ThreadSanitizer on the scripts that load pages (the read-ahead threads),
+# on the live fetches whose ERPNext side runs on a thread of its own, and on
+# close and report, whose control totals start on a second connection.
 tsan:
 	@sh scripts/deps.sh
 	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang CXX=clang++ CFLAGS="-O1 -g -fsanitize=thread" \
 	  LDFLAGS="-fsanitize=thread" build-tsan/recon
 	@TSAN_OPTIONS=halt_on_error=1:exitcode=66 BUILD=build-tsan SKIP_FAKE_TESTS=1 \
-	  E2E="tests/e2e/t001*.sh tests/e2e/t0210*.sh tests/e2e/t0800*.sh tests/e2e/t0511*.sh tests/e2e/t0512*.sh" \
+	  E2E="tests/e2e/t001*.sh tests/e2e/t0210*.sh tests/e2e/t0800*.sh tests/e2e/t0511*.sh tests/e2e/t0512*.sh \
+	  tests/e2e/t0215*.sh tests/e2e/t0218*.sh tests/e2e/t0300*.sh" \
 	  RECON=$(abspath build-tsan/recon) sh tests/run.sh
 
 valgrind:

@@ -31,6 +31,7 @@ struct totals_job {
 	int64_t began_ms, ended_ms;
 	double cpu_s;   /* the thread's own CPU time */
 	_Atomic int cancelled;
+	int test_fail;
 };
 
 /* SQLite's progress callback: a cancelled job's statement stops at once
@@ -48,7 +49,14 @@ static void *job_main(void *arg)
 	recon_err err;
 
 	msg_hold(&j->held);
-	err = store_open_reader(j->path, &r);
+	/* Test hook: the job fails as a broken connection would, so the tests
+	 * can see its error reach the command and no report written. */
+	if (j->test_fail) {
+		msg_error("database '%s': control totals: test: the second connection fails", j->path);
+		err = RECON_ERR_DB;
+	} else {
+		err = store_open_reader(j->path, &r);
+	}
 	if (!err)
 		sqlite3_progress_handler(r->db, 10000, job_stop, j);
 	/* One read transaction: every query sees the same commit, whatever the
@@ -97,11 +105,15 @@ static recon_err in_wal(struct store *s, int *wal)
 
 recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t sid, struct totals_job **out)
 {
+	const char *test = getenv("RECON_TEST_TOTALS_JOB");
 	struct totals_job *j;
 	int wal;
 	recon_err err;
 
 	*out = NULL;
+	/* Test hook: no job, the totals computed in turn (the outputs must not differ). */
+	if (test && !strcmp(test, "off"))
+		return RECON_OK;
 	if ((err = in_wal(s, &wal)) || !wal)
 		return err;
 	if (!(j = calloc(1, sizeof(*j))) || !(j->path = strdup(s->path))) {
@@ -111,6 +123,7 @@ recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t si
 	}
 	j->cfg = cfg;
 	j->sid = sid;
+	j->test_fail = test && !strcmp(test, "fail");
 	j->began_ms = mono_ms();
 	if (pthread_create(&j->tid, NULL, job_main, j) != 0) {
 		job_free(j);
