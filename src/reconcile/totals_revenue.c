@@ -69,20 +69,22 @@ const char rev_setup_sql[] =
 	"CREATE TEMP TABLE rev_tax AS SELECT t.order_id, sum(CASE WHEN t.source = 'line' THEN t.amount END) AS line_tax, "
 	"sum(CASE WHEN t.source = 'shipping' THEN t.amount END) AS ship_tax, "
 	"sum(CASE WHEN NOT t.channel_liable AND t.title IN (SELECT title FROM temp.link_tax_account) "
-	" THEN t.amount END) AS tax_m FROM s_order_tax_line t WHERE t.snapshot_id = :sid GROUP BY t.order_id;"
+	" THEN t.amount END) AS tax_m FROM s_order_tax_line t WHERE t.snapshot_id = :sid "
+	/* only the orders whose sums are read: the tax-inclusive ones, and all
+	 * where [taxes] maps a title */
+	"AND (EXISTS (SELECT 1 FROM temp.link_tax_account) OR t.order_id IN (SELECT id FROM tot_scope WHERE incl)) "
+	"GROUP BY t.order_id;"
 	"CREATE INDEX temp.rev_tax_o ON rev_tax(order_id);"
 	"CREATE TEMP TABLE rev_rl AS SELECT refund_id, source, sum(coalesce(subtotal, 0)) AS sub, "
 	"sum(coalesce(tax, 0)) AS tax FROM s_refund_line WHERE snapshot_id = :sid GROUP BY refund_id, source;"
 	"CREATE INDEX temp.rev_rl_r ON rev_rl(refund_id, source);"
-	/* Per in-scope order, its Sales Orders and submitted Sales Invoices at
-	 * once, and what those invoices posted to each group's accounts (eight
+	/* Per in-scope order, its Sales Orders (tot_o, totals.c) and submitted
+	 * Sales Invoices at once, and what those invoices posted to each group's accounts (eight
 	 * lookups per order, two of them run twice by the explanations, were
 	 * most of a 100k report). Keyed by the order (INTEGER PRIMARY KEY): a
 	 * lookup is one B-tree search. */
-	"DROP TABLE IF EXISTS temp.rev_so; DROP TABLE IF EXISTS temp.rev_si; DROP TABLE IF EXISTS temp.rev_sigl;"
+	"DROP TABLE IF EXISTS temp.rev_si; DROP TABLE IF EXISTS temp.rev_sigl;"
 	"DROP TABLE IF EXISTS temp.rev_inv; DROP TABLE IF EXISTS temp.rev_gc;"
-	"CREATE TEMP TABLE rev_so (order_id INTEGER PRIMARY KEY, has_so, so_sub);"
-	"INSERT INTO rev_so SELECT order_id, max(docstatus < 2), max(docstatus = 1) FROM link_order_so GROUP BY order_id;"
 	"CREATE TEMP TABLE rev_inv AS SELECT i.order_id, i.si_name, i.posting_date, i.grand_total, i.currency, "
 	"sc.currency AS o_currency FROM link_order_si i JOIN tot_scope sc ON sc.id = i.order_id WHERE i.docstatus = 1;"
 	"CREATE INDEX temp.rev_inv_n ON rev_inv(si_name);"
@@ -104,13 +106,13 @@ const char rev_setup_sql[] =
 	"sc.shipping AS ship, coalesce(c.gc, 0) AS gc, "
 	"CASE WHEN sc.incl THEN coalesce(t.line_tax, 0) ELSE 0 END AS line_tax, "
 	"CASE WHEN sc.incl THEN coalesce(t.ship_tax, 0) ELSE 0 END AS ship_tax, "
-	"coalesce(so.has_so, 0) AS has_so, coalesce(so.so_sub, 0) AS so_sub, coalesce(si.si_n, 0) AS si_n, "
+	"coalesce(so.live, 0) AS has_so, coalesce(so.sub, 0) AS so_sub, coalesce(si.si_n, 0) AS si_n, "
 	"coalesce(si.si_in, 0) AS si_in, si.si_total, sc.total_price, coalesce(t.tax_m, 0) AS tax_m, "
 	/* what its submitted invoices posted in the period to each group's accounts */
 	"coalesce(gl.gl_sales, 0) AS gl_sales, coalesce(gl.gl_shipping, 0) AS gl_shipping, "
 	"coalesce(gl.gl_tax, 0) AS gl_tax "
 	"FROM tot_scope sc LEFT JOIN rev_gc c ON c.order_id = sc.id LEFT JOIN rev_tax t ON t.order_id = sc.id "
-	"LEFT JOIN rev_so so ON so.order_id = sc.id LEFT JOIN rev_si si ON si.order_id = sc.id "
+	"LEFT JOIN tot_o so ON so.order_id = sc.id LEFT JOIN rev_si si ON si.order_id = sc.id "
 	"LEFT JOIN rev_sigl gl ON gl.order_id = sc.id;"
 	"CREATE TEMP TABLE rev_r AS SELECT r.refund_id, r.order_id, r.currency, r.cn_name, r.cn_amount, r.amount, "
 	"o.taxes_included AS incl, "
