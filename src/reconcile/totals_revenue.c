@@ -13,19 +13,22 @@
  *   Charges rows that [taxes] does not name (ecommerce_integrations books
  *   each shipping line as an "Actual" row on the shipping account), nor an
  *   income account; 'tax' the [taxes] accounts (temp.link_tax_account).
- * rev_gl (grp, voucher_type, voucher_no, currency, net): each voucher's
+ * rev_gl (voucher_no, grp, voucher_type, currency, net): each voucher's
  *   credit less debit on those accounts in the period (income is a credit).
  * rev_o: each in-scope order's sales and shipping, tax left out where its
  *   prices include it (the invoice's items carry the net rate), and what
  *   ERPNext holds for it: a live Sales Order, submitted Sales Invoices, one
  *   of them posted in the period, their total; tax_m its tax of the titles
- *   [taxes] maps (channel-liable lines left out, as in the tax roll).
+ *   [taxes] maps (channel-liable lines left out, as in the tax roll);
+ *   gl_sales, gl_shipping, gl_tax what those invoices posted in the period
+ *   to each group's accounts (of rev_gl).
  * rev_r: each refund of the period (test orders left out) with its credit
  *   note (link_refund_cn): the lines' and the shipping lines' shop money
  *   given back, tax left out as above; nothing where the refund's shop
  *   amount cannot be told (its credit note is then explained by
  *   REFUND_AMOUNT_MISMATCH, as in the refunds' own totals); tax_m the tax of
  *   the mapped titles it gave back (temp.tax_refund_part, tax_roll.h).
+ * rev_cur, rev_glcur, rev_glo: what the groups' queries sum, summed once.
  */
 const char rev_setup_sql[] =
 	"DROP TABLE IF EXISTS temp.rev_acct; DROP TABLE IF EXISTS temp.rev_gl; DROP TABLE IF EXISTS temp.rev_o;"
