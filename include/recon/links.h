@@ -25,6 +25,10 @@
  *       then of its SKU, then the Item whose item_code is the SKU);
  *       item_code NULL when none; indexed (order_id, line_id),
  *       (order_id, item_code) and (variant_id)
+ *   link_line_key (variant_id, sku, item_code)
+ *       each distinct (variant_id, sku) of the snapshot's order lines and
+ *       its Item, as link_line_item gives it to every line with that pair;
+ *       indexed (variant_id, sku)
  *   link_item_sku  (item_code, sku)
  *       the Shopify SKU an Item is sold under, so that keys name SKUs
  *       however the site names its Items; keyed by item_code
