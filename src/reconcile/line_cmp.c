@@ -16,14 +16,15 @@
 #include "recon/line_cmp.h"
 #include "recon/msg.h"
 
-/* Each side's lines of the compared orders, by order (one_so's rowid, the
- * outer loop of both joins): the order, the line's Item, its quantity. */
+/* Each side's lines of the compared orders, by order: the order, the
+ * line's Item, its quantity. The order lines in link_line_item's rowid
+ * order, which is its order_id's (links.h); the Sales Order lines in
+ * one_so's (its order_id) through the index by Sales Order. */
 static const char shop_sql[] =
-	"SELECT x.order_id, k.item_code, li.quantity FROM one_so x "
-	"CROSS JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = x.order_id "
-	"CROSS JOIN link_line_key k ON k.variant_id IS li.variant_id AND k.sku IS li.sku "
+	"SELECT k.order_id, k.item_code, k.quantity FROM link_line_item k "
+	"CROSS JOIN one_so x ON x.order_id = k.order_id "
 	"WHERE x.scope AND k.item_code IS NOT NULL AND k.item_code NOT IN (SELECT item_code FROM link_uncompared) "
-	"ORDER BY x.order_id";
+	"ORDER BY k.rowid";
 static const char erp_sql[] =
 	"SELECT x.order_id, i.item_code, i.qty FROM one_so x "
 	"CROSS JOIN e_sales_order_item i ON i.snapshot_id = :sid AND i.parent = x.so_name "
