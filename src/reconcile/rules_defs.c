@@ -515,20 +515,26 @@ const struct rule_def rule_defs[] = {
 	  "json_object('customer_id', c.shopify_customer_id) AS shopify_json, "
 	  "json_object('shopify_customer_id', c.shopify_customer_id, 'customers', json_group_array(c.name)) AS erpnext_json, "
 	  DOC("Customer", "min(c.name)") " "
-	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND shopify_customer_id IS NOT NULL "
+	  /* Each part takes the shared values first (a few), then their
+	   * Customers in name order. */
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND shopify_customer_id IN (SELECT shopify_customer_id "
+	  "FROM e_customer WHERE snapshot_id = :sid AND shopify_customer_id IS NOT NULL AND NOT coalesce(disabled, 0) "
+	  "GROUP BY shopify_customer_id HAVING count(*) > 1) "
 	  "AND NOT coalesce(disabled, 0) ORDER BY name) c GROUP BY c.shopify_customer_id HAVING count(*) > 1 "
 	  "UNION ALL "
 	  "SELECT c.email_norm, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
 	  "group_concat(c.name, ', ')), NULL, NULL, "
 	  "json_object('email', c.email_norm, 'customers', json_group_array(c.name)), 'Customer', min(c.name) "
-	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IS NOT NULL "
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IN (SELECT email_norm FROM e_customer "
+	  "WHERE snapshot_id = :sid AND email_norm IS NOT NULL GROUP BY email_norm HAVING count(*) > 1) "
 	  "ORDER BY name) c GROUP BY c.email_norm HAVING count(*) > 1 "
 	  "UNION ALL "
 	  "SELECT 'phone:' || c.phone_norm, printf('%d ERPNext Customers share phone %s: %s', count(*), c.phone_norm, "
 	  "group_concat(c.name, ', ')), NULL, NULL, "
 	  "json_object('phone', c.phone_norm, 'customers', json_group_array(c.name)), 'Customer', min(c.name) "
-	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND phone_norm IS NOT NULL "
-	  "AND NOT coalesce(disabled, 0) ORDER BY name) c GROUP BY c.phone_norm HAVING count(*) > 1" },
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND phone_norm IN (SELECT phone_norm FROM e_customer "
+	  "WHERE snapshot_id = :sid AND phone_norm IS NOT NULL AND NOT coalesce(disabled, 0) GROUP BY phone_norm "
+	  "HAVING count(*) > 1) AND NOT coalesce(disabled, 0) ORDER BY name) c GROUP BY c.phone_norm HAVING count(*) > 1" },
 
 	{ "GL_CHANGED_AFTER_CLOSE", "error", "gl", FACT_ERPNEXT_DOC,
 	  "a voucher's live GL lines in the period were added, changed or cancelled since the earliest snapshot of the period",
@@ -666,9 +672,13 @@ const struct rule_def rule_defs[] = {
 	  "'outstanding_at_period_end', money(x.open_end, x.currency), 'currency', x.currency) AS erpnext_json, "
 	  "o.total_price AS shopify_amount, x.open_end AS erpnext_amount, x.currency AS erpnext_currency, "
 	  "o.customer_name AS customer, " ORDER_REF ", " DOC("Sales Invoice", "x.si_name") " "
+	  /* An invoice with nothing outstanding now and no later receipt has
+	   * nothing open at the end (0, never above the tolerance): the few
+	   * others first, then their orders. */
 	  "FROM (SELECT i.*, coalesce(i.outstanding_amount, 0) + coalesce((SELECT a.amount FROM si_paid_after a "
-	  "WHERE a.si_name = i.si_name), 0) AS open_end FROM ord f CROSS JOIN link_order_si i ON i.order_id = f.id "
-	  "AND i.docstatus = 1 WHERE f.scope AND f.financial_status = 'paid' "
+	  "WHERE a.si_name = i.si_name), 0) AS open_end FROM link_order_si i CROSS JOIN ord f ON f.id = i.order_id "
+	  "WHERE i.docstatus = 1 AND (coalesce(i.outstanding_amount, 0) <> 0 "
+	  "OR i.si_name IN (SELECT si_name FROM si_paid_after)) AND f.scope AND f.financial_status = 'paid' "
 	  "AND i.posting_date <= :to AND i.si_name = (SELECT min(i2.si_name) FROM link_order_si i2 "
 	  "WHERE i2.order_id = i.order_id AND i2.docstatus = 1 AND i2.posting_date <= :to)) x "
 	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id WHERE x.open_end > :tol" },
