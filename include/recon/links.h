@@ -18,13 +18,17 @@
  *   link_payout_je (cheque_no, je_name, docstatus)
  *       payout <-> live Journal Entry, by cheque_no = payout id (every such
  *       entry: a payout may have several); indexed (cheque_no, je_name)
- *   link_line_item (order_id, line_id, sku, item_code)
+ *   link_line_item (order_id, line_id, sku, item_code, quantity)
  *   link_variant_item (variant_id, sku, item_code)
  *       each order line and Shopify variant <-> its ERPNext Item by
  *       [match] item_match (default: the Ecommerce Item of its variant id,
  *       then of its SKU, then the Item whose item_code is the SKU);
- *       item_code NULL when none; indexed (order_id, line_id),
- *       (order_id, item_code) and (variant_id)
+ *       item_code NULL when none; indexed (order_id, line_id) and
+ *       (variant_id); link_line_item's rowids follow its order_id
+ *   link_line_key (variant_id, sku, item_code)
+ *       each distinct (variant_id, sku) of the snapshot's order lines and
+ *       its Item, as link_line_item gives it to every line with that pair;
+ *       indexed (variant_id, sku)
  *   link_item_sku  (item_code, sku)
  *       the Shopify SKU an Item is sold under, so that keys name SKUs
  *       however the site names its Items; keyed by item_code

@@ -123,11 +123,21 @@ static const char try_item_code[] =
  * coalesce() list of item_match. */
 static const char items_sql[] =
 	"DROP TABLE IF EXISTS temp.link_line_item; DROP TABLE IF EXISTS temp.link_variant_item;"
-	"DROP TABLE IF EXISTS temp.link_item_sku;"
-	"CREATE TEMP TABLE link_line_item AS SELECT X.order_id, X.line_id, X.sku, coalesce(TRIES) AS item_code "
-	"FROM s_order_line X WHERE X.snapshot_id = :sid;"
+	"DROP TABLE IF EXISTS temp.link_item_sku; DROP TABLE IF EXISTS temp.link_line_key;"
+	/* The tries depend on the line's (variant_id, sku) alone: a month's
+	 * lines carry a few thousand distinct pairs for some hundred thousand
+	 * lines, so each pair is tried once (link_line_key) and the lines take
+	 * their pair's Item (IS: either may be NULL). */
+	"CREATE TEMP TABLE link_line_key AS SELECT X.variant_id, X.sku, coalesce(TRIES) AS item_code "
+	"FROM (SELECT DISTINCT variant_id, sku FROM s_order_line WHERE snapshot_id = :sid) X;"
+	"CREATE INDEX temp.link_line_key_v ON link_line_key(variant_id, sku);"
+	/* In the order of the orders (the index's order: no sort), so that a
+	 * reader in rowid order has each order's lines together, in order
+	 * (line_cmp.c); with the quantity, so that it need not read the lines. */
+	"CREATE TEMP TABLE link_line_item AS SELECT X.order_id, X.line_id, X.sku, k.item_code, X.quantity "
+	"FROM s_order_line X CROSS JOIN link_line_key k ON k.variant_id IS X.variant_id AND k.sku IS X.sku "
+	"WHERE X.snapshot_id = :sid ORDER BY X.order_id;"
 	"CREATE INDEX temp.link_line_item_l ON link_line_item(order_id, line_id);"
-	"CREATE INDEX temp.link_line_item_i ON link_line_item(order_id, item_code);"
 	"CREATE TEMP TABLE link_variant_item AS SELECT X.variant_id, X.sku, coalesce(TRIES) AS item_code "
 	"FROM (SELECT id AS variant_id, sku FROM s_variant WHERE snapshot_id = :sid) X;"
 	"CREATE INDEX temp.link_variant_item_v ON link_variant_item(variant_id);"
@@ -504,6 +514,7 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	    !(err = (light ? RECON_OK : sqlparams_exec(s, dn_links_sql, &p, "links", plan))) &&
 	    !(err = build_uncompared(s, cfg)) &&
 	    !(err = (light ? store_exec(s, "DROP TABLE IF EXISTS temp.link_line_item; "
+	                                  "DROP TABLE IF EXISTS temp.link_line_key; "
 	                                  "DROP TABLE IF EXISTS temp.link_variant_item; "
 	                                  "DROP TABLE IF EXISTS temp.link_item_sku;")
 	                   : build_items(s, cfg, &p, plan))) &&

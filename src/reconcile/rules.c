@@ -8,6 +8,7 @@
 #include "recon/clearing.h"
 #include "recon/gift_cards.h"
 #include "recon/gl_changed.h"
+#include "recon/line_cmp.h"
 #include "recon/links.h"
 #include "recon/money.h"
 #include "recon/msg.h"
@@ -45,21 +46,35 @@ recon_err rules_order_table(struct store *s)
  * used by several rules. */
 static const char setup_sql[] =
 	"DROP TABLE IF EXISTS temp.one_so; DROP TABLE IF EXISTS temp.s_sku; DROP TABLE IF EXISTS temp.e_sku;"
-	"DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.gl_changed;"
-	"CREATE TEMP TABLE one_so AS SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus < 2 "
-	"GROUP BY order_id HAVING count(*) = 1;"
-	"CREATE INDEX temp.one_so_o ON one_so(order_id);"
-	/* Quantities per compared Item: Shopify lines that map to one (unknown ones are
-	 * ORDER_UNKNOWN_SKU), each side with the SKU its key shows. */
-	"CREATE TEMP TABLE s_sku AS SELECT k.order_id, k.item_code, coalesce(nullif(min(k.sku), ''), k.item_code) AS sku, "
-	"sum(li.quantity) AS qty FROM link_line_item k JOIN s_order_line li ON li.snapshot_id = :sid "
-	"AND li.order_id = k.order_id AND li.line_id = k.line_id WHERE k.item_code IS NOT NULL "
-	"AND k.item_code NOT IN (SELECT item_code FROM link_uncompared) GROUP BY k.order_id, k.item_code;"
-	"CREATE INDEX temp.s_sku_o ON s_sku(order_id, item_code);"
-	"CREATE TEMP TABLE e_sku AS SELECT parent AS so_name, item_code, coalesce((SELECT k.sku FROM link_item_sku k "
-	"WHERE k.item_code = i.item_code), item_code) AS sku, sum(qty) AS qty FROM e_sales_order_item i "
-	"WHERE snapshot_id = :sid AND item_code NOT IN (SELECT item_code FROM link_uncompared) GROUP BY parent, item_code;"
-	"CREATE INDEX temp.e_sku_s ON e_sku(so_name, item_code);"
+	"DROP TABLE IF EXISTS temp.je_payout; DROP TABLE IF EXISTS temp.gl_changed; DROP TABLE IF EXISTS temp.ord;"
+	/* What the order rules filter on, one narrow row per order of the
+	 * snapshot: each rule finds its few orders here and reads s_order (wide,
+	 * mostly outside the page cache) for those alone. scope: IN_SCOPE
+	 * (rules_defs.c). */
+	"CREATE TEMP TABLE ord (id INTEGER PRIMARY KEY, scope INTEGER NOT NULL, in_period INTEGER NOT NULL, "
+	"test INTEGER NOT NULL, cancelled INTEGER NOT NULL, total INTEGER NOT NULL, currency TEXT NOT NULL, "
+	"financial_status TEXT, fulfillment_status TEXT);"
+	"INSERT INTO ord SELECT id, in_period AND NOT test AND cancelled_at IS NULL, in_period, test, "
+	"cancelled_at IS NOT NULL, total_price, currency, financial_status, fulfillment_status FROM s_order "
+	"WHERE snapshot_id = :sid ORDER BY id;"
+	/* Orders with exactly one live Sales Order, with what the order rules
+	 * compare of both. */
+	"CREATE TEMP TABLE one_so (order_id INTEGER PRIMARY KEY, so_name TEXT NOT NULL, scope INTEGER NOT NULL, "
+	"o_total INTEGER NOT NULL, o_currency TEXT NOT NULL, so_total INTEGER, so_currency TEXT);"
+	"INSERT INTO one_so SELECT x.order_id, x.so_name, f.scope, f.total, f.currency, so.grand_total, so.currency "
+	"FROM (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus < 2 "
+	"GROUP BY order_id HAVING count(*) = 1) x CROSS JOIN ord f ON f.id = x.order_id "
+	"LEFT JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name;"
+	/* temp.line_diff is made by line_cmp_build (line_cmp.c), after this. */
+	/* What receipts posted after the period end settled of each Sales
+	 * Invoice (INVOICE_NOT_SETTLED): one pass, where a sum per invoice
+	 * scanned the references (no index by invoice) for each. */
+	"DROP TABLE IF EXISTS temp.si_paid_after;"
+	"CREATE TEMP TABLE si_paid_after (si_name TEXT PRIMARY KEY, amount INTEGER) WITHOUT ROWID;"
+	"INSERT INTO si_paid_after SELECT r.reference_name, sum(r.allocated_amount) FROM e_payment_entry_reference r "
+	"JOIN e_payment_entry pe ON pe.snapshot_id = :sid AND pe.name = r.parent "
+	"WHERE r.snapshot_id = :sid AND r.reference_doctype = 'Sales Invoice' AND r.reference_name IS NOT NULL "
+	"AND pe.docstatus = 1 AND pe.posting_date > :to GROUP BY r.reference_name;"
 	/* The Journal Entry of each payout (the first by name if several) and its bank-line amount. */
 	/* A payout in another currency is banked on its bank_<CUR>, in that currency. */
 	"CREATE TEMP TABLE je_payout AS SELECT x.*, coalesce((SELECT sum(a.debit) - sum(a.credit) "
@@ -233,7 +248,8 @@ static recon_err setup(struct store *s, const struct config *cfg, int64_t sid, s
 	    (err = clearing_build(s, cfg, &p->sp)) ||
 	    (err = tax_roll_build(s, cfg, &p->sp)) || (err = gift_cards_build(s, cfg, &p->sp)))
 		return err;
-	if ((err = sqlparams_exec(s, setup_sql, &p->sp, "rules", plan)) || (err = stock_build(s, cfg, &p->sp, plan)))
+	if ((err = sqlparams_exec(s, setup_sql, &p->sp, "rules", plan)) || (err = line_cmp_build(s, &p->sp)) ||
+	    (err = stock_build(s, cfg, &p->sp, plan)))
 		return err;
 	return gl_changed_build(s, &p->sp);
 }

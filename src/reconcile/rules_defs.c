@@ -18,8 +18,12 @@
  * Rules read the link tables (links.h: link_order_so, link_order_dn,
  * link_refund_cn, link_line_item, link_variant_item, link_item_sku,
  * link_uncompared, link_location) and the working tables built
- * from them first (setup_sql): one_so (orders with exactly one live Sales
- * Order), s_sku/e_sku (quantities per compared Item, with the SKU keys show), je_payout (each payout's first
+ * from them first (setup_sql): ord (one narrow row per order: what the
+ * order rules filter on, so that they read s_order for the orders they
+ * report alone), one_so (orders with exactly one live Sales Order, with
+ * both totals and currencies), line_diff (line_cmp.c: the compared Items
+ * whose quantities differ, with the SKU keys show), si_paid_after (each
+ * invoice's receipts after the period end), je_payout (each payout's first
  * Journal Entry and its bank line), gl_changed, and the stock tables of
  * stock.c: lv, bin_qty, stock_cmp (both sides of each stock comparison).
  * An order is "in scope" when it is of the period (processed_at in the shop's
@@ -68,8 +72,8 @@ const struct rule_def rule_defs[] = {
 	  "money(o.total_price, o.currency), o.currency, o.processed_local_date) AS message, o.currency AS currency, "
 	  ORDER_JSON " AS shopify_json, NULL AS erpnext_json, "
 	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF " "
-	  "FROM s_order o WHERE " IN_SCOPE " AND NOT EXISTS "
-	  "(SELECT 1 FROM link_order_so l WHERE l.order_id = o.id AND l.docstatus < 2)" },
+	  "FROM ord f CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = f.id WHERE f.scope AND NOT EXISTS "
+	  "(SELECT 1 FROM link_order_so l WHERE l.order_id = f.id AND l.docstatus < 2)" },
 
 	{ "ORDER_DUPLICATE_IN_ERPNEXT", "error", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "more than one non-cancelled Sales Order for one Shopify order",
@@ -78,11 +82,14 @@ const struct rule_def rule_defs[] = {
 	  "json_object('sales_orders', json(x.list)) AS erpnext_json, "
 	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Order", "x.first_so") " "
-	  "FROM s_order o JOIN (SELECT order_id, count(*) AS n, group_concat(so_name, ', ') AS names, "
-	  "json_group_array(so_name) AS list, min(so_name) AS first_so "
-	  "FROM (SELECT * FROM link_order_so WHERE docstatus < 2 ORDER BY so_name) "
-	  "GROUP BY order_id HAVING count(*) > 1) x ON x.order_id = o.id "
-	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test" },
+	  /* the orders first (a few), then their Sales Orders in name order */
+	  "FROM (SELECT d.order_id, d.n, d.first_so, (SELECT group_concat(so_name, ', ') FROM (SELECT so_name "
+	  "FROM link_order_so l WHERE l.order_id = d.order_id AND l.docstatus < 2 ORDER BY so_name)) AS names, "
+	  "(SELECT json_group_array(so_name) FROM (SELECT so_name FROM link_order_so l WHERE l.order_id = d.order_id "
+	  "AND l.docstatus < 2 ORDER BY so_name)) AS list "
+	  "FROM (SELECT order_id, count(*) AS n, min(so_name) AS first_so FROM link_order_so WHERE docstatus < 2 "
+	  "GROUP BY order_id HAVING count(*) > 1) d) x CROSS JOIN ord f ON f.id = x.order_id "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id WHERE f.in_period AND NOT f.test" },
 
 	{ "ORDER_ORPHAN_IN_ERPNEXT", "warning", "orders", FACT_ERPNEXT_DOC | FACT_ERPNEXT_AMOUNT,
 	  "Sales Order dated in the period refers to a Shopify order id that is not in the snapshot",
@@ -93,8 +100,8 @@ const struct rule_def rule_defs[] = {
 	  DOC("Sales Order", "so.name") " "
 	  "FROM e_sales_order so WHERE so.snapshot_id = :sid AND so.docstatus < 2 AND :by_id "
 	  "AND so.transaction_date BETWEEN :from AND :to AND so.shopify_order_id IS NOT NULL "
-	  "AND NOT EXISTS (SELECT 1 FROM s_order o WHERE o.snapshot_id = :sid "
-	  "AND o.id = CAST(so.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = so.shopify_order_id)" },
+	  "AND NOT EXISTS (SELECT 1 FROM ord f "
+	  "WHERE f.id = CAST(so.shopify_order_id AS INTEGER) AND CAST(f.id AS TEXT) = so.shopify_order_id)" },
 
 	{ "ORDER_TOTAL_MISMATCH", "error", "orders",
 	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT | FACT_DIFFERENCE,
@@ -106,9 +113,9 @@ const struct rule_def rule_defs[] = {
 	  "o.total_price AS shopify_amount, so.grand_total AS erpnext_amount, so.currency AS erpnext_currency, "
 	  "so.grand_total - o.total_price AS difference, coalesce(o.customer_name, so.customer) AS customer, "
 	  ORDER_REF ", " DOC("Sales Order", "so.name") " "
-	  "FROM s_order o JOIN one_so x ON x.order_id = o.id "
-	  "JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
-	  "WHERE " IN_SCOPE " AND so.currency = o.currency AND abs(so.grand_total - o.total_price) > :tol" },
+	  "FROM one_so x CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id "
+	  "CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
+	  "WHERE x.scope AND x.so_currency = x.o_currency AND abs(x.so_total - x.o_total) > :tol" },
 
 	{ "ORDER_CURRENCY_MISMATCH", "error", "orders",
 	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT | FACT_ERPNEXT_AMOUNT,
@@ -118,39 +125,40 @@ const struct rule_def rule_defs[] = {
 	  SO_JSON("so") " AS erpnext_json, "
 	  "o.total_price AS shopify_amount, so.grand_total AS erpnext_amount, so.currency AS erpnext_currency, "
 	  "coalesce(o.customer_name, so.customer) AS customer, " ORDER_REF ", " DOC("Sales Order", "so.name") " "
-	  "FROM s_order o JOIN one_so x ON x.order_id = o.id "
-	  "JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
-	  "WHERE " IN_SCOPE " AND so.currency <> o.currency" },
+	  "FROM one_so x CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id "
+	  "CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name "
+	  "WHERE x.scope AND x.so_currency <> x.o_currency" },
 
 	{ "ORDER_LINE_MISMATCH", "error", "orders",
 	  FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_QTY | FACT_ERPNEXT_QTY,
 	  "quantity of a stock Item differs between the order and its Sales Order (missing line, extra line, other quantity)",
-	  /* Three parts instead of a FULL JOIN: Shopify-only, ERPNext-only, both but different.
-	   * The parts after the first take its column names: same columns, same order.
-	   * Lines are compared by Item; keys name the SKU (s_sku, e_sku). */
-	  "SELECT o.name || '/' || s.sku AS key, printf('order %s: %s x %s in Shopify, not on Sales Order %s', "
-	  "o.name, qty(s.qty), s.sku, x.so_name) AS message, o.currency AS currency, json_object('order', o.name, "
-	  "'sku', s.sku, 'quantity', qty(s.qty)) AS shopify_json, json_object('sales_order', x.so_name, 'item_code', "
-	  "s.item_code, 'quantity', '0') AS erpnext_json, s.qty AS shopify_qty, 0 AS erpnext_qty, "
+	  /* Over temp.line_diff (line_cmp.c): the Items whose quantities differ,
+	   * in three parts: Shopify-only, ERPNext-only, both but different.
+	   * The parts after the first take its column names: same columns, same
+	   * order. Lines are compared by Item; keys name the SKU. */
+	  "SELECT o.name || '/' || d.s_sku AS key, printf('order %s: %s x %s in Shopify, not on Sales Order %s', "
+	  "o.name, qty(d.s_qty), d.s_sku, x.so_name) AS message, o.currency AS currency, json_object('order', o.name, "
+	  "'sku', d.s_sku, 'quantity', qty(d.s_qty)) AS shopify_json, json_object('sales_order', x.so_name, 'item_code', "
+	  "d.item_code, 'quantity', '0') AS erpnext_json, d.s_qty AS shopify_qty, 0 AS erpnext_qty, "
 	  ORDER_REF ", " DOC("Sales Order", "x.so_name") " "
-	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
-	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM e_sku e WHERE e.so_name = x.so_name AND e.item_code = s.item_code) "
+	  "FROM line_diff d CROSS JOIN one_so x ON x.order_id = d.order_id "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = d.order_id WHERE d.e_qty IS NULL "
 	  "UNION ALL "
-	  "SELECT o.name || '/' || e.sku, printf('order %s: Sales Order %s has %s x %s, the order has none', "
+	  "SELECT o.name || '/' || d.e_sku, printf('order %s: Sales Order %s has %s x %s, the order has none', "
 	  /* ERPNext's line: the Shopify side has no line, so it names no SKU of its own */
-	  "o.name, x.so_name, qty(e.qty), e.item_code), o.currency, json_object('order', o.name, "
-	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', e.item_code, 'quantity', qty(e.qty)), "
-	  "0, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
-	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN e_sku e ON e.so_name = x.so_name "
-	  "WHERE " IN_SCOPE " AND NOT EXISTS (SELECT 1 FROM link_line_item l WHERE l.order_id = o.id "
-	  "AND l.item_code = e.item_code) "
+	  "o.name, x.so_name, qty(d.e_qty), d.item_code), o.currency, json_object('order', o.name, "
+	  "'quantity', '0'), json_object('sales_order', x.so_name, 'item_code', d.item_code, 'quantity', qty(d.e_qty)), "
+	  "0, d.e_qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
+	  "FROM line_diff d CROSS JOIN one_so x ON x.order_id = d.order_id "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = d.order_id WHERE d.s_qty IS NULL "
 	  "UNION ALL "
-	  "SELECT o.name || '/' || s.sku, printf('order %s: %s x %s in Shopify, %s on Sales Order %s', "
-	  "o.name, qty(s.qty), s.sku, qty(e.qty), x.so_name), o.currency, json_object('order', o.name, "
-	  "'sku', s.sku, 'quantity', qty(s.qty)), json_object('sales_order', x.so_name, 'item_code', "
-	  "e.item_code, 'quantity', qty(e.qty)), s.qty, e.qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
-	  "FROM s_order o JOIN one_so x ON x.order_id = o.id JOIN s_sku s ON s.order_id = o.id "
-	  "JOIN e_sku e ON e.so_name = x.so_name AND e.item_code = s.item_code WHERE " IN_SCOPE " AND e.qty <> s.qty" },
+	  "SELECT o.name || '/' || d.s_sku, printf('order %s: %s x %s in Shopify, %s on Sales Order %s', "
+	  "o.name, qty(d.s_qty), d.s_sku, qty(d.e_qty), x.so_name), o.currency, json_object('order', o.name, "
+	  "'sku', d.s_sku, 'quantity', qty(d.s_qty)), json_object('sales_order', x.so_name, 'item_code', "
+	  "d.item_code, 'quantity', qty(d.e_qty)), d.s_qty, d.e_qty, 'order', o.id, o.name, 'Sales Order', x.so_name "
+	  "FROM line_diff d CROSS JOIN one_so x ON x.order_id = d.order_id "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = d.order_id "
+	  "WHERE d.s_qty IS NOT NULL AND d.e_qty IS NOT NULL" },
 
 	{ "ORDER_UNKNOWN_SKU", "error", "orders", FACT_SHOPIFY_REF | FACT_SHOPIFY_QTY,
 	  "an order line maps to no ERPNext Item (by Ecommerce Item or SKU, [match] item_match)",
@@ -160,9 +168,11 @@ const struct rule_def rule_defs[] = {
 	  "o.currency AS currency, json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), "
 	  "'quantity', qty(sum(li.quantity))) AS shopify_json, NULL AS erpnext_json, "
 	  "sum(li.quantity) AS shopify_qty, " ORDER_REF " "
-	  "FROM s_order o JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = o.id "
-	  "JOIN link_line_item k ON k.order_id = li.order_id AND k.line_id = li.line_id "
-	  "WHERE " IN_SCOPE " AND k.item_code IS NULL "
+	  /* the lines without an Item first (a few), then their orders */
+	  "FROM link_line_item k CROSS JOIN ord f ON f.id = k.order_id "
+	  "CROSS JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = k.order_id AND li.line_id = k.line_id "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = k.order_id "
+	  "WHERE k.item_code IS NULL AND f.scope "
 	  /* a gift card without a SKU is a liability sold, not goods: GIFT_CARD_LIABILITY_MISMATCH ties it */
 	  "AND NOT (li.gift_card AND coalesce(li.sku, '') = '') "
 	  "GROUP BY o.id, coalesce(li.sku, '')" },
@@ -174,8 +184,9 @@ const struct rule_def rule_defs[] = {
 	  "json_object('order', o.name, 'cancelled_at', o.cancelled_at, 'total', money(o.total_price, o.currency), "
 	  "'currency', o.currency) AS shopify_json, json_object('sales_order', min(l.so_name), 'docstatus', 1) "
 	  "AS erpnext_json, o.total_price AS shopify_amount, " ORDER_REF ", " DOC("Sales Order", "min(l.so_name)") " "
-	  "FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus = 1 "
-	  "WHERE o.snapshot_id = :sid AND o.in_period AND NOT o.test AND o.cancelled_at IS NOT NULL GROUP BY o.id" },
+	  "FROM ord f CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = f.id "
+	  "JOIN link_order_so l ON l.order_id = f.id AND l.docstatus = 1 "
+	  "WHERE f.in_period AND NOT f.test AND f.cancelled GROUP BY o.id" },
 
 	{ "ORDER_NOT_SUBMITTED", "warning", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
 	  "the Sales Order exists only as a draft",
@@ -184,8 +195,10 @@ const struct rule_def rule_defs[] = {
 	  "json_object('sales_order', min(l.so_name), 'docstatus', 0) AS erpnext_json, "
 	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Order", "min(l.so_name)") " "
-	  "FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus = 0 WHERE " IN_SCOPE " "
-	  "AND NOT EXISTS (SELECT 1 FROM link_order_so k WHERE k.order_id = o.id AND k.docstatus = 1) GROUP BY o.id" },
+	  "FROM link_order_so l CROSS JOIN ord f ON f.id = l.order_id "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = l.order_id WHERE l.docstatus = 0 AND f.scope "
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_so k WHERE k.order_id = l.order_id AND k.docstatus = 1) "
+	  "GROUP BY o.id" },
 
 	{ "FULFILLMENT_NOT_IN_SHOPIFY", "warning", "fulfilment", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC,
 	  "submitted Delivery Note, order unfulfilled in Shopify",
@@ -194,8 +207,9 @@ const struct rule_def rule_defs[] = {
 	  "coalesce(o.fulfillment_status, 'unfulfilled')) AS shopify_json, "
 	  "json_object('delivery_note', min(d.dn_name)) AS erpnext_json, "
 	  ORDER_REF ", " DOC("Delivery Note", "min(d.dn_name)") " "
-	  "FROM s_order o JOIN link_order_dn d ON d.order_id = o.id WHERE " IN_SCOPE " "
-	  "AND coalesce(o.fulfillment_status, 'unfulfilled') IN ('unfulfilled', 'restocked') GROUP BY o.id" },
+	  "FROM ord f CROSS JOIN link_order_dn d ON d.order_id = f.id "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = f.id WHERE f.scope "
+	  "AND coalesce(f.fulfillment_status, 'unfulfilled') IN ('unfulfilled', 'restocked') GROUP BY o.id" },
 
 	{ "FULFILLMENT_NOT_IN_ERPNEXT", "warning", "fulfilment", FACT_SHOPIFY_REF,
 	  "fulfilled in Shopify, no submitted Delivery Note",
@@ -203,8 +217,9 @@ const struct rule_def rule_defs[] = {
 	  "o.name) AS message, o.currency AS currency, json_object('order', o.name, 'fulfillment_status', "
 	  "o.fulfillment_status, 'fulfillments', (SELECT count(*) FROM s_fulfillment f WHERE f.snapshot_id = :sid "
 	  "AND f.order_id = o.id)) AS shopify_json, NULL AS erpnext_json, " ORDER_REF " "
-	  "FROM s_order o WHERE " IN_SCOPE " AND o.fulfillment_status = 'fulfilled' "
-	  "AND NOT EXISTS (SELECT 1 FROM link_order_dn d WHERE d.order_id = o.id)" },
+	  "FROM ord f CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = f.id "
+	  "WHERE f.scope AND f.fulfillment_status = 'fulfilled' "
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_dn d WHERE d.order_id = f.id)" },
 
 	{ "REFUND_MISSING_CREDIT_NOTE", "error", "refunds", FACT_SHOPIFY_REF,
 	  "Shopify refund of the period with no return Sales Invoice (credit note)",
@@ -500,20 +515,26 @@ const struct rule_def rule_defs[] = {
 	  "json_object('customer_id', c.shopify_customer_id) AS shopify_json, "
 	  "json_object('shopify_customer_id', c.shopify_customer_id, 'customers', json_group_array(c.name)) AS erpnext_json, "
 	  DOC("Customer", "min(c.name)") " "
-	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND shopify_customer_id IS NOT NULL "
+	  /* Each part takes the shared values first (a few), then their
+	   * Customers in name order. */
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND shopify_customer_id IN (SELECT shopify_customer_id "
+	  "FROM e_customer WHERE snapshot_id = :sid AND shopify_customer_id IS NOT NULL AND NOT coalesce(disabled, 0) "
+	  "GROUP BY shopify_customer_id HAVING count(*) > 1) "
 	  "AND NOT coalesce(disabled, 0) ORDER BY name) c GROUP BY c.shopify_customer_id HAVING count(*) > 1 "
 	  "UNION ALL "
 	  "SELECT c.email_norm, printf('%d ERPNext Customers share %s: %s', count(*), c.email_norm, "
 	  "group_concat(c.name, ', ')), NULL, NULL, "
 	  "json_object('email', c.email_norm, 'customers', json_group_array(c.name)), 'Customer', min(c.name) "
-	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IS NOT NULL "
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND email_norm IN (SELECT email_norm FROM e_customer "
+	  "WHERE snapshot_id = :sid AND email_norm IS NOT NULL GROUP BY email_norm HAVING count(*) > 1) "
 	  "ORDER BY name) c GROUP BY c.email_norm HAVING count(*) > 1 "
 	  "UNION ALL "
 	  "SELECT 'phone:' || c.phone_norm, printf('%d ERPNext Customers share phone %s: %s', count(*), c.phone_norm, "
 	  "group_concat(c.name, ', ')), NULL, NULL, "
 	  "json_object('phone', c.phone_norm, 'customers', json_group_array(c.name)), 'Customer', min(c.name) "
-	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND phone_norm IS NOT NULL "
-	  "AND NOT coalesce(disabled, 0) ORDER BY name) c GROUP BY c.phone_norm HAVING count(*) > 1" },
+	  "FROM (SELECT * FROM e_customer WHERE snapshot_id = :sid AND phone_norm IN (SELECT phone_norm FROM e_customer "
+	  "WHERE snapshot_id = :sid AND phone_norm IS NOT NULL AND NOT coalesce(disabled, 0) GROUP BY phone_norm "
+	  "HAVING count(*) > 1) AND NOT coalesce(disabled, 0) ORDER BY name) c GROUP BY c.phone_norm HAVING count(*) > 1" },
 
 	{ "GL_CHANGED_AFTER_CLOSE", "error", "gl", FACT_ERPNEXT_DOC,
 	  "a voucher's live GL lines in the period were added, changed or cancelled since the earliest snapshot of the period",
@@ -607,10 +628,11 @@ const struct rule_def rule_defs[] = {
 	  "WHERE i.order_id = o.id)) AS erpnext_json, "
 	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Order", "x.so_name") " "
-	  "FROM s_order o JOIN (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus = 1 "
-	  "GROUP BY order_id) x ON x.order_id = o.id "
-	  "WHERE " IN_SCOPE " AND o.financial_status IN ('paid', 'partially_refunded', 'refunded') "
-	  "AND NOT EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = o.id AND i.docstatus = 1)" },
+	  "FROM (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus = 1 "
+	  "GROUP BY order_id) x CROSS JOIN ord f ON f.id = x.order_id "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id "
+	  "WHERE f.scope AND f.financial_status IN ('paid', 'partially_refunded', 'refunded') "
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = x.order_id AND i.docstatus = 1)" },
 
 	/* All the order's submitted invoices together: a second invoice for
 	 * one order doubles its sales in the ledger, and shows here. */
@@ -626,12 +648,15 @@ const struct rule_def rule_defs[] = {
 	  "o.total_price AS shopify_amount, x.total AS erpnext_amount, o.currency AS erpnext_currency, "
 	  "x.total - o.total_price AS difference, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Invoice", "x.first") " "
-	  "FROM s_order o JOIN (SELECT order_id, count(*) AS n, sum(grand_total) AS total, min(si_name) AS first, "
-	  "group_concat(si_name, ', ') AS names, json_group_array(json_object('name', si_name, 'grand_total', "
-	  "money(grand_total, currency), 'posting_date', posting_date)) AS list, min(currency) AS cur, "
-	  "max(currency) AS cur2 FROM link_order_si WHERE docstatus = 1 GROUP BY order_id) x ON x.order_id = o.id "
-	  "WHERE " IN_SCOPE " AND x.cur = o.currency AND x.cur2 = o.currency "
-	  "AND abs(x.total - o.total_price) > :tol" },
+	  /* the sums first; the names and the list for the orders that differ */
+	  "FROM (SELECT y.order_id, y.n, y.total, y.first, (SELECT group_concat(si_name, ', ') FROM link_order_si i "
+	  "WHERE i.order_id = y.order_id AND i.docstatus = 1) AS names, (SELECT json_group_array(json_object('name', "
+	  "si_name, 'grand_total', money(grand_total, currency), 'posting_date', posting_date)) FROM link_order_si i "
+	  "WHERE i.order_id = y.order_id AND i.docstatus = 1) AS list "
+	  "FROM (SELECT order_id, count(*) AS n, sum(grand_total) AS total, min(si_name) AS first, "
+	  "min(currency) AS cur, max(currency) AS cur2 FROM link_order_si WHERE docstatus = 1 GROUP BY order_id) y "
+	  "CROSS JOIN ord f ON f.id = y.order_id WHERE f.scope AND y.cur = f.currency AND y.cur2 = f.currency "
+	  "AND abs(y.total - f.total) > :tol) x CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id" },
 
 	/* Outstanding at the period end: what ERPNext shows outstanding now,
 	 * plus what receipts posted after the period end settled of it (they
@@ -647,13 +672,16 @@ const struct rule_def rule_defs[] = {
 	  "'outstanding_at_period_end', money(x.open_end, x.currency), 'currency', x.currency) AS erpnext_json, "
 	  "o.total_price AS shopify_amount, x.open_end AS erpnext_amount, x.currency AS erpnext_currency, "
 	  "o.customer_name AS customer, " ORDER_REF ", " DOC("Sales Invoice", "x.si_name") " "
-	  "FROM s_order o JOIN (SELECT i.*, coalesce(i.outstanding_amount, 0) + coalesce((SELECT sum(r.allocated_amount) "
-	  "FROM e_payment_entry_reference r JOIN e_payment_entry pe ON pe.snapshot_id = :sid AND pe.name = r.parent "
-	  "WHERE r.snapshot_id = :sid AND r.reference_doctype = 'Sales Invoice' AND r.reference_name = i.si_name "
-	  "AND pe.docstatus = 1 AND pe.posting_date > :to), 0) AS open_end FROM link_order_si i "
-	  "WHERE i.docstatus = 1 AND i.posting_date <= :to AND i.si_name = (SELECT min(i2.si_name) FROM link_order_si i2 "
-	  "WHERE i2.order_id = i.order_id AND i2.docstatus = 1 AND i2.posting_date <= :to)) x ON x.order_id = o.id "
-	  "WHERE " IN_SCOPE " AND o.financial_status = 'paid' AND x.open_end > :tol" },
+	  /* An invoice with nothing outstanding now and no later receipt has
+	   * nothing open at the end (0, never above the tolerance): the few
+	   * others first, then their orders. */
+	  "FROM (SELECT i.*, coalesce(i.outstanding_amount, 0) + coalesce((SELECT a.amount FROM si_paid_after a "
+	  "WHERE a.si_name = i.si_name), 0) AS open_end FROM link_order_si i CROSS JOIN ord f ON f.id = i.order_id "
+	  "WHERE i.docstatus = 1 AND (coalesce(i.outstanding_amount, 0) <> 0 "
+	  "OR i.si_name IN (SELECT si_name FROM si_paid_after)) AND f.scope AND f.financial_status = 'paid' "
+	  "AND i.posting_date <= :to AND i.si_name = (SELECT min(i2.si_name) FROM link_order_si i2 "
+	  "WHERE i2.order_id = i.order_id AND i2.docstatus = 1 AND i2.posting_date <= :to)) x "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id WHERE x.open_end > :tol" },
 
 	/* Over tax_roll_line (tax_roll.c): the report's tax roll shows the same
 	 * rows. Compared only where the shop and the company keep one currency. */
