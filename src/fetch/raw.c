@@ -171,6 +171,14 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* CPU time of the calling thread (RECON_PAGE_TRACE) */
+static int64_t thread_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 /* The page's records into pg->out. Every message goes to pg->msg. */
 static recon_err page_convert(struct page *pg, const struct raw_sink *sink)
 {
@@ -395,6 +403,12 @@ struct raw_reader {
 	/* wall seconds summed over the threads, for -v: where the page loop
 	 * leaves a core idle */
 	int64_t wait_read, wait_room, wait_pages;
+	/* RECON_PAGE_TRACE=FILE: per page the CPU nanoseconds of its three
+	 * steps (read and convert, digests, insert) and its bytes, written to
+	 * FILE at the end; bench/pageloop_sim.py replays them on idle cores,
+	 * which a shared machine's wall times cannot show. */
+	int64_t (*trace)[4];
+	const char *trace_path;
 };
 
 /* Pages asked of the disk ahead of the parsers. A month no longer in the
@@ -457,7 +471,12 @@ static void *reader_main(void *arg)
 
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
 		pg->simd = simd;
+		int64_t c0 = r->trace ? thread_ns() : 0;
 		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
+		if (r->trace) {
+			r->trace[i][0] = thread_ns() - c0;
+			r->trace[i][3] = cost;
+		}
 		simd = pg->simd;
 		pg->simd = NULL;
 		if (jsimd_parser_capacity(simd) > SIMD_KEEP) {
@@ -479,8 +498,11 @@ static void *reader_main(void *arg)
 			struct page *pj = &r->pages[j % AHEAD_PAGES];
 			r->ordering = 1;
 			pthread_mutex_unlock(&r->mu);
+			int64_t c1 = r->trace ? thread_ns() : 0;
 			if (page_whole(pj) && r->sink->ordered)
 				r->sink->ordered(r->sink->arg, pj->out);
+			if (r->trace)
+				r->trace[j][1] = thread_ns() - c1;
 			pthread_mutex_lock(&r->mu);
 			r->ordering = 0;
 			r->ordered = j + 1;
@@ -513,6 +535,15 @@ void raw_reader_stop(struct raw_reader *r)
 			page_free(&r->pages[i % AHEAD_PAGES], r->sink);
 		pthread_cond_destroy(&r->cv);
 		pthread_mutex_destroy(&r->mu);
+	}
+	if (r->trace) {
+		FILE *f = fopen(r->trace_path, "w");
+		for (size_t i = 0; f && i < r->taken; i++)
+			fprintf(f, "%s %lld %lld %lld %lld\n", r->jobs[i].relpath, (long long)r->trace[i][0],
+			        (long long)r->trace[i][1], (long long)r->trace[i][2], (long long)r->trace[i][3]);
+		if (!f || fclose(f) != 0)
+			msg_warn("cannot write the page trace '%s'", r->trace_path);
+		free(r->trace);
 	}
 	for (size_t i = 0; i < AHEAD_PAGES; i++) {
 		json_arena_release(&r->pages[i].arena);
@@ -553,6 +584,8 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 		*out = r;
 		return RECON_OK;
 	}
+	if ((r->trace_path = getenv("RECON_PAGE_TRACE")) && *r->trace_path)
+		r->trace = calloc(n ? n : 1, sizeof(*r->trace));
 	while (r->workers < AHEAD_WORKERS && pthread_create(&r->thread[r->workers], NULL, reader_main, r) == 0)
 		r->workers++;
 	if (!r->workers) {
@@ -584,7 +617,10 @@ recon_err raw_reader_next(struct raw_reader *r)
 			r->sink->ordered(r->sink->arg, pg->out);
 		pg->cost = 0;
 	}
+	int64_t c0 = r->trace ? thread_ns() : 0;
 	err = page_deliver(pg, r->sink);
+	if (r->trace)
+		r->trace[i][2] = thread_ns() - c0;
 	if (pg->read_ok) {
 		r->by_simd += pg->by_simd;
 		r->by_jansson += !pg->by_simd;
