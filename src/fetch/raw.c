@@ -520,9 +520,6 @@ void raw_reader_stop(struct raw_reader *r)
 	if (!r)
 		return;
 	msg_debug("pages read: %zu by simdjson, %zu by jansson", r->by_simd, r->by_jansson);
-	if (r->workers)
-		msg_debug("page loop waits: readers %.2f s in read() and %.2f s for room ahead, inserting thread %.2f s "
-		          "for pages", r->wait_read / 1e9, r->wait_room / 1e9, r->wait_pages / 1e9);
 	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
 		r->stop = 1;
@@ -530,6 +527,9 @@ void raw_reader_stop(struct raw_reader *r)
 		pthread_mutex_unlock(&r->mu);
 		for (int w = 0; w < r->workers; w++)
 			pthread_join(r->thread[w], NULL);
+		/* joined: their counts are final */
+		msg_debug("page loop waits: readers %.2f s in read() and %.2f s for room ahead, inserting thread %.2f s "
+		          "for pages", r->wait_read / 1e9, r->wait_room / 1e9, r->wait_pages / 1e9);
 		/* Pages read ahead but never taken (the load stopped early). */
 		for (size_t i = r->taken; i < r->claimed; i++)
 			page_free(&r->pages[i % AHEAD_PAGES], r->sink);
