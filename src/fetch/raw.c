@@ -1,6 +1,9 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,7 +161,23 @@ struct page {
 	struct json_arena arena;
 	struct jsimd_parser *simd;   /* while it is read: its reader thread's (no records borrow from it) */
 	int64_t cost;             /* bytes counted against the read-ahead ceiling */
+	int64_t read_ns;          /* wall time reading the file (for -v) */
 };
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* CPU time of the calling thread (RECON_PAGE_TRACE) */
+static int64_t thread_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 /* The page's records into pg->out. Every message goes to pg->msg. */
 static recon_err page_convert(struct page *pg, const struct raw_sink *sink)
@@ -252,7 +271,10 @@ static void page_read(struct page *pg, const char *dir, const struct raw_job *jo
 	pg->msg.text[0] = '\0';
 	pg->root = NULL;
 	snprintf(pg->path, sizeof(pg->path), "%s/%s", dir, job->relpath);
-	if (read_file(pg->path, &buf, &len, &pg->msg))
+	pg->read_ns = now_ns();
+	recon_err rerr = read_file(pg->path, &buf, &len, &pg->msg);
+	pg->read_ns = now_ns() - pg->read_ns;
+	if (rerr)
 		return;
 	sha256_hex(buf, len, pg->hex);
 	pg->bytes = (int64_t)len;
@@ -366,7 +388,10 @@ struct raw_reader {
 	size_t taken;             /* pages handed to the caller */
 	size_t claimed;           /* pages a worker has started */
 	size_t ordered;           /* pages past the sink's `ordered` step */
-	size_t ready[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once done */
+	size_t converted[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once converted */
+	size_t ready[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once past `ordered` */
+	int ordering;             /* a thread is in the sink's ordered step */
+	size_t prefetched;        /* pages asked of the disk so far */
 	int64_t inflight;         /* raw bytes of pages started and not yet taken */
 	int stop;
 	int workers;
@@ -375,7 +400,35 @@ struct raw_reader {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct page pages[AHEAD_PAGES];
+	/* wall seconds summed over the threads, for -v: where the page loop
+	 * leaves a core idle */
+	int64_t wait_read, wait_room, wait_pages;
+	/* RECON_PAGE_TRACE=FILE: per page the CPU nanoseconds of its three
+	 * steps (read and convert, digests, insert) and its bytes, written to
+	 * FILE at the end; bench/pageloop_sim.py replays them on idle cores,
+	 * which a shared machine's wall times cannot show. */
+	int64_t (*trace)[4];
+	const char *trace_path;
 };
+
+/* Pages asked of the disk ahead of the parsers. A month no longer in the
+ * page cache (evicted since it was fetched) is otherwise read one page at
+ * a time by each parser, which waits for the disk between its pages: at
+ * 100k orders, 6.6-10.7 s of the readers' time in read() against 0.5-1.3 s
+ * with this (bench/RESULTS.md, issue 18). In the cache it is a few
+ * microseconds a page. */
+#define PREFETCH_PAGES 16
+
+static void prefetch(const struct raw_reader *r, size_t i)
+{
+	char path[4096];
+	int fd;
+	snprintf(path, sizeof(path), "%s/%s", r->dir, r->jobs[i].relpath);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;   /* read_file says why, in the page's turn */
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+	close(fd);
+}
 
 static int64_t job_cost(const struct raw_reader *r, size_t i)
 {
@@ -399,11 +452,18 @@ static void *reader_main(void *arg)
 		/* Wait for room: the slot is free once the page before it in the
 		 * ring was taken; the first page ahead ignores the byte ceiling. */
 		if (i - r->taken >= AHEAD_PAGES || (i > r->taken && r->inflight >= AHEAD_BYTES)) {
+			int64_t t0 = now_ns();
 			pthread_cond_wait(&r->cv, &r->mu);
+			r->wait_room += now_ns() - t0;
 			continue;
 		}
 		r->claimed = i + 1;
+		size_t pf_from = r->prefetched, pf_to = i + PREFETCH_PAGES < r->n ? i + PREFETCH_PAGES : r->n;
+		if (pf_to > pf_from)
+			r->prefetched = pf_to;
 		pthread_mutex_unlock(&r->mu);
+		for (size_t k = pf_from; k < pf_to; k++)
+			prefetch(r, k);
 		int64_t cost = job_cost(r, i);
 		pthread_mutex_lock(&r->mu);
 		r->inflight += cost;
@@ -411,7 +471,12 @@ static void *reader_main(void *arg)
 
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
 		pg->simd = simd;
+		int64_t c0 = r->trace ? thread_ns() : 0;
 		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
+		if (r->trace) {
+			r->trace[i][0] = thread_ns() - c0;
+			r->trace[i][3] = cost;
+		}
 		simd = pg->simd;
 		pg->simd = NULL;
 		if (jsimd_parser_capacity(simd) > SIMD_KEEP) {
@@ -420,20 +485,30 @@ static void *reader_main(void *arg)
 		}
 		pg->cost = cost;
 
-		/* The digests are sequential: the sink's ordered step takes the
-		 * pages in turn, while the other thread reads the next one. */
 		pthread_mutex_lock(&r->mu);
-		while (r->ordered != i && !r->stop)
-			pthread_cond_wait(&r->cv, &r->mu);
-		if (!r->stop) {
+		r->wait_read += pg->read_ns;
+		r->converted[i % AHEAD_PAGES] = i + 1;
+		/* The digests are sequential: the pages go through the sink's
+		 * ordered step in turn. Whichever thread finds the next page
+		 * converted feeds it (and those converted after it), so a thread
+		 * done with a page out of turn starts on the next page instead of
+		 * waiting for the other's to be done. */
+		while (!r->ordering && !r->stop && r->converted[r->ordered % AHEAD_PAGES] == r->ordered + 1) {
+			size_t j = r->ordered;
+			struct page *pj = &r->pages[j % AHEAD_PAGES];
+			r->ordering = 1;
 			pthread_mutex_unlock(&r->mu);
-			if (page_whole(pg) && r->sink->ordered)
-				r->sink->ordered(r->sink->arg, pg->out);
+			int64_t c1 = r->trace ? thread_ns() : 0;
+			if (page_whole(pj) && r->sink->ordered)
+				r->sink->ordered(r->sink->arg, pj->out);
+			if (r->trace)
+				r->trace[j][1] = thread_ns() - c1;
 			pthread_mutex_lock(&r->mu);
-			r->ordered = i + 1;
+			r->ordering = 0;
+			r->ordered = j + 1;
+			r->ready[j % AHEAD_PAGES] = j + 1;
+			pthread_cond_broadcast(&r->cv);
 		}
-		r->ready[i % AHEAD_PAGES] = i + 1;
-		pthread_cond_broadcast(&r->cv);
 	}
 	pthread_mutex_unlock(&r->mu);
 	jsimd_parser_free(simd);
@@ -452,11 +527,23 @@ void raw_reader_stop(struct raw_reader *r)
 		pthread_mutex_unlock(&r->mu);
 		for (int w = 0; w < r->workers; w++)
 			pthread_join(r->thread[w], NULL);
+		/* joined: their counts are final */
+		msg_debug("page loop waits: readers %.2f s in read() and %.2f s for room ahead, inserting thread %.2f s "
+		          "for pages", r->wait_read / 1e9, r->wait_room / 1e9, r->wait_pages / 1e9);
 		/* Pages read ahead but never taken (the load stopped early). */
 		for (size_t i = r->taken; i < r->claimed; i++)
 			page_free(&r->pages[i % AHEAD_PAGES], r->sink);
 		pthread_cond_destroy(&r->cv);
 		pthread_mutex_destroy(&r->mu);
+	}
+	if (r->trace) {
+		FILE *f = fopen(r->trace_path, "w");
+		for (size_t i = 0; f && i < r->taken; i++)
+			fprintf(f, "%s %lld %lld %lld %lld\n", r->jobs[i].relpath, (long long)r->trace[i][0],
+			        (long long)r->trace[i][1], (long long)r->trace[i][2], (long long)r->trace[i][3]);
+		if (!f || fclose(f) != 0)
+			msg_warn("cannot write the page trace '%s'", r->trace_path);
+		free(r->trace);
 	}
 	for (size_t i = 0; i < AHEAD_PAGES; i++) {
 		json_arena_release(&r->pages[i].arena);
@@ -497,6 +584,8 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 		*out = r;
 		return RECON_OK;
 	}
+	if ((r->trace_path = getenv("RECON_PAGE_TRACE")) && *r->trace_path)
+		r->trace = calloc(n ? n : 1, sizeof(*r->trace));
 	while (r->workers < AHEAD_WORKERS && pthread_create(&r->thread[r->workers], NULL, reader_main, r) == 0)
 		r->workers++;
 	if (!r->workers) {
@@ -517,8 +606,10 @@ recon_err raw_reader_next(struct raw_reader *r)
 		return RECON_ERR_NOTFOUND;   /* past the list: a caller bug */
 	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
+		int64_t t0 = now_ns();
 		while (r->ready[i % AHEAD_PAGES] != i + 1)
 			pthread_cond_wait(&r->cv, &r->mu);
+		r->wait_pages += now_ns() - t0;
 		pthread_mutex_unlock(&r->mu);
 	} else {
 		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
@@ -526,7 +617,10 @@ recon_err raw_reader_next(struct raw_reader *r)
 			r->sink->ordered(r->sink->arg, pg->out);
 		pg->cost = 0;
 	}
+	int64_t c0 = r->trace ? thread_ns() : 0;
 	err = page_deliver(pg, r->sink);
+	if (r->trace)
+		r->trace[i][2] = thread_ns() - c0;
 	if (pg->read_ok) {
 		r->by_simd += pg->by_simd;
 		r->by_jansson += !pg->by_simd;

@@ -459,8 +459,9 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	t0 = mono_ms();
 	msg_debug("loaded in %.2f s", (t0 - t_start) / 1e3);
 	{
-		/* The reader threads have ended (each extract joins its own):
-		 * the process's time less this thread's is theirs. */
+		/* Every page is in, so the reader threads (one pair for all
+		 * the extracts) are idle: the process's time less this
+		 * thread's is theirs. */
 		double self = cpu_seconds(RUSAGE_SELF) - cpu_self, mine = cpu_seconds(RUSAGE_THREAD) - cpu_this;
 		msg_debug("page loop CPU: %.2f s inserting (this thread), %.2f s reading and converting (reader threads)",
 		          mine, self - mine);

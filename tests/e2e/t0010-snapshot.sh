@@ -55,8 +55,20 @@ recon snapshots; expect_rc 0
 grep_in out "2026-10"
 recon verify; expect_rc 0
 grep_in out "snapshot 1: ok"
-# A second snapshot chains to the first.
-recon --config "$SAMPLES/demo/recon.ini" snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 0
+# A second snapshot chains to the first. It also writes the page trace
+# (RECON_PAGE_TRACE): every page the reader threads read (all but the shop's,
+# read first on its own), with its bytes, and -v says how long the threads
+# waited.
+RECON_PAGE_TRACE=$PWD/trace.txt recon -v --config "$SAMPLES/demo/recon.ini" snapshot --period 2026-10 \
+	--raw "$SAMPLES/demo"; expect_rc 0
+grep_in err "page loop waits: readers"
+[ "$(wc -l < trace.txt)" = "$((pages - 1))" ] || fail "trace: $(wc -l < trace.txt) pages, want $((pages - 1))"
+while read -r rel rd od ins bytes; do
+	[ "$bytes" = "$(wc -c < "$SAMPLES/demo/$rel")" ] || fail "trace: $rel has $bytes bytes"
+	[ "$rd" -gt 0 ] && [ "$ins" -gt 0 ] && [ "$od" -ge 0 ] || fail "trace: $rel: $rd $od $ins"
+done < trace.txt
+python3 "$TOP/bench/pageloop_sim.py" trace.txt > sim.txt || fail "pageloop_sim.py"
+grep_in sim.txt "comb page loop"
 [ "$(count 'SELECT prev_hash = (SELECT hash FROM snapshot WHERE id = 1) FROM snapshot WHERE id = 2')" = 1 ] || fail "chain"
 recon verify; expect_rc 0
 grep_in out "snapshot 2: ok"
