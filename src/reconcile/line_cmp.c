@@ -89,7 +89,8 @@ static recon_err side_take(struct store *s, struct side *d, sqlite3_int64 id)
 	}
 	if (d->rc != SQLITE_ROW && d->rc != SQLITE_DONE)
 		return store_fail(s, "rules: order lines");
-	qsort(d->v, d->n, sizeof(*d->v), by_item);
+	if (d->n > 1)   /* a side without lines has no array at all */
+		qsort(d->v, d->n, sizeof(*d->v), by_item);
 	size_t k = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		if (k && !strcmp(d->v[k - 1].item, d->v[i].item)) {
