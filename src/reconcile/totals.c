@@ -769,37 +769,24 @@ static recon_err compute_rest(struct store *s, struct totals_part *part, struct 
 recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out)
 {
 	struct totals_part *part = calloc(1, sizeof(*part));
-	recon_err err;
+	recon_err err = part ? compute_part(s, cfg, sid, part) : RECON_ERR_NOMEM;
 
-	*out = NULL;
-	if (!part)
-		return RECON_ERR_NOMEM;
-	if ((err = compute_part(s, cfg, sid, part))) {
+	*out = err ? NULL : part;
+	if (err)
 		totals_part_free(part);
-		return err;
-	}
-	*out = part;
-	return RECON_OK;
+	return err;
 }
 
 recon_err totals_finish(struct store *s, struct totals_part *part, struct totals **out)
 {
 	struct totals *t = calloc(1, sizeof(*t));
-	recon_err err;
+	recon_err err = t ? compute_rest(s, part, t) : RECON_ERR_NOMEM;
 
-	*out = NULL;
-	if (!t) {
-		totals_part_free(part);
-		return RECON_ERR_NOMEM;
-	}
-	err = compute_rest(s, part, t);
 	totals_part_free(part);
-	if (err) {
+	*out = err ? NULL : t;
+	if (err)
 		totals_free(t);
-		return err;
-	}
-	*out = t;
-	return RECON_OK;
+	return err;
 }
 
 recon_err totals_compute(struct store *s, const struct config *cfg, int64_t sid, struct totals **out)
