@@ -789,6 +789,47 @@ static void test_schema_version(void **state)
 	unlink(path);
 }
 
+/* The snapshot's transaction runs under temp_store = MEMORY, where SQLite's
+ * sorter has no size limit: an index build must set it back first, or the
+ * GL entries' index of a 1M-order month sorts its 5 M keys in memory
+ * (540 MB). */
+static int temp_store_now(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	assert_int_equal(store_prepare(s, "PRAGMA temp_store", &st), RECON_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static recon_err build_in_tx(struct store *s, void *arg)
+{
+	int *seen = arg;
+	seen[0] = temp_store_now(s);
+	recon_err err = store_create_indexes(s);
+	seen[1] = temp_store_now(s);
+	return err;
+}
+
+static void test_index_builds_sort_on_disk(void **state)
+{
+	char path[] = "/tmp/recon-test-load-XXXXXX";
+	int fd = mkstemp(path), seen[2] = { -1, -1 };
+	struct store *s = NULL;
+	(void)state;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_open(path, &s), RECON_OK);
+	assert_int_equal(store_tx_run_bulk(s, build_in_tx, seen), RECON_OK);
+	assert_int_equal(seen[0], 2);    /* MEMORY: the statement journals */
+	assert_int_equal(seen[1], 0);    /* DEFAULT (a file) for the sorters */
+	store_close(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -805,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_control_totals),
 		cmocka_unit_test_setup_teardown(test_control_overflow, setup, teardown),
 		cmocka_unit_test(test_schema_version),
+		cmocka_unit_test(test_index_builds_sort_on_disk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
