@@ -4,7 +4,7 @@
  * INTEGER thousandths. Dates are TEXT 'YYYY-MM-DD'; timestamps TEXT as the
  * API sent them plus, where period membership needs it, *_utc (unix seconds)
  * and *_local_date (the date in the shop's iana_timezone).
- * Included once, by store.c. */
+ * Included once, by store_schema.c. */
 static const char schema_sql[] =
 "PRAGMA foreign_keys = ON;\n"
 "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
