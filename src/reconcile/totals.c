@@ -371,12 +371,7 @@ static recon_err ct_refund_disc(struct store *s, const struct sqlparams *p, stru
 /* A group's rows, one block per currency (the shop's first): the headline,
  * the parts of the Shopify total, the categories of the difference and what
  * is left of it. */
-struct rows {
-	struct totals *t;
-	size_t cap;
-};
-
-static struct totals_row *add_row(struct rows *w, enum totals_row_kind kind, const char *label, const char *cur)
+struct totals_row *totals_add_row(struct rows *w, enum totals_row_kind kind, const char *label, const char *cur)
 {
 	struct totals *t = w->t;
 	if (t->nrows == w->cap) {
@@ -408,7 +403,7 @@ static recon_err group_rows(struct rows *w, const struct ct_group *g, const stru
 		if ((err = money_sub(sv, ev, &diff)))
 			return err;
 		left = diff;
-		if (!(row = add_row(w, TOTALS_HEAD, g->title, cur)))
+		if (!(row = totals_add_row(w, TOTALS_HEAD, g->title, cur)))
 			return RECON_ERR_NOMEM;
 		row->has = TOTALS_COUNT | TOTALS_SHOPIFY | TOTALS_ERPNEXT | TOTALS_DIFFERENCE;
 		row->count = s ? s->n : 0;
@@ -425,7 +420,7 @@ static recon_err group_rows(struct rows *w, const struct ct_group *g, const stru
 				return err;
 			if (!strcmp(p->cat, "+other") && amount == 0)
 				continue;
-			if (!(row = add_row(w, TOTALS_PART, p->label, cur)))
+			if (!(row = totals_add_row(w, TOTALS_PART, p->label, cur)))
 				return RECON_ERR_NOMEM;
 			row->has = TOTALS_SHOPIFY;
 			row->shopify = amount;
@@ -436,7 +431,7 @@ static recon_err group_rows(struct rows *w, const struct ct_group *g, const stru
 				continue;
 			if ((err = money_sub(left, v->amount, &left)))
 				return err;
-			if (!(row = add_row(w, TOTALS_EXPLAIN, p->label, cur)))
+			if (!(row = totals_add_row(w, TOTALS_EXPLAIN, p->label, cur)))
 				return RECON_ERR_NOMEM;
 			row->code = p->code;
 			row->amount_known = cat_amount_known(p);
@@ -444,7 +439,7 @@ static recon_err group_rows(struct rows *w, const struct ct_group *g, const stru
 			row->count = v->n;
 			row->difference = v->amount;
 		}
-		if (!(row = add_row(w, TOTALS_LEFT, "Not explained by the lines above", cur)))
+		if (!(row = totals_add_row(w, TOTALS_LEFT, "Not explained by the lines above", cur)))
 			return RECON_ERR_NOMEM;
 		row->has = TOTALS_DIFFERENCE;
 		row->difference = left;
@@ -513,117 +508,12 @@ static const struct ct_group groups[CT_GROUPS] = {
 	{ "Tax: Shopify tax of the [taxes] titles vs their accounts GL", rev_tax_parts, rev_shipping_explain },
 };
 
-/* One roll-forward's group of the summary: its head (Shopify's side beside
- * the ledger's), the difference its own section lists under CODE keyed by
- * KEY (the account), and nothing left unexplained. The head's label is
- * HEAD, the account, HEAD_END. */
-static recon_err roll_rows(struct rows *w, const char *key_text, const char *head, const char *head_end, const char *cur,
-                           int64_t shopify, int64_t erpnext, const char *explain, const char *code)
-{
-	struct totals *t = w->t;
-	struct totals_row *row;
-	char **owned = realloc(t->owned, (t->nowned + 2) * sizeof(*owned));
-	const char *key;
-	int64_t diff;
-	recon_err err;
-
-	if (!owned)
-		return RECON_ERR_NOMEM;
-	t->owned = owned;
-	if (!(t->owned[t->nowned] = strdup(key_text)))
-		return RECON_ERR_NOMEM;
-	key = t->owned[t->nowned++];
-	if (asprintf(&t->owned[t->nowned], "%s%s%s", head, key, head_end) < 0)
-		return RECON_ERR_NOMEM;
-	t->nowned++;
-	if ((err = money_sub(shopify, erpnext, &diff)))
-		return err;
-	if (!(row = add_row(w, TOTALS_HEAD, t->owned[t->nowned - 1], cur)))
-		return RECON_ERR_NOMEM;
-	row->has = TOTALS_SHOPIFY | TOTALS_ERPNEXT | TOTALS_DIFFERENCE;
-	row->shopify = shopify;
-	row->erpnext = erpnext;
-	row->difference = diff;
-	if (diff != 0) {
-		if (!(row = add_row(w, TOTALS_EXPLAIN, explain, cur)))
-			return RECON_ERR_NOMEM;
-		row->code = code;
-		row->key = key;
-		row->has = TOTALS_COUNT | TOTALS_DIFFERENCE;
-		row->count = 1;
-		row->difference = diff;
-	}
-	if (!(row = add_row(w, TOTALS_LEFT, "Not explained by the lines above", cur)))
-		return RECON_ERR_NOMEM;
-	row->has = TOTALS_DIFFERENCE;
-	return RECON_OK;
-}
-
-/* Each rolled-forward clearing account (clearing_line, written by the
- * rules): what Shopify still owes beside the account's GL balance, the
- * difference CLEARING_UNRECONCILED lists (or the tolerance left), nothing
- * unexplained. The same rows as the report's roll-forward section. */
-static recon_err clearing_rows(struct store *s, int64_t sid, struct rows *w)
-{
-	sqlite3_stmt *st;
-	int rc;
-	recon_err err = store_prepare(s, "SELECT c.account, c.currency, o.amount, c.amount FROM clearing_line c "
-	                                 "JOIN clearing_line o ON o.snapshot_id = c.snapshot_id AND o.account = c.account "
-	                                 "AND o.kind = 'owed' WHERE c.snapshot_id = ? AND c.kind = 'closing' "
-	                                 "ORDER BY c.pos", &st);
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, sid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		/* the account, as CLEARING_UNRECONCILED keys it: each account's explain line counts its own */
-		err = roll_rows(w, col_text(st, 0), "Clearing: owed through Shopify vs ", " GL", col_text(st, 1),
-		                sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-		                "Difference of the roll-forward (its own section)", "CLEARING_UNRECONCILED");
-		if (err)
-			break;
-	}
-	sqlite3_finalize(st);
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(s, "cannot read the clearing roll-forward");
-	return err;
-}
-
 /* The count beside a code is the number of rows the report lists under it
  * in that currency (DESIGN §8: the summary and the sections must agree),
  * not the category's own count, which may class an item differently (a
  * Sales Order outside the period is a timing line, yet still
  * ORDER_TOTAL_MISMATCH). A line whose code lists nothing in its currency
  * (a Sales Order's CAD side of an order in USD) names no code. */
-/* The gift-card liability (gift_card_line, written by the rules): what
- * Shopify sold less redeemed beside the account's GL movement, the
- * difference GIFT_CARD_LIABILITY_MISMATCH lists, nothing unexplained. The
- * same rows as the report's gift-card section. */
-static recon_err gift_card_rows(struct store *s, int64_t sid, struct rows *w)
-{
-	sqlite3_stmt *st;
-	int rc;
-	recon_err err = store_prepare(s, "SELECT d.account, d.currency, e.amount - o.amount, c.amount - o.amount "
-	                                 "FROM gift_card_line d JOIN gift_card_line o ON o.snapshot_id = d.snapshot_id "
-	                                 "AND o.kind = 'opening' JOIN gift_card_line e ON e.snapshot_id = d.snapshot_id "
-	                                 "AND e.kind = 'expected' JOIN gift_card_line c ON c.snapshot_id = d.snapshot_id "
-	                                 "AND c.kind = 'closing' WHERE d.snapshot_id = ? AND d.kind = 'difference'", &st);
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, sid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		err = roll_rows(w, col_text(st, 0), "Gift cards: sold less redeemed vs ", " GL movement",
-		                col_text(st, 1),
-		                sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-		                "Difference of the gift-card roll-forward (its own section)", "GIFT_CARD_LIABILITY_MISMATCH");
-		if (err)
-			break;
-	}
-	sqlite3_finalize(st);
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(s, "cannot read the gift-card roll-forward");
-	return err;
-}
-
 static recon_err counts_from_rows(struct store *s, int64_t sid, struct totals *t)
 {
 	sqlite3_stmt *st;
@@ -758,9 +648,9 @@ static recon_err compute_rest(struct store *s, struct totals_part *part, struct 
 		if (part->shown[i])
 			err = group_rows(&w, &groups[i], &c[i], *part->currency ? part->currency : NULL);
 	if (!err)
-		err = clearing_rows(s, part->sid, &w);
+		err = totals_clearing_rows(s, part->sid, &w);
 	if (!err)
-		err = gift_card_rows(s, part->sid, &w);
+		err = totals_gift_card_rows(s, part->sid, &w);
 	if (!err)
 		err = counts_from_rows(s, part->sid, t);
 	return err;

@@ -1,7 +1,13 @@
-/* What totals.c shares with the revenue tie-out (totals_revenue.c).
+/* What totals.c shares with the revenue tie-out (totals_revenue.c) and
+ * the roll-forwards (totals_roll.c).
  * Private to src/reconcile. */
 #ifndef RECON_TOTALS_LOCAL_H
 #define RECON_TOTALS_LOCAL_H
+
+#include <stdint.h>
+
+#include "recon/store.h"
+#include "recon/totals.h"
 
 /* A category as the queries name it: "=shopify" and "=erpnext" are the two
  * totals, "+name" a part of the Shopify total ("+other" is what the other
@@ -25,5 +31,18 @@ extern const struct ct_cat rev_sales_parts[];
 extern const struct ct_cat rev_shipping_parts[];
 extern const struct ct_cat rev_explain[];
 extern const struct ct_cat rev_shipping_explain[];
+
+/* The summary's rows as they are added (totals.c). */
+struct rows {
+	struct totals *t;
+	size_t cap;
+};
+
+struct totals_row *totals_add_row(struct rows *w, enum totals_row_kind kind, const char *label, const char *cur);
+
+/* The roll-forwards' groups, after the rules wrote their lines
+ * (totals_roll.c). */
+recon_err totals_clearing_rows(struct store *s, int64_t sid, struct rows *w);
+recon_err totals_gift_card_rows(struct store *s, int64_t sid, struct rows *w);
 
 #endif
