@@ -89,6 +89,7 @@ CODES = ["ORDER_MISSING_IN_ERPNEXT", "ORDER_DUPLICATE_IN_ERPNEXT", "ORDER_ORPHAN
          "FULFILLMENT_NOT_IN_ERPNEXT", "REFUND_MISSING_CREDIT_NOTE", "REFUND_AMOUNT_MISMATCH",
          "PAYOUT_MISSING_JOURNAL", "PAYOUT_AMOUNT_MISMATCH", "PAYOUT_NOT_IN_GL",
          "PAYOUT_TRANSACTIONS_MISMATCH", "STOCK_DRIFT", "STOCK_UNMAPPED_SKU", "SKU_DUPLICATE_IN_SHOPIFY",
+         "STOCK_UNMAPPED_LOCATION",
          "CUSTOMER_DUPLICATE", "GL_CHANGED_AFTER_CLOSE", "ORDER_NOT_INVOICED"]
 
 # Order-level plants and the codes each produces (one order can carry one plant).
@@ -408,6 +409,9 @@ class Month:
         # Web-only listings with no ERPNext Item (STOCK_UNMAPPED_SKU), and old listings
         # re-using a catalogue SKU (SKU_DUPLICATE_IN_SHOPIFY), stocked only at the
         # unmapped pop-up, so neither is a stock comparison.
+        # That stock makes the pop-up a location holding stock that [locations]
+        # does not map: one STOCK_UNMAPPED_LOCATION a month (DESIGN §5).
+        self.plant(["STOCK_UNMAPPED_LOCATION"])
         for kind, count in (("web", max(2, self.nskus // 1000)), ("old", max(2, self.nskus // 1000))):
             for j in range(count):
                 pid += R.randint(10000, 90000)
