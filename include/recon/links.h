@@ -2,8 +2,8 @@
  * which Shopify record. Built in one place, so the rules, the control totals
  * and fix match alike, as temporary tables of the connection:
  *
- *   link_order_so  (order_id, so_name, docstatus)
- *       order <-> Sales Order, every docstatus, by [match] order_field (else
+ *   link_order_so  (order_id, so_name, docstatus, so_total, so_currency)
+ *       order <-> Sales Order (with its grand_total and currency), every docstatus, by [match] order_field (else
  *       po_no = order name); indexed (order_id, docstatus) and (so_name)
  *   link_order_dn  (order_id, dn_name)
  *       order <-> submitted, non-return Delivery Note, through its Sales

@@ -13,16 +13,20 @@ static const char links_sql[] =
 	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
 	 * CROSS JOIN keeps the order outside: without statistics SQLite may otherwise put the
 	 * Sales Order outside and scan every order for each (CAST(o.id) is no index key). */
+	/* The Sales Order's total and currency ride along (a name is one Sales
+	 * Order of the snapshot, so the UNION keeps the same rows): one_so
+	 * (rules.c) would otherwise look every Sales Order up again by name. */
 	"CREATE TEMP TABLE link_order_so AS "
-	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus FROM s_order o "
+	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus, so.grand_total AS so_total, "
+	"so.currency AS so_currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_id = CAST(o.id AS TEXT) "
 	"WHERE o.snapshot_id = :sid AND :by_id "
 	"UNION "
-	"SELECT o.id, so.name, so.docstatus FROM s_order o "
+	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
 	"WHERE o.snapshot_id = :sid AND :by_number "
 	"UNION "
-	"SELECT o.id, so.name, so.docstatus FROM s_order o "
+	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
 	"AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
 	"CREATE INDEX temp.link_order_so_o ON link_order_so(order_id, docstatus);"
