@@ -89,13 +89,16 @@ static const char links_sql[] =
 	"CREATE INDEX temp.link_payout_je_c ON link_payout_je(cheque_no, je_name);";
 
 /* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id.
- * Link -> item -> note is the order the indexes serve (CROSS JOIN fixes it).
+ * The (Sales Order, note) pairs first, from the items' covering index: each
+ * note is then looked up once, not once per item (about two at 100k), and
+ * its Sales Order's orders by link_order_so_n (CROSS JOIN fixes that order).
  * Rules only: the control totals and the report do not read it. */
 static const char dn_links_sql[] =
 	"CREATE TEMP TABLE link_order_dn AS "
-	"SELECT l.order_id, dn.name AS dn_name FROM link_order_so l "
-	"CROSS JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
+	"SELECT l.order_id, dn.name AS dn_name FROM (SELECT DISTINCT against_sales_order AS so_name, parent "
+	"FROM e_delivery_note_item WHERE snapshot_id = :sid AND against_sales_order IS NOT NULL) i "
 	"CROSS JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
+	"CROSS JOIN link_order_so l ON l.so_name = i.so_name "
 	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
 	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
 	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
