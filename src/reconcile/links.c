@@ -144,7 +144,8 @@ static const char items_sql[] =
 	"CREATE TEMP TABLE link_line_item AS SELECT X.order_id, X.line_id, X.sku, k.item_code, X.quantity "
 	"FROM s_order_line X CROSS JOIN link_line_key k ON k.variant_id IS X.variant_id AND k.sku IS X.sku "
 	"WHERE X.snapshot_id = :sid ORDER BY X.order_id;"
-	"CREATE INDEX temp.link_line_item_l ON link_line_item(order_id, line_id);"
+	/* No index by (order_id, line_id) here: the rules read the table whole;
+	 * fix and fulfil look lines up by order and build it (links_line_index). */
 	"CREATE TEMP TABLE link_variant_item AS SELECT X.variant_id, X.sku, coalesce(TRIES) AS item_code "
 	"FROM (SELECT id AS variant_id, sku FROM s_variant WHERE snapshot_id = :sid) X;"
 	"CREATE INDEX temp.link_variant_item_v ON link_variant_item(variant_id);"
@@ -558,4 +559,9 @@ recon_err links_explain(struct store *s, const struct config *cfg, int64_t sid,
 	err = build(s, cfg, sid, &plan, 0);
 	store_tx_rollback(s);
 	return err;
+}
+
+recon_err links_line_index(struct store *s)
+{
+	return store_exec(s, "CREATE INDEX IF NOT EXISTS temp.link_line_item_l ON link_line_item(order_id, line_id)");
 }
