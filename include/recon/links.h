@@ -2,8 +2,8 @@
  * which Shopify record. Built in one place, so the rules, the control totals
  * and fix match alike, as temporary tables of the connection:
  *
- *   link_order_so  (order_id, so_name, docstatus)
- *       order <-> Sales Order, every docstatus, by [match] order_field (else
+ *   link_order_so  (order_id, so_name, docstatus, so_total, so_currency)
+ *       order <-> Sales Order (with its grand_total and currency), every docstatus, by [match] order_field (else
  *       po_no = order name); indexed (order_id, docstatus) and (so_name)
  *   link_order_dn  (order_id, dn_name)
  *       order <-> submitted, non-return Delivery Note, through its Sales
@@ -23,8 +23,9 @@
  *       each order line and Shopify variant <-> its ERPNext Item by
  *       [match] item_match (default: the Ecommerce Item of its variant id,
  *       then of its SKU, then the Item whose item_code is the SKU);
- *       item_code NULL when none; indexed (order_id, line_id) and
- *       (variant_id); link_line_item's rowids follow its order_id
+ *       item_code NULL when none; link_variant_item indexed (variant_id);
+ *       link_line_item's rowids follow its order_id, and its index by
+ *       (order_id, line_id) is built by links_line_index alone
  *   link_line_key (variant_id, sku, item_code)
  *       each distinct (variant_id, sku) of the snapshot's order lines and
  *       its Item, as link_line_item gives it to every line with that pair;
@@ -91,6 +92,12 @@ recon_err links_build(struct store *s, const struct config *cfg, int64_t sid);
  * link_order_dn, which only the rules read (those are dropped if another
  * build left them): for the control totals and the report. */
 recon_err links_build_light(struct store *s, const struct config *cfg, int64_t sid);
+
+/* link_line_item's index by (order_id, line_id), for readers that look an
+ * order's lines up one order at a time (fix, fulfil); the rules, which read
+ * the table whole, do without it. Built once per connection after
+ * links_build. */
+recon_err links_line_index(struct store *s);
 
 /* Build them again (inside a transaction that is rolled back), handing
  * fn each statement's query plan line: the plans are checked by a unit test

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "recon/fulfil.h"
+#include "recon/links.h"
 #include "recon/jsonin.h"
 #include "recon/jsonout.h"
 #include "recon/money.h"
@@ -227,6 +228,7 @@ recon_err fulfil_plan(struct store *s, const struct config *cfg, int64_t sid)
 	/* Telling the buyer is Shopify's e-mail, sent for every fulfilment
 	 * created: off unless asked for, so a catch-up run mails nobody. */
 	TRY(config_get_bool(cfg, "fix", "notify_customer", 0, &notify));
+	TRY(links_line_index(s));
 	TRY(store_prepare(s, "SELECT o.id, o.name FROM discrepancy d JOIN s_order o ON o.snapshot_id = d.snapshot_id "
 	                     "AND o.name = d.key WHERE d.snapshot_id = ? AND d.code = 'FULFILLMENT_NOT_IN_SHOPIFY' "
 	                     "ORDER BY o.processed_utc, o.id", &st));

@@ -13,16 +13,20 @@ static const char links_sql[] =
 	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
 	 * CROSS JOIN keeps the order outside: without statistics SQLite may otherwise put the
 	 * Sales Order outside and scan every order for each (CAST(o.id) is no index key). */
+	/* The Sales Order's total and currency ride along (a name is one Sales
+	 * Order of the snapshot, so the UNION keeps the same rows): one_so
+	 * (rules.c) would otherwise look every Sales Order up again by name. */
 	"CREATE TEMP TABLE link_order_so AS "
-	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus FROM s_order o "
+	"SELECT o.id AS order_id, so.name AS so_name, so.docstatus, so.grand_total AS so_total, "
+	"so.currency AS so_currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_id = CAST(o.id AS TEXT) "
 	"WHERE o.snapshot_id = :sid AND :by_id "
 	"UNION "
-	"SELECT o.id, so.name, so.docstatus FROM s_order o "
+	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
 	"WHERE o.snapshot_id = :sid AND :by_number "
 	"UNION "
-	"SELECT o.id, so.name, so.docstatus FROM s_order o "
+	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
 	"AND (NOT :by_id OR so.shopify_order_id IS NULL) WHERE o.snapshot_id = :sid;"
 	"CREATE INDEX temp.link_order_so_o ON link_order_so(order_id, docstatus);"
@@ -85,13 +89,16 @@ static const char links_sql[] =
 	"CREATE INDEX temp.link_payout_je_c ON link_payout_je(cheque_no, je_name);";
 
 /* Submitted, non-return Delivery Notes per order: through the Sales Order or the order id.
- * Link -> item -> note is the order the indexes serve (CROSS JOIN fixes it).
+ * The (Sales Order, note) pairs first, from the items' covering index: each
+ * note is then looked up once, not once per item (about two at 100k), and
+ * its Sales Order's orders by link_order_so_n (CROSS JOIN fixes that order).
  * Rules only: the control totals and the report do not read it. */
 static const char dn_links_sql[] =
 	"CREATE TEMP TABLE link_order_dn AS "
-	"SELECT l.order_id, dn.name AS dn_name FROM link_order_so l "
-	"CROSS JOIN e_delivery_note_item i ON i.snapshot_id = :sid AND i.against_sales_order = l.so_name "
+	"SELECT l.order_id, dn.name AS dn_name FROM (SELECT DISTINCT against_sales_order AS so_name, parent "
+	"FROM e_delivery_note_item WHERE snapshot_id = :sid AND against_sales_order IS NOT NULL) i "
 	"CROSS JOIN e_delivery_note dn ON dn.snapshot_id = :sid AND dn.name = i.parent AND dn.docstatus = 1 AND NOT dn.is_return "
+	"CROSS JOIN link_order_so l ON l.so_name = i.so_name "
 	"UNION SELECT o.id, dn.name FROM e_delivery_note dn JOIN s_order o ON o.snapshot_id = :sid "
 	"AND o.id = CAST(dn.shopify_order_id AS INTEGER) AND CAST(o.id AS TEXT) = dn.shopify_order_id "
 	"WHERE dn.snapshot_id = :sid AND dn.docstatus = 1 AND NOT dn.is_return;"
@@ -137,7 +144,8 @@ static const char items_sql[] =
 	"CREATE TEMP TABLE link_line_item AS SELECT X.order_id, X.line_id, X.sku, k.item_code, X.quantity "
 	"FROM s_order_line X CROSS JOIN link_line_key k ON k.variant_id IS X.variant_id AND k.sku IS X.sku "
 	"WHERE X.snapshot_id = :sid ORDER BY X.order_id;"
-	"CREATE INDEX temp.link_line_item_l ON link_line_item(order_id, line_id);"
+	/* No index by (order_id, line_id) here: the rules read the table whole;
+	 * fix and fulfil look lines up by order and build it (links_line_index). */
 	"CREATE TEMP TABLE link_variant_item AS SELECT X.variant_id, X.sku, coalesce(TRIES) AS item_code "
 	"FROM (SELECT id AS variant_id, sku FROM s_variant WHERE snapshot_id = :sid) X;"
 	"CREATE INDEX temp.link_variant_item_v ON link_variant_item(variant_id);"
@@ -551,4 +559,9 @@ recon_err links_explain(struct store *s, const struct config *cfg, int64_t sid,
 	err = build(s, cfg, sid, &plan, 0);
 	store_tx_rollback(s);
 	return err;
+}
+
+recon_err links_line_index(struct store *s)
+{
+	return store_exec(s, "CREATE INDEX IF NOT EXISTS temp.link_line_item_l ON link_line_item(order_id, line_id)");
 }

@@ -61,10 +61,11 @@ static const char setup_sql[] =
 	 * compare of both. */
 	"CREATE TEMP TABLE one_so (order_id INTEGER PRIMARY KEY, so_name TEXT NOT NULL, scope INTEGER NOT NULL, "
 	"o_total INTEGER NOT NULL, o_currency TEXT NOT NULL, so_total INTEGER, so_currency TEXT);"
-	"INSERT INTO one_so SELECT x.order_id, x.so_name, f.scope, f.total, f.currency, so.grand_total, so.currency "
-	"FROM (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus < 2 "
-	"GROUP BY order_id HAVING count(*) = 1) x CROSS JOIN ord f ON f.id = x.order_id "
-	"LEFT JOIN e_sales_order so ON so.snapshot_id = :sid AND so.name = x.so_name;"
+	/* so_total and so_currency are the one row's (a bare column beside min()
+	 * takes that row's value). */
+	"INSERT INTO one_so SELECT x.order_id, x.so_name, f.scope, f.total, f.currency, x.so_total, x.so_currency "
+	"FROM (SELECT order_id, min(so_name) AS so_name, so_total, so_currency FROM link_order_so WHERE docstatus < 2 "
+	"GROUP BY order_id HAVING count(*) = 1) x CROSS JOIN ord f ON f.id = x.order_id;"
 	/* temp.line_diff is made by line_cmp_build (line_cmp.c), after this. */
 	/* What receipts posted after the period end settled of each Sales
 	 * Invoice (INVOICE_NOT_SETTLED): one pass, where a sum per invoice
