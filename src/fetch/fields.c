@@ -138,7 +138,7 @@ static const char *const gl_opening[] = { "account", "debit", "credit", NULL };
 
 /* Documents with child tables, read by one list query that names the
  * child-table fields (DESIGN §3a): "items.item_code" is column item_code of
- * the child table in the parent's Table field `items`; erpnext.c turns these
+ * the child table in the parent's Table field `items`; erpnext_rows.c turns these
  * into the qualified form Frappe joins on. creation and modified: when a
  * document was made and last changed, for whoever traces it. */
 static const char *const sales_order[] = {

@@ -251,6 +251,17 @@ int shopify_bulk_concurrency(const struct shopify *sh)
 	return strcmp(sh->version, BULK_CONCURRENT_FROM) >= 0 ? BULK_CONCURRENT : 1;
 }
 
+void shopify_bulk_op_init(struct shopify_bulk_op *op, const char *extract, const char *file, const char *what,
+                          const char *scopes)
+{
+	memset(op, 0, sizeof(*op));
+	op->extract = extract;
+	op->file = file;
+	op->what = what;
+	op->scopes = scopes;
+	op->size = -1;
+}
+
 void shopify_bulk_op_clear(struct shopify_bulk_op *op)
 {
 	free(op->query);
@@ -607,12 +618,8 @@ recon_err shopify_bulk_orders_op(const struct period *p, struct shopify_bulk_op 
 	snprintf(search, sizeof(search), "(processed_at:>='%sT00:00:00Z' AND processed_at:<='%sT23:59:59Z') OR "
 	         "(updated_at:>='%sT00:00:00Z' AND processed_at:<='%sT23:59:59Z')", lo, hi, lo, before);
 	snprintf(note, size, "bulkOperationRunQuery orders(query: \"%s\")", search);
-	memset(op, 0, sizeof(*op));
-	op->extract = "shopify/bulk";
-	op->file = "orders-0001.jsonl";
-	op->what = "the orders query";
-	op->scopes = "read_orders, read_all_orders for orders older than 60 days";
-	op->size = -1;
+	shopify_bulk_op_init(op, "shopify/bulk", "orders-0001.jsonl", "the orders query",
+	                     "read_orders, read_all_orders for orders older than 60 days");
 	if ((n = snprintf(NULL, 0, orders_query, search)) < 0 || !(op->query = malloc((size_t)n + 1)))
 		return RECON_ERR_NOMEM;
 	snprintf(op->query, (size_t)n + 1, orders_query, search);

@@ -64,12 +64,8 @@ static recon_err bulk_query(struct shopify_bulk_op *op, const char *head, const 
 
 static recon_err variants_op(struct shopify_bulk_op *op)
 {
-	memset(op, 0, sizeof(*op));
-	op->extract = "shopify/bulk/variants";
-	op->file = "variants-0001.jsonl";
-	op->what = "the variants query";
-	op->scopes = "read_products";
-	op->size = -1;
+	shopify_bulk_op_init(op, "shopify/bulk/variants", "variants-0001.jsonl", "the variants query",
+	                     "read_products");
 	return bulk_query(op, "{ productVariants(sortKey: ID) { edges { node { ", "shopify/bulk/variants",
 	                  " } } } }");
 }
@@ -86,12 +82,8 @@ static recon_err inventory_op(struct shopify_bulk_op *op)
 		"{ inventoryItems { edges { node { id inventoryLevels { edges { node { id location { id } "
 		"quantities(names: [\"available\", \"committed\", \"incoming\", \"on_hand\", \"reserved\"]) "
 		"{ name quantity } updatedAt } } } } } } }";
-	memset(op, 0, sizeof(*op));
-	op->extract = "shopify/bulk/inventory";
-	op->file = "inventory-0001.jsonl";
-	op->what = "the inventory query";
-	op->scopes = "read_inventory";
-	op->size = -1;
+	shopify_bulk_op_init(op, "shopify/bulk/inventory", "inventory-0001.jsonl", "the inventory query",
+	                     "read_inventory");
 	return (op->query = strdup(q)) ? RECON_OK : RECON_ERR_NOMEM;
 }
 
@@ -103,12 +95,8 @@ static recon_err txns_op(struct shopify_bulk_op *op, const int64_t *payouts, siz
 	char *head = NULL;
 	recon_err err = RECON_ERR_NOMEM;
 
-	memset(op, 0, sizeof(*op));
-	op->extract = "shopify/bulk/balance_transactions";
-	op->file = "balance_transactions-0001.jsonl";
-	op->what = "the balance transactions query";
-	op->scopes = "read_shopify_payments_payouts";
-	op->size = -1;
+	shopify_bulk_op_init(op, "shopify/bulk/balance_transactions", "balance_transactions-0001.jsonl",
+	                     "the balance transactions query", "read_shopify_payments_payouts");
 	if (!(*filter = malloc(cap)))
 		return err;
 	for (size_t i = 0; i < n; i++)

@@ -135,17 +135,20 @@ static void errors_line(json_t *errors, char *buf, size_t size)
 		snprintf(buf, size, "no error text");
 }
 
-static int throttled(json_t *errors)
+/* Whether one of the top-level errors carries extensions.code `code`. */
+static int has_error_code(json_t *errors, const char *code)
 {
 	size_t i;
 	json_t *e;
 	json_array_foreach(errors, i, e) {
-		const char *code = json_string_value(json_object_get(json_object_get(e, "extensions"), "code"));
-		if (code && strcmp(code, "THROTTLED") == 0)
+		const char *c = json_string_value(json_object_get(json_object_get(e, "extensions"), "code"));
+		if (c && strcmp(c, code) == 0)
 			return 1;
 	}
 	return 0;
 }
+
+static int throttled(json_t *errors) { return has_error_code(errors, "THROTTLED"); }
 
 static void hold(struct shopify_gql *g, const char *what, long ms, double need)
 {
@@ -161,17 +164,7 @@ static void hold(struct shopify_gql *g, const char *what, long ms, double need)
 
 /* Whether the top-level errors say Shopify failed while running the
  * document (it may have done part of it) rather than refused it. */
-static int failed_inside(json_t *errors)
-{
-	size_t i;
-	json_t *e;
-	json_array_foreach(errors, i, e) {
-		const char *code = json_string_value(json_object_get(json_object_get(e, "extensions"), "code"));
-		if (code && strcmp(code, "INTERNAL_SERVER_ERROR") == 0)
-			return 1;
-	}
-	return 0;
-}
+static int failed_inside(json_t *errors) { return has_error_code(errors, "INTERNAL_SERVER_ERROR"); }
 
 /* One document: a query (idempotent), or a mutation sent once. */
 static recon_err post_doc(struct shopify *sh, const char *what, const char *query, json_t *variables,

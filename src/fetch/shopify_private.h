@@ -128,6 +128,9 @@ recon_err shopify_bulk_wait(struct shopify *sh, struct shopify_bulk_op *const *o
  * file when it had no objects); *path (may be NULL) gets where. */
 recon_err shopify_bulk_save(struct shopify_bulk_op *op, const struct config *cfg, struct fetch_out *out,
                             char *path, size_t size);
+/* An operation not started yet: what it fetches, no query, no outcome. */
+void shopify_bulk_op_init(struct shopify_bulk_op *op, const char *extract, const char *file, const char *what,
+                          const char *scopes);
 void shopify_bulk_op_clear(struct shopify_bulk_op *op);
 /* The orders' operation of the period, and its filter for the run record. */
 recon_err shopify_bulk_orders_op(const struct period *p, struct shopify_bulk_op *op, char *note, size_t size);

@@ -475,6 +475,15 @@ class Handler(BaseHTTPRequestHandler):
         app.account(req, resp, fault, slow)
         self._send(resp, req, app)
 
+    def _hang_up(self):
+        """Close the connection with no (further) answer: a dropped or cut
+        response, as a proxy or a crashed server leaves it."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def _send(self, resp, req, app):
         body = resp.body
         if resp.fault == "truncate" and len(body) > 2:
@@ -488,11 +497,7 @@ class Handler(BaseHTTPRequestHandler):
         if gz:
             body = gzip.compress(body, mtime=0)
         if resp.fault == "drop":
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            self._hang_up()
             return
         try:
             self.send_response(resp.status)
@@ -513,11 +518,7 @@ class Handler(BaseHTTPRequestHandler):
                 part = body[:len(body) // 2]
                 self.wfile.write(part)
                 self.wfile.flush()
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                self._hang_up()
                 return
             if req.method == "HEAD":
                 return
