@@ -93,6 +93,12 @@ recon_err links_build(struct store *s, const struct config *cfg, int64_t sid);
  * build left them): for the control totals and the report. */
 recon_err links_build_light(struct store *s, const struct config *cfg, int64_t sid);
 
+/* Only what the control totals read (link_order_so, link_refund_cn,
+ * link_payout_je, link_order_si without its indexes), built every time and
+ * recorded as no build: for a connection that reads nothing else (the
+ * totals' job, totals_job.c). */
+recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t sid);
+
 /* link_line_item's index by (order_id, line_id), for readers that look an
  * order's lines up one order at a time (fix, fulfil); the rules, which read
  * the table whole, do without it. Built once per connection after

@@ -62,6 +62,9 @@ recon_err totals_compute(struct store *s, const struct config *cfg, int64_t sid,
  * the rules' rows, and always consumes `part`. cfg must outlive part. */
 struct totals_part;
 recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out);
+/* totals_prepare on a connection of its own that nothing else reads: the
+ * link tables built are only those the totals read (links_build_totals). */
+recon_err totals_prepare_alone(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out);
 recon_err totals_finish(struct store *s, struct totals_part *part, struct totals **out);
 void totals_part_free(struct totals_part *part);
 void totals_free(struct totals *t);

@@ -178,7 +178,8 @@ static const char ct_setup_sql[] =
 	"coalesce(total_discounts, 0) AS discounts, coalesce(total_shipping, 0) AS shipping, "
 	"coalesce(total_tax, 0) AS tax, financial_status AS fin, taxes_included AS incl FROM s_order WHERE snapshot_id = :sid "
 	"AND in_period AND NOT test AND cancelled_at IS NULL;"
-	"CREATE INDEX temp.tot_scope_i ON tot_scope(id);"
+	/* with the currency: the look-ups by order that want it read the index alone */
+	"CREATE INDEX temp.tot_scope_i ON tot_scope(id, currency);"
 	/* Each Sales Order's owner: the lowest in-scope order it is linked to;
 	 * both minimums per Sales Order in one pass over the links (two
 	 * lookups per Sales Order before). */
@@ -191,18 +192,26 @@ static const char ct_setup_sql[] =
 	"coalesce(so.shopify_order_id, so.shopify_order_number) AS ref, "
 	/* CAST: a column made from min() has no type affinity, and then its index
 	 * cannot serve `owner = <integer>` (a scan per order: quadratic). */
-	"CAST(x.owner AS INTEGER) AS owner, CAST(x.linked AS INTEGER) AS linked "
+	"CAST(x.owner AS INTEGER) AS owner, CAST(x.linked AS INTEGER) AS linked, "
+	/* the owner's currency, looked up once here: the orders' query below
+	 * asked it of every Sales Order of the period */
+	"(SELECT sc.currency FROM tot_scope sc WHERE sc.id = x.owner) AS owner_cur "
 	"FROM e_sales_order so LEFT JOIN tot_sol x ON x.so_name = so.name WHERE so.snapshot_id = :sid;"
 	"CREATE INDEX temp.tot_so_n ON tot_so(name); CREATE INDEX temp.tot_so_o ON tot_so(owner);"
 	/* Per order, its linked Sales Orders at once: whether any is live, any
-	 * submitted, how many are submitted, the first submitted by name. (Four
-	 * correlated lookups per order were 40 % of a 100k report.) Keyed by the
-	 * order: a lookup is one B-tree search. */
+	 * submitted, how many are submitted, the first submitted by name, and
+	 * `own`: the total of the submitted Sales Orders of the period it owns in
+	 * its currency (every owned one is linked to its owner, so it is in this
+	 * group). (Correlated lookups per order were 40 % of a 100k report, and
+	 * `own` one more search of tot_so per order.) Keyed by the order: a
+	 * lookup is one B-tree search. */
 	"DROP TABLE IF EXISTS temp.tot_o;"
-	"CREATE TEMP TABLE tot_o (order_id INTEGER PRIMARY KEY, live, sub, nsub, first_sub);"
+	"CREATE TEMP TABLE tot_o (order_id INTEGER PRIMARY KEY, live, sub, nsub, first_sub, own);"
 	"INSERT INTO tot_o SELECT l.order_id, coalesce(max(so.docstatus < 2), 0), "
 	"coalesce(max(so.docstatus = 1), 0), coalesce(sum(so.docstatus = 1), 0), "
-	"min(CASE WHEN so.docstatus = 1 THEN so.name END) "
+	"min(CASE WHEN so.docstatus = 1 THEN so.name END), "
+	"sum(CASE WHEN so.owner = l.order_id AND so.docstatus = 1 AND so.in_period AND so.currency = so.owner_cur "
+	" THEN so.grand_total END) "
 	"FROM link_order_so l JOIN tot_so so ON so.name = l.so_name GROUP BY l.order_id;"
 	/* Journal Entries that belong to a paid payout of the period, and the live
 	 * Journal Entry GL lines on the bank and fee accounts. */
@@ -237,8 +246,7 @@ static const char ct_orders_sql[] =
 	" WHEN abs(x.grand_total - sc.total_price) > :tol THEN 'total' "
 	" WHEN x.grand_total <> sc.total_price THEN 'tolerance' "
 	" ELSE 'matched' END, 1, "
-	" sc.total_price - coalesce((SELECT sum(so.grand_total) FROM tot_so so WHERE so.owner = sc.id "
-	"  AND so.docstatus = 1 AND so.in_period AND so.currency = sc.currency), 0) "
+	" sc.total_price - coalesce(t.own, 0) "
 	"FROM tot_scope sc LEFT JOIN tot_o t ON t.order_id = sc.id LEFT JOIN tot_so x ON x.name = t.first_sub "
 	/* Submitted Sales Orders of the period that no in-scope order of their currency owns. */
 	"UNION ALL SELECT so.currency, CASE "
@@ -248,7 +256,7 @@ static const char ct_orders_sql[] =
 	"  FROM s_order o WHERE o.snapshot_id = :sid AND o.id = so.linked LIMIT 1) "
 	" WHEN so.ref IS NOT NULL THEN 'orphan' ELSE 'manual' END, 1, -so.grand_total "
 	"FROM tot_so so WHERE so.docstatus = 1 AND so.in_period AND NOT (so.owner IS NOT NULL AND "
-	" so.currency = (SELECT sc.currency FROM tot_scope sc WHERE sc.id = so.owner))";
+	" so.currency = so.owner_cur)";
 
 static const char ct_refunds_sql[] =
 	/* A refund whose shop amount cannot be told (NULL) is not in the total:
@@ -589,7 +597,8 @@ void totals_part_free(struct totals_part *part)
 /* Phase one: over the snapshot's rows and this connection's temporary
  * tables (the light link tables, the tax roll's refund parts, tot_* and
  * rev_*); never the rules' rows. */
-static recon_err compute_part(struct store *s, const struct config *cfg, int64_t sid, struct totals_part *part)
+static recon_err compute_part(struct store *s, const struct config *cfg, int64_t sid, int alone,
+                              struct totals_part *part)
 {
 	struct ct *c = part->c;
 	int *shown = part->shown;
@@ -602,7 +611,7 @@ static recon_err compute_part(struct store *s, const struct config *cfg, int64_t
 	shown[CT_ORDERS] = shown[CT_REFUNDS] = 1;
 	shown[CT_BANK] = *config_get_or(cfg, "accounts", "bank", "") != '\0';
 	shown[CT_FEES] = *config_get_or(cfg, "accounts", "fees", "") != '\0';
-	if ((err = load_params(s, cfg, sid, &sn, &p)) || (err = links_build_light(s, cfg, sid)) ||
+	if ((err = load_params(s, cfg, sid, &sn, &p)) || (err = (alone ? links_build_totals(s, cfg, sid) : links_build_light(s, cfg, sid))) ||
 	    (err = sqlparams_exec(s, ct_setup_sql, &p, "control totals", NULL)))
 		return err;
 	snprintf(part->currency, sizeof(part->currency), "%s", sn.currency);
@@ -656,15 +665,26 @@ static recon_err compute_rest(struct store *s, struct totals_part *part, struct 
 	return err;
 }
 
-recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out)
+static recon_err prepare(struct store *s, const struct config *cfg, int64_t sid, int alone,
+                         struct totals_part **out)
 {
 	struct totals_part *part = calloc(1, sizeof(*part));
-	recon_err err = part ? compute_part(s, cfg, sid, part) : RECON_ERR_NOMEM;
+	recon_err err = part ? compute_part(s, cfg, sid, alone, part) : RECON_ERR_NOMEM;
 
 	*out = err ? NULL : part;
 	if (err)
 		totals_part_free(part);
 	return err;
+}
+
+recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out)
+{
+	return prepare(s, cfg, sid, 0, out);
+}
+
+recon_err totals_prepare_alone(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out)
+{
+	return prepare(s, cfg, sid, 1, out);
 }
 
 recon_err totals_finish(struct store *s, struct totals_part *part, struct totals **out)

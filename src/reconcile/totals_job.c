@@ -62,7 +62,7 @@ static void *job_main(void *arg)
 	/* One read transaction: every query sees the same commit, whatever the
 	 * rules commit meanwhile on the other connection. */
 	if (!err && !(err = store_exec(r, "PRAGMA cache_size = " JOB_CACHE_KIB)) && !(err = store_exec(r, "BEGIN"))) {
-		err = totals_prepare(r, j->cfg, j->sid, &j->part);
+		err = totals_prepare_alone(r, j->cfg, j->sid, &j->part);
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	store_close(r);
@@ -148,8 +148,11 @@ recon_err totals_job_finish(struct totals_job *j, struct store *s, struct totals
 	}
 	msg_debug("control totals: the part without discrepancies took %.2f s (%.2f CPU-s) on a second connection; "
 	          "waited %.2f s for it", (double)(j->ended_ms - j->began_ms) / 1000, j->cpu_s, (double)waited / 1000);
+	waited = mono_ms();
 	err = totals_finish(s, j->part, out);
 	j->part = NULL;
+	if (!err)
+		msg_debug("control totals: the last part took %.2f s", (double)(mono_ms() - waited) / 1000);
 	job_free(j);
 	return err;
 }

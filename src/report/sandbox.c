@@ -97,12 +97,10 @@ static int render_child(struct report *r, report_render_fn fn, const char *tmp)
 
 /* Write one file in a child process. libxlsxwriter and libharu do not check
  * every allocation of their own: out of memory, they may crash, and must
- * take nothing down with them. The parent waits; whatever the child did, a
- * failure removes `tmp` and says so. `path` is the file's final name. */
-recon_err report_render_isolated(struct report *r, report_render_fn fn, const char *tmp, const char *path)
+ * take nothing down with them. report_render_wait waits; whatever the child
+ * did, a failure removes `tmp` and says so. `path` is the file's final name. */
+recon_err report_render_start(struct report *r, report_render_fn fn, const char *tmp, const char *path, pid_t *out)
 {
-	recon_err err = RECON_ERR_INTERNAL;
-	int status;
 	pid_t pid;
 
 	fflush(NULL);   /* nothing buffered is written twice */
@@ -114,6 +112,15 @@ recon_err report_render_isolated(struct report *r, report_render_fn fn, const ch
 	}
 	if (pid == 0)
 		_exit(render_child(r, fn, tmp));   /* _exit: no atexit handler or stdio buffer of the parent's */
+	*out = pid;
+	return RECON_OK;
+}
+
+recon_err report_render_wait(pid_t pid, const char *tmp, const char *path)
+{
+	recon_err err = RECON_ERR_INTERNAL;
+	int status;
+
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			msg_error("report: cannot wait for the rendering of '%s': %s", path, strerror(errno));
