@@ -16,13 +16,14 @@
  *   :prev earliest earlier snapshot of the same period (NULL if none)
  *   :by_id  1 when Sales Orders name their order by shopify_order_id
  * Rules read the link tables (links.h: link_order_so, link_order_dn,
- * link_refund_cn, link_line_item, link_variant_item, link_item_sku,
+ * link_refund_cn, link_line_key, link_variant_item, link_item_sku,
  * link_uncompared, link_location) and the working tables built
  * from them first (setup_sql): ord (one narrow row per order: what the
  * order rules filter on, so that they read s_order for the orders they
  * report alone), one_so (orders with exactly one live Sales Order, with
  * both totals and currencies), line_diff (line_cmp.c: the compared Items
- * whose quantities differ, with the SKU keys show), si_paid_after (each
+ * whose quantities differ, with the SKU keys show; and line_noitem, the
+ * order lines without an Item), si_paid_after (each
  * invoice's receipts after the period end), je_payout (each payout's first
  * Journal Entry and its bank line), gl_changed, and the stock tables of
  * stock.c: lv, bin_qty, stock_cmp (both sides of each stock comparison).
@@ -168,11 +169,11 @@ const struct rule_def rule_defs[] = {
 	  "o.currency AS currency, json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), "
 	  "'quantity', qty(sum(li.quantity))) AS shopify_json, NULL AS erpnext_json, "
 	  "sum(li.quantity) AS shopify_qty, " ORDER_REF " "
-	  /* the lines without an Item first (a few), then their orders */
-	  "FROM link_line_item k CROSS JOIN ord f ON f.id = k.order_id "
+	  /* the lines without an Item first (a few: line_cmp.c), then their orders */
+	  "FROM line_noitem k CROSS JOIN ord f ON f.id = k.order_id "
 	  "CROSS JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = k.order_id AND li.line_id = k.line_id "
 	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = k.order_id "
-	  "WHERE k.item_code IS NULL AND f.scope "
+	  "WHERE f.scope "
 	  /* a gift card without a SKU is a liability sold, not goods: GIFT_CARD_LIABILITY_MISMATCH ties it */
 	  "AND NOT (li.gift_card AND coalesce(li.sku, '') = '') "
 	  "GROUP BY o.id, coalesce(li.sku, '')" },
@@ -317,7 +318,12 @@ const struct rule_def rule_defs[] = {
 	  "'type', b.type, 'transactions', json_group_array(b.id), 'amount', money(sum(b.amount), p.currency), "
 	  "'currency', p.currency) AS shopify_json, NULL AS erpnext_json, sum(b.amount) AS shopify_amount, "
 	  PAYOUT_REF " "
+	  /* b.type IN (...): implied by m.account IS NULL, but read from the
+	   * index by payout (type, net), so a transaction of a mapped type is
+	   * passed over without its row being read. The rows and their order
+	   * are as without it. */
 	  "FROM s_payout p JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p.id AND b.type <> 'payout' "
+	  "AND b.type IN (SELECT type FROM link_txn_account WHERE account IS NULL) "
 	  "JOIN link_txn_account m ON m.type = b.type AND m.reason = coalesce(b.adjustment_reason, '') "
 	  "WHERE p.snapshot_id = :sid AND " PAYOUT_OPEN " AND m.account IS NULL GROUP BY p.id, b.type" },
 
@@ -397,7 +403,10 @@ const struct rule_def rule_defs[] = {
 	  "END, 'transactions', t.n) "
 	  "AS shopify_json, NULL AS erpnext_json, p.amount AS shopify_amount, t.net - p.amount AS difference, "
 	  PAYOUT_REF " "
-	  "FROM s_payout p JOIN (SELECT p2.id, coalesce(sum(b.net), 0) AS net, count(b.id) AS n FROM s_payout p2 "
+	  /* count(b.net), not count(b.id): net is NOT NULL, so both count the
+	   * joined rows, and the index by payout (type, net) then answers
+	   * without reading each transaction's row. */
+	  "FROM s_payout p JOIN (SELECT p2.id, coalesce(sum(b.net), 0) AS net, count(b.net) AS n FROM s_payout p2 "
 	  "LEFT JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p2.id AND b.type <> 'payout' "
 	  "WHERE p2.snapshot_id = :sid GROUP BY p2.id) t ON t.id = p.id "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND t.net <> p.amount" },
