@@ -46,7 +46,8 @@
  *   link_order_si  (order_id, si_name, docstatus, grand_total, currency,
  *                   outstanding_amount, posting_date)
  *       each order's Sales Invoices, credit notes left out, by the order id
- *       field, else po_no
+ *       field, else po_no; indexed (order_id, docstatus) alone: a reader by
+ *       name would scan it
  *
  * Whoever reads a link table calls links_build first, on its own connection:
  * nothing relies on tables another module happened to leave. A call for the

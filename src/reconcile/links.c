@@ -447,8 +447,9 @@ static const char invoice_links_sql[] =
 	"UNION ALL SELECT o.id, si.name, si.docstatus, si.grand_total, si.currency, si.outstanding_amount, "
 	"si.posting_date FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
 	"WHERE si.snapshot_id = :sid AND NOT si.is_return AND si.shopify_order_id IS NULL;"
-	"CREATE INDEX temp.link_order_si_o ON link_order_si(order_id, docstatus);"
-	"CREATE INDEX temp.link_order_si_n ON link_order_si(si_name);";
+	/* No index by name: every reader comes by order (one was built, and
+	 * read by nothing, on both of the close's connections). */
+	"CREATE INDEX temp.link_order_si_o ON link_order_si(order_id, docstatus);";
 
 /* What the tables were built from: the snapshot and every setting they
  * depend on. New string (sqlite3_free), NULL when out of memory. */

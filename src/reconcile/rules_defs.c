@@ -185,8 +185,10 @@ const struct rule_def rule_defs[] = {
 	  "json_object('order', o.name, 'cancelled_at', o.cancelled_at, 'total', money(o.total_price, o.currency), "
 	  "'currency', o.currency) AS shopify_json, json_object('sales_order', min(l.so_name), 'docstatus', 1) "
 	  "AS erpnext_json, o.total_price AS shopify_amount, " ORDER_REF ", " DOC("Sales Order", "min(l.so_name)") " "
-	  "FROM ord f CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = f.id "
-	  "JOIN link_order_so l ON l.order_id = f.id AND l.docstatus = 1 "
+	  /* the cancelled orders first (a few), then their links (CROSS JOIN: a
+	   * plain JOIN let SQLite walk every link first), then the orders */
+	  "FROM ord f CROSS JOIN link_order_so l ON l.order_id = f.id AND l.docstatus = 1 "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = f.id "
 	  "WHERE f.in_period AND NOT f.test AND f.cancelled GROUP BY o.id" },
 
 	{ "ORDER_NOT_SUBMITTED", "warning", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
@@ -637,11 +639,13 @@ const struct rule_def rule_defs[] = {
 	  "WHERE i.order_id = o.id)) AS erpnext_json, "
 	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Order", "x.so_name") " "
-	  "FROM (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus = 1 "
-	  "GROUP BY order_id) x CROSS JOIN ord f ON f.id = x.order_id "
-	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id "
-	  "WHERE f.scope AND f.financial_status IN ('paid', 'partially_refunded', 'refunded') "
-	  "AND NOT EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = x.order_id AND i.docstatus = 1)" },
+	  /* the paid in-scope orders without a submitted invoice first (a few),
+	   * then their first submitted Sales Order, if any */
+	  "FROM (SELECT f.id AS order_id, (SELECT min(l.so_name) FROM link_order_so l WHERE l.order_id = f.id "
+	  "AND l.docstatus = 1) AS so_name FROM ord f WHERE f.scope "
+	  "AND f.financial_status IN ('paid', 'partially_refunded', 'refunded') "
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = f.id AND i.docstatus = 1)) x "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id WHERE x.so_name IS NOT NULL" },
 
 	/* All the order's submitted invoices together: a second invoice for
 	 * one order doubles its sales in the ledger, and shows here. */
@@ -657,15 +661,22 @@ const struct rule_def rule_defs[] = {
 	  "o.total_price AS shopify_amount, x.total AS erpnext_amount, o.currency AS erpnext_currency, "
 	  "x.total - o.total_price AS difference, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Invoice", "x.first") " "
-	  /* the sums first; the names and the list for the orders that differ */
-	  "FROM (SELECT y.order_id, y.n, y.total, y.first, (SELECT group_concat(si_name, ', ') FROM link_order_si i "
-	  "WHERE i.order_id = y.order_id AND i.docstatus = 1) AS names, (SELECT json_group_array(json_object('name', "
-	  "si_name, 'grand_total', money(grand_total, currency), 'posting_date', posting_date)) FROM link_order_si i "
-	  "WHERE i.order_id = y.order_id AND i.docstatus = 1) AS list "
-	  "FROM (SELECT order_id, count(*) AS n, sum(grand_total) AS total, min(si_name) AS first, "
-	  "min(currency) AS cur, max(currency) AS cur2 FROM link_order_si WHERE docstatus = 1 GROUP BY order_id) y "
-	  "CROSS JOIN ord f ON f.id = y.order_id WHERE f.scope AND y.cur = f.currency AND y.cur2 = f.currency "
-	  "AND abs(y.total - f.total) > :tol) x CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id" },
+	  /* The sums first, of the in-scope orders' invoices all in the order's
+	   * currency (no invoice in another: f is one row per order, so its
+	   * columns stand beside the sums); the first name, the names and the
+	   * list for the orders that differ. Two sums per order, where the
+	   * count, name and currencies of every order were aggregated (0.14 ->
+	   * 0.07 s at 100k orders). */
+	  "FROM (SELECT y.order_id, y.n, y.total, (SELECT min(si_name) FROM link_order_si i "
+	  "WHERE i.order_id = y.order_id AND i.docstatus = 1) AS first, (SELECT group_concat(si_name, ', ') "
+	  "FROM link_order_si i WHERE i.order_id = y.order_id AND i.docstatus = 1) AS names, "
+	  "(SELECT json_group_array(json_object('name', si_name, 'grand_total', money(grand_total, currency), "
+	  "'posting_date', posting_date)) FROM link_order_si i WHERE i.order_id = y.order_id AND i.docstatus = 1) "
+	  "AS list "
+	  "FROM (SELECT i.order_id, count(*) AS n, sum(i.grand_total) AS total FROM link_order_si i "
+	  "CROSS JOIN ord f ON f.id = i.order_id WHERE i.docstatus = 1 AND f.scope GROUP BY i.order_id "
+	  "HAVING sum(i.currency <> f.currency) = 0 AND abs(sum(i.grand_total) - f.total) > :tol) y) x "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id" },
 
 	/* Outstanding at the period end: what ERPNext shows outstanding now,
 	 * plus what receipts posted after the period end settled of it (they
