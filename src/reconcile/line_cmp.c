@@ -82,12 +82,13 @@ static void side_clear(struct side *d)
 /* Takes the rows of order `id` (the statement stands on its first, or
  * past the end), then sums them per Item, sorted by Item. A row without an
  * Item is no line to compare: the order lines' go to `noitem` (order id,
- * line id), the Sales Order side's only say the order is compared. */
-static recon_err side_take(struct store *s, struct side *d, sqlite3_int64 id, sqlite3_stmt *noitem)
+ * line id), the Sales Order side's only say the order is compared. Of an
+ * order not compared (keep 0) nothing else is kept, nor summed. */
+static recon_err side_take(struct store *s, struct side *d, sqlite3_int64 id, sqlite3_stmt *noitem, int keep)
 {
 	side_clear(d);
 	while (d->rc == SQLITE_ROW && sqlite3_column_int64(d->st, 0) == id) {
-		const char *item = (const char *)sqlite3_column_text(d->st, 1);
+		const char *item;
 		if (sqlite3_column_type(d->st, 1) == SQLITE_NULL) {
 			if (noitem) {
 				sqlite3_reset(noitem);
@@ -99,6 +100,11 @@ static recon_err side_take(struct store *s, struct side *d, sqlite3_int64 id, sq
 			d->rc = sqlite3_step(d->st);
 			continue;
 		}
+		if (!keep) {
+			d->rc = sqlite3_step(d->st);
+			continue;
+		}
+		item = (const char *)sqlite3_column_text(d->st, 1);
 		if (d->n == d->cap) {
 			size_t cap = d->cap ? 2 * d->cap : 16;
 			struct ent *v = realloc(d->v, cap * sizeof(*v));
@@ -121,6 +127,11 @@ static recon_err side_take(struct store *s, struct side *d, sqlite3_int64 id, sq
 		if (k && !strcmp(d->v[k - 1].item, d->v[i].item)) {
 			if (__builtin_add_overflow(d->v[k - 1].qty, d->v[i].qty, &d->v[k - 1].qty)) {
 				msg_error("rules: order %lld: quantities of Item '%s' overflow", (long long)id, d->v[i].item);
+				/* entries k..i-1 were moved down or freed: keep the
+				 * others alone, so side_clear frees each once */
+				for (size_t j = i; j < d->n; j++)
+					d->v[k++] = d->v[j];
+				d->n = k;
 				return RECON_ERR_INTERNAL;
 			}
 			free(d->v[i].item);
@@ -199,7 +210,8 @@ recon_err line_cmp_build(struct store *s, const struct sqlparams *sp)
 		sqlite3_int64 id = a.rc != SQLITE_ROW ? ib : b.rc != SQLITE_ROW ? ia : ia < ib ? ia : ib;
 		/* compared: the Sales Order side has a row of the order */
 		int compared = b.rc == SQLITE_ROW && ib == id;
-		if (!(err = side_take(s, &a, id, noitem)) && !(err = side_take(s, &b, id, NULL)) && compared)
+		if (!(err = side_take(s, &a, id, noitem, compared)) && !(err = side_take(s, &b, id, NULL, compared)) &&
+		    compared)
 			err = compare(s, ins, id, &a, &b);
 	}
 	if (!err && (a.rc != SQLITE_DONE || b.rc != SQLITE_DONE))
