@@ -12,8 +12,10 @@
  * (temp.one_so) and compared Item whose quantities differ: s_qty NULL when
  * only the Sales Order has the Item, e_qty NULL when only the order has it.
  * s_sku and e_sku are the SKUs each side's key shows (NULL for the side
- * without the Item). Reads one_so and the link tables (links.h); runs
- * inside the caller's transaction. */
+ * without the Item). And temp.line_noitem (order_id, line_id): every order
+ * line of the snapshot whose (variant, SKU) maps to no Item (link_line_key),
+ * in scope or not. Reads one_so and the link tables (links.h); runs inside
+ * the caller's transaction. */
 recon_err line_cmp_build(struct store *s, const struct sqlparams *sp);
 
 #endif

@@ -4,10 +4,12 @@
  *
  *   link_order_so  (order_id, so_name, docstatus, so_total, so_currency)
  *       order <-> Sales Order (with its grand_total and currency), every docstatus, by [match] order_field (else
- *       po_no = order name); indexed (order_id, docstatus) and (so_name)
+ *       po_no = order name); keyed by the whole row, so in order_id order
+ *       (WITHOUT ROWID), and indexed (so_name)
  *   link_order_dn  (order_id, dn_name)
  *       order <-> submitted, non-return Delivery Note, through its Sales
- *       Order or its own shopify_order_id; indexed (order_id)
+ *       Order or its own shopify_order_id; keyed (order_id, dn_name)
+ *       (WITHOUT ROWID)
  *   link_refund_cn (order_id, refund_id, amount, currency, created_at,
  *                   local_date, in_period, cn_name, cn_amount, cn_currency,
  *                   pres_amount, pres_currency)
@@ -18,18 +20,15 @@
  *   link_payout_je (cheque_no, je_name, docstatus)
  *       payout <-> live Journal Entry, by cheque_no = payout id (every such
  *       entry: a payout may have several); indexed (cheque_no, je_name)
- *   link_line_item (order_id, line_id, sku, item_code, quantity)
- *   link_variant_item (variant_id, sku, item_code)
- *       each order line and Shopify variant <-> its ERPNext Item by
- *       [match] item_match (default: the Ecommerce Item of its variant id,
- *       then of its SKU, then the Item whose item_code is the SKU);
- *       item_code NULL when none; link_variant_item indexed (variant_id);
- *       link_line_item's rowids follow its order_id, and its index by
- *       (order_id, line_id) is built by links_line_index alone
  *   link_line_key (variant_id, sku, item_code)
- *       each distinct (variant_id, sku) of the snapshot's order lines and
- *       its Item, as link_line_item gives it to every line with that pair;
- *       indexed (variant_id, sku)
+ *   link_variant_item (variant_id, sku, item_code)
+ *       each distinct (variant_id, sku) of the snapshot's order lines, and
+ *       each Shopify variant, <-> its ERPNext Item by [match] item_match
+ *       (default: the Ecommerce Item of its variant id, then of its SKU,
+ *       then the Item whose item_code is the SKU); item_code NULL when
+ *       none. An order line's Item is its pair's: join
+ *       `k.variant_id IS li.variant_id AND k.sku IS li.sku` (indexed
+ *       (variant_id, sku, item_code)); link_variant_item indexed (variant_id)
  *   link_item_sku  (item_code, sku)
  *       the Shopify SKU an Item is sold under, so that keys name SKUs
  *       however the site names its Items; keyed by item_code
@@ -47,7 +46,8 @@
  *   link_order_si  (order_id, si_name, docstatus, grand_total, currency,
  *                   outstanding_amount, posting_date)
  *       each order's Sales Invoices, credit notes left out, by the order id
- *       field, else po_no
+ *       field, else po_no; indexed (order_id, docstatus) alone: a reader by
+ *       name would scan it
  *
  * Whoever reads a link table calls links_build first, on its own connection:
  * nothing relies on tables another module happened to leave. A call for the
@@ -88,7 +88,7 @@ recon_err links_rate(struct store *s, int64_t sid, const char *from, const char 
  * [locations] entry that names no Shopify location of the snapshot. */
 recon_err links_build(struct store *s, const struct config *cfg, int64_t sid);
 
-/* The same but for link_line_item, link_variant_item, link_item_sku and
+/* The same but for link_line_key, link_variant_item, link_item_sku and
  * link_order_dn, which only the rules read (those are dropped if another
  * build left them): for the control totals and the report. */
 recon_err links_build_light(struct store *s, const struct config *cfg, int64_t sid);
@@ -98,12 +98,6 @@ recon_err links_build_light(struct store *s, const struct config *cfg, int64_t s
  * recorded as no build: for a connection that reads nothing else (the
  * totals' job, totals_job.c). */
 recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t sid);
-
-/* link_line_item's index by (order_id, line_id), for readers that look an
- * order's lines up one order at a time (fix, fulfil); the rules, which read
- * the table whole, do without it. Built once per connection after
- * links_build. */
-recon_err links_line_index(struct store *s);
 
 /* Build them again (inside a transaction that is rolled back), handing
  * fn each statement's query plan line: the plans are checked by a unit test

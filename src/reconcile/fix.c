@@ -147,10 +147,10 @@ static recon_err order_doc(struct store *s, const struct config *cfg, int64_t si
 	blocked[0] = '\0';
 	if (!wh && config_section_size(cfg, "locations") > 0)
 		config_section_entry(cfg, "locations", 0, &(const char *){ NULL }, &wh);
-	if ((err = links_line_index(s)) ||
-	    (err = store_prepare(s, "SELECT li.sku, li.quantity, li.price, o.currency, k.item_code "
+	/* A line's Item is its (variant, SKU) pair's (links.h). */
+	if ((err = store_prepare(s, "SELECT li.sku, li.quantity, li.price, o.currency, k.item_code "
 	                            "FROM s_order_line li JOIN s_order o ON o.snapshot_id = ?1 AND o.id = li.order_id "
-	                            "LEFT JOIN link_line_item k ON k.order_id = li.order_id AND k.line_id = li.line_id "
+	                            "LEFT JOIN link_line_key k ON k.variant_id IS li.variant_id AND k.sku IS li.sku "
 	                            "WHERE li.snapshot_id = ?1 AND li.order_id = ?2 ORDER BY li.line_id", &st)))
 		goto out;
 	sqlite3_bind_int64(st, 1, sid);

@@ -52,7 +52,8 @@ static recon_err read_lines(struct store *s, int64_t sid, int64_t oid, struct or
 	size_t cap = 0;
 	recon_err err = RECON_OK;
 	TRY(store_prepare(s, "SELECT li.line_id, li.quantity, li.sku, k.item_code FROM s_order_line li "
-	                     "LEFT JOIN link_line_item k ON k.order_id = li.order_id AND k.line_id = li.line_id "
+	                     /* a line's Item is its (variant, SKU) pair's (links.h) */
+	                     "LEFT JOIN link_line_key k ON k.variant_id IS li.variant_id AND k.sku IS li.sku "
 	                     "WHERE li.snapshot_id = ?1 AND li.order_id = ?2 ORDER BY li.line_id", &st));
 	sqlite3_bind_int64(st, 1, sid);
 	sqlite3_bind_int64(st, 2, oid);
@@ -228,7 +229,6 @@ recon_err fulfil_plan(struct store *s, const struct config *cfg, int64_t sid)
 	/* Telling the buyer is Shopify's e-mail, sent for every fulfilment
 	 * created: off unless asked for, so a catch-up run mails nobody. */
 	TRY(config_get_bool(cfg, "fix", "notify_customer", 0, &notify));
-	TRY(links_line_index(s));
 	TRY(store_prepare(s, "SELECT o.id, o.name FROM discrepancy d JOIN s_order o ON o.snapshot_id = d.snapshot_id "
 	                     "AND o.name = d.key WHERE d.snapshot_id = ? AND d.code = 'FULFILLMENT_NOT_IN_SHOPIFY' "
 	                     "ORDER BY o.processed_utc, o.id", &st));

@@ -1,35 +1,47 @@
 /* temp.line_diff, the input of ORDER_LINE_MISMATCH (rules_defs.c): each
- * compared order's quantities per Item against its Sales Order's.
+ * compared order's quantities per Item against its Sales Order's; and
+ * temp.line_noitem, the order lines whose (variant, SKU) maps to no Item
+ * (ORDER_UNKNOWN_SKU).
  *
  * This was three SQL parts over two working tables, the order lines summed
  * per order and Item (s_sku) and the Sales Order lines per Sales Order and
  * Item (e_sku): at 100k orders the two GROUP BYs, their indexes and the
  * three passes over every order took about a second (a quarter of diff).
- * Here both sides are read once, in the order of the orders (one_so's
- * rowid), each with its lines' Items: the few lines of one order are
- * summed per Item and merged here, and only the Items whose quantities
- * differ are written. The SKUs the keys show are looked up afterwards for
- * those rows alone. */
+ * Here both sides are read once, in the order of the orders, each with its
+ * lines' Items: the few lines of one order are summed per Item and merged
+ * here, and only the Items whose quantities differ are written. The SKUs
+ * the keys show are looked up afterwards for those rows alone.
+ *
+ * The order lines are read from s_order_line itself, each taking its
+ * (variant, SKU) pair's Item from link_line_key: one pass, where a table
+ * of every line with its Item (210k rows at 100k orders) was written and
+ * then read again. That pass sees every order's lines; the Sales Order
+ * side names the compared orders (one_so in scope, a row for each even
+ * without lines), and the lines of the others are passed over. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "recon/line_cmp.h"
 #include "recon/msg.h"
 
-/* Each side's lines of the compared orders, by order: the order, the
- * line's Item, its quantity. The order lines in link_line_item's rowid
- * order, which is its order_id's (links.h); the Sales Order lines in
- * one_so's (its order_id) through the index by Sales Order. */
+/* Each side's lines by order: the order, the line's Item, its quantity.
+ * The order lines of every order in the order of s_order_line's index
+ * (by order), with their line id; Item NULL when the pair maps to none
+ * (those go to line_noitem, whatever the order). The Sales Order lines of
+ * the compared orders in one_so's order (its order_id) through the index
+ * by Sales Order; the outer join gives an order whose Sales Order has no
+ * compared line one row, its Item NULL (e_sales_order_item.item_code is
+ * NOT NULL: no real line looks so). */
 static const char shop_sql[] =
-	"SELECT k.order_id, k.item_code, k.quantity FROM link_line_item k "
-	"CROSS JOIN one_so x ON x.order_id = k.order_id "
-	"WHERE x.scope AND k.item_code IS NOT NULL AND k.item_code NOT IN (SELECT item_code FROM link_uncompared) "
-	"ORDER BY k.rowid";
+	"SELECT X.order_id, k.item_code, X.quantity, X.line_id FROM s_order_line X "
+	"CROSS JOIN link_line_key k ON k.variant_id IS X.variant_id AND k.sku IS X.sku "
+	"WHERE X.snapshot_id = :sid AND (k.item_code IS NULL OR k.item_code NOT IN (SELECT item_code FROM link_uncompared)) "
+	"ORDER BY X.order_id";
 static const char erp_sql[] =
 	"SELECT x.order_id, i.item_code, i.qty FROM one_so x "
-	"CROSS JOIN e_sales_order_item i ON i.snapshot_id = :sid AND i.parent = x.so_name "
-	"WHERE x.scope AND i.item_code NOT IN (SELECT item_code FROM link_uncompared) "
-	"ORDER BY x.order_id";
+	"LEFT JOIN e_sales_order_item i ON i.snapshot_id = :sid AND i.parent = x.so_name "
+	"AND i.item_code NOT IN (SELECT item_code FROM link_uncompared) "
+	"WHERE x.scope ORDER BY x.order_id";
 
 /* The SKUs of the rows written: the order lines' least SKU (an empty one
  * counts, then shows the Item), else the Item; the Item's SKU
@@ -68,12 +80,31 @@ static void side_clear(struct side *d)
 }
 
 /* Takes the rows of order `id` (the statement stands on its first, or
- * past the end), then sums them per Item, sorted by Item. */
-static recon_err side_take(struct store *s, struct side *d, sqlite3_int64 id)
+ * past the end), then sums them per Item, sorted by Item. A row without an
+ * Item is no line to compare: the order lines' go to `noitem` (order id,
+ * line id), the Sales Order side's only say the order is compared. Of an
+ * order not compared (keep 0) nothing else is kept, nor summed. */
+static recon_err side_take(struct store *s, struct side *d, sqlite3_int64 id, sqlite3_stmt *noitem, int keep)
 {
 	side_clear(d);
 	while (d->rc == SQLITE_ROW && sqlite3_column_int64(d->st, 0) == id) {
-		const char *item = (const char *)sqlite3_column_text(d->st, 1);
+		const char *item;
+		if (sqlite3_column_type(d->st, 1) == SQLITE_NULL) {
+			if (noitem) {
+				sqlite3_reset(noitem);
+				sqlite3_bind_int64(noitem, 1, id);
+				sqlite3_bind_int64(noitem, 2, sqlite3_column_int64(d->st, 3));
+				if (sqlite3_step(noitem) != SQLITE_DONE)
+					return store_fail(s, "rules: order lines without an Item");
+			}
+			d->rc = sqlite3_step(d->st);
+			continue;
+		}
+		if (!keep) {
+			d->rc = sqlite3_step(d->st);
+			continue;
+		}
+		item = (const char *)sqlite3_column_text(d->st, 1);
 		if (d->n == d->cap) {
 			size_t cap = d->cap ? 2 * d->cap : 16;
 			struct ent *v = realloc(d->v, cap * sizeof(*v));
@@ -96,6 +127,11 @@ static recon_err side_take(struct store *s, struct side *d, sqlite3_int64 id)
 		if (k && !strcmp(d->v[k - 1].item, d->v[i].item)) {
 			if (__builtin_add_overflow(d->v[k - 1].qty, d->v[i].qty, &d->v[k - 1].qty)) {
 				msg_error("rules: order %lld: quantities of Item '%s' overflow", (long long)id, d->v[i].item);
+				/* entries k..i-1 were moved down or freed: keep the
+				 * others alone, so side_clear frees each once */
+				for (size_t j = i; j < d->n; j++)
+					d->v[k++] = d->v[j];
+				d->n = k;
 				return RECON_ERR_INTERNAL;
 			}
 			free(d->v[i].item);
@@ -154,15 +190,17 @@ static recon_err compare(struct store *s, sqlite3_stmt *ins, sqlite3_int64 id, c
 recon_err line_cmp_build(struct store *s, const struct sqlparams *sp)
 {
 	struct side a = { 0 }, b = { 0 };
-	sqlite3_stmt *ins = NULL;
+	sqlite3_stmt *ins = NULL, *noitem = NULL;
 	recon_err err;
 
 	if ((err = store_exec(s, "DROP TABLE IF EXISTS temp.line_diff; CREATE TEMP TABLE line_diff (order_id INTEGER "
 	                         "NOT NULL, item_code TEXT NOT NULL, s_qty INTEGER, e_qty INTEGER, s_sku TEXT, "
-	                         "e_sku TEXT)")) ||
+	                         "e_sku TEXT); DROP TABLE IF EXISTS temp.line_noitem; CREATE TEMP TABLE line_noitem "
+	                         "(order_id INTEGER NOT NULL, line_id INTEGER NOT NULL)")) ||
 	    (err = sqlparams_prepare(s, shop_sql, sp, &a.st)) || (err = sqlparams_prepare(s, erp_sql, sp, &b.st)) ||
 	    (err = store_prepare(s, "INSERT INTO temp.line_diff (order_id, item_code, s_qty, e_qty) VALUES (?,?,?,?)",
-	                         &ins)))
+	                         &ins)) ||
+	    (err = store_prepare(s, "INSERT INTO temp.line_noitem VALUES (?,?)", &noitem)))
 		goto out;
 	a.rc = sqlite3_step(a.st);
 	b.rc = sqlite3_step(b.st);
@@ -170,7 +208,10 @@ recon_err line_cmp_build(struct store *s, const struct sqlparams *sp)
 		sqlite3_int64 ia = a.rc == SQLITE_ROW ? sqlite3_column_int64(a.st, 0) : 0;
 		sqlite3_int64 ib = b.rc == SQLITE_ROW ? sqlite3_column_int64(b.st, 0) : 0;
 		sqlite3_int64 id = a.rc != SQLITE_ROW ? ib : b.rc != SQLITE_ROW ? ia : ia < ib ? ia : ib;
-		if (!(err = side_take(s, &a, id)) && !(err = side_take(s, &b, id)))
+		/* compared: the Sales Order side has a row of the order */
+		int compared = b.rc == SQLITE_ROW && ib == id;
+		if (!(err = side_take(s, &a, id, noitem, compared)) && !(err = side_take(s, &b, id, NULL, compared)) &&
+		    compared)
 			err = compare(s, ins, id, &a, &b);
 	}
 	if (!err && (a.rc != SQLITE_DONE || b.rc != SQLITE_DONE))
@@ -185,5 +226,6 @@ out:
 	sqlite3_finalize(a.st);
 	sqlite3_finalize(b.st);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(noitem);
 	return err;
 }

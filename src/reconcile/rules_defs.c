@@ -16,13 +16,14 @@
  *   :prev earliest earlier snapshot of the same period (NULL if none)
  *   :by_id  1 when Sales Orders name their order by shopify_order_id
  * Rules read the link tables (links.h: link_order_so, link_order_dn,
- * link_refund_cn, link_line_item, link_variant_item, link_item_sku,
+ * link_refund_cn, link_line_key, link_variant_item, link_item_sku,
  * link_uncompared, link_location) and the working tables built
  * from them first (setup_sql): ord (one narrow row per order: what the
  * order rules filter on, so that they read s_order for the orders they
  * report alone), one_so (orders with exactly one live Sales Order, with
  * both totals and currencies), line_diff (line_cmp.c: the compared Items
- * whose quantities differ, with the SKU keys show), si_paid_after (each
+ * whose quantities differ, with the SKU keys show; and line_noitem, the
+ * order lines without an Item), si_paid_after (each
  * invoice's receipts after the period end), je_payout (each payout's first
  * Journal Entry and its bank line), gl_changed, and the stock tables of
  * stock.c: lv, bin_qty, stock_cmp (both sides of each stock comparison).
@@ -168,11 +169,11 @@ const struct rule_def rule_defs[] = {
 	  "o.currency AS currency, json_object('order', o.name, 'sku', coalesce(li.sku, ''), 'title', min(li.title), "
 	  "'quantity', qty(sum(li.quantity))) AS shopify_json, NULL AS erpnext_json, "
 	  "sum(li.quantity) AS shopify_qty, " ORDER_REF " "
-	  /* the lines without an Item first (a few), then their orders */
-	  "FROM link_line_item k CROSS JOIN ord f ON f.id = k.order_id "
+	  /* the lines without an Item first (a few: line_cmp.c), then their orders */
+	  "FROM line_noitem k CROSS JOIN ord f ON f.id = k.order_id "
 	  "CROSS JOIN s_order_line li ON li.snapshot_id = :sid AND li.order_id = k.order_id AND li.line_id = k.line_id "
 	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = k.order_id "
-	  "WHERE k.item_code IS NULL AND f.scope "
+	  "WHERE f.scope "
 	  /* a gift card without a SKU is a liability sold, not goods: GIFT_CARD_LIABILITY_MISMATCH ties it */
 	  "AND NOT (li.gift_card AND coalesce(li.sku, '') = '') "
 	  "GROUP BY o.id, coalesce(li.sku, '')" },
@@ -184,8 +185,10 @@ const struct rule_def rule_defs[] = {
 	  "json_object('order', o.name, 'cancelled_at', o.cancelled_at, 'total', money(o.total_price, o.currency), "
 	  "'currency', o.currency) AS shopify_json, json_object('sales_order', min(l.so_name), 'docstatus', 1) "
 	  "AS erpnext_json, o.total_price AS shopify_amount, " ORDER_REF ", " DOC("Sales Order", "min(l.so_name)") " "
-	  "FROM ord f CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = f.id "
-	  "JOIN link_order_so l ON l.order_id = f.id AND l.docstatus = 1 "
+	  /* the cancelled orders first (a few), then their links (CROSS JOIN: a
+	   * plain JOIN let SQLite walk every link first), then the orders */
+	  "FROM ord f CROSS JOIN link_order_so l ON l.order_id = f.id AND l.docstatus = 1 "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = f.id "
 	  "WHERE f.in_period AND NOT f.test AND f.cancelled GROUP BY o.id" },
 
 	{ "ORDER_NOT_SUBMITTED", "warning", "orders", FACT_SHOPIFY_REF | FACT_ERPNEXT_DOC | FACT_SHOPIFY_AMOUNT,
@@ -317,7 +320,12 @@ const struct rule_def rule_defs[] = {
 	  "'type', b.type, 'transactions', json_group_array(b.id), 'amount', money(sum(b.amount), p.currency), "
 	  "'currency', p.currency) AS shopify_json, NULL AS erpnext_json, sum(b.amount) AS shopify_amount, "
 	  PAYOUT_REF " "
+	  /* b.type IN (...): implied by m.account IS NULL, but read from the
+	   * index by payout (type, net), so a transaction of a mapped type is
+	   * passed over without its row being read. The rows and their order
+	   * are as without it. */
 	  "FROM s_payout p JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p.id AND b.type <> 'payout' "
+	  "AND b.type IN (SELECT type FROM link_txn_account WHERE account IS NULL) "
 	  "JOIN link_txn_account m ON m.type = b.type AND m.reason = coalesce(b.adjustment_reason, '') "
 	  "WHERE p.snapshot_id = :sid AND " PAYOUT_OPEN " AND m.account IS NULL GROUP BY p.id, b.type" },
 
@@ -397,7 +405,10 @@ const struct rule_def rule_defs[] = {
 	  "END, 'transactions', t.n) "
 	  "AS shopify_json, NULL AS erpnext_json, p.amount AS shopify_amount, t.net - p.amount AS difference, "
 	  PAYOUT_REF " "
-	  "FROM s_payout p JOIN (SELECT p2.id, coalesce(sum(b.net), 0) AS net, count(b.id) AS n FROM s_payout p2 "
+	  /* count(b.net), not count(b.id): net is NOT NULL, so both count the
+	   * joined rows, and the index by payout (type, net) then answers
+	   * without reading each transaction's row. */
+	  "FROM s_payout p JOIN (SELECT p2.id, coalesce(sum(b.net), 0) AS net, count(b.net) AS n FROM s_payout p2 "
 	  "LEFT JOIN s_balance_txn b ON b.snapshot_id = :sid AND b.payout_id = p2.id AND b.type <> 'payout' "
 	  "WHERE p2.snapshot_id = :sid GROUP BY p2.id) t ON t.id = p.id "
 	  "WHERE p.snapshot_id = :sid AND p.in_period AND p.status = 'paid' AND t.net <> p.amount" },
@@ -628,11 +639,13 @@ const struct rule_def rule_defs[] = {
 	  "WHERE i.order_id = o.id)) AS erpnext_json, "
 	  "o.total_price AS shopify_amount, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Order", "x.so_name") " "
-	  "FROM (SELECT order_id, min(so_name) AS so_name FROM link_order_so WHERE docstatus = 1 "
-	  "GROUP BY order_id) x CROSS JOIN ord f ON f.id = x.order_id "
-	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id "
-	  "WHERE f.scope AND f.financial_status IN ('paid', 'partially_refunded', 'refunded') "
-	  "AND NOT EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = x.order_id AND i.docstatus = 1)" },
+	  /* the paid in-scope orders without a submitted invoice first (a few),
+	   * then their first submitted Sales Order, if any */
+	  "FROM (SELECT f.id AS order_id, (SELECT min(l.so_name) FROM link_order_so l WHERE l.order_id = f.id "
+	  "AND l.docstatus = 1) AS so_name FROM ord f WHERE f.scope "
+	  "AND f.financial_status IN ('paid', 'partially_refunded', 'refunded') "
+	  "AND NOT EXISTS (SELECT 1 FROM link_order_si i WHERE i.order_id = f.id AND i.docstatus = 1)) x "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id WHERE x.so_name IS NOT NULL" },
 
 	/* All the order's submitted invoices together: a second invoice for
 	 * one order doubles its sales in the ledger, and shows here. */
@@ -648,15 +661,22 @@ const struct rule_def rule_defs[] = {
 	  "o.total_price AS shopify_amount, x.total AS erpnext_amount, o.currency AS erpnext_currency, "
 	  "x.total - o.total_price AS difference, o.customer_name AS customer, " ORDER_REF ", "
 	  DOC("Sales Invoice", "x.first") " "
-	  /* the sums first; the names and the list for the orders that differ */
-	  "FROM (SELECT y.order_id, y.n, y.total, y.first, (SELECT group_concat(si_name, ', ') FROM link_order_si i "
-	  "WHERE i.order_id = y.order_id AND i.docstatus = 1) AS names, (SELECT json_group_array(json_object('name', "
-	  "si_name, 'grand_total', money(grand_total, currency), 'posting_date', posting_date)) FROM link_order_si i "
-	  "WHERE i.order_id = y.order_id AND i.docstatus = 1) AS list "
-	  "FROM (SELECT order_id, count(*) AS n, sum(grand_total) AS total, min(si_name) AS first, "
-	  "min(currency) AS cur, max(currency) AS cur2 FROM link_order_si WHERE docstatus = 1 GROUP BY order_id) y "
-	  "CROSS JOIN ord f ON f.id = y.order_id WHERE f.scope AND y.cur = f.currency AND y.cur2 = f.currency "
-	  "AND abs(y.total - f.total) > :tol) x CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id" },
+	  /* The sums first, of the in-scope orders' invoices all in the order's
+	   * currency (no invoice in another: f is one row per order, so its
+	   * columns stand beside the sums); the first name, the names and the
+	   * list for the orders that differ. Two sums per order, where the
+	   * count, name and currencies of every order were aggregated (0.14 ->
+	   * 0.07 s at 100k orders). */
+	  "FROM (SELECT y.order_id, y.n, y.total, (SELECT min(si_name) FROM link_order_si i "
+	  "WHERE i.order_id = y.order_id AND i.docstatus = 1) AS first, (SELECT group_concat(si_name, ', ') "
+	  "FROM link_order_si i WHERE i.order_id = y.order_id AND i.docstatus = 1) AS names, "
+	  "(SELECT json_group_array(json_object('name', si_name, 'grand_total', money(grand_total, currency), "
+	  "'posting_date', posting_date)) FROM link_order_si i WHERE i.order_id = y.order_id AND i.docstatus = 1) "
+	  "AS list "
+	  "FROM (SELECT i.order_id, count(*) AS n, sum(i.grand_total) AS total FROM link_order_si i "
+	  "CROSS JOIN ord f ON f.id = i.order_id WHERE i.docstatus = 1 AND f.scope GROUP BY i.order_id "
+	  "HAVING sum(i.currency <> f.currency) = 0 AND abs(sum(i.grand_total) - f.total) > :tol) y) x "
+	  "CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = x.order_id" },
 
 	/* Outstanding at the period end: what ERPNext shows outstanding now,
 	 * plus what receipts posted after the period end settled of it (they

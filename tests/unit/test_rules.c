@@ -133,13 +133,13 @@ static void test_link_plans_use_indexes(void **state)
 	 * of another snapshot it leaves out the tables only the rules read, and
 	 * a full build after it does not take it for its own. */
 	assert_int_equal(links_build_light(s, cfg, 1), RECON_OK);
-	assert_int_equal(store_exec(s, "SELECT count(*) FROM temp.link_order_dn, temp.link_line_item"), RECON_OK);
+	assert_int_equal(store_exec(s, "SELECT count(*) FROM temp.link_order_dn, temp.link_line_key"), RECON_OK);
 	assert_int_equal(links_build_light(s, cfg, 2), RECON_OK);
 	assert_int_equal(store_exec(s, "SELECT count(*) FROM temp.link_order_so, temp.link_order_si"), RECON_OK);
 	assert_int_not_equal(store_exec(s, "SELECT count(*) FROM temp.link_order_dn"), RECON_OK);
-	assert_int_not_equal(store_exec(s, "SELECT count(*) FROM temp.link_line_item"), RECON_OK);
+	assert_int_not_equal(store_exec(s, "SELECT count(*) FROM temp.link_line_key"), RECON_OK);
 	assert_int_equal(links_build(s, cfg, 2), RECON_OK);
-	assert_int_equal(store_exec(s, "SELECT count(*) FROM temp.link_order_dn, temp.link_line_item"), RECON_OK);
+	assert_int_equal(store_exec(s, "SELECT count(*) FROM temp.link_order_dn, temp.link_line_key"), RECON_OK);
 	config_free(cfg);
 	store_close(s);
 	unlink(path);
