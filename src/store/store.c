@@ -381,9 +381,8 @@ recon_err store_tx_run_bulk(struct store *s, recon_err (*fn)(struct store *s, vo
 	 * the rules' temporary tables then failed at 1M orders ("database or
 	 * disk is full"). */
 	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
-	/* The rows go to the file itself under the rollback journal, to the
-	 * WAL otherwise: that is the file COMMIT will sync (writeback.c). */
-	struct store_writeback *wb = store_writeback_start(s->path, bulk ? "" : "-wal");
+	/* What COMMIT will sync starts to be written now (writeback.c). */
+	struct store_writeback *wb = store_writeback_start(s->path, !bulk);
 	recon_err err = store_tx_run(s, fn, arg);
 	store_writeback_stop(wb);
 	sqlite3_exec(s->db, "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);

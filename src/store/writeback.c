@@ -36,7 +36,7 @@ struct store_writeback {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int stop;
-	char path[];
+	char files[];   /* the files' names one after another, then "" */
 };
 
 #if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
@@ -83,7 +83,8 @@ static void *wb_thread(void *arg)
 		if (w->stop)
 			break;
 		pthread_mutex_unlock(&w->mu);
-		kick(w->path);
+		for (const char *f = w->files; *f; f += strlen(f) + 1)
+			kick(f);
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -91,15 +92,20 @@ static void *wb_thread(void *arg)
 }
 #endif
 
-struct store_writeback *store_writeback_start(const char *path, const char *suffix)
+struct store_writeback *store_writeback_start(const char *path, int wal)
 {
 #if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
-	size_t n = strlen(path), m = strlen(suffix);
-	struct store_writeback *w = malloc(sizeof(*w) + n + m + 1);
+	size_t n = strlen(path);
+	struct store_writeback *w = malloc(sizeof(*w) + 2 * (n + sizeof("-journal")) + 1);
 	if (!w)
 		return NULL;   /* only an optimisation: the snapshot goes on without it */
-	memcpy(w->path, path, n);
-	memcpy(w->path + n, suffix, m + 1);
+	/* Under WAL the rows go to the WAL. Under the rollback journal they go
+	 * to the file itself, and the pages they change that were there before
+	 * (a second month's indexes) to the journal first: COMMIT syncs both. */
+	if (wal)
+		sprintf(w->files, "%s-wal%c", path, '\0');
+	else
+		sprintf(w->files, "%s%c%s-journal%c", path, '\0', path, '\0');
 	w->stop = 0;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
@@ -112,7 +118,7 @@ struct store_writeback *store_writeback_start(const char *path, const char *suff
 	return w;
 #else
 	(void)path;
-	(void)suffix;
+	(void)wal;
 	return NULL;
 #endif
 }
