@@ -59,8 +59,13 @@ extern const char *const store_data_tables[];
  *      s_inventory_level gains on_hand, committed, reserved, incoming (GraphQL
  *      quantities by name); e_warehouse.account, e_company.default_inventory_account;
  *      e_delivery_note.transporter_name and lr_no (the fulfilment's tracking);
- *      outbox.remote_before (what a fulfilment push found before it sent) */
-#define STORE_SCHEMA_VERSION 6
+ *      outbox.remote_before (what a fulfilment push found before it sent)
+ *   7  indexes only, no table changes: e_delivery_note_sid dropped,
+ *      e_delivery_note_item_so and _parent replaced by one
+ *      e_delivery_note_item_ps (parent, against_sales_order),
+ *      e_sales_order_po partial (WHERE po_no IS NOT NULL); an upgrade drops
+ *      the old ones and builds the new over the stored snapshots */
+#define STORE_SCHEMA_VERSION 7
 
 /* A table's digest as the load computed it. */
 struct store_digest {

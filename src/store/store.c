@@ -15,6 +15,7 @@
 #include "recon/store.h"
 
 #include "store_local.h"
+#include "writeback.h"
 
 const char *const store_data_tables[] = {
 	"s_shop", "s_order", "s_order_line", "s_refund", "s_fulfillment", "s_payout",
@@ -380,7 +381,10 @@ recon_err store_tx_run_bulk(struct store *s, recon_err (*fn)(struct store *s, vo
 	 * the rules' temporary tables then failed at 1M orders ("database or
 	 * disk is full"). */
 	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+	/* What COMMIT will sync starts to be written now (writeback.c). */
+	struct store_writeback *wb = store_writeback_start(s->path, !bulk);
 	recon_err err = store_tx_run(s, fn, arg);
+	store_writeback_stop(wb);
 	sqlite3_exec(s->db, "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
 	if (bulk) {
 		/* Waits for a reader that opened meanwhile; should that fail,

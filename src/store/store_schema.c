@@ -228,6 +228,42 @@ static recon_err schema_upgrade(struct store *s, sqlite3 *want)
 	return err;
 }
 
+/* Indexes an older schema had and this one has not (replaced or
+ * redefined: e_sales_order_po is partial since version 7). */
+static const char *const obsolete_indexes[] = {
+	"e_delivery_note_sid", "e_delivery_note_item_so", "e_delivery_note_item_parent", "e_sales_order_po", NULL
+};
+
+/* Upgrading from a version before 7: the obsolete indexes are dropped and,
+ * in a database whose snapshots were indexed, this schema's are built over
+ * them now (once; the next load would otherwise build them inside its own
+ * transaction, and readers before it would go without). */
+static recon_err schema_upgrade_indexes(struct store *s)
+{
+	sqlite3_stmt *st;
+	int had = 0;
+	recon_err err = store_prepare(s, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?", &st);
+	for (int i = 0; !err && obsolete_indexes[i]; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, obsolete_indexes[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			char sql[96];
+			had = 1;
+			sqlite3_reset(st);
+			snprintf(sql, sizeof(sql), "DROP INDEX \"%s\"", obsolete_indexes[i]);
+			err = store_exec(s, sql);
+			if (!err)
+				msg_debug("database '%s': index '%s' dropped", s->path, obsolete_indexes[i]);
+		}
+	}
+	if (err) {
+		sqlite3_finalize(st);
+		return err;
+	}
+	TRY(store_finish(s, st));
+	return had ? store_exec(s, index_sql) : RECON_OK;
+}
+
 recon_err store_schema_open(struct store *s)
 {
 	char ver[64], why[512], cur[16];
@@ -255,6 +291,8 @@ recon_err store_schema_open(struct store *s)
 			err = store_tx_begin(s);
 		if (!err) {
 			err = schema_upgrade(s, want);
+			if (!err && (!ver[0] || v < 7))
+				err = schema_upgrade_indexes(s);
 			char sql[128];
 			snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '%s')", cur);
 			if (!err && ver[0])

@@ -17,9 +17,9 @@ grep_in out "snapshot 1: ok"
 [ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = "$v" ] || fail "not stamped"
 
 cp recon.db pristine.db
-sqlite3 recon.db "UPDATE meta SET value = '7' WHERE key = 'schema_version'"
+sqlite3 recon.db "UPDATE meta SET value = '$((v + 1))' WHERE key = 'schema_version'"
 recon verify; expect_rc 2
-grep_in err "database 'recon.db' was made by a newer recon (schema version 7, this recon reads version $v)"
+grep_in err "database 'recon.db' was made by a newer recon (schema version $((v + 1)), this recon reads version $v)"
 recon --config "$cfg" snapshot --period 2026-10 --raw "$SAMPLES/demo"; expect_rc 2
 [ "$(count "SELECT count(*) FROM snapshot")" = 1 ] || fail "a snapshot was added"
 
@@ -46,6 +46,29 @@ recon verify; expect_rc 0
 	fail "run did not gain the run record"
 recon --config "$cfg" diff --format json; expect_rc 1
 cmp -s out diff-before.json || fail "diff differs after the upgrade"
+
+# Version 6 (before the index list of version 7): its obsolete indexes
+# are dropped, this version's built over the stored snapshot, and diff
+# gives the same answer.
+idx="SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index'
+     AND name LIKE 'e_delivery_note%' OR name = 'e_sales_order_po' ORDER BY name)"
+cp pristine.db recon.db
+sqlite3 recon.db "DROP INDEX e_delivery_note_item_ps; DROP INDEX e_sales_order_po;
+  CREATE INDEX e_sales_order_po ON e_sales_order(snapshot_id, po_no);
+  CREATE INDEX e_delivery_note_sid ON e_delivery_note(snapshot_id, shopify_order_id);
+  CREATE INDEX e_delivery_note_item_so ON e_delivery_note_item(snapshot_id, against_sales_order, parent);
+  CREATE INDEX e_delivery_note_item_parent ON e_delivery_note_item(snapshot_id, parent);
+  UPDATE meta SET value = '6' WHERE key = 'schema_version'"
+[ "$(count "$idx")" = "e_delivery_note_item_parent e_delivery_note_item_so e_delivery_note_name e_delivery_note_sid e_sales_order_po" ] ||
+	fail "the version 6 indexes were not made: $(count "$idx")"
+recon verify; expect_rc 0
+[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = "$v" ] || fail "not upgraded to $v"
+[ "$(count "$idx")" = "e_delivery_note_item_ps e_delivery_note_name e_sales_order_po" ] ||
+	fail "indexes after the upgrade: $(count "$idx")"
+[ "$(count "SELECT count(*) FROM sqlite_schema WHERE name = 'e_sales_order_po' AND sql LIKE '%WHERE po_no IS NOT NULL'")" = 1 ] ||
+	fail "e_sales_order_po is not the partial index"
+recon --config "$cfg" diff --format json; expect_rc 1
+cmp -s out diff-before.json || fail "diff differs after the index upgrade"
 
 # The right number, but tables another recon made.
 cp pristine.db recon.db

@@ -830,6 +830,45 @@ static void test_index_builds_sort_on_disk(void **state)
 	unlink(path);
 }
 
+/* The snapshot's early writeback (writeback.c) reaches the database through
+ * SQLite's own descriptor: were it to open and close one of its own, the
+ * process would lose its POSIX locks on the file, and another process could
+ * write in the middle of the snapshot. Held past a few of its ticks, the
+ * transaction must still keep a second process (the sqlite3 shell) out. */
+struct hold { const char *path; int locked_out; };
+
+static recon_err hold_in_tx(struct store *s, void *arg)
+{
+	struct hold *h = arg;
+	char cmd[600];
+	recon_err err = store_exec(s, "CREATE TABLE wb_probe (x); INSERT INTO wb_probe VALUES (randomblob(100000))");
+	if (err)
+		return err;
+	usleep(700 * 1000);
+	snprintf(cmd, sizeof(cmd), "sqlite3 '%s' 'BEGIN IMMEDIATE; COMMIT;' >/dev/null 2>&1", h->path);
+	h->locked_out = system(cmd) != 0;
+	return RECON_OK;
+}
+
+static void test_writeback_keeps_locks(void **state)
+{
+	char path[] = "/tmp/recon-test-load-XXXXXX";
+	int fd = mkstemp(path);
+	struct hold h = { path, 0 };
+	struct store *s = NULL;
+	(void)state;
+
+	assert_true(fd >= 0);
+	close(fd);
+	if (system("sqlite3 -version >/dev/null 2>&1") != 0)
+		skip();
+	assert_int_equal(store_open(path, &s), RECON_OK);
+	assert_int_equal(store_tx_run_bulk(s, hold_in_tx, &h), RECON_OK);
+	assert_true(h.locked_out);
+	store_close(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -847,6 +886,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_control_overflow, setup, teardown),
 		cmocka_unit_test(test_schema_version),
 		cmocka_unit_test(test_index_builds_sort_on_disk),
+		cmocka_unit_test(test_writeback_keeps_locks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
