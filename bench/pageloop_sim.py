@@ -17,9 +17,17 @@ two ways the digest step can be taken:
          after it (since)
 
     python3 bench/pageloop_sim.py TRACE [--cores 2] [--ahead 6] [--tail S]
+    python3 bench/pageloop_sim.py TRACE --timeline
 
 --tail adds single-threaded seconds after the loop (the unique keys and
 index builds `recon -v` prints), for a whole-load estimate.
+
+--timeline reads what the run itself did instead: the trace's wall-clock
+columns (each page's claim by a reader, converted, through the digest step,
+insert start and end, nanoseconds from the reader's start) give, per
+extract, its wall span, its CPU, the cores it kept busy and the inserting
+thread's idle time between pages. On an idle machine, an extract whose CPU
+over its span is well under 2 cores is where the loop leaves a core idle.
 """
 import argparse
 
@@ -28,7 +36,7 @@ def load(path):
     pages = []
     with open(path) as f:
         for line in f:
-            rel, rd, od, ins, by = line.split()
+            rel, rd, od, ins, by = line.split()[:5]
             pages.append((int(rd) * 1e-9, int(od) * 1e-9, int(ins) * 1e-9, int(by), rel.rsplit('/', 1)[0]))
     return pages
 
@@ -117,13 +125,49 @@ def replay(pages, policy, cores=2, ahead=6, ahead_bytes=96 << 20, readers=2, dt=
     return t, hist
 
 
+def timeline(path):
+    """Per extract: wall span, CPU seconds by step, cores busy, inserting
+    thread idle between its pages (from the run's own wall-clock stamps)."""
+    ext, order, prev_end = {}, [], None
+    with open(path) as f:
+        for line in f:
+            v = line.split()
+            if len(v) < 10:
+                raise SystemExit('%s: no wall-clock columns (a trace of an older recon)' % path)
+            x = v[0].rsplit('/', 1)[0]
+            rd, od, ins = (int(v[k]) * 1e-9 for k in (1, 2, 3))
+            claim, ins0, ins1 = int(v[5]) * 1e-9, int(v[8]) * 1e-9, int(v[9]) * 1e-9
+            if x not in ext:
+                ext[x] = {'t0': claim, 't1': ins1, 'cpu': [0.0, 0.0, 0.0], 'idle': 0.0, 'pages': 0}
+                order.append(x)
+            e = ext[x]
+            e['t0'], e['t1'] = min(e['t0'], claim), max(e['t1'], ins1)
+            for k, c in enumerate((rd, od, ins)):
+                e['cpu'][k] += c
+            if prev_end is not None:
+                e['idle'] += max(0.0, ins0 - prev_end)
+            prev_end = ins1
+            e['pages'] += 1
+    print('%-34s %6s %5s %6s %6s %6s %6s %7s' % ('extract', 'pages', 'span', 'read', 'digest', 'insert', 'cores',
+                                               'ins.idle'))
+    for x in order:
+        e = ext[x]
+        span = max(e['t1'] - e['t0'], 1e-9)
+        print('%-34s %6d %5.2f %6.2f %6.2f %6.2f %6.2f %7.2f' % (x, e['pages'], span, e['cpu'][0], e['cpu'][1],
+                                                             e['cpu'][2], sum(e['cpu']) / span, e['idle']))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('trace')
     ap.add_argument('--cores', type=int, default=2)
     ap.add_argument('--ahead', type=int, default=6)
     ap.add_argument('--tail', type=float, default=0.0)
+    ap.add_argument('--timeline', action='store_true')
     a = ap.parse_args()
+    if a.timeline:
+        timeline(a.trace)
+        return
     pages = load(a.trace)
     cpu = [sum(p[k] for p in pages) for k in range(3)]
     print('%d pages; CPU s: read+convert %.2f, digests %.2f, inserts %.2f; all / %d cores = %.2f s' %

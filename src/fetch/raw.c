@@ -373,11 +373,22 @@ recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct
 /* ---- read-ahead ---- */
 
 /* Two threads parse and convert while the caller inserts: on two cores
- * the three keep both busy. A few pages ahead are enough; the byte ceiling
- * keeps a run of huge pages from holding gigabytes (a page read again by
- * jansson needs ~9x its size). */
+ * the three keep both busy. The byte ceiling keeps a run of huge pages
+ * from holding gigabytes (a page read again by jansson needs ~9x its size).
+ *
+ * Where the inserting thread is the slower side (the small GL pages, a
+ * second month's index upkeep) the ring stays full, and every page it took
+ * woke both readers for one page between them (the page trace showed the
+ * inserting thread held up to 0.75 ms at such a wake-up). So the readers,
+ * once asleep for room, are woken only when AHEAD_REFILL slots are free
+ * and then fill them in a row, and the ring is deep enough for the
+ * inserting thread to go on meanwhile. At 100k orders: voluntary context
+ * switches 3,000-3,500 -> 1,000-1,800, the readers' wait for room about
+ * halved, the page loop's peak RSS ~6 MB higher (bench/RESULTS.md, issue 18
+ * "loopmix"). */
 #define AHEAD_WORKERS 2
-#define AHEAD_PAGES 6
+#define AHEAD_PAGES 12
+#define AHEAD_REFILL 4
 #define AHEAD_BYTES ((int64_t)96 << 20)
 
 struct raw_reader {
@@ -390,6 +401,8 @@ struct raw_reader {
 	size_t ordered;           /* pages past the sink's `ordered` step */
 	size_t converted[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once converted */
 	size_t ready[AHEAD_PAGES];   /* per slot: 1 + the page it holds, once past `ordered` */
+	int room_waiters;         /* readers asleep for room ahead */
+	int taker_waiting;        /* the inserting thread asleep for page `taken` */
 	int ordering;             /* a thread is in the sink's ordered step */
 	size_t prefetched;        /* pages asked of the disk so far */
 	int64_t inflight;         /* raw bytes of pages started and not yet taken */
@@ -398,7 +411,10 @@ struct raw_reader {
 	size_t by_simd, by_jansson;   /* pages read whole by each parser (for -v) */
 	pthread_t thread[AHEAD_WORKERS];
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	/* Two conditions, so that a page through the digests wakes only the
+	 * inserting thread, and only when it waits for that page. */
+	pthread_cond_t room;      /* readers wait here for room ahead */
+	pthread_cond_t ready_cv;  /* the inserting thread waits here for its next page */
 	struct page pages[AHEAD_PAGES];
 	/* wall seconds summed over the threads, for -v: where the page loop
 	 * leaves a core idle */
@@ -408,6 +424,11 @@ struct raw_reader {
 	 * FILE at the end; bench/pageloop_sim.py replays them on idle cores,
 	 * which a shared machine's wall times cannot show. */
 	int64_t (*trace)[4];
+	/* and the wall-clock nanoseconds since the start at which it was
+	 * claimed by a reader, converted, through the digests, and its insert
+	 * started and ended: what the run itself did (--timeline) */
+	int64_t (*stamp)[5];
+	int64_t stamp0;
 	const char *trace_path;
 };
 
@@ -453,7 +474,9 @@ static void *reader_main(void *arg)
 		 * ring was taken; the first page ahead ignores the byte ceiling. */
 		if (i - r->taken >= AHEAD_PAGES || (i > r->taken && r->inflight >= AHEAD_BYTES)) {
 			int64_t t0 = now_ns();
-			pthread_cond_wait(&r->cv, &r->mu);
+			r->room_waiters++;
+			pthread_cond_wait(&r->room, &r->mu);
+			r->room_waiters--;
 			r->wait_room += now_ns() - t0;
 			continue;
 		}
@@ -471,6 +494,8 @@ static void *reader_main(void *arg)
 
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
 		pg->simd = simd;
+		if (r->stamp)
+			r->stamp[i][0] = now_ns() - r->stamp0;
 		int64_t c0 = r->trace ? thread_ns() : 0;
 		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
 		if (r->trace) {
@@ -488,6 +513,8 @@ static void *reader_main(void *arg)
 		pthread_mutex_lock(&r->mu);
 		r->wait_read += pg->read_ns;
 		r->converted[i % AHEAD_PAGES] = i + 1;
+		if (r->stamp)
+			r->stamp[i][1] = now_ns() - r->stamp0;
 		/* The digests are sequential: the pages go through the sink's
 		 * ordered step in turn. Whichever thread finds the next page
 		 * converted feeds it (and those converted after it), so a thread
@@ -507,7 +534,10 @@ static void *reader_main(void *arg)
 			r->ordering = 0;
 			r->ordered = j + 1;
 			r->ready[j % AHEAD_PAGES] = j + 1;
-			pthread_cond_broadcast(&r->cv);
+			if (r->stamp)
+				r->stamp[j][2] = now_ns() - r->stamp0;
+			if (r->taker_waiting && j == r->taken)
+				pthread_cond_signal(&r->ready_cv);
 		}
 	}
 	pthread_mutex_unlock(&r->mu);
@@ -523,7 +553,8 @@ void raw_reader_stop(struct raw_reader *r)
 	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
 		r->stop = 1;
-		pthread_cond_broadcast(&r->cv);
+		pthread_cond_broadcast(&r->room);
+		pthread_cond_broadcast(&r->ready_cv);
 		pthread_mutex_unlock(&r->mu);
 		for (int w = 0; w < r->workers; w++)
 			pthread_join(r->thread[w], NULL);
@@ -533,17 +564,21 @@ void raw_reader_stop(struct raw_reader *r)
 		/* Pages read ahead but never taken (the load stopped early). */
 		for (size_t i = r->taken; i < r->claimed; i++)
 			page_free(&r->pages[i % AHEAD_PAGES], r->sink);
-		pthread_cond_destroy(&r->cv);
+		pthread_cond_destroy(&r->room);
+		pthread_cond_destroy(&r->ready_cv);
 		pthread_mutex_destroy(&r->mu);
 	}
 	if (r->trace) {
 		FILE *f = fopen(r->trace_path, "w");
 		for (size_t i = 0; f && i < r->taken; i++)
-			fprintf(f, "%s %lld %lld %lld %lld\n", r->jobs[i].relpath, (long long)r->trace[i][0],
-			        (long long)r->trace[i][1], (long long)r->trace[i][2], (long long)r->trace[i][3]);
+			fprintf(f, "%s %lld %lld %lld %lld %lld %lld %lld %lld %lld\n", r->jobs[i].relpath,
+			        (long long)r->trace[i][0], (long long)r->trace[i][1], (long long)r->trace[i][2],
+			        (long long)r->trace[i][3], (long long)r->stamp[i][0], (long long)r->stamp[i][1],
+			        (long long)r->stamp[i][2], (long long)r->stamp[i][3], (long long)r->stamp[i][4]);
 		if (!f || fclose(f) != 0)
 			msg_warn("cannot write the page trace '%s'", r->trace_path);
 		free(r->trace);
+		free(r->stamp);
 	}
 	for (size_t i = 0; i < AHEAD_PAGES; i++) {
 		json_arena_release(&r->pages[i].arena);
@@ -579,17 +614,34 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 		*out = r;
 		return RECON_OK;
 	}
-	if (pthread_cond_init(&r->cv, NULL) != 0) {
+	if (pthread_cond_init(&r->room, NULL) != 0) {
 		pthread_mutex_destroy(&r->mu);
 		*out = r;
 		return RECON_OK;
 	}
-	if ((r->trace_path = getenv("RECON_PAGE_TRACE")) && *r->trace_path)
+	if (pthread_cond_init(&r->ready_cv, NULL) != 0) {
+		pthread_cond_destroy(&r->room);
+		pthread_mutex_destroy(&r->mu);
+		*out = r;
+		return RECON_OK;
+	}
+	if ((r->trace_path = getenv("RECON_PAGE_TRACE")) && *r->trace_path) {
 		r->trace = calloc(n ? n : 1, sizeof(*r->trace));
+		r->stamp = calloc(n ? n : 1, sizeof(*r->stamp));
+		if (!r->trace || !r->stamp) {
+			msg_warn("no page trace: out of memory");
+			free(r->trace);
+			free(r->stamp);
+			r->trace = NULL;
+			r->stamp = NULL;
+		}
+		r->stamp0 = now_ns();
+	}
 	while (r->workers < AHEAD_WORKERS && pthread_create(&r->thread[r->workers], NULL, reader_main, r) == 0)
 		r->workers++;
 	if (!r->workers) {
-		pthread_cond_destroy(&r->cv);
+		pthread_cond_destroy(&r->room);
+		pthread_cond_destroy(&r->ready_cv);
 		pthread_mutex_destroy(&r->mu);
 	}
 	*out = r;
@@ -607,8 +659,11 @@ recon_err raw_reader_next(struct raw_reader *r)
 	if (r->workers) {
 		pthread_mutex_lock(&r->mu);
 		int64_t t0 = now_ns();
-		while (r->ready[i % AHEAD_PAGES] != i + 1)
-			pthread_cond_wait(&r->cv, &r->mu);
+		while (r->ready[i % AHEAD_PAGES] != i + 1) {
+			r->taker_waiting = 1;
+			pthread_cond_wait(&r->ready_cv, &r->mu);
+			r->taker_waiting = 0;
+		}
 		r->wait_pages += now_ns() - t0;
 		pthread_mutex_unlock(&r->mu);
 	} else {
@@ -617,10 +672,14 @@ recon_err raw_reader_next(struct raw_reader *r)
 			r->sink->ordered(r->sink->arg, pg->out);
 		pg->cost = 0;
 	}
+	if (r->stamp)
+		r->stamp[i][3] = now_ns() - r->stamp0;
 	int64_t c0 = r->trace ? thread_ns() : 0;
 	err = page_deliver(pg, r->sink);
 	if (r->trace)
 		r->trace[i][2] = thread_ns() - c0;
+	if (r->stamp)
+		r->stamp[i][4] = now_ns() - r->stamp0;
 	if (pg->read_ok) {
 		r->by_simd += pg->by_simd;
 		r->by_jansson += !pg->by_simd;
@@ -631,7 +690,8 @@ recon_err raw_reader_next(struct raw_reader *r)
 		pthread_mutex_lock(&r->mu);
 		r->taken = i + 1;
 		r->inflight -= cost;
-		pthread_cond_broadcast(&r->cv);
+		if (r->room_waiters && r->claimed - r->taken <= AHEAD_PAGES - AHEAD_REFILL)
+			pthread_cond_broadcast(&r->room);
 		pthread_mutex_unlock(&r->mu);
 	} else {
 		r->taken = i + 1;

@@ -463,8 +463,11 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 		 * the extracts) are idle: the process's time less this
 		 * thread's is theirs. */
 		double self = cpu_seconds(RUSAGE_SELF) - cpu_self, mine = cpu_seconds(RUSAGE_THREAD) - cpu_this;
-		msg_debug("page loop CPU: %.2f s inserting (this thread), %.2f s reading and converting (reader threads)",
-		          mine, self - mine);
+		struct rusage ru;
+		/* the peak so far is the loop's: the read-ahead is what it holds */
+		long peak = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024 : 0;
+		msg_debug("page loop CPU: %.2f s inserting (this thread), %.2f s reading and converting (reader threads); "
+		          "peak RSS so far %ld MB", mine, self - mine, peak);
 	}
 	/* The pages are all in: their parsers, batches and the reader threads'
 	 * malloc arenas (tens of MB at full-shape pages) are given back before

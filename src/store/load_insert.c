@@ -263,6 +263,7 @@ static recon_err insert_rows(struct load_engine *e, struct tab *t, const struct 
 		sqlite3_stmt *st = many ? t->st_many : t->st;
 		size_t k = many ? INSERT_ROWS : 1;
 		int bad = SQLITE_OK;
+		t->bound |= many ? 2u : 1u;
 		for (size_t j = 0; j < k; j++) {
 			int rc = bind_row(st, 2 + (int)j * t->ncol, t, &b->cells[b->rows[r[i + j]].cell]);
 			if (rc != SQLITE_OK && bad == SQLITE_OK)
@@ -313,14 +314,18 @@ recon_err load_engine_insert(struct load_engine *e, struct load_batch *b)
 		t->npend = 0;
 		/* The statements point into the page, which is about to go:
 		 * nothing reads a binding before the next row rebinds it, but
-		 * none is left dangling either (once a page, not once a row). */
+		 * none is left dangling either (once a page, not once a row).
+		 * Only the statements this page bound: clearing every table's
+		 * (up to 640 parameters each) was 4.5% of the inserting
+		 * thread's instructions (callgrind, 10k orders). */
 		for (int k = 0; k < 2; k++) {
 			sqlite3_stmt *st = k ? t->st_many : t->st;
-			if (st) {
+			if (st && t->bound & (1u << k)) {
 				sqlite3_clear_bindings(st);
 				sqlite3_bind_int64(st, 1, e->sid);
 			}
 		}
+		t->bound = 0;
 	}
 	return err;
 }

@@ -84,6 +84,7 @@ struct tab {
 	sqlite3_stmt *st_many;              /* INSERT_ROWS rows at once */
 	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
 	size_t npend;
+	unsigned bound;                     /* st (1) and st_many (2) bound since the last page */
 	struct row_digest dig;
 	/* Two specs may fill one table (a REST extract and its GraphQL twin,
 	 * load_spec_graphql.c): the first compiled owns the table's digest and

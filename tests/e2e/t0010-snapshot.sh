@@ -57,18 +57,23 @@ recon verify; expect_rc 0
 grep_in out "snapshot 1: ok"
 # A second snapshot chains to the first. It also writes the page trace
 # (RECON_PAGE_TRACE): every page the reader threads read (all but the shop's,
-# read first on its own), with its bytes, and -v says how long the threads
-# waited.
+# read first on its own), with its bytes and its wall-clock stamps (claimed,
+# converted, through the digests, insert start and end, in that order), and
+# -v says how long the threads waited.
 RECON_PAGE_TRACE=$PWD/trace.txt recon -v --config "$SAMPLES/demo/recon.ini" snapshot --period 2026-10 \
 	--raw "$SAMPLES/demo"; expect_rc 0
 grep_in err "page loop waits: readers"
 [ "$(wc -l < trace.txt)" = "$((pages - 1))" ] || fail "trace: $(wc -l < trace.txt) pages, want $((pages - 1))"
-while read -r rel rd od ins bytes; do
+while read -r rel rd od ins bytes claim conv ordered ins0 ins1; do
 	[ "$bytes" = "$(wc -c < "$SAMPLES/demo/$rel")" ] || fail "trace: $rel has $bytes bytes"
 	[ "$rd" -gt 0 ] && [ "$ins" -gt 0 ] && [ "$od" -ge 0 ] || fail "trace: $rel: $rd $od $ins"
+	[ "$claim" -ge 0 ] && [ "$conv" -gt "$claim" ] && [ "$ordered" -ge "$conv" ] && [ "$ins0" -ge "$ordered" ] &&
+		[ "$ins1" -gt "$ins0" ] || fail "trace: $rel: stamps $claim $conv $ordered $ins0 $ins1"
 done < trace.txt
 python3 "$TOP/bench/pageloop_sim.py" trace.txt > sim.txt || fail "pageloop_sim.py"
 grep_in sim.txt "comb page loop"
+python3 "$TOP/bench/pageloop_sim.py" --timeline trace.txt > tl.txt || fail "pageloop_sim.py --timeline"
+grep_in tl.txt "erpnext/gl_entry"
 [ "$(count 'SELECT prev_hash = (SELECT hash FROM snapshot WHERE id = 1) FROM snapshot WHERE id = 2')" = 1 ] || fail "chain"
 recon verify; expect_rc 0
 grep_in out "snapshot 2: ok"
