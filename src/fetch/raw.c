@@ -95,7 +95,9 @@ static recon_err page_fail(struct raw_msg *m, recon_err err, const char *fmt, ..
 	return err;
 }
 
-static recon_err read_file(const char *path, char **buf, size_t *len, struct raw_msg *m)
+/* drop: the page leaves the page cache once read (raw_reader_start says
+ * when). */
+static recon_err read_file(const char *path, char **buf, size_t *len, struct raw_msg *m, int drop)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
@@ -127,6 +129,8 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct raw
 		return page_fail(m, RECON_ERR_IO, "cannot read '%s': %s", path,
 		                 bad ? strerror(e) : "file changed while reading");
 	}
+	if (drop)
+		(void)posix_fadvise(fileno(f), 0, 0, POSIX_FADV_DONTNEED);
 	fclose(f);
 	memset(b + *len, 0, JSIMD_PADDING);
 	*buf = b;
@@ -258,7 +262,7 @@ static int page_simd(struct page *pg, const char *buf, size_t len, const struct 
 
 /* simd: may the page be read by simdjson first. */
 static void page_read(struct page *pg, const char *dir, const struct raw_job *job, const struct raw_sink *sink,
-                      int simd)
+                      int simd, int drop)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -272,7 +276,7 @@ static void page_read(struct page *pg, const char *dir, const struct raw_job *jo
 	pg->root = NULL;
 	snprintf(pg->path, sizeof(pg->path), "%s/%s", dir, job->relpath);
 	pg->read_ns = now_ns();
-	recon_err rerr = read_file(pg->path, &buf, &len, &pg->msg);
+	recon_err rerr = read_file(pg->path, &buf, &len, &pg->msg, drop);
 	pg->read_ns = now_ns() - pg->read_ns;
 	if (rerr)
 		return;
@@ -359,7 +363,7 @@ recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct
 	/* One small page (the shop's), read by jansson alone: its check sets
 	 * the process's time zone and says so, which a second reading would
 	 * say twice. */
-	page_read(pg, dir, job, sink, 0);
+	page_read(pg, dir, job, sink, 0, 0);
 	if (page_whole(pg) && sink->ordered)
 		sink->ordered(sink->arg, pg->out);
 	err = page_deliver(pg, sink);
@@ -406,6 +410,7 @@ struct raw_reader {
 	int ordering;             /* a thread is in the sink's ordered step */
 	size_t prefetched;        /* pages asked of the disk so far */
 	int64_t inflight;         /* raw bytes of pages started and not yet taken */
+	int drop_cached;          /* pages leave the page cache once read */
 	int stop;
 	int workers;
 	size_t by_simd, by_jansson;   /* pages read whole by each parser (for -v) */
@@ -497,7 +502,7 @@ static void *reader_main(void *arg)
 		if (r->stamp)
 			r->stamp[i][0] = now_ns() - r->stamp0;
 		int64_t c0 = r->trace ? thread_ns() : 0;
-		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
+		page_read(pg, r->dir, &r->jobs[i], r->sink, 1, r->drop_cached);
 		if (r->trace) {
 			r->trace[i][0] = thread_ns() - c0;
 			r->trace[i][3] = cost;
@@ -589,6 +594,32 @@ void raw_reader_stop(struct raw_reader *r)
 	free(r);
 }
 
+/* A month whose pages are more than half the memory cannot stay in the
+ * page cache anyway: kept there as they are read, they only evict the
+ * database being written (and its indexes' sort files), and the kernel
+ * spends its time reclaiming. Each such page is dropped from the cache
+ * once read. At 1M orders (19 GB of pages, 23.5 GiB of memory, cold): the
+ * close 79.0 -> 69.3 s, its system time 41.7 -> 21.6 s, the readers'
+ * wait in read() 26.1 -> 8.0 s (bench/RESULTS.md, issue 18). A month that
+ * fits keeps its pages cached for the next command that reads them. */
+static void drop_when_too_big(struct raw_reader *r)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	int64_t total = 0, memory = (int64_t)pages * psize;
+	/* Test hook: the memory size, so a small month takes this path. */
+	const char *t = getenv("RECON_TEST_MEMORY_BYTES");
+	if (t && *t)
+		memory = strtoll(t, NULL, 10);
+	if (memory <= 0)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		total += job_cost(r, i);
+	r->drop_cached = total > memory / 2;
+	if (r->drop_cached)
+		msg_debug("pages: %.1f GB, more than half the memory: each leaves the page cache once read",
+		          (double)total / 1e9);
+}
+
 recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n, const struct raw_sink *sink,
                            struct raw_reader **out)
 {
@@ -600,6 +631,7 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 	r->jobs = jobs;
 	r->sink = sink;
 	r->n = n;
+	drop_when_too_big(r);
 	/* Here, before the threads: simdjson's start-up, once (json_simd.h). */
 	if (use_simdjson)
 		jsimd_init();
@@ -667,7 +699,7 @@ recon_err raw_reader_next(struct raw_reader *r)
 		r->wait_pages += now_ns() - t0;
 		pthread_mutex_unlock(&r->mu);
 	} else {
-		page_read(pg, r->dir, &r->jobs[i], r->sink, 1);
+		page_read(pg, r->dir, &r->jobs[i], r->sink, 1, r->drop_cached);
 		if (page_whole(pg) && r->sink->ordered)
 			r->sink->ordered(r->sink->arg, pg->out);
 		pg->cost = 0;
