@@ -1,5 +1,5 @@
 /* Loading a raw folder: the pages of every extract in load order (read
- * ahead by raw.c's parser threads), each record handed to the spec engine
+ * ahead by raw_ahead.c's parser threads), each record handed to the spec engine
  * (load_table.c, load_convert.c, load_insert.c; specs in load_spec.c), then the unique keys, the indexes
  * and the extract rows with their control totals. */
 #include <stdio.h>
