@@ -452,6 +452,14 @@ static const char invoice_links_sql[] =
 static const char invoice_links_index_sql[] =
 	"CREATE INDEX temp.link_order_si_o ON link_order_si(order_id, docstatus);";
 
+/* The parameters links_sql and invoice_links_sql take (their comment). */
+static void order_params(struct sqlparams *p, int64_t sid, enum links_order_key key)
+{
+	sqlparams_int(p, ":sid", sid);
+	sqlparams_int(p, ":by_id", key == LINKS_BY_ID);
+	sqlparams_int(p, ":by_number", key == LINKS_BY_NUMBER);
+}
+
 /* What the tables were built from: the snapshot and every setting they
  * depend on. New string (sqlite3_free), NULL when out of memory. */
 static char *fingerprint(const struct config *cfg, int64_t sid, enum links_order_key key)
@@ -533,9 +541,7 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	}
 	/* The record is dropped first and written last: a build that fails
 	 * half way leaves none, and the next call starts again. */
-	sqlparams_int(&p, ":sid", sid);
-	sqlparams_int(&p, ":by_id", key == LINKS_BY_ID);
-	sqlparams_int(&p, ":by_number", key == LINKS_BY_NUMBER);
+	order_params(&p, sid, key);
 	if (!(err = store_exec(s, "DROP TABLE IF EXISTS temp.link_key")) &&
 	    !(err = build_locations(s, cfg, sid)) &&
 	    !(err = build_payout_accounts(s, cfg, sid)) &&
@@ -594,9 +600,7 @@ recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t 
 
 	if ((err = links_order_key(cfg, &key)))
 		return err;
-	sqlparams_int(&p, ":sid", sid);
-	sqlparams_int(&p, ":by_id", key == LINKS_BY_ID);
-	sqlparams_int(&p, ":by_number", key == LINKS_BY_NUMBER);
+	order_params(&p, sid, key);
 	if ((err = store_exec(s, "DROP TABLE IF EXISTS temp.link_key")) ||
 	    (err = sqlparams_exec(s, links_sql, &p, "links", NULL)))
 		return err;
