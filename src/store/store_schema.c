@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "recon/load_spec.h"
 #include "recon/msg.h"
@@ -360,6 +361,20 @@ static void sort_on_disk(struct store *s)
 		msg_debug("index builds sort in memory: %s", sqlite3_errmsg(s->db));
 }
 
+/* An index build's sorter hands each full run to a worker thread and
+ * merges on them too, so the builds, alone on the critical path after the
+ * page loop, use the other core. 1M orders, cold, quiet: 12.65 -> 11.43 s
+ * (e_gl_entry_v alone 5.5 -> 3.7 s), snapshot peak 215 -> 220 MB; with one
+ * worker 4.3 s, with two 3.7 s. At 100k the runs mostly fit in memory and
+ * the gain is small. Off again after, so no other statement spawns threads. */
+static void sort_on_other_cores(struct store *s, int on)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	if (sqlite3_exec(s->db, on ? "PRAGMA threads = 2" : "PRAGMA threads = 0", NULL, NULL, NULL) != SQLITE_OK)
+		msg_debug("index builds on one core: %s", sqlite3_errmsg(s->db));
+}
+
 /* An index build sorts in memory up to the page cache's size (SQLite's
  * sorter), on top of the cache: 64 + 64 MiB at the load's end made it the
  * peak of a close. With a 16 MiB cache the sorter writes its runs to a
@@ -379,8 +394,11 @@ recon_err store_create_indexes(struct store *s)
 	err = store_exec(s, "PRAGMA cache_size = " STORE_LOAD_CACHE_KIB);
 	if (!err)
 		sort_on_disk(s);
-	if (!err)
+	if (!err) {
+		sort_on_other_cores(s, 1);
 		err = store_exec(s, index_sql);
+		sort_on_other_cores(s, 0);
+	}
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size = %s", was);
 	recon_err back = store_exec(s, sql);
 	return err ? err : back;
