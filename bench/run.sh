@@ -25,6 +25,12 @@
 #   BENCH_FETCH   0 skips the live-fetch timing   (default 1; bench/fetch.sh, about a minute)
 #   BENCH_SECOND  0 skips the second month        (default 1)
 #   BENCH_PANDAS  0 skips bench/pandas_close.py   (default 1: run it when its packages are there)
+#   BENCH_STAGES  close: only the two closes (and pandas); default all stages.
+#                 A 1M-order month takes minutes a stage: this is its run.
+#   BENCH_COLD    1 drops the month's pages from the kernel's page cache
+#                 before each load and close (posix_fadvise DONTNEED on
+#                 every file, as a user's first read of freshly fetched
+#                 pages larger than the memory would find them; default 0)
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -105,6 +111,30 @@ pystage() {
 	echo "$r $name $(tail -1 "$work/time.out" | awk -v st="$st" '{ printf "%s %s %s %.2f", $1, $2, st, $3 + $4 }')" >>"$work/all"
 }
 
+# cold: with BENCH_COLD=1, the month's page files leave the page cache (the
+# machine's drop_caches needs root and a writable /proc; this does not).
+cold() {
+	[ "${BENCH_COLD:-0}" = 1 ] || return 0
+	python3 - "$dir" <<'PY'
+import os, sys
+for top, _, files in os.walk(sys.argv[1]):
+    for f in files:
+        fd = os.open(os.path.join(top, f), os.O_RDONLY)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        os.close(fd)
+PY
+}
+
+# closestages NAME: the close's own phases (recon -v) of stage NAME's run
+closestages() {
+	sed -n 's/^recon: loaded in \([0-9.]*\) s$/page-loop \1/p
+	        s/^recon: unique keys checked in \([0-9.]*\) s, indexes built in \([0-9.]*\) s$/keys \1 indexes \2/p
+	        s/^recon: control totals: the part without discrepancies took \([0-9.]*\) s (\([0-9.]*\) CPU-s).*waited \([0-9.]*\) s.*$/totals-job \1 (\2 CPU-s) rules-waited \3/p
+	        s/^recon: report: .*rendered in \([0-9.]*\) s$/render \1/p' "$work/$1.err" |
+		tr '\n' ' ' | sed 's/^/'"$r $1"' /; s/ *$//' >>"$work/closestages"
+	echo >>"$work/closestages"
+}
+
 # loadcpu NAME: the page loop's CPU split (recon -v) of stage NAME's run
 loadcpu() {
 	sed -n 's/^recon: page loop CPU: \([0-9.]*\) s inserting.*, \([0-9.]*\) s reading.*$/'"$r $1"' \1 \2/p' "$work/$1.err" >>"$work/cpusplit"
@@ -126,10 +156,13 @@ for n in $ORDERS; do
 	: >"$work/all"
 	: >"$work/loadstages"
 	: >"$work/cpusplit"
+	: >"$work/closestages"
 	r=1
 	while [ "$r" -le "$REPEAT" ]; do
 		rm -f "$work"/db*
 		db=$work/db
+		if [ "${BENCH_STAGES:-all}" != close ]; then
+		cold
 		stage load -v snapshot --period 2026-10 --raw "$dir"
 		# The load's own stages (recon -v): the page loop, then keys and indexes.
 		sed -n 's/^recon: loaded in \([0-9.]*\) s$/pages \1/p; s/^recon: unique keys checked in \([0-9.]*\) s, indexes built in \([0-9.]*\) s$/keys \1 indexes \2/p' \
@@ -153,16 +186,23 @@ for n in $ORDERS; do
 			fi
 			stage verify2 verify
 		fi
+		fi
 		# The whole close as a user runs it: one command, one fresh database,
 		# then the second month's close into the same database.
 		if [ "$has_report" -eq 1 ]; then
 			db=$work/db-close
 			rm -f "$db" "$db"-*
-			stage close close --period 2026-10 --raw "$dir" --out "$work/reports-close" \
+			cold
+			stage close -v close --period 2026-10 --raw "$dir" --out "$work/reports-close" \
 				--as-of 2026-11-05T09:00:00Z --fail-on never
+			loadcpu close
+			closestages close
 			if [ "${BENCH_SECOND:-1}" != 0 ]; then
-				stage close2 close --period 2026-10 --raw "$dir" --out "$work/reports-close" \
+				cold
+				stage close2 -v close --period 2026-10 --raw "$dir" --out "$work/reports-close" \
 					--as-of 2026-11-05T09:00:00Z --fail-on never
+				loadcpu close2
+				closestages close2
 			fi
 			db=$work/db
 		fi
@@ -172,8 +212,14 @@ for n in $ORDERS; do
 		fi
 		r=$((r + 1))
 	done
-	rows=$(sqlite3 "$work/db" "SELECT coalesce(sum(rows), 0) FROM table_digest WHERE snapshot_id = 1")
-	dbmb=$(du -cb "$work"/db "$work"/db-[ws]* 2>/dev/null | tail -1 | awk '{ printf "%.0f", $1 / 1e6 }')
+	sumdb=$work/db
+	if [ "${BENCH_STAGES:-all}" = close ]; then
+		# the counts below come from the close's database (diff reads what it stored)
+		sumdb=$work/db-close
+		"$RECON" --config "$cfg" --db "$sumdb" diff --snapshot 1 --format json --fail-on never >"$work/diff.out" 2>/dev/null || true
+	fi
+	rows=$(sqlite3 "$sumdb" "SELECT coalesce(sum(rows), 0) FROM table_digest WHERE snapshot_id = 1")
+	dbmb=$(du -cb "$sumdb" "$sumdb"-[ws]* 2>/dev/null | tail -1 | awk '{ printf "%.0f", $1 / 1e6 }')
 	echo
 	echo "== $n orders: $mb MB raw in $pages pages, $rows rows loaded, database $dbmb MB ($REPEAT run(s))"
 	printf '%-9s %9s %9s %8s %11s %9s %10s  %s\n' stage "best s" "median s" "CPU s" "rows/s" "MB/s" "peak RSS" status
@@ -201,7 +247,9 @@ for n in $ORDERS; do
 	     END { if (n) { printf "inside load (recon -v, per run): page loop"; for (i = 1; i <= n; i++) printf " %s", p[i];
 	                    printf " s; unique keys"; for (i = 1; i <= n; i++) printf " %s", k[i];
 	                    printf " s; indexes"; for (i = 1; i <= n; i++) printf " %s", x[i]; print " s" } }' "$work/loadstages"
-	echo "sum of stages (load+diff+journal$( [ "$has_report" -eq 1 ] && echo +report)): best $close_best s, median $close_med s"
+	[ -s "$work/closestages" ] && sed 's/^/close phases (recon -v, run, stage): /' "$work/closestages"
+	[ "${BENCH_STAGES:-all}" = close ] ||
+		echo "sum of stages (load+diff+journal$( [ "$has_report" -eq 1 ] && echo +report)): best $close_best s, median $close_med s"
 	awk '{ n[$2]++; w[$2] = w[$2] " " $3; x[$2] = x[$2] " " $4 }
 	     END { for (s in n) printf "page loop CPU of %s (per run): inserting thread%s s; reader threads%s s\n", s, w[s], x[s] }' \
 		"$work/cpusplit" | sort
