@@ -84,7 +84,7 @@ recon_err tax_line_rate(struct load_row *row, const struct raw_rec *rec, const s
 {
 	struct raw_val v;
 	(void)from;
-	TRY(raw_field(rec, o, "rate", &v));
+	TRY(load_field(row, rec, o, "rate", &v));
 	switch (v.type) {
 	case RAW_INT:
 		snprintf(row->scratch, sizeof(row->scratch), "%lld", (long long)v.v.i);

@@ -16,7 +16,8 @@
 
 #define MAX_COLS 40        /* per table, snapshot_id included */
 #define MAX_CHILDREN 8
-#define MAX_KEYS (2 * MAX_COLS + MAX_CHILDREN)   /* paths, fallback paths, child arrays */
+#define MAX_READS 16      /* a hook's .reads looked up with the record's columns */
+#define MAX_KEYS (2 * MAX_COLS + MAX_CHILDREN + 2 * MAX_READS)   /* paths, fallback paths, child arrays, hooks' reads */
 #define INSERT_ROWS 16     /* rows an INSERT statement takes at once (40 columns: 640 parameters) */
 
 int lt_kind_is_money(enum load_kind k);
@@ -80,6 +81,10 @@ struct tab {
 	 * column c reads key[c] (and alt[c] when absent), child i child_key[i]. */
 	struct raw_keys *keys;
 	signed char key[MAX_COLS], alt[MAX_COLS], child_key[MAX_CHILDREN];
+	/* A hook column's .reads, looked up with the columns: reads_at[c][k]
+	 * is the slot of its k-th read, -1 past MAX_READS or MAX_KEYS (read
+	 * by raw_field then). */
+	signed char reads_at[MAX_COLS][MAX_READS];
 	sqlite3_stmt *st;                   /* NULL: not stored */
 	sqlite3_stmt *st_many;              /* INSERT_ROWS rows at once */
 	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
