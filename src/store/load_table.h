@@ -33,6 +33,8 @@ struct keyset;
 struct keyset *keyset_new(void);
 void keyset_free(struct keyset *k);
 void keyset_add(struct keyset *k, uint64_t h);
+/* A hint: the slot keyset_add(k, h) probes first is about to be used. */
+void keyset_prefetch(const struct keyset *k, uint64_t h);
 void keyset_done(struct keyset *k);      /* its extract is loaded: slots freed, verdict kept */
 int keyset_proven(const struct keyset *k);  /* no two hashes met, and every key was seen */
 uint64_t keyset_mix(uint64_t h);
