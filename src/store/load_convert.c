@@ -233,7 +233,7 @@ static const char *text_keep(struct load_batch *b, const char *s, size_t n)
 		b->text = c = nc;
 	}
 	char *p = c->data + c->used;
-	memcpy(p, s, n);
+	lt_copy(p, s, n);
 	p[n] = '\0';
 	c->used += n + 1;
 	return p;

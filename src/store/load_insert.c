@@ -25,7 +25,7 @@ static void dig_bytes(struct row_digest *d, const void *p, size_t n)
 			return;
 		}
 	}
-	memcpy(d->buf + d->used, p, n);
+	lt_copy(d->buf + d->used, p, n);
 	d->used += n;
 }
 
