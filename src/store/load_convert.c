@@ -129,6 +129,7 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 	}
 	return RECON_OK;
 }
+
 recon_err load_field(const struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                      const char *path, struct raw_val *out)
 {

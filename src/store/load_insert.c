@@ -100,8 +100,6 @@ int load_engine_unique_proven(struct load_engine *e, const char *table)
 	return 0;
 }
 
-/* store_table_digest's byte stream for the batch's rows, table by table,
- * and their unique keys. */
 /* The key of row r of the batch, hashed, its slot fetched into the cache:
  * a set of a million keys is far bigger than the cache, so each add would
  * otherwise wait for memory. */
@@ -116,6 +114,8 @@ static uint64_t key_ahead(struct load_engine *e, const struct load_batch *b, siz
 	return h;
 }
 
+/* store_table_digest's byte stream for the batch's rows, table by table,
+ * and their unique keys. */
 void load_engine_account(struct load_engine *e, const struct load_batch *b)
 {
 	uint64_t ahead[KEY_AHEAD];
