@@ -85,12 +85,23 @@ struct load_row {
 	const struct load_cell *cell;      /* by column */
 	int exp;                           /* exponent of the row's money */
 	char scratch[512];                 /* one hook's text (longer text is truncated) */
+	/* The hook being called: its .reads, and where the record's one
+	 * lookup left each of them (load_field). */
+	const char *const *reads;
+	const signed char *reads_at;
+	const struct raw_val *val;
 };
 
 struct load_col;
 /* A computed column: `from` is the column the spec names in `from`, or NULL. */
 typedef recon_err (*load_hook_fn)(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                                   const struct load_cell *from, struct load_cell *out);
+/* A hook's field of its record o, by its path from o ("customer.phone"):
+ * one of the hook's .reads is taken from the lookup that read the record's
+ * columns (an order's ~90 keys are not scanned again); any other path is
+ * read as raw_field reads it. */
+recon_err load_field(const struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                     const char *path, struct raw_val *out);
 /* A check of a read value, run once the whole record has been read. */
 typedef recon_err (*load_check_fn)(const struct load_row *row, const struct raw_rec *rec,
                                    const struct load_col *col, const struct load_cell *v);

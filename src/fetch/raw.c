@@ -98,13 +98,12 @@ static recon_err page_fail(struct raw_msg *m, recon_err err, const char *fmt, ..
 
 /* drop: the page leaves the page cache once read (raw_reader_start says
  * when). */
-static recon_err read_file(const char *path, char **buf, size_t *len, struct raw_msg *m, int drop)
+static recon_err read_file(const char *path, char **buf, size_t *cap, size_t *len, struct raw_msg *m, int drop)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
 	char *b;
 
-	*buf = NULL;
 	if (!f)
 		return page_fail(m, RECON_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -117,15 +116,19 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct raw
 		                 path, (long long)st.st_size, RAW_PAGE_MAX >> 20);
 	}
 	/* Padded for simdjson, which reads whole blocks past the end. */
-	b = malloc((size_t)st.st_size + JSIMD_PADDING);
-	if (!b) {
-		fclose(f);
-		return m->err = RECON_ERR_NOMEM;
+	if (*cap < (size_t)st.st_size + JSIMD_PADDING) {
+		free(*buf);
+		*cap = 0;
+		if (!(*buf = malloc((size_t)st.st_size + JSIMD_PADDING))) {
+			fclose(f);
+			return m->err = RECON_ERR_NOMEM;
+		}
+		*cap = (size_t)st.st_size + JSIMD_PADDING;
 	}
+	b = *buf;
 	*len = fread(b, 1, (size_t)st.st_size, f);
 	if (ferror(f) || *len != (size_t)st.st_size) {
 		int e = errno, bad = ferror(f);
-		free(b);
 		fclose(f);
 		return page_fail(m, RECON_ERR_IO, "cannot read '%s': %s", path,
 		                 bad ? strerror(e) : "file changed while reading");
@@ -134,7 +137,6 @@ static recon_err read_file(const char *path, char **buf, size_t *len, struct raw
 		(void)posix_fadvise(fileno(f), 0, 0, POSIX_FADV_DONTNEED);
 	fclose(f);
 	memset(b + *len, 0, JSIMD_PADDING);
-	*buf = b;
 	return RECON_OK;
 }
 
@@ -263,16 +265,16 @@ void raw_page_read(struct page *pg, const char *dir, const struct raw_job *job, 
 	pg->root = NULL;
 	snprintf(pg->path, sizeof(pg->path), "%s/%s", dir, job->relpath);
 	pg->read_ns = raw_now_ns();
-	recon_err rerr = read_file(pg->path, &buf, &len, &pg->msg, drop);
+	recon_err rerr = read_file(pg->path, &pg->buf, &pg->buf_cap, &len, &pg->msg, drop);
 	pg->read_ns = raw_now_ns() - pg->read_ns;
 	if (rerr)
 		return;
+	buf = pg->buf;
 	sha256_hex(buf, len, pg->hex);
 	pg->bytes = (int64_t)len;
 	pg->read_ok = 1;
 	if (simd && use_simdjson && page_simd(pg, buf, len, sink)) {
 		pg->by_simd = 1;
-		free(buf);
 		return;
 	}
 	/* Deep nesting is hostile input, not data: jansson's own depth limit
@@ -280,7 +282,6 @@ void raw_page_read(struct page *pg, const char *dir, const struct raw_job *job, 
 	struct json_arena *prev = json_arena_select(&pg->arena);
 	pg->root = jsonin_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	json_arena_select(prev);
-	free(buf);
 	if (!pg->root) {
 		if (jsonin_nomem(&jerr))
 			page_fail(&pg->msg, RECON_ERR_NOMEM, "cannot read '%s': out of memory", pg->path);
@@ -308,6 +309,11 @@ void raw_page_free(struct page *pg, const struct raw_sink *sink)
 	if (jsimd_parser_capacity(pg->simd) > SIMD_KEEP) {
 		jsimd_parser_free(pg->simd);
 		pg->simd = NULL;
+	}
+	if (pg->buf_cap > SIMD_KEEP) {
+		free(pg->buf);
+		pg->buf = NULL;
+		pg->buf_cap = 0;
 	}
 }
 
@@ -355,6 +361,7 @@ recon_err raw_read_page(const char *dir, const struct raw_job *job, const struct
 		sink->ordered(sink->arg, pg->out);
 	err = raw_page_deliver(pg, sink);
 	raw_page_free(pg, sink);
+	free(pg->buf);
 	json_arena_release(&pg->arena);
 	sink->out_free(sink->arg, pg->out);
 	free(pg);

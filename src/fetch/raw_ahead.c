@@ -111,6 +111,8 @@ static void *reader_main(void *arg)
 	/* One parser a thread: a page's records own their text (the sink's
 	 * batch), so the page's DOM is dead once they are read. */
 	struct jsimd_parser *simd = NULL;
+	char *buf = NULL;
+	size_t buf_cap = 0;
 	pthread_mutex_lock(&r->mu);
 	for (;;) {
 		size_t i = r->claimed;
@@ -140,6 +142,8 @@ static void *reader_main(void *arg)
 
 		struct page *pg = &r->pages[i % AHEAD_PAGES];
 		pg->simd = simd;
+		pg->buf = buf;
+		pg->buf_cap = buf_cap;
 		if (r->stamp)
 			r->stamp[i][0] = raw_now_ns() - r->stamp0;
 		int64_t c0 = r->trace ? raw_thread_ns() : 0;
@@ -153,6 +157,15 @@ static void *reader_main(void *arg)
 		if (jsimd_parser_capacity(simd) > SIMD_KEEP) {
 			jsimd_parser_free(simd);
 			simd = NULL;
+		}
+		buf = pg->buf;
+		buf_cap = pg->buf_cap;
+		pg->buf = NULL;
+		pg->buf_cap = 0;
+		if (buf_cap > SIMD_KEEP) {
+			free(buf);
+			buf = NULL;
+			buf_cap = 0;
 		}
 		pg->cost = cost;
 
@@ -188,6 +201,7 @@ static void *reader_main(void *arg)
 	}
 	pthread_mutex_unlock(&r->mu);
 	jsimd_parser_free(simd);
+	free(buf);
 	return NULL;
 }
 
@@ -229,6 +243,7 @@ void raw_reader_stop(struct raw_reader *r)
 	for (size_t i = 0; i < AHEAD_PAGES; i++) {
 		json_arena_release(&r->pages[i].arena);
 		jsimd_parser_free(r->pages[i].simd);
+		free(r->pages[i].buf);
 		if (r->pages[i].out)
 			r->sink->out_free(r->sink->arg, r->pages[i].out);
 	}

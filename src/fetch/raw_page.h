@@ -11,7 +11,8 @@
 #include "recon/json_arena.h"
 #include "recon/raw.h"
 
-/* A parser that grew past this for a huge page is not kept for the next. */
+/* A parser (or a file buffer) that grew past this for a huge page is not
+ * kept for the next. */
 #define SIMD_KEEP ((size_t)16 << 20)
 
 /* One page read, hashed, parsed and converted, waiting to be delivered. */
@@ -27,6 +28,11 @@ struct page {
 	json_t *root;
 	struct json_arena arena;
 	struct jsimd_parser *simd;   /* while it is read: its reader thread's (no records borrow from it) */
+	/* The file's bytes while it is read: its reader thread's buffer (no
+	 * record borrows from it either), grown to the largest page, so a
+	 * page costs no fresh memory for the kernel to fault in and zero. */
+	char *buf;
+	size_t buf_cap;
 	int64_t cost;             /* bytes counted against the read-ahead ceiling */
 	int64_t read_ns;          /* wall time reading the file (for -v) */
 };

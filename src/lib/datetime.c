@@ -232,7 +232,24 @@ void tz_local_date(int64_t utc, char out[DATE_BUFSZ])
 	struct tm tm;
 	char tmp[48];
 	localtime_r(&t, &tm);
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	int y = tm.tm_year + 1900;
+	if (y >= 0 && y <= 9999) {
+		/* every order's date: snprintf's parsing of the format cost more
+		 * than the rest of this */
+		tmp[0] = (char)('0' + y / 1000);
+		tmp[1] = (char)('0' + y / 100 % 10);
+		tmp[2] = (char)('0' + y / 10 % 10);
+		tmp[3] = (char)('0' + y % 10);
+		tmp[4] = '-';
+		tmp[5] = (char)('0' + (tm.tm_mon + 1) / 10);
+		tmp[6] = (char)('0' + (tm.tm_mon + 1) % 10);
+		tmp[7] = '-';
+		tmp[8] = (char)('0' + tm.tm_mday / 10);
+		tmp[9] = (char)('0' + tm.tm_mday % 10);
+		tmp[10] = '\0';
+	} else {
+		snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, tm.tm_mon + 1, tm.tm_mday);
+	}
 	memcpy(out, tmp, DATE_BUFSZ - 1);
 	out[DATE_BUFSZ - 1] = '\0';
 }

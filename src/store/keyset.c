@@ -38,6 +38,12 @@ uint64_t keyset_mix(uint64_t h)
 	return h;
 }
 
+void keyset_prefetch(const struct keyset *k, uint64_t h)
+{
+	if (k->slot)
+		__builtin_prefetch(&k->slot[h & (k->cap - 1)], 1);
+}
+
 void keyset_add(struct keyset *k, uint64_t h)
 {
 	if (k->over || k->met)

@@ -116,6 +116,9 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 	case LK_HOOK_TEXT:
 	case LK_HOOK_INT:
 		v->type = SQLITE_NULL;
+		row->reads = col->reads;
+		row->reads_at = t->reads_at[c];
+		row->val = val;
 		return col->hook(row, rec, o, src, v);
 	}
 	if (v->type == SQLITE_TEXT) {
@@ -126,6 +129,18 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 	}
 	return RECON_OK;
 }
+
+recon_err load_field(const struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                     const char *path, struct raw_val *out)
+{
+	for (int k = 0; row->reads && row->reads[k] && k < MAX_READS; k++)
+		if (row->reads_at[k] >= 0 && strcmp(row->reads[k], path) == 0) {
+			*out = row->val[row->reads_at[k]];
+			return RECON_OK;
+		}
+	return raw_field(rec, o, path, out);
+}
+
 /* A batch this large (a huge page) is not kept for the next page. */
 #define BATCH_KEEP_CELLS ((size_t)1 << 20)
 
@@ -219,7 +234,7 @@ static const char *text_keep(struct load_batch *b, const char *s, size_t n)
 		b->text = c = nc;
 	}
 	char *p = c->data + c->used;
-	memcpy(p, s, n);
+	lt_copy(p, s, n);
 	p[n] = '\0';
 	c->used += n + 1;
 	return p;
@@ -287,6 +302,7 @@ static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct
 	recon_err err;
 
 	row.ctx = e->ctx;
+	row.reads = NULL;
 	row.parent = parent;
 	row.cell = cell;
 	row.exp = parent ? parent->exp : e->ctx->company_exp;
@@ -294,8 +310,10 @@ static recon_err convert_rec(struct load_engine *e, struct load_batch *b, struct
 	for (int k = 0; !err && k < t->ncol; k++) {
 		int c = t->order[k];
 		cell[c].scratch = 0;
-		free(cell[c].owned);      /* a record before this one's, not emitted */
-		cell[c].owned = NULL;
+		if (cell[c].owned) {      /* a record before this one's, not emitted */
+			free(cell[c].owned);
+			cell[c].owned = NULL;
+		}
 		err = read_col(t, &row, rec, o, val, cell, c);
 		/* The row's scratch is one hook's: the next hook of the row
 		 * writes it again (a phone and then a customer's name did). */

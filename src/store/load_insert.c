@@ -25,7 +25,7 @@ static void dig_bytes(struct row_digest *d, const void *p, size_t n)
 			return;
 		}
 	}
-	memcpy(d->buf + d->used, p, n);
+	lt_copy(d->buf + d->used, p, n);
 	d->used += n;
 }
 
@@ -100,16 +100,36 @@ int load_engine_unique_proven(struct load_engine *e, const char *table)
 	return 0;
 }
 
+/* The key of row r of the batch, hashed, its slot fetched into the cache:
+ * a set of a million keys is far bigger than the cache, so each add would
+ * otherwise wait for memory. */
+#define KEY_AHEAD 8
+static uint64_t key_ahead(struct load_engine *e, const struct load_batch *b, size_t r)
+{
+	const struct tab *t = e->all[b->rows[r].tab];
+	if (!t->owner->keys_seen)
+		return 0;
+	uint64_t h = key_hash(t, &b->cells[b->rows[r].cell]);
+	keyset_prefetch(t->owner->keys_seen, h);
+	return h;
+}
+
 /* store_table_digest's byte stream for the batch's rows, table by table,
  * and their unique keys. */
 void load_engine_account(struct load_engine *e, const struct load_batch *b)
 {
+	uint64_t ahead[KEY_AHEAD];
+	for (size_t r = 0; r < b->nrows && r < KEY_AHEAD; r++)
+		ahead[r] = key_ahead(e, b, r);
 	for (size_t r = 0; r < b->nrows; r++) {
 		struct tab *t = e->all[b->rows[r].tab];
 		const struct bcell *cell = &b->cells[b->rows[r].cell];
 		struct row_digest *d = &t->owner->dig;
+		uint64_t h = ahead[r % KEY_AHEAD];
+		if (r + KEY_AHEAD < b->nrows)
+			ahead[r % KEY_AHEAD] = key_ahead(e, b, r + KEY_AHEAD);
 		if (t->owner->keys_seen)
-			keyset_add(t->owner->keys_seen, key_hash(t, cell));
+			keyset_add(t->owner->keys_seen, h);
 		dig_tag(d, SQLITE_INTEGER);
 		dig_i64(d, e->sid);
 		for (int c = 0; c < t->ncol; c++) {

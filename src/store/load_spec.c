@@ -71,14 +71,14 @@ static recon_err order_customer_name(struct load_row *row, const struct raw_rec 
 	const char *first, *last;
 	(void)from;
 	out->type = SQLITE_NULL;
-	TRY(raw_field(rec, o, "customer", &cust));
+	TRY(load_field(row, rec, o, "customer", &cust));
 	if (cust.type == RAW_ABSENT || cust.type == RAW_NULL)
 		return RECON_OK;
 	if (cust.type != RAW_OBJECT)
 		return raw_field_error(rec, "customer", "expected an object or null");
-	TRY(raw_field(rec, &cust, "first_name", &v));
+	TRY(load_field(row, rec, o, "customer.first_name", &v));
 	TRY(raw_str(rec, "customer.first_name", &v, 0, &first));
-	TRY(raw_field(rec, &cust, "last_name", &v));
+	TRY(load_field(row, rec, o, "customer.last_name", &v));
 	TRY(raw_str(rec, "customer.last_name", &v, 0, &last));
 	snprintf(row->scratch, sizeof(row->scratch), "%s%s%s", first ? first : "", first && last ? " " : "",
 	         last ? last : "");
@@ -132,12 +132,12 @@ static recon_err order_phone_norm(struct load_row *row, const struct raw_rec *re
 	struct load_cell c = { .type = SQLITE_NULL };
 	const char *p;
 	(void)from;
-	TRY(raw_field(rec, o, "phone", &v));
+	TRY(load_field(row, rec, o, "phone", &v));
 	TRY(raw_str(rec, "phone", &v, 0, &p));
 	if (!p || !*p) {
-		TRY(raw_field(rec, o, "customer", &cust));
+		TRY(load_field(row, rec, o, "customer", &cust));
 		if (cust.type == RAW_OBJECT) {
-			TRY(raw_field(rec, &cust, "phone", &v));
+			TRY(load_field(row, rec, o, "customer.phone", &v));
 			TRY(raw_str(rec, "customer.phone", &v, 0, &p));
 		}
 	}

@@ -29,14 +29,14 @@ static recon_err gql_customer_name(struct load_row *row, const struct raw_rec *r
 	const char *first, *last;
 	(void)from;
 	out->type = SQLITE_NULL;
-	TRY(raw_field(rec, o, "customer", &cust));
+	TRY(load_field(row, rec, o, "customer", &cust));
 	if (cust.type == RAW_ABSENT || cust.type == RAW_NULL)
 		return RECON_OK;
 	if (cust.type != RAW_OBJECT)
 		return raw_field_error(rec, "customer", "expected an object or null");
-	TRY(raw_field(rec, &cust, "firstName", &v));
+	TRY(load_field(row, rec, o, "customer.firstName", &v));
 	TRY(raw_str(rec, "customer.firstName", &v, 0, &first));
-	TRY(raw_field(rec, &cust, "lastName", &v));
+	TRY(load_field(row, rec, o, "customer.lastName", &v));
 	TRY(raw_str(rec, "customer.lastName", &v, 0, &last));
 	snprintf(row->scratch, sizeof(row->scratch), "%s%s%s", first ? first : "", first && last ? " " : "",
 	         last ? last : "");
@@ -59,12 +59,12 @@ static recon_err gql_phone_norm(struct load_row *row, const struct raw_rec *rec,
 	size_t n = 0;
 	(void)from;
 	out->type = SQLITE_NULL;
-	TRY(raw_field(rec, o, "phone", &v));
+	TRY(load_field(row, rec, o, "phone", &v));
 	TRY(raw_str(rec, "phone", &v, 0, &p));
 	if (!p || !*p) {
-		TRY(raw_field(rec, o, "customer", &cust));
+		TRY(load_field(row, rec, o, "customer", &cust));
 		if (cust.type == RAW_OBJECT) {
-			TRY(raw_field(rec, &cust, "defaultPhoneNumber.phoneNumber", &v));
+			TRY(load_field(row, rec, o, "customer.defaultPhoneNumber.phoneNumber", &v));
 			TRY(raw_str(rec, "customer.defaultPhoneNumber.phoneNumber", &v, 0, &p));
 		}
 	}

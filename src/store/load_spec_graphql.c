@@ -37,22 +37,22 @@
 /* ---- hooks ---- */
 
 /* The text of one field of the record (NULL when absent or null). */
-static recon_err field_text(const struct raw_rec *rec, const struct raw_val *o, const char *path, int required,
-                            const char **s)
+static recon_err field_text(const struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                            const char *path, int required, const char **s)
 {
 	struct raw_val v;
-	TRY(raw_field(rec, o, path, &v));
+	TRY(load_field(row, rec, o, path, &v));
 	return raw_str(rec, path, &v, required, s);
 }
 
 /* The number of a GID field ("gid://shopify/Order/123" -> 123). */
-static recon_err gid_field(const struct raw_rec *rec, const struct raw_val *o, const char *path, int required,
-                           struct load_cell *out)
+static recon_err gid_field(const struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                           const char *path, int required, struct load_cell *out)
 {
 	const char *s, *p;
 	int64_t v = 0;
 
-	TRY(field_text(rec, o, path, required, &s));
+	TRY(field_text(row, rec, o, path, required, &s));
 	if (!s)
 		return RECON_OK;       /* NULL */
 	/* gid://shopify/<Type>/<digits>[?query]: the number is unique per type
@@ -91,8 +91,8 @@ static recon_err cell_text(struct load_cell *out, const char *s, size_t n)
 /* An enum value in REST's spelling: lower case, the transfer words
  * renamed. Only enum characters are taken: anything else is not what the
  * API sends. */
-static recon_err enum_field(const struct raw_rec *rec, const struct raw_val *o, const char *path, int required,
-                            int transfers, struct load_cell *out)
+static recon_err enum_field(const struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
+                            const char *path, int required, int transfers, struct load_cell *out)
 {
 	static const struct { const char *gql, *rest; } renamed[] = {
 		{ "TRANSFER", "payout" },
@@ -103,7 +103,7 @@ static recon_err enum_field(const struct raw_rec *rec, const struct raw_val *o, 
 	const char *s;
 	size_t n;
 
-	TRY(field_text(rec, o, path, required, &s));
+	TRY(field_text(row, rec, o, path, required, &s));
 	if (!s)
 		return RECON_OK;
 	n = strlen(s);
@@ -122,18 +122,16 @@ static recon_err enum_field(const struct raw_rec *rec, const struct raw_val *o, 
 	static recon_err fn(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,             \
 	                    const struct load_cell *from, struct load_cell *out)                                  \
 	{                                                                                                         \
-		(void)row;                                                                                        \
 		(void)from;                                                                                       \
-		return gid_field(rec, o, path, req, out);                                                         \
+		return gid_field(row, rec, o, path, req, out);                                                         \
 	}
 #define ENUM_HOOK(fn, path, req, transfers)                                                                  \
 	static const char *const fn##_reads[] = { path, NULL };                                                  \
 	static recon_err fn(struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,             \
 	                    const struct load_cell *from, struct load_cell *out)                                  \
 	{                                                                                                         \
-		(void)row;                                                                                        \
 		(void)from;                                                                                       \
-		return enum_field(rec, o, path, req, transfers, out);                                             \
+		return enum_field(row, rec, o, path, req, transfers, out);                                             \
 	}
 
 GID_HOOK(payout_id, "id", 1)
@@ -156,9 +154,8 @@ static recon_err payout_date(struct load_row *row, const struct raw_rec *rec, co
 	const char *s;
 	char utc[32];
 	int64_t t;
-	(void)row;
 	(void)from;
-	TRY(field_text(rec, o, "issuedAt", 1, &s));
+	TRY(field_text(row, rec, o, "issuedAt", 1, &s));
 	if (ts_parse(s, &t) != RECON_OK)
 		return raw_field_error(rec, "issuedAt", "'%.80s' is not an ISO-8601 date and time", s);
 	ts_format_utc(t, utc);
@@ -183,9 +180,8 @@ static recon_err txn_processed_at(struct load_row *row, const struct raw_rec *re
 {
 	const char *s;
 	char local[40];
-	(void)row;
 	(void)from;
-	TRY(field_text(rec, o, "transactionDate", 0, &s));
+	TRY(field_text(row, rec, o, "transactionDate", 0, &s));
 	if (!s)
 		return RECON_OK;
 	if (ts_parse(s, &out->utc) != RECON_OK)

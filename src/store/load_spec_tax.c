@@ -84,14 +84,23 @@ recon_err tax_line_rate(struct load_row *row, const struct raw_rec *rec, const s
 {
 	struct raw_val v;
 	(void)from;
-	TRY(raw_field(rec, o, "rate", &v));
+	TRY(load_field(row, rec, o, "rate", &v));
 	switch (v.type) {
 	case RAW_INT:
 		snprintf(row->scratch, sizeof(row->scratch), "%lld", (long long)v.v.i);
 		break;
-	case RAW_REAL:
-		snprintf(row->scratch, sizeof(row->scratch), "%.10g", v.v.d);
+	case RAW_REAL: {
+		/* A month has a handful of rates: the last one printed (per
+		 * reader thread) saves formatting a double for most lines. */
+		static _Thread_local double last;
+		static _Thread_local char text[32];
+		if (!text[0] || memcmp(&last, &v.v.d, sizeof(last)) != 0) {
+			snprintf(text, sizeof(text), "%.10g", v.v.d);
+			last = v.v.d;
+		}
+		memcpy(row->scratch, text, sizeof(text));
 		break;
+	}
 	case RAW_STRING:
 		snprintf(row->scratch, sizeof(row->scratch), "%s", v.v.s);
 		break;

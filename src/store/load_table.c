@@ -58,12 +58,14 @@ static recon_err tab_declared(struct store *s, struct tab *t)
 	return RECON_OK;
 }
 
-/* Index of path in paths[], added when new. */
+/* Index of path in paths[], added when new; -1 when paths[] is full. */
 static int path_slot(const char **paths, int *n, const char *path)
 {
 	for (int i = 0; i < *n; i++)
 		if (strcmp(paths[i], path) == 0)
 			return i;
+	if (*n >= MAX_KEYS)
+		return -1;
 	paths[*n] = path;
 	return (*n)++;
 }
@@ -79,6 +81,14 @@ static recon_err compile_keys(struct tab *t)
 	}
 	for (size_t i = 0; t->spec->children && t->spec->children[i].array; i++)
 		t->child_key[i] = (signed char)path_slot(paths, &n, t->spec->children[i].array);
+	/* After every column's path, so a hook's reads never take a slot a
+	 * column needs. */
+	for (int c = 0; c < t->ncol; c++) {
+		const char *const *reads = t->spec->cols[c].reads;
+		memset(t->reads_at[c], -1, sizeof(t->reads_at[c]));
+		for (int k = 0; reads && reads[k] && k < MAX_READS; k++)
+			t->reads_at[c][k] = (signed char)path_slot(paths, &n, reads[k]);
+	}
 	return (t->keys = raw_keys_new(paths, (size_t)n)) ? RECON_OK : RECON_ERR_NOMEM;
 }
 

@@ -7,6 +7,7 @@
 #define RECON_LOAD_TABLE_PRIVATE_H
 
 #include <stdint.h>
+#include <string.h>
 #include <sqlite3.h>
 
 #include "recon/error.h"
@@ -16,7 +17,8 @@
 
 #define MAX_COLS 40        /* per table, snapshot_id included */
 #define MAX_CHILDREN 8
-#define MAX_KEYS (2 * MAX_COLS + MAX_CHILDREN)   /* paths, fallback paths, child arrays */
+#define MAX_READS 16      /* a hook's .reads looked up with the record's columns */
+#define MAX_KEYS (2 * MAX_COLS + MAX_CHILDREN + 2 * MAX_READS)   /* paths, fallback paths, child arrays, hooks' reads */
 #define INSERT_ROWS 16     /* rows an INSERT statement takes at once (40 columns: 640 parameters) */
 
 int lt_kind_is_money(enum load_kind k);
@@ -26,12 +28,36 @@ int lt_col_sql_int(const struct load_table *spec, const struct load_table *paren
 recon_err lt_spec_check(const struct load_table *spec, const struct load_table *parent);
 recon_err lt_insert_sql(const struct load_table *spec, int rows, char **out);
 
+/* memcpy, inlined for the short texts of most cells (names, dates,
+ * accounts): two overlapping fixed-size copies instead of a call, which
+ * cost the readers more than the copy (a digest and a batch copy of every
+ * text cell). */
+static inline void lt_copy(void *to, const void *from, size_t n)
+{
+	unsigned char *t = to;
+	const unsigned char *f = from;
+	if (n >= 16 && n <= 32) {
+		memcpy(t, f, 16);
+		memcpy(t + n - 16, f + n - 16, 16);
+	} else if (n >= 8 && n < 16) {
+		memcpy(t, f, 8);
+		memcpy(t + n - 8, f + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(t, f, 4);
+		memcpy(t + n - 4, f + n - 4, 4);
+	} else {
+		memcpy(t, f, n);
+	}
+}
+
 /* keyset.c: a set of 64-bit hashes of unique keys that says whether two
  * of them met (load_insert.c, "unique keys"). */
 struct keyset;
 struct keyset *keyset_new(void);
 void keyset_free(struct keyset *k);
 void keyset_add(struct keyset *k, uint64_t h);
+/* A hint: the slot keyset_add(k, h) probes first is about to be used. */
+void keyset_prefetch(const struct keyset *k, uint64_t h);
 void keyset_done(struct keyset *k);      /* its extract is loaded: slots freed, verdict kept */
 int keyset_proven(const struct keyset *k);  /* no two hashes met, and every key was seen */
 uint64_t keyset_mix(uint64_t h);
@@ -80,6 +106,10 @@ struct tab {
 	 * column c reads key[c] (and alt[c] when absent), child i child_key[i]. */
 	struct raw_keys *keys;
 	signed char key[MAX_COLS], alt[MAX_COLS], child_key[MAX_CHILDREN];
+	/* A hook column's .reads, looked up with the columns: reads_at[c][k]
+	 * is the slot of its k-th read, -1 past MAX_READS or MAX_KEYS (read
+	 * by raw_field then). */
+	signed char reads_at[MAX_COLS][MAX_READS];
 	sqlite3_stmt *st;                   /* NULL: not stored */
 	sqlite3_stmt *st_many;              /* INSERT_ROWS rows at once */
 	size_t pend[INSERT_ROWS];           /* a page's rows waiting for st_many */
