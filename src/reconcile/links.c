@@ -31,11 +31,11 @@ static const char links_sql[] =
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM e_sales_order so "
 	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = CAST(so.shopify_order_id AS INTEGER) "
 	"AND CAST(o.id AS TEXT) = so.shopify_order_id "
-	"WHERE so.snapshot_id = :sid AND :by_id AND so.shopify_order_id IS NOT NULL "
+	"WHERE {e_sales_order so} AND :by_id AND so.shopify_order_id IS NOT NULL "
 	"UNION ALL "
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
-	"WHERE o.snapshot_id = :sid AND :by_number "
+	"WHERE {s_order o} AND :by_number "
 	"UNION ALL "
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM e_sales_order so "
 	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.name = so.po_no "
@@ -43,7 +43,7 @@ static const char links_sql[] =
 	"UNION ALL "
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
-	"WHERE o.snapshot_id = :sid AND NOT :by_id;"
+	"WHERE {s_order o} AND NOT :by_id;"
 	"CREATE INDEX temp.link_order_so_n ON link_order_so(so_name);"
 	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order.
 	 * By order id or (no id) by po_no: two exclusive cases, each an index lookup (an OR in
@@ -62,7 +62,7 @@ static const char links_sql[] =
 	/* A refund whose shop amount cannot be told (amount NULL) is kept, with
 	 * the reason: it may still take a credit note, in date order below. */
 	"r.amount_problem AS problem "
-	"FROM s_refund r WHERE r.snapshot_id = :sid AND (r.amount IS NULL OR r.amount <> 0);"
+	"FROM s_refund r WHERE {s_refund r} AND (r.amount IS NULL OR r.amount <> 0);"
 	/* The pairing below looks refunds and credit notes up per order (and amount)
 	 * and credit notes by name, once per refund: without these, each lookup is a
 	 * scan and the pairing quadratic in the month's refunds. */
@@ -443,7 +443,7 @@ static const char invoice_links_sql[] =
 	"si.grand_total, si.currency, si.outstanding_amount, si.posting_date FROM e_sales_invoice si "
 	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = CAST(si.shopify_order_id AS INTEGER) "
 	"AND CAST(o.id AS TEXT) = si.shopify_order_id "
-	"WHERE si.snapshot_id = :sid AND NOT si.is_return AND si.shopify_order_id IS NOT NULL "
+	"WHERE {e_sales_invoice si} AND NOT si.is_return AND si.shopify_order_id IS NOT NULL "
 	"UNION ALL SELECT o.id, si.name, si.docstatus, si.grand_total, si.currency, si.outstanding_amount, "
 	"si.posting_date FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
 	"WHERE si.snapshot_id = :sid AND NOT si.is_return AND si.shopify_order_id IS NULL;";
