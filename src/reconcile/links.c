@@ -31,11 +31,11 @@ static const char links_sql[] =
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM e_sales_order so "
 	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = CAST(so.shopify_order_id AS INTEGER) "
 	"AND CAST(o.id AS TEXT) = so.shopify_order_id "
-	"WHERE {e_sales_order so} AND :by_id AND so.shopify_order_id IS NOT NULL "
+	"WHERE so.snapshot_id = :sid AND :by_id AND so.shopify_order_id IS NOT NULL "
 	"UNION ALL "
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.shopify_order_number = o.name "
-	"WHERE {s_order o} AND :by_number "
+	"WHERE o.snapshot_id = :sid AND :by_number "
 	"UNION ALL "
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM e_sales_order so "
 	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.name = so.po_no "
@@ -43,7 +43,7 @@ static const char links_sql[] =
 	"UNION ALL "
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
-	"WHERE {s_order o} AND NOT :by_id;"
+	"WHERE o.snapshot_id = :sid AND NOT :by_id;"
 	"CREATE INDEX temp.link_order_so_n ON link_order_so(so_name);"
 	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order.
 	 * By order id or (no id) by po_no: two exclusive cases, each an index lookup (an OR in
@@ -350,11 +350,15 @@ static recon_err build_payout_accounts(struct store *s, const struct config *cfg
 		"CREATE TEMP TABLE link_bank_currency (currency TEXT PRIMARY KEY, account TEXT NOT NULL) WITHOUT ROWID");
 	if (err)
 		return err;
+	struct sqlparams p = { 0 };
+	sqlparams_int(&p, ":sid", sid);
+	/* the snapshot's rows in their range: adjustment_reason is not in the
+	 * index, and reading every row through it took six times as long at
+	 * 1M orders (1.04 s against 0.17 s); on both of the close's connections */
 	if ((err = store_prepare(s, "INSERT INTO temp.link_txn_account VALUES (?,?,?,?)", &ins)) ||
-	    (err = store_prepare(s, "SELECT DISTINCT type, coalesce(adjustment_reason, '') FROM s_balance_txn "
-	                            "WHERE snapshot_id = ? AND type <> 'payout'", &find)))
+	    (err = sqlparams_prepare(s, "SELECT DISTINCT type, coalesce(adjustment_reason, '') FROM s_balance_txn "
+	                                "WHERE {s_balance_txn} AND type <> 'payout'", &p, &find)))
 		goto out;
-	sqlite3_bind_int64(find, 1, sid);
 	while (!err && (rc = sqlite3_step(find)) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(find, 0);
 		const char *reason = (const char *)sqlite3_column_text(find, 1);
@@ -443,7 +447,7 @@ static const char invoice_links_sql[] =
 	"si.grand_total, si.currency, si.outstanding_amount, si.posting_date FROM e_sales_invoice si "
 	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = CAST(si.shopify_order_id AS INTEGER) "
 	"AND CAST(o.id AS TEXT) = si.shopify_order_id "
-	"WHERE {e_sales_invoice si} AND NOT si.is_return AND si.shopify_order_id IS NOT NULL "
+	"WHERE si.snapshot_id = :sid AND NOT si.is_return AND si.shopify_order_id IS NOT NULL "
 	"UNION ALL SELECT o.id, si.name, si.docstatus, si.grand_total, si.currency, si.outstanding_amount, "
 	"si.posting_date FROM e_sales_invoice si CROSS JOIN s_order o ON o.snapshot_id = :sid AND si.po_no = o.name "
 	"WHERE si.snapshot_id = :sid AND NOT si.is_return AND si.shopify_order_id IS NULL;";

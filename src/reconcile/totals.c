@@ -196,7 +196,7 @@ static const char ct_setup_sql[] =
 	/* the owner's currency, looked up once here: the orders' query below
 	 * asked it of every Sales Order of the period */
 	"(SELECT sc.currency FROM tot_scope sc WHERE sc.id = x.owner) AS owner_cur "
-	"FROM e_sales_order so LEFT JOIN tot_sol x ON x.so_name = so.name WHERE {e_sales_order so};"
+	"FROM e_sales_order so LEFT JOIN tot_sol x ON x.so_name = so.name WHERE so.snapshot_id = :sid;"
 	"CREATE INDEX temp.tot_so_n ON tot_so(name); CREATE INDEX temp.tot_so_o ON tot_so(owner);"
 	/* Per order, its linked Sales Orders at once: whether any is live, any
 	 * submitted, how many are submitted, the first submitted by name, and

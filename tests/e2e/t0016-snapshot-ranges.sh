@@ -51,7 +51,7 @@ grep_not ref.plan "rowid>? AND rowid<?"
 RECON_SQL_PLAN=1 outputs ranged
 same ranged
 grep_in ranged.plan "$ORDERS_RANGED"
-grep_in ranged.plan "SEARCH so USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"
+grep_in ranged.plan "SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"
 
 # tampered ranges of snapshot 2's orders: none is used, nothing changes
 lo=$(count "SELECT row_lo FROM table_digest WHERE snapshot_id = 2 AND tbl = 's_order'")
