@@ -40,7 +40,7 @@ for b in old new; do
 	done
 	(cd "$dir" && ./build/recon --config "$cfg" --db "$w/$b/db" verify >"$w/$b/verify.out" 2>&1)
 	sqlite3 "$w/$b/db" "SELECT id, hash, rows_sha256, evidence_sha256 FROM snapshot ORDER BY id;
-		SELECT * FROM table_digest ORDER BY 1, 2; SELECT * FROM extract ORDER BY 1, 2" >"$w/$b/hashes.txt"
+		SELECT snapshot_id, tbl, rows, sha256 FROM table_digest ORDER BY 1, 2; SELECT * FROM extract ORDER BY 1, 2" >"$w/$b/hashes.txt"
 	for f in "$w/$b"/out/*.xlsx; do python3 "$top/bench/xlsx_cells.py" "$f" "Run record" >"$f.cells"; done
 	for f in "$w/$b"/out/*.pdf; do
 		pdftotext "$f" "$f.all"

@@ -64,8 +64,10 @@ extern const char *const store_data_tables[];
  *      e_delivery_note_item_so and _parent replaced by one
  *      e_delivery_note_item_ps (parent, against_sales_order),
  *      e_sales_order_po partial (WHERE po_no IS NOT NULL); an upgrade drops
- *      the old ones and builds the new over the stored snapshots */
-#define STORE_SCHEMA_VERSION 7
+ *      the old ones and builds the new over the stored snapshots
+ *   8  table_digest.row_lo, row_hi: each snapshot's first and last rowid of
+ *      the table (snaprange.h); an upgrade computes them from the rows */
+#define STORE_SCHEMA_VERSION 8
 
 /* A table's digest as the load computed it. */
 struct store_digest {

@@ -62,7 +62,7 @@ static const char links_sql[] =
 	/* A refund whose shop amount cannot be told (amount NULL) is kept, with
 	 * the reason: it may still take a credit note, in date order below. */
 	"r.amount_problem AS problem "
-	"FROM s_refund r WHERE r.snapshot_id = :sid AND (r.amount IS NULL OR r.amount <> 0);"
+	"FROM s_refund r WHERE {s_refund r} AND (r.amount IS NULL OR r.amount <> 0);"
 	/* The pairing below looks refunds and credit notes up per order (and amount)
 	 * and credit notes by name, once per refund: without these, each lookup is a
 	 * scan and the pairing quadratic in the month's refunds. */
@@ -350,11 +350,15 @@ static recon_err build_payout_accounts(struct store *s, const struct config *cfg
 		"CREATE TEMP TABLE link_bank_currency (currency TEXT PRIMARY KEY, account TEXT NOT NULL) WITHOUT ROWID");
 	if (err)
 		return err;
+	struct sqlparams p = { 0 };
+	sqlparams_int(&p, ":sid", sid);
+	/* the snapshot's rows in their range: adjustment_reason is not in the
+	 * index, and reading every row through it took six times as long at
+	 * 1M orders (1.04 s against 0.17 s); on both of the close's connections */
 	if ((err = store_prepare(s, "INSERT INTO temp.link_txn_account VALUES (?,?,?,?)", &ins)) ||
-	    (err = store_prepare(s, "SELECT DISTINCT type, coalesce(adjustment_reason, '') FROM s_balance_txn "
-	                            "WHERE snapshot_id = ? AND type <> 'payout'", &find)))
+	    (err = sqlparams_prepare(s, "SELECT DISTINCT type, coalesce(adjustment_reason, '') FROM s_balance_txn "
+	                                "WHERE {s_balance_txn} AND type <> 'payout'", &p, &find)))
 		goto out;
-	sqlite3_bind_int64(find, 1, sid);
 	while (!err && (rc = sqlite3_step(find)) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(find, 0);
 		const char *reason = (const char *)sqlite3_column_text(find, 1);

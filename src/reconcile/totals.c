@@ -176,7 +176,7 @@ static const char ct_setup_sql[] =
 	"CREATE TEMP TABLE tot_scope AS SELECT id, currency, total_price, "
 	"coalesce(total_line_items_price, coalesce(subtotal_price, 0) + coalesce(total_discounts, 0)) AS gross, "
 	"coalesce(total_discounts, 0) AS discounts, coalesce(total_shipping, 0) AS shipping, "
-	"coalesce(total_tax, 0) AS tax, financial_status AS fin, taxes_included AS incl FROM s_order WHERE snapshot_id = :sid "
+	"coalesce(total_tax, 0) AS tax, financial_status AS fin, taxes_included AS incl FROM s_order WHERE {s_order} "
 	"AND in_period AND NOT test AND cancelled_at IS NULL;"
 	/* with the currency: the look-ups by order that want it read the index alone */
 	"CREATE INDEX temp.tot_scope_i ON tot_scope(id, currency);"
@@ -260,14 +260,16 @@ static const char ct_orders_sql[] =
 
 static const char ct_refunds_sql[] =
 	/* A refund whose shop amount cannot be told (NULL) is not in the total:
-	 * the category "unknown" counts it. */
-	"SELECT r.currency, '=shopify', r.amount FROM s_refund r JOIN s_order o ON o.snapshot_id = :sid "
-	"AND o.id = r.order_id WHERE r.snapshot_id = :sid AND r.in_period AND NOT o.test "
+	 * the category "unknown" counts it. CROSS JOIN: the refunds read in
+	 * their range, each order looked up (the other way round, each order
+	 * scanned the range). */
+	"SELECT r.currency, '=shopify', r.amount FROM s_refund r CROSS JOIN s_order o ON o.snapshot_id = :sid "
+	"AND o.id = r.order_id WHERE {s_refund r} AND r.in_period AND NOT o.test "
 	"AND r.amount IS NOT NULL AND r.amount <> 0 "
-	"UNION ALL SELECT currency, '=erpnext', abs(grand_total) FROM e_sales_invoice WHERE snapshot_id = :sid "
+	"UNION ALL SELECT currency, '=erpnext', abs(grand_total) FROM e_sales_invoice WHERE {e_sales_invoice} "
 	"AND is_return AND docstatus = 1 AND posting_date BETWEEN :from AND :to "
 	"UNION ALL SELECT si.currency, 'manual', -abs(si.grand_total) FROM e_sales_invoice si "
-	"WHERE si.snapshot_id = :sid AND si.is_return AND si.docstatus = 1 AND si.posting_date BETWEEN :from AND :to "
+	"WHERE {e_sales_invoice si} AND si.is_return AND si.docstatus = 1 AND si.posting_date BETWEEN :from AND :to "
 	"AND si.shopify_order_id IS NULL AND NOT EXISTS (SELECT 1 FROM s_order o WHERE o.snapshot_id = :sid "
 	"AND o.name = si.po_no)";
 

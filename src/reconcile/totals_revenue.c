@@ -38,19 +38,19 @@ const char rev_setup_sql[] =
 	 * every line's invoice. CROSS JOIN: the lines are read in their order
 	 * until one is of a submitted invoice (else SQLite indexed them all) */
 	"CREATE TEMP TABLE rev_acct AS WITH c AS (SELECT DISTINCT income_account AS account FROM e_sales_invoice_item "
-	" WHERE snapshot_id = :sid AND income_account IS NOT NULL) "
+	" WHERE {e_sales_invoice_item} AND income_account IS NOT NULL) "
 	"SELECT 'sales' AS grp, c.account FROM c WHERE EXISTS (SELECT 1 FROM e_sales_invoice_item i "
 	" CROSS JOIN e_sales_invoice si ON si.snapshot_id = :sid AND si.name = i.parent AND si.docstatus = 1 "
-	" WHERE i.snapshot_id = :sid AND i.income_account = c.account) "
+	" WHERE {e_sales_invoice_item i} AND i.income_account = c.account) "
 	/* an item "income" account that the chart says is not Income (a gift
 	 * card sold, credited to its liability) is no sales account */
 	"AND c.account NOT IN (SELECT name FROM e_account WHERE snapshot_id = :sid "
 	" AND root_type IS NOT NULL AND root_type <> 'Income');"
 	"INSERT INTO rev_acct WITH c AS (SELECT DISTINCT account_head AS account FROM e_sales_invoice_tax "
-	" WHERE snapshot_id = :sid) "
+	" WHERE {e_sales_invoice_tax}) "
 	"SELECT 'shipping', c.account FROM c WHERE EXISTS (SELECT 1 FROM e_sales_invoice_tax t "
 	" CROSS JOIN e_sales_invoice si ON si.snapshot_id = :sid AND si.name = t.parent AND si.docstatus = 1 "
-	" WHERE t.snapshot_id = :sid AND t.account_head IS c.account) "
+	" WHERE {e_sales_invoice_tax t} AND t.account_head IS c.account) "
 	"AND c.account NOT IN (SELECT account FROM temp.link_tax_account) "
 	"AND c.account NOT IN (SELECT account FROM rev_acct);"
 	"INSERT INTO rev_acct SELECT DISTINCT 'tax', account FROM temp.link_tax_account;"
@@ -63,7 +63,7 @@ const char rev_setup_sql[] =
 	" PRIMARY KEY (voucher_no, grp, voucher_type, currency)) WITHOUT ROWID;"
 	"INSERT INTO rev_gl SELECT e.voucher_no, a.grp, e.voucher_type, e.currency, e.credit - e.debit "
 	"FROM e_gl_entry e JOIN rev_acct a ON a.account = e.account "
-	"WHERE e.snapshot_id = :sid AND e.account IN (SELECT account FROM rev_acct) AND NOT e.is_cancelled "
+	"WHERE {e_gl_entry e} AND e.account IN (SELECT account FROM rev_acct) AND NOT e.is_cancelled "
 	"AND e.posting_date BETWEEN :from AND :to ON CONFLICT DO UPDATE SET net = net + excluded.net;"
 	/* s_order_tax_line and s_refund_line have no index by order or refund:
 	 * their sums per order and per refund in one pass each, looked up below
@@ -72,14 +72,14 @@ const char rev_setup_sql[] =
 	"CREATE TEMP TABLE rev_tax AS SELECT t.order_id, sum(CASE WHEN t.source = 'line' THEN t.amount END) AS line_tax, "
 	"sum(CASE WHEN t.source = 'shipping' THEN t.amount END) AS ship_tax, "
 	"sum(CASE WHEN NOT t.channel_liable AND t.title IN (SELECT title FROM temp.link_tax_account) "
-	" THEN t.amount END) AS tax_m FROM s_order_tax_line t WHERE t.snapshot_id = :sid "
+	" THEN t.amount END) AS tax_m FROM s_order_tax_line t WHERE {s_order_tax_line t} "
 	/* only the orders whose sums are read: the tax-inclusive ones, and all
 	 * where [taxes] maps a title */
 	"AND (EXISTS (SELECT 1 FROM temp.link_tax_account) OR t.order_id IN (SELECT id FROM tot_scope WHERE incl)) "
 	"GROUP BY t.order_id;"
 	"CREATE INDEX temp.rev_tax_o ON rev_tax(order_id);"
 	"CREATE TEMP TABLE rev_rl AS SELECT refund_id, source, sum(coalesce(subtotal, 0)) AS sub, "
-	"sum(coalesce(tax, 0)) AS tax FROM s_refund_line WHERE snapshot_id = :sid GROUP BY refund_id, source;"
+	"sum(coalesce(tax, 0)) AS tax FROM s_refund_line WHERE {s_refund_line} GROUP BY refund_id, source;"
 	"CREATE INDEX temp.rev_rl_r ON rev_rl(refund_id, source);"
 	/* Per in-scope order, its Sales Orders (tot_o, totals.c) and submitted
 	 * Sales Invoices at once, and what those invoices posted to each group's accounts (eight
@@ -103,7 +103,7 @@ const char rev_setup_sql[] =
 	 * the line's discount, as gift_cards.c counts them */
 	"CREATE TEMP TABLE rev_gc (order_id INTEGER PRIMARY KEY, gc);"
 	"INSERT INTO rev_gc SELECT order_id, sum(price * quantity / 1000 - coalesce(total_discount, 0)) "
-	"FROM s_order_line WHERE snapshot_id = :sid AND gift_card GROUP BY order_id;"
+	"FROM s_order_line WHERE {s_order_line} AND gift_card GROUP BY order_id;"
 	/* the order's own columns as tot_scope read them (totals.c) */
 	"CREATE TEMP TABLE rev_o AS SELECT sc.id, sc.currency, sc.fin, sc.gross, sc.discounts AS disc, "
 	"sc.shipping AS ship, coalesce(c.gc, 0) AS gc, "

@@ -39,6 +39,9 @@ static const char schema_sql[] =
 "CREATE TABLE IF NOT EXISTS table_digest (\n"
 "  snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),\n"
 "  tbl TEXT NOT NULL, rows INTEGER NOT NULL, sha256 TEXT NOT NULL,\n"
+/* the first and last rowid of the snapshot's rows of the table (snaprange.h):
+ * in no digest or hash; NULL where not known */
+"  row_lo INTEGER, row_hi INTEGER,\n"
 "  PRIMARY KEY (snapshot_id, tbl)\n"
 ");\n"
 /* ---- the snapshot's data tables (s_*, e_*) follow from their specs

@@ -11,6 +11,7 @@
 #include "recon/msg.h"
 #include "recon/raw.h"
 #include "recon/snapshot.h"
+#include "recon/snaprange.h"
 
 #define TRY(x) do { recon_err e_ = (x); if (e_) return e_; } while (0)
 
@@ -83,13 +84,22 @@ static recon_err rows_hash(struct store *s, int64_t id, int recompute, const str
 		if (!recompute) {
 			/* recording: store what was just loaded */
 			sqlite3_stmt *ins;
-			err = store_prepare(s, "INSERT INTO table_digest VALUES (?,?,?,?)", &ins);
+			int64_t lo = 0, hi = 0;
+			int ranged = 0;
+			if ((err = snaprange_of_load(s, t, id, rows, &lo, &hi, &ranged)))
+				break;
+			err = store_prepare(s, "INSERT INTO table_digest (snapshot_id, tbl, rows, sha256, row_lo, row_hi) "
+			                       "VALUES (?,?,?,?,?,?)", &ins);
 			if (err)
 				break;
 			sqlite3_bind_int64(ins, 1, id);
 			sqlite3_bind_text(ins, 2, t, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(ins, 3, rows);
 			sqlite3_bind_text(ins, 4, d, -1, SQLITE_STATIC);   /* copies nothing: cannot fail */
+			if (ranged) {
+				sqlite3_bind_int64(ins, 5, lo);
+				sqlite3_bind_int64(ins, 6, hi);
+			}
 			if (sqlite3_step(ins) != SQLITE_DONE)
 				err = store_fail(s, "cannot record table digest");
 			sqlite3_finalize(ins);

@@ -1,7 +1,9 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "recon/msg.h"
+#include "recon/snaprange.h"
 #include "recon/sqlparams.h"
 
 static struct sqlparam *slot(struct sqlparams *p, const char *name)
@@ -69,14 +71,16 @@ recon_err sqlparams_bind(struct store *s, sqlite3_stmt *st, const struct sqlpara
 	return RECON_OK;
 }
 
-recon_err sqlparams_prepare(struct store *s, const char *sql, const struct sqlparams *p, sqlite3_stmt **st)
+/* A snapshot range marker's parameter (snaprange.h): an integer value. */
+static int sid_of(const void *arg, const char *name, int64_t *sid)
 {
-	recon_err err = store_prepare(s, sql, st);
-	if (!err && (err = sqlparams_bind(s, *st, p))) {
-		sqlite3_finalize(*st);
-		*st = NULL;
-	}
-	return err;
+	const struct sqlparams *p = arg;
+	for (size_t k = 0; k < p->n; k++)
+		if (!strcmp(p->v[k].name, name) && p->v[k].type == SQLPARAM_INT) {
+			*sid = p->v[k].i;
+			return 1;
+		}
+	return 0;
 }
 
 static recon_err explain(struct store *s, sqlite3_stmt *st, const struct sqlparams *p, const char *what,
@@ -91,8 +95,10 @@ static recon_err explain(struct store *s, sqlite3_stmt *st, const struct sqlpara
 		msg_error("%s: out of memory", what);
 		return RECON_ERR_NOMEM;
 	}
-	err = sqlparams_prepare(s, sql, p, &q);
+	err = store_prepare(s, sql, &q);
 	sqlite3_free(sql);
+	if (!err && (err = sqlparams_bind(s, q, p)))
+		sqlite3_finalize(q);
 	if (err)
 		return err;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
@@ -101,8 +107,8 @@ static recon_err explain(struct store *s, sqlite3_stmt *st, const struct sqlpara
 	return rc == SQLITE_DONE ? RECON_OK : store_fail(s, what);
 }
 
-recon_err sqlparams_exec(struct store *s, const char *sql, const struct sqlparams *p, const char *what,
-                         const struct sqlplan *plan)
+static recon_err exec_all(struct store *s, const char *sql, const struct sqlparams *p, const char *what,
+                          const struct sqlplan *plan)
 {
 	const char *tail = sql;
 	while (tail && *tail) {
@@ -122,4 +128,61 @@ recon_err sqlparams_exec(struct store *s, const char *sql, const struct sqlparam
 			return store_fail(s, what);
 	}
 	return RECON_OK;
+}
+
+/* RECON_SQL_PLAN=1: every statement's plan to stderr (how the bench
+ * checks which index or range a statement reads). */
+static void plan_to_stderr(void *arg, const char *label, const char *detail)
+{
+	(void)arg;
+	fprintf(stderr, "plan %s: %s\n", label, detail);
+}
+
+static const struct sqlplan *env_plan(const struct sqlplan *plan, const char *what, struct sqlplan *buf)
+{
+	const char *v = getenv("RECON_SQL_PLAN");
+	if (plan || !v || !*v || !strcmp(v, "0"))
+		return plan;
+	*buf = (struct sqlplan){ plan_to_stderr, NULL, what };
+	return buf;
+}
+
+recon_err sqlparams_prepare(struct store *s, const char *sql, const struct sqlparams *p, sqlite3_stmt **st)
+{
+	char *ranged = NULL;
+	recon_err err = snaprange_expand(s, sql, sid_of, p, &ranged);
+	*st = NULL;
+	if (err)
+		return err;
+	err = store_prepare(s, ranged ? ranged : sql, st);
+	sqlite3_free(ranged);
+	if (!err && getenv("RECON_SQL_PLAN") && strcmp(getenv("RECON_SQL_PLAN"), "0") && *getenv("RECON_SQL_PLAN")) {
+		struct sqlplan envp = { plan_to_stderr, NULL, "query" };
+		fprintf(stderr, "plan of: %.120s\n", sqlite3_sql(*st));
+		err = explain(s, *st, p, "query plan", &envp);
+		if (err) {
+			sqlite3_finalize(*st);
+			*st = NULL;
+			return err;
+		}
+	}
+	if (!err && (err = sqlparams_bind(s, *st, p))) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+	}
+	return err;
+}
+
+recon_err sqlparams_exec(struct store *s, const char *sql, const struct sqlparams *p, const char *what,
+                         const struct sqlplan *plan)
+{
+	struct sqlplan envp;
+	char *ranged = NULL;
+	plan = env_plan(plan, what, &envp);
+	recon_err err = snaprange_expand(s, sql, sid_of, p, &ranged);
+	if (err)
+		return err;
+	err = exec_all(s, ranged ? ranged : sql, p, what, plan);
+	sqlite3_free(ranged);
+	return err;
 }

@@ -9,6 +9,7 @@
 
 #include "recon/load_spec.h"
 #include "recon/msg.h"
+#include "recon/snaprange.h"
 #include "recon/store.h"
 
 #include "schema.sql.h"
@@ -294,6 +295,9 @@ recon_err store_schema_open(struct store *s)
 			err = schema_upgrade(s, want);
 			if (!err && (!ver[0] || v < 7))
 				err = schema_upgrade_indexes(s);
+			/* version 8: table_digest's row ranges (snaprange.h) */
+			if (!err && ver[0] && v < 8)
+				err = snaprange_upgrade(s);
 			char sql[128];
 			snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', '%s')", cur);
 			if (!err && ver[0])
