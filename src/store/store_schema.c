@@ -396,7 +396,7 @@ recon_err store_create_indexes(struct store *s)
  * those leaves and the paths to them, not the new snapshot's part of the
  * index. Measured (bench/RESULTS.md, "the second month at 1M"): an LRU of
  * 2,048 pages misses once per leaf on 24 of the 25 indexes that hold rows
- * (s_order_name: three times, "#9999" sorts after "#10000"); a 1M-order
+ * (s_order_name: three times, "#10001" sorts after "#100000"); a 1M-order
  * second month's inserting thread spends the same with 16 as with 64 MiB
  * (23.6 against 24.4 CPU-s), and peaks 64 MB lower (219 against 283 MB). */
 recon_err store_load_cache(struct store *s, int loading)
