@@ -96,7 +96,7 @@ recon_err store_tx_begin(struct store *s);   /* BEGIN IMMEDIATE: writers queue, 
 recon_err store_tx_commit(struct store *s);
 void store_tx_rollback(struct store *s);
 recon_err store_create_indexes(struct store *s);
-/* The page cache for a load (loading 1: smaller while nothing is indexed)
+/* The page cache for a load (loading 1: smaller, first month or later)
  * and back (loading 0). */
 recon_err store_load_cache(struct store *s, int loading);
 

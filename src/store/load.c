@@ -412,7 +412,7 @@ recon_err load_raw(struct store *s, int64_t snapshot_id, const char *dir, const 
 	struct loader l = { .s = s, .sid = snapshot_id, .info = info };
 	const struct load_table *roots[64];
 	size_t nroots = 0;
-	struct page_plan pp;
+	struct page_plan pp = { 0 };   /* freed at out: even when the cache could not be set */
 	struct raw_reader *rd = NULL;
 	int64_t t_start = mono_ms(), t0, t1, t2;
 	double cpu_self = cpu_seconds(RUSAGE_SELF), cpu_this = cpu_seconds(RUSAGE_THREAD);

@@ -242,7 +242,14 @@ char *load_control_sql(const struct load_table *spec, recon_err *err)
 }
 
 /* rows > 1: VALUES (?1, ?, ...), (?1, ?, ...): the snapshot id is one
- * parameter, row j's column c is parameter 2 + j * ncol + c. */
+ * parameter, row j's column c is parameter 2 + j * ncol + c.
+ * OR FAIL: a statement that writes several rows under the default ABORT
+ * must be able to undo its own first rows, so SQLite copies every page it
+ * changes that the transaction had changed before into a statement journal
+ * (in a second month: each index's last leaf, every statement). A failed
+ * INSERT fails the whole load, whose transaction is rolled back, so that
+ * undo is never needed: 1M orders, second month, inserting thread 29.8 ->
+ * 24.4 CPU-s (bench/RESULTS.md, "the second month at 1M"). */
 recon_err lt_insert_sql(const struct load_table *spec, int rows, char **out)
 {
 	int n = lt_spec_ncols(spec);
@@ -253,7 +260,7 @@ recon_err lt_insert_sql(const struct load_table *spec, int rows, char **out)
 	*out = NULL;
 	if (!f)
 		return RECON_ERR_NOMEM;
-	fprintf(f, "INSERT INTO %s (snapshot_id", spec->table);
+	fprintf(f, "INSERT OR FAIL INTO %s (snapshot_id", spec->table);
 	for (int c = 0; c < n; c++)
 		fprintf(f, ", %s", spec->cols[c].name);
 	fputs(") VALUES ", f);

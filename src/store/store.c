@@ -379,7 +379,8 @@ recon_err store_tx_run_bulk(struct store *s, recon_err (*fn)(struct store *s, vo
 	 * statement journals in memory (a few hundred KiB each). Not set for
 	 * good: SQLITE_CONFIG_STMTJRNL_SPILL did that for every statement, and
 	 * the rules' temporary tables then failed at 1M orders ("database or
-	 * disk is full"). */
+	 * disk is full"). The loader's own INSERTs are OR FAIL and need no
+	 * statement journal at all (load_sql.c); this covers any other. */
 	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	/* What COMMIT will sync starts to be written now (writeback.c). */
 	struct store_writeback *wb = store_writeback_start(s->path, !bulk);

@@ -869,6 +869,91 @@ static void test_writeback_keeps_locks(void **state)
 	unlink(path);
 }
 
+/* A load that fails part-way through an INSERT leaves the database as it
+ * was. The loader's INSERTs are OR FAIL (load_sql.c: no statement journal),
+ * so the rows a failing statement wrote before the failure stay until the
+ * snapshot's transaction is rolled back: that rollback, and nothing else,
+ * must take them and every earlier row of the month away. The failure is
+ * a trigger's RAISE(FAIL) on the 20th GL entry of the second month, which
+ * keeps the statement's earlier rows as a failing OR FAIL insert does. */
+struct month { int64_t sid; };
+
+static recon_err load_month(struct store *s, void *arg)
+{
+	struct month *m = arg;
+	struct period p;
+	struct load_info info;
+	char sql[400];
+	snprintf(sql, sizeof(sql), "INSERT INTO snapshot (id, period_from, period_to, period_label, source, raw_dir, "
+	         "taken_at, evidence_sha256, rows_sha256, hash) VALUES (%lld, '2026-10-01', '2026-10-31', '2026-10', "
+	         "'raw', '/', 't', '', '', '')", (long long)m->sid);
+	recon_err err = store_exec(s, sql);
+	period_month("2026-10", &p);
+	return err ? err : load_raw(s, m->sid, "samples/demo", &p, NULL, NULL, &info);
+}
+
+/* Every row of every table, and the schema (indexes included), as one text. */
+static char *db_state(struct store *s)
+{
+	sqlite3_stmt *st;
+	char *out = sqlite3_mprintf("%s", ""), sql[200];
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT type, name, sql FROM sqlite_schema ORDER BY name", -1, &st,
+	                                    NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		out = sqlite3_mprintf("%z%s %s %s\n", out, sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+		                      sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	for (int i = 0; store_data_tables[i]; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*), total(snapshot_id), total(rowid) FROM %s", store_data_tables[i]);
+		assert_int_equal(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		out = sqlite3_mprintf("%z%s %lld %f %f\n", out, store_data_tables[i], sqlite3_column_int64(st, 0),
+		                      sqlite3_column_double(st, 1), sqlite3_column_double(st, 2));
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT (SELECT count(*) FROM evidence_file), "
+	                                    "(SELECT count(*) FROM extract), (SELECT count(*) FROM snapshot), "
+	                                    "(SELECT group_concat(integrity_check) FROM pragma_integrity_check)",
+	                                    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	out = sqlite3_mprintf("%z%lld %lld %lld %s\n", out, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+	                      sqlite3_column_int64(st, 2), sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	assert_non_null(out);
+	return out;
+}
+
+static void test_failed_insert_leaves_db(void **state)
+{
+	char path[] = "/tmp/recon-test-load-XXXXXX";
+	int fd = mkstemp(path);
+	struct store *s = NULL;
+	struct month first = { 1 }, second = { 2 };
+	(void)state;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_open(path, &s), RECON_OK);
+	assert_int_equal(store_tx_run_bulk(s, load_month, &first), RECON_OK);
+	/* not TEMP: the snapshot's PRAGMA temp_store would close the temporary database, trigger and all */
+	assert_int_equal(store_exec(s, "CREATE TRIGGER refuse BEFORE INSERT ON e_gl_entry "
+	                               "WHEN (SELECT count(*) FROM e_gl_entry WHERE snapshot_id = 2) >= 20 "
+	                               "BEGIN SELECT RAISE(FAIL, 'refused by the test'); END"), RECON_OK);
+	char *before = db_state(s);
+	assert_non_null(strstr(before, "e_gl_entry_v"));
+	assert_int_equal(store_tx_run_bulk(s, load_month, &second), RECON_ERR_DB);
+	assert_true(sqlite3_get_autocommit(s->db));
+	char *after = db_state(s);
+	assert_string_equal(after, before);
+	/* the same month loads once nothing refuses it */
+	assert_int_equal(store_exec(s, "DROP TRIGGER refuse"), RECON_OK);
+	assert_int_equal(store_tx_run_bulk(s, load_month, &second), RECON_OK);
+	sqlite3_free(before);
+	sqlite3_free(after);
+	store_close(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -887,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_schema_version),
 		cmocka_unit_test(test_index_builds_sort_on_disk),
 		cmocka_unit_test(test_writeback_keeps_locks),
+		cmocka_unit_test(test_failed_insert_leaves_db),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
