@@ -17,6 +17,15 @@ set -u
 [ $# -ge 6 ] || { echo "usage: $0 OLD_CHECKOUT NEW_CHECKOUT NAME CONFIG PERIOD RAW..." >&2; exit 2; }
 old=$(cd "$1" && pwd) new=$(cd "$2" && pwd) name=$3 cfg=$4 period=$5
 shift 5
+# CONFIG and RAW as the caller names them, made absolute: a snapshot's hash
+# covers its raw directory's path, so both checkouts must read the same one
+# (relative paths would name each checkout's own samples/).
+abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+cfg=$(abs "$cfg")
+for raw in "$@"; do
+	shift
+	set -- "$@" "$(abs "$raw")"
+done
 top=$(cd "$(dirname "$0")/.." && pwd)
 w=${CLOSE_SAME_DIR:-$(mktemp -d)}/$name
 rm -rf "$w"
