@@ -133,7 +133,7 @@ static recon_err read_col(struct tab *t, struct load_row *row, const struct raw_
 recon_err load_field(const struct load_row *row, const struct raw_rec *rec, const struct raw_val *o,
                      const char *path, struct raw_val *out)
 {
-	for (int k = 0; row->reads && row->reads[k] && k < MAX_READS; k++)
+	for (int k = 0; row->reads && k < MAX_READS && row->reads[k]; k++)
 		if (row->reads_at[k] >= 0 && strcmp(row->reads[k], path) == 0) {
 			*out = row->val[row->reads_at[k]];
 			return RECON_OK;

@@ -138,10 +138,15 @@ static void plan_to_stderr(void *arg, const char *label, const char *detail)
 	fprintf(stderr, "plan %s: %s\n", label, detail);
 }
 
-static const struct sqlplan *env_plan(const struct sqlplan *plan, const char *what, struct sqlplan *buf)
+static int plan_wanted(void)
 {
 	const char *v = getenv("RECON_SQL_PLAN");
-	if (plan || !v || !*v || !strcmp(v, "0"))
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+static const struct sqlplan *env_plan(const struct sqlplan *plan, const char *what, struct sqlplan *buf)
+{
+	if (plan || !plan_wanted())
 		return plan;
 	*buf = (struct sqlplan){ plan_to_stderr, NULL, what };
 	return buf;
@@ -156,7 +161,7 @@ recon_err sqlparams_prepare(struct store *s, const char *sql, const struct sqlpa
 		return err;
 	err = store_prepare(s, ranged ? ranged : sql, st);
 	sqlite3_free(ranged);
-	if (!err && getenv("RECON_SQL_PLAN") && strcmp(getenv("RECON_SQL_PLAN"), "0") && *getenv("RECON_SQL_PLAN")) {
+	if (!err && plan_wanted()) {
 		struct sqlplan envp = { plan_to_stderr, NULL, "query" };
 		fprintf(stderr, "plan of: %.120s\n", sqlite3_sql(*st));
 		err = explain(s, *st, p, "query plan", &envp);
