@@ -546,7 +546,10 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	/* The record is dropped first and written last: a build that fails
 	 * half way leaves none, and the next call starts again. */
 	order_params(&p, sid, key);
-	if (!(err = store_exec(s, "DROP TABLE IF EXISTS temp.link_key")) &&
+	/* one_so (rules.c) is made from link_order_so: it goes with it, so that
+	 * a reader that finds one_so (the report's sample) knows it is of these
+	 * tables. */
+	if (!(err = store_exec(s, "DROP TABLE IF EXISTS temp.link_key; DROP TABLE IF EXISTS temp.one_so")) &&
 	    !(err = build_locations(s, cfg, sid)) &&
 	    !(err = build_payout_accounts(s, cfg, sid)) &&
 	    !(err = sqlparams_exec(s, links_sql, &p, "links", plan)) &&
