@@ -30,6 +30,7 @@ struct totals_job {
 	struct msg_held held;
 	int64_t began_ms, ended_ms;
 	double cpu_s;   /* the thread's own CPU time */
+	double caller_cpu0;   /* the starting thread's CPU time when it started the job */
 	_Atomic int cancelled;
 	int test_fail;
 };
@@ -40,6 +41,15 @@ static int job_stop(void *arg)
 {
 	struct totals_job *j = arg;
 	return j->cancelled;
+}
+
+/* The calling thread's own CPU time, in seconds (0 if unknown). */
+static double thread_cpu(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void *job_main(void *arg)
@@ -73,11 +83,7 @@ static void *job_main(void *arg)
 #endif
 	j->err = err;
 	j->ended_ms = mono_ms();
-	{
-		struct timespec ts;
-		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-			j->cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	}
+	j->cpu_s = thread_cpu();
 	msg_hold(NULL);
 	return NULL;
 }
@@ -125,6 +131,7 @@ recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t si
 	j->sid = sid;
 	j->test_fail = test && !strcmp(test, "fail");
 	j->began_ms = mono_ms();
+	j->caller_cpu0 = thread_cpu();
 	if (pthread_create(&j->tid, NULL, job_main, j) != 0) {
 		job_free(j);
 		return RECON_OK;   /* no job: the totals are computed in turn */
@@ -136,6 +143,7 @@ recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t si
 recon_err totals_job_finish(struct totals_job *j, struct store *s, struct totals **out)
 {
 	int64_t waited = mono_ms();
+	double caller_cpu = thread_cpu() - j->caller_cpu0;
 	recon_err err;
 
 	*out = NULL;
@@ -148,6 +156,9 @@ recon_err totals_job_finish(struct totals_job *j, struct store *s, struct totals
 	}
 	msg_debug("control totals: the part without discrepancies took %.2f s (%.2f CPU-s) on a second connection; "
 	          "waited %.2f s for it", (double)(j->ended_ms - j->began_ms) / 1000, j->cpu_s, (double)waited / 1000);
+	/* The other side of the balance: what ran on this thread meanwhile
+	 * (in a close: the rules, the journal and the report's preparation). */
+	msg_debug("control totals: meanwhile the first connection's thread used %.2f CPU-s", caller_cpu);
 	waited = mono_ms();
 	err = totals_finish(s, j->part, out);
 	j->part = NULL;
