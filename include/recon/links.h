@@ -96,8 +96,18 @@ recon_err links_build_light(struct store *s, const struct config *cfg, int64_t s
 /* Only what the control totals read (link_order_so, link_refund_cn,
  * link_payout_je, link_order_si without its indexes), built every time and
  * recorded as no build: for a connection that reads nothing else (the
- * totals' job, totals_job.c). */
-recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t sid);
+ * totals' job, totals_job.c). link_refund_cn and link_payout_je first;
+ * then wait(arg), when given, and link_order_so and link_order_si, unless
+ * the connection sees them shared (links_share.h). */
+recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t sid, void (*wait)(void *arg),
+                             void *arg);
+
+/* link_order_so and link_order_si (with their indexes) of snapshot sid,
+ * built into the database attached as "lk" and committed there with a
+ * record of what they are of: every link build on a connection that has
+ * it attached, this one's or another's, then reads them instead of
+ * building its own. Outside any transaction of s (links_share.c). */
+recon_err links_share_build_in(struct store *s, const struct config *cfg, int64_t sid);
 
 /* Build them again (inside a transaction that is rolled back), handing
  * fn each statement's query plan line: the plans are checked by a unit test

@@ -63,8 +63,11 @@ recon_err totals_compute(struct store *s, const struct config *cfg, int64_t sid,
 struct totals_part;
 recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out);
 /* totals_prepare on a connection of its own that nothing else reads: the
- * link tables built are only those the totals read (links_build_totals). */
-recon_err totals_prepare_alone(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out);
+ * link tables built are only those the totals read (links_build_totals).
+ * What reads no link table comes first; wait(arg), when given, is called
+ * before link_order_so and link_order_si are looked for (links_share.h). */
+recon_err totals_prepare_alone(struct store *s, const struct config *cfg, int64_t sid, void (*wait)(void *arg),
+                               void *arg, struct totals_part **out);
 recon_err totals_finish(struct store *s, struct totals_part *part, struct totals **out);
 void totals_part_free(struct totals_part *part);
 void totals_free(struct totals *t);

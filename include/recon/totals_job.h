@@ -24,8 +24,11 @@
 struct totals_job;
 
 /* Start the job for snapshot sid of the database s has open. cfg must
- * outlive the job. RECON_OK with *out NULL: no job (see above). */
-recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t sid, struct totals_job **out);
+ * outlive the job. RECON_OK with *out NULL: no job (see above). share: the
+ * file of link tables s will build for it (links_share_open), or NULL;
+ * it must outlive the job. */
+recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t sid, const char *share,
+                           struct totals_job **out);
 
 /* Wait for the job and finish the totals on s (totals_finish), which must
  * see the rules' rows of the job's snapshot. The job is freed whatever the

@@ -8,6 +8,7 @@
 #endif
 
 #include "recon/commands.h"
+#include "recon/links_share.h"
 #include "recon/live.h"
 #include "recon/msg.h"
 #include "recon/totals_job.h"
@@ -113,11 +114,21 @@ static recon_err run(struct app *app, int argc, char **argv)
 	/* The control totals read no discrepancy until their last part: while
 	 * this connection runs the rules, a second one computes the rest. The
 	 * report takes the job over; a close that stops before it cancels it. */
-	if ((err = totals_job_start(s, cfg, id, &app->totals_job)))
+	/* Both connections read link_order_so and link_order_si: this one
+	 * builds them once for both, before its rules (links_share.h). */
+	const char *share = NULL;
+	if ((err = links_share_open(s, id, &share)))
 		return err;
+	if ((err = totals_job_start(s, cfg, id, share, &app->totals_job))) {
+		links_share_close(s);
+		return err;
+	}
+	if (!app->totals_job)
+		links_share_close(s);
 	err = steps(app, sid);
 	totals_job_cancel(app->totals_job);
 	app->totals_job = NULL;
+	links_share_close(s);
 	return err;
 }
 

@@ -39,7 +39,7 @@ static recon_err run(struct app *app, int argc, char **argv)
 	}
 	/* On its own, the report's preparation (the rules' stored rows checked,
 	 * the snapshot read, the sample drawn) overlaps the totals' first phase. */
-	if (!job && (err = totals_job_start(s, cfg, sid, &job)))
+	if (!job && (err = totals_job_start(s, cfg, sid, NULL, &job)))
 		return err;
 	err = report_write(s, cfg, sid, opt.out ? opt.out : config_get_or(cfg, "report", "out", "reports"), opt.as_of,
 	                   job, &xlsx, &pdf);

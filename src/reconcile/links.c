@@ -7,9 +7,10 @@
 #include "recon/sqlparams.h"
 
 /* Parameters: :sid, :by_id, :by_number (links_order_key). */
-static const char links_sql[] =
-	"DROP TABLE IF EXISTS temp.link_order_so; DROP TABLE IF EXISTS temp.link_order_dn;"
-	"DROP TABLE IF EXISTS temp.link_refund_cn; DROP TABLE IF EXISTS temp.link_payout_je;"
+/* link_order_so, in the schema "@" names (so_links_in: temp, or the
+ * table shared with the control totals' job, links_share.h). */
+static const char so_links_sql[] =
+	"DROP TABLE IF EXISTS @.link_order_so;"
 	/* Orders <-> Sales Orders by the configured field; po_no = order name when the id field is empty.
 	 * Keyed by the whole row, in the order of the orders: a duplicate (one
 	 * Sales Order reached by two fields) is one row, as a UNION made it, and
@@ -17,7 +18,7 @@ static const char links_sql[] =
 	 * no index of its own. The Sales Order's total and currency ride along:
 	 * one_so (rules.c) would otherwise look every Sales Order up again by
 	 * name. */
-	"CREATE TEMP TABLE link_order_so (order_id INTEGER NOT NULL, so_name TEXT NOT NULL, docstatus INTEGER NOT NULL, "
+	"CREATE TABLE @.link_order_so (order_id INTEGER NOT NULL, so_name TEXT NOT NULL, docstatus INTEGER NOT NULL, "
 	"so_total INTEGER NOT NULL, so_currency TEXT NOT NULL, "
 	"PRIMARY KEY (order_id, so_name, docstatus, so_total, so_currency)) WITHOUT ROWID;"
 	/* By id, from the Sales Orders: each one's order is a lookup in the
@@ -27,7 +28,7 @@ static const char links_sql[] =
 	 * from the orders, as ever; with the id field configured, po_no only
 	 * for the Sales Orders without an id, found by that index (+: not by
 	 * walking every Sales Order that has a po_no). */
-	"INSERT OR IGNORE INTO link_order_so "
+	"INSERT OR IGNORE INTO @.link_order_so "
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM e_sales_order so "
 	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = CAST(so.shopify_order_id AS INTEGER) "
 	"AND CAST(o.id AS TEXT) = so.shopify_order_id "
@@ -44,7 +45,11 @@ static const char links_sql[] =
 	"SELECT o.id, so.name, so.docstatus, so.grand_total, so.currency FROM s_order o "
 	"CROSS JOIN e_sales_order so ON so.snapshot_id = :sid AND so.po_no = o.name "
 	"WHERE o.snapshot_id = :sid AND NOT :by_id;"
-	"CREATE INDEX temp.link_order_so_n ON link_order_so(so_name);"
+	"CREATE INDEX @.link_order_so_n ON link_order_so(so_name);";
+
+static const char links_sql[] =
+	"DROP TABLE IF EXISTS temp.link_order_dn;"
+	"DROP TABLE IF EXISTS temp.link_refund_cn; DROP TABLE IF EXISTS temp.link_payout_je;"
 	/* Credit notes per order, then refunds paired with them: equal amounts first, the rest in date order.
 	 * By order id or (no id) by po_no: two exclusive cases, each an index lookup (an OR in
 	 * one join condition scans every order for each credit note). */
@@ -225,19 +230,26 @@ static char *item_tries(const struct config *cfg, recon_err *err)
 	return out;
 }
 
-/* The items_sql with its tries in place. */
-static char *items_sql_for(const char *tries)
+/* sql with every `what` replaced by `with` (fixed fragments, never user
+ * text). New string (sqlite3_free), NULL when out of memory. */
+static char *sql_with(const char *sql, const char *what, const char *with)
 {
 	sqlite3_str *b = sqlite3_str_new(NULL);
-	for (const char *p = items_sql, *at; *p; p = at + strlen("TRIES")) {
-		if (!(at = strstr(p, "TRIES"))) {
+	for (const char *p = sql, *at; *p; p = at + strlen(what)) {
+		if (!(at = strstr(p, what))) {
 			sqlite3_str_appendall(b, p);
 			break;
 		}
 		sqlite3_str_append(b, p, (int)(at - p));
-		sqlite3_str_appendall(b, tries);
+		sqlite3_str_appendall(b, with);
 	}
 	return sqlite3_str_finish(b);
+}
+
+/* The items_sql with its tries in place. */
+static char *items_sql_for(const char *tries)
+{
+	return sql_with(items_sql, "TRIES", tries);
 }
 
 /* [match] ignore_items: Item codes, comma-separated, that no line
@@ -442,8 +454,8 @@ recon_err links_rate(struct store *s, int64_t sid, const char *from, const char 
  * order id field or (no id) po_no, as link_cn finds credit notes; with
  * what the invoice rules compare. Parameters: :sid. */
 static const char invoice_links_sql[] =
-	"DROP TABLE IF EXISTS temp.link_order_si;"
-	"CREATE TEMP TABLE link_order_si AS SELECT o.id AS order_id, si.name AS si_name, si.docstatus, "
+	"DROP TABLE IF EXISTS @.link_order_si;"
+	"CREATE TABLE @.link_order_si AS SELECT o.id AS order_id, si.name AS si_name, si.docstatus, "
 	"si.grand_total, si.currency, si.outstanding_amount, si.posting_date FROM e_sales_invoice si "
 	"CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = CAST(si.shopify_order_id AS INTEGER) "
 	"AND CAST(o.id AS TEXT) = si.shopify_order_id "
@@ -454,7 +466,7 @@ static const char invoice_links_sql[] =
 /* No index by name: every reader comes by order (one was built, and read
  * by nothing, on both of the close's connections). */
 static const char invoice_links_index_sql[] =
-	"CREATE INDEX temp.link_order_si_o ON link_order_si(order_id, docstatus);";
+	"CREATE INDEX @.link_order_si_o ON link_order_si(order_id, docstatus);";
 
 /* The parameters links_sql and invoice_links_sql take (their comment). */
 static void order_params(struct sqlparams *p, int64_t sid, enum links_order_key key)
@@ -519,6 +531,82 @@ static recon_err build_items(struct store *s, const struct config *cfg, struct s
 	return err;
 }
 
+/* Runs one of the "@" texts above in `schema`. */
+static recon_err exec_in(struct store *s, const char *sql, const char *schema, const struct sqlparams *p,
+                         const struct sqlplan *plan)
+{
+	char *dot = sqlite3_mprintf("%s.", schema), *q = dot ? sql_with(sql, "@.", dot) : NULL;
+	recon_err err;
+	sqlite3_free(dot);
+	if (!q) {
+		msg_error("links: out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	err = sqlparams_exec(s, q, p, "links", plan);
+	sqlite3_free(q);
+	return err;
+}
+
+/* 1 when this connection sees link tables another built for it, of
+ * snapshot sid by this order key (links_share.h): schema "lk". A
+ * connection without it fails the prepare, and that is a no. */
+static int shared_for(struct store *s, int64_t sid, enum links_order_key key)
+{
+	sqlite3_stmt *st;
+	int same = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM lk.link_share WHERE sid = ? AND order_key = ?", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	sqlite3_bind_int64(st, 1, sid);
+	sqlite3_bind_int(st, 2, (int)key);
+	same = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return same;
+}
+
+/* link_order_so and link_order_si with its index: this connection's own,
+ * or, when another built them for it, none of its own (the unqualified
+ * names then find the shared ones; a build of another snapshot before may
+ * have left temp ones that would hide them). */
+static recon_err order_links(struct store *s, int64_t sid, enum links_order_key key, const struct sqlparams *p,
+                             const struct sqlplan *plan)
+{
+	recon_err err;
+	if (shared_for(s, sid, key))
+		return store_exec(s, "DROP TABLE IF EXISTS temp.link_order_so; DROP TABLE IF EXISTS temp.link_order_si");
+	if ((err = exec_in(s, so_links_sql, "temp", p, plan)) || (err = exec_in(s, invoice_links_sql, "temp", p, plan)))
+		return err;
+	return exec_in(s, invoice_links_index_sql, "temp", p, plan);
+}
+
+recon_err links_share_build_in(struct store *s, const struct config *cfg, int64_t sid)
+{
+	struct sqlparams p = { 0 };
+	enum links_order_key key;
+	recon_err err;
+	char *rec;
+
+	if ((err = links_order_key(cfg, &key)))
+		return err;
+	order_params(&p, sid, key);
+	if (!(rec = sqlite3_mprintf("CREATE TABLE lk.link_share (sid INTEGER NOT NULL, order_key INTEGER NOT NULL);"
+	                            "INSERT INTO lk.link_share VALUES (%lld, %d)", (long long)sid, (int)key))) {
+		msg_error("links: out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	/* One transaction: the other connection sees all of it or none. */
+	if (!(err = store_exec(s, "BEGIN; DROP TABLE IF EXISTS lk.link_share")) &&
+	    !(err = exec_in(s, so_links_sql, "lk", &p, NULL)) && !(err = exec_in(s, invoice_links_sql, "lk", &p, NULL)) &&
+	    !(err = exec_in(s, invoice_links_index_sql, "lk", &p, NULL)) && !(err = store_exec(s, rec)))
+		err = store_exec(s, "COMMIT");
+	if (err)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_free(rec);
+	return err;
+}
+
 /* light: only the tables the control totals and the report read (not the
  * line items', variants' and delivery notes': a third of the build at
  * 100k orders). A light build is recorded as such, so a later full build
@@ -552,6 +640,7 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	if (!(err = store_exec(s, "DROP TABLE IF EXISTS temp.link_key; DROP TABLE IF EXISTS temp.one_so")) &&
 	    !(err = build_locations(s, cfg, sid)) &&
 	    !(err = build_payout_accounts(s, cfg, sid)) &&
+	    !(err = order_links(s, sid, key, &p, plan)) &&
 	    !(err = sqlparams_exec(s, links_sql, &p, "links", plan)) &&
 	    !(err = (light ? RECON_OK : sqlparams_exec(s, dn_links_sql, &p, "links", plan))) &&
 	    !(err = build_uncompared(s, cfg)) &&
@@ -559,8 +648,6 @@ static recon_err build(struct store *s, const struct config *cfg, int64_t sid, c
 	                                  "DROP TABLE IF EXISTS temp.link_variant_item; "
 	                                  "DROP TABLE IF EXISTS temp.link_item_sku;")
 	                   : build_items(s, cfg, &p, plan))) &&
-	    !(err = sqlparams_exec(s, invoice_links_sql, &p, "links", plan)) &&
-	    !(err = sqlparams_exec(s, invoice_links_index_sql, &p, "links", plan)) &&
 	    !(err = store_exec(s, "CREATE TEMP TABLE link_key (fp TEXT NOT NULL, light INTEGER NOT NULL)")) &&
 	    !(err = store_prepare(s, "INSERT INTO temp.link_key VALUES (?, ?)", &st))) {
 		sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);
@@ -599,7 +686,8 @@ recon_err links_explain(struct store *s, const struct config *cfg, int64_t sid,
  * reads no other link table: link_order_so, link_refund_cn, link_payout_je
  * and link_order_si, whose indexes it never uses. No record is written (and
  * any is dropped), so links_build on that connection still builds them all. */
-recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t sid)
+recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t sid, void (*wait)(void *arg),
+                             void *arg)
 {
 	struct sqlparams p = { 0 };
 	enum links_order_key key;
@@ -611,5 +699,11 @@ recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t 
 	if ((err = store_exec(s, "DROP TABLE IF EXISTS temp.link_key")) ||
 	    (err = sqlparams_exec(s, links_sql, &p, "links", NULL)))
 		return err;
-	return sqlparams_exec(s, invoice_links_sql, &p, "links", NULL);
+	if (wait)
+		wait(arg);
+	if (shared_for(s, sid, key))
+		return store_exec(s, "DROP TABLE IF EXISTS temp.link_order_so; DROP TABLE IF EXISTS temp.link_order_si");
+	if ((err = exec_in(s, so_links_sql, "temp", &p, NULL)))
+		return err;
+	return exec_in(s, invoice_links_sql, "temp", &p, NULL);
 }

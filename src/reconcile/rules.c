@@ -10,6 +10,7 @@
 #include "recon/gl_changed.h"
 #include "recon/line_cmp.h"
 #include "recon/links.h"
+#include "recon/links_share.h"
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
@@ -330,6 +331,10 @@ static recon_err run(struct store *s, const struct config *cfg, int64_t snapshot
 	if (s->rules_sid == snapshot_id && s->rules_cfg == cfg)
 		return RECON_OK;
 	if ((err = store_exec(s, "PRAGMA cache_size = " RULES_CACHE_KIB)))
+		return err;
+	/* The link tables the close's totals job waits for, committed before
+	 * this transaction (it would hold them until its end). */
+	if ((err = links_share_fill(s, cfg, snapshot_id)))
 		return err;
 	err = store_tx_run(s, run_in_tx, &a);
 	s->rules_sid = err ? 0 : snapshot_id;

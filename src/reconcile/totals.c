@@ -167,10 +167,9 @@ static const struct ct_cat fees_explain[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* Over the link tables (links.h), as the rules see the month. */
-static const char ct_setup_sql[] =
-	"DROP TABLE IF EXISTS temp.tot_scope; DROP TABLE IF EXISTS temp.tot_so;"
-	"DROP TABLE IF EXISTS temp.tot_je; DROP TABLE IF EXISTS temp.tot_gl;"
+/* The in-scope orders (no link table). */
+static const char ct_scope_sql[] =
+	"DROP TABLE IF EXISTS temp.tot_scope;"
 	/* The order columns the totals sum are read here once (four joins of
 	 * s_order to this table were a third of the control totals' time). */
 	"CREATE TEMP TABLE tot_scope AS SELECT id, currency, total_price, "
@@ -179,7 +178,11 @@ static const char ct_setup_sql[] =
 	"coalesce(total_tax, 0) AS tax, financial_status AS fin, taxes_included AS incl FROM s_order WHERE {s_order} "
 	"AND in_period AND NOT test AND cancelled_at IS NULL;"
 	/* with the currency: the look-ups by order that want it read the index alone */
-	"CREATE INDEX temp.tot_scope_i ON tot_scope(id, currency);"
+	"CREATE INDEX temp.tot_scope_i ON tot_scope(id, currency);";
+
+/* Over the link tables (links.h), as the rules see the month, and tot_scope. */
+static const char ct_setup_sql[] =
+	"DROP TABLE IF EXISTS temp.tot_so; DROP TABLE IF EXISTS temp.tot_je; DROP TABLE IF EXISTS temp.tot_gl;"
 	/* Each Sales Order's owner: the lowest in-scope order it is linked to;
 	 * both minimums per Sales Order in one pass over the links (two
 	 * lookups per Sales Order before). */
@@ -600,7 +603,7 @@ void totals_part_free(struct totals_part *part)
  * tables (the light link tables, the tax roll's refund parts, tot_* and
  * rev_*); never the rules' rows. */
 static recon_err compute_part(struct store *s, const struct config *cfg, int64_t sid, int alone,
-                              struct totals_part *part)
+                              void (*wait)(void *arg), void *arg, struct totals_part *part)
 {
 	struct ct *c = part->c;
 	int *shown = part->shown;
@@ -613,15 +616,22 @@ static recon_err compute_part(struct store *s, const struct config *cfg, int64_t
 	shown[CT_ORDERS] = shown[CT_REFUNDS] = 1;
 	shown[CT_BANK] = *config_get_or(cfg, "accounts", "bank", "") != '\0';
 	shown[CT_FEES] = *config_get_or(cfg, "accounts", "fees", "") != '\0';
-	if ((err = load_params(s, cfg, sid, &sn, &p)) || (err = (alone ? links_build_totals(s, cfg, sid) : links_build_light(s, cfg, sid))) ||
+	/* What reads no link table first (each group's sums are its own, so
+	 * the order they are computed in changes nothing): on the job's
+	 * connection it runs while the other builds the shared link tables. */
+	if ((err = load_params(s, cfg, sid, &sn, &p)) ||
+	    (err = sqlparams_exec(s, ct_scope_sql, &p, "control totals", NULL)) ||
+	    (err = tax_roll_accounts(s, cfg)) || (err = tax_roll_refund_parts(s, &p)) ||
+	    (err = sqlparams_exec(s, rev_gl_sql, &p, "control totals", NULL)) ||
+	    (err = ct_query(s, ct_refunds_sql, &p, &c[CT_REFUNDS])))
+		return err;
+	if ((err = (alone ? links_build_totals(s, cfg, sid, wait, arg) : links_build_light(s, cfg, sid))) ||
 	    (err = sqlparams_exec(s, ct_setup_sql, &p, "control totals", NULL)))
 		return err;
 	snprintf(part->currency, sizeof(part->currency), "%s", sn.currency);
 	if ((err = ct_query(s, ct_orders_sql, &p, &c[CT_ORDERS])) ||
-	    (err = ct_query(s, ct_refunds_sql, &p, &c[CT_REFUNDS])) ||
 	    (shown[CT_BANK] && (err = ct_query(s, ct_bank_sql, &p, &c[CT_BANK]))) ||
 	    (shown[CT_FEES] && (err = ct_query(s, ct_fees_sql, &p, &c[CT_FEES]))) ||
-	    (err = tax_roll_accounts(s, cfg)) || (err = tax_roll_refund_parts(s, &p)) ||
 	    (err = sqlparams_exec(s, rev_setup_sql, &p, "control totals", NULL)) ||
 	    (err = ct_query(s, rev_sales_sql, &p, &c[CT_SALES_GL])) ||
 	    (err = ct_query(s, rev_shipping_sql, &p, &c[CT_SHIP_GL])) ||
@@ -668,10 +678,10 @@ static recon_err compute_rest(struct store *s, struct totals_part *part, struct 
 }
 
 static recon_err prepare(struct store *s, const struct config *cfg, int64_t sid, int alone,
-                         struct totals_part **out)
+                         void (*wait)(void *arg), void *arg, struct totals_part **out)
 {
 	struct totals_part *part = calloc(1, sizeof(*part));
-	recon_err err = part ? compute_part(s, cfg, sid, alone, part) : RECON_ERR_NOMEM;
+	recon_err err = part ? compute_part(s, cfg, sid, alone, wait, arg, part) : RECON_ERR_NOMEM;
 
 	*out = err ? NULL : part;
 	if (err)
@@ -681,12 +691,13 @@ static recon_err prepare(struct store *s, const struct config *cfg, int64_t sid,
 
 recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out)
 {
-	return prepare(s, cfg, sid, 0, out);
+	return prepare(s, cfg, sid, 0, NULL, NULL, out);
 }
 
-recon_err totals_prepare_alone(struct store *s, const struct config *cfg, int64_t sid, struct totals_part **out)
+recon_err totals_prepare_alone(struct store *s, const struct config *cfg, int64_t sid, void (*wait)(void *arg),
+                               void *arg, struct totals_part **out)
 {
-	return prepare(s, cfg, sid, 1, out);
+	return prepare(s, cfg, sid, 1, wait, arg, out);
 }
 
 recon_err totals_finish(struct store *s, struct totals_part *part, struct totals **out)

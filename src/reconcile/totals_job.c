@@ -9,6 +9,7 @@
 #endif
 
 #include "recon/datetime.h"
+#include "recon/links_share.h"
 #include "recon/msg.h"
 #include "recon/totals_job.h"
 
@@ -22,11 +23,13 @@
 struct totals_job {
 	pthread_t tid;
 	char *path;
+	const char *share;   /* the shared link tables' file, or NULL (links_share.h) */
 	const struct config *cfg;
 	int64_t sid;
 	/* written by the thread, read after the join */
 	struct totals_part *part;
 	recon_err err;
+	int shared;   /* it read the link tables the first connection built */
 	struct msg_held held;
 	int64_t began_ms, ended_ms;
 	double cpu_s;   /* the thread's own CPU time */
@@ -52,6 +55,28 @@ static double thread_cpu(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int job_cancelled(void *arg)
+{
+	struct totals_job *j = arg;
+	return j->cancelled;
+}
+
+/* Before the job reads link_order_so and link_order_si: until the other
+ * connection has shared them (or said it will not). */
+static void job_wait_links(void *arg)
+{
+	links_share_wait(job_cancelled, arg);
+}
+
+/* 1 when r built its own link_order_so (it found none shared). */
+static int has_own_links(struct store *r)
+{
+	sqlite3_stmt *st = NULL;
+	int own = sqlite3_prepare_v2(r->db, "SELECT 1 FROM temp.link_order_so", -1, &st, NULL) == SQLITE_OK;
+	sqlite3_finalize(st);
+	return own;
+}
+
 static void *job_main(void *arg)
 {
 	struct totals_job *j = arg;
@@ -69,10 +94,15 @@ static void *job_main(void *arg)
 	}
 	if (!err)
 		sqlite3_progress_handler(r->db, 10000, job_stop, j);
+	/* Attached before the transaction (ATTACH cannot be inside one); first
+	 * read after the wait below, so the read transaction it then takes on
+	 * it sees the tables committed. Without it the job builds its own. */
+	int shared = !err && j->share && links_share_attach(r, j->share) == RECON_OK;
 	/* One read transaction: every query sees the same commit, whatever the
 	 * rules commit meanwhile on the other connection. */
 	if (!err && !(err = store_exec(r, "PRAGMA cache_size = " JOB_CACHE_KIB)) && !(err = store_exec(r, "BEGIN"))) {
-		err = totals_prepare_alone(r, j->cfg, j->sid, &j->part);
+		err = totals_prepare_alone(r, j->cfg, j->sid, shared ? job_wait_links : NULL, j, &j->part);
+		j->shared = !err && shared && !has_own_links(r);
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	store_close(r);
@@ -109,7 +139,8 @@ static recon_err in_wal(struct store *s, int *wal)
 	return store_finish(s, st);
 }
 
-recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t sid, struct totals_job **out)
+recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t sid, const char *share,
+                           struct totals_job **out)
 {
 	const char *test = getenv("RECON_TEST_TOTALS_JOB");
 	struct totals_job *j;
@@ -128,6 +159,7 @@ recon_err totals_job_start(struct store *s, const struct config *cfg, int64_t si
 		return RECON_ERR_NOMEM;
 	}
 	j->cfg = cfg;
+	j->share = share;
 	j->sid = sid;
 	j->test_fail = test && !strcmp(test, "fail");
 	j->began_ms = mono_ms();
@@ -159,6 +191,8 @@ recon_err totals_job_finish(struct totals_job *j, struct store *s, struct totals
 	/* The other side of the balance: what ran on this thread meanwhile
 	 * (in a close: the rules, the journal and the report's preparation). */
 	msg_debug("control totals: meanwhile the first connection's thread used %.2f CPU-s", caller_cpu);
+	if (j->shared)
+		msg_debug("control totals: the job read the link tables the first connection built for both");
 	waited = mono_ms();
 	err = totals_finish(s, j->part, out);
 	j->part = NULL;

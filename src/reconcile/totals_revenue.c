@@ -30,9 +30,8 @@
  *   the mapped titles it gave back (temp.tax_refund_part, tax_roll.h).
  * rev_cur, rev_glcur, rev_glo: what the groups' queries sum, summed once.
  */
-const char rev_setup_sql[] =
-	"DROP TABLE IF EXISTS temp.rev_acct; DROP TABLE IF EXISTS temp.rev_gl; DROP TABLE IF EXISTS temp.rev_o;"
-	"DROP TABLE IF EXISTS temp.rev_r;"
+const char rev_gl_sql[] =
+	"DROP TABLE IF EXISTS temp.rev_acct; DROP TABLE IF EXISTS temp.rev_gl;"
 	/* the accounts first (a handful), then for each whether a submitted
 	 * invoice posts to it: one pass over the lines instead of a lookup of
 	 * every line's invoice. CROSS JOIN: the lines are read in their order
@@ -81,13 +80,23 @@ const char rev_setup_sql[] =
 	"CREATE TEMP TABLE rev_rl AS SELECT refund_id, source, sum(coalesce(subtotal, 0)) AS sub, "
 	"sum(coalesce(tax, 0)) AS tax FROM s_refund_line WHERE {s_refund_line} GROUP BY refund_id, source;"
 	"CREATE INDEX temp.rev_rl_r ON rev_rl(refund_id, source);"
+	/* gift cards sold are a liability until redeemed (gift_cards.c rolls
+	 * them forward), never revenue: price times quantity (thousandths) less
+	 * the line's discount, as gift_cards.c counts them */
+	"DROP TABLE IF EXISTS temp.rev_gc;"
+	"CREATE TEMP TABLE rev_gc (order_id INTEGER PRIMARY KEY, gc);"
+	"INSERT INTO rev_gc SELECT order_id, sum(price * quantity / 1000 - coalesce(total_discount, 0)) "
+	"FROM s_order_line WHERE {s_order_line} AND gift_card GROUP BY order_id;";
+
+const char rev_setup_sql[] =
+	"DROP TABLE IF EXISTS temp.rev_o; DROP TABLE IF EXISTS temp.rev_r;"
 	/* Per in-scope order, its Sales Orders (tot_o, totals.c) and submitted
 	 * Sales Invoices at once, and what those invoices posted to each group's accounts (eight
 	 * lookups per order, two of them run twice by the explanations, were
 	 * most of a 100k report). Keyed by the order (INTEGER PRIMARY KEY): a
 	 * lookup is one B-tree search. */
 	"DROP TABLE IF EXISTS temp.rev_si; DROP TABLE IF EXISTS temp.rev_sigl;"
-	"DROP TABLE IF EXISTS temp.rev_inv; DROP TABLE IF EXISTS temp.rev_gc;"
+	"DROP TABLE IF EXISTS temp.rev_inv;"
 	"CREATE TEMP TABLE rev_inv AS SELECT i.order_id, i.si_name, i.posting_date, i.grand_total, i.currency, "
 	"sc.currency AS o_currency FROM link_order_si i JOIN tot_scope sc ON sc.id = i.order_id WHERE i.docstatus = 1;"
 	"CREATE INDEX temp.rev_inv_n ON rev_inv(si_name);"
@@ -98,12 +107,6 @@ const char rev_setup_sql[] =
 	"INSERT INTO rev_sigl SELECT i.order_id, sum(CASE WHEN g.grp = 'sales' THEN g.net END), "
 	"sum(CASE WHEN g.grp = 'shipping' THEN g.net END), sum(CASE WHEN g.grp = 'tax' THEN g.net END) "
 	"FROM rev_inv i JOIN rev_gl g ON g.voucher_no = i.si_name GROUP BY i.order_id;"
-	/* gift cards sold are a liability until redeemed (gift_cards.c rolls
-	 * them forward), never revenue: price times quantity (thousandths) less
-	 * the line's discount, as gift_cards.c counts them */
-	"CREATE TEMP TABLE rev_gc (order_id INTEGER PRIMARY KEY, gc);"
-	"INSERT INTO rev_gc SELECT order_id, sum(price * quantity / 1000 - coalesce(total_discount, 0)) "
-	"FROM s_order_line WHERE {s_order_line} AND gift_card GROUP BY order_id;"
 	/* the order's own columns as tot_scope read them (totals.c) */
 	"CREATE TEMP TABLE rev_o AS SELECT sc.id, sc.currency, sc.fin, sc.gross, sc.discounts AS disc, "
 	"sc.shipping AS ship, coalesce(c.gc, 0) AS gc, "

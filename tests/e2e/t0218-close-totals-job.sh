@@ -32,10 +32,22 @@ same_packs() {
 # no_files DIR: nothing written, not even a temporary file
 no_files() { [ ! -d "$1" ] || [ -z "$(ls -A "$1")" ] || { ls -la "$1"; fail "files left in $1"; }; }
 
-mkdir par seq
-(cd par && recon --config "$cfg" --db c.db -v close --period 2026-10 --raw "$SAMPLES/demo" --out r \
-	--as-of 2026-11-05T09:00:00Z; expect_rc 1
-	grep_in err "control totals: the part without discrepancies took")
+mkdir par seq tmpd
+# the link tables both connections read are built once, in a scratch file
+# of TMPDIR that the close removes (links_share.h)
+(cd par && TMPDIR=$PWD/../tmpd recon --config "$cfg" --db c.db -v close --period 2026-10 --raw "$SAMPLES/demo" \
+	--out r --as-of 2026-11-05T09:00:00Z; expect_rc 1
+	grep_in err "control totals: the part without discrepancies took"
+	grep_in err "links: link_order_so and link_order_si built once for both connections"
+	grep_in err "control totals: the job read the link tables the first connection built for both")
+no_files tmpd
+# no scratch file to be had: each connection builds its own, the same pack
+mkdir nosh
+(cd nosh && TMPDIR=/nonexistent/dir recon --config "$cfg" --db c.db -v close --period 2026-10 \
+	--raw "$SAMPLES/demo" --out r --as-of 2026-11-05T09:00:00Z; expect_rc 1
+	grep_in err "control totals: the part without discrepancies took"
+	grep_not err "built once for both")
+same_packs par/r/recon-2026-10-s1 nosh/r/recon-2026-10-s1
 (cd seq && RECON_TEST_TOTALS_JOB=off recon --config "$cfg" --db c.db -v close --period 2026-10 \
 	--raw "$SAMPLES/demo" --out r --as-of 2026-11-05T09:00:00Z; expect_rc 1
 	grep_not err "control totals: the part without")
@@ -63,8 +75,10 @@ no_files fr
 # says the rules' error alone, as in turn
 sed 's/^amount_tolerance = .*/amount_tolerance = -1/' "$cfg" > bad.ini
 grep -q "^amount_tolerance = -1" bad.ini || fail "bad.ini"
-recon --config bad.ini --db b.db close --period 2026-10 --raw "$SAMPLES/demo" --out br; expect_rc 2
+TMPDIR=$PWD/tmpd recon --config bad.ini --db b.db close --period 2026-10 --raw "$SAMPLES/demo" --out br
+expect_rc 2
 [ "$(grep -c "amount_tolerance" err)" = 1 ] || { cat err; fail "not one tolerance error"; }
 grep_in err "is not a non-negative amount in USD"
 no_files br
+no_files tmpd
 echo ok

@@ -1,0 +1,161 @@
+/* The link tables both of the close's connections read, built once. See
+ * links_share.h. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "recon/datetime.h"
+#include "recon/links.h"
+#include "recon/links_share.h"
+#include "recon/msg.h"
+
+enum { SHARE_NONE, SHARE_PENDING, SHARE_DONE };
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int state;
+	const struct store *s;   /* the connection that fills it */
+	int64_t sid;
+	char *path;
+} share = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, SHARE_NONE, NULL, 0, NULL };
+
+/* The file and its WAL companions, gone. */
+static void remove_files(const char *path)
+{
+	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
+	char buf[4200];
+	for (size_t i = 0; i < sizeof(ext) / sizeof(*ext); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", path, ext[i]);
+		if (unlink(buf) != 0 && errno != ENOENT)
+			msg_debug("links: cannot remove the scratch file '%s': %s", buf, strerror(errno));
+	}
+}
+
+/* ATTACH path AS lk, silently: a failure only means no share. */
+static int attach(struct store *s, const char *path)
+{
+	char *sql = sqlite3_mprintf("ATTACH %Q AS lk", path);
+	int rc = sql ? sqlite3_exec(s->db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+	sqlite3_free(sql);
+	return rc == SQLITE_OK;
+}
+
+recon_err links_share_open(struct store *s, int64_t sid, const char **path)
+{
+	const char *dir = getenv("TMPDIR");
+	char *p;
+	int fd;
+
+	*path = NULL;
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (!(p = sqlite3_mprintf("%s/recon-links-XXXXXX", dir))) {
+		msg_error("links: out of memory");
+		return RECON_ERR_NOMEM;
+	}
+	/* An empty file is an empty database; mkstemp makes it ours alone (0600). */
+	if ((fd = mkstemp(p)) < 0) {
+		msg_debug("links: no scratch file in '%s' (%s): each connection builds its own link tables", dir,
+		          strerror(errno));
+		sqlite3_free(p);
+		return RECON_OK;
+	}
+	close(fd);
+	/* WAL: the other connection's reads and this one's commit never wait
+	 * for each other. Scratch: no sync. The read makes the WAL files, which
+	 * a read-only connection cannot make itself. */
+	if (!attach(s, p) ||
+	    sqlite3_exec(s->db, "PRAGMA lk.journal_mode = WAL; PRAGMA lk.synchronous = OFF; "
+	                        "SELECT count(*) FROM lk.sqlite_schema", NULL, NULL, NULL) != SQLITE_OK) {
+		msg_debug("links: cannot use the scratch file '%s': each connection builds its own link tables", p);
+		sqlite3_exec(s->db, "DETACH lk", NULL, NULL, NULL);
+		remove_files(p);
+		sqlite3_free(p);
+		return RECON_OK;
+	}
+	pthread_mutex_lock(&share.mu);
+	share.state = SHARE_PENDING;
+	share.s = s;
+	share.sid = sid;
+	share.path = p;
+	pthread_mutex_unlock(&share.mu);
+	*path = p;
+	return RECON_OK;
+}
+
+recon_err links_share_fill(struct store *s, const struct config *cfg, int64_t sid)
+{
+	recon_err err = RECON_OK;
+	int mine;
+
+	pthread_mutex_lock(&share.mu);
+	mine = share.state == SHARE_PENDING && share.s == s;
+	pthread_mutex_unlock(&share.mu);
+	if (!mine)
+		return RECON_OK;
+	/* Another snapshot's rules: nothing to share, and the job is told so. */
+	if (sid == share.sid) {
+		int64_t t0 = mono_ms();
+		if (!(err = links_share_build_in(s, cfg, sid)))
+			msg_debug("links: link_order_so and link_order_si built once for both connections in %.2f s",
+			          (double)(mono_ms() - t0) / 1000);
+	}
+	pthread_mutex_lock(&share.mu);
+	share.state = SHARE_DONE;
+	pthread_cond_broadcast(&share.cv);
+	pthread_mutex_unlock(&share.mu);
+	return err;
+}
+
+recon_err links_share_attach(struct store *r, const char *path)
+{
+	if (!attach(r, path)) {
+		msg_debug("links: the second connection cannot attach '%s': it builds its own link tables", path);
+		return RECON_ERR_DB;
+	}
+	return RECON_OK;
+}
+
+void links_share_wait(int (*stop)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&share.mu);
+	while (share.state == SHARE_PENDING && !stop(arg)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 50 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&share.cv, &share.mu, &ts);
+	}
+	pthread_mutex_unlock(&share.mu);
+}
+
+void links_share_close(struct store *s)
+{
+	char *p;
+
+	pthread_mutex_lock(&share.mu);
+	if (share.state == SHARE_NONE || share.s != s) {
+		pthread_mutex_unlock(&share.mu);
+		return;
+	}
+	p = share.path;
+	share.path = NULL;
+	share.s = NULL;
+	share.state = SHARE_NONE;
+	pthread_cond_broadcast(&share.cv);
+	pthread_mutex_unlock(&share.mu);
+	/* A later link build on s builds its own again (the record says they are
+	 * built). A statement still open on the file would keep it attached: it
+	 * goes all the same (an open file stays readable until closed). */
+	sqlite3_exec(s->db, "DROP TABLE IF EXISTS temp.link_key; DETACH lk", NULL, NULL, NULL);
+	remove_files(p);
+	sqlite3_free(p);
+}
