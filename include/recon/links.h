@@ -63,6 +63,9 @@
 #include "recon/error.h"
 #include "recon/store.h"
 
+struct sqlparams;
+struct sqlplan;
+
 /* [match] item_match when the file does not set it (the run record shows it). */
 #define LINKS_ITEM_MATCH_DEFAULT "ecommerce_item,item_code"
 
@@ -103,11 +106,17 @@ recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t 
                              void *arg);
 
 /* link_order_so and link_order_si (with their indexes) of snapshot sid,
- * built into the database attached as "lk" and committed there with a
- * record of what they are of: every link build on a connection that has
- * it attached, this one's or another's, then reads them instead of
- * building its own. Outside any transaction of s (links_share.c). */
+ * built into the database attached as "lk" with a record of what they are
+ * of: every link build on a connection that has it attached, this one's or
+ * another's, then reads them instead of building its own. Inside the
+ * caller's transaction (links_share.c commits it). */
 recon_err links_share_build_in(struct store *s, const struct config *cfg, int64_t sid);
+
+/* Run sql, whose tables are named "@.name", with "@" the schema `schema`
+ * (temp, or lk: the same statements build a connection's own tables or
+ * the shared ones). */
+recon_err links_exec_in(struct store *s, const char *sql, const char *schema, const struct sqlparams *p,
+                        const struct sqlplan *plan);
 
 /* Build them again (inside a transaction that is rolled back), handing
  * fn each statement's query plan line: the plans are checked by a unit test

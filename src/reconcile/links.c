@@ -531,9 +531,8 @@ static recon_err build_items(struct store *s, const struct config *cfg, struct s
 	return err;
 }
 
-/* Runs one of the "@" texts above in `schema`. */
-static recon_err exec_in(struct store *s, const char *sql, const char *schema, const struct sqlparams *p,
-                         const struct sqlplan *plan)
+recon_err links_exec_in(struct store *s, const char *sql, const char *schema, const struct sqlparams *p,
+                        const struct sqlplan *plan)
 {
 	char *dot = sqlite3_mprintf("%s.", schema), *q = dot ? sql_with(sql, "@.", dot) : NULL;
 	recon_err err;
@@ -576,9 +575,9 @@ static recon_err order_links(struct store *s, int64_t sid, enum links_order_key 
 	recon_err err;
 	if (shared_for(s, sid, key))
 		return store_exec(s, "DROP TABLE IF EXISTS temp.link_order_so; DROP TABLE IF EXISTS temp.link_order_si");
-	if ((err = exec_in(s, so_links_sql, "temp", p, plan)) || (err = exec_in(s, invoice_links_sql, "temp", p, plan)))
+	if ((err = links_exec_in(s, so_links_sql, "temp", p, plan)) || (err = links_exec_in(s, invoice_links_sql, "temp", p, plan)))
 		return err;
-	return exec_in(s, invoice_links_index_sql, "temp", p, plan);
+	return links_exec_in(s, invoice_links_index_sql, "temp", p, plan);
 }
 
 recon_err links_share_build_in(struct store *s, const struct config *cfg, int64_t sid)
@@ -596,13 +595,11 @@ recon_err links_share_build_in(struct store *s, const struct config *cfg, int64_
 		msg_error("links: out of memory");
 		return RECON_ERR_NOMEM;
 	}
-	/* One transaction: the other connection sees all of it or none. */
-	if (!(err = store_exec(s, "BEGIN; DROP TABLE IF EXISTS lk.link_share")) &&
-	    !(err = exec_in(s, so_links_sql, "lk", &p, NULL)) && !(err = exec_in(s, invoice_links_sql, "lk", &p, NULL)) &&
-	    !(err = exec_in(s, invoice_links_index_sql, "lk", &p, NULL)) && !(err = store_exec(s, rec)))
-		err = store_exec(s, "COMMIT");
-	if (err)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!(err = store_exec(s, "DROP TABLE IF EXISTS lk.link_share")) &&
+	    !(err = links_exec_in(s, so_links_sql, "lk", &p, NULL)) &&
+	    !(err = links_exec_in(s, invoice_links_sql, "lk", &p, NULL)) &&
+	    !(err = links_exec_in(s, invoice_links_index_sql, "lk", &p, NULL)))
+		err = store_exec(s, rec);
 	sqlite3_free(rec);
 	return err;
 }
@@ -703,7 +700,7 @@ recon_err links_build_totals(struct store *s, const struct config *cfg, int64_t 
 		wait(arg);
 	if (shared_for(s, sid, key))
 		return store_exec(s, "DROP TABLE IF EXISTS temp.link_order_so; DROP TABLE IF EXISTS temp.link_order_si");
-	if ((err = exec_in(s, so_links_sql, "temp", &p, NULL)))
+	if ((err = links_exec_in(s, so_links_sql, "temp", &p, NULL)))
 		return err;
-	return exec_in(s, invoice_links_sql, "temp", &p, NULL);
+	return links_exec_in(s, invoice_links_sql, "temp", &p, NULL);
 }

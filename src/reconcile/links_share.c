@@ -12,6 +12,7 @@
 #include "recon/links.h"
 #include "recon/links_share.h"
 #include "recon/msg.h"
+#include "recon/totals.h"
 
 enum { SHARE_NONE, SHARE_PENDING, SHARE_DONE };
 
@@ -101,9 +102,15 @@ recon_err links_share_fill(struct store *s, const struct config *cfg, int64_t si
 	/* Another snapshot's rules: nothing to share, and the job is told so. */
 	if (sid == share.sid) {
 		int64_t t0 = mono_ms();
-		if (!(err = links_share_build_in(s, cfg, sid)))
-			msg_debug("links: link_order_so and link_order_si built once for both connections in %.2f s",
-			          (double)(mono_ms() - t0) / 1000);
+		/* One transaction: the other connection sees all of it or none. */
+		if (!(err = store_exec(s, "BEGIN")) && !(err = links_share_build_in(s, cfg, sid)) &&
+		    !(err = totals_share_in(s, sid)))
+			err = store_exec(s, "COMMIT");
+		if (err)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		else
+			msg_debug("links: link_order_so, link_order_si and the totals' tot_scope and tot_sol "
+			          "built for both connections in %.2f s", (double)(mono_ms() - t0) / 1000);
 	}
 	pthread_mutex_lock(&share.mu);
 	share.state = SHARE_DONE;

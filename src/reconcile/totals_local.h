@@ -21,8 +21,8 @@ struct ct_cat {
 /* Sales and shipping against the general ledger (DESIGN §8): temp tables
  * over tot_scope, the link tables and the tax roll's temp tables
  * (tax_roll_accounts, tax_roll_refund_parts), then one query a group.
- * Parameters: :sid :from :to :tol. rev_gl_sql (rev_acct, rev_gl, rev_tax,
- * rev_rl, rev_gc) needs tot_scope and the tax roll's accounts only. */
+ * Parameters: :sid :from :to :tol. rev_gl_sql (rev_acct, rev_gl, rev_rl,
+ * rev_gc) needs the tax roll's accounts only. */
 extern const char rev_gl_sql[];      /* reads no link table */
 extern const char rev_setup_sql[];   /* the rest, after rev_gl_sql */
 extern const char rev_sales_sql[];

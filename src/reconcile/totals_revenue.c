@@ -64,19 +64,9 @@ const char rev_gl_sql[] =
 	"FROM e_gl_entry e JOIN rev_acct a ON a.account = e.account "
 	"WHERE {e_gl_entry e} AND e.account IN (SELECT account FROM rev_acct) AND NOT e.is_cancelled "
 	"AND e.posting_date BETWEEN :from AND :to ON CONFLICT DO UPDATE SET net = net + excluded.net;"
-	/* s_order_tax_line and s_refund_line have no index by order or refund:
-	 * their sums per order and per refund in one pass each, looked up below
-	 * (a lookup per order scanned the tax lines for each: hours at 100k). */
-	"DROP TABLE IF EXISTS temp.rev_tax; DROP TABLE IF EXISTS temp.rev_rl;"
-	"CREATE TEMP TABLE rev_tax AS SELECT t.order_id, sum(CASE WHEN t.source = 'line' THEN t.amount END) AS line_tax, "
-	"sum(CASE WHEN t.source = 'shipping' THEN t.amount END) AS ship_tax, "
-	"sum(CASE WHEN NOT t.channel_liable AND t.title IN (SELECT title FROM temp.link_tax_account) "
-	" THEN t.amount END) AS tax_m FROM s_order_tax_line t WHERE {s_order_tax_line t} "
-	/* only the orders whose sums are read: the tax-inclusive ones, and all
-	 * where [taxes] maps a title */
-	"AND (EXISTS (SELECT 1 FROM temp.link_tax_account) OR t.order_id IN (SELECT id FROM tot_scope WHERE incl)) "
-	"GROUP BY t.order_id;"
-	"CREATE INDEX temp.rev_tax_o ON rev_tax(order_id);"
+	/* s_refund_line has no index by refund: its sums per refund in one
+	 * pass, looked up below. */
+	"DROP TABLE IF EXISTS temp.rev_rl;"
 	"CREATE TEMP TABLE rev_rl AS SELECT refund_id, source, sum(coalesce(subtotal, 0)) AS sub, "
 	"sum(coalesce(tax, 0)) AS tax FROM s_refund_line WHERE {s_refund_line} GROUP BY refund_id, source;"
 	"CREATE INDEX temp.rev_rl_r ON rev_rl(refund_id, source);"
@@ -90,6 +80,19 @@ const char rev_gl_sql[] =
 
 const char rev_setup_sql[] =
 	"DROP TABLE IF EXISTS temp.rev_o; DROP TABLE IF EXISTS temp.rev_r;"
+	/* s_order_tax_line and s_refund_line have no index by order or refund:
+	 * their sums per order and per refund in one pass each, looked up below
+	 * (a lookup per order scanned the tax lines for each: hours at 100k). */
+	"DROP TABLE IF EXISTS temp.rev_tax;"
+	"CREATE TEMP TABLE rev_tax AS SELECT t.order_id, sum(CASE WHEN t.source = 'line' THEN t.amount END) AS line_tax, "
+	"sum(CASE WHEN t.source = 'shipping' THEN t.amount END) AS ship_tax, "
+	"sum(CASE WHEN NOT t.channel_liable AND t.title IN (SELECT title FROM temp.link_tax_account) "
+	" THEN t.amount END) AS tax_m FROM s_order_tax_line t WHERE {s_order_tax_line t} "
+	/* only the orders whose sums are read: the tax-inclusive ones, and all
+	 * where [taxes] maps a title */
+	"AND (EXISTS (SELECT 1 FROM temp.link_tax_account) OR t.order_id IN (SELECT id FROM tot_scope WHERE incl)) "
+	"GROUP BY t.order_id;"
+	"CREATE INDEX temp.rev_tax_o ON rev_tax(order_id);"
 	/* Per in-scope order, its Sales Orders (tot_o, totals.c) and submitted
 	 * Sales Invoices at once, and what those invoices posted to each group's accounts (eight
 	 * lookups per order, two of them run twice by the explanations, were
