@@ -44,6 +44,11 @@ recon_err links_share_attach(struct store *r, const char *path);
  * stop(arg) says so (a cancelled job), polled every 50 ms. */
 void links_share_wait(int (*stop)(void *arg), void *arg);
 
+/* Whoever waits for the tables stops waiting and builds its own, if they
+ * are not built yet: the job's taker calls it before it waits for the job,
+ * so that no path that skips the rules can leave both waiting. */
+void links_share_release(void);
+
 /* Detach the scratch file from s (if it is the share's) and remove it:
  * after both connections are done with it. A waiter is released. */
 void links_share_close(struct store *s);

@@ -144,6 +144,16 @@ void links_share_wait(int (*stop)(void *arg), void *arg)
 	pthread_mutex_unlock(&share.mu);
 }
 
+void links_share_release(void)
+{
+	pthread_mutex_lock(&share.mu);
+	if (share.state == SHARE_PENDING) {
+		share.state = SHARE_DONE;
+		pthread_cond_broadcast(&share.cv);
+	}
+	pthread_mutex_unlock(&share.mu);
+}
+
 void links_share_close(struct store *s)
 {
 	char *p;

@@ -179,6 +179,7 @@ recon_err totals_job_finish(struct totals_job *j, struct store *s, struct totals
 	recon_err err;
 
 	*out = NULL;
+	links_share_release();
 	pthread_join(j->tid, NULL);
 	waited = mono_ms() - waited;
 	if ((err = j->err)) {
