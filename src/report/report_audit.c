@@ -177,6 +177,24 @@ static recon_err sample_row(struct report *r, sqlite3_stmt *st, const struct dra
 	return oom ? RECON_ERR_NOMEM : RECON_OK;
 }
 
+/* A drawn order's figures: its one live Sales Order (the population has
+ * exactly one) and its first submitted invoice. */
+const char report_sample_row_sql[] =
+	"SELECT o.name, o.processed_local_date, o.customer_name, o.currency, o.total_price, "
+	"so.name, so.currency, so.grand_total, si.name, si.grand_total, si.currency "
+	/* CROSS JOIN: the order, its link, its Sales Order, each one
+	 * lookup. The temporary link table has no statistics, and SQLite
+	 * walked every Sales Order of the snapshot instead, for each order
+	 * drawn: 330 ms of a 100k report for the 25 draws, 1 ms now. */
+	"FROM s_order o CROSS JOIN link_order_so l ON l.order_id = o.id AND l.docstatus < 2 "
+	"CROSS JOIN e_sales_order so ON so.snapshot_id = o.snapshot_id AND so.name = l.so_name "
+	"LEFT JOIN e_sales_invoice si ON si.snapshot_id = o.snapshot_id AND si.name = "
+	/* +i.name: by the order's invoices (index e_sales_invoice_sid), not by
+	 * walking every invoice in name order to the first of the order's */
+	"(SELECT min(+i.name) FROM e_sales_invoice i WHERE i.snapshot_id = o.snapshot_id AND i.is_return = 0 "
+	" AND i.docstatus = 1 AND i.shopify_order_id = CAST(o.id AS TEXT)) "
+	"WHERE o.snapshot_id = ?1 AND o.id = ?2";
+
 /* The draw: the population ranked by sha256(snapshot hash || order id) and
  * cut at [report] sample_size. The same snapshot gives the same sample;
  * anyone can redo the draw by hand from the hash and the ids. Only ids and
@@ -228,17 +246,7 @@ static recon_err prepare_sample(struct report *r)
 			err = RECON_ERR_NOMEM;
 	}
 	if (!err && n)
-		err = store_prepare(r->store,
-			"SELECT o.name, o.processed_local_date, o.customer_name, o.currency, o.total_price, "
-			"so.name, so.currency, so.grand_total, si.name, si.grand_total, si.currency "
-			"FROM s_order o JOIN link_order_so l ON l.order_id = o.id AND l.docstatus < 2 "
-			"JOIN e_sales_order so ON so.snapshot_id = o.snapshot_id AND so.name = l.so_name "
-			"LEFT JOIN e_sales_invoice si ON si.snapshot_id = o.snapshot_id AND si.name = "
-			/* +i.name: by the order's invoices (index e_sales_invoice_sid), not by
-			 * walking every invoice in name order to the first of the order's */
-			"(SELECT min(+i.name) FROM e_sales_invoice i WHERE i.snapshot_id = o.snapshot_id AND i.is_return = 0 "
-			" AND i.docstatus = 1 AND i.shopify_order_id = CAST(o.id AS TEXT)) "
-			"WHERE o.snapshot_id = ?1 AND o.id = ?2", &row);
+		err = store_prepare(r->store, report_sample_row_sql, &row);
 	for (size_t i = 0; !err && i < n; i++) {
 		err = sample_row(r, row, &all[i], &r->sample[i]);
 		r->nsample = i + 1;   /* report_free frees what this one holds, whole or not */
