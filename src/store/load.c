@@ -396,8 +396,10 @@ static recon_err check_unique_in(struct store *s, struct load_engine *eng, int64
 /* The same record twice (a page saved twice, an API that repeated a row)
  * would double amounts silently, so it is bad input. Checked after the
  * page loop, unless the loader's hashes of the keys already showed there is
- * no duplicate: a key that leads an index by a walk along it, the others
- * (indexed = 0) apart, so each query can be read on its own. */
+ * no duplicate (every key's, indexed or not: at 1M orders the walks along
+ * four indexes took 0.6 s alone between the loop and the commit): a key
+ * that leads an index by a walk along it, the others (indexed = 0) apart,
+ * so each query can be read on its own. */
 static recon_err check_unique(struct store *s, struct load_engine *eng, int64_t sid, int indexed)
 {
 	for (size_t xi = 0; load_extracts[xi].name; xi++)
