@@ -10,7 +10,7 @@
 # `diff --format json` and `journal --format json` of every snapshot,
 # `verify`, the snapshots' hashes with every table_digest and extract row,
 # every XLSX sheet but the Run record (bench/xlsx_cells.py) and the PDF
-# text up to the Run record's page. Paths are made alike first. Prints each
+# text of every page before the Run record's. Paths are made alike first. Prints each
 # difference; exits 1 if any. Work files in $CLOSE_SAME_DIR (default: a new
 # temporary directory).
 set -u
@@ -52,11 +52,16 @@ for b in old new; do
 		SELECT snapshot_id, tbl, rows, sha256 FROM table_digest ORDER BY 1, 2; SELECT * FROM extract ORDER BY 1, 2" >"$w/$b/hashes.txt"
 	for f in "$w/$b"/out/*.xlsx; do python3 "$top/bench/xlsx_cells.py" "$f" "Run record" >"$f.cells"; done
 	for f in "$w/$b"/out/*.pdf; do
-		pdftotext "$f" "$f.all"
-		# the pack ends with the Run record's page; the cover names it too
-		n=$(grep -n "Run record" "$f.all" | tail -3 | head -1 | cut -d: -f1)
-		head -n $((n - 1)) "$f.all" >"$f.txt"
-		rm -f "$f.all"
+		# The pack ends with the Run record's pages (the revision, the
+		# command line and the times differ run to run, and so may their
+		# page count): every page before them is compared, with "page N of
+		# M" cut to "page N". Found from the end: the contents page names
+		# the Run record too.
+		last=$(pdfinfo "$f" | awk '/^Pages:/ { print $2 }')
+		while [ "$last" -gt 1 ] && pdftotext -f "$last" -l "$last" "$f" - | grep -q "Run record"; do
+			last=$((last - 1))
+		done
+		pdftotext -l "$last" "$f" - | sed 's/^\(page [0-9]*\) of [0-9]*$/\1/' >"$f.txt"
 	done
 	rm -f "$w/$b/db"
 done

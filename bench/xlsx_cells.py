@@ -36,6 +36,10 @@ def main():
             val = v.text if v is not None else ''
             if t == 's':
                 val = shared[int(val)]
+            elif t == 'inlineStr':
+                # libxlsxwriter's constant_memory mode writes text inline
+                i = c.find('{%s}is' % M)
+                val = ''.join(x.text or '' for x in i.iter('{%s}t' % M)) if i is not None else ''
             print(name, c.get('r'), t, val, f.text if f is not None else '', sep='\t')
 
 

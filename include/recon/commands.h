@@ -19,7 +19,8 @@ extern const struct command command_close;
 
 /* The snapshot step shared by `snapshot` and `close`: offline from `raw`, or
  * live (fetch, keep the pages in save_raw or evidence/s<N>/; flags as
- * fetch_live's). Prints the summary unless -q. */
+ * fetch_live's). The caller prints the summary (snapshot_print_summary)
+ * unless -q: `close` once its second connection has started. */
 recon_err snapshot_command_take(struct store *s, struct config *cfg, const struct period *p,
                                 const char *raw, const char *save_raw, unsigned flags, int64_t *id);
 

@@ -127,8 +127,9 @@ struct load_child {
 };
 
 /* A key that must be unique within a snapshot (the same record twice would
- * count twice). `indexed`: checked after the indexes are built, as a walk
- * along the one it leads; otherwise before, as a scan. */
+ * count twice). Its hashes are kept while the pages load (keyset.c); only
+ * when two meet is it checked in SQL: `indexed`, as a walk along the index
+ * it leads; otherwise as a scan. */
 struct load_unique {
 	const char *shown;         /* SQL shown in the message; NULL: no key */
 	const char *group;         /* SQL grouped by */

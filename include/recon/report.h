@@ -168,6 +168,9 @@ struct report_sample {
  * totals, the sample ([report] sample_size, default 25) and the payout type
  * mapping used. Called once, in the parent, after report_totals. */
 recon_err report_audit_prepare(struct report *r);
+/* The statement that reads one drawn order's figures (?1 the snapshot, ?2
+ * the order; the link tables built): exposed for the unit test of its plan. */
+extern const char report_sample_row_sql[];
 
 /* Load the facts of snapshot `sid`. `as_of` is an ISO-8601 time, or NULL for
  * the snapshot's taken_at; a bad one is RECON_ERR_USAGE. */

@@ -46,8 +46,6 @@ recon_err snapshot_command_take(struct store *s, struct config *cfg, const struc
 	}
 	if (!err)
 		err = run_record_snapshot(s, *id);
-	if (!err && msg_level() >= MSG_NORMAL)
-		snapshot_print_summary(s, *id);
 	return err;
 }
 
@@ -72,8 +70,11 @@ static recon_err run(struct app *app, int argc, char **argv)
 	if ((err = app_config(app, &cfg)) != RECON_OK || (err = app_store(app, &s)) != RECON_OK)
 		return err;
 	/* nothing after the fetch needs a secret */
-	return snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw,
-	                             FETCH_LAST_USE | (opt.insecure ? FETCH_INSECURE : 0), &id);
+	err = snapshot_command_take(s, cfg, &p, opt.raw, opt.save_raw,
+	                            FETCH_LAST_USE | (opt.insecure ? FETCH_INSECURE : 0), &id);
+	if (!err && msg_level() >= MSG_NORMAL)
+		snapshot_print_summary(s, id);
+	return err;
 }
 
 const struct command command_snapshot = {

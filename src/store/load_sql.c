@@ -246,7 +246,7 @@ char *load_control_sql(const struct load_table *spec, recon_err *err)
  * OR FAIL: a statement that writes several rows under the default ABORT
  * must be able to undo its own first rows, so SQLite copies every page it
  * changes that the transaction had changed before into a statement journal
- * (in a second month: each index's last leaf, every statement). A failed
+ * (each index's last leaf, every statement). A failed
  * INSERT fails the whole load, whose transaction is rolled back, so that
  * undo is never needed: 1M orders, second month, inserting thread 29.8 ->
  * 24.4 CPU-s (bench/RESULTS.md, "the second month at 1M"). */

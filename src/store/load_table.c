@@ -130,7 +130,7 @@ static recon_err compile(struct load_engine *e, const struct load_table *spec,
 	}
 	t->cur = -1;
 	t->slot = -1;
-	if (spec->unique.shown && !spec->unique.indexed) {
+	if (spec->unique.shown) {
 		/* "item_code, warehouse": the columns grouped by */
 		const char *g = spec->unique.group;
 		while (*g && t->nukey < 4) {

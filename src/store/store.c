@@ -372,9 +372,10 @@ recon_err store_tx_run_bulk(struct store *s, recon_err (*fn)(struct store *s, vo
 	/* A statement that inserts several rows may have to undo its first
 	 * rows when a later one fails, so SQLite journals every page it
 	 * changes that the transaction had changed before; past 64 KiB that
-	 * journal goes to a temporary file. Once the data tables have indexes
-	 * (a second month) each 16-row INSERT changes some 50-100 index pages:
-	 * 2 million 4 KiB writes to that file at 100k orders. temp_store =
+	 * journal goes to a temporary file. The data tables are indexed from
+	 * a month's first row on (load.c), so each 16-row INSERT changes some
+	 * 50-100 index pages: 2 million 4 KiB writes to that file at 100k
+	 * orders. temp_store =
 	 * MEMORY, read when the transaction begins, keeps this transaction's
 	 * statement journals in memory (a few hundred KiB each). Not set for
 	 * good: SQLITE_CONFIG_STMTJRNL_SPILL did that for every statement, and

@@ -347,7 +347,7 @@ recon_err store_schema_open(struct store *s)
 	return err;
 }
 
-/* The cache while rows are appended and indexes sorted (KiB). */
+/* The cache while a month's rows and their index entries are written (KiB). */
 #define STORE_LOAD_CACHE_KIB "-16384"
 
 /* Under temp_store = MEMORY (store_tx_run_bulk sets it for the snapshot's
@@ -366,8 +366,9 @@ static void sort_on_disk(struct store *s)
 }
 
 /* An index build's sorter hands each full run to a worker thread and
- * merges on them too, so the builds, alone on the critical path after the
- * page loop, use the other core. 1M orders, cold, quiet: 12.65 -> 11.43 s
+ * merges on them too, so a build over months already held (nothing else
+ * runs meanwhile) uses the other core. Measured when a first month's
+ * builds still ran after its page loop: 1M orders, cold, quiet: 12.65 -> 11.43 s
  * (e_gl_entry_v alone 5.5 -> 3.7 s), snapshot peak 215 -> 220 MB; with one
  * worker 4.3 s, with two 3.7 s. At 100k the runs mostly fit in memory and
  * the gain is small. Off again after, so no other statement spawns threads. */
@@ -379,8 +380,12 @@ static void sort_on_other_cores(struct store *s, int on)
 		msg_debug("index builds on one core: %s", sqlite3_errmsg(s->db));
 }
 
-/* An index build sorts in memory up to the page cache's size (SQLite's
- * sorter), on top of the cache: 64 + 64 MiB at the load's end made it the
+/* Called before a snapshot's page loop (load.c): on a new database the
+ * tables are empty and nothing is sorted, and every month's inserts then
+ * keep the indexes up to date. Over rows already held (an index this
+ * recon adds to an older database) it sorts them. An index build sorts in
+ * memory up to the page cache's size (SQLite's sorter), on top of the
+ * cache: 64 + 64 MiB at the load's end made it the
  * peak of a close. With a 16 MiB cache the sorter writes its runs to a
  * temporary file and merges them, in about the same time (100k orders,
  * four runs each on a busy machine: 1.5-2.2 s against 1.4-1.7 s; peak of
@@ -408,15 +413,15 @@ recon_err store_create_indexes(struct store *s)
 	return err ? err : back;
 }
 
-/* The cache while a month is loaded, first or later. A first month only
- * appends rows: a larger cache would hold nothing but dirty pages waiting
- * to be written. A later month also keeps every index up to date, row by
- * row, but its rows arrive in (or close to) each index's order: the new
+/* The cache while a month is loaded, first or later. Every month keeps
+ * every index up to date, row by row (the indexes exist before its page
+ * loop), but its rows arrive in (or close to) each index's order: the new
  * snapshot's keys all sort after the older ones (snapshot_id leads every
  * index), and pages list records in id, name or voucher order, so an
  * insert lands on one of a few right-hand leaves and the hot pages are
  * those leaves and the paths to them, not the new snapshot's part of the
- * index. Measured (bench/RESULTS.md, "the second month at 1M"): an LRU of
+ * index: a larger cache would hold mostly dirty pages waiting to be
+ * written. Measured (bench/RESULTS.md, "the second month at 1M"): an LRU of
  * 2,048 pages misses once per leaf on 24 of the 25 indexes that hold rows
  * (s_order_name: three times, "#10001" sorts after "#100000"); a 1M-order
  * second month's inserting thread spends the same with 16 as with 64 MiB

@@ -100,7 +100,7 @@ struct store_writeback *store_writeback_start(const char *path, int wal)
 		return NULL;   /* only an optimisation: the snapshot goes on without it */
 	/* Under WAL the rows go to the WAL. Under the rollback journal they go
 	 * to the file itself, and the pages they change that were there before
-	 * (a second month's indexes) to the journal first: COMMIT syncs both. */
+	 * (the indexes' last leaves) to the journal first: COMMIT syncs both. */
 	if (wal)
 		sprintf(w->files, "%s-wal%c", path, '\0');
 	else

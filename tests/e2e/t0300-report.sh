@@ -133,6 +133,19 @@ if [ "$(count "SELECT count(*) FROM s_variant WHERE sku = '=HYPERLINK(1)'")" -gt
 fi
 ! grep -l '<f>' xlf/xl/worksheets/*.xml || fail "a cell became a formula"
 
+# ---- the sample: a draw of 3 is the first 3 of the draw of 25, in rank
+# order (the ranks are kept in a bounded heap while the population is read)
+sed 's/^\[report\]$/[report]\nsample_size = 3/' "$cfg" > small.ini
+grep_in small.ini 'sample_size = 3'
+recon --config small.ini report --out rs --as-of 2026-11-05T09:00:00Z; expect_rc 0
+draws() { python3 "$TOP/bench/xlsx_cells.py" "$1" | awk -F'\t' '$1 == "Sample for vouching" && $2 ~ /^B[0-9]+$/ && $2 != "B4" { print $4 }'; }
+draws r/recon-2026-10-s1.xlsx > d25
+draws rs/recon-2026-10-s1.xlsx > d3
+[ "$(wc -l < d25)" -eq 25 ] || fail "a draw of 25 from the demo month has $(wc -l < d25) rows"
+[ "$(wc -l < d3)" -eq 3 ] || fail "a draw of 3 has $(wc -l < d3) rows"
+head -n 3 d25 | cmp -s - d3 || { head -n 3 d25; cat d3; fail "the draw of 3 is not the first 3 of 25"; }
+sort d25 | cmp -s - d25 || fail "the draws are not in rank order"
+
 # ---- errors: bad template (file and line), bad --as-of, unusable output folder
 line=$(grep -n 'integer | age_days' templates/sections.ini | head -n 1 | cut -d: -f1)
 sed -i "${line}s/integer | age_days/bogus | age_days/" templates/sections.ini

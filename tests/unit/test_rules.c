@@ -17,6 +17,7 @@
 #include "recon/datetime.h"
 #include "recon/links.h"
 #include "recon/msg.h"
+#include "recon/report.h"
 #include "recon/rules.h"
 #include "recon/store.h"
 
@@ -146,6 +147,38 @@ static void test_link_plans_use_indexes(void **state)
 	free(p);
 }
 
+/* The report's sample reads each drawn order by lookups only: order, link,
+ * Sales Order, invoice. A search on snapshot_id alone walks every row of the
+ * snapshot, once per order drawn. */
+static void test_sample_plan_uses_indexes(void **state)
+{
+	char path[] = "/tmp/recon-test-sample-XXXXXX";
+	struct store *s = NULL;
+	struct config *cfg = NULL;
+	sqlite3_stmt *st;
+	char sql[2048];
+	int n = 0;
+	(void)state;
+
+	empty_store(path, &s, &cfg);
+	assert_int_equal(links_build_light(s, cfg, 1), RECON_OK);
+	snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", report_sample_row_sql);
+	assert_int_equal(store_prepare(s, sql, &st), RECON_OK);
+	sqlite3_bind_int64(st, 1, 1);
+	sqlite3_bind_int64(st, 2, 1001);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 3);
+		if (strncmp(d, "SCAN", 4) == 0 || strstr(d, "(snapshot_id=?)") || strstr(d, "AUTOMATIC"))
+			fail_msg("report sample: not a lookup: %s", d);
+		n++;
+	}
+	assert_int_equal(store_finish(s, st), RECON_OK);
+	assert_true(n >= 4);
+	config_free(cfg);
+	store_close(s);
+	unlink(path);
+}
+
 static void gap(void *arg, const char *code, const char *key, const char *column)
 {
 	(void)arg;
@@ -241,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_every_code_once),
 		cmocka_unit_test(test_rule_plans_use_indexes),
 		cmocka_unit_test(test_link_plans_use_indexes),
+		cmocka_unit_test(test_sample_plan_uses_indexes),
 		cmocka_unit_test(test_declared_facts_are_filled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
