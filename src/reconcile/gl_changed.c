@@ -156,7 +156,8 @@ static void lines_sort(struct lines *l)
 		for (int c = 0; c < NCOL - NKEY; c++)
 			if (l->v[i].v[c].rank >= 2)
 				l->v[i].v[c].p = l->text + l->v[i].v[c].off;
-	qsort(l->v, l->n, sizeof(*l->v), line_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), line_cmp);
 }
 
 /* Equal multisets: the sorted lists are equal. */

@@ -578,7 +578,8 @@ recon_err gl_pair(struct store *s, const struct sqlparams *sp, struct gl_keys *k
 			keys->v[keys->n++] = p.keys.slot[i];
 			p.keys.slot[i] = NULL;
 		}
-	qsort(keys->v, keys->n, sizeof(*keys->v), key_order);
+	if (keys->n > 1)
+		qsort(keys->v, keys->n, sizeof(*keys->v), key_order);
 	*paired = 1;
 	msg_debug("rules: GL lines paired off but in %zu vouchers (lines waiting for a partner: %zu kB at most)", keys->n,
 	          p.pend_peak >> 10);
