@@ -29,6 +29,7 @@
  * collation), so vouchers come in the order ORDER BY gives. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gl_changed_local.h"
 #include "recon/gl_changed.h"
@@ -393,8 +394,15 @@ out:
 	return err;
 }
 
+static double seconds(clockid_t clock)
+{
+	struct timespec ts;
+	return clock_gettime(clock, &ts) == 0 ? (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 : 0;
+}
+
 recon_err gl_changed_build(struct store *s, const struct sqlparams *sp)
 {
+	double t0 = seconds(CLOCK_MONOTONIC), cpu0 = seconds(CLOCK_THREAD_CPUTIME_ID);
 	struct cmp c = { 0 };
 	struct gl_keys keys = { 0 };
 	int prev_set = 0, paired = 0;
@@ -413,6 +421,9 @@ recon_err gl_changed_build(struct store *s, const struct sqlparams *sp)
 	    (err = gl_pair(s, sp, &keys, &paired)))
 		goto out;
 	err = paired ? compare_listed(s, sp, &c, &keys) : compare_all(s, sp, &c);
+	if (!err)
+		msg_debug("rules: GL_CHANGED_AFTER_CLOSE's comparison took %.2f s (%.2f CPU-s)", seconds(CLOCK_MONOTONIC) - t0,
+		          seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0);
 out:
 	gl_keys_free(&keys);
 	free(c.la.v);
