@@ -6,44 +6,54 @@
  * This was one SQL statement: both snapshots' lines numbered by a window
  * function, two EXCEPTs and a UNION, four correlated subqueries per changed
  * voucher. With a second 100k-order month in the database it took 7.4 s of
- * diff's 14 (half a million GL lines a side, each sorted three times). Here
- * the two snapshots are read once each, voucher by voucher in the order of
- * their index (e_gl_entry_v), and each voucher's few lines are sorted here
- * (sorting all of them in SQL cost as much again as reading them) and
+ * diff's 14 (half a million GL lines a side, each sorted three times). Then
+ * the two snapshots were read once each, voucher by voucher in the order of
+ * their index (e_gl_entry_v), and each voucher's few lines sorted here and
  * merged: two equal lines pair off, a line left without a partner changes
- * its voucher. Values compare as SQLite orders them (numbers before text,
- * text by BINARY collation), so vouchers come in the order ORDER BY gives. */
+ * its voucher (compare_all, below). At 1M orders that was still 7.8 s of a
+ * re-close's rules (5.1 M lines a side, one table look-up per line, a sort
+ * and a copy of every voucher), and the rules were the re-close's critical
+ * path.
+ *
+ * Now gl_pair.c pairs the two snapshots' lines off first, reading each
+ * snapshot's rows in their stored order (a sequential read), and lists only
+ * the vouchers where a line is left without an equal partner: in a re-close
+ * a few hundred, none when nothing changed. Only those are compared here as
+ * before, each read through the index (compare_listed), in the order ORDER
+ * BY would give, so the rows, their order and every count and sum are what
+ * comparing all vouchers gives. Where the pairing gives up (too many
+ * vouchers left, or debits large enough that a sum might overflow, which
+ * must then be reported as before) every voucher is compared.
+ *
+ * Values compare as SQLite orders them (numbers before text, text by BINARY
+ * collation), so vouchers come in the order ORDER BY gives. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "gl_changed_local.h"
 #include "recon/gl_changed.h"
 #include "recon/msg.h"
 
-#define NCOL 7     /* voucher_type, voucher_no, then the line's five values */
-#define NKEY 2     /* the voucher */
+#define NCOL GL_NCOL
+#define NKEY GL_NKEY
 
+/* Every voucher, in the index's order (the comparison of all of them). */
 #define LINES(snap) \
-	"SELECT voucher_type, voucher_no, account, coalesce(party, ''), debit, credit, posting_date " \
-	"FROM e_gl_entry WHERE snapshot_id = " snap " AND NOT is_cancelled AND posting_date BETWEEN :from AND :to " \
-	"ORDER BY voucher_type, voucher_no"
-
-/* One value as SQLite orders it: NULL, numbers, text, blobs. */
-struct val {
-	int rank;
-	sqlite3_int64 i;
-	double d;
-	int is_int;
-	const unsigned char *p;
-	int n;
-	size_t off;              /* where a copied text is in its lines' text */
-};
+	"SELECT " GL_COLS " FROM e_gl_entry WHERE snapshot_id = " snap " AND " GL_LIVE " ORDER BY voucher_type, voucher_no"
+/* One voucher's lines (voucher_type and voucher_no are TEXT NOT NULL: a
+ * key as read binds as the text or blob it is, and = finds exactly the rows
+ * whose values SQLite compares equal to it). */
+#define VOUCHER(snap) \
+	"SELECT " GL_COLS " FROM e_gl_entry WHERE snapshot_id = " snap " AND voucher_type = :vt AND voucher_no = :vn " \
+	"AND " GL_LIVE
 
 static int rank_of(int type)
 {
 	return type == SQLITE_NULL ? 0 : type == SQLITE_INTEGER || type == SQLITE_FLOAT ? 1 : type == SQLITE_TEXT ? 2 : 3;
 }
 
-static void col_val(sqlite3_stmt *st, int c, struct val *v)
+void gl_val_col(sqlite3_stmt *st, int c, struct gl_val *v)
 {
 	int t = sqlite3_column_type(st, c);
 	v->rank = rank_of(t);
@@ -61,7 +71,7 @@ static void col_val(sqlite3_stmt *st, int c, struct val *v)
 	}
 }
 
-static int val_cmp(const struct val *a, const struct val *b)
+int gl_val_cmp(const struct gl_val *a, const struct gl_val *b)
 {
 	if (a->rank != b->rank)
 		return a->rank < b->rank ? -1 : 1;
@@ -80,7 +90,7 @@ static int val_cmp(const struct val *a, const struct val *b)
 
 /* One side's lines of the voucher being compared, their texts copied. */
 struct line {
-	struct val v[NCOL - NKEY];
+	struct gl_val v[NCOL - NKEY];
 };
 
 struct lines {
@@ -104,7 +114,7 @@ static int lines_add(struct lines *l, sqlite3_stmt *st)
 	}
 	ln = &l->v[l->n++];
 	for (int c = NKEY; c < NCOL; c++) {
-		col_val(st, c, &ln->v[c - NKEY]);
+		gl_val_col(st, c, &ln->v[c - NKEY]);
 		if (ln->v[c - NKEY].rank >= 2)
 			need += (size_t)ln->v[c - NKEY].n;
 	}
@@ -117,7 +127,7 @@ static int lines_add(struct lines *l, sqlite3_stmt *st)
 		l->tcap = cap;
 	}
 	for (int c = 0; c < NCOL - NKEY; c++) {
-		struct val *x = &ln->v[c];
+		struct gl_val *x = &ln->v[c];
 		if (x->rank < 2)
 			continue;
 		if (x->n)
@@ -133,7 +143,7 @@ static int line_cmp(const void *pa, const void *pb)
 {
 	const struct line *a = pa, *b = pb;
 	for (int c = 0; c < NCOL - NKEY; c++) {
-		int d = val_cmp(&a->v[c], &b->v[c]);
+		int d = gl_val_cmp(&a->v[c], &b->v[c]);
 		if (d)
 			return d;
 	}
@@ -147,7 +157,8 @@ static void lines_sort(struct lines *l)
 		for (int c = 0; c < NCOL - NKEY; c++)
 			if (l->v[i].v[c].rank >= 2)
 				l->v[i].v[c].p = l->text + l->v[i].v[c].off;
-	qsort(l->v, l->n, sizeof(*l->v), line_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), line_cmp);
 }
 
 /* Equal multisets: the sorted lists are equal. */
@@ -164,10 +175,10 @@ static int lines_differ(const struct lines *a, const struct lines *b)
 static int keys_cmp(sqlite3_stmt *a, sqlite3_stmt *b)
 {
 	for (int c = 0; c < NKEY; c++) {
-		struct val x, y;
-		col_val(a, c, &x);
-		col_val(b, c, &y);
-		int d = val_cmp(&x, &y);
+		struct gl_val x, y;
+		gl_val_col(a, c, &x);
+		gl_val_col(b, c, &y);
+		int d = gl_val_cmp(&x, &y);
 		if (d)
 			return d;
 	}
@@ -176,7 +187,7 @@ static int keys_cmp(sqlite3_stmt *a, sqlite3_stmt *b)
 
 /* The voucher being merged: a copy of its two key values. */
 struct voucher {
-	struct val v[NKEY];
+	struct gl_val v[NKEY];
 	unsigned char *copy[NKEY];
 };
 
@@ -185,7 +196,7 @@ static int voucher_take(struct voucher *k, sqlite3_stmt *st)
 	for (int c = 0; c < NKEY; c++) {
 		free(k->copy[c]);
 		k->copy[c] = NULL;
-		col_val(st, c, &k->v[c]);
+		gl_val_col(st, c, &k->v[c]);
 		if (k->v[c].rank >= 2) {
 			if (!(k->copy[c] = malloc((size_t)k->v[c].n + 1)))
 				return -1;
@@ -201,9 +212,9 @@ static int voucher_take(struct voucher *k, sqlite3_stmt *st)
 static int in_voucher(sqlite3_stmt *st, const struct voucher *k)
 {
 	for (int c = 0; c < NKEY; c++) {
-		struct val x;
-		col_val(st, c, &x);
-		if (val_cmp(&x, &k->v[c]))
+		struct gl_val x;
+		gl_val_col(st, c, &x);
+		if (gl_val_cmp(&x, &k->v[c]))
 			return 0;
 	}
 	return 1;
@@ -231,6 +242,20 @@ static int step(sqlite3_stmt *st, int *rc)
 	return *rc == SQLITE_ROW;
 }
 
+static void bind_val(sqlite3_stmt *st, int i, const struct gl_val *v)
+{
+	if (v->rank == 2)
+		sqlite3_bind_text(st, i, (const char *)v->p, v->n, SQLITE_STATIC);
+	else if (v->rank == 1 && v->is_int)
+		sqlite3_bind_int64(st, i, v->i);
+	else if (v->rank == 1)
+		sqlite3_bind_double(st, i, v->d);
+	else if (v->rank == 3)
+		sqlite3_bind_blob(st, i, v->p, v->n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
 static void bind_side(sqlite3_stmt *ins, int col, const struct side *s)
 {
 	sqlite3_bind_int64(ins, col, s->n);
@@ -240,12 +265,147 @@ static void bind_side(sqlite3_stmt *ins, int col, const struct side *s)
 		sqlite3_bind_null(ins, col + 2);
 }
 
+/* One voucher's comparison: both sides' lines, and where a change goes. */
+struct cmp {
+	struct lines la, lb;
+	struct side before, after;
+	sqlite3_stmt *ins;
+};
+
+static void cmp_start(struct cmp *c)
+{
+	c->la.n = c->la.tn = c->lb.n = c->lb.tn = 0;
+	memset(&c->before, 0, sizeof(c->before));
+	memset(&c->after, 0, sizeof(c->after));
+}
+
+/* Both sides' lines are in: the voucher is recorded if they differ. */
+static recon_err cmp_end(struct store *s, struct cmp *c, const struct gl_val k[NKEY])
+{
+	lines_sort(&c->la);
+	lines_sort(&c->lb);
+	if (c->before.overflow || c->after.overflow) {
+		msg_error("rules: GL debits of voucher %.*s overflow", k[1].rank == 2 ? k[1].n : 1,
+		          k[1].rank == 2 ? (const char *)k[1].p : "?");
+		return RECON_ERR_OVERFLOW;
+	}
+	if (!lines_differ(&c->la, &c->lb))
+		return RECON_OK;
+	for (int i = 0; i < NKEY; i++)
+		bind_val(c->ins, i + 1, &k[i]);
+	bind_side(c->ins, 3, &c->before);
+	bind_side(c->ins, 4, &c->after);
+	if (sqlite3_step(c->ins) != SQLITE_DONE)
+		return store_fail(s, "rules: cannot record a changed GL voucher");
+	sqlite3_reset(c->ins);
+	return RECON_OK;
+}
+
+static recon_err nomem(void)
+{
+	msg_error("rules: out of memory");
+	return RECON_ERR_NOMEM;
+}
+
+/* Every voucher of both snapshots, merged in the index's order. */
+static recon_err compare_all(struct store *s, const struct sqlparams *sp, struct cmp *c)
+{
+	sqlite3_stmt *a = NULL, *b = NULL;
+	struct voucher k = { 0 };
+	int ra = SQLITE_DONE, rb = SQLITE_DONE, ha = 0, hb = 0;
+	recon_err err;
+
+	if ((err = sqlparams_prepare(s, LINES(":prev"), sp, &a)) || (err = sqlparams_prepare(s, LINES(":sid"), sp, &b)))
+		goto out;
+	ha = step(a, &ra);
+	hb = step(b, &rb);
+	while (ha || hb) {
+		sqlite3_stmt *first = !hb || (ha && keys_cmp(a, b) <= 0) ? a : b;
+		if (voucher_take(&k, first)) {
+			err = nomem();
+			goto out;
+		}
+		cmp_start(c);
+		for (; ha && in_voucher(a, &k); ha = step(a, &ra)) {
+			side_add(&c->before, a);
+			if (lines_add(&c->la, a)) {
+				err = nomem();
+				goto out;
+			}
+		}
+		for (; hb && in_voucher(b, &k); hb = step(b, &rb)) {
+			side_add(&c->after, b);
+			if (lines_add(&c->lb, b)) {
+				err = nomem();
+				goto out;
+			}
+		}
+		if ((err = cmp_end(s, c, k.v)))
+			goto out;
+	}
+	if (ra != SQLITE_DONE || rb != SQLITE_DONE)
+		err = store_fail(s, "rules: cannot read the GL entries");
+out:
+	for (int i = 0; i < NKEY; i++)
+		free(k.copy[i]);
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	return err;
+}
+
+/* Only the vouchers gl_pair listed, each read through the index. */
+static recon_err compare_listed(struct store *s, const struct sqlparams *sp, struct cmp *c, const struct gl_keys *keys)
+{
+	struct sqlparams sp2 = *sp;
+	sqlite3_stmt *a = NULL, *b = NULL;
+	recon_err err;
+
+	sqlparams_null(&sp2, ":vt");
+	sqlparams_null(&sp2, ":vn");
+	if ((err = sqlparams_prepare(s, VOUCHER(":prev"), &sp2, &a)) ||
+	    (err = sqlparams_prepare(s, VOUCHER(":sid"), &sp2, &b)))
+		goto out;
+	for (size_t i = 0; i < keys->n && !err; i++) {
+		struct gl_val k[NKEY];
+		int rc;
+		gl_key_vals(keys->v[i], k);
+		cmp_start(c);
+		for (int side = 0; side < 2 && !err; side++) {
+			sqlite3_stmt *st = side ? b : a;
+			sqlite3_reset(st);
+			bind_val(st, sqlite3_bind_parameter_index(st, ":vt"), &k[0]);
+			bind_val(st, sqlite3_bind_parameter_index(st, ":vn"), &k[1]);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				side_add(side ? &c->after : &c->before, st);
+				if (lines_add(side ? &c->lb : &c->la, st)) {
+					err = nomem();
+					break;
+				}
+			}
+			if (!err && rc != SQLITE_DONE)
+				err = store_fail(s, "rules: cannot read the GL entries");
+		}
+		if (!err)
+			err = cmp_end(s, c, k);
+	}
+out:
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	return err;
+}
+
+static double seconds(clockid_t clock)
+{
+	struct timespec ts;
+	return clock_gettime(clock, &ts) == 0 ? (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 : 0;
+}
+
 recon_err gl_changed_build(struct store *s, const struct sqlparams *sp)
 {
-	sqlite3_stmt *a = NULL, *b = NULL, *ins = NULL;
-	struct voucher k = { 0 };
-	struct lines la = { 0 }, lb = { 0 };
-	int ra = SQLITE_DONE, rb = SQLITE_DONE, ha = 0, hb = 0, prev_set = 0;
+	double t0 = seconds(CLOCK_MONOTONIC), cpu0 = seconds(CLOCK_THREAD_CPUTIME_ID);
+	struct cmp c = { 0 };
+	struct gl_keys keys = { 0 };
+	int prev_set = 0, paired = 0;
 	recon_err err;
 
 	for (size_t i = 0; i < sp->n; i++)
@@ -257,70 +417,19 @@ recon_err gl_changed_build(struct store *s, const struct sqlparams *sp)
 		return err;
 	if (!prev_set)
 		return RECON_OK;     /* the first snapshot of its period: nothing to compare with */
-	if ((err = sqlparams_prepare(s, LINES(":prev"), sp, &a)) || (err = sqlparams_prepare(s, LINES(":sid"), sp, &b)) ||
-	    (err = store_prepare(s, "INSERT INTO temp.gl_changed VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &ins)))
+	if ((err = store_prepare(s, "INSERT INTO temp.gl_changed VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &c.ins)) ||
+	    (err = gl_pair(s, sp, &keys, &paired)))
 		goto out;
-	ha = step(a, &ra);
-	hb = step(b, &rb);
-	while (ha || hb) {
-		struct side before = { 0 }, after = { 0 };
-		sqlite3_stmt *first = !hb || (ha && keys_cmp(a, b) <= 0) ? a : b;
-		if (voucher_take(&k, first))
-			goto nomem;
-		la.n = la.tn = lb.n = lb.tn = 0;
-		for (; ha && in_voucher(a, &k); ha = step(a, &ra)) {
-			side_add(&before, a);
-			if (lines_add(&la, a))
-				goto nomem;
-		}
-		for (; hb && in_voucher(b, &k); hb = step(b, &rb)) {
-			side_add(&after, b);
-			if (lines_add(&lb, b))
-				goto nomem;
-		}
-		lines_sort(&la);
-		lines_sort(&lb);
-		if (before.overflow || after.overflow) {
-			msg_error("rules: GL debits of voucher %s overflow", k.v[1].rank == 2 ? (const char *)k.copy[1] : "?");
-			err = RECON_ERR_OVERFLOW;
-			goto out;
-		}
-		if (!lines_differ(&la, &lb))
-			continue;
-		for (int c = 0; c < NKEY; c++)
-			if (k.v[c].rank == 2)
-				sqlite3_bind_text(ins, c + 1, (const char *)k.v[c].p, k.v[c].n, SQLITE_STATIC);
-			else if (k.v[c].rank == 1 && k.v[c].is_int)
-				sqlite3_bind_int64(ins, c + 1, k.v[c].i);
-			else if (k.v[c].rank == 1)
-				sqlite3_bind_double(ins, c + 1, k.v[c].d);
-			else if (k.v[c].rank == 3)
-				sqlite3_bind_blob(ins, c + 1, k.v[c].p, k.v[c].n, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(ins, c + 1);
-		bind_side(ins, 3, &before);
-		bind_side(ins, 4, &after);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			err = store_fail(s, "rules: cannot record a changed GL voucher");
-			goto out;
-		}
-		sqlite3_reset(ins);
-	}
-	if (ra != SQLITE_DONE || rb != SQLITE_DONE)
-		err = store_fail(s, "rules: cannot read the GL entries");
-	goto out;
-nomem:
-	msg_error("rules: out of memory");
-	err = RECON_ERR_NOMEM;
+	err = paired ? compare_listed(s, sp, &c, &keys) : compare_all(s, sp, &c);
+	if (!err)
+		msg_debug("rules: GL_CHANGED_AFTER_CLOSE's comparison took %.2f s (%.2f CPU-s)", seconds(CLOCK_MONOTONIC) - t0,
+		          seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0);
 out:
-	free(la.v);
-	free(la.text);
-	free(lb.v);
-	free(lb.text);
-	for (int c = 0; c < NKEY; c++)
-		free(k.copy[c]);
-	sqlite3_finalize(a);
-	sqlite3_finalize(b);
-	sqlite3_finalize(ins);
+	gl_keys_free(&keys);
+	free(c.la.v);
+	free(c.la.text);
+	free(c.lb.v);
+	free(c.lb.text);
+	sqlite3_finalize(c.ins);
 	return err;
 }
