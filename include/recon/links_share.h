@@ -13,8 +13,9 @@
  * would compute alone.
  *
  * One share per process (a close closes one snapshot). The scratch file is
- * made in the temporary directory (TMPDIR, else /tmp) and removed by
- * links_share_close. */
+ * made in the temporary directory (TMPDIR, else /tmp) as
+ * recon-links-PID-XXXXXX and removed by links_share_close; one a killed
+ * close left is removed by the next close there, once its PID is gone. */
 #ifndef RECON_LINKS_SHARE_H
 #define RECON_LINKS_SHARE_H
 

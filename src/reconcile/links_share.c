@@ -1,12 +1,15 @@
 /* The link tables both of the close's connections read, built once. See
  * links_share.h. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "recon/datetime.h"
 #include "recon/links.h"
@@ -37,6 +40,36 @@ static void remove_files(const char *path)
 	}
 }
 
+/* The scratch files a close killed before it could remove them (its pid
+ * is in the name) hold order ids, Sales Order names and totals: the next
+ * close in the same TMPDIR removes those of processes that are gone. Only
+ * this user's (another's are not ours to judge, and mkstemp made them
+ * 0600); a pid now taken by another process keeps its file until then. */
+static void sweep_dead(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[4200];
+		struct stat st;
+		long pid;
+		int n = 0;
+		if (sscanf(e->d_name, "recon-links-%ld-%*6[A-Za-z0-9]%n", &pid, &n) != 1 || n == 0 ||
+		    e->d_name[n] != '\0' || pid <= 0 || pid == (long)getpid())
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		msg_debug("links: removing '%s', left by a close that ended before it could", path);
+		remove_files(path);
+	}
+	closedir(d);
+}
+
 /* ATTACH path AS lk, silently: a failure only means no share. */
 static int attach(struct store *s, const char *path)
 {
@@ -55,7 +88,8 @@ recon_err links_share_open(struct store *s, int64_t sid, const char **path)
 	*path = NULL;
 	if (!dir || !*dir)
 		dir = "/tmp";
-	if (!(p = sqlite3_mprintf("%s/recon-links-XXXXXX", dir))) {
+	sweep_dead(dir);
+	if (!(p = sqlite3_mprintf("%s/recon-links-%ld-XXXXXX", dir, (long)getpid()))) {
 		msg_error("links: out of memory");
 		return RECON_ERR_NOMEM;
 	}

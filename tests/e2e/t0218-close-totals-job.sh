@@ -41,6 +41,18 @@ mkdir par seq tmpd
 	grep_in err "links: link_order_so, link_order_si and the totals' tot_scope and tot_sol built for both"
 	grep_in err "control totals: the job read the link tables the first connection built for both")
 no_files tmpd
+# a scratch file a killed close left (its process is gone) goes with the
+# next close; a live process's stays
+sh -c 'exit 0' & dead=$!; wait $dead
+: > tmpd/recon-links-$dead-AbC123; : > tmpd/recon-links-$dead-AbC123-wal
+: > tmpd/recon-links-$$-XyZ789
+(cd par && TMPDIR=$PWD/../tmpd recon --config "$cfg" --db c2.db -v close --period 2026-10 --raw "$SAMPLES/demo" \
+	--out r2 --as-of 2026-11-05T09:00:00Z; expect_rc 1
+	grep_in err "links: removing '$PWD/../tmpd/recon-links-$dead-AbC123', left by a close that ended")
+[ ! -e tmpd/recon-links-$dead-AbC123 ] && [ ! -e tmpd/recon-links-$dead-AbC123-wal ] || fail "a dead close's scratch file stayed"
+[ -e tmpd/recon-links-$$-XyZ789 ] || fail "a live process's scratch file was removed"
+rm tmpd/recon-links-$$-XyZ789
+no_files tmpd
 # no scratch file to be had: each connection builds its own, the same pack
 mkdir nosh
 (cd nosh && TMPDIR=/nonexistent/dir recon --config "$cfg" --db c.db -v close --period 2026-10 \
