@@ -41,4 +41,11 @@ recon_err snapshot_list(struct store *s, int json);
  * evidence pages and the snapshot hash. Unless -q. */
 void snapshot_print_summary(struct store *s, int64_t id);
 
+/* SQL: the earliest snapshot of the same period before snapshot alias A
+ * (NULL when A is its period's first): what a re-close compares with
+ * (rules' :prev, GL_CHANGED_AFTER_CLOSE). */
+#define SNAPSHOT_PREV_SQL(A) \
+	"(SELECT min(id) FROM snapshot e WHERE e.id < " A ".id AND e.period_from = " A ".period_from " \
+	"AND e.period_to = " A ".period_to)"
+
 #endif

@@ -15,6 +15,7 @@
 #include "recon/links.h"
 #include "recon/links_share.h"
 #include "recon/msg.h"
+#include "recon/snapshot.h"
 #include "recon/totals.h"
 
 enum { SHARE_NONE, SHARE_PENDING, SHARE_DONE };
@@ -140,9 +141,8 @@ static int wal_autocheckpoint(struct store *s)
 static recon_err period_has_earlier(struct store *s, int64_t sid, int *yes)
 {
 	sqlite3_stmt *st;
-	recon_err err = store_prepare(s, "SELECT EXISTS (SELECT 1 FROM snapshot e JOIN snapshot s ON s.id = ? "
-	                                 "WHERE e.id < s.id AND e.period_from = s.period_from "
-	                                 "AND e.period_to = s.period_to)", &st);
+	recon_err err = store_prepare(s, "SELECT " SNAPSHOT_PREV_SQL("s") " IS NOT NULL FROM snapshot s WHERE s.id = ?",
+	                              &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, sid);

@@ -14,6 +14,7 @@
 #include "recon/money.h"
 #include "recon/msg.h"
 #include "recon/rules.h"
+#include "recon/snapshot.h"
 #include "recon/rules_cache.h"
 #include "recon/sqlparams.h"
 #include "recon/stock.h"
@@ -113,8 +114,7 @@ static recon_err load_params(struct store *s, const struct config *cfg, int64_t 
 
 	memset(p, 0, sizeof(*p));
 	err = store_prepare(s, "SELECT period_from, period_to, taken_at, currency, "
-	                       "(SELECT min(id) FROM snapshot e WHERE e.id < s.id AND e.period_from = s.period_from "
-	                       "AND e.period_to = s.period_to), "
+	                       SNAPSHOT_PREV_SQL("s") ", "
 	                       "(SELECT currency FROM e_gl_entry WHERE snapshot_id = s.id LIMIT 1) "
 	                       "FROM snapshot s WHERE id = ?", &st);
 	if (err)
