@@ -66,8 +66,12 @@ extern const char *const store_data_tables[];
  *      e_sales_order_po partial (WHERE po_no IS NOT NULL); an upgrade drops
  *      the old ones and builds the new over the stored snapshots
  *   8  table_digest.row_lo, row_hi: each snapshot's first and last rowid of
- *      the table (snaprange.h); an upgrade computes them from the rows */
-#define STORE_SCHEMA_VERSION 8
+ *      the table (snaprange.h); an upgrade computes them from the rows
+ *   9  indexes only: e_gl_entry_v (snapshot, voucher type, voucher, account)
+ *      replaced by e_gl_entry_vn (snapshot, voucher) and the partial
+ *      e_gl_entry_je (Journal Entry lines only); an upgrade drops the old
+ *      one and builds the new over the stored snapshots */
+#define STORE_SCHEMA_VERSION 9
 
 /* A table's digest as the load computed it. */
 struct store_digest {

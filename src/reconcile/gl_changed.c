@@ -8,7 +8,7 @@
  * voucher. With a second 100k-order month in the database it took 7.4 s of
  * diff's 14 (half a million GL lines a side, each sorted three times). Then
  * the two snapshots were read once each, voucher by voucher in the order of
- * their index (e_gl_entry_v), and each voucher's few lines sorted here and
+ * the index then kept (e_gl_entry_v), and each voucher's few lines sorted here and
  * merged: two equal lines pair off, a line left without a partner changes
  * its voucher (compare_all, below). At 1M orders that was still 7.8 s of a
  * re-close's rules (5.1 M lines a side, one table look-up per line, a sort
@@ -23,7 +23,10 @@
  * BY would give, so the rows, their order and every count and sum are what
  * comparing all vouchers gives. Where the pairing gives up (too many
  * vouchers left, or debits large enough that a sum might overflow, which
- * must then be reported as before) every voucher is compared.
+ * must then be reported as before) every voucher is compared: each
+ * snapshot's lines sorted by voucher (since schema version 9 no index
+ * holds that order; the upkeep of one cost every month's load more than
+ * this rare sort costs the re-close that needs it).
  *
  * Values compare as SQLite orders them (numbers before text, text by BINARY
  * collation), so vouchers come in the order ORDER BY gives. */

@@ -141,7 +141,9 @@ static const char base_sql[] =
  * opening (gl_opening) plus the live GL entries of the period, as the
  * clearing roll-forward rolls a balance forward (clearing.c). An account
  * that neither gl_opening nor any GL entry of the snapshot mentions was
- * not fetched: has_gl 0, no comparison. */
+ * not fetched: has_gl 0, no comparison. The GL lines are read in rowid
+ * order for each stock account (a handful): no index leads by account,
+ * and walking the snapshot through one fetched every line at random. */
 static const char value_sql[] =
 	"DROP TABLE IF EXISTS temp.wh_account;"
 	/* Up the warehouse tree until an account; 32 levels stop a cycle. */
@@ -156,10 +158,10 @@ static const char value_sql[] =
 	"SELECT :sid, a.account, group_concat(a.warehouse, ', '), sum(a.bins), sum(a.value), "
 	"coalesce((SELECT sum(o.debit - o.credit) FROM e_gl_opening o WHERE o.snapshot_id = :sid "
 	"AND o.account = a.account), 0), "
-	"coalesce((SELECT sum(g.debit - g.credit) FROM e_gl_entry g WHERE g.snapshot_id = :sid AND g.account = a.account "
+	"coalesce((SELECT sum(g.debit - g.credit) FROM e_gl_entry g WHERE {e_gl_entry g} AND g.account = a.account "
 	"AND NOT g.is_cancelled AND g.posting_date <= :to), 0), 0, "
 	"EXISTS (SELECT 1 FROM e_gl_opening o WHERE o.snapshot_id = :sid AND o.account = a.account) "
-	"OR EXISTS (SELECT 1 FROM e_gl_entry g WHERE g.snapshot_id = :sid AND g.account = a.account), min(a.currency) "
+	"OR EXISTS (SELECT 1 FROM e_gl_entry g WHERE {e_gl_entry g} AND g.account = a.account), min(a.currency) "
 	"FROM (SELECT b.warehouse, coalesce((SELECT x.account FROM wh_account x WHERE x.wh = b.warehouse), "
 	"(SELECT c.default_inventory_account FROM e_company c "
 	"WHERE c.snapshot_id = :sid AND c.name = :company), (SELECT min(c.default_inventory_account) FROM e_company c "
