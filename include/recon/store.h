@@ -70,8 +70,10 @@ extern const char *const store_data_tables[];
  *   9  indexes only: e_gl_entry_v (snapshot, voucher type, voucher, account)
  *      replaced by e_gl_entry_vn (snapshot, voucher) and the partial
  *      e_gl_entry_je (Journal Entry lines only); an upgrade drops the old
- *      one and builds the new over the stored snapshots */
-#define STORE_SCHEMA_VERSION 9
+ *      one and builds the new over the stored snapshots
+ *  10  indexes only: e_gl_entry_vn replaced by e_gl_entry_s (snapshot);
+ *      upgraded as 9 */
+#define STORE_SCHEMA_VERSION 10
 
 /* A table's digest as the load computed it. */
 struct store_digest {

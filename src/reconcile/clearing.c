@@ -43,8 +43,9 @@ static const char line_sql[] =
 	" OR (st = 'paid' AND NOT journaled AND pdate <= :to))), "
 	"op AS (SELECT coalesce(sum(debit), 0) AS dr, coalesce(sum(credit), 0) AS cr FROM e_gl_opening "
 	" WHERE snapshot_id = :sid AND account = :acct), "
+	/* the account's lines in rowid order: no index leads by account */
 	"mv AS (SELECT voucher_type, sum(debit) AS dr, sum(credit) AS cr, count(*) AS n FROM e_gl_entry "
-	" WHERE snapshot_id = :sid AND account = :acct AND NOT is_cancelled AND posting_date BETWEEN :from AND :to "
+	" WHERE {e_gl_entry} AND account = :acct AND NOT is_cancelled AND posting_date BETWEEN :from AND :to "
 	" GROUP BY voucher_type), "
 	"lines (grp, ord, side, kind, label, ref, n, dr, cr, amount, currency) AS ("
 	" SELECT 1, '', 'erpnext', 'opening', printf('Opening balance (GL before %s)', :from), NULL, "
@@ -107,14 +108,19 @@ static const char gateway_sql[] =
 	"WITH tx AS (SELECT t.gateway, t.kind, t.amount, t.currency " GW_TXN "), "
 	"op AS (SELECT coalesce(sum(debit), 0) AS dr, coalesce(sum(credit), 0) AS cr FROM e_gl_opening "
 	" WHERE snapshot_id = :sid AND account = :acct), "
-	"gl AS (SELECT * FROM e_gl_entry WHERE snapshot_id = :sid AND account = :acct AND NOT is_cancelled "
+	/* in rowid order, as mv above */
+	"gl AS (SELECT * FROM e_gl_entry WHERE {e_gl_entry} AND account = :acct AND NOT is_cancelled "
 	" AND posting_date BETWEEN :from AND :to), "
 	"mv AS (SELECT voucher_type, sum(debit) AS dr, sum(credit) AS cr, count(*) AS n FROM gl GROUP BY voucher_type), "
+	/* the vouchers that also move a bank or cash account: one read of the
+	 * snapshot's lines in rowid order (no index by voucher is kept up;
+	 * made only when the account has a line) */
+	"bank AS MATERIALIZED (SELECT DISTINCT voucher_type, voucher_no FROM e_gl_entry WHERE {e_gl_entry} "
+	" AND NOT is_cancelled AND account <> :acct AND account IN (SELECT name FROM e_account "
+	" WHERE snapshot_id = :sid AND account_type IN ('Bank', 'Cash'))), "
 	"settled AS (SELECT g.voucher_type, g.voucher_no, min(g.posting_date) AS pdate, count(*) AS n, "
-	" sum(g.debit) - sum(g.credit) AS amount FROM gl g WHERE EXISTS (SELECT 1 FROM e_gl_entry b "
-	" JOIN e_account a ON a.snapshot_id = b.snapshot_id AND a.name = b.account "
-	" WHERE b.snapshot_id = :sid AND b.voucher_type = g.voucher_type AND b.voucher_no = g.voucher_no "
-	" AND NOT b.is_cancelled AND b.account <> :acct AND a.account_type IN ('Bank', 'Cash')) "
+	" sum(g.debit) - sum(g.credit) AS amount FROM gl g "
+	" WHERE (g.voucher_type, g.voucher_no) IN (SELECT voucher_type, voucher_no FROM bank) "
 	" GROUP BY g.voucher_type, g.voucher_no), "
 	"owed AS (SELECT op.dr - op.cr AS amount FROM op UNION ALL "
 	" SELECT CASE WHEN kind = 'refund' THEN -amount ELSE amount END FROM tx WHERE currency = :erp_currency "

@@ -26,8 +26,9 @@ static const char line_sql[] =
 	"tx AS (SELECT t.kind, t.amount, t.currency " GC_TXN "), "
 	"op AS (SELECT coalesce(sum(credit), 0) - coalesce(sum(debit), 0) AS bal, count(*) AS n FROM e_gl_opening "
 	" WHERE snapshot_id = :sid AND account = :acct), "
+	/* the account's lines in rowid order: no index leads by account */
 	"mv AS (SELECT voucher_type, sum(credit) - sum(debit) AS amount, count(*) AS n FROM e_gl_entry "
-	" WHERE snapshot_id = :sid AND account = :acct AND NOT is_cancelled AND posting_date BETWEEN :from AND :to "
+	" WHERE {e_gl_entry} AND account = :acct AND NOT is_cancelled AND posting_date BETWEEN :from AND :to "
 	" GROUP BY voucher_type), "
 	"st AS (SELECT (SELECT bal FROM op) AS opening, "
 	" (SELECT coalesce(sum(amount), 0) FROM sold WHERE currency = :erp_currency) AS sold, "

@@ -10,7 +10,7 @@
  * the two snapshots were read once each, voucher by voucher in the order of
  * the index then kept (e_gl_entry_v), and each voucher's few lines sorted here and
  * merged: two equal lines pair off, a line left without a partner changes
- * its voucher (compare_all, below). At 1M orders that was still 7.8 s of a
+ * its voucher (compare_merged, below). At 1M orders that was still 7.8 s of a
  * re-close's rules (5.1 M lines a side, one table look-up per line, a sort
  * and a copy of every voucher), and the rules were the re-close's critical
  * path.
@@ -18,15 +18,16 @@
  * Now gl_pair.c pairs the two snapshots' lines off first, reading each
  * snapshot's rows in their stored order (a sequential read), and lists only
  * the vouchers where a line is left without an equal partner: in a re-close
- * a few hundred, none when nothing changed. Only those are compared here as
- * before, each read through the index (compare_listed), in the order ORDER
- * BY would give, so the rows, their order and every count and sum are what
- * comparing all vouchers gives. Where the pairing gives up (too many
- * vouchers left, or debits large enough that a sum might overflow, which
- * must then be reported as before) every voucher is compared: each
- * snapshot's lines sorted by voucher (since schema version 9 no index
- * holds that order; the upkeep of one cost every month's load more than
- * this rare sort costs the re-close that needs it).
+ * a few hundred, none when nothing changed. Only those are compared here
+ * (compare_listed): each snapshot's rows read once more in stored order,
+ * those of a listed voucher sorted and merged as before, so the rows, their
+ * order and every count and sum are what comparing all vouchers gives.
+ * Where the pairing gives up (too many vouchers left, or debits large
+ * enough that a sum might overflow, which must then be reported as before)
+ * every voucher is compared: each snapshot's lines sorted by voucher.
+ * Since schema version 9 no index holds a snapshot's GL lines by voucher:
+ * keeping one up cost every month's load far more (8.6-13 CPU-s at 1M)
+ * than these reads cost the re-close that changed.
  *
  * Values compare as SQLite orders them (numbers before text, text by BINARY
  * collation), so vouchers come in the order ORDER BY gives. */
@@ -41,15 +42,19 @@
 #define NCOL GL_NCOL
 #define NKEY GL_NKEY
 
-/* Every voucher, in the index's order (the comparison of all of them). */
+/* Every voucher, sorted (the comparison of all of them): the snapshot's
+ * rows read in rowid order, as no index holds this order. */
 #define LINES(snap) \
-	"SELECT " GL_COLS " FROM e_gl_entry WHERE snapshot_id = " snap " AND " GL_LIVE " ORDER BY voucher_type, voucher_no"
-/* One voucher's lines (voucher_type and voucher_no are TEXT NOT NULL: a
- * key as read binds as the text or blob it is, and = finds exactly the rows
- * whose values SQLite compares equal to it). */
-#define VOUCHER(snap) \
-	"SELECT " GL_COLS " FROM e_gl_entry WHERE snapshot_id = " snap " AND voucher_type = :vt AND voucher_no = :vn " \
-	"AND " GL_LIVE
+	"SELECT " GL_COLS " FROM e_gl_entry WHERE {e_gl_entry " snap "} AND " GL_LIVE " ORDER BY voucher_type, voucher_no"
+/* Only the listed vouchers' lines, sorted the same way: the rows are read
+ * in rowid order and each voucher number looked up among the listed ones
+ * (no index by voucher is kept up for this: it was 8.6-13 of the inserting
+ * thread's 38-41 CPU-s in a 1M-order load). The type is compared too, as
+ * a key is both. */
+#define LISTED(snap) \
+	"SELECT " GL_COLS " FROM e_gl_entry WHERE {e_gl_entry " snap "} AND " GL_LIVE " " \
+	"AND voucher_no IN (SELECT vn FROM temp.gl_listed) " \
+	"AND (voucher_type, voucher_no) IN (SELECT vt, vn FROM temp.gl_listed) ORDER BY voucher_type, voucher_no"
 
 static int rank_of(int type)
 {
@@ -310,15 +315,17 @@ static recon_err nomem(void)
 	return RECON_ERR_NOMEM;
 }
 
-/* Every voucher of both snapshots, merged in the index's order. */
-static recon_err compare_all(struct store *s, const struct sqlparams *sp, struct cmp *c)
+/* Both snapshots' vouchers, merged in voucher order: every voucher that
+ * has a line in either statement's rows (LINES or LISTED) is compared. */
+static recon_err compare_merged(struct store *s, const struct sqlparams *sp, struct cmp *c, const char *sql_prev,
+                                const char *sql_sid)
 {
 	sqlite3_stmt *a = NULL, *b = NULL;
 	struct voucher k = { 0 };
 	int ra = SQLITE_DONE, rb = SQLITE_DONE, ha = 0, hb = 0;
 	recon_err err;
 
-	if ((err = sqlparams_prepare(s, LINES(":prev"), sp, &a)) || (err = sqlparams_prepare(s, LINES(":sid"), sp, &b)))
+	if ((err = sqlparams_prepare(s, sql_prev, sp, &a)) || (err = sqlparams_prepare(s, sql_sid, sp, &b)))
 		goto out;
 	ha = step(a, &ra);
 	hb = step(b, &rb);
@@ -356,44 +363,32 @@ out:
 	return err;
 }
 
-/* Only the vouchers gl_pair listed, each read through the index. */
+/* Only the vouchers gl_pair listed. Each has a live line in one snapshot
+ * or the other (the line left without a partner), so the merge of both
+ * snapshots' lines of listed vouchers compares exactly those, in the order
+ * gl_pair listed them. */
 static recon_err compare_listed(struct store *s, const struct sqlparams *sp, struct cmp *c, const struct gl_keys *keys)
 {
-	struct sqlparams sp2 = *sp;
-	sqlite3_stmt *a = NULL, *b = NULL;
+	sqlite3_stmt *ins = NULL;
 	recon_err err;
 
-	sqlparams_null(&sp2, ":vt");
-	sqlparams_null(&sp2, ":vn");
-	if ((err = sqlparams_prepare(s, VOUCHER(":prev"), &sp2, &a)) ||
-	    (err = sqlparams_prepare(s, VOUCHER(":sid"), &sp2, &b)))
-		goto out;
+	if ((err = store_exec(s, "DROP TABLE IF EXISTS temp.gl_listed;"
+	                         "CREATE TEMP TABLE gl_listed (vt, vn, PRIMARY KEY (vt, vn)) WITHOUT ROWID;")) ||
+	    (err = store_prepare(s, "INSERT OR IGNORE INTO temp.gl_listed VALUES (?1, ?2)", &ins)))
+		return err;
 	for (size_t i = 0; i < keys->n && !err; i++) {
 		struct gl_val k[NKEY];
-		int rc;
 		gl_key_vals(keys->v[i], k);
-		cmp_start(c);
-		for (int side = 0; side < 2 && !err; side++) {
-			sqlite3_stmt *st = side ? b : a;
-			sqlite3_reset(st);
-			bind_val(st, sqlite3_bind_parameter_index(st, ":vt"), &k[0]);
-			bind_val(st, sqlite3_bind_parameter_index(st, ":vn"), &k[1]);
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-				side_add(side ? &c->after : &c->before, st);
-				if (lines_add(side ? &c->lb : &c->la, st)) {
-					err = nomem();
-					break;
-				}
-			}
-			if (!err && rc != SQLITE_DONE)
-				err = store_fail(s, "rules: cannot read the GL entries");
-		}
-		if (!err)
-			err = cmp_end(s, c, k);
+		sqlite3_reset(ins);
+		bind_val(ins, 1, &k[0]);
+		bind_val(ins, 2, &k[1]);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			err = store_fail(s, "rules: cannot list the changed vouchers");
 	}
-out:
-	sqlite3_finalize(a);
-	sqlite3_finalize(b);
+	sqlite3_finalize(ins);
+	if (!err)
+		err = compare_merged(s, sp, c, LISTED(":prev"), LISTED(":sid"));
+	(void)store_exec(s, "DROP TABLE IF EXISTS temp.gl_listed");
 	return err;
 }
 
@@ -423,7 +418,7 @@ recon_err gl_changed_build(struct store *s, const struct sqlparams *sp)
 	if ((err = store_prepare(s, "INSERT INTO temp.gl_changed VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &c.ins)) ||
 	    (err = gl_pair(s, sp, &keys, &paired)))
 		goto out;
-	err = paired ? compare_listed(s, sp, &c, &keys) : compare_all(s, sp, &c);
+	err = paired ? compare_listed(s, sp, &c, &keys) : compare_merged(s, sp, &c, LINES(":prev"), LINES(":sid"));
 	if (!err)
 		msg_debug("rules: GL_CHANGED_AFTER_CLOSE's comparison took %.2f s (%.2f CPU-s)", seconds(CLOCK_MONOTONIC) - t0,
 		          seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0);

@@ -39,8 +39,8 @@
 #define KEYS_MAX       ((size_t)1 << 17)
 
 /* The two streams: the live lines of the period, in the order of the rows
- * where both snapshots are exact rowid ranges, else both in the index's
- * order (one in each order would hardly ever be in step). */
+ * where both snapshots are exact rowid ranges, else both sorted by voucher
+ * (one in each order would hardly ever be in step). */
 #define STREAM_RANGE(snap) "SELECT " GL_COLS " FROM e_gl_entry WHERE {e_gl_entry " snap "} AND " GL_LIVE
 #define STREAM_INDEX(snap) \
 	"SELECT " GL_COLS " FROM e_gl_entry WHERE snapshot_id = " snap " AND " GL_LIVE " ORDER BY voucher_type, voucher_no"

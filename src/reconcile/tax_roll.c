@@ -91,10 +91,14 @@ static const char account_sql[] =
 	" g.dr, g.cr, g.cr - g.dr, g.cr - g.dr - coalesce((SELECT sum(shopify) FROM tax_roll_line "
 	"  WHERE snapshot_id = :sid AND kind = 'title' AND account = a.account), 0), :currency "
 	"FROM (SELECT DISTINCT account FROM link_tax_account) a "
-	"JOIN (SELECT x.account, coalesce(sum(e.debit), 0) AS dr, coalesce(sum(e.credit), 0) AS cr "
-	" FROM (SELECT DISTINCT account FROM link_tax_account) x LEFT JOIN e_gl_entry e ON e.snapshot_id = :sid "
-	" AND e.account = x.account AND NOT e.is_cancelled AND e.posting_date BETWEEN :from AND :to "
-	" GROUP BY x.account) g ON g.account = a.account; "
+	/* the accounts' lines summed in one read of the snapshot's rows in
+	 * rowid order (no index leads by account; joined to each account,
+	 * SQLite built an index of the whole snapshot's lines to do it) */
+	"JOIN (SELECT x.account, coalesce(m.dr, 0) AS dr, coalesce(m.cr, 0) AS cr "
+	" FROM (SELECT DISTINCT account FROM link_tax_account) x LEFT JOIN (SELECT e.account, sum(e.debit) AS dr, "
+	" sum(e.credit) AS cr FROM e_gl_entry e WHERE {e_gl_entry e} AND e.account IN (SELECT account FROM link_tax_account) "
+	" AND NOT e.is_cancelled AND e.posting_date BETWEEN :from AND :to GROUP BY e.account) m "
+	" ON m.account = x.account) g ON g.account = a.account; "
 	/* A title nothing maps: all of it is unaccounted for. */
 	"INSERT INTO tax_roll_line (snapshot_id, pos, kind, account, titles, order_tax, refunded_tax, shopify, "
 	" gl_debit, gl_credit, erpnext, difference, currency) "

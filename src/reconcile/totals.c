@@ -229,8 +229,11 @@ static const char ct_setup_sql[] =
 	"WHERE cheque_no IN (SELECT CAST(id AS TEXT) FROM s_payout WHERE snapshot_id = :sid "
 	"AND in_period AND status = 'paid');"
 	"CREATE INDEX temp.tot_je_c ON tot_je(cheque_no, name);"
+	/* INDEXED BY: SQLite, without statistics, would as soon walk every GL
+	 * line of the snapshot through e_gl_entry_s as the Journal Entries' few */
 	"CREATE TEMP TABLE tot_gl AS SELECT voucher_no, account, currency, debit - credit AS net, "
-	"posting_date BETWEEN :from AND :to AS in_period FROM e_gl_entry WHERE snapshot_id = :sid "
+	"posting_date BETWEEN :from AND :to AS in_period FROM e_gl_entry INDEXED BY e_gl_entry_je "
+	"WHERE snapshot_id = :sid "
 	"AND NOT is_cancelled AND voucher_type = 'Journal Entry' AND account IN (:bank, :fees);"
 	"CREATE INDEX temp.tot_gl_v ON tot_gl(voucher_no, account);";
 

@@ -232,13 +232,14 @@ static recon_err schema_upgrade(struct store *s, sqlite3 *want)
 
 /* Indexes an older schema had and this one has not (replaced or
  * redefined: e_sales_order_po is partial since version 7; e_gl_entry_v
- * became e_gl_entry_vn and e_gl_entry_je in version 9). */
+ * became e_gl_entry_vn and e_gl_entry_je in version 9, e_gl_entry_vn
+ * e_gl_entry_s in version 10). */
 static const char *const obsolete_indexes[] = {
 	"e_delivery_note_sid", "e_delivery_note_item_so", "e_delivery_note_item_parent", "e_sales_order_po",
-	"e_gl_entry_v", NULL
+	"e_gl_entry_v", "e_gl_entry_vn", NULL
 };
 
-/* Upgrading from a version before 9: the obsolete indexes are dropped and,
+/* Upgrading from a version before 10: the obsolete indexes are dropped and,
  * in a database whose snapshots were indexed, this schema's are built over
  * them now (once; the next load would otherwise build them inside its own
  * transaction, and readers before it would go without). */
@@ -295,7 +296,7 @@ recon_err store_schema_open(struct store *s)
 			err = store_tx_begin(s);
 		if (!err) {
 			err = schema_upgrade(s, want);
-			if (!err && (!ver[0] || v < 9))
+			if (!err && (!ver[0] || v < 10))
 				err = schema_upgrade_indexes(s);
 			/* version 8: table_digest's row ranges (snaprange.h) */
 			if (!err && ver[0] && v < 8)

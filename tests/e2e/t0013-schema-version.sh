@@ -70,21 +70,25 @@ recon verify; expect_rc 0
 recon --config "$cfg" diff --format json; expect_rc 1
 cmp -s out diff-before.json || fail "diff differs after the index upgrade"
 
-# Version 8 (one GL index of four columns): it is dropped, version 9's two
-# are built over the stored snapshot, and diff gives the same answer.
+# Versions 8 (one GL index of four columns) and 9 (one by voucher): the
+# old index is dropped, this version's two are built over the stored
+# snapshot, and diff gives the same answer.
 gidx="SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index'
       AND name LIKE 'e_gl_entry%' ORDER BY name)"
-cp pristine.db recon.db
-sqlite3 recon.db "DROP INDEX e_gl_entry_vn; DROP INDEX e_gl_entry_je;
-  CREATE INDEX e_gl_entry_v ON e_gl_entry(snapshot_id, voucher_type, voucher_no, account);
-  UPDATE meta SET value = '8' WHERE key = 'schema_version'"
-recon verify; expect_rc 0
-[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = "$v" ] || fail "not upgraded from 8 to $v"
-[ "$(count "$gidx")" = "e_gl_entry_je e_gl_entry_vn" ] || fail "GL indexes after the upgrade: $(count "$gidx")"
-[ "$(count "SELECT count(*) FROM sqlite_schema WHERE name = 'e_gl_entry_je' AND sql LIKE '%WHERE voucher_type = ''Journal Entry'''")" = 1 ] ||
-	fail "e_gl_entry_je is not the partial index"
-recon --config "$cfg" diff --format json; expect_rc 1
-cmp -s out diff-before.json || fail "diff differs after the GL index upgrade"
+for old in "8 e_gl_entry_v ON e_gl_entry(snapshot_id, voucher_type, voucher_no, account)" \
+           "9 e_gl_entry_vn ON e_gl_entry(snapshot_id, voucher_no)"; do
+	cp pristine.db recon.db
+	sqlite3 recon.db "DROP INDEX e_gl_entry_s; CREATE INDEX ${old#* };
+	  UPDATE meta SET value = '${old%% *}' WHERE key = 'schema_version'"
+	[ "$(count "$gidx")" != "e_gl_entry_je e_gl_entry_s" ] || fail "version ${old%% *}'s index was not made"
+	recon verify; expect_rc 0
+	[ "$(count "SELECT value FROM meta WHERE key = 'schema_version'")" = "$v" ] || fail "not upgraded from ${old%% *} to $v"
+	[ "$(count "$gidx")" = "e_gl_entry_je e_gl_entry_s" ] || fail "GL indexes after the upgrade from ${old%% *}: $(count "$gidx")"
+	[ "$(count "SELECT count(*) FROM sqlite_schema WHERE name = 'e_gl_entry_je' AND sql LIKE '%WHERE voucher_type = ''Journal Entry'''")" = 1 ] ||
+		fail "e_gl_entry_je is not the partial index"
+	recon --config "$cfg" diff --format json; expect_rc 1
+	cmp -s out diff-before.json || fail "diff differs after the GL index upgrade from ${old%% *}"
+done
 
 # The right number, but tables another recon made.
 cp pristine.db recon.db

@@ -52,6 +52,12 @@ RECON_SQL_PLAN=1 outputs ranged
 same ranged
 grep_in ranged.plan "$ORDERS_RANGED"
 grep_in ranged.plan "SEARCH r USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"
+# one account's GL lines (roll-forwards, tax roll, stock value) in rowid
+# order: never the whole snapshot walked through an index, each line
+# fetched at random
+grep_not ranged.plan "USING INDEX e_gl_entry_s (snapshot_id=?)"
+grep_in ranged.plan "clearing roll-forward: SEARCH e_gl_entry USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"
+grep_in ranged.plan "gift-card roll-forward: SEARCH e_gl_entry USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"
 
 # tampered ranges of snapshot 2's orders: none is used, nothing changes
 lo=$(count "SELECT row_lo FROM table_digest WHERE snapshot_id = 2 AND tbl = 's_order'")
