@@ -69,8 +69,9 @@ recon_err totals_prepare(struct store *s, const struct config *cfg, int64_t sid,
 recon_err totals_prepare_alone(struct store *s, const struct config *cfg, int64_t sid, void (*wait)(void *arg),
                                void *arg, struct totals_part **out);
 recon_err totals_finish(struct store *s, struct totals_part *part, struct totals **out);
-/* tot_scope and tot_sol of snapshot sid (the in-scope orders, each linked
- * Sales Order's owner) built into the database attached as "lk", after
+/* tot_scope, tot_sol and tot_so of snapshot sid (the in-scope orders, each
+ * linked Sales Order's owner, each Sales Order with it) built into the
+ * database attached as "lk", after
  * the link tables (links_share_build_in), with a record: the close's
  * totals job then reads them (links_share.h). Inside the caller's
  * transaction. */

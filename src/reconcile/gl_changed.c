@@ -372,6 +372,8 @@ static recon_err compare_listed(struct store *s, const struct sqlparams *sp, str
 	sqlite3_stmt *ins = NULL;
 	recon_err err;
 
+	if (!keys->n)
+		return RECON_OK;     /* nothing changed: no read at all */
 	if ((err = store_exec(s, "DROP TABLE IF EXISTS temp.gl_listed;"
 	                         "CREATE TEMP TABLE gl_listed (vt, vn, PRIMARY KEY (vt, vn)) WITHOUT ROWID;")) ||
 	    (err = store_prepare(s, "INSERT OR IGNORE INTO temp.gl_listed VALUES (?1, ?2)", &ins)))

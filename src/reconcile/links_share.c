@@ -171,9 +171,10 @@ recon_err links_share_fill(struct store *s, const struct config *cfg, int64_t si
 		/* The balance: in a re-close this connection's rules also compare
 		 * both snapshots' GL lines (GL_CHANGED_AFTER_CLOSE, 3.6 CPU-s at
 		 * 1M) and become the longer side, so the job builds its own
-		 * tot_scope and tot_sol (1.2 CPU-s at 1M) and this one only the
-		 * link tables. 1M, first close 16.8 against the job's 18.7 CPU-s;
-		 * re-close 21.3 against 18.4 with them here. */
+		 * tot_scope, tot_sol and tot_so (3.5 CPU-s at 1M) and this one only
+		 * the link tables. 1M, first close 16.8 against the job's 18.7
+		 * CPU-s; re-close 21.3 against 18.4 with tot_scope and tot_sol
+		 * here. */
 		int reclose = 0;
 		if (!(err = store_exec(s, "BEGIN")) && !(err = links_share_build_in(s, cfg, sid)) &&
 		    !(err = period_has_earlier(s, sid, &reclose)) && (reclose || !(err = totals_share_in(s, sid))))
@@ -183,7 +184,7 @@ recon_err links_share_fill(struct store *s, const struct config *cfg, int64_t si
 		sqlite3_wal_autocheckpoint(s->db, ckpt);
 		if (!err)
 			msg_debug("links: link_order_so, link_order_si%s built for both connections in %.2f s",
-			          reclose ? "" : " and the totals' tot_scope and tot_sol", (double)(mono_ms() - t0) / 1000);
+			          reclose ? "" : " and the totals' tot_scope, tot_sol and tot_so", (double)(mono_ms() - t0) / 1000);
 	}
 	pthread_mutex_lock(&share.mu);
 	share.state = SHARE_DONE;

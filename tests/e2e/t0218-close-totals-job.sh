@@ -38,7 +38,7 @@ mkdir par seq tmpd
 (cd par && TMPDIR=$PWD/../tmpd recon --config "$cfg" --db c.db -v close --period 2026-10 --raw "$SAMPLES/demo" \
 	--out r --as-of 2026-11-05T09:00:00Z; expect_rc 1
 	grep_in err "control totals: the part without discrepancies took"
-	grep_in err "links: link_order_so, link_order_si and the totals' tot_scope and tot_sol built for both"
+	grep_in err "links: link_order_so, link_order_si and the totals' tot_scope, tot_sol and tot_so built for both"
 	grep_in err "control totals: the job read the link tables the first connection built for both")
 no_files tmpd
 # a scratch file a killed close left (its process is gone) goes with the
