@@ -8,10 +8,10 @@
  * voucher. With a second 100k-order month in the database it took 7.4 s of
  * diff's 14 (half a million GL lines a side, each sorted three times). Then
  * the two snapshots were read once each, voucher by voucher in the order of
- * the index then kept (e_gl_entry_v), and each voucher's few lines sorted here and
- * merged: two equal lines pair off, a line left without a partner changes
- * its voucher (compare_merged, below). At 1M orders that was still 7.8 s of a
- * re-close's rules (5.1 M lines a side, one table look-up per line, a sort
+ * the index then kept (e_gl_entry_v), and each voucher's few lines sorted
+ * here and merged: two equal lines pair off, a line left without a partner
+ * changes its voucher (compare_merged, below). At 1M orders that was still
+ * 7.8 s of a re-close's rules (5.1 M lines a side, one table look-up per line, a sort
  * and a copy of every voucher), and the rules were the re-close's critical
  * path.
  *

@@ -167,47 +167,6 @@ static const struct ct_cat fees_explain[] = {
 	{ NULL, NULL, NULL }
 };
 
-/* The in-scope orders, and each linked Sales Order's owner, in the schema
- * "@" names (links_exec_in): this connection's own, or built for it by the
- * close's other connection with the link tables (links_share.h). */
-static const char ct_scope_sql[] =
-	"DROP TABLE IF EXISTS @.tot_scope; DROP TABLE IF EXISTS @.tot_sol;"
-	/* The order columns the totals sum are read here once (four joins of
-	 * s_order to this table were a third of the control totals' time). */
-	"CREATE TABLE @.tot_scope AS SELECT id, currency, total_price, "
-	"coalesce(total_line_items_price, coalesce(subtotal_price, 0) + coalesce(total_discounts, 0)) AS gross, "
-	"coalesce(total_discounts, 0) AS discounts, coalesce(total_shipping, 0) AS shipping, "
-	"coalesce(total_tax, 0) AS tax, financial_status AS fin, taxes_included AS incl FROM s_order WHERE {s_order} "
-	"AND in_period AND NOT test AND cancelled_at IS NULL;"
-	/* with the currency: the look-ups by order that want it read the index alone */
-	"CREATE INDEX @.tot_scope_i ON tot_scope(id, currency);"
-	/* Each Sales Order's owner: the lowest in-scope order it is linked to;
-	 * both minimums per Sales Order in one pass over the links (two
-	 * lookups per Sales Order before). */
-	"CREATE TABLE @.tot_sol (so_name TEXT PRIMARY KEY, linked, owner) WITHOUT ROWID;"
-	"INSERT INTO @.tot_sol SELECT l.so_name, min(l.order_id), min(CASE WHEN sc.id IS NOT NULL THEN l.order_id END) "
-	"FROM link_order_so l LEFT JOIN @.tot_scope sc ON sc.id = l.order_id GROUP BY l.so_name;";
-
-/* Over those: each Sales Order of the snapshot with its owner, where they
- * are ("@"). In a first close the other connection builds it with them:
- * once the GL lines had no index by voucher, a 1M-order load's page loop
- * was 6-7 s shorter and the rules' side of the close with it, so the job
- * (this table 2.3 s of it) became the longer side (34.8 against 28.2
- * CPU-s, 6.7 s waited for). */
-static const char ct_so_sql[] =
-	"DROP TABLE IF EXISTS @.tot_so;"
-	"CREATE TABLE @.tot_so AS SELECT so.name, so.currency, so.grand_total, so.docstatus, "
-	"so.transaction_date BETWEEN :from AND :to AS in_period, "
-	"coalesce(so.shopify_order_id, so.shopify_order_number) AS ref, "
-	/* CAST: a column made from min() has no type affinity, and then its index
-	 * cannot serve `owner = <integer>` (a scan per order: quadratic). */
-	"CAST(x.owner AS INTEGER) AS owner, CAST(x.linked AS INTEGER) AS linked, "
-	/* the owner's currency, looked up once here: the orders' query below
-	 * asked it of every Sales Order of the period */
-	"(SELECT sc.currency FROM @.tot_scope sc WHERE sc.id = x.owner) AS owner_cur "
-	"FROM e_sales_order so LEFT JOIN @.tot_sol x ON x.so_name = so.name WHERE so.snapshot_id = :sid;"
-	"CREATE INDEX @.tot_so_n ON tot_so(name); CREATE INDEX @.tot_so_o ON tot_so(owner);";
-
 /* Over those and the link tables (links.h), as the rules see the month. */
 static const char ct_setup_sql[] =
 	"DROP TABLE IF EXISTS temp.tot_je; DROP TABLE IF EXISTS temp.tot_gl;"
@@ -612,68 +571,6 @@ void totals_part_free(struct totals_part *part)
 	free(part);
 }
 
-/* 1 when the close's other connection built tot_scope, tot_sol and tot_so of
- * snapshot sid for this one (totals_share_in). A connection without
- * them fails the prepare, and that is a no. */
-static int scope_shared(struct store *s, int64_t sid)
-{
-	sqlite3_stmt *st;
-	int same;
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM lk.tot_share WHERE sid = ?", -1, &st, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return 0;
-	}
-	sqlite3_bind_int64(st, 1, sid);
-	same = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return same;
-}
-
-recon_err totals_share_in(struct store *s, int64_t sid)
-{
-	struct sqlparams p = { 0 };
-	sqlite3_stmt *st;
-	char from[16] = "", to[16] = "", *rec;
-	recon_err err;
-
-	/* The period alone: the tolerance is the job's and the rules' to check
-	 * (and to say wrong, once). */
-	if ((err = store_prepare(s, "SELECT period_from, period_to FROM snapshot WHERE id = ?", &st)))
-		return err;
-	sqlite3_bind_int64(st, 1, sid);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(from, sizeof(from), "%s", col_null(st, 0) ? "" : col_text(st, 0));
-		snprintf(to, sizeof(to), "%s", col_null(st, 1) ? "" : col_text(st, 1));
-	}
-	if ((err = store_finish(s, st)))
-		return err;
-	sqlparams_int(&p, ":sid", sid);
-	sqlparams_text(&p, ":from", from);
-	sqlparams_text(&p, ":to", to);
-	if (!(rec = sqlite3_mprintf("DROP TABLE IF EXISTS lk.tot_share; CREATE TABLE lk.tot_share (sid INTEGER NOT NULL);"
-	                            "INSERT INTO lk.tot_share VALUES (%lld)", (long long)sid))) {
-		msg_error("control totals: out of memory");
-		return RECON_ERR_NOMEM;
-	}
-	if (!(err = links_exec_in(s, ct_scope_sql, "lk", &p, NULL)) && !(err = links_exec_in(s, ct_so_sql, "lk", &p, NULL)))
-		err = store_exec(s, rec);
-	sqlite3_free(rec);
-	return err;
-}
-
-/* tot_scope, tot_sol and tot_so: those the other connection built for this
- * one (the unqualified names then find them in "lk"), else its own. */
-static recon_err scope_tables(struct store *s, int64_t sid, const struct sqlparams *p)
-{
-	recon_err err;
-	if (scope_shared(s, sid))
-		return store_exec(s, "DROP TABLE IF EXISTS temp.tot_scope; DROP TABLE IF EXISTS temp.tot_sol;"
-		                     "DROP TABLE IF EXISTS temp.tot_so");
-	if ((err = links_exec_in(s, ct_scope_sql, "temp", p, NULL)))
-		return err;
-	return links_exec_in(s, ct_so_sql, "temp", p, NULL);
-}
-
 /* Phase one: over the snapshot's rows and this connection's temporary
  * tables (the light link tables, the tax roll's refund parts, tot_* and
  * rev_*); never the rules' rows. */
@@ -700,7 +597,7 @@ static recon_err compute_part(struct store *s, const struct config *cfg, int64_t
 	    (err = ct_query(s, ct_refunds_sql, &p, &c[CT_REFUNDS])))
 		return err;
 	if ((err = (alone ? links_build_totals(s, cfg, sid, wait, arg) : links_build_light(s, cfg, sid))) ||
-	    (err = scope_tables(s, sid, &p)) ||
+	    (err = totals_scope_tables(s, sid, &p)) ||
 	    (err = sqlparams_exec(s, ct_setup_sql, &p, "control totals", NULL)))
 		return err;
 	snprintf(part->currency, sizeof(part->currency), "%s", sn.currency);

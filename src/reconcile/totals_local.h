@@ -1,13 +1,20 @@
-/* What totals.c shares with the revenue tie-out (totals_revenue.c) and
- * the roll-forwards (totals_roll.c).
+/* What totals.c shares with its scope tables (totals_scope.c), the
+ * revenue tie-out (totals_revenue.c) and the roll-forwards (totals_roll.c).
  * Private to src/reconcile. */
 #ifndef RECON_TOTALS_LOCAL_H
 #define RECON_TOTALS_LOCAL_H
 
 #include <stdint.h>
 
+#include "recon/sqlparams.h"
 #include "recon/store.h"
 #include "recon/totals.h"
+
+/* tot_scope, tot_sol and tot_so of snapshot sid for this connection: those
+ * the close's other connection built for it (totals_share_in; the
+ * unqualified names then find them in "lk"), else its own temporary ones.
+ * Parameters of p: :sid :from :to (totals_scope.c). */
+recon_err totals_scope_tables(struct store *s, int64_t sid, const struct sqlparams *p);
 
 /* A category as the queries name it: "=shopify" and "=erpnext" are the two
  * totals, "+name" a part of the Shopify total ("+other" is what the other

@@ -110,7 +110,7 @@ const char rev_setup_sql[] =
 	"INSERT INTO rev_sigl SELECT i.order_id, sum(CASE WHEN g.grp = 'sales' THEN g.net END), "
 	"sum(CASE WHEN g.grp = 'shipping' THEN g.net END), sum(CASE WHEN g.grp = 'tax' THEN g.net END) "
 	"FROM rev_inv i JOIN rev_gl g ON g.voucher_no = i.si_name GROUP BY i.order_id;"
-	/* the order's own columns as tot_scope read them (totals.c) */
+	/* the order's own columns as tot_scope read them (totals_scope.c) */
 	"CREATE TEMP TABLE rev_o AS SELECT sc.id, sc.currency, sc.fin, sc.gross, sc.discounts AS disc, "
 	"sc.shipping AS ship, coalesce(c.gc, 0) AS gc, "
 	"CASE WHEN sc.incl THEN coalesce(t.line_tax, 0) ELSE 0 END AS line_tax, "
