@@ -49,8 +49,10 @@
 /* Only the listed vouchers' lines, sorted the same way: the rows are read
  * in rowid order and each voucher number looked up among the listed ones
  * (no index by voucher is kept up for this: it was 8.6-13 of the inserting
- * thread's 38-41 CPU-s in a 1M-order load). The type is compared too, as
- * a key is both. */
+ * thread's 38-41 CPU-s in a 1M-order load). The number alone is looked up
+ * first, the cheaper probe that turns most rows away (100k re-close, 145
+ * vouchers: 0.78-1.16 CPU-s against 1.16-1.26 with the pair alone), then
+ * the pair, as a key is both. */
 #define LISTED(snap) \
 	"SELECT " GL_COLS " FROM e_gl_entry WHERE {e_gl_entry " snap "} AND " GL_LIVE " " \
 	"AND voucher_no IN (SELECT vn FROM temp.gl_listed) " \
