@@ -604,7 +604,7 @@ static recon_err compute_part(struct store *s, const struct config *cfg, int64_t
 	if ((err = ct_query(s, ct_orders_sql, &p, &c[CT_ORDERS])) ||
 	    (shown[CT_BANK] && (err = ct_query(s, ct_bank_sql, &p, &c[CT_BANK]))) ||
 	    (shown[CT_FEES] && (err = ct_query(s, ct_fees_sql, &p, &c[CT_FEES]))) ||
-	    (err = sqlparams_exec(s, rev_setup_sql, &p, "control totals", NULL)) ||
+	    (err = sqlparams_exec(s, rev_setup_sql, &p, "control totals", NULL)) || (err = rev_sums(s, &p)) ||
 	    (err = ct_query(s, rev_sales_sql, &p, &c[CT_SALES_GL])) ||
 	    (err = ct_query(s, rev_shipping_sql, &p, &c[CT_SHIP_GL])) ||
 	    (config_section_size(cfg, "taxes") && (err = ct_query(s, rev_tax_sql, &p, &c[CT_TAX_GL]))))

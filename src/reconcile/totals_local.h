@@ -32,6 +32,8 @@ struct ct_cat {
  * rev_gc) needs the tax roll's accounts only. */
 extern const char rev_gl_sql[];      /* reads no link table */
 extern const char rev_setup_sql[];   /* the rest, after rev_gl_sql */
+/* After rev_setup_sql: its sums per currency (rev_cur, rev_glcur). */
+recon_err rev_sums(struct store *s, const struct sqlparams *p);
 extern const char rev_sales_sql[];
 extern const char rev_shipping_sql[];
 extern const char rev_tax_sql[];

@@ -5,6 +5,7 @@
  * explained order by order and refund by refund down to zero. */
 #include <stddef.h>
 
+#include "recon/sqlsum.h"
 #include "totals_local.h"
 
 /*
@@ -141,19 +142,34 @@ const char rev_setup_sql[] =
 	"FROM link_refund_cn r CROSS JOIN s_order o ON o.snapshot_id = :sid AND o.id = r.order_id "
 	"WHERE r.in_period AND NOT o.test;"
 	/* What the three groups' queries sum, summed once: the orders' columns
-	 * per currency, the GL rows per group and currency, and the GL rows no
-	 * order of the period and no refund accounts for. */
+	 * per currency and the GL rows per group and currency (both filled by
+	 * rev_sums), and the GL rows no order of the period and no refund
+	 * accounts for. */
 	"DROP TABLE IF EXISTS temp.rev_cur; DROP TABLE IF EXISTS temp.rev_glcur; DROP TABLE IF EXISTS temp.rev_glo;"
-	"CREATE TEMP TABLE rev_cur AS SELECT currency, count(*) AS n, sum(gross - disc - line_tax - gc) AS s_sales, "
-	"sum(ship - ship_tax) AS s_shipping, sum(tax_m) AS s_tax, sum(gross) AS gross, sum(disc) AS disc, "
-	"sum(gc) AS gc, sum(line_tax) AS line_tax, sum(ship) AS ship, sum(ship_tax) AS ship_tax, "
-	"sum(tax_m) AS tax_m FROM rev_o GROUP BY currency;"
-	"CREATE TEMP TABLE rev_glcur AS SELECT grp, currency, count(*) AS n, sum(net) AS net FROM rev_gl "
-	"GROUP BY grp, currency;"
+	"CREATE TEMP TABLE rev_cur (currency TEXT, n INTEGER, s_sales INTEGER, s_shipping INTEGER, s_tax INTEGER, "
+	"gross INTEGER, disc INTEGER, gc INTEGER, line_tax INTEGER, ship INTEGER, ship_tax INTEGER, tax_m INTEGER);"
+	"CREATE TEMP TABLE rev_glcur (grp TEXT, currency TEXT, n INTEGER, net INTEGER);"
 	"CREATE TEMP TABLE rev_glo AS SELECT g.grp, g.currency, CASE WHEN g.voucher_type = 'Sales Invoice' "
 	" THEN 'other_invoice' ELSE 'other_gl' END AS cat, count(*) AS n, sum(-g.net) AS amount FROM rev_gl g "
 	"WHERE g.voucher_no NOT IN (SELECT si_name FROM rev_inv) "
 	"AND g.voucher_no NOT IN (SELECT cn_name FROM rev_r WHERE cn_name IS NOT NULL) GROUP BY 1, 2, 3;";
+
+/* rev_cur and rev_glcur filled (rev_sums): a few currencies' sums over
+ * every order and every GL row of the groups, which SQLite's GROUP BY
+ * sorts first. 1M orders, `recon report`, two runs each: rev_glcur's 2.3M
+ * GL rows 1.26 -> 0.69-0.72 s, rev_cur's 1M orders 0.67-0.73 -> 0.63 s.
+ * (The orders' sums per currency in totals.c stay a GROUP BY: there the
+ * sort of tot_scope cost nothing measurable.) */
+static const char rev_cur_sql[] =
+	"SELECT currency, 1, gross - disc - line_tax - gc, ship - ship_tax, tax_m, gross, disc, gc, line_tax, ship, "
+	"ship_tax, tax_m FROM rev_o";
+static const char rev_glcur_sql[] = "SELECT grp, currency, 1, net FROM rev_gl";
+
+recon_err rev_sums(struct store *s, const struct sqlparams *p)
+{
+	recon_err err = sqlsum_into(s, rev_cur_sql, p, 1, "temp.rev_cur", "control totals");
+	return err ? err : sqlsum_into(s, rev_glcur_sql, p, 2, "temp.rev_glcur", "control totals");
+}
 
 /* One group's rows of (currency, category, count, amount). SHOP: the
  * order's part (of rev_o x), SHOP_SUM its sum (of rev_cur); RET: the
