@@ -22,5 +22,8 @@ void sha256_hex(const void *data, size_t len, char hex[65]);
 void sha256_free(struct sha256 *h);
 
 recon_err sha256_file(const char *path, char hex[65], int64_t *bytes);
+/* The same of an open file, from its current offset, saying nothing: for a
+ * thread whose caller reports (errno tells why on RECON_ERR_IO). */
+recon_err sha256_fd(int fd, char hex[65], int64_t *bytes);
 
 #endif

@@ -122,6 +122,11 @@ recon_err raw_reader_start(const char *dir, const struct raw_job *jobs, size_t n
 recon_err raw_reader_next(struct raw_reader *r);
 /* Stop reading ahead and free everything; NULL is fine. */
 void raw_reader_stop(struct raw_reader *r);
+/* 1 when pages of `total` bytes are more than half the memory: kept in the
+ * page cache they would only evict the database, so each is dropped from
+ * it once read (raw_ahead.c). RECON_TEST_MEMORY_BYTES sets the memory
+ * size, so that a small month takes that path in the tests. */
+int raw_pages_too_big(int64_t total);
 
 /* When set, called with every field a typed getter below is asked for
  * (present or not): tests/unit/test_fields.c checks that a live fetch asks

@@ -258,19 +258,22 @@ void raw_reader_stop(struct raw_reader *r)
  * close 79.0 -> 69.3 s, its system time 41.7 -> 21.6 s, the readers'
  * wait in read() 26.1 -> 8.0 s (bench/RESULTS.md, issue 18). A month that
  * fits keeps its pages cached for the next command that reads them. */
-static void drop_when_too_big(struct raw_reader *r)
+int raw_pages_too_big(int64_t total)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-	int64_t total = 0, memory = (int64_t)pages * psize;
-	/* Test hook: the memory size, so a small month takes this path. */
+	int64_t memory = (int64_t)pages * psize;
 	const char *t = getenv("RECON_TEST_MEMORY_BYTES");
 	if (t && *t)
 		memory = strtoll(t, NULL, 10);
-	if (memory <= 0)
-		return;
+	return memory > 0 && total > memory / 2;
+}
+
+static void drop_when_too_big(struct raw_reader *r)
+{
+	int64_t total = 0;
 	for (size_t i = 0; i < r->n; i++)
 		total += job_cost(r, i);
-	r->drop_cached = total > memory / 2;
+	r->drop_cached = raw_pages_too_big(total);
 	if (r->drop_cached)
 		msg_debug("pages: %.1f GB, more than half the memory: each leaves the page cache once read",
 		          (double)total / 1e9);

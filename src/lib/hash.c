@@ -4,9 +4,11 @@
  * nothing. It is deprecated in 3.0, hence the API level below. */
 #define OPENSSL_API_COMPAT 0x10100000L
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/sha.h>
 
@@ -67,38 +69,46 @@ void sha256_free(struct sha256 *h)
 	free(h);
 }
 
-recon_err sha256_file(const char *path, char hex[65], int64_t *bytes)
+recon_err sha256_fd(int fd, char hex[65], int64_t *bytes)
 {
 	unsigned char buf[65536];
-	size_t n;
 	int64_t total = 0;
-	struct sha256 *h;
-	FILE *f = fopen(path, "rb");
+	ssize_t n;
+	struct sha256 *h = sha256_new();
 
-	if (!f) {
-		msg_error("cannot read '%s': %s", path, strerror(errno));
-		return RECON_ERR_IO;
-	}
-	h = sha256_new();
-	if (!h) {
-		fclose(f);
+	if (!h)
 		return RECON_ERR_NOMEM;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		sha256_update(h, buf, n);
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			sha256_free(h);
+			errno = e;
+			return RECON_ERR_IO;
+		}
+		sha256_update(h, buf, (size_t)n);
 		total += (int64_t)n;
 	}
-	if (ferror(f)) {
-		msg_error("cannot read '%s': %s", path, strerror(errno));
-		sha256_free(h);
-		fclose(f);
-		return RECON_ERR_IO;
-	}
-	fclose(f);
 	sha256_final_hex(h, hex);
 	if (bytes)
 		*bytes = total;
 	return RECON_OK;
+}
+
+recon_err sha256_file(const char *path, char hex[65], int64_t *bytes)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	recon_err err;
+
+	if (fd < 0) {
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+		return RECON_ERR_IO;
+	}
+	if ((err = sha256_fd(fd, hex, bytes)) == RECON_ERR_IO)
+		msg_error("cannot read '%s': %s", path, strerror(errno));
+	close(fd);
+	return err;
 }
 
 void sha256_hex(const void *data, size_t len, char hex[65])
