@@ -135,8 +135,9 @@ asan:
 	  BUILD=build-asan RECON=$(abspath build-asan/recon) sh tests/run.sh
 
 # ThreadSanitizer on the scripts that load pages (the read-ahead threads),
-# on the live fetches whose ERPNext side runs on a thread of its own, and on
-# close and report, whose control totals start on a second connection.
+# on the live fetches whose ERPNext side runs on a thread of its own, on
+# close and report, whose control totals start on a second connection, and
+# on verify (t0011), whose pages are re-hashed on a thread of their own.
 tsan:
 	@sh scripts/deps.sh
 	@$(MAKE) --no-print-directory BUILD=build-tsan CC=clang CXX=clang++ CFLAGS="-O1 -g -fsanitize=thread" \
