@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,12 +434,77 @@ static recon_err ev_finish(struct store *s, int64_t id, struct ev_check *c, int 
 	return RECON_OK;
 }
 
+/* The table digests of one snapshot recomputed by two connections, each
+ * taking the next table of store_data_tables: with the pages on a thread
+ * of their own, one connection alone was the longer side, and the pages'
+ * core idled once they were done (1M orders, one month, pages cold, back
+ * to back: 35.3 -> 28.0 s; peak 154 -> 163 MB). A table the second
+ * connection could not do stays unknown, and rows_hash computes it on the
+ * first. */
+struct dig_share {
+	const char *path;
+	int64_t id;
+	struct store_digest *d;
+	size_t n;
+	_Atomic size_t next;
+};
+
+/* A sequential read per table: a small cache does (the close's job's reason). */
+#define DIG_CACHE "PRAGMA cache_size = -4096"
+
+static void dig_take(struct store *s, struct dig_share *w)
+{
+	size_t i;
+	while ((i = atomic_fetch_add(&w->next, 1)) < w->n) {
+		struct store_digest x = { 0 };
+		if (store_table_digest(s, store_data_tables[i], w->id, x.hex, &x.rows) != RECON_OK)
+			return;
+		x.known = 1;
+		w->d[i] = x;
+	}
+}
+
+static void *dig_main(void *arg)
+{
+	struct dig_share *w = arg;
+	struct msg_held held = { 0 };
+	struct store *r;
+	/* what it cannot do the calling thread does again, and says */
+	msg_hold(&held);
+	if (store_open_reader(w->path, &r) == RECON_OK) {
+		if (store_exec(r, DIG_CACHE) == RECON_OK)
+			dig_take(r, w);
+		store_close(r);
+	}
+	msg_hold(NULL);
+	msg_held_discard(&held);
+	return NULL;
+}
+
+/* Fills d (zeroed, one per data table) with what both connections computed. */
+static void dig_both(struct store *s, int64_t id, struct store_digest *d, size_t n)
+{
+	struct dig_share w = { s->path, id, d, n, 0 };
+	struct msg_held held = { 0 };
+	pthread_t tid;
+	int threaded = s->path && pthread_create(&tid, NULL, dig_main, &w) == 0;
+	/* a table that fails here is left unknown: rows_hash tries it again
+	 * and says why, once */
+	msg_hold(&held);
+	dig_take(s, &w);
+	msg_hold(NULL);
+	msg_held_discard(&held);
+	if (threaded)
+		pthread_join(tid, NULL);
+}
+
 /* Snapshot id's record, table digests and evidence against what was
  * stored; each difference printed and counted in *bad. */
 static recon_err verify_one(struct store *s, int64_t id, const char *stored, const char *dir, const char *ev,
                             const char *rows, int *bad)
 {
 	struct ev_check c;
+	struct store_digest *known = NULL;
 	char hex[65];
 	recon_err err, ferr;
 
@@ -447,7 +513,18 @@ static recon_err verify_one(struct store *s, int64_t id, const char *stored, con
 		out_printf("snapshot %lld: snapshot record was altered (hash differs)\n", (long long)id);
 		(*bad)++;
 	}
-	if (!err && !(err = rows_hash(s, id, 1, NULL, hex, bad)) && strcmp(hex, rows) != 0) {
+	if (!err) {
+		size_t n = 0;
+		while (store_data_tables[n])
+			n++;
+		if (!(known = calloc(n, sizeof(*known)))) {
+			msg_error("out of memory");
+			err = RECON_ERR_NOMEM;
+		} else {
+			dig_both(s, id, known, n);
+		}
+	}
+	if (!err && !(err = rows_hash(s, id, 1, known, hex, bad)) && strcmp(hex, rows) != 0) {
 		out_printf("snapshot %lld: table digests were altered\n", (long long)id);
 		(*bad)++;
 	}
@@ -455,6 +532,7 @@ static recon_err verify_one(struct store *s, int64_t id, const char *stored, con
 		out_printf("snapshot %lld: evidence list was altered\n", (long long)id);
 		(*bad)++;
 	}
+	free(known);
 	/* joined whatever happened: the thread reads c */
 	ferr = ev_finish(s, id, &c, !err, bad);
 	return err ? err : ferr;
