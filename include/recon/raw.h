@@ -127,6 +127,8 @@ void raw_reader_stop(struct raw_reader *r);
  * it once read (raw_ahead.c). RECON_TEST_MEMORY_BYTES sets the memory
  * size, so that a small month takes that path in the tests. */
 int raw_pages_too_big(int64_t total);
+/* Ask the disk for the file at path now, for a read soon after. */
+void raw_will_need(const char *path);
 
 /* When set, called with every field a typed getter below is asked for
  * (present or not): tests/unit/test_fields.c checks that a live fetch asks

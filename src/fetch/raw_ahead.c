@@ -86,15 +86,20 @@ struct raw_reader {
  * microseconds a page. */
 #define PREFETCH_PAGES 16
 
+void raw_will_need(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;   /* the read says why, in the file's turn */
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
+	close(fd);
+}
+
 static void prefetch(const struct raw_reader *r, size_t i)
 {
 	char path[4096];
-	int fd;
 	snprintf(path, sizeof(path), "%s/%s", r->dir, r->jobs[i].relpath);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;   /* read_file says why, in the page's turn */
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
-	close(fd);
+	raw_will_need(path);
 }
 
 static int64_t job_cost(const struct raw_reader *r, size_t i)

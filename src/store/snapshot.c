@@ -291,23 +291,23 @@ struct ev_check {
 /* Pages asked of the disk ahead of the one being hashed (raw_ahead.c's reason). */
 #define EV_AHEAD 8
 
-static int ev_open(const struct ev_check *c, size_t i)
+static void ev_path(const struct ev_check *c, size_t i, char *path, size_t size)
 {
-	char path[8192];
-	snprintf(path, sizeof(path), "%s/%s", c->dir, c->v[i].rel);
-	return open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(path, size, "%s/%s", c->dir, c->v[i].rel);
 }
 
 static void *ev_main(void *arg)
 {
 	struct ev_check *c = arg;
+	char path[8192];
 	for (size_t i = 0; i < c->n; i++) {
 		int fd;
-		if (i + EV_AHEAD < c->n && (fd = ev_open(c, i + EV_AHEAD)) >= 0) {
-			(void)posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
-			close(fd);
+		if (i + EV_AHEAD < c->n) {
+			ev_path(c, i + EV_AHEAD, path, sizeof(path));
+			raw_will_need(path);
 		}
-		if ((fd = ev_open(c, i)) < 0) {
+		ev_path(c, i, path, sizeof(path));
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 			c->v[i].unreadable = 1;
 			continue;
 		}

@@ -50,20 +50,26 @@ static int group_cmp(const struct group *a, const struct group *b, int nkeys)
 	return 0;
 }
 
+/* A key column's type as the groups keep it: a blob or a real is compared
+ * by its text, as the groups store it. */
+static int key_type(sqlite3_stmt *st, int i)
+{
+	int t = sqlite3_column_type(st, i);
+	return t == SQLITE_INTEGER || t == SQLITE_NULL ? t : SQLITE_TEXT;
+}
+
 /* 1 when the row's keys are g's. */
 static int same_keys(sqlite3_stmt *st, const struct group *g, int nkeys)
 {
 	for (int i = 0; i < nkeys; i++) {
-		int t = sqlite3_column_type(st, i);
-		if (t != SQLITE_INTEGER && t != SQLITE_NULL)
-			t = SQLITE_TEXT;
+		int t = key_type(st, i);
 		if (t != g->k[i].type)
 			return 0;
 		if (t == SQLITE_INTEGER && sqlite3_column_int64(st, i) != g->k[i].i)
 			return 0;
 		if (t == SQLITE_TEXT) {
 			const unsigned char *x = sqlite3_column_text(st, i);
-			if (sqlite3_column_bytes(st, i) != g->k[i].len || memcmp(x, g->k[i].text, (size_t)g->k[i].len))
+			if (!x || sqlite3_column_bytes(st, i) != g->k[i].len || memcmp(x, g->k[i].text, (size_t)g->k[i].len))
 				return 0;
 		}
 	}
@@ -74,11 +80,11 @@ static int same_keys(sqlite3_stmt *st, const struct group *g, int nkeys)
 static int take_keys(sqlite3_stmt *st, struct group *g, int nkeys)
 {
 	for (int i = 0; i < nkeys; i++) {
-		int t = sqlite3_column_type(st, i);
-		g->k[i].type = t == SQLITE_INTEGER || t == SQLITE_NULL ? t : SQLITE_TEXT;
+		int t = key_type(st, i);
+		g->k[i].type = t;
 		if (t == SQLITE_INTEGER) {
 			g->k[i].i = sqlite3_column_int64(st, i);
-		} else if (t != SQLITE_NULL) {
+		} else if (t == SQLITE_TEXT) {
 			const unsigned char *x = sqlite3_column_text(st, i);
 			int len = sqlite3_column_bytes(st, i);
 			if (!x || !(g->k[i].text = malloc((size_t)len + 1)))
